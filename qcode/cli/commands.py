@@ -1,0 +1,322 @@
+"""The handlers of the `qcode` subcommands: parse references, call the core, print the result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from qcode.cli.output import print_rows
+from qcode.core.analysis.frequencies import Grouping
+from qcode.core.errors import InvalidRequestError, NotFoundError, QcodeError
+from qcode.core.importers import ImportOptions
+from qcode.core.model import Filter
+from qcode.core.project import Project, default_coder_name
+from qcode.core.store import backups
+
+
+def _open(args: argparse.Namespace, *, write: bool) -> Project:
+    project = Project.open(args.project, mode="write" if write else "read")
+    if write:
+        coder = getattr(args, "coder", None)
+        project.use_coder(coder if isinstance(coder, str) and coder else default_coder_name())
+    return project
+
+
+def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, str], ...]:
+    pairs = []
+    for spec in specs:
+        if "=" not in spec:
+            raise InvalidRequestError(f"--where takes NAME=VALUE, for example --where 'Age group=25-34' (got '{spec}').")
+        name, value = spec.split("=", 1)
+        attribute = project.find_attribute(name.strip())
+        from qcode.core.api.cases import coerce_value
+
+        pairs.append((attribute.id, coerce_value(attribute, value)))
+    return tuple(pairs)  # type: ignore[return-value]
+
+
+def build_filter(project: Project, args: argparse.Namespace) -> Filter:
+    coders = []
+    for name in args.coder:
+        found = [c for c in project.coders() if c.name.casefold() == name.strip().casefold()]
+        if not found:
+            raise NotFoundError("coder", f"'{name}'")
+        coders.append(found[0].id)
+    return Filter(
+        codes=tuple(project.find_code(c).id for c in args.code),
+        sources=tuple(project.find_source(s).id for s in args.source),
+        folders=tuple(project.find_folder(f).id for f in args.folder),
+        cases=tuple(project.find_case(c).id for c in args.case),
+        coders=tuple(coders),
+        attributes=_attribute_filter(project, args.where),
+    )
+
+
+# --- commands ------------------------------------------------------------------------------------------
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    try:
+        from qcode.gui.app import run_gui
+    except ImportError as err:
+        raise QcodeError(
+            f"The app cannot start because Qt is not available ({err}). Install qcode with its dependencies "
+            "(python3 installer/bootstrap.py run), or use the subcommands: qcode --help"
+        ) from err
+    return run_gui(args.project)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    with Project.create(args.project, name=args.name) as project:
+        print(f"Created {project.path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as project:
+        folder_id = project.ensure_folder_path(args.folder).id if args.folder else None
+        outcomes = project.import_paths(
+            args.paths, folder_id=folder_id, options=ImportOptions(detect_speakers=not args.no_speakers)
+        )
+    if args.format == "json":
+        json.dump([{"status": o.status, "file": o.path, "reason": o.reason, "source_ids": list(o.source_ids)}
+                   for o in outcomes], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for outcome in outcomes:
+            print(f"{outcome.status}\t{outcome.path}\t{outcome.reason}")
+    if not outcomes:
+        print("qcode: nothing to import there (no files of a known type)", file=sys.stderr)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as project:
+        counts = project.coding_counts_by_source()
+        rows = [
+            (s.id, s.name, s.kind, project.folder_path(s.folder_id), s.length, counts.get(s.id, 0))
+            for s in project.sources()
+        ]
+    print_rows(("id", "name", "kind", "folder", "length", "codings"), rows, args.format)
+    return 0
+
+
+def cmd_codes(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as project:
+        freq = project.frequencies()
+        codes = {c.id: c for c in project.codes()}
+    rows = [(r.code_id, r.path, codes[r.code_id].color, r.total.excerpts, r.total.sources, r.total.cases,
+             r.total.characters) for r in freq]
+    table = [(r.code_id, "  " * r.depth + codes[r.code_id].name, codes[r.code_id].color, r.total.excerpts,
+              r.total.sources, r.total.cases, r.total.characters) for r in freq]
+    print_rows(("id", "path", "color", "excerpts", "sources", "cases", "characters"), rows, args.format,
+               table_cells=table)
+    return 0
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as project:
+        source = project.find_source(args.source)
+        code = project.find_code(args.code)
+        coding = project.add_coding(source.id, code.id, args.start, args.end)
+        where = project.describe_location(source.id, coding.start)
+        print(f"Coded {source.name} [{coding.start}, {coding.end}) ({where}) with {project.code_path(code.id)} "
+              f"as coding {coding.id}")
+    return 0
+
+
+def _ensure_code_path(project: Project, path: str) -> int:
+    parent: int | None = None
+    code_id: int | None = None
+    for part in [p.strip() for p in path.split("/") if p.strip()]:
+        found = [c for c in project.children(parent) if c.name.casefold() == part.casefold()]
+        code_id = found[0].id if found else project.create_code(part, parent_id=parent).id
+        parent = code_id
+    if code_id is None:
+        raise InvalidRequestError("Give the code to autocode with, for example --code 'Help-seeking/Barriers'.")
+    return code_id
+
+
+def cmd_autocode(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as project:
+        try:
+            code_id = project.find_code(args.code).id
+        except NotFoundError:
+            code_id = _ensure_code_path(project, args.code)
+        source_ids = [project.find_source(s).id for s in args.source] or None
+        planned = project.autocode_preview(code_id, pattern=args.pattern, keywords=args.keywords or (),
+                                           unit=args.unit, source_ids=source_ids)
+        path = project.code_path(code_id)
+        if args.dry_run:
+            for item in planned:
+                text = " ".join(project.source_slice(item.source_id, item.start, item.end).split())
+                print(f"{project.source(item.source_id).name}\t{item.start}\t{item.end}\t{text[:100]}")
+            print(f"{len(planned)} passages would be coded with {path}")
+            return 0
+        added = project.add_codings(planned)
+    print(f"Coded {added} passages with {path} ({len(planned) - added} were already coded)")
+    return 0
+
+
+def _grouping(project: Project, by: str | None) -> Grouping | None:
+    if not by:
+        return None
+    if by in ("source", "case", "coder"):
+        return Grouping(by)
+    if by.startswith("attribute:"):
+        return Grouping("attribute", project.find_attribute(by[len("attribute:"):]).id)
+    raise InvalidRequestError(f"--by takes source, case, coder or attribute:NAME, not '{by}'.")
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as project:
+        flt = build_filter(project, args)
+        grouping = _grouping(project, args.by)
+        rows = project.frequencies(flt, group_by=grouping)
+    columns = ["code", "excerpts", "sources", "cases", "characters"]
+    out, table = [], []
+    for r in rows:
+        counts = r.own if args.own else r.total
+        values = [counts.excerpts, counts.sources, counts.cases, counts.characters]
+        name = r.path.rsplit("/", 1)[-1]
+        lead = [r.group] if grouping else []
+        out.append([*lead, r.path, *values])
+        table.append([*lead, "  " * r.depth + name, *values])
+    if grouping:
+        columns.insert(0, "group")
+    print_rows(columns, out, args.format, table_cells=table)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as project:
+        hits = project.search(args.query, limit=args.limit)
+    rows = [(h.source_name, h.source_id, h.start, h.end, h.context) for h in hits]
+    print_rows(("source", "source_id", "start", "end", "context"), rows, args.format)
+    return 0
+
+
+def cmd_memo(args: argparse.Namespace) -> int:
+    writing = args.set is not None or args.file is not None
+    with _open(args, write=writing) as project:
+        if args.journal:
+            kind, target = "project", None
+        elif args.source:
+            kind, target = "source", project.find_source(args.source).id
+        elif args.code:
+            kind, target = "code", project.find_code(args.code).id
+        elif args.coding is not None:
+            kind, target = "coding", project.coding(args.coding).id
+        else:
+            kind, target = "case", project.find_case(args.case).id
+        if not writing:
+            memo = project.memo(kind, target)
+            if memo is not None:
+                print(memo.text)
+            return 0
+        if args.file is not None:
+            text = sys.stdin.read() if args.file == "-" else _read_text(Path(args.file))
+        else:
+            text = args.set
+        memo = project.set_memo(kind, target, text)
+        print("Memo saved" if memo else "Memo deleted")
+    return 0
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise QcodeError(f"{path} cannot be read as UTF-8 text: {err}.") from err
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    if args.action == "add":
+        return _add_case(args)
+    if args.name or args.source or args.attr:
+        raise InvalidRequestError("To create a case or add to it, write: qcode cases PROJECT add NAME [...]")
+    with _open(args, write=False) as project:
+        attributes = project.attributes("case")
+        rows = []
+        for case in project.cases():
+            values = project.attribute_values("case", case.id)
+            members = project.case_members(case.id)
+            rows.append([case.id, case.name, len({m.source_id for m in members}),
+                         *[values.get(a.name) for a in attributes]])
+    print_rows(["id", "name", "sources", *[a.name for a in attributes]], rows, args.format)
+    return 0
+
+
+def _add_case(args: argparse.Namespace) -> int:
+    if not args.name:
+        raise InvalidRequestError("Give the case's name: qcode cases PROJECT add NAME")
+    if (args.start is None) != (args.end is None) or (args.start is not None and not args.source):
+        raise InvalidRequestError("--start and --end go together, with --source.")
+    with _open(args, write=True) as project:
+        try:
+            case = project.find_case(args.name)
+            created = False
+        except NotFoundError:
+            case = project.create_case(args.name)
+            created = True
+        if args.source:
+            source = project.find_source(args.source)
+            project.add_case_member(case.id, source.id, args.start, args.end)
+        for spec in args.attr:
+            if "=" not in spec:
+                raise InvalidRequestError(f"--attr takes NAME=VALUE (got '{spec}').")
+            name, value = (part.strip() for part in spec.split("=", 1))
+            try:
+                attribute = project.find_attribute(name, scope="case")
+            except NotFoundError:
+                kind = "number" if _is_number(value) else "text"
+                attribute = project.create_attribute(name, kind, scope="case")
+            project.set_attribute_value(attribute.id, case.id, value)
+        print(f"{'Created' if created else 'Updated'} case {case.name} (id {case.id})")
+    return 0
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as project:
+        problems = project.check()
+    if not problems:
+        print("ok: the project file is sound")
+        return 0
+    print(f"{len(problems)} problems found:")
+    for problem in problems:
+        print(f"- {problem}")
+    return 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from qcode.core.demo import build_demo
+
+    path = build_demo(Path(args.path), force=args.force)
+    print(f"Built the demo project {path}")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    found = backups.list_backups(Path(args.project))
+    rows = [(str(b.path), b.created.isoformat(timespec="seconds"), b.reason, b.size) for b in found]
+    if not rows and args.format == "table":
+        print(f"No backups of {args.project} yet (they are made when the app opens it and before upgrades).")
+        return 0
+    print_rows(("path", "created", "reason", "bytes"), rows, args.format)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    target = backups.restore_backup(Path(args.backup), Path(args.target))
+    print(f"Restored {Path(args.backup).name} as {target}")
+    return 0

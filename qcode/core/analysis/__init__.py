@@ -1,0 +1,1 @@
+"""Questions asked of a project: frequencies, text search, locations of excerpts."""

@@ -1,0 +1,198 @@
+"""Code frequencies: excerpts, sources, cases and coded characters per code, optionally per group.
+
+Two paths give the same numbers. The unfiltered table (and grouping by case, or by a case attribute when
+no source is shared by two cases of one group) is read from the aggregates the store keeps current.
+Anything else is computed from the filtered coding rows here. Tests hold both to a plain recount.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+
+from qcode.core.model import Counts, Filter, FrequencyRow
+from qcode.core.store import aggregates, queries
+from qcode.core.store import codes as code_store
+from qcode.core.store import sources as source_store
+
+GROUP_KINDS = ("source", "case", "coder", "attribute")
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """How to split a frequency table: by source, case, coder, or the values of one attribute."""
+
+    kind: str
+    attribute_id: int | None = None
+
+
+def union_length(ranges: list[tuple[int, int]]) -> int:
+    """Characters covered by a set of half-open ranges, overlaps counted once."""
+    total = 0
+    reach = -1
+    for start, end in sorted(ranges):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total
+
+
+def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> list[FrequencyRow]:
+    """The frequency table in codebook order; grouped tables list only codes with codings in a group."""
+    all_codes = code_store.codes(conn)
+    paths = code_store.code_paths(conn)
+    rows_in_order = [(c.id, "/".join(paths[c.id]), len(paths[c.id]) - 1) for c in all_codes]
+
+    if flt.is_empty() and grouping is None:
+        totals = aggregates.stat_totals(conn)
+        zero = (0, 0, 0, 0)
+        return [
+            FrequencyRow(code_id, path, depth, Counts(*totals.get((0, code_id), zero)),
+                         Counts(*totals.get((1, code_id), zero)))
+            for code_id, path, depth in rows_in_order
+        ]
+
+    fast = _fast_case_groups(conn, flt, grouping)
+    if fast is not None:
+        cells = fast
+    else:
+        cells = _compute(conn, flt, grouping)
+
+    if grouping is None:
+        return [
+            FrequencyRow(code_id, path, depth, cells.get((None, 0, code_id), Counts()),
+                         cells.get((None, 1, code_id), Counts()))
+            for code_id, path, depth in rows_in_order
+        ]
+    groups = sorted({key[0] for key in cells}, key=_group_sort_key)
+    result = []
+    for group in groups:
+        for code_id, path, depth in rows_in_order:
+            own = cells.get((group, 0, code_id))
+            total = cells.get((group, 1, code_id))
+            if own is None and total is None:
+                continue
+            result.append(FrequencyRow(code_id, path, depth, own or Counts(), total or Counts(), str(group)))
+    return result
+
+
+def _group_sort_key(value: object) -> tuple:
+    if isinstance(value, (int, float)):
+        return (0, value, "")
+    return (1, 0, str(value).casefold())
+
+
+def _case_group_sql(conn: sqlite3.Connection, grouping: Grouping) -> tuple[str, tuple] | None:
+    if grouping.kind == "case":
+        return "SELECT id AS case_id, name AS value FROM cases", ()
+    if grouping.kind == "attribute" and grouping.attribute_id is not None:
+        scope = conn.execute("SELECT scope FROM attribute WHERE id = ?", (grouping.attribute_id,)).fetchone()
+        if scope and scope[0] == "case":
+            return (
+                "SELECT owner_id AS case_id, value FROM attribute_value WHERE attribute_id = ?",
+                (grouping.attribute_id,),
+            )
+    return None
+
+
+def _fast_case_groups(
+    conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
+) -> dict[tuple, Counts] | None:
+    """Unfiltered tables grouped by case or case attribute, summed from the per-case aggregates."""
+    if grouping is None or not flt.is_empty():
+        return None
+    group = _case_group_sql(conn, grouping)
+    if group is None:
+        return None
+    sql, args = group
+    if grouping.kind == "attribute" and aggregates.groups_share_sources(conn, sql, args):
+        return None
+    return {
+        (value, tree, code_id): Counts(excerpts, sources, cases, characters)
+        for value, tree, code_id, excerpts, sources, cases, characters in aggregates.case_group_totals(conn, sql, args)
+    }
+
+
+def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple, Counts]:
+    """Counts from the filtered coding rows, for every (group, tree, code)."""
+    rows = queries.filtered_codings(conn, flt)
+    cases_of = queries.coding_cases(conn, flt)
+    ancestors: dict[int, list[int]] = defaultdict(list)
+    for ancestor_id, code_id in conn.execute("SELECT ancestor_id, code_id FROM code_closure"):
+        ancestors[code_id].append(ancestor_id)
+    groups_of = _group_function(conn, grouping, cases_of)
+
+    excerpts: dict[tuple, int] = defaultdict(int)
+    sources: dict[tuple, set[int]] = defaultdict(set)
+    cases: dict[tuple, set[int]] = defaultdict(set)
+    ranges: dict[tuple, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for coding_id, code_id, source_id, coder_id, start, end in rows:
+        coding_cases = cases_of.get(coding_id, ())
+        for label, allowed_cases in groups_of(coding_id, source_id, coder_id):
+            case_set = coding_cases if allowed_cases is None else allowed_cases
+            for tree, counted in ((0, (code_id,)), (1, ancestors[code_id])):
+                for counted_id in counted:
+                    key = (label, tree, counted_id)
+                    excerpts[key] += 1
+                    sources[key].add(source_id)
+                    cases[key].update(case_set)
+                    ranges[key][source_id].append((start, end))
+    return {
+        key: Counts(
+            excerpts[key], len(sources[key]), len(cases[key]),
+            sum(union_length(r) for r in ranges[key].values()),
+        )
+        for key in excerpts
+    }
+
+
+def _group_function(conn: sqlite3.Connection, grouping: Grouping | None, cases_of: dict[int, list[int]]):
+    """A function (coding id, source id, coder id) -> [(group label, cases counted in it or None for all)]."""
+    if grouping is None:
+        return lambda coding_id, source_id, coder_id: [(None, None)]
+    if grouping.kind == "source":
+        names = source_paths(conn)
+        return lambda coding_id, source_id, coder_id: [(names[source_id], None)]
+    if grouping.kind == "coder":
+        coder_names = queries.coder_names(conn)
+        return lambda coding_id, source_id, coder_id: [(coder_names[coder_id], None)]
+    if grouping.kind == "case":
+        case_names = queries.case_names(conn)
+        return lambda coding_id, source_id, coder_id: [(case_names[c], (c,)) for c in cases_of.get(coding_id, ())]
+    if grouping.kind == "attribute" and grouping.attribute_id is not None:
+        values = queries.source_values(conn, grouping.attribute_id)
+        scope = conn.execute("SELECT scope FROM attribute WHERE id = ?", (grouping.attribute_id,)).fetchone()[0]
+        if scope == "source":
+            return lambda coding_id, source_id, coder_id: (
+                [(values[source_id], None)] if source_id in values else []
+            )
+
+        def by_case_value(coding_id: int, source_id: int, coder_id: int) -> list[tuple]:
+            by_value: dict[object, list[int]] = defaultdict(list)
+            for case_id in cases_of.get(coding_id, ()):
+                if case_id in values:
+                    by_value[values[case_id]].append(case_id)
+            return list(by_value.items())
+
+        return by_case_value
+    raise ValueError(f"unknown grouping {grouping}")
+
+
+def source_paths(conn: sqlite3.Connection) -> dict[int, str]:
+    """Each source's display path, 'Folder/Sub/Name'."""
+    folders = {f.id: f for f in source_store.folders(conn)}
+
+    def folder_path(folder_id: int | None) -> str:
+        parts = []
+        while folder_id is not None:
+            folder = folders[folder_id]
+            parts.append(folder.name)
+            folder_id = folder.parent_id
+        return "/".join(reversed(parts))
+
+    result = {}
+    for source in source_store.sources(conn):
+        prefix = folder_path(source.folder_id)
+        result[source.id] = f"{prefix}/{source.name}" if prefix else source.name
+    return result

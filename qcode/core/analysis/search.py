@@ -1,0 +1,131 @@
+"""Full-text search: FTS5 finds the sources, then the hits of one page are located in their text.
+
+Query language, kept deliberately small: words are ANDed; "a phrase" matches words in sequence; a
+trailing * makes a prefix (`help*`); every other character is taken literally, so `help-seeking` finds
+the words help and seeking in sequence, and AND/OR/NOT/NEAR are ordinary words. Matching ignores case
+and diacritics, as the index does (`unicode61 remove_diacritics 2`).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qcode.core.errors import InvalidQueryError
+from qcode.core.model import SearchHit
+from qcode.core.store import queries
+from qcode.core.store import sources as source_store
+
+_TOKEN = re.compile(r"[^\W_]+")
+CONTEXT_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    tokens: tuple[str, ...]
+    prefix: bool
+
+
+@lru_cache(maxsize=65536)
+def fold_char(ch: str) -> str:
+    """Lower case without diacritics, the way the index folds text."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return (stripped or ch).casefold()
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """The folded text, and for each of its characters the offset in `text` (None: offsets are equal)."""
+    if text.isascii():
+        return text.lower(), None
+    table = {}
+    same_length = True
+    for ch in set(text):
+        folded = fold_char(ch)
+        table[ord(ch)] = folded
+        if len(folded) != 1:
+            same_length = False
+    if same_length:
+        return text.translate(table), None
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for index, ch in enumerate(text):
+        folded = table[ord(ch)]
+        pieces.append(folded)
+        offsets.extend([index] * len(folded))
+    return "".join(pieces), offsets
+
+
+def parse_query(query: str) -> list[Term]:
+    """Split a query into terms: quoted phrases and bare words (each possibly a prefix)."""
+    terms: list[Term] = []
+    for match in re.finditer(r'"([^"]*)"?|(\S+)', query):
+        phrase, word = match.group(1), match.group(2)
+        raw = phrase if phrase is not None else word
+        prefix = raw.rstrip().endswith("*")
+        tokens = tuple(fold(t)[0] for t in _TOKEN.findall(raw))
+        if tokens:
+            terms.append(Term(tokens, prefix))
+    if not terms:
+        raise InvalidQueryError("The search has no words to look for. Type one or more words.")
+    return terms
+
+
+def fts_query(terms: list[Term]) -> str:
+    """The FTS5 MATCH expression: every term quoted, so no character has a special meaning."""
+    parts = []
+    for term in terms:
+        quoted = '"' + " ".join(term.tokens).replace('"', '""') + '"'
+        parts.append(quoted + (" *" if term.prefix else ""))
+    return " AND ".join(parts)
+
+
+def term_pattern(terms: list[Term]) -> re.Pattern[str]:
+    alternatives = []
+    for term in terms:
+        body = r"[\W_]+".join(re.escape(t) for t in term.tokens)
+        tail = r"[^\W_]*" if term.prefix else r"(?![^\W_])"
+        alternatives.append(r"(?<![^\W_])" + body + tail)
+    return re.compile("|".join(alternatives))
+
+
+def context_around(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    snippet = " ".join(text[left:right].split())
+    return ("…" if left > 0 else "") + snippet + ("…" if right < len(text) else "")
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    source_ids: tuple[int, ...] = (),
+) -> list[SearchHit]:
+    """Hits in rank order of their sources, then text order; offsets are computed for this page only."""
+    terms = parse_query(query)
+    pattern = term_pattern(terms)
+    matched = queries.fts_sources(conn, fts_query(terms), source_ids)
+    names = queries.source_names(conn) if matched else {}
+    hits: list[SearchHit] = []
+    skipped = 0
+    for source_id in matched:
+        text = source_store.source_text(conn, source_id) or ""
+        folded, offsets = fold(text)
+        for match in pattern.finditer(folded):
+            if skipped < offset:
+                skipped += 1
+                continue
+            start, end = match.start(), match.end()
+            if offsets is not None:
+                start = offsets[start]
+                end = offsets[end - 1] + 1
+            hits.append(SearchHit(source_id, names[source_id], start, end, context_around(text, start, end)))
+            if len(hits) >= limit:
+                return hits
+    return hits

@@ -1,0 +1,227 @@
+"""Cases (participants, sites, ...), their members, and typed attributes on cases and sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qcode.core.api.base import ProjectBase
+from qcode.core.errors import (
+    AmbiguousNameError,
+    DuplicateNameError,
+    InvalidAttributeValueError,
+    InvalidOperationError,
+    InvalidRequestError,
+    NotFoundError,
+)
+from qcode.core.model import ATTRIBUTE_SCOPES, ATTRIBUTE_TYPES, Attribute, Case, CaseMember
+from qcode.core.store import aggregates
+from qcode.core.store import cases as case_store
+
+AttributeValue = str | int | float
+
+
+def coerce_value(attribute: Attribute, value: object) -> AttributeValue | None:
+    """A value in the form its attribute's type stores (None or '' clears the value)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if attribute.type == "number":
+        if isinstance(value, bool):
+            raise InvalidAttributeValueError(f"'{attribute.name}' takes a number, not yes/no.")
+        if isinstance(value, (int, float)):
+            number = value
+        else:
+            text = str(value).strip().replace(",", ".") if str(value).count(",") == 1 and "." not in str(value) \
+                else str(value).strip()
+            try:
+                number = float(text)
+            except ValueError:
+                raise InvalidAttributeValueError(
+                    f"'{attribute.name}' takes a number; '{value}' is not one."
+                ) from None
+        return int(number) if float(number).is_integer() else float(number)
+    if attribute.type == "date":
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        try:
+            return dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
+        except ValueError:
+            raise InvalidAttributeValueError(
+                f"'{attribute.name}' takes a date written as YYYY-MM-DD; '{value}' is not one."
+            ) from None
+    text = str(value).strip()
+    if attribute.type == "choice" and attribute.choices and text not in attribute.choices:
+        raise InvalidAttributeValueError(
+            f"'{text}' is not one of the choices of '{attribute.name}': {', '.join(attribute.choices)}."
+        )
+    return text
+
+
+class CasesMixin(ProjectBase):
+    # --- cases -----------------------------------------------------------------------------------------
+
+    def cases(self) -> list[Case]:
+        return case_store.cases(self._store.read)
+
+    def case(self, case_id: int) -> Case:
+        found = case_store.case_by_id(self._store.read, case_id)
+        if found is None:
+            raise NotFoundError("case", f"with id {case_id}")
+        return found
+
+    def find_case(self, ref: str | int) -> Case:
+        if isinstance(ref, int):
+            return self.case(ref)
+        found = case_store.case_by_name(self._store.read, str(ref).strip())
+        if found is not None:
+            return found
+        if str(ref).isdigit():
+            return self.case(int(ref))
+        raise NotFoundError("case", f"'{ref}'")
+
+    def create_case(self, name: str, *, guid: str | None = None) -> Case:
+        name = self._clean_name(name, "case")
+        if case_store.case_by_name(self._store.read, name):
+            raise DuplicateNameError("case", name)
+        with self._store.transaction() as tx:
+            case_id = case_store.insert_case(tx, name, guid or self._store.new_guid())
+        self._notify("case", "added", (case_id,))
+        return self.case(case_id)
+
+    def rename_case(self, case_id: int, name: str) -> Case:
+        self.case(case_id)
+        name = self._clean_name(name, "case")
+        other = case_store.case_by_name(self._store.read, name)
+        if other and other.id != case_id:
+            raise DuplicateNameError("case", name)
+        with self._store.transaction() as tx:
+            case_store.rename_case(tx, case_id, name)
+        self._notify("case", "changed", (case_id,))
+        return self.case(case_id)
+
+    def delete_case(self, case_id: int) -> None:
+        """Delete a case with its memberships, attribute values and memo (the sources stay)."""
+        self.case(case_id)
+        with self._store.transaction() as tx:
+            case_store.delete_case(tx, case_id)
+            aggregates.after_membership_change(tx, [case_id])
+        self._notify("case", "removed", (case_id,))
+
+    def add_case_member(
+        self, case_id: int, source_id: int, start: int | None = None, end: int | None = None
+    ) -> CaseMember:
+        """Make a whole source (start and end None) or a range of it part of a case."""
+        self.case(case_id)
+        if (start is None) != (end is None):
+            raise InvalidRequestError("Give both the start and the end of the range, or neither for the whole source.")
+        if start is None or end is None:
+            self._source(source_id)
+        else:
+            self._check_range(source_id, start, end)
+        if case_store.find_member(self._store.read, case_id, source_id, start, end) is not None:
+            raise InvalidOperationError("This is already part of the case.")
+        with self._store.transaction() as tx:
+            member_id = case_store.insert_member(tx, case_id, source_id, start, end)
+            aggregates.after_membership_change(tx, [case_id])
+        self._notify("case", "changed", (case_id,))
+        return next(m for m in self.case_members(case_id) if m.id == member_id)
+
+    def remove_case_member(self, member_id: int) -> CaseMember:
+        found = [m for m in case_store.members(self._store.read) if m.id == member_id]
+        if not found:
+            raise NotFoundError("case member", f"with id {member_id}")
+        with self._store.transaction() as tx:
+            case_store.delete_member(tx, member_id)
+            aggregates.after_membership_change(tx, [found[0].case_id])
+        self._notify("case", "changed", (found[0].case_id,))
+        return found[0]
+
+    def case_members(self, case_id: int | None = None, *, source_id: int | None = None) -> list[CaseMember]:
+        return case_store.members(self._store.read, case_id, source_id)
+
+    # --- attributes ------------------------------------------------------------------------------------
+
+    def attributes(self, scope: str | None = None) -> list[Attribute]:
+        return case_store.attributes(self._store.read, scope)
+
+    def attribute(self, attribute_id: int) -> Attribute:
+        found = case_store.attribute_by_id(self._store.read, attribute_id)
+        if found is None:
+            raise NotFoundError("attribute", f"with id {attribute_id}")
+        return found
+
+    def find_attribute(self, ref: str | int, *, scope: str | None = None) -> Attribute:
+        """An attribute by id or name; a name used for both cases and sources needs `scope` (or 'case:'/'source:')."""
+        if isinstance(ref, int):
+            return self.attribute(ref)
+        name = str(ref).strip()
+        for prefix in ATTRIBUTE_SCOPES:
+            if name.lower().startswith(prefix + ":"):
+                scope, name = prefix, name[len(prefix) + 1:].strip()
+        found = [a for a in case_store.attributes_by_name(self._store.read, name) if scope in (None, a.scope)]
+        if not found:
+            raise NotFoundError("attribute", f"'{ref}'")
+        if len(found) > 1:
+            raise AmbiguousNameError("attribute", name, [f"{a.scope}:{a.name}" for a in found])
+        return found[0]
+
+    def create_attribute(
+        self, name: str, type: str = "text", *, scope: str = "case", choices: tuple[str, ...] | list[str] = ()
+    ) -> Attribute:
+        """A new attribute of cases or sources: text, number, date, or choice (from `choices`)."""
+        name = self._clean_name(name, "attribute")
+        if type not in ATTRIBUTE_TYPES:
+            raise InvalidRequestError(f"An attribute's type is one of {', '.join(ATTRIBUTE_TYPES)}, not '{type}'.")
+        if scope not in ATTRIBUTE_SCOPES:
+            raise InvalidRequestError(f"An attribute belongs to cases or sources, not to '{scope}'.")
+        if any(a.scope == scope for a in case_store.attributes_by_name(self._store.read, name)):
+            raise DuplicateNameError(f"{scope} attribute", name)
+        clean_choices = tuple(dict.fromkeys(str(c).strip() for c in choices if str(c).strip()))
+        with self._store.transaction() as tx:
+            attribute_id = case_store.insert_attribute(tx, name, type, scope, clean_choices)
+        self._notify("attribute", "added", (attribute_id,))
+        return self.attribute(attribute_id)
+
+    def rename_attribute(self, attribute_id: int, name: str) -> Attribute:
+        attribute = self.attribute(attribute_id)
+        name = self._clean_name(name, "attribute")
+        clash = [a for a in case_store.attributes_by_name(self._store.read, name)
+                 if a.scope == attribute.scope and a.id != attribute_id]
+        if clash:
+            raise DuplicateNameError(f"{attribute.scope} attribute", name)
+        with self._store.transaction() as tx:
+            case_store.update_attribute(tx, attribute_id, name=name, choices=attribute.choices)
+        self._notify("attribute", "changed", (attribute_id,))
+        return self.attribute(attribute_id)
+
+    def delete_attribute(self, attribute_id: int) -> None:
+        self.attribute(attribute_id)
+        with self._store.transaction() as tx:
+            case_store.delete_attribute(tx, attribute_id)
+        self._notify("attribute", "removed", (attribute_id,))
+
+    def set_attribute_value(self, attribute_id: int, owner_id: int, value: object) -> AttributeValue | None:
+        """Set a case's or source's value of an attribute (checked against its type); None clears it."""
+        attribute = self.attribute(attribute_id)
+        if attribute.scope == "case":
+            self.case(owner_id)
+        else:
+            self._source(owner_id)
+        stored = coerce_value(attribute, value)
+        with self._store.transaction() as tx:
+            case_store.set_value(tx, attribute_id, owner_id, stored)
+        self._notify("attribute", "changed", (attribute_id,))
+        return stored
+
+    def attribute_values(self, scope: str, owner_id: int) -> dict[str, AttributeValue]:
+        """A case's or source's attribute values by attribute name."""
+        names = {a.id: a.name for a in self.attributes(scope)}
+        values = case_store.values_of(self._store.read, scope, owner_id)
+        return {names[aid]: value for aid, value in values.items()}  # type: ignore[misc]
+
+    def values_of_attribute(self, attribute_id: int) -> dict[int, AttributeValue]:
+        """owner id -> value, for one attribute."""
+        self.attribute(attribute_id)
+        return case_store.values_for_attribute(self._store.read, attribute_id)  # type: ignore[return-value]
+

@@ -1,0 +1,230 @@
+"""The codebook: create, edit, move, merge and delete codes."""
+
+from __future__ import annotations
+
+import re
+
+from qcode.core.api.base import ProjectBase, resolve_path
+from qcode.core.errors import DuplicateNameError, InvalidOperationError, InvalidRequestError, TreeCycleError
+from qcode.core.model import Code
+from qcode.core.store import aggregates
+from qcode.core.store import codes as code_store
+from qcode.core.store import codings as coding_store
+from qcode.core.store import memos as memo_store
+
+CODE_COLORS = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
+
+
+def check_color(color: str) -> str:
+    if not _COLOR.match(color or ""):
+        raise InvalidRequestError(f"'{color}' is not a colour; use the form #RRGGBB, for example #4e79a7.")
+    return color.lower()
+
+
+class CodebookMixin(ProjectBase):
+    def codes(self) -> list[Code]:
+        """Every code, parents before their children, siblings in their order."""
+        return code_store.codes(self._store.read)
+
+    def code(self, code_id: int) -> Code:
+        return self._code(code_id)
+
+    def children(self, code_id: int | None) -> list[Code]:
+        return code_store.children(self._store.read, code_id)
+
+    def code_path(self, code_id: int, *, separator: str = "/") -> str:
+        names = []
+        current: int | None = code_id
+        while current is not None:
+            code = self._code(current)
+            names.append(code.name)
+            current = code.parent_id
+        return separator.join(reversed(names))
+
+    def descendants(self, code_id: int) -> list[int]:
+        """The code and every code below it."""
+        self._code(code_id)
+        return code_store.descendants(self._store.read, [code_id])
+
+    def find_code(self, ref: str | int) -> Code:
+        """A code by id or by path ('Parent/Child'); a bare name must be unique."""
+        if isinstance(ref, int) or str(ref).isdigit():
+            return self._code(int(ref))
+        read = self._store.read
+
+        def lookup(parts: list[str]) -> Code | None:
+            parent: int | None = None
+            found: Code | None = None
+            for part in parts:
+                found = code_store.code_by_name_in(read, parent, part)
+                if found is None:
+                    return None
+                parent = found.id
+            return found
+
+        return resolve_path(  # type: ignore[return-value]
+            "code", str(ref), code_store.codes_by_name(read, str(ref).strip()), lookup,
+            lambda c: f"{self.code_path(c.id)} (id {c.id})",
+        )
+
+    def create_code(
+        self,
+        name: str,
+        *,
+        parent_id: int | None = None,
+        color: str | None = None,
+        definition: str = "",
+        inclusion: str = "",
+        exclusion: str = "",
+        example: str = "",
+        guid: str | None = None,
+    ) -> Code:
+        """A new code at the end of its siblings."""
+        name = self._clean_name(name, "code")
+        if parent_id is not None:
+            self._code(parent_id)
+        read = self._store.read
+        if code_store.code_by_name_in(read, parent_id, name):
+            where = f"under '{self.code_path(parent_id)}'" if parent_id is not None else "at the top level"
+            raise DuplicateNameError("code", name, where)
+        if guid is not None and code_store.code_by_guid(read, guid):
+            raise DuplicateNameError("code with the identifier", guid)
+        if color is None:
+            color = CODE_COLORS[code_store.count_codes(read) % len(CODE_COLORS)]
+        with self._store.transaction() as tx:
+            code_id = code_store.insert_code(
+                tx, parent_id=parent_id, name=name, color=check_color(color), definition=definition,
+                inclusion=inclusion, exclusion=exclusion, example=example,
+                position=code_store.next_position(tx, parent_id), guid=guid or self._store.new_guid(),
+                created_at=self._store.now(),
+            )
+            aggregates.after_tree_change(tx, [code_id])
+        self._notify("code", "added", (code_id,))
+        return self._code(code_id)
+
+    def rename_code(self, code_id: int, name: str) -> Code:
+        code = self._code(code_id)
+        name = self._clean_name(name, "code")
+        other = code_store.code_by_name_in(self._store.read, code.parent_id, name)
+        if other and other.id != code_id:
+            raise DuplicateNameError("code", name, "here")
+        return self.update_code(code_id, name=name)
+
+    def recolor_code(self, code_id: int, color: str) -> Code:
+        return self.update_code(code_id, color=color)
+
+    def update_code(self, code_id: int, **fields: str) -> Code:
+        """Change any of name, color, definition, inclusion, exclusion, example."""
+        code = self._code(code_id)
+        allowed = {"name", "color", *TEXT_FIELDS}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise InvalidRequestError(f"A code has no field {', '.join(sorted(unknown))}.")
+        if "name" in fields:
+            fields["name"] = self._clean_name(fields["name"], "code")
+            other = code_store.code_by_name_in(self._store.read, code.parent_id, fields["name"])
+            if other and other.id != code_id:
+                raise DuplicateNameError("code", fields["name"], "here")
+        if "color" in fields:
+            fields["color"] = check_color(fields["color"])
+        with self._store.transaction() as tx:
+            code_store.update_code_fields(tx, code_id, fields)
+        self._notify("code", "changed", (code_id,))
+        return self._code(code_id)
+
+    def move_code(self, code_id: int, parent_id: int | None, *, position: int | None = None) -> Code:
+        """Hang a code (with its sub-codes) under another parent (None: top level), at `position` among siblings."""
+        code = self._code(code_id)
+        read = self._store.read
+        if parent_id is not None:
+            self._code(parent_id)
+            if parent_id in code_store.descendants(read, [code_id]):
+                raise TreeCycleError(code.name)
+        other = code_store.code_by_name_in(read, parent_id, code.name)
+        if other and other.id != code_id:
+            where = f"under '{self.code_path(parent_id)}'" if parent_id is not None else "at the top level"
+            raise DuplicateNameError("code", code.name, where)
+        siblings = [c.id for c in code_store.children(read, parent_id) if c.id != code_id]
+        index = len(siblings) if position is None else max(0, min(position, len(siblings)))
+        siblings.insert(index, code_id)
+        old_ancestors = code_store.ancestors(read, code_id)[1:]
+        with self._store.transaction() as tx:
+            if code.parent_id != parent_id:
+                code_store.move_code(tx, code_id, parent_id, index)
+                new_ancestors = code_store.ancestors(tx, code_id)[1:]
+                aggregates.after_tree_change(tx, old_ancestors + new_ancestors)
+            code_store.set_positions(tx, siblings)
+        self._notify("code", "changed", (code_id,))
+        return self._code(code_id)
+
+    def merge_codes(self, source_code_id: int, target_code_id: int) -> Code:
+        """Fold one code into another: its codings and sub-codes move over, then it is deleted.
+
+        A coding that then duplicates one of the target's (same source, start, end and coder) collapses
+        into it; the memos of both are kept together. The merged code's memo is appended to the target's.
+        """
+        merged = self._code(source_code_id)
+        target = self._code(target_code_id)
+        read = self._store.read
+        if source_code_id == target_code_id:
+            raise InvalidOperationError("A code cannot be merged into itself.")
+        if target_code_id in code_store.descendants(read, [source_code_id]):
+            raise InvalidOperationError(
+                f"'{merged.name}' cannot be merged into its own sub-code '{target.name}'. Move the sub-code out first."
+            )
+        clash = {c.name.casefold() for c in code_store.children(read, target_code_id)} & {
+            c.name.casefold() for c in code_store.children(read, source_code_id)
+        }
+        if clash:
+            raise DuplicateNameError("sub-code", sorted(clash)[0], f"under both '{merged.name}' and '{target.name}'")
+        affected = set(code_store.ancestors(read, source_code_id)) | set(code_store.ancestors(read, target_code_id))
+        with self._store.transaction() as tx:
+            coding_store.move_codings(tx, source_code_id, target_code_id)
+            for keep, drop in coding_store.duplicate_codings(tx, target_code_id):
+                _fold_memo(tx, "coding", drop, keep, self._store.now())
+                coding_store.delete_coding_row(tx, drop)
+            code_store.reparent_children(tx, source_code_id, target_code_id)
+            _fold_memo(tx, "code", source_code_id, target_code_id, self._store.now())
+            code_store.delete_code_row(tx, source_code_id)
+            affected.discard(source_code_id)
+            aggregates.after_tree_change(tx, affected)
+        self._notify("code", "removed", (source_code_id,))
+        self._notify("code", "changed", (target_code_id,))
+        return self._code(target_code_id)
+
+    def delete_code(self, code_id: int, *, keep_codings: bool = False) -> None:
+        """Delete a code. By default its sub-codes and all their codings go with it; with `keep_codings`,
+        its codings and sub-codes move to its parent instead (not possible for a top-level code)."""
+        code = self._code(code_id)
+        read = self._store.read
+        if keep_codings:
+            if code.parent_id is None:
+                raise InvalidOperationError(
+                    f"'{code.name}' is a top-level code, so there is no parent to move its codings to. "
+                    "Delete it with its codings, or merge it into another code."
+                )
+            self.merge_codes(code_id, code.parent_id)
+            return
+        subtree = code_store.subtree_deepest_first(read, code_id)
+        ancestors = code_store.ancestors(read, code_id)[1:]
+        with self._store.transaction() as tx:
+            for doomed in subtree:  # children first, so no row ever points at a deleted parent
+                code_store.delete_code_row(tx, doomed)
+            aggregates.after_tree_change(tx, ancestors)
+        self._notify("code", "removed", tuple(subtree))
+
+
+def _fold_memo(tx, kind: str, from_id: int, to_id: int, when: str) -> None:
+    """Move a memo from one target to another, appending when the other already has one."""
+    moving = memo_store.memo_for(tx, kind, from_id)
+    if moving is None or not moving.text.strip():
+        return
+    existing = memo_store.memo_for(tx, kind, to_id)
+    if existing is None:
+        memo_store.retarget_memo(tx, moving.id, to_id)
+    else:
+        memo_store.update_memo_text(tx, existing.id, existing.text.rstrip() + "\n\n" + moving.text, when)

@@ -1,0 +1,101 @@
+"""Memos: the project journal, notes on sources, codes, codings and cases, and notes on text ranges."""
+
+from __future__ import annotations
+
+from qcode.core.api.base import ProjectBase
+from qcode.core.errors import InvalidRequestError, NotFoundError
+from qcode.core.model import Memo
+from qcode.core.store import cases as case_store
+from qcode.core.store import codings as coding_store
+from qcode.core.store import memos as memo_store
+
+OBJECT_TARGETS = ("project", "source", "code", "coding", "case")
+
+
+class MemosMixin(ProjectBase):
+    def _check_target(self, target_kind: str, target_id: int | None) -> None:
+        if target_kind not in OBJECT_TARGETS:
+            raise InvalidRequestError(
+                f"Memos can be attached to {', '.join(OBJECT_TARGETS)} or a text range, not to '{target_kind}'."
+            )
+        if target_kind == "project":
+            return
+        if target_id is None:
+            raise InvalidRequestError(f"Say which {target_kind} the memo belongs to.")
+        read = self._store.read
+        if target_kind == "source":
+            self._source(target_id)
+        elif target_kind == "code":
+            self._code(target_id)
+        elif target_kind == "coding":
+            if coding_store.coding_by_id(read, target_id) is None:
+                raise NotFoundError("coding", f"with id {target_id}")
+        elif target_kind == "case" and case_store.case_by_id(read, target_id) is None:
+            raise NotFoundError("case", f"with id {target_id}")
+
+    def memo(self, target_kind: str, target_id: int | None = None) -> Memo | None:
+        """The memo of the project (journal), a source, code, coding or case; None when there is none."""
+        self._check_target(target_kind, target_id)
+        return memo_store.memo_for(self._store.read, target_kind, None if target_kind == "project" else target_id)
+
+    def set_memo(self, target_kind: str, target_id: int | None, text: str) -> Memo | None:
+        """Write (or, with empty text, delete) the memo of the project, a source, code, coding or case."""
+        self._check_target(target_kind, target_id)
+        target = None if target_kind == "project" else target_id
+        existing = memo_store.memo_for(self._store.read, target_kind, target)
+        with self._store.transaction() as tx:
+            if not text.strip():
+                if existing:
+                    memo_store.delete_memo(tx, existing.id)
+                memo_id = None
+            else:
+                source_id = target_id if target_kind == "source" else None
+                memo_id = memo_store.upsert_memo(
+                    tx, target_kind, target, text, self._store.now(), self.current_coder.id, source_id
+                )
+        self._notify("memo", "changed", (memo_id or (existing.id if existing else 0),))
+        return memo_store.memo_by_id(self._store.read, memo_id) if memo_id else None
+
+    def journal(self) -> str:
+        memo = self.memo("project")
+        return memo.text if memo else ""
+
+    def set_journal(self, text: str) -> None:
+        self.set_memo("project", None, text)
+
+    def add_range_memo(self, source_id: int, start: int, end: int, text: str) -> Memo:
+        """A memo anchored to a range of a source's text (a Word comment lands here too)."""
+        self._check_range(source_id, start, end)
+        if not text.strip():
+            raise InvalidRequestError("A memo needs some text.")
+        with self._store.transaction() as tx:
+            memo_id = memo_store.insert_range_memo(tx, source_id, start, end, text, self._store.now(), self.current_coder.id)
+        self._notify("memo", "added", (memo_id,))
+        return self.memo_by_id(memo_id)
+
+    def memo_by_id(self, memo_id: int) -> Memo:
+        found = memo_store.memo_by_id(self._store.read, memo_id)
+        if found is None:
+            raise NotFoundError("memo", f"with id {memo_id}")
+        return found
+
+    def update_memo(self, memo_id: int, text: str) -> Memo:
+        self.memo_by_id(memo_id)
+        with self._store.transaction() as tx:
+            memo_store.update_memo_text(tx, memo_id, text, self._store.now())
+        self._notify("memo", "changed", (memo_id,))
+        return self.memo_by_id(memo_id)
+
+    def delete_memo(self, memo_id: int) -> Memo:
+        memo = self.memo_by_id(memo_id)
+        with self._store.transaction() as tx:
+            memo_store.delete_memo(tx, memo_id)
+        self._notify("memo", "removed", (memo_id,))
+        return memo
+
+    def range_memos(self, source_id: int) -> list[Memo]:
+        self._source(source_id)
+        return memo_store.memos_in_source(self._store.read, source_id)
+
+    def memos(self) -> list[Memo]:
+        return memo_store.all_memos(self._store.read)

@@ -1,0 +1,342 @@
+"""Sources and folders: add, import, rename, move, delete, read."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from qcode.core.api.base import ProjectBase, resolve_path
+from qcode.core.errors import (
+    DuplicateNameError,
+    ImportError_,
+    InvalidOperationError,
+    InvalidRangeError,
+    NotFoundError,
+    QcodeError,
+    TreeCycleError,
+)
+from qcode.core.importers import ImportOptions, ParsedSource, find_importer, importable_suffixes
+from qcode.core.importers.structure import paragraph_spans, speaker_turns
+from qcode.core.model import SOURCE_KINDS, Folder, ImportOutcome, Source, Span
+from qcode.core.progress import Progress
+from qcode.core.store import aggregates, queries
+from qcode.core.store import cases as case_store
+from qcode.core.store import codings as coding_store
+from qcode.core.store import memos as memo_store
+from qcode.core.store import sources as source_store
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SourcesMixin(ProjectBase):
+    # --- folders ---------------------------------------------------------------------------------------
+
+    def folders(self) -> list[Folder]:
+        return source_store.folders(self._store.read)
+
+    def folder(self, folder_id: int) -> Folder:
+        found = source_store.folder_by_id(self._store.read, folder_id)
+        if found is None:
+            raise NotFoundError("folder", f"with id {folder_id}")
+        return found
+
+    def folder_path(self, folder_id: int | None) -> str:
+        parts: list[str] = []
+        while folder_id is not None:
+            folder = self.folder(folder_id)
+            parts.append(folder.name)
+            folder_id = folder.parent_id
+        return "/".join(reversed(parts))
+
+    def create_folder(self, name: str, *, parent_id: int | None = None) -> Folder:
+        name = self._clean_name(name, "folder")
+        if parent_id is not None:
+            self.folder(parent_id)
+        if source_store.folder_by_name(self._store.read, parent_id, name):
+            raise DuplicateNameError("folder", name, "here")
+        with self._store.transaction() as tx:
+            folder_id = source_store.insert_folder(tx, parent_id, name)
+        self._notify("folder", "added", (folder_id,))
+        return self.folder(folder_id)
+
+    def ensure_folder_path(self, path: str) -> Folder:
+        """The folder at 'A/B/C', creating the missing ones."""
+        parent: int | None = None
+        folder: Folder | None = None
+        for part in [p for p in path.split("/") if p.strip()]:
+            folder = source_store.folder_by_name(self._store.read, parent, part.strip())
+            if folder is None:
+                folder = self.create_folder(part, parent_id=parent)
+            parent = folder.id
+        if folder is None:
+            raise NotFoundError("folder", f"'{path}'")
+        return folder
+
+    def rename_folder(self, folder_id: int, name: str) -> Folder:
+        folder = self.folder(folder_id)
+        name = self._clean_name(name, "folder")
+        other = source_store.folder_by_name(self._store.read, folder.parent_id, name)
+        if other and other.id != folder_id:
+            raise DuplicateNameError("folder", name, "here")
+        with self._store.transaction() as tx:
+            source_store.update_folder(tx, folder_id, parent_id=folder.parent_id, name=name)
+        self._notify("folder", "changed", (folder_id,))
+        return self.folder(folder_id)
+
+    def move_folder(self, folder_id: int, parent_id: int | None) -> Folder:
+        folder = self.folder(folder_id)
+        if parent_id is not None:
+            self.folder(parent_id)
+            if parent_id in source_store.folder_subtree(self._store.read, [folder_id]):
+                raise TreeCycleError(folder.name)
+        other = source_store.folder_by_name(self._store.read, parent_id, folder.name)
+        if other and other.id != folder_id:
+            raise DuplicateNameError("folder", folder.name, "there")
+        with self._store.transaction() as tx:
+            source_store.update_folder(tx, folder_id, parent_id=parent_id, name=folder.name)
+        self._notify("folder", "changed", (folder_id,))
+        return self.folder(folder_id)
+
+    def delete_folder(self, folder_id: int, *, recursive: bool = False) -> None:
+        """Delete a folder; with `recursive`, also its subfolders and their sources (with their codings)."""
+        folder = self.folder(folder_id)
+        read = self._store.read
+        if not recursive and not source_store.folder_is_empty(read, folder_id):
+            raise InvalidOperationError(
+                f"The folder '{folder.name}' is not empty. Move or delete what it holds first, "
+                "or delete it with everything in it."
+            )
+        source_ids = source_store.source_ids_in_folders(read, [folder_id])
+        with self._store.transaction() as tx:
+            for source_id in source_ids:
+                self._delete_source_in(tx, source_id)
+            source_store.delete_folder(tx, folder_id)
+        if source_ids:
+            self._notify("source", "removed", tuple(source_ids))
+        self._notify("folder", "removed", (folder_id,))
+
+    # --- sources ---------------------------------------------------------------------------------------
+
+    def sources(self) -> list[Source]:
+        return source_store.sources(self._store.read)
+
+    def source(self, source_id: int) -> Source:
+        return self._source(source_id)
+
+    def source_text(self, source_id: int) -> str:
+        self._source(source_id)
+        return source_store.source_text(self._store.read, source_id) or ""
+
+    def source_slice(self, source_id: int, start: int, end: int) -> str:
+        self._check_range(source_id, start, end)
+        return source_store.source_slice(self._store.read, source_id, start, end)
+
+    def spans(self, source_id: int, kind: str | None = None) -> list[Span]:
+        self._source(source_id)
+        return source_store.spans(self._store.read, source_id, kind)
+
+    def source_path(self, source_id: int) -> str:
+        source = self._source(source_id)
+        prefix = self.folder_path(source.folder_id)
+        return f"{prefix}/{source.name}" if prefix else source.name
+
+    def coding_counts_by_source(self) -> dict[int, int]:
+        return queries.coding_counts_by_source(self._store.read)
+
+    def find_source(self, ref: str | int) -> Source:
+        """A source by id or by path ('Folder/Name'); a bare name must be unique."""
+        if isinstance(ref, int) or str(ref).isdigit():
+            return self._source(int(ref))
+        read = self._store.read
+
+        def lookup(parts: list[str]) -> Source | None:
+            parent: int | None = None
+            for part in parts[:-1]:
+                folder = source_store.folder_by_name(read, parent, part)
+                if folder is None:
+                    return None
+                parent = folder.id
+            return source_store.source_by_name_in(read, parent, parts[-1])
+
+        return resolve_path(  # type: ignore[return-value]
+            "source", str(ref), source_store.sources_by_name(read, str(ref).strip()), lookup,
+            lambda s: f"{self.source_path(s.id)} (id {s.id})",
+        )
+
+    def find_folder(self, ref: str | int) -> Folder:
+        if isinstance(ref, int) or str(ref).isdigit():
+            return self.folder(int(ref))
+        parent: int | None = None
+        folder: Folder | None = None
+        for part in [p.strip() for p in str(ref).split("/") if p.strip()]:
+            folder = source_store.folder_by_name(self._store.read, parent, part)
+            if folder is None:
+                raise NotFoundError("folder", f"'{ref}'")
+            parent = folder.id
+        if folder is None:
+            raise NotFoundError("folder", f"'{ref}'")
+        return folder
+
+    def _unique_source_name(self, folder_id: int | None, name: str) -> str:
+        candidate, number = name, 2
+        while source_store.source_by_name_in(self._store.read, folder_id, candidate):
+            candidate = f"{name} ({number})"
+            number += 1
+        return candidate
+
+    def add_source(
+        self,
+        name: str,
+        text: str,
+        *,
+        kind: str = "text",
+        spans: Iterable[Span] | None = None,
+        folder_id: int | None = None,
+        original_name: str = "",
+        meta: dict | None = None,
+    ) -> Source:
+        """Add a source from its plain text; a name taken in the folder gets a number, as in 'Name (2)'.
+
+        Without `spans`, paragraphs (blank-line separated) and speaker turns are found in the text.
+        """
+        if spans is None:
+            paragraphs = paragraph_spans(text)
+            spans = paragraphs + speaker_turns(text, paragraphs)
+        parsed = ParsedSource(name=name, text=text, kind=kind, spans=list(spans), meta=dict(meta or {}))
+        with self._store.transaction() as tx:
+            source_id = self._insert_parsed(tx, parsed, folder_id, original_name)
+        self._notify("source", "added", (source_id,))
+        return self._source(source_id)
+
+    def _insert_parsed(self, tx, parsed: ParsedSource, folder_id: int | None, original_name: str) -> int:
+        if parsed.kind not in SOURCE_KINDS:
+            raise ValueError(f"unknown source kind {parsed.kind!r}")
+        name = self._unique_source_name(folder_id, self._clean_name(parsed.name.replace("/", "-"), "source"))
+        if folder_id is not None:
+            self.folder(folder_id)
+        text = parsed.text
+        for span in parsed.spans:
+            if span.start < 0 or span.end > len(text) or span.end < span.start:
+                raise InvalidRangeError(span.start, span.end, len(text))
+        source_id = source_store.insert_source(
+            tx, name=name, kind=parsed.kind, text=text, sha256=text_sha256(text),
+            original_name=original_name, imported_at=self._store.now(), folder_id=folder_id, meta=parsed.meta,
+        )
+        source_store.insert_spans(tx, source_id, parsed.spans)
+        coder_id = self.current_coder.id if parsed.range_memos else None
+        for memo in parsed.range_memos:
+            memo_store.insert_range_memo(tx, source_id, memo.start, memo.end, memo.text, self._store.now(), coder_id)
+        return source_id
+
+    def rename_source(self, source_id: int, name: str) -> Source:
+        source = self._source(source_id)
+        name = self._clean_name(name, "source")
+        other = source_store.source_by_name_in(self._store.read, source.folder_id, name)
+        if other and other.id != source_id:
+            raise DuplicateNameError("source", name, "in this folder")
+        with self._store.transaction() as tx:
+            source_store.update_source(tx, source_id, name=name, folder_id=source.folder_id)
+        self._notify("source", "changed", (source_id,))
+        return self._source(source_id)
+
+    def move_source(self, source_id: int, folder_id: int | None) -> Source:
+        source = self._source(source_id)
+        if folder_id is not None:
+            self.folder(folder_id)
+        other = source_store.source_by_name_in(self._store.read, folder_id, source.name)
+        if other and other.id != source_id:
+            raise DuplicateNameError("source", source.name, "in that folder")
+        with self._store.transaction() as tx:
+            source_store.update_source(tx, source_id, name=source.name, folder_id=folder_id)
+        self._notify("source", "changed", (source_id,))
+        return self._source(source_id)
+
+    def delete_source(self, source_id: int) -> None:
+        """Delete a source with its spans, codings, memos and case memberships."""
+        self._source(source_id)
+        with self._store.transaction() as tx:
+            self._delete_source_in(tx, source_id)
+        self._notify("source", "removed", (source_id,))
+
+    def _delete_source_in(self, tx, source_id: int) -> None:
+        code_ids = coding_store.code_ids_in_source(tx, source_id)
+        case_ids = [m.case_id for m in case_store.members(tx, source_id=source_id)]
+        source_store.delete_source(tx, source_id)
+        aggregates.after_source_removed(tx, code_ids, case_ids)
+
+    # --- importing -------------------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        folder_id: int | None = None,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+    ) -> ImportOutcome:
+        """Import one file in one transaction; a file whose text is already in the project is skipped."""
+        path = Path(path)
+        try:
+            importer = find_importer(path)
+            result = importer.parse(path, options or ImportOptions(), progress)
+        except ImportError_ as err:
+            return ImportOutcome(str(path), "failed", err.message)
+        fresh = [p for p in result.sources if not source_store.source_by_sha(self._store.read, text_sha256(p.text))]
+        if not fresh:
+            return ImportOutcome(str(path), "duplicate", "the same text is already in the project")
+        with self._store.transaction() as tx:
+            ids = tuple(self._insert_parsed(tx, parsed, folder_id, path.name) for parsed in fresh)
+        self._notify("source", "added", ids)
+        return ImportOutcome(str(path), "imported", "", ids)
+
+    def import_paths(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        folder_id: int | None = None,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+    ) -> list[ImportOutcome]:
+        """Import files and folders (recursively, subfolders becoming project folders), one file at a time.
+
+        Each file is all-or-nothing; a failure is reported and the batch goes on. Cancelling stops before
+        the next file and keeps the files already done.
+        """
+        plan: list[tuple[Path, tuple[str, ...]]] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                    if file.suffix.lower() in importable_suffixes():
+                        plan.append((file, (path.name, *file.relative_to(path).parent.parts)))
+            else:
+                plan.append((path, ()))
+        outcomes: list[ImportOutcome] = []
+        for index, (file, folders) in enumerate(plan):
+            if progress is not None:
+                if progress.cancelled():
+                    break
+                progress.step(index, len(plan), file.name)
+            if not file.exists():
+                outcomes.append(ImportOutcome(str(file), "failed", "the file does not exist"))
+                continue
+            target = folder_id
+            try:
+                for name in folders:
+                    target = self._child_folder(target, name)
+                outcomes.append(self.import_file(file, folder_id=target, options=options))
+            except QcodeError as err:
+                outcomes.append(ImportOutcome(str(file), "failed", err.message))
+        if progress is not None:
+            progress.step(len(plan), len(plan), "")
+        return outcomes
+
+    def _child_folder(self, parent_id: int | None, name: str) -> int:
+        found = source_store.folder_by_name(self._store.read, parent_id, name)
+        if found is not None:
+            return found.id
+        return self.create_folder(name, parent_id=parent_id).id

@@ -1,0 +1,74 @@
+"""Autocoding: find keywords or a pattern in sources and turn each hit into a range of the chosen unit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from qcode.core.errors import InvalidQueryError
+from qcode.core.model import Span
+
+UNITS = ("hit", "sentence", "paragraph", "turn")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
+
+
+def compile_pattern(*, pattern: str | None = None, keywords: Iterable[str] = ()) -> re.Pattern[str]:
+    """A regular expression, or keywords matched as whole words (case-insensitive) — exactly one of the two."""
+    words = [w.strip() for w in keywords if w.strip()]
+    if (pattern is None) == (not words):
+        raise InvalidQueryError("Give either a pattern or keywords to autocode with.")
+    if pattern is not None:
+        try:
+            return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+        except re.error as err:
+            raise InvalidQueryError(f"The pattern '{pattern}' is not a valid regular expression: {err}.") from None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _containing(spans: list[Span], start: int, end: int) -> tuple[int, int] | None:
+    for span in spans:
+        if span.start <= start < max(span.end, span.start + 1):
+            return span.start, max(span.end, end)
+    return None
+
+
+def sentence_around(text: str, start: int, end: int, bounds: tuple[int, int]) -> tuple[int, int]:
+    """The sentence(s) holding [start, end), kept inside the paragraph `bounds`."""
+    lo, hi = bounds
+    sentence_start = lo
+    for match in _SENTENCE_END.finditer(text, lo, start):
+        sentence_start = match.end()
+    while sentence_start < start and text[sentence_start].isspace():
+        sentence_start += 1
+    follow = _SENTENCE_END.search(text, end, hi)
+    sentence_end = follow.end() if follow else hi
+    return sentence_start, max(sentence_end, end)
+
+
+def find_ranges(text: str, spans: list[Span], regex: re.Pattern[str], unit: str) -> list[tuple[int, int]]:
+    """The ranges to code in one text: each hit widened to its unit, duplicates merged."""
+    if unit not in UNITS:
+        raise InvalidQueryError(f"The unit of autocoding is one of {', '.join(UNITS)}, not '{unit}'.")
+    paragraphs = [s for s in spans if s.kind == "paragraph"]
+    turns = [s for s in spans if s.kind == "turn"]
+    found: set[tuple[int, int]] = set()
+    for match in regex.finditer(text):
+        start, end = match.start(), match.end()
+        if end <= start:
+            continue
+        if unit == "hit":
+            found.add((start, end))
+            continue
+        if unit == "turn":
+            bounds = _containing(turns, start, end)
+            if bounds is None:  # not in a turn: fall back to the paragraph
+                bounds = _containing(paragraphs, start, end)
+        else:
+            bounds = _containing(paragraphs, start, end)
+        bounds = bounds or (0, len(text))
+        if unit == "sentence":
+            found.add(sentence_around(text, start, end, bounds))
+        else:
+            found.add(bounds)
+    return sorted(found)

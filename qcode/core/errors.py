@@ -1,0 +1,150 @@
+"""Errors a researcher can read.
+
+Every expected problem is a `QcodeError` subclass carrying one calm sentence that says what happened and
+what to do next. Anything else that escapes the core is a bug and is reported as such by the faces.
+"""
+
+from __future__ import annotations
+
+
+class QcodeError(Exception):
+    """An expected problem; `message` is shown to the user as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- project files -------------------------------------------------------------------------------------------
+
+
+class ProjectFileError(QcodeError):
+    """The project file cannot be used as asked."""
+
+
+class ProjectNotFoundError(ProjectFileError):
+    def __init__(self, path: object) -> None:
+        super().__init__(f"There is no project at {path}. Check the path, or create one with 'qcode new'.")
+
+
+class ProjectExistsError(ProjectFileError):
+    def __init__(self, path: object) -> None:
+        super().__init__(f"{path} already exists. Choose another file name, or remove the old file first.")
+
+
+class NotAProjectError(ProjectFileError):
+    def __init__(self, path: object, detail: str = "") -> None:
+        extra = f" ({detail})" if detail else ""
+        super().__init__(f"{path} is not a qcode project{extra}. Open a .qcode file made by qcode.")
+
+
+class ProjectTooNewError(ProjectFileError):
+    def __init__(self, path: object, version: int, supported: int) -> None:
+        super().__init__(
+            f"{path} was saved by a newer version of qcode (format {version}; this version reads up to "
+            f"{supported}). Update qcode to open it."
+        )
+
+
+class ProjectLockedError(ProjectFileError):
+    def __init__(self) -> None:
+        super().__init__("This project is open in another qcode window. Close it there, or open a copy.")
+
+
+class ReadOnlyProjectError(ProjectFileError):
+    def __init__(self, reason: str = "it was opened read-only") -> None:
+        super().__init__(f"This project cannot be changed here: {reason}. Open it for editing to make changes.")
+
+
+class SqliteUnsupportedError(ProjectFileError):
+    """The Python's SQLite library lacks what qcode needs."""
+
+
+class BackupError(ProjectFileError):
+    """A backup cannot be made, found or restored."""
+
+
+# --- requests that make no sense -------------------------------------------------------------------------------
+
+
+class InvalidRequestError(QcodeError):
+    """A request the project cannot carry out; nothing was changed."""
+
+
+class NotFoundError(InvalidRequestError):
+    def __init__(self, what: str, ref: object) -> None:
+        super().__init__(f"There is no {what} {ref!s} in this project.")
+        self.what = what
+        self.ref = ref
+
+
+class AmbiguousNameError(InvalidRequestError):
+    def __init__(self, what: str, name: str, candidates: list[str]) -> None:
+        listed = "; ".join(candidates)
+        super().__init__(
+            f"More than one {what} is called '{name}': {listed}. Give its full path or its id."
+        )
+        self.candidates = candidates
+
+
+class DuplicateNameError(InvalidRequestError):
+    def __init__(self, what: str, name: str, where: str = "") -> None:
+        place = f" {where}" if where else ""
+        super().__init__(f"There is already a {what} called '{name}'{place}. Choose another name.")
+
+
+class InvalidNameError(InvalidRequestError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"A {what} needs a name that is not empty and has no '/' in it.")
+
+
+class InvalidRangeError(InvalidRequestError):
+    def __init__(self, start: int, end: int, length: int) -> None:
+        if end <= start:
+            msg = f"The selection {start}-{end} is empty. Select some text first."
+        else:
+            msg = (
+                f"The selection {start}-{end} lies outside the text, which has {length} characters "
+                f"(positions 0 to {length})."
+            )
+        super().__init__(msg)
+
+
+class TreeCycleError(InvalidRequestError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"'{name}' cannot be moved inside itself or one of its own sub-codes.")
+
+
+class InvalidOperationError(InvalidRequestError):
+    """A request that is well-formed but not possible in the project's current state."""
+
+
+class InvalidAttributeValueError(InvalidRequestError):
+    """A value that does not fit its attribute's type."""
+
+
+class InvalidQueryError(InvalidRequestError):
+    """A search or filter that cannot be understood."""
+
+
+# --- importing ---------------------------------------------------------------------------------------------
+
+
+class ImportError_(QcodeError):
+    """A file that cannot be imported; nothing of it was written."""
+
+
+class UnsupportedFormatError(ImportError_):
+    pass
+
+
+class UnreadableFileError(ImportError_):
+    pass
+
+
+class EmptySourceError(ImportError_):
+    pass
+
+
+class FileTooLargeError(ImportError_):
+    pass

@@ -1,0 +1,108 @@
+"""Importers: one module per format family, found through a registry keyed by file suffix.
+
+Binary formats are checked by their signature, so a file whose content does not match its suffix is
+refused with a message naming what it really is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qcode.core.errors import FileTooLargeError, UnreadableFileError, UnsupportedFormatError
+from qcode.core.importers.base import (
+    MAX_FILE_BYTES,
+    Importer,
+    ImportOptions,
+    ParsedSource,
+    ParseResult,
+    RangeMemo,
+)
+
+REGISTRY: dict[str, Importer] = {}
+
+# signatures of formats a user may hand us under a wrong name
+_SIGNATURES = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive (such as a .docx, .xlsx or .odt file)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.doc or .xls)"),
+    (b"{\\rtf", "a Rich Text (.rtf) document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"SQLite format 3", "a database file"),
+)
+
+
+def register(importer: Importer) -> Importer:
+    """Make an importer available for its suffixes (built-ins register the same way as plug-ins)."""
+    for suffix in importer.suffixes:
+        REGISTRY[suffix.lower()] = importer
+    return importer
+
+
+def importable_suffixes() -> set[str]:
+    _load_builtins()
+    return set(REGISTRY)
+
+
+def describe_signature(head: bytes) -> str | None:
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            return what
+    return None
+
+
+def find_importer(path: Path) -> Importer:
+    """The importer for a file, after checking that its content fits its name."""
+    _load_builtins()
+    suffix = path.suffix.lower()
+    if suffix == ".doc":
+        raise UnsupportedFormatError(
+            f"{path.name} is an old Word (.doc) file, which qcode cannot read. Open it in Word or LibreOffice, "
+            "save it as .docx, and import that."
+        )
+    importer = REGISTRY.get(suffix)
+    if importer is None:
+        known = ", ".join(sorted(REGISTRY))
+        raise UnsupportedFormatError(f"qcode cannot import {suffix or 'files without an extension'} files "
+                                     f"({path.name}). It reads: {known}.")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(64)
+    except OSError as err:
+        raise UnreadableFileError(f"{path.name} cannot be read: {err.strerror or err}.") from err
+    if size > MAX_FILE_BYTES:
+        raise FileTooLargeError(
+            f"{path.name} is {size // (1024 * 1024)} MB; qcode imports files up to {MAX_FILE_BYTES // (1024 * 1024)} MB."
+        )
+    if not importer.sniff(head):
+        actual = describe_signature(head)
+        what = f"it is really {actual}" if actual else "its content does not match that format"
+        raise UnsupportedFormatError(
+            f"{path.name} is named like {importer.name} file, but {what}. Check the file, or rename it."
+        )
+    return importer
+
+
+_loaded = False
+
+
+def _load_builtins() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from qcode.core.importers import docx_importer, text  # noqa: F401  (they register themselves)
+
+
+__all__ = [
+    "REGISTRY",
+    "ImportOptions",
+    "Importer",
+    "ParseResult",
+    "ParsedSource",
+    "RangeMemo",
+    "find_importer",
+    "importable_suffixes",
+    "register",
+]

@@ -1,0 +1,199 @@
+"""Plain values the core hands to its faces: no behaviour, no database handles.
+
+Offsets (`start`, `end`) are always code-point offsets into a source's plain text, half-open `[start, end)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SOURCE_KINDS = ("text", "markdown", "docx", "pdf", "odt", "rtf", "html", "captions", "survey", "reference")
+SPAN_KINDS = ("paragraph", "heading", "page", "turn", "timestamp", "footnote", "cell", "line")
+ATTRIBUTE_TYPES = ("text", "number", "date", "choice")
+ATTRIBUTE_SCOPES = ("case", "source")
+MEMO_TARGETS = ("project", "source", "code", "coding", "case", "range")
+
+
+@dataclass(frozen=True, slots=True)
+class Coder:
+    id: int
+    name: str
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    id: int
+    parent_id: int | None
+    name: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document in the project, without its text (ask `Project.source_text`)."""
+
+    id: int
+    name: str
+    kind: str
+    folder_id: int | None
+    length: int
+    sha256: str
+    original_name: str
+    imported_at: str
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Structure over a source's text: a paragraph, heading, page, speaker turn, timestamp, ..."""
+
+    kind: str
+    start: int
+    end: int
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    id: int
+    parent_id: int | None
+    name: str
+    color: str
+    definition: str
+    inclusion: str
+    exclusion: str
+    example: str
+    position: int
+    guid: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """One application of a code to a range of a source by a coder."""
+
+    id: int
+    source_id: int
+    code_id: int
+    coder_id: int
+    start: int
+    end: int
+    created_at: str
+    guid: str
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A coding with its text and a human-readable location, as reports and exports show it."""
+
+    coding: Coding
+    text: str
+    source_name: str
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Memo:
+    id: int
+    target_kind: str
+    target_id: int | None
+    source_id: int | None
+    start: int | None
+    end: int | None
+    text: str
+    updated_at: str
+    coder_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: int
+    name: str
+    guid: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMember:
+    """A case's share of a source: the whole source when `start` and `end` are None."""
+
+    id: int
+    case_id: int
+    source_id: int
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    id: int
+    name: str
+    type: str
+    scope: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """Which codings a query looks at; every field left empty means 'all'.
+
+    `attributes` holds (attribute id, value) pairs: a coding passes when, for each attribute, it lies in a
+    source with that value (source attributes) or overlaps a case with that value (case attributes).
+    `created_from`/`created_to` are ISO dates or timestamps, inclusive.
+    """
+
+    codes: tuple[int, ...] = ()
+    sources: tuple[int, ...] = ()
+    folders: tuple[int, ...] = ()
+    cases: tuple[int, ...] = ()
+    coders: tuple[int, ...] = ()
+    attributes: tuple[tuple[int, str], ...] = ()
+    created_from: str | None = None
+    created_to: str | None = None
+
+    def is_empty(self) -> bool:
+        return not (
+            self.codes or self.sources or self.folders or self.cases or self.coders or self.attributes
+            or self.created_from or self.created_to
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Excerpts (coding rows), distinct sources, distinct cases, and coded characters (union of ranges)."""
+
+    excerpts: int = 0
+    sources: int = 0
+    cases: int = 0
+    characters: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FrequencyRow:
+    """One code's counts, on its own (`own`) and with all its descendants (`total`), in one group."""
+
+    code_id: int
+    path: str
+    depth: int
+    own: Counts
+    total: Counts
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    source_id: int
+    source_name: str
+    start: int
+    end: int
+    context: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What happened to one file of a batch import."""
+
+    path: str
+    status: str  # "imported", "duplicate" or "failed"
+    reason: str = ""
+    source_ids: tuple[int, ...] = ()

@@ -1,0 +1,185 @@
+"""The Project facade: the public API every face (GUI, CLI, benchmark, tests) uses.
+
+A `Project` wraps one open project file. Its methods validate, then change the file in one transaction
+each, then tell subscribers what changed. The methods are grouped by subject in `qcode.core.api`;
+this module holds the lifecycle, coders and change notification.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from qcode.core.api.cases import CasesMixin
+from qcode.core.api.codebook import CodebookMixin
+from qcode.core.api.codings import CodingsMixin
+from qcode.core.api.memos import MemosMixin
+from qcode.core.api.queries import QueriesMixin
+from qcode.core.api.sources import SourcesMixin
+from qcode.core.errors import InvalidNameError, NotFoundError
+from qcode.core.model import Coder
+from qcode.core.store import backups, meta
+from qcode.core.store.database import Store, new_guid, now_iso
+
+CODER_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a write changed: `kind` is the subject (source, folder, code, coding, memo, case, attribute, project)."""
+
+    kind: str
+    action: str  # "added", "changed", "removed"
+    ids: tuple[int, ...] = ()
+
+
+Listener = Callable[[Change], None]
+
+
+def default_coder_name() -> str:
+    """$QCODE_CODER, else the system user name."""
+    name = os.environ.get("QCODE_CODER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "coder"
+    except (KeyError, OSError):  # no user database entry (containers)
+        return "coder"
+
+
+class Project(SourcesMixin, CodebookMixin, CodingsMixin, MemosMixin, CasesMixin, QueriesMixin):
+    """An open qcode project."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._listeners: list[Listener] = []
+        self._coder_id: int | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        clock: Callable[[], str] | None = None,
+        guids: Callable[[], str] | None = None,
+    ) -> Project:
+        """Make a new project file (refusing to overwrite) and open it.
+
+        `clock` and `guids` replace the wall clock and random identifiers (for reproducible builds).
+        """
+        store = Store.create(Path(path), name=name, clock=clock or now_iso, guids=guids or new_guid)
+        return cls(store)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, mode: str = "write") -> Project:
+        """Open a project: mode "write" (locks it), "read" (never writes) or "auto" (read-only if locked)."""
+        return cls(Store.open(Path(path), mode=mode))
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    @property
+    def readonly(self) -> bool:
+        return self._store.readonly
+
+    @property
+    def locked_elsewhere(self) -> bool:
+        """True when opened read-only because another process holds the project."""
+        return self._store.locked_elsewhere
+
+    @property
+    def name(self) -> str:
+        return meta.get_meta(self._store.read, "name") or self.path.stem
+
+    def metadata(self) -> dict[str, str]:
+        return meta.all_meta(self._store.read)
+
+    def rename_project(self, name: str) -> None:
+        if not name.strip():
+            raise InvalidNameError("project")
+        with self._store.transaction() as tx:
+            meta.set_meta(tx, "name", name.strip())
+        self._notify("project", "changed")
+
+    # --- change notification ---------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` after every committed change; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _notify(self, kind: str, action: str, ids: tuple[int, ...] = ()) -> None:
+        change = Change(kind, action, ids)
+        for listener in list(self._listeners):
+            listener(change)
+
+    # --- coders ----------------------------------------------------------------------------------------
+
+    def coders(self) -> list[Coder]:
+        return meta.coders(self._store.read)
+
+    def coder(self, coder_id: int) -> Coder:
+        found = meta.coder_by_id(self._store.read, coder_id)
+        if found is None:
+            raise NotFoundError("coder", coder_id)
+        return found
+
+    def ensure_coder(self, name: str, *, color: str | None = None) -> Coder:
+        """The coder of that name, created when new."""
+        name = name.strip()
+        if not name:
+            raise InvalidNameError("coder")
+        found = meta.coder_by_name(self._store.read, name)
+        if found is not None:
+            return found
+        with self._store.transaction() as tx:
+            count = len(meta.coders(tx))
+            coder_id = meta.insert_coder(tx, name, color or CODER_COLORS[count % len(CODER_COLORS)])
+        self._notify("coder", "added", (coder_id,))
+        return self.coder(coder_id)
+
+    def use_coder(self, name: str) -> Coder:
+        """Make `name` the coder of this session's codings and memos (created when new)."""
+        coder = self.ensure_coder(name)
+        self._coder_id = coder.id
+        return coder
+
+    @property
+    def current_coder(self) -> Coder:
+        """This session's coder; by default $QCODE_CODER or the system user name."""
+        if self._coder_id is None:
+            if self.readonly:
+                found = meta.coder_by_name(self._store.read, default_coder_name())
+                if found is not None:
+                    return found
+                return Coder(0, default_coder_name(), CODER_COLORS[0])
+            return self.use_coder(default_coder_name())
+        return self.coder(self._coder_id)
+
+    # --- safety ----------------------------------------------------------------------------------------
+
+    def backup(self, reason: str = "manual") -> Path:
+        """Write a backup into the user data folder now (the newest five are kept)."""
+        return self._store.backup(reason)
+
+    def backup_if_due(self, *, min_interval_hours: float = 4.0) -> Path | None:
+        """A backup unless one was made within the interval (the GUI calls this off its main thread)."""
+        if not backups.backup_due(self.path, min_interval_hours * 3600):
+            return None
+        return self._store.backup("open")

@@ -1,0 +1,1 @@
+"""The SQLite project file. All SQL of qcode lives in this package."""

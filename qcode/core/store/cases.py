@@ -1,0 +1,142 @@
+"""Cases, their members (whole sources or ranges), attributes and attribute values."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from qcode.core.model import Attribute, Case, CaseMember
+
+
+def cases(conn: sqlite3.Connection) -> list[Case]:
+    return [Case(*r) for r in conn.execute("SELECT id, name, guid FROM cases ORDER BY name COLLATE NOCASE, id")]
+
+
+def case_by_id(conn: sqlite3.Connection, case_id: int) -> Case | None:
+    row = conn.execute("SELECT id, name, guid FROM cases WHERE id = ?", (case_id,)).fetchone()
+    return Case(*row) if row else None
+
+
+def case_by_name(conn: sqlite3.Connection, name: str) -> Case | None:
+    row = conn.execute("SELECT id, name, guid FROM cases WHERE name = ?", (name,)).fetchone()
+    return Case(*row) if row else None
+
+
+def insert_case(conn: sqlite3.Connection, name: str, guid: str) -> int:
+    return conn.execute("INSERT INTO cases(name, guid) VALUES (?, ?)", (name, guid)).lastrowid
+
+
+def rename_case(conn: sqlite3.Connection, case_id: int, name: str) -> None:
+    conn.execute("UPDATE cases SET name = ? WHERE id = ?", (name, case_id))
+
+
+def delete_case(conn: sqlite3.Connection, case_id: int) -> None:
+    conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+
+
+def insert_member(
+    conn: sqlite3.Connection, case_id: int, source_id: int, start: int | None, end: int | None
+) -> int:
+    return conn.execute(
+        'INSERT INTO case_member(case_id, source_id, start, "end") VALUES (?, ?, ?, ?)',
+        (case_id, source_id, start, end),
+    ).lastrowid
+
+
+def find_member(
+    conn: sqlite3.Connection, case_id: int, source_id: int, start: int | None, end: int | None
+) -> int | None:
+    row = conn.execute(
+        'SELECT id FROM case_member WHERE case_id = ? AND source_id = ? AND start IS ? AND "end" IS ?',
+        (case_id, source_id, start, end),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def delete_member(conn: sqlite3.Connection, member_id: int) -> None:
+    conn.execute("DELETE FROM case_member WHERE id = ?", (member_id,))
+
+
+def members(conn: sqlite3.Connection, case_id: int | None = None, source_id: int | None = None) -> list[CaseMember]:
+    sql = 'SELECT id, case_id, source_id, start, "end" FROM case_member WHERE 1'
+    args: list = []
+    if case_id is not None:
+        sql += " AND case_id = ?"
+        args.append(case_id)
+    if source_id is not None:
+        sql += " AND source_id = ?"
+        args.append(source_id)
+    return [CaseMember(*r) for r in conn.execute(sql + " ORDER BY source_id, start, id", args)]
+
+
+# --- attributes ------------------------------------------------------------------------------------------
+
+
+def _attribute(row: tuple) -> Attribute:
+    attr_id, name, type_, scope, choices = row
+    return Attribute(attr_id, name, type_, scope, tuple(json.loads(choices)))
+
+
+def attributes(conn: sqlite3.Connection, scope: str | None = None) -> list[Attribute]:
+    sql = "SELECT id, name, type, scope, choices FROM attribute"
+    args: tuple = ()
+    if scope:
+        sql += " WHERE scope = ?"
+        args = (scope,)
+    return [_attribute(r) for r in conn.execute(sql + " ORDER BY scope, position, id", args)]
+
+
+def attribute_by_id(conn: sqlite3.Connection, attribute_id: int) -> Attribute | None:
+    row = conn.execute("SELECT id, name, type, scope, choices FROM attribute WHERE id = ?", (attribute_id,))
+    found = row.fetchone()
+    return _attribute(found) if found else None
+
+
+def attributes_by_name(conn: sqlite3.Connection, name: str) -> list[Attribute]:
+    rows = conn.execute(
+        "SELECT id, name, type, scope, choices FROM attribute WHERE name = ? COLLATE NOCASE ORDER BY scope", (name,)
+    )
+    return [_attribute(r) for r in rows]
+
+
+def insert_attribute(conn: sqlite3.Connection, name: str, type_: str, scope: str, choices: tuple[str, ...]) -> int:
+    position = conn.execute("SELECT coalesce(max(position) + 1, 0) FROM attribute WHERE scope = ?", (scope,))
+    return conn.execute(
+        "INSERT INTO attribute(name, type, scope, choices, position) VALUES (?, ?, ?, ?, ?)",
+        (name, type_, scope, json.dumps(list(choices), ensure_ascii=False), position.fetchone()[0]),
+    ).lastrowid
+
+
+def update_attribute(conn: sqlite3.Connection, attribute_id: int, *, name: str, choices: tuple[str, ...]) -> None:
+    conn.execute(
+        "UPDATE attribute SET name = ?, choices = ? WHERE id = ?",
+        (name, json.dumps(list(choices), ensure_ascii=False), attribute_id),
+    )
+
+
+def delete_attribute(conn: sqlite3.Connection, attribute_id: int) -> None:
+    conn.execute("DELETE FROM attribute WHERE id = ?", (attribute_id,))
+
+
+def set_value(conn: sqlite3.Connection, attribute_id: int, owner_id: int, value: object) -> None:
+    if value is None:
+        conn.execute("DELETE FROM attribute_value WHERE attribute_id = ? AND owner_id = ?", (attribute_id, owner_id))
+        return
+    conn.execute(
+        "INSERT INTO attribute_value(attribute_id, owner_id, value) VALUES (?, ?, ?) "
+        "ON CONFLICT(attribute_id, owner_id) DO UPDATE SET value = excluded.value",
+        (attribute_id, owner_id, value),
+    )
+
+
+def values_of(conn: sqlite3.Connection, scope: str, owner_id: int) -> dict[int, object]:
+    rows = conn.execute(
+        "SELECT v.attribute_id, v.value FROM attribute_value v JOIN attribute a ON a.id = v.attribute_id "
+        "WHERE a.scope = ? AND v.owner_id = ?",
+        (scope, owner_id),
+    )
+    return dict(rows)
+
+
+def values_for_attribute(conn: sqlite3.Connection, attribute_id: int) -> dict[int, object]:
+    return dict(conn.execute("SELECT owner_id, value FROM attribute_value WHERE attribute_id = ?", (attribute_id,)))

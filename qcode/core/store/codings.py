@@ -1,0 +1,124 @@
+"""Codings: one code applied to a range of a source by a coder."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from qcode.core.model import Coding
+
+_COLUMNS = 'id, source_id, code_id, coder_id, start, "end", created_at, guid'
+
+
+def _coding(row: tuple) -> Coding:
+    return Coding(*row)
+
+
+def insert_coding(
+    conn: sqlite3.Connection,
+    *,
+    source_id: int,
+    code_id: int,
+    coder_id: int,
+    start: int,
+    end: int,
+    created_at: str,
+    guid: str,
+) -> int:
+    return conn.execute(
+        'INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (source_id, code_id, coder_id, start, end, created_at, guid),
+    ).lastrowid
+
+
+def insert_codings(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Bulk insert of (source_id, code_id, coder_id, start, end, created_at, guid) rows."""
+    conn.executemany(
+        'INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def coding_by_id(conn: sqlite3.Connection, coding_id: int) -> Coding | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM coding WHERE id = ?", (coding_id,)).fetchone()
+    return _coding(row) if row else None
+
+
+def find_coding(
+    conn: sqlite3.Connection, *, source_id: int, code_id: int, coder_id: int, start: int, end: int
+) -> Coding | None:
+    row = conn.execute(
+        f'SELECT {_COLUMNS} FROM coding WHERE source_id = ? AND code_id = ? AND coder_id = ? AND start = ? '
+        'AND "end" = ?',
+        (source_id, code_id, coder_id, start, end),
+    ).fetchone()
+    return _coding(row) if row else None
+
+
+def delete_coding_row(conn: sqlite3.Connection, coding_id: int) -> None:
+    conn.execute("DELETE FROM coding WHERE id = ?", (coding_id,))
+
+
+def restore_coding(conn: sqlite3.Connection, coding: Coding) -> None:
+    """Put back a deleted coding with its id and guid (undo of a removal)."""
+    conn.execute(
+        f"INSERT INTO coding({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (coding.id, coding.source_id, coding.code_id, coding.coder_id, coding.start, coding.end,
+         coding.created_at, coding.guid),
+    )
+
+
+def codings_for_source(conn: sqlite3.Connection, source_id: int, coder_ids: tuple[int, ...] = ()) -> list[Coding]:
+    sql = f"SELECT {_COLUMNS} FROM coding WHERE source_id = ?"
+    args: list = [source_id]
+    if coder_ids:
+        sql += f" AND coder_id IN ({','.join('?' * len(coder_ids))})"
+        args += coder_ids
+    return [_coding(r) for r in conn.execute(sql + ' ORDER BY start, "end", id', args)]
+
+
+def codings_for_codes(
+    conn: sqlite3.Connection, code_ids: list[int], coder_ids: tuple[int, ...] = ()
+) -> list[Coding]:
+    marks = ",".join("?" * len(code_ids))
+    sql = f"SELECT {_COLUMNS} FROM coding WHERE code_id IN ({marks})"
+    args: list = list(code_ids)
+    if coder_ids:
+        sql += f" AND coder_id IN ({','.join('?' * len(coder_ids))})"
+        args += coder_ids
+    return [_coding(r) for r in conn.execute(sql + ' ORDER BY source_id, start, "end", id', args)]
+
+
+def codings_for_coder(conn: sqlite3.Connection, coder_id: int) -> list[Coding]:
+    rows = conn.execute(f'SELECT {_COLUMNS} FROM coding WHERE coder_id = ? ORDER BY source_id, start', (coder_id,))
+    return [_coding(r) for r in rows]
+
+
+def move_codings(conn: sqlite3.Connection, from_code: int, to_code: int) -> None:
+    conn.execute("UPDATE coding SET code_id = ? WHERE code_id = ?", (to_code, from_code))
+
+
+def duplicate_codings(conn: sqlite3.Connection, code_id: int) -> list[tuple[int, int]]:
+    """Pairs (keep, drop) of this code's codings that share source, coder, start and end."""
+    rows = conn.execute(
+        """SELECT min(id) OVER w, id FROM coding WHERE code_id = ?
+           WINDOW w AS (PARTITION BY source_id, coder_id, start, "end")""",
+        (code_id,),
+    )
+    return [(keep, drop) for keep, drop in rows if keep != drop]
+
+
+def source_ids_with_codings(conn: sqlite3.Connection, code_ids: Iterable[int]) -> list[int]:
+    ids = list(code_ids)
+    marks = ",".join("?" * len(ids))
+    return [r[0] for r in conn.execute(f"SELECT DISTINCT source_id FROM coding WHERE code_id IN ({marks})", ids)]
+
+
+def count_codings(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM coding").fetchone()[0]
+
+
+def code_ids_in_source(conn: sqlite3.Connection, source_id: int) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT code_id FROM coding WHERE source_id = ?", (source_id,))]

@@ -1,0 +1,83 @@
+"""An OS lock on a sidecar file, so that one process at a time writes a project.
+
+The lock lives on `<project>.lock`; the OS releases it when the process dies, so a crash never leaves a
+project locked for good. The sidecar file itself is left in place (removing it would race with another
+process taking the lock).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def lock_path(project_path: Path) -> Path:
+    return project_path.with_name(project_path.name + ".lock")
+
+
+class ProjectLock:
+    """Holds the write lock of one project for as long as it is open."""
+
+    def __init__(self, project_path: Path) -> None:
+        self.path = lock_path(project_path)
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock; False when another process holds it."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not _try_lock(fd):
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            _unlock(self._fd)
+        finally:
+            os.close(self._fd)
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+def is_locked(project_path: Path) -> bool:
+    """True when some process holds the project's write lock."""
+    probe = ProjectLock(project_path)
+    if probe.acquire():
+        probe.release()
+        return False
+    return True

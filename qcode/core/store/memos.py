@@ -1,0 +1,75 @@
+"""Memos: the project journal, notes on sources, codes, codings and cases, and notes on text ranges."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from qcode.core.model import Memo
+
+_COLUMNS = 'id, target_kind, target_id, source_id, start, "end", text, updated_at, coder_id'
+
+
+def memo_for(conn: sqlite3.Connection, target_kind: str, target_id: int | None) -> Memo | None:
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM memo WHERE target_kind = ? AND coalesce(target_id, 0) = ?",
+        (target_kind, target_id or 0),
+    ).fetchone()
+    return Memo(*row) if row else None
+
+
+def memo_by_id(conn: sqlite3.Connection, memo_id: int) -> Memo | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM memo WHERE id = ?", (memo_id,)).fetchone()
+    return Memo(*row) if row else None
+
+
+def upsert_memo(
+    conn: sqlite3.Connection, target_kind: str, target_id: int | None, text: str, updated_at: str,
+    coder_id: int | None, source_id: int | None = None,
+) -> int:
+    existing = memo_for(conn, target_kind, target_id)
+    if existing:
+        conn.execute(
+            "UPDATE memo SET text = ?, updated_at = ?, coder_id = ? WHERE id = ?",
+            (text, updated_at, coder_id, existing.id),
+        )
+        return existing.id
+    return conn.execute(
+        "INSERT INTO memo(target_kind, target_id, source_id, text, updated_at, coder_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (target_kind, target_id, source_id, text, updated_at, coder_id),
+    ).lastrowid
+
+
+def insert_range_memo(
+    conn: sqlite3.Connection, source_id: int, start: int, end: int, text: str, updated_at: str,
+    coder_id: int | None,
+) -> int:
+    return conn.execute(
+        'INSERT INTO memo(target_kind, source_id, start, "end", text, updated_at, coder_id) '
+        "VALUES ('range', ?, ?, ?, ?, ?, ?)",
+        (source_id, start, end, text, updated_at, coder_id),
+    ).lastrowid
+
+
+def update_memo_text(conn: sqlite3.Connection, memo_id: int, text: str, updated_at: str) -> None:
+    conn.execute("UPDATE memo SET text = ?, updated_at = ? WHERE id = ?", (text, updated_at, memo_id))
+
+
+def delete_memo(conn: sqlite3.Connection, memo_id: int) -> None:
+    conn.execute("DELETE FROM memo WHERE id = ?", (memo_id,))
+
+
+def memos_in_source(conn: sqlite3.Connection, source_id: int) -> list[Memo]:
+    """Range memos anchored in a source, in text order."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM memo WHERE target_kind = 'range' AND source_id = ? ORDER BY start, id",
+        (source_id,),
+    )
+    return [Memo(*r) for r in rows]
+
+
+def all_memos(conn: sqlite3.Connection) -> list[Memo]:
+    return [Memo(*r) for r in conn.execute(f"SELECT {_COLUMNS} FROM memo ORDER BY target_kind, target_id, id")]
+
+
+def retarget_memo(conn: sqlite3.Connection, memo_id: int, target_id: int) -> None:
+    conn.execute("UPDATE memo SET target_id = ? WHERE id = ?", (target_id, memo_id))

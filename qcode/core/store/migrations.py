@@ -1,0 +1,263 @@
+"""The project file's schema as numbered, one-way migration steps.
+
+`PRAGMA user_version` is the number of steps applied. A step never probes for columns: it knows exactly
+which schema it starts from. Each step runs in its own transaction together with the new user_version.
+A new schema change is a new step appended to `STEPS`; old steps are never edited.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Step = Callable[[sqlite3.Connection], None]
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Execute several statements inside the caller's transaction.
+
+    `executescript` would commit the open transaction first, which would break a step's atomicity.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement.strip()[:80]}")
+
+
+def step_001_initial(conn: sqlite3.Connection) -> None:
+    """The first schema: everything DESIGN.md lists, plus the maintained frequency aggregates."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE project (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TABLE coder (
+            id    INTEGER PRIMARY KEY,
+            name  TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            color TEXT NOT NULL
+        );
+
+        CREATE TABLE folder (
+            id        INTEGER PRIMARY KEY,
+            parent_id INTEGER REFERENCES folder(id) ON DELETE CASCADE,
+            name      TEXT NOT NULL,
+            position  INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX folder_name ON folder(coalesce(parent_id, 0), name COLLATE NOCASE);
+
+        CREATE TABLE source (
+            id            INTEGER PRIMARY KEY,
+            name          TEXT NOT NULL,
+            kind          TEXT NOT NULL,
+            text          TEXT NOT NULL,
+            length        INTEGER NOT NULL,
+            sha256        TEXT NOT NULL,
+            original_name TEXT NOT NULL DEFAULT '',
+            imported_at   TEXT NOT NULL,
+            folder_id     INTEGER REFERENCES folder(id) ON DELETE CASCADE,
+            position      INTEGER NOT NULL DEFAULT 0,
+            meta          TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE UNIQUE INDEX source_name ON source(coalesce(folder_id, 0), name COLLATE NOCASE);
+        CREATE INDEX source_sha ON source(sha256);
+        CREATE INDEX source_folder ON source(folder_id);
+
+        CREATE TABLE span (
+            id        INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+            kind      TEXT NOT NULL,
+            start     INTEGER NOT NULL,
+            "end"     INTEGER NOT NULL,
+            value     TEXT,
+            CHECK (start >= 0 AND "end" >= start)
+        );
+        CREATE INDEX span_lookup ON span(source_id, kind, start);
+
+        CREATE TABLE code (
+            id         INTEGER PRIMARY KEY,
+            parent_id  INTEGER REFERENCES code(id),
+            name       TEXT NOT NULL,
+            color      TEXT NOT NULL,
+            definition TEXT NOT NULL DEFAULT '',
+            inclusion  TEXT NOT NULL DEFAULT '',
+            exclusion  TEXT NOT NULL DEFAULT '',
+            example    TEXT NOT NULL DEFAULT '',
+            position   INTEGER NOT NULL DEFAULT 0,
+            guid       TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX code_name ON code(coalesce(parent_id, 0), name COLLATE NOCASE);
+
+        -- every (ancestor, descendant) pair of the code tree, each code being its own ancestor at depth 0
+        CREATE TABLE code_closure (
+            ancestor_id INTEGER NOT NULL REFERENCES code(id) ON DELETE CASCADE,
+            code_id     INTEGER NOT NULL REFERENCES code(id) ON DELETE CASCADE,
+            depth       INTEGER NOT NULL,
+            PRIMARY KEY (ancestor_id, code_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX code_closure_code ON code_closure(code_id, ancestor_id);
+
+        CREATE TABLE coding (
+            id         INTEGER PRIMARY KEY,
+            source_id  INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+            code_id    INTEGER NOT NULL REFERENCES code(id) ON DELETE CASCADE,
+            coder_id   INTEGER NOT NULL REFERENCES coder(id),
+            start      INTEGER NOT NULL,
+            "end"      INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            guid       TEXT NOT NULL UNIQUE,
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX coding_source ON coding(source_id, start, "end");
+        CREATE INDEX coding_code ON coding(code_id, source_id, start, "end");
+        CREATE INDEX coding_coder ON coding(coder_id);
+
+        -- per (code, source): coding rows and coded characters (union of ranges), for the code alone
+        -- (tree = 0) and with its descendants (tree = 1); kept current in the transaction of each change
+        CREATE TABLE code_source_stat (
+            tree       INTEGER NOT NULL,
+            code_id    INTEGER NOT NULL REFERENCES code(id) ON DELETE CASCADE,
+            source_id  INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+            excerpts   INTEGER NOT NULL,
+            characters INTEGER NOT NULL,
+            PRIMARY KEY (tree, code_id, source_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX code_source_stat_source ON code_source_stat(source_id);
+
+        -- per (code, case): the codings that overlap one of the case's members (their rows, sources and
+        -- characters), for the code alone (tree 0) and with descendants (tree 1)
+        CREATE TABLE code_case_stat (
+            tree       INTEGER NOT NULL,
+            code_id    INTEGER NOT NULL REFERENCES code(id) ON DELETE CASCADE,
+            case_id    INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            excerpts   INTEGER NOT NULL,
+            sources    INTEGER NOT NULL,
+            characters INTEGER NOT NULL,
+            PRIMARY KEY (tree, code_id, case_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX code_case_stat_case ON code_case_stat(case_id);
+
+        -- per code: the totals of the two tables above, the unfiltered frequency table itself
+        CREATE TABLE code_stat (
+            tree       INTEGER NOT NULL,
+            code_id    INTEGER NOT NULL REFERENCES code(id) ON DELETE CASCADE,
+            excerpts   INTEGER NOT NULL,
+            sources    INTEGER NOT NULL,
+            cases      INTEGER NOT NULL,
+            characters INTEGER NOT NULL,
+            PRIMARY KEY (tree, code_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE memo (
+            id          INTEGER PRIMARY KEY,
+            target_kind TEXT NOT NULL
+                CHECK (target_kind IN ('project', 'source', 'code', 'coding', 'case', 'range')),
+            target_id   INTEGER,
+            source_id   INTEGER REFERENCES source(id) ON DELETE CASCADE,
+            start       INTEGER,
+            "end"       INTEGER,
+            text        TEXT NOT NULL,
+            updated_at  TEXT NOT NULL,
+            coder_id    INTEGER REFERENCES coder(id)
+        );
+        CREATE UNIQUE INDEX memo_target ON memo(target_kind, coalesce(target_id, 0))
+            WHERE target_kind != 'range';
+        CREATE INDEX memo_source ON memo(source_id, start);
+
+        CREATE TABLE cases (
+            id   INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            guid TEXT NOT NULL UNIQUE
+        );
+
+        CREATE TABLE case_member (
+            id        INTEGER PRIMARY KEY,
+            case_id   INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+            start     INTEGER,
+            "end"     INTEGER,
+            CHECK ((start IS NULL AND "end" IS NULL) OR (start >= 0 AND "end" > start))
+        );
+        CREATE INDEX case_member_source ON case_member(source_id, case_id);
+        CREATE INDEX case_member_case ON case_member(case_id);
+
+        CREATE TABLE attribute (
+            id       INTEGER PRIMARY KEY,
+            name     TEXT NOT NULL,
+            type     TEXT NOT NULL CHECK (type IN ('text', 'number', 'date', 'choice')),
+            scope    TEXT NOT NULL CHECK (scope IN ('case', 'source')),
+            choices  TEXT NOT NULL DEFAULT '[]',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX attribute_name ON attribute(scope, name COLLATE NOCASE);
+
+        CREATE TABLE attribute_value (
+            attribute_id INTEGER NOT NULL REFERENCES attribute(id) ON DELETE CASCADE,
+            owner_id     INTEGER NOT NULL,
+            value        ANY NOT NULL,
+            PRIMARY KEY (attribute_id, owner_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX attribute_value_owner ON attribute_value(owner_id);
+
+        -- memos and attribute values point at their owner by kind + id, so their owners clean them up
+        CREATE TRIGGER source_cleanup AFTER DELETE ON source BEGIN
+            DELETE FROM memo WHERE target_kind = 'source' AND target_id = old.id;
+            DELETE FROM attribute_value WHERE owner_id = old.id
+                AND attribute_id IN (SELECT id FROM attribute WHERE scope = 'source');
+        END;
+        CREATE TRIGGER code_cleanup AFTER DELETE ON code BEGIN
+            DELETE FROM memo WHERE target_kind = 'code' AND target_id = old.id;
+        END;
+        CREATE TRIGGER coding_cleanup AFTER DELETE ON coding BEGIN
+            DELETE FROM memo WHERE target_kind = 'coding' AND target_id = old.id;
+        END;
+        CREATE TRIGGER case_cleanup AFTER DELETE ON cases BEGIN
+            DELETE FROM memo WHERE target_kind = 'case' AND target_id = old.id;
+            DELETE FROM attribute_value WHERE owner_id = old.id
+                AND attribute_id IN (SELECT id FROM attribute WHERE scope = 'case');
+        END;
+
+        -- full-text index over source text, kept in sync by triggers
+        CREATE VIRTUAL TABLE source_fts USING fts5(
+            text, content='source', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER source_fts_insert AFTER INSERT ON source BEGIN
+            INSERT INTO source_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER source_fts_delete AFTER DELETE ON source BEGIN
+            INSERT INTO source_fts(source_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER source_fts_update AFTER UPDATE OF text ON source BEGIN
+            INSERT INTO source_fts(source_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO source_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        """
+    )
+
+
+STEPS: list[Step] = [step_001_initial]
+LATEST = len(STEPS)
+
+
+def pending_steps(version: int) -> list[tuple[int, Step]]:
+    """The steps still to apply to a file at `version`, numbered from 1."""
+    return [(number, step) for number, step in enumerate(STEPS, start=1) if number > version]
+
+
+def apply_step(conn: sqlite3.Connection, number: int, step: Step) -> None:
+    """Run one step and record it, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        step(conn)
+        conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,133 @@
+"""Read-only SQL for the analysis layer: filtered codings, grouping keys, full-text matches."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+
+from qcode.core.model import Filter
+
+_OVERLAP = '(m.start IS NULL OR (m.start < c."end" AND m."end" > c.start))'
+
+
+def filter_clause(conn: sqlite3.Connection, flt: Filter) -> tuple[str, list]:
+    """A WHERE clause over `coding c` for a filter, with its arguments.
+
+    Codes include their descendants; folders include their subfolders; several values of one attribute
+    are alternatives, different attributes must all hold.
+    """
+    parts: list[str] = []
+    args: list = []
+
+    def ids_in(column: str, ids: tuple[int, ...] | list[int]) -> None:
+        parts.append(f"{column} IN ({','.join('?' * len(ids))})")
+        args.extend(ids)
+
+    if flt.codes:
+        parts.append(
+            f"c.code_id IN (SELECT code_id FROM code_closure WHERE ancestor_id IN ({','.join('?' * len(flt.codes))}))"
+        )
+        args.extend(flt.codes)
+    if flt.sources:
+        ids_in("c.source_id", flt.sources)
+    if flt.folders:
+        marks = ",".join("?" * len(flt.folders))
+        parts.append(
+            f"""c.source_id IN (SELECT id FROM source WHERE folder_id IN (
+                  WITH RECURSIVE sub(id) AS (SELECT id FROM folder WHERE id IN ({marks})
+                  UNION SELECT f.id FROM folder f JOIN sub ON f.parent_id = sub.id) SELECT id FROM sub))"""
+        )
+        args.extend(flt.folders)
+    if flt.cases:
+        marks = ",".join("?" * len(flt.cases))
+        parts.append(
+            f"EXISTS (SELECT 1 FROM case_member m WHERE m.source_id = c.source_id AND m.case_id IN ({marks}) "
+            f"AND {_OVERLAP})"
+        )
+        args.extend(flt.cases)
+    if flt.coders:
+        ids_in("c.coder_id", flt.coders)
+    by_attribute: dict[int, list] = defaultdict(list)
+    for attribute_id, value in flt.attributes:
+        by_attribute[attribute_id].append(value)
+    for attribute_id, values in by_attribute.items():
+        scope = conn.execute("SELECT scope FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
+        marks = ",".join("?" * len(values))
+        if scope and scope[0] == "source":
+            parts.append(
+                f"EXISTS (SELECT 1 FROM attribute_value v WHERE v.attribute_id = ? AND v.owner_id = c.source_id "
+                f"AND v.value IN ({marks}))"
+            )
+        else:
+            parts.append(
+                f"""EXISTS (SELECT 1 FROM case_member m JOIN attribute_value v
+                              ON v.owner_id = m.case_id AND v.attribute_id = ? AND v.value IN ({marks})
+                            WHERE m.source_id = c.source_id AND {_OVERLAP})"""
+            )
+        args.append(attribute_id)
+        args.extend(values)
+    if flt.created_from:
+        parts.append("c.created_at >= ?")
+        args.append(flt.created_from)
+    if flt.created_to:
+        # a bare date includes the whole day
+        parts.append("c.created_at <= ?")
+        args.append(flt.created_to + ("T99" if len(flt.created_to) == 10 else ""))
+    return (" AND ".join(parts) or "1"), args
+
+
+def filtered_codings(
+    conn: sqlite3.Connection, flt: Filter
+) -> list[tuple[int, int, int, int, int, int]]:
+    """(coding id, code id, source id, coder id, start, end) of every coding the filter lets through."""
+    where, args = filter_clause(conn, flt)
+    return conn.execute(
+        f'SELECT c.id, c.code_id, c.source_id, c.coder_id, c.start, c."end" FROM coding c WHERE {where}', args
+    ).fetchall()
+
+
+def coding_cases(conn: sqlite3.Connection, flt: Filter) -> dict[int, list[int]]:
+    """For each filtered coding, the cases one of whose members it overlaps."""
+    where, args = filter_clause(conn, flt)
+    found: dict[int, list[int]] = defaultdict(list)
+    rows = conn.execute(
+        f"""SELECT DISTINCT c.id, m.case_id FROM coding c
+            JOIN case_member m ON m.source_id = c.source_id AND {_OVERLAP} WHERE {where}""",
+        args,
+    )
+    for coding_id, case_id in rows:
+        found[coding_id].append(case_id)
+    return found
+
+
+def source_values(conn: sqlite3.Connection, attribute_id: int) -> dict[int, object]:
+    return dict(conn.execute("SELECT owner_id, value FROM attribute_value WHERE attribute_id = ?", (attribute_id,)))
+
+
+def case_names(conn: sqlite3.Connection) -> dict[int, str]:
+    return dict(conn.execute("SELECT id, name FROM cases"))
+
+
+def source_names(conn: sqlite3.Connection) -> dict[int, str]:
+    return dict(conn.execute("SELECT id, name FROM source"))
+
+
+def coder_names(conn: sqlite3.Connection) -> dict[int, str]:
+    return dict(conn.execute("SELECT id, name FROM coder"))
+
+
+def coding_counts_by_source(conn: sqlite3.Connection) -> dict[int, int]:
+    return dict(conn.execute("SELECT source_id, count(*) FROM coding GROUP BY source_id"))
+
+
+# --- full-text search ------------------------------------------------------------------------------------
+
+
+def fts_sources(conn: sqlite3.Connection, match: str, source_ids: tuple[int, ...] = ()) -> list[int]:
+    """Ids of the sources matching an FTS5 query, best first."""
+    sql = "SELECT rowid FROM source_fts WHERE source_fts MATCH ?"
+    args: list = [match]
+    if source_ids:
+        sql += f" AND rowid IN ({','.join('?' * len(source_ids))})"
+        args.extend(source_ids)
+    return [r[0] for r in conn.execute(sql + " ORDER BY rank", args)]

@@ -1,0 +1,201 @@
+"""Folders, sources and the structure spans over their text."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from qcode.core.model import Folder, Source, Span
+
+_SOURCE_COLUMNS = "id, name, kind, folder_id, length, sha256, original_name, imported_at, meta"
+
+
+def _source(row: tuple) -> Source:
+    *head, meta = row
+    return Source(*head, meta=json.loads(meta) if meta else {})
+
+
+# --- folders ---------------------------------------------------------------------------------------------
+
+
+def folders(conn: sqlite3.Connection) -> list[Folder]:
+    rows = conn.execute("SELECT id, parent_id, name, position FROM folder ORDER BY position, name")
+    return [Folder(*r) for r in rows]
+
+
+def folder_by_id(conn: sqlite3.Connection, folder_id: int) -> Folder | None:
+    row = conn.execute("SELECT id, parent_id, name, position FROM folder WHERE id = ?", (folder_id,)).fetchone()
+    return Folder(*row) if row else None
+
+
+def folder_by_name(conn: sqlite3.Connection, parent_id: int | None, name: str) -> Folder | None:
+    row = conn.execute(
+        "SELECT id, parent_id, name, position FROM folder WHERE coalesce(parent_id, 0) = ? "
+        "AND name = ? COLLATE NOCASE",
+        (parent_id or 0, name),
+    ).fetchone()
+    return Folder(*row) if row else None
+
+
+def insert_folder(conn: sqlite3.Connection, parent_id: int | None, name: str) -> int:
+    position = conn.execute(
+        "SELECT coalesce(max(position) + 1, 0) FROM folder WHERE coalesce(parent_id, 0) = ?", (parent_id or 0,)
+    ).fetchone()[0]
+    return conn.execute(
+        "INSERT INTO folder(parent_id, name, position) VALUES (?, ?, ?)", (parent_id, name, position)
+    ).lastrowid
+
+
+def update_folder(conn: sqlite3.Connection, folder_id: int, *, parent_id: int | None, name: str) -> None:
+    conn.execute("UPDATE folder SET parent_id = ?, name = ? WHERE id = ?", (parent_id, name, folder_id))
+
+
+def delete_folder(conn: sqlite3.Connection, folder_id: int) -> None:
+    conn.execute("DELETE FROM folder WHERE id = ?", (folder_id,))
+
+
+def folder_subtree(conn: sqlite3.Connection, folder_ids: Iterable[int]) -> list[int]:
+    """The folders and all folders below them."""
+    ids = list(folder_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"""WITH RECURSIVE sub(id) AS (SELECT id FROM folder WHERE id IN ({marks})
+            UNION SELECT f.id FROM folder f JOIN sub ON f.parent_id = sub.id) SELECT id FROM sub""",
+        ids,
+    )
+    return [r[0] for r in rows]
+
+
+def folder_is_empty(conn: sqlite3.Connection, folder_id: int) -> bool:
+    return not conn.execute(
+        "SELECT 1 FROM source WHERE folder_id = ? UNION ALL SELECT 1 FROM folder WHERE parent_id = ? LIMIT 1",
+        (folder_id, folder_id),
+    ).fetchone()
+
+
+# --- sources ---------------------------------------------------------------------------------------------
+
+
+def sources(conn: sqlite3.Connection) -> list[Source]:
+    rows = conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM source ORDER BY folder_id IS NOT NULL, folder_id, "
+                        "position, name")
+    return [_source(r) for r in rows]
+
+
+def source_by_id(conn: sqlite3.Connection, source_id: int) -> Source | None:
+    row = conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM source WHERE id = ?", (source_id,)).fetchone()
+    return _source(row) if row else None
+
+
+def sources_by_name(conn: sqlite3.Connection, name: str) -> list[Source]:
+    rows = conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM source WHERE name = ? COLLATE NOCASE", (name,))
+    return [_source(r) for r in rows]
+
+
+def source_by_name_in(conn: sqlite3.Connection, folder_id: int | None, name: str) -> Source | None:
+    row = conn.execute(
+        f"SELECT {_SOURCE_COLUMNS} FROM source WHERE coalesce(folder_id, 0) = ? AND name = ? COLLATE NOCASE",
+        (folder_id or 0, name),
+    ).fetchone()
+    return _source(row) if row else None
+
+
+def source_by_sha(conn: sqlite3.Connection, sha256: str) -> Source | None:
+    row = conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM source WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
+    return _source(row) if row else None
+
+
+def source_text(conn: sqlite3.Connection, source_id: int) -> str | None:
+    row = conn.execute("SELECT text FROM source WHERE id = ?", (source_id,)).fetchone()
+    return row[0] if row else None
+
+
+def source_slice(conn: sqlite3.Connection, source_id: int, start: int, end: int) -> str:
+    """Part of a source's text, cut by SQLite (which counts code points, like Python)."""
+    row = conn.execute("SELECT substr(text, ?, ?) FROM source WHERE id = ?", (start + 1, end - start, source_id))
+    return row.fetchone()[0]
+
+
+def source_length(conn: sqlite3.Connection, source_id: int) -> int | None:
+    row = conn.execute("SELECT length FROM source WHERE id = ?", (source_id,)).fetchone()
+    return row[0] if row else None
+
+
+def insert_source(
+    conn: sqlite3.Connection,
+    *,
+    name: str,
+    kind: str,
+    text: str,
+    sha256: str,
+    original_name: str,
+    imported_at: str,
+    folder_id: int | None,
+    meta: dict,
+) -> int:
+    position = conn.execute(
+        "SELECT coalesce(max(position) + 1, 0) FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,)
+    ).fetchone()[0]
+    return conn.execute(
+        "INSERT INTO source(name, kind, text, length, sha256, original_name, imported_at, folder_id, position, "
+        "meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (name, kind, text, len(text), sha256, original_name, imported_at, folder_id, position,
+         json.dumps(meta, ensure_ascii=False, sort_keys=True)),
+    ).lastrowid
+
+
+def update_source(conn: sqlite3.Connection, source_id: int, *, name: str, folder_id: int | None) -> None:
+    conn.execute("UPDATE source SET name = ?, folder_id = ? WHERE id = ?", (name, folder_id, source_id))
+
+
+def delete_source(conn: sqlite3.Connection, source_id: int) -> None:
+    conn.execute("DELETE FROM source WHERE id = ?", (source_id,))
+
+
+def source_ids_in_folders(conn: sqlite3.Connection, folder_ids: Iterable[int]) -> list[int]:
+    ids = folder_subtree(conn, folder_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return [r[0] for r in conn.execute(f"SELECT id FROM source WHERE folder_id IN ({marks})", ids)]
+
+
+# --- spans -----------------------------------------------------------------------------------------------
+
+
+def insert_spans(conn: sqlite3.Connection, source_id: int, spans: Iterable[Span]) -> None:
+    conn.executemany(
+        'INSERT INTO span(source_id, kind, start, "end", value) VALUES (?, ?, ?, ?, ?)',
+        ((source_id, s.kind, s.start, s.end, s.value) for s in spans),
+    )
+
+
+def spans(conn: sqlite3.Connection, source_id: int, kind: str | None = None) -> list[Span]:
+    if kind is None:
+        rows = conn.execute(
+            'SELECT kind, start, "end", value FROM span WHERE source_id = ? ORDER BY start, kind', (source_id,)
+        )
+    else:
+        rows = conn.execute(
+            'SELECT kind, start, "end", value FROM span WHERE source_id = ? AND kind = ? ORDER BY start',
+            (source_id, kind),
+        )
+    return [Span(*r) for r in rows]
+
+
+def span_at(conn: sqlite3.Connection, source_id: int, kind: str, offset: int) -> tuple[int, Span] | None:
+    """The last span of a kind starting at or before `offset`, with its 1-based number among its kind."""
+    row = conn.execute(
+        'SELECT kind, start, "end", value FROM span WHERE source_id = ? AND kind = ? AND start <= ? '
+        "ORDER BY start DESC LIMIT 1",
+        (source_id, kind, offset),
+    ).fetchone()
+    if row is None:
+        return None
+    number = conn.execute(
+        "SELECT count(*) FROM span WHERE source_id = ? AND kind = ? AND start <= ?", (source_id, kind, row[1])
+    ).fetchone()[0]
+    return number, Span(*row)

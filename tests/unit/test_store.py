@@ -1,0 +1,200 @@
+"""The project file: creation, opening, refusal of foreign or newer files, WAL, locking, backups."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from qcode.core.errors import (
+    NotAProjectError,
+    ProjectExistsError,
+    ProjectLockedError,
+    ProjectNotFoundError,
+    ProjectTooNewError,
+    ReadOnlyProjectError,
+)
+from qcode.core.project import Project
+from qcode.core.store import backups
+from qcode.core.store.connection import APPLICATION_ID
+from qcode.core.store.migrations import LATEST
+
+
+def test_new_project_is_marked_and_versioned(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    Project.create(path).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+
+
+def test_close_folds_the_wal_into_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    project = Project.create(path)
+    project.create_code("A")
+    assert Path(f"{path}-wal").exists()
+    project.close()
+    assert not Path(f"{path}-wal").exists()
+    assert not Path(f"{path}-shm").exists()
+    with Project.open(path, mode="read") as again:
+        assert [c.name for c in again.codes()] == ["A"]
+
+
+def test_create_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    path.write_text("precious")
+    with pytest.raises(ProjectExistsError):
+        Project.create(path)
+    assert path.read_text() == "precious"
+
+
+def test_open_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ProjectNotFoundError, match="no project"):
+        Project.open(tmp_path / "nope.qcode")
+
+
+@pytest.mark.parametrize("content", [b"", b"hello world, not a database", b"PK\x03\x04 zip"])
+def test_open_refuses_files_that_are_not_projects(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "x.qcode"
+    path.write_bytes(content)
+    with pytest.raises(NotAProjectError, match="not a qcode project"):
+        Project.open(path)
+    assert path.read_bytes() == content
+
+
+def test_open_refuses_another_programs_database(tmp_path: Path) -> None:
+    path = tmp_path / "other.qcode"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t(x)")
+    conn.close()
+    with pytest.raises(NotAProjectError, match="another program"):
+        Project.open(path)
+
+
+def test_open_refuses_a_newer_format(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    Project.create(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.close()
+    with pytest.raises(ProjectTooNewError, match="newer version of qcode"):
+        Project.open(path)
+
+
+def test_truncated_file_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    with Project.create(path) as project:
+        for i in range(30):
+            project.add_source(f"S{i}", "word " * 2000)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(NotAProjectError, match="damaged"):
+        Project.open(path)
+
+
+def test_lock_blocks_a_second_writer_in_process(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    first = Project.create(path)
+    try:
+        with pytest.raises(ProjectLockedError, match="open in another qcode window"):
+            Project.open(path)
+        reader = Project.open(path, mode="auto")
+        assert reader.readonly
+        assert reader.locked_elsewhere
+        with pytest.raises(ProjectLockedError):
+            reader.create_code("X")
+        reader.close()
+    finally:
+        first.close()
+    with Project.open(path) as again:
+        again.create_code("X")
+
+
+def test_second_process_reads_but_cannot_write(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    holder = Project.create(path)
+    holder.create_code("Held")
+    script = textwrap.dedent(
+        f"""
+        from qcode.core.project import Project
+        from qcode.core.errors import ProjectLockedError
+        p = Project.open({str(path)!r}, mode="auto")
+        print("readonly", p.readonly, [c.name for c in p.codes()])
+        try:
+            p.create_code("Intruder")
+        except ProjectLockedError as err:
+            print("refused", err.message)
+        p.close()
+        try:
+            Project.open({str(path)!r}, mode="write")
+        except ProjectLockedError:
+            print("write-open refused")
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    holder.close()
+    assert out.returncode == 0, out.stderr
+    assert "readonly True ['Held']" in out.stdout
+    assert "refused This project is open in another qcode window" in out.stdout
+    assert "write-open refused" in out.stdout
+    with Project.open(path, mode="read") as p:
+        assert [c.name for c in p.codes()] == ["Held"]
+
+
+def test_read_mode_refuses_writes(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    Project.create(path).close()
+    with Project.open(path, mode="read") as p, pytest.raises(ReadOnlyProjectError):
+        p.create_code("X")
+
+
+def test_backups_rotate_and_restore_as_new_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    with Project.create(path) as project:
+        project.create_code("Kept")
+        for _ in range(backups.KEEP + 2):
+            project.backup("manual")
+    listed = backups.list_backups(path)
+    assert len(listed) == backups.KEEP
+    restored = backups.restore_backup(listed[0].path, tmp_path / "restored.qcode")
+    with Project.open(restored) as again:
+        assert [c.name for c in again.codes()] == ["Kept"]
+    with pytest.raises(ProjectExistsError):
+        backups.restore_backup(listed[0].path, restored)
+
+
+def test_backup_if_due_waits_between_backups(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.qcode") as project:
+        assert project.backup_if_due(min_interval_hours=4) is not None
+        assert project.backup_if_due(min_interval_hours=4) is None
+
+
+def test_pending_migration_backs_up_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.core.store import database, migrations
+
+    path = tmp_path / "p.qcode"
+    with Project.create(path) as project:
+        project.create_code("Before")
+
+    def step_002_example(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE example_added(x)")
+
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, step_002_example])
+    monkeypatch.setattr(database, "LATEST", LATEST + 1)
+    with Project.open(path) as project:
+        assert [c.name for c in project.codes()] == ["Before"]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST + 1
+    conn.close()
+    listed = backups.list_backups(path)
+    assert len(listed) == 1
+    assert listed[0].path.name.endswith("before-upgrade.qcode")
+    old = sqlite3.connect(listed[0].path)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    old.close()
