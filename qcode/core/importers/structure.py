@@ -51,6 +51,8 @@ def speaker_turns(text: str, paragraphs: list[Span]) -> list[Span]:
     speakers = {label for label, n in counts.items() if n >= MIN_LABEL_REPEATS}
     if not speakers:
         return []
+    # once the text is a transcript, a speaker who talks only once is a speaker too
+    speakers |= {label for label in counts if len(label.split()) <= 3}
     turns: list[Span] = []
     current: tuple[str, int, int] | None = None
     for span, label in zip(paragraphs, labels, strict=True):

@@ -1,0 +1,162 @@
+"""Codebook operations and their error paths."""
+
+from __future__ import annotations
+
+import pytest
+
+from qcode.core.errors import (
+    AmbiguousNameError,
+    DuplicateNameError,
+    InvalidNameError,
+    InvalidOperationError,
+    InvalidRequestError,
+    NotFoundError,
+    TreeCycleError,
+)
+from qcode.core.project import Project
+
+
+def test_create_with_all_fields_and_tree_order(project: Project) -> None:
+    top = project.create_code("Help-seeking", color="#112233", definition="d", inclusion="i", exclusion="e",
+                              example="x")
+    child = project.create_code("Barriers", parent_id=top.id)
+    other = project.create_code("Peers")
+    assert [c.name for c in project.codes()] == ["Help-seeking", "Barriers", "Peers"]
+    assert (top.definition, top.inclusion, top.exclusion, top.example, top.color) == ("d", "i", "e", "x", "#112233")
+    assert project.code_path(child.id) == "Help-seeking/Barriers"
+    assert len({top.guid, child.guid, other.guid}) == 3
+
+
+def test_duplicate_name_under_one_parent_is_refused(project: Project) -> None:
+    top = project.create_code("A")
+    project.create_code("B", parent_id=top.id)
+    with pytest.raises(DuplicateNameError, match="already a code called 'b'"):
+        project.create_code("b", parent_id=top.id)
+    project.create_code("B")  # another parent: fine
+    assert len(project.codes()) == 3
+
+
+@pytest.mark.parametrize("name", ["", "   ", "a/b"])
+def test_bad_names(project: Project, name: str) -> None:
+    with pytest.raises(InvalidNameError):
+        project.create_code(name)
+
+
+def test_bad_colour(project: Project) -> None:
+    with pytest.raises(InvalidRequestError, match="not a colour"):
+        project.create_code("A", color="red")
+
+
+def test_rename_recolour_and_edit_fields(project: Project) -> None:
+    code = project.create_code("A")
+    project.create_code("B")
+    project.rename_code(code.id, "Renamed")
+    project.recolor_code(code.id, "#AABBCC")
+    project.update_code(code.id, definition="def", inclusion="inc", exclusion="exc", example="ex")
+    again = project.code(code.id)
+    assert (again.name, again.color, again.definition, again.inclusion, again.exclusion, again.example) == (
+        "Renamed", "#aabbcc", "def", "inc", "exc", "ex")
+    with pytest.raises(DuplicateNameError):
+        project.rename_code(code.id, "B")
+    with pytest.raises(InvalidRequestError, match="no field"):
+        project.update_code(code.id, colour="#000000")
+
+
+def test_move_reorders_and_refuses_cycles(project: Project) -> None:
+    a = project.create_code("A")
+    b = project.create_code("B", parent_id=a.id)
+    c = project.create_code("C", parent_id=b.id)
+    d = project.create_code("D")
+    with pytest.raises(TreeCycleError):
+        project.move_code(a.id, c.id)
+    with pytest.raises(TreeCycleError):
+        project.move_code(a.id, a.id)
+    project.move_code(b.id, d.id)
+    assert project.code_path(c.id) == "D/B/C"
+    project.move_code(d.id, None, position=0)
+    assert [x.name for x in project.children(None)] == ["D", "A"]
+    project.move_code(b.id, None, position=1)
+    assert [x.name for x in project.children(None)] == ["D", "B", "A"]
+    assert project.check() == []
+
+
+def test_move_refuses_name_clash(project: Project) -> None:
+    a = project.create_code("A")
+    project.create_code("X", parent_id=a.id)
+    x2 = project.create_code("X")
+    with pytest.raises(DuplicateNameError):
+        project.move_code(x2.id, a.id)
+
+
+def test_merge_moves_codings_children_and_collapses_duplicates(project: Project) -> None:
+    s = project.add_source("S", "one two three four five six")
+    a = project.create_code("A")
+    b = project.create_code("B")
+    kid = project.create_code("Kid", parent_id=a.id)
+    dup_a = project.add_coding(s.id, a.id, 0, 3)
+    project.add_coding(s.id, b.id, 0, 3)
+    project.add_coding(s.id, a.id, 4, 7)
+    project.set_memo("coding", dup_a.id, "memo on the duplicate")
+    project.set_memo("code", a.id, "A's memo")
+    project.merge_codes(a.id, b.id)
+    with pytest.raises(NotFoundError):
+        project.code(a.id)
+    codings = project.codings_for_code(b.id)
+    assert [(c.start, c.end) for c in codings] == [(0, 3), (4, 7)]
+    assert project.code(kid.id).parent_id == b.id
+    survivor = codings[0]
+    assert project.memo("coding", survivor.id).text == "memo on the duplicate"
+    assert project.memo("code", b.id).text == "A's memo"
+    assert project.check() == []
+
+
+def test_merge_errors(project: Project) -> None:
+    a = project.create_code("A")
+    b = project.create_code("B", parent_id=a.id)
+    with pytest.raises(InvalidOperationError, match="into itself"):
+        project.merge_codes(a.id, a.id)
+    with pytest.raises(InvalidOperationError, match="own sub-code"):
+        project.merge_codes(a.id, b.id)
+
+
+def test_delete_with_codings_removes_the_subtree(project: Project) -> None:
+    s = project.add_source("S", "abcdefghij")
+    a = project.create_code("A")
+    b = project.create_code("B", parent_id=a.id)
+    project.add_coding(s.id, b.id, 0, 2)
+    project.delete_code(a.id)
+    assert project.codes() == []
+    assert project.coding_count() == 0
+    assert project.check() == []
+
+
+def test_delete_keeping_codings_moves_them_to_the_parent(project: Project) -> None:
+    s = project.add_source("S", "abcdefghij")
+    a = project.create_code("A")
+    b = project.create_code("B", parent_id=a.id)
+    c = project.create_code("C", parent_id=b.id)
+    project.add_coding(s.id, b.id, 0, 2)
+    project.delete_code(b.id, keep_codings=True)
+    assert [x.start for x in project.codings_for_code(a.id)] == [0]
+    assert project.code(c.id).parent_id == a.id
+
+
+def test_delete_top_level_to_parent_is_refused(project: Project) -> None:
+    a = project.create_code("A")
+    with pytest.raises(InvalidOperationError, match="top-level"):
+        project.delete_code(a.id, keep_codings=True)
+    assert project.code(a.id).name == "A"
+
+
+def test_find_code_by_path_and_ambiguity(project: Project) -> None:
+    a = project.create_code("A")
+    b = project.create_code("B")
+    x1 = project.create_code("X", parent_id=a.id)
+    project.create_code("X", parent_id=b.id)
+    assert project.find_code("A/X").id == x1.id
+    assert project.find_code(str(x1.id)).id == x1.id
+    with pytest.raises(AmbiguousNameError, match="A/X") as info:
+        project.find_code("X")
+    assert len(info.value.candidates) == 2
+    with pytest.raises(NotFoundError):
+        project.find_code("A/Nope")
