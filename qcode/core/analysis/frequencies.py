@@ -87,8 +87,7 @@ def _case_group_sql(conn: sqlite3.Connection, grouping: Grouping) -> tuple[str, 
     if grouping.kind == "case":
         return "SELECT id AS case_id, name AS value FROM cases", ()
     if grouping.kind == "attribute" and grouping.attribute_id is not None:
-        scope = conn.execute("SELECT scope FROM attribute WHERE id = ?", (grouping.attribute_id,)).fetchone()
-        if scope and scope[0] == "case":
+        if queries.attribute_scope(conn, grouping.attribute_id) == "case":
             return (
                 "SELECT owner_id AS case_id, value FROM attribute_value WHERE attribute_id = ?",
                 (grouping.attribute_id,),
@@ -119,7 +118,7 @@ def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -
     rows = queries.filtered_codings(conn, flt)
     cases_of = queries.coding_cases(conn, flt)
     ancestors: dict[int, list[int]] = defaultdict(list)
-    for ancestor_id, code_id in conn.execute("SELECT ancestor_id, code_id FROM code_closure"):
+    for ancestor_id, code_id in queries.closure_pairs(conn):
         ancestors[code_id].append(ancestor_id)
     groups_of = _group_function(conn, grouping, cases_of)
 
@@ -162,8 +161,7 @@ def _group_function(conn: sqlite3.Connection, grouping: Grouping | None, cases_o
         return lambda coding_id, source_id, coder_id: [(case_names[c], (c,)) for c in cases_of.get(coding_id, ())]
     if grouping.kind == "attribute" and grouping.attribute_id is not None:
         values = queries.source_values(conn, grouping.attribute_id)
-        scope = conn.execute("SELECT scope FROM attribute WHERE id = ?", (grouping.attribute_id,)).fetchone()[0]
-        if scope == "source":
+        if queries.attribute_scope(conn, grouping.attribute_id) == "source":
             return lambda coding_id, source_id, coder_id: (
                 [(values[source_id], None)] if source_id in values else []
             )

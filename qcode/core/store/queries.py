@@ -51,9 +51,8 @@ def filter_clause(conn: sqlite3.Connection, flt: Filter) -> tuple[str, list]:
     for attribute_id, value in flt.attributes:
         by_attribute[attribute_id].append(value)
     for attribute_id, values in by_attribute.items():
-        scope = conn.execute("SELECT scope FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
         marks = ",".join("?" * len(values))
-        if scope and scope[0] == "source":
+        if attribute_scope(conn, attribute_id) == "source":
             parts.append(
                 f"EXISTS (SELECT 1 FROM attribute_value v WHERE v.attribute_id = ? AND v.owner_id = c.source_id "
                 f"AND v.value IN ({marks}))"
@@ -98,6 +97,16 @@ def coding_cases(conn: sqlite3.Connection, flt: Filter) -> dict[int, list[int]]:
     for coding_id, case_id in rows:
         found[coding_id].append(case_id)
     return found
+
+
+def attribute_scope(conn: sqlite3.Connection, attribute_id: int) -> str | None:
+    row = conn.execute("SELECT scope FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
+    return row[0] if row else None
+
+
+def closure_pairs(conn: sqlite3.Connection) -> list[tuple[int, int]]:
+    """(ancestor id, code id) for every pair of the code tree, each code its own ancestor too."""
+    return conn.execute("SELECT ancestor_id, code_id FROM code_closure").fetchall()
 
 
 def source_values(conn: sqlite3.Connection, attribute_id: int) -> dict[int, object]:
