@@ -83,25 +83,13 @@ def _group_sort_key(value: object) -> tuple:
     return (1, 0, str(value).casefold())
 
 
-def _case_group_sql(conn: sqlite3.Connection, grouping: Grouping) -> tuple[str, tuple] | None:
-    if grouping.kind == "case":
-        return "SELECT id AS case_id, name AS value FROM cases", ()
-    if grouping.kind == "attribute" and grouping.attribute_id is not None:
-        if queries.attribute_scope(conn, grouping.attribute_id) == "case":
-            return (
-                "SELECT owner_id AS case_id, value FROM attribute_value WHERE attribute_id = ?",
-                (grouping.attribute_id,),
-            )
-    return None
-
-
 def _fast_case_groups(
     conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
 ) -> dict[tuple, Counts] | None:
     """Unfiltered tables grouped by case or case attribute, summed from the per-case aggregates."""
     if grouping is None or not flt.is_empty():
         return None
-    group = _case_group_sql(conn, grouping)
+    group = aggregates.case_group_sql(conn, grouping.kind, grouping.attribute_id)
     if group is None:
         return None
     sql, args = group

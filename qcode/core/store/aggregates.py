@@ -207,6 +207,17 @@ def stat_totals(conn: sqlite3.Connection) -> dict[tuple[int, int], tuple[int, in
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
+def case_group_sql(conn: sqlite3.Connection, kind: str, attribute_id: int | None) -> tuple[str, tuple] | None:
+    """SQL selecting (case_id, value) pairs for grouping by case or by a case attribute; None otherwise."""
+    if kind == "case":
+        return "SELECT id AS case_id, name AS value FROM cases", ()
+    if kind == "attribute" and attribute_id is not None:
+        scope = conn.execute("SELECT scope FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
+        if scope and scope[0] == "case":
+            return "SELECT owner_id AS case_id, value FROM attribute_value WHERE attribute_id = ?", (attribute_id,)
+    return None
+
+
 def case_group_totals(
     conn: sqlite3.Connection, group_sql: str, args: tuple = ()
 ) -> list[tuple[object, int, int, int, int, int, int]]:
