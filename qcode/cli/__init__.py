@@ -6,9 +6,9 @@ with the path of a log file that holds the traceback.
 
 from __future__ import annotations
 
-import logging
 import sys
 import traceback
+from datetime import datetime
 from pathlib import Path
 
 from qcode import __version__
@@ -27,10 +27,9 @@ def report_bug(err: BaseException) -> int:
     path = log_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        logging.basicConfig(filename=path, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-        logging.getLogger("qcode").error(
-            "unexpected error in qcode %s\n%s", __version__, "".join(traceback.format_exception(err))
-        )
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"{datetime.now().isoformat(timespec='seconds')} unexpected error in qcode {__version__}\n")
+            log.write("".join(traceback.format_exception(err)) + "\n")
         where = f"details are in {path}"
     except OSError:
         where = "the log could not be written:\n" + "".join(traceback.format_exception(err))

@@ -33,6 +33,20 @@ def _containing(spans: list[Span], start: int, end: int) -> tuple[int, int] | No
     return None
 
 
+def _without_label(text: str, turns: list[Span], bounds: tuple[int, int]) -> tuple[int, int]:
+    """Bounds that start after the speaker label ("Marcus: ") when a turn begins there."""
+    lo, hi = bounds
+    for turn in turns:
+        if turn.start == lo and turn.value and text.startswith(turn.value, lo):
+            after = lo + len(turn.value)
+            if text.startswith(":", after):
+                after += 1
+                while after < hi and text[after] in " \t":
+                    after += 1
+                return (after, hi) if after < hi else bounds
+    return bounds
+
+
 def sentence_around(text: str, start: int, end: int, bounds: tuple[int, int]) -> tuple[int, int]:
     """The sentence(s) holding [start, end), kept inside the paragraph `bounds`."""
     lo, hi = bounds
@@ -66,7 +80,7 @@ def find_ranges(text: str, spans: list[Span], regex: re.Pattern[str], unit: str)
                 bounds = _containing(paragraphs, start, end)
         else:
             bounds = _containing(paragraphs, start, end)
-        bounds = bounds or (0, len(text))
+        bounds = _without_label(text, turns, bounds or (0, len(text)))
         if unit == "sentence":
             found.add(sentence_around(text, start, end, bounds))
         else:

@@ -153,7 +153,11 @@ def test_autocode_units(project: Project) -> None:
     planned = project.autocode_preview(code.id, keywords=["myself"], unit="sentence")
     assert [project.source_slice(p.source_id, p.start, p.end) for p in planned] == ["I keep it to myself."]
     turn = project.autocode_preview(code.id, pattern=r"suppose", unit="turn")
-    assert project.source_slice(s.id, turn[0].start, turn[0].end).startswith("Marcus: Fine")
+    assert project.source_slice(s.id, turn[0].start, turn[0].end) == "Fine, I suppose. I keep it to myself."
+    paragraph = project.autocode_preview(code.id, pattern=r"suppose", unit="paragraph")
+    assert project.source_slice(s.id, paragraph[0].start, paragraph[0].end) == "Fine, I suppose. I keep it to myself."
+    first = project.autocode_preview(code.id, pattern=r"Fine", unit="sentence")
+    assert project.source_slice(s.id, first[0].start, first[0].end) == "Fine, I suppose."
     hits = project.autocode_preview(code.id, keywords=["interviewer"], unit="hit")
     assert len(hits) == 2
     assert project.add_codings(hits) == 2
