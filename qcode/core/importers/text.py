@@ -33,10 +33,16 @@ def decode(data: bytes, name: str) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is not None:
-        return str(best)
-    return data.decode("cp1252", errors="replace")
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return data.decode("cp1252", errors="replace")
+    # among equally plausible single-byte encodings, Windows' Western European one is by far the most common
+    for match in matches:
+        tied = (match.percent_chaos, match.percent_coherence) == (best.percent_chaos, best.percent_coherence)
+        if tied and "cp1252" in match.could_be_from_charset:
+            return data.decode("cp1252")
+    return str(best)
 
 
 def normalise_newlines(text: str) -> str:

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""qcode benchmark: builds the reference project deterministically and times core operations.
+
+    python tests/benchmarks/run.py [--quick] [--check] [--json FILE] [--rebuild]
+
+The reference project: 2,000 sources (about 40 MB of text), 300 codes in three levels, 200,000 codings by
+three coders, 300 cases with 5 attributes. `--quick` builds a tenth of it and judges no budgets. The built
+project is kept under .bench/ and reused while the generator is unchanged (`--rebuild` forces a new one).
+Each operation runs a few times; the median is reported. `--check` exits 1 when a budget is missed.
+Output: a table, and with --json a list of rows {name, seconds, budget_seconds, ok} (+ value/unit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERATOR_VERSION = "1"
+
+
+def ensure_project_python() -> None:
+    """Re-run with the project's own environment when started with another Python."""
+    venv_python = ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if venv_python.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+        sys.exit(subprocess.call([str(venv_python), __file__, *sys.argv[1:]]))
+    sys.path.insert(0, str(ROOT))
+
+
+@dataclass
+class Scale:
+    sources: int
+    chars_per_source: int
+    codes_top: int
+    codes_mid: int  # per top code
+    codes_leaf: int  # per mid code
+    codings: int
+    cases: int
+    one_code_excerpts: int
+
+
+FULL = Scale(sources=2000, chars_per_source=20_000, codes_top=6, codes_mid=7, codes_leaf=6, codings=200_000,
+             cases=300, one_code_excerpts=1000)
+QUICK = Scale(sources=200, chars_per_source=20_000, codes_top=6, codes_mid=7, codes_leaf=6, codings=20_000,
+              cases=30, one_code_excerpts=100)
+
+WORDS = ["mate", "talk", "help", "pub", "footy", "shed", "walk", "mind", "dad", "work", "stress", "sleep", "money", "farm", "drought", "club", "group", "trust", "feel", "quiet", "laugh", "banter", "strong", "weak", "doctor", "counsellor", "phone", "forum", "night", "week", "family", "partner", "kids", "job", "boss", "team", "training", "match", "ground", "tea", "kettle", "bench", "tools", "wood", "dog", "beach", "rain", "wind", "morning", "evening", "reckon", "maybe", "honestly", "never", "always", "sometimes", "proper", "really", "bit", "lot", "thing", "stuff", "people", "bloke", "lads", "guys", "friend", "brother"]
+SPEAKERS = ("Interviewer", "Participant")
+AGE_GROUPS = ("18-24", "25-34", "35-44", "45-54", "55+")
+SETTINGS = ("Sports club", "Online forum", "Community shed", "Workplace programme", "Student peer group",
+            "Farming network", "Veterans' group", "Fathers' group", "Walking group")
+
+
+def make_text(rng: random.Random, target: int) -> str:
+    """Speaker-labelled paragraphs of pseudo-words, about `target` characters."""
+    parts: list[str] = []
+    size = 0
+    turn = 0
+    while size < target:
+        words = rng.choices(WORDS, k=rng.randint(20, 90))
+        sentence_ends = sorted(rng.sample(range(3, len(words)), k=min(4, len(words) - 3)))
+        for index in sentence_ends:
+            words[index - 1] += "."
+        paragraph = f"{SPEAKERS[turn % 2]}: " + " ".join(words).capitalize() + "."
+        parts.append(paragraph)
+        size += len(paragraph) + 2
+        turn += 1
+    return "\n\n".join(parts)
+
+
+def build(path: Path, scale: Scale) -> dict[str, int]:
+    """Build the reference project through the public API; returns ids the timings need."""
+    from qcode.core.api.codings import NewCoding
+    from qcode.core.project import Project
+
+    rng = random.Random(20261125)
+    project = Project.create(path, name="qcode benchmark reference project")
+    coders = [project.ensure_coder(name).id for name in ("Coder A", "Coder B", "Coder C")]
+    project.use_coder("Coder A")
+    folders = [project.create_folder(f"Batch {i + 1}").id for i in range(10)]
+    sources = []
+    lengths = []
+    for i in range(scale.sources):
+        text = make_text(rng, scale.chars_per_source)
+        source = project.add_source(f"Transcript {i + 1:04d}", text, folder_id=folders[i % len(folders)])
+        sources.append(source.id)
+        lengths.append(source.length)
+    leaves = []
+    for t in range(scale.codes_top):
+        top = project.create_code(f"Theme {t + 1}").id
+        for m in range(scale.codes_mid):
+            mid = project.create_code(f"Category {t + 1}.{m + 1}", parent_id=top).id
+            for leaf in range(scale.codes_leaf):
+                leaves.append(project.create_code(f"Code {t + 1}.{m + 1}.{leaf + 1}", parent_id=mid).id)
+    all_codes = [c.id for c in project.codes()]
+    attributes = {
+        "age_group": project.create_attribute("Age group", "choice", choices=AGE_GROUPS).id,
+        "setting": project.create_attribute("Setting", "choice", choices=SETTINGS).id,
+        "age": project.create_attribute("Age", "number").id,
+        "prior_help": project.create_attribute("Prior professional help", "choice", choices=("Yes", "No")).id,
+        "interviewed": project.create_attribute("Interview date", "date").id,
+    }
+    for c in range(scale.cases):
+        case = project.create_case(f"Participant {c + 1:03d}").id
+        for s in range(c, len(sources), scale.cases):
+            project.add_case_member(case, sources[s])
+        project.set_attribute_value(attributes["age_group"], case, AGE_GROUPS[c % len(AGE_GROUPS)])
+        project.set_attribute_value(attributes["setting"], case, SETTINGS[c % len(SETTINGS)])
+        project.set_attribute_value(attributes["age"], case, 18 + (c * 7) % 60)
+        project.set_attribute_value(attributes["prior_help"], case, ("Yes", "No")[c % 2])
+        project.set_attribute_value(attributes["interviewed"], case, f"2026-0{1 + c % 9}-1{c % 10}")
+    one_code = leaves[0]
+    others = [c for c in all_codes if c != one_code]
+    batch = []
+    used = set()
+    while len(batch) < scale.codings:
+        code = one_code if len(batch) < scale.one_code_excerpts else rng.choice(others)
+        index = rng.randrange(len(sources))
+        start = rng.randrange(0, lengths[index] - 50)
+        end = min(lengths[index], start + rng.randint(20, 1200))
+        coder = coders[rng.randrange(3)]
+        key = (sources[index], code, coder, start, end)
+        if key in used:
+            continue
+        used.add(key)
+        batch.append(NewCoding(sources[index], code, start, end, coder))
+    project.add_codings(batch)
+    project.close()
+    return {"one_code": one_code, "age_group": attributes["age_group"]}
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    fn()  # warm-up
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def main() -> int:
+    ensure_project_python()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the reference project; no budgets")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a budget is missed")
+    parser.add_argument("--json", metavar="FILE", help="write the rows as JSON")
+    parser.add_argument("--rebuild", action="store_true", help="build the project again even if cached")
+    args = parser.parse_args()
+
+    os.environ.setdefault("QCODE_DATA_DIR", str(ROOT / ".bench" / "data"))
+    from qcode.core.analysis.frequencies import Grouping
+    from qcode.core.project import Project
+
+    scale = QUICK if args.quick else FULL
+    folder = ROOT / ".bench"
+    folder.mkdir(exist_ok=True)
+    name = f"reference-{'quick' if args.quick else 'full'}-v{GENERATOR_VERSION}"
+    path = folder / f"{name}.qcode"
+    ids_file = folder / f"{name}.json"
+    rows: list[dict] = []
+
+    if args.rebuild or not path.exists() or not ids_file.exists():
+        for stale in (path, ids_file, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        ids = build(path, scale)
+        rows.append({"name": "build", "seconds": time.perf_counter() - t0, "budget_seconds": None})
+        ids_file.write_text(json.dumps(ids))
+    ids = json.loads(ids_file.read_text())
+
+    def open_project() -> None:
+        with Project.open(path) as project:
+            project.sources()
+            project.codes()
+
+    rows.append({"name": "open", "seconds": timed(open_project, 5), "budget_seconds": 0.5})
+    project = Project.open(path, mode="read")
+    group = Grouping("attribute", ids["age_group"])
+    measures: list[tuple[str, Callable[[], object], float]] = [
+        ("frequencies", lambda: project.frequencies(), 0.100),
+        ("frequencies_by_attribute", lambda: project.frequencies(group_by=group), 0.200),
+        ("search", lambda: project.search("drought kettle", limit=100), 0.050),
+        ("code_excerpts", lambda: project.excerpts(ids["one_code"]), 0.050),
+    ]
+    for label, fn, budget in measures:
+        rows.append({"name": label, "seconds": timed(fn, 7), "budget_seconds": budget})
+    excerpts = len(project.excerpts(ids["one_code"]))
+    stats = {"sources": len(project.sources()), "codes": len(project.codes()), "codings": project.coding_count(),
+             "text_mb": round(sum(s.length for s in project.sources()) / 1e6, 1), "one_code_excerpts": excerpts}
+    project.close()
+
+    for row in rows:
+        budget = row["budget_seconds"]
+        row["ok"] = True if (budget is None or args.quick) else row["seconds"] <= budget
+    print(f"qcode benchmark ({'quick' if args.quick else 'reference'} project: {stats})")
+    print(f"{'operation':<28}{'seconds':>10}{'budget':>10}  ok")
+    for row in rows:
+        budget = "" if row["budget_seconds"] is None else f"{row['budget_seconds']:.3f}"
+        print(f"{row['name']:<28}{row['seconds']:>10.4f}{budget:>10}  {'yes' if row['ok'] else 'NO'}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2))
+    if args.check and not all(row["ok"] for row in rows):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""Text, Markdown and Word importers: encodings, structure, hostile and mislabelled files."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError, UnsupportedFormatError
+from qcode.core.importers import ImportOptions, find_importer
+from qcode.core.project import Project
+
+SAMPLE = "Interviewer: Ça va?\n\nJosé: Oui, naïve “quotes” — fine.\n\nInterviewer: Ok.\n\nJosé: Bye."
+
+
+def parse(path: Path):
+    return find_importer(path).parse(path, ImportOptions(), None).sources[0]
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "cp1252"]
+)
+def test_text_encodings(tmp_path: Path, encoding: str) -> None:
+    text = SAMPLE if encoding != "cp1252" else SAMPLE.replace("“", '"').replace("”", '"')
+    path = tmp_path / "t.txt"
+    if encoding == "utf-16-le-bom":
+        path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    elif encoding == "utf-16-be-bom":
+        path.write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    else:
+        path.write_bytes(text.encode(encoding))
+    parsed = parse(path)
+    assert parsed.text == text
+    assert [s.value for s in parsed.spans if s.kind == "turn"] == ["Interviewer", "José", "Interviewer", "José"]
+
+
+def test_newlines_normalised_and_lines_as_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_bytes(b"line one\r\nline two\rline three\n")
+    parsed = parse(path)
+    assert parsed.text == "line one\nline two\nline three"
+    assert [(s.start, s.end) for s in parsed.spans if s.kind == "paragraph"] == [(0, 8), (9, 17), (18, 28)]
+
+
+def test_empty_and_binary_text_files_are_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "e.txt"
+    empty.write_text("  \n\n ")
+    with pytest.raises(EmptySourceError):
+        parse(empty)
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"abc\x00\x01\x02" * 10)
+    with pytest.raises(UnreadableFileError, match="binary"):
+        parse(binary)
+
+
+def test_markdown_headings_and_markup(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("# Field notes\n\nSome **bold** and _it_ text with a [link](http://x).\n\n## Day 2\n\n- item\n",
+                    encoding="utf-8")
+    parsed = parse(path)
+    assert parsed.text == "Field notes\n\nSome bold and it text with a link.\n\nDay 2\n\nitem"
+    headings = [(parsed.text[s.start:s.end], s.value) for s in parsed.spans if s.kind == "heading"]
+    assert headings == [("Field notes", "1"), ("Day 2", "2")]
+
+
+def make_docx(path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Interview 7", level=1)
+    document.add_paragraph("Interviewer: Where do you go?")
+    p = document.add_paragraph("Sam: To the shed")
+    p.add_run().add_tab()
+    p.add_run("every week.")
+    p.add_run().add_break()
+    p.add_run("Second line.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "r1c1"
+    table.cell(0, 1).text = "r1c2"
+    table.cell(1, 0).text = "r2c1"
+    table.cell(1, 1).text = "r2c2"
+    document.add_paragraph("Interviewer: Thanks.")
+    document.add_paragraph("Sam: Cheers.")
+    document.save(str(path))
+
+
+def test_docx_paragraphs_tables_headings_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "int.docx"
+    make_docx(path)
+    parsed = parse(path)
+    assert parsed.text == (
+        "Interview 7\n\nInterviewer: Where do you go?\n\nSam: To the shed\tevery week.\nSecond line.\n\n"
+        "r1c1\n\nr1c2\n\nr2c1\n\nr2c2\n\nInterviewer: Thanks.\n\nSam: Cheers."
+    )
+    heading = next(s for s in parsed.spans if s.kind == "heading")
+    assert parsed.text[heading.start:heading.end] == "Interview 7"
+    assert [s.value for s in parsed.spans if s.kind == "turn"] == ["Interviewer", "Sam", "Interviewer", "Sam"]
+
+
+def test_docx_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "tracked.docx"
+    make_docx(path)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = (
+        f'<w:p xmlns:w="{w}"><w:r><w:t xml:space="preserve">Kept </w:t></w:r>'
+        f'<w:ins w:id="1" w:author="a"><w:r><w:t>inserted </w:t></w:r></w:ins>'
+        f'<w:del w:id="2" w:author="a"><w:r><w:delText>deleted </w:delText></w:r></w:del>'
+        f"<w:r><w:t>end.</w:t></w:r></w:p>"
+    )
+    with zipfile.ZipFile(path) as src:
+        parts = {name: src.read(name) for name in src.namelist()}
+    xml = parts["word/document.xml"].decode()
+    xml = xml.replace("<w:sectPr", body + "<w:sectPr", 1)
+    parts["word/document.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    assert parse(path).text.endswith("Kept inserted end.")
+
+
+def test_mislabelled_and_hostile_files(tmp_path: Path) -> None:
+    pdf_named_docx = tmp_path / "report.docx"
+    pdf_named_docx.write_bytes(b"%PDF-1.7 rest of a pdf")
+    with pytest.raises(UnsupportedFormatError, match="really a PDF"):
+        find_importer(pdf_named_docx)
+    zip_named_txt = tmp_path / "notes.txt"
+    zip_named_txt.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(UnsupportedFormatError, match="zip archive"):
+        find_importer(zip_named_txt)
+    old_doc = tmp_path / "old.doc"
+    old_doc.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 40)
+    with pytest.raises(UnsupportedFormatError, match=r"save it as \.docx"):
+        find_importer(old_doc)
+    unknown = tmp_path / "data.xyz"
+    unknown.write_text("x")
+    with pytest.raises(UnsupportedFormatError, match=r"cannot import \.xyz"):
+        find_importer(unknown)
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<a/>")
+        archive.writestr("word/padding.xml", b"0" * (200 * 1024 * 1024))
+    with pytest.raises(UnreadableFileError, match="zip bomb"):
+        parse(bomb)
+    truncated = tmp_path / "cut.docx"
+    make_docx(truncated)
+    truncated.write_bytes(truncated.read_bytes()[:500])
+    with pytest.raises(ImportError_):
+        parse(truncated)
+
+
+def test_failed_import_writes_nothing_and_batch_goes_on(project: Project, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(SAMPLE, encoding="utf-8")
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    outcomes = project.import_paths([bad, good, tmp_path / "missing.txt"])
+    assert [o.status for o in outcomes] == ["failed", "imported", "failed"]
+    assert [s.name for s in project.sources()] == ["good"]
+    assert project.import_paths([good])[0].status == "duplicate"
+
+
+def test_cancelled_batch_keeps_finished_files(project: Project, tmp_path: Path) -> None:
+    for i in range(4):
+        (tmp_path / f"f{i}.txt").write_text(f"file number {i}", encoding="utf-8")
+
+    class CancelAfterTwo:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def step(self, done: int, total: int, text: str) -> None:
+            self.calls += 1
+
+        def cancelled(self) -> bool:
+            return self.calls >= 2
+
+    outcomes = project.import_paths([tmp_path], progress=CancelAfterTwo())
+    assert len(outcomes) == 2
+    assert len(project.sources()) == 2
