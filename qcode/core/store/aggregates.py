@@ -226,10 +226,12 @@ def case_group_totals(
     `group_sql` selects (case_id, group value) pairs. Returns (group, tree, code_id, excerpts, sources, cases,
     characters). Exact only when no source has members of two cases of one group: see `groups_share_sources`.
     """
+    # CROSS JOIN keeps the aggregate table as the outer loop, scanned in key order; looking each case up in
+    # the (small) grouping is much faster than the other way round at 100,000+ rows
     return conn.execute(
         f"""SELECT g.value, k.tree, k.code_id, sum(k.excerpts), sum(k.sources), count(*), sum(k.characters)
-            FROM code_case_stat k JOIN ({group_sql}) g ON g.case_id = k.case_id
-            GROUP BY g.value, k.tree, k.code_id""",
+            FROM code_case_stat k CROSS JOIN ({group_sql}) g ON g.case_id = k.case_id
+            GROUP BY k.tree, k.code_id, g.value""",
         args,
     ).fetchall()
 
