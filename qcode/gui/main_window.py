@@ -1,0 +1,158 @@
+"""The main window: docks, menus and wiring; the work is done by the core and the undo commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence, QStandardItemModel, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTreeView,
+)
+
+from qcode.core.errors import QcodeError
+from qcode.core.project import Change, Project
+from qcode.gui.commands import ApplyCode
+from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel
+from qcode.gui.views.document_view import DocumentView
+
+
+def _tree(name: str, model: QStandardItemModel) -> QTreeView:
+    view = QTreeView()
+    view.setAccessibleName(name)
+    view.setUniformRowHeights(True)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setModel(model)
+    header = view.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    view.expandAll()
+    return view
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.settings = settings
+        self.undo_stack = QUndoStack(self)
+        self.setObjectName("MainWindow")
+
+        self.document = DocumentView()
+        self.setCentralWidget(self.document)
+
+        self.sources_model = SourcesModel(project, self)
+        self.sources_view = _tree("Sources", self.sources_model)
+        self.sources_view.clicked.connect(self._source_clicked)
+        self._dock("Sources", self.sources_view, Qt.DockWidgetArea.LeftDockWidgetArea)
+
+        self.codebook_model = CodebookModel(project, self)
+        self.codebook_view = _tree("Codebook", self.codebook_model)
+        self.codebook_view.activated.connect(self._code_activated)
+        self.codebook_view.doubleClicked.connect(self._code_activated)
+        self._dock("Codebook", self.codebook_view, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self._build_menus()
+        self.coder_label = QLabel()
+        self.statusBar().addPermanentWidget(self.coder_label)
+        self._update_title()
+        self._unsubscribe: Callable[[], None] | None = project.subscribe(self._project_changed)
+        self._restore_layout()
+
+    # --- building ------------------------------------------------------------------------------------
+
+    def _dock(self, title: str, widget: QTreeView, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+
+    def _update_title(self) -> None:
+        suffix = " (read-only: open in another window)" if self.project.locked_elsewhere else (
+            " (read-only)" if self.project.readonly else "")
+        self.setWindowTitle(f"{self.project.name} — qcode{suffix}")
+        self.coder_label.setText(f"Coder: {self.project.current_coder.name}")
+
+    # --- reacting ------------------------------------------------------------------------------------
+
+    def _source_clicked(self, index: QModelIndex) -> None:
+        if index.data(KIND_ROLE) != "source":
+            return
+        source_id = int(index.data(ID_ROLE))
+        self.document.show_source(source_id, self.project.source_text(source_id))
+        self._refresh_highlights()
+        self.statusBar().showMessage(self.project.source(source_id).name, 3000)
+
+    def _refresh_highlights(self) -> None:
+        if self.document.source_id is None:
+            return
+        codes = {c.id: c for c in self.project.codes()}
+        self.document.show_codings(self.project.codings_for_source(self.document.source_id), codes)
+
+    def _code_activated(self, index: QModelIndex) -> None:
+        """Apply the code to the selected text (double-click or Enter on a code)."""
+        selection = self.document.selection()
+        if selection is None or self.document.source_id is None:
+            self.statusBar().showMessage("Select some text in the document first, then choose a code.", 4000)
+            return
+        code_id = int(index.data(ID_ROLE))
+        label = self.project.code(code_id).name
+        try:
+            self.undo_stack.push(ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
+        except QcodeError as err:
+            QMessageBox.warning(self, "qcode", err.message)
+
+    def _project_changed(self, change: Change) -> None:
+        if change.kind in ("coding", "code"):
+            self.codebook_model.reload()
+            self.codebook_view.expandAll()
+            self._refresh_highlights()
+        if change.kind in ("source", "folder", "coding"):
+            self.sources_model.reload()
+            self.sources_view.expandAll()
+
+    # --- layout --------------------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        if self.settings is None:
+            self.resize(1200, 760)
+            return
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        if self.settings is not None:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/state", self.saveState())
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        super().closeEvent(event)

@@ -1,0 +1,100 @@
+"""Tree models of the project's sources (in folders) and of the codebook (with counts)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem, QStandardItemModel
+
+from qcode.core.project import Project
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def swatch(color: str, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)
+
+
+def _item(text: str, kind: str, item_id: int) -> QStandardItem:
+    item = QStandardItem(text)
+    item.setEditable(False)
+    item.setData(item_id, ID_ROLE)
+    item.setData(kind, KIND_ROLE)
+    return item
+
+
+class SourcesModel(QStandardItemModel):
+    """Folders and sources, with each source's number of codings."""
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.setHorizontalHeaderLabels(["Source", "Codings"])
+        self.reload()
+
+    def reload(self) -> None:
+        self.removeRows(0, self.rowCount())
+        folders = {f.id: f for f in self.project.folders()}
+        items: dict[int | None, QStandardItem] = {None: self.invisibleRootItem()}
+
+        def folder_item(folder_id: int | None) -> QStandardItem:
+            if folder_id in items:
+                return items[folder_id]
+            folder = folders[folder_id]  # type: ignore[index]
+            parent = folder_item(folder.parent_id)
+            item = _item(folder.name, "folder", folder.id)
+            parent.appendRow([item, _item("", "folder", folder.id)])
+            items[folder_id] = item
+            return item
+
+        for folder_id in folders:
+            folder_item(folder_id)
+        counts = self.project.coding_counts_by_source()
+        for source in self.project.sources():
+            count = _item(str(counts.get(source.id, 0)), "source", source.id)
+            count.setData(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                          Qt.ItemDataRole.TextAlignmentRole)
+            folder_item(source.folder_id).appendRow([_item(source.name, "source", source.id), count])
+
+
+class CodebookModel(QStandardItemModel):
+    """The code tree with colour swatches and excerpt counts (a code's count includes its sub-codes)."""
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.setHorizontalHeaderLabels(["Code", "Excerpts"])
+        self.reload()
+
+    def reload(self) -> None:
+        self.removeRows(0, self.rowCount())
+        totals = {row.code_id: row.total.excerpts for row in self.project.frequencies()}
+        items: dict[int | None, QStandardItem] = {None: self.invisibleRootItem()}
+        for code in self.project.codes():
+            item = _item(code.name, "code", code.id)
+            item.setIcon(swatch(code.color))
+            if code.definition:
+                item.setToolTip(code.definition)
+            count = _item(str(totals.get(code.id, 0)), "code", code.id)
+            count.setData(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                          Qt.ItemDataRole.TextAlignmentRole)
+            items[code.parent_id].appendRow([item, count])
+            items[code.id] = item
+
+
+def find_index(model: QStandardItemModel, kind: str, item_id: int, column: int = 0) -> QModelIndex:
+    """The index of an item by its kind and id (invalid when absent)."""
+
+    def walk(parent: QStandardItem) -> QModelIndex | None:
+        for row in range(parent.rowCount()):
+            child = parent.child(row, 0)
+            if child.data(KIND_ROLE) == kind and child.data(ID_ROLE) == item_id:
+                return child.index().siblingAtColumn(column)
+            found = walk(child)
+            if found is not None:
+                return found
+        return None
+
+    return walk(model.invisibleRootItem()) or QModelIndex()
