@@ -6,6 +6,7 @@ with the path of a log file that holds the traceback.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import traceback
 from datetime import datetime
@@ -53,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except QcodeError as err:
         print(f"qcode: {err.message}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as err:
+        print(f"qcode: the project file seems damaged ({err}). 'qcode backups PROJECT' lists its backups.",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("qcode: interrupted", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -58,6 +59,15 @@ def build_filter(project: Project, args: argparse.Namespace) -> Filter:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+        raise QcodeError(
+            "The app needs a graphical display, and there is none here (DISPLAY is not set). Run it from a "
+            "desktop session, or use the subcommands: qcode --help"
+        )
+    if args.project is not None and not Path(args.project).exists():
+        raise QcodeError(f"There is no project at {args.project}. Create one with 'qcode new {args.project}', "
+                         "or build the demo with 'qcode demo'.")
     try:
         from qcode.gui.app import run_gui
     except ImportError as err:
