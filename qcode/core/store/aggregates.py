@@ -238,6 +238,11 @@ def case_group_totals(
 
 def groups_share_sources(conn: sqlite3.Connection, group_sql: str, args: tuple = ()) -> bool:
     """True when some source has members of two different cases that fall in the same group."""
+    shared = conn.execute(
+        "SELECT 1 FROM case_member GROUP BY source_id HAVING count(DISTINCT case_id) > 1 LIMIT 1"
+    ).fetchone()
+    if shared is None:  # the common case (one case per source) needs no closer look
+        return False
     row = conn.execute(
         f"""WITH g AS ({group_sql})
             SELECT 1 FROM case_member m1
