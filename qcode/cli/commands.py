@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 from qcode.cli.output import print_rows
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import InvalidRequestError, NotFoundError, QcodeError
-from qcode.core.importers import ImportOptions
+from qcode.core.importers import ImportOptions, SurveyOptions
 from qcode.core.model import Filter
 from qcode.core.project import Project, default_coder_name
 from qcode.core.store import backups
@@ -84,11 +85,32 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_options(args: argparse.Namespace) -> ImportOptions:
+    survey = None
+    if args.survey:
+        if not args.id_column or not args.text_column:
+            raise InvalidRequestError("A survey import needs --id-column and at least one --text-column.")
+        survey = SurveyOptions(args.id_column, tuple(args.text_column), tuple(args.attribute_column), args.sheet)
+    elif args.id_column or args.text_column or args.attribute_column or args.sheet:
+        raise InvalidRequestError("--id-column, --text-column, --attribute-column and --sheet go with --survey FILE.")
+    options = ImportOptions(detect_speakers=not args.no_speakers, keep_headers=args.keep_headers,
+                            attachments=args.attachments, survey=survey)
+    if args.max_size is not None:
+        if args.max_size <= 0:
+            raise InvalidRequestError("--max-size takes a number of megabytes above 0.")
+        options = dataclasses.replace(options, max_file_bytes=int(args.max_size * 1024 * 1024))
+    return options
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    options = _import_options(args)
+    if not args.paths and not args.survey:
+        raise InvalidRequestError("Name the files or folders to import (or a --survey FILE).")
     with _open(args, write=True) as project:
         folder_id = project.ensure_folder_path(args.folder).id if args.folder else None
         outcomes = project.import_paths(
-            args.paths, folder_id=folder_id, options=ImportOptions(detect_speakers=not args.no_speakers)
+            [*args.paths, *args.survey], folder_id=folder_id, options=options,
+            speaker_cases=args.speaker_cases, autocode_speakers=args.autocode_speakers,
         )
     if args.format == "json":
         json.dump([{"status": o.status, "file": o.path, "reason": o.reason, "source_ids": list(o.source_ids)}

@@ -60,9 +60,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("import", commands.cmd_import, "import files and folders (folders recursively) as sources")
     p.add_argument("project")
-    p.add_argument("paths", nargs="+", metavar="FILES_OR_FOLDERS")
+    p.add_argument("paths", nargs="*", metavar="FILES_OR_FOLDERS")
     p.add_argument("--folder", metavar="NAME", help="project folder to import into (created when new)")
     p.add_argument("--no-speakers", action="store_true", help="do not detect speaker turns")
+    p.add_argument("--speaker-cases", action="store_true",
+                   help="create (or add to) a case per speaker, holding that speaker's turns")
+    p.add_argument("--autocode-speakers", action="store_true",
+                   help="code each speaker's turns with the code 'Speakers/<name>'")
+    p.add_argument("--keep-headers", action="store_true", help="PDF: keep running headers and footers")
+    p.add_argument("--attachments", action="store_true",
+                   help="reference libraries: import attached PDFs that exist as the entry's text")
+    p.add_argument("--max-size", type=float, metavar="MB", help="refuse files larger than this (default: 200)")
+    survey = p.add_argument_group("survey spreadsheets (.csv, .xlsx): C is a header name, column letter or number")
+    survey.add_argument("--survey", action="append", default=[], metavar="FILE", help="a survey file to import")
+    survey.add_argument("--id-column", metavar="C", help="the respondent id (each row becomes a case)")
+    survey.add_argument("--text-column", action="append", default=[], metavar="C",
+                        help="an open-ended question (each becomes a source of answers)")
+    survey.add_argument("--attribute-column", action="append", default=[], metavar="C",
+                        help="a column to keep as a case attribute (numbers and dates recognised)")
+    survey.add_argument("--sheet", metavar="NAME", help="the worksheet of an .xlsx file (default: the first)")
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="table: one 'status<TAB>file<TAB>reason' line per file; json: a list")
     _coder(p)

@@ -16,6 +16,7 @@ from pathlib import Path
 from qcode.core.api.cases import CasesMixin
 from qcode.core.api.codebook import CodebookMixin
 from qcode.core.api.codings import CodingsMixin
+from qcode.core.api.importing import ImportMixin
 from qcode.core.api.memos import MemosMixin
 from qcode.core.api.queries import QueriesMixin
 from qcode.core.api.sources import SourcesMixin
@@ -50,7 +51,7 @@ def default_coder_name() -> str:
         return "coder"
 
 
-class Project(SourcesMixin, CodebookMixin, CodingsMixin, MemosMixin, CasesMixin, QueriesMixin):
+class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin, CasesMixin, QueriesMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Iterable
 
 from qcode.core.api.base import ProjectBase, resolve_path
 from qcode.core.errors import (
     DuplicateNameError,
-    ImportError_,
     InvalidOperationError,
     InvalidRangeError,
     NotFoundError,
-    QcodeError,
     TreeCycleError,
 )
-from qcode.core.importers import ImportOptions, ParsedSource, find_importer, importable_suffixes
+from qcode.core.importers import ParsedSource
 from qcode.core.importers.structure import paragraph_spans, speaker_turns
-from qcode.core.model import SOURCE_KINDS, Folder, ImportOutcome, Source, Span
-from qcode.core.progress import Progress
+from qcode.core.model import SOURCE_KINDS, Folder, Source, Span
 from qcode.core.store import aggregates, queries
 from qcode.core.store import cases as case_store
 from qcode.core.store import codings as coding_store
@@ -267,73 +262,6 @@ class SourcesMixin(ProjectBase):
         case_ids = [m.case_id for m in case_store.members(tx, source_id=source_id)]
         source_store.delete_source(tx, source_id)
         aggregates.after_source_removed(tx, code_ids, case_ids)
-
-    # --- importing -------------------------------------------------------------------------------------
-
-    def import_file(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        folder_id: int | None = None,
-        options: ImportOptions | None = None,
-        progress: Progress | None = None,
-    ) -> ImportOutcome:
-        """Import one file in one transaction; a file whose text is already in the project is skipped."""
-        path = Path(path)
-        try:
-            importer = find_importer(path)
-            result = importer.parse(path, options or ImportOptions(), progress)
-        except ImportError_ as err:
-            return ImportOutcome(str(path), "failed", err.message)
-        fresh = [p for p in result.sources if not source_store.source_by_sha(self._store.read, text_sha256(p.text))]
-        if not fresh:
-            return ImportOutcome(str(path), "duplicate", "the same text is already in the project")
-        with self._store.transaction() as tx:
-            ids = tuple(self._insert_parsed(tx, parsed, folder_id, path.name) for parsed in fresh)
-        self._notify("source", "added", ids)
-        return ImportOutcome(str(path), "imported", "", ids)
-
-    def import_paths(
-        self,
-        paths: Sequence[str | os.PathLike[str]],
-        *,
-        folder_id: int | None = None,
-        options: ImportOptions | None = None,
-        progress: Progress | None = None,
-    ) -> list[ImportOutcome]:
-        """Import files and folders (recursively, subfolders becoming project folders), one file at a time.
-
-        Each file is all-or-nothing; a failure is reported and the batch goes on. Cancelling stops before
-        the next file and keeps the files already done.
-        """
-        plan: list[tuple[Path, tuple[str, ...]]] = []
-        for raw in paths:
-            path = Path(raw)
-            if path.is_dir():
-                for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                    if file.suffix.lower() in importable_suffixes():
-                        plan.append((file, (path.name, *file.relative_to(path).parent.parts)))
-            else:
-                plan.append((path, ()))
-        outcomes: list[ImportOutcome] = []
-        for index, (file, folders) in enumerate(plan):
-            if progress is not None:
-                if progress.cancelled():
-                    break
-                progress.step(index, len(plan), file.name)
-            if not file.exists():
-                outcomes.append(ImportOutcome(str(file), "failed", "the file does not exist"))
-                continue
-            target = folder_id
-            try:
-                for name in folders:
-                    target = self._child_folder(target, name)
-                outcomes.append(self.import_file(file, folder_id=target, options=options))
-            except QcodeError as err:
-                outcomes.append(ImportOutcome(str(file), "failed", err.message))
-        if progress is not None:
-            progress.step(len(plan), len(plan), "")
-        return outcomes
 
     def _child_folder(self, parent_id: int | None, name: str) -> int:
         found = source_store.folder_by_name(self._store.read, parent_id, name)

@@ -13,9 +13,12 @@ from qcode.core.importers.base import (
     MAX_FILE_BYTES,
     Importer,
     ImportOptions,
+    ParsedCase,
+    ParsedCoding,
     ParsedSource,
     ParseResult,
     RangeMemo,
+    SurveyOptions,
 )
 
 REGISTRY: dict[str, Importer] = {}
@@ -51,7 +54,7 @@ def describe_signature(head: bytes) -> str | None:
     return None
 
 
-def find_importer(path: Path) -> Importer:
+def find_importer(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Importer:
     """The importer for a file, after checking that its content fits its name."""
     _load_builtins()
     suffix = path.suffix.lower()
@@ -71,9 +74,10 @@ def find_importer(path: Path) -> Importer:
             head = fh.read(64)
     except OSError as err:
         raise UnreadableFileError(f"{path.name} cannot be read: {err.strerror or err}.") from err
-    if size > MAX_FILE_BYTES:
+    if size > max_bytes:
         raise FileTooLargeError(
-            f"{path.name} is {size // (1024 * 1024)} MB; qcode imports files up to {MAX_FILE_BYTES // (1024 * 1024)} MB."
+            f"{path.name} is {size / (1024 * 1024):.0f} MB; the import limit is {max_bytes / (1024 * 1024):.0f} MB "
+            "(raise it with --max-size)."
         )
     if not importer.sniff(head):
         actual = describe_signature(head)
@@ -100,8 +104,11 @@ __all__ = [
     "ImportOptions",
     "Importer",
     "ParseResult",
+    "ParsedCase",
+    "ParsedCoding",
     "ParsedSource",
     "RangeMemo",
+    "SurveyOptions",
     "find_importer",
     "importable_suffixes",
     "register",

@@ -23,7 +23,11 @@ class RangeMemo:
 
 @dataclass(slots=True)
 class ParsedSource:
-    """One source as an importer read it: plain text plus the structure over it."""
+    """One source as an importer read it: plain text plus the structure over it.
+
+    `attributes` are source attribute values by name (str, int, float, or an ISO date string); their types
+    are declared in `ParseResult.attribute_types` under the key ("source", name).
+    """
 
     name: str
     text: str
@@ -31,11 +35,48 @@ class ParsedSource:
     spans: list[Span] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
     range_memos: list[RangeMemo] = field(default_factory=list)
+    attributes: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ParsedCase:
+    """A case the file defines (a survey respondent, a speaker), with attribute values by name.
+
+    `members` are (index into ParseResult.sources, start, end); start and end None mean the whole source.
+    """
+
+    name: str
+    attributes: dict[str, object] = field(default_factory=dict)
+    members: list[tuple[int, int | None, int | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCoding:
+    """A coding the file brings with it: a code path ('Parent/Child') on a range of one of its sources."""
+
+    source_index: int
+    code_path: str
+    start: int
+    end: int
 
 
 @dataclass(slots=True)
 class ParseResult:
     sources: list[ParsedSource]
+    cases: list[ParsedCase] = field(default_factory=list)
+    codings: list[ParsedCoding] = field(default_factory=list)
+    #: ("case" | "source", attribute name) -> "text" | "number" | "date" | "choice"
+    attribute_types: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyOptions:
+    """Which columns of a survey spreadsheet are what (header name, column letter or 1-based index)."""
+
+    id_column: str
+    text_columns: tuple[str, ...]
+    attribute_columns: tuple[str, ...] = ()
+    sheet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +84,11 @@ class ImportOptions:
     """Choices a user can make about an import; importers ignore what does not concern them."""
 
     detect_speakers: bool = True
+    keep_headers: bool = False  # PDF: keep running headers and footers
+    attachments: bool = False  # reference libraries: import attached PDFs as the entry's text
+    survey: SurveyOptions | None = None
+    max_text_chars: int = 50 * 1024 * 1024
+    max_file_bytes: int = MAX_FILE_BYTES
 
 
 class Importer(Protocol):

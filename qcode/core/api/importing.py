@@ -1,0 +1,195 @@
+"""Importing files and folders: parse outside any transaction, then write each file in one transaction.
+
+Besides sources with their spans and range memos, an importer may bring cases (with attribute values and
+member ranges), source attribute values and codings; all of a file lands together or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from qcode.core.api.base import ProjectBase
+from qcode.core.api.cases import coerce_value
+from qcode.core.api.sources import text_sha256
+from qcode.core.errors import ImportError_, QcodeError
+from qcode.core.importers import ImportOptions, ParseResult, find_importer, importable_suffixes
+from qcode.core.importers.speakers import apply_speaker_options
+from qcode.core.model import Attribute, ImportOutcome
+from qcode.core.progress import Progress
+from qcode.core.store import aggregates
+from qcode.core.store import cases as case_store
+from qcode.core.store import codes as code_store
+from qcode.core.store import codings as coding_store
+from qcode.core.store import sources as source_store
+
+
+class ImportMixin(ProjectBase):
+    def import_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        folder_id: int | None = None,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+        speaker_cases: bool = False,
+        autocode_speakers: bool = False,
+    ) -> ImportOutcome:
+        """Import one file in one transaction; sources whose text is already in the project are skipped."""
+        path = Path(path)
+        options = options or ImportOptions()
+        try:
+            importer = find_importer(path, max_bytes=options.max_file_bytes)
+            result = importer.parse(path, options, progress)
+            for parsed in result.sources:
+                if len(parsed.text) > options.max_text_chars:
+                    raise ImportError_(
+                        f"{path.name} holds {len(parsed.text):,} characters of text, more than the limit of "
+                        f"{options.max_text_chars:,} per source. Split the file into smaller parts."
+                    )
+        except ImportError_ as err:
+            return ImportOutcome(str(path), "failed", err.message)
+        apply_speaker_options(result, cases=speaker_cases, autocode=autocode_speakers)
+        read = self._store.read
+        fresh = [i for i, p in enumerate(result.sources) if not source_store.source_by_sha(read, text_sha256(p.text))]
+        if not fresh:
+            return ImportOutcome(str(path), "duplicate", "the same text is already in the project")
+        try:
+            with self._store.transaction() as tx:
+                ids = {i: self._insert_parsed(tx, result.sources[i], folder_id, path.name) for i in fresh}
+                self._write_attributes_and_cases(tx, result, ids)
+                self._write_codings(tx, result, ids)
+        except QcodeError as err:
+            return ImportOutcome(str(path), "failed", err.message)
+        self._notify("source", "added", tuple(ids.values()))
+        if result.cases:
+            self._notify("case", "added")
+        return ImportOutcome(str(path), "imported", "", tuple(ids.values()))
+
+    def import_paths(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        folder_id: int | None = None,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+        speaker_cases: bool = False,
+        autocode_speakers: bool = False,
+    ) -> list[ImportOutcome]:
+        """Import files and folders (recursively, subfolders becoming project folders), one file at a time.
+
+        Each file is all-or-nothing; a failure is reported and the batch goes on. Cancelling stops before
+        the next file and keeps the files already done.
+        """
+        plan: list[tuple[Path, tuple[str, ...]]] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                    if file.suffix.lower() in importable_suffixes():
+                        plan.append((file, (path.name, *file.relative_to(path).parent.parts)))
+            else:
+                plan.append((path, ()))
+        outcomes: list[ImportOutcome] = []
+        for index, (file, folders) in enumerate(plan):
+            if progress is not None:
+                if progress.cancelled():
+                    break
+                progress.step(index, len(plan), file.name)
+            if not file.exists():
+                outcomes.append(ImportOutcome(str(file), "failed", "the file does not exist"))
+                continue
+            target = folder_id
+            try:
+                for name in folders:
+                    target = self._child_folder(target, name)
+                outcomes.append(self.import_file(file, folder_id=target, options=options,
+                                                 speaker_cases=speaker_cases, autocode_speakers=autocode_speakers))
+            except QcodeError as err:
+                outcomes.append(ImportOutcome(str(file), "failed", err.message))
+        if progress is not None:
+            progress.step(len(plan), len(plan), "")
+        return outcomes
+
+    # --- writing what a file brings besides its sources ---------------------------------------------------
+
+    def _attribute_for(self, tx, scope: str, name: str, result: ParseResult, values: list[object]) -> Attribute:
+        """The project's attribute of that name, created with the importer's declared type when new."""
+        for attribute in case_store.attributes_by_name(tx, name):
+            if attribute.scope == scope:
+                return attribute
+        kind = result.attribute_types.get((scope, name), "text")
+        choices: tuple[str, ...] = ()
+        if kind == "choice":
+            choices = tuple(sorted({str(v) for v in values if v not in (None, "")}, key=str.casefold))
+        attribute_id = case_store.insert_attribute(tx, self._clean_name(name, "attribute"), kind, scope, choices)
+        found = case_store.attribute_by_id(tx, attribute_id)
+        assert found is not None
+        return found
+
+    def _set_value(self, tx, attribute: Attribute, owner_id: int, value: object) -> None:
+        if attribute.type == "choice" and attribute.choices and str(value) not in attribute.choices:
+            attribute = Attribute(attribute.id, attribute.name, attribute.type, attribute.scope,
+                                  (*attribute.choices, str(value)))
+            case_store.update_attribute(tx, attribute.id, name=attribute.name, choices=attribute.choices)
+        case_store.set_value(tx, attribute.id, owner_id, coerce_value(attribute, value))
+
+    def _write_attributes_and_cases(self, tx, result: ParseResult, ids: dict[int, int]) -> None:
+        for index, source_id in ids.items():
+            for name, value in result.sources[index].attributes.items():
+                values = [s.attributes.get(name) for s in result.sources]
+                self._set_value(tx, self._attribute_for(tx, "source", name, result, values), source_id, value)
+        # new members lie in new sources, which have no codings yet, so no aggregate changes here
+        attributes: dict[str, Attribute] = {}
+        for parsed in result.cases:
+            members = [(ids[i], start, end) for i, start, end in parsed.members if i in ids]
+            if not members:
+                continue
+            name = self._clean_name(parsed.name, "case")
+            existing = case_store.case_by_name(tx, name)
+            case_id = existing.id if existing else case_store.insert_case(tx, name, self._store.new_guid())
+            for source_id, start, end in members:
+                case_store.insert_member(tx, case_id, source_id, start, end)
+            for attr_name, value in parsed.attributes.items():
+                if attr_name not in attributes:
+                    values = [c.attributes.get(attr_name) for c in result.cases]
+                    attributes[attr_name] = self._attribute_for(tx, "case", attr_name, result, values)
+                if value not in (None, ""):
+                    self._set_value(tx, attributes[attr_name], case_id, value)
+
+    def _write_codings(self, tx, result: ParseResult, ids: dict[int, int]) -> None:
+        if not result.codings:
+            return
+        coder_id = self.current_coder.id
+        codes: dict[str, int] = {}
+        rows = []
+        for coding in result.codings:
+            if coding.source_index not in ids:
+                continue
+            if coding.code_path not in codes:
+                codes[coding.code_path] = self._ensure_code_in(tx, coding.code_path)
+            rows.append((ids[coding.source_index], codes[coding.code_path], coder_id, coding.start, coding.end,
+                         self._store.now(), self._store.new_guid()))
+        coding_store.insert_codings(tx, rows)
+        for source_id in {r[0] for r in rows}:
+            in_source = [r for r in rows if r[0] == source_id]
+            aggregates.after_coding_change(tx, {r[1] for r in in_source}, source_id,
+                                           min(r[3] for r in in_source), max(r[4] for r in in_source))
+
+    def _ensure_code_in(self, tx, path: str) -> int:
+        parent: int | None = None
+        for part in [p.strip() for p in path.split("/") if p.strip()]:
+            found = code_store.code_by_name_in(tx, parent, part)
+            if found is None:
+                code_id = code_store.insert_code(
+                    tx, parent_id=parent, name=self._clean_name(part, "code"), color="#8c8c8c", definition="",
+                    inclusion="", exclusion="", example="", position=code_store.next_position(tx, parent),
+                    guid=self._store.new_guid(), created_at=self._store.now(),
+                )
+                aggregates.after_tree_change(tx, [code_id])
+                parent = code_id
+            else:
+                parent = found.id
+        assert parent is not None
+        return parent
