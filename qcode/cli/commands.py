@@ -318,6 +318,29 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _describe_filters(args: argparse.Namespace) -> str:
+    parts = []
+    for flag in ("code", "source", "folder", "case", "coder", "where"):
+        values = getattr(args, flag)
+        if values:
+            parts.append(f"{flag} {', '.join(values)}")
+    return "; ".join(parts)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from qcode.core.exporters import export
+
+    with _open(args, write=False) as project:
+        flt = build_filter(project, args)
+        grouping = _grouping(project, args.by)
+        source_id = project.find_source(args.transcript_source).id if args.transcript_source else None
+        written = export(project, Path(args.out), fmt=args.export_format, what=args.what, grouping=grouping,
+                         flt=flt, filter_text=_describe_filters(args), source_id=source_id,
+                         delimiter=args.delimiter)
+    print(f"Exported to {written}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     with _open(args, write=False) as project:
         problems = project.check()

@@ -149,6 +149,20 @@ def build_parser() -> argparse.ArgumentParser:
     _coder(p)
     _formats(p)
 
+    p = command("export", commands.cmd_export, "export excerpts, frequencies, the codebook, memos to Word, Excel or CSV")
+    p.add_argument("project")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write (its ending chooses the format)")
+    p.add_argument("--format", dest="export_format", choices=("docx", "xlsx", "csv"),
+                   help="docx, xlsx or csv (default: from the file's ending)")
+    p.add_argument("--what", choices=("excerpts", "frequencies", "codebook", "matrix", "memos", "transcript", "all"),
+                   help="what to export (default: excerpts for docx and csv, all for xlsx; csv with all writes a "
+                        "folder of CSV files)")
+    p.add_argument("--by", metavar="case|source|coder|attribute:NAME",
+                   help="the groups of the matrix (default: case)")
+    p.add_argument("--delimiter", default=",", metavar="CHAR", help="CSV delimiter (default ','; ';' for European Excel)")
+    p.add_argument("--transcript-source", metavar="S", help="the source of a --what transcript export")
+    _filters(p)
+
     p = command("check", commands.cmd_check, "check the project file's integrity")
     p.add_argument("project")
 

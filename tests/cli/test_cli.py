@@ -228,3 +228,22 @@ def test_backups_and_restore_commands(tmp_path: Path, capsys: pytest.CaptureFixt
     assert cli(capsys, "restore", listed[0]["path"], str(target))[0] == 1
     with Project.open(target) as p:
         assert [c.name for c in p.codes()] == ["Saved"]
+
+
+def test_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.qcode"
+    with Project.create(path) as p:
+        s = p.add_source("Int", "Interviewer: hi\n\nAl: words here\n\nInterviewer: ok\n\nAl: yes")
+        code = p.create_code("C")
+        p.add_coding(s.id, code.id, 17, 31)
+    code_, _out, err = cli(capsys, "export", str(path), "--out", str(tmp_path / "x.xlsx"))
+    assert code_ == 0, err
+    assert (tmp_path / "x.xlsx").exists()
+    code_, _out, err = cli(capsys, "export", str(path), "--out", str(tmp_path / "e.csv"), "--code", "C",
+                          "--delimiter", ";")
+    assert code_ == 0, err
+    lines = (tmp_path / "e.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1].startswith("C;Int;;Tester;17;31;")
+    code_, _out, err = cli(capsys, "export", str(path), "--out", str(tmp_path / "m.xlsx"), "--what", "memos")
+    assert code_ == 1
+    assert "Word" in err

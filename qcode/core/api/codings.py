@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qcode.core import autocode
+from qcode.core.analysis.locations import LocationIndex, location_index
 from qcode.core.api.base import ProjectBase
 from qcode.core.errors import InvalidOperationError, NotFoundError
-from qcode.core.model import Coding, Excerpt
+from qcode.core.model import Coding, Excerpt, Filter
 from qcode.core.store import aggregates, meta
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
@@ -184,8 +185,21 @@ class CodingsMixin(ProjectBase):
         read = self._store.read
         ids = code_store.descendants(read, [code_id]) if include_descendants else [code_id]
         rows = excerpt_store.excerpts_for_codes(read, ids, () if coder_id is None else (coder_id,))
+        return self._with_locations(rows, with_location)
+
+    def excerpts_matching(self, flt: Filter | None = None, *, with_location: bool = True) -> list[Excerpt]:
+        """Every coding a filter lets through, with its text and location, in source then text order."""
+        rows = excerpt_store.excerpts_for_filter(self._store.read, flt or Filter())
+        return self._with_locations(rows, with_location)
+
+    def _with_locations(self, rows: list[tuple[Coding, str, str]], with_location: bool) -> list[Excerpt]:
+        indexes: dict[int, LocationIndex] = {}
         result = []
         for coding, text, source_name in rows:
-            location = self.describe_location(coding.source_id, coding.start) if with_location else ""
+            location = ""
+            if with_location:
+                if coding.source_id not in indexes:
+                    indexes[coding.source_id] = location_index(self._store.read, coding.source_id)
+                location = indexes[coding.source_id].describe(coding.start)
             result.append(Excerpt(coding, text, source_name, location))
         return result

@@ -9,7 +9,7 @@ from qcode.core.analysis.frequencies import Grouping
 from qcode.core.api.base import ProjectBase
 from qcode.core.errors import InvalidRequestError
 from qcode.core.model import Filter, FrequencyRow, SearchHit
-from qcode.core.store import integrity
+from qcode.core.store import integrity, queries
 
 
 class QueriesMixin(ProjectBase):
@@ -22,6 +22,10 @@ class QueriesMixin(ProjectBase):
         if group_by is not None and group_by.kind not in freq.GROUP_KINDS:
             raise InvalidRequestError(f"Frequencies can be grouped by {', '.join(freq.GROUP_KINDS)}.")
         return freq.frequencies(self._store.read, flt or Filter(), group_by)
+
+    def cases_of_codings(self, flt: Filter | None = None) -> dict[int, list[int]]:
+        """For each coding the filter lets through, the cases one of whose members it overlaps."""
+        return queries.coding_cases(self._store.read, flt or Filter())
 
     def search(
         self, query: str, *, limit: int = 100, offset: int = 0, source_ids: tuple[int, ...] = ()

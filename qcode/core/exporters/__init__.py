@@ -1,0 +1,137 @@
+"""Exports to Word, Excel and CSV: what to export, in which format, to which file.
+
+Every writer writes to a temporary file beside the target and moves it into place at the end, so a
+failed or cancelled export never leaves a half file nor harms an existing one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from qcode.core.analysis.frequencies import Grouping
+from qcode.core.errors import InvalidRequestError
+from qcode.core.exporters import csv_export, docx_export, xlsx_export
+from qcode.core.exporters.safety import ExportError, atomic_folder
+from qcode.core.exporters.tables import (
+    codebook_table,
+    excerpt_data,
+    excerpt_table,
+    frequency_table,
+    matrix_table,
+)
+from qcode.core.model import Filter
+from qcode.core.progress import Progress
+from qcode.core.project import Project
+
+FORMATS = ("docx", "xlsx", "csv")
+WHATS = ("excerpts", "frequencies", "codebook", "matrix", "memos", "transcript", "all")
+DEFAULT_WHAT = {"docx": "excerpts", "xlsx": "all", "csv": "excerpts"}
+SUPPORTED = {
+    "docx": {"excerpts", "frequencies", "codebook", "matrix", "memos", "transcript", "all"},
+    "xlsx": {"excerpts", "frequencies", "codebook", "matrix", "all"},
+    "csv": {"excerpts", "frequencies", "codebook", "matrix", "all"},
+}
+
+
+def format_for(target: Path, fmt: str | None) -> str:
+    if fmt:
+        if fmt not in FORMATS:
+            raise InvalidRequestError(f"Exports are written as {', '.join(FORMATS)}, not '{fmt}'.")
+        return fmt
+    suffix = target.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise InvalidRequestError(
+        f"Say which format to write ({', '.join(FORMATS)}) with --format, or give the file one of those endings."
+    )
+
+
+def export(
+    project: Project,
+    target: str | Path,
+    *,
+    fmt: str | None = None,
+    what: str | None = None,
+    grouping: Grouping | None = None,
+    flt: Filter | None = None,
+    filter_text: str = "",
+    source_id: int | None = None,
+    delimiter: str = ",",
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Write one export and return its path (a folder for CSV with what='all')."""
+    target = Path(target)
+    fmt = format_for(target, fmt)
+    what = what or DEFAULT_WHAT[fmt]
+    if what not in WHATS:
+        raise InvalidRequestError(f"An export is one of {', '.join(WHATS)}, not '{what}'.")
+    if what not in SUPPORTED[fmt]:
+        raise InvalidRequestError(f"A {what} export is written as Word (.docx), not as {fmt}.")
+    if len(delimiter) != 1:
+        raise InvalidRequestError("The CSV delimiter is one character, such as , or ;")
+    today = today or date.today()
+    flt = flt or Filter()
+    grouping = grouping or Grouping("case")
+    if fmt == "csv":
+        return _csv(project, target, what, grouping, flt, delimiter)
+    if fmt == "xlsx":
+        return _xlsx(project, target, what, grouping, flt, progress)
+    return _docx(project, target, what, grouping, flt, filter_text, source_id, today, progress)
+
+
+def _csv(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, delimiter: str) -> Path:
+    tables = {
+        "excerpts": lambda: excerpt_table(excerpt_data(project, flt)),
+        "frequencies": lambda: frequency_table(project, flt),
+        "codebook": lambda: codebook_table(project),
+        "matrix": lambda: matrix_table(project, grouping, flt),
+    }
+    if what != "all":
+        return csv_export.write_csv(tables[what](), target, delimiter=delimiter)
+    with atomic_folder(target) as folder:
+        for name, build in tables.items():
+            csv_export.write_csv(build(), folder / f"{name}.csv", delimiter=delimiter)
+    return target
+
+
+def _xlsx(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter,
+          progress: Progress | None) -> Path:
+    sheets = []
+    if what in ("frequencies", "all"):
+        sheets.append(("Frequencies", frequency_table(project, flt), True))
+    if what in ("matrix", "all"):
+        sheets.append(("Matrix", matrix_table(project, grouping, flt), True))
+    if what in ("excerpts", "all"):
+        sheets.append(("Excerpts", excerpt_table(excerpt_data(project, flt)), False))
+    if what in ("codebook", "all"):
+        sheets.append(("Codebook", codebook_table(project), True))
+    return xlsx_export.write_workbook(sheets, target, chart_on="Frequencies", progress=progress)
+
+
+def _docx(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, filter_text: str,
+          source_id: int | None, today: date, progress: Progress | None) -> Path:
+    if what in ("excerpts", "all"):
+        return docx_export.excerpts_report(project, excerpt_data(project, flt), target, today=today,
+                                           filters=filter_text, frequencies=frequency_table(project, flt),
+                                           progress=progress)
+    if what == "codebook":
+        return docx_export.codebook_document(project, codebook_table(project), target, today=today)
+    if what == "memos":
+        return docx_export.memos_document(project, target, today=today)
+    if what == "transcript":
+        if source_id is None:
+            raise InvalidRequestError("A coded transcript is of one source: say which with --source.")
+        return docx_export.transcript_document(project, source_id, target, today=today)
+    table = frequency_table(project, flt) if what == "frequencies" else matrix_table(project, grouping, flt)
+    word = docx_export.WordDocument()
+    word.paragraph("Code frequencies" if what == "frequencies" else "Codes by group", "Title")
+    word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
+    if filter_text:
+        word.paragraph(f"Filters: {filter_text}")
+    word.table(table.columns, table.rows, depths=table.depths)
+    return word.save(target)
+
+
+__all__ = ["FORMATS", "WHATS", "ExportError", "export"]

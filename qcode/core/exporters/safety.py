@@ -1,0 +1,94 @@
+"""Making exported files safe and whole: no formulas from text, no forbidden characters, no half files."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from qcode.core.errors import QcodeError
+
+EXCEL_CELL_LIMIT = 32_767
+TRUNCATION_MARKER = " […truncated by qcode: the full text is longer than a spreadsheet cell can hold]"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# XML 1.0 allows tab, newline, carriage return and everything from U+0020 except surrogates and U+FFFE/U+FFFF
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class ExportError(QcodeError):
+    """An export that could not be written; nothing was left behind."""
+
+
+def xml_safe(text: str) -> str:
+    """Text without the control characters XML (and so .docx/.xlsx) cannot hold."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def fit_cell(text: str) -> str:
+    """Text cut to a spreadsheet cell's limit, with a visible marker when cut."""
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    return text[: EXCEL_CELL_LIMIT - len(TRUNCATION_MARKER)] + TRUNCATION_MARKER
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: object) -> object:
+    """A CSV value that Excel and LibreOffice show as text, never run as a formula."""
+    if isinstance(value, str):
+        value = xml_safe(value)
+        if looks_like_formula(value):
+            return "'" + value
+    return value
+
+
+@contextmanager
+def atomic_output(target: Path, *, suffix: str = "") -> Iterator[Path]:
+    """A temporary path beside `target` that replaces it only when the block finishes without error."""
+    target = Path(target)
+    if not target.parent.is_dir():
+        raise ExportError(f"The folder {target.parent} does not exist. Choose another place to save the export.")
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".partial", dir=target.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    except PermissionError as err:
+        raise ExportError(f"{target} cannot be written ({err.strerror}). Is it open in another program?") from err
+    except OSError as err:
+        raise ExportError(f"{target} could not be written ({err.strerror or err}); nothing was saved.") from err
+    finally:
+        if temp.exists():
+            temp.unlink()
+
+
+@contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """Like `atomic_output`, for an export that is a folder of files."""
+    import shutil
+
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"{target} exists and is not a folder. Choose another name for the CSV folder.")
+    if not target.parent.is_dir():
+        raise ExportError(f"The folder {target.parent} does not exist. Choose another place to save the export.")
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield temp
+        if target.exists():
+            backup = target.with_name(target.name + ".old")
+            shutil.rmtree(backup, ignore_errors=True)
+            os.replace(target, backup)
+            os.replace(temp, target)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            os.replace(temp, target)
+    finally:
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)

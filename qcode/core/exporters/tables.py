@@ -1,0 +1,145 @@
+"""The tables every export format writes: excerpts, frequencies, codebook, matrix, each as (columns, rows).
+
+Shared by CSV, Excel and Word, so that the same export holds the same numbers in every format. Locations
+come from the core's location index; code paths are joined with " > "; several cases with "; "; start and
+end are 0-based half-open code-point offsets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from qcode.core.analysis.frequencies import Grouping
+from qcode.core.model import Excerpt, Filter, FrequencyRow
+from qcode.core.project import Project
+
+PATH_SEPARATOR = " > "
+EXCERPT_COLUMNS = ("code", "source", "case", "coder", "start", "end", "location", "excerpt", "memo")
+FREQUENCY_COLUMNS = ("code", "excerpts", "sources", "cases", "characters")
+CODEBOOK_COLUMNS = ("code", "definition", "inclusion", "exclusion", "example", "excerpts", "sources")
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: list[tuple]
+    #: for each row, the depth of its code in the tree (frequency and codebook tables), for indenting
+    depths: tuple[int, ...] = ()
+
+
+def code_paths(project: Project) -> dict[int, str]:
+    return {code.id: project.code_path(code.id, separator=PATH_SEPARATOR) for code in project.codes()}
+
+
+@dataclass(frozen=True)
+class ExcerptData:
+    """The excerpts of an export with everything their rows and citations need."""
+
+    excerpts: list[Excerpt]
+    paths: dict[int, str]
+    case_names: dict[int, list[str]]  # coding id -> names of the cases it overlaps
+    coder_names: dict[int, str]
+    memos: dict[int, str]  # coding id -> memo text
+    case_values: dict[int, dict[str, object]]  # coding id -> case attribute values (joined per attribute)
+    source_values: dict[int, dict[str, object]]  # source id -> source attribute values
+    case_attributes: list[str]
+    source_attributes: list[str]
+
+
+def excerpt_data(project: Project, flt: Filter | None = None) -> ExcerptData:
+    excerpts = project.excerpts_matching(flt, with_location=True)
+    cases = {c.id: c.name for c in project.cases()}
+    cases_of = project.cases_of_codings(flt)
+    case_attributes = [a.name for a in project.attributes("case")]
+    source_attributes = [a.name for a in project.attributes("source")]
+    values_of_case = {case_id: project.attribute_values("case", case_id) for case_id in cases}
+    case_values: dict[int, dict[str, object]] = {}
+    for excerpt in excerpts:
+        ids = cases_of.get(excerpt.coding.id, [])
+        if len(ids) == 1:  # one case: its values as they are (numbers stay numbers)
+            case_values[excerpt.coding.id] = dict(values_of_case[ids[0]])
+            continue
+        merged: dict[str, list[str]] = defaultdict(list)
+        for case_id in ids:
+            for name, value in values_of_case[case_id].items():
+                if str(value) not in merged[name]:
+                    merged[name].append(str(value))
+        case_values[excerpt.coding.id] = {name: "; ".join(values) for name, values in merged.items()}
+    memos = {m.target_id: m.text for m in project.memos() if m.target_kind == "coding" and m.target_id is not None}
+    source_ids = {e.coding.source_id for e in excerpts}
+    return ExcerptData(
+        excerpts=excerpts,
+        paths=code_paths(project),
+        case_names={cid: sorted((cases[k] for k in ks), key=str.casefold) for cid, ks in cases_of.items()},
+        coder_names={c.id: c.name for c in project.coders()},
+        memos=memos,
+        case_values=case_values,
+        source_values={sid: project.attribute_values("source", sid) for sid in source_ids},
+        case_attributes=case_attributes,
+        source_attributes=source_attributes,
+    )
+
+
+def excerpt_table(data: ExcerptData) -> Table:
+    """One row per coding: the fixed columns, then `case:<name>` and `source:<name>` attribute columns."""
+    columns = (*EXCERPT_COLUMNS, *(f"case:{a}" for a in data.case_attributes),
+               *(f"source:{a}" for a in data.source_attributes))
+    rows = []
+    for excerpt in data.excerpts:
+        coding = excerpt.coding
+        case_values = data.case_values.get(coding.id, {})
+        source_values = data.source_values.get(coding.source_id, {})
+        rows.append((
+            data.paths[coding.code_id], excerpt.source_name, "; ".join(data.case_names.get(coding.id, [])),
+            data.coder_names.get(coding.coder_id, ""), coding.start, coding.end, excerpt.location, excerpt.text,
+            data.memos.get(coding.id, ""),
+            *(case_values.get(a, "") for a in data.case_attributes),
+            *(source_values.get(a, "") for a in data.source_attributes),
+        ))
+    return Table(columns, rows)
+
+
+def frequency_table(project: Project, flt: Filter | None = None, *, own: bool = False) -> Table:
+    """The frequency report: each code with its sub-codes (or alone with `own`)."""
+    rows = project.frequencies(flt)
+    paths = code_paths(project)
+    return Table(
+        FREQUENCY_COLUMNS,
+        [(paths[r.code_id], *_counts(r, own)) for r in rows],
+        tuple(r.depth for r in rows),
+    )
+
+
+def _counts(row: FrequencyRow, own: bool) -> tuple[int, int, int, int]:
+    c = row.own if own else row.total
+    return (c.excerpts, c.sources, c.cases, c.characters)
+
+
+def matrix_table(project: Project, grouping: Grouping, flt: Filter | None = None, *, own: bool = False) -> Table:
+    """Codes x groups (cases, sources, coders or an attribute's values): excerpts per cell."""
+    rows = project.frequencies(flt, group_by=grouping)
+    groups = sorted({r.group for r in rows if r.group is not None}, key=lambda g: str(g).casefold())
+    cells: dict[tuple[int, str], int] = {}
+    for r in rows:
+        cells[(r.code_id, str(r.group))] = (r.own if own else r.total).excerpts
+    paths = code_paths(project)
+    codes = project.frequencies(flt)
+    return Table(
+        ("code", *groups),
+        [(paths[c.code_id], *(cells.get((c.code_id, g), 0) for g in groups)) for c in codes],
+        tuple(c.depth for c in codes),
+    )
+
+
+def codebook_table(project: Project) -> Table:
+    totals = {r.code_id: r.total for r in project.frequencies()}
+    paths = code_paths(project)
+    depth = {r.code_id: r.depth for r in project.frequencies()}
+    codes = project.codes()
+    return Table(
+        CODEBOOK_COLUMNS,
+        [(paths[c.id], c.definition, c.inclusion, c.exclusion, c.example, totals[c.id].excerpts,
+          totals[c.id].sources) for c in codes],
+        tuple(depth[c.id] for c in codes),
+    )

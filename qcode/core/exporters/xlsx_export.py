@@ -1,0 +1,141 @@
+"""Excel workbooks (openpyxl, write-only so memory stays bounded): one sheet per table, styled and safe.
+
+Every sheet: a bold, filled, frozen header row, an autofilter, fitted column widths, long text wrapped.
+Text that Excel would read as a formula is stored as text; text over a cell's limit is cut with a marker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from qcode.core.exporters.safety import atomic_output, fit_cell, xml_safe
+from qcode.core.exporters.tables import Table
+from qcode.core.progress import Progress
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="3F5F7F")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+MAX_WIDTH = 80
+WIDE_COLUMNS = {"excerpt", "memo", "definition", "inclusion", "exclusion", "example"}
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts: no []:*?/\\ characters, at most 31 characters, unique."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "Sheet"
+    title = cleaned[:31]
+    number = 2
+    while title.casefold() in {t.casefold() for t in taken}:
+        suffix = f" ({number})"
+        title = cleaned[: 31 - len(suffix)] + suffix
+        number += 1
+    taken.add(title)
+    return title
+
+
+def _text_cell(ws, value: object) -> WriteOnlyCell:
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, value=fit_cell(xml_safe(value)))
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        return cell
+    return WriteOnlyCell(ws, value=value)
+
+
+def _widths(table: Table, indent: bool) -> list[float]:
+    widths = []
+    for index, column in enumerate(table.columns):
+        if column in WIDE_COLUMNS:
+            widths.append(60 if column == "excerpt" else 40)
+            continue
+        longest = len(column)
+        for row_number, row in enumerate(table.rows[:2000]):
+            value = row[index]
+            size = len(str(value)) if value is not None else 0
+            if indent and index == 0 and table.depths:
+                size += 2 * table.depths[row_number]
+            longest = max(longest, size)
+        widths.append(min(MAX_WIDTH, longest + 2))
+    return widths
+
+
+def add_sheet(wb: Workbook, title: str, table: Table, taken: set[str], *, indent_codes: bool = False,
+              progress: Progress | None = None) -> object:
+    ws = wb.create_sheet(sheet_title(title, taken))
+    widths = _widths(table, indent_codes)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    last = get_column_letter(max(1, len(table.columns)))
+    ws.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+    header = []
+    for column in table.columns:
+        cell = _text_cell(ws, column)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    wrap_columns = {i for i, c in enumerate(table.columns) if c in WIDE_COLUMNS}
+    for row_number, row in enumerate(table.rows):
+        cells = []
+        for index, value in enumerate(row):
+            cell = _text_cell(ws, value)
+            cell.alignment = WRAP if index in wrap_columns else TOP
+            if indent_codes and index == 0 and table.depths:
+                cell.alignment = Alignment(indent=table.depths[row_number], vertical="top")
+            cells.append(cell)
+        ws.append(cells)
+        if progress is not None and row_number % 2000 == 0:
+            if progress.cancelled():
+                raise _Cancelled()
+            progress.step(row_number, len(table.rows), title)
+    return ws
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def add_frequency_chart(ws, table: Table, title: str) -> None:
+    """A native bar chart of excerpts per code, beside the frequency table."""
+    if not table.rows:
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.y_axis.title = "Excerpts"
+    chart.legend = None
+    count = len(table.rows)
+    data = Reference(ws, min_col=2, min_row=1, max_row=count + 1)
+    labels = Reference(ws, min_col=1, min_row=2, max_row=count + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(labels)
+    chart.height = max(8.0, min(60.0, 0.5 * count))
+    chart.width = 18
+    ws.add_chart(chart, f"{get_column_letter(len(table.columns) + 2)}2")
+
+
+def write_workbook(sheets: list[tuple[str, Table, bool]], target: Path, *, chart_on: str | None = None,
+                   progress: Progress | None = None) -> Path:
+    """Write (title, table, indent codes) sheets; a bar chart goes on the sheet titled `chart_on`."""
+    from qcode.core.errors import QcodeError
+
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    with atomic_output(target, suffix=".xlsx") as temp:
+        try:
+            for title, table, indent in sheets:
+                ws = add_sheet(wb, title, table, taken, indent_codes=indent, progress=progress)
+                if title == chart_on:
+                    add_frequency_chart(ws, table, "Excerpts per code")
+        except _Cancelled:
+            for ws in wb.worksheets:  # release openpyxl's temporary sheet files
+                ws.close()
+            raise QcodeError("The export was cancelled; no file was written.") from None
+        wb.save(temp)
+    return target

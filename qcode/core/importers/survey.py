@@ -1,0 +1,349 @@
+"""Survey spreadsheets (.csv, .xlsx): each chosen question column becomes a source, each respondent a case.
+
+The user says which column holds the respondent id, which hold open answers and which hold attributes
+(`ImportOptions.survey`). A column is named by its header (case-insensitive, trimmed), its letter ("C",
+"AB") or its 1-based number ("3"). A header name wins when a reference could be both: a column headed
+"ID" is meant by "ID", not column 238.
+
+Each answer is one paragraph of its question's source, exactly the answer text (outer whitespace trimmed,
+newlines kept as "\n", blank lines inside an answer closed up so that "\n\n" always separates answers),
+with a "turn" span naming the respondent. Empty answers are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from itertools import islice
+from pathlib import Path
+
+from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError, UnsupportedFormatError
+from qcode.core.importers import register
+from qcode.core.importers.base import ImportOptions, ParsedCase, ParsedSource, ParseResult, SurveyOptions
+from qcode.core.importers.docx_importer import check_zip
+from qcode.core.importers.text import TextImporter, decode, normalise_newlines
+from qcode.core.model import Span
+from qcode.core.progress import Progress
+
+Cell = object  # str, int, float, bool, datetime, date, time or None
+MAX_CHOICES = 12
+PROGRESS_EVERY = 1000
+_DELIMITERS = (",", ";", "\t")
+_LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+
+
+def _no_survey_options(path: Path) -> UnsupportedFormatError:
+    return UnsupportedFormatError(
+        f"{path.name} is a spreadsheet; to import it as a survey, choose its columns (on the command line: "
+        "--survey FILE --id-column C --text-column A [--text-column B ...] [--attribute-column D ...])."
+    )
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def resolve_column(ref: str, headers: list[str], file_name: str) -> int:
+    """The 0-based column a reference means: header name first, then column letter, then 1-based number."""
+    wanted = ref.strip().casefold()
+    for index, header in enumerate(headers):
+        if header.strip().casefold() == wanted and wanted:
+            return index
+    index = -1
+    if _LETTERS.match(wanted):
+        index = 0
+        for char in wanted.upper():
+            index = index * 26 + ord(char) - 64
+        index -= 1
+    elif wanted.isdigit():
+        index = int(wanted) - 1
+    if 0 <= index < len(headers):
+        return index
+    listed = ", ".join(f"{column_letter(i)} '{h}'" if h else column_letter(i) for i, h in enumerate(headers))
+    raise UnsupportedFormatError(
+        f"{file_name} has no column '{ref.strip()}'. Its columns are: {listed}. Name one by its header, "
+        "letter or number."
+    )
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as text: whole numbers without '.0', dates as YYYY-MM-DD, newlines normalised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return normalise_newlines(str(value)).strip()
+
+
+def clean_name(text: str) -> str:
+    """A name the project accepts for a case or attribute: single spaces, no '/'."""
+    return " ".join(text.replace("/", "-").split())
+
+
+# --- attribute types -------------------------------------------------------------------------------------
+
+
+def _as_number(value: Cell) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number: float = value
+    elif isinstance(value, str) and _NUMBER.match(value.strip()):
+        number = float(value.strip().replace(",", "."))
+    else:
+        return None
+    return int(number) if float(number).is_integer() else float(number)
+
+
+def _as_date(value: Cell) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10]).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def infer_attribute(values: list[Cell]) -> tuple[str, list[object]]:
+    """The type of a column of attribute values and the values in that type (None where empty).
+
+    All numbers (also "3,5") -> number; all ISO or spreadsheet dates -> date; at most 12 distinct values
+    with at least one repeat -> choice; otherwise text.
+    """
+    present = [v for v in values if cell_text(v)]
+    if present:
+        numbers = [_as_number(v) for v in values]
+        if all(n is not None for n, v in zip(numbers, values, strict=True) if cell_text(v)):
+            return "number", numbers
+        dates = [_as_date(v) for v in values]
+        if all(d is not None for d, v in zip(dates, values, strict=True) if cell_text(v)):
+            return "date", dates
+    texts = [cell_text(v) or None for v in values]
+    distinct = {t for t in texts if t}
+    if present and len(distinct) <= MAX_CHOICES and len(distinct) < len(present):
+        return "choice", texts
+    return "text", texts
+
+
+# --- building the result ---------------------------------------------------------------------------------
+
+
+def _answer(value: Cell) -> str:
+    return _BLANK_LINES.sub("\n", cell_text(value))
+
+
+def build_result(path: Path, rows: list[list[Cell]], survey: SurveyOptions,
+                 progress: Progress | None) -> ParseResult:
+    """Sources, cases and attribute types from rows: the first non-blank one is the header."""
+    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(cell_text(v) for v in row)]
+    if not numbered:
+        raise EmptySourceError(f"{path.name} is empty; a survey needs a header row and one row per respondent.")
+    headers = [cell_text(v) for v in numbered[0][1]]
+    data = numbered[1:]  # (spreadsheet row number, cells)
+    if not data:
+        raise EmptySourceError(f"{path.name} has a header row but no answers below it.")
+    width = max(len(row) for _, row in numbered)
+    headers += [""] * (width - len(headers))
+
+    def resolve(ref: str) -> int:
+        return resolve_column(ref, headers, path.name)
+
+    def title(index: int) -> str:
+        return headers[index] or f"Column {column_letter(index)}"
+
+    id_col = resolve(survey.id_column)
+    text_cols = list(dict.fromkeys(resolve(ref) for ref in survey.text_columns))
+    attr_cols = list(dict.fromkeys(resolve(ref) for ref in survey.attribute_columns))
+    if not text_cols:
+        raise UnsupportedFormatError(f"Choose at least one column of answers to import from {path.name}.")
+
+    def cell(row: list[Cell], index: int) -> Cell:
+        return row[index] if index < len(row) else None
+
+    ids = [clean_name(cell_text(cell(row, id_col))) for _, row in data]
+    empty = [number for (number, _), ident in zip(data, ids, strict=True) if not ident]
+    if empty:
+        rows_named = ", ".join(map(str, empty[:10])) + (" ..." if len(empty) > 10 else "")
+        raise UnreadableFileError(f"{path.name} has rows without a respondent id in column '{title(id_col)}' "
+                                  f"(rows {rows_named}). Fill them in or remove those rows.")
+    first_row: dict[str, int] = {}
+    clashes: list[str] = []
+    for (number, _), ident in zip(data, ids, strict=True):
+        if ident in first_row:
+            clashes.append(f"'{ident}' in rows {first_row[ident]} and {number}")
+        else:
+            first_row[ident] = number
+    if clashes:
+        raise UnreadableFileError(f"{path.name} uses the same respondent id more than once ("
+                                  + "; ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
+                                  + "). Each row needs its own id.")
+
+    cases = [ParsedCase(name=ident) for ident in ids]
+    attribute_types: dict[tuple[str, str], str] = {}
+    for col in attr_cols:
+        name = clean_name(title(col))
+        kind, values = infer_attribute([cell(row, col) for _, row in data])
+        attribute_types[("case", name)] = kind
+        for case, value in zip(cases, values, strict=True):
+            if value is not None:
+                case.attributes[name] = value
+
+    sources: list[ParsedSource] = []
+    total = len(text_cols) * len(data)
+    for done_cols, col in enumerate(text_cols):
+        parts: list[str] = []
+        spans: list[Span] = []
+        members: list[tuple[ParsedCase, int, int]] = []
+        position = 0
+        for done_rows, (case, (_, row)) in enumerate(zip(cases, data, strict=True)):
+            if progress is not None and done_rows % PROGRESS_EVERY == 0:
+                if progress.cancelled():
+                    raise ImportError_("Import cancelled.")
+                progress.step(done_cols * len(data) + done_rows, total, title(col))
+            answer = _answer(cell(row, col))
+            if not answer:
+                continue
+            if parts:
+                parts.append("\n\n")
+                position += 2
+            end = position + len(answer)
+            parts.append(answer)
+            spans.append(Span("paragraph", position, end))
+            spans.append(Span("turn", position, end, case.name))
+            members.append((case, position, end))
+            position = end
+        if not parts:
+            continue
+        index = len(sources)
+        for case, start, end in members:
+            case.members.append((index, start, end))
+        sources.append(ParsedSource(name=title(col), text="".join(parts), kind="survey", spans=spans,
+                                    meta={"survey_column": title(col), "answers": len(members)}))
+    if not sources:
+        raise EmptySourceError(f"{path.name} has no answers in the chosen columns.")
+    return ParseResult(sources, cases, [], attribute_types)
+
+
+# --- reading the files -----------------------------------------------------------------------------------
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits the first records into the most, most regular columns."""
+    best, best_score = ",", (0.0, 1)
+    for delimiter in _DELIMITERS:
+        try:
+            sample = list(islice(csv.reader(io.StringIO(text), delimiter=delimiter), 50))
+        except csv.Error:
+            continue
+        sample = [row for row in sample if any(cell.strip() for cell in row)]
+        if not sample or len(sample[0]) < 2:
+            continue
+        width = len(sample[0])
+        regular = sum(1 for row in sample if len(row) == width) / len(sample)
+        if (regular, width) > best_score:
+            best, best_score = delimiter, (regular, width)
+    return best
+
+
+def read_csv_rows(path: Path) -> list[list[Cell]]:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise UnreadableFileError(f"{path.name} cannot be read: {err.strerror or err}.") from err
+    text = normalise_newlines(decode(data, path.name)).lstrip("\ufeff")
+    if not text.strip():
+        raise EmptySourceError(f"{path.name} is empty; a survey needs a header row and one row per respondent.")
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
+    except csv.Error as err:
+        raise UnreadableFileError(f"{path.name} is not a readable CSV file ({err}).") from err
+
+
+def read_xlsx_rows(path: Path, sheet: str | None) -> list[list[Cell]]:
+    try:
+        check_zip(path, "xl/workbook.xml")
+    except UnreadableFileError as err:
+        if "not a Word document" in err.message:  # check_zip names Word documents; say what we expected
+            raise UnreadableFileError(f"{path.name} is a zip archive but not an Excel workbook.") from err
+        raise
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    failures = (OSError, KeyError, ValueError, TypeError, IndexError, AttributeError, zipfile.BadZipFile,
+                SyntaxError, InvalidFileException)  # SyntaxError covers XML parse errors
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except failures as err:
+        raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
+    try:
+        names = workbook.sheetnames
+        if sheet is None:
+            chosen = names[0] if names else None
+        else:
+            chosen = next((n for n in names if n == sheet), None) or next(
+                (n for n in names if n.strip().casefold() == sheet.strip().casefold()), None)
+            if chosen is None:
+                listed = ", ".join(f"'{n}'" for n in names)
+                raise UnsupportedFormatError(f"{path.name} has no sheet called '{sheet}'. Its sheets are: {listed}.")
+        if chosen is None:
+            raise EmptySourceError(f"{path.name} has no sheets.")
+        worksheet = workbook[chosen]
+        if not hasattr(worksheet, "iter_rows"):
+            raise UnsupportedFormatError(f"The sheet '{chosen}' of {path.name} is a chart, not a table of answers.")
+        return [list(row) for row in worksheet.iter_rows(values_only=True)]
+    except failures as err:
+        raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
+    finally:
+        workbook.close()
+
+
+class CsvSurveyImporter:
+    name = "a CSV survey"
+    suffixes = (".csv",)
+
+    def sniff(self, head: bytes) -> bool:
+        return TextImporter().sniff(head)
+
+    def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        if options.survey is None:
+            raise _no_survey_options(path)
+        return build_result(path, read_csv_rows(path), options.survey, progress)
+
+
+class XlsxSurveyImporter:
+    name = "an Excel (.xlsx)"
+    suffixes = (".xlsx",)
+
+    def sniff(self, head: bytes) -> bool:
+        return head.startswith(b"PK\x03\x04")
+
+    def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        if options.survey is None:
+            raise _no_survey_options(path)
+        return build_result(path, read_xlsx_rows(path, options.survey.sheet), options.survey, progress)
+
+
+register(CsvSurveyImporter())
+register(XlsxSurveyImporter())

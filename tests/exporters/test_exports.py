@@ -1,0 +1,185 @@
+"""Exports read back: every excerpt, code, count and attribute equals what the core reports."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from qcode.core.analysis.frequencies import Grouping
+from qcode.core.errors import QcodeError
+from qcode.core.exporters import export
+from qcode.core.exporters.safety import EXCEL_CELL_LIMIT, TRUNCATION_MARKER
+from qcode.core.exporters.tables import EXCERPT_COLUMNS
+from qcode.core.project import Project
+
+TODAY = date(2026, 11, 25)
+LONG = "x" * 40_000
+
+
+@pytest.fixture
+def study(project: Project) -> Project:
+    p = project
+    folder = p.create_folder("Interviews")
+    s1 = p.add_source("Int 1", "Interviewer: hi\n\nAl: =SUM(A1:A9) is what I'd say. Café talk helps.\n\n"
+                      "Interviewer: ok\n\nAl: bye", folder_id=folder.id)
+    s2 = p.add_source("Int 2", "Bo: " + LONG, folder_id=folder.id)
+    top = p.create_code("Help-seeking", definition="Ways men look for support.")
+    kid = p.create_code("Informal", parent_id=top.id, color="#ff0000")
+    other = p.create_code("Banter")
+    t1 = p.source_text(s1.id)
+    formula = p.add_coding(s1.id, kid.id, t1.index("=SUM"), t1.index(" is what"))
+    p.add_coding(s1.id, other.id, t1.index("Café"), t1.index("helps.") + 6)
+    p.add_coding(s2.id, top.id, 4, 4 + len(LONG))
+    p.set_memo("coding", formula.id, "Deflects with a joke")
+    age = p.create_attribute("Age", "number")
+    setting = p.create_attribute("Setting", "text", scope="source")
+    for name, source in (("Al", s1), ("Bo", s2)):
+        case = p.create_case(name)
+        p.add_case_member(case.id, source.id)
+        p.set_attribute_value(age.id, case.id, 30 if name == "Al" else 50)
+    p.set_attribute_value(setting.id, s1.id, "club")
+    p.set_journal("Journal: first thoughts.\n\nSecond paragraph.")
+    return p
+
+
+def test_excerpts_csv_has_the_exact_columns_and_every_coding(study: Project, tmp_path: Path) -> None:
+    out = export(study, tmp_path / "excerpts.csv", today=TODAY)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(True)))
+    assert list(rows[0].keys()) == [*EXCERPT_COLUMNS, "case:Age", "source:Setting"]
+    assert len(rows) == study.coding_count()
+    by_code = {r["code"]: r for r in rows}
+    formula = by_code["Help-seeking > Informal"]
+    assert formula["excerpt"] == "'=SUM(A1:A9)"  # shown as text in Excel, never run
+    assert (formula["source"], formula["case"], formula["case:Age"], formula["source:Setting"]) == (
+        "Int 1", "Al", "30", "club")
+    assert formula["memo"] == "Deflects with a joke"
+    assert formula["location"] == "¶ 2, Al"
+    assert by_code["Banter"]["excerpt"] == "Café talk helps."
+    assert len(by_code["Help-seeking"]["excerpt"]) == 40_000  # CSV has no cell limit
+    semicolon = export(study, tmp_path / "eu.csv", delimiter=";", today=TODAY)
+    assert semicolon.read_text(encoding="utf-8-sig").splitlines()[0].startswith("code;source;case;")
+
+
+def test_frequencies_csv_equals_the_core(study: Project, tmp_path: Path) -> None:
+    out = export(study, tmp_path / "f.csv", what="frequencies", today=TODAY)
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(True)))
+    core = study.frequencies()
+    assert [r["code"] for r in rows] == ["Help-seeking", "Help-seeking > Informal", "Banter"]
+    for row, freq in zip(rows, core, strict=True):
+        assert [int(row[k]) for k in ("excerpts", "sources", "cases", "characters")] == [
+            freq.total.excerpts, freq.total.sources, freq.total.cases, freq.total.characters]
+
+
+def test_csv_all_writes_a_folder(study: Project, tmp_path: Path) -> None:
+    folder = export(study, tmp_path / "all", fmt="csv", what="all", today=TODAY)
+    assert sorted(p.name for p in folder.iterdir()) == ["codebook.csv", "excerpts.csv", "frequencies.csv",
+                                                        "matrix.csv"]
+
+
+def test_xlsx_sheets_read_back(study: Project, tmp_path: Path) -> None:
+    out = export(study, tmp_path / "report.xlsx", today=TODAY, grouping=Grouping("case"))
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Frequencies", "Matrix", "Excerpts", "Codebook"]
+    freq = wb["Frequencies"]
+    assert freq.freeze_panes == "A2"
+    assert freq.auto_filter.ref == "A1:E4"
+    assert [c.value for c in freq[1]] == ["code", "excerpts", "sources", "cases", "characters"]
+    assert freq["A3"].value == "Help-seeking > Informal"
+    assert freq["A3"].alignment.indent == 1
+    assert len(freq._charts) == 1
+    matrix = wb["Matrix"]
+    assert [c.value for c in matrix[1]] == ["code", "Al", "Bo"]
+    assert [c.value for c in matrix[2]] == ["Help-seeking", 1, 1]
+    excerpts = wb["Excerpts"]
+    header = [c.value for c in excerpts[1]]
+    assert header[: len(EXCERPT_COLUMNS)] == list(EXCERPT_COLUMNS)
+    rows = {r[0]: r for r in excerpts.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == study.coding_count()
+    formula_cell = next(c for c in excerpts["H"] if c.value and str(c.value).startswith("=SUM"))
+    assert formula_cell.data_type == "s"  # text, not a formula
+    long_text = rows["Help-seeking"][7]
+    assert len(long_text) == EXCEL_CELL_LIMIT
+    assert long_text.endswith(TRUNCATION_MARKER)
+    assert rows["Help-seeking > Informal"][header.index("case:Age")] == 30
+    codebook = wb["Codebook"]
+    assert codebook["B2"].value == "Ways men look for support."
+
+
+def test_docx_report_holds_every_excerpt_with_citation(study: Project, tmp_path: Path) -> None:
+    out = export(study, tmp_path / "report.docx", today=TODAY, filter_text="none")
+    document = docx.Document(str(out))
+    paragraphs = document.paragraphs
+    styles = [p.style.name for p in paragraphs]
+    assert styles[0] == "Title"
+    texts = [p.text for p in paragraphs]
+    assert "Exported from qcode on 2026-11-25" in texts
+    headings = [(p.style.name, p.text) for p in paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:3] == [("Heading 1", "■ Help-seeking"), ("Heading 2", "■ Informal"), ("Heading 1", "■ Banter")]
+    quotes = [p.text for p in paragraphs if p.style.name == "Quote"]
+    assert sorted(quotes) == sorted(e.text for e in study.excerpts_matching())
+    captions = [p.text for p in paragraphs if p.style.name == "Caption"]
+    assert "Int 1 · ¶ 2, Al · Case: Al · Coder: Tester" in captions
+    assert any(t == "Memo: Deflects with a joke" for t in texts)
+    assert document.tables[-1].rows[1].cells[0].text == "Help-seeking"
+    assert 'TOC \\o "1-3"' in document.element.body.xml
+    assert "updateFields" in document.settings.element.xml
+
+
+def test_other_word_documents(study: Project, tmp_path: Path) -> None:
+    memos = docx.Document(str(export(study, tmp_path / "memos.docx", what="memos", today=TODAY)))
+    texts = [p.text for p in memos.paragraphs]
+    assert "Journal: first thoughts." in texts
+    assert "Deflects with a joke" in texts
+    int1 = study.find_source("Interviews/Int 1")
+    transcript = docx.Document(str(export(study, tmp_path / "t.docx", what="transcript", source_id=int1.id,
+                                          today=TODAY)))
+    rows = transcript.tables[0].rows
+    assert rows[1].cells[1].text.startswith("Al: =SUM")
+    assert "Informal" in rows[1].cells[2].text
+    assert "Banter" in rows[1].cells[2].text
+    codebook = docx.Document(str(export(study, tmp_path / "cb.docx", what="codebook", today=TODAY)))
+    assert codebook.tables[0].rows[1].cells[1].text == "Ways men look for support."
+
+
+def test_failed_export_leaves_no_file_and_keeps_the_old_one(study: Project, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(b"previous good export")
+
+    class CancelNow:
+        def step(self, done: int, total: int, text: str) -> None:
+            return None
+
+        def cancelled(self) -> bool:
+            return True
+
+    with pytest.raises(QcodeError, match="cancelled"):
+        export(study, target, progress=CancelNow())
+    assert target.read_bytes() == b"previous good export"
+    assert [p.name for p in tmp_path.iterdir() if p.name != "test.qcode" and not p.name.startswith("test.qcode")] == [
+        "report.xlsx"]
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(docx.document.Document, "save", explode)
+    with pytest.raises(QcodeError, match="disk full"):
+        export(study, tmp_path / "new.docx", today=TODAY)
+    assert not (tmp_path / "new.docx").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".new.docx")]
+
+
+def test_unsupported_combinations_are_explained(study: Project, tmp_path: Path) -> None:
+    with pytest.raises(QcodeError, match="Word"):
+        export(study, tmp_path / "m.xlsx", what="memos")
+    with pytest.raises(QcodeError, match="--format"):
+        export(study, tmp_path / "m.txt")
+    with pytest.raises(QcodeError, match="--source"):
+        export(study, tmp_path / "t.docx", what="transcript")
