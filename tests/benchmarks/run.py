@@ -194,6 +194,19 @@ def main() -> int:
     ]
     for label, fn, budget in measures:
         rows.append({"name": label, "seconds": timed(fn, 7), "budget_seconds": budget})
+    # exports of about 20,000 excerpts (the codings of a tenth of the sources), timed once each
+    from qcode.core.exporters import export
+    from qcode.core.model import Filter
+
+    tenth = Filter(sources=tuple(s.id for s in project.sources()[: max(1, len(project.sources()) // 10)]))
+    export_count = len(project.excerpts_matching(tenth, with_location=False))
+    out_dir = folder / "exports"
+    out_dir.mkdir(exist_ok=True)
+    for label, suffix, budget in (("export_xlsx_20k", "xlsx", 10.0), ("export_docx_20k", "docx", 30.0)):
+        t0 = time.perf_counter()
+        export(project, out_dir / f"excerpts.{suffix}", what="excerpts", flt=tenth)
+        rows.append({"name": label, "seconds": time.perf_counter() - t0, "budget_seconds": budget,
+                     "value": export_count, "unit": "excerpts"})
     excerpts = len(project.excerpts(ids["one_code"]))
     stats = {"sources": len(project.sources()), "codes": len(project.codes()), "codings": project.coding_count(),
              "text_mb": round(sum(s.length for s in project.sources()) / 1e6, 1), "one_code_excerpts": excerpts}
