@@ -15,7 +15,7 @@ import docx
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
@@ -91,10 +91,15 @@ class WordDocument:
         update.set(qn("w:val"), "true")
         settings.append(update)
 
-    def table(self, columns: tuple[str, ...], rows: list[tuple], *, depths: tuple[int, ...] = ()) -> DocxTable:
+    def table(
+        self, columns: tuple[str, ...], rows: list[tuple], *, depths: tuple[int, ...] = (),
+        widths: tuple[float, ...] = (),
+    ) -> DocxTable:
+        """A Table Grid table; with `depths`, the first column shows each code's name indented by its depth."""
         table = self.doc.add_table(rows=1, cols=len(columns))
         self._end.addprevious(table._tbl)  # keep document order with the fast-appended paragraphs
         table.style = self.doc.styles["Table Grid"]
+        table.autofit = not widths
         for cell, title in zip(table.rows[0].cells, columns, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(xml_safe(str(title))).bold = True
@@ -103,8 +108,14 @@ class WordDocument:
             for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
                 text = "" if value is None else str(value)
                 if index == 0 and depths:
-                    text = "    " * depths[number] + text
+                    text = "    " * depths[number] + text.rsplit(" > ", 1)[-1]
                 cell.text = xml_safe(text)
+        if widths:
+            for column, width in zip(table.columns, widths, strict=False):
+                column.width = Inches(width)
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths, strict=False):
+                    cell.width = Inches(width)
         return table
 
     def save(self, target: Path) -> Path:
@@ -184,7 +195,8 @@ def excerpts_report(
         word.heading("Code frequencies", 1)
         word.paragraph("Each code's numbers include its sub-codes. Characters count the coded text once where "
                        "codings overlap.", "Caption")
-        word.table(frequencies.columns, frequencies.rows, depths=frequencies.depths)
+        word.table(frequencies.columns, frequencies.rows, depths=frequencies.depths,
+                   widths=(2.5, 0.9, 0.9, 0.8, 1.1))
     return word.save(target)
 
 
@@ -211,7 +223,7 @@ def codebook_document(project: Project, table: Table, target: Path, *, today: da
     word.paragraph("Codebook", "Title")
     word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
     columns = ("Code", "Definition", "Inclusion criteria", "Exclusion criteria", "Example", "Excerpts", "Sources")
-    word.table(columns, table.rows, depths=table.depths)
+    word.table(columns, table.rows, widths=(1.6, 1.9, 1.4, 1.4, 1.3, 0.7, 0.7))
     return word.save(target)
 
 
