@@ -110,6 +110,7 @@ def add_frequency_chart(ws, table: Table, title: str) -> None:
     chart.title = title
     chart.y_axis.title = "Excerpts"
     chart.legend = None
+    chart.x_axis.scaling.orientation = "maxMin"  # first code at the top, as in the table
     count = len(table.rows)
     data = Reference(ws, min_col=2, min_row=1, max_row=count + 1)
     labels = Reference(ws, min_col=1, min_row=2, max_row=count + 1)
