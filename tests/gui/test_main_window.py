@@ -59,3 +59,22 @@ def test_read_only_project_says_so_in_the_title(qtbot, tmp_path: Path) -> None:
         reader.close()
     finally:
         holder.close()
+
+
+def test_opening_backs_up_off_the_main_thread(tmp_path: Path) -> None:
+    import threading
+
+    from qcode.core.store import backups
+    from qcode.gui import app
+
+    path = tmp_path / "p.qcode"
+    with Project.create(path) as p:
+        p.create_code("Saved")
+        before = set(threading.enumerate())
+        app._backup_in_background(p.path)
+        workers = [t for t in threading.enumerate() if t not in before and t.name == "qcode-backup"]
+        for worker in workers:
+            worker.join(timeout=30)
+    listed = backups.list_backups(path)
+    assert len(listed) == 1
+    assert listed[0].reason == "open"

@@ -235,3 +235,20 @@ def test_cases_and_typed_attributes(project: Project) -> None:
     project.delete_case(case.id)
     assert project.cases() == []
     assert project.check() == []
+
+
+def test_coding_date_filter(tmp_path) -> None:
+    now = ["2026-01-01T10:00:00+00:00"]
+    p = Project.create(tmp_path / "d.qcode", clock=lambda: now[0])
+    try:
+        s = p.add_source("S", "alpha beta gamma")
+        code = p.create_code("C")
+        now[0] = "2026-02-10T09:00:00+00:00"
+        p.add_coding(s.id, code.id, 0, 5)
+        now[0] = "2026-03-05T12:00:00+00:00"
+        p.add_coding(s.id, code.id, 6, 10)
+        assert p.frequencies(Filter(created_from="2026-03-01"))[0].own.excerpts == 1
+        assert p.frequencies(Filter(created_to="2026-02-10"))[0].own.excerpts == 1
+        assert p.frequencies(Filter(created_from="2026-02-10", created_to="2026-03-05"))[0].own.excerpts == 2
+    finally:
+        p.close()
