@@ -124,7 +124,7 @@ def qt_problem(platform_name: str) -> str | None:
         "from PySide6.QtWidgets import QApplication\n"
         f"app = QApplication(['probe', '-platform', '{platform_name}'])\n"
     )
-    env = dict(os.environ)
+    env = dict(os.environ, QT_DEBUG_PLUGINS="1")  # makes Qt name the shared library it could not load
     result = subprocess.run([str(venv_python()), "-c", probe], capture_output=True, text=True, env=env)
     if result.returncode == 0:
         return None
@@ -136,13 +136,16 @@ def check_qt(platform_name: str, packages: list[str]) -> None:
     if problem is None:
         return
     missing = sorted(set(re.findall(r"(lib[\w.+-]+\.so(?:\.\d+)*)", problem)))
-    wanted = sorted({QT_DEBIAN_PACKAGES[m] for m in missing if m in QT_DEBIAN_PACKAGES}) or packages
+    wanted = {QT_DEBIAN_PACKAGES[m] for m in missing if m in QT_DEBIAN_PACKAGES}
+    if any("xcb" in m for m in missing):  # one missing X11 library usually means its siblings are missing too
+        wanted |= {p for p in packages if "xcb" in p}
+    wanted = sorted(wanted) or packages
     hint = ""
     if sys.platform.startswith("linux") and shutil.which("apt-get"):
         hint = f"\nOn Debian or Ubuntu run:  sudo apt-get install -y {' '.join(wanted)}"
     elif sys.platform.startswith("linux") and shutil.which("dnf"):
         hint = "\nOn Fedora run:  sudo dnf install -y mesa-libEGL mesa-libGL libxkbcommon-x11 xcb-util-cursor fontconfig"
-    last_lines = "\n".join(problem.splitlines()[-4:])
+    last_lines = "\n".join(line for line in problem.splitlines()[-4:] if not line.startswith("qt.core"))
     raise SetupError(f"Qt cannot start on this system ({platform_name}):\n{last_lines}{hint}")
 
 
