@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from qcode.core.errors import QcodeError
 from qcode.core.project import Change, Project
 from qcode.gui.commands import ApplyCode
-from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel
+from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
 from qcode.gui.views.document_view import DocumentView
 
 
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._unsubscribe: Callable[[], None] | None = project.subscribe(self._project_changed)
         self._restore_layout()
+        self._show_first_source()
 
     # --- building ------------------------------------------------------------------------------------
 
@@ -104,6 +105,15 @@ class MainWindow(QMainWindow):
         self.document.show_source(source_id, self.project.source_text(source_id))
         self._refresh_highlights()
         self.statusBar().showMessage(self.project.source(source_id).name, 3000)
+
+    def _show_first_source(self) -> None:
+        sources = self.project.sources()
+        if not sources:
+            self.document.setPlaceholderText("This project has no sources yet.")
+            return
+        index = find_index(self.sources_model, "source", sources[0].id)
+        self.sources_view.setCurrentIndex(index)
+        self._source_clicked(index)
 
     def _refresh_highlights(self) -> None:
         if self.document.source_id is None:
