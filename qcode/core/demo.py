@@ -87,7 +87,9 @@ def build_demo(path: Path, *, force: bool = False) -> Path:
     for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
         leftover.unlink(missing_ok=True)
     clock = _Clock()
-    project = Project.create(building, name=None, clock=clock.now, guids=clock.guid)
+    # the title is set at creation, so nothing in the file depends on the file's own name
+    title = _load(folder, "manifest.json")["project_name"]
+    project = Project.create(building, name=title, clock=clock.now, guids=clock.guid)
     try:
         _fill(project, folder)
     except BaseException:
@@ -102,7 +104,6 @@ def build_demo(path: Path, *, force: bool = False) -> Path:
 
 def _fill(project: Project, folder: Path) -> None:
     manifest = _load(folder, "manifest.json")
-    project.rename_project(manifest["project_name"])
     coders = {c["name"]: project.ensure_coder(c["name"], color=c["color"]) for c in manifest["coders"]}
     first_coder = manifest["coders"][0]["name"]
     project.use_coder(first_coder)
