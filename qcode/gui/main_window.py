@@ -51,13 +51,14 @@ class MainWindow(QMainWindow):
         self.sources_model = SourcesModel(project, self)
         self.sources_view = _tree("Sources", self.sources_model)
         self.sources_view.clicked.connect(self._source_clicked)
-        self._dock("Sources", self.sources_view, Qt.DockWidgetArea.LeftDockWidgetArea)
+        sources_dock = self._dock("Sources", self.sources_view, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.codebook_model = CodebookModel(project, self)
         self.codebook_view = _tree("Codebook", self.codebook_model)
         self.codebook_view.activated.connect(self._code_activated)
         self.codebook_view.doubleClicked.connect(self._code_activated)
-        self._dock("Codebook", self.codebook_view, Qt.DockWidgetArea.RightDockWidgetArea)
+        codebook_dock = self._dock("Codebook", self.codebook_view, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([sources_dock, codebook_dock], [280, 360], Qt.Orientation.Horizontal)
 
         self._build_menus()
         self.coder_label = QLabel()
