@@ -96,7 +96,17 @@ def _load_builtins() -> None:
     if _loaded:
         return
     _loaded = True
-    from qcode.core.importers import docx_importer, text  # noqa: F401  (they register themselves)
+    from qcode.core.importers import (  # noqa: F401  (they register themselves)
+        captions,
+        docx_importer,
+        html_importer,
+        odt_importer,
+        pdf_importer,
+        references,
+        rtf_importer,
+        survey,
+        text,
+    )
 
 
 __all__ = [

@@ -7,37 +7,18 @@ can hold (a zip bomb) is refused. XML is parsed by python-docx's parser, which d
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from qcode.core.errors import EmptySourceError, UnreadableFileError
 from qcode.core.importers import register
+from qcode.core.importers.archives import check_zip
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
 from qcode.core.importers.structure import speaker_turns
 from qcode.core.model import Span
 from qcode.core.progress import Progress
 
-MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
-MAX_RATIO = 200
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título)\s*(\d)$", re.IGNORECASE)
-
-
-def check_zip(path: Path, required_part: str) -> None:
-    """Refuse archives that are not what they claim or that would unpack to an absurd size."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError) as err:
-        raise UnreadableFileError(f"{path.name} is damaged or not a complete file ({err}).") from err
-    if required_part not in names:
-        raise UnreadableFileError(f"{path.name} is a zip archive but not a Word document.")
-    unpacked = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if unpacked > MAX_UNPACKED_BYTES or (unpacked > 50 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
-        raise UnreadableFileError(f"{path.name} would unpack to {unpacked // (1024 * 1024)} MB; it is refused "
-                                  "as unsafe (a 'zip bomb').")
 
 
 def paragraph_text(element) -> str:
@@ -77,7 +58,7 @@ class DocxImporter:
         return head.startswith(b"PK\x03\x04")
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
-        check_zip(path, "word/document.xml")
+        check_zip(path, "word/document.xml", "a Word document")
         import docx
         from docx.table import Table
         from docx.text.paragraph import Paragraph

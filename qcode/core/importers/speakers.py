@@ -25,7 +25,12 @@ def apply_speaker_options(result: ParseResult, *, cases: bool, autocode: bool) -
                     case = ParsedCase(name=span.value)
                     by_name[span.value.casefold()] = case
                     result.cases.append(case)
-                case.members.append((index, span.start, span.end))
+                if not _covered(case, index, span.start, span.end):  # e.g. a survey answer already a member
+                    case.members.append((index, span.start, span.end))
             if autocode:
                 speaker = span.value.replace("/", "-")
                 result.codings.append(ParsedCoding(index, f"{SPEAKER_CODE_PARENT}/{speaker}", span.start, span.end))
+
+
+def _covered(case: ParsedCase, index: int, start: int, end: int) -> bool:
+    return any(i == index and (s is None or (s <= start and end <= e)) for i, s, e in case.members)  # type: ignore[operator]

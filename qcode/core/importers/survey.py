@@ -22,8 +22,8 @@ from pathlib import Path
 
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError, UnsupportedFormatError
 from qcode.core.importers import register
+from qcode.core.importers.archives import check_zip
 from qcode.core.importers.base import ImportOptions, ParsedCase, ParsedSource, ParseResult, SurveyOptions
-from qcode.core.importers.docx_importer import check_zip
 from qcode.core.importers.text import TextImporter, decode, normalise_newlines
 from qcode.core.model import Span
 from qcode.core.progress import Progress
@@ -33,7 +33,7 @@ MAX_CHOICES = 12
 PROGRESS_EVERY = 1000
 _DELIMITERS = (",", ";", "\t")
 _LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$")
+_NUMBER = re.compile(r"^[+-]?(?:(?:0|[1-9]\d*)(?:[.,]\d+)?|[.,]\d+)$")  # "007", "01234": codes, not numbers
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
@@ -282,12 +282,7 @@ def read_csv_rows(path: Path) -> list[list[Cell]]:
 
 
 def read_xlsx_rows(path: Path, sheet: str | None) -> list[list[Cell]]:
-    try:
-        check_zip(path, "xl/workbook.xml")
-    except UnreadableFileError as err:
-        if "not a Word document" in err.message:  # check_zip names Word documents; say what we expected
-            raise UnreadableFileError(f"{path.name} is a zip archive but not an Excel workbook.") from err
-        raise
+    check_zip(path, "xl/workbook.xml", "an Excel workbook")
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 

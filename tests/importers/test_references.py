@@ -1,0 +1,281 @@
+"""Reference libraries (.ris, .bib): entries with abstracts or notes become sources with bibliographic attributes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError
+from qcode.core.importers import REGISTRY, ImportOptions, ParsedSource, ParseResult, find_importer, importable_suffixes
+from qcode.core.importers.references import attachment_candidates, latex_to_text, source_name, split_authors
+from qcode.core.model import Span
+from qcode.core.project import Project
+
+RIS = """TY  - JOUR
+AU  - Okafor, Adaeze
+AU  - Lindqvist, Per
+TI  - Waiting rooms as places of care
+T2  - Journal of Invented Studies
+PY  - 2019///
+DO  - 10.9999/jis.2019.17
+KW  - waiting
+KW  - care work
+AB  - We describe how patients wait
+  and what they do while waiting.
+N1  - <p>Read for chapter 2 &amp; 3.</p><p>Compare with the clinic study.</p>
+UR  - https://example.org/wait
+ER  -
+
+TY  - BOOK
+A1  - Moreau, Camille
+T1  - A book without an abstract
+Y1  - 2001/05/01/
+ER  -
+
+TY  - CHAP
+AU  - Tanaka, Hiro
+TI  - Listening
+N2  - Second abstract tag.
+DA  - 2020/01/01
+ER  -
+"""
+
+BIB = r"""
+@comment{This line is ignored @article{fake, title={No}}}
+@preamble{"\newcommand{\noop}[1]{}"}
+@string{ jis = "Journal of " # {Invented} # " Studies" }
+@STRING(yr = "2021")
+
+@article{mueller2021,
+  author    = {M{\"u}ller, J{\"o}rg and Garc{\'\i}a, Luc{\'i}a and {Team of {Many} and Others}},
+  title     = {{Gar\c{c}on} and the {\em Caf{\'e}}: 1990--1999 --- a study},
+  journal   = jis,
+  year      = yr,
+  month     = mar,
+  doi       = {10.9999/x--y_1},
+  keywords  = {caf\'es, service; work},
+  abstract  = {First paragraph with 50\% of \{braces\} and Stra\ss e.
+
+               Second paragraph.},
+  pages     = 12 # "--" # 30,
+}
+
+@book{noabstract, author = "Doe, Jane", title = "Nothing to code", year = 2000}
+
+@misc{notes_only,
+  author = {Ana Souza and others},
+  title = "Field notes on {"}markets{"}",
+  date = {2022-03-04},
+  annote = {Useful for the market chapter.},
+}
+"""
+
+
+def parse(path: Path, options: ImportOptions | None = None) -> ParseResult:
+    return find_importer(path).parse(path, options or ImportOptions(), None)
+
+
+def covered(source: ParsedSource, kind: str) -> list[tuple[str, str | None]]:
+    return [(source.text[s.start:s.end], s.value) for s in source.spans if s.kind == kind]
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_ris_records(tmp_path: Path) -> None:
+    result = parse(write(tmp_path, "library.ris", RIS))
+    first, second = result.sources
+    assert (first.name, first.kind) == ("Okafor 2019 - Waiting rooms as places of care", "reference")
+    assert first.text == ("Waiting rooms as places of care\n\n"
+                          "We describe how patients wait and what they do while waiting.\n\n"
+                          "Read for chapter 2 & 3.\n\nCompare with the clinic study.")
+    assert covered(first, "heading") == [("Waiting rooms as places of care", "1")]
+    assert [t for t, _ in covered(first, "paragraph")] == first.text.split("\n\n")
+    assert first.attributes == {
+        "Authors": "Okafor, Adaeze; Lindqvist, Per", "Year": 2019, "Title": "Waiting rooms as places of care",
+        "Journal": "Journal of Invented Studies", "DOI": "10.9999/jis.2019.17", "Keywords": "waiting; care work",
+    }
+    assert first.meta == {"reference_type": "JOUR", "url": "https://example.org/wait"}
+    assert (second.name, second.text) == ("Tanaka 2020 - Listening", "Listening\n\nSecond abstract tag.")
+    assert second.attributes == {"Authors": "Tanaka, Hiro", "Year": 2020, "Title": "Listening"}
+    assert result.attribute_types == {
+        ("source", "Authors"): "text", ("source", "Year"): "number", ("source", "Title"): "text",
+        ("source", "Journal"): "text", ("source", "DOI"): "text", ("source", "Keywords"): "text",
+    }
+    assert result.cases == []
+
+
+def test_ris_with_bom_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "endnote.ris"
+    path.write_bytes("TY  - JOUR\r\nAU  - Bréhier, Zoë\r\nTI  - Crème\r\nAB  - Déjà vu\r\nER  - \r\n".encode("utf-8-sig"))
+    (source,) = parse(path).sources
+    assert (source.name, source.text) == ("Bréhier - Crème", "Crème\n\nDéjà vu")
+
+
+def test_bibtex_entries(tmp_path: Path) -> None:
+    result = parse(write(tmp_path, "refs.bib", BIB))
+    first, second = result.sources
+    title = "Garçon and the Café: 1990–1999 — a study"
+    assert first.name == f"Müller 2021 - {title}"
+    assert first.text == (f"{title}\n\nFirst paragraph with 50% of {{braces}} and Straße.\n\nSecond paragraph.")
+    assert covered(first, "heading") == [(title, "1")]
+    assert first.attributes == {
+        "Authors": "Müller, Jörg; García, Lucía; Team of Many and Others", "Year": 2021, "Title": title,
+        "Journal": "Journal of Invented Studies", "DOI": "10.9999/x--y_1", "Keywords": "cafés; service; work",
+    }
+    assert first.meta == {"reference_type": "article", "key": "mueller2021"}
+    assert second.name == 'Souza 2022 - Field notes on "markets"'
+    assert second.text == 'Field notes on "markets"\n\nUseful for the market chapter.'
+    assert second.attributes["Authors"] == "Ana Souza; et al."
+    assert "Journal" not in second.attributes
+
+
+@pytest.mark.parametrize(("tex", "text"), [
+    (r'{\"o}', "ö"), (r'\"{o}', "ö"), (r'\"o', "ö"), (r"{\'e}", "é"), (r"\c{c}", "ç"), (r"\c c", "ç"),
+    (r"\&", "&"), ("a--b", "a–b"), ("a---b", "a—b"), (r"\v{S}", "Š"), (r"\'{\i}", "í"), (r"{\o}", "ø"),
+    (r"\textit{word}", "word"), ("``q''", "“q”"), ("non~breaking", "non breaking"), (r"\ss{}", "ß"),
+])
+def test_latex_accents(tex: str, text: str) -> None:
+    assert latex_to_text(tex) == text
+
+
+def test_authors_split_only_outside_braces() -> None:
+    assert split_authors("A. One and {Two and Three Ltd} AND Four, F.") == ["A. One", "Two and Three Ltd", "Four, F."]
+
+
+def test_malformed_entry_is_skipped(tmp_path: Path) -> None:
+    text = "@article{bad, title = {unclosed, abstract = {x}\n" \
+           "@article{good, title = {Fine}, abstract = {Kept.}}\n"
+    (source,) = parse(write(tmp_path, "mixed.bib", text)).sources
+    assert source.text == "Fine\n\nKept."
+    assert source.name == "Fine"
+
+
+def test_long_names_are_trimmed() -> None:
+    from qcode.core.importers.references import Reference
+
+    ref = Reference(authors=["Someone, A."], year="2024", title="A very long title " * 8)
+    name = source_name(ref)
+    assert len(name) <= 80
+    assert name.startswith("Someone 2024 - A very long title")
+    assert name.endswith(" very…")
+
+
+def test_no_entry_with_text(tmp_path: Path) -> None:
+    with pytest.raises(EmptySourceError, match=r"No entry in bare\.bib has an abstract or notes"):
+        parse(write(tmp_path, "bare.bib", "@book{a, title={T}}\n@misc{b, title={U}, abstract={ }}"))
+    with pytest.raises(EmptySourceError, match="abstract or notes"):
+        parse(write(tmp_path, "bare.ris", "TY  - BOOK\nTI  - T\nER  - \n"))
+
+
+def test_files_without_references(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFileError, match="holds no references"):
+        parse(write(tmp_path, "notes.bib", "just some text, no entries"))
+    with pytest.raises(UnreadableFileError, match="holds no references"):
+        parse(write(tmp_path, "notes.ris", "just some text"))
+
+
+def test_attachment_forms() -> None:
+    assert attachment_candidates("Full Text PDF:files/12/A - 2020.pdf:application/pdf")[0] == "files/12/A - 2020.pdf"
+    assert attachment_candidates("files/12/a.pdf:application/pdf")[0] == "files/12/a.pdf"
+    assert attachment_candidates(r":C$\backslash$:/Users/x/a.pdf:pdf")[0] == "C:/Users/x/a.pdf"
+    assert attachment_candidates("file:///C:/Users/x/a%20b.pdf") == ["C:/Users/x/a b.pdf"]
+    assert "/home/x/a b.pdf" in attachment_candidates("file:///home/x/a%20b.pdf")
+
+
+class FakePdf:
+    name = "a PDF"
+    suffixes = (".pdf",)
+
+    def sniff(self, head: bytes) -> bool:
+        return head.startswith(b"%PDF")
+
+    def parse(self, path: Path, options: ImportOptions, progress: object) -> ParseResult:
+        text = "Page one text\n\nPage two text"
+        spans = [Span("page", 0, 13, "1"), Span("paragraph", 0, 13), Span("page", 15, 28, "2"),
+                 Span("paragraph", 15, 28)]
+        return ParseResult([ParsedSource(path.stem, text, kind="pdf", spans=spans)])
+
+
+ATTACHED_BIB = r"""
+@article{one, author={Ito, Ken}, title={With PDF}, year={2018}, abstract={Short abstract.},
+  file={Full Text:files/1/paper.pdf:application/pdf}}
+@article{two, author={Ito, Ken}, title={Missing PDF}, year={2019}, abstract={Other abstract.},
+  file={Snapshot:files/2/page.html:text/html;Full Text:files/2/gone.pdf:application/pdf}}
+@article{three, title={Only PDF}, file={files/1/paper.pdf}}
+"""
+
+
+@pytest.fixture
+def attached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    importable_suffixes()  # load the built-in importers before replacing the PDF one
+    monkeypatch.setitem(REGISTRY, ".pdf", FakePdf())
+    (tmp_path / "files" / "1").mkdir(parents=True)
+    (tmp_path / "files" / "1" / "paper.pdf").write_bytes(b"%PDF-1.4 invented")
+    return write(tmp_path, "attached.bib", ATTACHED_BIB)
+
+
+def test_attachments_are_imported_after_the_abstract(attached: Path) -> None:
+    one, two, three = parse(attached, ImportOptions(attachments=True)).sources
+    assert one.text == "With PDF\n\nShort abstract.\n\nPage one text\n\nPage two text"
+    assert covered(one, "page") == [("Page one text", "1"), ("Page two text", "2")]
+    assert [t for t, _ in covered(one, "paragraph")] == one.text.split("\n\n")
+    assert "attachment_error" not in one.meta
+    assert two.text == "Missing PDF\n\nOther abstract."
+    assert two.meta["attachment_error"] == ("the attached PDF files/2/gone.pdf was not found "
+                                            "(looked next to attached.bib and at that path)")
+    assert three.text == "Only PDF\n\nPage one text\n\nPage two text"
+
+
+def test_attachments_off_by_default(attached: Path) -> None:
+    sources = parse(attached).sources
+    assert [s.text for s in sources] == ["With PDF\n\nShort abstract.", "Missing PDF\n\nOther abstract."]
+    assert all("attachment_error" not in s.meta for s in sources)
+
+
+def test_attachment_without_pdf_importer(attached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(REGISTRY, ".pdf")
+    sources = parse(attached, ImportOptions(attachments=True)).sources
+    assert len(sources) == 2
+    assert sources[0].text == "With PDF\n\nShort abstract."
+    assert "cannot import .pdf files" in sources[0].meta["attachment_error"]
+
+
+def test_ris_attachment_by_absolute_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    importable_suffixes()
+    monkeypatch.setitem(REGISTRY, ".pdf", FakePdf())
+    pdf = tmp_path / "store" / "my paper.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.4")
+    path = write(tmp_path, "lib.ris", f"TY  - JOUR\nTI  - T\nAB  - A.\nL1  - {pdf.as_uri()}\nER  - \n")
+    (source,) = parse(path, ImportOptions(attachments=True)).sources
+    assert source.text == "T\n\nA.\n\nPage one text\n\nPage two text"
+
+
+def test_references_land_in_a_project(project: Project, tmp_path: Path) -> None:
+    outcome = project.import_file(write(tmp_path, "library.ris", RIS))
+    assert outcome.status == "imported", outcome.reason
+    sources = project.sources()
+    assert [s.name for s in sources] == ["Okafor 2019 - Waiting rooms as places of care", "Tanaka 2020 - Listening"]
+    values = project.attribute_values("source", sources[0].id)
+    assert values["Year"] == 2019
+    assert values["Keywords"] == "waiting; care work"
+    assert project.check() == []
+
+
+class CancelAtOnce:
+    def step(self, done: int, total: int, text: str) -> None:
+        raise AssertionError("no step after cancelling")
+
+    def cancelled(self) -> bool:
+        return True
+
+
+def test_cancel(tmp_path: Path) -> None:
+    path = write(tmp_path, "library.ris", RIS)
+    with pytest.raises(ImportError_, match="cancelled"):
+        find_importer(path).parse(path, ImportOptions(), CancelAtOnce())
