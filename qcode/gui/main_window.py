@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (
@@ -19,8 +17,11 @@ from PySide6.QtWidgets import (
 from qcode.core.errors import QcodeError
 from qcode.core.project import Change, Project
 from qcode.gui.commands import ApplyCode
+from qcode.gui.dialogs.export_dialog import ExportDialog
+from qcode.gui.import_flow import ImportFlow
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
 from qcode.gui.views.document_view import DocumentView
+from qcode.gui.workers import ProjectSignals
 
 
 def _tree(name: str, model: QStandardItemModel) -> QTreeView:
@@ -64,7 +65,10 @@ class MainWindow(QMainWindow):
         self.coder_label = QLabel()
         self.statusBar().addPermanentWidget(self.coder_label)
         self._update_title()
-        self._unsubscribe: Callable[[], None] | None = project.subscribe(self._project_changed)
+        self.signals = ProjectSignals(project, self)
+        self.signals.changed.connect(self._project_changed)
+        self.import_flow = ImportFlow(self, project, self.undo_stack)
+        self.setAcceptDrops(not project.readonly)
         self._restore_layout()
         self._show_first_source()
 
@@ -79,6 +83,16 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        for label, slot, shortcut in (("&Import files…", self.import_flow_files, "Ctrl+I"),
+                                      ("Import a &folder…", self.import_flow_folder, None),
+                                      ("&Export…", self.open_export_dialog, "Ctrl+E")):
+            action = QAction(label, self)
+            action.triggered.connect(slot)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.setEnabled(label.startswith("&Export") or not self.project.readonly)
+            file_menu.addAction(action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -90,6 +104,28 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+
+    def import_flow_files(self) -> None:
+        self.import_flow.choose_files()
+
+    def import_flow_folder(self) -> None:
+        self.import_flow.choose_folder()
+
+    def open_export_dialog(self) -> ExportDialog:
+        dialog = ExportDialog(self.project, self, source_id=self.document.source_id)
+        dialog.exported.connect(lambda path: self.statusBar().showMessage(f"Exported to {path}", 8000))
+        dialog.open()
+        return dialog
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and not self.project.readonly:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_flow.start(paths)
 
     def _update_title(self) -> None:
         suffix = " (read-only: open in another window)" if self.project.locked_elsewhere else (
@@ -163,7 +199,5 @@ class MainWindow(QMainWindow):
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        self.signals.detach()
         super().closeEvent(event)

@@ -138,6 +138,71 @@ def build(path: Path, scale: Scale) -> dict[str, int]:
     return {"one_code": one_code, "age_group": attributes["age_group"]}
 
 
+def import_rows(folder: Path, quick: bool) -> list[dict]:
+    """Importing is bounded by parsing: 200 Word transcripts, and peak memory for one 50 MB text file."""
+    import docx
+
+    from qcode.core.importers import ImportOptions, find_importer
+    from qcode.core.project import Project
+
+    corpus = folder / f"docx-{'quick' if quick else 'full'}"
+    count = 20 if quick else 200
+    if not corpus.is_dir() or len(list(corpus.glob("*.docx"))) != count:
+        corpus.mkdir(exist_ok=True)
+        rng = random.Random(7)
+        for i in range(count):
+            document = docx.Document()
+            for paragraph in make_text(rng, 20_000).split("\n\n"):
+                document.add_paragraph(paragraph)
+            document.save(str(corpus / f"transcript-{i:03d}.docx"))
+    files = sorted(corpus.glob("*.docx"))
+    t0 = time.perf_counter()
+    for path in files:
+        find_importer(path).parse(path, ImportOptions(), None)
+    parse_seconds = time.perf_counter() - t0
+    target = folder / "import-test.qcode"
+    for stale in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        stale.unlink(missing_ok=True)
+    with Project.create(target) as project:
+        t0 = time.perf_counter()
+        outcomes = project.import_paths(files)
+        import_seconds = time.perf_counter() - t0
+    assert all(o.status == "imported" for o in outcomes)
+    rows = [
+        {"name": f"import_docx_{count}", "seconds": import_seconds, "budget_seconds": None},
+        {"name": "import_overhead_ratio", "seconds": import_seconds, "budget_seconds": None,
+         "value": round(import_seconds / parse_seconds, 3), "unit": "import time / parse time (budget 1.5)",
+         "ratio_budget": 1.5},
+    ]
+    big = folder / ("text-5mb.txt" if quick else "text-50mb.txt")
+    size_mb = 5 if quick else 50
+    if not big.exists():
+        rng = random.Random(8)
+        with big.open("w", encoding="utf-8") as fh:
+            while fh.tell() < size_mb * 1024 * 1024:
+                fh.write(make_text(rng, 200_000) + "\n\n")
+    probe = (
+        "import resource, sys, time\n"
+        "from pathlib import Path\n"
+        "from qcode.core.project import Project\n"
+        "target = Path(sys.argv[2])\n"
+        "[p.unlink() for p in (target, Path(str(target) + '-wal'), Path(str(target) + '-shm')) if p.exists()]\n"
+        "t0 = time.perf_counter()\n"
+        "with Project.create(target) as project:\n"
+        "    outcome = project.import_file(sys.argv[1])\n"
+        "assert outcome.status == 'imported', outcome.reason\n"
+        "print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, str(big), str(folder / "big-import.qcode")],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    seconds, peak_mb = map(float, out.stdout.split())
+    file_mb = big.stat().st_size / (1024 * 1024)
+    rows.append({"name": f"import_text_{size_mb}mb_peak", "seconds": seconds, "budget_seconds": None,
+                 "value": round(peak_mb, 1), "unit": "MB peak memory (budget 3 x file + 200 MB)",
+                 "ratio_budget": round(3 * file_mb + 200, 1)})
+    return rows
+
+
 def timed(fn: Callable[[], object], repeat: int) -> float:
     fn()  # warm-up
     samples = []
@@ -207,6 +272,7 @@ def main() -> int:
         export(project, out_dir / f"excerpts.{suffix}", what="excerpts", flt=tenth)
         rows.append({"name": label, "seconds": time.perf_counter() - t0, "budget_seconds": budget,
                      "value": export_count, "unit": "excerpts"})
+    rows.extend(import_rows(folder, args.quick))
     excerpts = len(project.excerpts(ids["one_code"]))
     stats = {"sources": len(project.sources()), "codes": len(project.codes()), "codings": project.coding_count(),
              "text_mb": round(sum(s.length for s in project.sources()) / 1e6, 1), "one_code_excerpts": excerpts}
@@ -215,11 +281,15 @@ def main() -> int:
     for row in rows:
         budget = row["budget_seconds"]
         row["ok"] = True if (budget is None or args.quick) else row["seconds"] <= budget
+        if "ratio_budget" in row and not args.quick:
+            row["ok"] = row["value"] <= row.pop("ratio_budget")
+        row.pop("ratio_budget", None)
     print(f"qcode benchmark ({'quick' if args.quick else 'reference'} project: {stats})")
     print(f"{'operation':<28}{'seconds':>10}{'budget':>10}  ok")
     for row in rows:
         budget = "" if row["budget_seconds"] is None else f"{row['budget_seconds']:.3f}"
-        print(f"{row['name']:<28}{row['seconds']:>10.4f}{budget:>10}  {'yes' if row['ok'] else 'NO'}")
+        value = f"  ({row['value']} {row['unit']})" if "value" in row else ""
+        print(f"{row['name']:<28}{row['seconds']:>10.4f}{budget:>10}  {'yes' if row['ok'] else 'NO'}{value}")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
     if args.check and not all(row["ok"] for row in rows):

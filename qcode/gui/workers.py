@@ -1,0 +1,76 @@
+"""Long work off the GUI thread: plain values in, Qt signals out, cancellation by a flag.
+
+`CoreTask` runs a function that takes a `Progress` (the core's Qt-free protocol) on Qt's thread pool and
+reports through signals, which Qt delivers on the GUI thread. Errors a researcher can act on arrive as
+their message; anything else arrives with its traceback for the Details of an error dialog.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from qcode.core.errors import QcodeError
+from qcode.core.project import Change, Project
+
+
+class TaskSignals(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(str, str)  # message, details (a traceback for bugs, empty for expected problems)
+
+
+class CoreTask(QRunnable):
+    """One piece of background work; `cancel()` asks it to stop between units."""
+
+    def __init__(self, work: Callable[[CoreTask], object]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.signals = TaskSignals()
+        self._work = work
+        self._cancel = threading.Event()
+
+    # the core's Progress protocol
+    def step(self, done: int, total: int, text: str) -> None:
+        self.signals.progress.emit(done, total, text)
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            result = self._work(self)
+        except QcodeError as err:
+            self.signals.failed.emit(err.message, "")
+        except Exception as err:
+            self.signals.failed.emit(f"Something went wrong that should not have ({type(err).__name__}: {err}).",
+                                     traceback.format_exc())
+        else:
+            self.signals.finished.emit(result)
+
+    def start(self) -> None:
+        QThreadPool.globalInstance().start(self)
+
+
+class ProjectSignals(QObject):
+    """The project's change callbacks as a Qt signal, delivered on the GUI thread whichever thread changed it."""
+
+    changed = Signal(object)
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._unsubscribe: Callable[[], None] | None = project.subscribe(self._relay)
+
+    def _relay(self, change: Change) -> None:
+        self.changed.emit(change)
+
+    def detach(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
