@@ -336,7 +336,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         source_id = project.find_source(args.transcript_source).id if args.transcript_source else None
         written = export(project, Path(args.out), fmt=args.export_format, what=args.what, grouping=grouping,
                          flt=flt, filter_text=_describe_filters(args), source_id=source_id,
-                         delimiter=args.delimiter)
+                         delimiter=args.delimiter, frequency_table_at_end=not args.no_frequency_table)
     print(f"Exported to {written}")
     return 0
 

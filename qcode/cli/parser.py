@@ -161,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the groups of the matrix (default: case)")
     p.add_argument("--delimiter", default=",", metavar="CHAR", help="CSV delimiter (default ','; ';' for European Excel)")
     p.add_argument("--transcript-source", metavar="S", help="the source of a --what transcript export")
+    p.add_argument("--no-frequency-table", action="store_true",
+                   help="Word excerpts report: leave out the frequency table at the end")
     _filters(p)
 
     p = command("check", commands.cmd_check, "check the project file's integrity")

@@ -179,7 +179,7 @@ def import_rows(folder: Path, quick: bool) -> list[dict]:
     if not big.exists():
         rng = random.Random(8)
         with big.open("w", encoding="utf-8") as fh:
-            while fh.tell() < size_mb * 1024 * 1024:
+            while fh.tell() < size_mb * 1_000_000:
                 fh.write(make_text(rng, 200_000) + "\n\n")
     probe = (
         "import resource, sys, time\n"

@@ -58,6 +58,7 @@ def export(
     filter_text: str = "",
     source_id: int | None = None,
     delimiter: str = ",",
+    frequency_table_at_end: bool = True,
     today: date | None = None,
     progress: Progress | None = None,
 ) -> Path:
@@ -78,7 +79,8 @@ def export(
         return _csv(project, target, what, grouping, flt, delimiter)
     if fmt == "xlsx":
         return _xlsx(project, target, what, grouping, flt, progress)
-    return _docx(project, target, what, grouping, flt, filter_text, source_id, today, progress)
+    return _docx(project, target, what, grouping, flt, filter_text, source_id, today, progress,
+                 frequency_table_at_end)
 
 
 def _csv(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, delimiter: str) -> Path:
@@ -111,11 +113,11 @@ def _xlsx(project: Project, target: Path, what: str, grouping: Grouping, flt: Fi
 
 
 def _docx(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, filter_text: str,
-          source_id: int | None, today: date, progress: Progress | None) -> Path:
+          source_id: int | None, today: date, progress: Progress | None, with_frequencies: bool) -> Path:
     if what in ("excerpts", "all"):
+        frequencies = frequency_table(project, flt) if with_frequencies else None
         return docx_export.excerpts_report(project, excerpt_data(project, flt), target, today=today,
-                                           filters=filter_text, frequencies=frequency_table(project, flt),
-                                           progress=progress)
+                                           filters=filter_text, frequencies=frequencies, progress=progress)
     if what == "codebook":
         return docx_export.codebook_document(project, codebook_table(project), target, today=today)
     if what == "memos":
