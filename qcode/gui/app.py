@@ -8,11 +8,11 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from qcode import __version__
 from qcode.core.errors import QcodeError
-from qcode.core.project import Project
+from qcode.core.project import Project, default_coder_name
 from qcode.gui.main_window import MainWindow
 
 
@@ -40,6 +40,18 @@ def _backup_in_background(project_path: Path) -> None:
     threading.Thread(target=work, name="qcode-backup", daemon=True).start()
 
 
+def _coder_name(settings: QSettings) -> str:
+    """The coder's name from the user settings; asked for once, on first start."""
+    name = str(settings.value("coder/name", "") or "").strip()
+    if name:
+        return name
+    name, ok = QInputDialog.getText(None, "Welcome to qcode", "Your name as a coder (it marks your codings):",
+                                    text=default_coder_name())
+    name = name.strip() if ok and name.strip() else default_coder_name()
+    settings.setValue("coder/name", name)
+    return name
+
+
 def run_gui(project_path: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("qcode")
@@ -61,7 +73,10 @@ def run_gui(project_path: str | None) -> int:
                                 "read-only: you can read and search, but not change it.")
     else:
         _backup_in_background(project.path)
-    window = MainWindow(project, QSettings())
+    settings = QSettings()
+    if not project.readonly:
+        project.use_coder(_coder_name(settings))
+    window = MainWindow(project, settings)
     window.show()
     try:
         return app.exec()

@@ -1,39 +1,126 @@
-"""Undo commands: each wraps one core call and its inverse, nothing more."""
+"""Undo commands: each wraps one core call (`apply`) and its inverse (`revert`), nothing more.
+
+`push` applies a command before putting it on the stack, so a change the core refuses (a duplicate
+coding, a clashing name) raises there and never reaches the stack.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from qcode.core.api.codebook import CodeSnapshot
 from qcode.core.model import Coding
 from qcode.core.project import Project
 
 
-class ApplyCode(QUndoCommand):
+class CoreCommand(QUndoCommand):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._applied_by_push = False
+
+    def apply(self) -> None:  # overridden by every command
+        return None
+
+    def revert(self) -> None:  # overridden by every command
+        return None
+
+    def redo(self) -> None:
+        if self._applied_by_push:
+            self._applied_by_push = False
+            return
+        self.apply()
+
+    def undo(self) -> None:
+        self.revert()
+
+
+def push(stack: QUndoStack, command: CoreCommand) -> None:
+    """Apply the command (errors propagate, the stack is untouched), then record it."""
+    command.apply()
+    command._applied_by_push = True
+    stack.push(command)
+
+
+class ApplyCode(CoreCommand):
     def __init__(self, project: Project, source_id: int, code_id: int, start: int, end: int, label: str) -> None:
         super().__init__(f"Apply code '{label}'")
         self.project = project
         self.args = (source_id, code_id, start, end)
         self.coding: Coding | None = None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         if self.coding is None:
             self.coding = self.project.add_coding(*self.args)
         else:
             self.project.restore_coding(self.coding)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         if self.coding is not None:
             self.project.remove_coding(self.coding.id)
 
 
-class RemoveCoding(QUndoCommand):
+class RemoveCoding(CoreCommand):
     def __init__(self, project: Project, coding: Coding, label: str) -> None:
         super().__init__(f"Remove coding '{label}'")
         self.project = project
         self.coding = coding
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.project.remove_coding(self.coding.id)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.project.restore_coding(self.coding)
+
+
+class CreateCode(CoreCommand):
+    def __init__(self, project: Project, name: str, parent_id: int | None) -> None:
+        super().__init__(f"Create code '{name}'")
+        self.project = project
+        self.name = name
+        self.parent_id = parent_id
+        self.snapshot: CodeSnapshot | None = None
+        self.code_id: int | None = None
+
+    def apply(self) -> None:
+        if self.snapshot is None:
+            self.code_id = self.project.create_code(self.name, parent_id=self.parent_id).id
+        else:
+            self.project.restore_codes(self.snapshot)
+
+    def revert(self) -> None:
+        assert self.code_id is not None
+        self.snapshot = self.project.code_snapshot(self.code_id)
+        self.project.delete_code(self.code_id)
+
+
+class EditCode(CoreCommand):
+    """Change fields of a code (name, colour, definition, ...); undo puts the old values back."""
+
+    def __init__(self, project: Project, code_id: int, label: str, **fields: str) -> None:
+        super().__init__(label)
+        self.project = project
+        self.code_id = code_id
+        self.new = fields
+        code = project.code(code_id)
+        self.old = {key: getattr(code, key) for key in fields}
+
+    def apply(self) -> None:
+        self.project.update_code(self.code_id, **self.new)
+
+    def revert(self) -> None:
+        self.project.update_code(self.code_id, **self.old)
+
+
+class DeleteCode(CoreCommand):
+    def __init__(self, project: Project, code_id: int) -> None:
+        super().__init__(f"Delete code '{project.code(code_id).name}'")
+        self.project = project
+        self.code_id = code_id
+        self.snapshot = project.code_snapshot(code_id)
+
+    def apply(self) -> None:
+        self.snapshot = self.project.code_snapshot(self.code_id)
+        self.project.delete_code(self.code_id)
+
+    def revert(self) -> None:
+        self.project.restore_codes(self.snapshot)

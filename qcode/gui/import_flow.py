@@ -6,16 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from qcode.core.importers import importable_suffixes
 from qcode.core.model import ImportOutcome
 from qcode.core.project import Project
+from qcode.gui.commands import CoreCommand
 from qcode.gui.workers import CoreTask
 
 
-class ImportSources(QUndoCommand):
+class ImportSources(CoreCommand):
     """Undo removes the sources a batch added; redo imports the same files again."""
 
     def __init__(self, project: Project, paths: list[str], outcomes: list[ImportOutcome]) -> None:
@@ -24,16 +25,13 @@ class ImportSources(QUndoCommand):
         self.project = project
         self.paths = paths
         self.source_ids = [sid for o in outcomes for sid in o.source_ids]
-        self._first = True
+        self._applied_by_push = True  # the worker already imported them
 
-    def redo(self) -> None:
-        if self._first:  # the worker already imported them
-            self._first = False
-            return
+    def apply(self) -> None:
         outcomes = self.project.import_paths(self.paths)
         self.source_ids = [sid for o in outcomes for sid in o.source_ids]
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         existing = {s.id for s in self.project.sources()}
         for source_id in self.source_ids:
             if source_id in existing:

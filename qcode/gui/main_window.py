@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence, QStandardItemModel, QUndoStack
+from PySide6.QtGui import QAction, QColor, QKeySequence, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QColorDialog,
     QDockWidget,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTreeView,
+    QWidget,
 )
 
 from qcode.core.errors import QcodeError
 from qcode.core.project import Change, Project
-from qcode.gui.commands import ApplyCode
+from qcode.gui.commands import ApplyCode, CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push
 from qcode.gui.dialogs.export_dialog import ExportDialog
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
 from qcode.gui.views.document_view import DocumentView
+from qcode.gui.views.segments_panel import SegmentsPanel
 from qcode.gui.workers import ProjectSignals
 
 
@@ -60,6 +65,14 @@ class MainWindow(QMainWindow):
         self.codebook_view.doubleClicked.connect(self._code_activated)
         codebook_dock = self._dock("Codebook", self.codebook_view, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([sources_dock, codebook_dock], [280, 360], Qt.Orientation.Horizontal)
+        self.codebook_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.codebook_view.customContextMenuRequested.connect(self._codebook_menu)
+        self.codebook_view.selectionModel().currentChanged.connect(self._code_selected)
+
+        self.segments = SegmentsPanel(project)
+        self.segments.open_requested.connect(self.open_excerpt)
+        self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.document.extend_menu = self._document_menu
 
         self._build_menus()
         self.coder_label = QLabel()
@@ -74,7 +87,7 @@ class MainWindow(QMainWindow):
 
     # --- building ------------------------------------------------------------------------------------
 
-    def _dock(self, title: str, widget: QTreeView, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(widget)
@@ -166,16 +179,99 @@ class MainWindow(QMainWindow):
             return
         code_id = int(index.data(ID_ROLE))
         label = self.project.code(code_id).name
+        self._push(ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
+
+    # --- codebook editing (every change through the undo stack) --------------------------------------
+
+    def _selected_code_id(self) -> int | None:
+        index = self.codebook_view.currentIndex()
+        return int(index.data(ID_ROLE)) if index.isValid() and index.data(KIND_ROLE) == "code" else None
+
+    def _code_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.segments.show_code(int(current.data(ID_ROLE)) if current.isValid() else None)
+
+    def _push(self, command: CoreCommand) -> bool:
         try:
-            self.undo_stack.push(ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
+            push(self.undo_stack, command)
         except QcodeError as err:
             QMessageBox.warning(self, "qcode", err.message)
+            return False
+        return True
+
+    def new_code(self, parent_id: int | None, name: str | None = None) -> None:
+        if name is None:
+            name, ok = QInputDialog.getText(self, "New code", "Name of the new code:")
+            if not ok or not name.strip():
+                return
+        self._push(CreateCode(self.project, name, parent_id))
+
+    def rename_code(self, code_id: int, name: str | None = None) -> None:
+        code = self.project.code(code_id)
+        if name is None:
+            name, ok = QInputDialog.getText(self, "Rename code", "New name:", text=code.name)
+            if not ok or not name.strip() or name == code.name:
+                return
+        self._push(EditCode(self.project, code_id, f"Rename code '{code.name}'", name=name))
+
+    def recolor_code(self, code_id: int, color: str | None = None) -> None:
+        code = self.project.code(code_id)
+        if color is None:
+            chosen = QColorDialog.getColor(QColor(code.color), self, f"Colour of '{code.name}'")
+            if not chosen.isValid():
+                return
+            color = chosen.name()
+        self._push(EditCode(self.project, code_id, f"Recolour code '{code.name}'", color=color))
+
+    def delete_code(self, code_id: int) -> None:
+        self._push(DeleteCode(self.project, code_id))
+
+    def _codebook_menu(self, position) -> None:
+        if self.project.readonly:
+            return
+        code_id = self._selected_code_id() if self.codebook_view.indexAt(position).isValid() else None
+        menu = QMenu(self)
+        menu.addAction("New top-level code…", lambda: self.new_code(None))
+        if code_id is not None:
+            menu.addAction("New sub-code…", lambda: self.new_code(code_id))
+            menu.addSeparator()
+            menu.addAction("Rename…", lambda: self.rename_code(code_id))
+            menu.addAction("Change colour…", lambda: self.recolor_code(code_id))
+            menu.addSeparator()
+            menu.addAction("Delete (with its sub-codes and codings)", lambda: self.delete_code(code_id))
+        menu.exec(self.codebook_view.viewport().mapToGlobal(position))
+
+    # --- codings in the document ---------------------------------------------------------------------
+
+    def remove_coding(self, coding_id: int) -> None:
+        coding = self.project.coding(coding_id)
+        self._push(RemoveCoding(self.project, coding, self.project.code(coding.code_id).name))
+
+    def _document_menu(self, menu: QMenu, offset: int) -> None:
+        here = self.document.codings_at(offset)
+        if not here or self.project.readonly:
+            return
+        menu.addSeparator()
+        coders = {c.id: c.name for c in self.project.coders()}
+        for coding in here:
+            name = self.project.code(coding.code_id).name
+            menu.addAction(f"Remove coding '{name}' ({coders.get(coding.coder_id, '')})",
+                           lambda cid=coding.id: self.remove_coding(cid))
+
+    def open_excerpt(self, source_id: int, start: int, end: int) -> None:
+        """Show a source with a range selected and scrolled into view (from the coded segments)."""
+        if self.document.source_id != source_id:
+            index = find_index(self.sources_model, "source", source_id)
+            self.sources_view.setCurrentIndex(index)
+            self._source_clicked(index)
+        self.document.select_range(start, end)
+        self.document.setFocus()
 
     def _project_changed(self, change: Change) -> None:
         if change.kind in ("coding", "code"):
             self.codebook_model.reload()
             self.codebook_view.expandAll()
             self._refresh_highlights()
+            self.segments.refresh()
         if change.kind in ("source", "folder", "coding"):
             self.sources_model.reload()
             self.sources_view.expandAll()

@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
-def _no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def modal_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from PySide6.QtWidgets import QMessageBox
 
     shown: list[str] = []

@@ -160,3 +160,23 @@ def test_find_code_by_path_and_ambiguity(project: Project) -> None:
     assert len(info.value.candidates) == 2
     with pytest.raises(NotFoundError):
         project.find_code("A/Nope")
+
+
+def test_deleted_code_comes_back_exactly(project: Project) -> None:
+    s = project.add_source("S", "abcdefghijklmnop")
+    a = project.create_code("A", definition="def")
+    b = project.create_code("B", parent_id=a.id)
+    other = project.create_code("Other")
+    coding = project.add_coding(s.id, b.id, 0, 4)
+    project.add_coding(s.id, a.id, 2, 9)
+    project.set_memo("code", b.id, "memo on B")
+    project.set_memo("coding", coding.id, "memo on coding")
+    before = (project.codes(), project.frequencies(), sorted(project.memos(), key=lambda m: m.id))
+    snapshot = project.code_snapshot(a.id)
+    project.delete_code(a.id)
+    assert [c.name for c in project.codes()] == ["Other"]
+    project.restore_codes(snapshot)
+    after = (project.codes(), project.frequencies(), sorted(project.memos(), key=lambda m: m.id))
+    assert after == before
+    assert project.code(other.id).name == "Other"
+    assert project.check() == []

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from qcode.core.api.base import ProjectBase, resolve_path
 from qcode.core.errors import DuplicateNameError, InvalidOperationError, InvalidRequestError, TreeCycleError
-from qcode.core.model import Code
+from qcode.core.model import Code, Coding, Memo
 from qcode.core.store import aggregates
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
@@ -196,6 +197,34 @@ class CodebookMixin(ProjectBase):
         self._notify("code", "changed", (target_code_id,))
         return self._code(target_code_id)
 
+    def code_snapshot(self, code_id: int) -> CodeSnapshot:
+        """The code, its sub-codes, their codings and all their memos, as they are now."""
+        read = self._store.read
+        subtree = list(reversed(code_store.subtree_deepest_first(read, self._code(code_id).id)))
+        codes = [self._code(c) for c in subtree]
+        codings = coding_store.codings_for_codes(read, subtree)
+        memos = memo_store.memos_of(read, "code", subtree) + memo_store.memos_of(read, "coding",
+                                                                                   [c.id for c in codings])
+        return CodeSnapshot(codes, codings, memos)
+
+    def restore_codes(self, snapshot: CodeSnapshot) -> None:
+        """Undo a deletion: put the codes, codings and memos of a snapshot back with their ids."""
+        with self._store.transaction() as tx:
+            for code in snapshot.codes:
+                code_store.insert_code(
+                    tx, parent_id=code.parent_id, name=code.name, color=code.color, definition=code.definition,
+                    inclusion=code.inclusion, exclusion=code.exclusion, example=code.example,
+                    position=code.position, guid=code.guid, created_at=self._store.now(), code_id=code.id,
+                )
+            for coding in snapshot.codings:
+                coding_store.restore_coding(tx, coding)
+            for memo in snapshot.memos:
+                memo_store.restore_memo(tx, memo)
+            ids = [c.id for c in snapshot.codes]
+            ancestors = code_store.ancestors(tx, snapshot.codes[0].id) if snapshot.codes else []
+            aggregates.after_tree_change(tx, ids + ancestors)
+        self._notify("code", "added", tuple(c.id for c in snapshot.codes))
+
     def delete_code(self, code_id: int, *, keep_codings: bool = False) -> None:
         """Delete a code. By default its sub-codes and all their codings go with it; with `keep_codings`,
         its codings and sub-codes move to its parent instead (not possible for a top-level code)."""
@@ -216,6 +245,15 @@ class CodebookMixin(ProjectBase):
                 code_store.delete_code_row(tx, doomed)
             aggregates.after_tree_change(tx, ancestors)
         self._notify("code", "removed", tuple(subtree))
+
+
+@dataclass(frozen=True)
+class CodeSnapshot:
+    """Everything deleting a code takes with it, so that the deletion can be undone exactly."""
+
+    codes: list[Code]  # parents before children
+    codings: list[Coding]
+    memos: list[Memo]
 
 
 def _fold_memo(tx, kind: str, from_id: int, to_id: int, when: str) -> None:

@@ -73,11 +73,13 @@ def insert_code(
     position: int,
     guid: str,
     created_at: str,
+    code_id: int | None = None,
 ) -> int:
+    """Insert a code (with a given id when restoring one) and its rows in the closure table."""
     code_id = conn.execute(
-        "INSERT INTO code(parent_id, name, color, definition, inclusion, exclusion, example, position, guid, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (parent_id, name, color, definition, inclusion, exclusion, example, position, guid, created_at),
+        "INSERT INTO code(id, parent_id, name, color, definition, inclusion, exclusion, example, position, guid, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (code_id, parent_id, name, color, definition, inclusion, exclusion, example, position, guid, created_at),
     ).lastrowid
     conn.execute("INSERT INTO code_closure(ancestor_id, code_id, depth) VALUES (?, ?, 0)", (code_id, code_id))
     if parent_id is not None:

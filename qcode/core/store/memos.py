@@ -73,3 +73,22 @@ def all_memos(conn: sqlite3.Connection) -> list[Memo]:
 
 def retarget_memo(conn: sqlite3.Connection, memo_id: int, target_id: int) -> None:
     conn.execute("UPDATE memo SET target_id = ? WHERE id = ?", (target_id, memo_id))
+
+
+def restore_memo(conn: sqlite3.Connection, memo: Memo) -> None:
+    """Put back a deleted memo with its id."""
+    conn.execute(
+        f"INSERT INTO memo({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (memo.id, memo.target_kind, memo.target_id, memo.source_id, memo.start, memo.end, memo.text,
+         memo.updated_at, memo.coder_id),
+    )
+
+
+def memos_of(conn: sqlite3.Connection, target_kind: str, target_ids: list[int]) -> list[Memo]:
+    if not target_ids:
+        return []
+    marks = ",".join("?" * len(target_ids))
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM memo WHERE target_kind = ? AND target_id IN ({marks})", (target_kind, *target_ids)
+    )
+    return [Memo(*r) for r in rows]

@@ -6,8 +6,10 @@ in the core's code-point offsets (conversion from Qt's UTF-16 positions happens 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit
 
 from qcode.core.model import Code, Coding
 from qcode.gui.offsets import TextOffsets
@@ -25,6 +27,9 @@ class DocumentView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.source_id: int | None = None
         self._offsets = TextOffsets("")
+        self._codings: list[Coding] = []
+        #: called with (menu, code-point offset) to add actions to the context menu
+        self.extend_menu: Callable[[QMenu, int], None] | None = None
 
     def show_source(self, source_id: int, text: str) -> None:
         self.source_id = source_id
@@ -33,6 +38,7 @@ class DocumentView(QPlainTextEdit):
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def clear_source(self) -> None:
+        self._codings = []
         self.source_id = None
         self._offsets = TextOffsets("")
         self.setPlainText("")
@@ -53,7 +59,19 @@ class DocumentView(QPlainTextEdit):
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
+    def codings_at(self, offset: int) -> list[Coding]:
+        return [c for c in self._codings if c.start <= offset < c.end]
+
+    def contextMenuEvent(self, event) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        if self.extend_menu is not None and self.source_id is not None:
+            offset = self._offsets.from_qt(self.cursorForPosition(event.pos()).position())
+            self.extend_menu(menu, offset)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
     def show_codings(self, codings: list[Coding], codes: dict[int, Code]) -> None:
+        self._codings = codings
         selections = []
         for coding in codings:
             code = codes.get(coding.code_id)

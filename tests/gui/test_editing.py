@@ -1,0 +1,80 @@
+"""Codebook editing, removing codings and the coded-segments panel, all through the undo stack."""
+
+from __future__ import annotations
+
+from qcode.core.project import Project
+from qcode.gui.main_window import MainWindow
+from qcode.gui.models.project_trees import find_index
+
+TEXT = "Interviewer: hi\n\nAl: I keep it to myself 😀 mostly.\n\nInterviewer: ok\n\nAl: the lads help"
+
+
+def _window(qtbot, project: Project) -> MainWindow:
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_codebook_changes_undo_and_redo(qtbot, project: Project) -> None:
+    window = _window(qtbot, project)
+    window.new_code(None, "Stoicism")
+    top = project.find_code("Stoicism")
+    window.new_code(top.id, "Silence")
+    kid = project.find_code("Stoicism/Silence")
+    source = project.add_source("S", TEXT)
+    project.add_coding(source.id, kid.id, 22, 40)
+    window.rename_code(kid.id, "Keeping quiet")
+    window.recolor_code(kid.id, "#112233")
+    assert (project.code(kid.id).name, project.code(kid.id).color) == ("Keeping quiet", "#112233")
+    window.delete_code(top.id)
+    assert project.codes() == []
+    assert project.coding_count() == 0
+    window.undo_stack.undo()  # the delete
+    assert project.code(kid.id).name == "Keeping quiet"
+    assert project.coding_count() == 1
+    window.undo_stack.undo()  # colour
+    window.undo_stack.undo()  # name
+    assert (project.code(kid.id).name, project.code(kid.id).color) != ("Keeping quiet", "#112233")
+    assert project.code(kid.id).name == "Silence"
+    for _ in range(3):
+        window.undo_stack.redo()
+    assert project.codes() == []
+    assert project.check() == []
+
+
+def test_refused_change_never_reaches_the_stack(qtbot, project: Project, modal_messages: list[str]) -> None:
+    window = _window(qtbot, project)
+    window.new_code(None, "A")
+    window.new_code(None, "a")  # same name under one parent: refused with a message
+    assert [c.name for c in project.codes()] == ["A"]
+    assert window.undo_stack.count() == 1
+    assert any("already a code" in message for message in modal_messages)
+
+
+def test_remove_coding_from_the_document_menu_and_undo(qtbot, project: Project) -> None:
+    source = project.add_source("S", TEXT)
+    code = project.create_code("Self-reliance")
+    coding = project.add_coding(source.id, code.id, 22, 40)
+    window = _window(qtbot, project)
+    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    assert [c.id for c in window.document.codings_at(30)] == [coding.id]
+    assert window.document.codings_at(5) == []
+    window.remove_coding(coding.id)
+    assert project.coding_count() == 0
+    window.undo_stack.undo()
+    assert project.codings_for_source(source.id) == [coding]
+
+
+def test_segments_panel_lists_and_opens_excerpts(qtbot, project: Project) -> None:
+    source = project.add_source("S", TEXT)
+    top = project.create_code("Top")
+    kid = project.create_code("Kid", parent_id=top.id)
+    project.add_coding(source.id, kid.id, TEXT.index("the lads"), len(TEXT))
+    window = _window(qtbot, project)
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", top.id))
+    model = window.segments.model_
+    assert model.rowCount() == 1
+    assert model.item(0, 0).text() == "the lads help"
+    assert model.item(0, 2).text() == "¶ 4, Al"
+    window.open_excerpt(source.id, TEXT.index("the lads"), len(TEXT))
+    assert window.document.selection() == (TEXT.index("the lads"), len(TEXT))
