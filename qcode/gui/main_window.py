@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from qcode.core.errors import QcodeError
 from qcode.core.project import Change, Project
-from qcode.gui.commands import ApplyCode, CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push
+from qcode.gui.coding_actions import CodingActions
+from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push
 from qcode.gui.dialogs.export_dialog import ExportDialog
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
         self.segments.open_requested.connect(self.open_excerpt)
         self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.document.extend_menu = self._document_menu
+        self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
+                                    lambda text: self.statusBar().showMessage(text, 5000))
 
         self._build_menus()
         self.coder_label = QLabel()
@@ -117,6 +120,14 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        code_menu = self.menuBar().addMenu("&Code")
+        for label, slot, shortcut in (("&Quick code…", lambda: self.coding.open_quick_code_box(), "Ctrl+K"),
+                                      ("Code &in vivo", lambda: self.coding.code_in_vivo(), "Ctrl+Shift+I")):
+            action = QAction(label, self)
+            action.triggered.connect(slot)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setEnabled(not self.project.readonly)
+            code_menu.addAction(action)
 
     def import_flow_files(self) -> None:
         self.import_flow.choose_files()
@@ -173,13 +184,7 @@ class MainWindow(QMainWindow):
 
     def _code_activated(self, index: QModelIndex) -> None:
         """Apply the code to the selected text (double-click or Enter on a code)."""
-        selection = self.document.selection()
-        if selection is None or self.document.source_id is None:
-            self.statusBar().showMessage("Select some text in the document first, then choose a code.", 4000)
-            return
-        code_id = int(index.data(ID_ROLE))
-        label = self.project.code(code_id).name
-        self._push(ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
+        self.coding.apply_code(int(index.data(ID_ROLE)))
 
     # --- codebook editing (every change through the undo stack) --------------------------------------
 
@@ -236,6 +241,9 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
             menu.addAction("Rename…", lambda: self.rename_code(code_id))
             menu.addAction("Change colour…", lambda: self.recolor_code(code_id))
+            keys = menu.addMenu("Quick key")
+            for digit in range(1, 10):
+                keys.addAction(str(digit), lambda d=digit: self.coding.assign_quick_key(d, code_id))
             menu.addSeparator()
             menu.addAction("Delete (with its sub-codes and codings)", lambda: self.delete_code(code_id))
         menu.exec(self.codebook_view.viewport().mapToGlobal(position))

@@ -1,0 +1,180 @@
+"""Coding gestures beyond 'select, then pick a code': in-vivo codes, quick keys 1–9, and the quick-code box.
+
+Each gesture ends in undo commands, so every one of them is a single undoable step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMainWindow, QMessageBox
+
+from qcode.core.errors import NotFoundError, QcodeError
+from qcode.core.project import Project
+from qcode.gui.commands import ApplyCode, CreateCode, push
+from qcode.gui.views.document_view import DocumentView
+
+IN_VIVO_MAX = 60
+
+
+def in_vivo_name(text: str) -> str:
+    """A code name from selected words: one line, no '/', at most IN_VIVO_MAX characters."""
+    name = " ".join(text.replace("/", "-").split()).strip(" .,;:!?\"'“”‘’")
+    if len(name) > IN_VIVO_MAX:
+        name = name[:IN_VIVO_MAX].rsplit(" ", 1)[0] + "…"
+    return name
+
+
+class CodingActions(QObject):
+    def __init__(self, window: QMainWindow, project: Project, document: DocumentView, undo_stack: QUndoStack,
+                 settings: QSettings | None, status: Callable[[str], None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.project = project
+        self.document = document
+        self.undo_stack = undo_stack
+        self.settings = settings
+        self.status = status
+        self.quick_keys: dict[int, int] = self._load_quick_keys()
+        self.actions: list[QAction] = []
+        for digit in range(1, 10):
+            action = QAction(f"Apply quick code {digit}", window)
+            action.setShortcut(QKeySequence(str(digit)))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, d=digit: self.apply_quick_key(d))
+            document.addAction(action)
+            self.actions.append(action)
+
+    # --- applying --------------------------------------------------------------------------------------
+
+    def apply_code(self, code_id: int) -> bool:
+        """Code the selection in the document with a code; a hint when nothing is selected."""
+        selection = self.document.selection()
+        if selection is None or self.document.source_id is None:
+            self.status("Select some text in the document first, then choose a code.")
+            return False
+        if self.project.readonly:
+            self.status("This project is open read-only.")
+            return False
+        label = self.project.code(code_id).name
+        return self._push(ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
+
+    def _push(self, command: ApplyCode | CreateCode) -> bool:
+        try:
+            push(self.undo_stack, command)
+        except QcodeError as err:
+            QMessageBox.warning(self.window, "qcode", err.message)
+            return False
+        return True
+
+    def _create_and_apply(self, name: str, parent_id: int | None, label: str) -> bool:
+        """One undo step: create a code, then code the selection with it."""
+        selection = self.document.selection()
+        if selection is None or self.document.source_id is None:
+            self.status("Select some text in the document first.")
+            return False
+        self.undo_stack.beginMacro(label)
+        try:
+            create = CreateCode(self.project, name, parent_id)
+            if not self._push(create):
+                return False
+            assert create.code_id is not None
+            return self._push(ApplyCode(self.project, self.document.source_id, create.code_id, *selection, name))
+        finally:
+            self.undo_stack.endMacro()
+
+    def code_in_vivo(self) -> bool:
+        """A new top-level code named after the selected words, applied to them."""
+        selection = self.document.selection()
+        if selection is None or self.document.source_id is None:
+            self.status("Select the words to use as the code's name first.")
+            return False
+        name = in_vivo_name(self.project.source_slice(self.document.source_id, *selection))
+        if not name:
+            self.status("The selection has no words to name a code after.")
+            return False
+        try:
+            existing = self.project.find_code(name)
+        except (NotFoundError, QcodeError):
+            return self._create_and_apply(name, None, f"Code in vivo '{name}'")
+        return self.apply_code(existing.id)
+
+    # --- quick keys ------------------------------------------------------------------------------------
+
+    def _settings_key(self) -> str:
+        return f"quick-keys/{self.project.metadata().get('guid', self.project.path.name)}"
+
+    def _load_quick_keys(self) -> dict[int, int]:
+        if self.settings is None:
+            return {}
+        stored = self.settings.value(self._settings_key(), "") or ""
+        keys: dict[int, int] = {}
+        for pair in str(stored).split(","):
+            if ":" in pair:
+                digit, code_id = pair.split(":", 1)
+                if digit.isdigit() and code_id.isdigit():
+                    keys[int(digit)] = int(code_id)
+        return keys
+
+    def assign_quick_key(self, digit: int, code_id: int) -> None:
+        self.quick_keys = {d: c for d, c in self.quick_keys.items() if c != code_id}
+        self.quick_keys[digit] = code_id
+        if self.settings is not None:
+            self.settings.setValue(self._settings_key(), ",".join(f"{d}:{c}" for d, c in sorted(self.quick_keys.items())))
+        self.status(f"Key {digit} now applies '{self.project.code(code_id).name}'.")
+
+    def apply_quick_key(self, digit: int) -> bool:
+        code_id = self.quick_keys.get(digit)
+        if code_id is None:
+            self.status(f"No code is assigned to key {digit}: right-click a code and choose 'Quick key'.")
+            return False
+        try:
+            self.project.code(code_id)
+        except NotFoundError:
+            self.status(f"The code of key {digit} no longer exists.")
+            return False
+        return self.apply_code(code_id)
+
+    # --- quick-code box --------------------------------------------------------------------------------
+
+    def code_paths(self) -> list[str]:
+        return [self.project.code_path(c.id) for c in self.project.codes()]
+
+    def quick_code(self, text: str) -> bool:
+        """Apply the code at a path ('Parent/Child') or with a unique name; an unknown name creates the code."""
+        text = text.strip().strip("/")
+        if not text:
+            return False
+        try:
+            return self.apply_code(self.project.find_code(text).id)
+        except NotFoundError:
+            pass
+        except QcodeError as err:
+            QMessageBox.warning(self.window, "qcode", err.message)
+            return False
+        parent_path, _, name = text.rpartition("/")
+        parent_id = None
+        if parent_path:
+            try:
+                parent_id = self.project.find_code(parent_path).id
+            except QcodeError as err:
+                QMessageBox.warning(self.window, "qcode", err.message)
+                return False
+        return self._create_and_apply(name, parent_id, f"Create and apply '{name}'")
+
+    def open_quick_code_box(self) -> None:
+        """Ctrl+K: type part of a code's name (completion matches anywhere in the path), Enter applies it."""
+        dialog = QInputDialog(self.window)
+        dialog.setWindowTitle("Quick code")
+        dialog.setLabelText("Code (a new name creates the code):")
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        completer = QCompleter(self.code_paths(), dialog)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        edit = dialog.findChild(QLineEdit)
+        if edit is not None:
+            edit.setCompleter(completer)
+        dialog.textValueSelected.connect(self.quick_code)
+        dialog.open()
