@@ -124,3 +124,21 @@ class DeleteCode(CoreCommand):
 
     def revert(self) -> None:
         self.project.restore_codes(self.snapshot)
+
+
+class EditMemo(CoreCommand):
+    """Write the memo of the project, a source, code, coding or case; undo puts the previous text back."""
+
+    def __init__(self, project: Project, kind: str, target_id: int | None, old: str, new: str, label: str) -> None:
+        super().__init__(f"Edit memo on {label}")
+        self.project = project
+        self.kind = kind
+        self.target_id = target_id
+        self.old = old
+        self.new = new
+
+    def apply(self) -> None:
+        self.project.set_memo(self.kind, self.target_id, self.new)
+
+    def revert(self) -> None:
+        self.project.set_memo(self.kind, self.target_id, self.old)

@@ -26,6 +26,7 @@ from qcode.gui.dialogs.export_dialog import ExportDialog
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
 from qcode.gui.views.document_view import DocumentView
+from qcode.gui.views.memo_panel import MemoPanel
 from qcode.gui.views.segments_panel import SegmentsPanel
 from qcode.gui.workers import ProjectSignals
 
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
         self.segments = SegmentsPanel(project)
         self.segments.open_requested.connect(self.open_excerpt)
         self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.memo_panel = MemoPanel(project, self.undo_stack)
+        self._dock("Memo", self.memo_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.document.extend_menu = self._document_menu
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
                                     lambda text: self.statusBar().showMessage(text, 5000))
@@ -165,6 +168,7 @@ class MainWindow(QMainWindow):
         source_id = int(index.data(ID_ROLE))
         self.document.show_source(source_id, self.project.source_text(source_id))
         self._refresh_highlights()
+        self.memo_panel.set_target("source", source_id, f"source '{self.project.source(source_id).name}'")
         self.statusBar().showMessage(self.project.source(source_id).name, 3000)
 
     def _show_first_source(self) -> None:
@@ -193,7 +197,10 @@ class MainWindow(QMainWindow):
         return int(index.data(ID_ROLE)) if index.isValid() and index.data(KIND_ROLE) == "code" else None
 
     def _code_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.segments.show_code(int(current.data(ID_ROLE)) if current.isValid() else None)
+        code_id = int(current.data(ID_ROLE)) if current.isValid() else None
+        self.segments.show_code(code_id)
+        if code_id is not None:
+            self.memo_panel.set_target("code", code_id, f"code '{self.project.code(code_id).name}'")
 
     def _push(self, command: CoreCommand) -> bool:
         try:
@@ -280,6 +287,8 @@ class MainWindow(QMainWindow):
             self.codebook_view.expandAll()
             self._refresh_highlights()
             self.segments.refresh()
+        if change.kind in ("memo", "code", "source"):
+            self.memo_panel.refresh()
         if change.kind in ("source", "folder", "coding"):
             self.sources_model.reload()
             self.sources_view.expandAll()
