@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import traceback
@@ -42,7 +43,7 @@ def _backup_in_background(project_path: Path) -> None:
 
 def _coder_name(settings: QSettings) -> str:
     """The coder's name from the user settings; asked for once, on first start."""
-    name = str(settings.value("coder/name", "") or "").strip()
+    name = os.environ.get("QCODE_CODER", "").strip() or str(settings.value("coder/name", "") or "").strip()
     if name:
         return name
     name, ok = QInputDialog.getText(None, "Welcome to qcode", "Your name as a coder (it marks your codings):",
