@@ -73,9 +73,10 @@ class MainWindow(QMainWindow):
 
         self.segments = SegmentsPanel(project)
         self.segments.open_requested.connect(self.open_excerpt)
-        self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
+        segments_dock = self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.memo_panel = MemoPanel(project, self.undo_stack)
-        self._dock("Memo", self.memo_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        memo_dock = self._dock("Memo", self.memo_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks([segments_dock, memo_dock], [170, 170], Qt.Orientation.Vertical)
         self.document.extend_menu = self._document_menu
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
                                     lambda text: self.statusBar().showMessage(text, 5000))
