@@ -184,3 +184,7 @@ class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin
         if not backups.backup_due(self.path, min_interval_hours * 3600):
             return None
         return self._store.backup("open")
+
+    def save_copy(self, target: str | os.PathLike[str]) -> Path:
+        """Write a consistent copy of the project to a new file (never overwriting); this project stays open."""
+        return self._store.copy_to(Path(target))

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import traceback
-from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from qcode import __version__
-from qcode.core.errors import QcodeError
-from qcode.core.project import Project, default_coder_name
-from qcode.gui.main_window import MainWindow
+from qcode.core.project import default_coder_name
+from qcode.gui.lifecycle import AppSession
 
 
 def _show_bug(exc_type, exc, tb) -> None:
@@ -26,19 +23,6 @@ def _show_bug(exc_type, exc, tb) -> None:
                       "Your work up to the last action is saved.")
     box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))
     box.exec()
-
-
-def _backup_in_background(project_path: Path) -> None:
-    """The rotating backup on open, off the critical path (its own connection, read-only)."""
-
-    def work() -> None:
-        try:
-            with Project.open(project_path, mode="read") as reader:
-                reader.backup_if_due()
-        except QcodeError:
-            pass  # a failed backup must not disturb opening; the next open tries again
-
-    threading.Thread(target=work, name="qcode-backup", daemon=True).start()
 
 
 def _coder_name(settings: QSettings) -> str:
@@ -64,22 +48,8 @@ def run_gui(project_path: str | None) -> int:
         if not chosen:
             return 0
         project_path = chosen
-    try:
-        project = Project.open(project_path, mode="auto")
-    except QcodeError as err:
-        QMessageBox.critical(None, "qcode", err.message)
-        return 1
-    if project.locked_elsewhere:
-        QMessageBox.information(None, "qcode", "This project is open in another qcode window. It opens here "
-                                "read-only: you can read and search, but not change it.")
-    else:
-        _backup_in_background(project.path)
     settings = QSettings()
-    if not project.readonly:
-        project.use_coder(_coder_name(settings))
-    window = MainWindow(project, settings)
-    window.show()
-    try:
-        return app.exec()
-    finally:
-        project.close()
+    session = AppSession(settings, coder=_coder_name(settings))
+    if session.open(project_path) is None:
+        return 1
+    return app.exec()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from qcode.gui.coding_actions import CodingActions
 from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push
 from qcode.gui.dialogs.export_dialog import ExportDialog
 from qcode.gui.import_flow import ImportFlow
+from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
 from qcode.gui.views.document_view import DocumentView
 from qcode.gui.views.memo_panel import MemoPanel
@@ -46,10 +47,13 @@ def _tree(name: str, model: QStandardItemModel) -> QTreeView:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project, settings: QSettings | None = None) -> None:
+    closed = Signal()
+
+    def __init__(self, project: Project, settings: QSettings | None = None, *, session: AppSession | None = None) -> None:
         super().__init__()
         self.project = project
         self.settings = settings
+        self.session = session
         self.undo_stack = QUndoStack(self)
         self.setObjectName("MainWindow")
 
@@ -103,6 +107,19 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        if self.session is not None:
+            session = self.session
+            for label, slot, shortcut in (("&New project…", lambda: session.new_dialog(self), QKeySequence.StandardKey.New),
+                                          ("&Open project…", lambda: session.open_dialog(self), QKeySequence.StandardKey.Open)):
+                action = QAction(label, self)
+                action.triggered.connect(slot)
+                action.setShortcut(QKeySequence(shortcut))
+                file_menu.addAction(action)
+            recent = file_menu.addMenu("Open &recent")
+            recent.aboutToShow.connect(lambda: self._fill_recent(recent))
+            file_menu.addAction("Save a &copy…", lambda: session.save_copy_dialog(self.project, self))
+            file_menu.addAction("Restore a &backup…", lambda: session.restore_backup_dialog(self.project.path, self))
+            file_menu.addSeparator()
         for label, slot, shortcut in (("&Import files…", self.import_flow_files, "Ctrl+I"),
                                       ("Import a &folder…", self.import_flow_folder, None),
                                       ("&Export…", self.open_export_dialog, "Ctrl+E")):
@@ -124,6 +141,9 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        if self.session is not None:
+            help_menu = self.menuBar().addMenu("&Help")
+            help_menu.addAction("Open the &demo project", lambda: self.session.open_demo(self))  # type: ignore[union-attr]
         code_menu = self.menuBar().addMenu("&Code")
         for label, slot, shortcut in (("&Quick code…", lambda: self.coding.open_quick_code_box(), "Ctrl+K"),
                                       ("Code &in vivo", lambda: self.coding.code_in_vivo(), "Ctrl+Shift+I")):
@@ -132,6 +152,14 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.setEnabled(not self.project.readonly)
             code_menu.addAction(action)
+
+    def _fill_recent(self, menu: QMenu) -> None:
+        menu.clear()
+        assert self.session is not None
+        for path in self.session.recent():
+            menu.addAction(path, lambda p=path: self.session.open(p, self))  # type: ignore[union-attr]
+        if menu.isEmpty():
+            menu.addAction("(none yet)").setEnabled(False)
 
     def import_flow_files(self) -> None:
         self.import_flow.choose_files()
@@ -172,14 +200,25 @@ class MainWindow(QMainWindow):
         self.memo_panel.set_target("source", source_id, f"source '{self.project.source(source_id).name}'")
         self.statusBar().showMessage(self.project.source(source_id).name, 3000)
 
+    def _place_key(self) -> str:
+        return f"projects/{self.project.metadata().get('guid', self.project.path.name)}"
+
     def _show_first_source(self) -> None:
+        """Reopen where the user left off (source and scroll position), else on the first source."""
         sources = self.project.sources()
         if not sources:
-            self.document.setPlaceholderText("This project has no sources yet.")
+            self.document.setPlaceholderText("This project has no sources yet. Import some with File > Import.")
             return
-        index = find_index(self.sources_model, "source", sources[0].id)
+        source_id, scroll = sources[0].id, 0
+        if self.settings is not None:
+            remembered = self.settings.value(f"{self._place_key()}/source")
+            if remembered is not None and str(remembered).isdigit() and int(remembered) in {s.id for s in sources}:
+                source_id = int(remembered)
+                scroll = int(self.settings.value(f"{self._place_key()}/scroll", 0) or 0)
+        index = find_index(self.sources_model, "source", source_id)
         self.sources_view.setCurrentIndex(index)
         self._source_clicked(index)
+        self.document.verticalScrollBar().setValue(scroll)
 
     def _refresh_highlights(self) -> None:
         if self.document.source_id is None:
@@ -313,5 +352,9 @@ class MainWindow(QMainWindow):
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
+            if self.document.source_id is not None:
+                self.settings.setValue(f"{self._place_key()}/source", self.document.source_id)
+                self.settings.setValue(f"{self._place_key()}/scroll", self.document.verticalScrollBar().value())
         self.signals.detach()
         super().closeEvent(event)
+        self.closed.emit()

@@ -65,13 +65,13 @@ def test_opening_backs_up_off_the_main_thread(tmp_path: Path) -> None:
     import threading
 
     from qcode.core.store import backups
-    from qcode.gui import app
+    from qcode.gui import lifecycle
 
     path = tmp_path / "p.qcode"
     with Project.create(path) as p:
         p.create_code("Saved")
         before = set(threading.enumerate())
-        app._backup_in_background(p.path)
+        lifecycle.backup_in_background(p.path)
         workers = [t for t in threading.enumerate() if t not in before and t.name == "qcode-backup"]
         for worker in workers:
             worker.join(timeout=30)

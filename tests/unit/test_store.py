@@ -198,3 +198,15 @@ def test_pending_migration_backs_up_first(tmp_path: Path, monkeypatch: pytest.Mo
     old = sqlite3.connect(listed[0].path)
     assert old.execute("PRAGMA user_version").fetchone()[0] == LATEST
     old.close()
+
+
+def test_save_a_copy(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.qcode") as project:
+        project.create_code("Kept")
+        copy = project.save_copy(tmp_path / "copy.qcode")
+        with pytest.raises(ProjectExistsError):
+            project.save_copy(copy)
+        project.create_code("After")
+    with Project.open(copy) as again:
+        assert [c.name for c in again.codes()] == ["Kept"]
+        assert again.check() == []

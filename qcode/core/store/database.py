@@ -7,6 +7,7 @@ One `Store` owns one connection. Every write goes through `transaction()`, which
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import uuid
@@ -271,6 +272,24 @@ class Store:
     def read(self) -> sqlite3.Connection:
         """The connection, for queries."""
         return self.conn
+
+    def copy_to(self, target: Path) -> Path:
+        """A consistent single-file copy (SQLite's backup API), refusing to overwrite."""
+        if target.exists():
+            raise ProjectExistsError(target)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            dest = sqlite3.connect(str(partial))
+            try:
+                self.conn.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dest.close()
+            os.replace(partial, target)
+        except (OSError, sqlite3.Error) as err:
+            partial.unlink(missing_ok=True)
+            raise ProjectFileError(f"A copy could not be written to {target}: {err}.") from err
+        return target
 
     def backup(self, reason: str) -> Path:
         return backups.make_backup(self.conn, self.path, reason)

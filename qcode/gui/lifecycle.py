@@ -1,0 +1,147 @@
+"""Projects over the life of the app: new, open, recent, save a copy, restore a backup, the demo.
+
+Each open project has its own window; closing the window closes the project (checkpointing it into one file).
+A project open elsewhere opens read-only, with a clear message.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from qcode.core.errors import QcodeError
+from qcode.core.project import Project, default_coder_name
+from qcode.core.store import backups
+
+RECENT_KEY = "recent/projects"
+MAX_RECENT = 8
+
+
+def backup_in_background(project_path: Path) -> threading.Thread:
+    """The rotating backup on open, off the critical path (its own read-only connection)."""
+
+    def work() -> None:
+        try:
+            with Project.open(project_path, mode="read") as reader:
+                reader.backup_if_due()
+        except QcodeError:
+            pass  # a failed backup must not disturb opening; the next open tries again
+
+    thread = threading.Thread(target=work, name="qcode-backup", daemon=True)
+    thread.start()
+    return thread
+
+
+class AppSession(QObject):
+    def __init__(self, settings: QSettings, *, coder: str | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.coder = coder
+        self.windows: list[QWidget] = []
+
+    # --- recent projects -------------------------------------------------------------------------------
+
+    def recent(self) -> list[str]:
+        stored = self.settings.value(RECENT_KEY, []) or []
+        items = [stored] if isinstance(stored, str) else list(stored)
+        return [p for p in items if Path(p).exists()]
+
+    def _remember(self, path: Path) -> None:
+        items = [str(path.resolve())] + [p for p in self.recent() if p != str(path.resolve())]
+        self.settings.setValue(RECENT_KEY, items[:MAX_RECENT])
+
+    # --- opening and creating --------------------------------------------------------------------------
+
+    def open(self, path: str | Path, parent: QWidget | None = None) -> QWidget | None:
+        """Open a project in a new window; None (after telling the user why) when it cannot be opened."""
+        from qcode.gui.main_window import MainWindow
+
+        try:
+            project = Project.open(path, mode="auto")
+        except QcodeError as err:
+            QMessageBox.critical(parent, "qcode", err.message)
+            return None
+        if project.locked_elsewhere:
+            QMessageBox.information(parent, "qcode", "This project is open in another qcode window. It opens here "
+                                    "read-only: you can read, search and export, but not change it.")
+        else:
+            project.use_coder(self.coder or default_coder_name())
+            backup_in_background(project.path)
+        window = MainWindow(project, self.settings, session=self)
+        window.closed.connect(lambda: self._closed(window))
+        self.windows.append(window)
+        self._remember(project.path)
+        window.show()
+        return window
+
+    def _closed(self, window: QWidget) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+        window.project.close()  # type: ignore[attr-defined]
+
+    def create(self, path: str | Path, parent: QWidget | None = None) -> QWidget | None:
+        try:
+            Project.create(path).close()
+        except QcodeError as err:
+            QMessageBox.critical(parent, "qcode", err.message)
+            return None
+        return self.open(path, parent)
+
+    def new_dialog(self, parent: QWidget | None = None) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(parent, "New project", "", "qcode projects (*.qcode)")
+        if chosen:
+            self.create(chosen if chosen.endswith(".qcode") else chosen + ".qcode", parent)
+
+    def open_dialog(self, parent: QWidget | None = None) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(parent, "Open a project", "", "qcode projects (*.qcode)")
+        if chosen:
+            self.open(chosen, parent)
+
+    def open_demo(self, parent: QWidget | None = None) -> None:
+        """Build the demo project in the user data folder once, then open it (it keeps the user's changes)."""
+        from qcode.core.demo import build_demo
+
+        path = backups.data_dir() / "demo.qcode"
+        if not path.exists():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                build_demo(path)
+            except (OSError, QcodeError) as err:
+                QMessageBox.critical(parent, "qcode", getattr(err, "message", str(err)))
+                return
+        self.open(path, parent)
+
+    def save_copy_dialog(self, project: Project, parent: QWidget | None = None) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(parent, "Save a copy", str(project.path.with_name(
+            project.path.stem + " copy.qcode")), "qcode projects (*.qcode)")
+        if not chosen:
+            return
+        try:
+            project.save_copy(chosen)
+        except QcodeError as err:
+            QMessageBox.warning(parent, "qcode", err.message)
+
+    def restore_backup_dialog(self, project_path: Path, parent: QWidget | None = None) -> None:
+        found = backups.list_backups(project_path)
+        if not found:
+            QMessageBox.information(parent, "Restore a backup", "There are no backups of this project yet.")
+            return
+        labels = [f"{b.created.strftime('%Y-%m-%d %H:%M')} ({b.reason})" for b in found]
+        choice, ok = QInputDialog.getItem(parent, "Restore a backup", "Backup to restore as a new project:",
+                                          labels, 0, False)
+        if not ok:
+            return
+        backup = found[labels.index(choice)]
+        target, _ = QFileDialog.getSaveFileName(parent, "Restore as", str(project_path.with_name(
+            f"{project_path.stem} restored.qcode")), "qcode projects (*.qcode)")
+        if not target:
+            return
+        try:
+            backups.restore_backup(backup.path, Path(target))
+        except QcodeError as err:
+            QMessageBox.warning(parent, "qcode", err.message)
+            return
+        self.open(target, parent)
