@@ -34,6 +34,10 @@ _SIGNATURES = (
     (b"SQLite format 3", "a database file"),
 )
 
+# zip-based formats that arrive as an OLE compound file when encrypted with a password (or really old files)
+_OLE = b"\xd0\xcf\x11\xe0"
+_PACKAGE_APPS = {".docx": "Word or LibreOffice", ".xlsx": "Excel or LibreOffice", ".odt": "LibreOffice"}
+
 
 def register(importer: Importer) -> Importer:
     """Make an importer available for its suffixes (built-ins register the same way as plug-ins)."""
@@ -80,6 +84,12 @@ def find_importer(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Importer:
             "(raise it with --max-size)."
         )
     if not importer.sniff(head):
+        if suffix in _PACKAGE_APPS and head.startswith(_OLE):
+            raise UnreadableFileError(
+                f"{path.name} is password-protected, or is an old-format Office file renamed to {suffix}, so qcode "
+                f"cannot read it. Open it in {_PACKAGE_APPS[suffix]}, remove the password if it has one, save it as "
+                f"an unprotected {suffix} file and import that copy."
+            )
         actual = describe_signature(head)
         what = f"it is really {actual}" if actual else "its content does not match that format"
         raise UnsupportedFormatError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from qcode.core.model import Span
 
@@ -38,13 +39,19 @@ def paragraph_spans(text: str, offset: int = 0) -> list[Span]:
     return spans
 
 
-def speaker_turns(text: str, paragraphs: list[Span]) -> list[Span]:
+def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None] | None = None) -> list[Span]:
     """Turn spans (value = speaker) for paragraphs that open with a speaker label used more than once.
 
-    A paragraph without a label continues the turn before it.
+    A paragraph without a label continues the turn before it. `hints`, parallel to `paragraphs`, are labels
+    the format itself marks (such as a bold name opening a Word paragraph); where one is given it is used
+    instead of a label read from the text.
     """
     labels: list[str | None] = []
-    for span in paragraphs:
+    for index, span in enumerate(paragraphs):
+        hint = hints[index] if hints is not None and index < len(hints) else None
+        if hint and hint.strip():
+            labels.append(hint.strip())
+            continue
         match = _LABEL.match(text[span.start:span.end])
         labels.append(match.group(1).strip() if match else None)
     counts = Counter(label for label in labels if label)
