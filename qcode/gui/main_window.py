@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTreeView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,7 +28,9 @@ from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
 from qcode.gui.views.document_view import DocumentView
+from qcode.gui.views.find_bar import FindBar
 from qcode.gui.views.memo_panel import MemoPanel
+from qcode.gui.views.search_panel import SearchPanel
 from qcode.gui.views.segments_panel import SegmentsPanel
 from qcode.gui.workers import ProjectSignals
 
@@ -58,7 +61,18 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
 
         self.document = DocumentView()
-        self.setCentralWidget(self.document)
+        self.find_bar = FindBar(self.document)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.document)
+        centre_layout.addWidget(self.find_bar)
+        self.setCentralWidget(centre)
+        if settings is not None and settings.value("view/font-size"):
+            self.document.set_point_size(int(settings.value("view/font-size")))
+        self.document.zoom_changed.connect(
+            lambda size: self.settings.setValue("view/font-size", size) if self.settings is not None else None)
 
         self.sources_model = SourcesModel(project, self)
         self.sources_view = _tree("Sources", self.sources_model)
@@ -80,6 +94,11 @@ class MainWindow(QMainWindow):
         segments_dock = self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.memo_panel = MemoPanel(project, self.undo_stack)
         memo_dock = self._dock("Memo", self.memo_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.search_panel = SearchPanel(project)
+        self.search_panel.open_requested.connect(self.open_excerpt)
+        self.search_dock = self._dock("Search", self.search_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(sources_dock, self.search_dock)
+        sources_dock.raise_()
         self.resizeDocks([segments_dock, memo_dock], [170, 170], Qt.Orientation.Vertical)
         self.document.extend_menu = self._document_menu
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
@@ -141,6 +160,27 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        for label, slot, shortcut in (("&Find in document…", self.find_bar.open, QKeySequence.StandardKey.Find),
+                                      ("Find &next", self.find_bar.find_next, QKeySequence.StandardKey.FindNext),
+                                      ("Find &previous", self.find_bar.find_previous,
+                                       QKeySequence.StandardKey.FindPrevious),
+                                      ("&Search the project…", self.show_search, QKeySequence("Ctrl+Shift+F"))):
+            action = QAction(label, self)
+            action.triggered.connect(slot)
+            action.setShortcut(QKeySequence(shortcut))
+            edit_menu.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        for label, slot, shortcut in (("Zoom &in", self.document.zoom_in, QKeySequence.StandardKey.ZoomIn),
+                                      ("Zoom &out", self.document.zoom_out, QKeySequence.StandardKey.ZoomOut),
+                                      ("&Actual size", self.document.zoom_reset, QKeySequence("Ctrl+0"))):
+            action = QAction(label, self)
+            action.triggered.connect(slot)
+            action.setShortcut(QKeySequence(shortcut))
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for dock in self.findChildren(QDockWidget):
+            view_menu.addAction(dock.toggleViewAction())
         if self.session is not None:
             help_menu = self.menuBar().addMenu("&Help")
             help_menu.addAction("Open the &demo project", lambda: self.session.open_demo(self))  # type: ignore[union-attr]
@@ -152,6 +192,11 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.setEnabled(not self.project.readonly)
             code_menu.addAction(action)
+
+    def show_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.query.setFocus()
 
     def _fill_recent(self, menu: QMenu) -> None:
         menu.clear()
@@ -329,6 +374,8 @@ class MainWindow(QMainWindow):
             self.segments.refresh()
         if change.kind in ("memo", "code", "source"):
             self.memo_panel.refresh()
+        if change.kind == "source":
+            self.search_panel.refresh()
         if change.kind in ("source", "folder", "coding"):
             self.sources_model.reload()
             self.sources_view.expandAll()

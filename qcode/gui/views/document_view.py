@@ -2,20 +2,31 @@
 
 Highlights are translucent, so overlapping codings stay visible as deeper colour. Selections are reported
 in the core's code-point offsets (conversion from Qt's UTF-16 positions happens in `TextOffsets`).
+Find-bar matches are a second set of highlights, drawn beneath the codings so neither hides the other.
+The text can be zoomed in font-size steps between `MIN_POINT_SIZE` and `MAX_POINT_SIZE`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit
 
 from qcode.core.model import Code, Coding
 from qcode.gui.offsets import TextOffsets
 
+MIN_POINT_SIZE = 8
+MAX_POINT_SIZE = 32
+ZOOM_STEPS = (8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 22, 24, 28, 32)
+FIND_COLOR = QColor("#fff176")  # every match: light yellow
+FIND_CURRENT_COLOR = QColor("#ffa040")  # the current match: orange, visible even while the find bar has focus
+
 
 class DocumentView(QPlainTextEdit):
+    zoom_changed = Signal(int)  # the new point size
+
     def __init__(self) -> None:
         super().__init__()
         self.setReadOnly(True)
@@ -24,16 +35,24 @@ class DocumentView(QPlainTextEdit):
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0))
         self.setFont(font)
+        self._default_point_size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, round(font.pointSizeF())))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.source_id: int | None = None
         self._offsets = TextOffsets("")
+        self._text = ""
         self._codings: list[Coding] = []
+        self._coding_selections: list[QTextEdit.ExtraSelection] = []
+        self._find_selections: list[QTextEdit.ExtraSelection] = []
+        self._wheel_zoom = 0  # Ctrl+wheel angle not yet turned into a zoom step (touchpads send small deltas)
         #: called with (menu, code-point offset) to add actions to the context menu
         self.extend_menu: Callable[[QMenu, int], None] | None = None
 
     def show_source(self, source_id: int, text: str) -> None:
         self.source_id = source_id
         self._offsets = TextOffsets(text)
+        self._text = text
+        self._find_selections = []
+        self._apply_selections()
         self.setPlainText(text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -41,7 +60,19 @@ class DocumentView(QPlainTextEdit):
         self._codings = []
         self.source_id = None
         self._offsets = TextOffsets("")
+        self._text = ""
+        self._coding_selections = []
+        self._find_selections = []
+        self._apply_selections()
         self.setPlainText("")
+
+    def source_text(self) -> str:
+        """The text shown, as the core has it (offsets into it are code points)."""
+        return self._text
+
+    @property
+    def offsets(self) -> TextOffsets:
+        return self._offsets
 
     def selection(self) -> tuple[int, int] | None:
         """The selected range in code-point offsets, or None."""
@@ -58,6 +89,10 @@ class DocumentView(QPlainTextEdit):
         cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
+
+    def cursor_offset(self) -> int:
+        """The cursor's position in code points."""
+        return self._offsets.from_qt(self.textCursor().position())
 
     def codings_at(self, offset: int) -> list[Coding]:
         return [c for c in self._codings if c.start <= offset < c.end]
@@ -79,14 +114,72 @@ class DocumentView(QPlainTextEdit):
                 continue
             color = QColor(code.color)
             color.setAlpha(70)
-            fmt = QTextCharFormat()
-            fmt.setBackground(color)
-            fmt.setToolTip(code.name)
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self._offsets.to_qt(coding.start))
-            cursor.setPosition(self._offsets.to_qt(coding.end), QTextCursor.MoveMode.KeepAnchor)
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            selection.format = fmt  # type: ignore[attr-defined]
-            selections.append(selection)
-        self.setExtraSelections(selections)
+            selections.append(self._highlight(coding.start, coding.end, color, code.name))
+        self._coding_selections = selections
+        self._apply_selections()
+
+    def set_find_highlights(self, ranges: list[tuple[int, int]], current: tuple[int, int] | None = None) -> None:
+        """Mark find matches (code-point ranges) lightly and `current` strongly; the coding highlights stay."""
+        selections = [self._highlight(start, end, FIND_COLOR) for start, end in ranges]
+        if current is not None:
+            selections.append(self._highlight(current[0], current[1], FIND_CURRENT_COLOR))
+        self._find_selections = selections
+        self._apply_selections()
+
+    def _highlight(self, start: int, end: int, color: QColor, tooltip: str = "") -> QTextEdit.ExtraSelection:
+        fmt = QTextCharFormat()
+        fmt.setBackground(color)
+        if tooltip:
+            fmt.setToolTip(tooltip)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_qt(start))
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = cursor  # type: ignore[attr-defined]
+        selection.format = fmt  # type: ignore[attr-defined]
+        return selection
+
+    def _apply_selections(self) -> None:
+        # find matches first: the translucent coding colours are painted over them and stay visible
+        self.setExtraSelections(self._find_selections + self._coding_selections)
+
+    # --- zoom ------------------------------------------------------------------------------------------
+
+    def point_size(self) -> int:
+        return round(self.font().pointSizeF())
+
+    def set_point_size(self, size: int) -> None:
+        """Show the text at `size` points (clamped to the limits); for restoring a saved zoom."""
+        size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, int(size)))
+        if size == self.point_size():
+            return
+        font = QFont(self.font())
+        font.setPointSizeF(float(size))
+        self.setFont(font)
+        self.zoom_changed.emit(size)
+
+    def zoom_in(self) -> None:
+        current = self.point_size()
+        self.set_point_size(next((s for s in ZOOM_STEPS if s > current), MAX_POINT_SIZE))
+
+    def zoom_out(self) -> None:
+        current = self.point_size()
+        self.set_point_size(next((s for s in reversed(ZOOM_STEPS) if s < current), MIN_POINT_SIZE))
+
+    def zoom_reset(self) -> None:
+        self.set_point_size(self._default_point_size)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl+wheel zooms in the same steps as the menu (and reports it), instead of Qt's own zoom."""
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._wheel_zoom += event.angleDelta().y()
+            while abs(self._wheel_zoom) >= 120:  # one notch of a mouse wheel
+                if self._wheel_zoom > 0:
+                    self._wheel_zoom -= 120
+                    self.zoom_in()
+                else:
+                    self._wheel_zoom += 120
+                    self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
