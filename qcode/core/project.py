@@ -35,6 +35,8 @@ class Change:
     kind: str
     action: str  # "added", "changed", "removed"
     ids: tuple[int, ...] = ()
+    #: for codings: the sources they lie in (so views can update just those)
+    source_ids: tuple[int, ...] = ()
 
 
 Listener = Callable[[Change], None]
@@ -125,8 +127,8 @@ class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def _notify(self, kind: str, action: str, ids: tuple[int, ...] = ()) -> None:
-        change = Change(kind, action, ids)
+    def _notify(self, kind: str, action: str, ids: tuple[int, ...] = (), source_ids: tuple[int, ...] = ()) -> None:
+        change = Change(kind, action, ids, source_ids)
         for listener in list(self._listeners):
             listener(change)
 

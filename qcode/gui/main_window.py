@@ -367,18 +367,38 @@ class MainWindow(QMainWindow):
         self.document.setFocus()
 
     def _project_changed(self, change: Change) -> None:
-        if change.kind in ("coding", "code"):
+        """Update only what a change touches: a coding changes counts and one source's highlights."""
+        if change.kind == "coding":
+            self.codebook_model.update_counts()
+            if not change.source_ids or self.document.source_id in change.source_ids:
+                self._refresh_highlights()
+            if change.source_ids:
+                self.sources_model.update_counts(change.source_ids)
+            else:
+                self._reload_sources()
+            self.segments.refresh()
+        if change.kind == "code":
+            current = self._selected_code_id()
             self.codebook_model.reload()
             self.codebook_view.expandAll()
+            if current is not None:
+                index = find_index(self.codebook_model, "code", current)
+                if index.isValid():
+                    self.codebook_view.setCurrentIndex(index)
             self._refresh_highlights()
             self.segments.refresh()
         if change.kind in ("memo", "code", "source"):
             self.memo_panel.refresh()
         if change.kind == "source":
             self.search_panel.refresh()
-        if change.kind in ("source", "folder", "coding"):
-            self.sources_model.reload()
-            self.sources_view.expandAll()
+        if change.kind in ("source", "folder"):
+            self._reload_sources()
+
+    def _reload_sources(self) -> None:
+        self.sources_model.reload()
+        self.sources_view.expandAll()
+        if self.document.source_id is not None:
+            self.sources_view.setCurrentIndex(find_index(self.sources_model, "source", self.document.source_id))
 
     # --- layout --------------------------------------------------------------------------------------
 

@@ -66,7 +66,7 @@ class CodingsMixin(ProjectBase):
                 created_at=self._store.now(), guid=self._store.new_guid(),
             )
             aggregates.after_coding_change(tx, [code_id], source_id, start, end)
-        self._notify("coding", "added", (coding_id,))
+        self._notify("coding", "added", (coding_id,), (source_id,))
         return self.coding(coding_id)
 
     def add_codings(self, batch: Iterable[NewCoding]) -> int:
@@ -107,7 +107,7 @@ class CodingsMixin(ProjectBase):
                     start = min(r[3] for r in group)
                     end = max(r[4] for r in group)
                     aggregates.after_coding_change(tx, {r[1] for r in group}, source_id, start, end)
-        self._notify("coding", "added")
+        self._notify("coding", "added", (), tuple(sorted({r[0] for r in rows})))
         return len(rows)
 
     def autocode_preview(
@@ -141,7 +141,7 @@ class CodingsMixin(ProjectBase):
         with self._store.transaction() as tx:
             coding_store.delete_coding_row(tx, coding_id)
             aggregates.after_coding_change(tx, [coding.code_id], coding.source_id, coding.start, coding.end)
-        self._notify("coding", "removed", (coding_id,))
+        self._notify("coding", "removed", (coding_id,), (coding.source_id,))
         return coding
 
     def restore_coding(self, coding: Coding) -> Coding:
@@ -151,7 +151,7 @@ class CodingsMixin(ProjectBase):
         with self._store.transaction() as tx:
             coding_store.restore_coding(tx, coding)
             aggregates.after_coding_change(tx, [coding.code_id], coding.source_id, coding.start, coding.end)
-        self._notify("coding", "added", (coding.id,))
+        self._notify("coding", "added", (coding.id,), (coding.source_id,))
         return self.coding(coding.id)
 
     def codings_for_source(self, source_id: int, *, coder_id: int | None = None) -> list[Coding]:

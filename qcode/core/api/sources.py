@@ -139,8 +139,9 @@ class SourcesMixin(ProjectBase):
         prefix = self.folder_path(source.folder_id)
         return f"{prefix}/{source.name}" if prefix else source.name
 
-    def coding_counts_by_source(self) -> dict[int, int]:
-        return queries.coding_counts_by_source(self._store.read)
+    def coding_counts_by_source(self, source_ids: tuple[int, ...] | None = None) -> dict[int, int]:
+        """Number of codings per source (of these sources only, when given)."""
+        return queries.coding_counts_by_source(self._store.read, source_ids)
 
     def find_source(self, ref: str | int) -> Source:
         """A source by id or by path ('Folder/Name'); a bare name must be unique."""

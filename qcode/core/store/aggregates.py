@@ -56,9 +56,9 @@ def _ids(values: Iterable[int]) -> str:
     return ",".join(str(int(v)) for v in sorted(set(values))) or "NULL"
 
 
-def _pairs_clause(tree_codes: dict[int, list[int]]) -> str:
-    parts = [f"(tree = {tree} AND code_id IN ({_ids(ids)}))" for tree, ids in tree_codes.items() if ids]
-    return "(" + " OR ".join(parts) + ")" if parts else "0"
+def _per_tree(own: list[int], tree: list[int]) -> list[tuple[int, str]]:
+    """(tree, id list) pairs; statements run once per tree so that each uses the (tree, code_id) key."""
+    return [(t, _ids(ids)) for t, ids in ((0, own), (1, tree)) if ids]
 
 
 def refresh(
@@ -77,46 +77,47 @@ def refresh(
     own, tree = sorted(set(own_codes)), sorted(set(tree_codes))
     if not own and not tree:
         return
-    selected = _pairs_clause({0: own, 1: tree})
-
     source_clause = "" if source_id is None else f"AND c.source_id = {int(source_id)}"
-    delete = f"DELETE FROM code_source_stat WHERE {selected}"
-    if source_id is not None:
-        delete += f" AND source_id = {int(source_id)}"
-    conn.execute(delete)
+    for t, ids in _per_tree(own, tree):
+        delete = f"DELETE FROM code_source_stat WHERE tree = {t} AND code_id IN ({ids})"
+        if source_id is not None:
+            delete += f" AND source_id = {int(source_id)}"
+        conn.execute(delete)
     conn.execute(_SOURCE_STAT.format(codings=_CODINGS.format(own=_ids(own), tree=_ids(tree),
                                                               source_clause=source_clause)))
 
     # a case's codings may lie in any of its sources, so its rows are recomputed over all sources
     all_codings = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause="")
     if case_ids is None:
-        conn.execute(f"DELETE FROM code_case_stat WHERE {selected}")
+        for t, ids in _per_tree(own, tree):
+            conn.execute(f"DELETE FROM code_case_stat WHERE tree = {t} AND code_id IN ({ids})")
         conn.execute(_CASE_STAT.format(codings=all_codings, cases="SELECT id FROM cases"))
     else:
         cases = _ids(case_ids)
         if cases != "NULL":
-            conn.execute(f"DELETE FROM code_case_stat WHERE {selected} AND case_id IN ({cases})")
-            conn.execute(_CASE_STAT.format(codings=all_codings, cases=cases))
+            for t, ids in _per_tree(own, tree):
+                conn.execute(f"DELETE FROM code_case_stat WHERE tree = {t} AND code_id IN ({ids}) "
+                             f"AND case_id IN ({cases})")
+            # only the codings in these cases' sources can count for them
+            in_their_sources = f"AND c.source_id IN (SELECT source_id FROM case_member WHERE case_id IN ({cases}))"
+            their_codings = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause=in_their_sources)
+            conn.execute(_CASE_STAT.format(codings=their_codings, cases=cases))
 
-    _refresh_totals(conn, selected, own, tree)
+    _refresh_totals(conn, own, tree)
 
 
-def _refresh_totals(conn: sqlite3.Connection, selected: str, own: list[int], tree: list[int]) -> None:
-    conn.execute(f"DELETE FROM code_stat WHERE {selected}")
-    conn.execute(
-        f"""INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters)
-            SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0),
-                   coalesce(s.characters, 0)
-            FROM (SELECT 0 AS tree, id FROM code WHERE id IN ({_ids(own)})
-                  UNION ALL SELECT 1, id FROM code WHERE id IN ({_ids(tree)})) t
-            LEFT JOIN (SELECT tree, code_id, sum(excerpts) AS excerpts, count(*) AS sources,
-                              sum(characters) AS characters
-                       FROM code_source_stat WHERE {selected} GROUP BY tree, code_id) s
-                   ON s.tree = t.tree AND s.code_id = t.id
-            LEFT JOIN (SELECT tree, code_id, count(*) AS cases FROM code_case_stat
-                       WHERE {selected} GROUP BY tree, code_id) k
-                   ON k.tree = t.tree AND k.code_id = t.id"""
-    )
+def _refresh_totals(conn: sqlite3.Connection, own: list[int], tree: list[int]) -> None:
+    for t, ids in _per_tree(own, tree):
+        conn.execute(f"DELETE FROM code_stat WHERE tree = {t} AND code_id IN ({ids})")
+        conn.execute(
+            f"""INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters)
+                SELECT {t}, c.id,
+                       coalesce((SELECT sum(excerpts) FROM code_source_stat WHERE tree = {t} AND code_id = c.id), 0),
+                       (SELECT count(*) FROM code_source_stat WHERE tree = {t} AND code_id = c.id),
+                       (SELECT count(*) FROM code_case_stat WHERE tree = {t} AND code_id = c.id),
+                       coalesce((SELECT sum(characters) FROM code_source_stat WHERE tree = {t} AND code_id = c.id), 0)
+                FROM code c WHERE c.id IN ({ids})"""
+        )
 
 
 def _ancestors(conn: sqlite3.Connection, code_ids: list[int]) -> list[int]:
@@ -176,8 +177,7 @@ def after_source_removed(conn: sqlite3.Connection, code_ids: Iterable[int], case
     after_membership_change(conn, case_ids)
     ids = sorted(set(code_ids))
     if ids:
-        ancestors = _ancestors(conn, ids)
-        _refresh_totals(conn, _pairs_clause({0: ids, 1: ancestors}), ids, ancestors)
+        _refresh_totals(conn, ids, _ancestors(conn, ids))
 
 
 def rebuild_all(conn: sqlite3.Connection) -> None:

@@ -125,8 +125,12 @@ def coder_names(conn: sqlite3.Connection) -> dict[int, str]:
     return dict(conn.execute("SELECT id, name FROM coder"))
 
 
-def coding_counts_by_source(conn: sqlite3.Connection) -> dict[int, int]:
-    return dict(conn.execute("SELECT source_id, count(*) FROM coding GROUP BY source_id"))
+def coding_counts_by_source(conn: sqlite3.Connection, source_ids: tuple[int, ...] | None = None) -> dict[int, int]:
+    if source_ids is None:
+        return dict(conn.execute("SELECT source_id, count(*) FROM coding GROUP BY source_id"))
+    marks = ",".join("?" * len(source_ids))
+    return dict(conn.execute(
+        f"SELECT source_id, count(*) FROM coding WHERE source_id IN ({marks}) GROUP BY source_id", source_ids))
 
 
 # --- full-text search ------------------------------------------------------------------------------------

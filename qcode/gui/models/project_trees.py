@@ -59,12 +59,22 @@ class SourcesModel(QStandardItemModel):
             folder_item(source.folder_id).appendRow([_item(source.name, "source", source.id), count])
 
 
+    def update_counts(self, source_ids: tuple[int, ...]) -> None:
+        """Refresh the codings column of a few sources, without rebuilding the tree."""
+        counts = self.project.coding_counts_by_source(source_ids)
+        for source_id in source_ids:
+            index = find_index(self, "source", source_id, 1)
+            if index.isValid():
+                self.itemFromIndex(index).setText(str(counts.get(source_id, 0)))
+
+
 class CodebookModel(QStandardItemModel):
     """The code tree with colour swatches and excerpt counts (a code's count includes its sub-codes)."""
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
+        self._count_items: dict[int, QStandardItem] = {}
         self.setHorizontalHeaderLabels(["Code", "Excerpts"])
         self.reload()
 
@@ -82,6 +92,21 @@ class CodebookModel(QStandardItemModel):
                           Qt.ItemDataRole.TextAlignmentRole)
             items[code.parent_id].appendRow([item, count])
             items[code.id] = item
+        self._count_items = {}
+        self._collect(self.invisibleRootItem())
+
+    def _collect(self, parent: QStandardItem) -> None:
+        for row in range(parent.rowCount()):
+            name, count = parent.child(row, 0), parent.child(row, 1)
+            self._count_items[name.data(ID_ROLE)] = count
+            self._collect(name)
+
+    def update_counts(self) -> None:
+        """Refresh the excerpt counts in place (after codings change; the tree itself is unchanged)."""
+        for row in self.project.frequencies():
+            item = self._count_items.get(row.code_id)
+            if item is not None and item.text() != str(row.total.excerpts):
+                item.setText(str(row.total.excerpts))
 
 
 def find_index(model: QStandardItemModel, kind: str, item_id: int, column: int = 0) -> QModelIndex:
