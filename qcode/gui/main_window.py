@@ -27,6 +27,7 @@ from qcode.gui.dialogs.export_dialog import ExportDialog
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
+from qcode.gui.views.cases_table import CasesTable
 from qcode.gui.views.document_view import DocumentView
 from qcode.gui.views.find_bar import FindBar
 from qcode.gui.views.memo_panel import MemoPanel
@@ -99,6 +100,13 @@ class MainWindow(QMainWindow):
         self.search_dock = self._dock("Search", self.search_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(sources_dock, self.search_dock)
         sources_dock.raise_()
+        self.cases_table = CasesTable(project, self.undo_stack)
+        self.cases_table.assign_requested.connect(self.assign_to_case)
+        self.cases_table.open_requested.connect(self._open_member)
+        self.cases_table.case_selected.connect(self._case_selected)
+        self.cases_dock = self._dock("Cases", self.cases_table, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(segments_dock, self.cases_dock)
+        segments_dock.raise_()
         self.resizeDocks([segments_dock, memo_dock], [170, 170], Qt.Orientation.Vertical)
         self.document.extend_menu = self._document_menu
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
@@ -192,6 +200,26 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.setEnabled(not self.project.readonly)
             code_menu.addAction(action)
+
+    def assign_to_case(self, case_id: int) -> None:
+        """Make the shown source, or the selected passage of it, part of a case."""
+        if self.document.source_id is None:
+            self.statusBar().showMessage("Open a source first, then add it (or a selected passage) to the case.", 5000)
+            return
+        start, end = self.document.selection() or (None, None)
+        self.cases_table.assign_source(case_id, self.document.source_id, start, end)
+
+    def _open_member(self, source_id: int, start: int, end: int) -> None:
+        if end > start:
+            self.open_excerpt(source_id, start, end)
+        else:
+            index = find_index(self.sources_model, "source", source_id)
+            self.sources_view.setCurrentIndex(index)
+            self._source_clicked(index)
+
+    def _case_selected(self, case_id: int | None) -> None:
+        if case_id is not None:
+            self.memo_panel.set_target("case", case_id, f"case '{self.project.case(case_id).name}'")
 
     def show_search(self) -> None:
         self.search_dock.show()
@@ -387,8 +415,10 @@ class MainWindow(QMainWindow):
                     self.codebook_view.setCurrentIndex(index)
             self._refresh_highlights()
             self.segments.refresh()
-        if change.kind in ("memo", "code", "source"):
+        if change.kind in ("memo", "code", "source", "case"):
             self.memo_panel.refresh()
+        if change.kind in ("case", "attribute", "source"):
+            self.cases_table.refresh()
         if change.kind == "source":
             self.search_panel.refresh()
         if change.kind in ("source", "folder"):

@@ -78,3 +78,16 @@ def test_segments_panel_lists_and_opens_excerpts(qtbot, project: Project) -> Non
     assert model.item(0, 2).text() == "¶ 4, Al"
     window.open_excerpt(source.id, TEXT.index("the lads"), len(TEXT))
     assert window.document.selection() == (TEXT.index("the lads"), len(TEXT))
+
+
+def test_cases_dock_assigns_the_selected_passage(qtbot, project: Project) -> None:  # noqa: ANN001
+    source = project.add_source("S", TEXT)
+    case = project.create_case("Al")
+    window = _window(qtbot, project)
+    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    start = TEXT.index("the lads")
+    window.document.select_range(start, len(TEXT))
+    window.assign_to_case(case.id)
+    assert [(m.start, m.end) for m in project.case_members(case.id)] == [(start, len(TEXT))]
+    window.undo_stack.undo()
+    assert project.case_members(case.id) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from qcode.core.api.base import ProjectBase
 from qcode.core.errors import (
@@ -13,11 +14,32 @@ from qcode.core.errors import (
     InvalidRequestError,
     NotFoundError,
 )
-from qcode.core.model import ATTRIBUTE_SCOPES, ATTRIBUTE_TYPES, Attribute, Case, CaseMember
+from qcode.core.model import ATTRIBUTE_SCOPES, ATTRIBUTE_TYPES, Attribute, Case, CaseMember, Memo
 from qcode.core.store import aggregates
 from qcode.core.store import cases as case_store
+from qcode.core.store import memos as memo_store
+from qcode.core.store import sources as source_store
 
 AttributeValue = str | int | float
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """Everything deleting a case takes with it (members, attribute values, memo), to undo the deletion."""
+
+    case: Case
+    members: tuple[CaseMember, ...]
+    values: tuple[tuple[int, AttributeValue], ...]  # (attribute id, value)
+    memo: Memo | None
+
+
+@dataclass(frozen=True)
+class AttributeSnapshot:
+    """An attribute with its place among the others and every value it holds, to undo its deletion."""
+
+    attribute: Attribute
+    position: int
+    values: tuple[tuple[int, AttributeValue], ...]  # (owner id, value)
 
 
 def coerce_value(attribute: Attribute, value: object) -> AttributeValue | None:
@@ -137,6 +159,56 @@ class CasesMixin(ProjectBase):
         self._notify("case", "changed", (found[0].case_id,))
         return found[0]
 
+    def restore_case_member(self, member: CaseMember) -> CaseMember:
+        """Put back a removed membership under its old id (to undo `remove_case_member`)."""
+        self.case(member.case_id)
+        if member.start is None or member.end is None:
+            self._source(member.source_id)
+        else:
+            self._check_range(member.source_id, member.start, member.end)
+        read = self._store.read
+        if any(m.id == member.id for m in case_store.members(read)) or case_store.find_member(
+                read, member.case_id, member.source_id, member.start, member.end) is not None:
+            raise InvalidOperationError("This is already part of the case.")
+        with self._store.transaction() as tx:
+            case_store.insert_member(tx, member.case_id, member.source_id, member.start, member.end, member.id)
+            aggregates.after_membership_change(tx, [member.case_id])
+        self._notify("case", "changed", (member.case_id,))
+        return member
+
+    def case_snapshot(self, case_id: int) -> CaseSnapshot:
+        """The case, its members, its attribute values and its memo, as they are now."""
+        case = self.case(case_id)
+        read = self._store.read
+        values = tuple(sorted(case_store.values_of(read, "case", case_id).items()))
+        return CaseSnapshot(case, tuple(case_store.members(read, case_id)), values,  # type: ignore[arg-type]
+                            memo_store.memo_for(read, "case", case_id))
+
+    def restore_case(self, snapshot: CaseSnapshot) -> Case:
+        """Undo a deletion: put a case back with its id, guid, members, values and memo.
+
+        Members whose source and values whose attribute were deleted since are left out.
+        """
+        case = snapshot.case
+        read = self._store.read
+        if case_store.case_by_id(read, case.id) is not None:
+            raise InvalidOperationError(f"There is already a case with id {case.id}.")
+        if case_store.case_by_name(read, case.name) is not None:
+            raise DuplicateNameError("case", case.name)
+        with self._store.transaction() as tx:
+            case_store.insert_case(tx, case.name, case.guid, case.id)
+            for member in snapshot.members:
+                if source_store.source_by_id(tx, member.source_id) is not None:
+                    case_store.insert_member(tx, case.id, member.source_id, member.start, member.end, member.id)
+            for attribute_id, value in snapshot.values:
+                if case_store.attribute_by_id(tx, attribute_id) is not None:
+                    case_store.set_value(tx, attribute_id, case.id, value)
+            if snapshot.memo is not None:
+                memo_store.restore_memo(tx, snapshot.memo)
+            aggregates.after_membership_change(tx, [case.id])
+        self._notify("case", "added", (case.id,))
+        return self.case(case.id)
+
     def case_members(self, case_id: int | None = None, *, source_id: int | None = None) -> list[CaseMember]:
         return case_store.members(self._store.read, case_id, source_id)
 
@@ -200,6 +272,32 @@ class CasesMixin(ProjectBase):
         with self._store.transaction() as tx:
             case_store.delete_attribute(tx, attribute_id)
         self._notify("attribute", "removed", (attribute_id,))
+
+    def attribute_snapshot(self, attribute_id: int) -> AttributeSnapshot:
+        """The attribute, its position and all its values, as they are now."""
+        attribute = self.attribute(attribute_id)
+        read = self._store.read
+        values = tuple(sorted(case_store.values_for_attribute(read, attribute_id).items()))
+        return AttributeSnapshot(attribute, case_store.attribute_position(read, attribute_id),
+                                 values)  # type: ignore[arg-type]
+
+    def restore_attribute(self, snapshot: AttributeSnapshot) -> Attribute:
+        """Undo a deletion: put an attribute back with its id, place and the values of owners that still exist."""
+        attribute = snapshot.attribute
+        read = self._store.read
+        if case_store.attribute_by_id(read, attribute.id) is not None:
+            raise InvalidOperationError(f"There is already an attribute with id {attribute.id}.")
+        if any(a.scope == attribute.scope for a in case_store.attributes_by_name(read, attribute.name)):
+            raise DuplicateNameError(f"{attribute.scope} attribute", attribute.name)
+        exists = case_store.case_by_id if attribute.scope == "case" else source_store.source_by_id
+        with self._store.transaction() as tx:
+            case_store.insert_attribute(tx, attribute.name, attribute.type, attribute.scope, attribute.choices,
+                                        attribute.id, snapshot.position)
+            for owner_id, value in snapshot.values:
+                if exists(tx, owner_id) is not None:
+                    case_store.set_value(tx, attribute.id, owner_id, value)
+        self._notify("attribute", "added", (attribute.id,))
+        return self.attribute(attribute.id)
 
     def set_attribute_value(self, attribute_id: int, owner_id: int, value: object) -> AttributeValue | None:
         """Set a case's or source's value of an attribute (checked against its type); None clears it."""

@@ -22,8 +22,9 @@ def case_by_name(conn: sqlite3.Connection, name: str) -> Case | None:
     return Case(*row) if row else None
 
 
-def insert_case(conn: sqlite3.Connection, name: str, guid: str) -> int:
-    return conn.execute("INSERT INTO cases(name, guid) VALUES (?, ?)", (name, guid)).lastrowid
+def insert_case(conn: sqlite3.Connection, name: str, guid: str, case_id: int | None = None) -> int:
+    """A new case row; `case_id` puts back a deleted case under its old id."""
+    return conn.execute("INSERT INTO cases(id, name, guid) VALUES (?, ?, ?)", (case_id, name, guid)).lastrowid
 
 
 def rename_case(conn: sqlite3.Connection, case_id: int, name: str) -> None:
@@ -35,11 +36,13 @@ def delete_case(conn: sqlite3.Connection, case_id: int) -> None:
 
 
 def insert_member(
-    conn: sqlite3.Connection, case_id: int, source_id: int, start: int | None, end: int | None
+    conn: sqlite3.Connection, case_id: int, source_id: int, start: int | None, end: int | None,
+    member_id: int | None = None,
 ) -> int:
+    """A new membership row; `member_id` puts back a removed one under its old id."""
     return conn.execute(
-        'INSERT INTO case_member(case_id, source_id, start, "end") VALUES (?, ?, ?, ?)',
-        (case_id, source_id, start, end),
+        'INSERT INTO case_member(id, case_id, source_id, start, "end") VALUES (?, ?, ?, ?, ?)',
+        (member_id, case_id, source_id, start, end),
     ).lastrowid
 
 
@@ -99,12 +102,23 @@ def attributes_by_name(conn: sqlite3.Connection, name: str) -> list[Attribute]:
     return [_attribute(r) for r in rows]
 
 
-def insert_attribute(conn: sqlite3.Connection, name: str, type_: str, scope: str, choices: tuple[str, ...]) -> int:
-    position = conn.execute("SELECT coalesce(max(position) + 1, 0) FROM attribute WHERE scope = ?", (scope,))
+def insert_attribute(
+    conn: sqlite3.Connection, name: str, type_: str, scope: str, choices: tuple[str, ...],
+    attribute_id: int | None = None, position: int | None = None,
+) -> int:
+    """A new attribute, last in its scope unless `position` is given; `attribute_id` restores a deleted one."""
+    if position is None:
+        found = conn.execute("SELECT coalesce(max(position) + 1, 0) FROM attribute WHERE scope = ?", (scope,))
+        position = found.fetchone()[0]
     return conn.execute(
-        "INSERT INTO attribute(name, type, scope, choices, position) VALUES (?, ?, ?, ?, ?)",
-        (name, type_, scope, json.dumps(list(choices), ensure_ascii=False), position.fetchone()[0]),
+        "INSERT INTO attribute(id, name, type, scope, choices, position) VALUES (?, ?, ?, ?, ?, ?)",
+        (attribute_id, name, type_, scope, json.dumps(list(choices), ensure_ascii=False), position),
     ).lastrowid
+
+
+def attribute_position(conn: sqlite3.Connection, attribute_id: int) -> int:
+    row = conn.execute("SELECT position FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
+    return row[0] if row else 0
 
 
 def update_attribute(conn: sqlite3.Connection, attribute_id: int, *, name: str, choices: tuple[str, ...]) -> None:
