@@ -80,7 +80,7 @@ def test_segments_panel_lists_and_opens_excerpts(qtbot, project: Project) -> Non
     assert window.document.selection() == (TEXT.index("the lads"), len(TEXT))
 
 
-def test_cases_dock_assigns_the_selected_passage(qtbot, project: Project) -> None:  # noqa: ANN001
+def test_cases_dock_assigns_the_selected_passage(qtbot, project: Project) -> None:
     source = project.add_source("S", TEXT)
     case = project.create_case("Al")
     window = _window(qtbot, project)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12")
-def test_void_calls_keep_none_alive(qtbot) -> None:  # noqa: ANN001
+def test_void_calls_keep_none_alive(qtbot) -> None:
     label = QLabel()
     qtbot.addWidget(label)
     item = QStandardItem("x")

@@ -8,6 +8,7 @@ The text can be zoomed in font-size steps between `MIN_POINT_SIZE` and `MAX_POIN
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +21,7 @@ from qcode.gui.offsets import TextOffsets
 MIN_POINT_SIZE = 8
 MAX_POINT_SIZE = 32
 ZOOM_STEPS = (8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 22, 24, 28, 32)
+VISIBLE_MARGIN = 3000  # characters highlighted beyond the visible part
 FIND_COLOR = QColor("#fff176")  # every match: light yellow
 FIND_CURRENT_COLOR = QColor("#ffa040")  # the current match: orange, visible even while the find bar has focus
 
@@ -41,6 +43,10 @@ class DocumentView(QPlainTextEdit):
         self._offsets = TextOffsets("")
         self._text = ""
         self._codings: list[Coding] = []
+        self._starts: list[int] = []
+        self._longest = 0
+        self._codes: dict[int, Code] = {}
+        self._shown_window: tuple[int, int] | None = None
         self._coding_selections: list[QTextEdit.ExtraSelection] = []
         self._find_selections: list[QTextEdit.ExtraSelection] = []
         self._wheel_zoom = 0  # Ctrl+wheel angle not yet turned into a zoom step (touchpads send small deltas)
@@ -51,6 +57,8 @@ class DocumentView(QPlainTextEdit):
         self.source_id = source_id
         self._offsets = TextOffsets(text)
         self._text = text
+        self._codings, self._starts, self._shown_window = [], [], None
+        self._coding_selections = []
         self._find_selections = []
         self._apply_selections()
         self.setPlainText(text)
@@ -58,6 +66,8 @@ class DocumentView(QPlainTextEdit):
 
     def clear_source(self) -> None:
         self._codings = []
+        self._starts = []
+        self._shown_window = None
         self.source_id = None
         self._offsets = TextOffsets("")
         self._text = ""
@@ -106,10 +116,40 @@ class DocumentView(QPlainTextEdit):
         menu.deleteLater()
 
     def show_codings(self, codings: list[Coding], codes: dict[int, Code]) -> None:
-        self._codings = codings
+        """Remember the source's codings; only those near the visible part are turned into highlights."""
+        self._codings = sorted(codings, key=lambda c: (c.start, c.end))
+        self._starts = [c.start for c in self._codings]
+        self._longest = max((c.end - c.start for c in self._codings), default=0)
+        self._codes = codes
+        self._shown_window = None
+        self._update_visible_highlights()
+
+    def visible_range(self) -> tuple[int, int]:
+        """The code-point range on screen, widened by a margin so that small scrolls need no update."""
+        first = self.firstVisibleBlock().position()
+        corner = self.viewport().rect().bottomRight()
+        last = self.cursorForPosition(corner).position()
+        return (max(0, self._offsets.from_qt(first) - VISIBLE_MARGIN),
+                self._offsets.from_qt(last) + VISIBLE_MARGIN)
+
+    def _update_visible_highlights(self) -> None:
+        if not self._codings:
+            if self._coding_selections:
+                self._coding_selections = []
+                self._apply_selections()
+            return
+        low, high = self.visible_range()
+        if self._shown_window is not None and self._shown_window[0] <= low and high <= self._shown_window[1]:
+            return
+        low, high = max(0, low - VISIBLE_MARGIN), high + VISIBLE_MARGIN  # room to scroll before the next update
+        self._shown_window = (low, high)
+        first = bisect_left(self._starts, low - self._longest)
+        last = bisect_left(self._starts, high)
         selections = []
-        for coding in codings:
-            code = codes.get(coding.code_id)
+        for coding in self._codings[first:last]:
+            if coding.end <= low:
+                continue
+            code = self._codes.get(coding.code_id)
             if code is None:
                 continue
             color = QColor(code.color)
@@ -117,6 +157,15 @@ class DocumentView(QPlainTextEdit):
             selections.append(self._highlight(coding.start, coding.end, color, code.name))
         self._coding_selections = selections
         self._apply_selections()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self._update_visible_highlights()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._shown_window = None
+        self._update_visible_highlights()
 
     def set_find_highlights(self, ranges: list[tuple[int, int]], current: tuple[int, int] | None = None) -> None:
         """Mark find matches (code-point ranges) lightly and `current` strongly; the coding highlights stay."""
