@@ -24,6 +24,7 @@ from qcode.core.project import Change, Project
 from qcode.gui.coding_actions import CodingActions
 from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push
 from qcode.gui.dialogs.export_dialog import ExportDialog
+from qcode.gui.document_actions import DocumentActions
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
@@ -111,6 +112,8 @@ class MainWindow(QMainWindow):
         self.document.extend_menu = self._document_menu
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
                                     lambda text: self.statusBar().showMessage(text, 5000))
+        self.document_actions = DocumentActions(self, project, self.document, self.undo_stack,
+                                                lambda text: self.statusBar().showMessage(text, 8000))
 
         self._build_menus()
         self.coder_label = QLabel()
@@ -269,6 +272,7 @@ class MainWindow(QMainWindow):
             return
         source_id = int(index.data(ID_ROLE))
         self.document.show_source(source_id, self.project.source_text(source_id))
+        self.document_actions.show_source_structure(source_id)
         self._refresh_highlights()
         self.memo_panel.set_target("source", source_id, f"source '{self.project.source(source_id).name}'")
         self.statusBar().showMessage(self.project.source(source_id).name, 3000)
@@ -375,6 +379,7 @@ class MainWindow(QMainWindow):
         self._push(RemoveCoding(self.project, coding, self.project.code(coding.code_id).name))
 
     def _document_menu(self, menu: QMenu, offset: int) -> None:
+        self.document_actions.extend_menu(menu, offset)
         here = self.document.codings_at(offset)
         if not here or self.project.readonly:
             return
@@ -417,6 +422,8 @@ class MainWindow(QMainWindow):
             self.segments.refresh()
         if change.kind in ("memo", "code", "source", "case"):
             self.memo_panel.refresh()
+        if change.kind == "memo":
+            self.document_actions.refresh_memos()
         if change.kind in ("case", "attribute", "source"):
             self.cases_table.refresh()
         if change.kind == "source":

@@ -205,6 +205,10 @@ def test_memos_on_everything(project: Project) -> None:
     with pytest.raises(InvalidRequestError):
         project.set_memo("folder", 1, "x")
     assert len(project.memos()) == 5
+    deleted = project.delete_memo(memo.id)
+    assert project.range_memos(s.id) == []
+    assert project.restore_memo(deleted) == deleted  # same id, range and text
+    assert project.range_memos(s.id) == [deleted]
 
 
 def test_cases_and_typed_attributes(project: Project) -> None:
