@@ -19,6 +19,7 @@ from qcode.core.api.codings import CodingsMixin
 from qcode.core.api.importing import ImportMixin
 from qcode.core.api.memos import MemosMixin
 from qcode.core.api.queries import QueriesMixin
+from qcode.core.api.source_snapshots import SourceSnapshotsMixin
 from qcode.core.api.sources import SourcesMixin
 from qcode.core.errors import InvalidNameError, NotFoundError
 from qcode.core.model import Coder
@@ -53,7 +54,8 @@ def default_coder_name() -> str:
         return "coder"
 
 
-class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin, CasesMixin, QueriesMixin):
+class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin, CasesMixin,
+              QueriesMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:
