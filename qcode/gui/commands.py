@@ -41,6 +41,29 @@ def push(stack: QUndoStack, command: CoreCommand) -> None:
     stack.push(command)
 
 
+class Batch(CoreCommand):
+    """Commands undone and redone together, as one step."""
+
+    def __init__(self, label: str, commands: list[CoreCommand]) -> None:
+        super().__init__(label)
+        self.commands = commands
+
+    def apply(self) -> None:
+        done: list[CoreCommand] = []
+        try:
+            for command in self.commands:
+                command.apply()
+                done.append(command)
+        except Exception:
+            for command in reversed(done):  # all or nothing: a refused step takes back the ones before it
+                command.revert()
+            raise
+
+    def revert(self) -> None:
+        for command in reversed(self.commands):
+            command.revert()
+
+
 class ApplyCode(CoreCommand):
     def __init__(self, project: Project, source_id: int, code_id: int, start: int, end: int, label: str) -> None:
         super().__init__(f"Apply code '{label}'")

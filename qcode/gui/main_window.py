@@ -34,6 +34,7 @@ from qcode.gui.views.find_bar import FindBar
 from qcode.gui.views.memo_panel import MemoPanel
 from qcode.gui.views.search_panel import SearchPanel
 from qcode.gui.views.segments_panel import SegmentsPanel
+from qcode.gui.views.sources_panel import SourcesPanel
 from qcode.gui.workers import ProjectSignals
 
 
@@ -77,9 +78,11 @@ class MainWindow(QMainWindow):
             lambda size: self.settings.setValue("view/font-size", size) if self.settings is not None else None)
 
         self.sources_model = SourcesModel(project, self)
-        self.sources_view = _tree("Sources", self.sources_model)
-        self.sources_view.clicked.connect(self._source_clicked)
-        sources_dock = self._dock("Sources", self.sources_view, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.sources_panel = SourcesPanel(project, self.sources_model, self.undo_stack)
+        self.sources_view = self.sources_panel.view
+        self.sources_panel.source_activated.connect(self._source_clicked)
+        self.sources_panel.import_requested.connect(lambda folder_id: self.import_flow.choose_files(folder_id))
+        sources_dock = self._dock("Sources", self.sources_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.codebook_model = CodebookModel(project, self)
         self.codebook_view = _tree("Codebook", self.codebook_model)
@@ -428,12 +431,15 @@ class MainWindow(QMainWindow):
             self.cases_table.refresh()
         if change.kind == "source":
             self.search_panel.refresh()
+            if change.action == "removed" and self.document.source_id in change.ids:
+                self.document.clear_source()
         if change.kind in ("source", "folder"):
             self._reload_sources()
 
     def _reload_sources(self) -> None:
         self.sources_model.reload()
         self.sources_view.expandAll()
+        self.sources_panel.apply_filter()
         if self.document.source_id is not None:
             self.sources_view.setCurrentIndex(find_index(self.sources_model, "source", self.document.source_id))
 

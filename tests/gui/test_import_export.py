@@ -35,6 +35,7 @@ def test_import_runs_in_the_background_and_undoes_as_one_step(qtbot, project: Pr
     assert project.sources() == []
     window.undo_stack.redo()
     assert sorted(s.name for s in project.sources()) == ["one", "two"]
+    assert sorted(s.id for s in project.sources()) == sorted(sid for o in outcomes for sid in o.source_ids)
 
 
 def test_export_dialog_writes_the_workbook(qtbot, project: Project, tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qcode.core.model import Span
 from qcode.core.project import Project
 from tests.recount import recount
@@ -71,3 +73,18 @@ def test_delete_and_restore_a_folder_tree_with_its_sources(project: Project) -> 
 
     assert (project.folders(), _state(project)) == before
     assert project.check() == []
+
+
+def test_moving_several_sources_is_all_or_nothing(project: Project) -> None:
+    from qcode.core.errors import DuplicateNameError
+
+    target = project.create_folder("Target")
+    project.add_source("B", "taken", folder_id=target.id)
+    a, b = project.add_source("A", "one"), project.add_source("B", "two")
+    with pytest.raises(DuplicateNameError):
+        project.move_sources([a.id, b.id], target.id)
+    assert [project.source(a.id).folder_id, project.source(b.id).folder_id] == [None, None]
+    project.move_sources([a.id], target.id)
+    assert project.source(a.id).folder_id == target.id
+    project.delete_sources([a.id, b.id])
+    assert [s.name for s in project.sources()] == ["B"]

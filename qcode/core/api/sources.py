@@ -251,12 +251,35 @@ class SourcesMixin(ProjectBase):
         self._notify("source", "changed", (source_id,))
         return self._source(source_id)
 
+    def move_sources(self, source_ids: Iterable[int], folder_id: int | None) -> None:
+        """Move several sources into a folder (None: the top level), all or none."""
+        ids = list(dict.fromkeys(source_ids))
+        sources = [self._source(sid) for sid in ids]
+        if folder_id is not None:
+            self.folder(folder_id)
+        names = [s.name for s in sources]
+        for source in sources:
+            other = source_store.source_by_name_in(self._store.read, folder_id, source.name)
+            if (other and other.id not in ids) or names.count(source.name) > 1:
+                raise DuplicateNameError("source", source.name, "in that folder")
+        with self._store.transaction() as tx:
+            for source in sources:
+                source_store.update_source(tx, source.id, name=source.name, folder_id=folder_id)
+        self._notify("source", "changed", tuple(ids))
+
     def delete_source(self, source_id: int) -> None:
         """Delete a source with its spans, codings, memos and case memberships."""
-        self._source(source_id)
+        self.delete_sources([source_id])
+
+    def delete_sources(self, source_ids: Iterable[int]) -> None:
+        """Delete several sources in one transaction."""
+        ids = list(dict.fromkeys(source_ids))
+        for source_id in ids:
+            self._source(source_id)
         with self._store.transaction() as tx:
-            self._delete_source_in(tx, source_id)
-        self._notify("source", "removed", (source_id,))
+            for source_id in ids:
+                self._delete_source_in(tx, source_id)
+        self._notify("source", "removed", tuple(ids))
 
     def _delete_source_in(self, tx, source_id: int) -> None:
         code_ids = coding_store.code_ids_in_source(tx, source_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem, QStandardItemModel
 
 from qcode.core.project import Project
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+SOURCES_MIME = "application/x-qcode-sources"
 
 
 def swatch(color: str, size: int = 12) -> QIcon:
@@ -26,13 +27,54 @@ def _item(text: str, kind: str, item_id: int) -> QStandardItem:
 
 
 class SourcesModel(QStandardItemModel):
-    """Folders and sources, with each source's number of codings."""
+    """Folders and sources, with each source's number of codings.
+
+    Sources and folders can be dragged onto folders (or the empty area, for the top level); the model
+    does not move anything itself but asks, with `move_requested`, so that the move is an undo command.
+    """
+
+    move_requested = Signal(list, object)  # [(kind, id), ...], target folder id or None
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.setHorizontalHeaderLabels(["Source", "Codings"])
         self.reload()
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index) & ~Qt.ItemFlag.ItemIsDropEnabled
+        if not index.isValid():
+            return flags | Qt.ItemFlag.ItemIsDropEnabled
+        if index.data(KIND_ROLE) == "folder":
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        return flags | Qt.ItemFlag.ItemIsDragEnabled
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [SOURCES_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        items = sorted({(i.data(KIND_ROLE), int(i.data(ID_ROLE))) for i in indexes if i.isValid()})
+        data = QMimeData()
+        data.setData(SOURCES_MIME, QByteArray(";".join(f"{kind}:{item_id}" for kind, item_id in items).encode()))
+        return data
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not data.hasFormat(SOURCES_MIME):
+            return False
+        items = []
+        for part in bytes(data.data(SOURCES_MIME).data()).decode().split(";"):
+            kind, _, item_id = part.partition(":")
+            if kind in ("source", "folder") and item_id.isdigit():
+                items.append((kind, int(item_id)))
+        target = parent.siblingAtColumn(0) if parent.isValid() else None
+        folder_id = int(target.data(ID_ROLE)) if target is not None and target.data(KIND_ROLE) == "folder" else None
+        if items:
+            self.move_requested.emit(items, folder_id)
+        return False  # the tree is rebuilt from the project once the move is done
 
     def reload(self) -> None:
         self.removeRows(0, self.rowCount())
