@@ -28,6 +28,7 @@ from qcode.gui.document_actions import DocumentActions
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
+from qcode.gui.view_options import ViewOptions
 from qcode.gui.views.cases_table import CasesTable
 from qcode.gui.views.document_view import DocumentView
 from qcode.gui.views.find_bar import FindBar
@@ -195,6 +196,13 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        self.view_options = ViewOptions(self, view_menu, self.settings, [
+            ("&Sources", lambda: self.sources_view), ("&Document", lambda: self.document),
+            ("&Codebook", lambda: self.codebook_view), ("Coded s&egments", lambda: self.segments),
+            ("&Memo", lambda: self.memo_panel.editor), ("C&ases", lambda: self.cases_table),
+            ("Searc&h", lambda: self.search_panel.query),
+        ])
         if self.session is not None:
             help_menu = self.menuBar().addMenu("&Help")
             help_menu.addAction("Open the &demo project", lambda: self.session.open_demo(self))  # type: ignore[union-attr]

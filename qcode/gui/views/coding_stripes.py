@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QMouseEvent, QPainte
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from qcode.core.model import Code, Coding
+from qcode.gui.view_options import is_dark
 
 if TYPE_CHECKING:
     from qcode.gui.views.document_view import DocumentView
@@ -43,11 +44,13 @@ def assign_lanes(codings: Sequence[Coding]) -> dict[int, int]:
     return lanes
 
 
-def label_color(color: QColor) -> QColor:
-    """The code's colour, darkened or lightened until it reads well on the window background."""
+def label_color(color: QColor, *, dark_background: bool = False) -> QColor:
+    """The code's colour, darkened (or on a dark background lightened) so that its name reads well."""
     shown = QColor(color)
-    if shown.lightnessF() > 0.55:
-        shown = shown.darker(170)
+    if dark_background and shown.lightnessF() < 0.6:
+        return shown.lighter(170)
+    if not dark_background and shown.lightnessF() > 0.55:
+        return shown.darker(170)
     return shown
 
 
@@ -118,7 +121,7 @@ class CodingStripes(QWidget):
         metrics = painter.fontMetrics()
         text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, height - 4)
         painter.save()
-        painter.setPen(label_color(color))
+        painter.setPen(label_color(color, dark_background=is_dark(self.palette())))
         painter.translate(x + metrics.descent(), top + 2)  # turned 90°: the glyphs grow rightwards from here
         painter.rotate(90)
         painter.drawText(0, 0, text)
