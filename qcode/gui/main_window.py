@@ -453,16 +453,25 @@ class MainWindow(QMainWindow):
 
     # --- layout --------------------------------------------------------------------------------------
 
+    def _default_size(self) -> None:
+        """Most of the screen on first start (at least 1200 x 760), so the document gets room."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        width, height = 1200, 760
+        if screen is not None:
+            width = max(width, min(int(screen.width() * 0.85), 1800))
+            height = max(height, min(int(screen.height() * 0.85), 1100))
+        self.resize(width, height)
+
     def _restore_layout(self) -> None:
         if self.settings is None:
-            self.resize(1200, 760)
+            self._default_size()
             return
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
+            self._default_size()
         if isinstance(state, QByteArray):
             self.restoreState(state)
 
