@@ -28,6 +28,7 @@ from qcode.gui.document_actions import DocumentActions
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
+from qcode.gui.selection_drag import SelectionDropTarget
 from qcode.gui.view_options import ViewOptions
 from qcode.gui.views.cases_table import CasesTable
 from qcode.gui.views.document_view import DocumentView
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.document.extend_menu = self._document_menu
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
                                     lambda text: self.statusBar().showMessage(text, 5000))
+        self.selection_drops = SelectionDropTarget(self.codebook_view, self._apply_dropped_selection)
         self.document_actions = DocumentActions(self, project, self.document, self.undo_stack,
                                                 lambda text: self.statusBar().showMessage(text, 8000))
 
@@ -313,6 +315,13 @@ class MainWindow(QMainWindow):
             return
         codes = {c.id: c for c in self.project.codes()}
         self.document.show_codings(self.project.codings_for_source(self.document.source_id), codes)
+
+    def _apply_dropped_selection(self, code_id: int, source_id: int, start: int, end: int) -> None:
+        """A passage dragged from the document onto a code: code it (as if selected, then clicked)."""
+        if source_id != self.document.source_id:
+            return
+        self.document.select_range(start, end)
+        self.coding.apply_code(code_id)
 
     def _code_activated(self, index: QModelIndex) -> None:
         """Apply the code to the selected text (double-click or Enter on a code)."""
