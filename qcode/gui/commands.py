@@ -7,8 +7,10 @@ coding, a clashing name) raises there and never reaches the stack.
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from qcode.core.api.codebook import CodeSnapshot
+from qcode.core.errors import QcodeError
 from qcode.core.model import Coding, Memo
 from qcode.core.project import Project
 
@@ -39,6 +41,16 @@ def push(stack: QUndoStack, command: CoreCommand) -> None:
     command.apply()
     command._applied_by_push = True
     stack.push(command)
+
+
+def push_or_warn(stack: QUndoStack, command: CoreCommand, parent: QWidget | None) -> bool:
+    """Apply and record a command; when the core refuses it, show the core's message and return False."""
+    try:
+        push(stack, command)
+    except QcodeError as err:
+        QMessageBox.warning(parent, "qcode", err.message)
+        return False
+    return True
 
 
 class Batch(CoreCommand):

@@ -10,12 +10,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
-from qcode.core.errors import QcodeError
 from qcode.core.model import Coding, Memo
 from qcode.core.project import Project
-from qcode.gui.commands import AddRangeMemo, CoreCommand, DeleteMemo, EditRangeMemo, RemoveCoding, push
+from qcode.gui.commands import AddRangeMemo, CoreCommand, DeleteMemo, EditRangeMemo, RemoveCoding, push_or_warn
 from qcode.gui.views.document_view import DocumentView
 
 MEMO_IN_TOOLTIP = 300  # characters of a coding's memo shown when hovering it
@@ -109,9 +108,4 @@ class DocumentActions(QObject):
         self.status(f"Memo: {' '.join(memo.text.split())[:200]}")
 
     def _push(self, command: CoreCommand) -> bool:
-        try:
-            push(self.undo_stack, command)
-        except QcodeError as err:
-            QMessageBox.warning(self.window, "qcode", err.message)
-            return False
-        return True
+        return push_or_warn(self.undo_stack, command, self.window)

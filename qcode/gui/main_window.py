@@ -13,16 +13,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from qcode.core.errors import QcodeError
 from qcode.core.project import Change, Project
 from qcode.gui.coding_actions import CodingActions
-from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push
+from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push_or_warn
 from qcode.gui.dialogs.export_dialog import ExportDialog
 from qcode.gui.document_actions import DocumentActions
 from qcode.gui.import_flow import ImportFlow
@@ -340,12 +338,7 @@ class MainWindow(QMainWindow):
             self.memo_panel.set_target("code", code_id, f"code '{self.project.code(code_id).name}'")
 
     def _push(self, command: CoreCommand) -> bool:
-        try:
-            push(self.undo_stack, command)
-        except QcodeError as err:
-            QMessageBox.warning(self, "qcode", err.message)
-            return False
-        return True
+        return push_or_warn(self.undo_stack, command, self)
 
     def new_code(self, parent_id: int | None, name: str | None = None) -> None:
         if name is None:

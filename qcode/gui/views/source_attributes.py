@@ -14,17 +14,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from qcode.core.errors import QcodeError
 from qcode.core.model import Attribute
 from qcode.core.project import Project
 from qcode.gui.case_commands import AddAttribute, SetAttributeValue
-from qcode.gui.commands import Batch, CoreCommand, push
+from qcode.gui.commands import Batch, CoreCommand, push_or_warn
 from qcode.gui.views.case_widgets import PLACEHOLDERS, AttributeDialog
 
 
@@ -96,12 +94,8 @@ class SourceAttributesDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         name, kind, choices = dialog.values()
-        try:
-            push(self.undo_stack, AddAttribute(self.project, name, kind, choices, scope="source"))
-        except QcodeError as err:
-            QMessageBox.warning(self, "qcode", err.message)
-            return
-        self._build()
+        if push_or_warn(self.undo_stack, AddAttribute(self.project, name, kind, choices, scope="source"), self):
+            self._build()
 
     def changes(self) -> list[CoreCommand]:
         label = f"source '{self.project.source(self.source_id).name}'"
@@ -116,14 +110,9 @@ class SourceAttributesDialog(QDialog):
 
     def apply(self) -> bool:
         commands = self.changes()
-        try:
-            if len(commands) == 1:
-                push(self.undo_stack, commands[0])
-            elif commands:
-                push(self.undo_stack, Batch(f"Set attributes of '{self.project.source(self.source_id).name}'",
-                                            commands))
-        except QcodeError as err:
-            QMessageBox.warning(self, "qcode", err.message)
+        if len(commands) > 1:
+            commands = [Batch(f"Set attributes of '{self.project.source(self.source_id).name}'", commands)]
+        if commands and not push_or_warn(self.undo_stack, commands[0], self):
             return False
         self.accept()
         return True

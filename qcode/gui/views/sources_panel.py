@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcode.core.errors import QcodeError
 from qcode.core.project import Project
-from qcode.gui.commands import Batch, CoreCommand, push
+from qcode.gui.commands import Batch, CoreCommand, push_or_warn
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, SourcesModel
 from qcode.gui.source_commands import (
     CreateFolder,
@@ -217,9 +216,4 @@ class SourcesPanel(QWidget):
         dialog.open()
 
     def _push(self, command: CoreCommand) -> bool:
-        try:
-            push(self.undo_stack, command)
-        except QcodeError as err:
-            QMessageBox.warning(self, "qcode", err.message)
-            return False
-        return True
+        return push_or_warn(self.undo_stack, command, self)
