@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 from qcode.core.model import Coding, Memo
 from qcode.core.project import Project
 from qcode.gui.commands import AddRangeMemo, CoreCommand, DeleteMemo, EditRangeMemo, RemoveCoding, push_or_warn
+from qcode.gui.views.coding_stripes import Stripe
 from qcode.gui.views.document_view import DocumentView
 
 MEMO_IN_TOOLTIP = 300  # characters of a coding's memo shown when hovering it
@@ -29,8 +30,9 @@ class DocumentActions(QObject):
         self.document = document
         self.undo_stack = undo_stack
         self.status = status
-        document.stripes.tooltip_for = self.describe_coding
-        document.stripes.coding_clicked.connect(lambda coding: document.select_range(coding.start, coding.end))
+        document.describe_coding = self.describe_coding
+        document.stripes.tooltip_for = self.describe_stripe
+        document.stripes.stripe_clicked.connect(lambda stripe: document.select_range(stripe.start, stripe.end))
         document.stripes.context_requested.connect(self._stripe_menu)
         document.margin.memo_clicked.connect(self._memo_clicked)
 
@@ -43,6 +45,9 @@ class DocumentActions(QObject):
         if self.document.source_id is not None:
             self.document.show_range_memos(self.project.range_memos(self.document.source_id))
 
+    def describe_stripe(self, stripe: Stripe) -> str:
+        return "\n".join(self.describe_coding(coding) for coding in stripe.codings)
+
     def describe_coding(self, coding: Coding) -> str:
         """Code path, coder and the coding's memo, for tooltips."""
         text = f"{self.project.code_path(coding.code_id)} — {self.project.coder(coding.coder_id).name}"
@@ -54,13 +59,15 @@ class DocumentActions(QObject):
 
     # --- menus -------------------------------------------------------------------------------------------
 
-    def _stripe_menu(self, coding: Coding, position: QPoint) -> None:
+    def _stripe_menu(self, stripe: Stripe, position: QPoint) -> None:
         menu = QMenu(self.window)
-        menu.addAction("Select the segment", lambda: self.document.select_range(coding.start, coding.end))
+        menu.addAction("Select the passage", lambda: self.document.select_range(stripe.start, stripe.end))
         if not self.project.readonly:
-            label = self.project.code(coding.code_id).name
-            menu.addAction(f"Remove coding '{label}'",
-                           lambda: self._push(RemoveCoding(self.project, coding, label)))
+            label = self.project.code(stripe.code_id).name
+            coders = {c.id: c.name for c in self.project.coders()}
+            for coding in stripe.codings:
+                menu.addAction(f"Remove coding '{label}' ({coders.get(coding.coder_id, '')})",
+                               lambda c=coding: self._push(RemoveCoding(self.project, c, label)))
         menu.exec(position)
         menu.deleteLater()
 

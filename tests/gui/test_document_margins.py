@@ -38,12 +38,17 @@ def _window(qtbot, project: Project) -> tuple[MainWindow, int]:
 
 
 def _stripe_ids(window: MainWindow) -> list[int]:
-    return [coding.id for _bar, coding, _code in window.document.stripes.visible_stripes()]
+    return [coding.id for _bar, stripe, _code in window.document.stripes.visible_stripes() for coding in stripe.codings]
+
+
+def _stripe(window: MainWindow, coding_id: int):
+    return next(stripe for _bar, stripe, _code in window.document.stripes.visible_stripes()
+                if coding_id in [c.id for c in stripe.codings])
 
 
 def _stripe_point(window: MainWindow, coding_id: int) -> QPoint:
-    return next(bar.center() for bar, coding, _code in window.document.stripes.visible_stripes()
-                if coding.id == coding_id)
+    return next(bar.center() for bar, stripe, _code in window.document.stripes.visible_stripes()
+                if coding_id in [c.id for c in stripe.codings])
 
 
 def test_each_coding_has_a_stripe_and_clicking_it_selects_the_segment(qtbot, project: Project) -> None:
@@ -54,13 +59,30 @@ def test_each_coding_has_a_stripe_and_clicking_it_selects_the_segment(qtbot, pro
     second = project.add_coding(source_id, family.id, start + 10, TEXT.index("My brother") + 10)
     qtbot.waitUntil(lambda: len(window.document.codings_between(0, len(TEXT))) == 2)
     stripes = window.document.stripes
-    assert stripes.lane_of(first) != stripes.lane_of(second)  # they overlap
+    assert stripes.lane_of(_stripe(window, first.id)) != stripes.lane_of(_stripe(window, second.id))  # overlapping
     qtbot.mouseClick(stripes, Qt.MouseButton.LeftButton, pos=_stripe_point(window, second.id))
     assert window.document.selection() == (second.start, second.end)
-    assert "Coping" in stripes.tooltip_for(first)
-    assert "Tester" in stripes.tooltip_for(first)
+    assert "Coping" in stripes.tooltip_for(_stripe(window, first.id))
+    assert "Tester" in stripes.tooltip_for(_stripe(window, first.id))
     project.set_memo("coding", first.id, "Keeps it in")
-    assert "Memo: Keeps it in" in stripes.tooltip_for(first)
+    assert "Memo: Keeps it in" in stripes.tooltip_for(_stripe(window, first.id))
+
+
+def test_one_codes_overlapping_codings_by_two_coders_share_a_stripe(qtbot, project: Project) -> None:
+    window, source_id = _window(qtbot, project)
+    code = project.create_code("Coping")
+    start = TEXT.index("I keep")
+    mine = project.add_coding(source_id, code.id, start, start + 20)
+    project.use_coder("Ben")
+    theirs = project.add_coding(source_id, code.id, start + 10, start + 40)
+    qtbot.waitUntil(lambda: len(window.document.codings_between(0, len(TEXT))) == 2)
+    stripe = _stripe(window, mine.id)
+    assert [c.id for c in stripe.codings] == [mine.id, theirs.id]
+    assert (stripe.start, stripe.end) == (start, start + 40)
+    assert window.document.stripes.lane_count == 1
+    tooltip = window.document.stripes.tooltip_for(stripe)
+    assert "Tester" in tooltip
+    assert "Ben" in tooltip
 
 
 def test_removing_a_coding_removes_its_stripe(qtbot, project: Project) -> None:

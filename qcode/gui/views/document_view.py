@@ -60,6 +60,8 @@ class DocumentView(QPlainTextEdit):
         self._find_selections: list[QTextEdit.ExtraSelection] = []
         self._wheel_zoom = 0  # Ctrl+wheel angle not yet turned into a zoom step (touchpads send small deltas)
         self._memos: list[Memo] = []
+        #: the text a coding shows when hovered (code, coder, memo)
+        self.describe_coding: Callable[[Coding], str] = lambda coding: self._codes[coding.code_id].name
         #: called with (menu, code-point offset) to add actions to the context menu
         self.extend_menu: Callable[[QMenu, int], None] | None = None
         self.stripes = CodingStripes(self)
@@ -334,7 +336,7 @@ class DocumentView(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip and self.source_id is not None:
             pos = event.pos()  # type: ignore[attr-defined]
             offset = self._offsets.from_qt(self.cursorForPosition(pos).position())
-            lines = [self.stripes.tooltip_for(c) for c in self.codings_at(offset)]
+            lines = [self.describe_coding(c) for c in self.codings_at(offset)]
             lines += [f"Memo: {m.text}" for m in self.memos_at(offset)]
             if lines:
                 QToolTip.showText(event.globalPos(), "\n".join(lines), self.viewport())  # type: ignore[attr-defined]
