@@ -17,18 +17,22 @@ WORD_JOINERS = "'’-"
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
 
 
-def compile_pattern(*, pattern: str | None = None, keywords: Iterable[str] = ()) -> re.Pattern[str]:
-    """A regular expression, or keywords matched as whole words (case-insensitive) — exactly one of the two."""
+def compile_pattern(
+    *, pattern: str | None = None, keywords: Iterable[str] = (), case_sensitive: bool = False
+) -> re.Pattern[str]:
+    """A regular expression, or keywords matched as whole words — exactly one of the two; case is ignored
+    unless `case_sensitive`."""
+    flags = 0 if case_sensitive else re.IGNORECASE
     words = [w.strip() for w in keywords if w.strip()]
     if (pattern is None) == (not words):
         raise InvalidQueryError("Give either a pattern or keywords to autocode with.")
     if pattern is not None:
         try:
-            return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+            return re.compile(pattern, flags | re.MULTILINE)
         except re.error as err:
             raise InvalidQueryError(f"The pattern '{pattern}' is not a valid regular expression: {err}.") from None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
 
 
 def _containing(spans: list[Span], start: int, end: int) -> tuple[int, int] | None:

@@ -66,6 +66,7 @@ class AutocodeMixin(ProjectBase):
         speakers: Iterable[str] = (),
         unit: str = "hit",
         source_ids: Iterable[int] | None = None,
+        case_sensitive: bool = False,
         progress: Progress | None = None,
     ) -> list[Range]:
         """The passages autocoding would code: hits of a pattern or of keywords, or a speaker's turns, widened
@@ -74,7 +75,8 @@ class AutocodeMixin(ProjectBase):
         chosen = [s for s in speakers if s.strip()]
         if chosen and (pattern is not None or any(w.strip() for w in keywords)):
             raise InvalidQueryError("Autocode either words or a pattern, or speakers, not both at once.")
-        regex = None if chosen else autocode.compile_pattern(pattern=pattern, keywords=keywords)
+        regex = None if chosen else autocode.compile_pattern(pattern=pattern, keywords=keywords,
+                                                             case_sensitive=case_sensitive)
         if unit not in autocode.UNITS:
             raise InvalidQueryError(f"The unit of autocoding is one of {', '.join(autocode.UNITS)}, not '{unit}'.")
         read = self._store.read

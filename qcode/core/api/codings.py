@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from qcode.core.analysis.locations import LocationIndex, location_index
 from qcode.core.api.base import ProjectBase
-from qcode.core.errors import InvalidOperationError, NotFoundError
+from qcode.core.errors import InvalidOperationError, InvalidRangeError, NotFoundError
 from qcode.core.model import Coding, Excerpt, Filter
 from qcode.core.store import aggregates, meta
 from qcode.core.store import codes as code_store
@@ -74,25 +74,37 @@ class CodingsMixin(ProjectBase):
         """
         return len(self.apply_codings(batch))
 
+    def _check_ranges(self, ranges: Iterable[tuple[int, int, int]]) -> None:
+        """Like `_check_range` for many (source_id, start, end), looking each source up once."""
+        lengths: dict[int, int] = {}
+        for source_id, start, end in ranges:
+            if source_id not in lengths:
+                lengths[source_id] = self._source(source_id).length
+            length = lengths[source_id]
+            if not (isinstance(start, int) and isinstance(end, int)) or start < 0 or end > length or end <= start:
+                raise InvalidRangeError(start, end, length)
+
     def _new_rows(self, items: list[NewCoding]) -> list[tuple]:
-        """Validated insert rows for a batch, leaving out codings the project (or the batch) already has."""
+        """(source, code, coder, start, end) of a batch's codings the project (and the batch) does not have yet."""
         read = self._store.read
+        self._check_ranges((item.source_id, item.start, item.end) for item in items)
+        for code_id in {item.code_id for item in items}:
+            self._code(code_id)
+        coders: dict[int | None, int] = {}
+        existing: dict[tuple[int, int], set[tuple[int, int, int]]] = {}
         rows = []
-        seen = set()
-        checked_codes: set[int] = set()
         for item in items:
-            self._check_range(item.source_id, item.start, item.end)
-            if item.code_id not in checked_codes:
-                self._code(item.code_id)
-                checked_codes.add(item.code_id)
-            coder = self._resolve_coder(item.coder_id)
-            key = (item.source_id, item.code_id, coder, item.start, item.end)
-            if key in seen or coding_store.find_coding(
-                read, source_id=item.source_id, code_id=item.code_id, coder_id=coder, start=item.start, end=item.end
-            ):
+            if item.coder_id not in coders:
+                coders[item.coder_id] = self._resolve_coder(item.coder_id)
+            coder = coders[item.coder_id]
+            pair = (item.source_id, item.code_id)
+            if pair not in existing:
+                existing[pair] = coding_store.coding_keys(read, item.source_id, item.code_id)
+            key = (coder, item.start, item.end)
+            if key in existing[pair]:
                 continue
-            seen.add(key)
-            rows.append((item.source_id, item.code_id, coder, item.start, item.end, self._store.now(), self._store.new_guid()))
+            existing[pair].add(key)
+            rows.append((item.source_id, item.code_id, coder, item.start, item.end))
         return rows
 
     def new_codings_only(self, batch: Iterable[NewCoding]) -> list[NewCoding]:
@@ -105,9 +117,10 @@ class CodingsMixin(ProjectBase):
 
         `remove_codings` with their ids undoes it; `restore_codings` puts them back.
         """
-        rows = self._new_rows(list(batch))
-        if not rows:
+        new = self._new_rows(list(batch))
+        if not new:
             return []
+        rows = [(*row, self._store.now(), self._store.new_guid()) for row in new]
         with self._store.transaction() as tx:
             ids = coding_store.insert_codings_returning_ids(tx, rows)
             self._after_batch(tx, [(r[0], r[1], r[3], r[4]) for r in rows])
@@ -134,8 +147,7 @@ class CodingsMixin(ProjectBase):
         items = list(codings)
         if not items:
             return []
-        for coding in items:
-            self._check_range(coding.source_id, coding.start, coding.end)
+        self._check_ranges((c.source_id, c.start, c.end) for c in items)
         for code_id in {c.code_id for c in items}:
             self._code(code_id)
         with self._store.transaction() as tx:

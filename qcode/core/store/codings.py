@@ -86,6 +86,13 @@ def find_coding(
     return _coding(row) if row else None
 
 
+def coding_keys(conn: sqlite3.Connection, source_id: int, code_id: int) -> set[tuple[int, int, int]]:
+    """(coder_id, start, end) of a code's codings in a source: for skipping duplicates of a batch."""
+    rows = conn.execute('SELECT coder_id, start, "end" FROM coding WHERE source_id = ? AND code_id = ?',
+                        (source_id, code_id))
+    return {(coder, start, end) for coder, start, end in rows}
+
+
 def delete_coding_row(conn: sqlite3.Connection, coding_id: int) -> None:
     conn.execute("DELETE FROM coding WHERE id = ?", (coding_id,))
 

@@ -21,6 +21,7 @@ class SegmentsPanel(QTreeView):
         super().__init__()
         self.project = project
         self.code_id: int | None = None
+        self.coder_id: int | None = None  # show only this coder's codings (None: every coder's)
         self.setAccessibleName("Coded segments")
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
@@ -36,12 +37,18 @@ class SegmentsPanel(QTreeView):
         self.code_id = code_id
         self.refresh()
 
+    def set_coder(self, coder_id: int | None) -> None:
+        """List only one coder's codings (None: every coder's)."""
+        self.coder_id = coder_id
+        self.refresh()
+
     def refresh(self) -> None:
         self.model_.removeRows(0, self.model_.rowCount())
         if self.code_id is None:
             return
         coders = {c.id: c.name for c in self.project.coders()}
-        for excerpt in self.project.excerpts(self.code_id, include_descendants=True, with_location=True):
+        for excerpt in self.project.excerpts(self.code_id, include_descendants=True, coder_id=self.coder_id,
+                                             with_location=True):
             coding = excerpt.coding
             text = QStandardItem(" ".join(excerpt.text.split())[:300])
             text.setToolTip(excerpt.text[:2000])
