@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
                                     lambda text: self.statusBar().showMessage(text, 5000))
         self.coders = CoderControls(self, project, settings, lambda text: self.statusBar().showMessage(text, 5000))
-        self.coders.coder_changed.connect(lambda _coder: self._update_title())
+        self.coders.coder_changed.connect(self._coder_switched)
         self.coders.filter_changed.connect(self._coder_filter_changed)
         self.search_panel.code_all_requested.connect(lambda query: self.open_autocode("search", query))
         self.find_bar.code_all_requested.connect(
@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.coder_label = QLabel()
+        self.coder_label.setToolTip("Who new codings and memos belong to: Code > Switch coder changes it; "
+                                    "View > Show codings of shows one coder's codings")
         self.statusBar().addPermanentWidget(self.coder_label)
         self._update_title()
         self.signals = ProjectSignals(project, self)
@@ -237,6 +239,9 @@ class MainWindow(QMainWindow):
     def open_autocode(self, mode: str = "keywords", text: str = "", *, case_sensitive: bool = False,
                       scope: str = "all") -> AutocodeDialog:
         """The autocode dialog (also for coding all hits of a search or of the find bar)."""
+        for old in self.findChildren(AutocodeDialog):
+            if not old.isVisible() and not old.busy:
+                old.deleteLater()
         dialog = AutocodeDialog(self.project, self.undo_stack, self, source_id=self.document.source_id,
                                 code_id=self._selected_code_id(), mode=mode, text=text,
                                 case_sensitive=case_sensitive, scope=scope)
@@ -248,6 +253,11 @@ class MainWindow(QMainWindow):
     def code_all_search_hits(self) -> AutocodeDialog:
         """Code every hit of the project search shown in the search panel (or of a query typed in the dialog)."""
         return self.open_autocode("search", self.search_panel.shown_query or self.search_panel.query.text())
+
+    def _coder_switched(self, coder) -> None:
+        if self.session is not None:
+            self.session.coder = coder.name  # projects opened next from this window code as the same coder
+        self._update_title()
 
     def _coder_filter_changed(self, coder_id: int | None) -> None:
         self._update_title()

@@ -91,7 +91,9 @@ def test_autocode_a_speaker_with_a_new_code(qtbot, project: Project) -> None:
     dialog.code.setCurrentText("Speakers/Marcus")  # "Speakers" does not exist: a clear error, nothing written
     _preview(qtbot, dialog)
     assert dialog.apply() == 0
+    assert "Speakers" in dialog.status.text()
     assert _snapshot(project) == before
+    assert window.undo_stack.count() == 0
     dialog.code.setCurrentText("What Marcus says")
     previewed = _preview(qtbot, dialog)
     assert [project.source_slice(*r) for r in previewed] == [
@@ -240,3 +242,17 @@ def test_autocode_dialog_renders(qtbot, project: Project, tmp_path: Path) -> Non
     image = dialog.grab()
     assert image.save(str(tmp_path / "autocode.png"))
     assert image.width() >= 900
+
+
+def test_a_failed_apply_leaves_no_new_code_behind(qtbot, project: Project) -> None:
+    window, _ = _window(qtbot, project)
+    notes = next(s for s in project.sources() if s.name == "Notes")
+    dialog = window.open_autocode("keywords", "help")
+    dialog.code.setCurrentText("Brand new")
+    assert notes.id in {r[0] for r in _preview(qtbot, dialog)}
+    project.delete_source(notes.id)  # gone between the preview and applying it
+    before = _snapshot(project)
+    assert dialog.apply() == 0
+    assert "source" in dialog.status.text()
+    assert _snapshot(project) == before
+    assert window.undo_stack.count() == 0

@@ -94,6 +94,8 @@ def test_passages_describe_location_and_text(project: Project) -> None:
     (passage,) = project.passages(ranges)
     assert (passage.source_id, passage.source_name, passage.text) == (s.id, "Interview", "They worry enough.")
     assert passage.location == project.describe_location(s.id, passage.start)
+    (club,) = project.passages(project.autocode_ranges(keywords=["club"]), context=12)
+    assert (club.before, club.text, club.after) == ("…mates. The ", "club", " helped too.")
     long = project.passages([(s.id, 0, len(TEXT))], chars=20)[0]
     assert long.text.endswith("…")
     assert len(long.text) <= 21

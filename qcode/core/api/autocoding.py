@@ -31,7 +31,7 @@ class AutocodeCancelled(InvalidQueryError):
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """A range as a preview lists it: where it is and (the start of) its text on one line."""
+    """A range as a preview lists it: where it is, (the start of) its text on one line, and the words around it."""
 
     source_id: int
     start: int
@@ -39,6 +39,8 @@ class Passage:
     source_name: str
     location: str
     text: str
+    before: str = ""
+    after: str = ""
 
 
 class AutocodeMixin(ProjectBase):
@@ -139,8 +141,9 @@ class AutocodeMixin(ProjectBase):
         lo, hi = autocode.snap_to_words(window, start - left, end - left)
         return lo + left, hi + left
 
-    def passages(self, ranges: Iterable[Range], *, chars: int = PASSAGE_CHARS) -> list[Passage]:
-        """Ranges with their source's name, their location as reports cite it, and their text on one line."""
+    def passages(self, ranges: Iterable[Range], *, chars: int = PASSAGE_CHARS, context: int = 0) -> list[Passage]:
+        """Ranges with their source's name, their location as reports cite it, and their text on one line;
+        with `context`, up to that many characters before and after (in the same paragraph or line)."""
         read = self._store.read
         names: dict[int, str] = {}
         indexes: dict[int, LocationIndex] = {}
@@ -153,9 +156,13 @@ class AutocodeMixin(ProjectBase):
             if source_id != current_id:
                 current_id, current_text = source_id, source_store.source_text(read, source_id) or ""
             text = " ".join(current_text[start:min(end, start + chars * 2)].split())
+            before = after = ""
             if len(text) > chars or end - start > chars * 2:
                 text = text[:chars].rstrip() + "…"
-            result.append(Passage(source_id, start, end, names[source_id], indexes[source_id].describe(start), text))
+            elif context > 0:
+                before, after = _context(current_text, start, end, context)
+            result.append(Passage(source_id, start, end, names[source_id], indexes[source_id].describe(start), text,
+                                  before, after))
         return result
 
     def plan_codings(self, code_id: int, ranges: Iterable[Range], *, coder_id: int | None = None) -> list[NewCoding]:
@@ -181,3 +188,21 @@ class AutocodeMixin(ProjectBase):
         ranges = self.autocode_ranges(pattern=pattern, keywords=keywords, speakers=speakers, unit=unit,
                                       source_ids=source_ids)
         return [NewCoding(source_id, code_id, start, end, coder) for source_id, start, end in ranges]
+
+
+def _context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
+    """Up to `width` characters either side of [start, end), within its line, cut at a word, on one line."""
+    left = max(0, start - width, text.rfind("\n", 0, start) + 1)
+    line_end = text.find("\n", end)
+    right = min(len(text), end + width, line_end if line_end >= 0 else len(text))
+    before = " ".join(text[left:start].split()) + (" " if start > left and text[start - 1].isspace() else "")
+    after = (" " if right > end and text[end].isspace() else "") + " ".join(text[end:right].split())
+    if left > 0 and text[left - 1] != "\n":  # cut short: drop a word cut in two, mark the cut
+        if not text[left - 1].isspace() and not text[left].isspace() and " " in before.strip():
+            before = before[before.find(" ") + 1:]
+        before = "…" + before.lstrip()
+    if right < len(text) and text[right] != "\n":
+        if not text[right - 1].isspace() and not text[right].isspace() and " " in after.strip():
+            after = after[:after.rstrip().rfind(" ")]
+        after = after.rstrip() + "…"
+    return before, after

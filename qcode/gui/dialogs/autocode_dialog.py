@@ -8,14 +8,16 @@ new name was typed). The same dialog codes all hits of a project search or of th
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QPainter, QPalette, QTextDocument, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -28,18 +30,20 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from qcode.core.api.autocoding import Passage, Range
-from qcode.core.api.codings import NewCoding
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.progress import Progress
 from qcode.core.project import Project
-from qcode.gui.batch_commands import ApplyCodings
-from qcode.gui.commands import CreateCode, push
+from qcode.gui.batch_commands import CodePassages
+from qcode.gui.commands import push
 from qcode.gui.workers import CoreTask
 
 MODES = (
@@ -58,6 +62,8 @@ PLACEHOLDERS = {
 UNITS = (("hit", "Just the hit"), ("sentence", "The whole sentence"), ("paragraph", "The whole paragraph"),
          ("turn", "The whole speaker turn"))
 DEBOUNCE_MS = 350
+CONTEXT_CHARS = 50  # shown either side of a passage in the preview
+PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +112,7 @@ def compute_preview(project: Project, request: AutocodeRequest, progress: Progre
         new = [(p.source_id, p.start, p.end) for p in planned]
     else:
         new = list(dict.fromkeys(ranges))
-    return AutocodePreview(request, project.passages(new), len(ranges) - len(new))
+    return AutocodePreview(request, project.passages(new, context=CONTEXT_CHARS), len(ranges) - len(new))
 
 
 def run_preview(path: Path, request: AutocodeRequest, progress: Progress) -> AutocodePreview:
@@ -136,15 +142,54 @@ class PassageModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid():
             return None
         passage = self.passages[index.row()]
-        return (passage.source_name, passage.location, passage.text)[index.column()]
+        if role == PASSAGE_ROLE:
+            return passage
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+            return passage.text
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        return (passage.source_name, passage.location, passage.before + passage.text + passage.after)[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
+
+
+class PassageDelegate(QStyledItemDelegate):
+    """Draws a passage in bold between the (plain, muted) words around it, on one line."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        passage = index.data(PASSAGE_ROLE)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # type: ignore[attr-defined]
+        widget = opt.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        if passage is None:
+            return
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        muted = opt.palette.color(QPalette.ColorRole.PlaceholderText).name()  # type: ignore[attr-defined]
+        colour = opt.palette.color(role).name()  # type: ignore[attr-defined]
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultFont(opt.font)  # type: ignore[attr-defined]
+        around = colour if selected else muted
+        document.setHtml(f'<span style="white-space:pre; color:{colour}"><span style="color:{around}">'
+                         f"{html.escape(passage.before)}</span><b>{html.escape(passage.text)}</b>"
+                         f'<span style="color:{around}">{html.escape(passage.after)}</span></span>')
+        rect = opt.rect  # type: ignore[attr-defined]
+        painter.save()
+        painter.setClipRect(rect)
+        painter.translate(rect.left() + 3, rect.top() + max(0, (rect.height() - document.size().height()) / 2))
+        document.drawContents(painter)
+        painter.restore()
 
 
 class AutocodeDialog(QDialog):
@@ -226,6 +271,7 @@ class AutocodeDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setModel(self.model_)
+        self.table.setItemDelegateForColumn(2, PassageDelegate(self.table))
         header = self.table.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -438,30 +484,25 @@ class AutocodeDialog(QDialog):
         ranges = [(p.source_id, p.start, p.end) for p in preview.passages]
         count = len(ranges)
         label = f"Autocode {count} passage{'s' if count != 1 else ''} with '{path}'"
-        self.undo_stack.beginMacro(label)
+        if code_id is not None and code_id != request.code_id:  # another code than previewed: preview again
+            self.preview()
+            return 0
+        new_code = None
         try:
             if code_id is None:
                 parent_path, _, name = path.rpartition("/")
-                parent_id = self.project.find_code(parent_path).id if parent_path else None
-                create = CreateCode(self.project, name, parent_id)
-                push(self.undo_stack, create)
-                code_id = create.code_id
-                assert code_id is not None
-            elif code_id != request.code_id:  # the code changed since the preview: preview again
-                self.undo_stack.endMacro()
-                self.preview()
-                return 0
-            batch = [NewCoding(s, code_id, start, end, request.coder_id) for s, start, end in ranges]
-            command = ApplyCodings(self.project, batch, label)
-            push(self.undo_stack, command)
+                new_code = (name, self.project.find_code(parent_path).id if parent_path else None)
+            command = CodePassages(self.project, ranges, label, code_id=code_id, new_code=new_code,
+                                   coder_id=request.coder_id)
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # thousands of codings take a moment
+            try:
+                push(self.undo_stack, command)
+            finally:
+                QApplication.restoreOverrideCursor()
         except QcodeError as err:
-            self.undo_stack.endMacro()
-            if self.undo_stack.canUndo() and self.undo_stack.undoText() == label:
-                self.undo_stack.undo()  # a code created for nothing is taken back
             self.status.setText(err.message)
             return 0
-        self.undo_stack.endMacro()
-        added = len(command.codings or [])
+        added = command.added
         self.applied.emit(added)
         self.preview_result = replace(preview, passages=[], already=preview.already + count)
         return added
