@@ -245,6 +245,7 @@ class MainWindow(QMainWindow):
         dialog = AutocodeDialog(self.project, self.undo_stack, self, source_id=self.document.source_id,
                                 code_id=self._selected_code_id(), mode=mode, text=text,
                                 case_sensitive=case_sensitive, scope=scope)
+        dialog.open_requested.connect(self.open_excerpt)
         dialog.applied.connect(lambda count: self.statusBar().showMessage(
             f"Coded {count} passage{'s' if count != 1 else ''}. Edit > Undo takes them back.", 8000))
         dialog.open()

@@ -158,6 +158,8 @@ def test_code_all_find_bar_matches_widened_to_paragraphs(qtbot, project: Project
     dialog.unit.setCurrentIndex(dialog.unit.findData("paragraph"))
     previewed = _preview(qtbot, dialog)
     assert [project.source_slice(*r) for r in previewed] == ["And your family? Did they help?"]
+    dialog.table.activated.emit(dialog.model_.index(0, 2))  # double-click: shown in the document
+    assert window.document.selection() == previewed[0][1:]
     dialog.apply()
     assert _coded(project, code.id) == previewed
 

@@ -4,6 +4,7 @@ It previews exactly what will be coded (source, location, passage, and the count
 written; the preview is computed on a worker with its own read connection, so a big project never freezes
 the window. Applying codes the previewed passages in one undoable step (creating the code first when a
 new name was typed). The same dialog codes all hits of a project search or of the find bar.
+Activating a previewed passage (double-click or Enter) asks to show it in its source.
 """
 
 from __future__ import annotations
@@ -195,6 +196,7 @@ class PassageDelegate(QStyledItemDelegate):
 class AutocodeDialog(QDialog):
     preview_ready = Signal()  # a preview (or an error) is shown
     applied = Signal(int)  # the number of codings added
+    open_requested = Signal(int, int, int)  # source id, start, end: show a previewed passage in its source
 
     def __init__(self, project: Project, undo_stack: QUndoStack, parent: QWidget | None = None, *,
                  source_id: int | None = None, code_id: int | None = None, mode: str = "keywords",
@@ -272,6 +274,8 @@ class AutocodeDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setModel(self.model_)
         self.table.setItemDelegateForColumn(2, PassageDelegate(self.table))
+        self.table.setToolTip("Double-click a passage to see it in its source")
+        self.table.activated.connect(self._open_passage)
         header = self.table.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -506,6 +510,11 @@ class AutocodeDialog(QDialog):
         self.applied.emit(added)
         self.preview_result = replace(preview, passages=[], already=preview.already + count)
         return added
+
+    def _open_passage(self, index: QModelIndex) -> None:
+        passage = index.data(PASSAGE_ROLE)
+        if passage is not None:
+            self.open_requested.emit(passage.source_id, passage.start, passage.end)
 
     def _apply_and_close(self) -> None:
         if self.apply():
