@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QMouseEvent
+from PySide6.QtWidgets import QInputDialog, QLabel, QMenu, QMessageBox, QWidget
 
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.model import Coder
@@ -32,6 +32,8 @@ class CoderControls(QObject):
         self.settings = settings
         self.status = status
         self.filter_id: int | None = None
+        self._label: QLabel | None = None
+        self.popup: QMenu | None = None  # the menu the label opened last
 
     # --- the current coder ------------------------------------------------------------------------------
 
@@ -104,6 +106,28 @@ class CoderControls(QObject):
             menu.addAction(action)
             if coder_id is None:
                 menu.addSeparator()
+
+    def attach_label(self, label: QLabel) -> None:
+        """Clicking the status bar's coder label opens the menu of coders to switch to."""
+        self._label = label
+        label.setCursor(Qt.CursorShape.PointingHandCursor)
+        label.installEventFilter(self)
+
+    def popup_switch_menu(self) -> QMenu:
+        if self.popup is not None:
+            self.popup.deleteLater()
+        menu = self.popup = QMenu(self.window)
+        self.fill_switch_menu(menu)
+        if self._label is not None:
+            menu.popup(self._label.mapToGlobal(self._label.rect().topLeft()))
+        return menu
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self._label and event.type() == QEvent.Type.MouseButtonRelease
+                and isinstance(event, QMouseEvent) and event.button() == Qt.MouseButton.LeftButton):
+            self.popup_switch_menu()
+            return True
+        return super().eventFilter(watched, event)
 
     def label(self) -> str:
         """The status bar's text: who codes, and whose codings are shown when that is one coder."""

@@ -122,9 +122,10 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.coder_label = QLabel()
-        self.coder_label.setToolTip("Who new codings and memos belong to: Code > Switch coder changes it; "
-                                    "View > Show codings of shows one coder's codings")
+        self.coder_label.setToolTip("Who new codings and memos belong to: click (or Code > Switch coder) to "
+                                    "change it; View > Show codings of shows one coder's codings")
         self.statusBar().addPermanentWidget(self.coder_label)
+        self.coders.attach_label(self.coder_label)
         self._update_title()
         self.signals = ProjectSignals(project, self)
         self.signals.changed.connect(self._project_changed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from qcode.core.project import Project
 from qcode.gui.coders import CODER_SETTING
@@ -207,6 +207,11 @@ def test_switch_coder_and_filter_codings_by_coder(qtbot, project: Project, setti
     assert "Coder: Tester" in window.coder_label.text()
     window.coders.fill_switch_menu(window.switch_coder_menu)
     assert [a.text() for a in window.switch_coder_menu.actions() if a.text()] == ["Tester", "New coder…"]
+    qtbot.mouseClick(window.coder_label, Qt.MouseButton.LeftButton)  # the status bar's label opens the same menu
+    popup = window.coders.popup
+    assert popup is not None
+    assert [a.text() for a in popup.actions() if a.text()] == ["Tester", "New coder…"]
+    popup.close()
     bo = window.coders.switch_to("Bo")
     assert project.current_coder.id == bo.id
     assert settings.value(CODER_SETTING) == "Bo"
