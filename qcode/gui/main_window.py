@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.errors import QcodeError
+from qcode.core.model import Coder
 from qcode.core.project import Change, Project
 from qcode.gui.coders import CoderControls
 from qcode.gui.coding_actions import CodingActions
@@ -256,7 +257,7 @@ class MainWindow(QMainWindow):
         """Code every hit of the project search shown in the search panel (or of a query typed in the dialog)."""
         return self.open_autocode("search", self.search_panel.shown_query or self.search_panel.query.text())
 
-    def _coder_switched(self, coder) -> None:
+    def _coder_switched(self, coder: Coder) -> None:
         if self.session is not None:
             self.session.coder = coder.name  # projects opened next from this window code as the same coder
         self._update_title()
