@@ -179,7 +179,7 @@ def cmd_autocode(args: argparse.Namespace) -> int:
             code_id = _ensure_code_path(project, args.code)
         source_ids = [project.find_source(s).id for s in args.source] or None
         planned = project.autocode_preview(code_id, pattern=args.pattern, keywords=args.keywords or (),
-                                           unit=args.unit, source_ids=source_ids)
+                                           speakers=args.speaker or (), unit=args.unit, source_ids=source_ids)
         path = project.code_path(code_id)
         if args.dry_run:
             for item in planned:

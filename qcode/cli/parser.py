@@ -99,12 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--end", required=True, type=int, metavar="M", help="character after the last (exclusive)")
     _coder(p)
 
-    p = command("autocode", commands.cmd_autocode, "code every hit of keywords or a pattern")
+    p = command("autocode", commands.cmd_autocode, "code every hit of keywords or a pattern, or a speaker's turns")
     p.add_argument("project")
     p.add_argument("--code", required=True, metavar="C", help="code path; created when it does not exist")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--pattern", metavar="REGEX", help="a regular expression (case-insensitive)")
     what.add_argument("--keywords", nargs="+", metavar="W", help="whole words or phrases (case-insensitive)")
+    what.add_argument("--speaker", action="append", metavar="NAME",
+                      help="what this speaker says (their turns; repeat for more speakers)")
     p.add_argument("--unit", choices=("hit", "sentence", "paragraph", "turn"), default="hit",
                    help="how much to code around each hit (default: hit)")
     p.add_argument("--source", action="append", default=[], metavar="S", help="only these sources")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from qcode.core.api.autocoding import AutocodeMixin
 from qcode.core.api.cases import CasesMixin
 from qcode.core.api.codebook import CodebookMixin
 from qcode.core.api.codings import CodingsMixin
@@ -54,8 +55,8 @@ def default_coder_name() -> str:
         return "coder"
 
 
-class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin, CasesMixin,
-              QueriesMixin):
+class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, AutocodeMixin, MemosMixin,
+              CasesMixin, QueriesMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:

@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qcode.core.model import Coder
 from qcode.core.project import Change, Project
+from qcode.gui.coders import CoderControls
 from qcode.gui.coding_actions import CodingActions
 from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push_or_warn
+from qcode.gui.dialogs.autocode_dialog import AutocodeDialog
 from qcode.gui.dialogs.export_dialog import ExportDialog
 from qcode.gui.document_actions import DocumentActions
 from qcode.gui.import_flow import ImportFlow
@@ -118,10 +121,19 @@ class MainWindow(QMainWindow):
         self.selection_drops = SelectionDropTarget(self.codebook_view, self._apply_dropped_selection)
         self.document_actions = DocumentActions(self, project, self.document, self.undo_stack,
                                                 lambda text: self.statusBar().showMessage(text, 8000))
+        self.coders = CoderControls(self, project, settings, lambda text: self.statusBar().showMessage(text, 5000))
+        self.coders.coder_changed.connect(self._coder_switched)
+        self.coders.filter_changed.connect(self._coder_filter_changed)
+        self.search_panel.code_all_requested.connect(lambda query: self.open_autocode("search", query))
+        self.find_bar.code_all_requested.connect(
+            lambda text, case: self.open_autocode("text", text, case_sensitive=case, scope="source"))
 
         self._build_menus()
         self.coder_label = QLabel()
+        self.coder_label.setToolTip("Who new codings and memos belong to: click (or Code > Switch coder) to "
+                                    "change it; View > Show codings of shows one coder's codings")
         self.statusBar().addPermanentWidget(self.coder_label)
+        self.coders.attach_label(self.coder_label)
         self._update_title()
         self.signals = ProjectSignals(project, self)
         self.signals.changed.connect(self._project_changed)
@@ -214,6 +226,61 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.setEnabled(not self.project.readonly)
             code_menu.addAction(action)
+        self._add_autocode_and_coder_menus(code_menu, view_menu)
+
+    def _add_autocode_and_coder_menus(self, code_menu: QMenu, view_menu: QMenu) -> None:
+        code_menu.addSeparator()
+        for label, slot, shortcut in (("&Autocode…", lambda: self.open_autocode(), "Ctrl+Shift+A"),
+                                      ("Code all &search hits…", self.code_all_search_hits, None)):
+            action = QAction(label, self)
+            action.triggered.connect(slot)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.setEnabled(not self.project.readonly)
+            code_menu.addAction(action)
+        code_menu.addSeparator()
+        self.snap_action = QAction("S&nap selections to whole words", self)
+        self.snap_action.setCheckable(True)
+        self.snap_action.setChecked(self.coding.snap_words)
+        self.snap_action.toggled.connect(self.coding.set_snap_words)
+        code_menu.addAction(self.snap_action)
+        code_menu.addSeparator()
+        self.switch_coder_menu = code_menu.addMenu("Switch &coder")
+        self.switch_coder_menu.aboutToShow.connect(lambda: self.coders.fill_switch_menu(self.switch_coder_menu))
+        self.switch_coder_menu.setEnabled(not self.project.readonly)
+        view_menu.addSeparator()
+        self.coder_filter_menu = view_menu.addMenu("Show codings &of")
+        self.coder_filter_menu.aboutToShow.connect(lambda: self.coders.fill_filter_menu(self.coder_filter_menu))
+
+    def open_autocode(self, mode: str = "keywords", text: str = "", *, case_sensitive: bool = False,
+                      scope: str = "all") -> AutocodeDialog:
+        """The autocode dialog (also for coding all hits of a search or of the find bar)."""
+        for old in self.findChildren(AutocodeDialog):
+            if not old.isVisible() and not old.busy:
+                old.deleteLater()
+        dialog = AutocodeDialog(self.project, self.undo_stack, self, source_id=self.document.source_id,
+                                code_id=self._selected_code_id(), mode=mode, text=text,
+                                case_sensitive=case_sensitive, scope=scope)
+        dialog.open_requested.connect(self.open_excerpt)
+        dialog.applied.connect(lambda count: self.statusBar().showMessage(
+            f"Coded {count} passage{'s' if count != 1 else ''}. Edit > Undo takes them back.", 8000))
+        dialog.open()
+        return dialog
+
+    def code_all_search_hits(self) -> AutocodeDialog:
+        """Code every hit of the project search shown in the search panel (or of a query typed in the dialog)."""
+        return self.open_autocode("search", self.search_panel.shown_query or self.search_panel.query.text())
+
+    def _coder_switched(self, coder: Coder) -> None:
+        if self.session is not None:
+            self.session.coder = coder.name  # projects opened next from this window code as the same coder
+        self._update_title()
+
+    def _coder_filter_changed(self, coder_id: int | None) -> None:
+        self._update_title()
+        self._refresh_highlights()
+        self.codebook_model.set_coder(coder_id)
+        self.segments.set_coder(coder_id)
 
     def assign_to_case(self, case_id: int) -> None:
         """Make the shown source, or the selected passage of it, part of a case."""
@@ -274,7 +341,7 @@ class MainWindow(QMainWindow):
         suffix = " (read-only: open in another window)" if self.project.locked_elsewhere else (
             " (read-only)" if self.project.readonly else "")
         self.setWindowTitle(f"{self.project.name} — qcode{suffix}")
-        self.coder_label.setText(f"Coder: {self.project.current_coder.name}")
+        self.coder_label.setText(self.coders.label())
 
     # --- reacting ------------------------------------------------------------------------------------
 
@@ -312,7 +379,8 @@ class MainWindow(QMainWindow):
         if self.document.source_id is None:
             return
         codes = {c.id: c for c in self.project.codes()}
-        self.document.show_codings(self.project.codings_for_source(self.document.source_id), codes)
+        codings = self.project.codings_for_source(self.document.source_id, coder_id=self.coders.filter_id)
+        self.document.show_codings(codings, codes)
 
     def _apply_dropped_selection(self, code_id: int, source_id: int, start: int, end: int) -> None:
         """A passage dragged from the document onto a code: code it (as if selected, then clicked)."""

@@ -84,6 +84,10 @@ def test_workflow_through_the_entry_point(tmp_path: Path, transcripts: Path) -> 
     assert rows[0] == {"code": "Help-seeking", "excerpts": "2", "sources": "1", "cases": "0",
                        "characters": str(len("And mates?") + len("Mates at the club help."))}
     assert [r["code"] for r in rows] == ["Help-seeking", "Help-seeking/Informal"]
+    speaker = run("autocode", project, "--code", "Bo says", "--speaker", "bo", "--dry-run")
+    assert speaker.returncode == 0, speaker.stderr
+    assert speaker.stdout.splitlines()[-1] == "2 passages would be coded with Bo says"
+    assert "My dad never cried. The café group helped." in speaker.stdout
     assert run("check", project).stdout.startswith("ok")
 
 

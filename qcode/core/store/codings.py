@@ -41,6 +41,35 @@ def insert_codings(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
     )
 
 
+def insert_codings_returning_ids(conn: sqlite3.Connection, rows: Iterable[tuple]) -> list[int]:
+    """Insert (source_id, code_id, coder_id, start, end, created_at, guid) rows; their new ids, in order."""
+    sql = ('INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
+           "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    return [conn.execute(sql, row).lastrowid for row in rows]
+
+
+def codings_by_ids(conn: sqlite3.Connection, coding_ids: list[int]) -> list[Coding]:
+    """The codings with these ids that exist, in id order."""
+    found: list[Coding] = []
+    for first in range(0, len(coding_ids), 500):
+        chunk = coding_ids[first:first + 500]
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM coding WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        found += [_coding(r) for r in rows]
+    return sorted(found, key=lambda c: c.id)
+
+
+def delete_coding_rows(conn: sqlite3.Connection, coding_ids: Iterable[int]) -> None:
+    conn.executemany("DELETE FROM coding WHERE id = ?", [(i,) for i in coding_ids])
+
+
+def restore_codings(conn: sqlite3.Connection, codings: Iterable[Coding]) -> None:
+    """Put back deleted codings with their ids and guids (undo of a batch removal)."""
+    conn.executemany(
+        f"INSERT INTO coding({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(c.id, c.source_id, c.code_id, c.coder_id, c.start, c.end, c.created_at, c.guid) for c in codings],
+    )
+
+
 def coding_by_id(conn: sqlite3.Connection, coding_id: int) -> Coding | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM coding WHERE id = ?", (coding_id,)).fetchone()
     return _coding(row) if row else None
@@ -55,6 +84,13 @@ def find_coding(
         (source_id, code_id, coder_id, start, end),
     ).fetchone()
     return _coding(row) if row else None
+
+
+def coding_keys(conn: sqlite3.Connection, source_id: int, code_id: int) -> set[tuple[int, int, int]]:
+    """(coder_id, start, end) of a code's codings in a source: for skipping duplicates of a batch."""
+    rows = conn.execute('SELECT coder_id, start, "end" FROM coding WHERE source_id = ? AND code_id = ?',
+                        (source_id, code_id))
+    return {(coder, start, end) for coder, start, end in rows}
 
 
 def delete_coding_row(conn: sqlite3.Connection, coding_id: int) -> None:

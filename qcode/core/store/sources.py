@@ -186,6 +186,17 @@ def insert_spans(conn: sqlite3.Connection, source_id: int, spans: Iterable[Span]
     )
 
 
+def speaker_counts(conn: sqlite3.Connection, source_ids: tuple[int, ...] | None = None) -> list[tuple[str, int]]:
+    """Speaker names of turn spans with their numbers of turns, by name (of these sources only, when given)."""
+    sql = "SELECT value, count(*) FROM span WHERE kind = 'turn' AND value IS NOT NULL AND value != ''"
+    args: list = []
+    if source_ids is not None:
+        sql += f" AND source_id IN ({','.join('?' * len(source_ids)) or 'NULL'})"
+        args += list(source_ids)
+    rows = conn.execute(sql + " GROUP BY value ORDER BY value COLLATE NOCASE", args)
+    return [(str(name), int(count)) for name, count in rows]
+
+
 def spans(conn: sqlite3.Connection, source_id: int, kind: str | None = None) -> list[Span]:
     if kind is None:
         rows = conn.execute(

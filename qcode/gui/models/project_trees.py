@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem, QStandardItemModel
 
+from qcode.core.model import Filter
 from qcode.core.project import Project
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -117,12 +118,13 @@ class CodebookModel(QStandardItemModel):
         super().__init__(parent)
         self.project = project
         self._count_items: dict[int, QStandardItem] = {}
+        self.coder_id: int | None = None  # count only this coder's codings (None: every coder's)
         self.setHorizontalHeaderLabels(["Code", "Excerpts"])
         self.reload()
 
     def reload(self) -> None:
         self.removeRows(0, self.rowCount())
-        totals = {row.code_id: row.total.excerpts for row in self.project.frequencies()}
+        totals = {row.code_id: row.total.excerpts for row in self._frequencies()}
         items: dict[int | None, QStandardItem] = {None: self.invisibleRootItem()}
         for code in self.project.codes():
             item = _item(code.name, "code", code.id)
@@ -143,9 +145,23 @@ class CodebookModel(QStandardItemModel):
             self._count_items[name.data(ID_ROLE)] = count
             self._collect(name)
 
+    def _frequencies(self) -> list:
+        if self.coder_id is None:
+            return self.project.frequencies()
+        return self.project.frequencies(Filter(coders=(self.coder_id,)))
+
+    def set_coder(self, coder_id: int | None) -> None:
+        """Count only one coder's codings (None: every coder's); codes without any then show 0."""
+        self.coder_id = coder_id
+        counted = {row.code_id: row.total.excerpts for row in self._frequencies()}
+        for code_id, item in self._count_items.items():
+            text = str(counted.get(code_id, 0))
+            if item.text() != text:
+                item.setText(text)
+
     def update_counts(self) -> None:
         """Refresh the excerpt counts in place (after codings change; the tree itself is unchanged)."""
-        for row in self.project.frequencies():
+        for row in self._frequencies():
             item = self._count_items.get(row.code_id)
             if item is not None and item.text() != str(row.total.excerpts):
                 item.setText(str(row.total.excerpts))

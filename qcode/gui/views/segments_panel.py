@@ -115,6 +115,11 @@ class SegmentsPanel(QWidget):
             self.coder_ids = tuple(coder_ids)
         self.refresh()
 
+    def set_coder(self, coder_id: int | None) -> None:
+        """List only one coder's codings (None: every coder's)."""
+        self.coder_ids = () if coder_id is None else (coder_id,)
+        self.refresh()
+
     def refresh(self) -> None:
         """Read the excerpts again in the background; the rows shown stay until the new ones arrive."""
         self._generation += 1
