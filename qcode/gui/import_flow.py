@@ -87,10 +87,11 @@ class ImportFlow(QObject):
         self.task.start()
 
     def _progress(self, done: int, total: int, text: str) -> None:
-        if self.dialog is not None:
-            self.dialog.setMaximum(max(total, 1))
-            self.dialog.setValue(done)
-            self.dialog.setLabelText(f"Importing {text}…" if text else "Importing…")
+        dialog = self.dialog  # setValue() on a modal dialog runs events: the import may finish inside it
+        if dialog is not None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setLabelText(f"Importing {text}…" if text else "Importing…")
+            dialog.setValue(done)
 
     def _close(self) -> None:
         if self.dialog is not None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from qcode.core.errors import QcodeError
 from qcode.core.project import Change, Project
+from qcode.gui.codebook_actions import CodebookActions
 from qcode.gui.coding_actions import CodingActions
 from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push
 from qcode.gui.dialogs.export_dialog import ExportDialog
@@ -28,6 +29,7 @@ from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
 from qcode.gui.views.cases_table import CasesTable
+from qcode.gui.views.codebook_panel import CodebookPanel
 from qcode.gui.views.document_view import DocumentView
 from qcode.gui.views.find_bar import FindBar
 from qcode.gui.views.memo_panel import MemoPanel
@@ -81,10 +83,13 @@ class MainWindow(QMainWindow):
         sources_dock = self._dock("Sources", self.sources_view, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.codebook_model = CodebookModel(project, self)
-        self.codebook_view = _tree("Codebook", self.codebook_model)
+        self.codebook_panel = CodebookPanel(project, self.codebook_model, self.undo_stack)
+        self.codebook_view = self.codebook_panel.tree
         self.codebook_view.activated.connect(self._code_activated)
         self.codebook_view.doubleClicked.connect(self._code_activated)
-        codebook_dock = self._dock("Codebook", self.codebook_view, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._reloading_codes = False
+        codebook_dock = self._dock("Codebook", self.codebook_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)  # room for the form
         self.resizeDocks([sources_dock, codebook_dock], [280, 360], Qt.Orientation.Horizontal)
         self.codebook_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.codebook_view.customContextMenuRequested.connect(self._codebook_menu)
@@ -111,6 +116,8 @@ class MainWindow(QMainWindow):
         self.document.extend_menu = self._document_menu
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
                                     lambda text: self.statusBar().showMessage(text, 5000))
+        self.codebook_actions = CodebookActions(self, project, self.codebook_panel, self.undo_stack,
+                                                lambda text: self.statusBar().showMessage(text, 8000))
 
         self._build_menus()
         self.coder_label = QLabel()
@@ -310,8 +317,11 @@ class MainWindow(QMainWindow):
         return int(index.data(ID_ROLE)) if index.isValid() and index.data(KIND_ROLE) == "code" else None
 
     def _code_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._reloading_codes:  # the tree is being rebuilt; the selection is put back afterwards
+            return
         code_id = int(current.data(ID_ROLE)) if current.isValid() else None
         self.segments.show_code(code_id)
+        self.codebook_panel.form.set_code(code_id)
         if code_id is not None:
             self.memo_panel.set_target("code", code_id, f"code '{self.project.code(code_id).name}'")
 
@@ -361,6 +371,10 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
             menu.addAction("Rename…", lambda: self.rename_code(code_id))
             menu.addAction("Change colour…", lambda: self.recolor_code(code_id))
+            selected = self.codebook_panel.selected_code_ids()
+            merging = selected if code_id in selected else [code_id]
+            menu.addAction("Merge into…" if len(merging) == 1 else f"Merge {len(merging)} codes into…",
+                           lambda: self.codebook_actions.open_merge_dialog(merging))
             keys = menu.addMenu("Quick key")
             for digit in range(1, 10):
                 keys.addAction(str(digit), lambda d=digit: self.coding.assign_quick_key(d, code_id))
@@ -407,12 +421,20 @@ class MainWindow(QMainWindow):
             self.segments.refresh()
         if change.kind == "code":
             current = self._selected_code_id()
-            self.codebook_model.reload()
-            self.codebook_view.expandAll()
-            if current is not None:
-                index = find_index(self.codebook_model, "code", current)
-                if index.isValid():
-                    self.codebook_view.setCurrentIndex(index)
+            self._reloading_codes = True
+            try:
+                self.codebook_model.reload()
+                self.codebook_view.expandAll()
+                if current is not None:
+                    index = find_index(self.codebook_model, "code", current)
+                    if index.isValid():
+                        self.codebook_view.setCurrentIndex(index)
+            finally:
+                self._reloading_codes = False
+            if self._selected_code_id() != current:  # the selected code is gone (deleted, merged, undone)
+                self._code_selected(self.codebook_view.currentIndex(), QModelIndex())
+            self.codebook_panel.form.refresh()
+            self._reload_sources()  # merging or deleting codes changes the sources' numbers of codings
             self._refresh_highlights()
             self.segments.refresh()
         if change.kind in ("memo", "code", "source", "case"):

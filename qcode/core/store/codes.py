@@ -143,6 +143,11 @@ def set_positions(conn: sqlite3.Connection, ordered_ids: list[int]) -> None:
     conn.executemany("UPDATE code SET position = ? WHERE id = ?", [(i, cid) for i, cid in enumerate(ordered_ids)])
 
 
+def set_position_values(conn: sqlite3.Connection, places: list[tuple[int, int]]) -> None:
+    """Set (code id, position) pairs as given (restoring an earlier order, gaps included)."""
+    conn.executemany("UPDATE code SET position = ? WHERE id = ?", [(pos, cid) for cid, pos in places])
+
+
 def reparent_children(conn: sqlite3.Connection, old_parent: int, new_parent: int | None) -> list[int]:
     """Move every child of `old_parent` under `new_parent`, appended after its children; returns them."""
     kids = [c.id for c in children(conn, old_parent)]
