@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from qcode.core.errors import QcodeError
@@ -29,6 +29,18 @@ class CodebookActions(QObject):
         self.status = status
         # queued: the drop event finishes before the tree is rebuilt from the project
         panel.model.drop_requested.connect(self.codes_dropped, Qt.ConnectionType.QueuedConnection)
+        #: the keyboard's way to restructure (as in a word processor's outline view), also in the context menu
+        self.move_actions: list[QAction] = []
+        for label, step, keys in (("Move up", "up", "Alt+Shift+Up"), ("Move down", "down", "Alt+Shift+Down"),
+                                  ("Move out one level", "out", "Alt+Shift+Left"),
+                                  ("Move into the code above", "in", "Alt+Shift+Right")):
+            action = QAction(label, panel.tree)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.setEnabled(not project.readonly)
+            action.triggered.connect(lambda _=False, s=step: self.step_current(s))
+            panel.tree.addAction(action)
+            self.move_actions.append(action)
 
     def _push(self, command: CoreCommand) -> bool:
         try:
@@ -88,6 +100,28 @@ class CodebookActions(QObject):
         else:
             label = f"Move {what} under '{self.project.code(parent_id).name}'"
         return self._push(MoveCodes(self.project, code_ids, parent_id, before_id, label))
+
+    def step_current(self, step: str) -> bool:
+        """Move the current code one step: 'up', 'down', 'out' (beside its parent) or 'in' (under the code above)."""
+        ids = self.panel.selected_code_ids()
+        if len(ids) != 1:
+            return False
+        code = self.project.code(ids[0])
+        siblings = [c.id for c in self.project.children(code.parent_id)]
+        index = siblings.index(code.id)
+        if step == "up" and index > 0:
+            return self.move_codes([code.id], code.parent_id, siblings[index - 1])
+        if step == "down" and index < len(siblings) - 1:
+            after = siblings[index + 2] if index + 2 < len(siblings) else None
+            return self.move_codes([code.id], code.parent_id, after)
+        if step == "out" and code.parent_id is not None:
+            parent = self.project.code(code.parent_id)
+            uncles = [c.id for c in self.project.children(parent.parent_id)]
+            after = uncles.index(parent.id) + 1
+            return self.move_codes([code.id], parent.parent_id, uncles[after] if after < len(uncles) else None)
+        if step == "in" and index > 0:
+            return self.move_codes([code.id], siblings[index - 1], None)
+        return False
 
     def codes_dropped(self, code_ids: list[int], parent_id: int | None, before_id: int | None, merge: bool) -> None:
         """A drop in the tree: onto a code nests (Shift: merges), between codes reorders, below them: top level."""

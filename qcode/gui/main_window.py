@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         self.codebook_view.activated.connect(self._code_activated)
         self.codebook_view.doubleClicked.connect(self._code_activated)
         self._reloading_codes = False
+        self._segments_refresh = QTimer(self)
+        self._segments_refresh.setSingleShot(True)
+        self._segments_refresh.setInterval(0)
         codebook_dock = self._dock("Codebook", self.codebook_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)  # room for the form
         self.resizeDocks([sources_dock, codebook_dock], [280, 360], Qt.Orientation.Horizontal)
@@ -97,6 +100,7 @@ class MainWindow(QMainWindow):
 
         self.segments = SegmentsPanel(project)
         self.segments.open_requested.connect(self.open_excerpt)
+        self._segments_refresh.timeout.connect(self.segments.refresh)
         segments_dock = self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.memo_panel = MemoPanel(project, self.undo_stack)
         memo_dock = self._dock("Memo", self.memo_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -375,6 +379,8 @@ class MainWindow(QMainWindow):
             merging = selected if code_id in selected else [code_id]
             menu.addAction("Merge into…" if len(merging) == 1 else f"Merge {len(merging)} codes into…",
                            lambda: self.codebook_actions.open_merge_dialog(merging))
+            move = menu.addMenu("Move")
+            move.addActions(self.codebook_actions.move_actions)
             keys = menu.addMenu("Quick key")
             for digit in range(1, 10):
                 keys.addAction(str(digit), lambda d=digit: self.coding.assign_quick_key(d, code_id))
@@ -434,9 +440,10 @@ class MainWindow(QMainWindow):
             if self._selected_code_id() != current:  # the selected code is gone (deleted, merged, undone)
                 self._code_selected(self.codebook_view.currentIndex(), QModelIndex())
             self.codebook_panel.form.refresh()
-            self._reload_sources()  # merging or deleting codes changes the sources' numbers of codings
+            if change.action != "changed":  # deleting, merging or restoring codes changes sources' counts
+                self.sources_model.update_all_counts()
             self._refresh_highlights()
-            self.segments.refresh()
+            self._segments_refresh.start()  # once for the several changes a merge or move reports
         if change.kind in ("memo", "code", "source", "case"):
             self.memo_panel.refresh()
         if change.kind in ("case", "attribute", "source"):

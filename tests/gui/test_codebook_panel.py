@@ -91,12 +91,15 @@ def test_merge_two_codes_in_the_panel_and_undo(qtbot, project: Project) -> None:
     assert project.code(sub.id).parent_id == keep.id
     assert "Silence as a way to cope." in project.memo("code", keep.id).text
     assert _tree_names(window) == ["Keeping quiet"]
+    count = window.sources_model.itemFromIndex(find_index(window.sources_model, "source", source.id, 1))
+    assert count.text() == "3"  # the duplicate passage collapsed
     assert window.undo_stack.count() == 1
     assert window.undo_stack.undoText() == "Merge 2 codes into 'Keeping quiet'"
 
     window.undo_stack.undo()
     assert _state(project) == before
     assert _tree_names(window) == ["Talking it through", "Keeping quiet", "Silence"]
+    assert count.text() == "4"
     window.undo_stack.redo()
     assert _names(project) == ["Keeping quiet"]
     window.undo_stack.undo()
@@ -263,3 +266,48 @@ def test_filter_shows_matches_with_their_parents(qtbot, project: Project) -> Non
     panel.filter.clear()
     assert len(shown()) == 5
     assert panel.no_match.isHidden()
+
+
+def test_typing_in_the_form_keeps_the_cursor_and_each_pause_is_one_step(qtbot, project: Project) -> None:
+    code = project.create_code("Stoicism")
+    source = project.add_source("Interview", TEXT)
+    project.add_coding(source.id, code.id, 0, 11)
+    window = _window(qtbot, project)
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
+    qtbot.waitUntil(lambda: window.segments.model_.rowCount() == 1)
+    field = window.codebook_panel.form.fields["definition"]
+    field.setFocus()
+    qtbot.keyClicks(field, "Holding back")
+    qtbot.waitUntil(lambda: project.code(code.id).definition == "Holding back", timeout=3000)
+    qtbot.keyClicks(field, " feelings")  # the cursor stayed at the end while the tree was rebuilt
+    qtbot.waitUntil(lambda: project.code(code.id).definition == "Holding back feelings", timeout=3000)
+    assert window.undo_stack.count() == 2
+    window.undo_stack.undo()
+    assert field.toPlainText() == "Holding back"
+    assert window.segments.model_.rowCount() == 1  # the coded segments of the code are still listed
+
+
+def test_keyboard_moves_like_an_outline(qtbot, project: Project) -> None:
+    a, b, c = (project.create_code(name) for name in ("A", "B", "C"))
+    window = _window(qtbot, project)
+    before = _state(project)
+    view = window.codebook_view
+    window.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    view.setCurrentIndex(find_index(window.codebook_model, "code", c.id))
+    alt_shift = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view, Qt.Key.Key_Up, alt_shift)
+    assert _names(project) == ["A", "C", "B"]
+    qtbot.keyClick(view, Qt.Key.Key_Right, alt_shift)  # into A, the code above
+    assert _names(project, a.id) == ["C"]
+    qtbot.keyClick(view, Qt.Key.Key_Left, alt_shift)  # out again, just after A
+    assert _names(project) == ["A", "C", "B"]
+    qtbot.keyClick(view, Qt.Key.Key_Down, alt_shift)
+    assert _names(project) == ["A", "B", "C"]
+    qtbot.keyClick(view, Qt.Key.Key_Down, alt_shift)  # already last: nothing, no undo step
+    assert window.undo_stack.count() == 4
+    while window.undo_stack.canUndo():
+        window.undo_stack.undo()
+    assert _state(project) == before
+    assert b.id in [code.id for code in project.codes()]

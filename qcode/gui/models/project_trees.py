@@ -61,6 +61,22 @@ class SourcesModel(QStandardItemModel):
             folder_item(source.folder_id).appendRow([_item(source.name, "source", source.id), count])
 
 
+    def update_all_counts(self) -> None:
+        """Refresh every source's codings column in one walk (after codes were deleted or merged)."""
+        counts = self.project.coding_counts_by_source()
+
+        def walk(parent: QStandardItem) -> None:
+            for row in range(parent.rowCount()):
+                name, count = parent.child(row, 0), parent.child(row, 1)
+                if name.data(KIND_ROLE) == "source":
+                    text = str(counts.get(name.data(ID_ROLE), 0))
+                    if count.text() != text:
+                        count.setText(text)
+                else:
+                    walk(name)
+
+        walk(self.invisibleRootItem())
+
     def update_counts(self, source_ids: tuple[int, ...]) -> None:
         """Refresh the codings column of a few sources, without rebuilding the tree."""
         counts = self.project.coding_counts_by_source(source_ids)
