@@ -473,11 +473,16 @@ class MainWindow(QMainWindow):
             self.resize(1200, 760)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        splitter = self.settings.value("window/codebook-splitter")
+        if isinstance(splitter, QByteArray):
+            self.codebook_panel.splitter.restoreState(splitter)
 
     def closeEvent(self, event) -> None:
+        self.codebook_panel.form.save()  # a definition typed just before closing
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
+            self.settings.setValue("window/codebook-splitter", self.codebook_panel.splitter.saveState())
             if self.document.source_id is not None:
                 self.settings.setValue(f"{self._place_key()}/source", self.document.source_id)
                 self.settings.setValue(f"{self._place_key()}/scroll", self.document.verticalScrollBar().value())

@@ -311,3 +311,23 @@ def test_keyboard_moves_like_an_outline(qtbot, project: Project) -> None:
         window.undo_stack.undo()
     assert _state(project) == before
     assert b.id in [code.id for code in project.codes()]
+
+
+def test_closing_saves_a_pending_definition_and_keeps_the_form_size(qtbot, tmp_path, project: Project) -> None:
+    from PySide6.QtCore import QSettings
+
+    code = project.create_code("Stoicism")
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(project, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
+    window.codebook_panel.form.fields["example"].setPlainText("“I just got on with it.”")
+    total = sum(window.codebook_panel.splitter.sizes())
+    window.codebook_panel.splitter.setSizes([total - 200, 200])
+    window.close()
+    assert project.code(code.id).example == "“I just got on with it.”"
+    again = MainWindow(project, settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.codebook_panel.splitter.sizes()[1] == 200
