@@ -122,6 +122,9 @@ class MainWindow(QMainWindow):
                                     lambda text: self.statusBar().showMessage(text, 5000))
         self.codebook_actions = CodebookActions(self, project, self.codebook_panel, self.undo_stack,
                                                 lambda text: self.statusBar().showMessage(text, 8000))
+        if not project.readonly:  # dragging the selected text onto a code applies it
+            self.codebook_view.text_source = self.document
+            self.codebook_view.text_dropped.connect(self.coding.apply_code, Qt.ConnectionType.QueuedConnection)
 
         self._build_menus()
         self.coder_label = QLabel()

@@ -331,3 +331,29 @@ def test_closing_saves_a_pending_definition_and_keeps_the_form_size(qtbot, tmp_p
     qtbot.addWidget(again)
     again.show()
     assert again.codebook_panel.splitter.sizes()[1] == 200
+
+
+def test_dragging_the_selected_text_onto_a_code_applies_it(qtbot, project: Project, monkeypatch) -> None:
+    source = project.add_source("Interview", TEXT)
+    code = project.create_code("Stoicism")
+    window = _window(qtbot, project)
+    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    start, end = TEXT.index("I kept"), TEXT.index(", mostly")
+    window.document.select_range(start, end)
+    data = QMimeData()
+    data.setText(TEXT[start:end])
+    point = QPointF(_rect(window, code.id).center())
+    outside = QDropEvent(point, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier)
+    window.codebook_view.dropEvent(outside)  # text from another application: not a coding gesture
+    qtbot.wait(20)
+    assert project.coding_count() == 0
+    monkeypatch.setattr(QDropEvent, "source", lambda _event: window.document.viewport())
+    window.codebook_view.dropEvent(QDropEvent(point, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+                                              Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(lambda: project.coding_count() == 1)
+    coding = project.codings_for_code(code.id)[0]
+    assert (coding.start, coding.end) == (start, end)
+    assert project.source_text(source.id) == TEXT
+    window.undo_stack.undo()
+    assert project.coding_count() == 0

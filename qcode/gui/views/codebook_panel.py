@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QDropEvent, QStandardItem, QUndoStack
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QStandardItem, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.project import Project
-from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel
+from qcode.gui.models.project_trees import CODES_MIME, ID_ROLE, KIND_ROLE, CodebookModel
 from qcode.gui.views.code_form import CodeForm
 
 #: held while dropping a code onto another, merges it into that code instead of nesting it there
@@ -26,9 +26,51 @@ MERGE_MODIFIER = Qt.KeyboardModifier.ShiftModifier
 
 
 class CodebookTree(QTreeView):
-    """The code tree; a drop tells the model whether the merge modifier was held."""
+    """The code tree. Codes dragged within it are moved or merged (see CodebookModel); text dragged from
+    the document (`text_source`) onto a code asks for that code to be applied (`text_dropped`)."""
+
+    text_dropped = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text_source: QWidget | None = None
+
+    def _is_text_from_document(self, event: QDropEvent | QDragMoveEvent) -> bool:
+        if self.text_source is None or event.mimeData().hasFormat(CODES_MIME) or not event.mimeData().hasText():
+            return False
+        source = event.source()  # None for text dragged in from another application
+        return source is not None and source in (self.text_source, self.text_source.viewport())
+
+    def _code_at(self, event: QDropEvent | QDragMoveEvent) -> int | None:
+        index = self.indexAt(event.position().toPoint())
+        return int(index.data(ID_ROLE)) if index.isValid() and index.data(KIND_ROLE) == "code" else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._is_text_from_document(event):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            return
+        super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._is_text_from_document(event):
+            if self._code_at(event) is None:
+                event.ignore()
+            else:
+                self.setCurrentIndex(self.indexAt(event.position().toPoint()))
+                event.setDropAction(Qt.DropAction.CopyAction)  # never Move: the text stays in the source
+                event.accept()
+            return
+        super().dragMoveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        if self._is_text_from_document(event):
+            code_id = self._code_at(event)
+            if code_id is not None:
+                event.setDropAction(Qt.DropAction.CopyAction)
+                event.accept()
+                self.text_dropped.emit(code_id)
+            return
         model = self.model()
         if isinstance(model, CodebookModel):
             model.merge_on_drop = bool(event.modifiers() & MERGE_MODIFIER)
@@ -69,6 +111,7 @@ class CodebookPanel(QWidget):
             self.tree.setDropIndicatorShown(True)
             self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
             self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+            self.tree.setAutoExpandDelay(600)
             self.tree.setToolTip("Drag a code onto another to make it a sub-code, between codes to reorder, "
                                  "or below the codes to make it top-level. Hold Shift while dropping to merge.")
         self.tree.expandAll()
