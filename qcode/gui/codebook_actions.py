@@ -75,6 +75,7 @@ class CodebookActions(QObject):
         if not code_ids or self.project.readonly:
             return None
         dialog = MergeDialog(self.project, code_ids, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._merge_chosen(dialog))
         dialog.open()
         return dialog

@@ -125,6 +125,13 @@ class MainWindow(QMainWindow):
         if not project.readonly:  # dragging the selected text onto a code applies it
             self.codebook_view.text_source = self.document
             self.codebook_view.text_dropped.connect(self.coding.apply_code, Qt.ConnectionType.QueuedConnection)
+            for label, keys, edit in (("Rename code", QKeySequence("F2"), self.rename_code),
+                                      ("Delete code", QKeySequence(QKeySequence.StandardKey.Delete), self.delete_code)):
+                action = QAction(label, self.codebook_view)
+                action.setShortcut(keys)
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+                action.triggered.connect(lambda _=False, e=edit: self._edit_current_code(e))
+                self.codebook_view.addAction(action)
 
         self._build_menus()
         self.coder_label = QLabel()
@@ -332,6 +339,11 @@ class MainWindow(QMainWindow):
         if code_id is not None:
             self.memo_panel.set_target("code", code_id, f"code '{self.project.code(code_id).name}'")
 
+    def _edit_current_code(self, edit) -> None:
+        code_id = self._selected_code_id()
+        if code_id is not None:
+            edit(code_id)
+
     def _push(self, command: CoreCommand) -> bool:
         try:
             push(self.undo_stack, command)
@@ -376,7 +388,7 @@ class MainWindow(QMainWindow):
         if code_id is not None:
             menu.addAction("New sub-code…", lambda: self.new_code(code_id))
             menu.addSeparator()
-            menu.addAction("Rename…", lambda: self.rename_code(code_id))
+            menu.addAction("Rename…", lambda: self.rename_code(code_id)).setShortcut(QKeySequence("F2"))
             menu.addAction("Change colour…", lambda: self.recolor_code(code_id))
             selected = self.codebook_panel.selected_code_ids()
             merging = selected if code_id in selected else [code_id]
@@ -388,7 +400,8 @@ class MainWindow(QMainWindow):
             for digit in range(1, 10):
                 keys.addAction(str(digit), lambda d=digit: self.coding.assign_quick_key(d, code_id))
             menu.addSeparator()
-            menu.addAction("Delete (with its sub-codes and codings)", lambda: self.delete_code(code_id))
+            menu.addAction("Delete (with its sub-codes and codings)", lambda: self.delete_code(code_id)).setShortcut(
+                QKeySequence(QKeySequence.StandardKey.Delete))
         menu.exec(self.codebook_view.viewport().mapToGlobal(position))
 
     # --- codings in the document ---------------------------------------------------------------------

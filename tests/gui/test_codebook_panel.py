@@ -357,3 +357,17 @@ def test_dragging_the_selected_text_onto_a_code_applies_it(qtbot, project: Proje
     assert project.source_text(source.id) == TEXT
     window.undo_stack.undo()
     assert project.coding_count() == 0
+
+
+def test_delete_key_deletes_the_current_code_undoably(qtbot, project: Project) -> None:
+    code = project.create_code("Stoicism")
+    window = _window(qtbot, project)
+    view = window.codebook_view
+    window.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert project.codes() == []
+    window.undo_stack.undo()
+    assert [c.id for c in project.codes()] == [code.id]

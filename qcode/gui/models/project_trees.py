@@ -60,7 +60,6 @@ class SourcesModel(QStandardItemModel):
                           Qt.ItemDataRole.TextAlignmentRole)
             folder_item(source.folder_id).appendRow([_item(source.name, "source", source.id), count])
 
-
     def update_all_counts(self) -> None:
         """Refresh every source's codings column in one walk (after codes were deleted or merged)."""
         counts = self.project.coding_counts_by_source()
@@ -138,7 +137,6 @@ class CodebookModel(QStandardItemModel):
             item = self._count_items.get(row.code_id)
             if item is not None and item.text() != str(row.total.excerpts):
                 item.setText(str(row.total.excerpts))
-
 
     # --- drag and drop -------------------------------------------------------------------------------
 
