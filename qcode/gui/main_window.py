@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.codebook_model = CodebookModel(project, self)
         self.codebook_panel = CodebookPanel(project, self.codebook_model, self.undo_stack)
         self.codebook_view = self.codebook_panel.tree
+        self.codebook_panel.new_code_requested.connect(lambda: self.new_code(None))
         self.codebook_view.activated.connect(self._code_activated)
         self.codebook_view.doubleClicked.connect(self._code_activated)
         self._reloading_codes = False
@@ -491,7 +492,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         splitter = self.settings.value("window/codebook-splitter")
         if isinstance(splitter, QByteArray):
-            self.codebook_panel.splitter.restoreState(splitter)
+            self.codebook_panel.restore_split(splitter)
 
     def closeEvent(self, event) -> None:
         self.codebook_panel.form.save()  # a definition typed just before closing

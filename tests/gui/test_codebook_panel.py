@@ -371,3 +371,16 @@ def test_delete_key_deletes_the_current_code_undoably(qtbot, project: Project) -
     assert project.codes() == []
     window.undo_stack.undo()
     assert [c.id for c in project.codes()] == [code.id]
+
+
+def test_an_empty_codebook_says_how_to_start(qtbot, project: Project, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    window = _window(qtbot, project)
+    panel = window.codebook_panel
+    assert not panel.no_match.isHidden()
+    assert "No codes yet" in panel.no_match.text()
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Stoicism", True)))
+    panel.new_code.click()
+    assert [c.name for c in project.codes()] == ["Stoicism"]
+    assert panel.no_match.isHidden()

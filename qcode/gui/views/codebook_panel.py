@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QStandardItem, QUndoStack
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QShowEvent, QStandardItem, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -82,6 +84,8 @@ class CodebookTree(QTreeView):
 
 
 class CodebookPanel(QWidget):
+    new_code_requested = Signal()
+
     def __init__(self, project: Project, model: CodebookModel, undo_stack: QUndoStack) -> None:
         super().__init__()
         self.project = project
@@ -91,8 +95,15 @@ class CodebookPanel(QWidget):
         self.filter.setPlaceholderText("Filter codes…")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(lambda _text: self.apply_filter())
-        self.no_match = QLabel("No code matches the filter.")
+        self.new_code = QToolButton()
+        self.new_code.setText("New code…")
+        self.new_code.setAccessibleName("New top-level code")
+        self.new_code.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.new_code.clicked.connect(self.new_code_requested)
+        self.new_code.setEnabled(not project.readonly)
+        self.no_match = QLabel()
         self.no_match.setEnabled(False)
+        self.no_match.setWordWrap(True)
         self.no_match.hide()
 
         self.tree = CodebookTree()
@@ -127,7 +138,11 @@ class CodebookPanel(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.setSpacing(2)
-        top_layout.addWidget(self.filter)
+        bar = QHBoxLayout()
+        bar.setSpacing(4)
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.new_code)
+        top_layout.addLayout(bar)
         top_layout.addWidget(self.no_match)
         top_layout.addWidget(self.tree, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -140,6 +155,20 @@ class CodebookPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+        self._sized = False
+        self.apply_filter()
+
+    def restore_split(self, state: QByteArray) -> None:
+        """Put back the user's split between tree and form (instead of the first-show default)."""
+        self._sized = self.splitter.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:  # the form as tall as it needs (when there is room), the tree the rest
+            self._sized = True
+            total = sum(self.splitter.sizes())
+            form = min(self.form.sizeHint().height() + 4, total // 2 + 120)
+            self.splitter.setSizes([total - form, form])
 
     def selected_code_ids(self) -> list[int]:
         """The selected codes in tree order (the current code when nothing is selected)."""
@@ -165,7 +194,11 @@ class CodebookPanel(QWidget):
             return any_shown
 
         found = walk(self.model.invisibleRootItem(), QModelIndex())
-        self.no_match.setVisible(bool(text) and not found)
+        if self.model.rowCount() == 0:
+            self.no_match.setText("No codes yet. Click 'New code…', or right-click below, to start the codebook.")
+        else:
+            self.no_match.setText("No code matches the filter.")
+        self.no_match.setVisible(self.model.rowCount() == 0 or (bool(text) and not found))
         if text:
             self.tree.expandAll()
 
