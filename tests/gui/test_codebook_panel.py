@@ -384,3 +384,18 @@ def test_an_empty_codebook_says_how_to_start(qtbot, project: Project, monkeypatc
     panel.new_code.click()
     assert [c.name for c in project.codes()] == ["Stoicism"]
     assert panel.no_match.isHidden()
+
+
+def test_merge_dialog_filter_picks_the_first_code_that_can_take_the_merge(qtbot, project: Project) -> None:
+    silence = project.create_code("Silence")
+    project.create_code("Silent treatment", parent_id=silence.id)
+    target = project.create_code("Silences at work")
+    window = _window(qtbot, project)
+    dialog = window.codebook_actions.open_merge_dialog([silence.id])
+    dialog.filter.setText("silen")  # 'Silence' and its sub-code cannot be chosen
+    assert dialog.chosen_code_id() == target.id
+    dialog.filter.setText("zzz")
+    assert dialog.chosen_code_id() is None
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    dialog.reject()
+    assert len(project.codes()) == 3

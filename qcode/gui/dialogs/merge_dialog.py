@@ -20,6 +20,8 @@ from qcode.gui.models.project_trees import swatch
 
 
 class MergeDialog(QDialog):
+    """A filterable code tree; the codes being merged and their sub-codes cannot be chosen."""
+
     def __init__(self, project: Project, code_ids: list[int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Merge codes")
@@ -63,17 +65,19 @@ class MergeDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.tree.currentItemChanged.connect(
-            lambda *_: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
-                self.chosen_code_id() is not None))
+        self.tree.currentItemChanged.connect(self._update_button)
         layout = QVBoxLayout(self)
         for widget in (intro, self.filter, self.tree, self.buttons):
             layout.addWidget(widget)
         self.resize(420, 480)
 
+    def _update_button(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.chosen_code_id() is not None)
+
     def chosen_code_id(self) -> int | None:
+        """The chosen target, or None while no code that can take the merge is chosen."""
         item = self.tree.currentItem()
-        if item is None or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+        if item is None or item.isHidden() or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
             return None
         return int(item.data(0, Qt.ItemDataRole.UserRole))
 
@@ -100,3 +104,13 @@ class MergeDialog(QDialog):
 
         for i in range(self.tree.topLevelItemCount()):
             walk(self.tree.topLevelItem(i))
+        current = self.tree.currentItem()
+        if text and (current is None or current.isHidden() or text not in current.text(0).casefold()):
+            iterator = QTreeWidgetItemIterator(self.tree)  # typing then Enter merges into the first match
+            while iterator.value():
+                item = iterator.value()
+                if not item.isHidden() and item.flags() & Qt.ItemFlag.ItemIsEnabled and text in item.text(0).casefold():
+                    self.tree.setCurrentItem(item)
+                    break
+                iterator += 1
+        self._update_button()

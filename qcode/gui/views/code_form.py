@@ -50,6 +50,8 @@ class _FieldEdit(QPlainTextEdit):
 
 
 class CodeForm(QWidget):
+    """The fields of one code; every change goes through the undo stack as an EditCode."""
+
     def __init__(self, project: Project, undo_stack: QUndoStack) -> None:
         super().__init__()
         self.project = project

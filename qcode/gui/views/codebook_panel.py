@@ -84,6 +84,8 @@ class CodebookTree(QTreeView):
 
 
 class CodebookPanel(QWidget):
+    """Filter box and New code button, the code tree, and below it the selected code's definition form."""
+
     new_code_requested = Signal()
 
     def __init__(self, project: Project, model: CodebookModel, undo_stack: QUndoStack) -> None:
