@@ -399,3 +399,25 @@ def test_merge_dialog_filter_picks_the_first_code_that_can_take_the_merge(qtbot,
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
     dialog.reject()
     assert len(project.codes()) == 3
+
+
+def test_a_read_only_project_offers_no_codebook_changes(qtbot, tmp_path) -> None:
+    with Project.create(tmp_path / "p.qcode") as project:
+        code = project.create_code("Stoicism", definition="Keeping feelings in.")
+        other = project.create_code("Help-seeking")
+    with Project.open(tmp_path / "p.qcode", mode="read") as project:
+        window = _window(qtbot, project)
+        panel = window.codebook_panel
+        window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
+        assert panel.form.fields["definition"].toPlainText() == "Keeping feelings in."
+        assert panel.form.fields["definition"].isReadOnly()
+        assert panel.form.name.isReadOnly()
+        assert not panel.form.color.isEnabled()
+        assert not panel.new_code.isEnabled()
+        assert not window.codebook_view.dragEnabled()
+        index = find_index(window.codebook_model, "code", code.id)
+        assert not window.codebook_model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled
+        assert not window.codebook_actions.merge_codes([code.id], other.id)
+        assert not window.codebook_actions.move_codes([other.id], None, code.id)
+        assert [c.name for c in project.codes()] == ["Stoicism", "Help-seeking"]
+        window.close()
