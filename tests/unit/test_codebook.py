@@ -204,11 +204,15 @@ def test_merge_is_undone_exactly(project: Project) -> None:
     project.set_memo("code", a.id, "A's memo")
     project.set_memo("code", b.id, "B's memo")
     before = _whole_state(project)
+    created = project.code_snapshot(a.id).created_at
+    assert set(created) == {a.id, kid.id, grandkid.id}
     snapshot = project.merge_snapshot(a.id, b.id)
     project.merge_codes(a.id, b.id)
     assert _whole_state(project) != before
+    project._store.now = lambda: "2099-01-01T00:00:00+00:00"  # a later clock: creation times must not take it
     project.unmerge_codes(snapshot)
     assert _whole_state(project) == before
+    assert project.code_snapshot(a.id).created_at == created
     assert project.code(grandkid.id).parent_id == kid.id
     assert project.check() == []
     with pytest.raises(InvalidOperationError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qcode.core.api.base import ProjectBase, resolve_path
 from qcode.core.errors import DuplicateNameError, InvalidOperationError, InvalidRequestError, TreeCycleError
@@ -212,7 +212,7 @@ class CodebookMixin(ProjectBase):
         codings = coding_store.codings_for_codes(read, subtree)
         memos = memo_store.memos_of(read, "code", subtree) + memo_store.memos_of(read, "coding",
                                                                                    [c.id for c in codings])
-        return CodeSnapshot(codes, codings, memos)
+        return CodeSnapshot(codes, codings, memos, code_store.created_at(read, subtree))
 
     def restore_codes(self, snapshot: CodeSnapshot) -> None:
         """Undo a deletion: put the codes, codings and memos of a snapshot back with their ids."""
@@ -228,7 +228,8 @@ class CodebookMixin(ProjectBase):
             code_store.insert_code(
                 tx, parent_id=code.parent_id, name=code.name, color=code.color, definition=code.definition,
                 inclusion=code.inclusion, exclusion=code.exclusion, example=code.example,
-                position=code.position, guid=code.guid, created_at=self._store.now(), code_id=code.id,
+                position=code.position, guid=code.guid, code_id=code.id,
+                created_at=snapshot.created_at.get(code.id) or self._store.now(),
             )
         for coding in snapshot.codings:
             coding_store.restore_coding(tx, coding)
@@ -330,6 +331,7 @@ class CodeSnapshot:
     codes: list[Code]  # parents before children
     codings: list[Coding]
     memos: list[Memo]
+    created_at: dict[int, str] = field(default_factory=dict)  # per code id
 
 
 @dataclass(frozen=True)

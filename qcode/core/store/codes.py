@@ -181,5 +181,13 @@ def subtree_deepest_first(conn: sqlite3.Connection, code_id: int) -> list[int]:
     return [r[0] for r in rows]
 
 
+def created_at(conn: sqlite3.Connection, code_ids: list[int]) -> dict[int, str]:
+    """When each code was created (kept by snapshots, so that an undone deletion is exact)."""
+    if not code_ids:
+        return {}
+    marks = ",".join("?" * len(code_ids))
+    return dict(conn.execute(f"SELECT id, created_at FROM code WHERE id IN ({marks})", code_ids).fetchall())
+
+
 def count_codes(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM code").fetchone()[0]
