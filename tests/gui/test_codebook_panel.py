@@ -205,7 +205,8 @@ def test_definition_form_saves_each_pause_as_an_undo_step(qtbot, project: Projec
 
     form.fields["example"].setPlainText("“I just got on with it.”")  # pending when another code is chosen
     window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", other.id))
-    assert project.code(code.id).example == "“I just got on with it.”"
+    qtbot.waitUntil(lambda: project.code(code.id).example == "“I just got on with it.”")
+    assert window.undo_stack.undoText() == "Edit example of 'Stoicism'"
     assert form.fields["example"].toPlainText() == ""
     assert form.name.text() == "Help-seeking"
 

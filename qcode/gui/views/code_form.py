@@ -116,9 +116,13 @@ class CodeForm(QWidget):
         if code_id == self.code_id and code_id is not None:
             self.refresh()
             return
-        self.save()
-        self.code_id = code_id
+        pending = self._changes()
+        self.timer.stop()
+        previous, self.code_id = self.code_id, code_id
         self.refresh(force=True)
+        if pending and previous is not None:
+            # stored once the selection change is over (storing rebuilds the code tree)
+            QTimer.singleShot(0, lambda: self._store(previous, pending))
 
     def refresh(self, force: bool = False) -> None:
         """Show the stored values (a field the user is typing in keeps its text until it is saved)."""
@@ -159,19 +163,23 @@ class CodeForm(QWidget):
     def save(self) -> None:
         """Store the changed text fields now, as one undo step (after a pause, on leaving a field)."""
         self.timer.stop()
-        if self.code_id is None or self.project.readonly:
-            return
-        changed = {key: edit.toPlainText() for key, edit in self.fields.items()
-                   if edit.toPlainText() != self._saved.get(key, "")}
-        if not changed:
-            return
-        try:
-            name = self.project.code(self.code_id).name
-        except NotFoundError:
-            return
-        what = _LABELS[next(iter(changed))][0].lower() if len(changed) == 1 else "definition"
-        if self._push(EditCode(self.project, self.code_id, f"Edit {what} of '{name}'", **changed)):
+        changed = self._changes()
+        if changed and self.code_id is not None and self._store(self.code_id, changed):
             self._saved.update(changed)
+
+    def _changes(self) -> dict[str, str]:
+        if self.code_id is None or self.project.readonly:
+            return {}
+        return {key: edit.toPlainText() for key, edit in self.fields.items()
+                if edit.toPlainText() != self._saved.get(key, "")}
+
+    def _store(self, code_id: int, changed: dict[str, str]) -> bool:
+        try:
+            name = self.project.code(code_id).name
+        except NotFoundError:  # deleted meanwhile
+            return False
+        what = _LABELS[next(iter(changed))][0].lower() if len(changed) == 1 else "definition"
+        return self._push(EditCode(self.project, code_id, f"Edit {what} of '{name}'", **changed))
 
     def _rename(self) -> None:
         if self.code_id is None or self.project.readonly:
