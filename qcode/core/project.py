@@ -90,6 +90,11 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
     def close(self) -> None:
         self._store.close()
 
+    @property
+    def is_open(self) -> bool:
+        """False once closed (work finishing in the background checks it before reading more)."""
+        return self._store.conn is not None
+
     def __enter__(self) -> Project:
         return self
 

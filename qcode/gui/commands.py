@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from qcode.core.api.codebook import CodeSnapshot
+from qcode.core.api.codebook import CodeOrder, CodeSnapshot, MergeSnapshot
 from qcode.core.errors import QcodeError
 from qcode.core.model import Coding, Memo
 from qcode.core.project import Project
@@ -159,6 +159,67 @@ class DeleteCode(CoreCommand):
 
     def revert(self) -> None:
         self.project.restore_codes(self.snapshot)
+
+
+class MergeCodes(CoreCommand):
+    """Merge one or more codes into a target; undo brings each back exactly (ids, GUIDs, codings, memos)."""
+
+    def __init__(self, project: Project, code_ids: list[int], target_id: int) -> None:
+        target = project.code(target_id).name
+        if len(code_ids) == 1:
+            label = f"Merge '{project.code(code_ids[0]).name}' into '{target}'"
+        else:
+            label = f"Merge {len(code_ids)} codes into '{target}'"
+        super().__init__(label)
+        self.project = project
+        self.code_ids = list(code_ids)
+        self.target_id = target_id
+        self.snapshots: list[MergeSnapshot] = []
+
+    def apply(self) -> None:
+        self.snapshots = []
+        try:
+            for code_id in self.code_ids:
+                snapshot = self.project.merge_snapshot(code_id, self.target_id)
+                self.project.merge_codes(code_id, self.target_id)
+                self.snapshots.append(snapshot)
+        except QcodeError:
+            self.revert()  # a refused merge leaves none of them done
+            raise
+
+    def revert(self) -> None:
+        for snapshot in reversed(self.snapshots):
+            self.project.unmerge_codes(snapshot)
+        self.snapshots = []
+
+
+class MoveCodes(CoreCommand):
+    """Hang codes under a parent (None: top level), before a sibling (None: at the end); undo restores the order."""
+
+    def __init__(self, project: Project, code_ids: list[int], parent_id: int | None, before_id: int | None,
+                 label: str) -> None:
+        super().__init__(label)
+        self.project = project
+        self.code_ids = list(code_ids)
+        self.parent_id = parent_id
+        self.before_id = before_id
+        self.order: CodeOrder | None = None
+
+    def apply(self) -> None:
+        parents = [self.project.code(c).parent_id for c in self.code_ids] + [self.parent_id]
+        self.order = self.project.code_order(parents)
+        try:
+            for code_id in self.code_ids:
+                self.project.move_code(code_id, self.parent_id, before_id=self.before_id)
+        except QcodeError:
+            self.revert()
+            raise
+        # a drop that leaves every code where it was is not worth an undo step
+        self.setObsolete(self.project.code_order(parents) == self.order)
+
+    def revert(self) -> None:
+        if self.order is not None:
+            self.project.restore_code_order(self.order)
 
 
 class EditMemo(CoreCommand):

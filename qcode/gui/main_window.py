@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QStandardItemModel, QUndoStack
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QColorDialog,
     QDockWidget,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from qcode.core.model import Coder
 from qcode.core.project import Change, Project
+from qcode.gui.codebook_actions import CodebookActions
 from qcode.gui.coders import CoderControls
 from qcode.gui.coding_actions import CodingActions
 from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push_or_warn
@@ -29,9 +27,9 @@ from qcode.gui.document_actions import DocumentActions
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
-from qcode.gui.selection_drag import SelectionDropTarget
 from qcode.gui.view_options import ViewOptions
 from qcode.gui.views.cases_table import CasesTable
+from qcode.gui.views.codebook_panel import CodebookPanel
 from qcode.gui.views.document_view import DocumentView
 from qcode.gui.views.find_bar import FindBar
 from qcode.gui.views.memo_panel import MemoPanel
@@ -39,20 +37,6 @@ from qcode.gui.views.search_panel import SearchPanel
 from qcode.gui.views.segments_panel import SegmentsPanel
 from qcode.gui.views.sources_panel import SourcesPanel
 from qcode.gui.workers import ProjectSignals
-
-
-def _tree(name: str, model: QStandardItemModel) -> QTreeView:
-    view = QTreeView()
-    view.setAccessibleName(name)
-    view.setUniformRowHeights(True)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setModel(model)
-    header = view.header()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-    view.expandAll()
-    return view
 
 
 class MainWindow(QMainWindow):
@@ -88,10 +72,17 @@ class MainWindow(QMainWindow):
         sources_dock = self._dock("Sources", self.sources_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.codebook_model = CodebookModel(project, self)
-        self.codebook_view = _tree("Codebook", self.codebook_model)
+        self.codebook_panel = CodebookPanel(project, self.codebook_model, self.undo_stack)
+        self.codebook_view = self.codebook_panel.tree
+        self.codebook_panel.new_code_requested.connect(lambda: self.new_code(None))
         self.codebook_view.activated.connect(self._code_activated)
         self.codebook_view.doubleClicked.connect(self._code_activated)
-        codebook_dock = self._dock("Codebook", self.codebook_view, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._reloading_codes = False
+        self._segments_refresh = QTimer(self)
+        self._segments_refresh.setSingleShot(True)
+        self._segments_refresh.setInterval(0)
+        codebook_dock = self._dock("Codebook", self.codebook_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)  # room for the form
         self.resizeDocks([sources_dock, codebook_dock], [280, 360], Qt.Orientation.Horizontal)
         self.codebook_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.codebook_view.customContextMenuRequested.connect(self._codebook_menu)
@@ -99,6 +90,7 @@ class MainWindow(QMainWindow):
 
         self.segments = SegmentsPanel(project)
         self.segments.open_requested.connect(self.open_excerpt)
+        self._segments_refresh.timeout.connect(self.segments.refresh)
         segments_dock = self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.memo_panel = MemoPanel(project, self.undo_stack)
         memo_dock = self._dock("Memo", self.memo_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -118,7 +110,6 @@ class MainWindow(QMainWindow):
         self.document.extend_menu = self._document_menu
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
                                     lambda text: self.statusBar().showMessage(text, 5000))
-        self.selection_drops = SelectionDropTarget(self.codebook_view, self._apply_dropped_selection)
         self.document_actions = DocumentActions(self, project, self.document, self.undo_stack,
                                                 lambda text: self.statusBar().showMessage(text, 8000))
         self.coders = CoderControls(self, project, settings, lambda text: self.statusBar().showMessage(text, 5000))
@@ -127,6 +118,18 @@ class MainWindow(QMainWindow):
         self.search_panel.code_all_requested.connect(lambda query: self.open_autocode("search", query))
         self.find_bar.code_all_requested.connect(
             lambda text, case: self.open_autocode("text", text, case_sensitive=case, scope="source"))
+        self.codebook_actions = CodebookActions(self, project, self.codebook_panel, self.undo_stack,
+                                                lambda text: self.statusBar().showMessage(text, 8000))
+        if not project.readonly:  # dragging the selected text onto a code applies it
+            self.codebook_view.text_source = self.document
+            self.codebook_view.text_dropped.connect(self.coding.apply_code, Qt.ConnectionType.QueuedConnection)
+            for label, keys, edit in (("Rename code", QKeySequence("F2"), self.rename_code),
+                                      ("Delete code", QKeySequence(QKeySequence.StandardKey.Delete), self.delete_code)):
+                action = QAction(label, self.codebook_view)
+                action.setShortcut(keys)
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+                action.triggered.connect(lambda _=False, e=edit: self._edit_current_code(e))
+                self.codebook_view.addAction(action)
 
         self._build_menus()
         self.coder_label = QLabel()
@@ -382,13 +385,6 @@ class MainWindow(QMainWindow):
         codings = self.project.codings_for_source(self.document.source_id, coder_id=self.coders.filter_id)
         self.document.show_codings(codings, codes)
 
-    def _apply_dropped_selection(self, code_id: int, source_id: int, start: int, end: int) -> None:
-        """A passage dragged from the document onto a code: code it (as if selected, then clicked)."""
-        if source_id != self.document.source_id:
-            return
-        self.document.select_range(start, end)
-        self.coding.apply_code(code_id)
-
     def _code_activated(self, index: QModelIndex) -> None:
         """Apply the code to the selected text (double-click or Enter on a code)."""
         self.coding.apply_code(int(index.data(ID_ROLE)))
@@ -400,10 +396,18 @@ class MainWindow(QMainWindow):
         return int(index.data(ID_ROLE)) if index.isValid() and index.data(KIND_ROLE) == "code" else None
 
     def _code_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._reloading_codes:  # the tree is being rebuilt; the selection is put back afterwards
+            return
         code_id = int(current.data(ID_ROLE)) if current.isValid() else None
         self.segments.show_code(code_id)
+        self.codebook_panel.form.set_code(code_id)
         if code_id is not None:
             self.memo_panel.set_target("code", code_id, f"code '{self.project.code(code_id).name}'")
+
+    def _edit_current_code(self, edit) -> None:
+        code_id = self._selected_code_id()
+        if code_id is not None:
+            edit(code_id)
 
     def _push(self, command: CoreCommand) -> bool:
         return push_or_warn(self.undo_stack, command, self)
@@ -444,13 +448,20 @@ class MainWindow(QMainWindow):
         if code_id is not None:
             menu.addAction("New sub-code…", lambda: self.new_code(code_id))
             menu.addSeparator()
-            menu.addAction("Rename…", lambda: self.rename_code(code_id))
+            menu.addAction("Rename…", lambda: self.rename_code(code_id)).setShortcut(QKeySequence("F2"))
             menu.addAction("Change colour…", lambda: self.recolor_code(code_id))
+            selected = self.codebook_panel.selected_code_ids()
+            merging = selected if code_id in selected else [code_id]
+            menu.addAction("Merge into…" if len(merging) == 1 else f"Merge {len(merging)} codes into…",
+                           lambda: self.codebook_actions.open_merge_dialog(merging))
+            move = menu.addMenu("Move")
+            move.addActions(self.codebook_actions.move_actions)
             keys = menu.addMenu("Quick key")
             for digit in range(1, 10):
                 keys.addAction(str(digit), lambda d=digit: self.coding.assign_quick_key(d, code_id))
             menu.addSeparator()
-            menu.addAction("Delete (with its sub-codes and codings)", lambda: self.delete_code(code_id))
+            menu.addAction("Delete (with its sub-codes and codings)", lambda: self.delete_code(code_id)).setShortcut(
+                QKeySequence(QKeySequence.StandardKey.Delete))
         menu.exec(self.codebook_view.viewport().mapToGlobal(position))
 
     # --- codings in the document ---------------------------------------------------------------------
@@ -493,14 +504,23 @@ class MainWindow(QMainWindow):
             self.segments.refresh()
         if change.kind == "code":
             current = self._selected_code_id()
-            self.codebook_model.reload()
-            self.codebook_view.expandAll()
-            if current is not None:
-                index = find_index(self.codebook_model, "code", current)
-                if index.isValid():
-                    self.codebook_view.setCurrentIndex(index)
+            self._reloading_codes = True
+            try:
+                self.codebook_model.reload()
+                self.codebook_view.expandAll()
+                if current is not None:
+                    index = find_index(self.codebook_model, "code", current)
+                    if index.isValid():
+                        self.codebook_view.setCurrentIndex(index)
+            finally:
+                self._reloading_codes = False
+            if self._selected_code_id() != current:  # the selected code is gone (deleted, merged, undone)
+                self._code_selected(self.codebook_view.currentIndex(), QModelIndex())
+            self.codebook_panel.form.refresh()
+            if change.action != "changed":  # deleting, merging or restoring codes changes sources' counts
+                self.sources_model.update_all_counts()
             self._refresh_highlights()
-            self.segments.refresh()
+            self._segments_refresh.start()  # once for the several changes a merge or move reports
         if change.kind in ("memo", "code", "source", "case"):
             self.memo_panel.refresh()
         if change.kind == "memo":
@@ -544,11 +564,16 @@ class MainWindow(QMainWindow):
             self._default_size()
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        splitter = self.settings.value("window/codebook-splitter")
+        if isinstance(splitter, QByteArray):
+            self.codebook_panel.restore_split(splitter)
 
     def closeEvent(self, event) -> None:
+        self.codebook_panel.form.save()  # a definition typed just before closing
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
+            self.settings.setValue("window/codebook-splitter", self.codebook_panel.splitter.saveState())
             if self.document.source_id is not None:
                 self.settings.setValue(f"{self._place_key()}/source", self.document.source_id)
                 self.settings.setValue(f"{self._place_key()}/scroll", self.document.verticalScrollBar().value())

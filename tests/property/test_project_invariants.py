@@ -90,6 +90,41 @@ class ProjectMachine(RuleBasedStateMachine):
         except QcodeError:
             pass
 
+    def _state(self) -> tuple:
+        codes = self.project.codes()
+        codings = sorted((c for code in codes for c in self.project.codings_for_code(code.id)), key=lambda c: c.id)
+        return codes, codings, sorted(self.project.memos(), key=lambda m: m.id)
+
+    @precondition(lambda self: len(self.project.codes()) >= 2)
+    @rule(data=st.data())
+    def merge_then_undo(self, data: st.DataObject) -> None:
+        codes = self.project.codes()
+        a = data.draw(st.sampled_from(codes))
+        b = data.draw(st.sampled_from(codes))
+        before = self._state()
+        snapshot = self.project.merge_snapshot(a.id, b.id)
+        try:
+            self.project.merge_codes(a.id, b.id)
+        except QcodeError:
+            return
+        self.project.unmerge_codes(snapshot)
+        assert self._state() == before
+
+    @precondition(lambda self: len(self.project.codes()) >= 1)
+    @rule(data=st.data())
+    def move_then_undo(self, data: st.DataObject) -> None:
+        codes = self.project.codes()
+        code = data.draw(st.sampled_from(codes))
+        parent = data.draw(st.sampled_from([None] + [c.id for c in codes]))
+        before = self._state()
+        order = self.project.code_order([code.parent_id, parent])
+        try:
+            self.project.move_code(code.id, parent, position=data.draw(st.integers(0, 3)))
+        except QcodeError:
+            return
+        self.project.restore_code_order(order)
+        assert self._state() == before
+
     @precondition(lambda self: len(self.project.codes()) >= 1)
     @rule(data=st.data(), keep=st.booleans())
     def delete_code(self, data: st.DataObject, keep: bool) -> None:

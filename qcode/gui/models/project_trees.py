@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem, QStandardItemModel
 
@@ -101,6 +103,21 @@ class SourcesModel(QStandardItemModel):
                           Qt.ItemDataRole.TextAlignmentRole)
             folder_item(source.folder_id).appendRow([_item(source.name, "source", source.id), count])
 
+    def update_all_counts(self) -> None:
+        """Refresh every source's codings column in one walk (after codes were deleted or merged)."""
+        counts = self.project.coding_counts_by_source()
+
+        def walk(parent: QStandardItem) -> None:
+            for row in range(parent.rowCount()):
+                name, count = parent.child(row, 0), parent.child(row, 1)
+                if name.data(KIND_ROLE) == "source":
+                    text = str(counts.get(name.data(ID_ROLE), 0))
+                    if count.text() != text:
+                        count.setText(text)
+                else:
+                    walk(name)
+
+        walk(self.invisibleRootItem())
 
     def update_counts(self, source_ids: tuple[int, ...]) -> None:
         """Refresh the codings column of a few sources, without rebuilding the tree."""
@@ -111,14 +128,26 @@ class SourcesModel(QStandardItemModel):
                 self.itemFromIndex(index).setText(str(counts.get(source_id, 0)))
 
 
+CODES_MIME = "application/x-qcode-codes"
+
+
 class CodebookModel(QStandardItemModel):
-    """The code tree with colour swatches and excerpt counts (a code's count includes its sub-codes)."""
+    """The code tree with colour swatches and excerpt counts (a code's count includes its sub-codes).
+
+    Codes can be dragged within the tree. A drop changes nothing here: it emits `drop_requested`
+    (code ids, new parent id or None, id of the sibling to go before or None, merge?), and the move or
+    merge goes through the undo stack; the tree is rebuilt from the project afterwards.
+    """
+
+    drop_requested = Signal(object, object, object, bool)
+    reloaded = Signal()
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self._count_items: dict[int, QStandardItem] = {}
         self.coder_id: int | None = None  # count only this coder's codings (None: every coder's)
+        self.merge_on_drop = False  # set by the view from the modifier keys of the drop
         self.setHorizontalHeaderLabels(["Code", "Excerpts"])
         self.reload()
 
@@ -138,6 +167,7 @@ class CodebookModel(QStandardItemModel):
             items[code.id] = item
         self._count_items = {}
         self._collect(self.invisibleRootItem())
+        self.reloaded.emit()
 
     def _collect(self, parent: QStandardItem) -> None:
         for row in range(parent.rowCount()):
@@ -165,6 +195,57 @@ class CodebookModel(QStandardItemModel):
             item = self._count_items.get(row.code_id)
             if item is not None and item.text() != str(row.total.excerpts):
                 item.setText(str(row.total.excerpts))
+
+    # --- drag and drop -------------------------------------------------------------------------------
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if self.project.readonly:
+            flags &= ~(Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [CODES_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        ids: list[int] = []
+        for index in indexes:
+            code_id = index.data(ID_ROLE)
+            if index.data(KIND_ROLE) == "code" and code_id not in ids:
+                ids.append(int(code_id))
+        data = QMimeData()
+        data.setData(CODES_MIME, json.dumps(ids).encode())
+        return data
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return data.hasFormat(CODES_MIME) and not self.project.readonly
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: QModelIndex | QPersistentModelIndex) -> bool:
+        """Translate a drop into (codes, parent, before, merge) and request it; the model itself never changes."""
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        code_ids = [int(i) for i in json.loads(bytes(data.data(CODES_MIME).data()).decode() or "[]")]
+        if not code_ids:
+            return False
+        parent_item = self.itemFromIndex(parent.siblingAtColumn(0)) if parent.isValid() else None
+        parent_id = int(parent_item.data(ID_ROLE)) if parent_item is not None else None
+        if row < 0:  # onto a code: nest (or merge); onto the empty area: top level, at the end
+            self.drop_requested.emit(code_ids, parent_id, None, self.merge_on_drop and parent_id is not None)
+            return False
+        holder = parent_item or self.invisibleRootItem()
+        before_id = None
+        for below in range(row, holder.rowCount()):  # the first sibling below the gap that is not being moved
+            candidate = int(holder.child(below, 0).data(ID_ROLE))
+            if candidate not in code_ids:
+                before_id = candidate
+                break
+        self.drop_requested.emit(code_ids, parent_id, before_id, False)
+        return False  # the view must not remove the dragged rows: the tree is rebuilt from the project
 
 
 def find_index(model: QStandardItemModel, kind: str, item_id: int, column: int = 0) -> QModelIndex:

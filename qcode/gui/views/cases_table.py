@@ -217,8 +217,8 @@ class CasesTable(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.selectionModel().currentChanged.connect(self._current_changed)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, self._clear_current_value,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        clear = QShortcut(QKeySequence.StandardKey.Delete, self.table, self._clear_current_value)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)  # the keyword argument is ignored: Delete went window-wide
 
         self.members = CaseMembersView(project)
         self.members.open_requested.connect(self.open_requested)

@@ -17,13 +17,12 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from PySide6.QtCore import QEvent, QMimeData, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QTextBlock, QTextCharFormat, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
 
 from qcode.core.model import Code, Coding, Memo, Span
 from qcode.gui.offsets import TextOffsets
-from qcode.gui.selection_drag import selection_mime
 from qcode.gui.views.coding_stripes import CodingStripes
 from qcode.gui.views.structure_margin import StructureMargin
 
@@ -133,15 +132,6 @@ class DocumentView(QPlainTextEdit):
         first = bisect_left(self._starts, low - self._longest)
         last = bisect_left(self._starts, high)
         return [c for c in self._codings[first:last] if c.end > low]
-
-    def createMimeDataFromSelection(self) -> QMimeData:
-        """Dragged text also carries its range, so that dropping it on a code codes it."""
-        data = QMimeData()  # Qt's own kind lists a fixed set of formats, so copy its text into a plain one
-        data.setText(self.textCursor().selection().toPlainText())
-        selection = self.selection()
-        if selection is not None and self.source_id is not None:
-            selection_mime(data, self.source_id, *selection)
-        return data
 
     def coding_highlights(self) -> list[tuple[int, int]]:
         """The code-point ranges highlighted as codings now (those near the visible part)."""

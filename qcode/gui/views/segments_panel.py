@@ -148,8 +148,8 @@ class SegmentsPanel(QWidget):
         return task if task.generation == self._generation else None  # type: ignore[attr-defined]
 
     def _show(self, excerpts: list[Excerpt]) -> None:
-        if self._reporting_task() is None:
-            return  # a newer request is on its way
+        if self._reporting_task() is None or not self.project.is_open:
+            return  # a newer request is on its way, or the project was closed meanwhile
         scroll = self.view.verticalScrollBar().value()
         self.model_.set_excerpts(excerpts, {c.id: c.name for c in self.project.coders()})
         self.view.verticalScrollBar().setValue(scroll)
