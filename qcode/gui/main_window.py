@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.codebook_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.codebook_view.customContextMenuRequested.connect(self._codebook_menu)
         self.codebook_view.selectionModel().currentChanged.connect(self._code_selected)
+        self.codebook_view.selectionModel().selectionChanged.connect(lambda *_: self._show_selected_segments())
 
         self.segments = SegmentsPanel(project)
         self.segments.open_requested.connect(self.open_excerpt)
@@ -399,10 +400,22 @@ class MainWindow(QMainWindow):
         if self._reloading_codes:  # the tree is being rebuilt; the selection is put back afterwards
             return
         code_id = int(current.data(ID_ROLE)) if current.isValid() else None
-        self.segments.show_code(code_id)
+        self._show_selected_segments()
         self.codebook_panel.form.set_code(code_id)
         if code_id is not None:
             self.memo_panel.set_target("code", code_id, f"code '{self.project.code(code_id).name}'")
+
+    def _show_selected_segments(self) -> None:
+        """The coded segments of every selected code (Ctrl/Shift+click selects several), else the current one."""
+        if self._reloading_codes:
+            return
+        rows = self.codebook_view.selectionModel().selectedRows(0)
+        ids = [int(i.data(ID_ROLE)) for i in rows if i.data(KIND_ROLE) == "code"]
+        current = self._selected_code_id()
+        if not ids and current is not None:
+            ids = [current]
+        if tuple(ids) != self.segments.code_ids:
+            self.segments.show_codes(ids)
 
     def _edit_current_code(self, edit) -> None:
         code_id = self._selected_code_id()
