@@ -45,7 +45,11 @@ def _tree(name: str, model: QStandardItemModel) -> QTreeView:
     header = view.header()
     header.setStretchLastSection(False)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    # a fixed count column: sizing it to its contents would measure every row on each count update
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+    label = str(model.headerData(1, Qt.Orientation.Horizontal))
+    header.resizeSection(1, max(view.fontMetrics().horizontalAdvance(label),
+                                view.fontMetrics().horizontalAdvance("000000")) + 24)
     view.expandAll()
     return view
 
@@ -91,6 +95,7 @@ class MainWindow(QMainWindow):
         self.codebook_view.selectionModel().currentChanged.connect(self._code_selected)
 
         self.segments = SegmentsPanel(project)
+        self.segments.source_ranks = lambda: self.sources_model.ranks
         self.segments.open_requested.connect(self.open_excerpt)
         segments_dock = self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.memo_panel = MemoPanel(project, self.undo_stack)
@@ -278,14 +283,14 @@ class MainWindow(QMainWindow):
 
     def _show_first_source(self) -> None:
         """Reopen where the user left off (source and scroll position), else on the first source."""
-        sources = self.project.sources()
-        if not sources:
+        source_ids = list(self.sources_model.ranks)  # in the project's listing order
+        if not source_ids:
             self.document.setPlaceholderText("This project has no sources yet. Import some with File > Import.")
             return
-        source_id, scroll = sources[0].id, 0
+        source_id, scroll = source_ids[0], 0
         if self.settings is not None:
             remembered = self.settings.value(f"{self._place_key()}/source")
-            if remembered is not None and str(remembered).isdigit() and int(remembered) in {s.id for s in sources}:
+            if remembered is not None and str(remembered).isdigit() and int(remembered) in self.sources_model.ranks:
                 source_id = int(remembered)
                 scroll = int(self.settings.value(f"{self._place_key()}/scroll", 0) or 0)
         index = find_index(self.sources_model, "source", source_id)
@@ -404,7 +409,7 @@ class MainWindow(QMainWindow):
                 self.sources_model.update_counts(change.source_ids)
             else:
                 self._reload_sources()
-            self.segments.refresh()
+            self.segments.refresh_sources(change.source_ids)
         if change.kind == "code":
             current = self._selected_code_id()
             self.codebook_model.reload()
