@@ -24,6 +24,7 @@ from qcode.core.project import Change, Project
 from qcode.gui.coding_actions import CodingActions
 from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push
 from qcode.gui.dialogs.export_dialog import ExportDialog
+from qcode.gui.dock_layout import DockLayout
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.signals.changed.connect(self._project_changed)
         self.import_flow = ImportFlow(self, project, self.undo_stack)
         self.setAcceptDrops(not project.readonly)
+        self.dock_layout = DockLayout(self)
         self._restore_layout()
         self._show_first_source()
 
@@ -448,7 +450,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1200, 760)
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self.dock_layout.restored = self.restoreState(state)
 
     def closeEvent(self, event) -> None:
         if self.settings is not None:

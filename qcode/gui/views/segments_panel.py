@@ -39,6 +39,9 @@ class SegmentsPanel(QTreeView):
         self.model_.setHorizontalHeaderLabels(["Excerpt", "Source", "Location", "Coder"])
         self.setModel(self.model_)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setStretchLastSection(False)
+        for column, sample in ((1, "Interview 01 - Marcus"), (2, "¶ 120, Participant"), (3, "Coder name")):
+            self.header().resizeSection(column, self.fontMetrics().horizontalAdvance(sample) + 16)
         self.doubleClicked.connect(self._open)
 
     def show_code(self, code_id: int | None) -> None:
