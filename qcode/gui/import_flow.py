@@ -87,10 +87,12 @@ class ImportFlow(QObject):
         self.task.start()
 
     def _progress(self, done: int, total: int, text: str) -> None:
-        if self.dialog is not None:
-            self.dialog.setMaximum(max(total, 1))
-            self.dialog.setValue(done)
-            self.dialog.setLabelText(f"Importing {text}…" if text else "Importing…")
+        dialog = self.dialog
+        if dialog is None:
+            return
+        dialog.setLabelText(f"Importing {text}…" if text else "Importing…")
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done)  # last: a modal progress dialog handles events here, so the import may end inside
 
     def _close(self) -> None:
         if self.dialog is not None:

@@ -74,8 +74,8 @@ def test_segments_panel_lists_and_opens_excerpts(qtbot, project: Project) -> Non
     window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", top.id))
     model = window.segments.model_
     assert model.rowCount() == 1
-    assert model.item(0, 0).text() == "the lads help"
-    assert model.item(0, 2).text() == "¶ 4, Al"
+    assert model.index(0, 0).data() == "the lads help"
+    assert model.index(0, 2).data() == "¶ 4, Al"
     window.open_excerpt(source.id, TEXT.index("the lads"), len(TEXT))
     assert window.document.selection() == (TEXT.index("the lads"), len(TEXT))
 

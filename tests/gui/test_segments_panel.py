@@ -14,7 +14,7 @@ TEXT = "Interviewer: so 😀 how was it?\n\nAl: we walked and talked, it helped.
 
 def _listed(window: MainWindow) -> list[tuple]:
     model = window.segments.model_
-    return [(*model.item(row, 0).data(CODING_ROLE), model.item(row, 2).text(), model.item(row, 3).text())
+    return [(*model.index(row, 0).data(CODING_ROLE), model.index(row, 2).data(), model.index(row, 3).data())
             for row in range(model.rowCount())]
 
 
@@ -52,3 +52,26 @@ def test_panel_follows_codings_applied_and_removed_anywhere(qtbot, project: Proj
         window.undo_stack.undo()
         assert _listed(window) == _core(project, parent.id)
     assert len(_listed(window)) == 1
+
+
+def test_long_lists_show_at_once_and_locations_follow(qtbot, project: Project, monkeypatch) -> None:
+    from qcode.gui.views import segments_panel
+
+    monkeypatch.setattr(segments_panel, "LOCATIONS_AT_ONCE", 2)
+    monkeypatch.setattr(segments_panel, "LOCATION_SLICE_SECONDS", 0.0)  # one source per turn of the event loop
+    code = project.create_code("Walking")
+    sources = [project.add_source(f"Int {i:02d}", TEXT) for i in range(8)]
+    for source in sources:
+        project.add_coding(source.id, code.id, 18, 30)
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
+    listed = _listed(window)
+    assert len(listed) == 8
+    assert window.segments.locating()
+    assert [row[3] for row in listed].count("") >= 6  # most locations still to come
+    window._source_clicked(find_index(window.sources_model, "source", sources[5].id))
+    window.document.select_range(40, 50)
+    window._code_activated(find_index(window.codebook_model, "code", code.id))  # while locations are filled in
+    qtbot.waitUntil(lambda: not window.segments.locating(), timeout=5000)
+    assert _listed(window) == _core(project, code.id)
