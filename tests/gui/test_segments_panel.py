@@ -75,3 +75,19 @@ def test_long_lists_show_at_once_and_locations_follow(qtbot, project: Project, m
     window._code_activated(find_index(window.codebook_model, "code", code.id))  # while locations are filled in
     qtbot.waitUntil(lambda: not window.segments.locating(), timeout=5000)
     assert _listed(window) == _core(project, code.id)
+
+
+def test_a_new_source_order_is_followed(qtbot, project: Project) -> None:
+    code = project.create_code("Walking")
+    folder = project.create_folder("Later")
+    sources = [project.add_source(f"Int {i}", TEXT) for i in range(3)]
+    for source in sources:
+        project.add_coding(source.id, code.id, 18, 30)
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
+    project.move_source(sources[0].id, folder.id)  # now listed last
+    window._source_clicked(find_index(window.sources_model, "source", sources[0].id))
+    window.document.select_range(40, 50)
+    window._code_activated(find_index(window.codebook_model, "code", code.id))
+    assert _listed(window) == _core(project, code.id)

@@ -119,6 +119,7 @@ class SegmentsPanel(QTreeView):
         for column, sample in ((1, "Interview 01 - Marcus"), (2, "¶ 120, Participant"), (3, "Coder name")):
             self.header().resizeSection(column, self.fontMetrics().horizontalAdvance(sample) + 16)
         self.doubleClicked.connect(self._open)
+        self._ranks: dict[int, int] | None = None  # the source order the rows were listed in
         self._pending: deque[int] = deque()  # sources whose rows still wait for their locations
         self._waiting: dict[int, SegmentRow] = {}  # coding id -> its row without a location yet
         self._location_timer = QTimer(self)
@@ -134,6 +135,7 @@ class SegmentsPanel(QTreeView):
         """List every excerpt of the code (with its sub-codes) again."""
         self._pending.clear()
         self._waiting.clear()
+        self._ranks = self.source_ranks() if self.source_ranks is not None else None
         if self.code_id is None:
             self.model_.set_rows([])
             return
@@ -170,8 +172,9 @@ class SegmentsPanel(QTreeView):
         """Replace only the rows of sources whose codings changed (everything when none are named)."""
         if self.code_id is None:
             return
-        ranks = self.source_ranks() if self.source_ranks is not None else {}
-        if not source_ids or any(source_id not in ranks for source_id in source_ids):
+        ranks = self.source_ranks() if self.source_ranks is not None else None
+        if (not source_ids or ranks is None or ranks is not self._ranks  # sources renamed, moved, added: new order
+                or any(source_id not in ranks for source_id in source_ids)):
             self.refresh()
             return
         coders = {c.id: c.name for c in self.project.coders()}
