@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -137,7 +138,15 @@ def save(window, path: Path) -> Path:
     return path
 
 
+def ensure_project_python() -> None:
+    """Re-run with the project's own environment when started with another Python."""
+    venv_python = ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if venv_python.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+        sys.exit(subprocess.call([str(venv_python), __file__, *sys.argv[1:]]))
+
+
 def main() -> int:
+    ensure_project_python()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--width", type=int, default=1400)
