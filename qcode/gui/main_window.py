@@ -23,6 +23,7 @@ from qcode.gui.coding_actions import CodingActions
 from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push_or_warn
 from qcode.gui.dialogs.autocode_dialog import AutocodeDialog
 from qcode.gui.dialogs.export_dialog import ExportDialog
+from qcode.gui.dock_layout import DockLayout
 from qcode.gui.document_actions import DocumentActions
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.codebook_view.selectionModel().selectionChanged.connect(lambda *_: self._show_selected_segments())
 
         self.segments = SegmentsPanel(project)
+        self.segments.source_ranks = lambda: self.sources_model.ranks
         self.segments.open_requested.connect(self.open_excerpt)
         self._segments_refresh.timeout.connect(self.segments.refresh)
         segments_dock = self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         self.signals.changed.connect(self._project_changed)
         self.import_flow = ImportFlow(self, project, self.undo_stack)
         self.setAcceptDrops(not project.readonly)
+        self.dock_layout = DockLayout(self)
         self._restore_layout()
         self._show_first_source()
 
@@ -364,14 +367,14 @@ class MainWindow(QMainWindow):
 
     def _show_first_source(self) -> None:
         """Reopen where the user left off (source and scroll position), else on the first source."""
-        sources = self.project.sources()
-        if not sources:
+        source_ids = list(self.sources_model.ranks)  # in the project's listing order
+        if not source_ids:
             self.document.setPlaceholderText("This project has no sources yet. Import some with File > Import.")
             return
-        source_id, scroll = sources[0].id, 0
+        source_id, scroll = source_ids[0], 0
         if self.settings is not None:
             remembered = self.settings.value(f"{self._place_key()}/source")
-            if remembered is not None and str(remembered).isdigit() and int(remembered) in {s.id for s in sources}:
+            if remembered is not None and str(remembered).isdigit() and int(remembered) in self.sources_model.ranks:
                 source_id = int(remembered)
                 scroll = int(self.settings.value(f"{self._place_key()}/scroll", 0) or 0)
         index = find_index(self.sources_model, "source", source_id)
@@ -514,7 +517,7 @@ class MainWindow(QMainWindow):
                 self.sources_model.update_counts(change.source_ids)
             else:
                 self._reload_sources()
-            self.segments.refresh()
+            self.segments.refresh_sources(change.source_ids)
         if change.kind == "code":
             current = self._selected_code_id()
             self._reloading_codes = True
@@ -576,7 +579,7 @@ class MainWindow(QMainWindow):
         else:
             self._default_size()
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self.dock_layout.restored = self.restoreState(state)
         splitter = self.settings.value("window/codebook-splitter")
         if isinstance(splitter, QByteArray):
             self.codebook_panel.restore_split(splitter)

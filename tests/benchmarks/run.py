@@ -6,7 +6,8 @@
 The reference project: 2,000 sources (about 40 MB of text), 300 codes in three levels, 200,000 codings by
 three coders, 300 cases with 5 attributes. `--quick` builds a tenth of it and judges no budgets. The built
 project is kept under .bench/ and reused while the generator is unchanged (`--rebuild` forces a new one).
-Each operation runs a few times; the median is reported. `--check` exits 1 when a budget is missed.
+Each operation runs a few times; the median is reported. The GUI rows (gui_rows.py) run on a copy of
+the project in a process of their own, on Qt's offscreen platform. `--check` exits 1 when a budget is missed.
 Output: a table, and with --json a list of rows {name, seconds, budget_seconds, ok} (+ value/unit).
 """
 
@@ -203,6 +204,17 @@ def import_rows(folder: Path, quick: bool) -> list[dict]:
     return rows
 
 
+def gui_rows(path: Path, folder: Path, one_code: int) -> list[dict]:
+    """The GUI rows (gui_rows.py), in a process of their own on Qt's offscreen platform."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("gui_rows.py")), str(path), str(folder),
+                          str(one_code)], capture_output=True, text=True, cwd=ROOT, env=env)
+    if out.returncode != 0:
+        raise SystemExit(f"the GUI benchmark failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def timed(fn: Callable[[], object], repeat: int) -> float:
     fn()  # warm-up
     samples = []
@@ -273,6 +285,7 @@ def main() -> int:
         rows.append({"name": label, "seconds": time.perf_counter() - t0, "budget_seconds": budget,
                      "value": export_count, "unit": "excerpts"})
     rows.extend(import_rows(folder, args.quick))
+    rows.extend(gui_rows(path, folder, ids["one_code"]))
     excerpts = len(project.excerpts(ids["one_code"]))
     stats = {"sources": len(project.sources()), "codes": len(project.codes()), "codings": project.coding_count(),
              "text_mb": round(sum(s.length for s in project.sources()) / 1e6, 1), "one_code_excerpts": excerpts}

@@ -41,6 +41,8 @@ class SourcesModel(QStandardItemModel):
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
+        #: each source's place in the core's listing order (the order of excerpt lists)
+        self.ranks: dict[int, int] = {}
         self.setHorizontalHeaderLabels(["Source", "Codings"])
         self.reload()
 
@@ -97,7 +99,9 @@ class SourcesModel(QStandardItemModel):
         for folder_id in folders:
             folder_item(folder_id)
         counts = self.project.coding_counts_by_source()
-        for source in self.project.sources():
+        sources = self.project.sources()
+        self.ranks = {source.id: rank for rank, source in enumerate(sources)}
+        for source in sources:
             count = _item(str(counts.get(source.id, 0)), "source", source.id)
             count.setData(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                           Qt.ItemDataRole.TextAlignmentRole)

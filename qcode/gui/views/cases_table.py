@@ -211,6 +211,8 @@ class CasesTable(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.horizontalHeader().setMinimumSectionSize(64)
+        # columns fit the first rows' contents: measuring hundreds of cases would slow every refresh
+        self.table.horizontalHeader().setResizeContentsPrecision(60)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.horizontalHeader().customContextMenuRequested.connect(self._header_menu)

@@ -161,8 +161,11 @@ class CodebookPanel(QWidget):
         self.apply_filter()
 
     def restore_split(self, state: QByteArray) -> None:
-        """Put back the user's split between tree and form (instead of the first-show default)."""
+        """Put back the user's split between tree and form (instead of the first-show default); from then on
+        the form keeps the height the user gave it, and the tree takes what the window's size changes."""
         self._sized = self.splitter.restoreState(state)
+        if self._sized:
+            self.splitter.setStretchFactor(1, 0)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -1,12 +1,16 @@
 """Coded segments: the excerpts of the chosen codes (with their sub-codes), each with source, location and coder.
 
 The excerpts are read on a worker thread with a read connection of its own, so a code with tens of
-thousands of excerpts never freezes the window; the table model hands rows to the view lazily.
+thousands of excerpts never freezes the window; the table model hands rows to the view lazily. After
+codings change in a few sources, only those sources' rows are read again and replaced (on the GUI
+thread: a source's share is small), so applying a code updates the list at once.
 Double-clicking an excerpt asks the window to open it in the document view, scrolled and selected.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -17,6 +21,7 @@ from qcode.core.project import Project
 from qcode.gui.workers import CoreTask
 
 COLUMNS = ("Excerpt", "Source", "Location", "Coder")
+CODING_ROLE = Qt.ItemDataRole.UserRole + 10  # (source id, start, end)
 SHOWN_CHARACTERS = 300  # of an excerpt in its row; the tooltip holds more
 TOOLTIP_CHARACTERS = 2000
 
@@ -37,6 +42,17 @@ class SegmentsModel(QAbstractTableModel):
         self.beginResetModel()
         self.excerpts, self.coders = excerpts, coders
         self.endResetModel()
+
+    def replace(self, first: int, last: int, excerpts: list[Excerpt]) -> None:
+        """Put `excerpts` in place of rows first..last-1."""
+        if last > first:
+            self.beginRemoveRows(QModelIndex(), first, last - 1)
+            del self.excerpts[first:last]
+            self.endRemoveRows()
+        if excerpts:
+            self.beginInsertRows(QModelIndex(), first, first + len(excerpts) - 1)
+            self.excerpts[first:first] = excerpts
+            self.endInsertRows()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.excerpts)
@@ -64,6 +80,8 @@ class SegmentsModel(QAbstractTableModel):
             return self.coders.get(excerpt.coding.coder_id, "")
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return excerpt.text[:TOOLTIP_CHARACTERS]
+        if role == CODING_ROLE:
+            return (excerpt.coding.source_id, excerpt.coding.start, excerpt.coding.end)
         return None
 
     def text(self, row: int, column: int) -> str:
@@ -79,6 +97,9 @@ class SegmentsPanel(QWidget):
         self.project = project
         self.code_ids: tuple[int, ...] = ()
         self.coder_ids: tuple[int, ...] = ()
+        #: each source's place in the core's listing order (given by the window); rows follow that order
+        self.source_ranks: Callable[[], dict[int, int]] | None = None
+        self._ranks: dict[int, int] | None = None  # the order the rows shown were listed in
         self.title = QLabel("Choose a code in the codebook to see its coded segments.")
         self.title.setAccessibleName("Coded segments title")
         self.model_ = SegmentsModel(self)
@@ -100,6 +121,10 @@ class SegmentsPanel(QWidget):
         layout.addWidget(self.view)
         self._generation = 0
         self._tasks: list[CoreTask] = []  # kept alive until they report
+
+    def locating(self) -> bool:
+        """Whether a read of the excerpts is still under way."""
+        return bool(self._tasks)
 
     @property
     def code_id(self) -> int | None:
@@ -129,6 +154,7 @@ class SegmentsPanel(QWidget):
             return
         flt = Filter(codes=self.code_ids, coders=self.coder_ids)
         path = self.project.path
+        self._ranks = self.source_ranks() if self.source_ranks is not None else None
         task = CoreTask(lambda _task: read_excerpts(path, flt))
         task.generation = self._generation  # type: ignore[attr-defined]
         # bound methods, so that a closed panel is disconnected instead of called
@@ -138,6 +164,34 @@ class SegmentsPanel(QWidget):
         if not self.model_.excerpts:
             self.title.setText("Reading the coded segments…")
         task.start()
+
+    def refresh_sources(self, source_ids: tuple[int, ...]) -> None:
+        """Replace only the rows of sources whose codings changed; read everything again when the order of
+        sources changed, when a read is under way, or when no sources are named."""
+        if not self.code_ids:
+            return
+        ranks = self.source_ranks() if self.source_ranks is not None else None
+        if (not source_ids or ranks is None or ranks is not self._ranks or self._tasks
+                or any(source_id not in ranks for source_id in source_ids)):
+            self.refresh()
+            return
+        for source_id in sorted(set(source_ids)):
+            self._replace_source(source_id, ranks)
+        self._count_changed()
+
+    def _replace_source(self, source_id: int, ranks: dict[int, int]) -> None:
+        """Rows are in the core's order (source, start, end, id), so a source's block is found by bisection."""
+        excerpts = self.model_.excerpts
+
+        def key(excerpt: Excerpt) -> tuple[int, ...]:
+            c = excerpt.coding
+            return (ranks.get(c.source_id, -1), c.start, c.end, c.id)
+
+        rank = ranks[source_id]
+        first = bisect_left(excerpts, (rank,), key=key)
+        last = bisect_left(excerpts, (rank + 1,), key=key)
+        fresh = self.project.excerpts_matching(Filter(codes=self.code_ids, coders=self.coder_ids, sources=(source_id,)))
+        self.model_.replace(first, last, fresh)
 
     def _reporting_task(self) -> CoreTask | None:
         """The task whose signal is being delivered, no longer kept; None when it is not the newest one."""
@@ -153,10 +207,13 @@ class SegmentsPanel(QWidget):
         scroll = self.view.verticalScrollBar().value()
         self.model_.set_excerpts(excerpts, {c.id: c.name for c in self.project.coders()})
         self.view.verticalScrollBar().setValue(scroll)
+        self._count_changed()
+
+    def _count_changed(self) -> None:
         existing = {c.id: c.name for c in self.project.codes()}
         names = [existing[c] for c in self.code_ids if c in existing]
         what = f"'{names[0]}'" if len(names) == 1 else f"{len(names)} codes"
-        count = len(excerpts)
+        count = len(self.model_.excerpts)
         self.title.setText(f"{count} coded segment{'s' if count != 1 else ''} of {what} (with sub-codes)")
         self.loaded.emit(count)
 
