@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
 from qcode.core.exporters import export
-from qcode.core.exporters.safety import EXCEL_CELL_LIMIT, TRUNCATION_MARKER
+from qcode.core.exporters.safety import EXCEL_CELL_LIMIT, TRUNCATION_MARKER, xml_safe
 from qcode.core.exporters.tables import EXCERPT_COLUMNS
 from qcode.core.project import Project
 
@@ -183,3 +185,23 @@ def test_unsupported_combinations_are_explained(study: Project, tmp_path: Path) 
         export(study, tmp_path / "m.txt")
     with pytest.raises(QcodeError, match="--source"):
         export(study, tmp_path / "t.docx", what="transcript")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_exports_get_the_permissions_of_a_plainly_saved_file(study: Project, tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        for name in ("e.csv", "e.xlsx", "e.docx"):
+            assert stat.S_IMODE(export(study, tmp_path / name, today=TODAY).stat().st_mode) == 0o644
+        folder = export(study, tmp_path / "all", fmt="csv", what="all", today=TODAY)
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+        kept = tmp_path / "kept.csv"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        assert stat.S_IMODE(export(study, kept, today=TODAY).stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_characters_xml_forbids_are_removed() -> None:
+    assert xml_safe("a\x00b\x0bc\ud800d\ufffee\tf\ng") == "abcde\tf\ng"

@@ -15,7 +15,7 @@ EXCEL_CELL_LIMIT = 32_767
 TRUNCATION_MARKER = " […truncated by qcode: the full text is longer than a spreadsheet cell can hold]"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # XML 1.0 allows tab, newline, carriage return and everything from U+0020 except surrogates and U+FFFE/U+FFFF
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class ExportError(QcodeError):
@@ -47,6 +47,17 @@ def csv_cell(value: object) -> object:
     return value
 
 
+def _give_usual_mode(temp: Path, target: Path, full: int) -> None:
+    """The permissions a plainly saved file would get (temporary files are private to their owner)."""
+    try:
+        mode = target.stat().st_mode & 0o777  # replacing a file keeps its permissions
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = full & ~mask
+    os.chmod(temp, mode)
+
+
 @contextmanager
 def atomic_output(target: Path, *, suffix: str = "") -> Iterator[Path]:
     """A temporary path beside `target` that replaces it only when the block finishes without error."""
@@ -58,6 +69,7 @@ def atomic_output(target: Path, *, suffix: str = "") -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
+        _give_usual_mode(temp, target, 0o666)
         os.replace(temp, target)
     except PermissionError as err:
         raise ExportError(f"{target} cannot be written ({err.strerror}). Is it open in another program?") from err
@@ -81,6 +93,7 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield temp
+        _give_usual_mode(temp, target, 0o777)
         if target.exists():
             backup = target.with_name(target.name + ".old")
             shutil.rmtree(backup, ignore_errors=True)
