@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
@@ -143,9 +144,12 @@ def test_other_word_documents(study: Project, tmp_path: Path) -> None:
     transcript = docx.Document(str(export(study, tmp_path / "t.docx", what="transcript", source_id=int1.id,
                                           today=TODAY)))
     rows = transcript.tables[0].rows
-    assert rows[1].cells[1].text.startswith("Al: =SUM")
-    assert "Informal" in rows[1].cells[2].text
-    assert "Banter" in rows[1].cells[2].text
+    assert [c.text for c in rows[0].cells] == ["¶", "Text", "Codes"]
+    assert "w:tblHeader" in rows[0]._tr.xml  # the header row repeats on every page
+    assert rows[2].cells[1].text.startswith("Al: =SUM")
+    assert "Informal (Tester)" in rows[2].cells[2].text
+    assert "Banter (Tester)" in rows[2].cells[2].text
+    assert [round(c.width.inches, 2) for c in rows[2].cells] == [0.45, 3.75, 1.8]
     codebook = docx.Document(str(export(study, tmp_path / "cb.docx", what="codebook", today=TODAY)))
     assert codebook.tables[0].rows[1].cells[1].text == "Ways men look for support."
 
@@ -205,3 +209,53 @@ def test_exports_get_the_permissions_of_a_plainly_saved_file(study: Project, tmp
 
 def test_characters_xml_forbids_are_removed() -> None:
     assert xml_safe("a\x00b\x0bc\ud800d\ufffee\tf\ng") == "abcde\tf\ng"
+
+
+def test_word_report_reads_well_before_word_refreshes_it(study: Project, tmp_path: Path) -> None:
+    document = docx.Document(str(export(study, tmp_path / "report.docx", today=TODAY)))
+    paragraphs = document.paragraphs
+    contents = [(p.style.name, p.text) for p in paragraphs if p.style.name.lower().startswith("toc")]
+    assert contents == [("TOC Heading", "Contents"), ("toc 1", "Help-seeking"), ("toc 2", "Informal"),
+                        ("toc 1", "Banter"), ("toc 1", "Code frequencies")]
+    body = document.element.body.xml
+    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"') == 1
+    assert 'w:anchor="_Toc_qcode_1"' in body
+    assert 'w:name="_Toc_qcode_1"' in body
+    definition = next(p for p in paragraphs if p.text == "Definition: Ways men look for support.")
+    assert definition.style.name == "Normal"
+    assert not any(r.italic for r in definition.runs)  # quotes are italic
+    table = document.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == ["Code", "Excerpts", "Sources", "Cases", "Characters"]
+    assert "w:tblHeader" in table.rows[0]._tr.xml
+    assert table.rows[2].cells[0].text == "Informal"
+    assert table.rows[2].cells[0].paragraphs[0].paragraph_format.left_indent.inches == pytest.approx(0.2)
+    assert table.rows[2].cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+@pytest.mark.parametrize("what", ["excerpts", "codebook", "matrix", "frequencies", "transcript"])
+def test_word_tables_fit_between_the_margins(study: Project, tmp_path: Path, what: str) -> None:
+    source_id = study.find_source("Interviews/Int 1").id
+    document = docx.Document(str(export(study, tmp_path / f"{what}.docx", what=what, source_id=source_id,
+                                        today=TODAY)))
+    section = document.sections[0]
+    room = (section.page_width - section.left_margin - section.right_margin) / 914400
+    for table in document.tables:
+        widths = [c.width for c in table.rows[-1].cells]
+        assert all(widths)
+        assert sum(widths) / 914400 <= room + 0.01
+
+
+def test_memos_follow_the_order_of_their_targets(study: Project, tmp_path: Path) -> None:
+    s1 = study.find_source("Interviews/Int 1")
+    text = study.source_text(s1.id)
+    banter = study.find_code("Banter")
+    later = study.add_coding(s1.id, banter.id, text.index("Al: bye"), len(text))
+    earlier = study.add_coding(s1.id, banter.id, 0, text.index("\n"))
+    study.set_memo("coding", later.id, "Memo on the later passage")
+    study.set_memo("coding", earlier.id, "Second memo, earlier in the text")
+    document = docx.Document(str(export(study, tmp_path / "memos.docx", what="memos", today=TODAY)))
+    texts = [p.text for p in document.paragraphs]
+    assert texts.index("Second memo, earlier in the text") < texts.index("Memo on the later passage")
+    assert "Memo by Tester, last changed " + study.memos()[0].updated_at[:10] in texts
+    matrix = docx.Document(str(export(study, tmp_path / "m.docx", what="matrix", today=TODAY)))
+    assert matrix.paragraphs[0].text == "Codes by case"

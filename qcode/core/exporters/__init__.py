@@ -126,14 +126,20 @@ def _docx(project: Project, target: Path, what: str, grouping: Grouping, flt: Fi
         if source_id is None:
             raise InvalidRequestError("A coded transcript is of one source: say which with --source.")
         return docx_export.transcript_document(project, source_id, target, today=today)
-    table = frequency_table(project, flt) if what == "frequencies" else matrix_table(project, grouping, flt)
-    word = docx_export.WordDocument()
-    word.paragraph("Code frequencies" if what == "frequencies" else "Codes by group", "Title")
-    word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
-    if filter_text:
-        word.paragraph(f"Filters: {filter_text}")
-    word.table(table.columns, table.rows, depths=table.depths)
-    return word.save(target)
+    if what == "frequencies":
+        return docx_export.table_document(project, frequency_table(project, flt), target, title="Code frequencies",
+                                          caption=docx_export.FREQUENCY_CAPTION, today=today, filters=filter_text)
+    return docx_export.table_document(project, matrix_table(project, grouping, flt), target,
+                                      title=f"Codes by {grouping_label(project, grouping)}",
+                                      caption=docx_export.MATRIX_CAPTION, today=today, filters=filter_text)
+
+
+def grouping_label(project: Project, grouping: Grouping) -> str:
+    """What a matrix's columns are, in words: 'case', 'source', 'coder' or an attribute's name."""
+    if grouping.kind == "attribute":
+        names = {a.id: a.name for a in project.attributes()}
+        return names.get(grouping.attribute_id, "attribute")
+    return grouping.kind
 
 
 __all__ = ["FORMATS", "WHATS", "ExportError", "export"]
