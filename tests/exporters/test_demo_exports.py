@@ -37,7 +37,7 @@ def test_demo_to_xlsx_and_csv(demo: Project, tmp_path: Path) -> None:
     header = [c.value for c in workbook["Excerpts"][1]]
     for attribute in demo.attributes("case"):
         assert f"case:{attribute.name}" in header
-    frequencies = {r[0]: r[1:] for r in workbook["Frequencies"].iter_rows(min_row=2, values_only=True)}
+    frequencies = {r[0]: r[1:5] for r in workbook["Frequencies"].iter_rows(min_row=2, values_only=True)}
     for row in demo.frequencies():
         path = demo.code_path(row.code_id, separator=" > ")
         assert frequencies[path] == (row.total.excerpts, row.total.sources, row.total.cases, row.total.characters)

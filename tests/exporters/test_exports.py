@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import stat
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -92,11 +93,17 @@ def test_xlsx_sheets_read_back(study: Project, tmp_path: Path) -> None:
     assert wb.sheetnames == ["Frequencies", "Matrix", "Excerpts", "Codebook"]
     freq = wb["Frequencies"]
     assert freq.freeze_panes == "A2"
-    assert freq.auto_filter.ref == "A1:E4"
-    assert [c.value for c in freq[1]] == ["code", "excerpts", "sources", "cases", "characters"]
+    assert freq.auto_filter.ref == "A1:F4"  # sorting keeps the chart's labels with their rows
+    assert [c.value for c in freq[1]] == ["code", "excerpts", "sources", "cases", "characters", "chart label"]
     assert freq["A3"].value == "Help-seeking > Informal"
-    assert freq["A3"].alignment.indent == 1
+    assert (freq["A3"].alignment.indent, freq["A3"].alignment.horizontal) == (1, "left")  # Excel shows indents
+    assert freq.column_dimensions["F"].hidden
+    assert freq["F3"].value == "\u2002\u2002Informal"
     assert len(freq._charts) == 1
+    with zipfile.ZipFile(out) as package:
+        chart_xml = package.read("xl/charts/chart1.xml").decode()
+    assert "<f>'Frequencies'!$F$2:$F$4</f>" in chart_xml
+    assert '<plotVisOnly val="0"' in chart_xml
     matrix = wb["Matrix"]
     assert [c.value for c in matrix[1]] == ["code", "Al", "Bo"]
     assert [c.value for c in matrix[2]] == ["Help-seeking", 1, 1]
