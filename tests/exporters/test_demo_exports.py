@@ -12,8 +12,10 @@ import docx
 import openpyxl
 import pytest
 
+from qcode.core.analysis.frequencies import Grouping
 from qcode.core.demo import build_demo
 from qcode.core.exporters import export
+from qcode.core.exporters.tables import codebook_table, excerpt_data, excerpt_table, matrix_table
 from qcode.core.project import Project
 
 TODAY = date(2026, 11, 25)
@@ -44,6 +46,31 @@ def test_demo_to_xlsx_and_csv(demo: Project, tmp_path: Path) -> None:
     out = export(demo, tmp_path / "demo.csv", today=TODAY)
     with out.open(encoding="utf-8-sig", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == demo.coding_count()
+
+
+def _cells(row: tuple) -> tuple:
+    """A table row as a spreadsheet reads it back: empty text is an empty cell."""
+    return tuple(None if value == "" else value for value in row)
+
+
+def test_demo_sheets_and_csv_equal_the_core_cell_by_cell(demo: Project, tmp_path: Path) -> None:
+    workbook = openpyxl.load_workbook(export(demo, tmp_path / "demo.xlsx", today=TODAY))
+    tables = {"Excerpts": excerpt_table(excerpt_data(demo)), "Codebook": codebook_table(demo),
+              "Matrix": matrix_table(demo, Grouping("case"))}
+    for name, table in tables.items():
+        sheet = list(workbook[name].iter_rows(values_only=True))
+        assert sheet[0] == table.columns
+        assert sheet[1:] == [_cells(row) for row in table.rows], name
+    assert any(isinstance(v, int | float) for row in tables["Excerpts"].rows for v in row[9:])  # typed attributes
+    folder = export(demo, tmp_path / "all", fmt="csv", what="all", today=TODAY)
+    for name, table in (("excerpts", tables["Excerpts"]), ("codebook", tables["Codebook"]),
+                        ("matrix", tables["Matrix"])):
+        with (folder / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert tuple(rows[0]) == table.columns
+        expected = [["'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" and v else str(v) for v in row]
+                    for row in table.rows]
+        assert rows[1:] == expected, name
 
 
 def test_demo_to_word(demo: Project, tmp_path: Path) -> None:

@@ -16,9 +16,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
-from qcode.core.exporters import export
+from qcode.core.exporters import export, xlsx_rows
 from qcode.core.exporters.safety import EXCEL_CELL_LIMIT, TRUNCATION_MARKER, xml_safe
 from qcode.core.exporters.tables import EXCERPT_COLUMNS
+from qcode.core.exporters.word import WordDocument
+from qcode.core.exporters.xlsx_rows import cell_xml
 from qcode.core.project import Project
 
 TODAY = date(2026, 11, 25)
@@ -266,3 +268,59 @@ def test_memos_follow_the_order_of_their_targets(study: Project, tmp_path: Path)
     assert "Memo by Tester, last changed " + study.memos()[0].updated_at[:10] in texts
     matrix = docx.Document(str(export(study, tmp_path / "m.docx", what="matrix", today=TODAY)))
     assert matrix.paragraphs[0].text == "Codes by case"
+
+
+class CancelWhen:
+    """A progress sink that asks to stop at the first step whose text is `text`."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.stop = False
+
+    def step(self, done: int, total: int, text: str) -> None:
+        self.stop = self.stop or text == self.text
+
+    def cancelled(self) -> bool:
+        return self.stop
+
+
+def test_export_interrupted_half_way_leaves_no_file(study: Project, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx_rows, "CHUNK", 1)  # a check after every streamed row
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(b"previous good export")
+    progress = CancelWhen("Writing rows")
+    with pytest.raises(QcodeError, match="cancelled"):
+        export(study, target, what="excerpts", progress=progress)
+    assert progress.stop
+    assert target.read_bytes() == b"previous good export"
+    calls = 0
+    real = WordDocument.paragraph
+
+    def fail_half_way(self: WordDocument, *args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 12:
+            raise OSError("device removed")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(WordDocument, "paragraph", fail_half_way)
+    with pytest.raises(OSError, match="device removed"):
+        export(study, tmp_path / "report.docx", today=TODAY)
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("test.qcode")) == ["report.xlsx"]
+
+
+def test_line_breaks_and_markup_characters_survive_every_format(study: Project, tmp_path: Path) -> None:
+    s1 = study.find_source("Interviews/Int 1")
+    text = study.source_text(s1.id)
+    span = study.add_coding(s1.id, study.find_code("Banter").id, 0, text.index(" is what"))
+    excerpt = text[: text.index(" is what")]
+    assert "\n\n" in excerpt
+    document = docx.Document(str(export(study, tmp_path / "r.docx", today=TODAY)))
+    assert excerpt in [p.text for p in document.paragraphs if p.style.name == "Quote"]
+    sheet = openpyxl.load_workbook(export(study, tmp_path / "r.xlsx", what="excerpts", today=TODAY))["Excerpts"]
+    rows = {(r[0], r[4]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[("Banter", span.start)][7] == excerpt
+    assert cell_xml("B3", "4", "a\rb<&>") == ('<c r="B3" s="4" t="inlineStr"><is><t xml:space="preserve">'
+                                              "a&#13;b&lt;&amp;&gt;</t></is></c>")
+    assert cell_xml("C3", "4", 2.5) == '<c r="C3" s="4"><v>2.5</v></c>'

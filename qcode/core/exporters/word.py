@@ -8,6 +8,7 @@ thousands of excerpts.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -64,14 +65,14 @@ class WordDocument:
             pstyle.set(qn("w:val"), self.style_id(style))
             ppr.insert(0, pstyle)
         if text:
-            para.add_run(xml_safe(text))
+            p.append(_text_run(xml_safe(text)))
         return para
 
     def labelled(self, label: str, text: str) -> Paragraph:
         """A Normal paragraph that starts with a bold label, such as 'Definition:' or 'Memo:'."""
         para = self.paragraph()
         para.add_run(label + " ").bold = True
-        para.add_run(xml_safe(text))
+        para._p.append(_text_run(xml_safe(text)))
         return para
 
     def heading(self, text: str, level: int, color: str | None = None) -> Paragraph:
@@ -140,7 +141,7 @@ class WordDocument:
 
     def _toc_paragraph(self, level: int) -> Paragraph:
         name = f"toc {level}"
-        if name not in {s.name for s in self.doc.styles}:
+        if name not in self._style_ids:
             style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = self.doc.styles["Normal"]
             style.next_paragraph_style = self.doc.styles["Normal"]
@@ -148,7 +149,6 @@ class WordDocument:
             style.paragraph_format.space_after = Pt(3)
             style.paragraph_format.tab_stops.add_tab_stop(Inches(self.text_width), WD_TAB_ALIGNMENT.RIGHT,
                                                           WD_TAB_LEADER.DOTS)
-            self._style_ids.pop(name, None)
         return self.paragraph(style=name)
 
     def table(
@@ -213,12 +213,24 @@ class WordDocument:
         return target
 
 
+_BREAKS = re.compile(r"(\r\n|\n|\r|\t)")
+
+
 def _text_run(text: str) -> object:
+    """A w:r holding `text` with its line breaks and tabs, built directly (python-docx goes char by char)."""
     run = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.set(qn("xml:space"), "preserve")
-    t.text = text
-    run.append(t)
+    for part in _BREAKS.split(text):
+        if not part:
+            continue
+        if part == "\t":
+            run.append(OxmlElement("w:tab"))
+        elif part in ("\n", "\r", "\r\n"):
+            run.append(OxmlElement("w:br"))
+        else:
+            t = OxmlElement("w:t")
+            t.set(qn("xml:space"), "preserve")
+            t.text = part
+            run.append(t)
     return run
 
 

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from qcode.core.exporters.safety import atomic_output, fit_cell, xml_safe
 from qcode.core.exporters.tables import Table
+from qcode.core.exporters.xlsx_rows import append_rows
 from qcode.core.progress import Progress
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -79,6 +80,7 @@ def with_chart_labels(table: Table) -> Table:
 
 def add_sheet(wb: Workbook, title: str, table: Table, taken: set[str], *, indent_codes: bool = False,
               progress: Progress | None = None) -> object:
+    """Add a styled sheet; without `indent_codes` only its first row is written (see `write_workbook`)."""
     ws = wb.create_sheet(sheet_title(title, taken))
     widths = _widths(table, indent_codes)
     for index, (width, column) in enumerate(zip(widths, table.columns, strict=True), start=1):
@@ -96,7 +98,9 @@ def add_sheet(wb: Workbook, title: str, table: Table, taken: set[str], *, indent
         header.append(cell)
     ws.append(header)
     wrap_columns = {i for i, c in enumerate(table.columns) if c in WIDE_COLUMNS}
-    for row_number, row in enumerate(table.rows):
+    # rows that all look alike: openpyxl writes the first (fixing each column's style), xlsx_rows the rest
+    rows = table.rows if indent_codes else table.rows[:1]
+    for row_number, row in enumerate(rows):
         cells = []
         for index, value in enumerate(row):
             cell = _text_cell(ws, value)
@@ -148,17 +152,33 @@ def write_workbook(sheets: list[tuple[str, Table, bool]], target: Path, *, chart
 
     wb = Workbook(write_only=True)
     taken: set[str] = set()
+    streamed: list[tuple[int, list[tuple]]] = []  # (sheet number, rows after the first)
+
+    def check(done: int, total: int) -> None:
+        if progress is not None:
+            if progress.cancelled():
+                raise _Cancelled()
+            progress.step(done, total, "Writing rows")
+
+    saved = False
     with atomic_output(target, suffix=".xlsx") as temp:
         try:
-            for title, table, indent in sheets:
+            for number, (title, table, indent) in enumerate(sheets, start=1):
                 if title == chart_on:
                     table = with_chart_labels(table)
                 ws = add_sheet(wb, title, table, taken, indent_codes=indent, progress=progress)
                 if title == chart_on:
                     add_frequency_chart(ws, table, "Excerpts per code")
+                if not indent and len(table.rows) > 1:
+                    streamed.append((number, table.rows[1:]))
+            wb.save(temp)
+            saved = True
+            for number, rows in streamed:
+                append_rows(temp, number, rows, check=check)
         except _Cancelled:
-            for ws in wb.worksheets:  # release openpyxl's temporary sheet files
-                ws.close()
             raise QcodeError("The export was cancelled; no file was written.") from None
-        wb.save(temp)
+        finally:
+            if not saved:
+                for ws in wb.worksheets:  # release openpyxl's temporary sheet files
+                    ws.close()
     return target
