@@ -1,4 +1,5 @@
-"""The Export dialog: what, in which format, grouped how, filtered by which coder, to which file.
+"""The Export dialog: what, in which format, grouped how, filtered how (codes, folders, sources, cases,
+attribute values, coders), to which file.
 
 The export itself runs on a worker with its own read-only connection, with progress and Cancel.
 """
@@ -26,6 +27,7 @@ from qcode.core.analysis.frequencies import Grouping
 from qcode.core.exporters import SUPPORTED, export
 from qcode.core.model import Filter
 from qcode.core.project import Project
+from qcode.gui.dialogs.export_filters import ExportFilters
 from qcode.gui.workers import CoreTask
 
 WHAT_LABELS = {
@@ -37,6 +39,7 @@ WHAT_LABELS = {
     "transcript": "Coded transcript of one source",
     "all": "Everything (Excel: all sheets; CSV: a folder)",
 }
+FILTERED = {"excerpts", "frequencies", "matrix", "all"}  # the exports that the filters narrow
 FORMAT_LABELS = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "csv": "CSV (.csv)"}
 
 
@@ -71,12 +74,9 @@ class ExportDialog(QDialog):
                                Grouping("attribute", attribute.id))
         form.addRow("&Group by:", self.group)
 
-        self.coder = QComboBox()
-        self.coder.setAccessibleName("Coder filter")
-        self.coder.addItem("All coders", None)
-        for coder in project.coders():
-            self.coder.addItem(coder.name, coder.id)
-        form.addRow("&Coders:", self.coder)
+        self.filters = ExportFilters(project)
+        for label, button in self.filters.rows():
+            form.addRow(label, button)
 
         self.source = QComboBox()
         self.source.setAccessibleName("Source of the transcript")
@@ -84,7 +84,7 @@ class ExportDialog(QDialog):
             self.source.addItem(project.source_path(source.id), source.id)
         if source_id is not None:
             self.source.setCurrentIndex(max(0, self.source.findData(source_id)))
-        form.addRow("&Source:", self.source)
+        form.addRow("&Transcript of:", self.source)
 
         row = QHBoxLayout()
         self.target = QLineEdit()
@@ -126,6 +126,7 @@ class ExportDialog(QDialog):
         self.format.blockSignals(False)
         self.group.setEnabled(what in ("matrix", "all"))
         self.source.setEnabled(what == "transcript")
+        self.filters.set_enabled(what in FILTERED)
         self._format_changed()
 
     def _format_changed(self) -> None:
@@ -156,10 +157,9 @@ class ExportDialog(QDialog):
             return
         what, fmt = self.chosen_what(), self.chosen_format()
         grouping = self.group.currentData()
-        coder = self.coder.currentData()
-        flt = Filter(coders=(coder,)) if coder is not None else Filter()
+        flt = self.filters.filter() if what in FILTERED else Filter()
         source_id = self.source.currentData() if what == "transcript" else None
-        filter_text = f"coder {self.coder.currentText()}" if coder is not None else ""
+        filter_text = self.filters.describe() if what in FILTERED else ""
         project_path = self.project.path
 
         def work(progress: CoreTask) -> str:
@@ -179,9 +179,11 @@ class ExportDialog(QDialog):
         self.task.start()
 
     def _progress(self, done: int, total: int, text: str) -> None:
-        if self.progress is not None:
-            self.progress.setMaximum(max(total, 1))
-            self.progress.setValue(done)
+        dialog = self.progress  # setValue runs pending events, which may finish the export and clear it
+        if dialog is not None:
+            dialog.setLabelText(f"Exporting: {text.lower()}…" if text else "Exporting…")
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(done)
 
     def _finish(self) -> None:
         if self.progress is not None:
