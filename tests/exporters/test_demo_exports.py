@@ -84,13 +84,30 @@ def test_demo_to_word(demo: Project, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm")), reason="LibreOffice/poppler absent")
-def test_word_report_renders_to_pages(demo: Project, tmp_path: Path) -> None:
-    out = export(demo, tmp_path / "report.docx", today=TODAY, what="codebook")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-                   check=True, capture_output=True, timeout=180)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(tmp_path / "report.pdf"),
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm") and shutil.which("pdftotext")),
+                    reason="LibreOffice/poppler absent")
+def test_word_reports_render_to_pages(demo: Project, tmp_path: Path) -> None:
+    """LibreOffice lays the reports out: title page, a filled contents page, quotations with citations."""
+    report = export(demo, tmp_path / "report.docx", today=TODAY)
+    codebook = export(demo, tmp_path / "codebook.docx", today=TODAY, what="codebook")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report),
+                    str(codebook)], check=True, capture_output=True, timeout=300)
+
+    def page(pdf: str, number: int) -> str:
+        return subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(tmp_path / pdf),
+                               "-"], check=True, capture_output=True, text=True, timeout=60).stdout
+
+    title, contents, first = page("report.pdf", 1), page("report.pdf", 2), page("report.pdf", 3)
+    assert "Coded excerpts" in title
+    assert demo.name in title
+    assert "Coders: " in title
+    top = [c for c in demo.codes() if c.parent_id is None]
+    assert all(c.name in contents for c in top)
+    assert "Definition:" in first
+    assert "Coder: " in first
+    assert "Code" in page("codebook.pdf", 1)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "3", str(tmp_path / "report.pdf"),
                     str(tmp_path / "page")], check=True, capture_output=True, timeout=60)
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert pages
+    assert len(pages) == 3
     assert all(p.stat().st_size > 2000 for p in pages)

@@ -16,10 +16,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
-from qcode.core.exporters import export, xlsx_rows
+from qcode.core.exporters import csv_export, export, xlsx_rows
 from qcode.core.exporters.safety import EXCEL_CELL_LIMIT, TRUNCATION_MARKER, xml_safe
-from qcode.core.exporters.tables import EXCERPT_COLUMNS
+from qcode.core.exporters.tables import EXCERPT_COLUMNS, Table
 from qcode.core.exporters.word import WordDocument
+from qcode.core.exporters.xlsx_export import sheet_title
 from qcode.core.exporters.xlsx_rows import cell_xml
 from qcode.core.project import Project
 
@@ -324,3 +325,41 @@ def test_line_breaks_and_markup_characters_survive_every_format(study: Project, 
     assert cell_xml("B3", "4", "a\rb<&>") == ('<c r="B3" s="4" t="inlineStr"><is><t xml:space="preserve">'
                                               "a&#13;b&lt;&amp;&gt;</t></is></c>")
     assert cell_xml("C3", "4", 2.5) == '<c r="C3" s="4"><v>2.5</v></c>'
+
+
+def test_csv_export_can_be_cancelled_and_takes_a_tab(study: Project, tmp_path: Path) -> None:
+    big = Table(("code", "excerpt"), [("A", f"row {n}") for n in range(5000)])
+    progress = CancelWhen("Writing rows")
+    with pytest.raises(QcodeError, match="cancelled"):
+        csv_export.write_csv(big, tmp_path / "big.csv", progress=progress)
+    assert not [p for p in tmp_path.iterdir() if "big.csv" in p.name]
+    tabbed = export(study, tmp_path / "t.csv", delimiter="tab", today=TODAY)
+    assert tabbed.read_text(encoding="utf-8-sig").startswith("code\tsource\tcase\t")
+    with pytest.raises(QcodeError, match="one character"):
+        export(study, tmp_path / "q.csv", delimiter='"', today=TODAY)
+
+
+def test_sheet_names_fit_excel() -> None:
+    taken: set[str] = set()
+    long = "Codes by attribute: Highest level of education"
+    first = sheet_title(long, taken)
+    assert first == "Codes by attribute_ Highest lev"
+    assert len(first) == 31
+    assert sheet_title(long, taken) == "Codes by attribute_ Highest (2)"
+    assert sheet_title("a/b\\c?d*e[f]g", taken) == "a_b_c_d_e_f_g"
+    assert sheet_title("'", taken) == "Sheet"
+
+
+def test_source_names_are_never_used_as_paths(project: Project, tmp_path: Path) -> None:
+    hostile = project.add_source("../../escaped/evil:name", "Al: something said\n\nAl: more")
+    code = project.create_code("Theme")
+    project.add_coding(hostile.id, code.id, 4, 18)
+    out = tmp_path / "out"
+    out.mkdir()
+    export(project, out / "all", fmt="csv", what="all", today=TODAY)
+    export(project, out / "t.docx", what="transcript", source_id=hostile.id, today=TODAY)
+    export(project, out / "x.xlsx", today=TODAY)
+    assert sorted(p.name for p in out.iterdir()) == ["all", "t.docx", "x.xlsx"]
+    assert sorted(p.name for p in (out / "all").iterdir()) == ["codebook.csv", "excerpts.csv", "frequencies.csv",
+                                                               "matrix.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("test.qcode")) == ["out"]

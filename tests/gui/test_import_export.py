@@ -97,12 +97,15 @@ def test_export_dialog_filters_what_it_writes(qtbot, project: Project, tmp_path:
     dialog.format.setCurrentIndex(dialog.format.findData("docx"))
     dialog.filters.attributes.choose([])
     dialog.filters.cases.choose([project.find_case("Bo").id])
+    assert dialog.with_frequencies.isEnabled()
+    dialog.with_frequencies.setChecked(False)
     target = tmp_path / "theme.docx"
     dialog.target.setText(str(target))
     with qtbot.waitSignal(dialog.exported, timeout=30_000):
         dialog.start()
     texts = [p.text for p in docx.Document(str(target)).paragraphs]
     assert "Filters: codes Theme; cases Bo" in texts
+    assert "Code frequencies" not in texts  # the table at the end was left out
     assert [t for t, p in zip(texts, docx.Document(str(target)).paragraphs, strict=True)
             if p.style.name == "Quote"] == ["a third passage"]
     dialog.what.setCurrentIndex(dialog.what.findData("codebook"))

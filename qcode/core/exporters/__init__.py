@@ -25,6 +25,7 @@ from qcode.core.progress import Progress
 from qcode.core.project import Project
 
 FORMATS = ("docx", "xlsx", "csv")
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
 WHATS = ("excerpts", "frequencies", "codebook", "matrix", "memos", "transcript", "all")
 DEFAULT_WHAT = {"docx": "excerpts", "xlsx": "all", "csv": "excerpts"}
 SUPPORTED = {
@@ -70,20 +71,22 @@ def export(
         raise InvalidRequestError(f"An export is one of {', '.join(WHATS)}, not '{what}'.")
     if what not in SUPPORTED[fmt]:
         raise InvalidRequestError(f"A {what} export is written as Word (.docx), not as {fmt}.")
-    if len(delimiter) != 1:
-        raise InvalidRequestError("The CSV delimiter is one character, such as , or ;")
+    delimiter = DELIMITER_NAMES.get(delimiter.lower(), delimiter)
+    if len(delimiter) != 1 or delimiter in "\"\r\n":
+        raise InvalidRequestError("The CSV delimiter is one character, such as , or ; (or 'tab').")
     today = today or date.today()
     flt = flt or Filter()
     grouping = grouping or Grouping("case")
     if fmt == "csv":
-        return _csv(project, target, what, grouping, flt, delimiter)
+        return _csv(project, target, what, grouping, flt, delimiter, progress)
     if fmt == "xlsx":
         return _xlsx(project, target, what, grouping, flt, progress)
     return _docx(project, target, what, grouping, flt, filter_text, source_id, today, progress,
                  frequency_table_at_end)
 
 
-def _csv(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, delimiter: str) -> Path:
+def _csv(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, delimiter: str,
+         progress: Progress | None) -> Path:
     tables = {
         "excerpts": lambda: excerpt_table(excerpt_data(project, flt)),
         "frequencies": lambda: frequency_table(project, flt),
@@ -91,10 +94,10 @@ def _csv(project: Project, target: Path, what: str, grouping: Grouping, flt: Fil
         "matrix": lambda: matrix_table(project, grouping, flt),
     }
     if what != "all":
-        return csv_export.write_csv(tables[what](), target, delimiter=delimiter)
+        return csv_export.write_csv(tables[what](), target, delimiter=delimiter, progress=progress)
     with atomic_folder(target) as folder:
         for name, build in tables.items():
-            csv_export.write_csv(build(), folder / f"{name}.csv", delimiter=delimiter)
+            csv_export.write_csv(build(), folder / f"{name}.csv", delimiter=delimiter, progress=progress)
     return target
 
 

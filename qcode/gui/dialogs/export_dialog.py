@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -86,6 +87,10 @@ class ExportDialog(QDialog):
             self.source.setCurrentIndex(max(0, self.source.findData(source_id)))
         form.addRow("&Transcript of:", self.source)
 
+        self.with_frequencies = QCheckBox("Add a frequency table at the end of the Word report")
+        self.with_frequencies.setChecked(True)
+        form.addRow("", self.with_frequencies)
+
         row = QHBoxLayout()
         self.target = QLineEdit()
         self.target.setAccessibleName("File to write")
@@ -131,6 +136,7 @@ class ExportDialog(QDialog):
 
     def _format_changed(self) -> None:
         fmt = self.chosen_format()
+        self.with_frequencies.setEnabled(fmt == "docx" and self.chosen_what() in ("excerpts", "all"))
         text = self.target.text().strip()
         base = Path(text) if text else self.project.path.parent / f"{self.project.path.stem}-{self.chosen_what()}"
         if fmt == "csv" and self.chosen_what() == "all":
@@ -161,11 +167,13 @@ class ExportDialog(QDialog):
         source_id = self.source.currentData() if what == "transcript" else None
         filter_text = self.filters.describe() if what in FILTERED else ""
         project_path = self.project.path
+        with_frequencies = self.with_frequencies.isChecked()
 
         def work(progress: CoreTask) -> str:
             with Project.open(project_path, mode="read") as reader:  # the worker's own connection
                 return str(export(reader, Path(target), fmt=fmt, what=what, grouping=grouping, flt=flt,
-                                  filter_text=filter_text, source_id=source_id, progress=progress))
+                                  filter_text=filter_text, source_id=source_id, progress=progress,
+                                  frequency_table_at_end=with_frequencies))
 
         self.task = CoreTask(work)
         self.progress = QProgressDialog("Exporting…", "Cancel", 0, 0, self)
