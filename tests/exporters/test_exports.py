@@ -363,3 +363,29 @@ def test_source_names_are_never_used_as_paths(project: Project, tmp_path: Path) 
     assert sorted(p.name for p in (out / "all").iterdir()) == ["codebook.csv", "excerpts.csv", "frequencies.csv",
                                                                "matrix.csv"]
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("test.qcode")) == ["out"]
+
+
+def test_excerpts_follow_source_then_text_order_and_join_several_cases(project: Project, tmp_path: Path) -> None:
+    first = project.add_source("A first", "Al: one\n\nBo: two\n\nAl: three")
+    second = project.add_source("B second", "Cy: four")
+    code = project.create_code("Theme")
+    text = project.source_text(first.id)
+    # created out of order on purpose
+    project.add_coding(second.id, code.id, 4, 8)
+    project.add_coding(first.id, code.id, text.index("three"), len(text))
+    project.add_coding(first.id, code.id, 0, text.index("\n\nAl: three"))  # spans Al's and Bo's turns
+    project.add_coding(first.id, code.id, text.index("one"), text.index("one") + 3)
+    role = project.create_attribute("Role", "text")
+    for name, start, end in (("Al", 0, text.index("\n\nBo")), ("Bo", text.index("Bo:"), text.index("\n\nAl: three"))):
+        case = project.create_case(name)
+        project.add_case_member(case.id, first.id, start, end)
+        project.set_attribute_value(role.id, case.id, "member" if name == "Al" else "volunteer")
+    expected = ["Al: one\n\nBo: two", "one", "three", "four"]
+    quotes = [p.text for p in docx.Document(str(export(project, tmp_path / "r.docx", today=TODAY))).paragraphs
+              if p.style.name == "Quote"]
+    assert quotes == expected
+    rows = list(csv.DictReader(export(project, tmp_path / "r.csv", today=TODAY).read_text(
+        encoding="utf-8-sig").splitlines(True)))
+    assert [r["excerpt"].replace("\r\n", "\n") for r in rows] == expected
+    assert (rows[0]["case"], rows[0]["case:Role"]) == ("Al; Bo", "member; volunteer")
+    assert (rows[1]["start"], rows[1]["end"]) == (str(text.index("one")), str(text.index("one") + 3))

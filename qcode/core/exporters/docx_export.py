@@ -65,10 +65,14 @@ def frequency_table_section(word: WordDocument, table: Table, title: str, captio
 def _code_table(word: WordDocument, table: Table) -> None:
     """A table of codes (indented by depth) and numbers, filling the width between the margins."""
     count = len(table.columns)
-    first = min(2.6 if count <= 6 else 2.2 if count <= 11 else 1.9, word.text_width / 2)
+    if count <= 6:  # an inch for each number column, so that 'Characters' fits on one line
+        first = max(2.0, min(3.0, word.text_width - 1.0 * (count - 1)))
+    else:
+        first = 2.2 if count <= 11 else 1.9
     rest = (word.text_width - first) / max(1, count - 1)
     word.table(table_headers(table.columns), table.rows, depths=table.depths,
-               widths=(first, *([rest] * (count - 1))), font_size=None if count <= 6 else 9 if count <= 11 else 8)
+               widths=(first, *([rest] * (count - 1))), font_size=10 if count <= 6 else 9 if count <= 11 else 8,
+               tight=True)
 
 
 def table_document(project: Project, table: Table, target: Path, *, title: str, caption: str, today: date,

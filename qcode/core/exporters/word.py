@@ -154,21 +154,22 @@ class WordDocument:
     def table(
         self, columns: tuple[str, ...], rows: list[tuple], *, depths: tuple[int, ...] = (),
         widths: tuple[float, ...] = (), numbers_right: bool = True, font_size: float | None = None,
+        tight: bool = False,
     ) -> DocxTable:
         """A Table Grid table whose header row repeats on every page.
 
         With `depths`, the first column shows each code's name indented by its depth; numbers are aligned
-        right. `font_size` (points) makes wide tables fit.
+        right. `font_size` (points) and `tight` (less padding beside the text) make wide tables fit.
         """
         table = self.doc.add_table(rows=1, cols=len(columns))
         self._end.addprevious(table._tbl)  # keep document order with the fast-appended paragraphs
         table.style = self.doc.styles["Table Grid"]
         table.autofit = not widths
-        if font_size:  # narrow columns: less padding beside the text
+        if tight:
             margins = OxmlElement("w:tblCellMar")
             for side in ("left", "right"):
                 width = OxmlElement(f"w:{side}")
-                width.set(qn("w:w"), "43")
+                width.set(qn("w:w"), "57")
                 width.set(qn("w:type"), "dxa")
                 margins.append(width)
             table._tbl.tblPr.append(margins)
