@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
 from qcode.core.exporters import csv_export, export, xlsx_rows
-from qcode.core.exporters.safety import EXCEL_CELL_LIMIT, TRUNCATION_MARKER, xml_safe
+from qcode.core.exporters.safety import EXCEL_CELL_LIMIT, TRUNCATION_MARKER, fit_cell, xml_safe
 from qcode.core.exporters.tables import EXCERPT_COLUMNS, Table
 from qcode.core.exporters.word import WordDocument
 from qcode.core.exporters.xlsx_export import sheet_title
@@ -389,3 +389,15 @@ def test_excerpts_follow_source_then_text_order_and_join_several_cases(project: 
     assert [r["excerpt"].replace("\r\n", "\n") for r in rows] == expected
     assert (rows[0]["case"], rows[0]["case:Role"]) == ("Al; Bo", "member; volunteer")
     assert (rows[1]["start"], rows[1]["end"]) == (str(text.index("one")), str(text.index("one") + 3))
+
+
+def test_cells_are_cut_by_excel_s_own_count_of_characters() -> None:
+    emoji = "\U0001f600"  # two UTF-16 units: Excel counts it twice
+    text = "a" * 20_000 + emoji * 10_000
+    cut = fit_cell(text)
+    assert cut.endswith(TRUNCATION_MARKER)
+    assert len(cut.encode("utf-16-le")) // 2 <= EXCEL_CELL_LIMIT
+    assert len(cut.encode("utf-16-le")) // 2 >= EXCEL_CELL_LIMIT - 1
+    assert cut.startswith("a" * 20_000)
+    assert fit_cell("b" * 30_000 + emoji * 1_000) == "b" * 30_000 + emoji * 1_000  # 32,000 units fit
+    assert fit_cell("c" * EXCEL_CELL_LIMIT) == "c" * EXCEL_CELL_LIMIT

@@ -27,11 +27,22 @@ def xml_safe(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
 def fit_cell(text: str) -> str:
-    """Text cut to a spreadsheet cell's limit, with a visible marker when cut."""
-    if len(text) <= EXCEL_CELL_LIMIT:
+    """Text cut to a spreadsheet cell's limit, with a visible marker when cut.
+
+    Excel counts UTF-16 units, so a character outside the Basic Multilingual Plane (an emoji) counts twice.
+    """
+    if len(text) <= EXCEL_CELL_LIMIT // 2 or _utf16_length(text) <= EXCEL_CELL_LIMIT:
         return text
-    return text[: EXCEL_CELL_LIMIT - len(TRUNCATION_MARKER)] + TRUNCATION_MARKER
+    room = EXCEL_CELL_LIMIT - _utf16_length(TRUNCATION_MARKER)
+    kept = text[:room]
+    while _utf16_length(kept) > room:
+        kept = kept[: len(kept) - max(1, (_utf16_length(kept) - room) // 2)]
+    return kept + TRUNCATION_MARKER
 
 
 def looks_like_formula(text: str) -> bool:
