@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+from PySide6.QtWidgets import QMessageBox
 
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_dialog import ExportDialog
@@ -110,3 +111,33 @@ def test_export_dialog_filters_what_it_writes(qtbot, project: Project, tmp_path:
             if p.style.name == "Quote"] == ["a third passage"]
     dialog.what.setCurrentIndex(dialog.what.findData("codebook"))
     assert not dialog.filters.codes.isEnabled()  # the codebook is always whole
+
+
+def test_export_dialog_cancel_stops_the_worker_and_writes_nothing(qtbot, project: Project, tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    import time
+
+    from qcode.core.errors import QcodeError
+    from qcode.gui.dialogs import export_dialog
+
+    def slow_export(reader: Project, target: Path, *, progress, **kwargs: object) -> str:
+        deadline = time.monotonic() + 20
+        while not progress.cancelled():  # a long export that checks for Cancel between its steps
+            progress.step(1, 10, "Writing excerpts")
+            time.sleep(0.01)
+            assert time.monotonic() < deadline
+        raise QcodeError("The export was cancelled; no file was written.")
+
+    monkeypatch.setattr(export_dialog, "export", slow_export)
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    target = tmp_path / "never.docx"
+    dialog.target.setText(str(target))
+    dialog.start()
+    assert not dialog.buttons.isEnabled()
+    qtbot.waitUntil(lambda: dialog.progress is not None and dialog.progress.maximum() == 10, timeout=10_000)
+    dialog.progress.canceled.emit()  # the Cancel button
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=10_000)
+    assert dialog.buttons.isEnabled()
+    assert not target.exists()
+    assert not [w for w in dialog.findChildren(QMessageBox) if w.isVisible()]

@@ -207,7 +207,10 @@ class ExportDialog(QDialog):
         self.accept()
 
     def _failed(self, message: str, details: str) -> None:
+        asked_to_stop = self.task is not None and self.task.cancelled()
         self._finish()
+        if asked_to_stop:  # the researcher pressed Cancel: nothing to warn about, the dialog stays open
+            return
         box = QMessageBox(QMessageBox.Icon.Warning, "Export", message, parent=self)
         if details:
             box.setDetailedText(details)
