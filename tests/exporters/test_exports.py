@@ -223,6 +223,12 @@ def test_characters_xml_forbids_are_removed() -> None:
 
 def test_word_report_reads_well_before_word_refreshes_it(study: Project, tmp_path: Path) -> None:
     document = docx.Document(str(export(study, tmp_path / "report.docx", today=TODAY)))
+    properties = document.core_properties
+    assert (properties.title, properties.subject, properties.author) == ("Coded excerpts", study.name, "")
+    assert "python-docx" not in properties.comments
+    assert properties.created.year >= 2025
+    workbook = openpyxl.load_workbook(export(study, tmp_path / "report.xlsx", today=TODAY))
+    assert (workbook.properties.creator, workbook.properties.title) == ("qcode", f"{study.name}: qcode export")
     paragraphs = document.paragraphs
     contents = [(p.style.name, p.text) for p in paragraphs if p.style.name.lower().startswith("toc")]
     assert contents == [("TOC Heading", "Contents"), ("toc 1", "Help-seeking"), ("toc 2", "Informal"),

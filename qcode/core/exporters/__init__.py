@@ -112,7 +112,8 @@ def _xlsx(project: Project, target: Path, what: str, grouping: Grouping, flt: Fi
         sheets.append(("Excerpts", excerpt_table(excerpt_data(project, flt)), False))
     if what in ("codebook", "all"):
         sheets.append(("Codebook", codebook_table(project), True))
-    return xlsx_export.write_workbook(sheets, target, chart_on="Frequencies", progress=progress)
+    return xlsx_export.write_workbook(sheets, target, chart_on="Frequencies", progress=progress,
+                                      title=f"{project.name}: qcode export")
 
 
 def _docx(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, filter_text: str,

@@ -79,7 +79,7 @@ def table_document(project: Project, table: Table, target: Path, *, title: str, 
                    filters: str = "") -> Path:
     """A frequency or matrix table as a document of its own."""
     wide = len(table.columns) > 6
-    word = WordDocument(landscape=wide, margins=0.75 if wide else None)
+    word = WordDocument(title=title, subject=project.name, landscape=wide, margins=0.75 if wide else None)
     word.paragraph(title, "Title")
     word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
     word.paragraph(f"Filters: {filters or 'none (everything in the project)'}")
@@ -99,8 +99,8 @@ def excerpts_report(
     progress: Progress | None = None,
 ) -> Path:
     """One section per code (heading level = depth), its definition, then its excerpts with citations."""
-    word = WordDocument()
-    _title_page(word, "Coded excerpts", project, today, filters)
+    word = WordDocument(title="Coded excerpts", subject=project.name)
+    _title_page(word, "Coded excerpts", project, today, filters, "Codes without excerpts are left out.")
     word.table_of_contents()
     word.page_break()
     by_code: dict[int, list] = defaultdict(list)
@@ -157,7 +157,7 @@ CODEBOOK_WIDTHS = (1.35, 1.9, 1.45, 1.45, 1.45, 0.95, 0.95)  # inches: 9.5, a la
 
 def codebook_document(project: Project, table: Table, target: Path, *, today: date) -> Path:
     """The codebook as one table, the way method appendices publish it."""
-    word = WordDocument(landscape=True, margins=0.75)
+    word = WordDocument(title="Codebook", subject=project.name, landscape=True, margins=0.75)
     word.paragraph("Codebook", "Title")
     word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
     word.table(CODEBOOK_HEADERS, table.rows, widths=CODEBOOK_WIDTHS)
@@ -170,7 +170,7 @@ MEMO_GROUPS = (("source", "Memos on sources"), ("code", "Memos on codes"), ("cas
 
 def memos_document(project: Project, target: Path, *, today: date) -> Path:
     """The project journal, then every memo grouped by what it annotates, each group in reading order."""
-    word = WordDocument()
+    word = WordDocument(title="Memos", subject=project.name)
     _title_page(word, "Memos", project, today, "")
     word.table_of_contents(levels=1)
     word.page_break()
@@ -255,7 +255,7 @@ def transcript_document(project: Project, source_id: int, target: Path, *, today
     code_rank = {c.id: n for n, c in enumerate(project.codes())}
     coders = {c.id: c.name for c in project.coders()}
     codings = project.codings_for_source(source_id)
-    word = WordDocument()
+    word = WordDocument(title=f"{source.name}: coded transcript", subject=project.name)
     word.paragraph(source.name, "Title")
     word.paragraph(f"{project.name} · coded transcript exported from qcode on {today.isoformat()}", "Subtitle")
     word.paragraph(f"Source: {project.source_path(source_id)}. Each row is one paragraph; the codes applied "

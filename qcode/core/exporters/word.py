@@ -9,6 +9,7 @@ thousands of excerpts.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import docx
@@ -30,8 +31,10 @@ TOC_PLACEHOLDER = "Right-click here and choose Update Field to refresh the table
 class WordDocument:
     """A python-docx document with fast appending and the few building blocks the reports need."""
 
-    def __init__(self, *, landscape: bool = False, margins: float | None = None) -> None:
+    def __init__(self, *, title: str = "", subject: str = "", landscape: bool = False,
+                 margins: float | None = None) -> None:
         self.doc = docx.Document()
+        self._describe(title, subject)
         self._body = self.doc.element.body
         self._end = self._body.sectPr
         self._style_ids: dict[str, str] = {}
@@ -43,6 +46,19 @@ class WordDocument:
             section.page_width, section.page_height = section.page_height, section.page_width
         if margins is not None:
             section.left_margin = section.right_margin = Inches(margins)
+
+    def _describe(self, title: str, subject: str) -> None:
+        """The file's properties (File > Info): what it is, not the template's 'python-docx' and 2013 dates."""
+        properties = self.doc.core_properties
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        properties.title = xml_safe(title)
+        properties.subject = xml_safe(subject)
+        properties.author = ""
+        properties.last_modified_by = ""
+        properties.comments = "Exported from qcode"
+        properties.keywords = ""
+        properties.created = properties.modified = now
+        properties.revision = 1
 
     @property
     def text_width(self) -> float:

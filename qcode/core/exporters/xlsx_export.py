@@ -146,11 +146,13 @@ def add_frequency_chart(ws, table: Table, title: str) -> None:
 
 
 def write_workbook(sheets: list[tuple[str, Table, bool]], target: Path, *, chart_on: str | None = None,
-                   progress: Progress | None = None) -> Path:
+                   progress: Progress | None = None, title: str = "") -> Path:
     """Write (title, table, indent codes) sheets; a bar chart goes on the sheet titled `chart_on`."""
     from qcode.core.errors import QcodeError
 
     wb = Workbook(write_only=True)
+    wb.properties.creator = "qcode"  # not 'openpyxl' in File > Info
+    wb.properties.title = title
     taken: set[str] = set()
     streamed: list[tuple[int, list[tuple]]] = []  # (sheet number, rows after the first)
 
