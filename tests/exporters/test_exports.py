@@ -407,3 +407,15 @@ def test_cells_are_cut_by_excel_s_own_count_of_characters() -> None:
     assert cut.startswith("a" * 20_000)
     assert fit_cell("b" * 30_000 + emoji * 1_000) == "b" * 30_000 + emoji * 1_000  # 32,000 units fit
     assert fit_cell("c" * EXCEL_CELL_LIMIT) == "c" * EXCEL_CELL_LIMIT
+
+
+def test_a_matrix_with_many_groups_becomes_several_word_tables(project: Project, tmp_path: Path) -> None:
+    code = project.create_code("Theme")
+    for number in range(30):
+        source = project.add_source(f"Source {number:02}", "Al: words to code")
+        project.add_coding(source.id, code.id, 4, 9)
+    document = docx.Document(str(export(project, tmp_path / "m.docx", what="matrix", grouping=Grouping("source"),
+                                        today=TODAY)))
+    assert [len(t.columns) for t in document.tables] == [13, 13, 7]  # Word allows 63 columns at most
+    assert [c.text for c in document.tables[2].rows[0].cells] == ["Code", *(f"Source {n:02}" for n in range(24, 30))]
+    assert "Table 3 of 3: groups 25–30 of 30" in [p.text for p in document.paragraphs]

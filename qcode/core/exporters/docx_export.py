@@ -84,8 +84,30 @@ def table_document(project: Project, table: Table, target: Path, *, title: str, 
     word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
     word.paragraph(f"Filters: {filters or 'none (everything in the project)'}")
     word.paragraph(caption, "Caption")
-    _code_table(word, table)
+    longest = max((len(str(c)) for c in table.columns[1:]), default=0)
+    size = GROUPS_PER_TABLE if longest <= 16 else 8  # long group names (source paths) need wider columns
+    parts = split_columns(table, size)
+    for number, part in enumerate(parts, start=1):
+        if len(parts) > 1:
+            first, last = (number - 1) * size + 1, (number - 1) * size + len(part.columns) - 1
+            label = word.paragraph(f"Table {number} of {len(parts)}: groups {first}–{last} of "
+                                   f"{len(table.columns) - 1}", "Caption")
+            label.paragraph_format.keep_with_next = True
+        _code_table(word, part)
     return word.save(target)
+
+
+GROUPS_PER_TABLE = 12  # columns beside the codes that a landscape page holds (Word allows 63 at most)
+
+
+def split_columns(table: Table, size: int) -> list[Table]:
+    """The table as several, each with the code column and at most `size` of the others."""
+    others = len(table.columns) - 1
+    if others <= size:
+        return [table]
+    return [Table((table.columns[0], *table.columns[start + 1:start + 1 + size]),
+                  [(row[0], *row[start + 1:start + 1 + size]) for row in table.rows], table.depths)
+            for start in range(0, others, size)]
 
 
 def excerpts_report(
