@@ -419,3 +419,11 @@ def test_a_matrix_with_many_groups_becomes_several_word_tables(project: Project,
     assert [len(t.columns) for t in document.tables] == [13, 13, 7]  # Word allows 63 columns at most
     assert [c.text for c in document.tables[2].rows[0].cells] == ["Code", *(f"Source {n:02}" for n in range(24, 30))]
     assert "Table 3 of 3: groups 25–30 of 30" in [p.text for p in document.paragraphs]
+
+
+def test_word_report_stops_on_cancel_even_when_short(study: Project, tmp_path: Path) -> None:
+    progress = CancelWhen("")
+    progress.stop = True  # Cancel pressed while the (short) report was being written
+    with pytest.raises(QcodeError, match="cancelled"):
+        export(study, tmp_path / "r.docx", progress=progress, today=TODAY)
+    assert not [p for p in tmp_path.iterdir() if "r.docx" in p.name]

@@ -153,6 +153,7 @@ def excerpts_report(
             done += 1
             if done % 500 == 0:
                 _check(progress, done, len(data.excerpts), "Writing excerpts")
+    _check(progress, done, len(data.excerpts), "Saving")
     if not data.excerpts:
         word.paragraph("No excerpts match the filters of this export.")
     if frequencies is not None:
