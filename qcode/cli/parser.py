@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "folder of CSV files)")
     p.add_argument("--by", metavar="case|source|coder|attribute:NAME",
                    help="the groups of the matrix (default: case)")
-    p.add_argument("--delimiter", default=",", metavar="CHAR", help="CSV delimiter (default ','; ';' for European Excel)")
+    p.add_argument("--delimiter", default=",", metavar="CHAR", help="CSV delimiter (default ','; ';' for European Excel; 'tab')")
     p.add_argument("--transcript-source", metavar="S", help="the source of a --what transcript export")
     p.add_argument("--no-frequency-table", action="store_true",
                    help="Word excerpts report: leave out the frequency table at the end")
