@@ -169,10 +169,10 @@ class CodebookPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._sized:  # the form as tall as it needs (when there is room), the tree the rest
+        if not self._sized:  # the form as tall as it needs while the tree keeps most of the room (it scrolls)
             self._sized = True
             total = sum(self.splitter.sizes())
-            form = min(self.form.sizeHint().height() + 4, total // 2 + 120)
+            form = min(self.form.sizeHint().height() + 4, int(total * 0.45))
             self.splitter.setSizes([total - form, form])
 
     def selected_code_ids(self) -> list[int]:
