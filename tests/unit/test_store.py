@@ -169,6 +169,19 @@ def test_backups_rotate_and_restore_as_new_file(tmp_path: Path) -> None:
         backups.restore_backup(listed[0].path, restored)
 
 
+def test_backups_are_single_files_and_keep_their_reason(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    with Project.create(path) as project:
+        project.create_code("Kept")
+        made = project.backup("before-upgrade")
+    with made.open("rb") as fh:
+        header = fh.read(20)
+    assert header[18:20] == b"\x01\x01"  # rollback journal, not WAL: the backup needs no sidecar files
+    assert [b.reason for b in backups.list_backups(path)] == ["before-upgrade"]
+    backups.restore_backup(made, tmp_path / "restored.qcode")
+    assert sorted(p.name for p in made.parent.iterdir()) == [made.name]
+
+
 def test_backup_if_due_waits_between_backups(tmp_path: Path) -> None:
     with Project.create(tmp_path / "p.qcode") as project:
         assert project.backup_if_due(min_interval_hours=4) is not None
