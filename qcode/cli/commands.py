@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import sys
 from pathlib import Path
 
 from qcode.cli.output import print_rows
 from qcode.core.analysis.frequencies import Grouping
+from qcode.core.api.codings import NewCoding
 from qcode.core.errors import InvalidRequestError, NotFoundError, QcodeError
 from qcode.core.importers import ImportOptions, SurveyOptions
 from qcode.core.model import Filter
@@ -60,15 +60,15 @@ def build_filter(project: Project, args: argparse.Namespace) -> Filter:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    if args.project is not None and not Path(args.project).exists():
+        raise QcodeError(f"There is no project at {args.project}. Create one with 'qcode new {args.project}', "
+                         "or build the demo with 'qcode demo'.")
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
             and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
         raise QcodeError(
             "The app needs a graphical display, and there is none here (DISPLAY is not set). Run it from a "
             "desktop session, or use the subcommands: qcode --help"
         )
-    if args.project is not None and not Path(args.project).exists():
-        raise QcodeError(f"There is no project at {args.project}. Create one with 'qcode new {args.project}', "
-                         "or build the demo with 'qcode demo'.")
     try:
         from qcode.gui.app import run_gui
     except ImportError as err:
@@ -112,13 +112,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             [*args.paths, *args.survey], folder_id=folder_id, options=options,
             speaker_cases=args.speaker_cases, autocode_speakers=args.autocode_speakers,
         )
-    if args.format == "json":
-        json.dump([{"status": o.status, "file": o.path, "reason": o.reason, "source_ids": list(o.source_ids)}
-                   for o in outcomes], sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
+    if args.format == "table":
         for outcome in outcomes:
             print(f"{outcome.status}\t{outcome.path}\t{outcome.reason}")
+    else:
+        print_rows(("status", "file", "reason", "source_ids"),
+                   [(o.status, o.path, o.reason, list(o.source_ids) if args.format == "json"
+                     else " ".join(map(str, o.source_ids))) for o in outcomes], args.format)
     if not outcomes:
         print("qcode: nothing to import there (no files of a known type)", file=sys.stderr)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
@@ -135,10 +135,20 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def _in_filtered_tree(project: Project, flt: Filter) -> set[int] | None:
+    """The codes a --code filter selects (with their sub-codes), or None when every code is shown."""
+    if not flt.codes:
+        return None
+    return {code_id for selected in flt.codes for code_id in project.descendants(selected)}
+
+
 def cmd_codes(args: argparse.Namespace) -> int:
     with _open(args, write=False) as project:
-        freq = project.frequencies()
+        flt = build_filter(project, args)
+        freq = project.frequencies(flt)
+        shown = _in_filtered_tree(project, flt)
         codes = {c.id: c for c in project.codes()}
+    freq = [r for r in freq if shown is None or r.code_id in shown]
     rows = [(r.code_id, r.path, codes[r.code_id].color, r.total.excerpts, r.total.sources, r.total.cases,
              r.total.characters) for r in freq]
     table = [(r.code_id, "  " * r.depth + codes[r.code_id].name, codes[r.code_id].color, r.total.excerpts,
@@ -172,23 +182,28 @@ def _ensure_code_path(project: Project, path: str) -> int:
 
 
 def cmd_autocode(args: argparse.Namespace) -> int:
-    with _open(args, write=True) as project:
-        try:
-            code_id = project.find_code(args.code).id
-        except NotFoundError:
-            code_id = _ensure_code_path(project, args.code)
+    with _open(args, write=not args.dry_run) as project:
+        # everything that can be wrong is checked before a new code is created, so a refused request changes nothing
         source_ids = [project.find_source(s).id for s in args.source] or None
-        planned = project.autocode_preview(code_id, pattern=args.pattern, keywords=args.keywords or (),
-                                           unit=args.unit, source_ids=source_ids)
-        path = project.code_path(code_id)
+        ranges = project.autocode_ranges(pattern=args.pattern, keywords=args.keywords or (), unit=args.unit,
+                                         source_ids=source_ids)
+        try:
+            code = project.find_code(args.code)
+            code_id: int | None = code.id
+            path = project.code_path(code.id)
+        except NotFoundError:
+            code_id, path = None, "/".join(p.strip() for p in args.code.split("/") if p.strip())
         if args.dry_run:
-            for item in planned:
-                text = " ".join(project.source_slice(item.source_id, item.start, item.end).split())
-                print(f"{project.source(item.source_id).name}\t{item.start}\t{item.end}\t{text[:100]}")
-            print(f"{len(planned)} passages would be coded with {path}")
+            for source_id, start, end in ranges:
+                text = " ".join(project.source_slice(source_id, start, end).split())
+                print(f"{project.source(source_id).name}\t{start}\t{end}\t{text[:100]}")
+            new = "" if code_id is not None else " (a new code)"
+            print(f"{len(ranges)} passages would be coded with {path}{new}")
             return 0
-        added = project.add_codings(planned)
-    print(f"Coded {added} passages with {path} ({len(planned) - added} were already coded)")
+        if code_id is None:
+            code_id = _ensure_code_path(project, args.code)
+        added = project.add_codings(NewCoding(source_id, code_id, start, end) for source_id, start, end in ranges)
+    print(f"Coded {added} passages with {path} ({len(ranges) - added} were already coded)")
     return 0
 
 
@@ -207,24 +222,26 @@ def cmd_stats(args: argparse.Namespace) -> int:
         flt = build_filter(project, args)
         grouping = _grouping(project, args.by)
         rows = project.frequencies(flt, group_by=grouping)
+        shown = _in_filtered_tree(project, flt)
     columns = ["code", "excerpts", "sources", "cases", "characters"]
-    out, table = [], []
+    out = []
     for r in rows:
+        if shown is not None and r.code_id not in shown:
+            continue
         counts = r.own if args.own else r.total
-        values = [counts.excerpts, counts.sources, counts.cases, counts.characters]
-        name = r.path.rsplit("/", 1)[-1]
         lead = [r.group] if grouping else []
-        out.append([*lead, r.path, *values])
-        table.append([*lead, "  " * r.depth + name, *values])
+        out.append([*lead, r.path, counts.excerpts, counts.sources, counts.cases, counts.characters])
     if grouping:
         columns.insert(0, "group")
-    print_rows(columns, out, args.format, table_cells=table)
+    print_rows(columns, out, args.format)
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise InvalidRequestError("--limit takes a number of hits of at least 1.")
     with _open(args, write=False) as project:
-        hits = project.search(args.query, limit=args.limit)
+        hits = project.search(args.query, limit=args.limit, flt=build_filter(project, args))
     rows = [(h.source_name, h.source_id, h.start, h.end, h.context) for h in hits]
     print_rows(("source", "source_id", "start", "end", "context"), rows, args.format)
     return 0
@@ -356,6 +373,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from qcode.core.demo import build_demo
 
+    if Path(args.path).exists() and not args.force:
+        raise QcodeError(f"{args.path} already exists; the demo is not built over it. Give another path, or add "
+                         "--force to replace it.")
     path = build_demo(Path(args.path), force=args.force)
     print(f"Built the demo project {path}")
     return 0

@@ -79,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     survey.add_argument("--attribute-column", action="append", default=[], metavar="C",
                         help="a column to keep as a case attribute (numbers and dates recognised)")
     survey.add_argument("--sheet", metavar="NAME", help="the worksheet of an .xlsx file (default: the first)")
-    p.add_argument("--format", choices=("table", "json"), default="table",
-                   help="table: one 'status<TAB>file<TAB>reason' line per file; json: a list")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="table (default): one 'status<TAB>file<TAB>reason' line per file; csv or json: the "
+                        "columns status, file, reason, source_ids")
     _coder(p)
 
     p = command("sources", commands.cmd_sources, "list the sources")
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("codes", commands.cmd_codes, "show the codebook as a tree with counts")
     p.add_argument("project")
+    _filters(p)
     _formats(p)
 
     p = command("code", commands.cmd_code, "apply a code to a range of a source")
@@ -123,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("query", help='words (all must occur), "a phrase", prefix*')
     p.add_argument("--limit", type=int, default=100, metavar="N", help="at most N hits (default: 100)")
+    _filters(p)
     _formats(p)
 
     p = command("memo", commands.cmd_memo, "show or write a memo")

@@ -252,3 +252,48 @@ def test_coding_date_filter(tmp_path) -> None:
         assert p.frequencies(Filter(created_from="2026-02-10", created_to="2026-03-05"))[0].own.excerpts == 2
     finally:
         p.close()
+
+
+def test_case_filters_count_only_the_cases_they_name(coded: Project) -> None:
+    # Int 1 is Al's; make Bo a member of its second half too: a coding there overlaps both cases
+    s1 = coded.find_source("Int 1")
+    bo = coded.find_case("Bo")
+    al = coded.find_case("Al")
+    coded.add_case_member(bo.id, s1.id, 20, coded.source(s1.id).length)
+    top = next(r for r in coded.frequencies() if r.path == "Top")
+    assert top.own.cases == 3  # unfiltered: Al, Bo (both in Int 1) and Cy (FG)
+    by_case = {r.path: r.own for r in coded.frequencies(Filter(cases=(al.id,)))}
+    assert by_case["Top"].cases == 1  # Bo also overlaps that coding, but the filter asks about Al alone
+    age = coded.find_attribute("Age group")
+    by_age = {r.path: r.own for r in coded.frequencies(Filter(attributes=((age.id, "35+"),)))}
+    assert by_age["Top"].cases == 2  # Bo and Cy are 35+; Al is not and does not count
+    assert by_age["Top"].excerpts == 2
+
+
+def test_search_keeps_to_what_a_filter_selects(coded: Project) -> None:
+    def found(query: str, flt: Filter | None = None) -> list[tuple[str, str]]:
+        hits = coded.search(query, flt=flt)
+        return [(h.source_name, coded.source_slice(h.source_id, h.start, h.end)) for h in hits]
+
+    assert sorted(found("never")) == [("Int 1", "never"), ("Int 2", "never")]
+    int1, bo, cy = coded.find_source("Int 1"), coded.find_case("Bo"), coded.find_case("Cy")
+    assert found("never", Filter(sources=(int1.id,))) == [("Int 1", "never")]
+    assert found("never", Filter(cases=(bo.id,))) == [("Int 2", "never")]
+    assert found("never", Filter(codes=(coded.find_code("Other").id,))) == [("Int 2", "never")]
+    second = next(c for c in coded.coders() if c.name == "Second")
+    assert sorted(found("never", Filter(coders=(second.id,)))) == [("Int 1", "never"), ("Int 2", "never")]
+    # hits outside the coded ranges do not count: "hi" is in no coding of the code Other
+    assert found("hi", Filter(codes=(coded.find_code("Other").id,))) == []
+    # a case that is a range of a source: only the hits inside its members
+    fg = coded.source_text(coded.find_source("FG").id)
+    hits = coded.search("helps", flt=Filter(cases=(cy.id,)))
+    assert [(h.start, h.end) for h in hits] == [(fg.index("talking helps") + 8, fg.index("talking helps") + 13)]
+    age = coded.find_attribute("Age group")
+    hits = coded.search("helps", flt=Filter(attributes=((age.id, "18-34"),)))
+    assert [h.start for h in hits] == [fg.index("walking helps") + 8]
+    setting = coded.find_attribute("Setting")
+    assert len(coded.search("helps", flt=Filter(attributes=((setting.id, "walk"),)))) == 2
+    assert coded.search("helps", flt=Filter(attributes=((setting.id, "club"),))) == []
+    # paging counts only the hits the filter keeps
+    assert coded.search("helps", flt=Filter(attributes=((setting.id, "walk"),)), offset=1, limit=5)[0].start == \
+        fg.index("talking helps") + 8

@@ -123,17 +123,28 @@ class CodingsMixin(ProjectBase):
         """The codings autocoding would add: each hit of the pattern or keywords, widened to `unit`."""
         self._code(code_id)
         coder = self._resolve_coder(coder_id)
+        ranges = self.autocode_ranges(pattern=pattern, keywords=keywords, unit=unit, source_ids=source_ids)
+        return [NewCoding(source_id, code_id, start, end, coder) for source_id, start, end in ranges]
+
+    def autocode_ranges(
+        self,
+        *,
+        pattern: str | None = None,
+        keywords: Iterable[str] = (),
+        unit: str = "hit",
+        source_ids: Iterable[int] | None = None,
+    ) -> list[tuple[int, int, int]]:
+        """(source id, start, end) of every hit of the pattern or keywords widened to `unit`; changes nothing."""
         regex = autocode.compile_pattern(pattern=pattern, keywords=keywords)
         read = self._store.read
         ids = list(source_ids) if source_ids is not None else [s.id for s in source_store.sources(read)]
-        planned: list[NewCoding] = []
+        found: list[tuple[int, int, int]] = []
         for source_id in ids:
             self._source(source_id)
             text = source_store.source_text(read, source_id) or ""
             spans = source_store.spans(read, source_id)
-            for start, end in autocode.find_ranges(text, spans, regex, unit):
-                planned.append(NewCoding(source_id, code_id, start, end, coder))
-        return planned
+            found.extend((source_id, start, end) for start, end in autocode.find_ranges(text, spans, regex, unit))
+        return found
 
     def remove_coding(self, coding_id: int) -> Coding:
         """Remove a coding; returns it, so that `restore_coding` can undo the removal."""
