@@ -297,3 +297,39 @@ def test_search_keeps_to_what_a_filter_selects(coded: Project) -> None:
     # paging counts only the hits the filter keeps
     assert coded.search("helps", flt=Filter(attributes=((setting.id, "walk"),)), offset=1, limit=5)[0].start == \
         fg.index("talking helps") + 8
+
+
+def test_sums_by_case_attribute_values_follow_every_change(coded: Project) -> None:
+    age = coded.find_attribute("Age group")
+    grouping = Grouping("attribute", age.id)
+    everyone = Filter(coders=tuple(c.id for c in coded.coders()))  # a filter forces the computation from rows
+    # Al and Cy share FG but sit in different groups, so the maintained sums serve this table
+    al, bo, cy = (coded.find_case(n) for n in ("Al", "Bo", "Cy"))
+
+    def agree() -> list:
+        assert coded.check() == []
+        fast = coded.frequencies(group_by=grouping)
+        assert fast == coded.frequencies(everyone, group_by=grouping)
+        return fast
+
+    before = agree()
+    assert {r.group for r in before} == {"18-34", "35+"}
+    coded.set_attribute_value(age.id, al.id, "35+")  # Al moves to Cy's group: they share FG, fall back
+    agree()
+    coded.set_attribute_value(age.id, cy.id, "18-34")
+    agree()
+    coded.set_attribute_value(age.id, bo.id, None)
+    assert all(r.group != "35+" or r.path != "Other" for r in agree())
+    kid = coded.find_code("Top/Kid")
+    int2 = coded.find_source("Int 2")
+    coded.set_attribute_value(age.id, bo.id, "35+")
+    coded.add_coding(int2.id, kid.id, 0, 5)
+    agree()
+    coded.remove_case_member(coded.case_members(bo.id)[0].id)
+    agree()
+    coded.delete_case(cy.id)
+    agree()
+    coded.merge_codes(kid.id, coded.find_code("Other").id)
+    agree()
+    coded.delete_attribute(age.id)
+    assert coded.check() == []

@@ -223,3 +223,75 @@ def test_save_a_copy(tmp_path: Path) -> None:
     with Project.open(copy) as again:
         assert [c.name for c in again.codes()] == ["Kept"]
         assert again.check() == []
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
+
+
+def _write_version_1_file(path: Path) -> None:
+    """A project as schema version 1 left it: the version-2 file without what step 2 added."""
+    from qcode.core.store import migrations
+
+    with Project.create(path) as p:
+        s = p.add_source("Int", "Al: I keep it in. Mates help though.\n\nBo: Same for me.")
+        code = p.create_code("Coping")
+        p.add_coding(s.id, code.id, 4, 17)
+        p.add_coding(s.id, code.id, 19, 36, coder_id=p.ensure_coder("Second").id)
+        case = p.create_case("Al")
+        p.add_case_member(case.id, s.id, 0, 36)
+        group = p.create_attribute("Age group", "choice", choices=["18-34", "35+"])
+        p.set_attribute_value(group.id, case.id, "18-34")
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE code_value_stat")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    # the same tables, indexes and triggers as step 1 alone creates
+    fresh = sqlite3.connect(":memory:")
+    migrations.apply_step(fresh, 1, migrations.STEPS[0])
+    assert _schema(conn) == _schema(fresh)
+    fresh.close()
+    conn.close()
+
+
+def test_a_version_1_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
+    from qcode.core.analysis.frequencies import Grouping
+    from qcode.core.model import Filter
+
+    path = tmp_path / "old.qcode"
+    _write_version_1_file(path)
+    holder = Project.open(path, mode="read")  # reading commands upgrade a file nobody else has open ...
+    holder.close()
+    assert backups.list_backups(path)[0].reason == "before-upgrade"
+    with Project.open(path) as p:
+        assert p.check() == []
+        age = p.find_attribute("Age group")
+        table = p.frequencies(group_by=Grouping("attribute", age.id))
+        assert [(r.group, r.path, r.own.excerpts, r.own.cases) for r in table] == [("18-34", "Coping", 2, 1)]
+        everyone = Filter(coders=tuple(c.id for c in p.coders()))
+        assert table == p.frequencies(everyone, group_by=Grouping("attribute", age.id))
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 2
+    conn.close()
+    listed = backups.list_backups(path)
+    assert [b.reason for b in listed] == ["before-upgrade"]
+    old = sqlite3.connect(listed[0].path)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    old.close()
+
+
+def test_a_version_1_file_open_elsewhere_is_not_upgraded_by_a_reader(tmp_path: Path) -> None:
+    path = tmp_path / "old.qcode"
+    _write_version_1_file(path)
+    from qcode.core.store.lock import ProjectLock
+
+    lock = ProjectLock(path)  # as another process holding the project would
+    assert lock.acquire()
+    try:
+        with pytest.raises(ReadOnlyProjectError, match="open in another qcode window"):
+            Project.open(path, mode="read")
+    finally:
+        lock.release()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()

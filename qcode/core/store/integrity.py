@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from qcode.core.store import aggregates
+
 
 def consistency_problems(conn: sqlite3.Connection) -> list[str]:
     problems: list[str] = []
@@ -50,4 +52,7 @@ def consistency_problems(conn: sqlite3.Connection) -> list[str]:
     ).fetchone()[0]
     if stale:
         problems.append(f"the frequency aggregates of {stale} codes are out of date")
+    stale_values = aggregates.stale_value_groups(conn)
+    if stale_values:
+        problems.append(f"{stale_values} frequency sums by case attribute values are out of date")
     return problems
