@@ -364,7 +364,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not problems:
         print("ok: the project file is sound")
         return 0
-    print(f"{len(problems)} problems found:")
+    print(f"{len(problems)} {'problem' if len(problems) == 1 else 'problems'} found:")
     for problem in problems:
         print(f"- {problem}")
     return 1

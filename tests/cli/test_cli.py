@@ -340,3 +340,22 @@ def test_unknown_words_and_missing_projects(tmp_path: Path, capsys: pytest.Captu
     assert code == 1
     assert "--force" in err
     assert demo.read_text() == "mine"
+
+
+def test_check_reports_a_damaged_project(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "p.qcode"
+    with Project.create(path) as p:
+        s = p.add_source("Int", "short text")
+        code = p.create_code("C")
+        p.add_coding(s.id, code.id, 0, 5)
+    assert run("check", str(path)).returncode == 0
+    conn = sqlite3.connect(path)
+    conn.execute('UPDATE coding SET "end" = 500')  # a coding past the end of its text
+    conn.commit()
+    conn.close()
+    checked = run("check", str(path))
+    assert checked.returncode == 1
+    assert "lies outside 'Int'" in checked.stdout
+    assert "out of date" in checked.stdout  # the stored characters no longer match a recount

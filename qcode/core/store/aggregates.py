@@ -34,16 +34,16 @@ SELECT 1, cl.ancestor_id, c.id, c.source_id, c.start, c."end"
   WHERE cl.ancestor_id IN ({tree}) {source_clause}
 """
 
-_SOURCE_STAT = f"""
-INSERT INTO code_source_stat(tree, code_id, source_id, excerpts, characters)
+_SOURCE_STAT = "INSERT INTO code_source_stat(tree, code_id, source_id, excerpts, characters) {select}"
+_SOURCE_STAT_SELECT = f"""
 SELECT tree, code_id, source_id, count(*), {_UNION}
 FROM (SELECT tree, code_id, source_id, start, "end", {_REACH.format(part="tree, code_id, source_id")} AS reach
       FROM ({{codings}}))
 GROUP BY tree, code_id, source_id
 """
 
-_CASE_STAT = f"""
-INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters)
+_CASE_STAT = "INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters) {select}"
+_CASE_STAT_SELECT = f"""
 SELECT tree, code_id, case_id, count(*), count(DISTINCT source_id), {_UNION}
 FROM (SELECT tree, code_id, case_id, source_id, start, "end",
              {_REACH.format(part="tree, code_id, case_id, source_id")} AS reach
@@ -54,6 +54,14 @@ FROM (SELECT tree, code_id, case_id, source_id, start, "end",
             WHERE m.case_id IN ({{cases}})))
 GROUP BY tree, code_id, case_id
 """
+
+
+def _source_stat(*, codings: str) -> str:
+    return _SOURCE_STAT.format(select=_SOURCE_STAT_SELECT.format(codings=codings))
+
+
+def _case_stat(*, codings: str, cases: str) -> str:
+    return _CASE_STAT.format(select=_CASE_STAT_SELECT.format(codings=codings, cases=cases))
 
 
 def _ids(values: Iterable[int]) -> str:
@@ -87,7 +95,7 @@ def refresh(
         if source_id is not None:
             delete += f" AND source_id = {int(source_id)}"
         conn.execute(delete)
-    conn.execute(_SOURCE_STAT.format(codings=_CODINGS.format(own=_ids(own), tree=_ids(tree),
+    conn.execute(_source_stat(codings=_CODINGS.format(own=_ids(own), tree=_ids(tree),
                                                               source_clause=source_clause)))
 
     # a case's codings may lie in any of its sources, so its rows are recomputed over all sources
@@ -95,7 +103,7 @@ def refresh(
     if case_ids is None:
         for t, ids in _per_tree(own, tree):
             conn.execute(f"DELETE FROM code_case_stat WHERE tree = {t} AND code_id IN ({ids})")
-        conn.execute(_CASE_STAT.format(codings=all_codings, cases="SELECT id FROM cases"))
+        conn.execute(_case_stat(codings=all_codings, cases="SELECT id FROM cases"))
     else:
         cases = _ids(case_ids)
         if cases != "NULL":
@@ -105,7 +113,7 @@ def refresh(
             # only the codings in these cases' sources can count for them
             in_their_sources = f"AND c.source_id IN (SELECT source_id FROM case_member WHERE case_id IN ({cases}))"
             their_codings = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause=in_their_sources)
-            conn.execute(_CASE_STAT.format(codings=their_codings, cases=cases))
+            conn.execute(_case_stat(codings=their_codings, cases=cases))
 
     _refresh_totals(conn, own, tree)
     refresh_value_groups(conn, value_pairs(conn, case_ids), own=own, tree=tree)
@@ -158,7 +166,7 @@ def after_membership_change(conn: sqlite3.Connection, case_ids: Iterable[int]) -
         return
     conn.execute(f"DELETE FROM code_case_stat WHERE case_id IN ({cases})")
     conn.execute(
-        _CASE_STAT.format(
+        _case_stat(
             codings=_CODINGS.format(own="SELECT id FROM code", tree="SELECT id FROM code", source_clause=""),
             cases=cases,
         )
@@ -192,8 +200,8 @@ def rebuild_all(conn: sqlite3.Connection) -> None:
         conn.execute(f"DELETE FROM {table}")
     everything = "SELECT id FROM code"
     codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
-    conn.execute(_SOURCE_STAT.format(codings=codings))
-    conn.execute(_CASE_STAT.format(codings=codings, cases="SELECT id FROM cases"))
+    conn.execute(_source_stat(codings=codings))
+    conn.execute(_case_stat(codings=codings, cases="SELECT id FROM cases"))
     conn.execute(
         """INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters)
            SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0),
@@ -292,14 +300,38 @@ def value_group_totals(
     ).fetchall()
 
 
+def _differences(conn: sqlite3.Connection, fresh: str, stored: str) -> int:
+    return conn.execute(
+        f"SELECT (SELECT count(*) FROM ({fresh} EXCEPT {stored})) + (SELECT count(*) FROM ({stored} EXCEPT {fresh}))"
+    ).fetchone()[0]
+
+
+def stale_rows(conn: sqlite3.Connection) -> int:
+    """How many rows of the per-source, per-case and per-code aggregates differ from a recount (0 when sound)."""
+    everything = "SELECT id FROM code"
+    codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
+    count = _differences(conn, _SOURCE_STAT_SELECT.format(codings=codings),
+                         "SELECT tree, code_id, source_id, excerpts, characters FROM code_source_stat")
+    count += _differences(conn, _CASE_STAT_SELECT.format(codings=codings, cases="SELECT id FROM cases"),
+                          "SELECT tree, code_id, case_id, excerpts, sources, characters FROM code_case_stat")
+    totals = """SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0),
+                       coalesce(s.characters, 0)
+                FROM (SELECT 0 AS tree, id FROM code UNION ALL SELECT 1, id FROM code) t
+                LEFT JOIN (SELECT tree, code_id, sum(excerpts) AS excerpts, count(*) AS sources,
+                                  sum(characters) AS characters FROM code_source_stat GROUP BY tree, code_id) s
+                       ON s.tree = t.tree AND s.code_id = t.id
+                LEFT JOIN (SELECT tree, code_id, count(*) AS cases FROM code_case_stat GROUP BY tree, code_id) k
+                       ON k.tree = t.tree AND k.code_id = t.id"""
+    count += _differences(conn, totals, "SELECT tree, code_id, excerpts, sources, cases, characters FROM code_stat")
+    return count
+
+
 def stale_value_groups(conn: sqlite3.Connection) -> int:
     """How many maintained sums by case attribute values differ from a recount (0 when all is well)."""
     fresh = f"{_VALUE_SUMS} GROUP BY v.attribute_id, v.value, k.tree, k.code_id"
     stored = ("SELECT attribute_id, value, tree, code_id, excerpts, sources, cases, characters "
               "FROM code_value_stat")
-    return conn.execute(
-        f"SELECT (SELECT count(*) FROM ({fresh} EXCEPT {stored})) + (SELECT count(*) FROM ({stored} EXCEPT {fresh}))"
-    ).fetchone()[0]
+    return _differences(conn, fresh, stored)
 
 
 def stat_totals(conn: sqlite3.Connection) -> dict[tuple[int, int], tuple[int, int, int, int]]:
