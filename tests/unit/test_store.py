@@ -295,3 +295,33 @@ def test_a_version_1_file_open_elsewhere_is_not_upgraded_by_a_reader(tmp_path: P
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
+
+
+def test_an_old_sqlite_or_one_without_fts5_is_refused_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.core.errors import SqliteUnsupportedError
+    from qcode.core.store import connection
+
+    monkeypatch.setattr(connection.sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(connection.sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(SqliteUnsupportedError, match=r"SQLite 3\.31\.1, but qcode needs 3\.35\.0"):
+        Project.create(tmp_path / "a.qcode")
+    monkeypatch.undo()
+
+    real_connect = sqlite3.connect
+
+    class NoFts5:
+        def __init__(self) -> None:
+            self.inner = real_connect(":memory:")
+
+        def execute(self, sql: str, *args: object) -> object:
+            if "fts5" in sql.lower():
+                raise sqlite3.OperationalError("no such module: fts5")
+            return self.inner.execute(sql, *args)
+
+        def close(self) -> None:
+            self.inner.close()
+
+    monkeypatch.setattr(connection.sqlite3, "connect", lambda *a, **k: NoFts5())
+    with pytest.raises(SqliteUnsupportedError, match="full-text search"):
+        Project.open(tmp_path / "a.qcode")
+    assert not (tmp_path / "a.qcode").exists()
