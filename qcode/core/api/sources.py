@@ -264,9 +264,3 @@ class SourcesMixin(ProjectBase):
         case_ids = [m.case_id for m in case_store.members(tx, source_id=source_id)]
         source_store.delete_source(tx, source_id)
         aggregates.after_source_removed(tx, code_ids, case_ids)
-
-    def _child_folder(self, parent_id: int | None, name: str) -> int:
-        found = source_store.folder_by_name(self._store.read, parent_id, name)
-        if found is not None:
-            return found.id
-        return self.create_folder(name, parent_id=parent_id).id
