@@ -194,15 +194,20 @@ def cmd_autocode(args: argparse.Namespace) -> int:
         except NotFoundError:
             code_id, path = None, "/".join(p.strip() for p in args.code.split("/") if p.strip())
         if args.dry_run:
-            for source_id, start, end in ranges:
-                text = " ".join(project.source_slice(source_id, start, end).split())
-                print(f"{project.source(source_id).name}\t{start}\t{end}\t{text[:100]}")
-            new = "" if code_id is not None else " (a new code)"
-            print(f"{len(ranges)} passages would be coded with {path}{new}")
+            names = {s.id: s.name for s in project.sources()}
+            rows = [(names[source_id], source_id, start, end,
+                     " ".join(project.source_slice(source_id, start, end).split()))
+                    for source_id, start, end in ranges]
+            table = [(*row[:4], row[4][:100]) for row in rows]
+            print_rows(("source", "source_id", "start", "end", "text"), rows, args.format, table_cells=table)
+            if args.format == "table":
+                new = "" if code_id is not None else " (a new code)"
+                print(f"{len(ranges)} passages would be coded with {path}{new}")
             return 0
-        if code_id is None:
-            code_id = _ensure_code_path(project, args.code)
-        added = project.add_codings(NewCoding(source_id, code_id, start, end) for source_id, start, end in ranges)
+        with project.atomic():  # the new code and its codings are one change
+            if code_id is None:
+                code_id = _ensure_code_path(project, args.code)
+            added = project.add_codings(NewCoding(source_id, code_id, start, end) for source_id, start, end in ranges)
     print(f"Coded {added} passages with {path} ({len(ranges) - added} were already coded)")
     return 0
 
@@ -303,7 +308,7 @@ def _add_case(args: argparse.Namespace) -> int:
         raise InvalidRequestError("Give the case's name: qcode cases PROJECT add NAME")
     if (args.start is None) != (args.end is None) or (args.start is not None and not args.source):
         raise InvalidRequestError("--start and --end go together, with --source.")
-    with _open(args, write=True) as project:
+    with _open(args, write=True) as project, project.atomic():  # all of it, or nothing when a part is refused
         try:
             case = project.find_case(args.name)
             created = False

@@ -110,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", choices=("hit", "sentence", "paragraph", "turn"), default="hit",
                    help="how much to code around each hit (default: hit)")
     p.add_argument("--source", action="append", default=[], metavar="S", help="only these sources")
-    p.add_argument("--dry-run", action="store_true", help="show what would be coded, change nothing")
+    p.add_argument("--dry-run", action="store_true", help="list what would be coded, change nothing")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="the --dry-run listing: table (default), csv or json")
     _coder(p)
 
     p = command("stats", commands.cmd_stats, "code frequencies: excerpts, sources, cases, coded characters")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +120,16 @@ class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin
         with self._store.transaction() as tx:
             meta.set_meta(tx, "name", name.strip())
         self._notify("project", "changed")
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Make several changes one transaction, for a face whose one action takes several calls.
+
+        Either every change inside is kept, or none is when an error escapes. Subscribers hear of each change
+        as it is made, so the GUI, which undoes step by step, does not use this.
+        """
+        with self._store.transaction():
+            yield
 
     # --- change notification ---------------------------------------------------------------------------
 

@@ -261,6 +261,10 @@ def test_refused_autocode_changes_nothing(tmp_path: Path, capsys: pytest.Capture
     code, out, _ = cli(capsys, "autocode", path, "--code", "New/Sub", "--keywords", "pint", "--dry-run")
     assert code == 0
     assert "2 passages would be coded with New/Sub (a new code)" in out
+    code, out, _ = cli(capsys, "autocode", path, "--code", "New/Sub", "--keywords", "pint", "--dry-run",
+                       "--format", "json")
+    assert [(h["source"], h["start"], h["end"], h["text"]) for h in json.loads(out)] == [
+        ("Int", 37, 41, "pint"), ("Int", 50, 54, "pint")]
     with Project.open(path) as p:
         assert p.codes() == []
     code, out, _ = cli(capsys, "autocode", path, "--code", "New/Sub", "--keywords", "pint", "--unit", "sentence")
@@ -359,3 +363,21 @@ def test_check_reports_a_damaged_project(tmp_path: Path) -> None:
     assert checked.returncode == 1
     assert "lies outside 'Int'" in checked.stdout
     assert "out of date" in checked.stdout  # the stored characters no longer match a recount
+
+
+def test_a_refused_part_of_cases_add_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "p.qcode")
+    with Project.create(path) as p:
+        p.add_source("Int", "Al: some words here")
+        p.create_attribute("Age", "number")
+    code, _, err = cli(capsys, "cases", path, "add", "Al", "--source", "Int", "--attr", "Setting=club",
+                       "--attr", "Age=old")
+    assert code == 1
+    assert "takes a number" in err
+    with Project.open(path) as p:
+        assert p.cases() == []
+        assert [a.name for a in p.attributes()] == ["Age"]
+    code, _, err = cli(capsys, "cases", path, "add", "Al", "--source", "Int", "--start", "0", "--end", "99")
+    assert code == 1
+    with Project.open(path) as p:
+        assert p.cases() == []
