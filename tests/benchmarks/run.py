@@ -13,6 +13,7 @@ Output: a table, and with --json a list of rows {name, seconds, budget_seconds, 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -20,8 +21,10 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,7 +86,15 @@ def build(path: Path, scale: Scale) -> dict[str, int]:
     from qcode.core.project import Project
 
     rng = random.Random(20261125)
-    project = Project.create(path, name="qcode benchmark reference project")
+    ticks = itertools.count()
+    epoch = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+    def clock() -> str:  # fixed, increasing timestamps and name-based identifiers: two builds are identical
+        return (epoch + timedelta(seconds=next(ticks))).isoformat(timespec="seconds")
+
+    guids = itertools.count()
+    project = Project.create(path, name="qcode benchmark reference project", clock=clock,
+                             guids=lambda: str(uuid.uuid5(uuid.NAMESPACE_URL, f"qcode-bench-{next(guids)}")).upper())
     coders = [project.ensure_coder(name).id for name in ("Coder A", "Coder B", "Coder C")]
     project.use_coder("Coder A")
     folders = [project.create_folder(f"Batch {i + 1}").id for i in range(10)]

@@ -333,3 +333,15 @@ def test_sums_by_case_attribute_values_follow_every_change(coded: Project) -> No
     agree()
     coded.delete_attribute(age.id)
     assert coded.check() == []
+
+
+def test_codings_listed_through_a_filter(coded: Project) -> None:
+    everything = coded.codings()
+    assert len(everything) == coded.coding_count() == 6
+    second = next(c for c in coded.coders() if c.name == "Second")
+    assert coded.codings(Filter(coders=(second.id,))) == [c for c in everything if c.coder_id == second.id]
+    top = coded.find_code("Top")
+    assert {c.id for c in coded.codings(Filter(codes=(top.id,)))} == {
+        c.id for c in coded.codings_for_code(top.id, include_descendants=True)}
+    bo = coded.find_case("Bo")
+    assert [coded.code_path(c.code_id) for c in coded.codings(Filter(cases=(bo.id,)))] == ["Other"]
