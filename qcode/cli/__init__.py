@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     try:
         return int(args.handler(args) or 0)
+    except commands.UsageError as err:
+        print(f"qcode: {err.message} ('qcode {args_list[0]} --help' shows the options.)", file=sys.stderr)
+        return 2
     except QcodeError as err:
         print(f"qcode: {err.message}", file=sys.stderr)
         return 1

@@ -18,6 +18,10 @@ from qcode.core.project import Project, default_coder_name
 from qcode.core.store import backups
 
 
+class UsageError(InvalidRequestError):
+    """The command line itself is wrong (options missing, misspelt or combined wrongly): exit status 2."""
+
+
 def _open(args: argparse.Namespace, *, write: bool) -> Project:
     project = Project.open(args.project, mode="write" if write else "read")
     if write:
@@ -30,7 +34,7 @@ def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, st
     pairs = []
     for spec in specs:
         if "=" not in spec:
-            raise InvalidRequestError(f"--where takes NAME=VALUE, for example --where 'Age group=25-34' (got '{spec}').")
+            raise UsageError(f"--where takes NAME=VALUE, for example --where 'Age group=25-34' (got '{spec}').")
         name, value = spec.split("=", 1)
         attribute = project.find_attribute(name.strip())
         from qcode.core.api.cases import coerce_value
@@ -89,15 +93,15 @@ def _import_options(args: argparse.Namespace) -> ImportOptions:
     survey = None
     if args.survey:
         if not args.id_column or not args.text_column:
-            raise InvalidRequestError("A survey import needs --id-column and at least one --text-column.")
+            raise UsageError("A survey import needs --id-column and at least one --text-column.")
         survey = SurveyOptions(args.id_column, tuple(args.text_column), tuple(args.attribute_column), args.sheet)
     elif args.id_column or args.text_column or args.attribute_column or args.sheet:
-        raise InvalidRequestError("--id-column, --text-column, --attribute-column and --sheet go with --survey FILE.")
+        raise UsageError("--id-column, --text-column, --attribute-column and --sheet go with --survey FILE.")
     options = ImportOptions(detect_speakers=not args.no_speakers, keep_headers=args.keep_headers,
                             attachments=args.attachments, survey=survey)
     if args.max_size is not None:
         if args.max_size <= 0:
-            raise InvalidRequestError("--max-size takes a number of megabytes above 0.")
+            raise UsageError("--max-size takes a number of megabytes above 0.")
         options = dataclasses.replace(options, max_file_bytes=int(args.max_size * 1024 * 1024))
     return options
 
@@ -105,7 +109,7 @@ def _import_options(args: argparse.Namespace) -> ImportOptions:
 def cmd_import(args: argparse.Namespace) -> int:
     options = _import_options(args)
     if not args.paths and not args.survey:
-        raise InvalidRequestError("Name the files or folders to import (or a --survey FILE).")
+        raise UsageError("Name the files or folders to import (or a --survey FILE).")
     with _open(args, write=True) as project:
         folder_id = project.ensure_folder_path(args.folder).id if args.folder else None
         outcomes = project.import_paths(
@@ -177,7 +181,7 @@ def _ensure_code_path(project: Project, path: str) -> int:
         code_id = found[0].id if found else project.create_code(part, parent_id=parent).id
         parent = code_id
     if code_id is None:
-        raise InvalidRequestError("Give the code to autocode with, for example --code 'Help-seeking/Barriers'.")
+        raise UsageError("Give the code to autocode with, for example --code 'Help-seeking/Barriers'.")
     return code_id
 
 
@@ -219,7 +223,7 @@ def _grouping(project: Project, by: str | None) -> Grouping | None:
         return Grouping(by)
     if by.startswith("attribute:"):
         return Grouping("attribute", project.find_attribute(by[len("attribute:"):]).id)
-    raise InvalidRequestError(f"--by takes source, case, coder or attribute:NAME, not '{by}'.")
+    raise UsageError(f"--by takes source, case, coder or attribute:NAME, not '{by}'.")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -244,7 +248,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     if args.limit < 1:
-        raise InvalidRequestError("--limit takes a number of hits of at least 1.")
+        raise UsageError("--limit takes a number of hits of at least 1.")
     with _open(args, write=False) as project:
         hits = project.search(args.query, limit=args.limit, flt=build_filter(project, args))
     rows = [(h.source_name, h.source_id, h.start, h.end, h.context) for h in hits]
@@ -290,7 +294,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
     if args.action == "add":
         return _add_case(args)
     if args.name or args.source or args.attr:
-        raise InvalidRequestError("To create a case or add to it, write: qcode cases PROJECT add NAME [...]")
+        raise UsageError("To create a case or add to it, write: qcode cases PROJECT add NAME [...]")
     with _open(args, write=False) as project:
         attributes = project.attributes("case")
         rows = []
@@ -305,9 +309,9 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
 def _add_case(args: argparse.Namespace) -> int:
     if not args.name:
-        raise InvalidRequestError("Give the case's name: qcode cases PROJECT add NAME")
+        raise UsageError("Give the case's name: qcode cases PROJECT add NAME")
     if (args.start is None) != (args.end is None) or (args.start is not None and not args.source):
-        raise InvalidRequestError("--start and --end go together, with --source.")
+        raise UsageError("--start and --end go together, with --source.")
     with _open(args, write=True) as project, project.atomic():  # all of it, or nothing when a part is refused
         try:
             case = project.find_case(args.name)
@@ -320,7 +324,7 @@ def _add_case(args: argparse.Namespace) -> int:
             project.add_case_member(case.id, source.id, args.start, args.end)
         for spec in args.attr:
             if "=" not in spec:
-                raise InvalidRequestError(f"--attr takes NAME=VALUE (got '{spec}').")
+                raise UsageError(f"--attr takes NAME=VALUE (got '{spec}').")
             name, value = (part.strip() for part in spec.split("=", 1))
             try:
                 attribute = project.find_attribute(name, scope="case")

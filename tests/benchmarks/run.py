@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: fixed timestamps and identifiers
 
 
 def ensure_project_python() -> None:

@@ -292,7 +292,7 @@ def test_search_takes_the_shared_filters(tmp_path: Path, capsys: pytest.CaptureF
     assert [h["source"] for h in json.loads(out)] == ["Two"]
     code_, out, _ = cli(capsys, "search", path, "help-seeking", "--coder", "Ann", "--format", "json")
     assert len(json.loads(out)) == 1
-    assert cli(capsys, "search", path, "help-seeking", "--limit", "0")[0] == 1
+    assert cli(capsys, "search", path, "help-seeking", "--limit", "0")[0] == 2  # a usage error
 
 
 def test_stats_and_codes_show_paths_and_keep_to_the_filtered_codes(
@@ -379,5 +379,20 @@ def test_a_refused_part_of_cases_add_changes_nothing(tmp_path: Path, capsys: pyt
         assert [a.name for a in p.attributes()] == ["Age"]
     code, _, err = cli(capsys, "cases", path, "add", "Al", "--source", "Int", "--start", "0", "--end", "99")
     assert code == 1
+    with Project.open(path) as p:
+        assert p.cases() == []
+
+
+def test_wrong_combinations_of_options_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "p.qcode")
+    with Project.create(path) as p:
+        p.add_source("Int", "Al: some words here")
+    for args in (("cases", path, "add"), ("cases", path, "add", "Al", "--start", "1"), ("cases", path, "Al"),
+                 ("stats", path, "--by", "colour"), ("stats", path, "--where", "no equals sign"),
+                 ("import", path)):
+        code, _out, err = cli(capsys, *args)
+        assert code == 2, args
+        assert err.startswith("qcode: "), err
+        assert err.count("\n") == 1, err
     with Project.open(path) as p:
         assert p.cases() == []
