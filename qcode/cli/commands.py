@@ -26,7 +26,8 @@ def _open(args: argparse.Namespace, *, write: bool) -> Project:
     project = Project.open(args.project, mode="write" if write else "read")
     if write:
         coder = getattr(args, "coder", None)
-        project.use_coder(coder if isinstance(coder, str) and coder else default_coder_name())
+        # added to the project with the first change it makes, so a refused command adds no coder either
+        project.name_coder(coder if isinstance(coder, str) and coder else default_coder_name())
     return project
 
 

@@ -61,6 +61,7 @@ class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin
         self._store = store
         self._listeners: list[Listener] = []
         self._coder_id: int | None = None
+        self._coder_name: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------------
 
@@ -174,16 +175,24 @@ class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin
         self._coder_id = coder.id
         return coder
 
+    def name_coder(self, name: str) -> None:
+        """Name this session's coder without adding it yet: it is added with the first change that needs it."""
+        if not name.strip():
+            raise InvalidNameError("coder")
+        self._coder_name = name.strip()
+        self._coder_id = None
+
     @property
     def current_coder(self) -> Coder:
         """This session's coder; by default $QCODE_CODER or the system user name."""
         if self._coder_id is None:
+            name = self._coder_name or default_coder_name()
             if self.readonly:
-                found = meta.coder_by_name(self._store.read, default_coder_name())
+                found = meta.coder_by_name(self._store.read, name)
                 if found is not None:
                     return found
-                return Coder(0, default_coder_name(), CODER_COLORS[0])
-            return self.use_coder(default_coder_name())
+                return Coder(0, name, CODER_COLORS[0])
+            return self.use_coder(name)
         return self.coder(self._coder_id)
 
     # --- safety ----------------------------------------------------------------------------------------

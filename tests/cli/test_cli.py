@@ -396,3 +396,21 @@ def test_wrong_combinations_of_options_are_usage_errors(tmp_path: Path, capsys: 
         assert err.count("\n") == 1, err
     with Project.open(path) as p:
         assert p.cases() == []
+
+
+def test_a_refused_command_adds_no_coder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "p.qcode")
+    with Project.create(path) as p:
+        p.add_source("Int", "Al: some words here")
+        p.create_code("C")
+    code, _, _ = cli(capsys, "code", path, "--source", "Int", "--code", "C", "--start", "0", "--end", "999",
+                     "--coder", "Newcomer")
+    assert code == 1
+    with Project.open(path) as p:
+        assert "Newcomer" not in [c.name for c in p.coders()]
+    code, _, _ = cli(capsys, "code", path, "--source", "Int", "--code", "C", "--start", "0", "--end", "2",
+                     "--coder", "Newcomer")
+    assert code == 0
+    with Project.open(path) as p:
+        (coding,) = p.codings()
+        assert p.coder(coding.coder_id).name == "Newcomer"
