@@ -79,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     survey.add_argument("--attribute-column", action="append", default=[], metavar="C",
                         help="a column to keep as a case attribute (numbers and dates recognised)")
     survey.add_argument("--sheet", metavar="NAME", help="the worksheet of an .xlsx file (default: the first)")
-    p.add_argument("--format", choices=("table", "json"), default="table",
-                   help="table: one 'status<TAB>file<TAB>reason' line per file; json: a list")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="table (default): one 'status<TAB>file<TAB>reason' line per file; csv or json: the "
+                        "columns status, file, reason, source_ids")
     _coder(p)
 
     p = command("sources", commands.cmd_sources, "list the sources")
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("codes", commands.cmd_codes, "show the codebook as a tree with counts")
     p.add_argument("project")
+    _filters(p)
     _formats(p)
 
     p = command("code", commands.cmd_code, "apply a code to a range of a source")
@@ -110,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", choices=("hit", "sentence", "paragraph", "turn"), default="hit",
                    help="how much to code around each hit (default: hit)")
     p.add_argument("--source", action="append", default=[], metavar="S", help="only these sources")
-    p.add_argument("--dry-run", action="store_true", help="show what would be coded, change nothing")
+    p.add_argument("--dry-run", action="store_true", help="list what would be coded, change nothing")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="the --dry-run listing: table (default), csv or json")
     _coder(p)
 
     p = command("stats", commands.cmd_stats, "code frequencies: excerpts, sources, cases, coded characters")
@@ -125,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("query", help='words (all must occur), "a phrase", prefix*')
     p.add_argument("--limit", type=int, default=100, metavar="N", help="at most N hits (default: 100)")
+    _filters(p)
     _formats(p)
 
     p = command("memo", commands.cmd_memo, "show or write a memo")

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
 from qcode.core.model import Filter
 from qcode.core.project import Project
@@ -152,6 +153,21 @@ class ProjectMachine(RuleBasedStateMachine):
         except QcodeError:
             pass
 
+    @precondition(lambda self: self.project.cases())
+    @rule(data=st.data(), value=st.sampled_from(["young", "old", 30, None]))
+    def set_case_value(self, data: st.DataObject, value: object) -> None:
+        case = data.draw(st.sampled_from(self.project.cases()))
+        try:
+            attribute = self.project.find_attribute("Group", scope="case")
+        except QcodeError:
+            attribute = self.project.create_attribute("Group", "text")
+        self.project.set_attribute_value(attribute.id, case.id, value)
+
+    @precondition(lambda self: self.project.cases())
+    @rule(data=st.data())
+    def delete_case(self, data: st.DataObject) -> None:
+        self.project.delete_case(data.draw(st.sampled_from(self.project.cases())).id)
+
     @precondition(lambda self: len(self.project.sources()) > 1)
     @rule(data=st.data())
     def delete_source(self, data: st.DataObject) -> None:
@@ -172,6 +188,18 @@ class ProjectMachine(RuleBasedStateMachine):
         coders = tuple(c.id for c in self.project.coders())
         for row in self.project.frequencies(Filter(coders=coders)):
             assert (row.own, row.total) == expected[row.code_id], row
+
+    @invariant()
+    def tables_by_case_attribute_agree(self) -> None:
+        # the maintained sums by value (fast path) and the computation from the coding rows give one table
+        attributes = self.project.attributes("case")
+        if not attributes:
+            return
+        grouping = Grouping("attribute", attributes[0].id)
+        coders = tuple(c.id for c in self.project.coders())
+        fast = self.project.frequencies(group_by=grouping)
+        computed = self.project.frequencies(Filter(coders=coders), group_by=grouping)
+        assert fast == computed
 
     @invariant()
     def second_coder_filter_equals_recount(self) -> None:

@@ -263,3 +263,21 @@ def test_move_before_a_sibling(project: Project) -> None:
     assert [x.name for x in project.children(None)] == ["A", "C", "B"]
     with pytest.raises(InvalidRequestError):
         project.move_code(a.id, b.id, before_id=c.id)
+
+
+def test_atomic_keeps_all_changes_or_none(project: Project) -> None:
+    from qcode.core.errors import DuplicateNameError as Duplicate
+
+    def two_codes_with_one_name() -> None:
+        with project.atomic():
+            project.create_code("First")
+            project.create_code("first")  # refused: the whole group is undone
+
+    with pytest.raises(Duplicate):
+        two_codes_with_one_name()
+    assert project.codes() == []
+    with project.atomic():
+        parent = project.create_code("First")
+        project.create_code("Second", parent_id=parent.id)
+    assert [project.code_path(c.id) for c in project.codes()] == ["First", "First/Second"]
+    assert project.check() == []

@@ -53,9 +53,10 @@ class CodebookMixin(ProjectBase):
 
     def find_code(self, ref: str | int) -> Code:
         """A code by id or by path ('Parent/Child'); a bare name must be unique."""
-        if isinstance(ref, int) or str(ref).isdigit():
-            return self._code(int(ref))
+        if isinstance(ref, int):
+            return self._code(ref)
         read = self._store.read
+        by_id = code_store.code_by_id(read, int(ref)) if str(ref).strip().isdigit() else None
 
         def lookup(parts: list[str]) -> Code | None:
             parent: int | None = None
@@ -69,7 +70,7 @@ class CodebookMixin(ProjectBase):
 
         return resolve_path(  # type: ignore[return-value]
             "code", str(ref), code_store.codes_by_name(read, str(ref).strip()), lookup,
-            lambda c: f"{self.code_path(c.id)} (id {c.id})",
+            lambda c: f"{self.code_path(c.id)} (id {c.id})", by_id,
         )
 
     def create_code(

@@ -204,6 +204,10 @@ class CodingsMixin(ProjectBase):
         self._resolve_coder(coder_id)
         return coding_store.codings_for_coder(self._store.read, coder_id)
 
+    def codings(self, flt: Filter | None = None) -> list[Coding]:
+        """Every coding a filter lets through (all of them without one), in source then text order."""
+        return coding_store.codings_for_filter(self._store.read, flt or Filter())
+
     def coding_count(self) -> int:
         return coding_store.count_codings(self._store.read)
 

@@ -145,9 +145,10 @@ class SourcesMixin(ProjectBase):
 
     def find_source(self, ref: str | int) -> Source:
         """A source by id or by path ('Folder/Name'); a bare name must be unique."""
-        if isinstance(ref, int) or str(ref).isdigit():
-            return self._source(int(ref))
+        if isinstance(ref, int):
+            return self._source(ref)
         read = self._store.read
+        by_id = source_store.source_by_id(read, int(ref)) if str(ref).strip().isdigit() else None
 
         def lookup(parts: list[str]) -> Source | None:
             parent: int | None = None
@@ -160,7 +161,7 @@ class SourcesMixin(ProjectBase):
 
         return resolve_path(  # type: ignore[return-value]
             "source", str(ref), source_store.sources_by_name(read, str(ref).strip()), lookup,
-            lambda s: f"{self.source_path(s.id)} (id {s.id})",
+            lambda s: f"{self.source_path(s.id)} (id {s.id})", by_id,
         )
 
     def find_folder(self, ref: str | int) -> Folder:
@@ -286,9 +287,3 @@ class SourcesMixin(ProjectBase):
         case_ids = [m.case_id for m in case_store.members(tx, source_id=source_id)]
         source_store.delete_source(tx, source_id)
         aggregates.after_source_removed(tx, code_ids, case_ids)
-
-    def _child_folder(self, parent_id: int | None, name: str) -> int:
-        found = source_store.folder_by_name(self._store.read, parent_id, name)
-        if found is not None:
-            return found.id
-        return self.create_folder(name, parent_id=parent_id).id

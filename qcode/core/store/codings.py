@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from qcode.core.model import Coding
+from qcode.core.model import Coding, Filter
+from qcode.core.store.queries import filter_clause
 
 _COLUMNS = 'id, source_id, code_id, coder_id, start, "end", created_at, guid'
 
@@ -158,3 +159,11 @@ def count_codings(conn: sqlite3.Connection) -> int:
 
 def code_ids_in_source(conn: sqlite3.Connection, source_id: int) -> list[int]:
     return [r[0] for r in conn.execute("SELECT DISTINCT code_id FROM coding WHERE source_id = ?", (source_id,))]
+
+
+def codings_for_filter(conn: sqlite3.Connection, flt: Filter) -> list[Coding]:
+    """Every coding a filter lets through, in source then text order."""
+    where, args = filter_clause(conn, flt)
+    columns = ", ".join(f"c.{c.strip()}" for c in _COLUMNS.split(","))
+    return [_coding(r) for r in conn.execute(
+        f'SELECT {columns} FROM coding c WHERE {where} ORDER BY c.source_id, c.start, c."end", c.id', args)]
