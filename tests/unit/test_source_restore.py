@@ -88,3 +88,30 @@ def test_moving_several_sources_is_all_or_nothing(project: Project) -> None:
     assert project.source(a.id).folder_id == target.id
     project.delete_sources([a.id, b.id])
     assert [s.name for s in project.sources()] == ["B"]
+
+
+def test_a_batch_of_codings_across_sources_keeps_every_aggregate_true(project: Project) -> None:
+    from qcode.core.api.codings import NewCoding
+
+    sources = [project.add_source(f"S{i}", f"Al: words {i} about help and mates.\n\nBo: more words here.")
+               for i in range(6)]
+    top = project.create_code("Top")
+    kid = project.create_code("Kid", parent_id=top.id)
+    cases = [project.create_case(f"P{i}") for i in range(3)]
+    for i, source in enumerate(sources):
+        project.add_case_member(cases[i % 3].id, source.id, 0, 10)
+    age = project.create_attribute("Age", "choice", choices=["young", "old"])
+    for i, case in enumerate(cases):
+        project.set_attribute_value(age.id, case.id, ("young", "old")[i % 2])
+    project.add_coding(sources[0].id, top.id, 0, 3)
+    batch = [NewCoding(s.id, (top.id, kid.id)[i % 2], start, start + 5)
+             for i, s in enumerate(sources) for start in (0, 4, 20)]
+    added = project.apply_codings(batch)
+    assert len(added) == len(batch)
+    assert project.check() == []
+    for row in project.frequencies():
+        assert (row.own, row.total) == recount(project)[row.code_id]
+    project.remove_codings([c.id for c in added[::2]])
+    assert project.check() == []
+    for row in project.frequencies():
+        assert (row.own, row.total) == recount(project)[row.code_id]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,8 +13,6 @@ from qcode.core.store import aggregates, meta
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import excerpts as excerpt_store
-
-BULK_REBUILD_THRESHOLD = 2000
 
 
 class DuplicateCodingError(InvalidOperationError):
@@ -159,16 +156,7 @@ class CodingsMixin(ProjectBase):
     @staticmethod
     def _after_batch(tx, changed: list[tuple[int, int, int, int]]) -> None:
         """Bring the aggregates up to date after codings (source, code, start, end) were added or removed."""
-        if len(changed) >= BULK_REBUILD_THRESHOLD:
-            aggregates.rebuild_all(tx)
-            return
-        by_source: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-        for row in changed:
-            by_source[row[0]].append(row)
-        for source_id, group in by_source.items():
-            start = min(r[2] for r in group)
-            end = max(r[3] for r in group)
-            aggregates.after_coding_change(tx, {r[1] for r in group}, source_id, start, end)
+        aggregates.after_codings_change(tx, changed)
 
     def remove_coding(self, coding_id: int) -> Coding:
         """Remove a coding; returns it, so that `restore_coding` can undo the removal."""

@@ -79,21 +79,25 @@ def refresh(
     own_codes: Iterable[int] = (),
     tree_codes: Iterable[int] = (),
     source_id: int | None = None,
+    source_ids: Iterable[int] | None = None,
     case_ids: Iterable[int] | None = None,
 ) -> None:
     """Recompute the aggregates of these codes (alone / with descendants).
 
-    With `source_id`, only that source's rows of `code_source_stat` change; with `case_ids`, only those
-    cases' rows of `code_case_stat` (all cases when None). `code_stat` is recomputed for every code named.
+    With `source_id` (or several `source_ids`), only those sources' rows of `code_source_stat` change; with
+    `case_ids`, only those cases' rows of `code_case_stat` (all cases when None). `code_stat` is recomputed
+    for every code named.
     """
     own, tree = sorted(set(own_codes)), sorted(set(tree_codes))
     if not own and not tree:
         return
-    source_clause = "" if source_id is None else f"AND c.source_id = {int(source_id)}"
+    sources = None if source_id is None and source_ids is None else _ids(
+        [*([] if source_id is None else [source_id]), *(source_ids or ())])
+    source_clause = "" if sources is None else f"AND c.source_id IN ({sources})"
     for t, ids in _per_tree(own, tree):
         delete = f"DELETE FROM code_source_stat WHERE tree = {t} AND code_id IN ({ids})"
-        if source_id is not None:
-            delete += f" AND source_id = {int(source_id)}"
+        if sources is not None:
+            delete += f" AND source_id IN ({sources})"
         conn.execute(delete)
     conn.execute(_source_stat(codings=_CODINGS.format(own=_ids(own), tree=_ids(tree),
                                                               source_clause=source_clause)))
@@ -157,6 +161,19 @@ def after_coding_change(conn: sqlite3.Connection, code_ids: Iterable[int], sourc
         source_id=source_id,
         case_ids=cases_touching(conn, source_id, start, end),
     )
+
+
+def after_codings_change(conn: sqlite3.Connection, changed: Iterable[tuple[int, int, int, int]]) -> None:
+    """Refresh what many codings (source, code, start, end) added or removed change, in one pass: every
+    statement runs once for the batch, whatever the number of sources it touches."""
+    rows = list(changed)
+    if not rows:
+        return
+    codes = sorted({r[1] for r in rows})
+    sources = sorted({r[0] for r in rows})
+    cases = [r[0] for r in conn.execute(
+        f"SELECT DISTINCT case_id FROM case_member WHERE source_id IN ({_ids(sources)})")]
+    refresh(conn, own_codes=codes, tree_codes=_ancestors(conn, codes), source_ids=sources, case_ids=cases)
 
 
 def after_membership_change(conn: sqlite3.Connection, case_ids: Iterable[int]) -> None:
