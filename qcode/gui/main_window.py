@@ -28,6 +28,7 @@ from qcode.gui.document_actions import DocumentActions
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
+from qcode.gui.toolbar import build_toolbar, project_label
 from qcode.gui.view_options import ViewOptions
 from qcode.gui.views.cases_table import CasesTable
 from qcode.gui.views.codebook_panel import CodebookPanel
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
                 self.codebook_view.addAction(action)
 
         self._build_menus()
+        self.toolbar = build_toolbar(self)
+        self.project_label = project_label(self)
         self.coder_label = QLabel()
         self.coder_label.setToolTip("Who new codings and memos belong to: click (or Code > Switch coder) to "
                                     "change it; View > Show codings of shows one coder's codings")
@@ -348,6 +351,7 @@ class MainWindow(QMainWindow):
         suffix = " (read-only: open in another window)" if self.project.locked_elsewhere else (
             " (read-only)" if self.project.readonly else "")
         self.setWindowTitle(f"{self.project.name} — qcode{suffix}")
+        self.project_label.setText(f"Project: {self.project.name}{suffix}")
         self.coder_label.setText(self.coders.label())
 
     # --- reacting ------------------------------------------------------------------------------------

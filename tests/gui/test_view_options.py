@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from qcode.core.project import Project
 from qcode.gui.main_window import MainWindow
+from qcode.gui.models.project_trees import find_index
 from qcode.gui.view_options import apply_theme, is_dark
 
 
@@ -49,3 +50,24 @@ def test_panels_are_reached_from_the_keyboard(qtbot, project: Project) -> None:
     labels = [a.text() for a in window.findChildren(type(window.menuBar().actions()[0]))
               if a.shortcut().toString() == "Alt+3"]
     assert labels == ["&Codebook"]
+
+
+def test_toolbar_and_status_bar(qtbot, project: Project) -> None:
+    project.add_source("S", "some text to code")
+    code = project.create_code("C")
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.show()
+    buttons = {a.text(): a for a in window.toolbar.actions() if a.text()}
+    assert list(buttons) == ["Import", "Import folder", "Export", "Undo", "Redo", "Quick code", "Autocode", "Search"]
+    assert not buttons["Undo"].isEnabled()
+    window.document.select_range(0, 4)
+    window._code_activated(find_index(window.codebook_model, "code", code.id))
+    assert buttons["Undo"].isEnabled()
+    assert "Apply code 'C'" in buttons["Undo"].toolTip()
+    buttons["Undo"].trigger()
+    assert project.coding_count() == 0
+    assert buttons["Redo"].isEnabled()
+    assert window.project_label.text() == f"Project: {project.name}"
+    buttons["Search"].trigger()
+    assert window.search_dock.isVisible()
