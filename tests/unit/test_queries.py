@@ -349,3 +349,11 @@ def test_codings_listed_through_a_filter(coded: Project) -> None:
         c.id for c in coded.codings_for_code(top.id, include_descendants=True)}
     bo = coded.find_case("Bo")
     assert [coded.code_path(c.code_id) for c in coded.codings(Filter(cases=(bo.id,)))] == ["Other"]
+
+
+def test_excerpt_counts_match_the_frequency_table(coded: Project) -> None:
+    rows = coded.frequencies()
+    assert coded.excerpt_counts() == {r.code_id: r.total.excerpts for r in rows}
+    coder = coded.coders()[0]
+    flt = Filter(coders=(coder.id,))
+    assert coded.excerpt_counts(flt) == {r.code_id: r.total.excerpts for r in coded.frequencies(flt)}

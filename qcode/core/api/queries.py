@@ -9,7 +9,7 @@ from qcode.core.analysis.frequencies import Grouping
 from qcode.core.api.base import ProjectBase
 from qcode.core.errors import InvalidRequestError
 from qcode.core.model import Filter, FrequencyRow, SearchHit
-from qcode.core.store import integrity, queries
+from qcode.core.store import aggregates, integrity, queries
 
 
 class QueriesMixin(ProjectBase):
@@ -22,6 +22,13 @@ class QueriesMixin(ProjectBase):
         if group_by is not None and group_by.kind not in freq.GROUP_KINDS:
             raise InvalidRequestError(f"Frequencies can be grouped by {', '.join(freq.GROUP_KINDS)}.")
         return freq.frequencies(self._store.read, flt or Filter(), group_by)
+
+    def excerpt_counts(self, flt: Filter | None = None) -> dict[int, int]:
+        """Per code, its excerpts with its sub-codes' (the codebook's counts); read from the maintained totals
+        when nothing is filtered, so it stays cheap enough to run after every coding."""
+        if flt is None or flt.is_empty():
+            return aggregates.excerpt_totals(self._store.read)
+        return {row.code_id: row.total.excerpts for row in self.frequencies(flt)}
 
     def cases_of_codings(self, flt: Filter | None = None) -> dict[int, list[int]]:
         """For each coding the filter lets through, the cases one of whose members it overlaps."""

@@ -360,6 +360,11 @@ def stale_value_groups(conn: sqlite3.Connection) -> int:
     return _differences(conn, fresh, stored)
 
 
+def excerpt_totals(conn: sqlite3.Connection) -> dict[int, int]:
+    """code_id -> its excerpts with its sub-codes', from the maintained totals."""
+    return dict(conn.execute("SELECT code_id, excerpts FROM code_stat WHERE tree = 1"))
+
+
 def stat_totals(conn: sqlite3.Connection) -> dict[tuple[int, int], tuple[int, int, int, int]]:
     """(tree, code_id) -> (excerpts, sources, cases, characters)."""
     rows = conn.execute("SELECT tree, code_id, excerpts, sources, cases, characters FROM code_stat")

@@ -157,7 +157,7 @@ class CodebookModel(QStandardItemModel):
 
     def reload(self) -> None:
         self.removeRows(0, self.rowCount())
-        totals = {row.code_id: row.total.excerpts for row in self._frequencies()}
+        totals = self._counts()
         items: dict[int | None, QStandardItem] = {None: self.invisibleRootItem()}
         for code in self.project.codes():
             item = _item(code.name, "code", code.id)
@@ -179,26 +179,22 @@ class CodebookModel(QStandardItemModel):
             self._count_items[name.data(ID_ROLE)] = count
             self._collect(name)
 
-    def _frequencies(self) -> list:
-        if self.coder_id is None:
-            return self.project.frequencies()
-        return self.project.frequencies(Filter(coders=(self.coder_id,)))
+    def _counts(self) -> dict[int, int]:
+        """Excerpts per code with its sub-codes' (one coder's only, when the filter is on)."""
+        return self.project.excerpt_counts(None if self.coder_id is None else Filter(coders=(self.coder_id,)))
 
     def set_coder(self, coder_id: int | None) -> None:
         """Count only one coder's codings (None: every coder's); codes without any then show 0."""
         self.coder_id = coder_id
-        counted = {row.code_id: row.total.excerpts for row in self._frequencies()}
+        self.update_counts()
+
+    def update_counts(self) -> None:
+        """Refresh the excerpt counts in place (after codings change; the tree itself is unchanged)."""
+        counted = self._counts()
         for code_id, item in self._count_items.items():
             text = str(counted.get(code_id, 0))
             if item.text() != text:
                 item.setText(text)
-
-    def update_counts(self) -> None:
-        """Refresh the excerpt counts in place (after codings change; the tree itself is unchanged)."""
-        for row in self._frequencies():
-            item = self._count_items.get(row.code_id)
-            if item is not None and item.text() != str(row.total.excerpts):
-                item.setText(str(row.total.excerpts))
 
     # --- drag and drop -------------------------------------------------------------------------------
 
