@@ -263,3 +263,25 @@ def test_a_failed_apply_leaves_no_new_code_behind(qtbot, project: Project) -> No
     assert "source" in dialog.status.text()
     assert _snapshot(project) == before
     assert window.undo_stack.count() == 0
+
+
+def test_a_large_batch_is_coded_in_the_background_as_one_step(qtbot, project: Project, monkeypatch) -> None:
+    from qcode.gui.dialogs import autocode_dialog
+
+    monkeypatch.setattr(autocode_dialog, "BACKGROUND_AT", 0)  # every batch counts as large here
+    window, source_id = _window(qtbot, project)
+    before = _snapshot(project)
+    dialog = window.open_autocode("keywords", "help, helped")
+    dialog.code.setCurrentText("Help (new)")
+    previewed = _preview(qtbot, dialog)
+    assert previewed
+    with qtbot.waitSignal(dialog.applied, timeout=10_000) as blocker:
+        assert dialog.apply() == 0  # returns at once; the worker writes
+    assert blocker.args == [len(previewed)]
+    code = project.find_code("Help (new)")
+    assert sorted(_coded(project, code.id)) == sorted(previewed)
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert _snapshot(project) == before
+    window.undo_stack.redo()
+    assert sorted(_coded(project, project.find_code("Help (new)").id)) == sorted(previewed)

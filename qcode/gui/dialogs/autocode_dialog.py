@@ -63,6 +63,7 @@ PLACEHOLDERS = {
 UNITS = (("hit", "Just the hit"), ("sentence", "The whole sentence"), ("paragraph", "The whole paragraph"),
          ("turn", "The whole speaker turn"))
 DEBOUNCE_MS = 350
+BACKGROUND_AT = 1500  # passages: a larger batch is written on a worker (a window must not freeze for it)
 CONTEXT_CHARS = 50  # shown either side of a passage in the preview
 PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 30
 
@@ -211,6 +212,8 @@ class AutocodeDialog(QDialog):
         self._generation = 0
         self._tasks: dict[QObject, tuple[int, CoreTask]] = {}  # running previews, by their task's signals
         self._retired: list[CoreTask] = []  # reported, kept alive while their thread winds up
+        self._applying: tuple[CoreTask, CodePassages, int] | None = None  # a large batch being written
+        self._close_when_applied = False
 
         self.mode = QComboBox()
         self.mode.setAccessibleName("Look for")
@@ -476,9 +479,13 @@ class AutocodeDialog(QDialog):
     # --- applying -----------------------------------------------------------------------------------
 
     def apply(self) -> int:
-        """Code exactly the previewed passages, as one undo step; returns the number of codings added."""
+        """Code exactly the previewed passages, as one undo step; returns the number of codings added.
+
+        A batch of more than `BACKGROUND_AT` passages is written on a worker, so that the window stays
+        responsive: then this returns 0 at once, and `applied` reports the number when it is done.
+        """
         preview = self.preview_result
-        if preview is None or not preview.passages or self.project.readonly:
+        if preview is None or not preview.passages or self.project.readonly or self._applying is not None:
             return 0
         code_id, path = self._code_choice()
         if not path:
@@ -498,18 +505,49 @@ class AutocodeDialog(QDialog):
                 new_code = (name, self.project.find_code(parent_path).id if parent_path else None)
             command = CodePassages(self.project, ranges, label, code_id=code_id, new_code=new_code,
                                    coder_id=request.coder_id)
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # thousands of codings take a moment
-            try:
-                push(self.undo_stack, command)
-            finally:
-                QApplication.restoreOverrideCursor()
+            if count > BACKGROUND_AT:
+                self._apply_in_background(command, count)
+                return 0
+            push(self.undo_stack, command)
         except QcodeError as err:
             self.status.setText(err.message)
             return 0
+        return self._after_applying(command, count)
+
+    def _after_applying(self, command: CodePassages, count: int) -> int:
         added = command.added
         self.applied.emit(added)
-        self.preview_result = replace(preview, passages=[], already=preview.already + count)
+        preview = self.preview_result
+        if preview is not None:
+            self.preview_result = replace(preview, passages=[], already=preview.already + count)
         return added
+
+    def _apply_in_background(self, command: CodePassages, count: int) -> None:
+        """Write the codings on a worker (one transaction, as ever), then record the step for undo."""
+        task = CoreTask(lambda _task: command.apply())
+        self._applying = (task, command, count)
+        task.signals.finished.connect(self._applied_in_background)
+        task.signals.failed.connect(self._background_failed)
+        self.apply_button.setEnabled(False)
+        self.status.setText(f"Coding {count} passages…")
+        task.start()
+
+    def _applied_in_background(self, _result: object) -> None:
+        if self._applying is None:
+            return
+        _task, command, count = self._applying
+        self._applying = None
+        command._applied_by_push = True  # done on the worker: the stack records it without doing it again
+        self.undo_stack.push(command)
+        self._after_applying(command, count)
+        if self._close_when_applied:
+            self.accept()
+
+    def _background_failed(self, message: str, _details: str) -> None:
+        self._applying = None
+        self._close_when_applied = False
+        self.status.setText(message)
+        self.apply_button.setEnabled(True)
 
     def _open_passage(self, index: QModelIndex) -> None:
         passage = index.data(PASSAGE_ROLE)
@@ -519,3 +557,5 @@ class AutocodeDialog(QDialog):
     def _apply_and_close(self) -> None:
         if self.apply():
             self.accept()
+        elif self._applying is not None:
+            self._close_when_applied = True
