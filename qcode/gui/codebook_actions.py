@@ -9,11 +9,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from qcode.core.errors import QcodeError
 from qcode.core.project import Project
-from qcode.gui.commands import CoreCommand, MergeCodes, MoveCodes, push
+from qcode.gui.commands import CoreCommand, MergeCodes, MoveCodes, push_or_warn
 from qcode.gui.dialogs.merge_dialog import MergeDialog
 from qcode.gui.views.codebook_panel import CodebookPanel
 
@@ -43,12 +42,7 @@ class CodebookActions(QObject):
             self.move_actions.append(action)
 
     def _push(self, command: CoreCommand) -> bool:
-        try:
-            push(self.undo_stack, command)
-        except QcodeError as err:
-            QMessageBox.warning(self.window, "qcode", err.message)
-            return False
-        return True
+        return push_or_warn(self.undo_stack, command, self.window)
 
     def _top_most(self, code_ids: list[int]) -> list[int]:
         """Drop codes whose parent (or grandparent…) is also chosen: they travel with it."""

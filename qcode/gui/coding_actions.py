@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMainWindow, 
 from qcode.core.autocode import snap_to_words
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.project import Project
-from qcode.gui.commands import ApplyCode, CreateCode, push
+from qcode.gui.commands import ApplyCode, CreateCode, push_or_warn
 from qcode.gui.views.document_view import DocumentView
 
 IN_VIVO_MAX = 60
@@ -81,12 +81,7 @@ class CodingActions(QObject):
         return self._push(ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
 
     def _push(self, command: ApplyCode | CreateCode) -> bool:
-        try:
-            push(self.undo_stack, command)
-        except QcodeError as err:
-            QMessageBox.warning(self.window, "qcode", err.message)
-            return False
-        return True
+        return push_or_warn(self.undo_stack, command, self.window)
 
     def _create_and_apply(self, name: str, parent_id: int | None, label: str) -> bool:
         """One undo step: create a code, then code the selection with it."""

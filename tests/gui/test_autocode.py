@@ -269,7 +269,7 @@ def test_a_large_batch_is_coded_in_the_background_as_one_step(qtbot, project: Pr
     from qcode.gui.dialogs import autocode_dialog
 
     monkeypatch.setattr(autocode_dialog, "BACKGROUND_AT", 0)  # every batch counts as large here
-    window, source_id = _window(qtbot, project)
+    window, _source_id = _window(qtbot, project)
     before = _snapshot(project)
     dialog = window.open_autocode("keywords", "help, helped")
     dialog.code.setCurrentText("Help (new)")

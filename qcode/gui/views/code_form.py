@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -23,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.api.codebook import TEXT_FIELDS
-from qcode.core.errors import NotFoundError, QcodeError
+from qcode.core.errors import NotFoundError
 from qcode.core.project import Project
-from qcode.gui.commands import EditCode, push
+from qcode.gui.commands import EditCode, push_or_warn
 from qcode.gui.models.project_trees import swatch
 
 SAVE_DELAY_MS = 800
@@ -210,9 +209,4 @@ class CodeForm(QWidget):
             self.set_color(chosen.name())
 
     def _push(self, command: EditCode) -> bool:
-        try:
-            push(self.undo_stack, command)
-        except QcodeError as err:
-            QMessageBox.warning(self, "qcode", err.message)
-            return False
-        return True
+        return push_or_warn(self.undo_stack, command, self)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from qcode.core.project import Project
 from qcode.gui.models.project_trees import CODES_MIME, ID_ROLE, KIND_ROLE, CodebookModel
 from qcode.gui.views.code_form import CodeForm
+from qcode.gui.views.trees import setup_count_tree
 
 #: held while dropping a code onto another, merges it into that code instead of nesting it there
 MERGE_MODIFIER = Qt.KeyboardModifier.ShiftModifier
@@ -109,15 +109,7 @@ class CodebookPanel(QWidget):
         self.no_match.hide()
 
         self.tree = CodebookTree()
-        self.tree.setAccessibleName("Codebook")
-        self.tree.setUniformRowHeights(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.tree.setModel(model)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        setup_count_tree(self.tree, "Codebook", model)
         if not project.readonly:
             self.tree.setDragEnabled(True)
             self.tree.setAcceptDrops(True)

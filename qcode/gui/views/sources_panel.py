@@ -10,7 +10,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QInputDialog,
     QLineEdit,
     QMenu,
@@ -33,6 +32,7 @@ from qcode.gui.source_commands import (
     RenameSource,
 )
 from qcode.gui.views.source_attributes import SourceAttributesDialog
+from qcode.gui.views.trees import setup_count_tree
 
 TOP_LEVEL = "(top level)"
 
@@ -52,15 +52,7 @@ class SourcesPanel(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.apply_filter)
         self.view = QTreeView()
-        self.view.setAccessibleName("Sources")
-        self.view.setUniformRowHeights(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setModel(model)
-        header = self.view.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        setup_count_tree(self.view, "Sources", model)
         if not project.readonly:
             self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
             self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
