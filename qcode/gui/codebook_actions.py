@@ -1,31 +1,45 @@
-"""Restructuring the codebook: merging codes (menu, dialog, Shift+drop) and moving them by drag and drop.
+"""Editing the codebook: new codes and sub-codes, rename (F2), recolour, delete (Delete), the context menu,
+merging codes (menu, dialog, Shift+drop) and moving them by drag and drop or from the keyboard.
 
-Each gesture is one undo step; a move or merge the core refuses shows its message and changes nothing.
+Each gesture is one undo step; a change the core refuses shows its message and changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QColorDialog, QInputDialog, QMenu, QWidget
 
 from qcode.core.project import Project
-from qcode.gui.commands import CoreCommand, MergeCodes, MoveCodes, push_or_warn
+from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, MergeCodes, MoveCodes, push_or_warn
 from qcode.gui.dialogs.merge_dialog import MergeDialog
+from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE
 from qcode.gui.views.codebook_panel import CodebookPanel
 
 
 class CodebookActions(QObject):
     def __init__(self, window: QWidget, project: Project, panel: CodebookPanel, undo_stack: QUndoStack,
-                 status: Callable[[str], None]) -> None:
+                 status: Callable[[str], None], *, assign_quick_key: Callable[[int, int], None]) -> None:
         super().__init__(window)
         self.window = window
         self.project = project
         self.panel = panel
         self.undo_stack = undo_stack
         self.status = status
+        self.assign_quick_key = assign_quick_key
+        panel.new_code_requested.connect(lambda: self.new_code(None))
+        panel.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        panel.tree.customContextMenuRequested.connect(self._menu)
+        if not project.readonly:
+            for label, keys, edit in (("Rename code", QKeySequence("F2"), self.rename_code),
+                                      ("Delete code", QKeySequence(QKeySequence.StandardKey.Delete), self.delete_code)):
+                shortcut = QAction(label, panel.tree)
+                shortcut.setShortcut(keys)
+                shortcut.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+                shortcut.triggered.connect(lambda _=False, e=edit: self._edit_current(e))
+                panel.tree.addAction(shortcut)
         # queued: the drop event finishes before the tree is rebuilt from the project
         panel.model.drop_requested.connect(self.codes_dropped, Qt.ConnectionType.QueuedConnection)
         #: the keyboard's way to restructure (as in a word processor's outline view), also in the context menu
@@ -43,6 +57,72 @@ class CodebookActions(QObject):
 
     def _push(self, command: CoreCommand) -> bool:
         return push_or_warn(self.undo_stack, command, self.window)
+
+    # --- creating and editing codes -----------------------------------------------------------------
+
+    def current_code_id(self) -> int | None:
+        index = self.panel.tree.currentIndex()
+        return int(index.siblingAtColumn(0).data(ID_ROLE)) if index.isValid() and index.data(KIND_ROLE) == "code" \
+            else None
+
+    def _edit_current(self, edit: Callable[[int], object]) -> None:
+        code_id = self.current_code_id()
+        if code_id is not None:
+            edit(code_id)
+
+    def new_code(self, parent_id: int | None, name: str | None = None) -> bool:
+        if name is None:
+            name, ok = QInputDialog.getText(self.window, "New code", "Name of the new code:")
+            if not ok or not name.strip():
+                return False
+        return self._push(CreateCode(self.project, name, parent_id))
+
+    def rename_code(self, code_id: int, name: str | None = None) -> bool:
+        code = self.project.code(code_id)
+        if name is None:
+            name, ok = QInputDialog.getText(self.window, "Rename code", "New name:", text=code.name)
+            if not ok or not name.strip() or name == code.name:
+                return False
+        return self._push(EditCode(self.project, code_id, f"Rename code '{code.name}'", name=name))
+
+    def recolor_code(self, code_id: int, color: str | None = None) -> bool:
+        code = self.project.code(code_id)
+        if color is None:
+            chosen = QColorDialog.getColor(QColor(code.color), self.window, f"Colour of '{code.name}'")
+            if not chosen.isValid():
+                return False
+            color = chosen.name()
+        return self._push(EditCode(self.project, code_id, f"Recolour code '{code.name}'", color=color))
+
+    def delete_code(self, code_id: int) -> bool:
+        return self._push(DeleteCode(self.project, code_id))
+
+    def _menu(self, position: QPoint) -> None:
+        if self.project.readonly:
+            return
+        tree = self.panel.tree
+        code_id = self.current_code_id() if tree.indexAt(position).isValid() else None
+        menu = QMenu(self.window)
+        menu.addAction("New top-level code…", lambda: self.new_code(None))
+        if code_id is not None:
+            menu.addAction("New sub-code…", lambda: self.new_code(code_id))
+            menu.addSeparator()
+            menu.addAction("Rename…", lambda: self.rename_code(code_id)).setShortcut(QKeySequence("F2"))
+            menu.addAction("Change colour…", lambda: self.recolor_code(code_id))
+            selected = self.panel.selected_code_ids()
+            merging = selected if code_id in selected else [code_id]
+            menu.addAction("Merge into…" if len(merging) == 1 else f"Merge {len(merging)} codes into…",
+                           lambda: self.open_merge_dialog(merging))
+            move = menu.addMenu("Move")
+            move.addActions(self.move_actions)
+            keys = menu.addMenu("Quick key")
+            for digit in range(1, 10):
+                keys.addAction(str(digit), lambda d=digit: self.assign_quick_key(d, code_id))
+            menu.addSeparator()
+            menu.addAction("Delete (with its sub-codes and codings)", lambda: self.delete_code(code_id)).setShortcut(
+                QKeySequence(QKeySequence.StandardKey.Delete))
+        menu.exec(tree.viewport().mapToGlobal(position))
+        menu.deleteLater()
 
     def _top_most(self, code_ids: list[int]) -> list[int]:
         """Drop codes whose parent (or grandparent…) is also chosen: they travel with it."""

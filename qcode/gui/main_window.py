@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QColorDialog,
     QDockWidget,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -20,7 +18,7 @@ from qcode.core.project import Change, Project
 from qcode.gui.codebook_actions import CodebookActions
 from qcode.gui.coders import CoderControls
 from qcode.gui.coding_actions import CodingActions
-from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push_or_warn
+from qcode.gui.commands import CoreCommand, RemoveCoding, push_or_warn
 from qcode.gui.dialogs.autocode_dialog import AutocodeDialog
 from qcode.gui.dialogs.export_dialog import ExportDialog
 from qcode.gui.dock_layout import DockLayout
@@ -76,7 +74,6 @@ class MainWindow(QMainWindow):
         self.codebook_model = CodebookModel(project, self)
         self.codebook_panel = CodebookPanel(project, self.codebook_model, self.undo_stack)
         self.codebook_view = self.codebook_panel.tree
-        self.codebook_panel.new_code_requested.connect(lambda: self.new_code(None))
         self.codebook_view.activated.connect(self._code_activated)
         self.codebook_view.doubleClicked.connect(self._code_activated)
         self._reloading_codes = False
@@ -87,7 +84,6 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)  # room for the form
         self.resizeDocks([sources_dock, codebook_dock], [280, 360], Qt.Orientation.Horizontal)
         self.codebook_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.codebook_view.customContextMenuRequested.connect(self._codebook_menu)
         self.codebook_view.selectionModel().currentChanged.connect(self._code_selected)
         self.codebook_view.selectionModel().selectionChanged.connect(lambda *_: self._show_selected_segments())
 
@@ -123,17 +119,11 @@ class MainWindow(QMainWindow):
         self.find_bar.code_all_requested.connect(
             lambda text, case: self.open_autocode("text", text, case_sensitive=case, scope="source"))
         self.codebook_actions = CodebookActions(self, project, self.codebook_panel, self.undo_stack,
-                                                lambda text: self.statusBar().showMessage(text, 8000))
+                                                lambda text: self.statusBar().showMessage(text, 8000),
+                                                assign_quick_key=self.coding.assign_quick_key)
         if not project.readonly:  # dragging the selected text onto a code applies it
             self.codebook_view.text_source = self.document
             self.codebook_view.text_dropped.connect(self.coding.apply_code, Qt.ConnectionType.QueuedConnection)
-            for label, keys, edit in (("Rename code", QKeySequence("F2"), self.rename_code),
-                                      ("Delete code", QKeySequence(QKeySequence.StandardKey.Delete), self.delete_code)):
-                action = QAction(label, self.codebook_view)
-                action.setShortcut(keys)
-                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-                action.triggered.connect(lambda _=False, e=edit: self._edit_current_code(e))
-                self.codebook_view.addAction(action)
 
         self._build_menus()
         self.toolbar = build_toolbar(self)
@@ -424,65 +414,8 @@ class MainWindow(QMainWindow):
         if tuple(ids) != self.segments.code_ids:
             self.segments.show_codes(ids)
 
-    def _edit_current_code(self, edit) -> None:
-        code_id = self._selected_code_id()
-        if code_id is not None:
-            edit(code_id)
-
     def _push(self, command: CoreCommand) -> bool:
         return push_or_warn(self.undo_stack, command, self)
-
-    def new_code(self, parent_id: int | None, name: str | None = None) -> None:
-        if name is None:
-            name, ok = QInputDialog.getText(self, "New code", "Name of the new code:")
-            if not ok or not name.strip():
-                return
-        self._push(CreateCode(self.project, name, parent_id))
-
-    def rename_code(self, code_id: int, name: str | None = None) -> None:
-        code = self.project.code(code_id)
-        if name is None:
-            name, ok = QInputDialog.getText(self, "Rename code", "New name:", text=code.name)
-            if not ok or not name.strip() or name == code.name:
-                return
-        self._push(EditCode(self.project, code_id, f"Rename code '{code.name}'", name=name))
-
-    def recolor_code(self, code_id: int, color: str | None = None) -> None:
-        code = self.project.code(code_id)
-        if color is None:
-            chosen = QColorDialog.getColor(QColor(code.color), self, f"Colour of '{code.name}'")
-            if not chosen.isValid():
-                return
-            color = chosen.name()
-        self._push(EditCode(self.project, code_id, f"Recolour code '{code.name}'", color=color))
-
-    def delete_code(self, code_id: int) -> None:
-        self._push(DeleteCode(self.project, code_id))
-
-    def _codebook_menu(self, position) -> None:
-        if self.project.readonly:
-            return
-        code_id = self._selected_code_id() if self.codebook_view.indexAt(position).isValid() else None
-        menu = QMenu(self)
-        menu.addAction("New top-level code…", lambda: self.new_code(None))
-        if code_id is not None:
-            menu.addAction("New sub-code…", lambda: self.new_code(code_id))
-            menu.addSeparator()
-            menu.addAction("Rename…", lambda: self.rename_code(code_id)).setShortcut(QKeySequence("F2"))
-            menu.addAction("Change colour…", lambda: self.recolor_code(code_id))
-            selected = self.codebook_panel.selected_code_ids()
-            merging = selected if code_id in selected else [code_id]
-            menu.addAction("Merge into…" if len(merging) == 1 else f"Merge {len(merging)} codes into…",
-                           lambda: self.codebook_actions.open_merge_dialog(merging))
-            move = menu.addMenu("Move")
-            move.addActions(self.codebook_actions.move_actions)
-            keys = menu.addMenu("Quick key")
-            for digit in range(1, 10):
-                keys.addAction(str(digit), lambda d=digit: self.coding.assign_quick_key(d, code_id))
-            menu.addSeparator()
-            menu.addAction("Delete (with its sub-codes and codings)", lambda: self.delete_code(code_id)).setShortcut(
-                QKeySequence(QKeySequence.StandardKey.Delete))
-        menu.exec(self.codebook_view.viewport().mapToGlobal(position))
 
     # --- codings in the document ---------------------------------------------------------------------
 

@@ -262,7 +262,7 @@ def test_filter_shows_matches_with_their_parents(qtbot, project: Project) -> Non
     assert shown() == []
     assert not panel.no_match.isHidden()
     panel.filter.setText("work")
-    window.new_code(None, "Workload")  # the tree is rebuilt: the filter still holds
+    window.codebook_actions.new_code(None, "Workload")  # the tree is rebuilt: the filter still holds
     assert shown() == ["Work", "Workload"]
     panel.filter.clear()
     assert len(shown()) == 5

@@ -17,16 +17,16 @@ def _window(qtbot, project: Project) -> MainWindow:
 
 def test_codebook_changes_undo_and_redo(qtbot, project: Project) -> None:
     window = _window(qtbot, project)
-    window.new_code(None, "Stoicism")
+    window.codebook_actions.new_code(None, "Stoicism")
     top = project.find_code("Stoicism")
-    window.new_code(top.id, "Silence")
+    window.codebook_actions.new_code(top.id, "Silence")
     kid = project.find_code("Stoicism/Silence")
     source = project.add_source("S", TEXT)
     project.add_coding(source.id, kid.id, 22, 40)
-    window.rename_code(kid.id, "Keeping quiet")
-    window.recolor_code(kid.id, "#112233")
+    window.codebook_actions.rename_code(kid.id, "Keeping quiet")
+    window.codebook_actions.recolor_code(kid.id, "#112233")
     assert (project.code(kid.id).name, project.code(kid.id).color) == ("Keeping quiet", "#112233")
-    window.delete_code(top.id)
+    window.codebook_actions.delete_code(top.id)
     assert project.codes() == []
     assert project.coding_count() == 0
     window.undo_stack.undo()  # the delete
@@ -44,8 +44,8 @@ def test_codebook_changes_undo_and_redo(qtbot, project: Project) -> None:
 
 def test_refused_change_never_reaches_the_stack(qtbot, project: Project, modal_messages: list[str]) -> None:
     window = _window(qtbot, project)
-    window.new_code(None, "A")
-    window.new_code(None, "a")  # same name under one parent: refused with a message
+    window.codebook_actions.new_code(None, "A")
+    window.codebook_actions.new_code(None, "a")  # same name under one parent: refused with a message
     assert [c.name for c in project.codes()] == ["A"]
     assert window.undo_stack.count() == 1
     assert any("already a code" in message for message in modal_messages)
