@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import accumulate, pairwise
 
 from qcode.core.errors import InvalidQueryError
 from qcode.core.model import Span
@@ -26,6 +28,36 @@ def compile_pattern(*, pattern: str | None = None, keywords: Iterable[str] = ())
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+class _Units:
+    """Spans of one kind in stored order, searchable by position in logarithmic time.
+
+    Sources with thousands of paragraphs (a survey question with 10,000 answers) would otherwise make
+    autocoding quadratic.
+    """
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self.starts = [s.start for s in spans]
+        self.sorted = all(a <= b for a, b in pairwise(self.starts))
+        self.reach = list(accumulate((max(s.end, s.start + 1) for s in spans), max))
+        self.by_start: dict[int, list[Span]] = {}
+        for span in spans:
+            self.by_start.setdefault(span.start, []).append(span)
+
+    def containing(self, start: int, end: int) -> tuple[int, int] | None:
+        """The first span (in stored order) holding `start`, widened to reach `end`."""
+        if not self.sorted:
+            return _containing(self.spans, start, end)
+        found = None
+        index = bisect_right(self.starts, start) - 1
+        while index >= 0 and self.reach[index] > start:  # every earlier span ends before `start`
+            span = self.spans[index]
+            if span.start <= start < max(span.end, span.start + 1):
+                found = span
+            index -= 1
+        return None if found is None else (found.start, max(found.end, end))
+
+
 def _containing(spans: list[Span], start: int, end: int) -> tuple[int, int] | None:
     for span in spans:
         if span.start <= start < max(span.end, span.start + 1):
@@ -33,13 +65,13 @@ def _containing(spans: list[Span], start: int, end: int) -> tuple[int, int] | No
     return None
 
 
-def _without_label(text: str, turns: list[Span], bounds: tuple[int, int]) -> tuple[int, int]:
+def _without_label(text: str, turns: _Units, bounds: tuple[int, int]) -> tuple[int, int]:
     """Bounds that start after the speaker label ("Marcus: ") when a turn begins there."""
     lo, hi = bounds
-    for turn in turns:
-        if turn.start == lo and turn.value and text.startswith(turn.value, lo):
+    for turn in turns.by_start.get(lo, ()):
+        if turn.value and text.startswith(turn.value, lo):
             after = lo + len(turn.value)
-            if text.startswith(":", after):
+            if text.startswith((":", "："), after):
                 after += 1
                 while after < hi and text[after] in " \t":
                     after += 1
@@ -64,8 +96,8 @@ def find_ranges(text: str, spans: list[Span], regex: re.Pattern[str], unit: str)
     """The ranges to code in one text: each hit widened to its unit, duplicates merged."""
     if unit not in UNITS:
         raise InvalidQueryError(f"The unit of autocoding is one of {', '.join(UNITS)}, not '{unit}'.")
-    paragraphs = [s for s in spans if s.kind == "paragraph"]
-    turns = [s for s in spans if s.kind == "turn"]
+    paragraphs = _Units([s for s in spans if s.kind == "paragraph"])
+    turns = _Units([s for s in spans if s.kind == "turn"])
     found: set[tuple[int, int]] = set()
     for match in regex.finditer(text):
         start, end = match.start(), match.end()
@@ -75,11 +107,11 @@ def find_ranges(text: str, spans: list[Span], regex: re.Pattern[str], unit: str)
             found.add((start, end))
             continue
         if unit == "turn":
-            bounds = _containing(turns, start, end)
+            bounds = turns.containing(start, end)
             if bounds is None:  # not in a turn: fall back to the paragraph
-                bounds = _containing(paragraphs, start, end)
+                bounds = paragraphs.containing(start, end)
         else:
-            bounds = _containing(paragraphs, start, end)
+            bounds = paragraphs.containing(start, end)
         bounds = _without_label(text, turns, bounds or (0, len(text)))
         if unit == "sentence":
             found.add(sentence_around(text, start, end, bounds))

@@ -210,3 +210,26 @@ def test_save_a_copy(tmp_path: Path) -> None:
     with Project.open(copy) as again:
         assert [c.name for c in again.codes()] == ["Kept"]
         assert again.check() == []
+
+
+def test_step_002_indexes_member_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.core.store import database, migrations
+
+    path = tmp_path / "p.qcode"
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:1])
+    monkeypatch.setattr(database, "LATEST", 1)
+    with Project.create(path) as project:  # a file made before step 2
+        source = project.add_source("Q1", "one answer\n\nanother answer")
+        ann = project.create_case("Ann")
+        project.add_case_member(ann.id, source.id, 0, 10)
+        code = project.create_code("Answer")
+        project.add_coding(source.id, code.id, 4, 10)
+    monkeypatch.undo()
+    with Project.open(path) as project:
+        assert project.check() == []
+        assert [r.own.cases for r in project.frequencies()] == [1]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    assert "case_member_range" in indexes

@@ -38,15 +38,28 @@ FROM (SELECT tree, code_id, source_id, start, "end", {_REACH.format(part="tree, 
 GROUP BY tree, code_id, source_id
 """
 
+# A coding overlaps a ranged member only if the member starts less than the source's longest member before
+# the coding starts: with the (source_id, start) index this bounds the search to the members near the coding
+# (a survey question holds 10,000 members in one source). CROSS JOIN keeps the codings as the outer loop, so
+# each coding looks up its few members instead of each member scanning the codings before it.
+_LONGEST_MEMBER = ('SELECT source_id, max("end" - start) AS longest FROM case_member WHERE start IS NOT NULL '
+                   "GROUP BY source_id")
+
 _CASE_STAT = f"""
 INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters)
 SELECT tree, code_id, case_id, count(*), count(DISTINCT source_id), {_UNION}
 FROM (SELECT tree, code_id, case_id, source_id, start, "end",
              {_REACH.format(part="tree, code_id, case_id, source_id")} AS reach
-      FROM (SELECT DISTINCT x.tree, x.code_id, m.case_id, x.coding_id, x.source_id, x.start, x."end"
+      FROM (SELECT x.tree, x.code_id, m.case_id, x.coding_id, x.source_id, x.start, x."end"
             FROM ({{codings}}) x
-            JOIN case_member m ON m.source_id = x.source_id
-             AND (m.start IS NULL OR (m.start < x."end" AND m."end" > x.start))
+            JOIN case_member m ON m.source_id = x.source_id AND m.start IS NULL
+            WHERE m.case_id IN ({{cases}})
+            UNION
+            SELECT x.tree, x.code_id, m.case_id, x.coding_id, x.source_id, x.start, x."end"
+            FROM ({{codings}}) x
+            CROSS JOIN ({_LONGEST_MEMBER}) w ON w.source_id = x.source_id
+            CROSS JOIN case_member m ON m.source_id = x.source_id
+             AND m.start < x."end" AND m.start > x.start - w.longest AND m."end" > x.start
             WHERE m.case_id IN ({{cases}})))
 GROUP BY tree, code_id, case_id
 """
@@ -243,12 +256,12 @@ def groups_share_sources(conn: sqlite3.Connection, group_sql: str, args: tuple =
     ).fetchone()
     if shared is None:  # the common case (one case per source) needs no closer look
         return False
+    # two members of one source in one group: counted per (source, group), never pair by pair, so that a
+    # survey question with 10,000 respondents in one source is checked in one pass
     row = conn.execute(
         f"""WITH g AS ({group_sql})
-            SELECT 1 FROM case_member m1
-            JOIN case_member m2 ON m2.source_id = m1.source_id AND m2.case_id > m1.case_id
-            JOIN g g1 ON g1.case_id = m1.case_id
-            JOIN g g2 ON g2.case_id = m2.case_id AND g2.value = g1.value
+            SELECT 1 FROM case_member m JOIN g ON g.case_id = m.case_id
+            GROUP BY m.source_id, g.value HAVING count(DISTINCT m.case_id) > 1
             LIMIT 1""",
         args,
     ).fetchone()

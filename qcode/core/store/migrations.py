@@ -242,7 +242,12 @@ def step_001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
-STEPS: list[Step] = [step_001_initial]
+def step_002_member_ranges(conn: sqlite3.Connection) -> None:
+    """Find the case members overlapping a range without scanning the source's other members."""
+    conn.execute("CREATE INDEX case_member_range ON case_member(source_id, start)")
+
+
+STEPS: list[Step] = [step_001_initial, step_002_member_ranges]
 LATEST = len(STEPS)
 
 
