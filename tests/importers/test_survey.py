@@ -227,7 +227,7 @@ def test_damaged_xlsx_files(tmp_path: Path) -> None:
     not_excel = tmp_path / "other.xlsx"
     with zipfile.ZipFile(not_excel, "w") as archive:
         archive.writestr("content.xml", "<x/>")
-    with pytest.raises(UnreadableFileError, match="zip archive but not an Excel workbook"):
+    with pytest.raises(UnreadableFileError, match="is really a zip archive, not an Excel workbook"):
         parse(not_excel, survey("A", ("B",)))
     broken = tmp_path / "broken.xlsx"
     with zipfile.ZipFile(broken, "w") as archive:
