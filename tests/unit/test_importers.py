@@ -177,3 +177,42 @@ def test_cancelled_batch_keeps_finished_files(project: Project, tmp_path: Path) 
     outcomes = project.import_paths([tmp_path], progress=CancelAfterTwo())
     assert len(outcomes) == 2
     assert len(project.sources()) == 2
+
+
+RTL_CJK = "מראיין: מה שלומך?\n\nسارة: بخير، شكرا.\n\nמראיין: ועוד?\n\nسارة: 我们每周见面。\n\n李: 谢谢。"  # fictional
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_right_to_left_and_cjk_text_round_trip(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "rtl.txt"
+    path.write_bytes(RTL_CJK.encode(encoding))
+    parsed = parse(path)
+    assert parsed.text == RTL_CJK
+    assert [s.value for s in parsed.spans if s.kind == "turn"] == ["מראיין", "سارة", "מראיין", "سارة", "李"]
+
+
+def test_right_to_left_and_cjk_text_in_word(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    document = docx.Document()
+    for line in RTL_CJK.split("\n\n"):
+        paragraph = document.add_paragraph(line)
+        if not line.startswith("李"):
+            paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+            paragraph.runs[0]._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+            assert paragraph._p.pPr.find(qn("w:bidi")) is not None
+    path = tmp_path / "rtl.docx"
+    document.save(str(path))
+    parsed = parse(path)
+    assert parsed.text == RTL_CJK
+    assert [s.value for s in parsed.spans if s.kind == "turn"] == ["מראיין", "سارة", "מראיין", "سارة", "李"]
+
+
+def test_cjk_labels_with_a_full_width_colon(tmp_path: Path) -> None:
+    path = tmp_path / "cjk.txt"
+    path.write_text("王：你好。\n\n李：我很好，谢谢。\n\n王：再见。\n\nnote: not a speaker\n\nnote: nor this", encoding="utf-8")
+    parsed = parse(path)
+    assert [(parsed.text[s.start:s.end], s.value) for s in parsed.spans if s.kind == "turn"] == [
+        ("王：你好。", "王"), ("李：我很好，谢谢。", "李"), ("王：再见。\n\nnote: not a speaker\n\nnote: nor this", "王")]

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 
 from qcode.core.model import Span
 
-# "Interviewer:", "I:", "P1:", "Participant 3:", "JOHN:", "Dr Smith:" at the start of a paragraph
-_LABEL = re.compile(r"^\s*([A-Z][\w.'’-]*(?: [\w.'’-]+){0,3}|\d+)\s?:\s")
+# "Interviewer:", "I:", "P1:", "Participant 3:", "JOHN:", "Dr Smith:", "מראיין:", "李：" at the start of a
+# paragraph: a name starting with a letter that is not lower-case (scripts without case count), then a colon
+# (full-width in CJK text, where no space need follow)
+_LABEL = re.compile(r"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){0,3}|\d+)\s?(?::\s|：\s?)")
 MIN_LABEL_REPEATS = 2
 
 
@@ -53,7 +55,7 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
             labels.append(hint.strip())
             continue
         match = _LABEL.match(text[span.start:span.end])
-        labels.append(match.group(1).strip() if match else None)
+        labels.append(match.group(1).strip() if match and not match.group(1)[0].islower() else None)
     counts = Counter(label for label in labels if label)
     speakers = {label for label, n in counts.items() if n >= MIN_LABEL_REPEATS}
     if not speakers:
