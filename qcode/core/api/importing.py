@@ -65,7 +65,7 @@ class ImportMixin(ProjectBase):
         self._notify("source", "added", tuple(ids.values()))
         if result.cases:
             self._notify("case", "added")
-        return ImportOutcome(str(path), "imported", "", tuple(ids.values()))
+        return ImportOutcome(str(path), "imported", "; ".join(result.notes), tuple(ids.values()))
 
     def import_paths(
         self,
