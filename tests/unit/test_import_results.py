@@ -97,3 +97,14 @@ def test_size_limits(project: Project, tmp_path: Path) -> None:
     assert outcome.status == "failed"
     assert "250,000 characters of text, more than the limit of 1,000" in outcome.reason
     assert project.sources() == []
+
+
+def test_the_original_file_hash_is_kept(project: Project, tmp_path: Path) -> None:
+    import hashlib
+
+    path = tmp_path / "t.txt"
+    path.write_bytes("Interviewer: hi\r\n\r\nSam: hello".encode("utf-16"))
+    outcome = project.import_file(path)
+    source = project.source(outcome.source_ids[0])
+    assert source.meta["file_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert source.sha256 == hashlib.sha256(b"Interviewer: hi\n\nSam: hello").hexdigest()  # of the stored text

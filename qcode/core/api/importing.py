@@ -6,6 +6,7 @@ member ranges), source attribute values and codings; all of a file lands togethe
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,15 @@ from qcode.core.store import cases as case_store
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import sources as source_store
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file as it was imported, read in chunks so that large files cost no memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class ImportMixin(ProjectBase):
@@ -50,6 +60,12 @@ class ImportMixin(ProjectBase):
                     )
         except ImportError_ as err:
             return ImportOutcome(str(path), "failed", err.message)
+        try:
+            digest = file_sha256(path)
+        except OSError as err:
+            return ImportOutcome(str(path), "failed", f"{path.name} cannot be read: {err.strerror or err}.")
+        for parsed in result.sources:
+            parsed.meta.setdefault("file_sha256", digest)  # the stored text has its own hash in the source row
         apply_speaker_options(result, cases=speaker_cases, autocode=autocode_speakers)
         read = self._store.read
         fresh = [i for i, p in enumerate(result.sources) if not source_store.source_by_sha(read, text_sha256(p.text))]
