@@ -175,6 +175,14 @@ def test_ids_are_usable_case_names(tmp_path: Path) -> None:
     (["01234", "0", "0,5"], "text", ["01234", "0", "0,5"]),  # a leading zero makes a code, not a number
     (["0", "0,5", "10"], "number", [0, 0.5, 10]),
     (["", None], "text", [None, None]),
+    # local dates: the column tells day from month
+    (["13/03/2024", "01/04/2024", ""], "date", ["2024-03-13", "2024-04-01", None]),
+    (["03/13/2024 10:22:01 AM", "04/01/2024 9:05:00 PM"], "date", ["2024-03-13", "2024-04-01"]),
+    (["1.4.2024", "2.4.2024 10:30"], "date", ["2024-04-01", "2024-04-02"]),
+    (["12-03-2024", "25-12-2023"], "date", ["2024-03-12", "2023-12-25"]),
+    (["01/04/2024", "02/04/2024"], "text", ["01/04/2024", "02/04/2024"]),  # April or January: cannot tell
+    (["13/03/2024", "31/02/2024"], "text", ["13/03/2024", "31/02/2024"]),  # not a real date
+    (["13/03/2024", "soon"], "text", ["13/03/2024", "soon"]),
 ])
 def test_attribute_type_inference(values: list, kind: str, typed: list) -> None:
     assert infer_attribute(values) == (kind, typed)
