@@ -216,3 +216,18 @@ def test_cjk_labels_with_a_full_width_colon(tmp_path: Path) -> None:
     parsed = parse(path)
     assert [(parsed.text[s.start:s.end], s.value) for s in parsed.spans if s.kind == "turn"] == [
         ("王：你好。", "王"), ("李：我很好，谢谢。", "李"), ("王：再见。\n\nnote: not a speaker\n\nnote: nor this", "王")]
+
+
+def test_a_folder_reports_old_office_files_and_skips_unrelated_ones(project: Project, tmp_path: Path) -> None:
+    folder = tmp_path / "Interviews"
+    folder.mkdir()
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    (folder / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff" + b"\x00" * 100)
+    (folder / "notes.txt").write_text("Fictional notes.", encoding="utf-8")
+    outcomes = {Path(o.path).name: o for o in project.import_paths([folder])}
+    assert sorted(outcomes) == ["notes.txt", "old.doc", "old.xls"]
+    assert outcomes["notes.txt"].status == "imported"
+    assert outcomes["old.doc"].status == outcomes["old.xls"].status == "failed"
+    assert "save it as .docx" in outcomes["old.doc"].reason
+    assert "save it as .xlsx" in outcomes["old.xls"].reason

@@ -15,7 +15,7 @@ from qcode.core.api.base import ProjectBase
 from qcode.core.api.cases import coerce_value
 from qcode.core.api.sources import text_sha256
 from qcode.core.errors import ImportError_, QcodeError
-from qcode.core.importers import ImportOptions, ParseResult, find_importer, importable_suffixes
+from qcode.core.importers import ImportOptions, ParseResult, find_importer, recognised_suffixes
 from qcode.core.importers.speakers import apply_speaker_options
 from qcode.core.model import Attribute, ImportOutcome
 from qcode.core.progress import Progress
@@ -103,7 +103,7 @@ class ImportMixin(ProjectBase):
             path = Path(raw)
             if path.is_dir():
                 for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                    if file.suffix.lower() in importable_suffixes():
+                    if file.suffix.lower() in recognised_suffixes():  # an old .doc is reported, not skipped
                         plan.append((file, (path.name, *file.relative_to(path).parent.parts)))
             else:
                 plan.append((path, ()))

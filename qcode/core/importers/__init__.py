@@ -68,9 +68,21 @@ def register(importer: Importer) -> Importer:
     return importer
 
 
+# formats researchers often have that qcode refuses with advice: (what it is, where to open it, what to save as)
+_SAVE_AS = {
+    ".doc": ("an old Word (.doc)", "Word or LibreOffice", ".docx"),
+    ".xls": ("an old Excel (.xls)", "Excel or LibreOffice", ".xlsx"),
+}
+
+
 def importable_suffixes() -> set[str]:
     _load_builtins()
     return set(REGISTRY)
+
+
+def recognised_suffixes() -> set[str]:
+    """Suffixes a folder import takes up: the importable ones, and those refused with advice (.doc ...)."""
+    return importable_suffixes() | set(_SAVE_AS)
 
 
 def describe_signature(head: bytes) -> str | None:
@@ -88,10 +100,11 @@ def find_importer(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Importer:
     """The importer for a file, after checking that its content fits its name."""
     _load_builtins()
     suffix = path.suffix.lower()
-    if suffix == ".doc":
+    if suffix in _SAVE_AS:
+        what, program, better = _SAVE_AS[suffix]
         raise UnsupportedFormatError(
-            f"{path.name} is an old Word (.doc) file, which qcode cannot read. Open it in Word or LibreOffice, "
-            "save it as .docx, and import that."
+            f"{path.name} is {what} file, which qcode cannot read. Open it in {program}, save it as {better}, "
+            "and import that."
         )
     importer = REGISTRY.get(suffix)
     if importer is None:
@@ -161,5 +174,6 @@ __all__ = [
     "describe_signature",
     "find_importer",
     "importable_suffixes",
+    "recognised_suffixes",
     "register",
 ]
