@@ -152,6 +152,7 @@ def _load_builtins() -> None:
         captions,
         docx_importer,
         html_importer,
+        markdown_importer,
         odt_importer,
         pdf_importer,
         references,

@@ -1,4 +1,4 @@
-"""Plain text (.txt) and Markdown (.md): encoding detected, newlines normalised, paragraphs and turns kept."""
+"""Plain text (.txt): encoding detected, newlines normalised, paragraphs and turns kept."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from qcode.core.errors import EmptySourceError, UnreadableFileError
 from qcode.core.importers import describe_signature, register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
 from qcode.core.importers.structure import paragraph_spans, speaker_turns
-from qcode.core.model import Span
 from qcode.core.progress import Progress
 
 _BOMS = (
@@ -119,62 +118,4 @@ class TextImporter:
         return ParseResult([ParsedSource(name=path.stem, text=text, kind="text", spans=spans)])
 
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-
-
-def strip_inline(line: str) -> str:
-    line = _LINK.sub(r"\1", line)
-    previous = None
-    while previous != line:
-        previous, line = line, _EMPHASIS.sub(r"\2", line)
-    return line
-
-
-class MarkdownImporter:
-    name = "a Markdown"
-    suffixes = (".md", ".markdown")
-
-    def sniff(self, head: bytes) -> bool:
-        return TextImporter().sniff(head)
-
-    def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
-        raw = read_text_file(path)
-        out_lines: list[str] = []
-        headings: list[tuple[int, int, str]] = []  # (line index, level, text)
-        in_fence = False
-        for line in raw.split("\n"):
-            if line.strip().startswith("```"):
-                in_fence = not in_fence
-                continue
-            if in_fence:
-                out_lines.append(line)
-                continue
-            heading = _HEADING.match(line)
-            if heading:
-                headings.append((len(out_lines), len(heading.group(1)), ""))
-                out_lines.append(strip_inline(heading.group(2)))
-                continue
-            stripped = re.sub(r"^\s{0,3}(?:[-*+]|\d+[.)]|>)\s+", "", line)
-            out_lines.append(strip_inline(stripped))
-        text = "\n".join(out_lines).strip("\n")
-        lead = len("\n".join(out_lines)) - len("\n".join(out_lines).lstrip("\n"))
-        starts = []
-        position = -lead
-        for line in out_lines:
-            starts.append(position)
-            position += len(line) + 1
-        spans = paragraph_spans(text)
-        for index, level, _ in headings:
-            start = starts[index]
-            if start >= 0:
-                spans.append(Span("heading", start, start + len(out_lines[index]), str(level)))
-        if options.detect_speakers:
-            spans += speaker_turns(text, [s for s in spans if s.kind == "paragraph"])
-        spans.sort(key=lambda s: (s.start, s.kind))
-        return ParseResult([ParsedSource(name=path.stem, text=text, kind="markdown", spans=spans)])
-
-
 register(TextImporter())
-register(MarkdownImporter())
