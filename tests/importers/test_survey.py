@@ -302,3 +302,15 @@ def test_survey_lands_in_a_project(project: Project, euro_csv: Path) -> None:
     assert project.attribute_values("case", r2.id) == {"Age": 41.5, "Group": "b", "Joined": "2024-02-10"}
     assert [(m.start, m.end) for m in project.case_members(r2.id)] == [(36, 41), (0, 19)]
     assert project.check() == []
+
+
+def test_a_quote_never_closed_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "runaway.csv"
+    path.write_text('ID,Answer\nR1,"fine\nanswer"\nR2,"never closed\nR3,lost\nR4,lost too\n', encoding="utf-8")
+    with pytest.raises(UnreadableFileError, match=r"runaway\.csv has a quote that opens an answer on line 4 and is "
+                                                  r"never closed"):
+        parse(path, survey("ID", ("Answer",)))
+    sloppy = tmp_path / "sloppy.csv"  # stray quotes inside answers are no reason to refuse a file
+    sloppy.write_text('ID,Answer\nR1,a 5" screen\nR2,"quoted" then more\n', encoding="utf-8")
+    result = parse(sloppy, survey("ID", ("Answer",)))
+    assert result.sources[0].text == 'a 5" screen\n\nquoted then more'

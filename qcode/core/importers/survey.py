@@ -305,10 +305,34 @@ def read_csv_rows(path: Path) -> list[list[Cell]]:
     text = normalise_newlines(decode(data, path.name)).lstrip("\ufeff")
     if not text.strip():
         raise EmptySourceError(f"{path.name} is empty; a survey needs a header row and one row per respondent.")
+    delimiter = sniff_delimiter(text)
+    rows: list[list[Cell]] = []
+    starts: list[int] = []  # the line each row starts on
     try:
-        return list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        line = 0
+        for row in reader:
+            starts.append(line + 1)
+            rows.append(row)
+            line = reader.line_num
     except csv.Error as err:
         raise UnreadableFileError(f"{path.name} is not a readable CSV file ({err}).") from err
+    if rows and _ends_inside_quotes(text, delimiter):
+        raise UnreadableFileError(
+            f"{path.name} has a quote that opens an answer on line {starts[-1]} and is never closed, so "
+            "everything after it would read as one answer. Add the missing quote (\") and import it again."
+        )
+    return rows
+
+
+def _ends_inside_quotes(text: str, delimiter: str) -> bool:
+    """Whether the file ends inside a quoted field (a closing quote is missing), which the lenient reader hides."""
+    try:
+        for _ in csv.reader(io.StringIO(text), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as err:
+        return "unexpected end of data" in str(err)
+    return False
 
 
 def read_xlsx_rows(path: Path, sheet: str | None) -> list[list[Cell]]:
