@@ -11,6 +11,7 @@ from qcode.core.errors import InvalidQueryError
 from qcode.core.model import Span
 
 UNITS = ("hit", "sentence", "paragraph", "turn")
+_TIME_AFTER_NAME = re.compile(r"\s*[\[(]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
 
 
@@ -71,6 +72,9 @@ def _without_label(text: str, turns: _Units, bounds: tuple[int, int]) -> tuple[i
     for turn in turns.by_start.get(lo, ()):
         if turn.value and text.startswith(turn.value, lo):
             after = lo + len(turn.value)
+            timed = _TIME_AFTER_NAME.match(text, after, hi)  # "Sam (00:01:23): ..."
+            if timed:
+                after = timed.end()
             if text.startswith((":", "："), after):
                 after += 1
                 while after < hi and text[after] in " \t":

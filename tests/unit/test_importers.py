@@ -231,3 +231,38 @@ def test_a_folder_reports_old_office_files_and_skips_unrelated_ones(project: Pro
     assert outcomes["old.doc"].status == outcomes["old.xls"].status == "failed"
     assert "save it as .docx" in outcomes["old.doc"].reason
     assert "save it as .xlsx" in outcomes["old.xls"].reason
+
+
+def test_labels_with_times_from_transcription_services(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "service.txt"  # a fictional transcript in the style of transcription services
+    path.write_text("Interviewer (00:00:05): Where do you go on Tuesdays?\n\n"
+                    "Sam (01:02): To the shed, with the others.\n\nIt keeps me going.\n\n"
+                    "[00:02:10] Interviewer: And before that?\n\nSam [1:02:03.5]: Nowhere much.", encoding="utf-8")
+    parsed = parse(path)
+    turns = [(parsed.text[s.start:s.end].split(":")[0], s.value) for s in parsed.spans if s.kind == "turn"]
+    assert [value for _, value in turns] == ["Interviewer", "Sam", "Interviewer", "Sam"]
+    stamps = [s.value for s in parsed.spans if s.kind == "timestamp"]
+    assert stamps == ["00:00:05", "00:01:02", "00:02:10", "01:02:03"]
+    outcome = project.import_file(path)
+    text = project.source_text(outcome.source_ids[0])
+    assert project.describe_location(outcome.source_ids[0], text.index("It keeps")) == "00:01:02, Sam"
+    code = project.create_code("Shed")
+    planned = project.autocode_preview(code.id, keywords=["shed"], unit="turn")
+    assert [text[c.start:c.end] for c in planned] == ["To the shed, with the others.\n\nIt keeps me going."]
+
+
+def test_bold_labels_with_times_in_word(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for name, time, words in (("Interviewer", "00:00:05", "Where to?"), ("Sam", "00:00:09", "The shed."),
+                              ("Interviewer", "00:00:15", "Why?"), ("Sam", "00:00:20", "Company.")):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{name} ({time})").bold = True
+        paragraph.add_run(f" {words}")
+    path = tmp_path / "bold.docx"
+    document.save(str(path))
+    parsed = parse(path)
+    assert [s.value for s in parsed.spans if s.kind == "turn"] == ["Interviewer", "Sam", "Interviewer", "Sam"]
+    assert [s.value for s in parsed.spans if s.kind == "timestamp"] == ["00:00:05", "00:00:09", "00:00:15",
+                                                                        "00:00:20"]
