@@ -266,3 +266,13 @@ def test_bold_labels_with_times_in_word(tmp_path: Path) -> None:
     assert [s.value for s in parsed.spans if s.kind == "turn"] == ["Interviewer", "Sam", "Interviewer", "Sam"]
     assert [s.value for s in parsed.spans if s.kind == "timestamp"] == ["00:00:05", "00:00:09", "00:00:15",
                                                                         "00:00:20"]
+
+
+def test_labels_on_a_line_of_their_own_with_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "otter.txt"  # fictional, laid out as some services export it
+    path.write_text("Speaker 1  0:03\nSo what brought you here?\n\nSpeaker 2  0:07\nA friend did.\n\n"
+                    "Speaker 1  0:12\nAnd now?\n\nSpeaker 2\t1:01:15\nI come every week.\n\n"
+                    "Meeting at 10:30\nnot a label: one space only", encoding="utf-8")
+    parsed = parse(path)
+    assert [s.value for s in parsed.spans if s.kind == "turn"] == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"]
+    assert [s.value for s in parsed.spans if s.kind == "timestamp"] == ["00:00:03", "00:00:07", "00:00:12", "01:01:15"]

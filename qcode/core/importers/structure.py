@@ -19,6 +19,8 @@ _LABEL = re.compile(
     rf"(?:\s*[\[(]({_TIME})[\])])?"
     r"\s?(?::\s|：\s?)"
 )
+# "Speaker 1  0:03" on a line of its own (two spaces or a tab before the time), the words on the next lines
+_LABEL_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})(?: {{2,}}|\t)\s*({_TIME})[ \t]*(?:\n|$)")
 _TIMED_NAME = re.compile(rf"^(.*?)\s*[\[(]({_TIME})[\])]$")  # a bold "Sam (00:01:23)" in Word
 MIN_LABEL_REPEATS = 2
 
@@ -66,9 +68,12 @@ def _label(paragraph: str, hint: str | None) -> tuple[str | None, str | None]:
         timed = _TIMED_NAME.match(hint.strip())
         return (timed.group(1), clock(timed.group(2))) if timed and timed.group(1) else (hint.strip(), None)
     match = _LABEL.match(paragraph)
-    if not match or match.group(2)[0].islower():
-        return None, None
-    return match.group(2).strip(), clock(match.group(1) or match.group(3))
+    if match and not match.group(2)[0].islower():
+        return match.group(2).strip(), clock(match.group(1) or match.group(3))
+    line = _LABEL_LINE.match(paragraph)
+    if line and not line.group(1)[0].islower():
+        return line.group(1).strip(), clock(line.group(2))
+    return None, None
 
 
 def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None] | None = None) -> list[Span]:
