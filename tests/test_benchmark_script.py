@@ -24,7 +24,21 @@ def test_quick_benchmark_runs(tmp_path: Path) -> None:
     names = [row["name"] for row in rows]
     assert names == ["build", "open", "frequencies", "frequencies_by_attribute", "search", "code_excerpts",
                      "export_xlsx_20k", "export_docx_20k", "import_docx_20", "import_overhead_ratio",
-                     "import_text_5mb_peak"]
+                     "import_text_5mb_peak", "gui_open_window", "gui_open_large_source", "gui_select_code",
+                     "gui_apply_coding", "gui_remove_coding"]
     for row in rows:
         assert set(row) >= {"name", "seconds", "budget_seconds", "ok"}
         assert row["seconds"] > 0
+
+
+def test_the_reference_build_is_deterministic(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+    try:
+        import run as bench
+    finally:
+        sys.path.pop(0)
+    tiny = bench.Scale(sources=4, chars_per_source=1500, codes_top=2, codes_mid=2, codes_leaf=2, codings=120,
+                       cases=3, one_code_excerpts=10)
+    bench.build(tmp_path / "a.qcode", tiny)
+    bench.build(tmp_path / "b.qcode", tiny)
+    assert (tmp_path / "a.qcode").read_bytes() == (tmp_path / "b.qcode").read_bytes()

@@ -45,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     subcommands = set(parser._subcommand_names)  # type: ignore[attr-defined]
     if not args_list or (args_list[0] not in subcommands and not args_list[0].startswith("-")):
         # `qcode` or `qcode PROJECT`: subcommand names win over project names
+        if args_list and not Path(args_list[0]).exists() and Path(args_list[0]).suffix.lower() != ".qcode":
+            parser.print_usage(sys.stderr)
+            print(f"qcode: '{args_list[0]}' is neither a command nor a project file. 'qcode --help' lists the "
+                  "commands.", file=sys.stderr)
+            return 2
         args_list = ["open", *args_list]
     try:
         args = parser.parse_args(args_list)
@@ -52,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     try:
         return int(args.handler(args) or 0)
+    except commands.UsageError as err:
+        print(f"qcode: {err.message} ('qcode {args_list[0]} --help' shows the options.)", file=sys.stderr)
+        return 2
     except QcodeError as err:
         print(f"qcode: {err.message}", file=sys.stderr)
         return 1

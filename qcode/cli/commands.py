@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import sys
 from pathlib import Path
 
 from qcode.cli.output import print_rows
 from qcode.core.analysis.frequencies import Grouping
+from qcode.core.api.codings import NewCoding
 from qcode.core.errors import InvalidRequestError, NotFoundError, QcodeError
 from qcode.core.importers import ImportOptions, SurveyOptions
 from qcode.core.model import Filter
@@ -18,11 +18,16 @@ from qcode.core.project import Project, default_coder_name
 from qcode.core.store import backups
 
 
+class UsageError(InvalidRequestError):
+    """The command line itself is wrong (options missing, misspelt or combined wrongly): exit status 2."""
+
+
 def _open(args: argparse.Namespace, *, write: bool) -> Project:
     project = Project.open(args.project, mode="write" if write else "read")
     if write:
         coder = getattr(args, "coder", None)
-        project.use_coder(coder if isinstance(coder, str) and coder else default_coder_name())
+        # added to the project with the first change it makes, so a refused command adds no coder either
+        project.name_coder(coder if isinstance(coder, str) and coder else default_coder_name())
     return project
 
 
@@ -30,7 +35,7 @@ def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, st
     pairs = []
     for spec in specs:
         if "=" not in spec:
-            raise InvalidRequestError(f"--where takes NAME=VALUE, for example --where 'Age group=25-34' (got '{spec}').")
+            raise UsageError(f"--where takes NAME=VALUE, for example --where 'Age group=25-34' (got '{spec}').")
         name, value = spec.split("=", 1)
         attribute = project.find_attribute(name.strip())
         from qcode.core.api.cases import coerce_value
@@ -60,15 +65,15 @@ def build_filter(project: Project, args: argparse.Namespace) -> Filter:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    if args.project is not None and not Path(args.project).exists():
+        raise QcodeError(f"There is no project at {args.project}. Create one with 'qcode new {args.project}', "
+                         "or build the demo with 'qcode demo'.")
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
             and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
         raise QcodeError(
             "The app needs a graphical display, and there is none here (DISPLAY is not set). Run it from a "
             "desktop session, or use the subcommands: qcode --help"
         )
-    if args.project is not None and not Path(args.project).exists():
-        raise QcodeError(f"There is no project at {args.project}. Create one with 'qcode new {args.project}', "
-                         "or build the demo with 'qcode demo'.")
     try:
         from qcode.gui.app import run_gui
     except ImportError as err:
@@ -89,15 +94,15 @@ def _import_options(args: argparse.Namespace) -> ImportOptions:
     survey = None
     if args.survey:
         if not args.id_column or not args.text_column:
-            raise InvalidRequestError("A survey import needs --id-column and at least one --text-column.")
+            raise UsageError("A survey import needs --id-column and at least one --text-column.")
         survey = SurveyOptions(args.id_column, tuple(args.text_column), tuple(args.attribute_column), args.sheet)
     elif args.id_column or args.text_column or args.attribute_column or args.sheet:
-        raise InvalidRequestError("--id-column, --text-column, --attribute-column and --sheet go with --survey FILE.")
+        raise UsageError("--id-column, --text-column, --attribute-column and --sheet go with --survey FILE.")
     options = ImportOptions(detect_speakers=not args.no_speakers, keep_headers=args.keep_headers,
                             attachments=args.attachments, survey=survey)
     if args.max_size is not None:
         if args.max_size <= 0:
-            raise InvalidRequestError("--max-size takes a number of megabytes above 0.")
+            raise UsageError("--max-size takes a number of megabytes above 0.")
         options = dataclasses.replace(options, max_file_bytes=int(args.max_size * 1024 * 1024))
     return options
 
@@ -105,20 +110,20 @@ def _import_options(args: argparse.Namespace) -> ImportOptions:
 def cmd_import(args: argparse.Namespace) -> int:
     options = _import_options(args)
     if not args.paths and not args.survey:
-        raise InvalidRequestError("Name the files or folders to import (or a --survey FILE).")
+        raise UsageError("Name the files or folders to import (or a --survey FILE).")
     with _open(args, write=True) as project:
         folder_id = project.ensure_folder_path(args.folder).id if args.folder else None
         outcomes = project.import_paths(
             [*args.paths, *args.survey], folder_id=folder_id, options=options,
             speaker_cases=args.speaker_cases, autocode_speakers=args.autocode_speakers,
         )
-    if args.format == "json":
-        json.dump([{"status": o.status, "file": o.path, "reason": o.reason, "source_ids": list(o.source_ids)}
-                   for o in outcomes], sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
+    if args.format == "table":
         for outcome in outcomes:
             print(f"{outcome.status}\t{outcome.path}\t{outcome.reason}")
+    else:
+        print_rows(("status", "file", "reason", "source_ids"),
+                   [(o.status, o.path, o.reason, list(o.source_ids) if args.format == "json"
+                     else " ".join(map(str, o.source_ids))) for o in outcomes], args.format)
     if not outcomes:
         print("qcode: nothing to import there (no files of a known type)", file=sys.stderr)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
@@ -135,10 +140,20 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def _in_filtered_tree(project: Project, flt: Filter) -> set[int] | None:
+    """The codes a --code filter selects (with their sub-codes), or None when every code is shown."""
+    if not flt.codes:
+        return None
+    return {code_id for selected in flt.codes for code_id in project.descendants(selected)}
+
+
 def cmd_codes(args: argparse.Namespace) -> int:
     with _open(args, write=False) as project:
-        freq = project.frequencies()
+        flt = build_filter(project, args)
+        freq = project.frequencies(flt)
+        shown = _in_filtered_tree(project, flt)
         codes = {c.id: c for c in project.codes()}
+    freq = [r for r in freq if shown is None or r.code_id in shown]
     rows = [(r.code_id, r.path, codes[r.code_id].color, r.total.excerpts, r.total.sources, r.total.cases,
              r.total.characters) for r in freq]
     table = [(r.code_id, "  " * r.depth + codes[r.code_id].name, codes[r.code_id].color, r.total.excerpts,
@@ -167,28 +182,38 @@ def _ensure_code_path(project: Project, path: str) -> int:
         code_id = found[0].id if found else project.create_code(part, parent_id=parent).id
         parent = code_id
     if code_id is None:
-        raise InvalidRequestError("Give the code to autocode with, for example --code 'Help-seeking/Barriers'.")
+        raise UsageError("Give the code to autocode with, for example --code 'Help-seeking/Barriers'.")
     return code_id
 
 
 def cmd_autocode(args: argparse.Namespace) -> int:
-    with _open(args, write=True) as project:
-        try:
-            code_id = project.find_code(args.code).id
-        except NotFoundError:
-            code_id = _ensure_code_path(project, args.code)
+    with _open(args, write=not args.dry_run) as project:
+        # everything that can be wrong is checked before a new code is created, so a refused request changes nothing
         source_ids = [project.find_source(s).id for s in args.source] or None
-        planned = project.autocode_preview(code_id, pattern=args.pattern, keywords=args.keywords or (),
-                                           unit=args.unit, source_ids=source_ids)
-        path = project.code_path(code_id)
+        ranges = project.autocode_ranges(pattern=args.pattern, keywords=args.keywords or (),
+                                         speakers=args.speaker or (), unit=args.unit, source_ids=source_ids)
+        try:
+            code = project.find_code(args.code)
+            code_id: int | None = code.id
+            path = project.code_path(code.id)
+        except NotFoundError:
+            code_id, path = None, "/".join(p.strip() for p in args.code.split("/") if p.strip())
         if args.dry_run:
-            for item in planned:
-                text = " ".join(project.source_slice(item.source_id, item.start, item.end).split())
-                print(f"{project.source(item.source_id).name}\t{item.start}\t{item.end}\t{text[:100]}")
-            print(f"{len(planned)} passages would be coded with {path}")
+            names = {s.id: s.name for s in project.sources()}
+            rows = [(names[source_id], source_id, start, end,
+                     " ".join(project.source_slice(source_id, start, end).split()))
+                    for source_id, start, end in ranges]
+            table = [(*row[:4], row[4][:100]) for row in rows]
+            print_rows(("source", "source_id", "start", "end", "text"), rows, args.format, table_cells=table)
+            if args.format == "table":
+                new = "" if code_id is not None else " (a new code)"
+                print(f"{len(ranges)} passages would be coded with {path}{new}")
             return 0
-        added = project.add_codings(planned)
-    print(f"Coded {added} passages with {path} ({len(planned) - added} were already coded)")
+        with project.atomic():  # the new code and its codings are one change
+            if code_id is None:
+                code_id = _ensure_code_path(project, args.code)
+            added = project.add_codings(NewCoding(source_id, code_id, start, end) for source_id, start, end in ranges)
+    print(f"Coded {added} passages with {path} ({len(ranges) - added} were already coded)")
     return 0
 
 
@@ -199,7 +224,7 @@ def _grouping(project: Project, by: str | None) -> Grouping | None:
         return Grouping(by)
     if by.startswith("attribute:"):
         return Grouping("attribute", project.find_attribute(by[len("attribute:"):]).id)
-    raise InvalidRequestError(f"--by takes source, case, coder or attribute:NAME, not '{by}'.")
+    raise UsageError(f"--by takes source, case, coder or attribute:NAME, not '{by}'.")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -207,24 +232,26 @@ def cmd_stats(args: argparse.Namespace) -> int:
         flt = build_filter(project, args)
         grouping = _grouping(project, args.by)
         rows = project.frequencies(flt, group_by=grouping)
+        shown = _in_filtered_tree(project, flt)
     columns = ["code", "excerpts", "sources", "cases", "characters"]
-    out, table = [], []
+    out = []
     for r in rows:
+        if shown is not None and r.code_id not in shown:
+            continue
         counts = r.own if args.own else r.total
-        values = [counts.excerpts, counts.sources, counts.cases, counts.characters]
-        name = r.path.rsplit("/", 1)[-1]
         lead = [r.group] if grouping else []
-        out.append([*lead, r.path, *values])
-        table.append([*lead, "  " * r.depth + name, *values])
+        out.append([*lead, r.path, counts.excerpts, counts.sources, counts.cases, counts.characters])
     if grouping:
         columns.insert(0, "group")
-    print_rows(columns, out, args.format, table_cells=table)
+    print_rows(columns, out, args.format)
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit takes a number of hits of at least 1.")
     with _open(args, write=False) as project:
-        hits = project.search(args.query, limit=args.limit)
+        hits = project.search(args.query, limit=args.limit, flt=build_filter(project, args))
     rows = [(h.source_name, h.source_id, h.start, h.end, h.context) for h in hits]
     print_rows(("source", "source_id", "start", "end", "context"), rows, args.format)
     return 0
@@ -268,7 +295,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
     if args.action == "add":
         return _add_case(args)
     if args.name or args.source or args.attr:
-        raise InvalidRequestError("To create a case or add to it, write: qcode cases PROJECT add NAME [...]")
+        raise UsageError("To create a case or add to it, write: qcode cases PROJECT add NAME [...]")
     with _open(args, write=False) as project:
         attributes = project.attributes("case")
         rows = []
@@ -283,10 +310,10 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
 def _add_case(args: argparse.Namespace) -> int:
     if not args.name:
-        raise InvalidRequestError("Give the case's name: qcode cases PROJECT add NAME")
+        raise UsageError("Give the case's name: qcode cases PROJECT add NAME")
     if (args.start is None) != (args.end is None) or (args.start is not None and not args.source):
-        raise InvalidRequestError("--start and --end go together, with --source.")
-    with _open(args, write=True) as project:
+        raise UsageError("--start and --end go together, with --source.")
+    with _open(args, write=True) as project, project.atomic():  # all of it, or nothing when a part is refused
         try:
             case = project.find_case(args.name)
             created = False
@@ -298,7 +325,7 @@ def _add_case(args: argparse.Namespace) -> int:
             project.add_case_member(case.id, source.id, args.start, args.end)
         for spec in args.attr:
             if "=" not in spec:
-                raise InvalidRequestError(f"--attr takes NAME=VALUE (got '{spec}').")
+                raise UsageError(f"--attr takes NAME=VALUE (got '{spec}').")
             name, value = (part.strip() for part in spec.split("=", 1))
             try:
                 attribute = project.find_attribute(name, scope="case")
@@ -347,7 +374,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not problems:
         print("ok: the project file is sound")
         return 0
-    print(f"{len(problems)} problems found:")
+    print(f"{len(problems)} {'problem' if len(problems) == 1 else 'problems'} found:")
     for problem in problems:
         print(f"- {problem}")
     return 1
@@ -356,6 +383,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from qcode.core.demo import build_demo
 
+    if Path(args.path).exists() and not args.force:
+        raise QcodeError(f"{args.path} already exists; the demo is not built over it. Give another path, or add "
+                         "--force to replace it.")
     path = build_demo(Path(args.path), force=args.force)
     print(f"Built the demo project {path}")
     return 0

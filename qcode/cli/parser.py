@@ -79,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     survey.add_argument("--attribute-column", action="append", default=[], metavar="C",
                         help="a column to keep as a case attribute (numbers and dates recognised)")
     survey.add_argument("--sheet", metavar="NAME", help="the worksheet of an .xlsx file (default: the first)")
-    p.add_argument("--format", choices=("table", "json"), default="table",
-                   help="table: one 'status<TAB>file<TAB>reason' line per file; json: a list")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="table (default): one 'status<TAB>file<TAB>reason' line per file; csv or json: the "
+                        "columns status, file, reason, source_ids")
     _coder(p)
 
     p = command("sources", commands.cmd_sources, "list the sources")
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("codes", commands.cmd_codes, "show the codebook as a tree with counts")
     p.add_argument("project")
+    _filters(p)
     _formats(p)
 
     p = command("code", commands.cmd_code, "apply a code to a range of a source")
@@ -99,16 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--end", required=True, type=int, metavar="M", help="character after the last (exclusive)")
     _coder(p)
 
-    p = command("autocode", commands.cmd_autocode, "code every hit of keywords or a pattern")
+    p = command("autocode", commands.cmd_autocode, "code every hit of keywords or a pattern, or a speaker's turns")
     p.add_argument("project")
     p.add_argument("--code", required=True, metavar="C", help="code path; created when it does not exist")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--pattern", metavar="REGEX", help="a regular expression (case-insensitive)")
     what.add_argument("--keywords", nargs="+", metavar="W", help="whole words or phrases (case-insensitive)")
+    what.add_argument("--speaker", action="append", metavar="NAME",
+                      help="what this speaker says (their turns; repeat for more speakers)")
     p.add_argument("--unit", choices=("hit", "sentence", "paragraph", "turn"), default="hit",
                    help="how much to code around each hit (default: hit)")
     p.add_argument("--source", action="append", default=[], metavar="S", help="only these sources")
-    p.add_argument("--dry-run", action="store_true", help="show what would be coded, change nothing")
+    p.add_argument("--dry-run", action="store_true", help="list what would be coded, change nothing")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="the --dry-run listing: table (default), csv or json")
     _coder(p)
 
     p = command("stats", commands.cmd_stats, "code frequencies: excerpts, sources, cases, coded characters")
@@ -123,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("query", help='words (all must occur), "a phrase", prefix*')
     p.add_argument("--limit", type=int, default=100, metavar="N", help="at most N hits (default: 100)")
+    _filters(p)
     _formats(p)
 
     p = command("memo", commands.cmd_memo, "show or write a memo")
@@ -159,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "folder of CSV files)")
     p.add_argument("--by", metavar="case|source|coder|attribute:NAME",
                    help="the groups of the matrix (default: case)")
-    p.add_argument("--delimiter", default=",", metavar="CHAR", help="CSV delimiter (default ','; ';' for European Excel)")
+    p.add_argument("--delimiter", default=",", metavar="CHAR", help="CSV delimiter (default ','; ';' for European Excel; 'tab')")
     p.add_argument("--transcript-source", metavar="S", help="the source of a --what transcript export")
     p.add_argument("--no-frequency-table", action="store_true",
                    help="Word excerpts report: leave out the frequency table at the end")

@@ -1,9 +1,13 @@
-"""Autocoding: find keywords or a pattern in sources and turn each hit into a range of the chosen unit."""
+"""Autocoding: find keywords, a pattern or a speaker's turns in sources and turn each into a range of a unit.
+
+Also the other ways a passage is widened before it is coded: to its sentence, paragraph or turn, and
+(for a hand-made selection) to whole words. Pure functions over a text and its spans; no store access.
+"""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate, pairwise
 
@@ -12,21 +16,26 @@ from qcode.core.model import Span
 
 UNITS = ("hit", "sentence", "paragraph", "turn")
 _TIME_AFTER_NAME = re.compile(r"\s*[\[(]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]")
+WORD_JOINERS = "'’-"
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
 
 
-def compile_pattern(*, pattern: str | None = None, keywords: Iterable[str] = ()) -> re.Pattern[str]:
-    """A regular expression, or keywords matched as whole words (case-insensitive) — exactly one of the two."""
+def compile_pattern(
+    *, pattern: str | None = None, keywords: Iterable[str] = (), case_sensitive: bool = False
+) -> re.Pattern[str]:
+    """A regular expression, or keywords matched as whole words — exactly one of the two; case is ignored
+    unless `case_sensitive`."""
+    flags = 0 if case_sensitive else re.IGNORECASE
     words = [w.strip() for w in keywords if w.strip()]
     if (pattern is None) == (not words):
         raise InvalidQueryError("Give either a pattern or keywords to autocode with.")
     if pattern is not None:
         try:
-            return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+            return re.compile(pattern, flags | re.MULTILINE)
         except re.error as err:
             raise InvalidQueryError(f"The pattern '{pattern}' is not a valid regular expression: {err}.") from None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
 
 
 class _Units:
@@ -44,6 +53,15 @@ class _Units:
         self.by_start: dict[int, list[Span]] = {}
         for span in spans:
             self.by_start.setdefault(span.start, []).append(span)
+
+    def overlapping(self, lo: int, hi: int) -> list[Span]:
+        """The spans overlapping [lo, hi), in stored order."""
+        if not self.sorted:
+            return [s for s in self.spans if s.start < hi and s.end > lo]
+        first = bisect_right(self.starts, lo) - 1
+        while first > 0 and self.reach[first - 1] > lo:  # an earlier span still reaching into the range
+            first -= 1
+        return [s for s in self.spans[max(first, 0):bisect_left(self.starts, hi)] if s.start < hi and s.end > lo]
 
     def containing(self, start: int, end: int) -> tuple[int, int] | None:
         """The first span (in stored order) holding `start`, widened to reach `end`."""
@@ -96,15 +114,14 @@ def sentence_around(text: str, start: int, end: int, bounds: tuple[int, int]) ->
     return sentence_start, max(sentence_end, end)
 
 
-def find_ranges(text: str, spans: list[Span], regex: re.Pattern[str], unit: str) -> list[tuple[int, int]]:
-    """The ranges to code in one text: each hit widened to its unit, duplicates merged."""
+def widen(text: str, spans: list[Span], hits: Iterable[tuple[int, int]], unit: str) -> list[tuple[int, int]]:
+    """Each hit [start, end) widened to its unit (hit, sentence, paragraph, turn), duplicates merged, sorted."""
     if unit not in UNITS:
         raise InvalidQueryError(f"The unit of autocoding is one of {', '.join(UNITS)}, not '{unit}'.")
     paragraphs = _Units([s for s in spans if s.kind == "paragraph"])
     turns = _Units([s for s in spans if s.kind == "turn"])
     found: set[tuple[int, int]] = set()
-    for match in regex.finditer(text):
-        start, end = match.start(), match.end()
+    for start, end in hits:
         if end <= start:
             continue
         if unit == "hit":
@@ -122,3 +139,84 @@ def find_ranges(text: str, spans: list[Span], regex: re.Pattern[str], unit: str)
         else:
             found.add(bounds)
     return sorted(found)
+
+
+def find_ranges(text: str, spans: list[Span], regex: re.Pattern[str], unit: str) -> list[tuple[int, int]]:
+    """The ranges to code in one text: each hit widened to its unit, duplicates merged."""
+    return widen(text, spans, ((m.start(), m.end()) for m in regex.finditer(text)), unit)
+
+
+def speaker_ranges(text: str, spans: list[Span], speakers: Iterable[str], unit: str) -> list[tuple[int, int]]:
+    """What a speaker said: their turns (without the "Name:" label), or the paragraphs or sentences in them.
+
+    Speakers are matched by name, ignoring case. The units "hit" and "turn" both give whole turns.
+    """
+    if unit not in UNITS:
+        raise InvalidQueryError(f"The unit of autocoding is one of {', '.join(UNITS)}, not '{unit}'.")
+    wanted = {name.strip().casefold() for name in speakers if name.strip()}
+    if not wanted:
+        raise InvalidQueryError("Choose at least one speaker to autocode.")
+    turns = [s for s in spans if s.kind == "turn"]
+    turn_units = _Units(turns)
+    paragraphs = _Units([s for s in spans if s.kind == "paragraph"])
+    found: set[tuple[int, int]] = set()
+    for turn in turns:
+        if not turn.value or turn.value.strip().casefold() not in wanted or turn.end <= turn.start:
+            continue
+        lo, hi = _without_label(text, turn_units, (turn.start, turn.end))
+        if unit in ("hit", "turn"):
+            found.add(_trimmed(text, lo, hi))
+            continue
+        pieces = [(max(lo, p.start), min(hi, p.end)) for p in paragraphs.overlapping(lo, hi)] or [(lo, hi)]
+        for p_lo, p_hi in pieces:
+            if unit == "paragraph":
+                found.add(_trimmed(text, p_lo, p_hi))
+                continue
+            position = p_lo
+            while position < p_hi:
+                while position < p_hi and text[position].isspace():
+                    position += 1
+                if position >= p_hi:
+                    break
+                follow = _SENTENCE_END.search(text, position, p_hi)
+                sentence_end = follow.end() if follow else p_hi
+                found.add((position, sentence_end))
+                position = sentence_end
+    return sorted(r for r in found if r[1] > r[0])
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The range without white space at either end (unchanged when it is all white space)."""
+    lo, hi = start, end
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return (lo, hi) if hi > lo else (start, end)
+
+
+def _in_word(text: str, index: int) -> bool:
+    """True when text[index] belongs to a word: a letter or digit, or an apostrophe or hyphen inside one."""
+    if not 0 <= index < len(text):
+        return False
+    ch = text[index]
+    if ch.isalnum() or ch == "_":
+        return True
+    return (ch in WORD_JOINERS and 0 < index < len(text) - 1
+            and text[index - 1].isalnum() and text[index + 1].isalnum())
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A selection widened to whole words: white space at its ends dropped, cut words completed.
+
+    A selection of white space alone is returned unchanged.
+    """
+    start, end = max(0, start), min(len(text), end)
+    lo, hi = _trimmed(text, start, end)
+    if not text[lo:hi].strip():
+        return start, end
+    while lo > 0 and _in_word(text, lo - 1) and _in_word(text, lo):
+        lo -= 1
+    while hi < len(text) and _in_word(text, hi - 1) and _in_word(text, hi):
+        hi += 1
+    return lo, hi

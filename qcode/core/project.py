@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from qcode.core.api.autocoding import AutocodeMixin
 from qcode.core.api.cases import CasesMixin
 from qcode.core.api.codebook import CodebookMixin
 from qcode.core.api.codings import CodingsMixin
 from qcode.core.api.importing import ImportMixin
 from qcode.core.api.memos import MemosMixin
 from qcode.core.api.queries import QueriesMixin
+from qcode.core.api.source_snapshots import SourceSnapshotsMixin
 from qcode.core.api.sources import SourcesMixin
 from qcode.core.errors import InvalidNameError, NotFoundError
 from qcode.core.model import Coder
@@ -53,13 +56,15 @@ def default_coder_name() -> str:
         return "coder"
 
 
-class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin, CasesMixin, QueriesMixin):
+class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, AutocodeMixin, MemosMixin,
+              CasesMixin, QueriesMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._listeners: list[Listener] = []
         self._coder_id: int | None = None
+        self._coder_name: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------------
 
@@ -86,6 +91,11 @@ class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin
 
     def close(self) -> None:
         self._store.close()
+
+    @property
+    def is_open(self) -> bool:
+        """False once closed (work finishing in the background checks it before reading more)."""
+        return self._store.conn is not None
 
     def __enter__(self) -> Project:
         return self
@@ -119,6 +129,16 @@ class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin
         with self._store.transaction() as tx:
             meta.set_meta(tx, "name", name.strip())
         self._notify("project", "changed")
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Make several changes one transaction, for a face whose one action takes several calls.
+
+        Either every change inside is kept, or none is when an error escapes. Subscribers hear of each change
+        as it is made, so the GUI, which undoes step by step, does not use this.
+        """
+        with self._store.transaction():
+            yield
 
     # --- change notification ---------------------------------------------------------------------------
 
@@ -163,16 +183,24 @@ class Project(SourcesMixin, ImportMixin, CodebookMixin, CodingsMixin, MemosMixin
         self._coder_id = coder.id
         return coder
 
+    def name_coder(self, name: str) -> None:
+        """Name this session's coder without adding it yet: it is added with the first change that needs it."""
+        if not name.strip():
+            raise InvalidNameError("coder")
+        self._coder_name = name.strip()
+        self._coder_id = None
+
     @property
     def current_coder(self) -> Coder:
         """This session's coder; by default $QCODE_CODER or the system user name."""
         if self._coder_id is None:
+            name = self._coder_name or default_coder_name()
             if self.readonly:
-                found = meta.coder_by_name(self._store.read, default_coder_name())
+                found = meta.coder_by_name(self._store.read, name)
                 if found is not None:
                     return found
-                return Coder(0, default_coder_name(), CODER_COLORS[0])
-            return self.use_coder(default_coder_name())
+                return Coder(0, name, CODER_COLORS[0])
+            return self.use_coder(name)
         return self.coder(self._coder_id)
 
     # --- safety ----------------------------------------------------------------------------------------

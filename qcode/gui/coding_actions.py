@@ -1,6 +1,7 @@
 """Coding gestures beyond 'select, then pick a code': in-vivo codes, quick keys 1–9, and the quick-code box.
 
-Each gesture ends in undo commands, so every one of them is a single undoable step.
+Each gesture ends in undo commands, so every one of them is a single undoable step. Every gesture takes
+the selection through `selection()`, which widens it to whole words when that option is on.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMainWindow, QMessageBox
 
+from qcode.core.autocode import snap_to_words
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.project import Project
 from qcode.gui.commands import ApplyCode, CreateCode, push
 from qcode.gui.views.document_view import DocumentView
 
 IN_VIVO_MAX = 60
+SNAP_SETTING = "coding/snap-to-words"
 
 
 def in_vivo_name(text: str) -> str:
@@ -38,6 +41,7 @@ class CodingActions(QObject):
         self.settings = settings
         self.status = status
         self.quick_keys: dict[int, int] = self._load_quick_keys()
+        self.snap_words = settings is not None and str(settings.value(SNAP_SETTING, "false")).lower() == "true"
         self.actions: list[QAction] = []
         for digit in range(1, 10):
             action = QAction(f"Apply quick code {digit}", window)
@@ -47,11 +51,26 @@ class CodingActions(QObject):
             document.addAction(action)
             self.actions.append(action)
 
+    # --- the selection ---------------------------------------------------------------------------------
+
+    def selection(self) -> tuple[int, int] | None:
+        """The document's selection to code (code points), widened to whole words when snapping is on."""
+        selection = self.document.selection()
+        if selection is None or not self.snap_words:
+            return selection
+        return snap_to_words(self.document.source_text(), *selection)
+
+    def set_snap_words(self, on: bool) -> None:
+        """Widen selections to whole words before coding them (remembered in the settings)."""
+        self.snap_words = bool(on)
+        if self.settings is not None:
+            self.settings.setValue(SNAP_SETTING, "true" if on else "false")
+
     # --- applying --------------------------------------------------------------------------------------
 
     def apply_code(self, code_id: int) -> bool:
         """Code the selection in the document with a code; a hint when nothing is selected."""
-        selection = self.document.selection()
+        selection = self.selection()
         if selection is None or self.document.source_id is None:
             self.status("Select some text in the document first, then choose a code.")
             return False
@@ -71,7 +90,7 @@ class CodingActions(QObject):
 
     def _create_and_apply(self, name: str, parent_id: int | None, label: str) -> bool:
         """One undo step: create a code, then code the selection with it."""
-        selection = self.document.selection()
+        selection = self.selection()
         if selection is None or self.document.source_id is None:
             self.status("Select some text in the document first.")
             return False
@@ -87,7 +106,7 @@ class CodingActions(QObject):
 
     def code_in_vivo(self) -> bool:
         """A new top-level code named after the selected words, applied to them."""
-        selection = self.document.selection()
+        selection = self.selection()
         if selection is None or self.document.source_id is None:
             self.status("Select the words to use as the code's name first.")
             return False

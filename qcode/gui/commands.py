@@ -7,9 +7,11 @@ coding, a clashing name) raises there and never reaches the stack.
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from qcode.core.api.codebook import CodeSnapshot
-from qcode.core.model import Coding
+from qcode.core.api.codebook import CodeOrder, CodeSnapshot, MergeSnapshot
+from qcode.core.errors import QcodeError
+from qcode.core.model import Coding, Memo
 from qcode.core.project import Project
 
 
@@ -39,6 +41,39 @@ def push(stack: QUndoStack, command: CoreCommand) -> None:
     command.apply()
     command._applied_by_push = True
     stack.push(command)
+
+
+def push_or_warn(stack: QUndoStack, command: CoreCommand, parent: QWidget | None) -> bool:
+    """Apply and record a command; when the core refuses it, show the core's message and return False."""
+    try:
+        push(stack, command)
+    except QcodeError as err:
+        QMessageBox.warning(parent, "qcode", err.message)
+        return False
+    return True
+
+
+class Batch(CoreCommand):
+    """Commands undone and redone together, as one step."""
+
+    def __init__(self, label: str, commands: list[CoreCommand]) -> None:
+        super().__init__(label)
+        self.commands = commands
+
+    def apply(self) -> None:
+        done: list[CoreCommand] = []
+        try:
+            for command in self.commands:
+                command.apply()
+                done.append(command)
+        except Exception:
+            for command in reversed(done):  # all or nothing: a refused step takes back the ones before it
+                command.revert()
+            raise
+
+    def revert(self) -> None:
+        for command in reversed(self.commands):
+            command.revert()
 
 
 class ApplyCode(CoreCommand):
@@ -126,6 +161,67 @@ class DeleteCode(CoreCommand):
         self.project.restore_codes(self.snapshot)
 
 
+class MergeCodes(CoreCommand):
+    """Merge one or more codes into a target; undo brings each back exactly (ids, GUIDs, codings, memos)."""
+
+    def __init__(self, project: Project, code_ids: list[int], target_id: int) -> None:
+        target = project.code(target_id).name
+        if len(code_ids) == 1:
+            label = f"Merge '{project.code(code_ids[0]).name}' into '{target}'"
+        else:
+            label = f"Merge {len(code_ids)} codes into '{target}'"
+        super().__init__(label)
+        self.project = project
+        self.code_ids = list(code_ids)
+        self.target_id = target_id
+        self.snapshots: list[MergeSnapshot] = []
+
+    def apply(self) -> None:
+        self.snapshots = []
+        try:
+            for code_id in self.code_ids:
+                snapshot = self.project.merge_snapshot(code_id, self.target_id)
+                self.project.merge_codes(code_id, self.target_id)
+                self.snapshots.append(snapshot)
+        except QcodeError:
+            self.revert()  # a refused merge leaves none of them done
+            raise
+
+    def revert(self) -> None:
+        for snapshot in reversed(self.snapshots):
+            self.project.unmerge_codes(snapshot)
+        self.snapshots = []
+
+
+class MoveCodes(CoreCommand):
+    """Hang codes under a parent (None: top level), before a sibling (None: at the end); undo restores the order."""
+
+    def __init__(self, project: Project, code_ids: list[int], parent_id: int | None, before_id: int | None,
+                 label: str) -> None:
+        super().__init__(label)
+        self.project = project
+        self.code_ids = list(code_ids)
+        self.parent_id = parent_id
+        self.before_id = before_id
+        self.order: CodeOrder | None = None
+
+    def apply(self) -> None:
+        parents = [self.project.code(c).parent_id for c in self.code_ids] + [self.parent_id]
+        self.order = self.project.code_order(parents)
+        try:
+            for code_id in self.code_ids:
+                self.project.move_code(code_id, self.parent_id, before_id=self.before_id)
+        except QcodeError:
+            self.revert()
+            raise
+        # a drop that leaves every code where it was is not worth an undo step
+        self.setObsolete(self.project.code_order(parents) == self.order)
+
+    def revert(self) -> None:
+        if self.order is not None:
+            self.project.restore_code_order(self.order)
+
+
 class EditMemo(CoreCommand):
     """Write the memo of the project, a source, code, coding or case; undo puts the previous text back."""
 
@@ -142,3 +238,51 @@ class EditMemo(CoreCommand):
 
     def revert(self) -> None:
         self.project.set_memo(self.kind, self.target_id, self.old)
+
+
+class AddRangeMemo(CoreCommand):
+    """A memo on a passage of a source; undo deletes it, redo puts the same memo back."""
+
+    def __init__(self, project: Project, source_id: int, start: int, end: int, text: str) -> None:
+        super().__init__("Add memo on a passage")
+        self.project = project
+        self.args = (source_id, start, end, text)
+        self.memo: Memo | None = None
+
+    def apply(self) -> None:
+        if self.memo is None:
+            self.memo = self.project.add_range_memo(*self.args)
+        else:
+            self.project.restore_memo(self.memo)
+
+    def revert(self) -> None:
+        assert self.memo is not None
+        self.project.delete_memo(self.memo.id)
+
+
+class EditRangeMemo(CoreCommand):
+    def __init__(self, project: Project, memo: Memo, text: str) -> None:
+        super().__init__("Edit memo on a passage")
+        self.project = project
+        self.memo_id = memo.id
+        self.old = memo.text
+        self.new = text
+
+    def apply(self) -> None:
+        self.project.update_memo(self.memo_id, self.new)
+
+    def revert(self) -> None:
+        self.project.update_memo(self.memo_id, self.old)
+
+
+class DeleteMemo(CoreCommand):
+    def __init__(self, project: Project, memo: Memo) -> None:
+        super().__init__("Delete memo")
+        self.project = project
+        self.memo = memo
+
+    def apply(self) -> None:
+        self.memo = self.project.delete_memo(self.memo.id)
+
+    def revert(self) -> None:
+        self.project.restore_memo(self.memo)

@@ -2,52 +2,42 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QStandardItemModel, QUndoStack
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QColorDialog,
     QDockWidget,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from qcode.core.errors import QcodeError
+from qcode.core.model import Coder
 from qcode.core.project import Change, Project
+from qcode.gui.codebook_actions import CodebookActions
+from qcode.gui.coders import CoderControls
 from qcode.gui.coding_actions import CodingActions
-from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push
+from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, RemoveCoding, push_or_warn
+from qcode.gui.dialogs.autocode_dialog import AutocodeDialog
 from qcode.gui.dialogs.export_dialog import ExportDialog
+from qcode.gui.dock_layout import DockLayout
+from qcode.gui.document_actions import DocumentActions
 from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
+from qcode.gui.view_options import ViewOptions
 from qcode.gui.views.cases_table import CasesTable
+from qcode.gui.views.codebook_panel import CodebookPanel
 from qcode.gui.views.document_view import DocumentView
 from qcode.gui.views.find_bar import FindBar
 from qcode.gui.views.memo_panel import MemoPanel
 from qcode.gui.views.search_panel import SearchPanel
 from qcode.gui.views.segments_panel import SegmentsPanel
+from qcode.gui.views.sources_panel import SourcesPanel
 from qcode.gui.workers import ProjectSignals
-
-
-def _tree(name: str, model: QStandardItemModel) -> QTreeView:
-    view = QTreeView()
-    view.setAccessibleName(name)
-    view.setUniformRowHeights(True)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setModel(model)
-    header = view.header()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-    view.expandAll()
-    return view
 
 
 class MainWindow(QMainWindow):
@@ -76,22 +66,34 @@ class MainWindow(QMainWindow):
             lambda size: self.settings.setValue("view/font-size", size) if self.settings is not None else None)
 
         self.sources_model = SourcesModel(project, self)
-        self.sources_view = _tree("Sources", self.sources_model)
-        self.sources_view.clicked.connect(self._source_clicked)
-        sources_dock = self._dock("Sources", self.sources_view, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.sources_panel = SourcesPanel(project, self.sources_model, self.undo_stack)
+        self.sources_view = self.sources_panel.view
+        self.sources_panel.source_activated.connect(self._source_clicked)
+        self.sources_panel.import_requested.connect(lambda folder_id: self.import_flow.choose_files(folder_id))
+        sources_dock = self._dock("Sources", self.sources_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.codebook_model = CodebookModel(project, self)
-        self.codebook_view = _tree("Codebook", self.codebook_model)
+        self.codebook_panel = CodebookPanel(project, self.codebook_model, self.undo_stack)
+        self.codebook_view = self.codebook_panel.tree
+        self.codebook_panel.new_code_requested.connect(lambda: self.new_code(None))
         self.codebook_view.activated.connect(self._code_activated)
         self.codebook_view.doubleClicked.connect(self._code_activated)
-        codebook_dock = self._dock("Codebook", self.codebook_view, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._reloading_codes = False
+        self._segments_refresh = QTimer(self)
+        self._segments_refresh.setSingleShot(True)
+        self._segments_refresh.setInterval(0)
+        codebook_dock = self._dock("Codebook", self.codebook_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)  # room for the form
         self.resizeDocks([sources_dock, codebook_dock], [280, 360], Qt.Orientation.Horizontal)
         self.codebook_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.codebook_view.customContextMenuRequested.connect(self._codebook_menu)
         self.codebook_view.selectionModel().currentChanged.connect(self._code_selected)
+        self.codebook_view.selectionModel().selectionChanged.connect(lambda *_: self._show_selected_segments())
 
         self.segments = SegmentsPanel(project)
+        self.segments.source_ranks = lambda: self.sources_model.ranks
         self.segments.open_requested.connect(self.open_excerpt)
+        self._segments_refresh.timeout.connect(self.segments.refresh)
         segments_dock = self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.memo_panel = MemoPanel(project, self.undo_stack)
         memo_dock = self._dock("Memo", self.memo_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -111,15 +113,39 @@ class MainWindow(QMainWindow):
         self.document.extend_menu = self._document_menu
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
                                     lambda text: self.statusBar().showMessage(text, 5000))
+        self.document_actions = DocumentActions(self, project, self.document, self.undo_stack,
+                                                lambda text: self.statusBar().showMessage(text, 8000))
+        self.coders = CoderControls(self, project, settings, lambda text: self.statusBar().showMessage(text, 5000))
+        self.coders.coder_changed.connect(self._coder_switched)
+        self.coders.filter_changed.connect(self._coder_filter_changed)
+        self.search_panel.code_all_requested.connect(lambda query: self.open_autocode("search", query))
+        self.find_bar.code_all_requested.connect(
+            lambda text, case: self.open_autocode("text", text, case_sensitive=case, scope="source"))
+        self.codebook_actions = CodebookActions(self, project, self.codebook_panel, self.undo_stack,
+                                                lambda text: self.statusBar().showMessage(text, 8000))
+        if not project.readonly:  # dragging the selected text onto a code applies it
+            self.codebook_view.text_source = self.document
+            self.codebook_view.text_dropped.connect(self.coding.apply_code, Qt.ConnectionType.QueuedConnection)
+            for label, keys, edit in (("Rename code", QKeySequence("F2"), self.rename_code),
+                                      ("Delete code", QKeySequence(QKeySequence.StandardKey.Delete), self.delete_code)):
+                action = QAction(label, self.codebook_view)
+                action.setShortcut(keys)
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+                action.triggered.connect(lambda _=False, e=edit: self._edit_current_code(e))
+                self.codebook_view.addAction(action)
 
         self._build_menus()
         self.coder_label = QLabel()
+        self.coder_label.setToolTip("Who new codings and memos belong to: click (or Code > Switch coder) to "
+                                    "change it; View > Show codings of shows one coder's codings")
         self.statusBar().addPermanentWidget(self.coder_label)
+        self.coders.attach_label(self.coder_label)
         self._update_title()
         self.signals = ProjectSignals(project, self)
         self.signals.changed.connect(self._project_changed)
         self.import_flow = ImportFlow(self, project, self.undo_stack)
         self.setAcceptDrops(not project.readonly)
+        self.dock_layout = DockLayout(self)
         self._restore_layout()
         self._show_first_source()
 
@@ -189,6 +215,13 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        self.view_options = ViewOptions(self, view_menu, self.settings, [
+            ("&Sources", lambda: self.sources_view), ("&Document", lambda: self.document),
+            ("&Codebook", lambda: self.codebook_view), ("Coded s&egments", lambda: self.segments),
+            ("&Memo", lambda: self.memo_panel.editor), ("C&ases", lambda: self.cases_table),
+            ("Searc&h", lambda: self.search_panel.query),
+        ])
         if self.session is not None:
             help_menu = self.menuBar().addMenu("&Help")
             help_menu.addAction("Open the &demo project", lambda: self.session.open_demo(self))  # type: ignore[union-attr]
@@ -200,6 +233,61 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.setEnabled(not self.project.readonly)
             code_menu.addAction(action)
+        self._add_autocode_and_coder_menus(code_menu, view_menu)
+
+    def _add_autocode_and_coder_menus(self, code_menu: QMenu, view_menu: QMenu) -> None:
+        code_menu.addSeparator()
+        for label, slot, shortcut in (("&Autocode…", lambda: self.open_autocode(), "Ctrl+Shift+A"),
+                                      ("Code all &search hits…", self.code_all_search_hits, None)):
+            action = QAction(label, self)
+            action.triggered.connect(slot)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.setEnabled(not self.project.readonly)
+            code_menu.addAction(action)
+        code_menu.addSeparator()
+        self.snap_action = QAction("S&nap selections to whole words", self)
+        self.snap_action.setCheckable(True)
+        self.snap_action.setChecked(self.coding.snap_words)
+        self.snap_action.toggled.connect(self.coding.set_snap_words)
+        code_menu.addAction(self.snap_action)
+        code_menu.addSeparator()
+        self.switch_coder_menu = code_menu.addMenu("Switch &coder")
+        self.switch_coder_menu.aboutToShow.connect(lambda: self.coders.fill_switch_menu(self.switch_coder_menu))
+        self.switch_coder_menu.setEnabled(not self.project.readonly)
+        view_menu.addSeparator()
+        self.coder_filter_menu = view_menu.addMenu("Show codings &of")
+        self.coder_filter_menu.aboutToShow.connect(lambda: self.coders.fill_filter_menu(self.coder_filter_menu))
+
+    def open_autocode(self, mode: str = "keywords", text: str = "", *, case_sensitive: bool = False,
+                      scope: str = "all") -> AutocodeDialog:
+        """The autocode dialog (also for coding all hits of a search or of the find bar)."""
+        for old in self.findChildren(AutocodeDialog):
+            if not old.isVisible() and not old.busy:
+                old.deleteLater()
+        dialog = AutocodeDialog(self.project, self.undo_stack, self, source_id=self.document.source_id,
+                                code_id=self._selected_code_id(), mode=mode, text=text,
+                                case_sensitive=case_sensitive, scope=scope)
+        dialog.open_requested.connect(self.open_excerpt)
+        dialog.applied.connect(lambda count: self.statusBar().showMessage(
+            f"Coded {count} passage{'s' if count != 1 else ''}. Edit > Undo takes them back.", 8000))
+        dialog.open()
+        return dialog
+
+    def code_all_search_hits(self) -> AutocodeDialog:
+        """Code every hit of the project search shown in the search panel (or of a query typed in the dialog)."""
+        return self.open_autocode("search", self.search_panel.shown_query or self.search_panel.query.text())
+
+    def _coder_switched(self, coder: Coder) -> None:
+        if self.session is not None:
+            self.session.coder = coder.name  # projects opened next from this window code as the same coder
+        self._update_title()
+
+    def _coder_filter_changed(self, coder_id: int | None) -> None:
+        self._update_title()
+        self._refresh_highlights()
+        self.codebook_model.set_coder(coder_id)
+        self.segments.set_coder(coder_id)
 
     def assign_to_case(self, case_id: int) -> None:
         """Make the shown source, or the selected passage of it, part of a case."""
@@ -260,7 +348,7 @@ class MainWindow(QMainWindow):
         suffix = " (read-only: open in another window)" if self.project.locked_elsewhere else (
             " (read-only)" if self.project.readonly else "")
         self.setWindowTitle(f"{self.project.name} — qcode{suffix}")
-        self.coder_label.setText(f"Coder: {self.project.current_coder.name}")
+        self.coder_label.setText(self.coders.label())
 
     # --- reacting ------------------------------------------------------------------------------------
 
@@ -269,6 +357,7 @@ class MainWindow(QMainWindow):
             return
         source_id = int(index.data(ID_ROLE))
         self.document.show_source(source_id, self.project.source_text(source_id))
+        self.document_actions.show_source_structure(source_id)
         self._refresh_highlights()
         self.memo_panel.set_target("source", source_id, f"source '{self.project.source(source_id).name}'")
         self.statusBar().showMessage(self.project.source(source_id).name, 3000)
@@ -278,14 +367,14 @@ class MainWindow(QMainWindow):
 
     def _show_first_source(self) -> None:
         """Reopen where the user left off (source and scroll position), else on the first source."""
-        sources = self.project.sources()
-        if not sources:
+        source_ids = list(self.sources_model.ranks)  # in the project's listing order
+        if not source_ids:
             self.document.setPlaceholderText("This project has no sources yet. Import some with File > Import.")
             return
-        source_id, scroll = sources[0].id, 0
+        source_id, scroll = source_ids[0], 0
         if self.settings is not None:
             remembered = self.settings.value(f"{self._place_key()}/source")
-            if remembered is not None and str(remembered).isdigit() and int(remembered) in {s.id for s in sources}:
+            if remembered is not None and str(remembered).isdigit() and int(remembered) in self.sources_model.ranks:
                 source_id = int(remembered)
                 scroll = int(self.settings.value(f"{self._place_key()}/scroll", 0) or 0)
         index = find_index(self.sources_model, "source", source_id)
@@ -297,7 +386,8 @@ class MainWindow(QMainWindow):
         if self.document.source_id is None:
             return
         codes = {c.id: c for c in self.project.codes()}
-        self.document.show_codings(self.project.codings_for_source(self.document.source_id), codes)
+        codings = self.project.codings_for_source(self.document.source_id, coder_id=self.coders.filter_id)
+        self.document.show_codings(codings, codes)
 
     def _code_activated(self, index: QModelIndex) -> None:
         """Apply the code to the selected text (double-click or Enter on a code)."""
@@ -310,18 +400,33 @@ class MainWindow(QMainWindow):
         return int(index.data(ID_ROLE)) if index.isValid() and index.data(KIND_ROLE) == "code" else None
 
     def _code_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._reloading_codes:  # the tree is being rebuilt; the selection is put back afterwards
+            return
         code_id = int(current.data(ID_ROLE)) if current.isValid() else None
-        self.segments.show_code(code_id)
+        self._show_selected_segments()
+        self.codebook_panel.form.set_code(code_id)
         if code_id is not None:
             self.memo_panel.set_target("code", code_id, f"code '{self.project.code(code_id).name}'")
 
+    def _show_selected_segments(self) -> None:
+        """The coded segments of every selected code (Ctrl/Shift+click selects several), else the current one."""
+        if self._reloading_codes:
+            return
+        rows = self.codebook_view.selectionModel().selectedRows(0)
+        ids = [int(i.data(ID_ROLE)) for i in rows if i.data(KIND_ROLE) == "code"]
+        current = self._selected_code_id()
+        if not ids and current is not None:
+            ids = [current]
+        if tuple(ids) != self.segments.code_ids:
+            self.segments.show_codes(ids)
+
+    def _edit_current_code(self, edit) -> None:
+        code_id = self._selected_code_id()
+        if code_id is not None:
+            edit(code_id)
+
     def _push(self, command: CoreCommand) -> bool:
-        try:
-            push(self.undo_stack, command)
-        except QcodeError as err:
-            QMessageBox.warning(self, "qcode", err.message)
-            return False
-        return True
+        return push_or_warn(self.undo_stack, command, self)
 
     def new_code(self, parent_id: int | None, name: str | None = None) -> None:
         if name is None:
@@ -359,13 +464,20 @@ class MainWindow(QMainWindow):
         if code_id is not None:
             menu.addAction("New sub-code…", lambda: self.new_code(code_id))
             menu.addSeparator()
-            menu.addAction("Rename…", lambda: self.rename_code(code_id))
+            menu.addAction("Rename…", lambda: self.rename_code(code_id)).setShortcut(QKeySequence("F2"))
             menu.addAction("Change colour…", lambda: self.recolor_code(code_id))
+            selected = self.codebook_panel.selected_code_ids()
+            merging = selected if code_id in selected else [code_id]
+            menu.addAction("Merge into…" if len(merging) == 1 else f"Merge {len(merging)} codes into…",
+                           lambda: self.codebook_actions.open_merge_dialog(merging))
+            move = menu.addMenu("Move")
+            move.addActions(self.codebook_actions.move_actions)
             keys = menu.addMenu("Quick key")
             for digit in range(1, 10):
                 keys.addAction(str(digit), lambda d=digit: self.coding.assign_quick_key(d, code_id))
             menu.addSeparator()
-            menu.addAction("Delete (with its sub-codes and codings)", lambda: self.delete_code(code_id))
+            menu.addAction("Delete (with its sub-codes and codings)", lambda: self.delete_code(code_id)).setShortcut(
+                QKeySequence(QKeySequence.StandardKey.Delete))
         menu.exec(self.codebook_view.viewport().mapToGlobal(position))
 
     # --- codings in the document ---------------------------------------------------------------------
@@ -375,6 +487,7 @@ class MainWindow(QMainWindow):
         self._push(RemoveCoding(self.project, coding, self.project.code(coding.code_id).name))
 
     def _document_menu(self, menu: QMenu, offset: int) -> None:
+        self.document_actions.extend_menu(menu, offset)
         here = self.document.codings_at(offset)
         if not here or self.project.readonly:
             return
@@ -404,51 +517,79 @@ class MainWindow(QMainWindow):
                 self.sources_model.update_counts(change.source_ids)
             else:
                 self._reload_sources()
-            self.segments.refresh()
+            self.segments.refresh_sources(change.source_ids)
         if change.kind == "code":
             current = self._selected_code_id()
-            self.codebook_model.reload()
-            self.codebook_view.expandAll()
-            if current is not None:
-                index = find_index(self.codebook_model, "code", current)
-                if index.isValid():
-                    self.codebook_view.setCurrentIndex(index)
+            self._reloading_codes = True
+            try:
+                self.codebook_model.reload()
+                self.codebook_view.expandAll()
+                if current is not None:
+                    index = find_index(self.codebook_model, "code", current)
+                    if index.isValid():
+                        self.codebook_view.setCurrentIndex(index)
+            finally:
+                self._reloading_codes = False
+            if self._selected_code_id() != current:  # the selected code is gone (deleted, merged, undone)
+                self._code_selected(self.codebook_view.currentIndex(), QModelIndex())
+            self.codebook_panel.form.refresh()
+            if change.action != "changed":  # deleting, merging or restoring codes changes sources' counts
+                self.sources_model.update_all_counts()
             self._refresh_highlights()
-            self.segments.refresh()
+            self._segments_refresh.start()  # once for the several changes a merge or move reports
         if change.kind in ("memo", "code", "source", "case"):
             self.memo_panel.refresh()
+        if change.kind == "memo":
+            self.document_actions.refresh_memos()
         if change.kind in ("case", "attribute", "source"):
             self.cases_table.refresh()
         if change.kind == "source":
             self.search_panel.refresh()
+            if change.action == "removed" and self.document.source_id in change.ids:
+                self.document.clear_source()
         if change.kind in ("source", "folder"):
             self._reload_sources()
 
     def _reload_sources(self) -> None:
         self.sources_model.reload()
         self.sources_view.expandAll()
+        self.sources_panel.apply_filter()
         if self.document.source_id is not None:
             self.sources_view.setCurrentIndex(find_index(self.sources_model, "source", self.document.source_id))
 
     # --- layout --------------------------------------------------------------------------------------
 
+    def _default_size(self) -> None:
+        """Most of the screen on first start (at least 1200 x 760), so the document gets room."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        width, height = 1200, 760
+        if screen is not None:
+            width = max(width, min(int(screen.width() * 0.85), 1800))
+            height = max(height, min(int(screen.height() * 0.85), 1100))
+        self.resize(width, height)
+
     def _restore_layout(self) -> None:
         if self.settings is None:
-            self.resize(1200, 760)
+            self._default_size()
             return
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
+            self._default_size()
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self.dock_layout.restored = self.restoreState(state)
+        splitter = self.settings.value("window/codebook-splitter")
+        if isinstance(splitter, QByteArray):
+            self.codebook_panel.restore_split(splitter)
 
     def closeEvent(self, event) -> None:
+        self.codebook_panel.form.save()  # a definition typed just before closing
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
+            self.settings.setValue("window/codebook-splitter", self.codebook_panel.splitter.saveState())
             if self.document.source_id is not None:
                 self.settings.setValue(f"{self._place_key()}/source", self.document.source_id)
                 self.settings.setValue(f"{self._place_key()}/scroll", self.document.verticalScrollBar().value())

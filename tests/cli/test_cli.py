@@ -84,6 +84,10 @@ def test_workflow_through_the_entry_point(tmp_path: Path, transcripts: Path) -> 
     assert rows[0] == {"code": "Help-seeking", "excerpts": "2", "sources": "1", "cases": "0",
                        "characters": str(len("And mates?") + len("Mates at the club help."))}
     assert [r["code"] for r in rows] == ["Help-seeking", "Help-seeking/Informal"]
+    speaker = run("autocode", project, "--code", "Bo says", "--speaker", "bo", "--dry-run")
+    assert speaker.returncode == 0, speaker.stderr
+    assert speaker.stdout.splitlines()[-1] == "2 passages would be coded with Bo says (a new code)"
+    assert "My dad never cried. The café group helped." in speaker.stdout
     assert run("check", project).stdout.startswith("ok")
 
 
@@ -247,3 +251,170 @@ def test_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     code_, _out, err = cli(capsys, "export", str(path), "--out", str(tmp_path / "m.xlsx"), "--what", "memos")
     assert code_ == 1
     assert "Word" in err
+
+
+def test_refused_autocode_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "p.qcode")
+    with Project.create(path) as p:
+        p.add_source("Int", "Al: I ring my mate. Then we go for a pint.\n\nBo: A pint helps.")
+    code, _, err = cli(capsys, "autocode", path, "--code", "New/Sub", "--pattern", "(")
+    assert code == 1
+    assert "not a valid regular expression" in err
+    code, _, err = cli(capsys, "autocode", path, "--code", "New/Sub", "--keywords", "pint", "--source", "Nope")
+    assert code == 1
+    code, out, _ = cli(capsys, "autocode", path, "--code", "New/Sub", "--keywords", "pint", "--dry-run")
+    assert code == 0
+    assert "2 passages would be coded with New/Sub (a new code)" in out
+    code, out, _ = cli(capsys, "autocode", path, "--code", "New/Sub", "--keywords", "pint", "--dry-run",
+                       "--format", "json")
+    assert [(h["source"], h["start"], h["end"], h["text"]) for h in json.loads(out)] == [
+        ("Int", 37, 41, "pint"), ("Int", 50, 54, "pint")]
+    with Project.open(path) as p:
+        assert p.codes() == []
+    code, out, _ = cli(capsys, "autocode", path, "--code", "New/Sub", "--keywords", "pint", "--unit", "sentence")
+    assert code == 0
+    assert "Coded 2 passages with New/Sub" in out
+    with Project.open(path) as p:
+        assert [p.code_path(c.id) for c in p.codes()] == ["New", "New/Sub"]
+        assert p.coding_count() == 2
+
+
+def test_search_takes_the_shared_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "p.qcode")
+    with Project.create(path) as p:
+        p.use_coder("Ann")
+        one = p.add_source("One", "help-seeking is hard. Later, help-seeking got easier.")
+        p.add_source("Two", "Nobody mentioned help-seeking here.")
+        code = p.create_code("Barriers")
+        p.add_coding(one.id, code.id, 0, 21)
+    code_, out, _ = cli(capsys, "search", path, "help-seeking", "--format", "csv")
+    assert len(out.splitlines()) == 4
+    code_, out, err = cli(capsys, "search", path, "help-seeking", "--code", "Barriers", "--format", "json")
+    assert code_ == 0, err
+    assert [(h["source"], h["start"], h["end"]) for h in json.loads(out)] == [("One", 0, 12)]
+    code_, out, _ = cli(capsys, "search", path, "help-seeking", "--source", "Two", "--format", "json")
+    assert [h["source"] for h in json.loads(out)] == ["Two"]
+    code_, out, _ = cli(capsys, "search", path, "help-seeking", "--coder", "Ann", "--format", "json")
+    assert len(json.loads(out)) == 1
+    assert cli(capsys, "search", path, "help-seeking", "--limit", "0")[0] == 2  # a usage error
+
+
+def test_stats_and_codes_show_paths_and_keep_to_the_filtered_codes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "p.qcode")
+    with Project.create(path) as p:
+        s = p.add_source("One", "alpha beta gamma delta")
+        top = p.create_code("Top")
+        kid = p.create_code("Kid", parent_id=top.id)
+        other = p.create_code("Other")
+        p.add_coding(s.id, kid.id, 0, 5)
+        p.add_coding(s.id, other.id, 6, 10)
+    _, out, _ = cli(capsys, "stats", path)
+    assert [line.split()[0] for line in out.splitlines()[2:]] == ["Top", "Top/Kid", "Other"]
+    _, out, _ = cli(capsys, "stats", path, "--code", "Top", "--format", "csv")
+    assert out.splitlines() == ["code,excerpts,sources,cases,characters", "Top,1,1,0,5", "Top/Kid,1,1,0,5"]
+    _, out, _ = cli(capsys, "codes", path, "--code", "Other", "--format", "json")
+    assert [(c["path"], c["excerpts"]) for c in json.loads(out)] == [("Other", 1)]
+    _, out, _ = cli(capsys, "codes", path, "--source", "One", "--format", "csv")
+    assert len(out.splitlines()) == 4
+
+
+def test_import_listing_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str], transcripts: Path) -> None:
+    path = str(tmp_path / "p.qcode")
+    Project.create(path).close()
+    code, out, _ = cli(capsys, "import", path, str(transcripts / "int1.txt"), str(transcripts / "broken.docx"),
+                       "--format", "csv")
+    assert code == 1
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["status"], Path(r["file"]).name) for r in rows] == [("imported", "int1.txt"), ("failed", "broken.docx")]
+    assert rows[0]["source_ids"] == "1"
+    code, out, _ = cli(capsys, "import", path, str(transcripts / "int1.txt"), "--format", "json")
+    assert code == 0
+    assert json.loads(out)[0]["status"] == "duplicate"
+
+
+def test_unknown_words_and_missing_projects(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    code, _, err = cli(capsys, "stast", "demo.qcode")
+    assert code == 2
+    assert "'stast' is neither a command nor a project file" in err
+    code, _, err = cli(capsys, str(tmp_path / "missing.qcode"))
+    assert code == 1
+    assert "There is no project at" in err
+    demo = tmp_path / "d.qcode"
+    demo.write_text("mine")
+    code, _, err = cli(capsys, "demo", str(demo))
+    assert code == 1
+    assert "--force" in err
+    assert demo.read_text() == "mine"
+
+
+def test_check_reports_a_damaged_project(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "p.qcode"
+    with Project.create(path) as p:
+        s = p.add_source("Int", "short text")
+        code = p.create_code("C")
+        p.add_coding(s.id, code.id, 0, 5)
+    assert run("check", str(path)).returncode == 0
+    conn = sqlite3.connect(path)
+    conn.execute('UPDATE coding SET "end" = 500')  # a coding past the end of its text
+    conn.commit()
+    conn.close()
+    checked = run("check", str(path))
+    assert checked.returncode == 1
+    assert "lies outside 'Int'" in checked.stdout
+    assert "out of date" in checked.stdout  # the stored characters no longer match a recount
+
+
+def test_a_refused_part_of_cases_add_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "p.qcode")
+    with Project.create(path) as p:
+        p.add_source("Int", "Al: some words here")
+        p.create_attribute("Age", "number")
+    code, _, err = cli(capsys, "cases", path, "add", "Al", "--source", "Int", "--attr", "Setting=club",
+                       "--attr", "Age=old")
+    assert code == 1
+    assert "takes a number" in err
+    with Project.open(path) as p:
+        assert p.cases() == []
+        assert [a.name for a in p.attributes()] == ["Age"]
+    code, _, err = cli(capsys, "cases", path, "add", "Al", "--source", "Int", "--start", "0", "--end", "99")
+    assert code == 1
+    with Project.open(path) as p:
+        assert p.cases() == []
+
+
+def test_wrong_combinations_of_options_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "p.qcode")
+    with Project.create(path) as p:
+        p.add_source("Int", "Al: some words here")
+    for args in (("cases", path, "add"), ("cases", path, "add", "Al", "--start", "1"), ("cases", path, "Al"),
+                 ("stats", path, "--by", "colour"), ("stats", path, "--where", "no equals sign"),
+                 ("import", path)):
+        code, _out, err = cli(capsys, *args)
+        assert code == 2, args
+        assert err.startswith("qcode: "), err
+        assert err.count("\n") == 1, err
+    with Project.open(path) as p:
+        assert p.cases() == []
+
+
+def test_a_refused_command_adds_no_coder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(tmp_path / "p.qcode")
+    with Project.create(path) as p:
+        p.add_source("Int", "Al: some words here")
+        p.create_code("C")
+    code, _, _ = cli(capsys, "code", path, "--source", "Int", "--code", "C", "--start", "0", "--end", "999",
+                     "--coder", "Newcomer")
+    assert code == 1
+    with Project.open(path) as p:
+        assert "Newcomer" not in [c.name for c in p.coders()]
+    code, _, _ = cli(capsys, "code", path, "--source", "Int", "--code", "C", "--start", "0", "--end", "2",
+                     "--coder", "Newcomer")
+    assert code == 0
+    with Project.open(path) as p:
+        (coding,) = p.codings()
+        assert p.coder(coding.coder_id).name == "Newcomer"

@@ -12,8 +12,10 @@ import docx
 import openpyxl
 import pytest
 
+from qcode.core.analysis.frequencies import Grouping
 from qcode.core.demo import build_demo
 from qcode.core.exporters import export
+from qcode.core.exporters.tables import codebook_table, excerpt_data, excerpt_table, matrix_table
 from qcode.core.project import Project
 
 TODAY = date(2026, 11, 25)
@@ -37,13 +39,38 @@ def test_demo_to_xlsx_and_csv(demo: Project, tmp_path: Path) -> None:
     header = [c.value for c in workbook["Excerpts"][1]]
     for attribute in demo.attributes("case"):
         assert f"case:{attribute.name}" in header
-    frequencies = {r[0]: r[1:] for r in workbook["Frequencies"].iter_rows(min_row=2, values_only=True)}
+    frequencies = {r[0]: r[1:5] for r in workbook["Frequencies"].iter_rows(min_row=2, values_only=True)}
     for row in demo.frequencies():
         path = demo.code_path(row.code_id, separator=" > ")
         assert frequencies[path] == (row.total.excerpts, row.total.sources, row.total.cases, row.total.characters)
     out = export(demo, tmp_path / "demo.csv", today=TODAY)
     with out.open(encoding="utf-8-sig", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == demo.coding_count()
+
+
+def _cells(row: tuple) -> tuple:
+    """A table row as a spreadsheet reads it back: empty text is an empty cell."""
+    return tuple(None if value == "" else value for value in row)
+
+
+def test_demo_sheets_and_csv_equal_the_core_cell_by_cell(demo: Project, tmp_path: Path) -> None:
+    workbook = openpyxl.load_workbook(export(demo, tmp_path / "demo.xlsx", today=TODAY))
+    tables = {"Excerpts": excerpt_table(excerpt_data(demo)), "Codebook": codebook_table(demo),
+              "Matrix": matrix_table(demo, Grouping("case"))}
+    for name, table in tables.items():
+        sheet = list(workbook[name].iter_rows(values_only=True))
+        assert sheet[0] == table.columns
+        assert sheet[1:] == [_cells(row) for row in table.rows], name
+    assert any(isinstance(v, int | float) for row in tables["Excerpts"].rows for v in row[9:])  # typed attributes
+    folder = export(demo, tmp_path / "all", fmt="csv", what="all", today=TODAY)
+    for name, table in (("excerpts", tables["Excerpts"]), ("codebook", tables["Codebook"]),
+                        ("matrix", tables["Matrix"])):
+        with (folder / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert tuple(rows[0]) == table.columns
+        expected = [["'" + v if isinstance(v, str) and v[:1] in "=+-@\t\r" and v else str(v) for v in row]
+                    for row in table.rows]
+        assert rows[1:] == expected, name
 
 
 def test_demo_to_word(demo: Project, tmp_path: Path) -> None:
@@ -57,13 +84,30 @@ def test_demo_to_word(demo: Project, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm")), reason="LibreOffice/poppler absent")
-def test_word_report_renders_to_pages(demo: Project, tmp_path: Path) -> None:
-    out = export(demo, tmp_path / "report.docx", today=TODAY, what="codebook")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-                   check=True, capture_output=True, timeout=180)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "2", str(tmp_path / "report.pdf"),
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm") and shutil.which("pdftotext")),
+                    reason="LibreOffice/poppler absent")
+def test_word_reports_render_to_pages(demo: Project, tmp_path: Path) -> None:
+    """LibreOffice lays the reports out: title page, a filled contents page, quotations with citations."""
+    report = export(demo, tmp_path / "report.docx", today=TODAY)
+    codebook = export(demo, tmp_path / "codebook.docx", today=TODAY, what="codebook")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report),
+                    str(codebook)], check=True, capture_output=True, timeout=300)
+
+    def page(pdf: str, number: int) -> str:
+        return subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(tmp_path / pdf),
+                               "-"], check=True, capture_output=True, text=True, timeout=60).stdout
+
+    title, contents, first = page("report.pdf", 1), page("report.pdf", 2), page("report.pdf", 3)
+    assert "Coded excerpts" in title
+    assert demo.name in title
+    assert "Coders: " in title
+    top = [c for c in demo.codes() if c.parent_id is None]
+    assert all(c.name in contents for c in top)
+    assert "Definition:" in first
+    assert "Coder: " in first
+    assert "Code" in page("codebook.pdf", 1)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "3", str(tmp_path / "report.pdf"),
                     str(tmp_path / "page")], check=True, capture_output=True, timeout=60)
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert pages
+    assert len(pages) == 3
     assert all(p.stat().st_size > 2000 for p in pages)

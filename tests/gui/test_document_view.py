@@ -23,7 +23,7 @@ def _long_view(qtbot) -> tuple[DocumentView, str, list[Coding], dict[int, Code]]
 
 
 def _highlighted_starts(view: DocumentView) -> list[int]:
-    return sorted(view._offsets.from_qt(s.cursor.selectionStart()) for s in view.extraSelections())
+    return sorted(start for start, _end in view.coding_highlights())
 
 
 def test_only_codings_near_the_visible_part_are_highlighted(qtbot) -> None:

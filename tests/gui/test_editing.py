@@ -71,11 +71,19 @@ def test_segments_panel_lists_and_opens_excerpts(qtbot, project: Project) -> Non
     kid = project.create_code("Kid", parent_id=top.id)
     project.add_coding(source.id, kid.id, TEXT.index("the lads"), len(TEXT))
     window = _window(qtbot, project)
-    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", top.id))
+    with qtbot.waitSignal(window.segments.loaded, timeout=10_000):
+        window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", top.id))
     model = window.segments.model_
     assert model.rowCount() == 1
-    assert model.item(0, 0).text() == "the lads help"
-    assert model.item(0, 2).text() == "¶ 4, Al"
+    assert model.text(0, 0) == "the lads help"
+    assert model.text(0, 2) == "¶ 4, Al"
+    assert model.rowCount() == len(project.excerpts(top.id, include_descendants=True))
+    other = project.create_code("Other")
+    project.add_coding(source.id, other.id, 0, 5)
+    with qtbot.waitSignal(window.segments.loaded, timeout=10_000):
+        window.segments.show_codes([kid.id, other.id])
+    assert [model.text(r, 0) for r in range(model.rowCount())] == [TEXT[:5], "the lads help"]
+    assert window.segments.title.text() == "2 coded segments of 2 codes (with sub-codes)"
     window.open_excerpt(source.id, TEXT.index("the lads"), len(TEXT))
     assert window.document.selection() == (TEXT.index("the lads"), len(TEXT))
 
@@ -91,3 +99,23 @@ def test_cases_dock_assigns_the_selected_passage(qtbot, project: Project) -> Non
     assert [(m.start, m.end) for m in project.case_members(case.id)] == [(start, len(TEXT))]
     window.undo_stack.undo()
     assert project.case_members(case.id) == []
+
+
+def test_selecting_several_codes_lists_all_their_segments(qtbot, project: Project) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    source = project.add_source("S", TEXT)
+    first, second, third = (project.create_code(name) for name in ("One", "Two", "Three"))
+    project.add_coding(source.id, first.id, 0, 5)
+    project.add_coding(source.id, second.id, 6, 10)
+    project.add_coding(source.id, third.id, 11, 15)
+    window = _window(qtbot, project)
+    selection = window.codebook_view.selectionModel()
+    with qtbot.waitSignal(window.segments.loaded, timeout=10_000):
+        window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", first.id))
+    with qtbot.waitSignal(window.segments.loaded, timeout=10_000):
+        selection.select(find_index(window.codebook_model, "code", third.id),
+                         QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    assert sorted(window.segments.code_ids) == sorted([first.id, third.id])
+    assert window.segments.model_.rowCount() == 2
+    assert window.segments.title.text() == "2 coded segments of 2 codes (with sub-codes)"

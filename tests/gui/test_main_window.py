@@ -25,11 +25,11 @@ def test_apply_code_to_selection_and_undo(qtbot, project: Project, tmp_path: Pat
     window._code_activated(find_index(window.codebook_model, "code", code.id))
     codings = project.codings_for_source(source.id)
     assert [(c.start, c.end, c.code_id) for c in codings] == [(start, start + 20, code.id)]
-    assert len(window.document.extraSelections()) == 1
+    assert window.document.coding_highlights() == [(start, start + 20)]
     assert window.codebook_model.item(0, 1).text() == "1"
     window.undo_stack.undo()
     assert project.codings_for_source(source.id) == []
-    assert window.document.extraSelections() == []
+    assert window.document.coding_highlights() == []
     window.undo_stack.redo()
     assert [c.id for c in project.codings_for_source(source.id)] == [codings[0].id]
     window.grab().save(str(tmp_path / "main_window.png"))

@@ -123,6 +123,8 @@ def test_unit_lookup_matches_a_plain_scan(raw: list, hits: list) -> None:
         lookup = autocode._Units(units)
         for start, length in hits:
             assert lookup.containing(start, start + length) == autocode._containing(units, start, start + length)
+            plain = [s for s in units if s.start < start + length and s.end > start]
+            assert lookup.overlapping(start, start + length) == plain
 
 
 def test_ten_thousand_respondents_import_in_seconds_and_stay_fast_to_code(tmp_path: Path) -> None:

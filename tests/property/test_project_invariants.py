@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
 from qcode.core.model import Filter
 from qcode.core.project import Project
@@ -90,6 +91,41 @@ class ProjectMachine(RuleBasedStateMachine):
         except QcodeError:
             pass
 
+    def _state(self) -> tuple:
+        codes = self.project.codes()
+        codings = sorted((c for code in codes for c in self.project.codings_for_code(code.id)), key=lambda c: c.id)
+        return codes, codings, sorted(self.project.memos(), key=lambda m: m.id)
+
+    @precondition(lambda self: len(self.project.codes()) >= 2)
+    @rule(data=st.data())
+    def merge_then_undo(self, data: st.DataObject) -> None:
+        codes = self.project.codes()
+        a = data.draw(st.sampled_from(codes))
+        b = data.draw(st.sampled_from(codes))
+        before = self._state()
+        snapshot = self.project.merge_snapshot(a.id, b.id)
+        try:
+            self.project.merge_codes(a.id, b.id)
+        except QcodeError:
+            return
+        self.project.unmerge_codes(snapshot)
+        assert self._state() == before
+
+    @precondition(lambda self: len(self.project.codes()) >= 1)
+    @rule(data=st.data())
+    def move_then_undo(self, data: st.DataObject) -> None:
+        codes = self.project.codes()
+        code = data.draw(st.sampled_from(codes))
+        parent = data.draw(st.sampled_from([None] + [c.id for c in codes]))
+        before = self._state()
+        order = self.project.code_order([code.parent_id, parent])
+        try:
+            self.project.move_code(code.id, parent, position=data.draw(st.integers(0, 3)))
+        except QcodeError:
+            return
+        self.project.restore_code_order(order)
+        assert self._state() == before
+
     @precondition(lambda self: len(self.project.codes()) >= 1)
     @rule(data=st.data(), keep=st.booleans())
     def delete_code(self, data: st.DataObject, keep: bool) -> None:
@@ -117,6 +153,21 @@ class ProjectMachine(RuleBasedStateMachine):
         except QcodeError:
             pass
 
+    @precondition(lambda self: self.project.cases())
+    @rule(data=st.data(), value=st.sampled_from(["young", "old", 30, None]))
+    def set_case_value(self, data: st.DataObject, value: object) -> None:
+        case = data.draw(st.sampled_from(self.project.cases()))
+        try:
+            attribute = self.project.find_attribute("Group", scope="case")
+        except QcodeError:
+            attribute = self.project.create_attribute("Group", "text")
+        self.project.set_attribute_value(attribute.id, case.id, value)
+
+    @precondition(lambda self: self.project.cases())
+    @rule(data=st.data())
+    def delete_case(self, data: st.DataObject) -> None:
+        self.project.delete_case(data.draw(st.sampled_from(self.project.cases())).id)
+
     @precondition(lambda self: len(self.project.sources()) > 1)
     @rule(data=st.data())
     def delete_source(self, data: st.DataObject) -> None:
@@ -137,6 +188,18 @@ class ProjectMachine(RuleBasedStateMachine):
         coders = tuple(c.id for c in self.project.coders())
         for row in self.project.frequencies(Filter(coders=coders)):
             assert (row.own, row.total) == expected[row.code_id], row
+
+    @invariant()
+    def tables_by_case_attribute_agree(self) -> None:
+        # the maintained sums by value (fast path) and the computation from the coding rows give one table
+        attributes = self.project.attributes("case")
+        if not attributes:
+            return
+        grouping = Grouping("attribute", attributes[0].id)
+        coders = tuple(c.id for c in self.project.coders())
+        fast = self.project.frequencies(group_by=grouping)
+        computed = self.project.frequencies(Filter(coders=coders), group_by=grouping)
+        assert fast == computed
 
     @invariant()
     def second_coder_filter_equals_recount(self) -> None:

@@ -180,3 +180,104 @@ def test_deleted_code_comes_back_exactly(project: Project) -> None:
     assert after == before
     assert project.code(other.id).name == "Other"
     assert project.check() == []
+
+
+def _whole_state(project: Project) -> tuple:
+    codes = project.codes()
+    codings = sorted((c for code in codes for c in project.codings_for_code(code.id)), key=lambda c: c.id)
+    return codes, codings, sorted(project.memos(), key=lambda m: m.id), project.frequencies()
+
+
+def test_merge_is_undone_exactly(project: Project) -> None:
+    s = project.add_source("S", "one two three four five six seven")
+    a = project.create_code("A", definition="A's definition")
+    b = project.create_code("B")
+    kid = project.create_code("Kid", parent_id=a.id)
+    grandkid = project.create_code("Grandkid", parent_id=kid.id)
+    project.create_code("Own kid", parent_id=b.id)
+    dup_a = project.add_coding(s.id, a.id, 0, 3)
+    dup_b = project.add_coding(s.id, b.id, 0, 3)
+    project.add_coding(s.id, a.id, 4, 7)
+    project.add_coding(s.id, grandkid.id, 8, 13)
+    project.set_memo("coding", dup_a.id, "memo on A's duplicate")
+    project.set_memo("coding", dup_b.id, "memo on B's duplicate")
+    project.set_memo("code", a.id, "A's memo")
+    project.set_memo("code", b.id, "B's memo")
+    before = _whole_state(project)
+    created = project.code_snapshot(a.id).created_at
+    assert set(created) == {a.id, kid.id, grandkid.id}
+    snapshot = project.merge_snapshot(a.id, b.id)
+    project.merge_codes(a.id, b.id)
+    assert _whole_state(project) != before
+    project._store.now = lambda: "2099-01-01T00:00:00+00:00"  # a later clock: creation times must not take it
+    project.unmerge_codes(snapshot)
+    assert _whole_state(project) == before
+    assert project.code_snapshot(a.id).created_at == created
+    assert project.code(grandkid.id).parent_id == kid.id
+    assert project.check() == []
+    with pytest.raises(InvalidOperationError):
+        project.unmerge_codes(snapshot)
+
+
+def test_merge_into_a_code_without_memo_is_undone_exactly(project: Project) -> None:
+    s = project.add_source("S", "one two three four")
+    a = project.create_code("A")
+    b = project.create_code("B")
+    coding = project.add_coding(s.id, a.id, 0, 3)
+    project.add_coding(s.id, b.id, 0, 3)
+    project.set_memo("coding", coding.id, "only memo")
+    project.set_memo("code", a.id, "A's memo")
+    before = _whole_state(project)
+    snapshot = project.merge_snapshot(a.id, b.id)
+    project.merge_codes(a.id, b.id)
+    assert project.memo("code", b.id).text == "A's memo"
+    project.unmerge_codes(snapshot)
+    assert _whole_state(project) == before
+    assert project.memo("code", b.id) is None
+
+
+def test_moves_are_undone_exactly_with_their_positions(project: Project) -> None:
+    s = project.add_source("S", "one two three")
+    a = project.create_code("A")
+    gone = project.create_code("Gone", parent_id=a.id)
+    x = project.create_code("X", parent_id=a.id)
+    y = project.create_code("Y", parent_id=a.id)
+    b = project.create_code("B")
+    project.delete_code(gone.id)  # leaves a gap in A's positions
+    project.add_coding(s.id, x.id, 0, 3)
+    before = _whole_state(project)
+    order = project.code_order([a.id, b.id, None])
+    project.move_code(x.id, b.id)
+    project.move_code(y.id, None, position=0)
+    assert [c.name for c in project.children(None)] == ["Y", "A", "B"]
+    project.restore_code_order(order)
+    assert _whole_state(project) == before
+    assert project.check() == []
+
+
+def test_move_before_a_sibling(project: Project) -> None:
+    a, b, c = (project.create_code(n) for n in "ABC")
+    project.move_code(c.id, None, before_id=a.id)
+    assert [x.name for x in project.children(None)] == ["C", "A", "B"]
+    project.move_code(c.id, None, before_id=b.id)
+    assert [x.name for x in project.children(None)] == ["A", "C", "B"]
+    with pytest.raises(InvalidRequestError):
+        project.move_code(a.id, b.id, before_id=c.id)
+
+
+def test_atomic_keeps_all_changes_or_none(project: Project) -> None:
+    from qcode.core.errors import DuplicateNameError as Duplicate
+
+    def two_codes_with_one_name() -> None:
+        with project.atomic():
+            project.create_code("First")
+            project.create_code("first")  # refused: the whole group is undone
+
+    with pytest.raises(Duplicate):
+        two_codes_with_one_name()
+    assert project.codes() == []
+    with project.atomic():
+        parent = project.create_code("First")
+        project.create_code("Second", parent_id=parent.id)
+    assert [project.code_path(c.id) for c in project.codes()] == ["First", "First/Second"]
+    assert project.check() == []

@@ -161,3 +161,19 @@ def test_autocode_units(project: Project) -> None:
     hits = project.autocode_preview(code.id, keywords=["interviewer"], unit="hit")
     assert len(hits) == 2
     assert project.add_codings(hits) == 2
+
+
+def test_names_made_of_digits_are_found_by_name_too(project: Project) -> None:
+    from qcode.core.errors import AmbiguousNameError
+
+    first = project.add_source("Interview", "a")
+    year = project.add_source("2019", "b")  # a literature source named after its year
+    assert project.find_source("2019").id == year.id
+    assert project.find_source(str(first.id)).id == first.id
+    clash = project.add_source(str(first.id), "c")  # named like the first source's id
+    with pytest.raises(AmbiguousNameError) as caught:
+        project.find_source(str(first.id))
+    assert f"(id {first.id})" in caught.value.message
+    assert f"(id {clash.id})" in caught.value.message
+    code = project.create_code("1999")
+    assert project.find_code("1999").id == code.id

@@ -19,20 +19,25 @@ from qcode.core.project import Project
 CHILD = textwrap.dedent(
     """
     import sys
+    from pathlib import Path
     from qcode.core.project import Project
     p = Project.open(sys.argv[1])
+    files = Path(sys.argv[2])
     code = p.find_code("C")
     i = 0
     while True:
         i += 1
         if i % 10 == 0:
-            s = p.add_source(f"S{i}", "text number %d " % i * 50)
-            print("source", s.id, flush=True)
+            file = files / f"import{i}.txt"
+            file.write_text(f"Interviewer: number {i}?\\n\\nAl: text number {i} " * 40, encoding="utf-8")
+            (outcome,) = p.import_paths([file])
+            assert outcome.status == "imported", outcome.reason
+            print("source", *outcome.source_ids, flush=True)
         else:
             src = p.sources()[-1]
             start = i % (src.length - 5)
-            p.add_coding(src.id, code.id, start, start + 5)
-            print("coding", i, flush=True)
+            coding = p.add_coding(src.id, code.id, start, start + 5)
+            print("coding", coding.id, flush=True)
     """
 )
 
@@ -40,28 +45,32 @@ CHILD = textwrap.dedent(
 @pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 def test_sigkill_mid_run_keeps_every_committed_action(tmp_path: Path) -> None:
     path = tmp_path / "crash.qcode"
+    files = tmp_path / "files"
+    files.mkdir()
     with Project.create(path) as project:
         project.create_code("C")
-        project.add_source("S0", "first source text " * 20)
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True)
-    acknowledged_codings = 0
-    acknowledged_sources = 1
+        first = project.add_source("S0", "first source text " * 20)
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(files)], stdout=subprocess.PIPE, text=True)
+    codings: list[int] = []
+    sources = [first.id]
     deadline = time.monotonic() + 60
     assert child.stdout is not None
-    while acknowledged_codings < 150 and time.monotonic() < deadline:
-        line = child.stdout.readline()
-        if line.startswith("coding"):
-            acknowledged_codings += 1
-        elif line.startswith("source"):
-            acknowledged_sources += 1
-    child.send_signal(signal.SIGKILL)
+    while len(codings) < 150 and time.monotonic() < deadline:
+        kind, _, number = child.stdout.readline().partition(" ")
+        if kind == "coding":
+            codings.append(int(number))
+        elif kind == "source":
+            sources.append(int(number))
+    child.send_signal(signal.SIGKILL)  # in the middle of the run: the child is still writing
     child.wait(timeout=30)
     child.stdout.close()
-    assert acknowledged_codings >= 150, "the child did not get going"
+    assert len(codings) >= 150, "the child did not get going"
+    assert len(sources) > 10
     with Project.open(path) as project:  # the lock died with the child
-        assert project.check() == []
-        assert project.coding_count() >= acknowledged_codings
-        assert len(project.sources()) >= acknowledged_sources
+        assert project.check() == []  # PRAGMA integrity_check, foreign keys, offsets, aggregates
+        stored = {c.id for s in project.sources() for c in project.codings_for_source(s.id)}
+        assert set(codings) <= stored  # every acknowledged (committed) coding is there
+        assert set(sources) <= {s.id for s in project.sources()}
         row = project.frequencies()[0]
         assert row.own.excerpts == project.coding_count()
 

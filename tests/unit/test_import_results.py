@@ -99,6 +99,20 @@ def test_size_limits(project: Project, tmp_path: Path) -> None:
     assert project.sources() == []
 
 
+def test_a_failed_file_leaves_no_empty_folder(project: Project, tmp_path: Path) -> None:
+    material = tmp_path / "material"
+    (material / "round1").mkdir(parents=True)
+    (material / "round2").mkdir()
+    (material / "round1" / "int1.txt").write_text("Al: fine words.\n\nBo: more words.", encoding="utf-8")
+    (material / "round2" / "broken.docx").write_bytes(b"not a zip at all")
+    outcomes = project.import_paths([material])
+    assert sorted(o.status for o in outcomes) == ["failed", "imported"]
+    assert sorted(project.folder_path(f.id) for f in project.folders()) == ["material", "material/round1"]
+    again = project.import_paths([material])  # the duplicate and the failure again create nothing
+    assert sorted(o.status for o in again) == ["duplicate", "failed"]
+    assert len(project.folders()) == 2
+
+
 def test_the_original_file_hash_is_kept(project: Project, tmp_path: Path) -> None:
     import hashlib
 

@@ -205,6 +205,10 @@ def test_memos_on_everything(project: Project) -> None:
     with pytest.raises(InvalidRequestError):
         project.set_memo("folder", 1, "x")
     assert len(project.memos()) == 5
+    deleted = project.delete_memo(memo.id)
+    assert project.range_memos(s.id) == []
+    assert project.restore_memo(deleted) == deleted  # same id, range and text
+    assert project.range_memos(s.id) == [deleted]
 
 
 def test_cases_and_typed_attributes(project: Project) -> None:
@@ -252,3 +256,96 @@ def test_coding_date_filter(tmp_path) -> None:
         assert p.frequencies(Filter(created_from="2026-02-10", created_to="2026-03-05"))[0].own.excerpts == 2
     finally:
         p.close()
+
+
+def test_case_filters_count_only_the_cases_they_name(coded: Project) -> None:
+    # Int 1 is Al's; make Bo a member of its second half too: a coding there overlaps both cases
+    s1 = coded.find_source("Int 1")
+    bo = coded.find_case("Bo")
+    al = coded.find_case("Al")
+    coded.add_case_member(bo.id, s1.id, 20, coded.source(s1.id).length)
+    top = next(r for r in coded.frequencies() if r.path == "Top")
+    assert top.own.cases == 3  # unfiltered: Al, Bo (both in Int 1) and Cy (FG)
+    by_case = {r.path: r.own for r in coded.frequencies(Filter(cases=(al.id,)))}
+    assert by_case["Top"].cases == 1  # Bo also overlaps that coding, but the filter asks about Al alone
+    age = coded.find_attribute("Age group")
+    by_age = {r.path: r.own for r in coded.frequencies(Filter(attributes=((age.id, "35+"),)))}
+    assert by_age["Top"].cases == 2  # Bo and Cy are 35+; Al is not and does not count
+    assert by_age["Top"].excerpts == 2
+
+
+def test_search_keeps_to_what_a_filter_selects(coded: Project) -> None:
+    def found(query: str, flt: Filter | None = None) -> list[tuple[str, str]]:
+        hits = coded.search(query, flt=flt)
+        return [(h.source_name, coded.source_slice(h.source_id, h.start, h.end)) for h in hits]
+
+    assert sorted(found("never")) == [("Int 1", "never"), ("Int 2", "never")]
+    int1, bo, cy = coded.find_source("Int 1"), coded.find_case("Bo"), coded.find_case("Cy")
+    assert found("never", Filter(sources=(int1.id,))) == [("Int 1", "never")]
+    assert found("never", Filter(cases=(bo.id,))) == [("Int 2", "never")]
+    assert found("never", Filter(codes=(coded.find_code("Other").id,))) == [("Int 2", "never")]
+    second = next(c for c in coded.coders() if c.name == "Second")
+    assert sorted(found("never", Filter(coders=(second.id,)))) == [("Int 1", "never"), ("Int 2", "never")]
+    # hits outside the coded ranges do not count: "hi" is in no coding of the code Other
+    assert found("hi", Filter(codes=(coded.find_code("Other").id,))) == []
+    # a case that is a range of a source: only the hits inside its members
+    fg = coded.source_text(coded.find_source("FG").id)
+    hits = coded.search("helps", flt=Filter(cases=(cy.id,)))
+    assert [(h.start, h.end) for h in hits] == [(fg.index("talking helps") + 8, fg.index("talking helps") + 13)]
+    age = coded.find_attribute("Age group")
+    hits = coded.search("helps", flt=Filter(attributes=((age.id, "18-34"),)))
+    assert [h.start for h in hits] == [fg.index("walking helps") + 8]
+    setting = coded.find_attribute("Setting")
+    assert len(coded.search("helps", flt=Filter(attributes=((setting.id, "walk"),)))) == 2
+    assert coded.search("helps", flt=Filter(attributes=((setting.id, "club"),))) == []
+    # paging counts only the hits the filter keeps
+    assert coded.search("helps", flt=Filter(attributes=((setting.id, "walk"),)), offset=1, limit=5)[0].start == \
+        fg.index("talking helps") + 8
+
+
+def test_sums_by_case_attribute_values_follow_every_change(coded: Project) -> None:
+    age = coded.find_attribute("Age group")
+    grouping = Grouping("attribute", age.id)
+    everyone = Filter(coders=tuple(c.id for c in coded.coders()))  # a filter forces the computation from rows
+    # Al and Cy share FG but sit in different groups, so the maintained sums serve this table
+    al, bo, cy = (coded.find_case(n) for n in ("Al", "Bo", "Cy"))
+
+    def agree() -> list:
+        assert coded.check() == []
+        fast = coded.frequencies(group_by=grouping)
+        assert fast == coded.frequencies(everyone, group_by=grouping)
+        return fast
+
+    before = agree()
+    assert {r.group for r in before} == {"18-34", "35+"}
+    coded.set_attribute_value(age.id, al.id, "35+")  # Al moves to Cy's group: they share FG, fall back
+    agree()
+    coded.set_attribute_value(age.id, cy.id, "18-34")
+    agree()
+    coded.set_attribute_value(age.id, bo.id, None)
+    assert all(r.group != "35+" or r.path != "Other" for r in agree())
+    kid = coded.find_code("Top/Kid")
+    int2 = coded.find_source("Int 2")
+    coded.set_attribute_value(age.id, bo.id, "35+")
+    coded.add_coding(int2.id, kid.id, 0, 5)
+    agree()
+    coded.remove_case_member(coded.case_members(bo.id)[0].id)
+    agree()
+    coded.delete_case(cy.id)
+    agree()
+    coded.merge_codes(kid.id, coded.find_code("Other").id)
+    agree()
+    coded.delete_attribute(age.id)
+    assert coded.check() == []
+
+
+def test_codings_listed_through_a_filter(coded: Project) -> None:
+    everything = coded.codings()
+    assert len(everything) == coded.coding_count() == 6
+    second = next(c for c in coded.coders() if c.name == "Second")
+    assert coded.codings(Filter(coders=(second.id,))) == [c for c in everything if c.coder_id == second.id]
+    top = coded.find_code("Top")
+    assert {c.id for c in coded.codings(Filter(codes=(top.id,)))} == {
+        c.id for c in coded.codings_for_code(top.id, include_descendants=True)}
+    bo = coded.find_case("Bo")
+    assert [coded.code_path(c.code_id) for c in coded.codings(Filter(cases=(bo.id,)))] == ["Other"]

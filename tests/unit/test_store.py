@@ -169,6 +169,19 @@ def test_backups_rotate_and_restore_as_new_file(tmp_path: Path) -> None:
         backups.restore_backup(listed[0].path, restored)
 
 
+def test_backups_are_single_files_and_keep_their_reason(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    with Project.create(path) as project:
+        project.create_code("Kept")
+        made = project.backup("before-upgrade")
+    with made.open("rb") as fh:
+        header = fh.read(20)
+    assert header[18:20] == b"\x01\x01"  # rollback journal, not WAL: the backup needs no sidecar files
+    assert [b.reason for b in backups.list_backups(path)] == ["before-upgrade"]
+    backups.restore_backup(made, tmp_path / "restored.qcode")
+    assert sorted(p.name for p in made.parent.iterdir()) == [made.name]
+
+
 def test_backup_if_due_waits_between_backups(tmp_path: Path) -> None:
     with Project.create(tmp_path / "p.qcode") as project:
         assert project.backup_if_due(min_interval_hours=4) is not None
@@ -212,13 +225,116 @@ def test_save_a_copy(tmp_path: Path) -> None:
         assert again.check() == []
 
 
-def test_step_002_indexes_member_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
+
+
+def _write_version_1_file(path: Path) -> None:
+    """A project as schema version 1 left it: the version-2 file without what step 2 added."""
+    from qcode.core.store import migrations
+
+    with Project.create(path) as p:
+        s = p.add_source("Int", "Al: I keep it in. Mates help though.\n\nBo: Same for me.")
+        code = p.create_code("Coping")
+        p.add_coding(s.id, code.id, 4, 17)
+        p.add_coding(s.id, code.id, 19, 36, coder_id=p.ensure_coder("Second").id)
+        case = p.create_case("Al")
+        p.add_case_member(case.id, s.id, 0, 36)
+        group = p.create_attribute("Age group", "choice", choices=["18-34", "35+"])
+        p.set_attribute_value(group.id, case.id, "18-34")
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE code_value_stat")
+    conn.execute("DROP INDEX case_member_range")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    # the same tables, indexes and triggers as step 1 alone creates
+    fresh = sqlite3.connect(":memory:")
+    migrations.apply_step(fresh, 1, migrations.STEPS[0])
+    assert _schema(conn) == _schema(fresh)
+    fresh.close()
+    conn.close()
+
+
+def test_a_version_1_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
+    from qcode.core.analysis.frequencies import Grouping
+    from qcode.core.model import Filter
+
+    path = tmp_path / "old.qcode"
+    _write_version_1_file(path)
+    holder = Project.open(path, mode="read")  # reading commands upgrade a file nobody else has open ...
+    holder.close()
+    assert backups.list_backups(path)[0].reason == "before-upgrade"
+    with Project.open(path) as p:
+        assert p.check() == []
+        age = p.find_attribute("Age group")
+        table = p.frequencies(group_by=Grouping("attribute", age.id))
+        assert [(r.group, r.path, r.own.excerpts, r.own.cases) for r in table] == [("18-34", "Coping", 2, 1)]
+        everyone = Filter(coders=tuple(c.id for c in p.coders()))
+        assert table == p.frequencies(everyone, group_by=Grouping("attribute", age.id))
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 3
+    conn.close()
+    listed = backups.list_backups(path)
+    assert [b.reason for b in listed] == ["before-upgrade"]
+    old = sqlite3.connect(listed[0].path)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    old.close()
+
+
+def test_a_version_1_file_open_elsewhere_is_not_upgraded_by_a_reader(tmp_path: Path) -> None:
+    path = tmp_path / "old.qcode"
+    _write_version_1_file(path)
+    from qcode.core.store.lock import ProjectLock
+
+    lock = ProjectLock(path)  # as another process holding the project would
+    assert lock.acquire()
+    try:
+        with pytest.raises(ReadOnlyProjectError, match="open in another qcode window"):
+            Project.open(path, mode="read")
+    finally:
+        lock.release()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_an_old_sqlite_or_one_without_fts5_is_refused_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.core.errors import SqliteUnsupportedError
+    from qcode.core.store import connection
+
+    monkeypatch.setattr(connection.sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(connection.sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(SqliteUnsupportedError, match=r"SQLite 3\.31\.1, but qcode needs 3\.35\.0"):
+        Project.create(tmp_path / "a.qcode")
+    monkeypatch.undo()
+
+    real_connect = sqlite3.connect
+
+    class NoFts5:
+        def __init__(self) -> None:
+            self.inner = real_connect(":memory:")
+
+        def execute(self, sql: str, *args: object) -> object:
+            if "fts5" in sql.lower():
+                raise sqlite3.OperationalError("no such module: fts5")
+            return self.inner.execute(sql, *args)
+
+        def close(self) -> None:
+            self.inner.close()
+
+    monkeypatch.setattr(connection.sqlite3, "connect", lambda *a, **k: NoFts5())
+    with pytest.raises(SqliteUnsupportedError, match="full-text search"):
+        Project.open(tmp_path / "a.qcode")
+    assert not (tmp_path / "a.qcode").exists()
+
+
+def test_step_003_indexes_member_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from qcode.core.store import database, migrations
 
     path = tmp_path / "p.qcode"
-    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:1])
-    monkeypatch.setattr(database, "LATEST", 1)
-    with Project.create(path) as project:  # a file made before step 2
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:2])
+    monkeypatch.setattr(database, "LATEST", 2)
+    with Project.create(path) as project:  # a file made before step 3
         source = project.add_source("Q1", "one answer\n\nanother answer")
         ann = project.create_case("Ann")
         project.add_case_member(ann.id, source.id, 0, 10)
@@ -229,7 +345,7 @@ def test_step_002_indexes_member_ranges(tmp_path: Path, monkeypatch: pytest.Monk
         assert project.check() == []
         assert [r.own.cases for r in project.frequencies()] == [1]
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     conn.close()
     assert "case_member_range" in indexes

@@ -93,11 +93,15 @@ def _fast_case_groups(
     if group is None:
         return None
     sql, args = group
-    if grouping.kind == "attribute" and aggregates.groups_share_sources(conn, sql, args):
-        return None
+    if grouping.kind == "attribute":
+        if aggregates.groups_share_sources(conn, sql, args):
+            return None
+        totals = aggregates.value_group_totals(conn, grouping.attribute_id)  # type: ignore[arg-type]
+    else:
+        totals = aggregates.case_group_totals(conn, sql, args)
     return {
         (value, tree, code_id): Counts(excerpts, sources, cases, characters)
-        for value, tree, code_id, excerpts, sources, cases, characters in aggregates.case_group_totals(conn, sql, args)
+        for value, tree, code_id, excerpts, sources, cases, characters in totals
     }
 
 

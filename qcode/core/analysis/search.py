@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
 from qcode.core.errors import InvalidQueryError
-from qcode.core.model import SearchHit
+from qcode.core.model import Filter, SearchHit
 from qcode.core.store import queries
 from qcode.core.store import sources as source_store
 
@@ -99,6 +100,26 @@ def context_around(text: str, start: int, end: int, width: int = CONTEXT_CHARS) 
     return ("…" if left > 0 else "") + snippet + ("…" if right < len(text) else "")
 
 
+def merged(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Sorted, non-overlapping ranges as parallel lists of starts and ends (for bisecting)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(ranges):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+def overlaps(allowed: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    """True when [start, end) shares a character with one of the merged ranges."""
+    starts, ends = allowed
+    index = bisect_left(starts, end) - 1  # the last range starting before `end`
+    return index >= 0 and ends[index] > start
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -106,25 +127,38 @@ def search(
     limit: int = 100,
     offset: int = 0,
     source_ids: tuple[int, ...] = (),
+    flt: Filter | None = None,
 ) -> list[SearchHit]:
-    """Hits in rank order of their sources, then text order; offsets are computed for this page only."""
+    """Hits in rank order of their sources, then text order; offsets are computed for this page only.
+
+    A filter confines the hits: see `queries.search_scope`.
+    """
     terms = parse_query(query)
     pattern = term_pattern(terms)
+    scope = None if flt is None or flt.is_empty() else queries.search_scope(conn, flt)
+    if scope is not None:
+        source_ids = tuple(i for i in scope if not source_ids or i in source_ids)
+        if not source_ids:
+            return []
     matched = queries.fts_sources(conn, fts_query(terms), source_ids)
     names = queries.source_names(conn) if matched else {}
     hits: list[SearchHit] = []
     skipped = 0
     for source_id in matched:
+        ranges = None if scope is None else scope[source_id]
+        allowed = None if ranges is None else merged(ranges)
         text = source_store.source_text(conn, source_id) or ""
         folded, offsets = fold(text)
         for match in pattern.finditer(folded):
-            if skipped < offset:
-                skipped += 1
-                continue
             start, end = match.start(), match.end()
             if offsets is not None:
                 start = offsets[start]
                 end = offsets[end - 1] + 1
+            if allowed is not None and not overlaps(allowed, start, end):
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
             hits.append(SearchHit(source_id, names[source_id], start, end, context_around(text, start, end)))
             if len(hits) >= limit:
                 return hits

@@ -53,10 +53,16 @@ def resolve_path(
     by_name: list,
     lookup_in: Callable[[list[str]], object | None],
     describe: Callable[[object], str],
+    by_id: object | None = None,
 ) -> object:
-    """Resolve 'Name' or 'A/B/Name' to one item; a bare name matching several items is ambiguous."""
+    """Resolve 'Name' or 'A/B/Name' to one item; a bare name matching several items is ambiguous.
+
+    `by_id` is the item whose id the reference spells, when it is all digits.
+    """
     parts = [p.strip() for p in ref.strip().strip("/").split("/")]
     if len(parts) == 1:
+        if by_id is not None and all(item != by_id for item in by_name):
+            by_name = [by_id, *by_name]  # '12' may be an id or a name: both are candidates
         if not by_name:
             raise NotFoundError(what, f"'{ref}'")
         if len(by_name) > 1:

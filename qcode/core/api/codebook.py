@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qcode.core.api.base import ProjectBase, resolve_path
 from qcode.core.errors import DuplicateNameError, InvalidOperationError, InvalidRequestError, TreeCycleError
@@ -53,9 +53,10 @@ class CodebookMixin(ProjectBase):
 
     def find_code(self, ref: str | int) -> Code:
         """A code by id or by path ('Parent/Child'); a bare name must be unique."""
-        if isinstance(ref, int) or str(ref).isdigit():
-            return self._code(int(ref))
+        if isinstance(ref, int):
+            return self._code(ref)
         read = self._store.read
+        by_id = code_store.code_by_id(read, int(ref)) if str(ref).strip().isdigit() else None
 
         def lookup(parts: list[str]) -> Code | None:
             parent: int | None = None
@@ -69,7 +70,7 @@ class CodebookMixin(ProjectBase):
 
         return resolve_path(  # type: ignore[return-value]
             "code", str(ref), code_store.codes_by_name(read, str(ref).strip()), lookup,
-            lambda c: f"{self.code_path(c.id)} (id {c.id})",
+            lambda c: f"{self.code_path(c.id)} (id {c.id})", by_id,
         )
 
     def create_code(
@@ -137,8 +138,11 @@ class CodebookMixin(ProjectBase):
         self._notify("code", "changed", (code_id,))
         return self._code(code_id)
 
-    def move_code(self, code_id: int, parent_id: int | None, *, position: int | None = None) -> Code:
-        """Hang a code (with its sub-codes) under another parent (None: top level), at `position` among siblings."""
+    def move_code(
+        self, code_id: int, parent_id: int | None, *, position: int | None = None, before_id: int | None = None
+    ) -> Code:
+        """Hang a code (with its sub-codes) under another parent (None: top level), at `position` among
+        siblings, or just before the sibling `before_id` (a drop between two codes); else at the end."""
         code = self._code(code_id)
         read = self._store.read
         if parent_id is not None:
@@ -150,6 +154,10 @@ class CodebookMixin(ProjectBase):
             where = f"under '{self.code_path(parent_id)}'" if parent_id is not None else "at the top level"
             raise DuplicateNameError("code", code.name, where)
         siblings = [c.id for c in code_store.children(read, parent_id) if c.id != code_id]
+        if before_id is not None:
+            if before_id not in siblings:
+                raise InvalidRequestError("The code to place it before is not under that parent.")
+            position = siblings.index(before_id)
         index = len(siblings) if position is None else max(0, min(position, len(siblings)))
         siblings.insert(index, code_id)
         old_ancestors = code_store.ancestors(read, code_id)[1:]
@@ -205,25 +213,95 @@ class CodebookMixin(ProjectBase):
         codings = coding_store.codings_for_codes(read, subtree)
         memos = memo_store.memos_of(read, "code", subtree) + memo_store.memos_of(read, "coding",
                                                                                    [c.id for c in codings])
-        return CodeSnapshot(codes, codings, memos)
+        return CodeSnapshot(codes, codings, memos, code_store.created_at(read, subtree))
 
     def restore_codes(self, snapshot: CodeSnapshot) -> None:
         """Undo a deletion: put the codes, codings and memos of a snapshot back with their ids."""
         with self._store.transaction() as tx:
-            for code in snapshot.codes:
-                code_store.insert_code(
-                    tx, parent_id=code.parent_id, name=code.name, color=code.color, definition=code.definition,
-                    inclusion=code.inclusion, exclusion=code.exclusion, example=code.example,
-                    position=code.position, guid=code.guid, created_at=self._store.now(), code_id=code.id,
-                )
-            for coding in snapshot.codings:
-                coding_store.restore_coding(tx, coding)
-            for memo in snapshot.memos:
-                memo_store.restore_memo(tx, memo)
+            self._insert_snapshot(tx, snapshot)
             ids = [c.id for c in snapshot.codes]
             ancestors = code_store.ancestors(tx, snapshot.codes[0].id) if snapshot.codes else []
             aggregates.after_tree_change(tx, ids + ancestors)
         self._notify("code", "added", tuple(c.id for c in snapshot.codes))
+
+    def _insert_snapshot(self, tx, snapshot: CodeSnapshot) -> None:
+        for code in snapshot.codes:
+            code_store.insert_code(
+                tx, parent_id=code.parent_id, name=code.name, color=code.color, definition=code.definition,
+                inclusion=code.inclusion, exclusion=code.exclusion, example=code.example,
+                position=code.position, guid=code.guid, code_id=code.id,
+                created_at=snapshot.created_at.get(code.id) or self._store.now(),
+            )
+        for coding in snapshot.codings:
+            coding_store.restore_coding(tx, coding)
+        for memo in snapshot.memos:
+            memo_store.restore_memo(tx, memo)
+
+    def merge_snapshot(self, source_code_id: int, target_code_id: int) -> MergeSnapshot:
+        """What merging one code into another changes, taken before the merge so that it can be undone exactly."""
+        read = self._store.read
+        target = self._code(target_code_id)
+        codings = coding_store.codings_for_codes(read, [target_code_id])
+        memos = memo_store.memos_of(read, "code", [target_code_id]) + memo_store.memos_of(
+            read, "coding", [c.id for c in codings])
+        return MergeSnapshot(self.code_snapshot(source_code_id), target, codings, memos)
+
+    def unmerge_codes(self, snapshot: MergeSnapshot) -> None:
+        """Undo a merge: the merged code comes back with its ids, GUIDs, codings, memos and sub-codes,
+        and the target keeps exactly the codings and memo it had before."""
+        merged = snapshot.merged
+        root = merged.codes[0]
+        target_id = snapshot.target.id
+        read = self._store.read
+        if code_store.code_by_id(read, root.id) is not None:
+            raise InvalidOperationError(f"'{root.name}' is already in the codebook; there is no merge to undo.")
+        self._code(target_id)
+        with self._store.transaction() as tx:
+            coding_ids = {c.id for c in merged.codings} | {c.id for c in snapshot.target_codings}
+            for coding_id in coding_ids:  # their memos go with them (trigger); the snapshot brings them back
+                coding_store.delete_coding_row(tx, coding_id)
+            for child in merged.codes[1:]:
+                if child.parent_id == root.id:
+                    for doomed in code_store.subtree_deepest_first(tx, child.id):
+                        code_store.delete_code_row(tx, doomed)
+            current = memo_store.memo_for(tx, "code", target_id)
+            if current is not None:
+                memo_store.delete_memo(tx, current.id)
+            for memo in [*merged.memos, *snapshot.target_memos]:
+                memo_store.delete_memo(tx, memo.id)
+            self._insert_snapshot(tx, merged)
+            for coding in snapshot.target_codings:
+                coding_store.restore_coding(tx, coding)
+            for memo in snapshot.target_memos:
+                memo_store.restore_memo(tx, memo)
+            affected = [c.id for c in merged.codes] + code_store.ancestors(tx, root.id) + code_store.ancestors(
+                tx, target_id)
+            aggregates.after_tree_change(tx, affected)
+        self._notify("code", "added", tuple(c.id for c in merged.codes))
+        self._notify("code", "changed", (target_id,))
+
+    def code_order(self, parent_ids: list[int | None]) -> CodeOrder:
+        """Where the codes under these parents sit (parent and position), so that moves can be undone exactly."""
+        read = self._store.read
+        places: list[tuple[int, int | None, int]] = []
+        for parent_id in dict.fromkeys(parent_ids):
+            places += [(c.id, c.parent_id, c.position) for c in code_store.children(read, parent_id)]
+        return CodeOrder(tuple(places))
+
+    def restore_code_order(self, order: CodeOrder) -> None:
+        """Undo moves: put each code of `order` back under its parent at its position."""
+        moved = [(code_id, parent_id) for code_id, parent_id, _ in order.places
+                 if self._code(code_id).parent_id != parent_id]
+        affected: list[int] = []
+        with self._store.transaction() as tx:
+            for code_id, parent_id in moved:
+                affected += code_store.ancestors(tx, code_id)[1:]
+                code_store.move_code(tx, code_id, parent_id, 0)
+                affected += code_store.ancestors(tx, code_id)[1:]
+            code_store.set_position_values(tx, [(code_id, position) for code_id, _, position in order.places])
+            if affected:
+                aggregates.after_tree_change(tx, affected)
+        self._notify("code", "changed", tuple(code_id for code_id, _, _ in order.places))
 
     def delete_code(self, code_id: int, *, keep_codings: bool = False) -> None:
         """Delete a code. By default its sub-codes and all their codings go with it; with `keep_codings`,
@@ -254,6 +332,24 @@ class CodeSnapshot:
     codes: list[Code]  # parents before children
     codings: list[Coding]
     memos: list[Memo]
+    created_at: dict[int, str] = field(default_factory=dict)  # per code id
+
+
+@dataclass(frozen=True)
+class MergeSnapshot:
+    """The merged code's subtree and the target's own codings and memos, as they were before a merge."""
+
+    merged: CodeSnapshot
+    target: Code
+    target_codings: list[Coding]
+    target_memos: list[Memo]
+
+
+@dataclass(frozen=True)
+class CodeOrder:
+    """(code id, parent id, position) of some codes, as they were before a move."""
+
+    places: tuple[tuple[int, int | None, int], ...]
 
 
 def _fold_memo(tx, kind: str, from_id: int, to_id: int, when: str) -> None:

@@ -6,16 +6,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qcode.core import autocode
 from qcode.core.analysis.locations import LocationIndex, location_index
 from qcode.core.api.base import ProjectBase
-from qcode.core.errors import InvalidOperationError, NotFoundError
+from qcode.core.errors import InvalidOperationError, InvalidRangeError, NotFoundError
 from qcode.core.model import Coding, Excerpt, Filter
 from qcode.core.store import aggregates, meta
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import excerpts as excerpt_store
-from qcode.core.store import sources as source_store
 
 BULK_REBUILD_THRESHOLD = 2000
 
@@ -74,66 +72,103 @@ class CodingsMixin(ProjectBase):
 
         Returns the number of codings added.
         """
-        items = list(batch)
-        read = self._store.read
-        rows = []
-        seen = set()
-        lengths: dict[int, int] = {}
-        for item in items:
-            if item.source_id not in lengths:
-                lengths[item.source_id] = self._source(item.source_id).length
-            self._check_range(item.source_id, item.start, item.end)
-            coder = self._resolve_coder(item.coder_id)
-            key = (item.source_id, item.code_id, coder, item.start, item.end)
-            if key in seen or coding_store.find_coding(
-                read, source_id=item.source_id, code_id=item.code_id, coder_id=coder, start=item.start, end=item.end
-            ):
-                continue
-            seen.add(key)
-            rows.append((item.source_id, item.code_id, coder, item.start, item.end, self._store.now(), self._store.new_guid()))
-        for code_id in {r[1] for r in rows}:
-            self._code(code_id)
-        if not rows:
-            return 0
-        with self._store.transaction() as tx:
-            coding_store.insert_codings(tx, rows)
-            if len(rows) >= BULK_REBUILD_THRESHOLD:
-                aggregates.rebuild_all(tx)
-            else:
-                by_source: dict[int, list[tuple]] = defaultdict(list)
-                for row in rows:
-                    by_source[row[0]].append(row)
-                for source_id, group in by_source.items():
-                    start = min(r[3] for r in group)
-                    end = max(r[4] for r in group)
-                    aggregates.after_coding_change(tx, {r[1] for r in group}, source_id, start, end)
-        self._notify("coding", "added", (), tuple(sorted({r[0] for r in rows})))
-        return len(rows)
+        return len(self.apply_codings(batch))
 
-    def autocode_preview(
-        self,
-        code_id: int,
-        *,
-        pattern: str | None = None,
-        keywords: Iterable[str] = (),
-        unit: str = "hit",
-        source_ids: Iterable[int] | None = None,
-        coder_id: int | None = None,
-    ) -> list[NewCoding]:
-        """The codings autocoding would add: each hit of the pattern or keywords, widened to `unit`."""
-        self._code(code_id)
-        coder = self._resolve_coder(coder_id)
-        regex = autocode.compile_pattern(pattern=pattern, keywords=keywords)
+    def _check_ranges(self, ranges: Iterable[tuple[int, int, int]]) -> None:
+        """Like `_check_range` for many (source_id, start, end), looking each source up once."""
+        lengths: dict[int, int] = {}
+        for source_id, start, end in ranges:
+            if source_id not in lengths:
+                lengths[source_id] = self._source(source_id).length
+            length = lengths[source_id]
+            if not (isinstance(start, int) and isinstance(end, int)) or start < 0 or end > length or end <= start:
+                raise InvalidRangeError(start, end, length)
+
+    def _new_rows(self, items: list[NewCoding]) -> list[tuple]:
+        """(source, code, coder, start, end) of a batch's codings the project (and the batch) does not have yet."""
         read = self._store.read
-        ids = list(source_ids) if source_ids is not None else [s.id for s in source_store.sources(read)]
-        planned: list[NewCoding] = []
-        for source_id in ids:
-            self._source(source_id)
-            text = source_store.source_text(read, source_id) or ""
-            spans = source_store.spans(read, source_id)
-            for start, end in autocode.find_ranges(text, spans, regex, unit):
-                planned.append(NewCoding(source_id, code_id, start, end, coder))
-        return planned
+        self._check_ranges((item.source_id, item.start, item.end) for item in items)
+        for code_id in {item.code_id for item in items}:
+            self._code(code_id)
+        coders: dict[int | None, int] = {}
+        existing: dict[tuple[int, int], set[tuple[int, int, int]]] = {}
+        rows = []
+        for item in items:
+            if item.coder_id not in coders:
+                coders[item.coder_id] = self._resolve_coder(item.coder_id)
+            coder = coders[item.coder_id]
+            pair = (item.source_id, item.code_id)
+            if pair not in existing:
+                existing[pair] = coding_store.coding_keys(read, item.source_id, item.code_id)
+            key = (coder, item.start, item.end)
+            if key in existing[pair]:
+                continue
+            existing[pair].add(key)
+            rows.append((item.source_id, item.code_id, coder, item.start, item.end))
+        return rows
+
+    def new_codings_only(self, batch: Iterable[NewCoding]) -> list[NewCoding]:
+        """The codings of a batch that applying it would add (not already in the project, each once)."""
+        rows = self._new_rows(list(batch))
+        return [NewCoding(r[0], r[1], r[3], r[4], r[2]) for r in rows]
+
+    def apply_codings(self, batch: Iterable[NewCoding]) -> list[Coding]:
+        """Apply many codings in one transaction; returns the codings added (exact duplicates are skipped).
+
+        `remove_codings` with their ids undoes it; `restore_codings` puts them back.
+        """
+        new = self._new_rows(list(batch))
+        if not new:
+            return []
+        rows = [(*row, self._store.now(), self._store.new_guid()) for row in new]
+        with self._store.transaction() as tx:
+            ids = coding_store.insert_codings_returning_ids(tx, rows)
+            self._after_batch(tx, [(r[0], r[1], r[3], r[4]) for r in rows])
+        self._notify("coding", "added", tuple(ids), tuple(sorted({r[0] for r in rows})))
+        return [Coding(i, r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for i, r in zip(ids, rows, strict=True)]
+
+    def remove_codings(self, coding_ids: Iterable[int]) -> list[Coding]:
+        """Remove many codings in one transaction; returns them, so that `restore_codings` can undo it."""
+        ids = sorted(set(coding_ids))
+        codings = coding_store.codings_by_ids(self._store.read, ids)
+        if len(codings) != len(ids):
+            missing = sorted(set(ids) - {c.id for c in codings})
+            raise NotFoundError("coding", f"with id {missing[0]}")
+        if not codings:
+            return []
+        with self._store.transaction() as tx:
+            coding_store.delete_coding_rows(tx, ids)
+            self._after_batch(tx, [(c.source_id, c.code_id, c.start, c.end) for c in codings])
+        self._notify("coding", "removed", tuple(ids), tuple(sorted({c.source_id for c in codings})))
+        return codings
+
+    def restore_codings(self, codings: Iterable[Coding]) -> list[Coding]:
+        """Put removed codings back exactly as they were (same ids and guids), in one transaction."""
+        items = list(codings)
+        if not items:
+            return []
+        self._check_ranges((c.source_id, c.start, c.end) for c in items)
+        for code_id in {c.code_id for c in items}:
+            self._code(code_id)
+        with self._store.transaction() as tx:
+            coding_store.restore_codings(tx, items)
+            self._after_batch(tx, [(c.source_id, c.code_id, c.start, c.end) for c in items])
+        self._notify("coding", "added", tuple(c.id for c in items), tuple(sorted({c.source_id for c in items})))
+        return coding_store.codings_by_ids(self._store.read, [c.id for c in items])
+
+    @staticmethod
+    def _after_batch(tx, changed: list[tuple[int, int, int, int]]) -> None:
+        """Bring the aggregates up to date after codings (source, code, start, end) were added or removed."""
+        if len(changed) >= BULK_REBUILD_THRESHOLD:
+            aggregates.rebuild_all(tx)
+            return
+        by_source: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+        for row in changed:
+            by_source[row[0]].append(row)
+        for source_id, group in by_source.items():
+            start = min(r[2] for r in group)
+            end = max(r[3] for r in group)
+            aggregates.after_coding_change(tx, {r[1] for r in group}, source_id, start, end)
 
     def remove_coding(self, coding_id: int) -> Coding:
         """Remove a coding; returns it, so that `restore_coding` can undo the removal."""
@@ -168,6 +203,10 @@ class CodingsMixin(ProjectBase):
     def codings_for_coder(self, coder_id: int) -> list[Coding]:
         self._resolve_coder(coder_id)
         return coding_store.codings_for_coder(self._store.read, coder_id)
+
+    def codings(self, flt: Filter | None = None) -> list[Coding]:
+        """Every coding a filter lets through (all of them without one), in source then text order."""
+        return coding_store.codings_for_filter(self._store.read, flt or Filter())
 
     def coding_count(self) -> int:
         return coding_store.count_codings(self._store.read)

@@ -45,8 +45,13 @@ class ImportMixin(ProjectBase):
         progress: Progress | None = None,
         speaker_cases: bool = False,
         autocode_speakers: bool = False,
+        subfolders: Sequence[str] = (),
     ) -> ImportOutcome:
-        """Import one file in one transaction; sources whose text is already in the project are skipped."""
+        """Import one file in one transaction; sources whose text is already in the project are skipped.
+
+        `subfolders` names folders below `folder_id` to put the sources in; the missing ones are created in
+        the same transaction, so a file that fails leaves no empty folder behind.
+        """
         path = Path(path)
         options = options or ImportOptions()
         try:
@@ -71,13 +76,26 @@ class ImportMixin(ProjectBase):
         fresh = [i for i, p in enumerate(result.sources) if not source_store.source_by_sha(read, text_sha256(p.text))]
         if not fresh:
             return ImportOutcome(str(path), "duplicate", "the same text is already in the project")
+        new_folders: list[int] = []
         try:
             with self._store.transaction() as tx:
-                ids = {i: self._insert_parsed(tx, result.sources[i], folder_id, path.name) for i in fresh}
+                if folder_id is not None:
+                    self.folder(folder_id)  # type: ignore[attr-defined]
+                target = folder_id
+                for name in subfolders:
+                    found = source_store.folder_by_name(tx, target, self._clean_name(name, "folder"))
+                    if found is None:
+                        new_folders.append(source_store.insert_folder(tx, target, self._clean_name(name, "folder")))
+                        target = new_folders[-1]
+                    else:
+                        target = found.id
+                ids = {i: self._insert_parsed(tx, result.sources[i], target, path.name) for i in fresh}
                 self._write_attributes_and_cases(tx, result, ids)
                 self._write_codings(tx, result, ids)
         except QcodeError as err:
             return ImportOutcome(str(path), "failed", err.message)
+        if new_folders:
+            self._notify("folder", "added", tuple(new_folders))
         self._notify("source", "added", tuple(ids.values()))
         if result.cases:
             self._notify("case", "added")
@@ -116,11 +134,8 @@ class ImportMixin(ProjectBase):
             if not file.exists():
                 outcomes.append(ImportOutcome(str(file), "failed", "the file does not exist"))
                 continue
-            target = folder_id
             try:
-                for name in folders:
-                    target = self._child_folder(target, name)
-                outcomes.append(self.import_file(file, folder_id=target, options=options,
+                outcomes.append(self.import_file(file, folder_id=folder_id, options=options, subfolders=folders,
                                                  speaker_cases=speaker_cases, autocode_speakers=autocode_speakers))
             except QcodeError as err:
                 outcomes.append(ImportOutcome(str(file), "failed", err.message))

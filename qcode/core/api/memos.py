@@ -93,6 +93,19 @@ class MemosMixin(ProjectBase):
         self._notify("memo", "removed", (memo_id,))
         return memo
 
+    def restore_memo(self, memo: Memo) -> Memo:
+        """Put back a deleted memo with its id and text (undo of `delete_memo`)."""
+        if memo.target_kind != "range":
+            self._check_target(memo.target_kind, memo.target_id)
+        elif memo.source_id is None or memo.start is None or memo.end is None:
+            raise InvalidRequestError("A memo on a passage needs its source and range.")
+        else:
+            self._check_range(memo.source_id, memo.start, memo.end)
+        with self._store.transaction() as tx:
+            memo_store.restore_memo(tx, memo)
+        self._notify("memo", "added", (memo.id,))
+        return self.memo_by_id(memo.id)
+
     def range_memos(self, source_id: int) -> list[Memo]:
         self._source(source_id)
         return memo_store.memos_in_source(self._store.read, source_id)

@@ -28,12 +28,24 @@ class QueriesMixin(ProjectBase):
         return queries.coding_cases(self._store.read, flt or Filter())
 
     def search(
-        self, query: str, *, limit: int = 100, offset: int = 0, source_ids: tuple[int, ...] = ()
+        self,
+        query: str,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        source_ids: tuple[int, ...] = (),
+        flt: Filter | None = None,
     ) -> list[SearchHit]:
-        """Full-text search; see `qcode.core.analysis.search` for the query language."""
+        """Full-text search; see `qcode.core.analysis.search` for the query language.
+
+        A filter keeps the hits inside what it selects: with codes, coders or coding dates, hits that overlap
+        a coding it lets through; with cases or case attribute values, hits inside the matching cases' members;
+        with sources, folders or source attribute values, hits in those sources.
+        """
         if limit < 1:
             raise InvalidRequestError("The number of search results to show must be at least 1.")
-        return text_search.search(self._store.read, query, limit=limit, offset=max(0, offset), source_ids=source_ids)
+        return text_search.search(self._store.read, query, limit=limit, offset=max(0, offset), source_ids=source_ids,
+                                  flt=flt)
 
     def describe_location(self, source_id: int, start: int) -> str:
         """Where an offset sits, as reports cite it: "p. 4, ¶ 12", "00:12:31, Participant 3", "¶ 7, Marcus"."""

@@ -145,9 +145,10 @@ class SourcesMixin(ProjectBase):
 
     def find_source(self, ref: str | int) -> Source:
         """A source by id or by path ('Folder/Name'); a bare name must be unique."""
-        if isinstance(ref, int) or str(ref).isdigit():
-            return self._source(int(ref))
+        if isinstance(ref, int):
+            return self._source(ref)
         read = self._store.read
+        by_id = source_store.source_by_id(read, int(ref)) if str(ref).strip().isdigit() else None
 
         def lookup(parts: list[str]) -> Source | None:
             parent: int | None = None
@@ -160,7 +161,7 @@ class SourcesMixin(ProjectBase):
 
         return resolve_path(  # type: ignore[return-value]
             "source", str(ref), source_store.sources_by_name(read, str(ref).strip()), lookup,
-            lambda s: f"{self.source_path(s.id)} (id {s.id})",
+            lambda s: f"{self.source_path(s.id)} (id {s.id})", by_id,
         )
 
     def find_folder(self, ref: str | int) -> Folder:
@@ -251,21 +252,38 @@ class SourcesMixin(ProjectBase):
         self._notify("source", "changed", (source_id,))
         return self._source(source_id)
 
+    def move_sources(self, source_ids: Iterable[int], folder_id: int | None) -> None:
+        """Move several sources into a folder (None: the top level), all or none."""
+        ids = list(dict.fromkeys(source_ids))
+        sources = [self._source(sid) for sid in ids]
+        if folder_id is not None:
+            self.folder(folder_id)
+        names = [s.name for s in sources]
+        for source in sources:
+            other = source_store.source_by_name_in(self._store.read, folder_id, source.name)
+            if (other and other.id not in ids) or names.count(source.name) > 1:
+                raise DuplicateNameError("source", source.name, "in that folder")
+        with self._store.transaction() as tx:
+            for source in sources:
+                source_store.update_source(tx, source.id, name=source.name, folder_id=folder_id)
+        self._notify("source", "changed", tuple(ids))
+
     def delete_source(self, source_id: int) -> None:
         """Delete a source with its spans, codings, memos and case memberships."""
-        self._source(source_id)
+        self.delete_sources([source_id])
+
+    def delete_sources(self, source_ids: Iterable[int]) -> None:
+        """Delete several sources in one transaction."""
+        ids = list(dict.fromkeys(source_ids))
+        for source_id in ids:
+            self._source(source_id)
         with self._store.transaction() as tx:
-            self._delete_source_in(tx, source_id)
-        self._notify("source", "removed", (source_id,))
+            for source_id in ids:
+                self._delete_source_in(tx, source_id)
+        self._notify("source", "removed", tuple(ids))
 
     def _delete_source_in(self, tx, source_id: int) -> None:
         code_ids = coding_store.code_ids_in_source(tx, source_id)
         case_ids = [m.case_id for m in case_store.members(tx, source_id=source_id)]
         source_store.delete_source(tx, source_id)
         aggregates.after_source_removed(tx, code_ids, case_ids)
-
-    def _child_folder(self, parent_id: int | None, name: str) -> int:
-        found = source_store.folder_by_name(self._store.read, parent_id, name)
-        if found is not None:
-            return found.id
-        return self.create_folder(name, parent_id=parent_id).id

@@ -25,6 +25,7 @@ from qcode.core.progress import Progress
 from qcode.core.project import Project
 
 FORMATS = ("docx", "xlsx", "csv")
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
 WHATS = ("excerpts", "frequencies", "codebook", "matrix", "memos", "transcript", "all")
 DEFAULT_WHAT = {"docx": "excerpts", "xlsx": "all", "csv": "excerpts"}
 SUPPORTED = {
@@ -70,20 +71,22 @@ def export(
         raise InvalidRequestError(f"An export is one of {', '.join(WHATS)}, not '{what}'.")
     if what not in SUPPORTED[fmt]:
         raise InvalidRequestError(f"A {what} export is written as Word (.docx), not as {fmt}.")
-    if len(delimiter) != 1:
-        raise InvalidRequestError("The CSV delimiter is one character, such as , or ;")
+    delimiter = DELIMITER_NAMES.get(delimiter.lower(), delimiter)
+    if len(delimiter) != 1 or delimiter in "\"\r\n":
+        raise InvalidRequestError("The CSV delimiter is one character, such as , or ; (or 'tab').")
     today = today or date.today()
     flt = flt or Filter()
     grouping = grouping or Grouping("case")
     if fmt == "csv":
-        return _csv(project, target, what, grouping, flt, delimiter)
+        return _csv(project, target, what, grouping, flt, delimiter, progress)
     if fmt == "xlsx":
         return _xlsx(project, target, what, grouping, flt, progress)
     return _docx(project, target, what, grouping, flt, filter_text, source_id, today, progress,
                  frequency_table_at_end)
 
 
-def _csv(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, delimiter: str) -> Path:
+def _csv(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, delimiter: str,
+         progress: Progress | None) -> Path:
     tables = {
         "excerpts": lambda: excerpt_table(excerpt_data(project, flt)),
         "frequencies": lambda: frequency_table(project, flt),
@@ -91,10 +94,10 @@ def _csv(project: Project, target: Path, what: str, grouping: Grouping, flt: Fil
         "matrix": lambda: matrix_table(project, grouping, flt),
     }
     if what != "all":
-        return csv_export.write_csv(tables[what](), target, delimiter=delimiter)
+        return csv_export.write_csv(tables[what](), target, delimiter=delimiter, progress=progress)
     with atomic_folder(target) as folder:
         for name, build in tables.items():
-            csv_export.write_csv(build(), folder / f"{name}.csv", delimiter=delimiter)
+            csv_export.write_csv(build(), folder / f"{name}.csv", delimiter=delimiter, progress=progress)
     return target
 
 
@@ -109,7 +112,8 @@ def _xlsx(project: Project, target: Path, what: str, grouping: Grouping, flt: Fi
         sheets.append(("Excerpts", excerpt_table(excerpt_data(project, flt)), False))
     if what in ("codebook", "all"):
         sheets.append(("Codebook", codebook_table(project), True))
-    return xlsx_export.write_workbook(sheets, target, chart_on="Frequencies", progress=progress)
+    return xlsx_export.write_workbook(sheets, target, chart_on="Frequencies", progress=progress,
+                                      title=f"{project.name}: qcode export")
 
 
 def _docx(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, filter_text: str,
@@ -126,14 +130,20 @@ def _docx(project: Project, target: Path, what: str, grouping: Grouping, flt: Fi
         if source_id is None:
             raise InvalidRequestError("A coded transcript is of one source: say which with --source.")
         return docx_export.transcript_document(project, source_id, target, today=today)
-    table = frequency_table(project, flt) if what == "frequencies" else matrix_table(project, grouping, flt)
-    word = docx_export.WordDocument()
-    word.paragraph("Code frequencies" if what == "frequencies" else "Codes by group", "Title")
-    word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
-    if filter_text:
-        word.paragraph(f"Filters: {filter_text}")
-    word.table(table.columns, table.rows, depths=table.depths)
-    return word.save(target)
+    if what == "frequencies":
+        return docx_export.table_document(project, frequency_table(project, flt), target, title="Code frequencies",
+                                          caption=docx_export.FREQUENCY_CAPTION, today=today, filters=filter_text)
+    return docx_export.table_document(project, matrix_table(project, grouping, flt), target,
+                                      title=f"Codes by {grouping_label(project, grouping)}",
+                                      caption=docx_export.MATRIX_CAPTION, today=today, filters=filter_text)
+
+
+def grouping_label(project: Project, grouping: Grouping) -> str:
+    """What a matrix's columns are, in words: 'case', 'source', 'coder' or an attribute's name."""
+    if grouping.kind == "attribute":
+        names = {a.id: a.name for a in project.attributes()}
+        return names.get(grouping.attribute_id, "attribute")
+    return grouping.kind
 
 
 __all__ = ["FORMATS", "WHATS", "ExportError", "export"]

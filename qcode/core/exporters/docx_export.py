@@ -1,8 +1,6 @@
 """Word reports (python-docx): coded excerpts, memos, a coded transcript, the codebook.
 
-Only Word's built-in styles are used (Title, Heading 1..9, Quote, Caption, Table Grid), so a user restyles
-a whole report in one place. Paragraphs are appended straight before the section properties: python-docx's
-`add_paragraph` searches the body on every call, which is quadratic over thousands of excerpts.
+Only Word's built-in styles are used (see `word`), so a user restyles a whole report in one place.
 """
 
 from __future__ import annotations
@@ -11,117 +9,15 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-import docx
-from docx.enum.text import WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
-from docx.table import Table as DocxTable
-from docx.text.paragraph import Paragraph
 
 from qcode.core.errors import QcodeError
-from qcode.core.exporters.safety import atomic_output, xml_safe
+from qcode.core.exporters.safety import xml_safe
 from qcode.core.exporters.tables import ExcerptData, Table
+from qcode.core.exporters.word import MARKER, WordDocument
 from qcode.core.model import Code
 from qcode.core.progress import Progress
 from qcode.core.project import Project
-
-MARKER = "■"
-
-
-class WordDocument:
-    """A python-docx document with fast appending and the few building blocks the reports need."""
-
-    def __init__(self) -> None:
-        self.doc = docx.Document()
-        self._body = self.doc.element.body
-        self._end = self._body.sectPr
-        self._style_ids: dict[str, str] = {}
-
-    def style_id(self, name: str) -> str:
-        if name not in self._style_ids:
-            self._style_ids[name] = self.doc.styles[name].style_id
-        return self._style_ids[name]
-
-    def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
-        p = OxmlElement("w:p")
-        self._end.addprevious(p)
-        para = Paragraph(p, self.doc._body)
-        if style is not None:
-            ppr = p.get_or_add_pPr()
-            pstyle = OxmlElement("w:pStyle")
-            pstyle.set(qn("w:val"), self.style_id(style))
-            ppr.insert(0, pstyle)
-        if text:
-            para.add_run(xml_safe(text))
-        return para
-
-    def heading(self, text: str, level: int, color: str | None = None) -> Paragraph:
-        para = self.paragraph(style=f"Heading {max(1, min(9, level))}")
-        if color:
-            marker = para.add_run(MARKER + " ")
-            marker.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
-        para.add_run(xml_safe(text))
-        return para
-
-    def page_break(self) -> None:
-        self.paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-    def table_of_contents(self, levels: int = 3) -> None:
-        """A TOC field that Word fills when the document opens (updateFields is set in the settings)."""
-        self.paragraph("Contents", "Subtitle")
-        para = self.paragraph()
-        for kind, text in (("begin", None), ("instr", f'TOC \\o "1-{levels}" \\h \\z \\u'), ("separate", None),
-                           ("text", "Right-click here and choose Update Field to show the table of contents."),
-                           ("end", None)):
-            run = para.add_run()
-            if kind == "instr":
-                instr = OxmlElement("w:instrText")
-                instr.set(qn("xml:space"), "preserve")
-                instr.text = text
-                run._r.append(instr)
-            elif kind == "text":
-                run.text = text or ""
-            else:
-                fld = OxmlElement("w:fldChar")
-                fld.set(qn("w:fldCharType"), kind)
-                run._r.append(fld)
-        settings = self.doc.settings.element
-        update = OxmlElement("w:updateFields")
-        update.set(qn("w:val"), "true")
-        settings.append(update)
-
-    def table(
-        self, columns: tuple[str, ...], rows: list[tuple], *, depths: tuple[int, ...] = (),
-        widths: tuple[float, ...] = (),
-    ) -> DocxTable:
-        """A Table Grid table; with `depths`, the first column shows each code's name indented by its depth."""
-        table = self.doc.add_table(rows=1, cols=len(columns))
-        self._end.addprevious(table._tbl)  # keep document order with the fast-appended paragraphs
-        table.style = self.doc.styles["Table Grid"]
-        table.autofit = not widths
-        for cell, title in zip(table.rows[0].cells, columns, strict=True):
-            cell.text = ""
-            cell.paragraphs[0].add_run(xml_safe(str(title))).bold = True
-        for number, row in enumerate(rows):
-            cells = table.add_row().cells
-            for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
-                text = "" if value is None else str(value)
-                if index == 0 and depths:
-                    text = "    " * depths[number] + text.rsplit(" > ", 1)[-1]
-                cell.text = xml_safe(text)
-        if widths:
-            for column, width in zip(table.columns, widths, strict=False):
-                column.width = Inches(width)
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths, strict=False):
-                    cell.width = Inches(width)
-        return table
-
-    def save(self, target: Path) -> Path:
-        with atomic_output(target, suffix=".docx") as temp:
-            self.doc.save(str(temp))
-        return target
 
 
 def _title_page(word: WordDocument, title: str, project: Project, today: date, filters: str, extra: str = "") -> None:
@@ -144,6 +40,76 @@ def _check(progress: Progress | None, done: int, total: int, text: str) -> None:
     progress.step(done, total, text)
 
 
+FREQUENCY_HEADERS = {"code": "Code", "excerpts": "Excerpts", "sources": "Sources", "cases": "Cases",
+                     "characters": "Characters"}
+
+
+def table_headers(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """Column titles as a reader expects them ('Excerpts', not 'excerpts'); group names stay as they are."""
+    return tuple(FREQUENCY_HEADERS.get(c, c) for c in columns)
+
+
+FREQUENCY_CAPTION = ("Each code's numbers include its sub-codes. Characters count the coded text once where "
+                     "codings overlap.")
+MATRIX_CAPTION = "Each cell counts the excerpts of a code, with its sub-codes, in one group."
+
+
+def frequency_table_section(word: WordDocument, table: Table, title: str, caption: str = FREQUENCY_CAPTION,
+                            level: int = 1) -> None:
+    """A frequency or matrix table under its heading, with a caption saying what its numbers count."""
+    word.heading(title, level)
+    word.paragraph(caption, "Caption")
+    _code_table(word, table)
+
+
+def _code_table(word: WordDocument, table: Table) -> None:
+    """A table of codes (indented by depth) and numbers, filling the width between the margins."""
+    count = len(table.columns)
+    if count <= 6:  # an inch for each number column, so that 'Characters' fits on one line
+        first = max(2.0, min(3.0, word.text_width - 1.0 * (count - 1)))
+    else:
+        first = 2.2 if count <= 11 else 1.9
+    rest = (word.text_width - first) / max(1, count - 1)
+    word.table(table_headers(table.columns), table.rows, depths=table.depths,
+               widths=(first, *([rest] * (count - 1))), font_size=10 if count <= 6 else 9 if count <= 11 else 8,
+               tight=True)
+
+
+def table_document(project: Project, table: Table, target: Path, *, title: str, caption: str, today: date,
+                   filters: str = "") -> Path:
+    """A frequency or matrix table as a document of its own."""
+    wide = len(table.columns) > 6
+    word = WordDocument(title=title, subject=project.name, landscape=wide, margins=0.75 if wide else None)
+    word.paragraph(title, "Title")
+    word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
+    word.paragraph(f"Filters: {filters or 'none (everything in the project)'}")
+    word.paragraph(caption, "Caption")
+    longest = max((len(str(c)) for c in table.columns[1:]), default=0)
+    size = GROUPS_PER_TABLE if longest <= 16 else 8  # long group names (source paths) need wider columns
+    parts = split_columns(table, size)
+    for number, part in enumerate(parts, start=1):
+        if len(parts) > 1:
+            first, last = (number - 1) * size + 1, (number - 1) * size + len(part.columns) - 1
+            label = word.paragraph(f"Table {number} of {len(parts)}: groups {first}–{last} of "
+                                   f"{len(table.columns) - 1}", "Caption")
+            label.paragraph_format.keep_with_next = True
+        _code_table(word, part)
+    return word.save(target)
+
+
+GROUPS_PER_TABLE = 12  # columns beside the codes that a landscape page holds (Word allows 63 at most)
+
+
+def split_columns(table: Table, size: int) -> list[Table]:
+    """The table as several, each with the code column and at most `size` of the others."""
+    others = len(table.columns) - 1
+    if others <= size:
+        return [table]
+    return [Table((table.columns[0], *table.columns[start + 1:start + 1 + size]),
+                  [(row[0], *row[start + 1:start + 1 + size]) for row in table.rows], table.depths)
+            for start in range(0, others, size)]
+
+
 def excerpts_report(
     project: Project,
     data: ExcerptData,
@@ -155,8 +121,8 @@ def excerpts_report(
     progress: Progress | None = None,
 ) -> Path:
     """One section per code (heading level = depth), its definition, then its excerpts with citations."""
-    word = WordDocument()
-    _title_page(word, "Coded excerpts", project, today, filters)
+    word = WordDocument(title="Coded excerpts", subject=project.name)
+    _title_page(word, "Coded excerpts", project, today, filters, "Codes without excerpts are left out.")
     word.table_of_contents()
     word.page_break()
     by_code: dict[int, list] = defaultdict(list)
@@ -171,7 +137,7 @@ def excerpts_report(
             continue
         word.heading(code.name, depth[code.id] + 1, code.color)
         if code.definition:
-            word.paragraph(code.definition).runs[0].italic = True
+            word.labelled("Definition:", code.definition)
         for excerpt in by_code.get(code.id, []):
             coding = excerpt.coding
             word.paragraph(excerpt.text, "Quote")
@@ -183,20 +149,15 @@ def excerpts_report(
             word.paragraph(" · ".join(p for p in citation if p), "Caption")
             memo = data.memos.get(coding.id)
             if memo:
-                para = word.paragraph()
-                para.add_run("Memo: ").bold = True
-                para.add_run(xml_safe(memo))
+                word.labelled("Memo:", memo)
             done += 1
             if done % 500 == 0:
                 _check(progress, done, len(data.excerpts), "Writing excerpts")
+    _check(progress, done, len(data.excerpts), "Saving")
     if not data.excerpts:
         word.paragraph("No excerpts match the filters of this export.")
     if frequencies is not None:
-        word.heading("Code frequencies", 1)
-        word.paragraph("Each code's numbers include its sub-codes. Characters count the coded text once where "
-                       "codings overlap.", "Caption")
-        word.table(frequencies.columns, frequencies.rows, depths=frequencies.depths,
-                   widths=(2.5, 0.9, 0.9, 0.8, 1.1))
+        frequency_table_section(word, frequencies, "Code frequencies")
     return word.save(target)
 
 
@@ -212,34 +173,39 @@ def _codes_with_excerpts_below(codes: list[Code], by_code: dict[int, list]) -> s
     return keep
 
 
+CODEBOOK_HEADERS = ("Code", "Definition", "Inclusion criteria", "Exclusion criteria", "Example", "Excerpts",
+                    "Sources")
+CODEBOOK_WIDTHS = (1.35, 1.9, 1.45, 1.45, 1.45, 0.95, 0.95)  # inches: 9.5, a landscape page within 0.75" margins
+
+
 def codebook_document(project: Project, table: Table, target: Path, *, today: date) -> Path:
     """The codebook as one table, the way method appendices publish it."""
-    word = WordDocument()
-    section = word.doc.sections[0]
-    from docx.enum.section import WD_ORIENT
-
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    word = WordDocument(title="Codebook", subject=project.name, landscape=True, margins=0.75)
     word.paragraph("Codebook", "Title")
     word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
-    columns = ("Code", "Definition", "Inclusion criteria", "Exclusion criteria", "Example", "Excerpts", "Sources")
-    word.table(columns, table.rows, widths=(1.6, 1.9, 1.4, 1.4, 1.3, 0.7, 0.7))
+    word.table(CODEBOOK_HEADERS, table.rows, widths=CODEBOOK_WIDTHS)
     return word.save(target)
 
 
+MEMO_GROUPS = (("source", "Memos on sources"), ("code", "Memos on codes"), ("case", "Memos on cases"),
+               ("coding", "Memos on codings"), ("range", "Memos on passages"))
+
+
 def memos_document(project: Project, target: Path, *, today: date) -> Path:
-    """The project journal, then every memo grouped by what it annotates."""
-    word = WordDocument()
+    """The project journal, then every memo grouped by what it annotates, each group in reading order."""
+    word = WordDocument(title="Memos", subject=project.name)
     _title_page(word, "Memos", project, today, "")
+    word.table_of_contents(levels=1)
+    word.page_break()
     journal = project.journal()
     word.heading("Project journal", 1)
     for block in (journal or "(empty)").split("\n\n"):
         word.paragraph(block)
     memos = project.memos()
-    groups = (("source", "Memos on sources"), ("code", "Memos on codes"), ("coding", "Memos on codings"),
-              ("case", "Memos on cases"), ("range", "Memos on passages"))
-    for kind, title in groups:
-        chosen = [m for m in memos if m.target_kind == kind]
+    order = _memo_order(project)
+    coders = {c.id: c.name for c in project.coders()}
+    for kind, title in MEMO_GROUPS:
+        chosen = sorted((m for m in memos if m.target_kind == kind), key=lambda m: order(m))
         if not chosen:
             continue
         word.heading(title, 1)
@@ -248,11 +214,35 @@ def memos_document(project: Project, target: Path, *, today: date) -> Path:
             if kind in ("coding", "range"):
                 source_id, start, end = _memo_range(project, memo)
                 word.paragraph(project.source_slice(source_id, start, end), "Quote")
-                word.paragraph(f"{project.source(source_id).name}, {project.describe_location(source_id, start)}",
+                word.paragraph(f"{project.source(source_id).name} · {project.describe_location(source_id, start)}",
                                "Caption")
             for block in memo.text.split("\n\n"):
                 word.paragraph(block)
+            written = [f"by {coders[memo.coder_id]}" if memo.coder_id in coders else "",
+                       f"last changed {memo.updated_at[:10]}" if memo.updated_at else ""]
+            if any(written):
+                word.paragraph("Memo " + ", ".join(w for w in written if w), "Caption")
     return word.save(target)
+
+
+def _memo_order(project: Project):
+    """Sort keys that put memos in the order a reader meets their targets (tree, source and text order)."""
+    source_rank = {s.id: n for n, s in enumerate(project.sources())}
+    code_rank = {c.id: n for n, c in enumerate(project.codes())}
+    case_name = {c.id: c.name.casefold() for c in project.cases()}
+
+    def key(memo) -> tuple:
+        if memo.target_kind == "source":
+            return (source_rank.get(memo.target_id, 0),)
+        if memo.target_kind == "code":
+            return (code_rank.get(memo.target_id, 0),)
+        if memo.target_kind == "case":
+            return (case_name.get(memo.target_id, ""),)
+        source_id, start, end = _memo_range(project, memo)
+        tie = code_rank.get(project.coding(memo.target_id).code_id, 0) if memo.target_kind == "coding" else 0
+        return (source_rank.get(source_id, 0), start, end, tie)
+
+    return key
 
 
 def _memo_range(project: Project, memo) -> tuple[int, int, int]:
@@ -275,41 +265,47 @@ def _memo_subject(project: Project, memo) -> str:
     return f"Passage in {project.source(memo.source_id).name}"
 
 
+TRANSCRIPT_WIDTHS = (0.45, 3.75, 1.8)  # inches: paragraph number, text, codes (6" between the margins)
+
+
 def transcript_document(project: Project, source_id: int, target: Path, *, today: date) -> Path:
     """A source's text paragraph by paragraph, with the codes applied to each paragraph beside it."""
+    from qcode.core.model import Span
+
     source = project.source(source_id)
     text = project.source_text(source_id)
     codes = {c.id: c for c in project.codes()}
+    code_rank = {c.id: n for n, c in enumerate(project.codes())}
     coders = {c.id: c.name for c in project.coders()}
     codings = project.codings_for_source(source_id)
-    word = WordDocument()
+    word = WordDocument(title=f"{source.name}: coded transcript", subject=project.name)
     word.paragraph(source.name, "Title")
     word.paragraph(f"{project.name} · coded transcript exported from qcode on {today.isoformat()}", "Subtitle")
-    paragraphs = [s for s in project.spans(source_id, "paragraph")] or []
-    if not paragraphs:
-        from qcode.core.model import Span
-
-        paragraphs = [Span("paragraph", 0, len(text))]
-    table = word.doc.add_table(rows=0, cols=3)
-    word._end.addprevious(table._tbl)
-    table.style = word.doc.styles["Table Grid"]
+    word.paragraph(f"Source: {project.source_path(source_id)}. Each row is one paragraph; the codes applied "
+                   "to any part of it are listed beside it, with their coders.", "Caption")
+    paragraphs = list(project.spans(source_id, "paragraph")) or [Span("paragraph", 0, len(text))]
+    table = word.table(("¶", "Text", "Codes"), [], widths=TRANSCRIPT_WIDTHS, numbers_right=False)
     for number, span in enumerate(paragraphs, start=1):
         row = table.add_row().cells
+        for cell, width in zip(row, TRANSCRIPT_WIDTHS, strict=True):
+            cell.width = Inches(width)
         row[0].text = str(number)
         row[1].text = xml_safe(text[span.start:span.end])
         para = row[2].paragraphs[0]
         here = [c for c in codings if c.start < max(span.end, span.start + 1) and c.end > span.start]
-        seen: set[tuple[int, int]] = set()
+        by_code: dict[int, list[str]] = defaultdict(list)
         for coding in here:
-            key = (coding.code_id, coding.coder_id)
-            if key in seen:
-                continue
-            seen.add(key)
-            code = codes[coding.code_id]
+            name = coders.get(coding.coder_id, "")
+            if name not in by_code[coding.code_id]:
+                by_code[coding.code_id].append(name)
+        for code_id in sorted(by_code, key=lambda c: code_rank.get(c, 0)):
+            code = codes[code_id]
             if para.runs:
-                para.add_run("\n")
+                para.add_run().add_break()
             marker = para.add_run(MARKER + " ")
             marker.font.color.rgb = RGBColor.from_string(code.color.lstrip("#").upper())
-            label = para.add_run(f"{code.name} ({coders.get(coding.coder_id, '')})")
-            label.font.size = Pt(8)
+            marker.font.size = Pt(9)
+            names = ", ".join(sorted((n for n in by_code[code_id] if n), key=str.casefold))
+            label = para.add_run(xml_safe(code.name) + (f" ({names})" if names else ""))
+            label.font.size = Pt(9)
     return word.save(target)

@@ -15,7 +15,7 @@ EXCEL_CELL_LIMIT = 32_767
 TRUNCATION_MARKER = " […truncated by qcode: the full text is longer than a spreadsheet cell can hold]"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # XML 1.0 allows tab, newline, carriage return and everything from U+0020 except surrogates and U+FFFE/U+FFFF
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class ExportError(QcodeError):
@@ -27,11 +27,22 @@ def xml_safe(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
 def fit_cell(text: str) -> str:
-    """Text cut to a spreadsheet cell's limit, with a visible marker when cut."""
-    if len(text) <= EXCEL_CELL_LIMIT:
+    """Text cut to a spreadsheet cell's limit, with a visible marker when cut.
+
+    Excel counts UTF-16 units, so a character outside the Basic Multilingual Plane (an emoji) counts twice.
+    """
+    if len(text) <= EXCEL_CELL_LIMIT // 2 or _utf16_length(text) <= EXCEL_CELL_LIMIT:
         return text
-    return text[: EXCEL_CELL_LIMIT - len(TRUNCATION_MARKER)] + TRUNCATION_MARKER
+    room = EXCEL_CELL_LIMIT - _utf16_length(TRUNCATION_MARKER)
+    kept = text[:room]
+    while _utf16_length(kept) > room:
+        kept = kept[: len(kept) - max(1, (_utf16_length(kept) - room) // 2)]
+    return kept + TRUNCATION_MARKER
 
 
 def looks_like_formula(text: str) -> bool:
@@ -47,6 +58,17 @@ def csv_cell(value: object) -> object:
     return value
 
 
+def _give_usual_mode(temp: Path, target: Path, full: int) -> None:
+    """The permissions a plainly saved file would get (temporary files are private to their owner)."""
+    try:
+        mode = target.stat().st_mode & 0o777  # replacing a file keeps its permissions
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = full & ~mask
+    os.chmod(temp, mode)
+
+
 @contextmanager
 def atomic_output(target: Path, *, suffix: str = "") -> Iterator[Path]:
     """A temporary path beside `target` that replaces it only when the block finishes without error."""
@@ -58,6 +80,7 @@ def atomic_output(target: Path, *, suffix: str = "") -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
+        _give_usual_mode(temp, target, 0o666)
         os.replace(temp, target)
     except PermissionError as err:
         raise ExportError(f"{target} cannot be written ({err.strerror}). Is it open in another program?") from err
@@ -81,6 +104,7 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield temp
+        _give_usual_mode(temp, target, 0o777)
         if target.exists():
             backup = target.with_name(target.name + ".old")
             shutil.rmtree(backup, ignore_errors=True)

@@ -3,12 +3,16 @@
 Three tables, each for a code alone (tree 0) and for a code with all its descendants (tree 1):
 - `code_source_stat` (code, source): coding rows and coded characters;
 - `code_case_stat` (code, case): the codings overlapping one of the case's members: rows, sources, characters;
-- `code_stat` (code): the totals, i.e. the unfiltered frequency table.
+- `code_stat` (code): the totals, i.e. the unfiltered frequency table;
+- `code_value_stat` (case attribute value, code): `code_case_stat` summed over the cases holding each value,
+  so that a table by a case attribute reads a few thousand rows instead of summing every (code, case) row.
 Coded characters are always the union of the ranges per source, so overlapping codings count once.
 
 Callers say what changed (a coding in a source, a case's members, the codebook tree) and the affected
-rows are recomputed from the codings with SQL window functions; nothing is patched by deltas, so the
-aggregates cannot drift from the rows they summarise.
+rows are recomputed from the codings with SQL window functions, so the aggregates cannot drift from the
+rows they summarise. The one exception is a case changing its value of an attribute: its rows of
+`code_case_stat` move from the old value's sums to the new one's (exact integer arithmetic), which keeps
+setting hundreds of values (an import, an undo) cheap. `qcode check` recomputes every sum to compare.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ SELECT 1, cl.ancestor_id, c.id, c.source_id, c.start, c."end"
   WHERE cl.ancestor_id IN ({tree}) {source_clause}
 """
 
-_SOURCE_STAT = f"""
-INSERT INTO code_source_stat(tree, code_id, source_id, excerpts, characters)
+_SOURCE_STAT = "INSERT INTO code_source_stat(tree, code_id, source_id, excerpts, characters) {select}"
+_SOURCE_STAT_SELECT = f"""
 SELECT tree, code_id, source_id, count(*), {_UNION}
 FROM (SELECT tree, code_id, source_id, start, "end", {_REACH.format(part="tree, code_id, source_id")} AS reach
       FROM ({{codings}}))
@@ -45,8 +49,8 @@ GROUP BY tree, code_id, source_id
 _LONGEST_MEMBER = ('SELECT source_id, max("end" - start) AS longest FROM case_member WHERE start IS NOT NULL '
                    "GROUP BY source_id")
 
-_CASE_STAT = f"""
-INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters)
+_CASE_STAT = "INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters) {select}"
+_CASE_STAT_SELECT = f"""
 SELECT tree, code_id, case_id, count(*), count(DISTINCT source_id), {_UNION}
 FROM (SELECT tree, code_id, case_id, source_id, start, "end",
              {_REACH.format(part="tree, code_id, case_id, source_id")} AS reach
@@ -63,6 +67,14 @@ FROM (SELECT tree, code_id, case_id, source_id, start, "end",
             WHERE m.case_id IN ({{cases}})))
 GROUP BY tree, code_id, case_id
 """
+
+
+def _source_stat(*, codings: str) -> str:
+    return _SOURCE_STAT.format(select=_SOURCE_STAT_SELECT.format(codings=codings))
+
+
+def _case_stat(*, codings: str, cases: str) -> str:
+    return _CASE_STAT.format(select=_CASE_STAT_SELECT.format(codings=codings, cases=cases))
 
 
 def _ids(values: Iterable[int]) -> str:
@@ -96,7 +108,7 @@ def refresh(
         if source_id is not None:
             delete += f" AND source_id = {int(source_id)}"
         conn.execute(delete)
-    conn.execute(_SOURCE_STAT.format(codings=_CODINGS.format(own=_ids(own), tree=_ids(tree),
+    conn.execute(_source_stat(codings=_CODINGS.format(own=_ids(own), tree=_ids(tree),
                                                               source_clause=source_clause)))
 
     # a case's codings may lie in any of its sources, so its rows are recomputed over all sources
@@ -104,7 +116,7 @@ def refresh(
     if case_ids is None:
         for t, ids in _per_tree(own, tree):
             conn.execute(f"DELETE FROM code_case_stat WHERE tree = {t} AND code_id IN ({ids})")
-        conn.execute(_CASE_STAT.format(codings=all_codings, cases="SELECT id FROM cases"))
+        conn.execute(_case_stat(codings=all_codings, cases="SELECT id FROM cases"))
     else:
         cases = _ids(case_ids)
         if cases != "NULL":
@@ -114,9 +126,10 @@ def refresh(
             # only the codings in these cases' sources can count for them
             in_their_sources = f"AND c.source_id IN (SELECT source_id FROM case_member WHERE case_id IN ({cases}))"
             their_codings = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause=in_their_sources)
-            conn.execute(_CASE_STAT.format(codings=their_codings, cases=cases))
+            conn.execute(_case_stat(codings=their_codings, cases=cases))
 
     _refresh_totals(conn, own, tree)
+    refresh_value_groups(conn, value_pairs(conn, case_ids), own=own, tree=tree)
 
 
 def _refresh_totals(conn: sqlite3.Connection, own: list[int], tree: list[int]) -> None:
@@ -166,7 +179,7 @@ def after_membership_change(conn: sqlite3.Connection, case_ids: Iterable[int]) -
         return
     conn.execute(f"DELETE FROM code_case_stat WHERE case_id IN ({cases})")
     conn.execute(
-        _CASE_STAT.format(
+        _case_stat(
             codings=_CODINGS.format(own="SELECT id FROM code", tree="SELECT id FROM code", source_clause=""),
             cases=cases,
         )
@@ -176,6 +189,7 @@ def after_membership_change(conn: sqlite3.Connection, case_ids: Iterable[int]) -
                (SELECT count(*) FROM code_case_stat k WHERE k.tree = code_stat.tree AND k.code_id = code_stat.code_id),
                0)"""
     )
+    refresh_value_groups(conn, value_pairs(conn, case_ids))
 
 
 def after_tree_change(conn: sqlite3.Connection, code_ids: Iterable[int]) -> None:
@@ -195,12 +209,12 @@ def after_source_removed(conn: sqlite3.Connection, code_ids: Iterable[int], case
 
 def rebuild_all(conn: sqlite3.Connection) -> None:
     """Recompute every aggregate (after a bulk load, or to repair)."""
-    for table in ("code_source_stat", "code_case_stat", "code_stat"):
+    for table in ("code_source_stat", "code_case_stat", "code_stat", "code_value_stat"):
         conn.execute(f"DELETE FROM {table}")
     everything = "SELECT id FROM code"
     codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
-    conn.execute(_SOURCE_STAT.format(codings=codings))
-    conn.execute(_CASE_STAT.format(codings=codings, cases="SELECT id FROM cases"))
+    conn.execute(_source_stat(codings=codings))
+    conn.execute(_case_stat(codings=codings, cases="SELECT id FROM cases"))
     conn.execute(
         """INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters)
            SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0),
@@ -212,6 +226,134 @@ def rebuild_all(conn: sqlite3.Connection) -> None:
            LEFT JOIN (SELECT tree, code_id, count(*) AS cases FROM code_case_stat GROUP BY tree, code_id) k
                   ON k.tree = t.tree AND k.code_id = t.id"""
     )
+    conn.execute(f"INSERT INTO code_value_stat{_VALUE_COLUMNS} {_VALUE_SUMS} GROUP BY v.attribute_id, v.value, k.tree, "
+                 "k.code_id")
+
+
+# --- sums by case attribute values ----------------------------------------------------------------------
+
+_VALUE_COLUMNS = "(attribute_id, value, tree, code_id, excerpts, sources, cases, characters)"
+_VALUE_SUMS = """SELECT v.attribute_id, v.value, k.tree, k.code_id, sum(k.excerpts), sum(k.sources), count(*),
+                        sum(k.characters)
+                 FROM attribute_value v
+                 JOIN attribute a ON a.id = v.attribute_id AND a.scope = 'case'
+                 JOIN code_case_stat k ON k.case_id = v.owner_id"""
+
+
+def value_pairs(conn: sqlite3.Connection, case_ids: Iterable[int] | None = None) -> list[tuple[int, object]]:
+    """(attribute id, value) of the case attribute values these cases hold (every case when None)."""
+    sql = ("SELECT DISTINCT v.attribute_id, v.value FROM attribute_value v "
+           "JOIN attribute a ON a.id = v.attribute_id AND a.scope = 'case'")
+    if case_ids is not None:
+        sql += f" WHERE v.owner_id IN ({_ids(case_ids)})"
+    return conn.execute(sql).fetchall()
+
+
+def refresh_value_groups(
+    conn: sqlite3.Connection,
+    pairs: Iterable[tuple[int, object]],
+    *,
+    own: Iterable[int] | None = None,
+    tree: Iterable[int] | None = None,
+) -> None:
+    """Recompute the sums of these (attribute, value) pairs: for the codes named (alone / with descendants),
+    or for every code when neither is given."""
+    everything = own is None and tree is None
+    per_tree = [] if everything else _per_tree(sorted(set(own or ())), sorted(set(tree or ())))
+    for attribute_id, value in pairs:
+        if everything:
+            conn.execute("DELETE FROM code_value_stat WHERE attribute_id = ? AND value = ?", (attribute_id, value))
+            conn.execute(f"INSERT INTO code_value_stat{_VALUE_COLUMNS} {_VALUE_SUMS} "
+                         "WHERE v.attribute_id = ? AND v.value = ? GROUP BY k.tree, k.code_id", (attribute_id, value))
+            continue
+        for t, ids in per_tree:
+            conn.execute(f"DELETE FROM code_value_stat WHERE attribute_id = ? AND value = ? AND tree = {t} "
+                         f"AND code_id IN ({ids})", (attribute_id, value))
+            conn.execute(f"INSERT INTO code_value_stat{_VALUE_COLUMNS} {_VALUE_SUMS} "
+                         f"WHERE v.attribute_id = ? AND v.value = ? AND k.tree = {t} AND k.code_id IN ({ids}) "
+                         "GROUP BY k.tree, k.code_id", (attribute_id, value))
+
+
+def move_case_between_values(
+    conn: sqlite3.Connection, attribute_id: int, case_id: int, old: object | None, new: object | None
+) -> None:
+    """A case's value of a case attribute changed: move its per-case rows from the old value's sums to the new."""
+    if old is not None:
+        conn.execute(
+            """UPDATE code_value_stat SET excerpts = code_value_stat.excerpts - k.excerpts,
+                      sources = code_value_stat.sources - k.sources, cases = code_value_stat.cases - 1,
+                      characters = code_value_stat.characters - k.characters
+               FROM code_case_stat k
+               WHERE k.case_id = ? AND code_value_stat.attribute_id = ? AND code_value_stat.value = ?
+                 AND code_value_stat.tree = k.tree AND code_value_stat.code_id = k.code_id""",
+            (case_id, attribute_id, old),
+        )
+        conn.execute("DELETE FROM code_value_stat WHERE attribute_id = ? AND value = ? AND cases <= 0",
+                     (attribute_id, old))
+    if new is not None:
+        conn.execute(
+            f"""INSERT INTO code_value_stat{_VALUE_COLUMNS}
+                SELECT ?, ?, k.tree, k.code_id, k.excerpts, k.sources, 1, k.characters
+                FROM code_case_stat k WHERE k.case_id = ?
+                ON CONFLICT(attribute_id, value, tree, code_id) DO UPDATE SET
+                    excerpts = excerpts + excluded.excerpts, sources = sources + excluded.sources,
+                    cases = cases + 1, characters = characters + excluded.characters""",
+            (attribute_id, new, case_id),
+        )
+
+
+def value_group_totals(
+    conn: sqlite3.Connection, attribute_id: int
+) -> list[tuple[object, int, int, int, int, int, int]]:
+    """What `case_group_totals` gives for a case attribute, read from the maintained sums."""
+    return conn.execute(
+        "SELECT value, tree, code_id, excerpts, sources, cases, characters FROM code_value_stat "
+        "WHERE attribute_id = ?",
+        (attribute_id,),
+    ).fetchall()
+
+
+def _differences(conn: sqlite3.Connection, fresh: str, stored: str) -> int:
+    """Rows in which a recount (`fresh`, computed once into a temporary table) and the stored rows differ."""
+    conn.execute("DROP TABLE IF EXISTS temp.recount")
+    conn.execute(f"CREATE TEMP TABLE recount AS {fresh}")
+    try:
+        return conn.execute(
+            f"SELECT (SELECT count(*) FROM (SELECT * FROM temp.recount EXCEPT {stored})) "
+            f"+ (SELECT count(*) FROM ({stored} EXCEPT SELECT * FROM temp.recount))"
+        ).fetchone()[0]
+    finally:
+        conn.execute("DROP TABLE temp.recount")
+
+
+def stale_rows(conn: sqlite3.Connection) -> int:
+    """How many rows of the per-source and per-code aggregates differ from a recount (0 when sound).
+
+    The per-case rows are checked through the per-code case counts only: recounting every case's overlaps
+    takes minutes on a large project.
+    """
+    everything = "SELECT id FROM code"
+    codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
+    count = _differences(conn, _SOURCE_STAT_SELECT.format(codings=codings),
+                         "SELECT tree, code_id, source_id, excerpts, characters FROM code_source_stat")
+    totals = """SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0),
+                       coalesce(s.characters, 0)
+                FROM (SELECT 0 AS tree, id FROM code UNION ALL SELECT 1, id FROM code) t
+                LEFT JOIN (SELECT tree, code_id, sum(excerpts) AS excerpts, count(*) AS sources,
+                                  sum(characters) AS characters FROM code_source_stat GROUP BY tree, code_id) s
+                       ON s.tree = t.tree AND s.code_id = t.id
+                LEFT JOIN (SELECT tree, code_id, count(*) AS cases FROM code_case_stat GROUP BY tree, code_id) k
+                       ON k.tree = t.tree AND k.code_id = t.id"""
+    count += _differences(conn, totals, "SELECT tree, code_id, excerpts, sources, cases, characters FROM code_stat")
+    return count
+
+
+def stale_value_groups(conn: sqlite3.Connection) -> int:
+    """How many maintained sums by case attribute values differ from a recount (0 when all is well)."""
+    fresh = f"{_VALUE_SUMS} GROUP BY v.attribute_id, v.value, k.tree, k.code_id"
+    stored = ("SELECT attribute_id, value, tree, code_id, excerpts, sources, cases, characters "
+              "FROM code_value_stat")
+    return _differences(conn, fresh, stored)
 
 
 def stat_totals(conn: sqlite3.Connection) -> dict[tuple[int, int], tuple[int, int, int, int]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from qcode.core.errors import BackupError, ProjectExistsError
 
 KEEP = 5
 DATA_DIR_ENV = "QCODE_DATA_DIR"
+# <project stem>-<YYYYmmdd>-<HHMMSS>-<microseconds>-<reason>.qcode
+_NAME = re.compile(r"-(\d{8}-\d{6}-\d{6})-(?P<reason>[\w-]+)$")
 
 
 def data_dir() -> Path:
@@ -53,7 +56,8 @@ def list_backups(project_path: Path) -> list[Backup]:
     found = []
     for path in folder.glob("*.qcode"):
         stat = path.stat()
-        reason = path.stem.rsplit("-", 1)[-1] if "-" in path.stem else ""
+        named = _NAME.search(path.stem)
+        reason = named.group("reason") if named else ""
         created = datetime.fromtimestamp(stat.st_mtime, tz=timezone.utc).astimezone()
         found.append(Backup(path, created, reason, stat.st_size))
     found.sort(key=lambda b: (b.created, b.path.name), reverse=True)
@@ -71,16 +75,19 @@ def make_backup(conn: sqlite3.Connection, project_path: Path, reason: str) -> Pa
         dest = sqlite3.connect(str(partial))
         try:
             conn.backup(dest)
+            # a self-contained file: reading or restoring it leaves no -wal/-shm beside it
+            dest.execute("PRAGMA journal_mode = DELETE")
         finally:
             dest.close()
         os.replace(partial, target)
     except (OSError, sqlite3.Error) as err:
         raise BackupError(f"A backup of the project could not be written to {folder}: {err}.") from err
     for old in list_backups(project_path)[KEEP:]:
-        try:
-            old.path.unlink()
-        except OSError:
-            pass
+        for part in (old.path, Path(f"{old.path}-wal"), Path(f"{old.path}-shm")):
+            try:
+                part.unlink(missing_ok=True)
+            except OSError:
+                pass
     return target
 
 

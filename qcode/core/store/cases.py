@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 from qcode.core.model import Attribute, Case, CaseMember
+from qcode.core.store import aggregates
 
 
 def cases(conn: sqlite3.Connection) -> list[Case]:
@@ -32,7 +33,10 @@ def rename_case(conn: sqlite3.Connection, case_id: int, name: str) -> None:
 
 
 def delete_case(conn: sqlite3.Connection, case_id: int) -> None:
+    """Delete a case; its members, per-case aggregates and values go with it, and its values' sums are redone."""
+    pairs = aggregates.value_pairs(conn, [case_id])
     conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+    aggregates.refresh_value_groups(conn, pairs)
 
 
 def insert_member(
@@ -133,14 +137,26 @@ def delete_attribute(conn: sqlite3.Connection, attribute_id: int) -> None:
 
 
 def set_value(conn: sqlite3.Connection, attribute_id: int, owner_id: int, value: object) -> None:
+    """Set (or with None clear) a value; a case's frequency sums by that attribute's values follow it."""
+    row = conn.execute(
+        "SELECT a.scope, v.value FROM attribute a LEFT JOIN attribute_value v ON v.attribute_id = a.id "
+        "AND v.owner_id = ? WHERE a.id = ?",
+        (owner_id, attribute_id),
+    ).fetchone()
     if value is None:
         conn.execute("DELETE FROM attribute_value WHERE attribute_id = ? AND owner_id = ?", (attribute_id, owner_id))
-        return
-    conn.execute(
-        "INSERT INTO attribute_value(attribute_id, owner_id, value) VALUES (?, ?, ?) "
-        "ON CONFLICT(attribute_id, owner_id) DO UPDATE SET value = excluded.value",
-        (attribute_id, owner_id, value),
-    )
+    else:
+        conn.execute(
+            "INSERT INTO attribute_value(attribute_id, owner_id, value) VALUES (?, ?, ?) "
+            "ON CONFLICT(attribute_id, owner_id) DO UPDATE SET value = excluded.value",
+            (attribute_id, owner_id, value),
+        )
+    if row is not None and row[0] == "case":
+        stored = conn.execute("SELECT value FROM attribute_value WHERE attribute_id = ? AND owner_id = ?",
+                              (attribute_id, owner_id)).fetchone()
+        new = None if stored is None else stored[0]
+        if new != row[1] or type(new) is not type(row[1]):
+            aggregates.move_case_between_values(conn, attribute_id, owner_id, row[1], new)
 
 
 def values_of(conn: sqlite3.Connection, scope: str, owner_id: int) -> dict[int, object]:

@@ -143,6 +143,11 @@ def set_positions(conn: sqlite3.Connection, ordered_ids: list[int]) -> None:
     conn.executemany("UPDATE code SET position = ? WHERE id = ?", [(i, cid) for i, cid in enumerate(ordered_ids)])
 
 
+def set_position_values(conn: sqlite3.Connection, places: list[tuple[int, int]]) -> None:
+    """Set (code id, position) pairs as given (restoring an earlier order, gaps included)."""
+    conn.executemany("UPDATE code SET position = ? WHERE id = ?", [(pos, cid) for cid, pos in places])
+
+
 def reparent_children(conn: sqlite3.Connection, old_parent: int, new_parent: int | None) -> list[int]:
     """Move every child of `old_parent` under `new_parent`, appended after its children; returns them."""
     kids = [c.id for c in children(conn, old_parent)]
@@ -174,6 +179,14 @@ def subtree_deepest_first(conn: sqlite3.Connection, code_id: int) -> list[int]:
         "SELECT code_id FROM code_closure WHERE ancestor_id = ? ORDER BY depth DESC, code_id", (code_id,)
     )
     return [r[0] for r in rows]
+
+
+def created_at(conn: sqlite3.Connection, code_ids: list[int]) -> dict[int, str]:
+    """When each code was created (kept by snapshots, so that an undone deletion is exact)."""
+    if not code_ids:
+        return {}
+    marks = ",".join("?" * len(code_ids))
+    return dict(conn.execute(f"SELECT id, created_at FROM code WHERE id IN ({marks})", code_ids).fetchall())
 
 
 def count_codes(conn: sqlite3.Connection) -> int:

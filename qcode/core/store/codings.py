@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from qcode.core.model import Coding
+from qcode.core.model import Coding, Filter
+from qcode.core.store.queries import filter_clause
 
 _COLUMNS = 'id, source_id, code_id, coder_id, start, "end", created_at, guid'
 
@@ -41,6 +42,35 @@ def insert_codings(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
     )
 
 
+def insert_codings_returning_ids(conn: sqlite3.Connection, rows: Iterable[tuple]) -> list[int]:
+    """Insert (source_id, code_id, coder_id, start, end, created_at, guid) rows; their new ids, in order."""
+    sql = ('INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
+           "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    return [conn.execute(sql, row).lastrowid for row in rows]
+
+
+def codings_by_ids(conn: sqlite3.Connection, coding_ids: list[int]) -> list[Coding]:
+    """The codings with these ids that exist, in id order."""
+    found: list[Coding] = []
+    for first in range(0, len(coding_ids), 500):
+        chunk = coding_ids[first:first + 500]
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM coding WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        found += [_coding(r) for r in rows]
+    return sorted(found, key=lambda c: c.id)
+
+
+def delete_coding_rows(conn: sqlite3.Connection, coding_ids: Iterable[int]) -> None:
+    conn.executemany("DELETE FROM coding WHERE id = ?", [(i,) for i in coding_ids])
+
+
+def restore_codings(conn: sqlite3.Connection, codings: Iterable[Coding]) -> None:
+    """Put back deleted codings with their ids and guids (undo of a batch removal)."""
+    conn.executemany(
+        f"INSERT INTO coding({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(c.id, c.source_id, c.code_id, c.coder_id, c.start, c.end, c.created_at, c.guid) for c in codings],
+    )
+
+
 def coding_by_id(conn: sqlite3.Connection, coding_id: int) -> Coding | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM coding WHERE id = ?", (coding_id,)).fetchone()
     return _coding(row) if row else None
@@ -55,6 +85,13 @@ def find_coding(
         (source_id, code_id, coder_id, start, end),
     ).fetchone()
     return _coding(row) if row else None
+
+
+def coding_keys(conn: sqlite3.Connection, source_id: int, code_id: int) -> set[tuple[int, int, int]]:
+    """(coder_id, start, end) of a code's codings in a source: for skipping duplicates of a batch."""
+    rows = conn.execute('SELECT coder_id, start, "end" FROM coding WHERE source_id = ? AND code_id = ?',
+                        (source_id, code_id))
+    return {(coder, start, end) for coder, start, end in rows}
 
 
 def delete_coding_row(conn: sqlite3.Connection, coding_id: int) -> None:
@@ -122,3 +159,11 @@ def count_codings(conn: sqlite3.Connection) -> int:
 
 def code_ids_in_source(conn: sqlite3.Connection, source_id: int) -> list[int]:
     return [r[0] for r in conn.execute("SELECT DISTINCT code_id FROM coding WHERE source_id = ?", (source_id,))]
+
+
+def codings_for_filter(conn: sqlite3.Connection, flt: Filter) -> list[Coding]:
+    """Every coding a filter lets through, in source then text order."""
+    where, args = filter_clause(conn, flt)
+    columns = ", ".join(f"c.{c.strip()}" for c in _COLUMNS.split(","))
+    return [_coding(r) for r in conn.execute(
+        f'SELECT {columns} FROM coding c WHERE {where} ORDER BY c.source_id, c.start, c."end", c.id', args)]

@@ -66,6 +66,10 @@ def check_not_truncated(path: Path) -> None:
         raise DamagedProjectError(path, "it is shorter than it should be; perhaps a copy was interrupted")
 
 
+class _UpgradeFirst(Exception):
+    """A file opened for reading needs its pending migrations first."""
+
+
 class Store:
     """An open project file."""
 
@@ -184,6 +188,9 @@ class Store:
             raise NotAProjectError(path, str(err)) from err
         try:
             store._check_and_migrate()
+        except _UpgradeFirst:
+            store.close()
+            return cls._upgrade_then_open(path, mode)
         except sqlite3.DatabaseError as err:
             store.close()
             raise NotAProjectError(path, str(err)) from err
@@ -191,6 +198,18 @@ class Store:
             store.close()
             raise
         return store
+
+    @classmethod
+    def _upgrade_then_open(cls, path: Path, mode: str) -> Store:
+        """A file from an older qcode opened for reading: upgrade it (with a backup) when nobody else has it."""
+        try:
+            cls.open(path, mode="write").close()
+        except ProjectLockedError:
+            raise ReadOnlyProjectError(
+                "it was made by an older qcode and must be upgraded, but it is open in another qcode window. "
+                "Close it there first"
+            ) from None
+        return cls.open(path, mode=mode)
 
     def _check_and_migrate(self) -> None:
         app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
@@ -202,9 +221,7 @@ class Store:
         steps = pending_steps(version)
         if steps:
             if self.readonly:
-                raise ReadOnlyProjectError(
-                    "it was made by an older qcode and must first be opened for editing to be upgraded"
-                )
+                raise _UpgradeFirst()
             backups.make_backup(self.conn, self.path, "before-upgrade")
             for number, step in steps:
                 apply_step(self.conn, number, step)

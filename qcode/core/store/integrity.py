@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from qcode.core.store import aggregates
+
 
 def consistency_problems(conn: sqlite3.Connection) -> list[str]:
     problems: list[str] = []
@@ -43,11 +45,10 @@ def consistency_problems(conn: sqlite3.Connection) -> list[str]:
           OR (target_kind = 'case' AND NOT EXISTS (SELECT 1 FROM cases WHERE id = m.target_id))"""
     ):
         problems.append(f"memo {memo_id} belongs to a {kind} that no longer exists")
-    stale = conn.execute(
-        """SELECT count(*) FROM code c WHERE NOT EXISTS (SELECT 1 FROM code_stat s WHERE s.code_id = c.id)
-           OR (SELECT excerpts FROM code_stat s WHERE s.code_id = c.id AND s.tree = 0)
-              != (SELECT count(*) FROM coding g WHERE g.code_id = c.id)"""
-    ).fetchone()[0]
+    stale = aggregates.stale_rows(conn)
     if stale:
-        problems.append(f"the frequency aggregates of {stale} codes are out of date")
+        problems.append(f"{stale} rows of the frequency aggregates are out of date")
+    stale_values = aggregates.stale_value_groups(conn)
+    if stale_values:
+        problems.append(f"{stale_values} frequency sums by case attribute values are out of date")
     return problems

@@ -242,12 +242,44 @@ def step_001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
-def step_002_member_ranges(conn: sqlite3.Connection) -> None:
+def step_002_code_value_stat(conn: sqlite3.Connection) -> None:
+    """Frequencies by a case attribute's values, kept current like the other aggregates."""
+    run_script(
+        conn,
+        """
+        -- per (case attribute value, code): the sums of code_case_stat over the cases holding that value
+        -- (excerpts, sources and characters summed, cases counted), for the code alone (tree 0) and with its
+        -- descendants (tree 1); exact for a value whose cases share no source, which readers check
+        CREATE TABLE code_value_stat (
+            attribute_id INTEGER NOT NULL REFERENCES attribute(id) ON DELETE CASCADE,
+            value        ANY NOT NULL,
+            tree         INTEGER NOT NULL,
+            code_id      INTEGER NOT NULL REFERENCES code(id) ON DELETE CASCADE,
+            excerpts     INTEGER NOT NULL,
+            sources      INTEGER NOT NULL,
+            cases        INTEGER NOT NULL,
+            characters   INTEGER NOT NULL,
+            PRIMARY KEY (attribute_id, value, tree, code_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX code_value_stat_code ON code_value_stat(code_id);
+
+        INSERT INTO code_value_stat(attribute_id, value, tree, code_id, excerpts, sources, cases, characters)
+        SELECT v.attribute_id, v.value, k.tree, k.code_id, sum(k.excerpts), sum(k.sources), count(*),
+               sum(k.characters)
+        FROM attribute_value v
+        JOIN attribute a ON a.id = v.attribute_id AND a.scope = 'case'
+        JOIN code_case_stat k ON k.case_id = v.owner_id
+        GROUP BY v.attribute_id, v.value, k.tree, k.code_id;
+        """,
+    )
+
+
+def step_003_member_ranges(conn: sqlite3.Connection) -> None:
     """Find the case members overlapping a range without scanning the source's other members."""
     conn.execute("CREATE INDEX case_member_range ON case_member(source_id, start)")
 
 
-STEPS: list[Step] = [step_001_initial, step_002_member_ranges]
+STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges]
 LATEST = len(STEPS)
 
 

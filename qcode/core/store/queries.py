@@ -18,8 +18,11 @@ _WHOLE = "m.start IS NULL"
 _NEAR = f'm.start < c."end" AND m.start > c.start - {_LONGEST} AND m."end" > c.start'
 
 
-def filter_clause(conn: sqlite3.Connection, flt: Filter) -> tuple[str, list]:
+def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str = "c.source_id") -> tuple[str, list]:
     """A WHERE clause over `coding c` for a filter, with its arguments.
+
+    `source_column` names the source id the source conditions test (`id` of a `source c` row, for a clause
+    over sources; only sources, folders and source attributes then make sense).
 
     Codes include their descendants; folders include their subfolders; several values of one attribute
     are alternatives, different attributes must all hold.
@@ -37,11 +40,11 @@ def filter_clause(conn: sqlite3.Connection, flt: Filter) -> tuple[str, list]:
         )
         args.extend(flt.codes)
     if flt.sources:
-        ids_in("c.source_id", flt.sources)
+        ids_in(source_column, flt.sources)
     if flt.folders:
         marks = ",".join("?" * len(flt.folders))
         parts.append(
-            f"""c.source_id IN (SELECT id FROM source WHERE folder_id IN (
+            f"""{source_column} IN (SELECT id FROM source WHERE folder_id IN (
                   WITH RECURSIVE sub(id) AS (SELECT id FROM folder WHERE id IN ({marks})
                   UNION SELECT f.id FROM folder f JOIN sub ON f.parent_id = sub.id) SELECT id FROM sub))"""
         )
@@ -62,7 +65,7 @@ def filter_clause(conn: sqlite3.Connection, flt: Filter) -> tuple[str, list]:
         marks = ",".join("?" * len(values))
         if attribute_scope(conn, attribute_id) == "source":
             parts.append(
-                f"EXISTS (SELECT 1 FROM attribute_value v WHERE v.attribute_id = ? AND v.owner_id = c.source_id "
+                f"EXISTS (SELECT 1 FROM attribute_value v WHERE v.attribute_id = ? AND v.owner_id = {source_column} "
                 f"AND v.value IN ({marks}))"
             )
             args.extend([attribute_id, *values])
@@ -95,17 +98,46 @@ def filtered_codings(
     ).fetchall()
 
 
+def case_clause(conn: sqlite3.Connection, flt: Filter, column: str) -> tuple[str, list]:
+    """A condition on a case id column: the case is one of the filter's cases and has its case attribute values.
+
+    Empty ("1") when the filter says nothing about cases.
+    """
+    parts: list[str] = []
+    args: list = []
+    if flt.cases:
+        parts.append(f"{column} IN ({','.join('?' * len(flt.cases))})")
+        args.extend(flt.cases)
+    by_attribute: dict[int, list] = defaultdict(list)
+    for attribute_id, value in flt.attributes:
+        by_attribute[attribute_id].append(value)
+    for attribute_id, values in by_attribute.items():
+        if attribute_scope(conn, attribute_id) != "case":
+            continue
+        parts.append(
+            f"EXISTS (SELECT 1 FROM attribute_value v WHERE v.attribute_id = ? AND v.owner_id = {column} "
+            f"AND v.value IN ({','.join('?' * len(values))}))"
+        )
+        args.append(attribute_id)
+        args.extend(values)
+    return (" AND ".join(parts) or "1"), args
+
+
 def coding_cases(conn: sqlite3.Connection, flt: Filter) -> dict[int, list[int]]:
-    """For each filtered coding, the cases one of whose members it overlaps."""
+    """For each filtered coding, the cases one of whose members it overlaps.
+
+    When the filter names cases or case attribute values, only the cases that satisfy them are counted.
+    """
     where, args = filter_clause(conn, flt)
+    cases_where, case_args = case_clause(conn, flt, "m.case_id")
     found: dict[int, list[int]] = defaultdict(list)
     rows = conn.execute(
         f"""SELECT c.id, m.case_id FROM coding c
-            JOIN case_member m ON m.source_id = c.source_id AND {_WHOLE} WHERE {where}
+            JOIN case_member m ON m.source_id = c.source_id AND {_WHOLE} AND {cases_where} WHERE {where}
             UNION
             SELECT c.id, m.case_id FROM coding c
-            CROSS JOIN case_member m ON m.source_id = c.source_id AND {_NEAR} WHERE {where}""",
-        [*args, *args],
+            CROSS JOIN case_member m ON m.source_id = c.source_id AND {_NEAR} AND {cases_where} WHERE {where}""",
+        [*case_args, *args, *case_args, *args],
     )
     for coding_id, case_id in rows:
         found[coding_id].append(case_id)
@@ -147,6 +179,43 @@ def coding_counts_by_source(conn: sqlite3.Connection, source_ids: tuple[int, ...
 
 
 # --- full-text search ------------------------------------------------------------------------------------
+
+
+def search_scope(conn: sqlite3.Connection, flt: Filter) -> dict[int, list[tuple[int, int]] | None]:
+    """Where a filtered search may find hits: source id -> the ranges it may touch (None: the whole source).
+
+    With codes, coders or coding dates, hits must overlap a coding the filter lets through. Otherwise cases
+    and case attribute values confine hits to the member ranges of the matching cases, and sources, folders
+    and source attribute values choose whole sources.
+    """
+    scope: dict[int, list[tuple[int, int]] | None] = {}
+    if flt.codes or flt.coders or flt.created_from or flt.created_to:
+        for _, _, source_id, _, start, end in filtered_codings(conn, flt):
+            ranges = scope.setdefault(source_id, [])
+            assert ranges is not None
+            ranges.append((start, end))
+        return scope
+    # no coding conditions: sources pass the source conditions; case conditions hold in matching members
+    source_flt = Filter(sources=flt.sources, folders=flt.folders,
+                        attributes=tuple(a for a in flt.attributes if attribute_scope(conn, a[0]) == "source"))
+    where, args = filter_clause(conn, source_flt, source_column="c.id")
+    sources = [r[0] for r in conn.execute(f"SELECT c.id FROM source c WHERE {where}", args)]
+    cases_where, case_args = case_clause(conn, flt, "m.case_id")
+    if cases_where == "1":
+        return dict.fromkeys(sources)
+    wanted = set(sources)
+    for source_id, start, end in conn.execute(
+        f'SELECT m.source_id, m.start, m."end" FROM case_member m WHERE {cases_where}', case_args
+    ):
+        if source_id not in wanted:
+            continue
+        if start is None:
+            scope[source_id] = None
+        elif source_id not in scope or scope[source_id] is not None:
+            scope.setdefault(source_id, [])
+            scope[source_id].append((start, end))  # type: ignore[union-attr]
+    return scope
+
 
 
 def fts_sources(conn: sqlite3.Connection, match: str, source_ids: tuple[int, ...] = ()) -> list[int]:

@@ -38,12 +38,17 @@ def folder_by_name(conn: sqlite3.Connection, parent_id: int | None, name: str) -
     return Folder(*row) if row else None
 
 
-def insert_folder(conn: sqlite3.Connection, parent_id: int | None, name: str) -> int:
-    position = conn.execute(
-        "SELECT coalesce(max(position) + 1, 0) FROM folder WHERE coalesce(parent_id, 0) = ?", (parent_id or 0,)
-    ).fetchone()[0]
+def insert_folder(
+    conn: sqlite3.Connection, parent_id: int | None, name: str, *, folder_id: int | None = None,
+    position: int | None = None,
+) -> int:
+    """A new folder row (`folder_id` and `position` put back a deleted one where it was)."""
+    if position is None:
+        position = conn.execute(
+            "SELECT coalesce(max(position) + 1, 0) FROM folder WHERE coalesce(parent_id, 0) = ?", (parent_id or 0,)
+        ).fetchone()[0]
     return conn.execute(
-        "INSERT INTO folder(parent_id, name, position) VALUES (?, ?, ?)", (parent_id, name, position)
+        "INSERT INTO folder(id, parent_id, name, position) VALUES (?, ?, ?, ?)", (folder_id, parent_id, name, position)
     ).lastrowid
 
 
@@ -135,16 +140,24 @@ def insert_source(
     imported_at: str,
     folder_id: int | None,
     meta: dict,
+    source_id: int | None = None,
+    position: int | None = None,
 ) -> int:
-    position = conn.execute(
-        "SELECT coalesce(max(position) + 1, 0) FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,)
-    ).fetchone()[0]
+    """A new source row (`source_id` and `position` put back a deleted one where it was)."""
+    if position is None:
+        position = conn.execute(
+            "SELECT coalesce(max(position) + 1, 0) FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,)
+        ).fetchone()[0]
     return conn.execute(
-        "INSERT INTO source(name, kind, text, length, sha256, original_name, imported_at, folder_id, position, "
-        "meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (name, kind, text, len(text), sha256, original_name, imported_at, folder_id, position,
+        "INSERT INTO source(id, name, kind, text, length, sha256, original_name, imported_at, folder_id, position, "
+        "meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (source_id, name, kind, text, len(text), sha256, original_name, imported_at, folder_id, position,
          json.dumps(meta, ensure_ascii=False, sort_keys=True)),
     ).lastrowid
+
+
+def source_position(conn: sqlite3.Connection, source_id: int) -> int:
+    return conn.execute("SELECT position FROM source WHERE id = ?", (source_id,)).fetchone()[0]
 
 
 def update_source(conn: sqlite3.Connection, source_id: int, *, name: str, folder_id: int | None) -> None:
@@ -171,6 +184,17 @@ def insert_spans(conn: sqlite3.Connection, source_id: int, spans: Iterable[Span]
         'INSERT INTO span(source_id, kind, start, "end", value) VALUES (?, ?, ?, ?, ?)',
         ((source_id, s.kind, s.start, s.end, s.value) for s in spans),
     )
+
+
+def speaker_counts(conn: sqlite3.Connection, source_ids: tuple[int, ...] | None = None) -> list[tuple[str, int]]:
+    """Speaker names of turn spans with their numbers of turns, by name (of these sources only, when given)."""
+    sql = "SELECT value, count(*) FROM span WHERE kind = 'turn' AND value IS NOT NULL AND value != ''"
+    args: list = []
+    if source_ids is not None:
+        sql += f" AND source_id IN ({','.join('?' * len(source_ids)) or 'NULL'})"
+        args += list(source_ids)
+    rows = conn.execute(sql + " GROUP BY value ORDER BY value COLLATE NOCASE", args)
+    return [(str(name), int(count)) for name, count in rows]
 
 
 def spans(conn: sqlite3.Connection, source_id: int, kind: str | None = None) -> list[Span]:

@@ -1,4 +1,5 @@
-"""The Export dialog: what, in which format, grouped how, filtered by which coder, to which file.
+"""The Export dialog: what, in which format, grouped how, filtered how (codes, folders, sources, cases,
+attribute values, coders), to which file.
 
 The export itself runs on a worker with its own read-only connection, with progress and Cancel.
 """
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,6 +28,7 @@ from qcode.core.analysis.frequencies import Grouping
 from qcode.core.exporters import SUPPORTED, export
 from qcode.core.model import Filter
 from qcode.core.project import Project
+from qcode.gui.dialogs.export_filters import ExportFilters
 from qcode.gui.workers import CoreTask
 
 WHAT_LABELS = {
@@ -37,6 +40,7 @@ WHAT_LABELS = {
     "transcript": "Coded transcript of one source",
     "all": "Everything (Excel: all sheets; CSV: a folder)",
 }
+FILTERED = {"excerpts", "frequencies", "matrix", "all"}  # the exports that the filters narrow
 FORMAT_LABELS = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "csv": "CSV (.csv)"}
 
 
@@ -71,12 +75,9 @@ class ExportDialog(QDialog):
                                Grouping("attribute", attribute.id))
         form.addRow("&Group by:", self.group)
 
-        self.coder = QComboBox()
-        self.coder.setAccessibleName("Coder filter")
-        self.coder.addItem("All coders", None)
-        for coder in project.coders():
-            self.coder.addItem(coder.name, coder.id)
-        form.addRow("&Coders:", self.coder)
+        self.filters = ExportFilters(project)
+        for label, button in self.filters.rows():
+            form.addRow(label, button)
 
         self.source = QComboBox()
         self.source.setAccessibleName("Source of the transcript")
@@ -84,7 +85,11 @@ class ExportDialog(QDialog):
             self.source.addItem(project.source_path(source.id), source.id)
         if source_id is not None:
             self.source.setCurrentIndex(max(0, self.source.findData(source_id)))
-        form.addRow("&Source:", self.source)
+        form.addRow("&Transcript of:", self.source)
+
+        self.with_frequencies = QCheckBox("Add a frequency table at the end of the Word report")
+        self.with_frequencies.setChecked(True)
+        form.addRow("", self.with_frequencies)
 
         row = QHBoxLayout()
         self.target = QLineEdit()
@@ -126,10 +131,12 @@ class ExportDialog(QDialog):
         self.format.blockSignals(False)
         self.group.setEnabled(what in ("matrix", "all"))
         self.source.setEnabled(what == "transcript")
+        self.filters.set_enabled(what in FILTERED)
         self._format_changed()
 
     def _format_changed(self) -> None:
         fmt = self.chosen_format()
+        self.with_frequencies.setEnabled(fmt == "docx" and self.chosen_what() in ("excerpts", "all"))
         text = self.target.text().strip()
         base = Path(text) if text else self.project.path.parent / f"{self.project.path.stem}-{self.chosen_what()}"
         if fmt == "csv" and self.chosen_what() == "all":
@@ -156,16 +163,17 @@ class ExportDialog(QDialog):
             return
         what, fmt = self.chosen_what(), self.chosen_format()
         grouping = self.group.currentData()
-        coder = self.coder.currentData()
-        flt = Filter(coders=(coder,)) if coder is not None else Filter()
+        flt = self.filters.filter() if what in FILTERED else Filter()
         source_id = self.source.currentData() if what == "transcript" else None
-        filter_text = f"coder {self.coder.currentText()}" if coder is not None else ""
+        filter_text = self.filters.describe() if what in FILTERED else ""
         project_path = self.project.path
+        with_frequencies = self.with_frequencies.isChecked()
 
         def work(progress: CoreTask) -> str:
             with Project.open(project_path, mode="read") as reader:  # the worker's own connection
                 return str(export(reader, Path(target), fmt=fmt, what=what, grouping=grouping, flt=flt,
-                                  filter_text=filter_text, source_id=source_id, progress=progress))
+                                  filter_text=filter_text, source_id=source_id, progress=progress,
+                                  frequency_table_at_end=with_frequencies))
 
         self.task = CoreTask(work)
         self.progress = QProgressDialog("Exporting…", "Cancel", 0, 0, self)
@@ -179,9 +187,11 @@ class ExportDialog(QDialog):
         self.task.start()
 
     def _progress(self, done: int, total: int, text: str) -> None:
-        if self.progress is not None:
-            self.progress.setMaximum(max(total, 1))
-            self.progress.setValue(done)
+        dialog = self.progress  # setValue runs pending events, which may finish the export and clear it
+        if dialog is not None:
+            dialog.setLabelText(f"Exporting: {text.lower()}…" if text else "Exporting…")
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(done)
 
     def _finish(self) -> None:
         if self.progress is not None:
@@ -197,7 +207,10 @@ class ExportDialog(QDialog):
         self.accept()
 
     def _failed(self, message: str, details: str) -> None:
+        asked_to_stop = self.task is not None and self.task.cancelled()
         self._finish()
+        if asked_to_stop:  # the researcher pressed Cancel: nothing to warn about, the dialog stays open
+            return
         box = QMessageBox(QMessageBox.Icon.Warning, "Export", message, parent=self)
         if details:
             box.setDetailedText(details)

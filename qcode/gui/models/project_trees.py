@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, Qt
+import json
+
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem, QStandardItemModel
 
+from qcode.core.model import Filter
 from qcode.core.project import Project
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+SOURCES_MIME = "application/x-qcode-sources"
 
 
 def swatch(color: str, size: int = 12) -> QIcon:
@@ -26,13 +30,56 @@ def _item(text: str, kind: str, item_id: int) -> QStandardItem:
 
 
 class SourcesModel(QStandardItemModel):
-    """Folders and sources, with each source's number of codings."""
+    """Folders and sources, with each source's number of codings.
+
+    Sources and folders can be dragged onto folders (or the empty area, for the top level); the model
+    does not move anything itself but asks, with `move_requested`, so that the move is an undo command.
+    """
+
+    move_requested = Signal(list, object)  # [(kind, id), ...], target folder id or None
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
+        #: each source's place in the core's listing order (the order of excerpt lists)
+        self.ranks: dict[int, int] = {}
         self.setHorizontalHeaderLabels(["Source", "Codings"])
         self.reload()
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index) & ~Qt.ItemFlag.ItemIsDropEnabled
+        if not index.isValid():
+            return flags | Qt.ItemFlag.ItemIsDropEnabled
+        if index.data(KIND_ROLE) == "folder":
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        return flags | Qt.ItemFlag.ItemIsDragEnabled
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [SOURCES_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        items = sorted({(i.data(KIND_ROLE), int(i.data(ID_ROLE))) for i in indexes if i.isValid()})
+        data = QMimeData()
+        data.setData(SOURCES_MIME, QByteArray(";".join(f"{kind}:{item_id}" for kind, item_id in items).encode()))
+        return data
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not data.hasFormat(SOURCES_MIME):
+            return False
+        items = []
+        for part in bytes(data.data(SOURCES_MIME).data()).decode().split(";"):
+            kind, _, item_id = part.partition(":")
+            if kind in ("source", "folder") and item_id.isdigit():
+                items.append((kind, int(item_id)))
+        target = parent.siblingAtColumn(0) if parent.isValid() else None
+        folder_id = int(target.data(ID_ROLE)) if target is not None and target.data(KIND_ROLE) == "folder" else None
+        if items:
+            self.move_requested.emit(items, folder_id)
+        return False  # the tree is rebuilt from the project once the move is done
 
     def reload(self) -> None:
         self.removeRows(0, self.rowCount())
@@ -52,12 +99,29 @@ class SourcesModel(QStandardItemModel):
         for folder_id in folders:
             folder_item(folder_id)
         counts = self.project.coding_counts_by_source()
-        for source in self.project.sources():
+        sources = self.project.sources()
+        self.ranks = {source.id: rank for rank, source in enumerate(sources)}
+        for source in sources:
             count = _item(str(counts.get(source.id, 0)), "source", source.id)
             count.setData(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                           Qt.ItemDataRole.TextAlignmentRole)
             folder_item(source.folder_id).appendRow([_item(source.name, "source", source.id), count])
 
+    def update_all_counts(self) -> None:
+        """Refresh every source's codings column in one walk (after codes were deleted or merged)."""
+        counts = self.project.coding_counts_by_source()
+
+        def walk(parent: QStandardItem) -> None:
+            for row in range(parent.rowCount()):
+                name, count = parent.child(row, 0), parent.child(row, 1)
+                if name.data(KIND_ROLE) == "source":
+                    text = str(counts.get(name.data(ID_ROLE), 0))
+                    if count.text() != text:
+                        count.setText(text)
+                else:
+                    walk(name)
+
+        walk(self.invisibleRootItem())
 
     def update_counts(self, source_ids: tuple[int, ...]) -> None:
         """Refresh the codings column of a few sources, without rebuilding the tree."""
@@ -68,19 +132,32 @@ class SourcesModel(QStandardItemModel):
                 self.itemFromIndex(index).setText(str(counts.get(source_id, 0)))
 
 
+CODES_MIME = "application/x-qcode-codes"
+
+
 class CodebookModel(QStandardItemModel):
-    """The code tree with colour swatches and excerpt counts (a code's count includes its sub-codes)."""
+    """The code tree with colour swatches and excerpt counts (a code's count includes its sub-codes).
+
+    Codes can be dragged within the tree. A drop changes nothing here: it emits `drop_requested`
+    (code ids, new parent id or None, id of the sibling to go before or None, merge?), and the move or
+    merge goes through the undo stack; the tree is rebuilt from the project afterwards.
+    """
+
+    drop_requested = Signal(object, object, object, bool)
+    reloaded = Signal()
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self._count_items: dict[int, QStandardItem] = {}
+        self.coder_id: int | None = None  # count only this coder's codings (None: every coder's)
+        self.merge_on_drop = False  # set by the view from the modifier keys of the drop
         self.setHorizontalHeaderLabels(["Code", "Excerpts"])
         self.reload()
 
     def reload(self) -> None:
         self.removeRows(0, self.rowCount())
-        totals = {row.code_id: row.total.excerpts for row in self.project.frequencies()}
+        totals = {row.code_id: row.total.excerpts for row in self._frequencies()}
         items: dict[int | None, QStandardItem] = {None: self.invisibleRootItem()}
         for code in self.project.codes():
             item = _item(code.name, "code", code.id)
@@ -94,6 +171,7 @@ class CodebookModel(QStandardItemModel):
             items[code.id] = item
         self._count_items = {}
         self._collect(self.invisibleRootItem())
+        self.reloaded.emit()
 
     def _collect(self, parent: QStandardItem) -> None:
         for row in range(parent.rowCount()):
@@ -101,12 +179,77 @@ class CodebookModel(QStandardItemModel):
             self._count_items[name.data(ID_ROLE)] = count
             self._collect(name)
 
+    def _frequencies(self) -> list:
+        if self.coder_id is None:
+            return self.project.frequencies()
+        return self.project.frequencies(Filter(coders=(self.coder_id,)))
+
+    def set_coder(self, coder_id: int | None) -> None:
+        """Count only one coder's codings (None: every coder's); codes without any then show 0."""
+        self.coder_id = coder_id
+        counted = {row.code_id: row.total.excerpts for row in self._frequencies()}
+        for code_id, item in self._count_items.items():
+            text = str(counted.get(code_id, 0))
+            if item.text() != text:
+                item.setText(text)
+
     def update_counts(self) -> None:
         """Refresh the excerpt counts in place (after codings change; the tree itself is unchanged)."""
-        for row in self.project.frequencies():
+        for row in self._frequencies():
             item = self._count_items.get(row.code_id)
             if item is not None and item.text() != str(row.total.excerpts):
                 item.setText(str(row.total.excerpts))
+
+    # --- drag and drop -------------------------------------------------------------------------------
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if self.project.readonly:
+            flags &= ~(Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [CODES_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        ids: list[int] = []
+        for index in indexes:
+            code_id = index.data(ID_ROLE)
+            if index.data(KIND_ROLE) == "code" and code_id not in ids:
+                ids.append(int(code_id))
+        data = QMimeData()
+        data.setData(CODES_MIME, json.dumps(ids).encode())
+        return data
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return data.hasFormat(CODES_MIME) and not self.project.readonly
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: QModelIndex | QPersistentModelIndex) -> bool:
+        """Translate a drop into (codes, parent, before, merge) and request it; the model itself never changes."""
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        code_ids = [int(i) for i in json.loads(bytes(data.data(CODES_MIME).data()).decode() or "[]")]
+        if not code_ids:
+            return False
+        parent_item = self.itemFromIndex(parent.siblingAtColumn(0)) if parent.isValid() else None
+        parent_id = int(parent_item.data(ID_ROLE)) if parent_item is not None else None
+        if row < 0:  # onto a code: nest (or merge); onto the empty area: top level, at the end
+            self.drop_requested.emit(code_ids, parent_id, None, self.merge_on_drop and parent_id is not None)
+            return False
+        holder = parent_item or self.invisibleRootItem()
+        before_id = None
+        for below in range(row, holder.rowCount()):  # the first sibling below the gap that is not being moved
+            candidate = int(holder.child(below, 0).data(ID_ROLE))
+            if candidate not in code_ids:
+                before_id = candidate
+                break
+        self.drop_requested.emit(code_ids, parent_id, before_id, False)
+        return False  # the view must not remove the dragged rows: the tree is rebuilt from the project
 
 
 def find_index(model: QStandardItemModel, kind: str, item_id: int, column: int = 0) -> QModelIndex:

@@ -63,11 +63,11 @@ class CellDelegate(QStyledItemDelegate):
 
 
 class AttributeDialog(QDialog):
-    """Name, type and (for a choice) the choices of a new case attribute."""
+    """Name, type and (for a choice) the choices of a new case or source attribute."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, scope: str = "case") -> None:
         super().__init__(parent)
-        self.setWindowTitle("New case attribute")
+        self.setWindowTitle(f"New {scope} attribute")
         self.setMinimumWidth(380)
         form = QFormLayout(self)
         self.name = QLineEdit()

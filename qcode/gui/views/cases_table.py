@@ -211,14 +211,16 @@ class CasesTable(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.horizontalHeader().setMinimumSectionSize(64)
+        # columns fit the first rows' contents: measuring hundreds of cases would slow every refresh
+        self.table.horizontalHeader().setResizeContentsPrecision(60)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.horizontalHeader().customContextMenuRequested.connect(self._header_menu)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.selectionModel().currentChanged.connect(self._current_changed)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, self._clear_current_value,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        clear = QShortcut(QKeySequence.StandardKey.Delete, self.table, self._clear_current_value)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)  # the keyword argument is ignored: Delete went window-wide
 
         self.members = CaseMembersView(project)
         self.members.open_requested.connect(self.open_requested)

@@ -4,19 +4,27 @@ Highlights are translucent, so overlapping codings stay visible as deeper colour
 in the core's code-point offsets (conversion from Qt's UTF-16 positions happens in `TextOffsets`).
 Find-bar matches are a second set of highlights, drawn beneath the codings so neither hides the other.
 The text can be zoomed in font-size steps between `MIN_POINT_SIZE` and `MAX_POINT_SIZE`.
+
+Structure is shown as the exports cite it: headings and speaker labels in bold, paragraph numbers,
+pages and timestamps in the left margin (`StructureMargin`, with memo notes), and one labelled stripe
+per coding in the right margin (`CodingStripes`). Only the visible part is formatted and painted, so
+long sources with thousands of codings stay fast.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QWheelEvent
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QTextBlock, QTextCharFormat, QTextCursor, QWheelEvent
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
 
-from qcode.core.model import Code, Coding
+from qcode.core.model import Code, Coding, Memo, Span
 from qcode.gui.offsets import TextOffsets
+from qcode.gui.views.coding_stripes import CodingStripes
+from qcode.gui.views.structure_margin import StructureMargin
 
 MIN_POINT_SIZE = 8
 MAX_POINT_SIZE = 32
@@ -50,8 +58,15 @@ class DocumentView(QPlainTextEdit):
         self._coding_selections: list[QTextEdit.ExtraSelection] = []
         self._find_selections: list[QTextEdit.ExtraSelection] = []
         self._wheel_zoom = 0  # Ctrl+wheel angle not yet turned into a zoom step (touchpads send small deltas)
+        self._memos: list[Memo] = []
+        #: the text a coding shows when hovered (code, coder, memo)
+        self.describe_coding: Callable[[Coding], str] = lambda coding: self._codes[coding.code_id].name
         #: called with (menu, code-point offset) to add actions to the context menu
         self.extend_menu: Callable[[QMenu, int], None] | None = None
+        self.stripes = CodingStripes(self)
+        self.margin = StructureMargin(self)
+        self.updateRequest.connect(self._margins_follow)
+        self._place_margins()
 
     def show_source(self, source_id: int, text: str) -> None:
         self.source_id = source_id
@@ -61,8 +76,11 @@ class DocumentView(QPlainTextEdit):
         self._coding_selections = []
         self._find_selections = []
         self._apply_selections()
+        self.document().clear()  # else the new text takes the format of the old first character (bold)
+        self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.stripes.set_codings([], self._codes)
 
     def clear_source(self) -> None:
         self._codings = []
@@ -73,6 +91,8 @@ class DocumentView(QPlainTextEdit):
         self._text = ""
         self._coding_selections = []
         self._find_selections = []
+        self.show_structure([], [])
+        self.stripes.set_codings([], {})
         self._apply_selections()
         self.setPlainText("")
 
@@ -105,7 +125,21 @@ class DocumentView(QPlainTextEdit):
         return self._offsets.from_qt(self.textCursor().position())
 
     def codings_at(self, offset: int) -> list[Coding]:
-        return [c for c in self._codings if c.start <= offset < c.end]
+        return self.codings_between(offset, offset + 1)
+
+    def codings_between(self, low: int, high: int) -> list[Coding]:
+        """The shown codings that overlap [low, high), in order of their starts."""
+        first = bisect_left(self._starts, low - self._longest)
+        last = bisect_left(self._starts, high)
+        return [c for c in self._codings[first:last] if c.end > low]
+
+    def coding_highlights(self) -> list[tuple[int, int]]:
+        """The code-point ranges highlighted as codings now (those near the visible part)."""
+        return [(self._offsets.from_qt(s.cursor.selectionStart()), self._offsets.from_qt(s.cursor.selectionEnd()))
+                for s in self._coding_selections]
+
+    def memos_at(self, offset: int) -> list[Memo]:
+        return [m for m in self._memos if m.start is not None and m.end is not None and m.start <= offset < m.end]
 
     def contextMenuEvent(self, event) -> None:
         menu = self.createStandardContextMenu(event.pos())
@@ -122,15 +156,109 @@ class DocumentView(QPlainTextEdit):
         self._longest = max((c.end - c.start for c in self._codings), default=0)
         self._codes = codes
         self._shown_window = None
+        self.stripes.set_codings(self._codings, codes)
+        self._place_margins()
         self._update_visible_highlights()
 
-    def visible_range(self) -> tuple[int, int]:
-        """The code-point range on screen, widened by a margin so that small scrolls need no update."""
+    def show_structure(self, spans: list[Span], memos: list[Memo]) -> None:
+        """Headings and speaker labels to set in bold, and the margin's numbers, markers and memo notes."""
+        self._memos = list(memos)
+        self.margin.set_structure(spans, memos)
+        self._set_bold([(s.start, s.end) for s in spans if s.kind == "heading"] + self._speaker_labels(spans))
+
+    def _speaker_labels(self, spans: list[Span]) -> list[tuple[int, int]]:
+        """The "Name:" at the start of each speaker turn."""
+        labels = []
+        for span in spans:
+            if span.kind == "turn" and span.value and self._text.startswith(span.value, span.start):
+                end = span.start + len(span.value)
+                labels.append((span.start, end + 1 if self._text.startswith(":", end) else end))
+        return labels
+
+    def _set_bold(self, ranges: list[tuple[int, int]]) -> None:
+        """Bold set in the document itself (layout-time; extra selections only colour), in one edit block."""
+        document = self.document()
+        document.setUndoRedoEnabled(False)
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        for start, end in ranges:
+            cursor.setPosition(self._offsets.to_qt(start))
+            cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(bold)
+        cursor.endEditBlock()
+
+    def show_range_memos(self, memos: list[Memo]) -> None:
+        self._memos = list(memos)
+        self.margin.set_memos(memos)
+
+    # --- what is on screen ---------------------------------------------------------------------------
+
+    def visible_span(self) -> tuple[int, int]:
+        """The code-point range on screen."""
         first = self.firstVisibleBlock().position()
         corner = self.viewport().rect().bottomRight()
         last = self.cursorForPosition(corner).position()
-        return (max(0, self._offsets.from_qt(first) - VISIBLE_MARGIN),
-                self._offsets.from_qt(last) + VISIBLE_MARGIN)
+        block = self.document().findBlock(last)
+        if block.isValid():  # the whole last visible block, so stripes reach the bottom edge
+            last = block.position() + block.length()
+        return self._offsets.from_qt(first), min(self._offsets.from_qt(last), self._offsets.length)
+
+    def visible_range(self) -> tuple[int, int]:
+        """The code-point range on screen, widened by a margin so that small scrolls need no update."""
+        low, high = self.visible_span()
+        return max(0, low - VISIBLE_MARGIN), high + VISIBLE_MARGIN
+
+    def offset_top(self, offset: int) -> int:
+        """The viewport y of the top of the line holding a code-point offset."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(self._offsets.to_qt(offset), self.document().characterCount() - 1))
+        return self.cursorRect(cursor).top()
+
+    def offset_bottom(self, offset: int) -> int:
+        """The viewport y of the bottom of the line holding the character before `offset` (a range's end)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(self._offsets.to_qt(max(0, offset - 1)), self.document().characterCount() - 1))
+        return self.cursorRect(cursor).bottom() + 1
+
+    def visible_blocks(self) -> Iterator[tuple[int, int, Callable[[int], int]]]:
+        """Each visible block's code-point range, with a function giving the viewport y of an offset's line."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid():
+            top = self.blockBoundingGeometry(block).translated(offset).top()
+            if top > height:
+                break
+            if block.isVisible():
+                low = self._offsets.from_qt(block.position())
+                high = max(low + 1, self._offsets.from_qt(block.position() + block.length()))
+                yield low, high, partial(self._line_top, block, top)
+            block = block.next()
+
+    def _line_top(self, block: QTextBlock, block_top: float, offset: int) -> int:
+        line = block.layout().lineForTextPosition(max(0, self._offsets.to_qt(offset) - block.position()))
+        return round(block_top + (line.y() if line.isValid() else 0))
+
+    # --- margins ---------------------------------------------------------------------------------------
+
+    def _place_margins(self) -> None:
+        left, right = self.margin.preferred_width(), self.stripes.preferred_width()
+        margins = self.viewportMargins()
+        if (margins.left(), margins.right()) != (left, right):
+            self.setViewportMargins(left, 0, right, 0)
+        area = self.contentsRect()
+        self.margin.setGeometry(QRect(area.left(), area.top(), left, area.height()))
+        self.stripes.setGeometry(QRect(area.right() - right + 1, area.top(), right, area.height()))
+
+    def _margins_follow(self, rect: QRect, dy: int) -> None:
+        if dy or rect.contains(self.viewport().rect()):
+            self.margin.update()
+            self.stripes.update()
+        else:
+            self.margin.update(0, rect.y(), self.margin.width(), rect.height())
+            self.stripes.update(0, rect.y(), self.stripes.width(), rect.height())
 
     def _update_visible_highlights(self) -> None:
         if not self._codings:
@@ -143,12 +271,8 @@ class DocumentView(QPlainTextEdit):
             return
         low, high = max(0, low - VISIBLE_MARGIN), high + VISIBLE_MARGIN  # room to scroll before the next update
         self._shown_window = (low, high)
-        first = bisect_left(self._starts, low - self._longest)
-        last = bisect_left(self._starts, high)
         selections = []
-        for coding in self._codings[first:last]:
-            if coding.end <= low:
-                continue
+        for coding in self.codings_between(low, high):
             code = self._codes.get(coding.code_id)
             if code is None:
                 continue
@@ -164,6 +288,7 @@ class DocumentView(QPlainTextEdit):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._place_margins()
         self._shown_window = None
         self._update_visible_highlights()
 
@@ -180,6 +305,9 @@ class DocumentView(QPlainTextEdit):
         fmt.setBackground(color)
         if tooltip:
             fmt.setToolTip(tooltip)
+        return self._formatted(start, end, fmt)
+
+    def _formatted(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._offsets.to_qt(start))
         cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
@@ -191,6 +319,21 @@ class DocumentView(QPlainTextEdit):
     def _apply_selections(self) -> None:
         # find matches first: the translucent coding colours are painted over them and stay visible
         self.setExtraSelections(self._find_selections + self._coding_selections)
+        self.stripes.update()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A tooltip over coded text names each coding (code, coder, memo) and the passage's memos."""
+        if event.type() == QEvent.Type.ToolTip and self.source_id is not None:
+            pos = event.pos()  # type: ignore[attr-defined]
+            offset = self._offsets.from_qt(self.cursorForPosition(pos).position())
+            lines = [self.describe_coding(c) for c in self.codings_at(offset)]
+            lines += [f"Memo: {m.text}" for m in self.memos_at(offset)]
+            if lines:
+                QToolTip.showText(event.globalPos(), "\n".join(lines), self.viewport())  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     # --- zoom ------------------------------------------------------------------------------------------
 

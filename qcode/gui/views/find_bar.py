@@ -2,7 +2,8 @@
 
 Matching is done on the source's text in code points (as the core counts), so an emoji before a match
 never shifts the selection. Enter finds the next match, Shift+Enter the previous one, Escape closes the bar;
-both directions wrap around the document's ends.
+both directions wrap around the document's ends. "Code all…" asks to code every match
+(`code_all_requested(text, match_case)`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ DEBOUNCE_MS = 200
 
 class FindBar(QWidget):
     closed = Signal()
+    code_all_requested = Signal(str, bool)  # the text to find, match case
 
     def __init__(self, document_view: DocumentView) -> None:
         super().__init__()
@@ -56,6 +58,13 @@ class FindBar(QWidget):
         self.match_case = QCheckBox("Match case")
         self.match_case.setAccessibleName("Match case")
         self.match_case.setToolTip("Find only text with the same upper and lower case letters")
+        self.code_all_button = QToolButton()
+        self.code_all_button.setText("Code all…")
+        self.code_all_button.setAccessibleName("Code all matches")
+        self.code_all_button.setToolTip("Code every match in this document with a code, after a preview")
+        self.code_all_button.setEnabled(False)
+        self.code_all_button.clicked.connect(
+            lambda: self.code_all_requested.emit(self.query.text(), self.match_case.isChecked()))
         self.close_button = self._button(QStyle.StandardPixmap.SP_TitleBarCloseButton, "Close (Escape)",
                                          "Close the find bar", self.dismiss)
         layout.addWidget(label)
@@ -65,6 +74,7 @@ class FindBar(QWidget):
         layout.addWidget(self.match_case)
         layout.addSpacing(8)
         layout.addWidget(self.count_label)
+        layout.addWidget(self.code_all_button)
         layout.addStretch(1)
         layout.addWidget(self.close_button)
 
@@ -192,6 +202,7 @@ class FindBar(QWidget):
         current = self.matches[self.current] if self.current is not None else None
         self.view.set_find_highlights(shown, current)
         self.previous_button.setEnabled(bool(self.matches))
+        self.code_all_button.setEnabled(bool(self.matches))
         self.next_button.setEnabled(bool(self.matches))
 
     # --- keys -----------------------------------------------------------------------------------------

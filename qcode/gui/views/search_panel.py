@@ -3,7 +3,7 @@
 Searches run on a worker with its own read-only connection, so a big project never freezes the window;
 results of a search that has since been replaced are dropped. The query language is the core's
 (`qcode.core.analysis.search`): words, "a phrase", prefix*. Activating a hit (double-click or Enter)
-emits `open_requested(source_id, start, end)`.
+emits `open_requested(source_id, start, end)`; "Code all hits…" emits `code_all_requested(query)`.
 """
 
 from __future__ import annotations
@@ -164,6 +164,7 @@ def result_html(result: SearchResult, *, muted: str) -> str:
 class SearchPanel(QWidget):
     open_requested = Signal(int, int, int)  # source id, start, end
     finished = Signal()  # results (or an error) of a search are shown
+    code_all_requested = Signal(str)  # the listed query: code every hit of it
 
     def __init__(self, project: Project, *, page_size: int = PAGE_SIZE) -> None:
         super().__init__()
@@ -218,6 +219,13 @@ class SearchPanel(QWidget):
         self.more_button.clicked.connect(self.load_more)
         self.more_button.hide()
         layout.addWidget(self.more_button)
+        self.code_all_button = QPushButton("Code all hits…")
+        self.code_all_button.setAccessibleName("Code all hits")
+        self.code_all_button.setToolTip("Code every hit of this search (or its sentence, paragraph or turn) "
+                                        "with a code, after a preview")
+        self.code_all_button.clicked.connect(lambda: self.code_all_requested.emit(self.shown_query))
+        self.code_all_button.setEnabled(False)
+        layout.addWidget(self.code_all_button)
         self._more = False
 
     # --- searching ------------------------------------------------------------------------------------
@@ -326,6 +334,7 @@ class SearchPanel(QWidget):
         return f"{count} {noun} for “{self.shown_query}”. Double-click one to open it."
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
+        self.code_all_button.setEnabled(bool(self.shown_query) and self.model_.rowCount() > 0 and not error)
         self.status.setText(text)
         self.status.setToolTip("")
         self.status.setStyleSheet("color: #b3261e;" if error else "")

@@ -1,0 +1,72 @@
+"""Undo commands for many codings at once (autocoding, coding all search hits): one step, one transaction."""
+
+from __future__ import annotations
+
+from qcode.core.api.codings import NewCoding
+from qcode.core.errors import QcodeError
+from qcode.core.model import Coding
+from qcode.core.project import Project
+from qcode.gui.commands import CoreCommand, CreateCode
+
+
+class ApplyCodings(CoreCommand):
+    """Apply a batch of codings; undo removes exactly the codings it added, redo puts the same ones back."""
+
+    def __init__(self, project: Project, batch: list[NewCoding], label: str) -> None:
+        super().__init__(label)
+        self.project = project
+        self.batch = batch
+        self.codings: list[Coding] | None = None
+
+    def apply(self) -> None:
+        if self.codings is None:
+            self.codings = self.project.apply_codings(self.batch)
+        else:
+            self.project.restore_codings(self.codings)
+
+    def revert(self) -> None:
+        if self.codings:
+            self.project.remove_codings([c.id for c in self.codings])
+
+
+class CodePassages(CoreCommand):
+    """Code passages (source, start, end) with a code, creating the code first when it is new: one undo step.
+
+    When coding fails, a code created for it is taken back before the error propagates.
+    """
+
+    def __init__(self, project: Project, ranges: list[tuple[int, int, int]], label: str, *,
+                 code_id: int | None = None, new_code: tuple[str, int | None] | None = None,
+                 coder_id: int | None = None) -> None:
+        super().__init__(label)
+        self.project = project
+        self.ranges = ranges
+        self.code_id = code_id
+        self.coder_id = coder_id
+        self.create = CreateCode(project, *new_code) if new_code is not None else None
+        self.codings: ApplyCodings | None = None
+
+    def apply(self) -> None:
+        if self.create is not None:
+            self.create.apply()
+            self.code_id = self.create.code_id
+        assert self.code_id is not None
+        if self.codings is None:
+            batch = [NewCoding(s, self.code_id, start, end, self.coder_id) for s, start, end in self.ranges]
+            self.codings = ApplyCodings(self.project, batch, self.text())
+        try:
+            self.codings.apply()
+        except QcodeError:
+            if self.create is not None:
+                self.create.revert()
+            raise
+
+    def revert(self) -> None:
+        if self.codings is not None:
+            self.codings.revert()
+        if self.create is not None:
+            self.create.revert()
+
+    @property
+    def added(self) -> int:
+        return len(self.codings.codings or []) if self.codings is not None else 0

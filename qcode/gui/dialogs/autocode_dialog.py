@@ -1,0 +1,521 @@
+"""The autocode dialog: what to look for, how much to code around it, where, and with which code.
+
+It previews exactly what will be coded (source, location, passage, and the count) before anything is
+written; the preview is computed on a worker with its own read connection, so a big project never freezes
+the window. Applying codes the previewed passages in one undoable step (creating the code first when a
+new name was typed). The same dialog codes all hits of a project search or of the find bar.
+Activating a previewed passage (double-click or Enter) asks to show it in its source.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QPalette, QTextDocument, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qcode.core.api.autocoding import Passage, Range
+from qcode.core.errors import NotFoundError, QcodeError
+from qcode.core.progress import Progress
+from qcode.core.project import Project
+from qcode.gui.batch_commands import CodePassages
+from qcode.gui.commands import push
+from qcode.gui.workers import CoreTask
+
+MODES = (
+    ("keywords", "Keywords (whole words)"),
+    ("text", "Exact text"),
+    ("pattern", "Regular expression"),
+    ("speakers", "What a speaker says"),
+    ("search", "Project search query"),
+)
+PLACEHOLDERS = {
+    "keywords": "Words or phrases, separated by commas: help, support, my mates",
+    "text": "Any text, also inside words",
+    "pattern": r"A regular expression, e.g. \bhelp(ed|ful)?\b",
+    "search": 'Words, "a phrase" or prefix*, as in the search panel',
+}
+UNITS = (("hit", "Just the hit"), ("sentence", "The whole sentence"), ("paragraph", "The whole paragraph"),
+         ("turn", "The whole speaker turn"))
+DEBOUNCE_MS = 350
+CONTEXT_CHARS = 50  # shown either side of a passage in the preview
+PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 30
+
+
+@dataclass(frozen=True, slots=True)
+class AutocodeRequest:
+    """What to find and where, as plain values for the worker."""
+
+    mode: str
+    text: str = ""
+    speakers: tuple[str, ...] = ()
+    case_sensitive: bool = False
+    unit: str = "hit"
+    source_ids: tuple[int, ...] | None = None
+    code_id: int | None = None  # None: a new code, nothing is coded with it yet
+    coder_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AutocodePreview:
+    request: AutocodeRequest
+    passages: list[Passage]  # what applying will code, in source then text order
+    already: int  # passages found that are already coded so (left out)
+
+
+def find_ranges(project: Project, request: AutocodeRequest, progress: Progress | None = None) -> list[Range]:
+    """The passages a request finds, through the core's autocoding."""
+    unit, source_ids = request.unit, request.source_ids
+    if request.mode == "search":
+        return project.search_ranges(request.text, unit=unit, source_ids=source_ids, progress=progress)
+    if request.mode == "speakers":
+        return project.autocode_ranges(speakers=request.speakers, unit=unit, source_ids=source_ids,
+                                       progress=progress)
+    if request.mode == "keywords":
+        words = [w for w in request.text.replace("\n", ",").split(",") if w.strip()]
+        return project.autocode_ranges(keywords=words, case_sensitive=request.case_sensitive, unit=unit,
+                                       source_ids=source_ids, progress=progress)
+    pattern = re.escape(request.text) if request.mode == "text" else request.text
+    return project.autocode_ranges(pattern=pattern, case_sensitive=request.case_sensitive, unit=unit,
+                                   source_ids=source_ids, progress=progress)
+
+
+def compute_preview(project: Project, request: AutocodeRequest, progress: Progress | None = None) -> AutocodePreview:
+    """What applying the request would code: the passages found, less those already coded so."""
+    ranges = find_ranges(project, request, progress)
+    if request.code_id is not None:
+        planned = project.plan_codings(request.code_id, ranges, coder_id=request.coder_id)
+        new = [(p.source_id, p.start, p.end) for p in planned]
+    else:
+        new = list(dict.fromkeys(ranges))
+    return AutocodePreview(request, project.passages(new, context=CONTEXT_CHARS), len(ranges) - len(new))
+
+
+def run_preview(path: Path, request: AutocodeRequest, progress: Progress) -> AutocodePreview:
+    """The preview through a read connection of its own (this runs on a worker thread)."""
+    with Project.open(path, mode="read") as reader:
+        return compute_preview(reader, request, progress)
+
+
+class PassageModel(QAbstractTableModel):
+    """The previewed passages: source, location, text."""
+
+    HEADERS = ("Source", "Location", "Passage")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passages: list[Passage] = []
+
+    def set_passages(self, passages: list[Passage]) -> None:
+        self.beginResetModel()
+        self.passages = passages
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.passages)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        passage = self.passages[index.row()]
+        if role == PASSAGE_ROLE:
+            return passage
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+            return passage.text
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        return (passage.source_name, passage.location, passage.before + passage.text + passage.after)[index.column()]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class PassageDelegate(QStyledItemDelegate):
+    """Draws a passage in bold between the (plain, muted) words around it, on one line."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        passage = index.data(PASSAGE_ROLE)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # type: ignore[attr-defined]
+        widget = opt.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        if passage is None:
+            return
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        muted = opt.palette.color(QPalette.ColorRole.PlaceholderText).name()  # type: ignore[attr-defined]
+        colour = opt.palette.color(role).name()  # type: ignore[attr-defined]
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultFont(opt.font)  # type: ignore[attr-defined]
+        around = colour if selected else muted
+        document.setHtml(f'<span style="white-space:pre; color:{colour}"><span style="color:{around}">'
+                         f"{html.escape(passage.before)}</span><b>{html.escape(passage.text)}</b>"
+                         f'<span style="color:{around}">{html.escape(passage.after)}</span></span>')
+        rect = opt.rect  # type: ignore[attr-defined]
+        painter.save()
+        painter.setClipRect(rect)
+        painter.translate(rect.left() + 3, rect.top() + max(0, (rect.height() - document.size().height()) / 2))
+        document.drawContents(painter)
+        painter.restore()
+
+
+class AutocodeDialog(QDialog):
+    preview_ready = Signal()  # a preview (or an error) is shown
+    applied = Signal(int)  # the number of codings added
+    open_requested = Signal(int, int, int)  # source id, start, end: show a previewed passage in its source
+
+    def __init__(self, project: Project, undo_stack: QUndoStack, parent: QWidget | None = None, *,
+                 source_id: int | None = None, code_id: int | None = None, mode: str = "keywords",
+                 text: str = "", case_sensitive: bool = False, scope: str = "all") -> None:
+        super().__init__(parent)
+        self.project = project
+        self.undo_stack = undo_stack
+        self.source_id = source_id
+        self.setWindowTitle("Autocode")
+        self.setAccessibleName("Autocode")
+        self.preview_result: AutocodePreview | None = None
+        self._generation = 0
+        self._tasks: dict[QObject, tuple[int, CoreTask]] = {}  # running previews, by their task's signals
+        self._retired: list[CoreTask] = []  # reported, kept alive while their thread winds up
+
+        self.mode = QComboBox()
+        self.mode.setAccessibleName("Look for")
+        for key, label in MODES:
+            self.mode.addItem(label, key)
+        self.query = QLineEdit(text)
+        self.query.setAccessibleName("Words, text or pattern to look for")
+        self.query.setClearButtonEnabled(True)
+        self.match_case = QCheckBox("Match case")
+        self.match_case.setAccessibleName("Match case")
+        self.match_case.setChecked(case_sensitive)
+        self.speakers = QListWidget()
+        self.speakers.setAccessibleName("Speakers")
+        self.speakers.setMaximumHeight(110)
+        for name, turns in project.speakers():
+            item = QListWidgetItem(f"{name} ({turns} turn{'s' if turns != 1 else ''})")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.speakers.addItem(item)
+        self.unit = QComboBox()
+        self.unit.setAccessibleName("How much to code around each hit")
+        for key, label in UNITS:
+            self.unit.addItem(label, key)
+        self.scope = QComboBox()
+        self.scope.setAccessibleName("Where to look")
+        self._fill_scope()
+        self.code = QComboBox()
+        self.code.setEditable(True)
+        self.code.setAccessibleName("Code to apply")
+        self.code.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        paths = [project.code_path(c.id) for c in project.codes()]
+        self.code.addItems(paths)
+        completer = QCompleter(paths, self.code)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.code.setCompleter(completer)
+        self.code.lineEdit().setPlaceholderText("A code of the codebook, or a new name (Parent/Child)")
+        self.code.setCurrentText(project.code_path(code_id) if code_id is not None else "")
+
+        form = QFormLayout()
+        form.addRow("Look for:", self.mode)
+        self.query_label = QLabel("Words:")
+        form.addRow(self.query_label, self.query)
+        form.addRow("", self.match_case)
+        self.speakers_label = QLabel("Speakers:")
+        form.addRow(self.speakers_label, self.speakers)
+        form.addRow("Code:", self.unit)
+        form.addRow("In:", self.scope)
+        form.addRow("With the code:", self.code)
+
+        self.status = QLabel()
+        self.status.setAccessibleName("Preview summary")
+        self.status.setWordWrap(True)
+        self.model_ = PassageModel()
+        self.table = QTreeView()
+        self.table.setAccessibleName("Passages that will be coded")
+        self.table.setRootIsDecorated(False)
+        self.table.setUniformRowHeights(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setModel(self.model_)
+        self.table.setItemDelegateForColumn(2, PassageDelegate(self.table))
+        self.table.setToolTip("Double-click a passage to see it in its source")
+        self.table.activated.connect(self._open_passage)
+        header = self.table.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+        buttons = QDialogButtonBox()
+        self.preview_button = QPushButton("Preview")
+        self.preview_button.setAccessibleName("Preview")
+        self.preview_button.clicked.connect(self.preview)
+        self.apply_button = QPushButton("Code passages")
+        self.apply_button.setAccessibleName("Code the previewed passages")
+        self.apply_button.setDefault(True)
+        self.apply_button.clicked.connect(self._apply_and_close)
+        buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.resize(820, 600)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.preview)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(mode)))
+        self.set_scope(scope)
+        self._mode_changed()
+        for signal in (self.mode.currentIndexChanged, self.query.textChanged, self.match_case.toggled,
+                       self.unit.currentIndexChanged, self.scope.currentIndexChanged, self.code.currentTextChanged,
+                       self.speakers.itemChanged):
+            signal.connect(self._inputs_changed)
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self._set_stale("")
+        if self._ready_to_preview():
+            self._timer.start(0)
+
+    # --- inputs -------------------------------------------------------------------------------------
+
+    def _fill_scope(self) -> None:
+        self.scope.addItem("All sources", "all")
+        for folder in self.project.folders():
+            self.scope.addItem(f"Folder: {self.project.folder_path(folder.id)}", f"folder:{folder.id}")
+        if self.source_id is not None:
+            self.scope.addItem(f"This source: {self.project.source(self.source_id).name}", "source")
+
+    def set_scope(self, scope: str | int) -> None:
+        """'all', 'source' (the current one) or a folder id."""
+        data = f"folder:{scope}" if isinstance(scope, int) else scope
+        index = self.scope.findData(data)
+        self.scope.setCurrentIndex(max(0, index))
+
+    def _scope_source_ids(self) -> tuple[int, ...] | None:
+        data = self.scope.currentData()
+        if data == "source" and self.source_id is not None:
+            return (self.source_id,)
+        if isinstance(data, str) and data.startswith("folder:"):
+            folders = {int(data.split(":", 1)[1])}
+            grew = True
+            all_folders = self.project.folders()
+            while grew:
+                more = {f.id for f in all_folders if f.parent_id in folders} - folders
+                folders |= more
+                grew = bool(more)
+            return tuple(s.id for s in self.project.sources() if s.folder_id in folders)
+        return None
+
+    def _mode_changed(self) -> None:
+        mode = self.mode.currentData()
+        speakers = mode == "speakers"
+        for widget in (self.query, self.query_label):
+            widget.setVisible(not speakers)
+        for widget in (self.speakers, self.speakers_label):
+            widget.setVisible(speakers)
+        self.match_case.setVisible(mode in ("keywords", "text", "pattern"))
+        self.query_label.setText({"keywords": "Words:", "text": "Text:", "pattern": "Pattern:",
+                                  "search": "Query:"}.get(mode, "Words:"))
+        self.query.setPlaceholderText(PLACEHOLDERS.get(mode, ""))
+        if speakers and self.speakers.count() == 0:
+            self._set_stale("No speaker turns were found in this project's sources.")
+
+    def chosen_speakers(self) -> tuple[str, ...]:
+        return tuple(self.speakers.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.speakers.count())
+                     if self.speakers.item(row).checkState() == Qt.CheckState.Checked)
+
+    def check_speaker(self, name: str) -> None:
+        for row in range(self.speakers.count()):
+            if self.speakers.item(row).data(Qt.ItemDataRole.UserRole) == name:
+                self.speakers.item(row).setCheckState(Qt.CheckState.Checked)
+
+    def _code_choice(self) -> tuple[int | None, str]:
+        """(id of the chosen code or None for a new one, the path typed); errors raise QcodeError."""
+        text = self.code.currentText().strip().strip("/")
+        if not text:
+            return None, ""
+        try:
+            return self.project.find_code(text).id, text
+        except NotFoundError:
+            return None, text
+
+    def _ready_to_preview(self) -> bool:
+        if self.mode.currentData() == "speakers":
+            return bool(self.chosen_speakers())
+        return bool(self.query.text().strip())
+
+    def request(self) -> AutocodeRequest:
+        """The request the inputs describe (QcodeError when the code's name is ambiguous)."""
+        code_id, _path = self._code_choice()
+        return AutocodeRequest(
+            mode=self.mode.currentData(), text=self.query.text(), speakers=self.chosen_speakers(),
+            case_sensitive=self.match_case.isChecked(), unit=self.unit.currentData(),
+            source_ids=self._scope_source_ids(), code_id=code_id, coder_id=self._coder_id())
+
+    def _coder_id(self) -> int | None:
+        return None if self.project.readonly else self.project.current_coder.id
+
+    def _inputs_changed(self, *_args: object) -> None:
+        self._set_stale("")
+        if self._ready_to_preview():
+            self._timer.start(DEBOUNCE_MS)
+
+    def _set_stale(self, message: str) -> None:
+        self._generation += 1
+        self.preview_result = None
+        self.model_.set_passages([])
+        self.apply_button.setEnabled(False)
+        self.apply_button.setText("Code passages")
+        if not message:
+            message = ("Choose the speakers whose turns to code." if self.mode.currentData() == "speakers"
+                       else "Type what to look for; the passages that will be coded are listed here first.")
+        self.status.setText(message)
+
+    # --- preview ------------------------------------------------------------------------------------
+
+    def preview(self) -> None:
+        """Find the passages on a worker; the list and count replace the previous preview."""
+        self._timer.stop()
+        if not self._ready_to_preview():
+            self._set_stale("")
+            return
+        try:
+            request = self.request()
+        except QcodeError as err:
+            self._set_stale(err.message)
+            self.preview_ready.emit()
+            return
+        for _generation, running in self._tasks.values():
+            running.cancel()
+        self._set_stale("Finding the passages…")
+        path = self.project.path
+        task = CoreTask(lambda progress: run_preview(path, request, progress))
+        task.signals.finished.connect(self._previewed)
+        task.signals.failed.connect(self._failed)
+        self._tasks[task.signals] = (self._generation, task)
+        self._retired = []
+        task.start()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def _reported(self) -> bool:
+        """True when the task that just reported is the latest preview."""
+        generation, task = self._tasks.pop(self.sender(), (-1, None))
+        if task is not None:
+            self._retired.append(task)
+        return generation == self._generation
+
+    def _previewed(self, result: AutocodePreview) -> None:
+        if not self._reported():
+            return
+        self.preview_result = result
+        self.model_.set_passages(result.passages)
+        count = len(result.passages)
+        noun = "passage" if count == 1 else "passages"
+        _code_id, path = self._code_choice()
+        target = f"with “{path}”" if path else "(choose or type a code below)"
+        if result.request.code_id is None and path:
+            target += " (a new code)"
+        summary = f"{count} {noun} will be coded {target}."
+        if result.already:
+            summary += f" {result.already} already coded so are left out."
+        if self.project.readonly:
+            summary += " This project is open read-only."
+        self.status.setText(summary if count else f"Nothing to code. {summary if result.already else ''}".strip())
+        self.apply_button.setEnabled(bool(count and path) and not self.project.readonly)
+        self.apply_button.setText(f"Code {count} {noun}")
+        self.preview_ready.emit()
+
+    def _failed(self, message: str, _details: str) -> None:
+        if self._reported():
+            self._set_stale(message)
+            self.preview_ready.emit()
+
+    # --- applying -----------------------------------------------------------------------------------
+
+    def apply(self) -> int:
+        """Code exactly the previewed passages, as one undo step; returns the number of codings added."""
+        preview = self.preview_result
+        if preview is None or not preview.passages or self.project.readonly:
+            return 0
+        code_id, path = self._code_choice()
+        if not path:
+            self.status.setText("Choose a code from the codebook or type the name of a new one.")
+            return 0
+        request = preview.request
+        ranges = [(p.source_id, p.start, p.end) for p in preview.passages]
+        count = len(ranges)
+        label = f"Autocode {count} passage{'s' if count != 1 else ''} with '{path}'"
+        if code_id is not None and code_id != request.code_id:  # another code than previewed: preview again
+            self.preview()
+            return 0
+        new_code = None
+        try:
+            if code_id is None:
+                parent_path, _, name = path.rpartition("/")
+                new_code = (name, self.project.find_code(parent_path).id if parent_path else None)
+            command = CodePassages(self.project, ranges, label, code_id=code_id, new_code=new_code,
+                                   coder_id=request.coder_id)
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # thousands of codings take a moment
+            try:
+                push(self.undo_stack, command)
+            finally:
+                QApplication.restoreOverrideCursor()
+        except QcodeError as err:
+            self.status.setText(err.message)
+            return 0
+        added = command.added
+        self.applied.emit(added)
+        self.preview_result = replace(preview, passages=[], already=preview.already + count)
+        return added
+
+    def _open_passage(self, index: QModelIndex) -> None:
+        passage = index.data(PASSAGE_ROLE)
+        if passage is not None:
+            self.open_requested.emit(passage.source_id, passage.start, passage.end)
+
+    def _apply_and_close(self) -> None:
+        if self.apply():
+            self.accept()

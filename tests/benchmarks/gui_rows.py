@@ -1,0 +1,212 @@
+"""GUI benchmark rows, run by run.py in a process of their own on Qt's offscreen platform.
+
+    python tests/benchmarks/gui_rows.py PROJECT SCRATCH_FOLDER ONE_CODE_ID
+
+Works on a copy of the reference project (the cached one is never changed) and prints the rows as JSON:
+- gui_open_window: open the project, build and show the main window, until the first source is shown
+  with its highlights and the sources and codebook panels are filled;
+- gui_open_large_source: show a 1 MB source with 5,000 codings in the document view, highlights included,
+  and paint its viewport;
+- gui_select_code: choose a code in the codebook until its 1,000 coded segments are listed (their
+  locations are filled in afterwards, between events);
+- gui_apply_coding / gui_remove_coding: one coding applied (removed) through the undo stack until every
+  panel shows it, with a code's 1,000 coded segments listed in the segments panel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LARGE_SOURCE_CHARS = 1_000_000
+LARGE_SOURCE_CODINGS = 5_000
+
+
+def _median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def _copy_project(path: Path, scratch: Path) -> Path:
+    """A fresh copy of the reference project, so the cached one stays as built."""
+    target = scratch / "gui-bench.qcode"
+    for stale in (target, Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}.lock")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(path, target)
+    return target
+
+
+def _add_large_source(path: Path) -> int:
+    """A 1 MB transcript with 5,000 codings spread over the codebook, in a folder of its own."""
+    from run import make_text  # the benchmark's own text generator (this folder is on the path)
+
+    from qcode.core.api.codings import NewCoding
+    from qcode.core.project import Project
+
+    rng = random.Random(11)
+    with Project.open(path) as project:
+        coders = [c.id for c in project.coders()]
+        codes = [c.id for c in project.codes()]
+        folder = project.create_folder("Long transcripts")
+        source = project.add_source("Long transcript", make_text(rng, LARGE_SOURCE_CHARS), folder_id=folder.id)
+        batch, used = [], set()
+        while len(batch) < LARGE_SOURCE_CODINGS:
+            start = rng.randrange(0, source.length - 50)
+            end = min(source.length, start + rng.randint(20, 1200))
+            key = (rng.choice(codes), rng.choice(coders), start, end)
+            if key not in used:
+                used.add(key)
+                batch.append(NewCoding(source.id, key[0], start, end, key[1]))
+        # batches below the core's bulk threshold: a bulk add rebuilds every aggregate (minutes on this project)
+        for first in range(0, len(batch), 1000):
+            project.add_codings(batch[first:first + 1000])
+        return source.id
+
+
+def _wait_until(app, ready: Callable[[], bool], limit: float = 30.0) -> None:
+    """Process events until `ready()` holds (the window is usable), failing loudly after `limit` seconds."""
+    deadline = time.perf_counter() + limit
+    app.processEvents()
+    while not ready():
+        if time.perf_counter() > deadline:
+            raise RuntimeError("the main window did not become ready")
+        app.processEvents()
+
+
+def main() -> int:
+    path, scratch, one_code = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from qcode.core.project import Project
+    from qcode.gui.main_window import MainWindow
+    from qcode.gui.models.project_trees import find_index
+
+    app = QApplication.instance() or QApplication(["qcode-benchmark"])
+    settings_dir = Path(tempfile.mkdtemp(prefix="qcode-bench-settings-"))
+    settings = QSettings(str(settings_dir / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("coder/name", "Coder A")
+    copy = _copy_project(path, scratch)
+    rows: list[dict] = []
+
+    def open_window() -> tuple[Project, MainWindow]:
+        project = Project.open(copy, mode="auto")
+        project.use_coder("Coder A")
+        window = MainWindow(project, settings)
+        window.resize(1400, 900)
+        window.show()
+        _wait_until(app, lambda: bool(window.document.toPlainText())
+                    and window.sources_model.rowCount() > 0 and window.codebook_model.rowCount() > 0
+                    and (not project.codings_for_source(window.document.source_id)
+                         or bool(window.document.extraSelections())))
+        return project, window
+
+    def close(project: Project, window: MainWindow) -> None:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        project.close()
+
+    samples = []
+    for attempt in range(4):  # the first one warms the file cache and Qt; the median of the others counts
+        t0 = time.perf_counter()
+        project, window = open_window()
+        if attempt:
+            samples.append(time.perf_counter() - t0)
+        close(project, window)
+    rows.append({"name": "gui_open_window", "seconds": _median(samples), "budget_seconds": 1.5})
+
+    large = _add_large_source(copy)
+    project, window = open_window()
+    small = window.document.source_id
+    assert small is not None
+    assert small != large
+
+    def show(source_id: int) -> None:
+        index = find_index(window.sources_model, "source", source_id)
+        window.sources_view.setCurrentIndex(index)
+        window._source_clicked(index)  # what a click on the source does
+        app.processEvents()
+        window.document.viewport().grab()  # paint the visible part, highlights included
+
+    samples = []
+    for attempt in range(4):
+        show(small)
+        t0 = time.perf_counter()
+        show(large)
+        if attempt:
+            samples.append(time.perf_counter() - t0)
+        assert window.document.source_id == large
+        assert window.document.extraSelections()
+    rows.append({"name": "gui_open_large_source", "seconds": _median(samples), "budget_seconds": 0.5,
+                 "value": len(project.codings_for_source(large)), "unit": "codings in a 1 MB source"})
+
+    # apply and remove on a reference transcript, with a code of 1,000 excerpts listed in the segments panel
+    show(small)
+    code_index = find_index(window.codebook_model, "code", one_code)
+    other_index = find_index(window.codebook_model, "code", next(
+        c.id for c in project.codes() if c.id != one_code and not project.children(c.id)))
+    samples = []
+    for attempt in range(4):  # choosing the code lists its 1,000 excerpts; their locations follow between events
+        window.codebook_view.setCurrentIndex(other_index)
+        _wait_until(app, lambda: not window.segments.locating())
+        t0 = time.perf_counter()
+        window.codebook_view.setCurrentIndex(code_index)
+        app.processEvents()
+        if attempt:
+            samples.append(time.perf_counter() - t0)
+        _wait_until(app, lambda: not window.segments.locating())
+    rows.append({"name": "gui_select_code", "seconds": _median(samples), "budget_seconds": 0.1,
+                 "value": window.segments.model_.rowCount(), "unit": "coded segments listed"})
+    listed = window.segments.model_.rowCount()
+    count_item = window.codebook_model.itemFromIndex(code_index.siblingAtColumn(1))
+    offsets = window.document.offsets
+
+    def highlighted(start: int, end: int) -> bool:
+        wanted = (offsets.to_qt(start), offsets.to_qt(end))
+        return any((sel.cursor.selectionStart(), sel.cursor.selectionEnd()) == wanted
+                   for sel in window.document.extraSelections())
+
+    applied, removed = [], []
+    for attempt in range(8):
+        start = 200 + attempt * 997
+        window.document.select_range(start, start + 150)
+        t0 = time.perf_counter()
+        window._code_activated(code_index)  # Enter or double-click on the code
+        app.processEvents()
+        applied.append(time.perf_counter() - t0)
+        coding = next(c for c in project.codings_for_source(small)
+                      if (c.start, c.end, c.code_id) == (start, start + 150, one_code))
+        assert window.segments.model_.rowCount() == listed + 1, "segments panel not updated"
+        assert count_item.text() == str(listed + 1), "codebook count not updated"
+        assert highlighted(start, start + 150), "highlight not shown"
+        t0 = time.perf_counter()
+        window.remove_coding(coding.id)  # the context menu's "Remove coding"
+        app.processEvents()
+        removed.append(time.perf_counter() - t0)
+        assert window.segments.model_.rowCount() == listed
+        assert count_item.text() == str(listed)
+        assert not highlighted(start, start + 150), "highlight not removed"
+    rows.append({"name": "gui_apply_coding", "seconds": _median(applied[1:]), "budget_seconds": 0.050})
+    rows.append({"name": "gui_remove_coding", "seconds": _median(removed[1:]), "budget_seconds": 0.050})
+    close(project, window)
+    shutil.rmtree(settings_dir, ignore_errors=True)
+    for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm"), Path(f"{copy}.lock")):
+        leftover.unlink(missing_ok=True)
+    print(json.dumps(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

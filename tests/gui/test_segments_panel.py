@@ -1,0 +1,90 @@
+"""The coded-segments panel updates only the sources that changed and still lists exactly what the core lists."""
+
+from __future__ import annotations
+
+import random
+
+from qcode.core.project import Project
+from qcode.gui.main_window import MainWindow
+from qcode.gui.models.project_trees import find_index
+from qcode.gui.views.segments_panel import CODING_ROLE
+
+TEXT = "Interviewer: so 😀 how was it?\n\nAl: we walked and talked, it helped.\n\nInterviewer: ok\n\nAl: the lads"
+
+
+def _listed(window: MainWindow) -> list[tuple]:
+    model = window.segments.model_
+    return [(*model.index(row, 0).data(CODING_ROLE), model.index(row, 2).data(), model.index(row, 3).data())
+            for row in range(model.rowCount())]
+
+
+def _core(project: Project, code_id: int) -> list[tuple]:
+    coders = {c.id: c.name for c in project.coders()}
+    return [(e.coding.source_id, e.coding.start, e.coding.end, e.location, coders[e.coding.coder_id])
+            for e in project.excerpts(code_id, include_descendants=True, with_location=True)]
+
+
+def test_panel_follows_codings_applied_and_removed_anywhere(qtbot, project: Project) -> None:
+    project.use_coder("Jordan")
+    folder_b = project.create_folder("B interviews")
+    folder_a = project.create_folder("A interviews")
+    sources = [project.add_source(f"Int {i}", TEXT, folder_id=(folder_a, folder_b, None)[i % 3].id
+                                  if i % 3 != 2 else None) for i in range(6)]
+    parent = project.create_code("Support")
+    child = project.create_code("Walking", parent_id=parent.id)
+    project.add_coding(sources[3].id, child.id, 20, 40)
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", parent.id))
+    qtbot.waitUntil(lambda: not window.segments.locating())
+    assert _listed(window) == _core(project, parent.id)
+    rng = random.Random(5)
+    for _ in range(25):  # codings into sources already listed and new to the list, by the GUI's undo commands
+        source = rng.choice(sources)
+        window._source_clicked(find_index(window.sources_model, "source", source.id))
+        start = rng.randrange(0, len(TEXT) - 10)
+        window.document.select_range(start, start + rng.randint(1, 9))
+        window._code_activated(find_index(window.codebook_model, "code", rng.choice((parent.id, child.id))))
+        assert _listed(window) == _core(project, parent.id)
+    for coding in project.codings_for_code(parent.id, include_descendants=True)[::2]:
+        window.remove_coding(coding.id)
+        assert _listed(window) == _core(project, parent.id)
+    while window.undo_stack.canUndo():
+        window.undo_stack.undo()
+        assert _listed(window) == _core(project, parent.id)
+    assert len(_listed(window)) == 1
+
+
+def test_a_coding_applied_while_the_list_is_read_ends_up_listed(qtbot, project: Project) -> None:
+    code = project.create_code("Walking")
+    sources = [project.add_source(f"Int {i:02d}", TEXT) for i in range(8)]
+    for source in sources:
+        project.add_coding(source.id, code.id, 18, 30)
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
+    assert window.segments.locating()  # read in the background: the window is not blocked
+    window._source_clicked(find_index(window.sources_model, "source", sources[5].id))
+    window.document.select_range(40, 50)
+    window._code_activated(find_index(window.codebook_model, "code", code.id))  # while the list is read
+    qtbot.waitUntil(lambda: not window.segments.locating(), timeout=10_000)
+    assert _listed(window) == _core(project, code.id)
+    assert len(_listed(window)) == 9
+
+
+def test_a_new_source_order_is_followed(qtbot, project: Project) -> None:
+    code = project.create_code("Walking")
+    folder = project.create_folder("Later")
+    sources = [project.add_source(f"Int {i}", TEXT) for i in range(3)]
+    for source in sources:
+        project.add_coding(source.id, code.id, 18, 30)
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
+    qtbot.waitUntil(lambda: not window.segments.locating())
+    project.move_source(sources[0].id, folder.id)  # now listed last
+    window._source_clicked(find_index(window.sources_model, "source", sources[0].id))
+    window.document.select_range(40, 50)
+    window._code_activated(find_index(window.codebook_model, "code", code.id))
+    qtbot.waitUntil(lambda: not window.segments.locating())
+    assert _listed(window) == _core(project, code.id)
