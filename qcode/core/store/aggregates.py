@@ -54,18 +54,23 @@ _CASE_STAT_SELECT = f"""
 SELECT tree, code_id, case_id, count(*), count(DISTINCT source_id), {_UNION}
 FROM (SELECT tree, code_id, case_id, source_id, start, "end",
              {_REACH.format(part="tree, code_id, case_id, source_id")} AS reach
-      FROM (SELECT x.tree, x.code_id, m.case_id, x.coding_id, x.source_id, x.start, x."end"
-            FROM ({{codings}}) x
-            JOIN case_member m ON m.source_id = x.source_id AND m.start IS NULL
-            WHERE m.case_id IN ({{cases}})
-            UNION
-            SELECT x.tree, x.code_id, m.case_id, x.coding_id, x.source_id, x.start, x."end"
-            FROM ({{codings}}) x
-            CROSS JOIN ({_LONGEST_MEMBER}) w ON w.source_id = x.source_id
-            CROSS JOIN case_member m ON m.source_id = x.source_id
-             AND m.start < x."end" AND m.start > x.start - w.longest AND m."end" > x.start
-            WHERE m.case_id IN ({{cases}})))
+      FROM ({{hits}}))
 GROUP BY tree, code_id, case_id
+"""
+# (coding, case) pairs through members that are whole sources, and through members that are ranges
+_WHOLE_HITS = """
+SELECT DISTINCT x.tree, x.code_id, m.case_id, x.coding_id, x.source_id, x.start, x."end"
+FROM ({codings}) x
+JOIN case_member m ON m.source_id = x.source_id AND m.start IS NULL
+WHERE m.case_id IN ({cases})
+"""
+_RANGED_HITS = f"""
+SELECT DISTINCT x.tree, x.code_id, m.case_id, x.coding_id, x.source_id, x.start, x."end"
+FROM ({{codings}}) x
+CROSS JOIN ({_LONGEST_MEMBER}) w ON w.source_id = x.source_id
+CROSS JOIN case_member m ON m.source_id = x.source_id
+ AND m.start < x."end" AND m.start > x.start - w.longest AND m."end" > x.start
+WHERE m.case_id IN ({{cases}})
 """
 
 
@@ -73,8 +78,15 @@ def _source_stat(*, codings: str) -> str:
     return _SOURCE_STAT.format(select=_SOURCE_STAT_SELECT.format(codings=codings))
 
 
-def _case_stat(*, codings: str, cases: str) -> str:
-    return _CASE_STAT.format(select=_CASE_STAT_SELECT.format(codings=codings, cases=cases))
+def _case_stat(conn: sqlite3.Connection, *, codings: str, cases: str) -> None:
+    """Insert the per-case rows of these codings and cases, joining only the kinds of members the cases have."""
+    whole, ranged = conn.execute(
+        f"SELECT max(start IS NULL), max(start IS NOT NULL) FROM case_member WHERE case_id IN ({cases})"
+    ).fetchone()
+    parts = [sql.format(codings=codings, cases=cases) for sql, wanted in ((_WHOLE_HITS, whole), (_RANGED_HITS, ranged))
+             if wanted]
+    if parts:
+        conn.execute(_CASE_STAT.format(select=_CASE_STAT_SELECT.format(hits=" UNION ".join(parts))))
 
 
 def _ids(values: Iterable[int]) -> str:
@@ -116,7 +128,7 @@ def refresh(
     if case_ids is None:
         for t, ids in _per_tree(own, tree):
             conn.execute(f"DELETE FROM code_case_stat WHERE tree = {t} AND code_id IN ({ids})")
-        conn.execute(_case_stat(codings=all_codings, cases="SELECT id FROM cases"))
+        _case_stat(conn, codings=all_codings, cases="SELECT id FROM cases")
     else:
         cases = _ids(case_ids)
         if cases != "NULL":
@@ -126,7 +138,7 @@ def refresh(
             # only the codings in these cases' sources can count for them
             in_their_sources = f"AND c.source_id IN (SELECT source_id FROM case_member WHERE case_id IN ({cases}))"
             their_codings = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause=in_their_sources)
-            conn.execute(_case_stat(codings=their_codings, cases=cases))
+            _case_stat(conn, codings=their_codings, cases=cases)
 
     _refresh_totals(conn, own, tree)
     refresh_value_groups(conn, value_pairs(conn, case_ids), own=own, tree=tree)
@@ -178,12 +190,8 @@ def after_membership_change(conn: sqlite3.Connection, case_ids: Iterable[int]) -
     if cases == "NULL":
         return
     conn.execute(f"DELETE FROM code_case_stat WHERE case_id IN ({cases})")
-    conn.execute(
-        _case_stat(
-            codings=_CODINGS.format(own="SELECT id FROM code", tree="SELECT id FROM code", source_clause=""),
-            cases=cases,
-        )
-    )
+    _case_stat(conn, codings=_CODINGS.format(own="SELECT id FROM code", tree="SELECT id FROM code", source_clause=""),
+               cases=cases)
     conn.execute(
         """UPDATE code_stat SET cases = coalesce(
                (SELECT count(*) FROM code_case_stat k WHERE k.tree = code_stat.tree AND k.code_id = code_stat.code_id),
@@ -214,7 +222,7 @@ def rebuild_all(conn: sqlite3.Connection) -> None:
     everything = "SELECT id FROM code"
     codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
     conn.execute(_source_stat(codings=codings))
-    conn.execute(_case_stat(codings=codings, cases="SELECT id FROM cases"))
+    _case_stat(conn, codings=codings, cases="SELECT id FROM cases")
     conn.execute(
         """INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters)
            SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0),
