@@ -7,12 +7,15 @@ Also the other ways a passage is widened before it is coded: to its sentence, pa
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import accumulate, pairwise
 
 from qcode.core.errors import InvalidQueryError
 from qcode.core.model import Span
 
 UNITS = ("hit", "sentence", "paragraph", "turn")
+_TIME_AFTER_NAME = re.compile(r"\s*[\[(]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]")
 WORD_JOINERS = "'’-"
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
 
@@ -35,6 +38,45 @@ def compile_pattern(
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
 
 
+class _Units:
+    """Spans of one kind in stored order, searchable by position in logarithmic time.
+
+    Sources with thousands of paragraphs (a survey question with 10,000 answers) would otherwise make
+    autocoding quadratic.
+    """
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self.starts = [s.start for s in spans]
+        self.sorted = all(a <= b for a, b in pairwise(self.starts))
+        self.reach = list(accumulate((max(s.end, s.start + 1) for s in spans), max))
+        self.by_start: dict[int, list[Span]] = {}
+        for span in spans:
+            self.by_start.setdefault(span.start, []).append(span)
+
+    def overlapping(self, lo: int, hi: int) -> list[Span]:
+        """The spans overlapping [lo, hi), in stored order."""
+        if not self.sorted:
+            return [s for s in self.spans if s.start < hi and s.end > lo]
+        first = bisect_right(self.starts, lo) - 1
+        while first > 0 and self.reach[first - 1] > lo:  # an earlier span still reaching into the range
+            first -= 1
+        return [s for s in self.spans[max(first, 0):bisect_left(self.starts, hi)] if s.start < hi and s.end > lo]
+
+    def containing(self, start: int, end: int) -> tuple[int, int] | None:
+        """The first span (in stored order) holding `start`, widened to reach `end`."""
+        if not self.sorted:
+            return _containing(self.spans, start, end)
+        found = None
+        index = bisect_right(self.starts, start) - 1
+        while index >= 0 and self.reach[index] > start:  # every earlier span ends before `start`
+            span = self.spans[index]
+            if span.start <= start < max(span.end, span.start + 1):
+                found = span
+            index -= 1
+        return None if found is None else (found.start, max(found.end, end))
+
+
 def _containing(spans: list[Span], start: int, end: int) -> tuple[int, int] | None:
     for span in spans:
         if span.start <= start < max(span.end, span.start + 1):
@@ -42,13 +84,16 @@ def _containing(spans: list[Span], start: int, end: int) -> tuple[int, int] | No
     return None
 
 
-def _without_label(text: str, turns: list[Span], bounds: tuple[int, int]) -> tuple[int, int]:
+def _without_label(text: str, turns: _Units, bounds: tuple[int, int]) -> tuple[int, int]:
     """Bounds that start after the speaker label ("Marcus: ") when a turn begins there."""
     lo, hi = bounds
-    for turn in turns:
-        if turn.start == lo and turn.value and text.startswith(turn.value, lo):
+    for turn in turns.by_start.get(lo, ()):
+        if turn.value and text.startswith(turn.value, lo):
             after = lo + len(turn.value)
-            if text.startswith(":", after):
+            timed = _TIME_AFTER_NAME.match(text, after, hi)  # "Sam (00:01:23): ..."
+            if timed:
+                after = timed.end()
+            if text.startswith((":", "："), after):
                 after += 1
                 while after < hi and text[after] in " \t":
                     after += 1
@@ -73,8 +118,8 @@ def widen(text: str, spans: list[Span], hits: Iterable[tuple[int, int]], unit: s
     """Each hit [start, end) widened to its unit (hit, sentence, paragraph, turn), duplicates merged, sorted."""
     if unit not in UNITS:
         raise InvalidQueryError(f"The unit of autocoding is one of {', '.join(UNITS)}, not '{unit}'.")
-    paragraphs = [s for s in spans if s.kind == "paragraph"]
-    turns = [s for s in spans if s.kind == "turn"]
+    paragraphs = _Units([s for s in spans if s.kind == "paragraph"])
+    turns = _Units([s for s in spans if s.kind == "turn"])
     found: set[tuple[int, int]] = set()
     for start, end in hits:
         if end <= start:
@@ -83,11 +128,11 @@ def widen(text: str, spans: list[Span], hits: Iterable[tuple[int, int]], unit: s
             found.add((start, end))
             continue
         if unit == "turn":
-            bounds = _containing(turns, start, end)
+            bounds = turns.containing(start, end)
             if bounds is None:  # not in a turn: fall back to the paragraph
-                bounds = _containing(paragraphs, start, end)
+                bounds = paragraphs.containing(start, end)
         else:
-            bounds = _containing(paragraphs, start, end)
+            bounds = paragraphs.containing(start, end)
         bounds = _without_label(text, turns, bounds or (0, len(text)))
         if unit == "sentence":
             found.add(sentence_around(text, start, end, bounds))
@@ -112,16 +157,17 @@ def speaker_ranges(text: str, spans: list[Span], speakers: Iterable[str], unit: 
     if not wanted:
         raise InvalidQueryError("Choose at least one speaker to autocode.")
     turns = [s for s in spans if s.kind == "turn"]
-    paragraphs = [s for s in spans if s.kind == "paragraph"]
+    turn_units = _Units(turns)
+    paragraphs = _Units([s for s in spans if s.kind == "paragraph"])
     found: set[tuple[int, int]] = set()
     for turn in turns:
         if not turn.value or turn.value.strip().casefold() not in wanted or turn.end <= turn.start:
             continue
-        lo, hi = _without_label(text, turns, (turn.start, turn.end))
+        lo, hi = _without_label(text, turn_units, (turn.start, turn.end))
         if unit in ("hit", "turn"):
             found.add(_trimmed(text, lo, hi))
             continue
-        pieces = [(max(lo, p.start), min(hi, p.end)) for p in paragraphs if p.start < hi and p.end > lo] or [(lo, hi)]
+        pieces = [(max(lo, p.start), min(hi, p.end)) for p in paragraphs.overlapping(lo, hi)] or [(lo, hi)]
         for p_lo, p_hi in pieces:
             if unit == "paragraph":
                 found.add(_trimmed(text, p_lo, p_hi))

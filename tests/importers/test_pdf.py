@@ -495,3 +495,21 @@ def test_missing_pdf_reader_is_reported(tmp_path: Path, monkeypatch: pytest.Monk
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFileError, match=r"gone\.pdf cannot be read"):
         parse(tmp_path / "gone.pdf")
+
+
+def test_cjk_text_and_speakers(tmp_path: Path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # a standard font: the PDF names it, embeds nothing
+    path = tmp_path / "cjk.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont("STSong-Light", 14)
+    lines = ["王：我们每周见面。", "李：谢谢你的时间。", "王：下次再见。"]  # a fictional exchange
+    for index, line in enumerate(lines):
+        pdf.drawString(72, 700 - 60 * index, line)
+    pdf.showPage()
+    pdf.save()
+    source = parse(path)
+    assert source.text == "\n\n".join(lines)
+    assert [s.value for s in source.spans if s.kind == "turn"] == ["王", "李", "王"]

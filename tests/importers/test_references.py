@@ -231,6 +231,19 @@ def test_attachments_are_imported_after_the_abstract(attached: Path) -> None:
     assert three.text == "Only PDF\n\nPage one text\n\nPage two text"
 
 
+def test_the_report_names_missing_attachments_and_entries_left_out(attached: Path, project: Project) -> None:
+    outcome = project.import_file(attached, options=ImportOptions(attachments=True))
+    assert outcome.status == "imported"
+    assert outcome.reason == ("Ito 2019 - Missing PDF: the attached PDF files/2/gone.pdf was not found (looked next "
+                              "to attached.bib and at that path)")
+    plain = attached.with_name("plain.bib")
+    plain.write_text(ATTACHED_BIB.replace("abstract={Short abstract.}", "abstract={Another abstract.}"),
+                     encoding="utf-8")
+    outcome = project.import_file(plain)
+    assert outcome.status == "imported"
+    assert outcome.reason == "1 of 3 entries have no abstract or notes and were left out"
+
+
 def test_attachments_off_by_default(attached: Path) -> None:
     sources = parse(attached).sources
     assert [s.text for s in sources] == ["With PDF\n\nShort abstract.", "Missing PDF\n\nOther abstract."]

@@ -175,6 +175,14 @@ def test_ids_are_usable_case_names(tmp_path: Path) -> None:
     (["01234", "0", "0,5"], "text", ["01234", "0", "0,5"]),  # a leading zero makes a code, not a number
     (["0", "0,5", "10"], "number", [0, 0.5, 10]),
     (["", None], "text", [None, None]),
+    # local dates: the column tells day from month
+    (["13/03/2024", "01/04/2024", ""], "date", ["2024-03-13", "2024-04-01", None]),
+    (["03/13/2024 10:22:01 AM", "04/01/2024 9:05:00 PM"], "date", ["2024-03-13", "2024-04-01"]),
+    (["1.4.2024", "2.4.2024 10:30"], "date", ["2024-04-01", "2024-04-02"]),
+    (["12-03-2024", "25-12-2023"], "date", ["2024-03-12", "2023-12-25"]),
+    (["01/04/2024", "02/04/2024"], "text", ["01/04/2024", "02/04/2024"]),  # April or January: cannot tell
+    (["13/03/2024", "31/02/2024"], "text", ["13/03/2024", "31/02/2024"]),  # not a real date
+    (["13/03/2024", "soon"], "text", ["13/03/2024", "soon"]),
 ])
 def test_attribute_type_inference(values: list, kind: str, typed: list) -> None:
     assert infer_attribute(values) == (kind, typed)
@@ -227,7 +235,7 @@ def test_damaged_xlsx_files(tmp_path: Path) -> None:
     not_excel = tmp_path / "other.xlsx"
     with zipfile.ZipFile(not_excel, "w") as archive:
         archive.writestr("content.xml", "<x/>")
-    with pytest.raises(UnreadableFileError, match="zip archive but not an Excel workbook"):
+    with pytest.raises(UnreadableFileError, match="is really a zip archive, not an Excel workbook"):
         parse(not_excel, survey("A", ("B",)))
     broken = tmp_path / "broken.xlsx"
     with zipfile.ZipFile(broken, "w") as archive:
@@ -294,3 +302,15 @@ def test_survey_lands_in_a_project(project: Project, euro_csv: Path) -> None:
     assert project.attribute_values("case", r2.id) == {"Age": 41.5, "Group": "b", "Joined": "2024-02-10"}
     assert [(m.start, m.end) for m in project.case_members(r2.id)] == [(36, 41), (0, 19)]
     assert project.check() == []
+
+
+def test_a_quote_never_closed_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "runaway.csv"
+    path.write_text('ID,Answer\nR1,"fine\nanswer"\nR2,"never closed\nR3,lost\nR4,lost too\n', encoding="utf-8")
+    with pytest.raises(UnreadableFileError, match=r"runaway\.csv has a quote that opens an answer on line 4 and is "
+                                                  r"never closed"):
+        parse(path, survey("ID", ("Answer",)))
+    sloppy = tmp_path / "sloppy.csv"  # stray quotes inside answers are no reason to refuse a file
+    sloppy.write_text('ID,Answer\nR1,a 5" screen\nR2,"quoted" then more\n', encoding="utf-8")
+    result = parse(sloppy, survey("ID", ("Answer",)))
+    assert result.sources[0].text == 'a 5" screen\n\nquoted then more'

@@ -111,3 +111,14 @@ def test_a_failed_file_leaves_no_empty_folder(project: Project, tmp_path: Path) 
     again = project.import_paths([material])  # the duplicate and the failure again create nothing
     assert sorted(o.status for o in again) == ["duplicate", "failed"]
     assert len(project.folders()) == 2
+
+
+def test_the_original_file_hash_is_kept(project: Project, tmp_path: Path) -> None:
+    import hashlib
+
+    path = tmp_path / "t.txt"
+    path.write_bytes("Interviewer: hi\r\n\r\nSam: hello".encode("utf-16"))
+    outcome = project.import_file(path)
+    source = project.source(outcome.source_ids[0])
+    assert source.meta["file_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert source.sha256 == hashlib.sha256(b"Interviewer: hi\n\nSam: hello").hexdigest()  # of the stored text

@@ -177,3 +177,102 @@ def test_cancelled_batch_keeps_finished_files(project: Project, tmp_path: Path) 
     outcomes = project.import_paths([tmp_path], progress=CancelAfterTwo())
     assert len(outcomes) == 2
     assert len(project.sources()) == 2
+
+
+RTL_CJK = "מראיין: מה שלומך?\n\nسارة: بخير، شكرا.\n\nמראיין: ועוד?\n\nسارة: 我们每周见面。\n\n李: 谢谢。"  # fictional
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_right_to_left_and_cjk_text_round_trip(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "rtl.txt"
+    path.write_bytes(RTL_CJK.encode(encoding))
+    parsed = parse(path)
+    assert parsed.text == RTL_CJK
+    assert [s.value for s in parsed.spans if s.kind == "turn"] == ["מראיין", "سارة", "מראיין", "سارة", "李"]
+
+
+def test_right_to_left_and_cjk_text_in_word(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    document = docx.Document()
+    for line in RTL_CJK.split("\n\n"):
+        paragraph = document.add_paragraph(line)
+        if not line.startswith("李"):
+            paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+            paragraph.runs[0]._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+            assert paragraph._p.pPr.find(qn("w:bidi")) is not None
+    path = tmp_path / "rtl.docx"
+    document.save(str(path))
+    parsed = parse(path)
+    assert parsed.text == RTL_CJK
+    assert [s.value for s in parsed.spans if s.kind == "turn"] == ["מראיין", "سارة", "מראיין", "سارة", "李"]
+
+
+def test_cjk_labels_with_a_full_width_colon(tmp_path: Path) -> None:
+    path = tmp_path / "cjk.txt"
+    path.write_text("王：你好。\n\n李：我很好，谢谢。\n\n王：再见。\n\nnote: not a speaker\n\nnote: nor this", encoding="utf-8")
+    parsed = parse(path)
+    assert [(parsed.text[s.start:s.end], s.value) for s in parsed.spans if s.kind == "turn"] == [
+        ("王：你好。", "王"), ("李：我很好，谢谢。", "李"), ("王：再见。\n\nnote: not a speaker\n\nnote: nor this", "王")]
+
+
+def test_a_folder_reports_old_office_files_and_skips_unrelated_ones(project: Project, tmp_path: Path) -> None:
+    folder = tmp_path / "Interviews"
+    folder.mkdir()
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    (folder / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff" + b"\x00" * 100)
+    (folder / "notes.txt").write_text("Fictional notes.", encoding="utf-8")
+    outcomes = {Path(o.path).name: o for o in project.import_paths([folder])}
+    assert sorted(outcomes) == ["notes.txt", "old.doc", "old.xls"]
+    assert outcomes["notes.txt"].status == "imported"
+    assert outcomes["old.doc"].status == outcomes["old.xls"].status == "failed"
+    assert "save it as .docx" in outcomes["old.doc"].reason
+    assert "save it as .xlsx" in outcomes["old.xls"].reason
+
+
+def test_labels_with_times_from_transcription_services(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "service.txt"  # a fictional transcript in the style of transcription services
+    path.write_text("Interviewer (00:00:05): Where do you go on Tuesdays?\n\n"
+                    "Sam (01:02): To the shed, with the others.\n\nIt keeps me going.\n\n"
+                    "[00:02:10] Interviewer: And before that?\n\nSam [1:02:03.5]: Nowhere much.", encoding="utf-8")
+    parsed = parse(path)
+    turns = [(parsed.text[s.start:s.end].split(":")[0], s.value) for s in parsed.spans if s.kind == "turn"]
+    assert [value for _, value in turns] == ["Interviewer", "Sam", "Interviewer", "Sam"]
+    stamps = [s.value for s in parsed.spans if s.kind == "timestamp"]
+    assert stamps == ["00:00:05", "00:01:02", "00:02:10", "01:02:03"]
+    outcome = project.import_file(path)
+    text = project.source_text(outcome.source_ids[0])
+    assert project.describe_location(outcome.source_ids[0], text.index("It keeps")) == "00:01:02, Sam"
+    code = project.create_code("Shed")
+    planned = project.autocode_preview(code.id, keywords=["shed"], unit="turn")
+    assert [text[c.start:c.end] for c in planned] == ["To the shed, with the others.\n\nIt keeps me going."]
+
+
+def test_bold_labels_with_times_in_word(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for name, time, words in (("Interviewer", "00:00:05", "Where to?"), ("Sam", "00:00:09", "The shed."),
+                              ("Interviewer", "00:00:15", "Why?"), ("Sam", "00:00:20", "Company.")):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{name} ({time})").bold = True
+        paragraph.add_run(f" {words}")
+    path = tmp_path / "bold.docx"
+    document.save(str(path))
+    parsed = parse(path)
+    assert [s.value for s in parsed.spans if s.kind == "turn"] == ["Interviewer", "Sam", "Interviewer", "Sam"]
+    assert [s.value for s in parsed.spans if s.kind == "timestamp"] == ["00:00:05", "00:00:09", "00:00:15",
+                                                                        "00:00:20"]
+
+
+def test_labels_on_a_line_of_their_own_with_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "otter.txt"  # fictional, laid out as some services export it
+    path.write_text("Speaker 1  0:03\nSo what brought you here?\n\nSpeaker 2  0:07\nA friend did.\n\n"
+                    "Speaker 1  0:12\nAnd now?\n\nSpeaker 2\t1:01:15\nI come every week.\n\n"
+                    "Meeting at 10:30\nnot a label: one space only", encoding="utf-8")
+    parsed = parse(path)
+    assert [s.value for s in parsed.spans if s.kind == "turn"] == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"]
+    assert [s.value for s in parsed.spans if s.kind == "timestamp"] == ["00:00:03", "00:00:07", "00:00:12", "01:01:15"]

@@ -244,6 +244,7 @@ def _write_version_1_file(path: Path) -> None:
         p.set_attribute_value(group.id, case.id, "18-34")
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE code_value_stat")
+    conn.execute("DROP INDEX case_member_range")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates
@@ -271,7 +272,7 @@ def test_a_version_1_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
         everyone = Filter(coders=tuple(c.id for c in p.coders()))
         assert table == p.frequencies(everyone, group_by=Grouping("attribute", age.id))
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 3
     conn.close()
     listed = backups.list_backups(path)
     assert [b.reason for b in listed] == ["before-upgrade"]
@@ -325,3 +326,26 @@ def test_an_old_sqlite_or_one_without_fts5_is_refused_clearly(tmp_path: Path, mo
     with pytest.raises(SqliteUnsupportedError, match="full-text search"):
         Project.open(tmp_path / "a.qcode")
     assert not (tmp_path / "a.qcode").exists()
+
+
+def test_step_003_indexes_member_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.core.store import database, migrations
+
+    path = tmp_path / "p.qcode"
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:2])
+    monkeypatch.setattr(database, "LATEST", 2)
+    with Project.create(path) as project:  # a file made before step 3
+        source = project.add_source("Q1", "one answer\n\nanother answer")
+        ann = project.create_case("Ann")
+        project.add_case_member(ann.id, source.id, 0, 10)
+        code = project.create_code("Answer")
+        project.add_coding(source.id, code.id, 4, 10)
+    monkeypatch.undo()
+    with Project.open(path) as project:
+        assert project.check() == []
+        assert [r.own.cases for r in project.frequencies()] == [1]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    assert "case_member_range" in indexes

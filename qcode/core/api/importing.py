@@ -6,6 +6,7 @@ member ranges), source attribute values and codings; all of a file lands togethe
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from qcode.core.api.base import ProjectBase
 from qcode.core.api.cases import coerce_value
 from qcode.core.api.sources import text_sha256
 from qcode.core.errors import ImportError_, QcodeError
-from qcode.core.importers import ImportOptions, ParseResult, find_importer, importable_suffixes
+from qcode.core.importers import ImportOptions, ParseResult, find_importer, recognised_suffixes
 from qcode.core.importers.speakers import apply_speaker_options
 from qcode.core.model import Attribute, ImportOutcome
 from qcode.core.progress import Progress
@@ -23,6 +24,15 @@ from qcode.core.store import cases as case_store
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import sources as source_store
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file as it was imported, read in chunks so that large files cost no memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class ImportMixin(ProjectBase):
@@ -55,6 +65,12 @@ class ImportMixin(ProjectBase):
                     )
         except ImportError_ as err:
             return ImportOutcome(str(path), "failed", err.message)
+        try:
+            digest = file_sha256(path)
+        except OSError as err:
+            return ImportOutcome(str(path), "failed", f"{path.name} cannot be read: {err.strerror or err}.")
+        for parsed in result.sources:
+            parsed.meta.setdefault("file_sha256", digest)  # the stored text has its own hash in the source row
         apply_speaker_options(result, cases=speaker_cases, autocode=autocode_speakers)
         read = self._store.read
         fresh = [i for i, p in enumerate(result.sources) if not source_store.source_by_sha(read, text_sha256(p.text))]
@@ -83,7 +99,7 @@ class ImportMixin(ProjectBase):
         self._notify("source", "added", tuple(ids.values()))
         if result.cases:
             self._notify("case", "added")
-        return ImportOutcome(str(path), "imported", "", tuple(ids.values()))
+        return ImportOutcome(str(path), "imported", "; ".join(result.notes), tuple(ids.values()))
 
     def import_paths(
         self,
@@ -105,7 +121,7 @@ class ImportMixin(ProjectBase):
             path = Path(raw)
             if path.is_dir():
                 for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                    if file.suffix.lower() in importable_suffixes():
+                    if file.suffix.lower() in recognised_suffixes():  # an old .doc is reported, not skipped
                         plan.append((file, (path.name, *file.relative_to(path).parent.parts)))
             else:
                 plan.append((path, ()))

@@ -67,6 +67,8 @@ class ParseResult:
     codings: list[ParsedCoding] = field(default_factory=list)
     #: ("case" | "source", attribute name) -> "text" | "number" | "date" | "choice"
     attribute_types: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: what the researcher should know about an import that succeeded (an attachment not found, entries left out)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

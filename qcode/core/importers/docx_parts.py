@@ -22,6 +22,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, fromstring
 
 from qcode.core.errors import UnreadableFileError
+from qcode.core.importers.archives import RootReached, StopAtRoot
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -72,24 +73,6 @@ class Context:
 # --- safe parts -------------------------------------------------------------------------------------------------
 
 
-class _RootReached(Exception):
-    """Raised by the prolog check once the root element starts: no declaration can follow."""
-
-
-class _StopAtRoot:
-    def start(self, tag: str, attrs: dict) -> None:
-        raise _RootReached
-
-    def end(self, tag: str) -> None:
-        return None
-
-    def data(self, data: str) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
-
 def _unsafe(filename: str, part: str, err: Exception) -> UnreadableFileError:
     if isinstance(err, DefusedXmlException):
         return UnreadableFileError(
@@ -102,12 +85,12 @@ def _unsafe(filename: str, part: str, err: Exception) -> UnreadableFileError:
 
 def check_prolog(archive: zipfile.ZipFile, part: str, filename: str) -> None:
     """Refuse a part with a DOCTYPE, reading only up to its root element (the whole part is parsed later)."""
-    parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True)
+    parser = DefusedXMLParser(target=StopAtRoot(), forbid_dtd=True)
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(64 * 1024):
                 parser.feed(chunk)
-    except _RootReached:
+    except RootReached:
         return
     except (DefusedXmlException, ParseError) as err:
         raise _unsafe(filename, part, err) from err

@@ -34,8 +34,8 @@ from defusedxml.ElementTree import fromstring
 
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError, UnsupportedFormatError
 from qcode.core.importers import register
+from qcode.core.importers.archives import check_zip, describe_zip
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult, RangeMemo
-from qcode.core.importers.docx_importer import check_zip
 from qcode.core.importers.structure import speaker_turns
 from qcode.core.model import Span
 from qcode.core.progress import Progress
@@ -286,8 +286,8 @@ def _open_package(path: Path) -> bytes:
     except (zipfile.BadZipFile, OSError, EOFError) as err:
         raise UnreadableFileError(f"{path.name} is damaged or not a complete file ({err}).") from err
     if "content.xml" not in names:
-        raise UnreadableFileError(f"{path.name} is a zip archive but not an OpenDocument text file "
-                                  "(it has no content.xml).")
+        raise UnreadableFileError(f"{path.name} is really {describe_zip(path)}, not an OpenDocument text file "
+                                  "(it has no content.xml). Check the file, or rename it.")
     check_zip(path, "content.xml")
     try:
         with zipfile.ZipFile(path) as archive:

@@ -421,6 +421,8 @@ def build_result(path: Path, references: list[Reference], options: ImportOptions
     if not references:
         raise UnreadableFileError(f"{path.name} holds no references; check that it is a {path.suffix} export.")
     sources: list[ParsedSource] = []
+    notes: list[str] = []
+    left_out = 0
     for done, ref in enumerate(references):
         if progress is not None:
             if progress.cancelled():
@@ -433,17 +435,22 @@ def build_result(path: Path, references: list[Reference], options: ImportOptions
                 attachment, problem = read_attachment(pdf, options)
         has_notes = any(paragraphs(note_text(n)) for n in ref.notes)
         if not (paragraphs(ref.abstract) or has_notes or attachment):
+            left_out += 1
             continue
         source = build_source(ref, attachment)
         if problem:
             source.meta["attachment_error"] = problem
+            notes.append(f"{source.name}: {problem}")
         sources.append(source)
     if not sources:
         extra = " (nor a readable attached PDF)" if options.attachments else ""
         raise EmptySourceError(f"No entry in {path.name} has an abstract or notes{extra}, so there is no text to "
                                "import. Export the library with abstracts and notes included.")
+    if left_out:
+        notes.insert(0, f"{left_out} of {len(references)} entries have no abstract or notes and were left out")
     used = {name for source in sources for name in source.attributes}
-    return ParseResult(sources, attribute_types={("source", n): kind for n, kind in ATTRIBUTES.items() if n in used})
+    return ParseResult(sources, attribute_types={("source", n): kind for n, kind in ATTRIBUTES.items() if n in used},
+                       notes=notes)
 
 
 def read_library(path: Path) -> str:

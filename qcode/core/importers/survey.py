@@ -36,6 +36,8 @@ _LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
 _NUMBER = re.compile(r"^[+-]?(?:(?:0|[1-9]\d*)(?:[.,]\d+)?|[.,]\d+)$")  # "007", "01234": codes, not numbers
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+# 12/03/2024, 3.12.2024 or 12-03-2024, maybe with a time ("10:22", "10:22:01 AM") as survey tools export them
+_LOCAL_DATE = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:,?[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?)?$")
 
 
 def _no_survey_options(path: Path) -> UnsupportedFormatError:
@@ -113,7 +115,25 @@ def _as_number(value: Cell) -> int | float | None:
     return int(number) if float(number).is_integer() else float(number)
 
 
-def _as_date(value: Cell) -> str | None:
+def day_first(values: list[Cell]) -> bool | None:
+    """For a column of dates written 12/03/2024 or 12.03.2024: whether the day comes first.
+
+    The column decides: a first number above 12 means day first, a second one above 12 month first; dates
+    with dots are day first (as in most of Europe). None when the column holds other values or cannot tell.
+    """
+    matches = [_LOCAL_DATE.match(cell_text(v)) for v in values if isinstance(v, str) and cell_text(v)]
+    if not matches or any(m is None for m in matches):
+        return None
+    if any(int(m.group(1)) > 12 for m in matches):  # type: ignore[union-attr]
+        return True
+    if any(int(m.group(3)) > 12 for m in matches):  # type: ignore[union-attr]
+        return False
+    if all(m.group(2) == "." for m in matches):  # type: ignore[union-attr]
+        return True
+    return None
+
+
+def _as_date(value: Cell, first_is_day: bool | None = None) -> str | None:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -123,13 +143,22 @@ def _as_date(value: Cell) -> str | None:
             return dt.date.fromisoformat(value.strip()[:10]).isoformat()
         except ValueError:
             return None
+    local = _LOCAL_DATE.match(value.strip()) if isinstance(value, str) and first_is_day is not None else None
+    if local:
+        first, second, year = int(local.group(1)), int(local.group(3)), int(local.group(4))
+        day, month = (first, second) if first_is_day else (second, first)
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return None
     return None
 
 
 def infer_attribute(values: list[Cell]) -> tuple[str, list[object]]:
     """The type of a column of attribute values and the values in that type (None where empty).
 
-    All numbers (also "3,5") -> number; all ISO or spreadsheet dates -> date; at most 12 distinct values
+    All numbers (also "3,5") -> number; all ISO, spreadsheet or local dates whose day and month order the
+    column makes clear (see `day_first`) -> date; at most 12 distinct values
     with at least one repeat -> choice; otherwise text.
     """
     present = [v for v in values if cell_text(v)]
@@ -137,7 +166,8 @@ def infer_attribute(values: list[Cell]) -> tuple[str, list[object]]:
         numbers = [_as_number(v) for v in values]
         if all(n is not None for n, v in zip(numbers, values, strict=True) if cell_text(v)):
             return "number", numbers
-        dates = [_as_date(v) for v in values]
+        order = day_first(values)
+        dates = [_as_date(v, order) for v in values]
         if all(d is not None for d, v in zip(dates, values, strict=True) if cell_text(v)):
             return "date", dates
     texts = [cell_text(v) or None for v in values]
@@ -275,10 +305,34 @@ def read_csv_rows(path: Path) -> list[list[Cell]]:
     text = normalise_newlines(decode(data, path.name)).lstrip("\ufeff")
     if not text.strip():
         raise EmptySourceError(f"{path.name} is empty; a survey needs a header row and one row per respondent.")
+    delimiter = sniff_delimiter(text)
+    rows: list[list[Cell]] = []
+    starts: list[int] = []  # the line each row starts on
     try:
-        return list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        line = 0
+        for row in reader:
+            starts.append(line + 1)
+            rows.append(row)
+            line = reader.line_num
     except csv.Error as err:
         raise UnreadableFileError(f"{path.name} is not a readable CSV file ({err}).") from err
+    if rows and _ends_inside_quotes(text, delimiter):
+        raise UnreadableFileError(
+            f"{path.name} has a quote that opens an answer on line {starts[-1]} and is never closed, so "
+            "everything after it would read as one answer. Add the missing quote (\") and import it again."
+        )
+    return rows
+
+
+def _ends_inside_quotes(text: str, delimiter: str) -> bool:
+    """Whether the file ends inside a quoted field (a closing quote is missing), which the lenient reader hides."""
+    try:
+        for _ in csv.reader(io.StringIO(text), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as err:
+        return "unexpected end of data" in str(err)
+    return False
 
 
 def read_xlsx_rows(path: Path, sheet: str | None) -> list[list[Cell]]:

@@ -1,4 +1,4 @@
-"""Plain text (.txt) and Markdown (.md): encoding detected, newlines normalised, paragraphs and turns kept."""
+"""Plain text (.txt): encoding detected, newlines normalised, paragraphs and turns kept."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 
 from qcode.core.errors import EmptySourceError, UnreadableFileError
-from qcode.core.importers import register
+from qcode.core.importers import describe_signature, register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
 from qcode.core.importers.structure import paragraph_spans, speaker_turns
-from qcode.core.model import Span
 from qcode.core.progress import Progress
 
 _BOMS = (
@@ -20,13 +19,53 @@ _BOMS = (
 )
 
 
+BINARY_SAMPLE = 64 * 1024
+MAX_CONTROL_SHARE = 0.01
+# C0 control bytes that text never holds (tab, line ends, form feed, the old end-of-file mark and ESC aside)
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1a\x1b") + b"\x7f"
+
+
+def looks_binary(sample: bytes) -> bool:
+    """A NUL byte, or more than 1% of control bytes: data no text encoding without a BOM produces."""
+    if b"\x00" in sample[:4096]:
+        return True
+    return len(sample) - len(sample.translate(None, _CONTROL)) > MAX_CONTROL_SHARE * len(sample)
+
+
+_EAST_ASIAN = frozenset({
+    "big5", "big5hkscs", "cp950", "gb2312", "gbk", "gb18030", "hz", "shift_jis", "cp932", "shift_jis_2004",
+    "shift_jisx0213", "euc_jp", "euc_jis_2004", "euc_jisx0213", "iso2022_jp", "euc_kr", "cp949", "johab",
+    "iso2022_kr",
+})
+# what Western European text in cp1252 holds beyond ASCII: accented letters and typographic signs
+_WESTERN = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿŒœŠšŽžŸ‘’‚“”„–—…€«»‹›°§£¡¿·•™©®"
+    "½¼¾ªº´¨¸µ¶¢¥±²³¹×÷\u00a0"
+)
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{4,}")
+
+
+def western_text(data: bytes) -> str | None:
+    """The text read as cp1252 when it looks like Western European text: few, scattered accents and signs."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    outside = [c for c in text if ord(c) > 127]
+    if (not outside or len(outside) > 0.2 * len(text) or any(c not in _WESTERN for c in outside)
+            or _NON_ASCII_RUN.search(text)):
+        return None
+    return text
+
+
 def decode(data: bytes, name: str) -> str:
     """Bytes to text: BOMs first, then strict UTF-8, then the best guess of charset-normalizer."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    if b"\x00" in data[:4096]:
-        raise UnreadableFileError(f"{name} does not look like a text file (it holds binary data).")
+    if looks_binary(data[:BINARY_SAMPLE]):
+        raise UnreadableFileError(f"{name} does not look like a text file (it holds binary data). Check that "
+                                  "it is the file you meant, or open it in its program and save it as text.")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -35,8 +74,12 @@ def decode(data: bytes, name: str) -> str:
 
     matches = from_bytes(data)
     best = matches.best()
-    if best is None:
-        return data.decode("cp1252", errors="replace")
+    if best is None or best.encoding in _EAST_ASIAN:
+        # a short Western text with a few accents fits a multi-byte East Asian encoding as well; read it as
+        # such only when it does not read as Windows' Western European encoding
+        western = western_text(data)
+        if western is not None or best is None:
+            return western if western is not None else data.decode("cp1252", errors="replace")
     # among equally plausible single-byte encodings, Windows' Western European one is by far the most common
     for match in matches:
         tied = (match.percent_chaos, match.percent_coherence) == (best.percent_chaos, best.percent_coherence)
@@ -65,7 +108,7 @@ class TextImporter:
     suffixes = (".txt", ".text")
 
     def sniff(self, head: bytes) -> bool:
-        return not any(head.startswith(sig) for sig in (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf"))
+        return describe_signature(head) is None
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
         text = read_text_file(path)
@@ -75,62 +118,4 @@ class TextImporter:
         return ParseResult([ParsedSource(name=path.stem, text=text, kind="text", spans=spans)])
 
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-
-
-def strip_inline(line: str) -> str:
-    line = _LINK.sub(r"\1", line)
-    previous = None
-    while previous != line:
-        previous, line = line, _EMPHASIS.sub(r"\2", line)
-    return line
-
-
-class MarkdownImporter:
-    name = "a Markdown"
-    suffixes = (".md", ".markdown")
-
-    def sniff(self, head: bytes) -> bool:
-        return TextImporter().sniff(head)
-
-    def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
-        raw = read_text_file(path)
-        out_lines: list[str] = []
-        headings: list[tuple[int, int, str]] = []  # (line index, level, text)
-        in_fence = False
-        for line in raw.split("\n"):
-            if line.strip().startswith("```"):
-                in_fence = not in_fence
-                continue
-            if in_fence:
-                out_lines.append(line)
-                continue
-            heading = _HEADING.match(line)
-            if heading:
-                headings.append((len(out_lines), len(heading.group(1)), ""))
-                out_lines.append(strip_inline(heading.group(2)))
-                continue
-            stripped = re.sub(r"^\s{0,3}(?:[-*+]|\d+[.)]|>)\s+", "", line)
-            out_lines.append(strip_inline(stripped))
-        text = "\n".join(out_lines).strip("\n")
-        lead = len("\n".join(out_lines)) - len("\n".join(out_lines).lstrip("\n"))
-        starts = []
-        position = -lead
-        for line in out_lines:
-            starts.append(position)
-            position += len(line) + 1
-        spans = paragraph_spans(text)
-        for index, level, _ in headings:
-            start = starts[index]
-            if start >= 0:
-                spans.append(Span("heading", start, start + len(out_lines[index]), str(level)))
-        if options.detect_speakers:
-            spans += speaker_turns(text, [s for s in spans if s.kind == "paragraph"])
-        spans.sort(key=lambda s: (s.start, s.kind))
-        return ParseResult([ParsedSource(name=path.stem, text=text, kind="markdown", spans=spans)])
-
-
 register(TextImporter())
-register(MarkdownImporter())

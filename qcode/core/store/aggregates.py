@@ -42,17 +42,35 @@ FROM (SELECT tree, code_id, source_id, start, "end", {_REACH.format(part="tree, 
 GROUP BY tree, code_id, source_id
 """
 
+# A coding overlaps a ranged member only if the member starts less than the source's longest member before
+# the coding starts: with the (source_id, start) index this bounds the search to the members near the coding
+# (a survey question holds 10,000 members in one source). CROSS JOIN keeps the codings as the outer loop, so
+# each coding looks up its few members instead of each member scanning the codings before it.
+_LONGEST_MEMBER = ('SELECT source_id, max("end" - start) AS longest FROM case_member WHERE start IS NOT NULL '
+                   "GROUP BY source_id")
+
 _CASE_STAT = "INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters) {select}"
 _CASE_STAT_SELECT = f"""
 SELECT tree, code_id, case_id, count(*), count(DISTINCT source_id), {_UNION}
 FROM (SELECT tree, code_id, case_id, source_id, start, "end",
              {_REACH.format(part="tree, code_id, case_id, source_id")} AS reach
-      FROM (SELECT DISTINCT x.tree, x.code_id, m.case_id, x.coding_id, x.source_id, x.start, x."end"
-            FROM ({{codings}}) x
-            JOIN case_member m ON m.source_id = x.source_id
-             AND (m.start IS NULL OR (m.start < x."end" AND m."end" > x.start))
-            WHERE m.case_id IN ({{cases}})))
+      FROM ({{hits}}))
 GROUP BY tree, code_id, case_id
+"""
+# (coding, case) pairs through members that are whole sources, and through members that are ranges
+_WHOLE_HITS = """
+SELECT DISTINCT x.tree, x.code_id, m.case_id, x.coding_id, x.source_id, x.start, x."end"
+FROM ({codings}) x
+JOIN case_member m ON m.source_id = x.source_id AND m.start IS NULL
+WHERE m.case_id IN ({cases})
+"""
+_RANGED_HITS = f"""
+SELECT DISTINCT x.tree, x.code_id, m.case_id, x.coding_id, x.source_id, x.start, x."end"
+FROM ({{codings}}) x
+CROSS JOIN ({_LONGEST_MEMBER}) w ON w.source_id = x.source_id
+CROSS JOIN case_member m ON m.source_id = x.source_id
+ AND m.start < x."end" AND m.start > x.start - w.longest AND m."end" > x.start
+WHERE m.case_id IN ({{cases}})
 """
 
 
@@ -60,8 +78,15 @@ def _source_stat(*, codings: str) -> str:
     return _SOURCE_STAT.format(select=_SOURCE_STAT_SELECT.format(codings=codings))
 
 
-def _case_stat(*, codings: str, cases: str) -> str:
-    return _CASE_STAT.format(select=_CASE_STAT_SELECT.format(codings=codings, cases=cases))
+def _case_stat(conn: sqlite3.Connection, *, codings: str, cases: str) -> None:
+    """Insert the per-case rows of these codings and cases, joining only the kinds of members the cases have."""
+    whole, ranged = conn.execute(
+        f"SELECT max(start IS NULL), max(start IS NOT NULL) FROM case_member WHERE case_id IN ({cases})"
+    ).fetchone()
+    parts = [sql.format(codings=codings, cases=cases) for sql, wanted in ((_WHOLE_HITS, whole), (_RANGED_HITS, ranged))
+             if wanted]
+    if parts:
+        conn.execute(_CASE_STAT.format(select=_CASE_STAT_SELECT.format(hits=" UNION ".join(parts))))
 
 
 def _ids(values: Iterable[int]) -> str:
@@ -107,7 +132,7 @@ def refresh(
     if case_ids is None:
         for t, ids in _per_tree(own, tree):
             conn.execute(f"DELETE FROM code_case_stat WHERE tree = {t} AND code_id IN ({ids})")
-        conn.execute(_case_stat(codings=all_codings, cases="SELECT id FROM cases"))
+        _case_stat(conn, codings=all_codings, cases="SELECT id FROM cases")
     else:
         cases = _ids(case_ids)
         if cases != "NULL":
@@ -117,7 +142,7 @@ def refresh(
             # only the codings in these cases' sources can count for them
             in_their_sources = f"AND c.source_id IN (SELECT source_id FROM case_member WHERE case_id IN ({cases}))"
             their_codings = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause=in_their_sources)
-            conn.execute(_case_stat(codings=their_codings, cases=cases))
+            _case_stat(conn, codings=their_codings, cases=cases)
 
     _refresh_totals(conn, own, tree)
     refresh_value_groups(conn, value_pairs(conn, case_ids), own=own, tree=tree)
@@ -182,12 +207,8 @@ def after_membership_change(conn: sqlite3.Connection, case_ids: Iterable[int]) -
     if cases == "NULL":
         return
     conn.execute(f"DELETE FROM code_case_stat WHERE case_id IN ({cases})")
-    conn.execute(
-        _case_stat(
-            codings=_CODINGS.format(own="SELECT id FROM code", tree="SELECT id FROM code", source_clause=""),
-            cases=cases,
-        )
-    )
+    _case_stat(conn, codings=_CODINGS.format(own="SELECT id FROM code", tree="SELECT id FROM code", source_clause=""),
+               cases=cases)
     conn.execute(
         """UPDATE code_stat SET cases = coalesce(
                (SELECT count(*) FROM code_case_stat k WHERE k.tree = code_stat.tree AND k.code_id = code_stat.code_id),
@@ -218,7 +239,7 @@ def rebuild_all(conn: sqlite3.Connection) -> None:
     everything = "SELECT id FROM code"
     codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
     conn.execute(_source_stat(codings=codings))
-    conn.execute(_case_stat(codings=codings, cases="SELECT id FROM cases"))
+    _case_stat(conn, codings=codings, cases="SELECT id FROM cases")
     conn.execute(
         """INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters)
            SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0),
@@ -407,12 +428,12 @@ def groups_share_sources(conn: sqlite3.Connection, group_sql: str, args: tuple =
     ).fetchone()
     if shared is None:  # the common case (one case per source) needs no closer look
         return False
+    # two members of one source in one group: counted per (source, group), never pair by pair, so that a
+    # survey question with 10,000 respondents in one source is checked in one pass
     row = conn.execute(
         f"""WITH g AS ({group_sql})
-            SELECT 1 FROM case_member m1
-            JOIN case_member m2 ON m2.source_id = m1.source_id AND m2.case_id > m1.case_id
-            JOIN g g1 ON g1.case_id = m1.case_id
-            JOIN g g2 ON g2.case_id = m2.case_id AND g2.value = g1.value
+            SELECT 1 FROM case_member m JOIN g ON g.case_id = m.case_id
+            GROUP BY m.source_id, g.value HAVING count(DISTINCT m.case_id) > 1
             LIMIT 1""",
         args,
     ).fetchone()

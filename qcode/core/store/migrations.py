@@ -274,7 +274,12 @@ def step_002_code_value_stat(conn: sqlite3.Connection) -> None:
     )
 
 
-STEPS: list[Step] = [step_001_initial, step_002_code_value_stat]
+def step_003_member_ranges(conn: sqlite3.Connection) -> None:
+    """Find the case members overlapping a range without scanning the source's other members."""
+    conn.execute("CREATE INDEX case_member_range ON case_member(source_id, start)")
+
+
+STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges]
 LATEST = len(STEPS)
 
 

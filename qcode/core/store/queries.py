@@ -8,6 +8,14 @@ from collections import defaultdict
 from qcode.core.model import Filter
 
 _OVERLAP = '(m.start IS NULL OR (m.start < c."end" AND m."end" > c.start))'
+# A ranged member overlapping a coding starts less than the longest member's length before the coding: with
+# the (source_id, start) index only the members near the coding are looked at, not every member of its source
+# (a survey question holds one member per respondent). The subquery does not depend on the row, so SQLite
+# evaluates it once per statement. A CROSS JOIN keeps the coding as the outer loop where SQLite would
+# otherwise pick the members.
+_LONGEST = '(SELECT coalesce(max("end" - start), 0) FROM case_member WHERE start IS NOT NULL)'
+_WHOLE = "m.start IS NULL"
+_NEAR = f'm.start < c."end" AND m.start > c.start - {_LONGEST} AND m."end" > c.start'
 
 
 def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str = "c.source_id") -> tuple[str, list]:
@@ -60,14 +68,16 @@ def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str =
                 f"EXISTS (SELECT 1 FROM attribute_value v WHERE v.attribute_id = ? AND v.owner_id = {source_column} "
                 f"AND v.value IN ({marks}))"
             )
-        else:
-            parts.append(
-                f"""EXISTS (SELECT 1 FROM case_member m JOIN attribute_value v
-                              ON v.owner_id = m.case_id AND v.attribute_id = ? AND v.value IN ({marks})
-                            WHERE m.source_id = c.source_id AND {_OVERLAP})"""
-            )
-        args.append(attribute_id)
-        args.extend(values)
+            args.extend([attribute_id, *values])
+            continue
+        in_a_case = [
+            f"""EXISTS (SELECT 1 FROM case_member m JOIN attribute_value v
+                          ON v.owner_id = m.case_id AND v.attribute_id = ? AND v.value IN ({marks})
+                        WHERE m.source_id = c.source_id AND {overlap})"""
+            for overlap in (_WHOLE, _NEAR)
+        ]
+        parts.append(f"({' OR '.join(in_a_case)})")
+        args.extend([attribute_id, *values] * 2)
     if flt.created_from:
         parts.append("c.created_at >= ?")
         args.append(flt.created_from)
@@ -122,9 +132,12 @@ def coding_cases(conn: sqlite3.Connection, flt: Filter) -> dict[int, list[int]]:
     cases_where, case_args = case_clause(conn, flt, "m.case_id")
     found: dict[int, list[int]] = defaultdict(list)
     rows = conn.execute(
-        f"""SELECT DISTINCT c.id, m.case_id FROM coding c
-            JOIN case_member m ON m.source_id = c.source_id AND {_OVERLAP} AND {cases_where} WHERE {where}""",
-        [*case_args, *args],
+        f"""SELECT c.id, m.case_id FROM coding c
+            JOIN case_member m ON m.source_id = c.source_id AND {_WHOLE} AND {cases_where} WHERE {where}
+            UNION
+            SELECT c.id, m.case_id FROM coding c
+            CROSS JOIN case_member m ON m.source_id = c.source_id AND {_NEAR} AND {cases_where} WHERE {where}""",
+        [*case_args, *args, *case_args, *args],
     )
     for coding_id, case_id in rows:
         found[coding_id].append(case_id)
