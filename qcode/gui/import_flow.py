@@ -3,37 +3,61 @@ and Cancel; one undo step for the whole batch; a report of what was imported, sk
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from qcode.core.api.cases import AttributeSnapshot, CaseSnapshot
 from qcode.core.api.source_snapshots import SourceSnapshot
-from qcode.core.importers import importable_suffixes
+from qcode.core.errors import QcodeError
+from qcode.core.importers import ImportOptions, importable_suffixes
+from qcode.core.importers.base import SurveyOptions
 from qcode.core.model import ImportOutcome
 from qcode.core.project import Project
 from qcode.gui.commands import CoreCommand
+from qcode.gui.dialogs.survey_dialog import ask_survey_options
 from qcode.gui.workers import CoreTask
+
+SURVEY_SUFFIXES = (".csv", ".xlsx")
 
 
 class ImportSources(CoreCommand):
-    """Undo removes the sources a batch added; redo puts exactly those sources back (no re-reading of files)."""
+    """Undo removes what a batch added (its sources, and the cases and attributes it created, as a survey or
+    speaker cases do); redo puts exactly those back, with their ids (no re-reading of files)."""
 
-    def __init__(self, project: Project, outcomes: list[ImportOutcome]) -> None:
+    def __init__(self, project: Project, outcomes: list[ImportOutcome], *, case_ids: list[int] | None = None,
+                 attribute_ids: list[int] | None = None) -> None:
         count = sum(len(o.source_ids) for o in outcomes)
         super().__init__(f"Import {count} source{'s' if count != 1 else ''}")
         self.project = project
         self.source_ids = [sid for o in outcomes for sid in o.source_ids]
+        self.case_ids = list(case_ids or [])
+        self.attribute_ids = list(attribute_ids or [])
         self.snapshots: list[SourceSnapshot] = []
+        self.cases: list[CaseSnapshot] = []
+        self.attributes: list[AttributeSnapshot] = []
         self._applied_by_push = True  # the worker already imported them
 
     def apply(self) -> None:
+        # attributes, then cases (with their values), then the sources (with every case's members in them)
+        for attribute in self.attributes:
+            self.project.restore_attribute(attribute)
+        for case in self.cases:
+            self.project.restore_case(case)
         self.project.restore_sources(self.snapshots)
 
     def revert(self) -> None:
         self.snapshots = [self.project.source_snapshot(sid) for sid in self.source_ids]
+        self.cases = [self.project.case_snapshot(cid) for cid in self.case_ids]
+        self.attributes = [self.project.attribute_snapshot(aid) for aid in self.attribute_ids]
         self.project.delete_sources(self.source_ids)
+        for case_id in self.case_ids:
+            self.project.delete_case(case_id)
+        for attribute_id in self.attribute_ids:
+            self.project.delete_attribute(attribute_id)
 
 
 def summarise(outcomes: list[ImportOutcome]) -> tuple[str, str]:
@@ -56,6 +80,9 @@ class ImportFlow(QObject):
         self.task: CoreTask | None = None
         self.dialog: QProgressDialog | None = None
         self.show_report = True
+        self._before: tuple[set[int], set[int]] = (set(), set())  # case and attribute ids before the batch
+        #: asks which column of a survey file is what (None: the user cancelled); tests replace it
+        self.choose_survey: Callable[[Path, QWidget], SurveyOptions | None] = ask_survey_options
 
     def choose_files(self, folder_id: int | None = None) -> None:
         patterns = " ".join(f"*{s}" for s in sorted(importable_suffixes()))
@@ -69,12 +96,31 @@ class ImportFlow(QObject):
             self.start([folder])
 
     def start(self, paths: list[str], folder_id: int | None = None) -> None:
-        """Import files and folders (into a project folder, or by their own folders) on a worker thread."""
+        """Import files and folders (into a project folder, or by their own folders) on a worker thread.
+
+        Survey spreadsheets chosen one by one (.csv, .xlsx) first ask which column is what.
+        """
         if self.task is not None:
             QMessageBox.information(self.window, "qcode", "An import is already running.")
             return
+        others, surveys, refused = self._survey_choices(paths)
+        if not others and not surveys and not refused:
+            return  # every survey was cancelled
         project = self.project
-        self.task = CoreTask(lambda progress: project.import_paths(paths, folder_id=folder_id, progress=progress))
+        self._before = ({c.id for c in project.cases()}, {a.id for a in project.attributes()})
+
+        def work(progress: CoreTask) -> list[ImportOutcome]:
+            outcomes = list(refused)
+            if others:
+                outcomes += project.import_paths(others, folder_id=folder_id, progress=progress)
+            for path, survey in surveys:
+                if progress.cancelled():
+                    break
+                outcomes += project.import_paths([path], folder_id=folder_id, progress=progress,
+                                                 options=ImportOptions(survey=survey))
+            return outcomes
+
+        self.task = CoreTask(work)
         self.dialog = QProgressDialog("Importing…", "Cancel", 0, 0, self.window)
         self.dialog.setWindowTitle("Import")
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -84,6 +130,25 @@ class ImportFlow(QObject):
         self.task.signals.finished.connect(self._done)
         self.task.signals.failed.connect(self._failed)
         self.task.start()
+
+    def _survey_choices(self, paths: list[str]) -> tuple[list[str], list[tuple[str, SurveyOptions]], list[ImportOutcome]]:
+        """Split off the survey files and ask for their columns: (other paths, surveys with their options,
+        surveys that could not be read, as failed outcomes)."""
+        others: list[str] = []
+        surveys: list[tuple[str, SurveyOptions]] = []
+        refused: list[ImportOutcome] = []
+        for path in paths:
+            if Path(path).suffix.lower() not in SURVEY_SUFFIXES or Path(path).is_dir():
+                others.append(path)
+                continue
+            try:
+                chosen = self.choose_survey(Path(path), self.window)
+            except QcodeError as err:
+                refused.append(ImportOutcome(path=str(path), status="failed", reason=err.message))
+                continue
+            if chosen is not None:
+                surveys.append((path, chosen))
+        return others, surveys, refused
 
     def _progress(self, done: int, total: int, text: str) -> None:
         dialog = self.dialog
@@ -102,7 +167,10 @@ class ImportFlow(QObject):
     def _done(self, outcomes: list[ImportOutcome]) -> None:
         self._close()
         if any(o.source_ids for o in outcomes):
-            self.undo_stack.push(ImportSources(self.project, outcomes))
+            cases, attributes = self._before
+            self.undo_stack.push(ImportSources(
+                self.project, outcomes, case_ids=sorted({c.id for c in self.project.cases()} - cases),
+                attribute_ids=sorted({a.id for a in self.project.attributes()} - attributes)))
         if self.show_report:
             summary, details = summarise(outcomes)
             box = QMessageBox(QMessageBox.Icon.Information, "Import", summary, parent=self.window)

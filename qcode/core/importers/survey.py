@@ -335,7 +335,7 @@ def _ends_inside_quotes(text: str, delimiter: str) -> bool:
     return False
 
 
-def read_xlsx_rows(path: Path, sheet: str | None) -> list[list[Cell]]:
+def read_xlsx_rows(path: Path, sheet: str | None, *, max_rows: int | None = None) -> list[list[Cell]]:
     check_zip(path, "xl/workbook.xml", "an Excel workbook")
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
@@ -361,7 +361,7 @@ def read_xlsx_rows(path: Path, sheet: str | None) -> list[list[Cell]]:
         worksheet = workbook[chosen]
         if not hasattr(worksheet, "iter_rows"):
             raise UnsupportedFormatError(f"The sheet '{chosen}' of {path.name} is a chart, not a table of answers.")
-        return [list(row) for row in worksheet.iter_rows(values_only=True)]
+        return [list(row) for row in worksheet.iter_rows(values_only=True, max_row=max_rows)]
     except failures as err:
         raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
     finally:
