@@ -71,3 +71,31 @@ def test_toolbar_and_status_bar(qtbot, project: Project) -> None:
     assert window.project_label.text() == f"Project: {project.name}"
     buttons["Search"].trigger()
     assert window.search_dock.isVisible()
+
+
+def test_every_visible_control_has_an_accessible_name(qtbot, project: Project) -> None:
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QHeaderView,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+    )
+
+    project.add_source("S", "Al: some text\n\nBo: more")
+    project.create_code("C")
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    nameless = []
+    for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit, QTextEdit):
+        for widget in window.findChildren(kind):
+            if not widget.isVisible() or isinstance(widget, QHeaderView):
+                continue
+            label = widget.text() if isinstance(widget, QAbstractButton) else ""
+            if not widget.accessibleName() and not label:
+                nameless.append(f"{type(widget).__name__} in {type(widget.parent()).__name__}")
+    assert nameless == []
