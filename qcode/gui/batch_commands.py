@@ -6,7 +6,9 @@ from qcode.core.api.codings import NewCoding
 from qcode.core.errors import QcodeError
 from qcode.core.model import Coding
 from qcode.core.project import Project
-from qcode.gui.commands import CoreCommand, CreateCode
+from qcode.gui.commands import LARGE_STEP, CoreCommand, CreateCode
+
+LARGE_BATCH = LARGE_STEP  # codings: undoing or redoing more runs on a worker, with the window painting meanwhile
 
 
 class ApplyCodings(CoreCommand):
@@ -16,6 +18,7 @@ class ApplyCodings(CoreCommand):
         super().__init__(label)
         self.project = project
         self.batch = batch
+        self.runs_in_background = len(batch) > LARGE_BATCH
         self.codings: list[Coding] | None = None
 
     def apply(self) -> None:
@@ -41,6 +44,7 @@ class CodePassages(CoreCommand):
         super().__init__(label)
         self.project = project
         self.ranges = ranges
+        self.runs_in_background = len(ranges) > LARGE_BATCH
         self.code_id = code_id
         self.coder_id = coder_id
         self.create = CreateCode(project, *new_code) if new_code is not None else None

@@ -6,6 +6,8 @@ coding, a clashing name) raises there and never reaches the stack.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -13,6 +15,9 @@ from qcode.core.api.codebook import CodeOrder, CodeSnapshot, MergeSnapshot
 from qcode.core.errors import QcodeError
 from qcode.core.model import Coding, Memo
 from qcode.core.project import Project
+from qcode.gui.workers import run_while_responsive
+
+LARGE_STEP = 1500  # codings a step touches beyond which it runs on a worker while the window keeps painting
 
 
 class CoreCommand(QUndoCommand):
@@ -26,19 +31,29 @@ class CoreCommand(QUndoCommand):
     def revert(self) -> None:  # overridden by every command
         return None
 
+    #: set by commands whose undo and redo can take longer than a frame (thousands of codings): they then run
+    #: on a worker while the event loop goes on (see `run_while_responsive`)
+    runs_in_background = False
+
     def redo(self) -> None:
         if self._applied_by_push:
             self._applied_by_push = False
             return
-        self.apply()
+        self._run(self.apply)
 
     def undo(self) -> None:
-        self.revert()
+        self._run(self.revert)
+
+    def _run(self, step: Callable[[], None]) -> None:
+        if self.runs_in_background:
+            run_while_responsive(step, f"{self.text()}…")
+        else:
+            step()
 
 
 def push(stack: QUndoStack, command: CoreCommand) -> None:
     """Apply the command (errors propagate, the stack is untouched), then record it."""
-    command.apply()
+    command._run(command.apply)
     command._applied_by_push = True
     stack.push(command)
 
@@ -152,6 +167,7 @@ class DeleteCode(CoreCommand):
         self.project = project
         self.code_id = code_id
         self.snapshot = project.code_snapshot(code_id)
+        self.runs_in_background = len(self.snapshot.codings) > LARGE_STEP
 
     def apply(self) -> None:
         self.snapshot = self.project.code_snapshot(self.code_id)
@@ -175,6 +191,8 @@ class MergeCodes(CoreCommand):
         self.code_ids = list(code_ids)
         self.target_id = target_id
         self.snapshots: list[MergeSnapshot] = []
+        counts = project.excerpt_counts()
+        self.runs_in_background = sum(counts.get(c, 0) for c in (*code_ids, target_id)) > LARGE_STEP
 
     def apply(self) -> None:
         self.snapshots = []

@@ -11,10 +11,15 @@ import threading
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from qcode.core.errors import QcodeError
 from qcode.core.project import Change, Project
+
+
+class BackgroundStepError(QcodeError):
+    """A step run by `run_while_responsive` was refused by the core (its message is the core's)."""
 
 
 class TaskSignals(QObject):
@@ -74,3 +79,33 @@ class ProjectSignals(QObject):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+
+
+def run_while_responsive(work: Callable[[], object], label: str, parent: QWidget | None = None) -> object:
+    """Run `work` on a worker and wait for it with the event loop running, so the window keeps painting.
+
+    For a step that must finish before the caller goes on (an undo step that removes thousands of codings,
+    say) but may take longer than a frame: a window-modal busy dialog keeps the user from acting meanwhile
+    (it shows only when the work takes a moment). The work's result is returned and its error raised here.
+    """
+    task = CoreTask(lambda _task: work())
+    outcome: dict[str, object] = {}
+    loop = QEventLoop()
+    task.signals.finished.connect(lambda result: (outcome.setdefault("result", result), loop.quit()))
+    task.signals.failed.connect(lambda message, details: (outcome.setdefault("error", (message, details)),
+                                                          loop.quit()))
+    busy = QProgressDialog(label, "", 0, 0, parent or QApplication.activeWindow())
+    busy.setCancelButton(None)
+    busy.setWindowModality(Qt.WindowModality.ApplicationModal)
+    busy.setMinimumDuration(300)
+    task.start()
+    if "result" not in outcome and "error" not in outcome:
+        loop.exec()
+    busy.reset()
+    busy.deleteLater()
+    if "error" in outcome:
+        message, details = outcome["error"]  # type: ignore[misc]
+        if details:
+            raise RuntimeError(f"{message}\n{details}")
+        raise BackgroundStepError(message)
+    return outcome.get("result")

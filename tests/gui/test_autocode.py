@@ -266,9 +266,11 @@ def test_a_failed_apply_leaves_no_new_code_behind(qtbot, project: Project) -> No
 
 
 def test_a_large_batch_is_coded_in_the_background_as_one_step(qtbot, project: Project, monkeypatch) -> None:
+    from qcode.gui import batch_commands
     from qcode.gui.dialogs import autocode_dialog
 
     monkeypatch.setattr(autocode_dialog, "BACKGROUND_AT", 0)  # every batch counts as large here
+    monkeypatch.setattr(batch_commands, "LARGE_BATCH", 0)  # and its undo and redo run on a worker too
     window, _source_id = _window(qtbot, project)
     before = _snapshot(project)
     dialog = window.open_autocode("keywords", "help, helped")
@@ -281,7 +283,8 @@ def test_a_large_batch_is_coded_in_the_background_as_one_step(qtbot, project: Pr
     code = project.find_code("Help (new)")
     assert sorted(_coded(project, code.id)) == sorted(previewed)
     assert window.undo_stack.count() == 1
-    window.undo_stack.undo()
+    assert window.undo_stack.command(0).runs_in_background
+    window.undo_stack.undo()  # returns once the worker is done
     assert _snapshot(project) == before
     window.undo_stack.redo()
     assert sorted(_coded(project, project.find_code("Help (new)").id)) == sorted(previewed)

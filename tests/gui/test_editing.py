@@ -119,3 +119,25 @@ def test_selecting_several_codes_lists_all_their_segments(qtbot, project: Projec
     assert sorted(window.segments.code_ids) == sorted([first.id, third.id])
     assert window.segments.model_.rowCount() == 2
     assert window.segments.title.text() == "2 coded segments of 2 codes (with sub-codes)"
+
+
+def test_deleting_and_merging_large_codes_run_on_a_worker_and_undo_exactly(qtbot, project: Project,
+                                                                             monkeypatch) -> None:
+    from qcode.gui import commands
+
+    monkeypatch.setattr(commands, "LARGE_STEP", 0)  # every step counts as large here
+    source = project.add_source("S", TEXT)
+    a, b = project.create_code("A"), project.create_code("B")
+    project.add_coding(source.id, a.id, 0, 5)
+    project.add_coding(source.id, b.id, 6, 10)
+    window = _window(qtbot, project)
+    before = sorted((c.code_id, c.start) for c in project.codings_for_source(source.id))
+    window.codebook_actions.delete_code(a.id)
+    assert window.undo_stack.command(0).runs_in_background
+    assert [c.name for c in project.codes()] == ["B"]
+    window.undo_stack.undo()
+    assert sorted((c.code_id, c.start) for c in project.codings_for_source(source.id)) == before
+    assert window.codebook_actions.merge_codes([a.id], b.id)
+    assert [c.name for c in project.codes()] == ["B"]
+    window.undo_stack.undo()
+    assert sorted((c.code_id, c.start) for c in project.codings_for_source(source.id)) == before

@@ -554,6 +554,13 @@ class AutocodeDialog(QDialog):
         if passage is not None:
             self.open_requested.emit(passage.source_id, passage.start, passage.end)
 
+    def reject(self) -> None:
+        """Closing while a large batch is being written waits for it (the window must not change meanwhile)."""
+        if self._applying is not None:
+            self._close_when_applied = True
+            return
+        super().reject()
+
     def _apply_and_close(self) -> None:
         if self.apply():
             self.accept()
