@@ -215,9 +215,6 @@ class MainWindow(QMainWindow):
             ("&Memo", lambda: self.memo_panel.editor), ("C&ases", lambda: self.cases_table),
             ("Searc&h", lambda: self.search_panel.query),
         ])
-        if self.session is not None:
-            help_menu = self.menuBar().addMenu("&Help")
-            help_menu.addAction("Open the &demo project", lambda: self.session.open_demo(self))  # type: ignore[union-attr]
         code_menu = self.menuBar().addMenu("&Code")
         for label, slot, shortcut in (("&Quick code…", lambda: self.coding.open_quick_code_box(), "Ctrl+K"),
                                       ("Code &in vivo", lambda: self.coding.code_in_vivo(), "Ctrl+Shift+I")):
@@ -227,6 +224,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(not self.project.readonly)
             code_menu.addAction(action)
         self._add_autocode_and_coder_menus(code_menu, view_menu)
+        if self.session is not None:  # Help comes last, as everywhere
+            help_menu = self.menuBar().addMenu("&Help")
+            help_menu.addAction("Open the &demo project", lambda: self.session.open_demo(self))  # type: ignore[union-attr]
 
     def _add_autocode_and_coder_menus(self, code_menu: QMenu, view_menu: QMenu) -> None:
         code_menu.addSeparator()
