@@ -89,6 +89,16 @@ def _case_stat(conn: sqlite3.Connection, *, codings: str, cases: str) -> None:
         conn.execute(_CASE_STAT.format(select=_CASE_STAT_SELECT.format(hits=" UNION ".join(parts))))
 
 
+# every code's totals (both trees) from its per-source and per-case rows
+_TOTALS_SELECT = """
+SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0), coalesce(s.characters, 0)
+FROM (SELECT 0 AS tree, id FROM code UNION ALL SELECT 1, id FROM code) t
+LEFT JOIN (SELECT tree, code_id, sum(excerpts) AS excerpts, count(*) AS sources, sum(characters) AS characters
+           FROM code_source_stat GROUP BY tree, code_id) s ON s.tree = t.tree AND s.code_id = t.id
+LEFT JOIN (SELECT tree, code_id, count(*) AS cases FROM code_case_stat GROUP BY tree, code_id) k
+       ON k.tree = t.tree AND k.code_id = t.id"""
+
+
 def _ids(values: Iterable[int]) -> str:
     return ",".join(str(int(v)) for v in sorted(set(values))) or "NULL"
 
@@ -240,17 +250,7 @@ def rebuild_all(conn: sqlite3.Connection) -> None:
     codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
     conn.execute(_source_stat(codings=codings))
     _case_stat(conn, codings=codings, cases="SELECT id FROM cases")
-    conn.execute(
-        """INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters)
-           SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0),
-                  coalesce(s.characters, 0)
-           FROM (SELECT 0 AS tree, id FROM code UNION ALL SELECT 1, id FROM code) t
-           LEFT JOIN (SELECT tree, code_id, sum(excerpts) AS excerpts, count(*) AS sources,
-                             sum(characters) AS characters FROM code_source_stat GROUP BY tree, code_id) s
-                  ON s.tree = t.tree AND s.code_id = t.id
-           LEFT JOIN (SELECT tree, code_id, count(*) AS cases FROM code_case_stat GROUP BY tree, code_id) k
-                  ON k.tree = t.tree AND k.code_id = t.id"""
-    )
+    conn.execute(f"INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters) {_TOTALS_SELECT}")
     conn.execute(f"INSERT INTO code_value_stat{_VALUE_COLUMNS} {_VALUE_SUMS} GROUP BY v.attribute_id, v.value, k.tree, "
                  "k.code_id")
 
@@ -361,15 +361,7 @@ def stale_rows(conn: sqlite3.Connection) -> int:
     codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
     count = _differences(conn, _SOURCE_STAT_SELECT.format(codings=codings),
                          "SELECT tree, code_id, source_id, excerpts, characters FROM code_source_stat")
-    totals = """SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0),
-                       coalesce(s.characters, 0)
-                FROM (SELECT 0 AS tree, id FROM code UNION ALL SELECT 1, id FROM code) t
-                LEFT JOIN (SELECT tree, code_id, sum(excerpts) AS excerpts, count(*) AS sources,
-                                  sum(characters) AS characters FROM code_source_stat GROUP BY tree, code_id) s
-                       ON s.tree = t.tree AND s.code_id = t.id
-                LEFT JOIN (SELECT tree, code_id, count(*) AS cases FROM code_case_stat GROUP BY tree, code_id) k
-                       ON k.tree = t.tree AND k.code_id = t.id"""
-    count += _differences(conn, totals, "SELECT tree, code_id, excerpts, sources, cases, characters FROM code_stat")
+    count += _differences(conn, _TOTALS_SELECT, "SELECT tree, code_id, excerpts, sources, cases, characters FROM code_stat")
     return count
 
 
