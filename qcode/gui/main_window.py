@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.segments = SegmentsPanel(project)
         self.segments.source_ranks = lambda: self.sources_model.ranks
         self.segments.open_requested.connect(self.open_excerpt)
+        self.segments.remove_requested.connect(self.remove_coding)
         self._segments_refresh.timeout.connect(self.segments.refresh)
         segments_dock = self._dock("Coded segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.memo_panel = MemoPanel(project, self.undo_stack)

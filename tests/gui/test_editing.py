@@ -141,3 +141,17 @@ def test_deleting_and_merging_large_codes_run_on_a_worker_and_undo_exactly(qtbot
     assert [c.name for c in project.codes()] == ["B"]
     window.undo_stack.undo()
     assert sorted((c.code_id, c.start) for c in project.codings_for_source(source.id)) == before
+
+
+def test_a_coding_is_removed_from_the_coded_segments_list(qtbot, project: Project) -> None:
+    source = project.add_source("S", TEXT)
+    code = project.create_code("C")
+    coding = project.add_coding(source.id, code.id, 0, 5)
+    window = _window(qtbot, project)
+    with qtbot.waitSignal(window.segments.loaded, timeout=10_000):
+        window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
+    window.segments.remove_requested.emit(coding.id)  # what the list's "Remove this coding" sends
+    assert project.codings_for_source(source.id) == []
+    qtbot.waitUntil(lambda: window.segments.model_.rowCount() == 0)
+    window.undo_stack.undo()
+    assert project.codings_for_source(source.id) == [coding]

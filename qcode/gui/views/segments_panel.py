@@ -13,8 +13,8 @@ from bisect import bisect_left
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from qcode.core.model import Excerpt, Filter
 from qcode.core.project import Project
@@ -90,6 +90,7 @@ class SegmentsModel(QAbstractTableModel):
 
 class SegmentsPanel(QWidget):
     open_requested = Signal(int, int, int)  # source id, start, end
+    remove_requested = Signal(int)  # coding id
     loaded = Signal(int)  # number of excerpts shown, once a read finishes
 
     def __init__(self, project: Project) -> None:
@@ -113,6 +114,8 @@ class SegmentsPanel(QWidget):
         self.view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(self._open)
         self.view.activated.connect(self._open)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
         self.setFocusProxy(self.view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -220,6 +223,18 @@ class SegmentsPanel(QWidget):
     def _failed(self, message: str, _details: str) -> None:
         if self._reporting_task() is not None:
             self.title.setText(message)
+
+    def _menu(self, position: QPoint) -> None:
+        index = self.view.indexAt(position)
+        if not index.isValid():
+            return
+        coding = self.model_.excerpts[index.row()].coding
+        menu = QMenu(self)
+        menu.addAction("Open in the document", lambda: self._open(index))
+        if not self.project.readonly:
+            menu.addAction("Remove this coding", lambda: self.remove_requested.emit(coding.id))
+        menu.exec(self.view.viewport().mapToGlobal(position))
+        menu.deleteLater()
 
     def _open(self, index: QModelIndex) -> None:
         coding = self.model_.excerpts[index.row()].coding
