@@ -34,7 +34,8 @@ _MIMETYPES = {
     "application/vnd.oasis.opendocument.graphics": "an OpenDocument drawing (.odg)",
     "application/epub+zip": "an e-book (.epub)",
 }
-_DAMAGE = (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError)
+#: what reading a damaged or truncated archive can raise (NotImplementedError: an unsupported compression)
+ARCHIVE_DAMAGE = (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError)
 
 
 class RootReached(Exception):
@@ -69,7 +70,7 @@ def describe_zip(path: Path) -> str:
                 mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
                 return _MIMETYPES.get(mimetype, "an OpenDocument file" if "opendocument" in mimetype
                                       else "a zip archive")
-    except _DAMAGE:
+    except ARCHIVE_DAMAGE:
         return "a damaged zip archive"
     return "a zip archive"
 
@@ -113,5 +114,5 @@ def check_zip(path: Path, required_part: str, what: str = "a Word document") -> 
                         "files); it is refused as unsafe. Open it in the program that made it, save it again, "
                         "and import the new copy."
                     )
-    except _DAMAGE as err:
+    except ARCHIVE_DAMAGE as err:
         raise UnreadableFileError(f"{path.name} is damaged or not a complete file ({err}).") from err

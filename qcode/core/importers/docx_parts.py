@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, fromstring
 
 from qcode.core.errors import UnreadableFileError
-from qcode.core.importers.archives import RootReached, StopAtRoot
+from qcode.core.importers.archives import ARCHIVE_DAMAGE, RootReached, StopAtRoot
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -132,7 +131,7 @@ def read_package(path: Path) -> dict[str, Element]:
             for kind, name in _related_parts(archive, names, path.name).items():
                 if name in names:
                     parts[kind] = parse_part(archive.read(name), name, path.name)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError) as err:
+    except ARCHIVE_DAMAGE as err:
         raise UnreadableFileError(f"{path.name} is damaged and cannot be unpacked ({err}).") from err
     return parts
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ from defusedxml.ElementTree import fromstring
 
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError, UnsupportedFormatError
 from qcode.core.importers import register
-from qcode.core.importers.archives import check_zip, describe_zip
+from qcode.core.importers.archives import ARCHIVE_DAMAGE, check_zip, describe_zip
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult, RangeMemo
 from qcode.core.importers.structure import speaker_turns
 from qcode.core.model import Span
@@ -304,7 +303,7 @@ def _open_package(path: Path) -> bytes:
                 raise UnreadableFileError(f"{path.name} is protected by a password; save a copy without "
                                           "the password and import that.")
             return archive.read("content.xml")
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError) as err:
+    except ARCHIVE_DAMAGE as err:
         raise UnreadableFileError(f"{path.name} is damaged and cannot be unpacked ({err}).") from err
 
 
