@@ -10,10 +10,9 @@ from pathlib import Path
 
 from qcode.cli.output import print_rows
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.api.codings import NewCoding
 from qcode.core.errors import InvalidRequestError, NotFoundError, QcodeError
 from qcode.core.importers import ImportOptions, SurveyOptions
-from qcode.core.model import Filter
+from qcode.core.model import Filter, NewCoding
 from qcode.core.project import Project, default_coder_name
 from qcode.core.store import backups
 
@@ -38,7 +37,7 @@ def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, st
             raise UsageError(f"--where takes NAME=VALUE, for example --where 'Age group=25-34' (got '{spec}').")
         name, value = spec.split("=", 1)
         attribute = project.find_attribute(name.strip())
-        from qcode.core.api.cases import coerce_value
+        from qcode.core.project.cases import coerce_value
 
         pairs.append((attribute.id, coerce_value(attribute, value)))
     return tuple(pairs)  # type: ignore[return-value]

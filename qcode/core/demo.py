@@ -15,10 +15,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from qcode.core.api.codings import NewCoding
 from qcode.core.errors import ProjectExistsError, ProjectLockedError, QcodeError
 from qcode.core.importers import ImportOptions
 from qcode.core.importers.text import TextImporter
+from qcode.core.model import NewCoding
 from qcode.core.project import Project
 from qcode.core.store.lock import is_locked
 

@@ -148,3 +148,25 @@ class EmptySourceError(ImportError_):
 
 class FileTooLargeError(ImportError_):
     pass
+
+
+class DuplicateCodingError(InvalidOperationError):
+    def __init__(self) -> None:
+        super().__init__("This passage already has this code from this coder.")
+
+
+class AutocodeCancelled(InvalidQueryError):
+    def __init__(self) -> None:
+        super().__init__("Autocoding was cancelled; nothing was coded.")
+
+
+class ExportError(QcodeError):
+    """An export that could not be written; nothing was left behind."""
+
+
+class DamagedProjectError(NotAProjectError):
+    def __init__(self, path: object, detail: str) -> None:
+        ProjectFileError.__init__(
+            self,
+            f"{path} is damaged ({detail}). Restore a backup: 'qcode backups {path}' lists them.",
+        )

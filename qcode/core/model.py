@@ -197,3 +197,105 @@ class ImportOutcome:
     status: str  # "imported", "duplicate" or "failed"
     reason: str = ""
     source_ids: tuple[int, ...] = ()
+
+
+# --- values the Project API hands out for exact undo and previews ---------------------------------
+
+@dataclass(frozen=True)
+class CodeSnapshot:
+    """Everything deleting a code takes with it, so that the deletion can be undone exactly."""
+
+    codes: list[Code]  # parents before children
+    codings: list[Coding]
+    memos: list[Memo]
+    created_at: dict[int, str] = field(default_factory=dict)  # per code id
+
+
+@dataclass(frozen=True)
+class MergeSnapshot:
+    """The merged code's subtree and the target's own codings and memos, as they were before a merge."""
+
+    merged: CodeSnapshot
+    target: Code
+    target_codings: list[Coding]
+    target_memos: list[Memo]
+
+
+@dataclass(frozen=True)
+class CodeOrder:
+    """(code id, parent id, position) of some codes, as they were before a move."""
+
+    places: tuple[tuple[int, int | None, int], ...]
+
+
+AttributeValue = str | int | float
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """Everything deleting a case takes with it (members, attribute values, memo), to undo the deletion."""
+
+    case: Case
+    members: tuple[CaseMember, ...]
+    values: tuple[tuple[int, AttributeValue], ...]  # (attribute id, value)
+    memo: Memo | None
+
+
+@dataclass(frozen=True)
+class AttributeSnapshot:
+    """An attribute with its place among the others and every value it holds, to undo its deletion."""
+
+    attribute: Attribute
+    position: int
+    values: tuple[tuple[int, AttributeValue], ...]  # (owner id, value)
+
+
+@dataclass(frozen=True)
+class SourceSnapshot:
+    """A source as it is now: its text, structure, codings, memos, case memberships and attribute values."""
+
+    source: Source
+    text: str
+    position: int
+    spans: list[Span]
+    codings: list[Coding]
+    memos: list[Memo]  # on the source, on its passages, and on its codings
+    members: list[CaseMember]
+    values: dict[int, object]  # source attribute id -> value
+
+
+@dataclass(frozen=True)
+class FolderSnapshot:
+    """A folder with its subfolders (parents first) and every source in them."""
+
+    folders: list[Folder]
+    sources: list[SourceSnapshot]
+
+
+@dataclass(frozen=True, slots=True)
+class NewCoding:
+    """One coding of a batch (`add_codings`); coder_id None means the current coder."""
+
+    source_id: int
+    code_id: int
+    start: int
+    end: int
+    coder_id: int | None = None
+
+
+#: a passage of a source: (source id, start, end) in code points
+Range = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A range as a preview lists it: where it is, (the start of) its text on one line, and the words around it."""
+
+    source_id: int
+    start: int
+    end: int
+    source_name: str
+    location: str
+    text: str
+    before: str = ""
+    after: str = ""

@@ -15,19 +15,21 @@ from PySide6.QtWidgets import (
 
 from qcode.core.model import Coder
 from qcode.core.project import Change, Project
-from qcode.gui.codebook_actions import CodebookActions
-from qcode.gui.coders import CoderControls
-from qcode.gui.coding_actions import CodingActions
-from qcode.gui.commands import CoreCommand, RemoveCoding, push_or_warn
+from qcode.gui.actions.codebook import CodebookActions
+from qcode.gui.actions.coders import CoderControls
+from qcode.gui.actions.coding import CodingActions
+from qcode.gui.actions.document import DocumentActions
+from qcode.gui.actions.imports import ImportFlow
+from qcode.gui.commands.base import CoreCommand, push_or_warn
+from qcode.gui.commands.codings import RemoveCoding
 from qcode.gui.dialogs.autocode_dialog import AutocodeDialog
 from qcode.gui.dialogs.export_dialog import ExportDialog
 from qcode.gui.dock_layout import DockLayout
-from qcode.gui.document_actions import DocumentActions
-from qcode.gui.import_flow import ImportFlow
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
+from qcode.gui.support.view_options import ViewOptions
+from qcode.gui.support.workers import ProjectSignals
 from qcode.gui.toolbar import build_toolbar, project_label
-from qcode.gui.view_options import ViewOptions
 from qcode.gui.views.cases_table import CasesTable
 from qcode.gui.views.codebook_panel import CodebookPanel
 from qcode.gui.views.document_view import DocumentView
@@ -36,7 +38,6 @@ from qcode.gui.views.memo_panel import MemoPanel
 from qcode.gui.views.search_panel import SearchPanel
 from qcode.gui.views.segments_panel import SegmentsPanel
 from qcode.gui.views.sources_panel import SourcesPanel
-from qcode.gui.workers import ProjectSignals
 
 
 class MainWindow(QMainWindow):

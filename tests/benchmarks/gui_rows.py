@@ -48,7 +48,7 @@ def _add_large_source(path: Path) -> int:
     """A 1 MB transcript with 5,000 codings spread over the codebook, in a folder of its own."""
     from run import make_text  # the benchmark's own text generator (this folder is on the path)
 
-    from qcode.core.api.codings import NewCoding
+    from qcode.core.model import NewCoding
     from qcode.core.project import Project
 
     rng = random.Random(11)

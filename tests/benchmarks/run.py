@@ -83,7 +83,7 @@ def make_text(rng: random.Random, target: int) -> str:
 
 def build(path: Path, scale: Scale) -> dict[str, int]:
     """Build the reference project through the public API; returns ids the timings need."""
-    from qcode.core.api.codings import NewCoding
+    from qcode.core.model import NewCoding
     from qcode.core.project import Project
 
     rng = random.Random(20261125)

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from qcode.core.project import Project
-from qcode.gui.coders import CODER_SETTING
-from qcode.gui.coding_actions import SNAP_SETTING
+from qcode.gui.actions.coders import CODER_SETTING
+from qcode.gui.actions.coding import SNAP_SETTING
 from qcode.gui.dialogs.autocode_dialog import AutocodeDialog
 from qcode.gui.main_window import MainWindow
 from qcode.gui.models.project_trees import find_index
@@ -266,7 +266,7 @@ def test_a_failed_apply_leaves_no_new_code_behind(qtbot, project: Project) -> No
 
 
 def test_a_large_batch_is_coded_in_the_background_as_one_step(qtbot, project: Project, monkeypatch) -> None:
-    from qcode.gui import batch_commands
+    from qcode.gui.commands import codings as batch_commands
     from qcode.gui.dialogs import autocode_dialog
 
     monkeypatch.setattr(autocode_dialog, "BACKGROUND_AT", 0)  # every batch counts as large here

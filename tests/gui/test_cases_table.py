@@ -10,9 +10,9 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyleOptionViewItem
 
 from qcode.core.project import Project
+from qcode.gui.support.workers import ProjectSignals
 from qcode.gui.views.case_widgets import CellDelegate
 from qcode.gui.views.cases_table import CasesTable
-from qcode.gui.workers import ProjectSignals
 
 TEXT = ("Interviewer: how did you cope?\n\nMarcus: I kept it to myself, mostly. The lads help.\n\n"
         "Interviewer: and you?\n\nDev: I talked to my sister.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qcode.core.project import Project
-from qcode.gui.coding_actions import in_vivo_name
+from qcode.gui.actions.coding import in_vivo_name
 from qcode.gui.main_window import MainWindow
 from qcode.gui.models.project_trees import find_index
 

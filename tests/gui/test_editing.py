@@ -123,9 +123,9 @@ def test_selecting_several_codes_lists_all_their_segments(qtbot, project: Projec
 
 def test_deleting_and_merging_large_codes_run_on_a_worker_and_undo_exactly(qtbot, project: Project,
                                                                              monkeypatch) -> None:
-    from qcode.gui import commands
+    from qcode.gui.commands import codebook as codebook_commands
 
-    monkeypatch.setattr(commands, "LARGE_STEP", 0)  # every step counts as large here
+    monkeypatch.setattr(codebook_commands, "LARGE_STEP", 0)  # every step counts as large here
     source = project.add_source("S", TEXT)
     a, b = project.create_code("A"), project.create_code("B")
     project.add_coding(source.id, a.id, 0, 5)

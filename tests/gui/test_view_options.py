@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from qcode.core.project import Project
 from qcode.gui.main_window import MainWindow
 from qcode.gui.models.project_trees import find_index
-from qcode.gui.view_options import apply_theme, is_dark
+from qcode.gui.support.view_options import apply_theme, is_dark
 
 
 def test_dark_theme_is_applied_and_remembered(qtbot, project: Project, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcode.gui.offsets import TextOffsets
+from qcode.gui.support.offsets import TextOffsets
 
 TEXT = st.text(st.sampled_from(["a", "é", "😀", "🧔", "\n", "中", "\U0001F3FD"]), max_size=80)
 

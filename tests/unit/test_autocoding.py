@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qcode.core.api.codings import NewCoding
 from qcode.core.autocode import snap_to_words, speaker_ranges, widen
 from qcode.core.errors import InvalidQueryError, NotFoundError
-from qcode.core.model import Span
+from qcode.core.model import NewCoding, Span
 from qcode.core.project import Project
 
 # fictional interview, written for these tests

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from qcode.core.api.codings import DuplicateCodingError, NewCoding
 from qcode.core.errors import (
+    DuplicateCodingError,
     DuplicateNameError,
     InvalidOperationError,
     InvalidRangeError,
     NotFoundError,
     TreeCycleError,
 )
+from qcode.core.model import NewCoding
 from qcode.core.project import Project
 
 TEXT = "Interviewer: How are you? 😀\n\nMarcus: Fine, I suppose. I keep it to myself.\n\nInterviewer: Why?"

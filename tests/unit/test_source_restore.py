@@ -91,7 +91,7 @@ def test_moving_several_sources_is_all_or_nothing(project: Project) -> None:
 
 
 def test_a_batch_of_codings_across_sources_keeps_every_aggregate_true(project: Project) -> None:
-    from qcode.core.api.codings import NewCoding
+    from qcode.core.model import NewCoding
 
     sources = [project.add_source(f"S{i}", f"Al: words {i} about help and mates.\n\nBo: more words here.")
                for i in range(6)]

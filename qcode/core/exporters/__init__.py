@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.errors import InvalidRequestError
+from qcode.core.errors import ExportError, InvalidRequestError
 from qcode.core.exporters import csv_export, docx_export, xlsx_export
-from qcode.core.exporters.safety import ExportError, atomic_folder
+from qcode.core.exporters.safety import atomic_folder
 from qcode.core.exporters.tables import (
     codebook_table,
     excerpt_data,

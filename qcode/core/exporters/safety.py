@@ -9,17 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from qcode.core.errors import QcodeError
+from qcode.core.errors import ExportError
 
 EXCEL_CELL_LIMIT = 32_767
 TRUNCATION_MARKER = " […truncated by qcode: the full text is longer than a spreadsheet cell can hold]"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # XML 1.0 allows tab, newline, carriage return and everything from U+0020 except surrogates and U+FFFE/U+FFFF
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-class ExportError(QcodeError):
-    """An export that could not be written; nothing was left behind."""
 
 
 def xml_safe(text: str) -> str:

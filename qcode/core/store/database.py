@@ -18,6 +18,7 @@ from pathlib import Path
 
 from qcode import __version__
 from qcode.core.errors import (
+    DamagedProjectError,
     NotAProjectError,
     ProjectExistsError,
     ProjectFileError,
@@ -40,14 +41,6 @@ def now_iso() -> str:
 
 def new_guid() -> str:
     return str(uuid.uuid4()).upper()
-
-
-class DamagedProjectError(NotAProjectError):
-    def __init__(self, path: object, detail: str) -> None:
-        ProjectFileError.__init__(
-            self,
-            f"{path} is damaged ({detail}). Restore a backup: 'qcode backups {path}' lists them.",
-        )
 
 
 def check_not_truncated(path: Path) -> None:

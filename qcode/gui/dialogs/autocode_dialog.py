@@ -39,13 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcode.core.api.autocoding import Passage, Range
 from qcode.core.errors import NotFoundError, QcodeError
+from qcode.core.model import Passage, Range
 from qcode.core.progress import Progress
 from qcode.core.project import Project
-from qcode.gui.batch_commands import CodePassages
-from qcode.gui.commands import push
-from qcode.gui.workers import CoreTask
+from qcode.gui.commands.base import push
+from qcode.gui.commands.codings import CodePassages
+from qcode.gui.support.workers import CoreTask
 
 MODES = (
     ("keywords", "Keywords (whole words)"),

@@ -29,7 +29,7 @@ from qcode.core.exporters import SUPPORTED, export
 from qcode.core.model import Filter
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_filters import ExportFilters
-from qcode.gui.workers import CoreTask
+from qcode.gui.support.workers import CoreTask
 
 WHAT_LABELS = {
     "excerpts": "Coded excerpts",

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 from qcode.core.errors import QcodeError
 from qcode.core.model import Attribute, Case
 from qcode.core.project import Project
-from qcode.gui.case_commands import (
+from qcode.gui.commands.base import CoreCommand, push
+from qcode.gui.commands.cases import (
     AddAttribute,
     AddCaseMember,
     CreateCase,
@@ -46,7 +47,6 @@ from qcode.gui.case_commands import (
     RenameCase,
     SetAttributeValue,
 )
-from qcode.gui.commands import CoreCommand, push
 from qcode.gui.views.case_widgets import ATTRIBUTE_ROLE, AttributeDialog, CaseMembersView, CellDelegate, button
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 20  # the case id, on every cell

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcode.core.api.codebook import TEXT_FIELDS
 from qcode.core.errors import NotFoundError
 from qcode.core.project import Project
-from qcode.gui.commands import EditCode, push_or_warn
+from qcode.core.project.codebook import TEXT_FIELDS
+from qcode.gui.commands.base import push_or_warn
+from qcode.gui.commands.codebook import EditCode
 from qcode.gui.models.project_trees import swatch
 
 SAVE_DELAY_MS = 800

@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QMouseEvent, QPainte
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from qcode.core.model import Code, Coding
-from qcode.gui.view_options import is_dark
+from qcode.gui.support.view_options import is_dark
 
 if TYPE_CHECKING:
     from qcode.gui.views.document_view import DocumentView

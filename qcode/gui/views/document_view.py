@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFont, QTextBlock, QTextCharFormat, QTextCurso
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
 
 from qcode.core.model import Code, Coding, Memo, Span
-from qcode.gui.offsets import TextOffsets
+from qcode.gui.support.offsets import TextOffsets
 from qcode.gui.views.coding_stripes import CodingStripes
 from qcode.gui.views.structure_margin import StructureMargin
 

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.project import Project
-from qcode.gui.commands import EditMemo, push
+from qcode.gui.commands.base import push
+from qcode.gui.commands.memos import EditMemo
 
 SAVE_DELAY_MS = 800
 

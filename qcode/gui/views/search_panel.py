@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from qcode.core.errors import NotFoundError
 from qcode.core.model import SearchHit
 from qcode.core.project import Project
-from qcode.gui.workers import CoreTask
+from qcode.gui.support.workers import CoreTask
 
 PAGE_SIZE = 100
 CONTEXT_CHARS = 60

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTr
 
 from qcode.core.model import Excerpt, Filter
 from qcode.core.project import Project
-from qcode.gui.workers import CoreTask
+from qcode.gui.support.workers import CoreTask
 
 COLUMNS = ("Excerpt", "Source", "Location", "Coder")
 CODING_ROLE = Qt.ItemDataRole.UserRole + 10  # (source id, start, end)

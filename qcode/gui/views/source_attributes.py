@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from qcode.core.model import Attribute
 from qcode.core.project import Project
-from qcode.gui.case_commands import AddAttribute, SetAttributeValue
-from qcode.gui.commands import Batch, CoreCommand, push_or_warn
+from qcode.gui.commands.base import Batch, CoreCommand, push_or_warn
+from qcode.gui.commands.cases import AddAttribute, SetAttributeValue
 from qcode.gui.views.case_widgets import PLACEHOLDERS, AttributeDialog
 
 

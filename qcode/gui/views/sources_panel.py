@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.project import Project
-from qcode.gui.commands import Batch, CoreCommand, push_or_warn
-from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, SourcesModel
-from qcode.gui.source_commands import (
+from qcode.gui.commands.base import Batch, CoreCommand, push_or_warn
+from qcode.gui.commands.sources import (
     CreateFolder,
     DeleteFolder,
     DeleteSources,
@@ -31,6 +30,7 @@ from qcode.gui.source_commands import (
     RenameFolder,
     RenameSource,
 )
+from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, SourcesModel
 from qcode.gui.views.source_attributes import SourceAttributesDialog
 from qcode.gui.views.trees import setup_count_tree
 

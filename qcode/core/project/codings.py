@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from qcode.core.analysis.locations import LocationIndex, location_index
-from qcode.core.api.base import ProjectBase
-from qcode.core.errors import InvalidOperationError, InvalidRangeError, NotFoundError
-from qcode.core.model import Coding, Excerpt, Filter
+from qcode.core.errors import DuplicateCodingError, InvalidRangeError, NotFoundError
+from qcode.core.model import Coding, Excerpt, Filter, NewCoding
+from qcode.core.project.base import ProjectBase
 from qcode.core.store import aggregates, meta
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import excerpts as excerpt_store
-
-
-class DuplicateCodingError(InvalidOperationError):
-    def __init__(self) -> None:
-        super().__init__("This passage already has this code from this coder.")
-
-
-@dataclass(frozen=True, slots=True)
-class NewCoding:
-    """One coding of a batch (`add_codings`); coder_id None means the current coder."""
-
-    source_id: int
-    code_id: int
-    start: int
-    end: int
-    coder_id: int | None = None
 
 
 class CodingsMixin(ProjectBase):

@@ -6,9 +6,9 @@ from qcode.core.analysis import frequencies as freq
 from qcode.core.analysis import locations
 from qcode.core.analysis import search as text_search
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.api.base import ProjectBase
 from qcode.core.errors import InvalidRequestError
 from qcode.core.model import Filter, FrequencyRow, SearchHit
+from qcode.core.project.base import ProjectBase
 from qcode.core.store import aggregates, integrity, queries
 
 

@@ -1,12 +1,13 @@
-"""Undo commands for many codings at once (autocoding, coding all search hits): one step, one transaction."""
+"""Undo commands for codings: one coding applied or removed, and many at once (autocoding, coding all search
+hits) as one step in one transaction."""
 
 from __future__ import annotations
 
-from qcode.core.api.codings import NewCoding
 from qcode.core.errors import QcodeError
-from qcode.core.model import Coding
+from qcode.core.model import Coding, NewCoding
 from qcode.core.project import Project
-from qcode.gui.commands import LARGE_STEP, CoreCommand, CreateCode
+from qcode.gui.commands.base import LARGE_STEP, CoreCommand
+from qcode.gui.commands.codebook import CreateCode
 
 LARGE_BATCH = LARGE_STEP  # codings: undoing or redoing more runs on a worker, with the window painting meanwhile
 
@@ -74,3 +75,34 @@ class CodePassages(CoreCommand):
     @property
     def added(self) -> int:
         return len(self.codings.codings or []) if self.codings is not None else 0
+
+
+class ApplyCode(CoreCommand):
+    def __init__(self, project: Project, source_id: int, code_id: int, start: int, end: int, label: str) -> None:
+        super().__init__(f"Apply code '{label}'")
+        self.project = project
+        self.args = (source_id, code_id, start, end)
+        self.coding: Coding | None = None
+
+    def apply(self) -> None:
+        if self.coding is None:
+            self.coding = self.project.add_coding(*self.args)
+        else:
+            self.project.restore_coding(self.coding)
+
+    def revert(self) -> None:
+        if self.coding is not None:
+            self.project.remove_coding(self.coding.id)
+
+
+class RemoveCoding(CoreCommand):
+    def __init__(self, project: Project, coding: Coding, label: str) -> None:
+        super().__init__(f"Remove coding '{label}'")
+        self.project = project
+        self.coding = coding
+
+    def apply(self) -> None:
+        self.project.remove_coding(self.coding.id)
+
+    def revert(self) -> None:
+        self.project.restore_coding(self.coding)

@@ -3,38 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 
-from qcode.core.api.base import ProjectBase
 from qcode.core.errors import InvalidOperationError
-from qcode.core.model import CaseMember, Coding, Folder, Memo, Source, Span
+from qcode.core.model import Folder, FolderSnapshot, SourceSnapshot
+from qcode.core.project.base import ProjectBase
 from qcode.core.store import aggregates
 from qcode.core.store import cases as case_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import memos as memo_store
 from qcode.core.store import sources as source_store
-
-
-@dataclass(frozen=True)
-class SourceSnapshot:
-    """A source as it is now: its text, structure, codings, memos, case memberships and attribute values."""
-
-    source: Source
-    text: str
-    position: int
-    spans: list[Span]
-    codings: list[Coding]
-    memos: list[Memo]  # on the source, on its passages, and on its codings
-    members: list[CaseMember]
-    values: dict[int, object]  # source attribute id -> value
-
-
-@dataclass(frozen=True)
-class FolderSnapshot:
-    """A folder with its subfolders (parents first) and every source in them."""
-
-    folders: list[Folder]
-    sources: list[SourceSnapshot]
 
 
 class SourceSnapshotsMixin(ProjectBase):

@@ -13,7 +13,8 @@ from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMenu, QWidget
 
 from qcode.core.project import Project
-from qcode.gui.commands import CoreCommand, CreateCode, DeleteCode, EditCode, MergeCodes, MoveCodes, push_or_warn
+from qcode.gui.commands.base import CoreCommand, push_or_warn
+from qcode.gui.commands.codebook import CreateCode, DeleteCode, EditCode, MergeCodes, MoveCodes
 from qcode.gui.dialogs.merge_dialog import MergeDialog
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE
 from qcode.gui.views.codebook_panel import CodebookPanel

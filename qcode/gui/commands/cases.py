@@ -6,10 +6,9 @@ later commands on the stack that name it by id keep working.
 
 from __future__ import annotations
 
-from qcode.core.api.cases import AttributeSnapshot, AttributeValue, CaseSnapshot
-from qcode.core.model import CaseMember
+from qcode.core.model import AttributeSnapshot, AttributeValue, CaseMember, CaseSnapshot
 from qcode.core.project import Project
-from qcode.gui.commands import CoreCommand
+from qcode.gui.commands.base import CoreCommand
 
 
 class CreateCase(CoreCommand):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qcode.core.api.base import ProjectBase
 from qcode.core.errors import InvalidRequestError, NotFoundError
 from qcode.core.model import Memo
+from qcode.core.project.base import ProjectBase
 from qcode.core.store import cases as case_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import memos as memo_store

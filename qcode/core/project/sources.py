@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from qcode.core.api.base import ProjectBase, resolve_path
 from qcode.core.errors import (
     DuplicateNameError,
     InvalidOperationError,
@@ -16,6 +15,7 @@ from qcode.core.errors import (
 from qcode.core.importers import ParsedSource
 from qcode.core.importers.structure import paragraph_spans, speaker_turns
 from qcode.core.model import SOURCE_KINDS, Folder, Source, Span
+from qcode.core.project.base import ProjectBase, resolve_path
 from qcode.core.store import aggregates, queries
 from qcode.core.store import cases as case_store
 from qcode.core.store import codings as coding_store

@@ -1,7 +1,7 @@
 """The Project facade: the public API every face (GUI, CLI, benchmark, tests) uses.
 
 A `Project` wraps one open project file. Its methods validate, then change the file in one transaction
-each, then tell subscribers what changed. The methods are grouped by subject in `qcode.core.api`;
+each, then tell subscribers what changed. The methods are grouped by subject in the modules of this package;
 this module holds the lifecycle, coders and change notification.
 """
 
@@ -14,17 +14,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from qcode.core.api.autocoding import AutocodeMixin
-from qcode.core.api.cases import CasesMixin
-from qcode.core.api.codebook import CodebookMixin
-from qcode.core.api.codings import CodingsMixin
-from qcode.core.api.importing import ImportMixin
-from qcode.core.api.memos import MemosMixin
-from qcode.core.api.queries import QueriesMixin
-from qcode.core.api.source_snapshots import SourceSnapshotsMixin
-from qcode.core.api.sources import SourcesMixin
 from qcode.core.errors import InvalidNameError, NotFoundError
 from qcode.core.model import Coder
+from qcode.core.project.autocoding import AutocodeMixin
+from qcode.core.project.cases import CasesMixin
+from qcode.core.project.codebook import CodebookMixin
+from qcode.core.project.codings import CodingsMixin
+from qcode.core.project.importing import ImportMixin
+from qcode.core.project.memos import MemosMixin
+from qcode.core.project.queries import QueriesMixin
+from qcode.core.project.source_snapshots import SourceSnapshotsMixin
+from qcode.core.project.sources import SourcesMixin
 from qcode.core.store import backups, meta
 from qcode.core.store.database import Store, new_guid, now_iso
 

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMainWindow, 
 from qcode.core.autocode import snap_to_words
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.project import Project
-from qcode.gui.commands import ApplyCode, CreateCode, push_or_warn
+from qcode.gui.commands.base import push_or_warn
+from qcode.gui.commands.codebook import CreateCode
+from qcode.gui.commands.codings import ApplyCode
 from qcode.gui.views.document_view import DocumentView
 
 IN_VIVO_MAX = 60

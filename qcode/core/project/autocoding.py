@@ -7,40 +7,18 @@ Nothing here writes: the ranges found are applied with `apply_codings` (one tran
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from qcode.core import autocode
 from qcode.core.analysis import search as text_search
 from qcode.core.analysis.locations import LocationIndex, location_index
-from qcode.core.api.base import ProjectBase
-from qcode.core.api.codings import NewCoding
-from qcode.core.errors import InvalidQueryError
+from qcode.core.errors import AutocodeCancelled, InvalidQueryError
+from qcode.core.model import NewCoding, Passage, Range
 from qcode.core.progress import NoProgress, Progress
+from qcode.core.project.base import ProjectBase
 from qcode.core.store import sources as source_store
 
-#: a passage of a source: (source id, start, end) in code points
-Range = tuple[int, int, int]
 PASSAGE_CHARS = 300
 SEARCH_HIT_LIMIT = 1_000_000
-
-
-class AutocodeCancelled(InvalidQueryError):
-    def __init__(self) -> None:
-        super().__init__("Autocoding was cancelled; nothing was coded.")
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A range as a preview lists it: where it is, (the start of) its text on one line, and the words around it."""
-
-    source_id: int
-    start: int
-    end: int
-    source_name: str
-    location: str
-    text: str
-    before: str = ""
-    after: str = ""
 
 
 class AutocodeMixin(ProjectBase):

@@ -11,14 +11,14 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from qcode.core.api.base import ProjectBase
-from qcode.core.api.cases import coerce_value
-from qcode.core.api.sources import text_sha256
 from qcode.core.errors import ImportError_, QcodeError
 from qcode.core.importers import ImportOptions, ParseResult, find_importer, recognised_suffixes
 from qcode.core.importers.speakers import apply_speaker_options
 from qcode.core.model import Attribute, ImportOutcome
 from qcode.core.progress import Progress
+from qcode.core.project.base import ProjectBase
+from qcode.core.project.cases import coerce_value
+from qcode.core.project.sources import text_sha256
 from qcode.core.store import aggregates
 from qcode.core.store import cases as case_store
 from qcode.core.store import codes as code_store

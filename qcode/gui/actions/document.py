@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from qcode.core.model import Coding, Memo
 from qcode.core.project import Project
-from qcode.gui.commands import AddRangeMemo, CoreCommand, DeleteMemo, EditRangeMemo, RemoveCoding, push_or_warn
+from qcode.gui.commands.base import CoreCommand, push_or_warn
+from qcode.gui.commands.codings import RemoveCoding
+from qcode.gui.commands.memos import AddRangeMemo, DeleteMemo, EditRangeMemo
 from qcode.gui.views.coding_stripes import Stripe
 from qcode.gui.views.document_view import DocumentView
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from qcode.core.api.base import ProjectBase, resolve_path
 from qcode.core.errors import DuplicateNameError, InvalidOperationError, InvalidRequestError, TreeCycleError
-from qcode.core.model import Code, Coding, Memo
+from qcode.core.model import Code, CodeOrder, CodeSnapshot, MergeSnapshot
+from qcode.core.project.base import ProjectBase, resolve_path
 from qcode.core.store import aggregates
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
@@ -323,33 +322,6 @@ class CodebookMixin(ProjectBase):
                 code_store.delete_code_row(tx, doomed)
             aggregates.after_tree_change(tx, ancestors)
         self._notify("code", "removed", tuple(subtree))
-
-
-@dataclass(frozen=True)
-class CodeSnapshot:
-    """Everything deleting a code takes with it, so that the deletion can be undone exactly."""
-
-    codes: list[Code]  # parents before children
-    codings: list[Coding]
-    memos: list[Memo]
-    created_at: dict[int, str] = field(default_factory=dict)  # per code id
-
-
-@dataclass(frozen=True)
-class MergeSnapshot:
-    """The merged code's subtree and the target's own codings and memos, as they were before a merge."""
-
-    merged: CodeSnapshot
-    target: Code
-    target_codings: list[Coding]
-    target_memos: list[Memo]
-
-
-@dataclass(frozen=True)
-class CodeOrder:
-    """(code id, parent id, position) of some codes, as they were before a move."""
-
-    places: tuple[tuple[int, int | None, int], ...]
 
 
 def _fold_memo(tx, kind: str, from_id: int, to_id: int, when: str) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from qcode.core.api.base import ProjectBase
 from qcode.core.errors import (
     AmbiguousNameError,
     DuplicateNameError,
@@ -14,32 +12,21 @@ from qcode.core.errors import (
     InvalidRequestError,
     NotFoundError,
 )
-from qcode.core.model import ATTRIBUTE_SCOPES, ATTRIBUTE_TYPES, Attribute, Case, CaseMember, Memo
+from qcode.core.model import (
+    ATTRIBUTE_SCOPES,
+    ATTRIBUTE_TYPES,
+    Attribute,
+    AttributeSnapshot,
+    AttributeValue,
+    Case,
+    CaseMember,
+    CaseSnapshot,
+)
+from qcode.core.project.base import ProjectBase
 from qcode.core.store import aggregates
 from qcode.core.store import cases as case_store
 from qcode.core.store import memos as memo_store
 from qcode.core.store import sources as source_store
-
-AttributeValue = str | int | float
-
-
-@dataclass(frozen=True)
-class CaseSnapshot:
-    """Everything deleting a case takes with it (members, attribute values, memo), to undo the deletion."""
-
-    case: Case
-    members: tuple[CaseMember, ...]
-    values: tuple[tuple[int, AttributeValue], ...]  # (attribute id, value)
-    memo: Memo | None
-
-
-@dataclass(frozen=True)
-class AttributeSnapshot:
-    """An attribute with its place among the others and every value it holds, to undo its deletion."""
-
-    attribute: Attribute
-    position: int
-    values: tuple[tuple[int, AttributeValue], ...]  # (owner id, value)
 
 
 def coerce_value(attribute: Attribute, value: object) -> AttributeValue | None:

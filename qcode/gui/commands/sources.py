@@ -5,9 +5,9 @@ Deleting takes a snapshot first, so that undo puts back exactly what went (ids, 
 
 from __future__ import annotations
 
-from qcode.core.api.source_snapshots import FolderSnapshot, SourceSnapshot
+from qcode.core.model import FolderSnapshot, SourceSnapshot
 from qcode.core.project import Project
-from qcode.gui.commands import CoreCommand
+from qcode.gui.commands.base import CoreCommand
 
 
 class CreateFolder(CoreCommand):

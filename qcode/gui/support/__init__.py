@@ -1,0 +1,1 @@
+"""Support for the GUI: worker threads with progress and Cancel, offset conversion, view options."""
