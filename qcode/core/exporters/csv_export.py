@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from qcode.core.errors import QcodeError
-from qcode.core.exporters.safety import atomic_output, csv_cell
-from qcode.core.exporters.tables import Table
+from qcode.core.exporters import ExportRequest, register
+from qcode.core.exporters.safety import atomic_folder, atomic_output, csv_cell
+from qcode.core.exporters.tables import (
+    Table,
+    codebook_table,
+    excerpt_data,
+    excerpt_table,
+    frequency_table,
+    matrix_table,
+)
 from qcode.core.progress import Progress
 
 
@@ -23,3 +32,36 @@ def write_csv(table: Table, target: Path, *, delimiter: str = ",", progress: Pro
                     raise QcodeError("The export was cancelled; no file was written.")
                 progress.step(number + 1, len(table.rows), "Writing rows")
     return target
+
+
+# --- the CSV exports -------------------------------------------------------------------------------------
+
+def _tables(request: ExportRequest) -> dict[str, Callable[[], Table]]:
+    project, flt = request.project, request.flt
+    return {
+        "excerpts": lambda: excerpt_table(excerpt_data(project, flt)),
+        "frequencies": lambda: frequency_table(project, flt),
+        "codebook": lambda: codebook_table(project),
+        "matrix": lambda: matrix_table(project, request.grouping, flt),
+    }
+
+
+def _one_table(what: str) -> Callable[[ExportRequest], Path]:
+    def write(request: ExportRequest) -> Path:
+        return write_csv(_tables(request)[what](), request.target, delimiter=request.delimiter,
+                         progress=request.progress)
+
+    return write
+
+
+for _what in ("excerpts", "frequencies", "codebook", "matrix"):
+    register("csv", _what)(_one_table(_what))
+
+
+@register("csv", "all")
+def write_all(request: ExportRequest) -> Path:
+    """Every table, as one CSV file each in the folder `request.target`."""
+    with atomic_folder(request.target) as folder:
+        for name, build in _tables(request).items():
+            write_csv(build(), folder / f"{name}.csv", delimiter=request.delimiter, progress=request.progress)
+    return request.target

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from docx.shared import Inches, Pt, RGBColor
 
-from qcode.core.errors import QcodeError
+from qcode.core.errors import InvalidRequestError, QcodeError
+from qcode.core.exporters import ExportRequest, grouping_label, register
 from qcode.core.exporters.safety import xml_safe
-from qcode.core.exporters.tables import ExcerptData, Table
+from qcode.core.exporters.tables import ExcerptData, Table, codebook_table, excerpt_data, frequency_table, matrix_table
 from qcode.core.exporters.word import MARKER, WordDocument
 from qcode.core.model import Code
 from qcode.core.progress import Progress
@@ -309,3 +310,46 @@ def transcript_document(project: Project, source_id: int, target: Path, *, today
             label = para.add_run(xml_safe(code.name) + (f" ({names})" if names else ""))
             label.font.size = Pt(9)
     return word.save(target)
+
+
+# --- the Word exports -------------------------------------------------------------------------------------
+
+@register("docx", "excerpts")
+@register("docx", "all")
+def _excerpts(request: ExportRequest) -> Path:
+    project, flt = request.project, request.flt
+    frequencies = frequency_table(project, flt) if request.frequency_table_at_end else None
+    return excerpts_report(project, excerpt_data(project, flt), request.target, today=request.today,
+                           filters=request.filter_text, frequencies=frequencies, progress=request.progress)
+
+
+@register("docx", "codebook")
+def _codebook(request: ExportRequest) -> Path:
+    return codebook_document(request.project, codebook_table(request.project), request.target, today=request.today)
+
+
+@register("docx", "memos")
+def _memos(request: ExportRequest) -> Path:
+    return memos_document(request.project, request.target, today=request.today)
+
+
+@register("docx", "transcript")
+def _transcript(request: ExportRequest) -> Path:
+    if request.source_id is None:
+        raise InvalidRequestError("A coded transcript is of one source: say which with --source.")
+    return transcript_document(request.project, request.source_id, request.target, today=request.today)
+
+
+@register("docx", "frequencies")
+def _frequencies(request: ExportRequest) -> Path:
+    return table_document(request.project, frequency_table(request.project, request.flt), request.target,
+                          title="Code frequencies", caption=FREQUENCY_CAPTION, today=request.today,
+                          filters=request.filter_text)
+
+
+@register("docx", "matrix")
+def _matrix(request: ExportRequest) -> Path:
+    project = request.project
+    return table_document(project, matrix_table(project, request.grouping, request.flt), request.target,
+                          title=f"Codes by {grouping_label(project, request.grouping)}", caption=MATRIX_CAPTION,
+                          today=request.today, filters=request.filter_text)

@@ -15,8 +15,16 @@ from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from qcode.core.exporters import ExportRequest, register
 from qcode.core.exporters.safety import atomic_output, fit_cell, xml_safe
-from qcode.core.exporters.tables import Table
+from qcode.core.exporters.tables import (
+    Table,
+    codebook_table,
+    excerpt_data,
+    excerpt_table,
+    frequency_table,
+    matrix_table,
+)
 from qcode.core.exporters.xlsx_rows import append_rows
 from qcode.core.progress import Progress
 
@@ -184,3 +192,25 @@ def write_workbook(sheets: list[tuple[str, Table, bool]], target: Path, *, chart
                 for ws in wb.worksheets:  # release openpyxl's temporary sheet files
                     ws.close()
     return target
+
+
+# --- the Excel exports ------------------------------------------------------------------------------------
+
+def _sheets(request: ExportRequest) -> Path:
+    """The sheet of `request.what`, or all four sheets for 'all'."""
+    project, flt, what = request.project, request.flt, request.what
+    sheets = []
+    if what in ("frequencies", "all"):
+        sheets.append(("Frequencies", frequency_table(project, flt), True))
+    if what in ("matrix", "all"):
+        sheets.append(("Matrix", matrix_table(project, request.grouping, flt), True))
+    if what in ("excerpts", "all"):
+        sheets.append(("Excerpts", excerpt_table(excerpt_data(project, flt)), False))
+    if what in ("codebook", "all"):
+        sheets.append(("Codebook", codebook_table(project), True))
+    return write_workbook(sheets, request.target, chart_on="Frequencies", progress=request.progress,
+                          title=f"{project.name}: qcode export")
+
+
+for _what in ("excerpts", "frequencies", "codebook", "matrix", "all"):
+    register("xlsx", _what)(_sheets)
