@@ -73,6 +73,7 @@ def register(fmt: str, what: str) -> Callable[[Writer], Writer]:
 
 def supported(fmt: str) -> set[str]:
     """The kinds of export (`WHATS`) written in `fmt`."""
+    _load_builtins()
     return {what for (format_, what) in REGISTRY if format_ == fmt}
 
 
@@ -110,6 +111,7 @@ def export(
     what = what or DEFAULT_WHAT[fmt]
     if what not in WHATS:
         raise InvalidRequestError(f"An export is one of {', '.join(WHATS)}, not '{what}'.")
+    _load_builtins()
     exporter = REGISTRY.get((fmt, what))
     if exporter is None:
         raise InvalidRequestError(f"A {what} export is written as Word (.docx), not as {fmt}.")
@@ -132,10 +134,17 @@ def grouping_label(project: Project, grouping: Grouping) -> str:
     return grouping.kind
 
 
-# the built-in writers register themselves on import, after `register` exists
-from qcode.core.exporters import csv_export, docx_export, xlsx_export  # noqa: E402, F401
+_loaded = False
 
-SUPPORTED = {fmt: supported(fmt) for fmt in FORMATS}
 
-__all__ = ["FORMATS", "REGISTRY", "SUPPORTED", "WHATS", "ExportError", "ExportRequest", "Exporter", "export",
+def _load_builtins() -> None:
+    """Import the built-in writers (they register themselves); late, so that `qcode stats` need not load them."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from qcode.core.exporters import csv_export, docx_export, xlsx_export  # noqa: F401
+
+
+__all__ = ["FORMATS", "REGISTRY", "WHATS", "ExportError", "ExportRequest", "Exporter", "export",
            "register", "supported"]

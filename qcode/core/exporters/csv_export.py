@@ -24,7 +24,7 @@ def write_csv(table: Table, target: Path, *, delimiter: str = ",", progress: Pro
     """Write one table; Cancel (through `progress`) stops it and leaves no file."""
     with atomic_output(target, suffix=".csv") as temp, temp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow(table.columns)
+        writer.writerow([csv_cell(title) for title in table.columns])  # group names are text from users
         for number, row in enumerate(table.rows):
             writer.writerow([csv_cell(value) for value in row])
             if progress is not None and number % 2000 == 1999:

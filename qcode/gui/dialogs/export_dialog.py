@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.exporters import SUPPORTED, export
+from qcode.core.exporters import export, supported
 from qcode.core.model import Filter
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_filters import ExportFilters
@@ -124,7 +124,7 @@ class ExportDialog(QDialog):
         self.format.blockSignals(True)
         self.format.clear()
         for fmt, label in FORMAT_LABELS.items():
-            if what in SUPPORTED[fmt]:
+            if what in supported(fmt):
                 self.format.addItem(label, fmt)
         index = self.format.findData(current)
         self.format.setCurrentIndex(index if index >= 0 else 0)
