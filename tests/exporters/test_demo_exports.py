@@ -15,7 +15,14 @@ import pytest
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.demo import build_demo
 from qcode.core.exporters import export
-from qcode.core.exporters.tables import codebook_table, excerpt_data, excerpt_table, matrix_table
+from qcode.core.exporters.tables import (
+    codebook_table,
+    excerpt_data,
+    excerpt_table,
+    matrix_table,
+    with_source_coverage,
+)
+from qcode.core.exporters.xlsx_layout import title_of
 from qcode.core.project import Project
 
 TODAY = date(2026, 11, 25)
@@ -38,7 +45,7 @@ def test_demo_to_xlsx_and_csv(demo: Project, tmp_path: Path) -> None:
     assert sorted(r[7] for r in rows) == sorted(e.text for e in excerpts)
     header = [c.value for c in workbook["Excerpts"][1]]
     for attribute in demo.attributes("case"):
-        assert f"case:{attribute.name}" in header
+        assert f"Case: {attribute.name}" in header
     frequencies = {r[0]: r[1:5] for r in workbook["Frequencies"].iter_rows(min_row=2, values_only=True)}
     for row in demo.frequencies():
         path = demo.code_path(row.code_id, separator=" > ")
@@ -55,11 +62,13 @@ def _cells(row: tuple) -> tuple:
 
 def test_demo_sheets_and_csv_equal_the_core_cell_by_cell(demo: Project, tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(export(demo, tmp_path / "demo.xlsx", today=TODAY))
-    tables = {"Excerpts": excerpt_table(excerpt_data(demo)), "Codebook": codebook_table(demo),
+    data = excerpt_data(demo)
+    tables = {"Excerpts": excerpt_table(data), "Codebook": codebook_table(demo),
               "Matrix": matrix_table(demo, Grouping("case"))}
-    for name, table in tables.items():
+    sheets = {**tables, "Excerpts": with_source_coverage(tables["Excerpts"], demo, data)}
+    for name, table in sheets.items():
         sheet = list(workbook[name].iter_rows(values_only=True))
-        assert sheet[0] == table.columns
+        assert sheet[0] == tuple(title_of(c) for c in table.columns)
         assert sheet[1:] == [_cells(row) for row in table.rows], name
     assert any(isinstance(v, int | float) for row in tables["Excerpts"].rows for v in row[9:])  # typed attributes
     folder = export(demo, tmp_path / "all", fmt="csv", what="all", today=TODAY)

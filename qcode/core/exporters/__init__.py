@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.errors import ExportError, InvalidRequestError
+from qcode.core.errors import ExportError, InvalidRequestError, OptionNotApplicableError
 from qcode.core.model import Filter
 from qcode.core.progress import Progress
 from qcode.core.project import Project
@@ -36,7 +36,7 @@ class ExportRequest:
     target: Path
     fmt: str
     what: str
-    grouping: Grouping
+    grouping: Grouping | None  # None: not asked for (a matrix then groups by case)
     flt: Filter
     filter_text: str = ""
     source_id: int | None = None
@@ -44,31 +44,68 @@ class ExportRequest:
     frequency_table_at_end: bool = True
     today: date | None = None
     progress: Progress | None = None
+    now: datetime | None = None  # when the export was made (the About sheet); `today` at the current time
 
 
 Writer = Callable[[ExportRequest], Path]
 
 
+#: the options an export may take, by the command line's name for them; each exporter says which apply
+FILTERS = frozenset({"code", "source", "folder", "case", "coder", "where"})
+OPTIONS = FILTERS | {"by", "delimiter", "transcript-source", "no-frequency-table"}
+
+
 @dataclass(frozen=True)
 class Exporter:
-    """One kind of export in one format: the function that writes it."""
+    """One kind of export in one format: the function that writes it, and the options it honours."""
 
     fmt: str
     what: str
     write: Writer
+    accepts: frozenset[str] = FILTERS
 
 
 REGISTRY: dict[tuple[str, str], Exporter] = {}
 
 
-def register(fmt: str, what: str) -> Callable[[Writer], Writer]:
-    """Make `write(request) -> Path` the exporter of `what` in `fmt` (built-ins register like plug-ins)."""
+def register(fmt: str, what: str, *, accepts: frozenset[str] | set[str] = FILTERS) -> Callable[[Writer], Writer]:
+    """Make `write(request) -> Path` the exporter of `what` in `fmt` (built-ins register like plug-ins).
+
+    `accepts` names the options (`OPTIONS`) the writer applies; `export` refuses any other one that is set,
+    so that no option is silently ignored.
+    """
+    unknown = set(accepts) - OPTIONS
+    if unknown:
+        raise ValueError(f"unknown export options {sorted(unknown)}")
 
     def add(write: Writer) -> Writer:
-        REGISTRY[(fmt, what)] = Exporter(fmt, what, write)
+        REGISTRY[(fmt, what)] = Exporter(fmt, what, write, frozenset(accepts))
         return write
 
     return add
+
+
+def exporter_for(fmt: str, what: str) -> Exporter | None:
+    """The registered exporter of `what` in `fmt`, if there is one."""
+    _load_builtins()
+    return REGISTRY.get((fmt, what))
+
+
+def options_set(flt: Filter, *, grouping: Grouping | None = None, delimiter: str = ",",
+                source_id: int | None = None, frequency_table_at_end: bool = True) -> set[str]:
+    """The options (`OPTIONS`) a request sets, to compare with what its exporter accepts."""
+    chosen = {name for name, values in (("code", flt.codes), ("source", flt.sources), ("folder", flt.folders),
+                                        ("case", flt.cases), ("coder", flt.coders), ("where", flt.attributes))
+              if values}
+    if grouping is not None:
+        chosen.add("by")
+    if delimiter != ",":
+        chosen.add("delimiter")
+    if source_id is not None:
+        chosen.add("transcript-source")
+    if not frequency_table_at_end:
+        chosen.add("no-frequency-table")
+    return chosen
 
 
 def supported(fmt: str) -> set[str]:
@@ -111,17 +148,22 @@ def export(
     what = what or DEFAULT_WHAT[fmt]
     if what not in WHATS:
         raise InvalidRequestError(f"An export is one of {', '.join(WHATS)}, not '{what}'.")
-    _load_builtins()
-    exporter = REGISTRY.get((fmt, what))
+    exporter = exporter_for(fmt, what)
     if exporter is None:
         raise InvalidRequestError(f"A {what} export is written as Word (.docx), not as {fmt}.")
+    flt = flt or Filter()
+    refused = options_set(flt, grouping=grouping, delimiter=delimiter, source_id=source_id,
+                          frequency_table_at_end=frequency_table_at_end) - exporter.accepts
+    if refused:
+        raise OptionNotApplicableError(what, fmt, sorted(refused))
     delimiter = DELIMITER_NAMES.get(delimiter.lower(), delimiter)
     if len(delimiter) != 1 or delimiter in "\"\r\n":
         raise InvalidRequestError("The CSV delimiter is one character, such as , or ; (or 'tab').")
     request = ExportRequest(
-        project=project, target=target, fmt=fmt, what=what, grouping=grouping or Grouping("case"),
-        flt=flt or Filter(), filter_text=filter_text, source_id=source_id, delimiter=delimiter,
+        project=project, target=target, fmt=fmt, what=what, grouping=grouping,
+        flt=flt, filter_text=filter_text, source_id=source_id, delimiter=delimiter,
         frequency_table_at_end=frequency_table_at_end, today=today or date.today(), progress=progress,
+        now=datetime.combine(today or date.today(), datetime.now().time().replace(microsecond=0)),
     )
     return exporter.write(request)
 
@@ -146,5 +188,18 @@ def _load_builtins() -> None:
     from qcode.core.exporters import csv_export, docx_export, xlsx_export  # noqa: F401
 
 
-__all__ = ["FORMATS", "REGISTRY", "WHATS", "ExportError", "ExportRequest", "Exporter", "export",
-           "register", "supported"]
+__all__ = [
+    "FILTERS",
+    "FORMATS",
+    "OPTIONS",
+    "REGISTRY",
+    "WHATS",
+    "ExportError",
+    "ExportRequest",
+    "Exporter",
+    "OptionNotApplicableError",
+    "export",
+    "exporter_for",
+    "register",
+    "supported",
+]

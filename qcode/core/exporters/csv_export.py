@@ -6,8 +6,9 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
+from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
-from qcode.core.exporters import ExportRequest, register
+from qcode.core.exporters import FILTERS, ExportRequest, register
 from qcode.core.exporters.safety import atomic_folder, atomic_output, csv_cell
 from qcode.core.exporters.tables import (
     Table,
@@ -38,11 +39,13 @@ def write_csv(table: Table, target: Path, *, delimiter: str = ",", progress: Pro
 
 def _tables(request: ExportRequest) -> dict[str, Callable[[], Table]]:
     project, flt = request.project, request.flt
+    grouping = request.grouping
     return {
         "excerpts": lambda: excerpt_table(excerpt_data(project, flt)),
-        "frequencies": lambda: frequency_table(project, flt),
-        "codebook": lambda: codebook_table(project),
-        "matrix": lambda: matrix_table(project, request.grouping, flt),
+        # a lone frequency table is grouped when asked; in 'all' the grouping is the matrix's
+        "frequencies": lambda: frequency_table(project, flt, grouping=grouping if request.what != "all" else None),
+        "codebook": lambda: codebook_table(project, flt),
+        "matrix": lambda: matrix_table(project, grouping or Grouping("case"), flt),
     }
 
 
@@ -54,11 +57,11 @@ def _one_table(what: str) -> Callable[[ExportRequest], Path]:
     return write
 
 
-for _what in ("excerpts", "frequencies", "codebook", "matrix"):
-    register("csv", _what)(_one_table(_what))
+for _what, _grouped in (("excerpts", False), ("frequencies", True), ("codebook", False), ("matrix", True)):
+    register("csv", _what, accepts=FILTERS | {"delimiter"} | ({"by"} if _grouped else set()))(_one_table(_what))
 
 
-@register("csv", "all")
+@register("csv", "all", accepts=FILTERS | {"delimiter", "by"})
 def write_all(request: ExportRequest) -> Path:
     """Every table, as one CSV file each in the folder `request.target`."""
     with atomic_folder(request.target) as folder:
