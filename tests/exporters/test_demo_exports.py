@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -120,3 +121,37 @@ def test_word_reports_render_to_pages(demo: Project, tmp_path: Path) -> None:
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == 3
     assert all(p.stat().st_size > 2000 for p in pages)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")), reason="LibreOffice/poppler absent")
+def test_libreoffice_prints_page_numbers_contents_and_tall_rows(demo: Project, tmp_path: Path) -> None:
+    """As a reader's office program lays them out: numbered pages, a contents page with page numbers, and
+    excerpt rows tall enough for their text (not LibreOffice's default 15 pt)."""
+    report = export(demo, tmp_path / "report.docx", today=TODAY)
+    workbook = export(demo, tmp_path / "book.xlsx", today=TODAY)
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report),
+                    str(workbook)], check=True, capture_output=True, timeout=300)
+    again = tmp_path / "again"
+    again.mkdir()
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(again), str(workbook)],
+                   check=True, capture_output=True, timeout=300)
+
+    def text(pdf: str, first: int, last: int) -> str:
+        return subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), "-layout", str(tmp_path / pdf), "-"],
+                              check=True, capture_output=True, text=True, timeout=60).stdout
+
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(tmp_path / "report.pdf")],
+                                                            capture_output=True, text=True).stdout).group(1))
+    assert f"Page 1 of {pages}" in text("report.pdf", 1, 1)
+    assert demo.name in text("report.pdf", 3, 3)  # the header
+    contents = text("report.pdf", 2, 2)
+    for code in (c for c in demo.codes() if c.parent_id is None):
+        assert re.search(re.escape(code.name) + r"\s*\.{3,}\s*\d+", contents), code.name
+    printed = text("book.pdf", 1, 3)
+    assert "About this export" in printed
+    assert "Frequencies, page" in printed
+    sheet = openpyxl.load_workbook(again / "book.xlsx")["Excerpts"]
+    wrapped = [r for r in range(2, sheet.max_row + 1) if len(str(sheet.cell(r, 8).value or "")) > 150]
+    assert wrapped
+    assert all((sheet.row_dimensions[r].height or 15) > 15 for r in wrapped)  # LibreOffice keeps the heights

@@ -297,14 +297,18 @@ _BREAKS = re.compile(r"(\r\n|\n|\r|\t)")
 
 
 def is_right_to_left(text: str) -> bool:
-    """True when the text's first letter belongs to a right-to-left script (Hebrew, Arabic, Syriac ...)."""
-    for ch in text:
+    """True when most of the text's letters belong to right-to-left scripts (Hebrew, Arabic, Syriac ...).
+
+    Counting all letters, not the first, keeps "Al: <Hebrew words>" (a Latin speaker label) right-to-left.
+    """
+    rtl = ltr = 0
+    for ch in text[:2000]:
         kind = unicodedata.bidirectional(ch)
         if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
+            rtl += 1
+        elif kind == "L":
+            ltr += 1
+    return rtl > ltr
 
 
 def mark_right_to_left(para: Paragraph) -> None:
