@@ -187,17 +187,15 @@ def excerpts_report(
                 count, share = summary[(code.id, source_id)]
                 word.paragraph(f"{excerpt.source_name}: {count} {'excerpt' if count == 1 else 'excerpts'}, "
                                f"{share:.1f} % coverage", SOURCE_SUMMARY)
-            quote = word.paragraph(excerpt.text, "Quote")
-            quote.paragraph_format.keep_with_next = True  # never a quotation without its citation
+            word.paragraph(excerpt.text, "Quote", keep_with_next=True)  # never a quotation without its citation
             citation = [excerpt.source_name, excerpt.location]
             cases = data.case_names.get(coding.id)
             if cases:
                 citation.append("Case: " + "; ".join(cases))
             citation.append("Coder: " + data.coder_names.get(coding.coder_id, ""))
-            cited = word.paragraph(" · ".join(p for p in citation if p), CITATION)
             memo = data.memos.get(coding.id)
+            word.paragraph(" · ".join(p for p in citation if p), CITATION, keep_with_next=bool(memo))
             if memo:
-                cited.paragraph_format.keep_with_next = True
                 word.labelled("Memo:", memo, EXCERPT_MEMO)
             done += 1
             if done % 500 == 0:
