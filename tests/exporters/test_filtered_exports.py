@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from qcode.cli import main
+from qcode.core.analysis.frequencies import Grouping
 from qcode.core.demo import build_demo
 from qcode.core.exporters import export
 from qcode.core.exporters.tables import NOTHING_MATCHES
@@ -174,9 +175,15 @@ def test_frequencies_by_coder_are_grouped(team: Project, tmp_path: Path, capsys:
     rows = _csv(out)
     assert [(r["group"], r["code"], r["excerpts"]) for r in rows] == [("Ann", "Club", "1"), ("Ann", "Dad", "1"),
                                                                        ("Ben", "Dad", "1")]
+    length = sum(s.length for s in team.sources())
+    assert float(rows[2]["coverage"]) == round(100 * 10 / length, 2)  # a coder's share of all the text
+    report = docx.Document(str(export(team, tmp_path / "f.docx", what="frequencies",
+                                      grouping=Grouping("coder"), today=TODAY)))
+    table = report.tables[0]
+    assert [c.text for c in table.rows[0].cells][:2] == ["Coder", "Code"]
+    assert table.rows[1].cells[0].paragraphs[0].paragraph_format.left_indent in (None, 0)
     book = openpyxl.load_workbook(export(team, tmp_path / "f.xlsx", what="frequencies",
-                                         grouping=__import__("qcode.core.analysis.frequencies",
-                                                             fromlist=["Grouping"]).Grouping("coder"),
+                                         grouping=Grouping("coder"),
                                          today=TODAY))
     header = [c.value for c in book["Frequencies"][1]]
     assert header[:2] == ["Coder", "Code"]

@@ -275,13 +275,13 @@ def memos_document(project: Project, target: Path, *, today: date, flt: Filter |
                 source_id, start, end = _memo_range(project, memo)
                 word.paragraph(project.source_slice(source_id, start, end), "Quote")
                 word.paragraph(f"{project.source(source_id).name} · {project.describe_location(source_id, start)}",
-                               "Caption")
+                               CITATION)
             for block in memo.text.split("\n\n"):
                 word.paragraph(block)
             written = [f"by {coders[memo.coder_id]}" if memo.coder_id in coders else "",
                        f"last changed {memo.updated_at[:10]}" if memo.updated_at else ""]
             if any(written):
-                word.paragraph("Memo " + ", ".join(w for w in written if w), "Caption")
+                word.paragraph("Memo " + ", ".join(w for w in written if w), CITATION)
     return word.save(target)
 
 

@@ -81,8 +81,8 @@ def characters_by_group(project: Project, flt: Filter, grouping: Grouping) -> di
         names = {c.id: c.name for c in project.cases()}
         for member in project.case_members():
             groups[names[member.case_id]].add(member.source_id)
-    elif grouping.kind == "coder":
-        return defaultdict(lambda: total)
+    elif grouping.kind == "coder":  # a coder may code any source: all of them in scope
+        return {coder.name: total for coder in project.coders()}
     elif grouping.attribute_id is not None:
         attribute = project.attribute(grouping.attribute_id)
         members: dict[int, set[int]] = defaultdict(set)

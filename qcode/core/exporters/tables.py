@@ -140,8 +140,9 @@ def frequency_table(project: Project, flt: Filter | None = None, *, own: bool = 
         table_rows.append((*lead, paths[r.code_id], *counts, coverage(counts[3], of)))
     if not any(row[-5] for row in table_rows):  # no excerpts at all: say so instead of zeros
         return Table(("group", *FREQUENCY_COLUMNS) if grouping else FREQUENCY_COLUMNS, [], (), empty_note(flt))
-    return Table(("group", *FREQUENCY_COLUMNS) if grouping else FREQUENCY_COLUMNS, table_rows,
-                 tuple(r.depth for r in rows))
+    if grouping is not None:  # the first column holds groups: code paths are not indented
+        return Table(("group", *FREQUENCY_COLUMNS), table_rows)
+    return Table(FREQUENCY_COLUMNS, table_rows, tuple(r.depth for r in rows))
 
 
 def _counts(row: FrequencyRow, own: bool) -> tuple[int, int, int, int]:

@@ -247,7 +247,7 @@ def write_workbook(sheets: list[tuple[str, Table, bool]], target: Path, *, chart
                 about_sheet(wb, about, taken)
             for name, table, indent in sheets:
                 bars = 0
-                if name == chart_on and table.rows:
+                if name == chart_on and table.rows and table.columns[0] != "group":  # not of mixed groups
                     table, bars = with_chart_data(table)
                 ws = add_sheet(wb, name, table, taken, indent_codes=indent, progress=progress, group=group)
                 number = len(wb.worksheets)  # the sheet's part is xl/worksheets/sheet<number>.xml
