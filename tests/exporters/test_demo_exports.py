@@ -56,6 +56,11 @@ def test_demo_to_xlsx_and_csv(demo: Project, tmp_path: Path) -> None:
         assert len(list(csv.DictReader(fh))) == demo.coding_count()
 
 
+def _private_profile(tmp_path: Path) -> list[str]:
+    """A LibreOffice profile of the test's own, so that another LibreOffice running meanwhile cannot refuse it."""
+    return [f"-env:UserInstallation={(tmp_path / 'libreoffice-profile').as_uri()}"]
+
+
 def _cells(row: tuple) -> tuple:
     """A table row as a spreadsheet reads it back: empty text is an empty cell."""
     return tuple(None if value == "" else value for value in row)
@@ -100,7 +105,7 @@ def test_word_reports_render_to_pages(demo: Project, tmp_path: Path) -> None:
     """LibreOffice lays the reports out: title page, a filled contents page, quotations with citations."""
     report = export(demo, tmp_path / "report.docx", today=TODAY)
     codebook = export(demo, tmp_path / "codebook.docx", today=TODAY, what="codebook")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report),
+    subprocess.run(["soffice", *_private_profile(tmp_path), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report),
                     str(codebook)], check=True, capture_output=True, timeout=300)
 
     def page(pdf: str, number: int) -> str:
@@ -130,11 +135,11 @@ def test_libreoffice_prints_page_numbers_contents_and_tall_rows(demo: Project, t
     excerpt rows tall enough for their text (not LibreOffice's default 15 pt)."""
     report = export(demo, tmp_path / "report.docx", today=TODAY)
     workbook = export(demo, tmp_path / "book.xlsx", today=TODAY)
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report),
+    subprocess.run(["soffice", *_private_profile(tmp_path), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report),
                     str(workbook)], check=True, capture_output=True, timeout=300)
     again = tmp_path / "again"
     again.mkdir()
-    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(again), str(workbook)],
+    subprocess.run(["soffice", *_private_profile(tmp_path), "--headless", "--convert-to", "xlsx", "--outdir", str(again), str(workbook)],
                    check=True, capture_output=True, timeout=300)
 
     def text(pdf: str, first: int, last: int) -> str:

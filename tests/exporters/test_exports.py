@@ -97,7 +97,7 @@ def test_xlsx_sheets_read_back(study: Project, tmp_path: Path) -> None:
     freq = wb["Frequencies"]
     assert freq.freeze_panes == "A2"
     assert freq.auto_filter.ref == "A1:F4"  # the table; the chart's hidden columns stay outside the filter
-    assert [c.value for c in freq[1]] == ["Code", "Excerpts", "Sources", "Cases", "Characters", "Coverage (%)",
+    assert [c.value for c in freq[1]] == ["Code", "Excerpts", "Sources", "Cases", "Characters", "Coverage %",
                                           "chart label", "chart excerpts"]
     assert freq["A3"].value == "Help-seeking > Informal"
     assert (freq["A3"].alignment.indent, freq["A3"].alignment.horizontal) == (1, "left")  # Excel shows indents
@@ -115,7 +115,7 @@ def test_xlsx_sheets_read_back(study: Project, tmp_path: Path) -> None:
     excerpts = wb["Excerpts"]
     header = [c.value for c in excerpts[1]]
     assert header[:11] == ["Code", "Source", "Case", "Coder", "Start", "End", "Location", "Excerpt", "Memo",
-                           "Excerpts of the code in the source", "Coverage of the source (%)"]
+                           "Excerpts of the code in the source", "Coverage of the source %"]
     assert header[11:] == ["Case: Age", "Source: Setting"]
     rows = {r[0]: r for r in excerpts.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == study.coding_count()
@@ -250,7 +250,7 @@ def test_word_report_reads_well_before_word_refreshes_it(study: Project, tmp_pat
     assert not any(r.italic for r in definition.runs)  # quotes are italic
     table = document.tables[-1]
     assert [c.text for c in table.rows[0].cells] == ["Code", "Excerpts", "Sources", "Cases", "Characters",
-                                                     "Coverage (%)"]
+                                                     "Coverage %"]
     assert "w:tblHeader" in table.rows[0]._tr.xml
     assert table.rows[2].cells[0].text == "Informal"
     assert table.rows[2].cells[0].paragraphs[0].paragraph_format.left_indent.inches == pytest.approx(0.2)

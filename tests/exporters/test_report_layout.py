@@ -169,7 +169,7 @@ def test_each_source_under_a_code_gives_its_excerpts_and_coverage(study: Project
     assert lines == [f"Talk: 2 excerpts, {walking:.1f} % coverage",
                      f"Talk: 1 excerpt, {100 * len(HEBREW) / length:.1f} % coverage"]
     frequencies = document.tables[-1]
-    assert frequencies.rows[0].cells[-1].text == "Coverage (%)"
+    assert frequencies.rows[0].cells[-1].text == "Coverage %"
 
 
 # --- 6 and 7. workbooks that print and say what they hold ---------------------------------------------------

@@ -53,7 +53,7 @@ def _check(progress: Progress | None, done: int, total: int, text: str) -> None:
 
 
 HEADERS = {"code": "Code", "excerpts": "Excerpts", "sources": "Sources", "cases": "Cases",
-           "characters": "Characters", "coverage": "Coverage (%)", "group": "Group", "total": "Total"}
+           "characters": "Characters", "coverage": "Coverage %", "group": "Group", "total": "Total"}
 
 
 def table_headers(columns: tuple[str, ...], group: str = "Group") -> tuple[str, ...]:
@@ -80,8 +80,8 @@ def frequency_table_section(word: WordDocument, table: Table, title: str, captio
 def _code_table(word: WordDocument, table: Table, *, font_size: float | None = None, group: str = "Group") -> None:
     """A table of codes (indented by depth) and numbers, filling the width between the margins."""
     count = len(table.columns)
-    if count <= 7:  # an inch for each number column, so that 'Characters' fits on one line
-        first = max(2.0, min(3.0, word.text_width - 1.0 * (count - 1)))
+    if count <= 7:  # 0.92" for each number column, so that 'Characters' fits on one line
+        first = max(1.4, min(3.0, word.text_width - 0.92 * (count - 1)))
         if table.columns[0] == "group":
             first = (word.text_width - 0.9 * (count - 2)) / 2
     else:  # room for the code names, down to 0.4" for each group's column
@@ -90,7 +90,7 @@ def _code_table(word: WordDocument, table: Table, *, font_size: float | None = N
     widths = (first, *([rest] * (count - 1)))
     if table.columns[0] == "group":
         widths = (first, first, *([0.9] * (count - 2)))
-    size = font_size or (10 if count <= 7 else 9 if count <= 11 else 8)
+    size = font_size or (10 if count <= 5 else 9 if count <= 11 else 8)
     word.table(table_headers(table.columns, group), table.rows, depths=table.depths, widths=widths,
                font_size=size, tight=True, rotate_headers=count > 7)
 

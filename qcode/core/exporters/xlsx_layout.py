@@ -16,10 +16,10 @@ from qcode.core.exporters.tables import Table
 TITLES = {
     "code": "Code", "source": "Source", "case": "Case", "coder": "Coder", "start": "Start", "end": "End",
     "location": "Location", "excerpt": "Excerpt", "memo": "Memo", "excerpts": "Excerpts", "sources": "Sources",
-    "cases": "Cases", "characters": "Characters", "coverage": "Coverage (%)", "definition": "Definition",
+    "cases": "Cases", "characters": "Characters", "coverage": "Coverage %", "definition": "Definition",
     "inclusion": "Inclusion criteria", "exclusion": "Exclusion criteria", "example": "Example",
     "excerpts in source": "Excerpts of the code in the source",
-    "coverage of source": "Coverage of the source (%)", "total": "Total",
+    "coverage of source": "Coverage of the source %", "total": "Total",
 }
 WRAPPED = {"excerpt", "memo", "definition", "inclusion", "exclusion", "example"}
 LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri, Excel's default row height
