@@ -12,7 +12,7 @@ from pathlib import Path
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import ExportError, InvalidRequestError
 from qcode.core.exporters import csv_export, docx_export, xlsx_export
-from qcode.core.exporters.safety import atomic_folder
+from qcode.core.exporters.safety import atomic_folder, refuse_project_target
 from qcode.core.exporters.tables import (
     codebook_table,
     excerpt_data,
@@ -65,6 +65,7 @@ def export(
 ) -> Path:
     """Write one export and return its path (a folder for CSV with what='all')."""
     target = Path(target)
+    refuse_project_target(target, project.path)
     fmt = format_for(target, fmt)
     what = what or DEFAULT_WHAT[fmt]
     if what not in WHATS:
@@ -146,4 +147,4 @@ def grouping_label(project: Project, grouping: Grouping) -> str:
     return grouping.kind
 
 
-__all__ = ["FORMATS", "WHATS", "ExportError", "export"]
+__all__ = ["FORMATS", "WHATS", "ExportError", "export", "refuse_project_target"]
