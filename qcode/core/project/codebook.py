@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 
-from qcode.core.errors import DuplicateNameError, InvalidOperationError, InvalidRequestError, TreeCycleError
+from qcode.core.errors import (
+    DuplicateNameError,
+    InvalidOperationError,
+    InvalidRequestError,
+    NotFoundError,
+    TreeCycleError,
+)
 from qcode.core.model import Code, CodeOrder, CodeSnapshot, MergeSnapshot
-from qcode.core.project.base import ProjectBase, resolve_path
+from qcode.core.project.base import CODE_COLORS, ProjectBase, resolve_path
 from qcode.core.store import aggregates
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import memos as memo_store
 
-CODE_COLORS = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
 
@@ -71,6 +74,25 @@ class CodebookMixin(ProjectBase):
             "code", str(ref), code_store.codes_by_name(read, str(ref).strip()), lookup,
             lambda c: f"{self.code_path(c.id)} (id {c.id})", by_id,
         )
+
+    def find_or_create_code(self, ref: str | int) -> tuple[Code, tuple[int, ...]]:
+        """The code an id, a path ('Parent/Child') or a unique bare name names, creating what the path lacks.
+
+        The one rule every face uses when a researcher names a code that may be new (quick code, autocode, the
+        command line): an existing code is found as `find_code` finds it; otherwise the path is walked from the
+        top, each name matched case-insensitively (as code names are unique), and every missing code on it,
+        parents included, is created in one transaction. Returns the code and the ids of the codes created,
+        parents first (empty when the code existed), so that a face can take them back as one undo step.
+        """
+        try:
+            return self.find_code(ref), ()
+        except NotFoundError:
+            pass
+        with self._store.transaction() as tx:
+            code_id, created = self._code_path_in(tx, str(ref))
+        if created:
+            self._notify("code", "added", created)
+        return self._code(code_id), created
 
     def create_code(
         self,

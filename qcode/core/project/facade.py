@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qcode.core.errors import InvalidNameError, NotFoundError
 from qcode.core.model import Coder
-from qcode.core.project.autocoding import AutocodeMixin
+from qcode.core.project.autocode import AutocodeMixin
 from qcode.core.project.cases import CasesMixin
 from qcode.core.project.codebook import CodebookMixin
 from qcode.core.project.codings import CodingsMixin

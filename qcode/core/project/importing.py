@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qcode.core.errors import ImportError_, QcodeError
 from qcode.core.importers import ImportOptions, ParseResult, find_importer, recognised_suffixes
-from qcode.core.importers.speakers import apply_speaker_options
+from qcode.core.importers.speakers import SPEAKER_CODE_COLOR, apply_speaker_options
 from qcode.core.model import Attribute, ImportOutcome
 from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
@@ -21,7 +21,6 @@ from qcode.core.project.cases import coerce_value
 from qcode.core.project.sources import text_sha256
 from qcode.core.store import aggregates
 from qcode.core.store import cases as case_store
-from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import sources as source_store
 
@@ -199,7 +198,7 @@ class ImportMixin(ProjectBase):
             if coding.source_index not in ids:
                 continue
             if coding.code_path not in codes:
-                codes[coding.code_path] = self._ensure_code_in(tx, coding.code_path)
+                codes[coding.code_path] = self._code_path_in(tx, coding.code_path, color=SPEAKER_CODE_COLOR)[0]
             rows.append((ids[coding.source_index], codes[coding.code_path], coder_id, coding.start, coding.end,
                          self._store.now(), self._store.new_guid()))
         coding_store.insert_codings(tx, rows)
@@ -208,19 +207,3 @@ class ImportMixin(ProjectBase):
             aggregates.after_coding_change(tx, {r[1] for r in in_source}, source_id,
                                            min(r[3] for r in in_source), max(r[4] for r in in_source))
 
-    def _ensure_code_in(self, tx, path: str) -> int:
-        parent: int | None = None
-        for part in [p.strip() for p in path.split("/") if p.strip()]:
-            found = code_store.code_by_name_in(tx, parent, part)
-            if found is None:
-                code_id = code_store.insert_code(
-                    tx, parent_id=parent, name=self._clean_name(part, "code"), color="#8c8c8c", definition="",
-                    inclusion="", exclusion="", example="", position=code_store.next_position(tx, parent),
-                    guid=self._store.new_guid(), created_at=self._store.now(),
-                )
-                aggregates.after_tree_change(tx, [code_id])
-                parent = code_id
-            else:
-                parent = found.id
-        assert parent is not None
-        return parent
