@@ -31,7 +31,7 @@ def _open(args: argparse.Namespace, *, write: bool) -> Project:
     return project
 
 
-def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, str], ...]:
+def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, object], ...]:
     pairs = []
     for spec in specs:
         if "=" not in spec:
@@ -41,7 +41,7 @@ def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, st
         from qcode.core.project.cases import coerce_value
 
         pairs.append((attribute.id, coerce_value(attribute, value)))
-    return tuple(pairs)  # type: ignore[return-value]
+    return tuple(pairs)
 
 
 def build_filter(project: Project, args: argparse.Namespace) -> Filter:

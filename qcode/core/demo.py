@@ -123,7 +123,7 @@ def _fill(project: Project, folder: Path) -> None:
     # codebook
     codes: dict[str, int] = {}
 
-    def add_codes(items: list[dict], parent: int | None, prefix: str) -> None:
+    def add_codes(items: list[dict[Any, Any]], parent: int | None, prefix: str) -> None:
         for item in items:
             code = project.create_code(
                 item["name"], parent_id=parent, color=item["color"], definition=item.get("definition", ""),

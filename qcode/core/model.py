@@ -147,7 +147,7 @@ class Filter:
     folders: tuple[int, ...] = ()
     cases: tuple[int, ...] = ()
     coders: tuple[int, ...] = ()
-    attributes: tuple[tuple[int, str], ...] = ()
+    attributes: tuple[tuple[int, object], ...] = ()
     created_from: str | None = None
     created_to: str | None = None
 

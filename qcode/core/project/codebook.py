@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 from qcode.core.errors import (
     DuplicateNameError,
@@ -70,7 +71,7 @@ class CodebookMixin(ProjectBase):
                 parent = found.id
             return found
 
-        return resolve_path(  # type: ignore[return-value]
+        return resolve_path(
             "code", str(ref), code_store.codes_by_name(read, str(ref).strip()), lookup,
             lambda c: f"{self.code_path(c.id)} (id {c.id})", by_id,
         )
@@ -245,7 +246,7 @@ class CodebookMixin(ProjectBase):
             aggregates.after_tree_change(tx, ids + ancestors)
         self._notify("code", "added", tuple(c.id for c in snapshot.codes))
 
-    def _insert_snapshot(self, tx, snapshot: CodeSnapshot) -> None:
+    def _insert_snapshot(self, tx: sqlite3.Connection, snapshot: CodeSnapshot) -> None:
         for code in snapshot.codes:
             code_store.insert_code(
                 tx, parent_id=code.parent_id, name=code.name, color=code.color, definition=code.definition,
@@ -346,7 +347,7 @@ class CodebookMixin(ProjectBase):
         self._notify("code", "removed", tuple(subtree))
 
 
-def _fold_memo(tx, kind: str, from_id: int, to_id: int, when: str) -> None:
+def _fold_memo(tx: sqlite3.Connection, kind: str, from_id: int, to_id: int, when: str) -> None:
     """Move a memo from one target to another, appending when the other already has one."""
     moving = memo_store.memo_for(tx, kind, from_id)
     if moving is None or not moving.text.strip():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from qcode.core.analysis.locations import LocationIndex, location_index
 from qcode.core.errors import DuplicateCodingError, InvalidRangeError, NotFoundError
@@ -64,7 +66,7 @@ class CodingsMixin(ProjectBase):
             if not (isinstance(start, int) and isinstance(end, int)) or start < 0 or end > length or end <= start:
                 raise InvalidRangeError(start, end, length)
 
-    def _new_rows(self, items: list[NewCoding]) -> list[tuple]:
+    def _new_rows(self, items: list[NewCoding]) -> list[tuple[Any, ...]]:
         """(source, code, coder, start, end) of a batch's codings the project (and the batch) does not have yet."""
         read = self._store.read
         self._check_ranges((item.source_id, item.start, item.end) for item in items)
@@ -137,7 +139,7 @@ class CodingsMixin(ProjectBase):
         return coding_store.codings_by_ids(self._store.read, [c.id for c in items])
 
     @staticmethod
-    def _after_batch(tx, changed: list[tuple[int, int, int, int]]) -> None:
+    def _after_batch(tx: sqlite3.Connection, changed: list[tuple[int, int, int, int]]) -> None:
         """Bring the aggregates up to date after codings (source, code, start, end) were added or removed."""
         aggregates.after_codings_change(tx, changed)
 

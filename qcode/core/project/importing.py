@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -79,7 +80,7 @@ class ImportMixin(ProjectBase):
         try:
             with self._store.transaction() as tx:
                 if folder_id is not None:
-                    self.folder(folder_id)  # type: ignore[attr-defined]
+                    self.folder(folder_id)
                 target = folder_id
                 for name in subfolders:
                     found = source_store.folder_by_name(tx, target, self._clean_name(name, "folder"))
@@ -144,7 +145,7 @@ class ImportMixin(ProjectBase):
 
     # --- writing what a file brings besides its sources ---------------------------------------------------
 
-    def _attribute_for(self, tx, scope: str, name: str, result: ParseResult, values: list[object]) -> Attribute:
+    def _attribute_for(self, tx: sqlite3.Connection, scope: str, name: str, result: ParseResult, values: list[object]) -> Attribute:
         """The project's attribute of that name, created with the importer's declared type when new."""
         for attribute in case_store.attributes_by_name(tx, name):
             if attribute.scope == scope:
@@ -158,14 +159,14 @@ class ImportMixin(ProjectBase):
         assert found is not None
         return found
 
-    def _set_value(self, tx, attribute: Attribute, owner_id: int, value: object) -> None:
+    def _set_value(self, tx: sqlite3.Connection, attribute: Attribute, owner_id: int, value: object) -> None:
         if attribute.type == "choice" and attribute.choices and str(value) not in attribute.choices:
             attribute = Attribute(attribute.id, attribute.name, attribute.type, attribute.scope,
                                   (*attribute.choices, str(value)))
             case_store.update_attribute(tx, attribute.id, name=attribute.name, choices=attribute.choices)
         case_store.set_value(tx, attribute.id, owner_id, coerce_value(attribute, value))
 
-    def _write_attributes_and_cases(self, tx, result: ParseResult, ids: dict[int, int]) -> None:
+    def _write_attributes_and_cases(self, tx: sqlite3.Connection, result: ParseResult, ids: dict[int, int]) -> None:
         for index, source_id in ids.items():
             for name, value in result.sources[index].attributes.items():
                 values = [s.attributes.get(name) for s in result.sources]
@@ -188,7 +189,7 @@ class ImportMixin(ProjectBase):
                 if value not in (None, ""):
                     self._set_value(tx, attributes[attr_name], case_id, value)
 
-    def _write_codings(self, tx, result: ParseResult, ids: dict[int, int]) -> None:
+    def _write_codings(self, tx: sqlite3.Connection, result: ParseResult, ids: dict[int, int]) -> None:
         if not result.codings:
             return
         coder_id = self.current_coder.id

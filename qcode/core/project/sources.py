@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from qcode.core.errors import (
     DuplicateNameError,
@@ -159,7 +161,7 @@ class SourcesMixin(ProjectBase):
                 parent = folder.id
             return source_store.source_by_name_in(read, parent, parts[-1])
 
-        return resolve_path(  # type: ignore[return-value]
+        return resolve_path(
             "source", str(ref), source_store.sources_by_name(read, str(ref).strip()), lookup,
             lambda s: f"{self.source_path(s.id)} (id {s.id})", by_id,
         )
@@ -194,7 +196,7 @@ class SourcesMixin(ProjectBase):
         spans: Iterable[Span] | None = None,
         folder_id: int | None = None,
         original_name: str = "",
-        meta: dict | None = None,
+        meta: dict[Any, Any] | None = None,
     ) -> Source:
         """Add a source from its plain text; a name taken in the folder gets a number, as in 'Name (2)'.
 
@@ -209,7 +211,7 @@ class SourcesMixin(ProjectBase):
         self._notify("source", "added", (source_id,))
         return self._source(source_id)
 
-    def _insert_parsed(self, tx, parsed: ParsedSource, folder_id: int | None, original_name: str) -> int:
+    def _insert_parsed(self, tx: sqlite3.Connection, parsed: ParsedSource, folder_id: int | None, original_name: str) -> int:
         if parsed.kind not in SOURCE_KINDS:
             raise ValueError(f"unknown source kind {parsed.kind!r}")
         name = self._unique_source_name(folder_id, self._clean_name(parsed.name.replace("/", "-"), "source"))
@@ -282,7 +284,7 @@ class SourcesMixin(ProjectBase):
                 self._delete_source_in(tx, source_id)
         self._notify("source", "removed", tuple(ids))
 
-    def _delete_source_in(self, tx, source_id: int) -> None:
+    def _delete_source_in(self, tx: sqlite3.Connection, source_id: int) -> None:
         code_ids = coding_store.code_ids_in_source(tx, source_id)
         case_ids = [m.case_id for m in case_store.members(tx, source_id=source_id)]
         source_store.delete_source(tx, source_id)

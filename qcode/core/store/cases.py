@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from qcode.core.model import Attribute, Case, CaseMember
 from qcode.core.store import aggregates
+from qcode.core.store.connection import inserted_id
 
 
 def cases(conn: sqlite3.Connection) -> list[Case]:
@@ -25,7 +27,7 @@ def case_by_name(conn: sqlite3.Connection, name: str) -> Case | None:
 
 def insert_case(conn: sqlite3.Connection, name: str, guid: str, case_id: int | None = None) -> int:
     """A new case row; `case_id` puts back a deleted case under its old id."""
-    return conn.execute("INSERT INTO cases(id, name, guid) VALUES (?, ?, ?)", (case_id, name, guid)).lastrowid
+    return inserted_id(conn.execute("INSERT INTO cases(id, name, guid) VALUES (?, ?, ?)", (case_id, name, guid)))
 
 
 def rename_case(conn: sqlite3.Connection, case_id: int, name: str) -> None:
@@ -44,10 +46,10 @@ def insert_member(
     member_id: int | None = None,
 ) -> int:
     """A new membership row; `member_id` puts back a removed one under its old id."""
-    return conn.execute(
+    return inserted_id(conn.execute(
         'INSERT INTO case_member(id, case_id, source_id, start, "end") VALUES (?, ?, ?, ?, ?)',
         (member_id, case_id, source_id, start, end),
-    ).lastrowid
+    ))
 
 
 def find_member(
@@ -66,7 +68,7 @@ def delete_member(conn: sqlite3.Connection, member_id: int) -> None:
 
 def members(conn: sqlite3.Connection, case_id: int | None = None, source_id: int | None = None) -> list[CaseMember]:
     sql = 'SELECT id, case_id, source_id, start, "end" FROM case_member WHERE 1'
-    args: list = []
+    args: list[Any] = []
     if case_id is not None:
         sql += " AND case_id = ?"
         args.append(case_id)
@@ -79,14 +81,14 @@ def members(conn: sqlite3.Connection, case_id: int | None = None, source_id: int
 # --- attributes ------------------------------------------------------------------------------------------
 
 
-def _attribute(row: tuple) -> Attribute:
+def _attribute(row: tuple[Any, ...]) -> Attribute:
     attr_id, name, type_, scope, choices = row
     return Attribute(attr_id, name, type_, scope, tuple(json.loads(choices)))
 
 
 def attributes(conn: sqlite3.Connection, scope: str | None = None) -> list[Attribute]:
     sql = "SELECT id, name, type, scope, choices FROM attribute"
-    args: tuple = ()
+    args: tuple[Any, ...] = ()
     if scope:
         sql += " WHERE scope = ?"
         args = (scope,)
@@ -114,10 +116,10 @@ def insert_attribute(
     if position is None:
         found = conn.execute("SELECT coalesce(max(position) + 1, 0) FROM attribute WHERE scope = ?", (scope,))
         position = found.fetchone()[0]
-    return conn.execute(
+    return inserted_id(conn.execute(
         "INSERT INTO attribute(id, name, type, scope, choices, position) VALUES (?, ?, ?, ?, ?, ?)",
         (attribute_id, name, type_, scope, json.dumps(list(choices), ensure_ascii=False), position),
-    ).lastrowid
+    ))
 
 
 def attribute_position(conn: sqlite3.Connection, attribute_id: int) -> int:

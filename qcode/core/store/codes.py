@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from qcode.core.model import Code
+from qcode.core.store.connection import inserted_id
 
 _COLUMNS = "id, parent_id, name, color, definition, inclusion, exclusion, example, position, guid"
 
@@ -55,9 +56,9 @@ def children(conn: sqlite3.Connection, parent_id: int | None) -> list[Code]:
 
 
 def next_position(conn: sqlite3.Connection, parent_id: int | None) -> int:
-    return conn.execute(
+    return int(conn.execute(
         "SELECT coalesce(max(position) + 1, 0) FROM code WHERE coalesce(parent_id, 0) = ?", (parent_id or 0,)
-    ).fetchone()[0]
+    ).fetchone()[0])
 
 
 def insert_code(
@@ -76,19 +77,19 @@ def insert_code(
     code_id: int | None = None,
 ) -> int:
     """Insert a code (with a given id when restoring one) and its rows in the closure table."""
-    code_id = conn.execute(
+    new_id = inserted_id(conn.execute(
         "INSERT INTO code(id, parent_id, name, color, definition, inclusion, exclusion, example, position, guid, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (code_id, parent_id, name, color, definition, inclusion, exclusion, example, position, guid, created_at),
-    ).lastrowid
-    conn.execute("INSERT INTO code_closure(ancestor_id, code_id, depth) VALUES (?, ?, 0)", (code_id, code_id))
+    ))
+    conn.execute("INSERT INTO code_closure(ancestor_id, code_id, depth) VALUES (?, ?, 0)", (new_id, new_id))
     if parent_id is not None:
         conn.execute(
             "INSERT INTO code_closure(ancestor_id, code_id, depth) "
             "SELECT ancestor_id, ?, depth + 1 FROM code_closure WHERE code_id = ?",
-            (code_id, parent_id),
+            (new_id, parent_id),
         )
-    return code_id
+    return new_id
 
 
 def update_code_fields(conn: sqlite3.Connection, code_id: int, fields: dict[str, str]) -> None:
@@ -190,4 +191,4 @@ def created_at(conn: sqlite3.Connection, code_ids: list[int]) -> dict[int, str]:
 
 
 def count_codes(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM code").fetchone()[0]
+    return int(conn.execute("SELECT count(*) FROM code").fetchone()[0])

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from qcode.core.model import Coding, Filter
+from qcode.core.store.connection import inserted_id
 from qcode.core.store.queries import filter_clause
 
 _COLUMNS = 'id, source_id, code_id, coder_id, start, "end", created_at, guid'
 
 
-def _coding(row: tuple) -> Coding:
+def _coding(row: tuple[Any, ...]) -> Coding:
     return Coding(*row)
 
 
@@ -26,14 +28,14 @@ def insert_coding(
     created_at: str,
     guid: str,
 ) -> int:
-    return conn.execute(
+    return inserted_id(conn.execute(
         'INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (source_id, code_id, coder_id, start, end, created_at, guid),
-    ).lastrowid
+    ))
 
 
-def insert_codings(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+def insert_codings(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
     """Bulk insert of (source_id, code_id, coder_id, start, end, created_at, guid) rows."""
     conn.executemany(
         'INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
@@ -42,11 +44,11 @@ def insert_codings(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
     )
 
 
-def insert_codings_returning_ids(conn: sqlite3.Connection, rows: Iterable[tuple]) -> list[int]:
+def insert_codings_returning_ids(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> list[int]:
     """Insert (source_id, code_id, coder_id, start, end, created_at, guid) rows; their new ids, in order."""
     sql = ('INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
            "VALUES (?, ?, ?, ?, ?, ?, ?)")
-    return [conn.execute(sql, row).lastrowid for row in rows]
+    return [inserted_id(conn.execute(sql, row)) for row in rows]
 
 
 def codings_by_ids(conn: sqlite3.Connection, coding_ids: list[int]) -> list[Coding]:
@@ -109,7 +111,7 @@ def restore_coding(conn: sqlite3.Connection, coding: Coding) -> None:
 
 def codings_for_source(conn: sqlite3.Connection, source_id: int, coder_ids: tuple[int, ...] = ()) -> list[Coding]:
     sql = f"SELECT {_COLUMNS} FROM coding WHERE source_id = ?"
-    args: list = [source_id]
+    args: list[Any] = [source_id]
     if coder_ids:
         sql += f" AND coder_id IN ({','.join('?' * len(coder_ids))})"
         args += coder_ids
@@ -121,7 +123,7 @@ def codings_for_codes(
 ) -> list[Coding]:
     marks = ",".join("?" * len(code_ids))
     sql = f"SELECT {_COLUMNS} FROM coding WHERE code_id IN ({marks})"
-    args: list = list(code_ids)
+    args: list[Any] = list(code_ids)
     if coder_ids:
         sql += f" AND coder_id IN ({','.join('?' * len(coder_ids))})"
         args += coder_ids
@@ -154,7 +156,7 @@ def source_ids_with_codings(conn: sqlite3.Connection, code_ids: Iterable[int]) -
 
 
 def count_codings(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM coding").fetchone()[0]
+    return int(conn.execute("SELECT count(*) FROM coding").fetchone()[0])
 
 
 def code_ids_in_source(conn: sqlite3.Connection, source_id: int) -> list[int]:

@@ -37,6 +37,14 @@ def belongs_to_project(path: Path) -> bool:
                for suffix in SIDECAR_SUFFIXES)
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just gave its row."""
+    rowid = cursor.lastrowid
+    if rowid is None:
+        raise sqlite3.DatabaseError("an insert gave no row id")
+    return rowid
+
+
 def check_sqlite() -> None:
     """Refuse to work with an SQLite that is too old or lacks FTS5."""
     version = sqlite3.sqlite_version_info

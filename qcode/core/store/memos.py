@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from qcode.core.model import Memo
+from qcode.core.store.connection import inserted_id
 
 _COLUMNS = 'id, target_kind, target_id, source_id, start, "end", text, updated_at, coder_id'
 
@@ -33,21 +34,21 @@ def upsert_memo(
             (text, updated_at, coder_id, existing.id),
         )
         return existing.id
-    return conn.execute(
+    return inserted_id(conn.execute(
         "INSERT INTO memo(target_kind, target_id, source_id, text, updated_at, coder_id) VALUES (?, ?, ?, ?, ?, ?)",
         (target_kind, target_id, source_id, text, updated_at, coder_id),
-    ).lastrowid
+    ))
 
 
 def insert_range_memo(
     conn: sqlite3.Connection, source_id: int, start: int, end: int, text: str, updated_at: str,
     coder_id: int | None,
 ) -> int:
-    return conn.execute(
+    return inserted_id(conn.execute(
         'INSERT INTO memo(target_kind, source_id, start, "end", text, updated_at, coder_id) '
         "VALUES ('range', ?, ?, ?, ?, ?, ?)",
         (source_id, start, end, text, updated_at, coder_id),
-    ).lastrowid
+    ))
 
 
 def update_memo_text(conn: sqlite3.Connection, memo_id: int, text: str, updated_at: str) -> None:

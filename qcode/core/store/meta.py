@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from qcode.core.model import Coder
+from qcode.core.store.connection import inserted_id
 
 
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
@@ -23,7 +25,7 @@ def all_meta(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM project ORDER BY key"))
 
 
-def _coder(row: tuple) -> Coder:
+def _coder(row: tuple[Any, ...]) -> Coder:
     return Coder(*row)
 
 
@@ -42,7 +44,7 @@ def coder_by_id(conn: sqlite3.Connection, coder_id: int) -> Coder | None:
 
 
 def insert_coder(conn: sqlite3.Connection, name: str, color: str) -> int:
-    return conn.execute("INSERT INTO coder(name, color) VALUES (?, ?)", (name, color)).lastrowid
+    return inserted_id(conn.execute("INSERT INTO coder(name, color) VALUES (?, ?)", (name, color)))
 
 
 def update_coder(conn: sqlite3.Connection, coder_id: int, *, name: str, color: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from typing import Any
 
 from qcode.core.model import Filter
 
@@ -18,7 +19,7 @@ _WHOLE = "m.start IS NULL"
 _NEAR = f'm.start < c."end" AND m.start > c.start - {_LONGEST} AND m."end" > c.start'
 
 
-def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str = "c.source_id") -> tuple[str, list]:
+def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str = "c.source_id") -> tuple[str, list[Any]]:
     """A WHERE clause over `coding c` for a filter, with its arguments.
 
     `source_column` names the source id the source conditions test (`id` of a `source c` row, for a clause
@@ -28,7 +29,7 @@ def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str =
     are alternatives, different attributes must all hold.
     """
     parts: list[str] = []
-    args: list = []
+    args: list[Any] = []
 
     def ids_in(column: str, ids: tuple[int, ...] | list[int]) -> None:
         parts.append(f"{column} IN ({','.join('?' * len(ids))})")
@@ -58,7 +59,7 @@ def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str =
         args.extend(flt.cases)
     if flt.coders:
         ids_in("c.coder_id", flt.coders)
-    by_attribute: dict[int, list] = defaultdict(list)
+    by_attribute: dict[int, list[Any]] = defaultdict(list)
     for attribute_id, value in flt.attributes:
         by_attribute[attribute_id].append(value)
     for attribute_id, values in by_attribute.items():
@@ -98,17 +99,17 @@ def filtered_codings(
     ).fetchall()
 
 
-def case_clause(conn: sqlite3.Connection, flt: Filter, column: str) -> tuple[str, list]:
+def case_clause(conn: sqlite3.Connection, flt: Filter, column: str) -> tuple[str, list[Any]]:
     """A condition on a case id column: the case is one of the filter's cases and has its case attribute values.
 
     Empty ("1") when the filter says nothing about cases.
     """
     parts: list[str] = []
-    args: list = []
+    args: list[Any] = []
     if flt.cases:
         parts.append(f"{column} IN ({','.join('?' * len(flt.cases))})")
         args.extend(flt.cases)
-    by_attribute: dict[int, list] = defaultdict(list)
+    by_attribute: dict[int, list[Any]] = defaultdict(list)
     for attribute_id, value in flt.attributes:
         by_attribute[attribute_id].append(value)
     for attribute_id, values in by_attribute.items():
@@ -221,7 +222,7 @@ def search_scope(conn: sqlite3.Connection, flt: Filter) -> dict[int, list[tuple[
 def fts_sources(conn: sqlite3.Connection, match: str, source_ids: tuple[int, ...] = ()) -> list[int]:
     """Ids of the sources matching an FTS5 query, best first."""
     sql = "SELECT rowid FROM source_fts WHERE source_fts MATCH ?"
-    args: list = [match]
+    args: list[Any] = [match]
     if source_ids:
         sql += f" AND rowid IN ({','.join('?' * len(source_ids))})"
         args.extend(source_ids)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from qcode.core.model import Folder, Source, Span
+from qcode.core.store.connection import inserted_id
 
 _SOURCE_COLUMNS = "id, name, kind, folder_id, length, sha256, original_name, imported_at, meta"
 
 
-def _source(row: tuple) -> Source:
+def _source(row: tuple[Any, ...]) -> Source:
     *head, meta = row
-    return Source(*head, meta=json.loads(meta) if meta else {})
+    return Source(*head, meta=json.loads(meta) if meta else {})  # type: ignore[misc]  # head: the other fields
 
 
 # --- folders ---------------------------------------------------------------------------------------------
@@ -47,9 +49,9 @@ def insert_folder(
         position = conn.execute(
             "SELECT coalesce(max(position) + 1, 0) FROM folder WHERE coalesce(parent_id, 0) = ?", (parent_id or 0,)
         ).fetchone()[0]
-    return conn.execute(
+    return inserted_id(conn.execute(
         "INSERT INTO folder(id, parent_id, name, position) VALUES (?, ?, ?, ?)", (folder_id, parent_id, name, position)
-    ).lastrowid
+    ))
 
 
 def update_folder(conn: sqlite3.Connection, folder_id: int, *, parent_id: int | None, name: str) -> None:
@@ -121,7 +123,7 @@ def source_text(conn: sqlite3.Connection, source_id: int) -> str | None:
 def source_slice(conn: sqlite3.Connection, source_id: int, start: int, end: int) -> str:
     """Part of a source's text, cut by SQLite (which counts code points, like Python)."""
     row = conn.execute("SELECT substr(text, ?, ?) FROM source WHERE id = ?", (start + 1, end - start, source_id))
-    return row.fetchone()[0]
+    return str(row.fetchone()[0])
 
 
 def source_length(conn: sqlite3.Connection, source_id: int) -> int | None:
@@ -139,7 +141,7 @@ def insert_source(
     original_name: str,
     imported_at: str,
     folder_id: int | None,
-    meta: dict,
+    meta: dict[Any, Any],
     source_id: int | None = None,
     position: int | None = None,
 ) -> int:
@@ -148,16 +150,16 @@ def insert_source(
         position = conn.execute(
             "SELECT coalesce(max(position) + 1, 0) FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,)
         ).fetchone()[0]
-    return conn.execute(
+    return inserted_id(conn.execute(
         "INSERT INTO source(id, name, kind, text, length, sha256, original_name, imported_at, folder_id, position, "
         "meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (source_id, name, kind, text, len(text), sha256, original_name, imported_at, folder_id, position,
          json.dumps(meta, ensure_ascii=False, sort_keys=True)),
-    ).lastrowid
+    ))
 
 
 def source_position(conn: sqlite3.Connection, source_id: int) -> int:
-    return conn.execute("SELECT position FROM source WHERE id = ?", (source_id,)).fetchone()[0]
+    return int(conn.execute("SELECT position FROM source WHERE id = ?", (source_id,)).fetchone()[0])
 
 
 def update_source(conn: sqlite3.Connection, source_id: int, *, name: str, folder_id: int | None) -> None:
@@ -189,7 +191,7 @@ def insert_spans(conn: sqlite3.Connection, source_id: int, spans: Iterable[Span]
 def speaker_counts(conn: sqlite3.Connection, source_ids: tuple[int, ...] | None = None) -> list[tuple[str, int]]:
     """Speaker names of turn spans with their numbers of turns, by name (of these sources only, when given)."""
     sql = "SELECT value, count(*) FROM span WHERE kind = 'turn' AND value IS NOT NULL AND value != ''"
-    args: list = []
+    args: list[Any] = []
     if source_ids is not None:
         sql += f" AND source_id IN ({','.join('?' * len(source_ids)) or 'NULL'})"
         args += list(source_ids)
