@@ -23,6 +23,8 @@ SEARCH_HIT_LIMIT = 1_000_000
 
 
 class AutocodeMixin(ProjectBase):
+    """Autocoding: the passages a request finds, previews of them, and the widening of hits and selections to units."""
+
     new_codings_only: Callable[[Iterable[NewCoding]], list[NewCoding]]  # provided by CodingsMixin
     _resolve_coder: Callable[[int | None], int]
 

@@ -24,23 +24,29 @@ TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
 
 
 def check_color(color: str) -> str:
+    """A colour as '#rrggbb' in lower case; anything else is refused with a clear error."""
     if not _COLOR.match(color or ""):
         raise InvalidRequestError(f"'{color}' is not a colour; use the form #RRGGBB, for example #4e79a7.")
     return color.lower()
 
 
 class CodebookMixin(ProjectBase):
+    """The codebook: codes in a tree, with their fields, and creating, editing, moving, merging and deleting them."""
+
     def codes(self) -> list[Code]:
         """Every code, parents before their children, siblings in their order."""
         return code_store.codes(self._store.read)
 
     def code(self, code_id: int) -> Code:
+        """The code with this id; NotFoundError when there is none."""
         return self._code(code_id)
 
     def children(self, code_id: int | None) -> list[Code]:
+        """The codes directly under a code (None: the top level), in their order."""
         return code_store.children(self._store.read, code_id)
 
     def code_path(self, code_id: int, *, separator: str = "/") -> str:
+        """A code's path from the top, its names joined by `separator` ('Help-seeking/Barriers')."""
         names = []
         current: int | None = code_id
         while current is not None:
@@ -131,6 +137,7 @@ class CodebookMixin(ProjectBase):
         return self._code(code_id)
 
     def rename_code(self, code_id: int, name: str) -> Code:
+        """Give a code a name unique among its siblings."""
         code = self._code(code_id)
         name = self._clean_name(name, "code")
         other = code_store.code_by_name_in(self._store.read, code.parent_id, name)
@@ -139,6 +146,7 @@ class CodebookMixin(ProjectBase):
         return self.update_code(code_id, name=name)
 
     def recolor_code(self, code_id: int, color: str) -> Code:
+        """Give a code another colour ('#rrggbb')."""
         return self.update_code(code_id, color=color)
 
     def update_code(self, code_id: int, **fields: str) -> Code:

@@ -17,7 +17,10 @@ from qcode.core.store import excerpts as excerpt_store
 
 
 class CodingsMixin(ProjectBase):
+    """Applying and removing codings, one or a batch at a time, and reading them back by source, code or coder."""
+
     def coding(self, coding_id: int) -> Coding:
+        """The coding with this id; NotFoundError when there is none."""
         found = coding_store.coding_by_id(self._store.read, coding_id)
         if found is None:
             raise NotFoundError("coding", f"with id {coding_id}")
@@ -163,17 +166,20 @@ class CodingsMixin(ProjectBase):
         return self.coding(coding.id)
 
     def codings_for_source(self, source_id: int, *, coder_id: int | None = None) -> list[Coding]:
+        """A source's codings in text order, of every coder or of one."""
         self._source(source_id)
         return coding_store.codings_for_source(self._store.read, source_id, () if coder_id is None else (coder_id,))
 
     def codings_for_code(
         self, code_id: int, *, include_descendants: bool = False, coder_id: int | None = None
     ) -> list[Coding]:
+        """A code's codings, of every coder or of one; with `include_descendants`, those of its sub-codes too."""
         self._code(code_id)
         ids = code_store.descendants(self._store.read, [code_id]) if include_descendants else [code_id]
         return coding_store.codings_for_codes(self._store.read, ids, () if coder_id is None else (coder_id,))
 
     def codings_for_coder(self, coder_id: int) -> list[Coding]:
+        """Every coding one coder made, by source and position."""
         self._resolve_coder(coder_id)
         return coding_store.codings_for_coder(self._store.read, coder_id)
 
@@ -182,6 +188,7 @@ class CodingsMixin(ProjectBase):
         return coding_store.codings_for_filter(self._store.read, flt or Filter())
 
     def coding_count(self) -> int:
+        """How many codings the project holds."""
         return coding_store.count_codings(self._store.read)
 
     def excerpts(

@@ -12,15 +12,18 @@ from qcode.core.store.connection import inserted_id
 
 
 def cases(conn: sqlite3.Connection) -> list[Case]:
+    """Every case, by name (case-insensitive)."""
     return [Case(*r) for r in conn.execute("SELECT id, name, guid FROM cases ORDER BY name COLLATE NOCASE, id")]
 
 
 def case_by_id(conn: sqlite3.Connection, case_id: int) -> Case | None:
+    """The case with this id, or None."""
     row = conn.execute("SELECT id, name, guid FROM cases WHERE id = ?", (case_id,)).fetchone()
     return Case(*row) if row else None
 
 
 def case_by_name(conn: sqlite3.Connection, name: str) -> Case | None:
+    """The case of exactly this name, or None."""
     row = conn.execute("SELECT id, name, guid FROM cases WHERE name = ?", (name,)).fetchone()
     return Case(*row) if row else None
 
@@ -31,6 +34,7 @@ def insert_case(conn: sqlite3.Connection, name: str, guid: str, case_id: int | N
 
 
 def rename_case(conn: sqlite3.Connection, case_id: int, name: str) -> None:
+    """Give a case a new name (the caller checks it is free)."""
     conn.execute("UPDATE cases SET name = ? WHERE id = ?", (name, case_id))
 
 
@@ -55,6 +59,7 @@ def insert_member(
 def find_member(
     conn: sqlite3.Connection, case_id: int, source_id: int, start: int | None, end: int | None
 ) -> int | None:
+    """The id of the membership of exactly this source range (None, None: the whole source) in a case, or None."""
     row = conn.execute(
         'SELECT id FROM case_member WHERE case_id = ? AND source_id = ? AND start IS ? AND "end" IS ?',
         (case_id, source_id, start, end),
@@ -63,10 +68,12 @@ def find_member(
 
 
 def delete_member(conn: sqlite3.Connection, member_id: int) -> None:
+    """Remove one membership row."""
     conn.execute("DELETE FROM case_member WHERE id = ?", (member_id,))
 
 
 def members(conn: sqlite3.Connection, case_id: int | None = None, source_id: int | None = None) -> list[CaseMember]:
+    """Case memberships, of one case and/or one source, or all of them."""
     sql = 'SELECT id, case_id, source_id, start, "end" FROM case_member WHERE 1'
     args: list[Any] = []
     if case_id is not None:
@@ -87,6 +94,7 @@ def _attribute(row: tuple[Any, ...]) -> Attribute:
 
 
 def attributes(conn: sqlite3.Connection, scope: str | None = None) -> list[Attribute]:
+    """Every attribute, or those of one scope ('case' or 'source'), in their order."""
     sql = "SELECT id, name, type, scope, choices FROM attribute"
     args: tuple[Any, ...] = ()
     if scope:
@@ -96,12 +104,14 @@ def attributes(conn: sqlite3.Connection, scope: str | None = None) -> list[Attri
 
 
 def attribute_by_id(conn: sqlite3.Connection, attribute_id: int) -> Attribute | None:
+    """The attribute with this id, or None."""
     row = conn.execute("SELECT id, name, type, scope, choices FROM attribute WHERE id = ?", (attribute_id,))
     found = row.fetchone()
     return _attribute(found) if found else None
 
 
 def attributes_by_name(conn: sqlite3.Connection, name: str) -> list[Attribute]:
+    """Every attribute of this name (case-insensitive): at most one per scope."""
     rows = conn.execute(
         "SELECT id, name, type, scope, choices FROM attribute WHERE name = ? COLLATE NOCASE ORDER BY scope", (name,)
     )
@@ -123,11 +133,13 @@ def insert_attribute(
 
 
 def attribute_position(conn: sqlite3.Connection, attribute_id: int) -> int:
+    """An attribute's place among the attributes (0 when unknown)."""
     row = conn.execute("SELECT position FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
     return row[0] if row else 0
 
 
 def update_attribute(conn: sqlite3.Connection, attribute_id: int, *, name: str, choices: tuple[str, ...]) -> None:
+    """Rename an attribute and set its choices (for a choice attribute)."""
     conn.execute(
         "UPDATE attribute SET name = ?, choices = ? WHERE id = ?",
         (name, json.dumps(list(choices), ensure_ascii=False), attribute_id),
@@ -135,6 +147,7 @@ def update_attribute(conn: sqlite3.Connection, attribute_id: int, *, name: str, 
 
 
 def delete_attribute(conn: sqlite3.Connection, attribute_id: int) -> None:
+    """Delete an attribute; its values go with it (foreign keys cascade)."""
     conn.execute("DELETE FROM attribute WHERE id = ?", (attribute_id,))
 
 
@@ -162,6 +175,7 @@ def set_value(conn: sqlite3.Connection, attribute_id: int, owner_id: int, value:
 
 
 def values_of(conn: sqlite3.Connection, scope: str, owner_id: int) -> dict[int, object]:
+    """The attribute values of one case or source: attribute id -> value."""
     rows = conn.execute(
         "SELECT v.attribute_id, v.value FROM attribute_value v JOIN attribute a ON a.id = v.attribute_id "
         "WHERE a.scope = ? AND v.owner_id = ?",
@@ -171,4 +185,5 @@ def values_of(conn: sqlite3.Connection, scope: str, owner_id: int) -> dict[int, 
 
 
 def values_for_attribute(conn: sqlite3.Connection, attribute_id: int) -> dict[int, object]:
+    """Every value of one attribute: owner (case or source) id -> value."""
     return dict(conn.execute("SELECT owner_id, value FROM attribute_value WHERE attribute_id = ?", (attribute_id,)))

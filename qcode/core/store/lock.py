@@ -39,6 +39,7 @@ else:
 
 
 def lock_path(project_path: Path) -> Path:
+    """The sidecar file whose OS lock marks a project as open for writing."""
     return project_path.with_name(project_path.name + ".lock")
 
 
@@ -61,6 +62,7 @@ class ProjectLock:
         return True
 
     def release(self) -> None:
+        """Give up the lock (the operating system also releases it when the process ends)."""
         if self._fd is None:
             return
         try:
@@ -71,6 +73,7 @@ class ProjectLock:
 
     @property
     def held(self) -> bool:
+        """Whether this process holds the lock."""
         return self._fd is not None
 
 

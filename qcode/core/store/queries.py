@@ -146,6 +146,7 @@ def coding_cases(conn: sqlite3.Connection, flt: Filter) -> dict[int, list[int]]:
 
 
 def attribute_scope(conn: sqlite3.Connection, attribute_id: int) -> str | None:
+    """Whether an attribute belongs to cases or to sources ('case' or 'source'), or None when unknown."""
     row = conn.execute("SELECT scope FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
     return row[0] if row else None
 
@@ -156,22 +157,27 @@ def closure_pairs(conn: sqlite3.Connection) -> list[tuple[int, int]]:
 
 
 def source_values(conn: sqlite3.Connection, attribute_id: int) -> dict[int, object]:
+    """Every value of one attribute: owner (case or source) id -> value."""
     return dict(conn.execute("SELECT owner_id, value FROM attribute_value WHERE attribute_id = ?", (attribute_id,)))
 
 
 def case_names(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every case's name, by id."""
     return dict(conn.execute("SELECT id, name FROM cases"))
 
 
 def source_names(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every source's name, by id."""
     return dict(conn.execute("SELECT id, name FROM source"))
 
 
 def coder_names(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every coder's name, by id."""
     return dict(conn.execute("SELECT id, name FROM coder"))
 
 
 def coding_counts_by_source(conn: sqlite3.Connection, source_ids: tuple[int, ...] | None = None) -> dict[int, int]:
+    """How many codings each source holds (of these sources, or of all); sources without codings are left out."""
     if source_ids is None:
         return dict(conn.execute("SELECT source_id, count(*) FROM coding GROUP BY source_id"))
     marks = ",".join("?" * len(source_ids))
