@@ -366,6 +366,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from qcode.cli import archive_commands
+
+    if archive_commands.is_archive(args.project):
+        return archive_commands.check_archive(args.project)
     with _open(args, write=False) as project:
         problems = project.check()
     if not problems:
