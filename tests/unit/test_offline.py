@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import ClassVar
 
 import docx
 import pytest
@@ -12,7 +13,7 @@ from qcode.cli import main
 
 
 class _NoNetwork(socket.socket):
-    attempts: list[tuple[object, ...]] = []
+    attempts: ClassVar[list[tuple[object, ...]]] = []
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         _NoNetwork.attempts.append(args)
