@@ -12,12 +12,13 @@ failed or cancelled export never leaves a half file nor harms an existing one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import ExportError, InvalidRequestError, OptionNotApplicableError
+from qcode.core.exporters.safety import refuse_project_target
 from qcode.core.model import Filter
 from qcode.core.progress import Progress
 from qcode.core.project import Project
@@ -42,7 +43,7 @@ class ExportRequest:
     source_id: int | None = None
     delimiter: str = ","
     frequency_table_at_end: bool = True
-    today: date | None = None
+    today: date = field(default_factory=date.today)
     progress: Progress | None = None
     now: datetime | None = None  # when the export was made (the About sheet); `today` at the current time
 
@@ -115,6 +116,7 @@ def supported(fmt: str) -> set[str]:
 
 
 def format_for(target: Path, fmt: str | None) -> str:
+    """The format to write: `fmt` when given, else the one the file's ending names."""
     if fmt:
         if fmt not in FORMATS:
             raise InvalidRequestError(f"Exports are written as {', '.join(FORMATS)}, not '{fmt}'.")
@@ -144,6 +146,7 @@ def export(
 ) -> Path:
     """Write one export and return its path (a folder for CSV with what='all')."""
     target = Path(target)
+    refuse_project_target(target, project.path)
     fmt = format_for(target, fmt)
     what = what or DEFAULT_WHAT[fmt]
     if what not in WHATS:
@@ -172,7 +175,7 @@ def grouping_label(project: Project, grouping: Grouping) -> str:
     """What a matrix's columns are, in words: 'case', 'source', 'coder' or an attribute's name."""
     if grouping.kind == "attribute":
         names = {a.id: a.name for a in project.attributes()}
-        return names.get(grouping.attribute_id, "attribute")
+        return names.get(grouping.attribute_id or 0, "attribute")
     return grouping.kind
 
 
@@ -200,6 +203,7 @@ __all__ = [
     "OptionNotApplicableError",
     "export",
     "exporter_for",
+    "refuse_project_target",
     "register",
     "supported",
 ]

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.model import Filter, Memo
+from qcode.core.model import CaseMember, Filter, Memo
 from qcode.core.project import Project
 
 
@@ -112,6 +112,7 @@ class MemoScope:
     flt: Filter
 
     def select(self, memos: list[Memo]) -> list[Memo]:
+        """The memos the filter selects, in the order given."""
         if self.flt.is_empty():
             return memos
         codes = codes_in_scope(self.project, self.flt)
@@ -122,7 +123,7 @@ class MemoScope:
         members = [m for m in self.project.case_members() if m.case_id in chosen_cases]
         kept = []
         for memo in memos:
-            coding = self.project.coding(memo.target_id) if memo.target_kind == "coding" else None
+            coding = self.project.coding(memo.target_id or 0) if memo.target_kind == "coding" else None
             source_id = coding.source_id if coding else memo.target_id if memo.target_kind == "source" \
                 else memo.source_id
             if self.flt.coders and memo.coder_id not in self.flt.coders:
@@ -154,9 +155,9 @@ class MemoScope:
         return kept
 
 
-def _overlaps(member, source_id: int | None, start: int | None, end: int | None) -> bool:
+def _overlaps(member: CaseMember, source_id: int | None, start: int | None, end: int | None) -> bool:
     if member.source_id != source_id:
         return False
-    if member.start is None or start is None or end is None:
+    if member.start is None or member.end is None or start is None or end is None:
         return True
     return member.start < max(end, start + 1) and member.end > start

@@ -8,7 +8,9 @@ end are 0-based half-open code-point offsets.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from qcode.core.analysis.frequencies import Grouping, union_length
 from qcode.core.exporters.scope import characters_by_group, codes_in_scope, coverage, sources_in_scope
@@ -23,8 +25,10 @@ CODEBOOK_COLUMNS = ("code", "definition", "inclusion", "exclusion", "example", "
 
 @dataclass(frozen=True)
 class Table:
+    """A table as every format writes it: machine column names, rows of values, code depths, a note."""
+
     columns: tuple[str, ...]
-    rows: list[tuple]
+    rows: list[tuple[Any, ...]]
     #: for each row, the depth of its code in the tree (frequency and codebook tables), for indenting
     depths: tuple[int, ...] = ()
     #: when the table has no rows, why, in words (for instance no codings match the filters)
@@ -32,6 +36,7 @@ class Table:
 
 
 def code_paths(project: Project) -> dict[int, str]:
+    """Each code's full path, joined with " > "."""
     return {code.id: project.code_path(code.id, separator=PATH_SEPARATOR) for code in project.codes()}
 
 
@@ -45,12 +50,13 @@ class ExcerptData:
     coder_names: dict[int, str]
     memos: dict[int, str]  # coding id -> memo text
     case_values: dict[int, dict[str, object]]  # coding id -> case attribute values (joined per attribute)
-    source_values: dict[int, dict[str, object]]  # source id -> source attribute values
+    source_values: dict[int, Mapping[str, object]]  # source id -> source attribute values
     case_attributes: list[str]
     source_attributes: list[str]
 
 
 def excerpt_data(project: Project, flt: Filter | None = None) -> ExcerptData:
+    """The excerpts a filter selects, with their cases, coders, memos and attribute values."""
     excerpts = project.excerpts_matching(flt, with_location=True)
     cases = {c.id: c.name for c in project.cases()}
     cases_of = project.cases_of_codings(flt)

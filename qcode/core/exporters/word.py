@@ -13,6 +13,7 @@ import re
 import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, cast
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -20,6 +21,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
@@ -45,7 +47,7 @@ class WordDocument:
         self._end = self._body.sectPr
         self._style_ids: dict[str, str] = {}
         self._headings: list[tuple[int, str, str]] = []  # (level, text, bookmark) for the contents
-        self._toc: tuple[object, int] | None = None  # (placeholder paragraph, levels)
+        self._toc: tuple[Paragraph, int] | None = None  # (placeholder paragraph, levels)
         section = self.doc.sections[0]
         if landscape:
             section.orientation = WD_ORIENT.LANDSCAPE
@@ -54,7 +56,7 @@ class WordDocument:
             section.left_margin = section.right_margin = Inches(margins)
         self._page_furniture(section, header or subject)
 
-    def _page_furniture(self, section, header: str) -> None:
+    def _page_furniture(self, section: Section, header: str) -> None:
         """The project's name in the header and 'Page n of m' in the footer of every page."""
         if header:
             para = section.header.paragraphs[0]
@@ -87,9 +89,13 @@ class WordDocument:
     def text_width(self) -> float:
         """The width between the margins, in inches."""
         section = self.doc.sections[0]
-        return (section.page_width - section.left_margin - section.right_margin) / 914400
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        if width is None or left is None or right is None:  # the template sets all three
+            return 6.0
+        return float(width - left - right) / 914400
 
     def style_id(self, name: str) -> str:
+        """The id of a paragraph style by its name (qcode's own styles are added on first use)."""
         if name not in self._style_ids:
             if name in OWN_STYLES and name not in [s.name for s in self.doc.styles]:
                 self._add_style(name)
@@ -170,6 +176,7 @@ class WordDocument:
         return para
 
     def page_break(self) -> None:
+        """Start a new page."""
         self.paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def table_of_contents(self, levels: int = 3) -> None:
@@ -222,7 +229,7 @@ class WordDocument:
         return self.paragraph(style=name)
 
     def table(
-        self, columns: tuple[str, ...], rows: list[tuple], *, depths: tuple[int, ...] = (),
+        self, columns: tuple[str, ...], rows: list[tuple[Any, ...]], *, depths: tuple[int, ...] = (),
         widths: tuple[float, ...] = (), numbers_right: bool = True, font_size: float | None = None,
         tight: bool = False, rotate_headers: bool = False,
     ) -> DocxTable:
@@ -291,9 +298,10 @@ class WordDocument:
             for row in table.rows:
                 for cell, width in zip(row.cells, widths, strict=False):
                     cell.width = Inches(width)
-        return table
+        return cast(DocxTable, table)
 
     def save(self, target: Path) -> Path:
+        """Fill the contents page and write the file in one piece."""
         self._fill_contents()
         with atomic_output(target, suffix=".docx") as temp:
             self.doc.save(str(temp))
@@ -303,7 +311,7 @@ class WordDocument:
 _TEMPLATE = OxmlElement("w:p")
 
 
-def _new(tag: str) -> object:
+def _new(tag: str) -> Any:
     """An element such as 'w:r', made without the XML parsing `OxmlElement` does (ten times faster)."""
     return _TEMPLATE.makeelement(qn(tag))
 
@@ -338,13 +346,13 @@ def mark_right_to_left(para: Paragraph) -> None:
         run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
 
 
-def _left_rule(ppr: object) -> None:
+def _left_rule(ppr: Any) -> None:
     borders = OxmlElement("w:pBdr")
     left = OxmlElement("w:left")
     for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "8"), ("w:color", "A0A0A0")):
         left.set(qn(key), value)
     borders.append(left)
-    ppr.insert_element_before(borders, *_AFTER_BORDERS)  # type: ignore[attr-defined]  (the schema's order)
+    ppr.insert_element_before(borders, *_AFTER_BORDERS)  # in the order the schema sets
 
 
 _AFTER_BORDERS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -354,7 +362,7 @@ _AFTER_BORDERS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wo
                   "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
-def _text_run(text: str, *, rtl: bool = False) -> object:
+def _text_run(text: str, *, rtl: bool = False) -> Any:
     """A w:r holding `text` with its line breaks and tabs, built directly (python-docx goes char by char)."""
     run = _new("w:r")
     if rtl:
@@ -376,7 +384,7 @@ def _text_run(text: str, *, rtl: bool = False) -> object:
     return run
 
 
-def _field_runs(instruction: str) -> list:
+def _field_runs(instruction: str) -> list[Any]:
     """The runs of a complex field around content added between them: begin, instruction, separate, end."""
     runs = []
     for kind in ("begin", "instr", "separate", "end"):
@@ -394,7 +402,7 @@ def _field_runs(instruction: str) -> list:
     return runs
 
 
-def field_runs(instruction: str, shown: str) -> list:
+def field_runs(instruction: str, shown: str) -> list[Any]:
     """A whole field (PAGE, NUMPAGES, PAGEREF ...) showing `shown` until the program computes it."""
     begin, instr, separate, end = _field_runs(instruction)
     return [begin, instr, separate, *([_text_run(shown)] if shown else []), end]

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.exporters import FILTERS, ExportRequest, grouping_label, register
@@ -65,7 +67,7 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _text_cell(ws, value: object) -> WriteOnlyCell:
+def _text_cell(ws: Worksheet, value: object) -> WriteOnlyCell:
     if isinstance(value, str):
         cell = WriteOnlyCell(ws, value=fit_cell(xml_safe(value)))
         cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -74,7 +76,7 @@ def _text_cell(ws, value: object) -> WriteOnlyCell:
 
 
 def _widths(table: Table, indent: bool) -> list[float]:
-    widths = []
+    widths: list[float] = []
     for index, column in enumerate(table.columns):
         if column in WIDE_COLUMNS:
             widths.append(60 if column == "excerpt" else 40)
@@ -171,7 +173,7 @@ class _Cancelled(Exception):
     pass
 
 
-def add_frequency_chart(wb: Workbook, ws, table: Table, bars: int, title: str, taken: set[str]) -> None:
+def add_frequency_chart(wb: Workbook, ws: Worksheet, table: Table, bars: int, title: str, taken: set[str]) -> None:
     """A native bar chart of excerpts per code (one level of the tree), on a chart sheet of its own so that
     it prints whole on one page."""
     chart = BarChart()
@@ -232,7 +234,8 @@ def write_workbook(sheets: list[tuple[str, Table, bool]], target: Path, *, chart
     wb.properties.subject = subject
     wb.properties.description = description
     taken: set[str] = set()
-    streamed: list[tuple[int, list[tuple], list[float | None]]] = []  # (sheet number, rows after the first, heights)
+    # (sheet number, rows after the first, their heights)
+    streamed: list[tuple[int, list[tuple[Any, ...]], list[float | None]]] = []
 
     def check(done: int, total: int) -> None:
         if progress is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from qcode.core.exporters.tables import Table
 
@@ -55,17 +56,17 @@ def row_height(row: Sequence[object], wrapped: Sequence[int], widths: Sequence[f
     return min(MAX_ROW_HEIGHT, round(lines * LINE_HEIGHT + 3, 1))
 
 
-def set_up_pages(ws: object, widths: Sequence[float], title: str) -> None:
+def set_up_pages(ws: Any, widths: Sequence[float], title: str) -> None:
     """Print set-up: across the page when wide, one page wide, the header row on every page, and a footer
     with the sheet's name and the page number."""
-    ws.page_setup.orientation = "landscape" if sum(widths) >= LANDSCAPE_FROM else "portrait"  # type: ignore[attr-defined]
-    ws.page_setup.fitToWidth = 1  # type: ignore[attr-defined]
-    ws.page_setup.fitToHeight = 0  # type: ignore[attr-defined]  (as many pages down as it takes)
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
-    ws.print_title_rows = "1:1"  # type: ignore[attr-defined]
-    ws.print_options.gridLines = True  # type: ignore[attr-defined]
-    ws.page_margins.left = ws.page_margins.right = 0.5  # type: ignore[attr-defined]
-    ws.oddFooter.center.text = f"{title.replace('&', '&&')}, page &P of &N"  # type: ignore[attr-defined]
+    ws.page_setup.orientation = "landscape" if sum(widths) >= LANDSCAPE_FROM else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = f"{title.replace('&', '&&')}, page &P of &N"
 
 
 def chart_rows(table: Table) -> list[int]:

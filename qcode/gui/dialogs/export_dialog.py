@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.exporters import export, exporter_for, supported
+from qcode.core.errors import QcodeError
+from qcode.core.exporters import export, exporter_for, refuse_project_target, supported
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_filters import ExportFilters
 from qcode.gui.support.workers import CoreTask
@@ -171,6 +172,11 @@ class ExportDialog(QDialog):
         target = self.target.text().strip()
         if not target:
             QMessageBox.warning(self, "Export", "Choose where to save the export.")
+            return
+        try:
+            refuse_project_target(Path(target), self.project.path)
+        except QcodeError as err:
+            QMessageBox.warning(self, "Export", str(err))
             return
         what, fmt = self.chosen_what(), self.chosen_format()
         accepts = self.accepts()
