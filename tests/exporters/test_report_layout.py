@@ -247,3 +247,11 @@ def test_the_chart_draws_one_level_of_the_tree(project: Project, tmp_path: Path)
     with zipfile.ZipFile(tmp_path / "f.xlsx") as package:
         chart = package.read("xl/charts/chart1.xml").decode()
     assert '<c:min val="0"/>' in chart or '<min val="0"/>' in chart  # bars measured from zero
+
+
+def test_the_codebook_table_shows_names_indented_by_depth(project: Project, tmp_path: Path) -> None:
+    parent = project.create_code("Help-seeking", definition="Looking for support.")
+    project.create_code("Informal", parent_id=parent.id)
+    table = docx.Document(str(export(project, tmp_path / "c.docx", what="codebook", today=TODAY))).tables[0]
+    assert [row.cells[0].text for row in table.rows[1:]] == ["Help-seeking", "Informal"]
+    assert table.rows[2].cells[0].paragraphs[0].paragraph_format.left_indent.inches == pytest.approx(0.2)

@@ -234,7 +234,7 @@ def codebook_document(project: Project, table: Table, target: Path, *, today: da
     word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
     if filters:
         word.paragraph(f"Filters: {filters}. The counts are of the excerpts the filters select.")
-    word.table(CODEBOOK_HEADERS, table.rows, widths=CODEBOOK_WIDTHS)
+    word.table(CODEBOOK_HEADERS, table.rows, widths=CODEBOOK_WIDTHS, depths=table.depths)  # names, indented
     return word.save(target)
 
 
