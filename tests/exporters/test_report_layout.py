@@ -11,6 +11,7 @@ import docx
 import openpyxl
 import pytest
 from docx.enum.section import WD_ORIENT
+from openpyxl.utils import get_column_letter
 
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.exporters import export
@@ -207,7 +208,10 @@ def test_wrapped_rows_get_heights_and_sheets_print_well(study: Project, tmp_path
     lines = -(-len(LONG_ANSWER) // int(width * 1.2))  # even at 1.2 characters of text per unit of width
     assert excerpts.row_dimensions[long_row].height >= lines * 15  # every line shows; rows do not overlap
     assert excerpts.row_dimensions[long_row].height <= MAX_ROW_HEIGHT
-    assert excerpts.row_dimensions[short_row].height in (None, 15)
+    assert excerpts.row_dimensions[short_row].height < excerpts.row_dimensions[long_row].height
+    case_column = [c.value for c in excerpts[1]].index("Case") + 1  # thirteen case names: a long value wraps
+    assert excerpts.cell(short_row, case_column).alignment.wrap_text
+    assert excerpts.column_dimensions[get_column_letter(case_column)].width <= 36
     for ws in book.worksheets:
         assert ws.page_setup.fitToWidth == 1, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title

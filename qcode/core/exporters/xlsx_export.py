@@ -21,7 +21,6 @@ from qcode.core.analysis.frequencies import Grouping
 from qcode.core.exporters import FILTERS, ExportRequest, grouping_label, register
 from qcode.core.exporters.safety import atomic_output, fit_cell, xml_safe
 from qcode.core.exporters.tables import (
-    SOURCE_COVERAGE_COLUMNS,
     ExcerptData,
     Table,
     codebook_table,
@@ -76,22 +75,31 @@ def _text_cell(ws: Worksheet, value: object) -> WriteOnlyCell:
 
 
 def _widths(table: Table, indent: bool) -> list[float]:
+    """Each column's width in characters: its content's, within limits; titles wrap in the header row."""
     widths: list[float] = []
     for index, column in enumerate(table.columns):
         if column in WIDE_COLUMNS:
             widths.append(60 if column == "excerpt" else 40)
             continue
-        longest = len(title_of(column))
-        if column in SOURCE_COVERAGE_COLUMNS:  # long titles that wrap; the values are short numbers
-            longest = 12
+        longest = min(len(title_of(column)), TITLE_ROOM)  # a longer title wraps, the column stays narrow
         for row_number, row in enumerate(table.rows[:2000]):
             value = row[index]
             size = len(str(value)) if value is not None else 0
             if indent and index == 0 and table.depths:
                 size += 2 * table.depths[row_number]
             longest = max(longest, size)
-        widths.append(min(MAX_WIDTH, longest + 2))
+        widths.append(min(MAX_WIDTH if indent else MAX_LISTING_WIDTH, longest + 2))
     return widths
+
+
+TITLE_ROOM = 14  # characters of a column title kept on one line
+MAX_LISTING_WIDTH = 36  # in a listing (the Excerpts sheet), longer values (code paths, authors) wrap
+
+
+def _wrapped(table: Table, widths: list[float], indent: bool) -> list[int]:
+    """The columns whose text wraps: the long-text ones, and in a listing any that reached its width limit."""
+    return [i for i, (c, w) in enumerate(zip(table.columns, widths, strict=True))
+            if c in WIDE_COLUMNS or (not indent and w >= MAX_LISTING_WIDTH and c not in CHART_COLUMNS)]
 
 
 CHART_COLUMNS = ("chart label", "chart excerpts")
@@ -135,7 +143,7 @@ def add_sheet(wb: Workbook, title: str, table: Table, taken: set[str], *, indent
         note.font = NOTE_FONT
         ws.append([note])
         return ws
-    wrap_columns = [i for i, c in enumerate(table.columns) if c in WIDE_COLUMNS]
+    wrap_columns = _wrapped(table, widths, indent_codes)
     # rows that all look alike: openpyxl writes the first (fixing each column's style), xlsx_rows the rest
     rows = table.rows if indent_codes else table.rows[:1]
     for row_number, row in enumerate(rows):
@@ -258,7 +266,7 @@ def write_workbook(sheets: list[tuple[str, Table, bool]], target: Path, *, chart
                     add_frequency_chart(wb, ws, table, bars, "Excerpts per code", taken)
                 if not indent and len(table.rows) > 1:
                     widths = _widths(table, False)
-                    wrapped = [i for i, c in enumerate(table.columns) if c in WIDE_COLUMNS]
+                    wrapped = _wrapped(table, widths, False)
                     streamed.append((number, table.rows[1:],
                                      [row_height(row, wrapped, widths) for row in table.rows[1:]]))
             wb.save(temp)
