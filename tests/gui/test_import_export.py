@@ -179,3 +179,35 @@ def test_the_export_dialog_refuses_the_project_file(qtbot, project: Project, mon
     assert len(warnings) == 1
     assert "never replaces a project" in warnings[0]
     assert project.path.read_bytes() == before
+
+
+def test_export_dialog_groups_frequencies_and_filters_memos(qtbot, project: Project, tmp_path: Path) -> None:
+    source = project.add_source("Talk", "Al: we meet at the club.\n\nAl: my dad never said much.")
+    club, dad = project.create_code("Club"), project.create_code("Dad")
+    project.use_coder("Ann")
+    coding = project.add_coding(source.id, club.id, 4, 24)
+    project.set_memo("coding", coding.id, "On the club")
+    project.set_memo("code", dad.id, "On dad")
+    project.use_coder("Ben")
+    project.add_coding(source.id, dad.id, 30, 40)
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.what.setCurrentIndex(dialog.what.findData("frequencies"))
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.group.setCurrentIndex(dialog.group.findText("Coders"))
+    target = tmp_path / "by-coder.csv"
+    dialog.target.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=30_000):
+        dialog.start()
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines(True)))
+    assert [(r["group"], r["code"]) for r in rows] == [("Ann", "Club"), ("Ben", "Dad")]
+    dialog.what.setCurrentIndex(dialog.what.findData("memos"))
+    dialog.filters.codes.choose([club.id])
+    target = tmp_path / "memos.docx"
+    dialog.target.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=30_000):
+        dialog.start()
+    texts = [p.text for p in docx.Document(str(target)).paragraphs]
+    assert "On the club" in texts
+    assert "On dad" not in texts
+    assert "Filters: codes Club" in texts
