@@ -17,7 +17,7 @@ from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import InvalidRequestError, QcodeError
 from qcode.core.exporters import FILTERS, ExportRequest, grouping_label, register
 from qcode.core.exporters.safety import xml_safe
-from qcode.core.exporters.scope import MemoScope, codes_in_scope
+from qcode.core.exporters.scope import MemoScope, coders_in, codes_in_scope
 from qcode.core.exporters.tables import (
     ExcerptData,
     Table,
@@ -422,7 +422,7 @@ def _frequencies(request: ExportRequest) -> Path:
     title = "Code frequencies" + (f" by {label}" if grouping else "")
     return table_document(project, frequency_table(project, request.flt, grouping=grouping), request.target,
                           title=title, caption=FREQUENCY_CAPTION, today=request.today, filters=request.filter_text,
-                          group=label.capitalize(), coders=coders_of(project, request.flt))
+                          group=label.capitalize(), coders=coders_in(project, request.flt))
 
 
 @register("docx", "matrix", accepts=FILTERS | {"by"})
@@ -431,11 +431,4 @@ def _matrix(request: ExportRequest) -> Path:
     grouping = request.grouping or Grouping("case")
     return table_document(project, matrix_table(project, grouping, request.flt), request.target,
                           title=f"Codes by {grouping_label(project, grouping)}", caption=MATRIX_CAPTION,
-                          today=request.today, filters=request.filter_text, coders=coders_of(project, request.flt))
-
-
-def coders_of(project: Project, flt: Filter) -> list[str]:
-    """The names of the coders whose codings a filter lets through, by name."""
-    names = {c.id: c.name for c in project.coders()}
-    ids = {e.coding.coder_id for e in project.excerpts_matching(flt, with_location=False)}
-    return sorted((names[i] for i in ids if i in names), key=str.casefold)
+                          today=request.today, filters=request.filter_text, coders=coders_in(project, request.flt))

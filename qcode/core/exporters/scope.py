@@ -161,3 +161,9 @@ def _overlaps(member: CaseMember, source_id: int | None, start: int | None, end:
     if member.start is None or member.end is None or start is None or end is None:
         return True
     return member.start < max(end, start + 1) and member.end > start
+
+
+def coders_in(project: Project, flt: Filter) -> list[str]:
+    """The names of the coders whose codings the filter lets through, by name (a title page's "Coders")."""
+    rows = project.frequencies(flt, group_by=Grouping("coder"))
+    return sorted({str(r.group) for r in rows if r.group is not None and r.own.excerpts}, key=str.casefold)

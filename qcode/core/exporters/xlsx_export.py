@@ -20,8 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.exporters import FILTERS, ExportRequest, grouping_label, register
 from qcode.core.exporters.safety import atomic_output, fit_cell, xml_safe
+from qcode.core.exporters.scope import coders_in
 from qcode.core.exporters.tables import (
-    ExcerptData,
     Table,
     codebook_table,
     excerpt_data,
@@ -287,18 +287,22 @@ def write_workbook(sheets: list[tuple[str, Table, bool]], target: Path, *, chart
 def _sheets(request: ExportRequest) -> Path:
     """The sheet of `request.what`, or all four sheets for 'all' (where --by groups the matrix)."""
     project, flt, what = request.project, request.flt, request.what
-    data = excerpt_data(project, flt)
     sheets = []
+    coders: list[str] | None = None
     if what in ("frequencies", "all"):
         grouping = request.grouping if what == "frequencies" else None
         sheets.append(("Frequencies", frequency_table(project, flt, grouping=grouping), True))
     if what in ("matrix", "all"):
         sheets.append(("Matrix", matrix_table(project, request.grouping or Grouping("case"), flt), True))
     if what in ("excerpts", "all"):
+        data = excerpt_data(project, flt)
         sheets.append(("Excerpts", with_source_coverage(excerpt_table(data), project, data), False))
+        coders = sorted({data.coder_names.get(e.coding.coder_id, "") for e in data.excerpts} - {""},
+                        key=str.casefold)
     if what in ("codebook", "all"):
         sheets.append(("Codebook", codebook_table(project, flt), True))
-    about = describe(request, data, [name for name, _, _ in sheets])
+    about = describe(request, coders if coders is not None else coders_in(project, flt),
+                     [name for name, _, _ in sheets])
     return write_workbook(sheets, request.target, chart_on="Frequencies", progress=request.progress,
                           title=f"{project.name}: qcode export", about=about, subject=project.name,
                           description="; ".join(f"{label}: {value}" for label, value in about[:6]),
@@ -306,12 +310,11 @@ def _sheets(request: ExportRequest) -> Path:
                           else "Group")
 
 
-def describe(request: ExportRequest, data: ExcerptData, sheets: list[str]) -> list[tuple[str, str]]:
+def describe(request: ExportRequest, coders: list[str], sheets: list[str]) -> list[tuple[str, str]]:
     """The About sheet's lines: project, time, version, coders, filters, grouping, counting rules."""
     from qcode import __version__
 
     project = request.project
-    coders = sorted({data.coder_names.get(e.coding.coder_id, "") for e in data.excerpts} - {""}, key=str.casefold)
     grouping = grouping_label(project, request.grouping) if request.grouping else "none"
     if request.grouping is None and request.what in ("matrix", "all"):
         grouping = "none (the matrix groups by case)"
