@@ -278,7 +278,7 @@ class WordDocument:
             added._tr.get_or_add_trPr().append(keep)
             cells = added.cells
             for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
-                text = "" if value is None else str(value)
+                text = "" if value is None else f"{value:.2f}" if isinstance(value, float) else str(value)
                 para = cell.paragraphs[0]
                 if index == 0 and depths:
                     text = text.rsplit(" > ", 1)[-1]
