@@ -8,34 +8,17 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import traceback
-from datetime import datetime
 from pathlib import Path
 
-from qcode import __version__
+from qcode import crash_log
 from qcode.cli import commands
 from qcode.cli.parser import build_parser
 from qcode.core.errors import QcodeError
-from qcode.core.store.backups import data_dir
-
-
-def log_path() -> Path:
-    return data_dir() / "logs" / "qcode.log"
 
 
 def report_bug(err: BaseException) -> int:
-    """Write the traceback to the log and tell the user where it is."""
-    path = log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
-            log.write(f"{datetime.now().isoformat(timespec='seconds')} unexpected error in qcode {__version__}\n")
-            log.write("".join(traceback.format_exception(err)) + "\n")
-        where = f"details are in {path}"
-    except OSError:
-        where = "the log could not be written:\n" + "".join(traceback.format_exception(err))
-    print(f"qcode: something went wrong that should not have ({type(err).__name__}: {err}); {where}",
-          file=sys.stderr)
+    """Write the traceback to the crash log and tell the user where it is."""
+    print(f"qcode: {crash_log.report_line(err)}", file=sys.stderr)
     return 1
 
 

@@ -14,7 +14,6 @@ from qcode.core.errors import InvalidRequestError, NotFoundError, QcodeError
 from qcode.core.importers import ImportOptions, SurveyOptions
 from qcode.core.model import Filter, NewCoding
 from qcode.core.project import Project, default_coder_name
-from qcode.core.store import backups
 
 
 class UsageError(InvalidRequestError):
@@ -391,7 +390,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
-    found = backups.list_backups(Path(args.project))
+    found = Project.list_backups(args.project)
     rows = [(str(b.path), b.created.isoformat(timespec="seconds"), b.reason, b.size) for b in found]
     if not rows and args.format == "table":
         print(f"No backups of {args.project} yet (they are made when the app opens it and before upgrades).")
@@ -401,6 +400,6 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    target = backups.restore_backup(Path(args.backup), Path(args.target))
+    target = Project.restore_backup(args.backup, args.target)
     print(f"Restored {Path(args.backup).name} as {target}")
     return 0

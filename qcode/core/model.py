@@ -6,6 +6,8 @@ Offsets (`start`, `end`) are always code-point offsets into a source's plain tex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 SOURCE_KINDS = ("text", "markdown", "docx", "pdf", "odt", "rtf", "html", "captions", "survey", "reference")
@@ -299,3 +301,13 @@ class Passage:
     text: str
     before: str = ""
     after: str = ""
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One automatic backup of a project: a single-file copy in the user data folder."""
+
+    path: Path
+    created: datetime
+    reason: str  # "open", "before-upgrade", "manual" ...
+    size: int

@@ -9,16 +9,14 @@ import traceback
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
-from qcode import __version__
+from qcode import __version__, crash_log
 from qcode.core.project import default_coder_name
 from qcode.gui.lifecycle import AppSession
 
 
 def _show_bug(exc_type, exc, tb) -> None:
     """Unexpected errors: a dialog with the traceback under Details, never a silent failure."""
-    from qcode.cli import report_bug
-
-    report_bug(exc)
+    print(f"qcode: {crash_log.report_line(exc)}", file=sys.stderr)
     box = QMessageBox(QMessageBox.Icon.Critical, "qcode", "Something went wrong that should not have. "
                       "Your work up to the last action is saved.")
     box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))

@@ -12,9 +12,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from qcode.core import paths
 from qcode.core.errors import QcodeError
 from qcode.core.project import Project, default_coder_name
-from qcode.core.store import backups
 
 RECENT_KEY = "recent/projects"
 MAX_RECENT = 8
@@ -25,8 +25,7 @@ def backup_in_background(project_path: Path) -> threading.Thread:
 
     def work() -> None:
         try:
-            with Project.open(project_path, mode="read") as reader:
-                reader.backup_if_due()
+            Project.backup_on_open(project_path)
         except QcodeError:
             pass  # a failed backup must not disturb opening; the next open tries again
 
@@ -104,7 +103,7 @@ class AppSession(QObject):
         """Build the demo project in the user data folder once, then open it (it keeps the user's changes)."""
         from qcode.core.demo import build_demo
 
-        path = backups.data_dir() / "demo.qcode"
+        path = paths.demo_project_path()
         if not path.exists():
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,7 +124,7 @@ class AppSession(QObject):
             QMessageBox.warning(parent, "qcode", err.message)
 
     def restore_backup_dialog(self, project_path: Path, parent: QWidget | None = None) -> None:
-        found = backups.list_backups(project_path)
+        found = Project.list_backups(project_path)
         if not found:
             QMessageBox.information(parent, "Restore a backup", "There are no backups of this project yet.")
             return
@@ -140,7 +139,7 @@ class AppSession(QObject):
         if not target:
             return
         try:
-            backups.restore_backup(backup.path, Path(target))
+            Project.restore_backup(backup.path, target)
         except QcodeError as err:
             QMessageBox.warning(parent, "qcode", err.message)
             return

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcode.core.errors import InvalidNameError, NotFoundError
-from qcode.core.model import Coder
+from qcode.core.model import Backup, Coder
 from qcode.core.project.autocoding import AutocodeMixin
 from qcode.core.project.cases import CasesMixin
 from qcode.core.project.codebook import CodebookMixin
@@ -214,6 +214,25 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
         if not backups.backup_due(self.path, min_interval_hours * 3600):
             return None
         return self._store.backup("open")
+
+    @staticmethod
+    def list_backups(path: str | os.PathLike[str]) -> list[Backup]:
+        """The automatic backups of the project at `path`, newest first (the project need not open)."""
+        return backups.list_backups(Path(path))
+
+    @staticmethod
+    def restore_backup(backup: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
+        """Bring a backup back as a new project file at `target` (never overwriting)."""
+        return backups.restore_backup(Path(backup), Path(target))
+
+    @classmethod
+    def backup_on_open(cls, path: str | os.PathLike[str], *, min_interval_hours: float = 4.0) -> Path | None:
+        """The rotating backup the app makes when it opens a project, on a read-only connection of its own.
+
+        Returns the new backup, or None when one was made within the interval.
+        """
+        with cls.open(path, mode="read") as reader:
+            return reader.backup_if_due(min_interval_hours=min_interval_hours)
 
     def save_copy(self, target: str | os.PathLike[str]) -> Path:
         """Write a consistent copy of the project to a new file (never overwriting); this project stays open."""

@@ -12,40 +12,22 @@ import os
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from qcode.core import paths
 from qcode.core.errors import BackupError, ProjectExistsError
+from qcode.core.model import Backup
 
 KEEP = 5
-DATA_DIR_ENV = "QCODE_DATA_DIR"
 # <project stem>-<YYYYmmdd>-<HHMMSS>-<microseconds>-<reason>.qcode
 _NAME = re.compile(r"-(\d{8}-\d{6}-\d{6})-(?P<reason>[\w-]+)$")
-
-
-def data_dir() -> Path:
-    """The user data folder (overridable with $QCODE_DATA_DIR, which the tests use)."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("qcode", appauthor=False))
 
 
 def backup_folder(project_path: Path) -> Path:
     resolved = project_path.resolve()
     tag = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
-    return data_dir() / "backups" / f"{resolved.stem}-{tag}"
-
-
-@dataclass(frozen=True)
-class Backup:
-    path: Path
-    created: datetime
-    reason: str
-    size: int
+    return paths.backups_dir() / f"{resolved.stem}-{tag}"
 
 
 def list_backups(project_path: Path) -> list[Backup]:
