@@ -6,6 +6,7 @@ appended here, and the face tells the user where the log is. Qt-free, so the CLI
 
 from __future__ import annotations
 
+import os
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +20,16 @@ def log_path() -> Path:
 
 
 def record(err: BaseException) -> Path:
-    """Append the error's traceback to the crash log and return the log's path (OSError when it cannot)."""
+    """Append the error's traceback to the crash log and return the log's path (OSError when it cannot).
+
+    Tracebacks can quote a researcher's text, so the log and its folder are the user's alone (0600, 0700).
+    """
     path = log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as log:
+    paths.make_private_folder(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    if hasattr(os, "fchmod"):  # POSIX: a log made by an older qcode becomes private too
+        os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as log:
         log.write(f"{datetime.now().isoformat(timespec='seconds')} unexpected error in qcode {__version__}\n")
         log.write("".join(traceback.format_exception(err)) + "\n")
     return path

@@ -85,9 +85,28 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
         return cls(store)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, mode: str = "write") -> Project:
-        """Open a project: mode "write" (locks it), "read" (never writes) or "auto" (read-only if locked)."""
-        return cls(Store.open(Path(path), mode=mode))
+    def open(cls, path: str | os.PathLike[str], *, mode: str = "write", holder: str | None = None) -> Project:
+        """Open a project: mode "write" (locks it), "read" (never writes) or "auto" (read-only if it must be).
+
+        Opening writes nothing; the file is checked before the first change (or by `verify`). `holder` names
+        a command that holds the project, for the message another process gets ("the command 'qcode
+        import'"); an app window leaves it out.
+        """
+        return cls(Store.open(Path(path), mode=mode, holder=holder))
+
+    def verify(self) -> None:
+        """Check the file now (pages, names, ranges; linear in its size): DamagedProjectError when it fails.
+
+        The first change of a session does this anyway; the app calls it on opening so that a damaged
+        project is reported at once, before anything is shown or written.
+        """
+        self._store.verify()
+
+    @property
+    def readonly_reason(self) -> str | None:
+        """Why a project opened with mode "auto" cannot be changed here (None when it can)."""
+        refusal = self._store.refusal
+        return refusal.message if refusal is not None and self.readonly else None
 
     def close(self) -> None:
         self._store.close()
