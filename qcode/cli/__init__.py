@@ -47,8 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"qcode: {err.message}", file=sys.stderr)
         return 1
     except sqlite3.DatabaseError as err:
-        print(f"qcode: the project file seems damaged ({err}). 'qcode backups PROJECT' lists its backups.",
-              file=sys.stderr)
+        if getattr(err, "sqlite_errorname", "") == "SQLITE_FULL":
+            print(f"qcode: the disk is full ({err}); the project holds every change made before this command. "
+                  "Free some space, then try again.", file=sys.stderr)
+        else:
+            project = getattr(args, "project", None) or "PROJECT"
+            where = "the project file" if project == "PROJECT" else project
+            print(f"qcode: {where} seems damaged ({err}). Restore a backup as a copy: 'qcode backups {project}' "
+                  "lists them.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("qcode: interrupted", file=sys.stderr)

@@ -21,8 +21,15 @@ class UsageError(InvalidRequestError):
 
 
 def _open(args: argparse.Namespace, *, write: bool) -> Project:
-    project = Project.open(args.project, mode="write" if write else "read")
+    command = getattr(args.handler, "__name__", "").removeprefix("cmd_")
+    holder = f"the command 'qcode {command}'" if command else "a qcode command"
+    project = Project.open(args.project, mode="write" if write else "read", holder=holder)
     if write:
+        try:
+            project.verify()  # a damaged project is named as such before the command reads or writes anything
+        except QcodeError:
+            project.close()
+            raise
         coder = getattr(args, "coder", None)
         # added to the project with the first change it makes, so a refused command adds no coder either
         project.name_coder(coder if isinstance(coder, str) and coder else default_coder_name())

@@ -6,28 +6,35 @@ A project open elsewhere opens read-only, with a clear message.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from qcode.core import paths
-from qcode.core.errors import QcodeError
+from qcode.core.errors import DamagedProjectError, QcodeError
 from qcode.core.project import Project, default_coder_name
 
 RECENT_KEY = "recent/projects"
 MAX_RECENT = 8
 
 
-def backup_in_background(project_path: Path) -> threading.Thread:
-    """The rotating backup on open, off the critical path (its own read-only connection)."""
+def backup_in_background(project_path: Path, on_problem: Callable[[str], None] | None = None) -> threading.Thread:
+    """The rotating backup on open, off the critical path (its own read-only connection).
+
+    A backup that is refused (the project fails its check) or cannot be written (a full disk) does not
+    disturb the work, but `on_problem` hears why, from the backup's thread.
+    """
 
     def work() -> None:
         try:
             Project.backup_on_open(project_path)
-        except QcodeError:
-            pass  # a failed backup must not disturb opening; the next open tries again
+        except QcodeError as err:
+            if on_problem is not None:
+                on_problem(err.message)
 
     thread = threading.Thread(target=work, name="qcode-backup", daemon=True)
     thread.start()
@@ -35,11 +42,15 @@ def backup_in_background(project_path: Path) -> threading.Thread:
 
 
 class AppSession(QObject):
+    #: a background backup was refused or failed: (project path, message); shown on the GUI thread
+    backup_problem = Signal(str, str)
+
     def __init__(self, settings: QSettings, *, coder: str | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.coder = coder
         self.windows: list[QWidget] = []
+        self.backup_problem.connect(self._show_backup_problem)
 
     # --- recent projects -------------------------------------------------------------------------------
 
@@ -55,26 +66,58 @@ class AppSession(QObject):
     # --- opening and creating --------------------------------------------------------------------------
 
     def open(self, path: str | Path, parent: QWidget | None = None) -> QWidget | None:
-        """Open a project in a new window; None (after telling the user why) when it cannot be opened."""
+        """Open a project in a new window; None (after telling the user why) when it cannot be opened.
+
+        The project is checked before anything is shown or written; a damaged one is not opened, and the
+        user is offered its backups instead.
+        """
         from qcode.gui.main_window import MainWindow
 
         try:
             project = Project.open(path, mode="auto")
+        except DamagedProjectError as err:
+            self.show_damaged(Path(path), err.message, parent)
+            return None
         except QcodeError as err:
             QMessageBox.critical(parent, "qcode", err.message)
             return None
-        if project.locked_elsewhere:
-            QMessageBox.information(parent, "qcode", "This project is open in another qcode window. It opens here "
-                                    "read-only: you can read, search and export, but not change it.")
-        else:
-            project.use_coder(self.coder or default_coder_name())
-            backup_in_background(project.path)
-        window = MainWindow(project, self.settings, session=self)
+        try:
+            project.verify()
+            if project.readonly:
+                reason = project.readonly_reason or "This project is open in another qcode window."
+                QMessageBox.information(parent, "qcode", f"{reason} It opens here read-only: you can read, "
+                                        "search and export, but not change it.")
+            else:
+                project.use_coder(self.coder or default_coder_name())
+            window = MainWindow(project, self.settings, session=self)
+        except (DamagedProjectError, sqlite3.DatabaseError) as err:
+            project.close()
+            damage = err if isinstance(err, DamagedProjectError) else DamagedProjectError(Path(path), str(err))
+            message = damage.message
+            self.show_damaged(Path(path), message, parent)
+            return None
+        except QcodeError as err:
+            project.close()
+            QMessageBox.critical(parent, "qcode", err.message)
+            return None
+        if not project.readonly:
+            backup_in_background(project.path, lambda message: self.backup_problem.emit(str(project.path), message))
         window.closed.connect(lambda: self._closed(window))
         self.windows.append(window)
         self._remember(project.path)
         window.show()
         return window
+
+    def show_damaged(self, path: Path, message: str, parent: QWidget | None = None) -> None:
+        """The damaged-project message with the project's backups and a button that restores one as a copy."""
+        from qcode.gui.dialogs.damaged_dialog import DamagedProjectDialog
+
+        dialog = DamagedProjectDialog(path, message, parent, open_project=lambda target: self.open(target, parent))
+        dialog.exec()
+
+    def _show_backup_problem(self, path: str, message: str) -> None:
+        parent = next((w for w in self.windows if str(w.project.path) == path), None)  # type: ignore[attr-defined]
+        QMessageBox.warning(parent, "qcode: no backup was made", message)
 
     def _closed(self, window: QWidget) -> None:
         if window in self.windows:
