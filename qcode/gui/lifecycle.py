@@ -81,32 +81,46 @@ class AppSession(QObject):
         except QcodeError as err:
             QMessageBox.critical(parent, "qcode", err.message)
             return None
+        if not project.readonly:
+            project.name_coder(self.coder or default_coder_name())  # added (a write) only once the check passed
+        checked = project.begin_verify()  # the check runs while the window reads what it shows
+        window: QWidget | None = None
         try:
-            project.verify()
-            if project.readonly:
-                reason = project.readonly_reason or "This project is open in another qcode window."
-                QMessageBox.information(parent, "qcode", f"{reason} It opens here read-only: you can read, "
-                                        "search and export, but not change it.")
-            else:
-                project.use_coder(self.coder or default_coder_name())
-            window = MainWindow(project, self.settings, session=self)
+            try:
+                window = MainWindow(project, self.settings, session=self)
+            except Exception:
+                checked()  # a window that fails on a project that fails its check failed on the damage
+                project.close()
+                raise  # a bug: the excepthook reports it
+            checked()
         except (DamagedProjectError, sqlite3.DatabaseError) as err:
-            project.close()
+            self._discard(project, window)
             damage = err if isinstance(err, DamagedProjectError) else DamagedProjectError(Path(path), str(err))
-            message = damage.message
-            self.show_damaged(Path(path), message, parent)
+            self.show_damaged(Path(path), damage.message, parent)
             return None
         except QcodeError as err:
-            project.close()
+            self._discard(project, window)
             QMessageBox.critical(parent, "qcode", err.message)
             return None
-        if not project.readonly:
+        if project.readonly:
+            reason = project.readonly_reason or "This project is open in another qcode window."
+            QMessageBox.information(parent, "qcode", f"{reason} It opens here read-only: you can read, "
+                                    "search and export, but not change it.")
+        else:
+            project.use_coder(self.coder or default_coder_name())
             backup_in_background(project.path, lambda message: self.backup_problem.emit(str(project.path), message))
         window.closed.connect(lambda: self._closed(window))
         self.windows.append(window)
         self._remember(project.path)
         window.show()
         return window
+
+    @staticmethod
+    def _discard(project: Project, window: QWidget | None) -> None:
+        """Drop a window that was never shown, and its project, without writing anything."""
+        if window is not None:
+            window.deleteLater()
+        project.close()
 
     def show_damaged(self, path: Path, message: str, parent: QWidget | None = None) -> None:
         """The damaged-project message with the project's backups and a button that restores one as a copy."""

@@ -130,7 +130,7 @@ def test_a_damaged_page_is_found_before_the_first_write_and_nothing_is_written(t
         (("DROP TRIGGER source_fts_insert",), "trigger source_fts_insert is missing"),
         (("UPDATE source SET meta = '{not json' WHERE id = 2",), "the details of source 2 cannot be read"),
         (("UPDATE code SET name = CAST(x'436fff' AS TEXT)",), "Could not decode to UTF-8"),
-        (("UPDATE coding SET \"end\" = 999999 WHERE id = 1",), "1 codings lie outside their sources"),
+        (("UPDATE coding SET \"end\" = 999999 WHERE id = 1",), "codings in 1 source lie outside the text"),
         (("PRAGMA writable_schema = ON",
           "UPDATE sqlite_master SET name = CAST(x'636fff' AS TEXT), sql = 'CREATE TABLE c' WHERE name = 'coder'"),
          "not valid UTF-8"),

@@ -102,6 +102,14 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
         """
         self._store.verify()
 
+    def begin_verify(self) -> Callable[[], None]:
+        """`verify` on a connection of its own, in a thread, so that a face can read meanwhile.
+
+        Returns the function that waits for the check and raises DamagedProjectError when it failed; nothing
+        may be changed before it has returned (the app builds its window meanwhile).
+        """
+        return self._store.begin_verify()
+
     @property
     def readonly_reason(self) -> str | None:
         """Why a project opened with mode "auto" cannot be changed here (None when it can)."""

@@ -280,13 +280,52 @@ class Store:
             if self._verified:
                 return
             health.check_file(self.path, self.conn)
-            self._verified = True
-            if not self.readonly:
-                try:
-                    self.conn.execute("PRAGMA journal_mode = WAL")
-                    self.conn.execute("PRAGMA synchronous = FULL")
-                except sqlite3.Error as err:
-                    raise self._translate(err) from err
+            self._mark_verified()
+
+    def begin_verify(self) -> Callable[[], None]:
+        """Start `verify`'s check on a read-only connection of its own, in a thread, while the caller reads.
+
+        Returns the function that waits for the check and then acts as `verify` does (raising
+        DamagedProjectError). Nothing may be written before it has returned.
+        """
+        if self._verified:
+            return lambda: None
+        found: list[list[str]] = []
+
+        def work() -> None:
+            try:
+                conn = connect(self.path, readonly=True)
+            except sqlite3.Error as err:
+                found.append([health.describe(err)])
+                return
+            try:
+                found.append(health.problems(conn))
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=work, name="qcode-check", daemon=True)
+        thread.start()
+
+        def finish() -> None:
+            thread.join()
+            with self._thread_lock:
+                if self._verified:
+                    return
+                problems = found[0] if found else ["the check stopped before it finished"]
+                if problems:
+                    raise DamagedProjectError(self.path, "; ".join(problems[:3]))
+                self._mark_verified()
+
+        return finish
+
+    def _mark_verified(self) -> None:
+        self._verified = True
+        if not self.readonly:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = FULL")
+            except sqlite3.Error as err:
+                raise self._translate(err) from err
 
     def close(self) -> None:
         """Checkpoint the write-ahead log into the single project file and release the lock."""

@@ -126,19 +126,16 @@ def _catalogue_problems(conn: sqlite3.Connection) -> list[str]:
 
 
 def _range_problems(conn: sqlite3.Connection) -> list[str]:
+    """Codings and spans inside their sources' texts (per source, so each source row is read once)."""
     found = []
-    bad = conn.execute(
-        """SELECT count(*) FROM coding c JOIN source s ON s.id = c.source_id
-           WHERE c.start < 0 OR c."end" > s.length OR c."end" <= c.start"""
-    ).fetchone()[0]
-    if bad:
-        found.append(f"{bad} codings lie outside their sources")
-    bad = conn.execute(
-        """SELECT count(*) FROM span p JOIN source s ON s.id = p.source_id
-           WHERE p.start < 0 OR p."end" > s.length OR p."end" < p.start"""
-    ).fetchone()[0]
-    if bad:
-        found.append(f"{bad} spans lie outside their sources")
+    for table, what, empty in (("coding", "codings", '"end" - start <= 0'), ("span", "spans", '"end" - start < 0')):
+        bad = conn.execute(
+            f"""SELECT count(*) FROM (SELECT source_id, min(start) AS first, max("end") AS last,
+                                             max({empty}) AS empty FROM {table} GROUP BY source_id) AS r
+                JOIN source s ON s.id = r.source_id WHERE r.first < 0 OR r.last > s.length OR r.empty"""
+        ).fetchone()[0]
+        if bad:
+            found.append(f"{what} in {bad} {'source lie' if bad == 1 else 'sources lie'} outside the text")
     return found
 
 
