@@ -68,8 +68,10 @@ def test_a_damaged_project_is_not_opened_and_its_backups_are_offered(
 @pytest.mark.parametrize(
     "damage",
     [("DROP TABLE code_value_stat",), ("UPDATE source SET meta = '{not json' WHERE id = 1",),
-     ("UPDATE code SET name = CAST(x'436fff' AS TEXT)",), ('UPDATE coding SET "end" = 999999',)],
-    ids=["dropped-aggregate", "bad-json", "bad-utf8", "bad-range"],
+     ("UPDATE code SET name = CAST(x'436fff' AS TEXT)",), ('UPDATE coding SET "end" = 999999',),
+     ("PRAGMA writable_schema = ON",
+      "UPDATE sqlite_master SET name = CAST(x'636fff' AS TEXT), sql = 'CREATE TABLE c' WHERE name = 'coder'")],
+    ids=["dropped-aggregate", "bad-json", "bad-utf8", "bad-range", "bad-utf8-while-connecting"],
 )
 def test_damage_sqlite_accepts_gets_the_same_message(qtbot, tmp_path: Path,
                                                      shown_dialogs: list[DamagedProjectDialog],

@@ -209,7 +209,7 @@ class Store:
         except sqlite3.Error as err:
             if lock:
                 lock.release()
-            raise NotAProjectError(path, str(err)) from err
+            raise health.translate(err, path, lost="the project was not opened", kept="Nothing was written to it.") from err
         store.refusal = refusal
         try:
             store._check_and_migrate()
@@ -234,7 +234,7 @@ class Store:
         except health.DAMAGE as err:
             if isinstance(err, sqlite3.Error) and health.primary_code(err) in (
                     health.SQLITE_CANTOPEN, health.SQLITE_IOERR, health.SQLITE_READONLY, health.SQLITE_FULL):
-                raise health.translate(err, path, lost="it was not opened", kept="") from err
+                raise health.translate(err, path, lost="the project was not opened", kept="Nothing was written to it.") from err
             raise DamagedProjectError(path, health.describe(err)) from err
         finally:
             if probe is not None:
