@@ -18,8 +18,8 @@ from functools import cache
 from pathlib import Path
 
 from qcode.core.errors import DamagedProjectError, DiskFullError, ProjectFileError, QcodeError, ReadOnlyFileError
+from qcode.core.store import migrations
 from qcode.core.store.connection import APPLICATION_ID
-from qcode.core.store.migrations import LATEST, STEPS, apply_step
 
 # primary result codes (https://sqlite.org/rescode.html)
 SQLITE_READONLY = 8
@@ -62,13 +62,18 @@ def describe(err: BaseException) -> str:
     return str(err) or type(err).__name__
 
 
-@cache
 def expected_objects(version: int) -> frozenset[tuple[str, str]]:
-    """The tables, indexes and triggers a sound file at `version` holds (made once in memory per version)."""
+    """The tables, indexes and triggers a sound file at `version` holds."""
+    return _made_by(tuple(migrations.STEPS[:version]))
+
+
+@cache
+def _made_by(steps: tuple[migrations.Step, ...]) -> frozenset[tuple[str, str]]:
+    """What the steps make, applied once in memory (per list of steps)."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        for number, step in enumerate(STEPS[:version], start=1):
-            apply_step(conn, number, step)
+        for number, step in enumerate(steps, start=1):
+            migrations.apply_step(conn, number, step)
         return frozenset(_objects(conn))
     finally:
         conn.close()
@@ -87,7 +92,7 @@ def probe(conn: sqlite3.Connection) -> tuple[int, int, list[str]]:
     """
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if app_id != APPLICATION_ID or not 0 < version <= LATEST:
+    if app_id != APPLICATION_ID or not 0 < version <= len(migrations.STEPS):
         return app_id, version, []
     missing = sorted(expected_objects(version) - _objects(conn))
     return app_id, version, [f"its {kind} {name} is missing" for kind, name in missing]
