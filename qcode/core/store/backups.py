@@ -29,6 +29,8 @@ _NAME = re.compile(r"-(\d{8}-\d{6}-\d{6})-(?P<reason>[\w-]+)$")
 
 
 def backup_folder(project_path: Path) -> Path:
+    """Where a project's backups go: a folder in the user data folder named after the project and a hash of its full
+    path, so two projects of one name never share backups."""
     resolved = project_path.resolve()
     tag = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
     return paths.backups_dir() / f"{resolved.stem}-{tag}"
