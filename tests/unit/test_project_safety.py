@@ -229,6 +229,21 @@ def test_a_read_only_folder_is_named_not_another_window(tmp_path: Path, monkeypa
             project.create_code("X")
 
 
+def test_a_folder_without_write_access_is_named_before_the_lock_is_tried(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = build_project(tmp_path / "p.qcode", sources=1)
+    folder = tmp_path.resolve()
+    real_access = os.access
+    # what os.access says of a read-only folder to anyone but an administrator (the tests may run as root)
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == folder and mode == os.W_OK
+                        else real_access(p, mode))
+    with pytest.raises(ReadOnlyFolderError, match=f"^The folder {folder} is read-only"):
+        Project.open(path)
+    with Project.open(path, mode="auto") as project:
+        assert project.readonly
+        assert project.readonly_reason.startswith(f"The folder {folder} is read-only")
+
+
 def test_the_lock_message_names_the_command_that_holds_the_project(tmp_path: Path) -> None:
     path = build_project(tmp_path / "p.qcode", sources=1)
     with Project.open(path, holder="the command 'qcode import'"):

@@ -194,6 +194,8 @@ class Store:
         if mode in ("write", "auto"):
             if _file_is_read_only(path):
                 refusal = ReadOnlyFileError(path)
+            elif not os.access(path.resolve().parent, os.W_OK):
+                refusal = ReadOnlyFolderError(path.resolve().parent)  # no lock file, journal or WAL can go there
             else:
                 candidate = ProjectLock(path)
                 try:
