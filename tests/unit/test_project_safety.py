@@ -229,6 +229,25 @@ def test_a_read_only_folder_is_named_not_another_window(tmp_path: Path, monkeypa
             project.create_code("X")
 
 
+def test_a_full_disk_that_refuses_the_lock_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from qcode.core.store import lock
+
+    path = build_project(tmp_path / "p.qcode", sources=1)
+
+    def disk_full(self, holder=None):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.path))
+
+    monkeypatch.setattr(lock.ProjectLock, "acquire", disk_full)
+    with pytest.raises(DiskFullError, match=r"^The disk is full, so qcode cannot lock the project to change it"):
+        Project.open(path)
+    with Project.open(path, mode="auto") as project:
+        assert project.readonly
+        assert "can still be read" in project.readonly_reason
+        assert len(project.sources()) == 1
+
+
 def test_a_folder_without_write_access_is_named_before_the_lock_is_tried(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = build_project(tmp_path / "p.qcode", sources=1)

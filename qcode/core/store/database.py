@@ -7,6 +7,7 @@ One `Store` owns one connection. Every write goes through `transaction()`, which
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import threading
@@ -75,6 +76,17 @@ def _file_is_read_only(path: Path) -> bool:
     return not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222
 
 
+def _lock_refusal(path: Path, err: OSError) -> ProjectFileError:
+    """Why the lock file beside a project cannot be made: a full disk, a read-only folder, or else."""
+    if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return DiskFullError("qcode cannot lock the project to change it",
+                             "Nothing was written to the project, and it can still be read.")
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ReadOnlyFolderError(path.resolve().parent)
+    return ProjectFileError(f"The lock file beside {path.name} cannot be made ({err.strerror or err}), so the "
+                            "project cannot be changed here; it can still be read.")
+
+
 class _UpgradeFirst(Exception):
     """A file opened for reading needs its pending migrations first."""
 
@@ -127,7 +139,7 @@ class Store:
             if not lock.acquire():
                 raise ProjectLockedError(read_holder(path))
         except OSError as err:
-            raise ReadOnlyFolderError(path.resolve().parent) from err
+            raise _lock_refusal(path, err) from err
         try:
             conn = connect(path, readonly=False)
         except sqlite3.Error as err:
@@ -203,8 +215,8 @@ class Store:
                         lock = candidate
                     else:
                         refusal = ProjectLockedError(read_holder(path))
-                except OSError:
-                    refusal = ReadOnlyFolderError(path.resolve().parent)  # the lock file cannot be made
+                except OSError as err:  # the lock file cannot be made
+                    refusal = _lock_refusal(path, err)
             if lock is None and mode == "write":
                 assert refusal is not None
                 raise refusal
