@@ -115,3 +115,27 @@ def test_a_refused_background_backup_is_told(qtbot, tmp_path: Path, modal_messag
         thread.join(timeout=30)
     qtbot.waitUntil(lambda: any("no backup was made" in m for m in modal_messages))
     assert Project.list_backups(path) == []
+
+
+def test_expected_problems_that_escape_a_gesture_show_their_message_not_a_bug(qtbot, modal_messages: list[str],
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from qcode import crash_log
+    from qcode.core.errors import DiskFullError
+    from qcode.gui import app
+
+    bug_dialogs: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: bug_dialogs.append(box.text()) or 0)
+    full = DiskFullError("this change was not written", "The project holds every change made before it.")
+    app._show_bug(DiskFullError, full, None)
+    assert modal_messages[-1].startswith("The disk is full, so this change was not written.")
+    assert not crash_log.log_path().exists()  # an expected problem is not a bug
+    damaged = sqlite3.DatabaseError("database disk image is malformed")
+    app._show_bug(sqlite3.DatabaseError, damaged, None)
+    assert "seems damaged (database disk image is malformed)" in modal_messages[-1]
+    assert "Restore a backup" in modal_messages[-1]
+    assert "DatabaseError" in crash_log.log_path().read_text(encoding="utf-8")  # logged all the same
+    assert bug_dialogs == []
