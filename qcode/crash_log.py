@@ -16,6 +16,7 @@ from qcode.core import paths
 
 
 def log_path() -> Path:
+    """The crash log: one file in the data folder's logs folder."""
     return paths.logs_dir() / "qcode.log"
 
 

@@ -28,6 +28,7 @@ def backups_dir() -> Path:
 
 
 def logs_dir() -> Path:
+    """The folder of the crash log."""
     return data_dir() / "logs"
 
 

@@ -317,3 +317,26 @@ def test_backups_and_logs_made_by_an_older_qcode_become_private(tmp_path: Path) 
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(crash_log.log_path().stat().st_mode) == 0o600
     assert crash_log.log_path().read_text().startswith("old entry\n")
+
+
+def test_a_copy_or_restore_on_a_full_disk_leaves_nothing_and_says_so(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    path = build_project(tmp_path / "p.qcode")
+    backup = Project.backup_on_open(path, min_interval_hours=0)
+    real_connect = sqlite3.connect
+
+    def connect(database, *args, **kwargs):  # ENOSPC at the store: new files may not grow past two pages
+        conn = real_connect(database, *args, **kwargs)
+        if str(database).startswith(str(tmp_path / "out")):
+            conn.execute("PRAGMA max_page_count = 2")
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    with Project.open(path) as project, pytest.raises(DiskFullError, match=r"^The disk is full, so the copy "):
+        project.save_copy(tmp_path / "out-copy.qcode")
+    with pytest.raises(DiskFullError, match=r"^The disk is full, so the backup was not restored"):
+        Project.restore_backup(backup, tmp_path / "out-restored.qcode")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("out")) == []
+    assert backup.exists()

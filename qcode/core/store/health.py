@@ -34,11 +34,13 @@ DAMAGE = (sqlite3.DatabaseError, UnicodeDecodeError)
 
 
 def primary_code(err: BaseException) -> int | None:
+    """SQLite's primary result code of an error (None when it is not SQLite's)."""
     code = getattr(err, "sqlite_errorcode", None)
     return None if code is None else code & 0xFF
 
 
 def is_disk_full(err: BaseException) -> bool:
+    """SQLITE_FULL from SQLite, or ENOSPC from the operating system."""
     return primary_code(err) == SQLITE_FULL or (isinstance(err, OSError) and err.errno == 28)  # ENOSPC
 
 
@@ -57,6 +59,7 @@ def translate(err: sqlite3.Error | UnicodeDecodeError, path: Path | None, *, los
 
 
 def describe(err: BaseException) -> str:
+    """What an error found, in words for the message's parentheses."""
     if isinstance(err, UnicodeDecodeError):
         return "some of its text is not valid UTF-8"
     return str(err) or type(err).__name__
