@@ -30,6 +30,17 @@ def _backups_pass(path: Path) -> list[bool]:
     return passed
 
 
+def _refusal(path: Path) -> str | None:
+    """The one-line message with which opening and checking a project is refused (None when it is sound)."""
+    from qcode.core.errors import QcodeError
+
+    try:
+        _open_and_verify(path)
+    except QcodeError as err:
+        return err.message
+    return None
+
+
 def _open_and_verify(path: Path) -> None:
     with Project.open(path, mode="auto") as project:
         project.verify()
@@ -340,3 +351,31 @@ def test_a_copy_or_restore_on_a_full_disk_leaves_nothing_and_says_so(tmp_path: P
         Project.restore_backup(backup, tmp_path / "out-restored.qcode")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("out")) == []
     assert backup.exists()
+
+
+def test_random_damage_is_refused_clearly_and_never_written_to(tmp_path: Path) -> None:
+    """A seeded mutator: bytes overwritten anywhere give a sound project or one clear refusal, nothing else."""
+    import random
+    import shutil
+
+    base = build_project(tmp_path / "base.qcode", sources=6)
+    data = base.read_bytes()
+    rng = random.Random(2024)
+    outcomes = {"sound": 0, "refused": 0}
+    for number in range(40):
+        mutant = tmp_path / f"mutant{number}.qcode"
+        shutil.copyfile(base, mutant)
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 64)):
+            damaged[rng.randrange(16, len(damaged))] = rng.randrange(256)  # the magic string stays: a project
+        mutant.write_bytes(bytes(damaged))
+        before = fingerprint(mutant)
+        refusal = _refusal(mutant)
+        if refusal is None:
+            outcomes["sound"] += 1
+            continue
+        assert "\n" not in refusal
+        assert "Traceback" not in refusal
+        assert fingerprint(mutant) == before, f"mutant {number} was written to: {refusal}"
+        outcomes["refused"] += 1
+    assert outcomes["refused"] > 0  # the mutator does damage what the check can see
