@@ -139,3 +139,22 @@ def test_expected_problems_that_escape_a_gesture_show_their_message_not_a_bug(qt
     assert "Restore a backup" in modal_messages[-1]
     assert "DatabaseError" in crash_log.log_path().read_text(encoding="utf-8")  # logged all the same
     assert bug_dialogs == []
+
+
+def test_the_newest_backup_that_passes_the_check_is_chosen(qtbot, tmp_path: Path,
+                                                           shown_dialogs: list[DamagedProjectDialog]) -> None:
+    path = build_project(tmp_path / "study.qcode")
+    with Project.open(path) as project:
+        older = project.backup("manual")
+        newer = project.backup("manual")
+    overwrite_page(newer, at=0.6)  # a backup damaged on disk since (or made by an older qcode)
+    overwrite_page(path)
+    session = _session(tmp_path)
+    assert session.open(path) is None
+    (dialog,) = shown_dialogs
+    qtbot.addWidget(dialog)
+    assert [dialog.list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(2)] == [str(newer), str(older)]
+    qtbot.waitUntil(lambda: "passes the check" in dialog.list.item(1).text(), timeout=30_000)
+    assert "seems damaged too" in dialog.list.item(0).text()
+    assert dialog.list.currentRow() == 1
+    dialog.reject()

@@ -78,6 +78,8 @@ def test_pruning_never_drops_the_newest_backup_that_passes(tmp_path: Path) -> No
     listed = [b.path for b in Project.list_backups(path)]
     assert made in listed
     assert len(listed) == 6  # the five kept by date, and the newest one that passes
+    assert Project.check_backup(made) == []
+    assert all(Project.check_backup(other) for other in listed if other != made)
     restored = Project.restore_backup(made, tmp_path / "restored.qcode")
     with Project.open(restored, mode="read") as copy:
         assert copy.check() == []

@@ -256,6 +256,12 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
         return backups.list_backups(Path(path))
 
     @staticmethod
+    def check_backup(backup: str | os.PathLike[str]) -> list[str]:
+        """What the check before writing finds in a backup (empty when it is sound), so one can choose which
+        backup to restore. Linear in the backup's size; reads only."""
+        return backups.backup_problems(Path(backup))
+
+    @staticmethod
     def restore_backup(backup: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
         """Bring a backup back as a new project file at `target` (never overwriting)."""
         return backups.restore_backup(Path(backup), Path(target))

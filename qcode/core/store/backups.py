@@ -110,15 +110,20 @@ def _sweep_partials(folder: Path) -> None:
             pass
 
 
-def _passes(backup: Path) -> bool:
+def backup_problems(backup: Path) -> list[str]:
+    """What the check before writing finds in a backup file (empty when it is sound); never writes to it."""
     try:
         conn = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
-    except sqlite3.Error:
-        return False
+    except sqlite3.Error as err:
+        return [health.describe(err)]
     try:
-        return not health.problems(conn)
+        return health.problems(conn)
     finally:
         conn.close()
+
+
+def _passes(backup: Path) -> bool:
+    return not backup_problems(backup)
 
 
 def _prune(project_path: Path, just_made: Path) -> None:

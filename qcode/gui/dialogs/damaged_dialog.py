@@ -1,7 +1,7 @@
 """A project that seems damaged: say so, list its backups, and restore a chosen one as a copy.
 
 The damaged file itself is never opened for writing; restoring writes a new project file beside it and
-opens that one.
+opens that one. The backups are checked in the background, and the newest one that passes is chosen.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from qcode.core.errors import QcodeError
 from qcode.core.project import Project
+from qcode.gui.support.workers import CoreTask
 
 
 class DamagedProjectDialog(QDialog):
@@ -58,6 +59,7 @@ class DamagedProjectDialog(QDialog):
                                    f"{backup.size // 1024:,} KB)")
             item.setData(Qt.ItemDataRole.UserRole, str(backup.path))
             self.list.addItem(item)
+        self._labels = [self.list.item(row).text() for row in range(self.list.count())]
         if self.backups:
             self.list.setCurrentRow(0)
         self.list.setVisible(bool(self.backups))
@@ -70,6 +72,43 @@ class DamagedProjectDialog(QDialog):
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.checking: CoreTask | None = None
+        if self.backups:
+            self._check_backups()
+
+    def _check_backups(self) -> None:
+        """Check each backup on a worker; mark it, and choose the newest that passes."""
+        paths = [b.path for b in self.backups]
+
+        def work(task: CoreTask) -> list[list[str]]:
+            found: list[list[str]] = []
+            for number, path in enumerate(paths):
+                if task.cancelled():
+                    break
+                found.append(Project.check_backup(path))
+                task.step(number + 1, len(paths), "")
+            return found
+
+        self.checking = CoreTask(work)
+        self.checking.signals.finished.connect(self._show_checks)
+        self.checking.start()
+
+    def _show_checks(self, found: list[list[str]]) -> None:
+        chosen = None
+        for row, problems in enumerate(found):
+            item = self.list.item(row)
+            if problems:
+                item.setText(f"{self._labels[row]}  seems damaged too ({problems[0]})")
+            else:
+                item.setText(f"{self._labels[row]}  passes the check")
+                chosen = row if chosen is None else chosen
+        if chosen is not None:
+            self.list.setCurrentRow(chosen)
+
+    def done(self, result: int) -> None:
+        if self.checking is not None:
+            self.checking.cancel()
+        super().done(result)
 
     def restore_chosen(self) -> Path | None:
         """Ask where the copy goes, write it (never over an existing file) and open it."""
