@@ -158,3 +158,30 @@ def test_the_newest_backup_that_passes_the_check_is_chosen(qtbot, tmp_path: Path
     assert "seems damaged too" in dialog.list.item(0).text()
     assert dialog.list.currentRow() == 1
     dialog.reject()
+
+
+def test_an_import_on_a_full_disk_reports_every_file_and_blames_the_disk(qtbot, project: Project,
+                                                                         tmp_path: Path) -> None:
+    from qcode.gui.actions.imports import summarise
+    from qcode.gui.main_window import MainWindow
+
+    project.add_source("Kept", "Al: written before the disk filled up.")
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.import_flow.show_report = False
+    files = []
+    for i in range(2):
+        file = tmp_path / f"long{i}.txt"
+        file.write_text(f"Bo: words of interview {i}. " * 4000, encoding="utf-8")
+        files.append(str(file))
+    conn = project._store.conn  # ENOSPC at the store: the file may grow two pages more
+    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0] + 2}")
+    with qtbot.waitSignal(window.import_flow.finished, timeout=30_000) as blocker:
+        window.import_flow.start(files)
+    outcomes = blocker.args[0]
+    assert [o.status for o in outcomes] == ["failed", "failed"]
+    summary, details = summarise(outcomes)
+    assert summary.endswith("2 could not be imported.")
+    assert details.count("The disk is full, so this change was not written.") == 2
+    assert "damaged" not in details
+    assert [s.name for s in project.sources()] == ["Kept"]
