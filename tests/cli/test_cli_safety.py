@@ -124,3 +124,29 @@ def test_a_full_disk_keeps_the_batch_report(tmp_path: Path, capsys: pytest.Captu
     assert [line.split("\t")[0] for line in lines] == ["failed", "failed"]
     assert all("The disk is full" in line for line in lines)
     assert "damaged" not in out + err
+
+
+@pytest.mark.parametrize(("errorname", "text", "expected"), [
+    ("SQLITE_FULL", "database or disk is full",
+     "qcode: the disk is full (database or disk is full); the project holds every change made before"),
+    ("SQLITE_CORRUPT", "database disk image is malformed",
+     "seems damaged (database disk image is malformed). Restore a backup as a copy: 'qcode backups "),
+])
+def test_an_sqlite_failure_that_escapes_a_command_names_its_cause(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        errorname: str, text: str, expected: str) -> None:
+    import sqlite3
+
+    import qcode.cli.parser as parser_module
+
+    def failing(args: argparse.Namespace) -> int:
+        err = sqlite3.OperationalError(text)
+        err.sqlite_errorname = errorname
+        raise err
+
+    monkeypatch.setattr(parser_module.commands, "cmd_sources", failing)
+    path = build_project(tmp_path / "p.qcode", sources=1)
+    code, _, err = cli(capsys, "sources", str(path))
+    assert code == 1
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1
