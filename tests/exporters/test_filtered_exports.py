@@ -238,3 +238,22 @@ def test_frequency_tables_end_with_coverage(team: Project, tmp_path: Path, capsy
     grouped = list(csv.DictReader(capsys.readouterr().out.splitlines()))
     assert {(r["group"], r["code"], float(r["coverage"])) for r in grouped} == {
         ("Talk", "Club", round(100 * 20 / talk.length, 2)), ("Talk", "Dad", round(100 * 22 / talk.length, 2))}
+
+
+def test_a_pseudonymised_export_measures_coverage_against_the_same_sources(project: Project, tmp_path: Path) -> None:
+    """The view renames attribute values; a --where filter given with the real value still finds its sources."""
+    from qcode.core.privacy.export import export_pseudonymised
+
+    source = project.add_source("Talk", "Al: I work at Hartley Builders and nobody talks there.")
+    code = project.create_code("Work")
+    project.add_coding(source.id, code.id, 4, 30)
+    case = project.create_case("Al")
+    project.add_case_member(case.id, source.id)
+    employer = project.create_attribute("Employer", "text")
+    project.set_attribute_value(employer.id, case.id, "Hartley Builders")
+    project.add_name("Hartley Builders", "[employer]")
+    flt = Filter(attributes=((employer.id, "Hartley Builders"),))
+    plain = _csv(export(project, tmp_path / "plain.csv", what="frequencies", flt=flt, today=TODAY))
+    hidden = _csv(export_pseudonymised(project, tmp_path / "hidden.csv", what="frequencies", flt=flt, today=TODAY))
+    assert float(plain[0]["coverage"]) == round(100 * 26 / source.length, 2)
+    assert hidden[0]["coverage"] == plain[0]["coverage"]

@@ -58,8 +58,11 @@ def sources_in_scope(project: Project, flt: Filter) -> dict[int, int]:
     if flt.cases:
         keep &= _sources_of_cases(project, set(flt.cases))
     wanted: dict[int, list[object]] = defaultdict(list)
+    clean = getattr(project, "clean", None)  # a pseudonymised view shows values with its register applied
     for attribute_id, value in flt.attributes:
         wanted[attribute_id].append(value)
+        if callable(clean):
+            wanted[attribute_id].append(clean(value))
     for attribute in project.attributes():
         if attribute.id not in wanted:
             continue
