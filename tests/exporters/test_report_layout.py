@@ -259,3 +259,19 @@ def test_the_codebook_table_shows_names_indented_by_depth(project: Project, tmp_
     table = docx.Document(str(export(project, tmp_path / "c.docx", what="codebook", today=TODAY))).tables[0]
     assert [row.cells[0].text for row in table.rows[1:]] == ["Help-seeking", "Informal"]
     assert table.rows[2].cells[0].paragraphs[0].paragraph_format.left_indent.inches == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("groups", [1, 13, 20, 21, 40, 41, 62])
+def test_split_parts_are_even_and_keep_every_group_once(groups: int) -> None:
+    from qcode.core.exporters.docx_export import MAX_GROUPS_PER_TABLE, split_columns
+    from qcode.core.exporters.tables import Table
+
+    columns = ("code", *(f"g{n}" for n in range(groups)))
+    table = Table(columns, [("A", *range(groups))], (0,))
+    parts = split_columns(table, MAX_GROUPS_PER_TABLE)
+    sizes = [len(p.columns) - 1 for p in parts]
+    assert max(sizes) <= MAX_GROUPS_PER_TABLE
+    assert max(sizes) - min(sizes) <= 1  # even parts, no one-column remainder
+    assert [c for p in parts for c in p.columns[1:]] == list(columns[1:])
+    assert all(p.columns[0] == "code" and p.rows[0][0] == "A" for p in parts)
+    assert [v for p in parts for v in p.rows[0][1:]] == list(range(groups))

@@ -143,10 +143,14 @@ def split_columns(table: Table, most: int) -> list[Table]:
     if others <= most:
         return [table]
     parts = -(-others // most)
-    size = -(-others // parts)
-    return [Table((table.columns[0], *table.columns[start + 1:start + 1 + size]),
-                  [(row[0], *row[start + 1:start + 1 + size]) for row in table.rows], table.depths)
-            for start in range(0, others, size)]
+    base, extra = divmod(others, parts)  # the first `extra` parts take one group more
+    result, start = [], 0
+    for number in range(parts):
+        size = base + (1 if number < extra else 0)
+        result.append(Table((table.columns[0], *table.columns[start + 1:start + 1 + size]),
+                            [(row[0], *row[start + 1:start + 1 + size]) for row in table.rows], table.depths))
+        start += size
+    return result
 
 
 def excerpts_report(
