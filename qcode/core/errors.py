@@ -233,8 +233,10 @@ class OptionNotApplicableError(InvalidRequestError):
         flags = ", ".join(f"--{name}" for name in options)
         verb = "does" if len(options) == 1 else "do"
         them = "it" if len(options) == 1 else "them"
+        hint = " The source of a transcript is given with --transcript-source." if (
+            what == "transcript" and "source" in options) else ""
         super().__init__(f"{flags} {verb} not apply to --what {what} as {fmt}; leave {them} out, or choose an "
-                         f"export that uses {them}.")
+                         f"export that uses {them}.{hint}")
         self.options = options
 
 

@@ -216,6 +216,10 @@ def test_a_transcript_without_its_source_names_the_real_flag(team: Project, tmp_
     code, err = _run(capsys, "export", str(team.path), "--out", str(tmp_path / "t.docx"), "--what", "transcript")
     assert code == 1
     assert "--transcript-source" in err
+    code, err = _run(capsys, "export", str(team.path), "--out", str(tmp_path / "t.docx"), "--what", "transcript",
+                     "--source", "Talk")
+    assert code == 2
+    assert "given with --transcript-source" in err
 
 
 # --- 8. coverage ---------------------------------------------------------------------------------------------
