@@ -30,6 +30,7 @@ from pathlib import Path
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError
 from qcode.core.importers import register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
+from qcode.core.importers.structure import TextBuilder
 from qcode.core.importers.text import decode, normalise_newlines
 from qcode.core.model import Span
 from qcode.core.progress import Progress
@@ -223,26 +224,13 @@ def build_transcript(segments: list[_Segment]) -> tuple[str, list[Span]]:
         else:
             turns.append((speaker, segment.start, [segment.text]))
             length = len(segment.text)
-    parts: list[str] = []
-    spans: list[Span] = []
-    position = 0
+    builder = TextBuilder()
     for speaker, start, words in turns:
         body = " ".join(words)
         paragraph = f"{speaker}: {body}".rstrip() if speaker else body
-        if not paragraph:
-            continue
-        if parts:
-            parts.append("\n\n")
-            position += 2
-        end = position + len(paragraph)
-        spans.append(Span("paragraph", position, end))
-        if speaker:
-            spans.append(Span("turn", position, end, speaker))
-        spans.append(Span("timestamp", position, end, clock(start)))
-        parts.append(paragraph)
-        position = end
-    spans.sort(key=lambda s: (s.start, s.kind))
-    return "".join(parts), spans
+        extra = [("turn", speaker)] if speaker else []
+        builder.add(paragraph, spans=[*extra, ("timestamp", clock(start))])
+    return builder.text(), builder.all_spans()
 
 
 def _head_text(head: bytes) -> str:

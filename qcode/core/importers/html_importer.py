@@ -19,9 +19,8 @@ from pathlib import Path
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError
 from qcode.core.importers import register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
-from qcode.core.importers.structure import speaker_turns
+from qcode.core.importers.structure import TextBuilder, speaker_turns
 from qcode.core.importers.text import TextImporter, decode
-from qcode.core.model import Span
 from qcode.core.progress import Progress
 
 _SKIP = {"script", "style", "template", "noscript", "title", "iframe", "object", "svg", "math", "select"}
@@ -228,27 +227,13 @@ class HtmlImporter:
             extractor.close()
         except (AssertionError, ValueError) as err:  # the parser's few complaints about broken markup
             raise UnreadableFileError(f"{path.name} is not a readable web page ({err}).") from err
-        parts: list[str] = []
-        spans: list[Span] = []
-        position = 0
+        builder = TextBuilder()
         for text, level, cell in _paragraphs(extractor.blocks):
-            if parts:
-                parts.append("\n\n")
-                position += 2
-            end = position + len(text)
-            spans.append(Span("paragraph", position, end))
-            if level:
-                spans.append(Span("heading", position, end, level))
-            if cell:
-                spans.append(Span("cell", position, end))
-            parts.append(text)
-            position = end
-        full = "".join(parts)
+            builder.add(text, heading=level, spans=[("cell", None)] if cell else [])
+        full = builder.text()
         if not full.strip():
             raise EmptySourceError(f"{path.name} holds no visible text.")
-        if options.detect_speakers:
-            spans += speaker_turns(full, [s for s in spans if s.kind == "paragraph"])
-        spans.sort(key=lambda s: (s.start, s.kind))
+        spans = builder.all_spans(speaker_turns(full, builder.paragraphs) if options.detect_speakers else [])
         meta = {"title": extractor.title} if extractor.title else {}
         return ParseResult([ParsedSource(name=path.stem, text=full, kind="html", spans=spans, meta=meta)])
 

@@ -1,10 +1,10 @@
-"""Structure found in plain text, shared by importers: paragraphs and speaker turns."""
+"""Structure shared by importers: laying out paragraphs with their spans, and finding paragraphs and turns."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from qcode.core.model import Span
 
@@ -23,6 +23,53 @@ _LABEL = re.compile(
 _LABEL_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})(?: {{2,}}|\t)\s*({_TIME})[ \t]*(?:\n|$)")
 _TIMED_NAME = re.compile(rf"^(.*?)\s*[\[(]({_TIME})[\])]$")  # a bold "Sam (00:01:23)" in Word
 MIN_LABEL_REPEATS = 2
+PARAGRAPH_BREAK = "\n\n"
+
+
+class TextBuilder:
+    """A source's text laid out paragraph by paragraph, a blank line between them, with the spans over them.
+
+    Every importer that builds its text from pieces (Word, OpenDocument, captions, web pages, surveys,
+    reference libraries) adds paragraphs here, so offsets are counted in one place: each paragraph gets a
+    "paragraph" span, and the spans named with it ("heading", "turn", "cell" ...) cover the same range.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.position = 0
+        self.paragraphs: list[Span] = []
+        self.spans: list[Span] = []
+
+    def add(self, text: str, *, heading: str | None = None,
+            spans: Iterable[tuple[str, str | None]] = ()) -> tuple[int, int] | None:
+        """Append a paragraph (blank text is skipped: None) and return its (start, end).
+
+        `heading` is the level of a heading span; `spans` are further (kind, value) spans over the paragraph.
+        """
+        if not text.strip():
+            return None
+        if self._parts:
+            self._parts.append(PARAGRAPH_BREAK)
+            self.position += len(PARAGRAPH_BREAK)
+        start = self.position
+        end = start + len(text)
+        self._parts.append(text)
+        self.position = end
+        self.paragraphs.append(Span("paragraph", start, end))
+        if heading:
+            self.spans.append(Span("heading", start, end, heading))
+        for kind, value in spans:
+            self.spans.append(Span(kind, start, end, value))
+        return start, end
+
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def all_spans(self, extra: Iterable[Span] = ()) -> list[Span]:
+        """The paragraph spans, the other spans and `extra`, in the order sources keep them."""
+        spans = [*self.paragraphs, *self.spans, *extra]
+        spans.sort(key=lambda s: (s.start, s.kind))
+        return spans
 
 
 def paragraph_spans(text: str, offset: int = 0) -> list[Span]:

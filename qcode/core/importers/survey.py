@@ -24,8 +24,8 @@ from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileErro
 from qcode.core.importers import register
 from qcode.core.importers.archives import check_zip
 from qcode.core.importers.base import ImportOptions, ParsedCase, ParsedSource, ParseResult, SurveyOptions
-from qcode.core.importers.text import TextImporter, decode, normalise_newlines
-from qcode.core.model import Span
+from qcode.core.importers.structure import TextBuilder
+from qcode.core.importers.text import TextImporter, normalise_newlines, read_text_file
 from qcode.core.progress import Progress
 
 Cell = object  # str, int, float, bool, datetime, date, time or None
@@ -243,33 +243,22 @@ def build_result(path: Path, rows: list[list[Cell]], survey: SurveyOptions,
     sources: list[ParsedSource] = []
     total = len(text_cols) * len(data)
     for done_cols, col in enumerate(text_cols):
-        parts: list[str] = []
-        spans: list[Span] = []
+        builder = TextBuilder()
         members: list[tuple[ParsedCase, int, int]] = []
-        position = 0
         for done_rows, (case, (_, row)) in enumerate(zip(cases, data, strict=True)):
             if progress is not None and done_rows % PROGRESS_EVERY == 0:
                 if progress.cancelled():
                     raise ImportError_("Import cancelled.")
                 progress.step(done_cols * len(data) + done_rows, total, title(col))
-            answer = _answer(cell(row, col))
-            if not answer:
-                continue
-            if parts:
-                parts.append("\n\n")
-                position += 2
-            end = position + len(answer)
-            parts.append(answer)
-            spans.append(Span("paragraph", position, end))
-            spans.append(Span("turn", position, end, case.name))
-            members.append((case, position, end))
-            position = end
-        if not parts:
+            where = builder.add(_answer(cell(row, col)), spans=[("turn", case.name)])
+            if where:
+                members.append((case, *where))
+        if not members:
             continue
         index = len(sources)
         for case, start, end in members:
             case.members.append((index, start, end))
-        sources.append(ParsedSource(name=title(col), text="".join(parts), kind="survey", spans=spans,
+        sources.append(ParsedSource(name=title(col), text=builder.text(), kind="survey", spans=builder.all_spans(),
                                     meta={"survey_column": title(col), "answers": len(members)}))
     if not sources:
         raise EmptySourceError(f"{path.name} has no answers in the chosen columns.")
@@ -299,10 +288,9 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv_rows(path: Path) -> list[list[Cell]]:
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise UnreadableFileError(f"{path.name} cannot be read: {err.strerror or err}.") from err
-    text = normalise_newlines(decode(data, path.name)).lstrip("\ufeff")
+        text = read_text_file(path, trim=False).lstrip("\ufeff")
+    except EmptySourceError:
+        text = ""
     if not text.strip():
         raise EmptySourceError(f"{path.name} is empty; a survey needs a header row and one row per respondent.")
     delimiter = sniff_delimiter(text)
