@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from qcode.core.model import Span
 
-# "Interviewer:", "I:", "P1:", "Participant 3:", "JOHN:", "Dr Smith:", "מראיין:", "李：" at the start of a
-# paragraph: a name starting with a letter that is not lower-case (scripts without case count), then a colon
-# (full-width in CJK text, where no space need follow). Transcription services add the time:
-# "Sam (00:01:23):", "Sam [01:23]:" or "[00:01:23] Sam:".
+# "Interviewer:", "I:", "P1:", "Participant 3:", "JOHN:", "Dr Smith:", "מראיין:", "李：", "int:" at the start of a
+# paragraph: a name starting with a letter, then a colon (full-width in CJK text, where no space need follow).
+# Transcription services add the time: "Sam (00:01:23):", "Sam [01:23]:" or "[00:01:23] Sam:".
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LABEL = re.compile(
     rf"^\s*(?:[\[(]?({_TIME})[\])]?\s+)?"
@@ -19,10 +19,24 @@ _LABEL = re.compile(
     rf"(?:\s*[\[(]({_TIME})[\])])?"
     r"\s?(?::\s|：\s?)"
 )
-# "Speaker 1  0:03" on a line of its own (two spaces or a tab before the time), the words on the next lines
+# Layouts that put the name (and a time) on a line of its own, the words on the next lines:
+# "Speaker 1  0:03" (Otter, Teams: two spaces or a tab before the time),
 _LABEL_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})(?: {{2,}}|\t)\s*({_TIME})[ \t]*(?:\n|$)")
+# "[Johnny Doe] 11:02:09" (Zoom's saved transcript: any name in square brackets, then a clock time),
+_BRACKET_LINE = re.compile(rf"^\s*\[([^\]\n:]{{1,80}})\]\s+({_TIME})[ \t]*(?:\n|$)")
+# "0:0:0.0 --> 0:0:4.910" then "Johnny Doe" (caption cues pasted into Word, as older Teams transcripts are);
+# these two are used with .match(text, pos), so they carry no "^".
+_CUE_TIME = r"\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
+_CUE_LINE = re.compile(rf"\s*({_CUE_TIME})\s*-->\s*{_CUE_TIME}[ \t]*(?:\n|$)")
+_NAME_LINE = re.compile(r"\s*([^\W\d_][^\n:.?!]{0,59}?)[ \t]*(?:\n|$)")
 _TIMED_NAME = re.compile(rf"^(.*?)\s*[\[(]({_TIME})[\])]$")  # a bold "Sam (00:01:23)" in Word
 MIN_LABEL_REPEATS = 2
+#: a label in lower case ("int:", "p1:") is a speaker once it opens this many paragraphs ("note:" twice is not)
+MIN_LOWER_REPEATS = 3
+#: a one-letter label ("I:", "X:") is a speaker only where labelled paragraphs are this share of all of them,
+#: so that a legend line ("V: vegetarian") repeated in a menu is not a person
+ONE_LETTER_SHARE = 0.4
+MAX_NAME_WORDS = 4
 PARAGRAPH_BREAK = "\n\n"
 
 
@@ -109,18 +123,97 @@ def clock(raw: str | None) -> str | None:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
-def _label(paragraph: str, hint: str | None) -> tuple[str | None, str | None]:
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A speaker label opening a paragraph: the name, the time written with it, and whether the layout marks it
+    beyond doubt (a time beside the name, brackets, a caption cue, a bold name in Word).
+
+    `skip` is set on a paragraph that only completes the label of the paragraph before it (the name under a
+    caption cue), so it starts no turn of its own.
+    """
+
+    name: str | None
+    time: str | None = None
+    marked: bool = False
+    skip: bool = False
+
+
+_NO_LABEL = Label(None)
+
+
+def _label(paragraph: str, hint: str | None) -> Label:
     """The speaker label opening a paragraph (or given as a hint) and the time written with it, if any."""
     if hint and hint.strip():
         timed = _TIMED_NAME.match(hint.strip())
-        return (timed.group(1), clock(timed.group(2))) if timed and timed.group(1) else (hint.strip(), None)
+        if timed and timed.group(1):
+            return Label(timed.group(1), clock(timed.group(2)), marked=True)
+        return Label(hint.strip(), marked=True)
     match = _LABEL.match(paragraph)
-    if match and not match.group(2)[0].islower():
-        return match.group(2).strip(), clock(match.group(1) or match.group(3))
-    line = _LABEL_LINE.match(paragraph)
-    if line and not line.group(1)[0].islower():
-        return line.group(1).strip(), clock(line.group(2))
-    return None, None
+    if match:
+        time = clock(match.group(1) or match.group(3))
+        return Label(match.group(2).strip(), time, marked=time is not None)
+    for layout in (_LABEL_LINE, _BRACKET_LINE):
+        line = layout.match(paragraph)
+        if line and line.group(1).strip() and not re.fullmatch(_TIME, line.group(1).strip()):
+            return Label(" ".join(line.group(1).split()), clock(line.group(2)), marked=True)
+    cue = _CUE_LINE.match(paragraph)
+    if cue:
+        name = _NAME_LINE.match(paragraph, cue.end())
+        if name and len(name.group(1).split()) <= MAX_NAME_WORDS:
+            return Label(name.group(1).strip(), clock(cue.group(1)), marked=True)
+    return _NO_LABEL
+
+
+def _cue_labels(text: str, paragraphs: list[Span], labels: list[Label]) -> None:
+    """A caption cue's timing line as a paragraph of its own with the name in the next one (Word documents)."""
+    for index in range(len(paragraphs) - 1):
+        if labels[index].name is not None:
+            continue
+        this, following = paragraphs[index], paragraphs[index + 1]
+        cue = _CUE_LINE.match(text, this.start, this.end)
+        if cue is None or cue.end() < this.end:
+            continue
+        name = _NAME_LINE.match(text[following.start:following.end])
+        if name and len(name.group(1).split()) <= MAX_NAME_WORDS and name.end() >= following.end - following.start:
+            labels[index] = Label(name.group(1).strip(), clock(cue.group(1)), marked=True)
+            labels[index + 1] = Label(None, skip=True)
+
+
+def _one_letter(name: str) -> bool:
+    """A single letter of a script with case ("X", "I"); a single Chinese character is a whole name."""
+    return len(name) == 1 and name.lower() != name.upper()
+
+
+def choose_speakers(labels: Sequence[Label]) -> set[str]:
+    """The label names that are speakers, from the labels opening each paragraph of one text.
+
+    A name is a speaker once it opens two paragraphs; a name in lower case needs three, and a single letter
+    counts only where labelled paragraphs make up a good share of the text. Once the text reads as a
+    transcript, a capitalised name of up to three words used once is a speaker too. Labels the layout marks
+    (times, brackets, cues, bold names) need only the two uses.
+    """
+    counts = Counter(label.name for label in labels if label.name)
+    marked = {label.name for label in labels if label.name and label.marked}
+
+    def repeated(name: str) -> bool:
+        if name in marked:
+            return counts[name] >= MIN_LABEL_REPEATS
+        if name[0].islower():
+            return counts[name] >= MIN_LOWER_REPEATS and len(name.split()) <= 2
+        return counts[name] >= MIN_LABEL_REPEATS
+
+    speakers = {name for name in counts if repeated(name)}
+    if not speakers:
+        return set()
+    labelled = sum(counts[name] for name in speakers)
+    if labelled < ONE_LETTER_SHARE * len(labels):
+        speakers = {name for name in speakers if name in marked or not _one_letter(name)}
+        if not speakers:
+            return set()
+    # once the text is a transcript, a speaker who talks only once is a speaker too
+    speakers |= {name for name in counts if len(name.split()) <= 3 and not name[0].islower()
+                 and not _one_letter(name)}
+    return speakers
 
 
 def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None] | None = None) -> list[Span]:
@@ -131,19 +224,12 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
     instead of a label read from the text. A turn whose label carries a time ("Sam (00:01:23):") also gets a
     "timestamp" span, so that excerpts cite it as in caption files.
     """
-    labels: list[str | None] = []
-    times: list[str | None] = []
-    for index, span in enumerate(paragraphs):
-        hint = hints[index] if hints is not None and index < len(hints) else None
-        label, time = _label(text[span.start:span.end], hint)
-        labels.append(label)
-        times.append(time)
-    counts = Counter(label for label in labels if label)
-    speakers = {label for label, n in counts.items() if n >= MIN_LABEL_REPEATS}
+    labels = [_label(text[span.start:span.end], hints[index] if hints is not None and index < len(hints) else None)
+              for index, span in enumerate(paragraphs)]
+    _cue_labels(text, paragraphs, labels)
+    speakers = choose_speakers(labels)
     if not speakers:
         return []
-    # once the text is a transcript, a speaker who talks only once is a speaker too
-    speakers |= {label for label in counts if len(label.split()) <= 3}
     turns: list[Span] = []
     current: tuple[str, int, int, str | None] | None = None
 
@@ -152,13 +238,35 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
         if turn[3]:
             turns.append(Span("timestamp", turn[1], turn[2], turn[3]))
 
-    for span, label, time in zip(paragraphs, labels, times, strict=True):
-        if label in speakers:
+    for span, label in zip(paragraphs, labels, strict=True):
+        if label.name in speakers:
             if current:
                 close(current)
-            current = (label, span.start, span.end, time)  # type: ignore[assignment]
+            current = (label.name, span.start, span.end, label.time)  # type: ignore[assignment]
         elif current:
             current = (current[0], current[1], span.end, current[3])
     if current:
         close(current)
     return turns
+
+
+def label_line_end(text: str, start: int, end: int) -> int | None:
+    """Where the words of a turn begin when its label is a line of its own ("[Sam] 11:02:09", "Speaker 1  0:03",
+    a caption cue and name); None for other turns."""
+    head = text[start:min(end, start + 200)]
+    for layout in (_LABEL_LINE, _BRACKET_LINE):
+        line = layout.match(head)
+        if line:
+            return _next_line(text, start + line.end(), end)
+    cue = _CUE_LINE.match(head)
+    if cue:
+        name = _NAME_LINE.match(text, start + cue.end(), end)
+        if name:
+            return _next_line(text, name.end(), end)
+    return None
+
+
+def _next_line(text: str, at: int, end: int) -> int:
+    while at < end and text[at].isspace():
+        at += 1
+    return at
