@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from qcode.core.importers import register
 from qcode.core.importers.archives import check_zip
 from qcode.core.importers.base import ImportOptions, ParsedCase, ParsedSource, ParseResult, SurveyOptions
 from qcode.core.importers.structure import TextBuilder
+from qcode.core.importers.survey_headers import MAX_HEADER_ROWS, SAMPLE, column_labels, header_row_count
 from qcode.core.importers.text import TextImporter, normalise_newlines, read_text_file
 from qcode.core.progress import Progress
 
@@ -57,12 +59,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def resolve_column(ref: str, headers: list[str], file_name: str) -> int:
-    """The 0-based column a reference means: header name first, then column letter, then 1-based number."""
+def resolve_column(ref: str, headers: list[str], file_name: str, labels: list[str] | None = None) -> int:
+    """The 0-based column a reference means: header name first, then the question text of a later header row
+    (`labels`), then column letter, then 1-based number."""
     wanted = ref.strip().casefold()
-    for index, header in enumerate(headers):
-        if header.strip().casefold() == wanted and wanted:
-            return index
+    for names in (headers, labels or []):
+        for index, header in enumerate(names):
+            if header.strip().casefold() == wanted and wanted:
+                return index
     index = -1
     if _LETTERS.match(wanted):
         index = 0
@@ -184,24 +188,55 @@ def _answer(value: Cell) -> str:
     return _BLANK_LINES.sub("\n", cell_text(value))
 
 
-def build_result(path: Path, rows: list[list[Cell]], survey: SurveyOptions,
-                 progress: Progress | None) -> ParseResult:
-    """Sources, cases and attribute types from rows: the first non-blank one is the header."""
+@dataclass(slots=True)
+class SurveyTable:
+    """A sheet split into its header rows and its respondents' rows."""
+
+    headers: list[str]  # the first header row: the names columns are referred to by
+    labels: list[str]  # the question text of each column (see survey_headers.column_labels)
+    data: list[tuple[int, list[Cell]]]  # (row number in the file, cells) of each respondent
+    header_rows: int
+    blank_rows: list[int]  # wholly blank rows between the respondents, skipped
+
+    def title(self, index: int) -> str:
+        return self.labels[index] or self.headers[index] or f"Column {column_letter(index)}"
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.header_rows > 1:
+            notes.append(f"the first {self.header_rows} rows are headers; columns are named by their question text")
+        if self.blank_rows:
+            shown = ", ".join(map(str, self.blank_rows[:10])) + (" ..." if len(self.blank_rows) > 10 else "")
+            notes.append(f"{len(self.blank_rows)} blank row{'s' if len(self.blank_rows) > 1 else ''} skipped "
+                         f"(row{'s' if len(self.blank_rows) > 1 else ''} {shown})")
+        return notes
+
+
+def read_table(rows: list[list[Cell]], file_name: str) -> SurveyTable:
+    """The header rows (one to three, see survey_headers) and the respondents' rows of a sheet."""
     numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(cell_text(v) for v in row)]
     if not numbered:
-        raise EmptySourceError(f"{path.name} is empty; a survey needs a header row and one row per respondent.")
-    headers = [cell_text(v) for v in numbered[0][1]]
-    data = numbered[1:]  # (spreadsheet row number, cells)
+        raise EmptySourceError(f"{file_name} is empty; a survey needs a header row and one row per respondent.")
+    texts = [[cell_text(v) for v in row] for _, row in numbered[:MAX_HEADER_ROWS + SAMPLE + 1]]
+    count = header_row_count(texts)
+    width = max(len(row) for _, row in numbered)
+    headers = texts[0] + [""] * (width - len(texts[0]))
+    data = numbered[count:]
+    kept = {number for number, _ in data}
+    blank = [n for n in range(data[0][0], data[-1][0]) if n not in kept] if data else []
+    return SurveyTable(headers, column_labels(texts[:count], width), data, count, blank)
+
+
+def build_result(path: Path, rows: list[list[Cell]], survey: SurveyOptions,
+                 progress: Progress | None) -> ParseResult:
+    """Sources, cases and attribute types from rows: the first non-blank ones are the header rows."""
+    table = read_table(rows, path.name)
+    headers, data, title = table.headers, table.data, table.title
     if not data:
         raise EmptySourceError(f"{path.name} has a header row but no answers below it.")
-    width = max(len(row) for _, row in numbered)
-    headers += [""] * (width - len(headers))
 
     def resolve(ref: str) -> int:
-        return resolve_column(ref, headers, path.name)
-
-    def title(index: int) -> str:
-        return headers[index] or f"Column {column_letter(index)}"
+        return resolve_column(ref, headers, path.name, table.labels)
 
     id_col = resolve(survey.id_column)
     text_cols = list(dict.fromkeys(resolve(ref) for ref in survey.text_columns))
@@ -262,7 +297,7 @@ def build_result(path: Path, rows: list[list[Cell]], survey: SurveyOptions,
                                     meta={"survey_column": title(col), "answers": len(members)}))
     if not sources:
         raise EmptySourceError(f"{path.name} has no answers in the chosen columns.")
-    return ParseResult(sources, cases, [], attribute_types)
+    return ParseResult(sources, cases, [], attribute_types, notes=table.notes())
 
 
 # --- reading the files -----------------------------------------------------------------------------------

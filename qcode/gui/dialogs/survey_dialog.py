@@ -97,8 +97,9 @@ class SurveyDialog(QDialog):
 
     def _show_state(self) -> None:
         """What still stops the import, or how the suggestions were made."""
+        notes = "".join(f" Note: {note}." for note in self.columns.notes)
         self.message.setText(self.problem() or f"Suggested from the first {self.columns.rows_seen} rows: "
-                             "change any column's role before importing.")
+                             f"change any column's role before importing.{notes}")
 
     def _sheet_chosen(self, sheet: str) -> None:
         try:
