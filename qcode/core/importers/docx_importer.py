@@ -47,6 +47,7 @@ from qcode.core.importers.docx_parts import (
     plain_text,
     read_package,
 )
+from qcode.core.importers.ooxml_strict import readable_package
 from qcode.core.importers.structure import TextBuilder, speaker_turns
 from qcode.core.progress import Progress
 
@@ -179,11 +180,15 @@ class DocxImporter:
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
         check_zip(path, MAIN_PART, "a Word document")
-        parts = read_package(path)  # before python-docx parses anything
+        with readable_package(path) as readable:  # a Strict Open XML document is read as a transitional one
+            return self._parse(path, readable, options, progress)
+
+    def _parse(self, path: Path, readable: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        parts = read_package(readable)  # before python-docx parses anything
         import docx
 
         try:
-            document = docx.Document(str(path))
+            document = docx.Document(str(readable))
             levels, bold_styles, default_style = _styles(document)
             settings = document.settings.element
         except Exception as err:  # python-docx raises many kinds on damaged packages

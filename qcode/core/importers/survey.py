@@ -25,6 +25,7 @@ from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileErro
 from qcode.core.importers import register
 from qcode.core.importers.archives import check_zip
 from qcode.core.importers.base import ImportOptions, ParsedCase, ParsedSource, ParseResult, SurveyOptions
+from qcode.core.importers.ooxml_strict import readable_package
 from qcode.core.importers.structure import TextBuilder
 from qcode.core.importers.survey_headers import MAX_HEADER_ROWS, SAMPLE, column_labels, header_row_count
 from qcode.core.importers.text import TextImporter, normalise_newlines, read_text_file
@@ -365,10 +366,15 @@ def read_xlsx_rows(path: Path, sheet: str | None, *, max_rows: int | None = None
 
     failures = (OSError, KeyError, ValueError, TypeError, IndexError, AttributeError, zipfile.BadZipFile,
                 SyntaxError, InvalidFileException)  # SyntaxError covers XML parse errors
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except failures as err:
-        raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
+    with readable_package(path) as readable:  # a Strict Open XML workbook is read as a transitional one
+        try:
+            workbook = openpyxl.load_workbook(readable, read_only=True, data_only=True)
+            return _sheet_rows(workbook, path, sheet, max_rows)
+        except failures as err:
+            raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
+
+
+def _sheet_rows(workbook, path: Path, sheet: str | None, max_rows: int | None) -> list[list[Cell]]:
     try:
         names = workbook.sheetnames
         if sheet is None:
@@ -385,8 +391,6 @@ def read_xlsx_rows(path: Path, sheet: str | None, *, max_rows: int | None = None
         if not hasattr(worksheet, "iter_rows"):
             raise UnsupportedFormatError(f"The sheet '{chosen}' of {path.name} is a chart, not a table of answers.")
         return [list(row) for row in worksheet.iter_rows(values_only=True, max_row=max_rows)]
-    except failures as err:
-        raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
     finally:
         workbook.close()
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from qcode.core.errors import UnreadableFileError
 from qcode.core.importers.archives import check_zip
 from qcode.core.importers.base import SurveyOptions
+from qcode.core.importers.ooxml_strict import readable_package
 from qcode.core.importers.survey import MAX_CHOICES, cell_text, column_letter, read_csv_rows, read_table, read_xlsx_rows
 
 SAMPLE_ROWS = 500  # answers looked at to suggest roles
@@ -61,14 +62,15 @@ def xlsx_sheet_names(path: Path) -> tuple[str, ...]:
     check_zip(path, "xl/workbook.xml", "an Excel workbook")
     import openpyxl
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError) as err:
-        raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
-    try:
-        return tuple(workbook.sheetnames)
-    finally:
-        workbook.close()
+    with readable_package(path) as readable:
+        try:
+            workbook = openpyxl.load_workbook(readable, read_only=True, data_only=True)
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError) as err:
+            raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
+        try:
+            return tuple(workbook.sheetnames)
+        finally:
+            workbook.close()
 
 
 def survey_columns(path: Path, sheet: str | None = None) -> SurveyColumns:
