@@ -2,7 +2,8 @@
 
 What is not shown as text by a browser is dropped: scripts, styles, templates, <noscript> fallbacks, the
 <head> (its <title> is kept in meta["title"]; the source keeps the file's name), elements marked `hidden`,
-drop-down lists, and the fallback content of frames, objects, drawings (svg) and formulas (math).
+drop-down lists, and the fallback content of frames, objects, drawings (svg) and formulas (math). An image's
+alt text is kept where the image stands (it carries meaning in web captures), unless the image is hidden.
 Every block element (p, div, li, h1-h6, blockquote, table cell, section ...) and every <br> starts a new
 paragraph; table cells also get a "cell" span and h1-h6 a "heading" span. Whitespace is collapsed as a
 browser does (kept inside <pre>, where blank lines separate paragraphs); entities are decoded.
@@ -79,6 +80,8 @@ class _Extractor(HTMLParser):
         if tag in _VOID:
             if tag in ("br", "hr") and not self._skip:
                 self._flush()
+            elif tag == "img" and not self._skip and not self._in_head:
+                self._alt_text(attrs)
             return
         if tag in _BLOCK:
             self._close_implied(*_IMPLIED_END["p"])
@@ -99,6 +102,13 @@ class _Extractor(HTMLParser):
             self._skip += 1
             if tag == "title" and self._skip == 1 and self.title is None and self._title_parts is None:
                 self._title_parts = []
+
+    def _alt_text(self, attrs: list[tuple[str, str | None]]) -> None:
+        """An image's alt text, which carries meaning in web captures, read where the image stands."""
+        values = dict(attrs)
+        alt = _COLLAPSE.sub(" ", values.get("alt") or "").strip()
+        if alt and "hidden" not in values and (values.get("aria-hidden") or "").lower() != "true":
+            self._pieces.append(f" {alt} ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
