@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from qcode.core.model import Span
@@ -86,17 +86,26 @@ class TextBuilder:
         return spans
 
 
+_BLANK_LINE = re.compile(r"(?:^|\n)[^\S\n]*\n")  # a whitespace-only line that is not the last one
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) for each line, one at a time: a large text is never copied whole into a list of lines."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield start, text[start:end]
+        start = end + 1
+    yield start, text[start:]
+
+
 def paragraph_spans(text: str, offset: int = 0) -> list[Span]:
     """Paragraphs separated by blank lines; in text without blank lines, every line is one."""
-    lines = text.split("\n")
-    has_blank = any(not line.strip() for line in lines[:-1]) if len(lines) > 1 else False
+    has_blank = _BLANK_LINE.search(text) is not None
     spans: list[Span] = []
-    position = 0
     block_start: int | None = None
     block_end = 0
-    for line in lines:
-        line_start, line_end = position, position + len(line)
-        position = line_end + 1
+    for line_start, line in _lines(text):
+        line_end = line_start + len(line)
         if not line.strip():
             if block_start is not None:
                 spans.append(Span("paragraph", offset + block_start, offset + block_end))
@@ -224,8 +233,11 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
     instead of a label read from the text. A turn whose label carries a time ("Sam (00:01:23):") also gets a
     "timestamp" span, so that excerpts cite it as in caption files.
     """
-    labels = [_label(text[span.start:span.end], hints[index] if hints is not None and index < len(hints) else None)
-              for index, span in enumerate(paragraphs)]
+    shared: dict[Label, Label] = {}  # one object per distinct label: a long transcript repeats a few names
+    labels = [shared.setdefault(label, label) for label in (
+        _label(text[span.start:span.end], hints[index] if hints is not None and index < len(hints) else None)
+        for index, span in enumerate(paragraphs))]
+    del shared
     _cue_labels(text, paragraphs, labels)
     speakers = choose_speakers(labels)
     if not speakers:

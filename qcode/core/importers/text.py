@@ -101,7 +101,9 @@ def read_text_file(path: Path, *, trim: bool = True) -> str:
         data = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(f"{path.name} cannot be read: {err.strerror or err}.") from err
-    text = normalise_newlines(decode(data, path.name))
+    text = decode(data, path.name)
+    del data  # each step below may copy the text: never hold more than two copies of a large file at once
+    text = normalise_newlines(text)
     if trim:
         text = text.strip("\n")
     if not text.strip():
