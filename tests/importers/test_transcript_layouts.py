@@ -168,3 +168,14 @@ def test_zoom_transcript_from_the_command_line(tmp_path: Path) -> None:
     with Project.open(target, mode="read") as project:
         assert sorted(case.name for case in project.cases()) == ["Rosa Lind", "tom ashby"]
         assert project.find_code("Speakers/tom ashby") is not None
+
+
+def test_f4_transcript_times_at_paragraph_ends_start_the_next_turn(tmp_path: Path) -> None:
+    path = tmp_path / "f4.txt"
+    path.write_text("I: Wie oft sind Sie im Garten? #00:00:04-2#\n\nB: Jeden Tag, meistens morgens. #00:00:09-8#\n\n"
+                    "I: Mit wem? #00:00:12-0#\n\nB: Mit meinem Nachbarn. #00:00:15-5#", encoding="utf-8")
+    source = parse(path)
+    assert [name for name, _ in turns(source)] == ["I", "B", "I", "B"]
+    assert stamps(source) == ["00:00:04", "00:00:09", "00:00:12"]
+    timed = [(source.text[s.start:s.end][:2], s.value) for s in source.spans if s.kind == "timestamp"]
+    assert timed == [("B:", "00:00:04"), ("I:", "00:00:09"), ("B:", "00:00:12")]

@@ -30,6 +30,8 @@ _CUE_TIME = r"\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
 _CUE_LINE = re.compile(rf"\s*({_CUE_TIME})\s*-->\s*{_CUE_TIME}[ \t]*(?:\n|$)")
 _NAME_LINE = re.compile(r"\s*([^\W\d_][^\n:.?!]{0,59}?)[ \t]*(?:\n|$)")
 _TIMED_NAME = re.compile(rf"^(.*?)\s*[\[(]({_TIME})[\])]$")  # a bold "Sam (00:01:23)" in Word
+# f4transkript and MAXQDA close a paragraph with the time it ends: "B: Yes, every week. #00:01:23-4#"
+_END_STAMP = re.compile(r"#(\d{1,2}:\d{2}:\d{2})(?:[-.,]\d{1,3})?#\s*$")
 MIN_LABEL_REPEATS = 2
 #: a label in lower case ("int:", "p1:") is a speaker once it opens this many paragraphs ("note:" twice is not)
 MIN_LOWER_REPEATS = 3
@@ -231,7 +233,8 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
     A paragraph without a label continues the turn before it. `hints`, parallel to `paragraphs`, are labels
     the format itself marks (such as a bold name opening a Word paragraph); where one is given it is used
     instead of a label read from the text. A turn whose label carries a time ("Sam (00:01:23):") also gets a
-    "timestamp" span, so that excerpts cite it as in caption files.
+    "timestamp" span, so that excerpts cite it as in caption files; in transcripts that close each paragraph
+    with its end time ("#00:01:23-4#", f4transkript and MAXQDA), a turn starts at the time the one before ended.
     """
     shared: dict[Label, Label] = {}  # one object per distinct label: a long transcript repeats a few names
     labels = [shared.setdefault(label, label) for label in (
@@ -250,13 +253,16 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
         if turn[3]:
             turns.append(Span("timestamp", turn[1], turn[2], turn[3]))
 
+    ended: str | None = None  # the time the paragraph before ended at, in transcripts that write it there
     for span, label in zip(paragraphs, labels, strict=True):
         if label.name in speakers:
             if current:
                 close(current)
-            current = (label.name, span.start, span.end, label.time)  # type: ignore[assignment]
+            current = (label.name, span.start, span.end, label.time or ended)  # type: ignore[assignment]
         elif current:
             current = (current[0], current[1], span.end, current[3])
+        stamp = _END_STAMP.search(text, max(span.start, span.end - 40), span.end)
+        ended = clock(stamp.group(1)) if stamp else None
     if current:
         close(current)
     return turns
