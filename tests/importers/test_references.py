@@ -363,3 +363,14 @@ def test_the_report_counts_entries_with_and_without_abstracts(project: Project, 
     assert outcome.status == "imported"
     assert outcome.reason == "3 entries: 1 with an abstract or notes, 2 with the citation only"
     assert [project.source_text(s.id) for s in project.sources()] == ["One.\n\nHas one.", "Two.", "Three."]
+
+
+def test_untagged_lines_and_old_encodings(tmp_path: Path) -> None:
+    path = write(tmp_path, "stray.ris", "TY  - JOUR\nTI  - A\nAB  - x\nER  - \n\nTY  - JOUR\nstray line\nTI  - B\n"
+                                        "AB  - first\n  second line\nER  - \n")
+    assert [s.text for s in parse(path).sources] == ["A.\n\nx", "B.\n\nfirst second line"]
+    latin = tmp_path / "latin.bib"
+    latin.write_bytes("@book{k, author={Bréhier, Zoë}, title={Crème brûlée à la française}, year=1999}\n"
+                      .encode("cp1252"))
+    (source,) = parse(latin).sources
+    assert source.text == "Bréhier, Zoë (1999). Crème brûlée à la française."

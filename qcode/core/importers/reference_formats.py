@@ -15,9 +15,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from qcode.core.errors import UnsupportedFormatError
+from qcode.core.errors import UnreadableFileError, UnsupportedFormatError
 
 _YEAR = re.compile(r"\d{4}")
+#: what the parsers raise on input they cannot make sense of (never for a well-formed library)
+_PARSER_FAILURES = (KeyError, TypeError, AttributeError, ValueError, IndexError, RecursionError)
 _RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?: (.*)|\s*)$")
 _WOS_TAGGED = re.compile(r"^(?:FN |VR |PT [A-Z]\b)")
 _KEYWORD_SPLIT = re.compile(r"[;,]")
@@ -61,13 +63,19 @@ def _ris_parser():
     import rispy
 
     class LenientRisParser(rispy.RisParser):
-        """rispy's parser, also taking "TY - JOUR" (one space before the dash) and a tag line's trailing blanks."""
+        """rispy's parser, also taking "TY - JOUR" (one space before the dash), a tag line's trailing blanks, and
+        an untagged line at the start of a record (skipped, where rispy would look for the field before it)."""
 
         def parse_line(self, line: str) -> tuple[str | None, str]:
             match = _RIS_TAG.match(line.rstrip())
             if match:
                 return match.group(1), (match.group(2) or "").strip()
             return None, line.strip()
+
+        def _add_tag(self, record: dict, tag: str, content: str, extend_multiline: bool = False) -> None:
+            if extend_multiline and self.mapping.get(tag) not in record:
+                return  # an untagged line with no field before it in this record: nothing to continue
+            super()._add_tag(record, tag, content, extend_multiline)
 
         def _iter_till_start(self, lines) -> dict:
             while True:
@@ -92,7 +100,11 @@ def parse_ris(text: str, name: str = "the file") -> list[Reference]:
             f"{name} is a Web of Science export in its own tagged format, not RIS. In Web of Science, export the "
             "records again choosing 'RIS (other reference software)', and import that file.")
     parser = _ris_parser()
-    records = parser().parse(text)
+    try:
+        records = parser().parse(text)
+    except _PARSER_FAILURES as err:  # rispy trips over a few malformed layouts (a field continued across records)
+        raise UnreadableFileError(f"{name} is not a readable RIS file ({type(err).__name__}: {err}); export the "
+                                  "library again as RIS.") from err
     return [_ris_reference(record) for record in records]
 
 
@@ -212,7 +224,7 @@ def _macro_middleware():
     return ExpandMacros
 
 
-def parse_bibtex(text: str) -> tuple[list[Reference], list[int]]:
+def parse_bibtex(text: str, name: str = "the file") -> tuple[list[Reference], list[int]]:
     """The entries of a .bib file, and the line numbers of entries that could not be read (left out).
 
     An entry whose key repeats an earlier one is still read (libraries kept by hand often have such).
@@ -221,8 +233,12 @@ def parse_bibtex(text: str) -> tuple[list[Reference], list[int]]:
     from bibtexparser import middlewares
     from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
-    library = bibtexparser.parse_string(text, parse_stack=[
-        _macro_middleware()(), middlewares.RemoveEnclosingMiddleware(), middlewares.SeparateCoAuthors()])
+    try:
+        library = bibtexparser.parse_string(text, parse_stack=[
+            _macro_middleware()(), middlewares.RemoveEnclosingMiddleware(), middlewares.SeparateCoAuthors()])
+    except _PARSER_FAILURES as err:
+        raise UnreadableFileError(f"{name} is not a readable BibTeX file ({type(err).__name__}: {err}); export the "
+                                  "library again as BibTeX.") from err
     failed: list[int] = []
     all_entries = list(library.entries)
     for block in library.failed_blocks:

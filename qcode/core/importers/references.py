@@ -257,7 +257,7 @@ class BibtexImporter:
         return TextImporter().sniff(head)
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
-        references, unreadable = parse_bibtex(read_library(path))
+        references, unreadable = parse_bibtex(read_library(path), path.name)
         return build_result(path, references, options, progress, unreadable=unreadable)
 
 
