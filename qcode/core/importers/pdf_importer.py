@@ -20,6 +20,7 @@ import zlib
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Any
 
 from qcode.core.errors import (
     EmptySourceError,
@@ -154,12 +155,12 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", text.translate(_LIGATURES)).strip()
 
 
-def _line(row) -> _Line | None:
+def _line(row: Any) -> _Line | None:
     text = clean_line(logical_line(row.get_text(), line_chars(row)))
     return _Line(row.x0, row.x1, row.y0, row.y1, text) if text else None
 
 
-def read_blocks(layout, page: _Page) -> None:
+def read_blocks(layout: Any, page: _Page) -> None:
     """Collect the page's text boxes, looking inside figures and every other container pdfminer returns (a
     figure's caption, text some PDFs wrap in one figure), without recursion however deep they nest."""
     from pdfminer.layout import LTContainer, LTTextBox, LTTextLine
@@ -371,12 +372,12 @@ def join_broken_paragraphs(blocks: list[_Block]) -> list[_Block]:
 # --- the importer ------------------------------------------------------------------------------------------
 
 
-def read_meta(document) -> dict:
+def read_meta(document: Any) -> dict[Any, Any]:
     """Title and author from the document information, unless missing or a generator's placeholder."""
     from pdfminer.pdftypes import resolve1
     from pdfminer.utils import decode_text
 
-    meta: dict = {}
+    meta: dict[Any, Any] = {}
     for info in document.info:
         for key in ("Title", "Author"):
             value = resolve1(info.get(key)) if isinstance(info, dict) else None

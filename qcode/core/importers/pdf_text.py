@@ -20,6 +20,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 _RTL_CLASSES = ("R", "AL")
 _PRESENTATION = re.compile(r"[\ufb1d-\ufdff\ufe70-\ufefe]+")
@@ -31,7 +32,7 @@ def is_rtl(char: str) -> bool:
     return unicodedata.bidirectional(char) in _RTL_CLASSES
 
 
-def _visual(chars: list) -> bool:
+def _visual(chars: list[Any]) -> bool:
     """Whether the right-to-left glyphs of a line follow each other left to right on the page."""
     xs = [c.x0 for c in chars if is_rtl(c.get_text()[:1] or " ")]
     rising = sum(1 for a, b in itertools.pairwise(xs) if b > a)
@@ -39,7 +40,7 @@ def _visual(chars: list) -> bool:
     return rising > falling
 
 
-def logical_line(text: str, chars: list) -> str:
+def logical_line(text: str, chars: list[Any]) -> str:
     """A line of text as pdfminer read it, in logical order when its right-to-left part was in visual order."""
     text = _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     rtl = sum(1 for c in text if is_rtl(c))
@@ -49,10 +50,11 @@ def logical_line(text: str, chars: list) -> str:
 
     ltr = sum(1 for c in text if unicodedata.bidirectional(c) == "L")
     stripped = text.rstrip("\n")
-    return get_display(stripped, base_dir="R" if rtl >= ltr else "L") + text[len(stripped):]
+    ordered: str = get_display(stripped, base_dir="R" if rtl >= ltr else "L")
+    return ordered + text[len(stripped):]
 
 
-def line_chars(line) -> list:
+def line_chars(line: Any) -> list[Any]:
     """The glyphs (LTChar) of a pdfminer text line."""
     from pdfminer.layout import LTChar
 
@@ -62,7 +64,7 @@ def line_chars(line) -> list:
 # --- glyphs without characters ------------------------------------------------------------------------------
 
 
-def count_glyphs(layout) -> tuple[int, int]:
+def count_glyphs(layout: Any) -> tuple[int, int]:
     """(glyphs drawn, glyphs that map to no character) on a page, looking inside figures and boxes."""
     from pdfminer.layout import LTChar, LTContainer
 
@@ -84,7 +86,7 @@ def count_glyphs(layout) -> tuple[int, int]:
 # --- form fields ----------------------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     from pdfminer.psparser import PSLiteral
     from pdfminer.utils import decode_text
 
@@ -100,7 +102,7 @@ def _text(value) -> str:
     return ""
 
 
-def _field(annotation: dict) -> tuple[str, str, int] | None:
+def _field(annotation: dict[str, Any]) -> tuple[str, str, int] | None:
     """(full field name, value, id of the field) for a widget annotation, walking up its parents."""
     from pdfminer.pdftypes import resolve1
 
@@ -128,7 +130,7 @@ def _field(annotation: dict) -> tuple[str, str, int] | None:
     return name, text, ident
 
 
-def form_fields(annotations: Iterable | None) -> list[str]:
+def form_fields(annotations: Iterable[Any] | None) -> list[str]:
     """The filled-in fields of a page's widget annotations, as "Field name: value" lines, in page order."""
     from pdfminer.pdftypes import resolve1
     from pdfminer.psparser import LIT

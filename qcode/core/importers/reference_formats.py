@@ -13,7 +13,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from qcode.core.errors import UnreadableFileError, UnsupportedFormatError
 
@@ -59,10 +61,10 @@ class Reference:
 # --- RIS -------------------------------------------------------------------------------------------------
 
 
-def _ris_parser():
+def _ris_parser() -> Any:
     import rispy
 
-    class LenientRisParser(rispy.RisParser):
+    class LenientRisParser(rispy.RisParser):  # type: ignore[misc]  # rispy has no type information
         """rispy's parser, also taking "TY - JOUR" (one space before the dash), a tag line's trailing blanks, and
         an untagged line at the start of a record (skipped, where rispy would look for the field before it)."""
 
@@ -72,16 +74,16 @@ def _ris_parser():
                 return match.group(1), (match.group(2) or "").strip()
             return None, line.strip()
 
-        def _add_tag(self, record: dict, tag: str, content: str, extend_multiline: bool = False) -> None:
+        def _add_tag(self, record: dict[str, Any], tag: str, content: str, extend_multiline: bool = False) -> None:
             if extend_multiline and self.mapping.get(tag) not in record:
                 return  # an untagged line with no field before it in this record: nothing to continue
             super()._add_tag(record, tag, content, extend_multiline)
 
-        def _iter_till_start(self, lines) -> dict:
+        def _iter_till_start(self, lines: Iterator[str]) -> dict[str, Any]:
             while True:
                 tag, content = self.parse_line(next(lines))
                 if tag == self.START_TAG:
-                    return {self.mapping[self.START_TAG]: content}
+                    return {str(self.mapping[self.START_TAG]): content}
 
     return LenientRisParser
 
@@ -101,7 +103,7 @@ def parse_ris(text: str, name: str = "the file") -> list[Reference]:
             "records again choosing 'RIS (other reference software)', and import that file.")
     parser = _ris_parser()
     try:
-        records = parser().parse(text)
+        records: list[dict[str, Any]] = parser().parse(text)
     except _PARSER_FAILURES as err:  # rispy trips over a few malformed layouts (a field continued across records)
         raise UnreadableFileError(f"{name} is not a readable RIS file ({type(err).__name__}: {err}); export the "
                                   "library again as RIS.") from err
@@ -119,7 +121,7 @@ def _texts(value: object) -> list[str]:
     return [str(v).strip() for v in values if v and str(v).strip()]
 
 
-def _first(record: dict, *keys: str) -> str:
+def _first(record: dict[str, Any], *keys: str) -> str:
     for key in keys:
         value = _text(record.get(key))
         if value:
@@ -127,7 +129,7 @@ def _first(record: dict, *keys: str) -> str:
     return ""
 
 
-def _ris_reference(record: dict) -> Reference:
+def _ris_reference(record: dict[str, Any]) -> Reference:
     year = _YEAR.search(_first(record, "year", "publication_year", "date"))
     pages = "–".join(p for p in (_first(record, "start_page"), _first(record, "end_page")) if p)
     return Reference(
@@ -194,7 +196,7 @@ def _resolve(value: str, macros: dict[str, str]) -> str | None:
     return "".join(out)
 
 
-def _macro_middleware():
+def _macro_middleware() -> Any:
     from bibtexparser.middlewares import LibraryMiddleware
 
     class ExpandMacros(LibraryMiddleware):
@@ -208,7 +210,7 @@ def _macro_middleware():
         def metadata_key(cls) -> str:
             return "qcode_expand_macros"
 
-        def transform(self, library):
+        def transform(self, library: Any) -> Any:
             macros = dict(_MONTHS)
             for string in library.strings:
                 resolved = _resolve(str(string.value), macros)

@@ -255,10 +255,10 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
 
     ended: str | None = None  # the time the paragraph before ended at, in transcripts that write it there
     for span, label in zip(paragraphs, labels, strict=True):
-        if label.name in speakers:
+        if label.name is not None and label.name in speakers:
             if current:
                 close(current)
-            current = (label.name, span.start, span.end, label.time or ended)  # type: ignore[assignment]
+            current = (label.name, span.start, span.end, label.time or ended)
         elif current:
             current = (current[0], current[1], span.end, current[3])
         stamp = _END_STAMP.search(text, max(span.start, span.end - 40), span.end)

@@ -17,9 +17,11 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError, UnsupportedFormatError
 from qcode.core.importers import register
@@ -159,7 +161,7 @@ def _as_date(value: Cell, first_is_day: bool | None = None) -> str | None:
     return None
 
 
-def infer_attribute(values: list[Cell]) -> tuple[str, list[object]]:
+def infer_attribute(values: list[Cell]) -> tuple[str, Sequence[object]]:
     """The type of a column of attribute values and the values in that type (None where empty).
 
     All numbers (also "3,5") -> number; all ISO, spreadsheet or local dates whose day and month order the
@@ -337,7 +339,7 @@ def read_csv_rows(path: Path) -> list[list[Cell]]:
         line = 0
         for row in reader:
             starts.append(line + 1)
-            rows.append(row)
+            rows.append(list[Cell](row))
             line = reader.line_num
     except csv.Error as err:
         raise UnreadableFileError(f"{path.name} is not a readable CSV file ({err}).") from err
@@ -374,7 +376,7 @@ def read_xlsx_rows(path: Path, sheet: str | None, *, max_rows: int | None = None
             raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
 
 
-def _sheet_rows(workbook, path: Path, sheet: str | None, max_rows: int | None) -> list[list[Cell]]:
+def _sheet_rows(workbook: Any, path: Path, sheet: str | None, max_rows: int | None) -> list[list[Cell]]:
     try:
         names = workbook.sheetnames
         if sheet is None:
