@@ -179,3 +179,17 @@ def test_f4_transcript_times_at_paragraph_ends_start_the_next_turn(tmp_path: Pat
     assert stamps(source) == ["00:00:04", "00:00:09", "00:00:12"]
     timed = [(source.text[s.start:s.end][:2], s.value) for s in source.spans if s.kind == "timestamp"]
     assert timed == [("B:", "00:00:04"), ("I:", "00:00:09"), ("B:", "00:00:12")]
+
+
+def test_google_meet_times_on_their_own_lines_and_times_after_the_label(tmp_path: Path) -> None:
+    path = tmp_path / "meet.txt"
+    path.write_text("Allotment call - Transcript\n\n00:00:00\n\nRosa Lind: Shall we start?\n\nTom Ashby: Yes.\n\n"
+                    "00:05:00\n\nRosa Lind: Five minutes in.\n\nTom Ashby: Indeed.", encoding="utf-8")
+    source = parse(path)
+    assert [name for name, _ in turns(source)] == ["Rosa Lind", "Tom Ashby", "Rosa Lind", "Tom Ashby"]
+    timed = [(source.text[s.start:s.end].split(":")[0], s.value) for s in source.spans if s.kind == "timestamp"]
+    assert timed == [("Rosa Lind", "00:00:00"), ("Rosa Lind", "00:05:00")]
+    sonix = tmp_path / "sonix.txt"
+    sonix.write_text("Rosa: [00:00:05] Shall we start?\n\nTom: [00:00:09] Yes.\n\nRosa: [00:01:10] Good.",
+                     encoding="utf-8")
+    assert stamps(parse(sonix)) == ["00:00:05", "00:00:09", "00:01:10"]

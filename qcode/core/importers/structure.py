@@ -18,6 +18,7 @@ _LABEL = re.compile(
     r"([^\W\d_][\w.'’-]*(?: [\w.'’-]+){0,3}|\d+)"
     rf"(?:\s*[\[(]({_TIME})[\])])?"
     r"\s?(?::\s|：\s?)"
+    rf"(?:\s*[\[(]({_TIME})[\])](?=\s))?"  # "Sam: [00:01:23] words" (Sonix)
 )
 # Layouts that put the name (and a time) on a line of its own, the words on the next lines:
 # "Speaker 1  0:03" (Otter, Teams: two spaces or a tab before the time),
@@ -32,6 +33,8 @@ _NAME_LINE = re.compile(r"\s*([^\W\d_][^\n:.?!]{0,59}?)[ \t]*(?:\n|$)")
 _TIMED_NAME = re.compile(rf"^(.*?)\s*[\[(]({_TIME})[\])]$")  # a bold "Sam (00:01:23)" in Word
 # f4transkript and MAXQDA close a paragraph with the time it ends: "B: Yes, every week. #00:01:23-4#"
 _END_STAMP = re.compile(r"#(\d{1,2}:\d{2}:\d{2})(?:[-.,]\d{1,3})?#\s*$")
+# Google Meet and others put a time on a line of its own every few minutes: the next turn starts then
+_TIME_ONLY = re.compile(rf"\s*[\[(]?({_TIME})[\])]?\s*")
 MIN_LABEL_REPEATS = 2
 #: a label in lower case ("int:", "p1:") is a speaker once it opens this many paragraphs ("note:" twice is not)
 MIN_LOWER_REPEATS = 3
@@ -161,7 +164,7 @@ def _label(paragraph: str, hint: str | None) -> Label:
         return Label(hint.strip(), marked=True)
     match = _LABEL.match(paragraph)
     if match:
-        time = clock(match.group(1) or match.group(3))
+        time = clock(match.group(1) or match.group(3) or match.group(4))
         return Label(match.group(2).strip(), time, marked=time is not None)
     for layout in (_LABEL_LINE, _BRACKET_LINE):
         line = layout.match(paragraph)
@@ -234,7 +237,8 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
     the format itself marks (such as a bold name opening a Word paragraph); where one is given it is used
     instead of a label read from the text. A turn whose label carries a time ("Sam (00:01:23):") also gets a
     "timestamp" span, so that excerpts cite it as in caption files; in transcripts that close each paragraph
-    with its end time ("#00:01:23-4#", f4transkript and MAXQDA), a turn starts at the time the one before ended.
+    with its end time ("#00:01:23-4#", f4transkript and MAXQDA), a turn starts at the time the one before ended,
+    and a time on a paragraph of its own (Google Meet) is the time of the turn after it.
     """
     shared: dict[Label, Label] = {}  # one object per distinct label: a long transcript repeats a few names
     labels = [shared.setdefault(label, label) for label in (
@@ -261,7 +265,8 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
             current = (label.name, span.start, span.end, label.time or ended)
         elif current:
             current = (current[0], current[1], span.end, current[3])
-        stamp = _END_STAMP.search(text, max(span.start, span.end - 40), span.end)
+        stamp = _END_STAMP.search(text, max(span.start, span.end - 40), span.end) or (
+            _TIME_ONLY.fullmatch(text, span.start, span.end) if span.end - span.start < 20 else None)
         ended = clock(stamp.group(1)) if stamp else None
     if current:
         close(current)
