@@ -10,7 +10,9 @@ import io
 from pathlib import Path
 
 import openpyxl
+import pytest
 
+from qcode.core.errors import UnreadableFileError
 from qcode.core.importers import ImportOptions, SurveyOptions, find_importer
 from qcode.core.importers.survey_columns import survey_columns
 from qcode.core.importers.survey_headers import column_labels, header_row_count
@@ -107,3 +109,10 @@ def test_a_first_respondent_is_not_taken_for_a_header() -> None:
     text_only = [["ID", "Answer"], ["R1", "Walks and talks with friends."], ["R2", "Sheds."]]
     assert header_row_count(text_only) == 1
     assert column_labels(rows[:1], 3) == ["ID", "Age", "Answer"]
+
+
+def test_a_respondent_without_an_id_is_still_refused_not_taken_for_a_header(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "gap.csv", [["ID", "Group", "Answer"], ["", "a", "Walks."], ["12", "b", "Talks."],
+                                           ["13", "a", "Sheds."]])
+    with pytest.raises(UnreadableFileError, match="rows without a respondent id"):
+        find_importer(path).parse(path, ImportOptions(survey=SurveyOptions("ID", ("Answer",))), None)

@@ -6,8 +6,8 @@ text, and a row of JSON ({"ImportId":"QID5"}). Read naively, the second row beco
 the first is taken as a header row when it
 - holds Qualtrics' JSON import ids, or
 - repeats a column's name in that column ("Response ID" under "ResponseId"), or
-- has no number at all while the rows below it carry numeric respondent ids in some column (a row of question
-  texts or answer options above the first respondent).
+- has no number at all, holds question texts (long on average) or SurveyMonkey's "Response" placeholders, and
+  the rows below it carry numeric respondent ids in a column where it has none (above the first respondent).
 At most three header rows are read. A column's label is then its question text: the later row's text under a
 short code ("Q5" -> "How do you ...?"), the question with its option under a question ("Which sports? -
 Football"), or the first row's name where the later rows add nothing.
@@ -19,6 +19,7 @@ import re
 
 MAX_HEADER_ROWS = 3
 SAMPLE = 20  # rows below the candidates looked at for numeric ids
+QUESTION_LENGTH = 15  # characters: cells this long on average read as question texts
 _IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"\s*:', re.IGNORECASE)
 _CODE = re.compile(r"^[\w.:-]{1,16}$")  # "Q5", "QID12_TEXT", "Q1.2": a column code, not a question
 _PLACEHOLDERS = {"response", "open-ended response", "open ended response", "responses"}
@@ -55,8 +56,11 @@ def header_row_count(rows: list[list[str]]) -> int:
         repeats = any(cell and index < len(header) and header[index] and _key(cell) == _key(header[index])
                       for index, cell in enumerate(row))
         ids = _numeric_id_columns(below)
+        present = [cell.strip() for cell in row if cell.strip()]
+        header_like = any(cell.casefold() in _PLACEHOLDERS for cell in present) or (
+            bool(present) and sum(len(cell) for cell in present) / len(present) >= QUESTION_LENGTH)
         above_ids = bool(ids) and any(not (row[i] if i < len(row) else "").isdigit() for i in ids) \
-            and not any(_NUMBER.match(cell) for cell in row if cell)
+            and not any(_NUMBER.match(cell) for cell in present) and header_like
         if repeats or above_ids:
             count += 1
             continue
