@@ -23,6 +23,9 @@ from collections.abc import Iterable
 from typing import Any
 
 _RTL_CLASSES = ("R", "AL")
+# Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and their presentation forms (the right-to-left scripts
+# of the Basic Multilingual Plane); a line without any of them is returned at once
+_RTL_SCRIPTS = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe]")
 _PRESENTATION = re.compile(r"[\ufb1d-\ufdff\ufe70-\ufefe]+")
 CID = re.compile(r"\(cid:\d+\)")
 MAX_FIELD_DEPTH = 20
@@ -42,6 +45,8 @@ def _visual(chars: list[Any]) -> bool:
 
 def logical_line(text: str, chars: list[Any]) -> str:
     """A line of text as pdfminer read it, in logical order when its right-to-left part was in visual order."""
+    if not _RTL_SCRIPTS.search(text):  # most lines: nothing to reorder
+        return text
     text = _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     rtl = sum(1 for c in text if is_rtl(c))
     if not rtl or not _visual(chars):
