@@ -141,15 +141,11 @@ def clock(raw: str | None) -> str | None:
 class Label:
     """A speaker label opening a paragraph: the name, the time written with it, and whether the layout marks it
     beyond doubt (a time beside the name, brackets, a caption cue, a bold name in Word).
-
-    `skip` is set on a paragraph that only completes the label of the paragraph before it (the name under a
-    caption cue), so it starts no turn of its own.
     """
 
     name: str | None
     time: str | None = None
     marked: bool = False
-    skip: bool = False
 
 
 _NO_LABEL = Label(None)
@@ -190,7 +186,7 @@ def _cue_labels(text: str, paragraphs: list[Span], labels: list[Label]) -> None:
         name = _NAME_LINE.match(text[following.start:following.end])
         if name and len(name.group(1).split()) <= MAX_NAME_WORDS and name.end() >= following.end - following.start:
             labels[index] = Label(name.group(1).strip(), clock(cue.group(1)), marked=True)
-            labels[index + 1] = Label(None, skip=True)
+            labels[index + 1] = _NO_LABEL  # the name completes the cue's label: it starts no turn of its own
 
 
 def _one_letter(name: str) -> bool:
