@@ -65,6 +65,8 @@ def build_filter(project: Project, args: argparse.Namespace) -> Filter:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    if args.ready_check and args.project is None:
+        raise UsageError("--ready-check opens a project: give one, for example qcode open demo.qcode --ready-check.")
     if args.project is not None and not Path(args.project).exists():
         raise QcodeError(f"There is no project at {args.project}. Create one with 'qcode new {args.project}', "
                          "or build the demo with 'qcode demo'.")
@@ -81,7 +83,7 @@ def cmd_open(args: argparse.Namespace) -> int:
             f"The app cannot start because Qt is not available ({err}). Install qcode with its dependencies "
             "(python3 installer/bootstrap.py run), or use the subcommands: qcode --help"
         ) from err
-    return run_gui(args.project)
+    return run_gui(args.project, ready_check=args.ready_check)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("open", commands.cmd_open, "open the app, optionally on a project")
     p.add_argument("project", nargs="?", help="project file (.qcode)")
+    p.add_argument("--ready-check", action="store_true",
+                   help="open the window, print how long it took to be ready to use, and quit (checks an installation)")
 
     p = command("new", commands.cmd_new, "create an empty project file")
     p.add_argument("project")
