@@ -84,7 +84,8 @@ def probe_prolog(archive: zipfile.ZipFile, part: str) -> Exception | None:
     """What stands before a part's root element, reading no further than that element's start.
 
     None when the root element starts cleanly; else the problem: a DefusedXmlException for a document type
-    declaration, a ParseError for XML damaged before its root, NoRootElement for a part that ends before it.
+    declaration, a ParseError for XML damaged before its root (or declared in an encoding expat cannot read),
+    NoRootElement for a part that ends before it.
     """
     parser = DefusedXMLParser(target=StopAtRoot(), forbid_dtd=True)
     try:
@@ -95,6 +96,8 @@ def probe_prolog(archive: zipfile.ZipFile, part: str) -> Exception | None:
         return None
     except (DefusedXmlException, ParseError) as err:
         return err
+    except (ValueError, LookupError) as err:  # an encoding expat cannot read ("UTF-7", "Shift_JIS", unknown ones)
+        return ParseError(f"the XML declares an encoding that cannot be read ({err})")
     return NoRootElement(part)
 
 
