@@ -193,3 +193,26 @@ def test_google_meet_times_on_their_own_lines_and_times_after_the_label(tmp_path
     sonix.write_text("Rosa: [00:00:05] Shall we start?\n\nTom: [00:00:09] Yes.\n\nRosa: [00:01:10] Good.",
                      encoding="utf-8")
     assert stamps(parse(sonix)) == ["00:00:05", "00:00:09", "00:01:10"]
+
+
+def test_teams_speakers_as_cases_and_autocode_codes_their_words(project: Project, tmp_path: Path) -> None:
+    document = docx.Document()
+    for start, end, name, words in (("0:0:0.0", "0:0:4.910", "Rosa Lind", "Shall we start?"),
+                                    ("0:0:5.100", "0:0:7.20", "Tom Ashby", "Yes, go ahead."),
+                                    ("0:1:2.0", "0:1:5.0", "Tom Ashby", "The shed is ready.")):
+        document.add_paragraph(f"{start} --> {end}")
+        document.add_paragraph(name)
+        document.add_paragraph(words)
+    for name, time, words in (("Rosa Lind", "1:12", "Good."), ("Rosa Lind", "1:20", "Thanks.")):
+        document.add_paragraph(f"{name}   {time}")
+        document.add_paragraph(words)
+    path = tmp_path / "teams.docx"
+    document.save(str(path))
+    outcome = project.import_file(path, speaker_cases=True)
+    assert outcome.status == "imported", outcome.reason
+    text = project.source_text(outcome.source_ids[0])
+    assert sorted(case.name for case in project.cases()) == ["Rosa Lind", "Tom Ashby"]
+    ranges = project.autocode_ranges(speakers=["Tom Ashby"], unit="turn")
+    assert [text[start:end] for _, start, end in ranges] == ["Yes, go ahead.", "The shed is ready."]
+    ranges = project.autocode_ranges(speakers=["Rosa Lind"], unit="turn")
+    assert [text[start:end] for _, start, end in ranges] == ["Shall we start?", "Good.", "Thanks."]
