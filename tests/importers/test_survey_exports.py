@@ -82,6 +82,7 @@ def test_qualtrics_three_header_rows(tmp_path: Path) -> None:
     assert [c.header for c in columns.columns] == ["StartDate", "ResponseId", "How old are you?",
                                                    "Where do you meet others?", "What else should we know?"]
     assert columns.columns[1].role == "id"
+    assert [c.name for c in columns.columns] == ["", "", "Q1", "Q2", "Q3_TEXT"]
     options = ImportOptions(survey=SurveyOptions("ResponseId", ("Q2", "What else should we know?"), ("Q1",)))
     result = find_importer(path).parse(path, options, None)
     assert [case.name for case in result.cases] == ["R_1a2B3c", "R_4d5E6f"]

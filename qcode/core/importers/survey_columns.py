@@ -31,6 +31,7 @@ class SurveyColumn:
     header: str  # its question text or header as in the file, or "Column C" when the header cell is empty
     examples: tuple[str, ...]
     role: str  # the suggested role, one of ROLES
+    name: str = ""  # the first header row's cell, when a later header row gives the question text shown as header
 
     @property
     def reference(self) -> str:
@@ -94,7 +95,8 @@ def survey_columns(path: Path, sheet: str | None = None) -> SurveyColumns:
     roles = suggest_roles([(table.headers[index] or title, values) for index, title, values, _examples in columns])
     return SurveyColumns(
         sheets=sheets, sheet=sheet, rows_seen=len(data),
-        columns=tuple(SurveyColumn(index, title, examples, role)
+        columns=tuple(SurveyColumn(index, title, examples, role,
+                                   table.headers[index] if table.headers[index] != title else "")
                       for (index, title, _values, examples), role in zip(columns, roles, strict=True)),
         notes=tuple(table.notes()),
     )

@@ -77,6 +77,8 @@ class SurveyDialog(QDialog):
         self.role_boxes = []
         for row, column in enumerate(self.columns.columns):
             name = QTableWidgetItem(f"{column.reference}: {column.header}")
+            if column.name:  # the question text is shown; the column's code in the file is a hover away
+                name.setToolTip(f"Column {column.reference}, headed '{column.name}' in the file")
             examples = QTableWidgetItem(" · ".join(e[:60] for e in column.examples))
             examples.setToolTip("\n".join(column.examples))
             for item in (name, examples):
