@@ -134,7 +134,7 @@ def _without_label(text: str, turns: _Units, bounds: tuple[int, int]) -> tuple[i
         words = label_line_end(text, lo, hi) if turn.value else None  # "[Sam] 11:02:09" on a line of its own
         if words is not None:
             return (words, hi) if words < hi else bounds
-        if turn.value and text.startswith(turn.value, lo):
+        if turn.value and text[lo:lo + len(turn.value)].casefold() == turn.value.casefold():  # "interviewer:" too
             after = lo + len(turn.value)
             timed = _TIME_AFTER_NAME.match(text, after, hi)  # "Sam (00:01:23): ..."
             if timed:

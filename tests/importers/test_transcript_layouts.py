@@ -216,3 +216,20 @@ def test_teams_speakers_as_cases_and_autocode_codes_their_words(project: Project
     assert [text[start:end] for _, start, end in ranges] == ["Yes, go ahead.", "The shed is ready."]
     ranges = project.autocode_ranges(speakers=["Rosa Lind"], unit="turn")
     assert [text[start:end] for _, start, end in ranges] == ["Shall we start?", "Good.", "Thanks."]
+
+
+def test_labels_typed_with_different_capitals_are_one_speaker(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_text("Interviewer: One?\n\nResp: Yes.\n\ninterviewer: Two?\n\nresp: No.\n\nInterviewer: Three?\n\n"
+                    "Resp: Maybe.", encoding="utf-8")
+    assert [name for name, _ in turns(parse(path))] == ["Interviewer", "Resp"] * 3
+
+
+def test_autocoding_a_speaker_leaves_out_labels_in_any_capitals(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_text("Interviewer: One?\n\nResp: Yes.\n\ninterviewer: Two?\n\nresp: No.\n\nInterviewer: Three?\n\n"
+                    "Resp: Maybe.", encoding="utf-8")
+    outcome = project.import_file(path)
+    text = project.source_text(outcome.source_ids[0])
+    ranges = project.autocode_ranges(speakers=["Resp"], unit="turn")
+    assert [text[start:end] for _, start, end in ranges] == ["Yes.", "No.", "Maybe."]

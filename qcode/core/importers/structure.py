@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qcode.core.model import Span
 
@@ -189,6 +189,17 @@ def _cue_labels(text: str, paragraphs: list[Span], labels: list[Label]) -> None:
             labels[index + 1] = _NO_LABEL  # the name completes the cue's label: it starts no turn of its own
 
 
+def _one_spelling(labels: list[Label]) -> list[Label]:
+    """Labels typed with different capitals ("Interviewer:", "interviewer:") under their most used spelling."""
+    spellings = Counter(label.name for label in labels if label.name)
+    best: dict[str, str] = {}
+    for name, _count in spellings.most_common():
+        best.setdefault(name.casefold(), name)
+    if len(best) == len(spellings):
+        return labels
+    return [replace(label, name=best[label.name.casefold()]) if label.name else label for label in labels]
+
+
 def _one_letter(name: str) -> bool:
     """A single letter of a script with case ("X", "I"); a single Chinese character is a whole name."""
     return len(name) == 1 and name.lower() != name.upper()
@@ -242,6 +253,7 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
         for index, span in enumerate(paragraphs))]
     del shared
     _cue_labels(text, paragraphs, labels)
+    labels = _one_spelling(labels)
     speakers = choose_speakers(labels)
     if not speakers:
         return []

@@ -176,7 +176,8 @@ class DocumentView(QPlainTextEdit):
                 while words > span.start and self._text[words - 1].isspace():
                     words -= 1
                 labels.append((span.start, words))
-            elif span.kind == "turn" and span.value and self._text.startswith(span.value, span.start):
+            elif (span.kind == "turn" and span.value
+                  and self._text[span.start:span.start + len(span.value)].casefold() == span.value.casefold()):
                 end = span.start + len(span.value)
                 labels.append((span.start, end + 1 if self._text.startswith(":", end) else end))
         return labels
