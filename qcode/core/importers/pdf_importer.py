@@ -5,8 +5,10 @@ wide justified spaces, indented first lines boxed alone, paragraphs running on i
 span covers each page's text (value = the PDF's page label, else the page number); pages without text get
 none. Words hyphenated at line ends are joined, other line breaks become spaces. Running headers and footers
 (the same short text at the top or bottom of many pages, page numbers aside) are dropped unless
-`ImportOptions.keep_headers` is set. A PDF without a text layer, a password-protected one and a damaged one
-are refused with a message saying what to do.
+`ImportOptions.keep_headers` is set. Right-to-left lines stored in visual order are put back in logical
+order, text inside figures and other containers is read, and a page's filled-in form fields follow its text
+(pdf_text.py). A PDF without a text layer, one whose fonts map to no characters, a password-protected one and
+a damaged one are refused with a message saying what to do.
 """
 
 from __future__ import annotations
