@@ -233,3 +233,13 @@ def test_autocoding_a_speaker_leaves_out_labels_in_any_capitals(project: Project
     text = project.source_text(outcome.source_ids[0])
     ranges = project.autocode_ranges(speakers=["Resp"], unit="turn")
     assert [text[start:end] for _, start, end in ranges] == ["Yes.", "No.", "Maybe."]
+
+
+def test_a_lower_case_word_repeated_in_field_notes_is_no_speaker(tmp_path: Path) -> None:
+    notes = [f"Visit {i}: the allotments were busy and the shed was open." for i in range(1, 9)]
+    notes[2:2] = ["todo: ask about the water butts."]
+    notes[5:5] = ["todo: bring the rota."]
+    notes.append("todo: send thanks.")
+    path = tmp_path / "fieldnotes.txt"
+    path.write_text("\n\n".join(notes), encoding="utf-8")
+    assert [name for name, _ in turns(parse(path))] == []

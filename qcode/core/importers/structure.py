@@ -38,9 +38,10 @@ _TIME_ONLY = re.compile(rf"\s*[\[(]?({_TIME})[\])]?\s*")
 MIN_LABEL_REPEATS = 2
 #: a label in lower case ("int:", "p1:") is a speaker once it opens this many paragraphs ("note:" twice is not)
 MIN_LOWER_REPEATS = 3
-#: a one-letter label ("I:", "X:") is a speaker only where labelled paragraphs are this share of all of them,
-#: so that a legend line ("V: vegetarian") repeated in a menu is not a person
-ONE_LETTER_SHARE = 0.4
+#: a one-letter label ("I:", "X:") or one in lower case ("todo:") is a speaker only where labelled paragraphs
+#: are this share of all of them, so that a legend line ("V: vegetarian") repeated in a menu, or "todo:" in
+#: field notes, is not a person
+WEAK_LABEL_SHARE = 0.4
 MAX_NAME_WORDS = 4
 PARAGRAPH_BREAK = "\n\n"
 
@@ -208,8 +209,8 @@ def _one_letter(name: str) -> bool:
 def choose_speakers(labels: Sequence[Label]) -> set[str]:
     """The label names that are speakers, from the labels opening each paragraph of one text.
 
-    A name is a speaker once it opens two paragraphs; a name in lower case needs three, and a single letter
-    counts only where labelled paragraphs make up a good share of the text. Once the text reads as a
+    A name is a speaker once it opens two paragraphs; a name in lower case needs three; and a name in lower
+    case or a single letter counts only where labelled paragraphs make up a good share of the text. Once the text reads as a
     transcript, a capitalised name of up to three words used once is a speaker too. Labels the layout marks
     (times, brackets, cues, bold names) need only the two uses.
     """
@@ -227,8 +228,8 @@ def choose_speakers(labels: Sequence[Label]) -> set[str]:
     if not speakers:
         return set()
     labelled = sum(counts[name] for name in speakers)
-    if labelled < ONE_LETTER_SHARE * len(labels):
-        speakers = {name for name in speakers if name in marked or not _one_letter(name)}
+    if labelled < WEAK_LABEL_SHARE * len(labels):
+        speakers = {name for name in speakers if name in marked or not (_one_letter(name) or name[0].islower())}
         if not speakers:
             return set()
     # once the text is a transcript, a speaker who talks only once is a speaker too
