@@ -243,3 +243,23 @@ def test_a_lower_case_word_repeated_in_field_notes_is_no_speaker(tmp_path: Path)
     path = tmp_path / "fieldnotes.txt"
     path.write_text("\n\n".join(notes), encoding="utf-8")
     assert [name for name, _ in turns(parse(path))] == []
+
+
+def test_zoom_chat_and_one_line_captions(project: Project, tmp_path: Path) -> None:
+    chat = tmp_path / "chat.txt"
+    chat.write_text("10:02:11 From Rosa Lind to Everyone: Welcome, all.\n10:02:40 From tom ashby to Everyone: Hi!\n"
+                    "10:03:05 From Rosa Lind to Everyone: Shall we start?\n10:03:30 From tom ashby : Yes.\n",
+                    encoding="utf-8")
+    source = parse(chat)
+    assert [name for name, _ in turns(source)] == ["Rosa Lind", "tom ashby", "Rosa Lind", "tom ashby"]
+    assert stamps(source) == ["10:02:11", "10:02:40", "10:03:05", "10:03:30"]
+    inline = tmp_path / "captions.txt"
+    inline.write_text("[Rosa Lind] 11:02:09 Welcome.\n[Tom Ashby] 11:02:15 Glad to be here.\n"
+                      "[Rosa Lind] 11:03:01 Good.\n[Tom Ashby] 11:03:07 Indeed.\n", encoding="utf-8")
+    source = parse(inline)
+    assert [name for name, _ in turns(source)] == ["Rosa Lind", "Tom Ashby", "Rosa Lind", "Tom Ashby"]
+    assert stamps(source)[:2] == ["11:02:09", "11:02:15"]
+    outcome = project.import_file(chat)
+    text = project.source_text(outcome.source_ids[0])
+    ranges = project.autocode_ranges(speakers=["tom ashby"], unit="turn")
+    assert [text[start:end] for _, start, end in ranges] == ["Hi!", "Yes."]

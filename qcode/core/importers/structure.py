@@ -25,6 +25,10 @@ _LABEL = re.compile(
 _LABEL_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})(?: {{2,}}|\t)\s*({_TIME})[ \t]*(?:\n|$)")
 # "[Johnny Doe] 11:02:09" (Zoom's saved transcript: any name in square brackets, then a clock time),
 _BRACKET_LINE = re.compile(rf"^\s*\[([^\]\n:]{{1,80}})\]\s+({_TIME})[ \t]*(?:\n|$)")
+# Labels followed by the words on the same line, in layouts a "Name:" label does not describe:
+# "[Johnny Doe] 11:02:09 words" (Zoom's captions) and "11:02:09 From Johnny Doe to Everyone: words" (Zoom's chat)
+_BRACKET_INLINE = re.compile(rf"^\s*\[([^\]\n:]{{1,80}})\]\s+({_TIME})[ \t]+(?=\S)")
+_CHAT = re.compile(rf"^\s*({_TIME})[ \t]+From[ \t]+([^\n:]{{1,80}}?)(?:[ \t]+to[ \t]+[^\n:]{{1,80}}?)?[ \t]*:[ \t]*")
 # "0:0:0.0 --> 0:0:4.910" then "Johnny Doe" (caption cues pasted into Word, as older Teams transcripts are);
 # these two are used with .match(text, pos), so they carry no "^".
 _CUE_TIME = r"\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
@@ -159,6 +163,9 @@ def _label(paragraph: str, hint: str | None) -> Label:
         if timed and timed.group(1):
             return Label(timed.group(1), clock(timed.group(2)), marked=True)
         return Label(hint.strip(), marked=True)
+    chat = _CHAT.match(paragraph)  # before "Name:", which would take "10:03:30 From Sam :" for a label "From Sam"
+    if chat and chat.group(2).strip():
+        return Label(" ".join(chat.group(2).split()), clock(chat.group(1)), marked=True)
     match = _LABEL.match(paragraph)
     if match:
         time = clock(match.group(1) or match.group(3) or match.group(4))
@@ -167,6 +174,9 @@ def _label(paragraph: str, hint: str | None) -> Label:
         line = layout.match(paragraph)
         if line and line.group(1).strip() and not re.fullmatch(_TIME, line.group(1).strip()):
             return Label(" ".join(line.group(1).split()), clock(line.group(2)), marked=True)
+    inline = _BRACKET_INLINE.match(paragraph)
+    if inline and not re.fullmatch(_TIME, inline.group(1).strip()):
+        return Label(" ".join(inline.group(1).split()), clock(inline.group(2)), marked=True)
     cue = _CUE_LINE.match(paragraph)
     if cue:
         name = _NAME_LINE.match(paragraph, cue.end())
@@ -284,9 +294,10 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
 
 def label_line_end(text: str, start: int, end: int) -> int | None:
     """Where the words of a turn begin when its label is a line of its own ("[Sam] 11:02:09", "Speaker 1  0:03",
-    a caption cue and name); None for other turns."""
+    a caption cue and name) or a layout other than "Name:" ("[Sam] 11:02:09 words", a chat's "11:02:09 From Sam
+    to Everyone: words"); None for other turns."""
     head = text[start:min(end, start + 200)]
-    for layout in (_LABEL_LINE, _BRACKET_LINE):
+    for layout in (_LABEL_LINE, _BRACKET_LINE, _BRACKET_INLINE, _CHAT):
         line = layout.match(head)
         if line:
             return _next_line(text, start + line.end(), end)
