@@ -263,3 +263,16 @@ def test_zoom_chat_and_one_line_captions(project: Project, tmp_path: Path) -> No
     text = project.source_text(outcome.source_ids[0])
     ranges = project.autocode_ranges(speakers=["tom ashby"], unit="turn")
     assert [text[start:end] for _, start, end in ranges] == ["Hi!", "Yes."]
+
+
+def test_time_dash_name_lines(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "happy.txt"
+    path.write_text("[00:00:05.12] - Rosa Lind\nShall we start?\n\n[00:00:09.40] - Tom Ashby\nYes.\n\n"
+                    "[00:01:10.00] - Rosa Lind\nGood.\n\n[00:01:15.00] - Tom Ashby\nFine.", encoding="utf-8")
+    source = parse(path)
+    assert [name for name, _ in turns(source)] == ["Rosa Lind", "Tom Ashby", "Rosa Lind", "Tom Ashby"]
+    assert stamps(source) == ["00:00:05", "00:00:09", "00:01:10", "00:01:15"]
+    outcome = project.import_file(path)
+    text = project.source_text(outcome.source_ids[0])
+    ranges = project.autocode_ranges(speakers=["Tom Ashby"], unit="turn")
+    assert [text[start:end] for _, start, end in ranges] == ["Yes.", "Fine."]

@@ -25,6 +25,8 @@ _LABEL = re.compile(
 _LABEL_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})(?: {{2,}}|\t)\s*({_TIME})[ \t]*(?:\n|$)")
 # "[Johnny Doe] 11:02:09" (Zoom's saved transcript: any name in square brackets, then a clock time),
 _BRACKET_LINE = re.compile(rf"^\s*\[([^\]\n:]{{1,80}})\]\s+({_TIME})[ \t]*(?:\n|$)")
+# "[00:00:05.12] - Speaker 1" (Happy Scribe: the time in brackets, a dash, the name), the words below,
+_TIME_DASH_LINE = re.compile(rf"^\s*\[({_TIME})\][ \t]*-[ \t]*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})[ \t]*(?:\n|$)")
 # Labels followed by the words on the same line, in layouts a "Name:" label does not describe:
 # "[Johnny Doe] 11:02:09 words" (Zoom's captions) and "11:02:09 From Johnny Doe to Everyone: words" (Zoom's chat)
 _BRACKET_INLINE = re.compile(rf"^\s*\[([^\]\n:]{{1,80}})\]\s+({_TIME})[ \t]+(?=\S)")
@@ -174,6 +176,9 @@ def _label(paragraph: str, hint: str | None) -> Label:
         line = layout.match(paragraph)
         if line and line.group(1).strip() and not re.fullmatch(_TIME, line.group(1).strip()):
             return Label(" ".join(line.group(1).split()), clock(line.group(2)), marked=True)
+    dashed = _TIME_DASH_LINE.match(paragraph)
+    if dashed:
+        return Label(" ".join(dashed.group(2).split()), clock(dashed.group(1)), marked=True)
     inline = _BRACKET_INLINE.match(paragraph)
     if inline and not re.fullmatch(_TIME, inline.group(1).strip()):
         return Label(" ".join(inline.group(1).split()), clock(inline.group(2)), marked=True)
@@ -297,7 +302,7 @@ def label_line_end(text: str, start: int, end: int) -> int | None:
     a caption cue and name) or a layout other than "Name:" ("[Sam] 11:02:09 words", a chat's "11:02:09 From Sam
     to Everyone: words"); None for other turns."""
     head = text[start:min(end, start + 200)]
-    for layout in (_LABEL_LINE, _BRACKET_LINE, _BRACKET_INLINE, _CHAT):
+    for layout in (_LABEL_LINE, _BRACKET_LINE, _TIME_DASH_LINE, _BRACKET_INLINE, _CHAT):
         line = layout.match(head)
         if line:
             return _next_line(text, start + line.end(), end)
