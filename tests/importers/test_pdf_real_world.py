@@ -133,14 +133,15 @@ def test_filled_in_form_fields_follow_their_page(tmp_path: Path) -> None:
                      ("Second page.\n\nsignature: R. Lind", "2")]
 
 
-def type3_pdf(codes: bytes) -> bytes:
-    """A one-page PDF whose only font draws glyphs named /g1 /g2 /g3 and has no Unicode map."""
+def type3_pdf(codes: bytes, readable: bytes = b"") -> bytes:
+    """A one-page PDF drawing `codes` in a font of glyphs named /g1 /g2 /g3 with no Unicode map, after
+    `readable` text in Helvetica."""
     glyph = b"500 0 0 0 500 700 d1 0 0 500 700 re f"
-    content = b"BT /F1 12 Tf 72 700 Td (" + codes + b") Tj ET"
+    content = b"BT /F2 12 Tf 72 720 Td (" + readable + b") Tj ET BT /F1 12 Tf 72 700 Td (" + codes + b") Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R /F2 7 0 R >> >> "
         b"/Contents 5 0 R >>",
         b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 500 700] /FontMatrix [0.001 0 0 0.001 0 0] "
         b"/CharProcs << /g1 6 0 R /g2 6 0 R /g3 6 0 R >> "
@@ -148,6 +149,7 @@ def type3_pdf(codes: bytes) -> bytes:
         b"/Widths [500 500 500] >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Length %d >>\nstream\n" % len(glyph) + glyph + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -177,3 +179,11 @@ def test_a_scan_is_still_called_a_scan(tmp_path: Path) -> None:
     pdf.save()
     with pytest.raises(EmptySourceError, match=r"scanned\?"):
         parse(path)
+
+
+def test_a_few_unmapped_glyphs_show_as_replacement_characters_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "some.pdf"
+    path.write_bytes(type3_pdf(b"\\001\\002", b"Most of this page reads well: the allotment rota for June."))
+    result = find_importer(path).parse(path, ImportOptions(), None)
+    assert result.sources[0].text == "Most of this page reads well: the allotment rota for June. \ufffd\ufffd"
+    assert result.notes == ["2 characters could not be read (their font has no character map) and show as \ufffd"]

@@ -33,7 +33,7 @@ from qcode.core.errors import (
 )
 from qcode.core.importers import register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
-from qcode.core.importers.pdf_text import count_glyphs, form_fields, line_chars, logical_line
+from qcode.core.importers.pdf_text import CID, count_glyphs, form_fields, line_chars, logical_line
 from qcode.core.importers.structure import TextBuilder, speaker_turns
 from qcode.core.model import Span
 from qcode.core.progress import Progress
@@ -51,6 +51,7 @@ HEADER_MAX_LINES = 3
 HEADER_ROWS = 2  # rows of boxes looked at from the top and from the bottom of each page
 SPLIT_LINE_GAP = 3.0  # line heights: on one-column pages, a wider space on one baseline is no word space
 NO_MAP_SHARE = 0.5  # of the glyphs drawn: above it, the text is unreadable without a character map
+UNREADABLE = "\ufffd"  # stands for a glyph that maps to no character, below that share
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _SPACES = re.compile(r"\s+")
@@ -158,7 +159,8 @@ def clean_line(text: str) -> str:
 
 
 def _line(row: Any) -> _Line | None:
-    text = clean_line(logical_line(row.get_text(), line_chars(row)))
+    # a glyph whose font maps it to no character reads "(cid:12)": shown as one replacement character instead
+    text = clean_line(CID.sub(UNREADABLE, logical_line(row.get_text(), line_chars(row))))
     return _Line(row.x0, row.x1, row.y0, row.y1, text) if text else None
 
 
@@ -479,7 +481,12 @@ class PdfImporter:
         if options.detect_speakers:
             spans = sorted(spans + speaker_turns(text, [s for s in spans if s.kind == "paragraph"]),
                            key=lambda s: (s.start, s.kind))
-        return ParseResult([ParsedSource(name=path.stem, text=text, kind="pdf", spans=spans, meta=meta)])
+        notes = []
+        if unmapped_glyphs and UNREADABLE in text:
+            notes.append(f"{text.count(UNREADABLE):,} characters could not be read (their font has no character "
+                         f"map) and show as {UNREADABLE}")
+        return ParseResult([ParsedSource(name=path.stem, text=text, kind="pdf", spans=spans, meta=meta)],
+                           notes=notes)
 
 
 def assemble(pages: list[_Page]) -> tuple[str, list[Span]]:
