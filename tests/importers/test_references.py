@@ -374,3 +374,18 @@ def test_untagged_lines_and_old_encodings(tmp_path: Path) -> None:
                       .encode("cp1252"))
     (source,) = parse(latin).sources
     assert source.text == "Bréhier, Zoë (1999). Crème brûlée à la française."
+
+
+def test_a_library_with_accents_in_long_abstracts_reads_quickly(tmp_path: Path) -> None:
+    import time
+
+    abstract = "Fictional words about allotments, sheds and the people who keep them. " * 12
+    text = "".join(f"@article{{k{i}, author={{M{{\\\"u}}ller, J. and Garc{{\\'\\i}}a, L.}}, title={{Caf{{\\'e}} {i}}},"
+                   f" year={{2020}}, abstract={{{abstract} na{{\\\"\\i}}ve caf\\'e {i}}}}}\n" for i in range(2000))
+    path = write(tmp_path, "accents.bib", text)
+    started = time.perf_counter()
+    sources = parse(path).sources
+    assert time.perf_counter() - started < 20  # each accent read on its own: about 1 s here, 20 s read whole
+    assert len(sources) == 2000
+    assert sources[7].text.endswith("naïve café 7")
+    assert sources[7].attributes["Authors"] == "Müller, J.; García, L."

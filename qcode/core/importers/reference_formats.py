@@ -270,29 +270,56 @@ def parse_bibtex(text: str, name: str = "the file") -> tuple[list[Reference], li
 
 _MARKUP = re.compile(r"[\\$]")
 _SIMPLE = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("~", "\u00a0"), ("{", ""), ("}", ""))
+_GROUP = r"\{(?:[^{}]|\{[^{}]*\})*\}"
+# the pieces of a value that are TeX: math, a command word with its argument (a group, or one letter standing
+# alone: "\c c"), a command symbol with its argument ("\'e", "\"{o}", "\'\i", "\&")
+_ISLAND = re.compile(
+    r"\$[^$]*\$"
+    rf"|\\[A-Za-z]+\*?(?:[ \t]*(?:{_GROUP}|[A-Za-z](?![A-Za-z]))|[ \t]*)"  # the space after a word is eaten
+    rf"|\\[^A-Za-z\s](?:{_GROUP}|\\[A-Za-z]+|[A-Za-z])?"
+    r"|\\\s"
+)
 _decoder = None
 
 
-@functools.lru_cache(maxsize=4096)
-def latex_to_text(value: str) -> str:
-    """TeX markup to Unicode (accents, special letters, escapes, dashes, quotes; braces removed), by pylatexenc.
+def _simple(text: str) -> str:
+    for tex, plain in _SIMPLE:
+        text = text.replace(tex, plain)
+    return text
 
-    Values without commands (most of a library) only have their braces, dashes and quotes replaced here, as
-    pylatexenc would, since its parser costs about half a millisecond a value.
-    """
+
+@functools.lru_cache(maxsize=4096)
+def _decode_island(island: str) -> str:
+    """One piece of TeX as text, by pylatexenc (whose parser costs about half a millisecond a call)."""
     global _decoder
-    if not _MARKUP.search(value):
-        for tex, text in _SIMPLE:
-            value = value.replace(tex, text)
-        return value
     if _decoder is None:
         from pylatexenc.latex2text import LatexNodes2Text
 
         _decoder = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
     try:
-        return unicodedata.normalize("NFC", _decoder.latex_to_text(value))
+        return str(_decoder.latex_to_text(island))
     except (ValueError, IndexError, KeyError, TypeError):  # markup pylatexenc cannot parse: kept as written
-        return value
+        return island
+
+
+@functools.lru_cache(maxsize=4096)
+def latex_to_text(value: str) -> str:
+    """TeX markup to Unicode (accents, special letters, escapes, dashes, quotes; braces removed).
+
+    Each piece of TeX in the value is read by pylatexenc on its own, and the text between them has only its
+    braces, dashes and quotes replaced, as pylatexenc would: its parser's cost grows with the length of what it
+    reads, so a long abstract with one accent would otherwise take many milliseconds.
+    """
+    if not _MARKUP.search(value):
+        return _simple(value)
+    out: list[str] = []
+    position = 0
+    for island in _ISLAND.finditer(value):
+        out.append(_simple(value[position:island.start()]))
+        out.append(_decode_island(island.group(0)))
+        position = island.end()
+    out.append(_simple(value[position:]))
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def _plain(value: str) -> str:
