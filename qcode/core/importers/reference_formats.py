@@ -1,11 +1,12 @@
 """Reading reference libraries into format-neutral `Reference` values, with maintained parsers.
 
-RIS goes through rispy (its tag mapping), BibTeX through bibtexparser (string macros, month names, comments
-and preambles, LaTeX accents and symbols to Unicode via its LaTeX decoding, co-authors split outside braces).
-What the libraries leave to their callers is done here: RIS tags written with one space before the dash,
-as some exporters do; BibTeX crossref (a conference paper inheriting its proceedings' title, year and
-publisher); "and others" as "et al."; a Web of Science "tagged" export named .ris, which is refused with
-advice, as it is not RIS.
+RIS goes through rispy (its tag mapping), BibTeX through bibtexparser (entries and fields, comments and
+preambles, duplicate keys, co-authors split outside braces) and pylatexenc (LaTeX accents, letters and symbols
+to Unicode). What the libraries leave to their callers is done here: RIS tags written with one space before
+the dash, as some exporters do; BibTeX @string macros and month names, also joined with '#' ("Journal of " #
+jis); crossref (a conference paper inheriting its proceedings' title, year and publisher); each piece of TeX
+read on its own, which keeps long abstracts fast; "and others" as "et al."; a Web of Science "tagged" export
+named .ris, which is refused with advice, as it is not RIS.
 """
 
 from __future__ import annotations
