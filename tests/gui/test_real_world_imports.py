@@ -8,13 +8,15 @@ from pathlib import Path
 
 import docx
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QTextCursor
+from PySide6.QtTest import QTest
 from reportlab.pdfgen import canvas
 
 from qcode.core.importers.survey_columns import survey_columns
 from qcode.core.project import Project
 from qcode.gui.dialogs.survey_dialog import SurveyDialog
 from qcode.gui.main_window import MainWindow
+from qcode.gui.models.project_trees import find_index
 from tests.importers.test_pdf_real_world import ARABIC, FONT_CANDIDATES, rtl_font, visual
 from tests.importers.test_references import SCHOLAR_BIB
 from tests.importers.test_strict_ooxml import strict_copy
@@ -93,3 +95,27 @@ def test_dropped_files_from_other_tools_import_with_their_structure(qtbot, proje
     window.undo_stack.undo()
     assert project.sources() == []
     assert project.cases() == []
+
+
+def test_a_zoom_label_line_is_bold_in_the_document(qtbot, project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "zoom.txt"
+    path.write_text(ZOOM, encoding="utf-8")
+    source_id = project.import_file(path).source_ids[0]
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.resize(1200, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    rect = window.sources_view.visualRect(find_index(window.sources_model, "source", source_id))
+    QTest.mouseClick(window.sources_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    view = window.document
+    qtbot.waitUntil(lambda: view.toPlainText().startswith("[Rosa Lind]"))
+
+    def bold(offset: int) -> bool:
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(view.offsets.to_qt(offset) + 1)
+        return cursor.charFormat().fontWeight() >= 700
+
+    line = ZOOM.index("[tom ashby] 11:02:15")
+    assert all(bold(line + i) for i in range(len("[tom ashby] 11:02:1")))
+    assert not bold(ZOOM.index("Glad to be"))
