@@ -117,3 +117,13 @@ def test_a_respondent_without_an_id_is_still_refused_not_taken_for_a_header(tmp_
                                            ["13", "a", "Sheds."]])
     with pytest.raises(UnreadableFileError, match="rows without a respondent id"):
         find_importer(path).parse(path, ImportOptions(survey=SurveyOptions("ID", ("Answer",))), None)
+
+
+def test_columns_under_the_same_question_text_stay_apart(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "twice.csv", [["ResponseId", "Q1", "Q2"],
+                                              ["Response ID", "How are you?", "How are you?"],
+                                              ["R_1", "Fine.", "Tired."], ["R_2", "Well.", "Busy."]])
+    assert [c.header for c in survey_columns(path).columns] == ["ResponseId", "How are you? (B)", "How are you? (C)"]
+    options = ImportOptions(survey=SurveyOptions("ResponseId", ("Q1", "Q2")))
+    result = find_importer(path).parse(path, options, None)
+    assert [s.name for s in result.sources] == ["How are you? (B)", "How are you? (C)"]

@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -227,7 +228,11 @@ def read_table(rows: list[list[Cell]], file_name: str) -> SurveyTable:
     data = numbered[count:]
     kept = {number for number, _ in data}
     blank = [n for n in range(data[0][0], data[-1][0]) if n not in kept] if data else []
-    return SurveyTable(headers, column_labels(texts[:count], width), data, count, blank)
+    labels = column_labels(texts[:count], width)
+    seen = Counter(label.casefold() for label in labels)
+    labels = [f"{label} ({column_letter(i)})" if label and seen[label.casefold()] > 1 else label
+              for i, label in enumerate(labels)]  # two columns under one question text stay apart
+    return SurveyTable(headers, labels, data, count, blank)
 
 
 def build_result(path: Path, rows: list[list[Cell]], survey: SurveyOptions,
