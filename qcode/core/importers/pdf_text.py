@@ -11,7 +11,8 @@
   part of the page's text; they are read from the page's widget annotations as "Field name: value".
 - Fonts without a Unicode map. When glyphs are drawn but none of them maps to a character (fonts without a
   ToUnicode table and with private encodings), pdfminer yields "(cid:12)" or nothing; such a PDF is told
-  apart from a scan, which draws no glyphs at all.
+  apart from a scan, which draws no glyphs at all. Where only a few glyphs have no map, each shows as one
+  replacement character (the importer says how many).
 """
 
 from __future__ import annotations
