@@ -276,3 +276,16 @@ def test_time_dash_name_lines(project: Project, tmp_path: Path) -> None:
     text = project.source_text(outcome.source_ids[0])
     ranges = project.autocode_ranges(speakers=["Tom Ashby"], unit="turn")
     assert [text[start:end] for _, start, end in ranges] == ["Yes.", "Fine."]
+
+
+def test_name_and_time_lines_without_a_colon(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "descript.txt"
+    path.write_text("Rosa Lind (00:05)\nShall we start?\n\nTom Ashby (00:09)\nYes.\n\nRosa Lind [01:10]\nGood.\n\n"
+                    "Tom Ashby (01:15)\nFine.", encoding="utf-8")
+    source = parse(path)
+    assert [name for name, _ in turns(source)] == ["Rosa Lind", "Tom Ashby", "Rosa Lind", "Tom Ashby"]
+    assert stamps(source) == ["00:00:05", "00:00:09", "00:01:10", "00:01:15"]
+    outcome = project.import_file(path)
+    text = project.source_text(outcome.source_ids[0])
+    ranges = project.autocode_ranges(speakers=["Tom Ashby"], unit="turn")
+    assert [text[start:end] for _, start, end in ranges] == ["Yes.", "Fine."]

@@ -23,6 +23,8 @@ _LABEL = re.compile(
 # Layouts that put the name (and a time) on a line of its own, the words on the next lines:
 # "Speaker 1  0:03" (Otter, Teams: two spaces or a tab before the time),
 _LABEL_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})(?: {{2,}}|\t)\s*({_TIME})[ \t]*(?:\n|$)")
+# "Sam (00:01:23)" or "Sam [01:23]" without a colon (Descript and other services),
+_TIMED_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})[ \t]*[\[(]({_TIME})[\])][ \t]*(?:\n|$)")
 # "[Johnny Doe] 11:02:09" (Zoom's saved transcript: any name in square brackets, then a clock time),
 _BRACKET_LINE = re.compile(rf"^\s*\[([^\]\n:]{{1,80}})\]\s+({_TIME})[ \t]*(?:\n|$)")
 # "[00:00:05.12] - Speaker 1" (Happy Scribe: the time in brackets, a dash, the name), the words below,
@@ -172,7 +174,7 @@ def _label(paragraph: str, hint: str | None) -> Label:
     if match:
         time = clock(match.group(1) or match.group(3) or match.group(4))
         return Label(match.group(2).strip(), time, marked=time is not None)
-    for layout in (_LABEL_LINE, _BRACKET_LINE):
+    for layout in (_LABEL_LINE, _TIMED_LINE, _BRACKET_LINE):
         line = layout.match(paragraph)
         if line and line.group(1).strip() and not re.fullmatch(_TIME, line.group(1).strip()):
             return Label(" ".join(line.group(1).split()), clock(line.group(2)), marked=True)
@@ -302,7 +304,7 @@ def label_line_end(text: str, start: int, end: int) -> int | None:
     a caption cue and name) or a layout other than "Name:" ("[Sam] 11:02:09 words", a chat's "11:02:09 From Sam
     to Everyone: words"); None for other turns."""
     head = text[start:min(end, start + 200)]
-    for layout in (_LABEL_LINE, _BRACKET_LINE, _TIME_DASH_LINE, _BRACKET_INLINE, _CHAT):
+    for layout in (_LABEL_LINE, _TIMED_LINE, _BRACKET_LINE, _TIME_DASH_LINE, _BRACKET_INLINE, _CHAT):
         line = layout.match(head)
         if line:
             return _next_line(text, start + line.end(), end)
