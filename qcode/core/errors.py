@@ -170,3 +170,16 @@ class DamagedProjectError(NotAProjectError):
             self,
             f"{path} is damaged ({detail}). Restore a backup: 'qcode backups {path}' lists them.",
         )
+
+
+# --- exchange (REFI-QDA) -------------------------------------------------------------------------------------
+
+
+class ExchangeFileError(ImportError_):
+    """A .qdpx or .qdc file that cannot be imported (damaged, unsafe or not an exchange file); nothing was
+    written."""
+
+
+class ExchangeCancelled(QcodeError):
+    def __init__(self, what: str = "The exchange") -> None:
+        super().__init__(f"{what} was cancelled; nothing was changed.")

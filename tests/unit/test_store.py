@@ -229,10 +229,7 @@ def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
-def _write_version_1_file(path: Path) -> None:
-    """A project as schema version 1 left it: the version-2 file without what step 2 added."""
-    from qcode.core.store import migrations
-
+def _fill_version_3_file(path: Path) -> None:
     with Project.create(path) as p:
         s = p.add_source("Int", "Al: I keep it in. Mates help though.\n\nBo: Same for me.")
         code = p.create_code("Coping")
@@ -242,6 +239,16 @@ def _write_version_1_file(path: Path) -> None:
         p.add_case_member(case.id, s.id, 0, 36)
         group = p.create_attribute("Age group", "choice", choices=["18-34", "35+"])
         p.set_attribute_value(group.id, case.id, "18-34")
+
+
+def _write_version_1_file(path: Path) -> None:
+    """A project as schema version 1 left it: the version-2 file without what step 2 added."""
+    from qcode.core.store import database, migrations
+
+    with pytest.MonkeyPatch.context() as patch:  # built at version 3, then steps 2 and 3 taken back by hand
+        patch.setattr(migrations, "STEPS", migrations.STEPS[:3])
+        patch.setattr(database, "LATEST", 3)
+        _fill_version_3_file(path)
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE code_value_stat")
     conn.execute("DROP INDEX case_member_range")
@@ -272,7 +279,7 @@ def test_a_version_1_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
         everyone = Filter(coders=tuple(c.id for c in p.coders()))
         assert table == p.frequencies(everyone, group_by=Grouping("attribute", age.id))
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     conn.close()
     listed = backups.list_backups(path)
     assert [b.reason for b in listed] == ["before-upgrade"]
@@ -345,7 +352,7 @@ def test_step_003_indexes_member_ranges(tmp_path: Path, monkeypatch: pytest.Monk
         assert project.check() == []
         assert [r.own.cases for r in project.frequencies()] == [1]
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     conn.close()
     assert "case_member_range" in indexes

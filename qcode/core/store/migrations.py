@@ -279,7 +279,32 @@ def step_003_member_ranges(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX case_member_range ON case_member(source_id, start)")
 
 
-STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges]
+#: the tables that gain a stable identifier in step 4 (codes, codings and cases have one from step 1)
+GUID_TABLES = ("source", "coder", "memo", "folder", "attribute")
+
+
+def step_004_exchange_guids(conn: sqlite3.Connection) -> None:
+    """Stable identifiers for sources, coders, memos, folders and attributes, so that exchange files
+    (REFI-QDA) keep each object's identity across repeated exports and imports.
+
+    A row inserted without one gets it from `qcode_guid()`, which every qcode connection provides (the store's
+    source of identifiers, so reproducible builds stay reproducible).
+    """
+    for table in GUID_TABLES:
+        run_script(
+            conn,
+            f"""
+            ALTER TABLE {table} ADD COLUMN guid TEXT NOT NULL DEFAULT '';
+            UPDATE {table} SET guid = qcode_guid();
+            CREATE UNIQUE INDEX {table}_guid ON {table}(guid);
+            CREATE TRIGGER {table}_new_guid AFTER INSERT ON {table} WHEN new.guid = '' BEGIN
+                UPDATE {table} SET guid = qcode_guid() WHERE id = new.id;
+            END;
+            """,
+        )
+
+
+STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_exchange_guids]
 LATEST = len(STEPS)
 
 

@@ -1,0 +1,97 @@
+"""What exchanging whole projects (REFI-QDA) needs from the file: stable identifiers and bulk reads and writes.
+
+Every object that an exchange file names has a guid: codes, codings and cases from the first schema, sources,
+coders, memos, folders and attributes from step 4. Guids are stored in upper case, so that the lower-case ones
+some programs write still find their object.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from qcode.core.model import CaseMember
+
+#: the tables whose rows carry a guid, by the kind of object they hold
+GUID_TABLES = {
+    "source": "source", "coder": "coder", "memo": "memo", "folder": "folder", "attribute": "attribute",
+    "code": "code", "coding": "coding", "case": "cases",
+}
+
+
+def _table(kind: str) -> str:
+    try:
+        return GUID_TABLES[kind]
+    except KeyError:
+        raise ValueError(f"no guids for {kind!r}") from None
+
+
+def guids(conn: sqlite3.Connection, kind: str) -> dict[int, str]:
+    """Each row's guid, by id."""
+    return dict(conn.execute(f"SELECT id, guid FROM {_table(kind)}"))
+
+
+def ids_by_guid(conn: sqlite3.Connection, kind: str) -> dict[str, int]:
+    """Each row's id, by its guid."""
+    return {guid.upper(): row_id for row_id, guid in conn.execute(f"SELECT id, guid FROM {_table(kind)}")}
+
+
+def set_guid(conn: sqlite3.Connection, kind: str, row_id: int, guid: str) -> None:
+    conn.execute(f"UPDATE {_table(kind)} SET guid = ? WHERE id = ?", (guid.upper(), row_id))
+
+
+def source_hashes(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(id, SHA-256 of the text) of every source, in id order."""
+    return list(conn.execute("SELECT id, sha256 FROM source ORDER BY id"))
+
+
+def all_members(conn: sqlite3.Connection) -> list[CaseMember]:
+    return [CaseMember(*r) for r in conn.execute(
+        'SELECT id, case_id, source_id, start, "end" FROM case_member ORDER BY case_id, source_id, start, id')]
+
+
+def coding_keys(conn: sqlite3.Connection, source_ids: Iterable[int]) -> set[tuple[int, int, int, int, int]]:
+    """(source, code, coder, start, end) of the codings in these sources: an import adds no duplicates."""
+    keys: set[tuple[int, int, int, int, int]] = set()
+    ids = list(source_ids)
+    for first in range(0, len(ids), 500):
+        chunk = ids[first:first + 500]
+        rows = conn.execute('SELECT source_id, code_id, coder_id, start, "end" FROM coding '
+                            f"WHERE source_id IN ({','.join('?' * len(chunk))})", chunk)
+        keys.update(rows)
+    return keys
+
+
+def insert_codings_with_guids(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Bulk insert of (source_id, code_id, coder_id, start, end, created_at, guid) rows."""
+    conn.executemany('INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def insert_coding_row(conn: sqlite3.Connection, row: tuple) -> int:
+    """One (source_id, code_id, coder_id, start, end, created_at, guid) row; its new id."""
+    return conn.execute('INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)", row).lastrowid
+
+
+def insert_coder(conn: sqlite3.Connection, name: str, color: str, guid: str) -> int:
+    return conn.execute("INSERT INTO coder(name, color, guid) VALUES (?, ?, ?)", (name, color, guid.upper())).lastrowid
+
+
+def insert_memo(
+    conn: sqlite3.Connection, *, target_kind: str, target_id: int | None, source_id: int | None, start: int | None,
+    end: int | None, text: str, updated_at: str, coder_id: int | None, guid: str,
+) -> int:
+    """A memo of any kind with its guid (the store's other writers give it a new one)."""
+    return conn.execute(
+        'INSERT INTO memo(target_kind, target_id, source_id, start, "end", text, updated_at, coder_id, guid) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (target_kind, target_id, source_id, start, end, text, updated_at, coder_id, guid.upper()),
+    ).lastrowid
+
+
+def range_memo_exists(conn: sqlite3.Connection, source_id: int, start: int, end: int, text: str) -> bool:
+    return conn.execute(
+        "SELECT 1 FROM memo WHERE target_kind = 'range' AND source_id = ? AND start = ? AND \"end\" = ? AND text = ?",
+        (source_id, start, end, text),
+    ).fetchone() is not None
