@@ -26,6 +26,7 @@ from qcode.core.refi.descriptions import read_attribute_description, unfold_code
 from qcode.core.refi.document import ExchangeReport, RefiCode, RefiDocument, RefiNote, RefiSource, RefiValue
 from qcode.core.store import aggregates, exchange, meta
 from qcode.core.store import cases as case_store
+from qcode.core.store import codings as coding_store
 from qcode.core.store import codes as code_store
 from qcode.core.store import memos as memo_store
 from qcode.core.store import sources as source_store
@@ -285,15 +286,20 @@ class Merger:
                         continue
                     coder_id = self.coder_of(coding.user_guid, user)
                     key = (source_id, code_id, coder_id, start, end)
+                    notes = coding.note_guids + (sel_notes if len(codings) == 1 else [])
                     if key in existing:
                         self.matched["codings"] += 1
+                        if notes:
+                            found = coding_store.find_coding(self.tx, source_id=source_id, code_id=code_id,
+                                                              coder_id=coder_id, start=start, end=end)
+                            for note in notes:
+                                self.memo_on("coding", found.id if found else None, note)
                         continue
                     existing.add(key)
                     wanted = sel_guid if len(codings) == 1 and sel_guid else coding.guid
                     guid = wanted if wanted and _GUID.match(wanted) and wanted not in taken else self.new_guid()
                     taken.add(guid)
                     row = (source_id, code_id, coder_id, start, end, coding.created or created or self.now(), guid)
-                    notes = coding.note_guids + (sel_notes if len(codings) == 1 else [])
                     if notes:
                         noted.append((row, notes))
                     else:

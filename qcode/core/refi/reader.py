@@ -37,7 +37,7 @@ from qcode.core.refi.document import (
     RefiVariable,
     VariableValue,
 )
-from qcode.core.refi.positions import UTF16, choose_unit, position_map, strip_bom
+from qcode.core.refi.positions import CODE_POINTS, UTF16, choose_unit, position_map, strip_bom
 
 _MEDIA = {"picturesource": "picture", "audiosource": "audio", "videosource": "video"}
 _OTHER_SELECTIONS = {"pdfselection": "PDF area", "pictureselection": "picture area",
@@ -90,6 +90,7 @@ class _Reader:
         self.skipped: Counter[str] = Counter()
         self.raw_positions: list[list[tuple[int, int]]] = []  # per source: selections as the file counts them
         self.raw_texts: list[str] = []
+        self.from_qcode = False  # qcode's own files: texts and positions exactly as stored, nothing normalised
 
     # --- top-level parts -----------------------------------------------------------------------------
 
@@ -164,10 +165,11 @@ class _Reader:
             guid = norm_guid(attr(note, "guid"))
             if not guid:
                 continue
-            text = self.text_of(note, attr(note, "name") or "a note", required=False)
-            self.doc.notes.append(RefiNote(guid, attr(note, "name") or "", strip_bom(text or "").replace(
-                "\r\n", "\n"), norm_guid(attr(note, "creatingUser")),
-                attr(note, "modifiedDateTime") or attr(note, "creationDateTime")))
+            text = self.text_of(note, attr(note, "name") or "a note", required=False) or ""
+            if not self.from_qcode:
+                text = strip_bom(text).replace("\r\n", "\n")
+            self.doc.notes.append(RefiNote(guid, attr(note, "name") or "", text, norm_guid(attr(note, "creatingUser")),
+                                           attr(note, "modifiedDateTime") or attr(note, "creationDateTime")))
 
     def sets(self, element: Element) -> None:
         for found in children(element, "set"):
@@ -199,7 +201,11 @@ class _Reader:
         assert self.archive is not None
         data = self.archive.read(info)
         try:
+            if self.from_qcode:
+                return data.decode("utf-8")  # exactly the stored text: qcode writes UTF-8 without a BOM
             return decode(data, info.filename) if data else ""
+        except UnicodeDecodeError as err:
+            raise ExchangeFileError(f"{self.name}: the text of '{label}' is not UTF-8 ({err.reason}).") from err
         except ImportError_ as err:
             raise ExchangeFileError(f"{self.name}: the text of '{label}' cannot be read. {err.message}") from err
 
@@ -220,7 +226,7 @@ class _Reader:
             if text is None and not attr(element, "plainTextPath"):
                 self.skipped[f"{kind_label} sources without a plain-text version"] += 1
             return
-        text = strip_bom(text)
+        text = text if self.from_qcode else strip_bom(text)
         source = RefiSource(guid=guid, name=name, text=text, note_guids=refs(holder, "noteref"),
                             values=self.values(holder), created=attr(holder, "creationDateTime"),
                             kind="pdf" if kind_label == "PDF" else "text")
@@ -304,6 +310,7 @@ class _Reader:
     def start_root(self, element: Element) -> None:
         self.doc.name = (attr(element, "name") or "").strip()
         self.doc.origin = (attr(element, "origin") or "").strip()
+        self.from_qcode = self.doc.origin.startswith("qcode ")
 
     def project_part(self, name: str, element: Element, root: Element | None) -> None:
         handlers = {"users": self.users, "codebook": self.codebook, "variables": self.variables,
@@ -329,10 +336,11 @@ class _Reader:
 
     def convert_positions(self) -> None:
         """Turn every selection into offsets of the stored text (see `positions`)."""
-        unit = choose_unit(self.doc.origin, zip(self.raw_texts, self.raw_positions, strict=True))
+        unit = CODE_POINTS if self.from_qcode else choose_unit(
+            self.doc.origin, zip(self.raw_texts, self.raw_positions, strict=True))
         self.unit = unit
         for source, raw in zip(self.doc.sources, self.raw_texts, strict=True):
-            stored, to_stored = position_map(raw, unit)
+            stored, to_stored = (raw, lambda offset: offset) if self.from_qcode else position_map(raw, unit)
             source.text = stored
             kept = []
             length = len(raw) if unit != UTF16 else len(raw) + sum(1 for ch in raw if ord(ch) > 0xFFFF)
