@@ -74,7 +74,8 @@ def test_codebook_export_validates(filled: Project, tmp_path: Path) -> None:
     out = filled.export_refi(tmp_path / "codes.qdc", codebook_only=True)
     assert schema_errors("Codebook", out.read_bytes()) == []
     text = out.read_text("utf-8")
-    assert text.count("<Code ") == 3 and "Sets" not in text
+    assert text.count("<Code ") == 3
+    assert "Sets" not in text
 
 
 def test_an_empty_project_exports_valid_files(project: Project, tmp_path: Path) -> None:
@@ -95,7 +96,8 @@ def test_repeated_exports_keep_identities_and_fresh_guids_do_not(filled: Project
         assert code.guid not in fresh
     with Project.create(tmp_path / "fresh.qcode") as other:
         other.import_refi(tmp_path / "c.qdpx")
-        assert content(other)["codings"] and not (
+        assert content(other)["codings"]
+        assert not (
             set(other.exchange_guids("source").values()) & set(filled.exchange_guids("source").values()))
 
 
@@ -106,7 +108,8 @@ def test_round_trip_keeps_everything(filled: Project, tmp_path: Path) -> None:
         assert back.check() == []
         assert content(back) == content(filled)
     assert report.left_out == ()
-    assert report.added["codings"] == 3 and report.added["sources"] == 2
+    assert report.added["codings"] == 3
+    assert report.added["sources"] == 2
 
 
 def test_importing_the_same_file_again_adds_nothing(filled: Project, tmp_path: Path) -> None:
@@ -114,8 +117,11 @@ def test_importing_the_same_file_again_adds_nothing(filled: Project, tmp_path: P
     before = content(filled)
     report = filled.import_refi(tmp_path / "rt.qdpx")
     assert content(filled) == before
-    assert report.matched["sources"] == 2 and report.matched["codes"] == 3 and report.matched["codings"] == 3
-    assert not report.added.get("sources") and not report.added.get("codings")
+    assert report.matched["sources"] == 2
+    assert report.matched["codes"] == 3
+    assert report.matched["codings"] == 3
+    assert not report.added.get("sources")
+    assert not report.added.get("codings")
 
 
 def test_an_independent_reader_finds_the_same_content(filled: Project, tmp_path: Path) -> None:

@@ -26,8 +26,8 @@ from qcode.core.refi.descriptions import read_attribute_description, unfold_code
 from qcode.core.refi.document import ExchangeReport, RefiCode, RefiDocument, RefiNote, RefiSource, RefiValue
 from qcode.core.store import aggregates, exchange, meta
 from qcode.core.store import cases as case_store
-from qcode.core.store import codings as coding_store
 from qcode.core.store import codes as code_store
+from qcode.core.store import codings as coding_store
 from qcode.core.store import memos as memo_store
 from qcode.core.store import sources as source_store
 
