@@ -151,3 +151,16 @@ def test_an_independent_reader_finds_the_same_content(filled: Project, tmp_path:
     expected = {(filled.code_path(c.code_id), filled.source_slice(s.id, c.start, c.end))
                 for s in filled.sources() for c in filled.codings_for_source(s.id)}
     assert found == expected
+
+
+def test_the_export_entry_point_writes_exchange_files(filled: Project, tmp_path: Path) -> None:
+    from qcode.core.errors import InvalidRequestError
+    from qcode.core.exporters import export
+    from qcode.core.model import Filter
+
+    assert schema_errors("Project", qde_of(export(filled, tmp_path / "a.qdpx"))) == []
+    assert schema_errors("Codebook", export(filled, tmp_path / "a.xml", fmt="qdc").read_bytes()) == []
+    with pytest.raises(InvalidRequestError, match="what do not apply"):
+        export(filled, tmp_path / "b.qdpx", what="codebook")
+    with pytest.raises(InvalidRequestError, match="filters do not apply"):
+        export(filled, tmp_path / "b.qdc", flt=Filter(codes=(1,)))
