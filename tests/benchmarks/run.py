@@ -301,6 +301,9 @@ def main() -> int:
         rows.append({"name": label, "seconds": time.perf_counter() - t0, "budget_seconds": budget,
                      "value": export_count, "unit": "excerpts"})
     rows.extend(import_rows(folder, args.quick))
+    from refi_rows import refi_rows
+
+    rows.extend(refi_rows(path, folder))
     rows.extend(gui_rows(path, folder, ids["one_code"]))
     excerpts = len(project.excerpts(ids["one_code"]))
     stats = {"sources": len(project.sources()), "codes": len(project.codes()), "codings": project.coding_count(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
@@ -45,6 +46,7 @@ _OTHER_SELECTIONS = {"pdfselection": "PDF area", "pictureselection": "picture ar
                      "transcriptselection": "transcript selection"}
 
 
+@lru_cache(maxsize=512)
 def local(tag: str) -> str:
     """An element's name without namespace, in lower case."""
     return tag.rsplit("}", 1)[-1].lower()
