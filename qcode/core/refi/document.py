@@ -139,6 +139,8 @@ class ExchangeReport:
     matched: dict[str, int]
     left_out: tuple[str, ...]
     origin: str = ""
+    #: ids of what the import created, by kind (codes, sources, cases, attributes, folders, coders)
+    created: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """The report as a researcher reads it: one line per kind, then each thing left out."""

@@ -485,4 +485,7 @@ class Merger:
         left = Counter({**{k: 0 for k in self.left_out}})
         left.update(self.left_out)
         lines = list(self.doc.left_out) + [f"{count} {what}" for what, count in sorted(left.items())]
-        return ExchangeReport(dict(self.added), dict(self.matched), tuple(lines), self.doc.origin)
+        created = {"codes": tuple(self.changes.codes), "sources": tuple(self.changes.sources),
+                   "attributes": tuple(self.changes.attributes), "folders": tuple(self.changes.folders),
+                   "coders": tuple(self.changes.coders)}
+        return ExchangeReport(dict(self.added), dict(self.matched), tuple(lines), self.doc.origin, created)
