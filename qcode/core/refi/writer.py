@@ -9,6 +9,7 @@ pseudonymised copy that must never map onto the original).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 import uuid
@@ -36,7 +37,12 @@ _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d
 
 
 def derived_guid(*parts: object) -> str:
-    return str(uuid.uuid5(DERIVED, "|".join(str(p) for p in parts))).upper()
+    """A name-based (version 5) UUID in DERIVED's namespace, computed without the uuid module's overhead."""
+    digest = bytearray(hashlib.sha1(DERIVED.bytes + "|".join(str(p) for p in parts).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex().upper()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _when(value: str | None) -> str | None:
@@ -239,21 +245,26 @@ class _ProjectWriter:
         order = sorted([(c.start, c.end, 0, i) for i, c in enumerate(codings)]
                        + [(m.start or 0, m.end or 0, 1, i) for i, m in enumerate(members)]
                        + [(m.start or 0, m.end or 0, 2, i) for i, m in enumerate(memos)])
+        pad = "  " * xml.depth
+        lines: list[str] = []
         for start, end, kind, index in order:
             if kind == 0:
                 coding = codings[index]
-                user, when = self.user(coding.coder_id), _when(coding.created_at)
-                xml.start("PlainTextSelection", guid=self.g(coding.guid), startPosition=start, endPosition=end,
-                          creatingUser=user, creationDateTime=when)
-                xml.start("Coding", guid=self.g(derived_guid("coding", coding.guid)), creatingUser=user,
-                          creationDateTime=when)
-                xml.empty("CodeRef", targetGUID=self.g(self.code_guids[coding.code_id]))
+                user = self.user(coding.coder_id)
+                when = _when(coding.created_at)
+                who = (f' creatingUser="{user}"' if user else "") + (f' creationDateTime="{when}"' if when else "")
                 note = self.note("coding", coding.id)
-                if note:
-                    xml.empty("NoteRef", targetGUID=note)
-                xml.end("Coding")
-                xml.end("PlainTextSelection")
-            elif kind == 1:
+                noted = f'{pad}      <NoteRef targetGUID="{note}"/>\n' if note else ""
+                lines.append(
+                    f'{pad}<PlainTextSelection guid="{self.g(coding.guid)}" startPosition="{start}" '
+                    f'endPosition="{end}"{who}>\n{pad}  <Coding guid="{self.g(derived_guid("coding", coding.guid))}"'
+                    f'{who}>\n{pad}    <CodeRef targetGUID="{self.g(self.code_guids[coding.code_id])}"/>\n{noted}'
+                    f"{pad}  </Coding>\n{pad}</PlainTextSelection>\n")
+                continue
+            if lines:
+                xml.raw("".join(lines))
+                lines = []
+            if kind == 1:
                 xml.empty("PlainTextSelection", guid=self.member_selection(members[index].case_id, source_id, start,
                                                                            end), startPosition=start, endPosition=end)
             else:
@@ -263,6 +274,7 @@ class _ProjectWriter:
                           creationDateTime=_when(memo.updated_at))
                 xml.empty("NoteRef", targetGUID=self.g(self.memo_guids[memo.id]))
                 xml.end("PlainTextSelection")
+        xml.raw("".join(lines))
         note = self.note("source", source_id)
         if note:
             xml.empty("NoteRef", targetGUID=note)
@@ -319,7 +331,8 @@ class _ProjectWriter:
             if source.folder_id is not None:
                 sources_by_folder[source.folder_id].append(source.id)
         with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=target.parent) as qde, \
-                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True,
+                                compresslevel=1) as archive:
             xml = XmlWriter(qde)
             xml.start("Project", xmlns=PROJECT_NS, name=self.p.name, origin=ORIGIN,
                       creationDateTime=_when(self.p.metadata().get("created_at")))

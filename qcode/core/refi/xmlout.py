@@ -25,6 +25,15 @@ def escape_attr(text: str) -> str:
     return xml_safe(text).translate(_ATTR)
 
 
+_NEEDS_ESCAPE = re.compile('[&<>"\x00-\x1f\ud800-\udfff\ufffe\uffff]')
+
+
+def attr_value(value: object) -> str:
+    """An attribute value ready to write: numbers and identifiers (most values) pass through untouched."""
+    text = str(value)
+    return escape_attr(text) if _NEEDS_ESCAPE.search(text) else text
+
+
 class XmlWriter:
     """Writes indented elements to a text stream; attributes whose value is None are left out."""
 
@@ -35,7 +44,7 @@ class XmlWriter:
 
     def _open_tag(self, tag: str, attrs: dict[str, object | None]) -> str:
         parts = [tag]
-        parts += [f'{key}="{escape_attr(str(value))}"' for key, value in attrs.items() if value is not None]
+        parts += [f'{key}="{attr_value(value)}"' for key, value in attrs.items() if value is not None]
         return "<" + " ".join(parts)
 
     def start(self, tag: str, **attrs: object | None) -> None:
@@ -48,6 +57,14 @@ class XmlWriter:
 
     def empty(self, tag: str, **attrs: object | None) -> None:
         self._out.write("  " * self._depth + self._open_tag(tag, attrs) + "/>\n")
+
+    @property
+    def depth(self) -> int:
+        return self._depth
+
+    def raw(self, text: str) -> None:
+        """Already escaped and indented lines (the writer's fast path for thousands of selections)."""
+        self._out.write(text)
 
     def text(self, tag: str, text: str, **attrs: object | None) -> None:
         """An element holding only text (its text is written as is: no indentation inside)."""
