@@ -481,7 +481,7 @@ class Merger:
                 self.memo_text("project", None, heading + note.text, None, note.modified)
             if self.changes.codings or self.changes.cases:
                 self.step(len(self.doc.sources), len(self.doc.sources), "counting")
-                aggregates.rebuild_all(self.tx)
+                exchange.rebuild_aggregates(self.tx)
         left = Counter({**{k: 0 for k in self.left_out}})
         left.update(self.left_out)
         lines = list(self.doc.left_out) + [f"{count} {what}" for what, count in sorted(left.items())]

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import DefusedXMLParser
 
 from qcode.core.errors import ExchangeCancelled, ExchangeFileError, ImportError_
 from qcode.core.importers.archives import ARCHIVE_DAMAGE
@@ -92,6 +92,7 @@ class _Reader:
         self.skipped: Counter[str] = Counter()
         self.raw_positions: list[list[tuple[int, int]]] = []  # per source: selections as the file counts them
         self.raw_texts: list[str] = []
+        self.pending: list[RefiSelection] = []  # the text selections of the source being read
         self.from_qcode = False  # qcode's own files: texts and positions exactly as stored, nothing normalised
 
     # --- top-level parts -----------------------------------------------------------------------------
@@ -232,19 +233,9 @@ class _Reader:
         source = RefiSource(guid=guid, name=name, text=text, note_guids=refs(holder, "noteref"),
                             values=self.values(holder), created=attr(holder, "creationDateTime"),
                             kind="pdf" if kind_label == "PDF" else "text")
-        positions: list[tuple[int, int]] = []
-        for selection in children(element, "plaintextselection"):
-            try:
-                start = int(attr(selection, "startPosition") or "")
-                end = int(attr(selection, "endPosition") or "")
-            except ValueError:
-                self.skipped["text selections without valid positions"] += 1
-                continue
-            codings = [c for c in (self.coding(x) for x in children(selection, "coding")) if c]
-            source.selections.append(RefiSelection(
-                norm_guid(attr(selection, "guid")) or "", start, end, norm_guid(attr(selection, "creatingUser")),
-                attr(selection, "creationDateTime"), codings, refs(selection, "noteref")))
-            positions.append((start, end))
+        source.selections = self.pending
+        positions = [(sel.start, sel.end) for sel in self.pending]
+        self.pending = []
         for parent in {id(element): element, id(holder): holder}.values():
             source.codings += [c for c in (self.coding(x) for x in children(parent, "coding")) if c]
         self.doc.sources.append(source)
@@ -273,28 +264,12 @@ class _Reader:
     # --- the whole file --------------------------------------------------------------------------------
 
     def parse(self, stream: IO[bytes]) -> RefiDocument:
-        stack: list[str] = []
-        root: Element | None = None
+        target = _Target(self)
+        parser = DefusedXMLParser(target=target, forbid_dtd=True)
         try:
-            for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
-                name = local(element.tag)
-                if event == "start":
-                    if root is None:
-                        root = element
-                        self.start_root(element)
-                    stack.append(name)
-                    continue
-                stack.pop()
-                parent = stack[-1] if stack else None
-                depth = len(stack)
-                if depth == 1 and parent == "project":
-                    self.project_part(name, element, root)
-                elif depth == 2 and parent == "sources":
-                    self.check_cancel()
-                    self.source(element)
-                    element.clear()
-                elif depth == 0 and name == "codebook":
-                    self.codebook(element)
+            while chunk := stream.read(1024 * 1024):
+                parser.feed(chunk)
+            parser.close()
         except DefusedXmlException as err:
             raise ExchangeFileError(f"{self.name} declares a document type or entities, which REFI-QDA files never "
                                     "do and which can hide entity tricks; it is refused as unsafe.") from err
@@ -302,6 +277,7 @@ class _Reader:
             raise ExchangeFileError(f"{self.name} is not well-formed XML ({err}); nothing was imported.") from err
         except ARCHIVE_DAMAGE as err:
             raise ExchangeFileError(f"{self.name} is damaged ({err}); nothing was imported.") from err
+        root = target.root
         if root is None or local(root.tag) not in ("project", "codebook"):
             raise ExchangeFileError(f"{self.name} is not a REFI-QDA file: its root element is not a Project or "
                                     "a CodeBook.")
@@ -356,6 +332,96 @@ class _Reader:
                     continue
                 kept.append(selection)
             source.selections = kept
+
+
+class _Target:
+    """Parser callbacks: text selections (nearly all of a large project) are read straight from the parser's
+    events; everything else is built as small element trees, handed over and cleared part by part."""
+
+    def __init__(self, reader: _Reader) -> None:
+        self.reader = reader
+        self.builder = TreeBuilder()
+        self.stack: list[str] = []
+        self.root: Element | None = None
+        self.selection: RefiSelection | None = None
+        self.coding: RefiCoding | None = None
+        self.depth_in_selection = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        name = local(tag)
+        stack = self.stack
+        if self.selection is not None:
+            self.depth_in_selection += 1
+            if name == "coding":
+                self.coding = RefiCoding(norm_guid(_get(attrs, "guid")) or "", "",
+                                         norm_guid(_get(attrs, "creatingUser")), _get(attrs, "creationDateTime"))
+            elif name == "coderef" and self.coding is not None:
+                self.coding.code_guid = norm_guid(_get(attrs, "targetGUID")) or ""
+            elif name == "noteref":
+                guid = norm_guid(_get(attrs, "targetGUID"))
+                if guid:
+                    (self.coding.note_guids if self.coding is not None else self.selection.note_guids).append(guid)
+            return
+        if name == "plaintextselection" and len(stack) >= 3:
+            try:
+                start, end = int(_get(attrs, "startPosition") or ""), int(_get(attrs, "endPosition") or "")
+            except ValueError:
+                self.reader.skipped["text selections without valid positions"] += 1
+                start = end = -1
+            self.selection = RefiSelection(norm_guid(_get(attrs, "guid")) or "", start, end,
+                                           norm_guid(_get(attrs, "creatingUser")), _get(attrs, "creationDateTime"))
+            self.depth_in_selection = 1
+            return
+        element = self.builder.start(tag, attrs)
+        if self.root is None:
+            self.root = element
+            self.reader.start_root(element)
+        stack.append(name)
+
+    def end(self, tag: str) -> None:
+        if self.selection is not None:
+            self.depth_in_selection -= 1
+            name = local(tag)
+            if self.depth_in_selection == 0:
+                if self.selection.start >= 0:
+                    self.reader.pending.append(self.selection)
+                self.selection = None
+            elif name == "coding" and self.coding is not None:
+                if self.coding.code_guid:
+                    self.selection.codings.append(self.coding)
+                self.coding = None
+            return
+        element = self.builder.end(tag)
+        name = self.stack.pop()
+        depth = len(self.stack)
+        parent = self.stack[-1] if self.stack else None
+        reader = self.reader
+        if depth == 1 and parent == "project":
+            reader.project_part(name, element, self.root)
+        elif depth == 2 and parent == "sources":
+            reader.check_cancel()
+            reader.source(element)
+            reader.pending = []
+            element.clear()
+        elif depth == 0 and name == "codebook":
+            reader.codebook(element)
+
+    def data(self, text: str) -> None:
+        if self.selection is None:
+            self.builder.data(text)
+
+    def close(self) -> Element | None:
+        return self.root
+
+
+def _get(attrs: dict[str, str], name: str) -> str | None:
+    value = attrs.get(name)
+    if value is None:
+        lowered = name.lower()
+        for key, found in attrs.items():
+            if local(key) == lowered:
+                return found
+    return value
 
 
 def _number(text: str, kind: type) -> int | float | str:
