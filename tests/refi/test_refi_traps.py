@@ -138,8 +138,8 @@ def test_media_sources_and_other_selections_are_reported_not_fatal(project: Proj
     report = project.import_refi(path)
     assert sorted(s.name for s in project.sources()) == ["Doc", "Paper"]
     text = "\n".join(report.left_out)
-    assert "1 picture sources" in text
-    assert "1 audio sources" in text
+    assert "the picture source 'Photo': qcode holds text sources only" in text
+    assert "the audio source 'Talk': qcode holds text sources only" in text
     assert "1 picture areas" in text
     assert "1 PDF areas" in text
     assert coded(project) == ["Hello"]

@@ -160,7 +160,7 @@ class Merger:
                 self.changes.codes.append(code_id)
             if code.guid:
                 self.codes[code.guid] = code_id
-            for note in code.note_guids:
+            for note in [] if self.codebook_only else code.note_guids:
                 self.memo_on("code", code_id, note)
             for child in code.children:
                 visit(child, code_id)
@@ -464,7 +464,8 @@ class Merger:
         self.progress.step(done, total, text)
 
     def run(self) -> ExchangeReport:
-        self.merge_users()
+        if not self.codebook_only:
+            self.merge_users()
         self.merge_codes()
         if not self.codebook_only:
             placed = self.merge_sources()

@@ -89,7 +89,8 @@ class _Reader:
         self.name = name
         self.progress = progress
         self.doc = RefiDocument(name="", origin="")
-        self.skipped: Counter[str] = Counter()
+        self.skipped: Counter[str] = Counter()  # what is left out by the hundred: counted
+        self.named: list[str] = []  # what is left out one by one (sources): named
         self.raw_positions: list[list[tuple[int, int]]] = []  # per source: selections as the file counts them
         self.raw_texts: list[str] = []
         self.pending: list[RefiSelection] = []  # the text selections of the source being read
@@ -191,7 +192,8 @@ class _Reader:
             return None
         lowered = path.strip().lower()
         if lowered.startswith(("relative://", "absolute://")):
-            self.skipped[f"sources stored outside the archive ({path.split('://')[0]}:// paths are not read)"] += 1
+            self.named.append(f"the source '{label}': its text is stored outside the archive ({path}), which qcode "
+                              "does not read")
             return None
         info = self.archive.find(path) if self.archive is not None else None
         if info is None:
@@ -227,7 +229,7 @@ class _Reader:
         text = self.text_of(element, label)
         if text is None or guid is None:
             if text is None and not attr(element, "plainTextPath"):
-                self.skipped[f"{kind_label} sources without a plain-text version"] += 1
+                self.named.append(f"the {kind_label} source '{label}': it has no plain-text version")
             return
         text = text if self.from_qcode else strip_bom(text)
         source = RefiSource(guid=guid, name=name, text=text, note_guids=refs(holder, "noteref"),
@@ -244,6 +246,7 @@ class _Reader:
 
     def source(self, element: Element) -> None:
         kind = local(element.tag)
+        label = (attr(element, "name") or "").strip() or norm_guid(attr(element, "guid")) or "unnamed"
         for child in element:
             other = _OTHER_SELECTIONS.get(local(child.tag))
             if other:
@@ -253,13 +256,13 @@ class _Reader:
         elif kind == "pdfsource":
             representation = next(children(element, "representation"), None)
             if representation is None:
-                self.skipped["PDF sources without a plain-text representation"] += 1
+                self.named.append(f"the PDF source '{label}': it has no plain-text representation")
             else:
                 self.text_source(representation, "PDF", holder=element)
         elif kind in _MEDIA:
-            self.skipped[f"{_MEDIA[kind]} sources (qcode holds text sources only)"] += 1
+            self.named.append(f"the {_MEDIA[kind]} source '{label}': qcode holds text sources only")
         else:
-            self.skipped[f"sources of an unknown kind ({element.tag})"] += 1
+            self.named.append(f"the source '{label}': {local(element.tag)} is not a kind of source qcode knows")
 
     # --- the whole file --------------------------------------------------------------------------------
 
@@ -282,7 +285,7 @@ class _Reader:
             raise ExchangeFileError(f"{self.name} is not a REFI-QDA file: its root element is not a Project or "
                                     "a CodeBook.")
         self.convert_positions()
-        self.doc.left_out = [f"{count} {what}" for what, count in sorted(self.skipped.items())]
+        self.doc.left_out = self.named + [f"{count} {what}" for what, count in sorted(self.skipped.items())]
         return self.doc
 
     def start_root(self, element: Element) -> None:
