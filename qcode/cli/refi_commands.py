@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from qcode.cli.output import FORMATS, print_rows
@@ -77,8 +78,8 @@ def cmd_import_project(args: argparse.Namespace) -> int:
             target.unlink(missing_ok=True)
         raise
     project.close()
-    if created:
-        print(f"Created {target}")
+    if created:  # beside a csv or json report, on stderr so that the report stays machine-readable
+        print(f"Created {target}", file=sys.stdout if args.format == "table" else sys.stderr)
     _print_report(report, args.format)
     return 0
 

@@ -45,6 +45,10 @@ def test_export_and_import_a_project(capsys: pytest.CaptureFixture[str], study: 
         assert [p.code_path(c.id) for c in p.codes()] == ["Coping", "Coping/Talking"]
     code, out, _ = cli(capsys, "import-project", str(target), str(tmp_path / "s.qdpx"), "--format", "json")
     rows = {row["what"]: row for row in json.loads(out)}
+    code, out, err = cli(capsys, "import-project", str(tmp_path / "third.qcode"), str(tmp_path / "s.qdpx"),
+                         "--format", "csv")
+    assert out.startswith("what,added,already_there,reason\n")
+    assert err.startswith("Created")
     assert rows["codings"] == {"what": "codings", "added": 0, "already_there": 1, "reason": ""}
 
 
