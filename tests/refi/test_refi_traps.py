@@ -143,3 +143,30 @@ def test_media_sources_and_other_selections_are_reported_not_fatal(project: Proj
     assert "1 picture areas" in text
     assert "1 PDF areas" in text
     assert coded(project) == ["Hello"]
+
+
+def test_a_file_missing_what_the_schema_requires_still_imports(project: Project, tmp_path: Path) -> None:
+    qde = (f"<Project {NS}><Users><User/><User guid=\"{G(50)}\"/></Users><CodeBook><Codes><Code name=\"No id\"/>"
+           f'<Code guid="{G(1)}"/></Codes></CodeBook><Variables><Variable guid="{G(60)}" name="Age" '
+           f'typeOfVariable="Integer"/><Variable name="lost"/></Variables>'
+           f'<Cases><Case guid="{G(70)}"><VariableValue><VariableRef targetGUID="{G(60)}"/><IntegerValue>x'
+           f'</IntegerValue></VariableValue><SourceRef targetGUID="{G(9)}"/><SelectionRef targetGUID="{G(99)}"/>'
+           f"</Case><Case/></Cases><Sources>"
+           f'<TextSource guid="{G(9)}" plainTextPath="x.txt"><PlainTextSelection startPosition="0" endPosition="3">'
+           f'<Coding><CodeRef targetGUID="{G(1)}"/></Coding><Coding guid="{G(5)}"/></PlainTextSelection>'
+           f'<PlainTextSelection guid="{G(6)}" startPosition="9" endPosition="2"/>'
+           f'<PlainTextSelection guid="{G(7)}" startPosition="a" endPosition="2"/>'
+           f'<Coding guid="{G(8)}"><CodeRef targetGUID="{G(404)}"/></Coding><NoteRef targetGUID="{G(405)}"/>'
+           f"</TextSource></Sources><Notes><Note guid=\"{G(80)}\" name=\"Loose\"><PlainTextContent>kept"
+           "</PlainTextContent></Note></Notes><Sets><Set name=\"Only codes\"><MemberCode targetGUID=\"x\"/></Set>"
+           "</Sets></Project>")
+    report = project.import_refi(qdpx(tmp_path / "m.qdpx", qde, {"x.txt": b"Hey you"}))
+    assert [c.name for c in project.codes()] == ["No id", "Unnamed code"]
+    assert coded(project) == ["Hey"]
+    assert [c.name for c in project.cases()] == ["Case 1", "Case 2"]
+    assert "Loose:\nkept" in project.journal()
+    text = "\n".join(report.left_out)
+    assert "values that do not fit their variable's type (number)" in text
+    assert "text selections outside their source's text or empty" in text
+    assert "codings of codes the file does not define" in text
+    assert project.check() == []

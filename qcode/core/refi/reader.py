@@ -153,9 +153,7 @@ class _Reader:
 
     def cases(self, element: Element) -> None:
         for number, case in enumerate(children(element, "case"), start=1):
-            guid = norm_guid(attr(case, "guid"))
-            if not guid:
-                continue
+            guid = norm_guid(attr(case, "guid")) or ""
             if refs(case, "coderef"):
                 self.skipped["codes linked to cases (qcode links codes to passages, not to cases)"] += len(
                     refs(case, "coderef"))
@@ -166,9 +164,7 @@ class _Reader:
 
     def notes(self, element: Element) -> None:
         for note in children(element, "note"):
-            guid = norm_guid(attr(note, "guid"))
-            if not guid:
-                continue
+            guid = norm_guid(attr(note, "guid")) or ""
             text = self.text_of(note, attr(note, "name") or "a note", required=False) or ""
             if not self.from_qcode:
                 text = strip_bom(text).replace("\r\n", "\n")
