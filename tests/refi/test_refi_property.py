@@ -1,6 +1,6 @@
 """Round trip qcode -> .qdpx -> qcode over random projects: every text, code field, coding, case, attribute
 value and memo comes back. Names and memos are drawn from characters XML can hold (others are dropped on
-export, as in every XML export); source texts from any characters, since they travel as .txt files."""
+export, as in every XML export); source texts from any characters but NUL, since they travel as .txt files."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from qcode.core.project import Project
 xml_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | st.sampled_from(
     "\n\t ")
 words = st.text(st.sampled_from("abcdeé 😀-"), min_size=1, max_size=8).map(str.strip).filter(bool)
-source_text = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from("\r\n😀\ufeff "),
+# qcode's sources never hold NUL (importers refuse such data as binary, and SQLite's length() stops at it)
+source_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00") | st.sampled_from(
+                          "\r\n😀\ufeff "),
                       min_size=1, max_size=60)
 field_text = st.lists(st.text(xml_chars, max_size=8) | st.sampled_from(["Example:", "\\Example:", "Inclusion criteria:",
                                                                       "\n\n", "\n"]), max_size=5).map("".join)

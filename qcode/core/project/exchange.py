@@ -12,6 +12,7 @@ from pathlib import Path
 from qcode.core.model import CaseMember
 from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
+from qcode.core.refi.document import ExchangeReport, RefiDocument
 from qcode.core.store import exchange
 
 
@@ -25,7 +26,7 @@ class ExchangeMixin(ProjectBase):
         return exchange.all_members(self._store.read)
 
     def import_refi(self, path: str | os.PathLike[str], *, codebook_only: bool = False,
-                    progress: Progress | None = None):  # -> ExchangeReport (imported lazily: no import cycle)
+                    progress: Progress | None = None) -> ExchangeReport:
         """Import a REFI-QDA project (.qdpx) or codebook (.qdc) into this project, in one transaction.
 
         The file is read and checked whole first; then everything it holds lands together, or nothing does.
@@ -40,8 +41,8 @@ class ExchangeMixin(ProjectBase):
             doc = read_qdpx(path, progress=progress)
         return self.import_refi_document(doc, file_name=path.name, codebook_only=codebook_only, progress=progress)
 
-    def import_refi_document(self, doc, *, file_name: str = "", codebook_only: bool = False,
-                             progress: Progress | None = None):
+    def import_refi_document(self, doc: RefiDocument, *, file_name: str = "", codebook_only: bool = False,
+                             progress: Progress | None = None) -> ExchangeReport:
         """Write an exchange document that has been read already (see `import_refi`)."""
         from qcode.core.refi.merge import Merger
 

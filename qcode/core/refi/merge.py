@@ -34,6 +34,8 @@ from qcode.core.store import sources as source_store
 _GUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
 _COLOR6 = re.compile(r"^#[0-9a-fA-F]{6}$")
 _COLOR3 = re.compile(r"^#[0-9a-fA-F]{3}$")
+#: a coding row to insert: (source_id, code_id, coder_id, start, end, created_at, guid)
+CodingRow = tuple[int, int, int, int, int, str, str]
 _TYPES = {"integer": "number", "float": "number", "date": "date", "boolean": "choice"}
 
 
@@ -85,6 +87,7 @@ class Merger:
         self.used_notes: set[str] = set()
         self._default_coder: int | None = None
         self.memo_guids: dict[str, int] = {}
+        self.added_ranges: set[tuple[int, int, int, str]] = set()
 
     def guid_for(self, kind: str, wanted: str | None, taken: dict[str, int]) -> str:
         """The file's guid when it is a valid, unused one; a new guid otherwise."""
@@ -152,8 +155,9 @@ class Merger:
                 color = color_of(code.color) or CODE_COLORS[count % len(CODE_COLORS)]
                 guid = self.guid_for("code", code.guid, by_guid)
                 code_id = code_store.insert_code(
-                    self.tx, parent_id=parent, name=name, color=color, position=code_store.next_position(
-                        self.tx, parent), guid=guid, created_at=self.now(), **fields)
+                    self.tx, parent_id=parent, name=name, color=color, definition=fields["definition"],
+                    inclusion=fields["inclusion"], exclusion=fields["exclusion"], example=fields["example"],
+                    position=code_store.next_position(self.tx, parent), guid=guid, created_at=self.now())
                 by_guid[guid] = code_id
                 count += 1
                 self.added["codes"] += 1
@@ -221,20 +225,21 @@ class Merger:
         hashes = exchange.source_hashes(self.tx)
         sha_of = dict(hashes)
         unmatched: dict[str, list[int]] = defaultdict(list)
-        for source_id, sha in hashes:
-            unmatched[sha].append(source_id)
+        for existing_id, sha in hashes:
+            unmatched[sha].append(existing_id)
         folders = self.source_folders()
         placed: list[tuple[RefiSource, int, bool]] = []
         total = len(self.doc.sources)
         for index, source in enumerate(self.doc.sources):
             self.step(index, total, source.name or "source")
             sha = text_sha256(source.text)
-            source_id = by_guid.get(source.guid)
-            if source_id is not None and sha_of.get(source_id) != sha:
-                source_id = None  # the same identifier with another text: a different source
-            if source_id is None and unmatched.get(sha):
-                source_id = unmatched[sha][0]
-            if source_id is not None:
+            found = by_guid.get(source.guid)
+            if found is not None and sha_of.get(found) != sha:
+                found = None  # the same identifier with another text: a different source
+            if found is None and unmatched.get(sha):
+                found = unmatched[sha][0]
+            if found is not None:
+                source_id = found
                 if source_id in unmatched.get(sha, []):
                     unmatched[sha].remove(source_id)
                 self.matched["sources"] += 1
@@ -267,8 +272,8 @@ class Merger:
     def merge_codings(self, placed: list[tuple[RefiSource, int, bool]]) -> None:
         existing = exchange.coding_keys(self.tx, [sid for _, sid, matched in placed if matched])
         taken = set(exchange.ids_by_guid(self.tx, "coding"))
-        rows: list[tuple] = []
-        noted: list[tuple[tuple, list[str]]] = []
+        rows: list[CodingRow] = []
+        noted: list[tuple[CodingRow, list[str]]] = []
         unknown = 0
         for source, source_id, _ in placed:
             items = [(sel.start, sel.end, sel.user_guid, sel.created, sel.guid, sel.codings, sel.note_guids)
@@ -393,7 +398,8 @@ class Merger:
             else:
                 self.matched["cases"] += 1
             self.changes.cases = True
-            members = [(self.sources[g], None, None) for g in case.source_guids if g in self.sources]
+            members: list[tuple[int, int | None, int | None]] = [
+                (self.sources[g], None, None) for g in case.source_guids if g in self.sources]
             members += [self.selections[g] for g in case.selection_guids if g in self.selections]
             missing = len(case.source_guids) + len(case.selection_guids) - len(members)
             if missing:
@@ -445,8 +451,11 @@ class Merger:
             self.left_out["links to notes the file does not hold"] += 1
             return
         self.used_notes.add(note_guid)
-        if not note.text or exchange.range_memo_exists(self.tx, source_id, start, end, note.text):
-            return
+        key = (source_id, start, end, note.text)
+        if not note.text or (key not in self.added_ranges
+                             and exchange.range_memo_exists(self.tx, source_id, start, end, note.text)):
+            return  # the project had this memo already (the same file imported again)
+        self.added_ranges.add(key)
         exchange.insert_memo(self.tx, target_kind="range", target_id=None, source_id=source_id, start=start,
                              end=end, text=note.text, updated_at=note.modified or self.now(),
                              coder_id=self.coder_of(note.user_guid) if note.user_guid else None,
@@ -477,9 +486,9 @@ class Merger:
             for note in self.doc.project_note_guids:
                 self.memo_on("project", None, note)
             loose = [n for n in self.doc.notes if n.guid not in self.used_notes and n.text]
-            for note in loose:  # notes linked to nothing: kept in the journal rather than lost
-                heading = f"{note.name}:\n" if note.name else ""
-                self.memo_text("project", None, heading + note.text, None, note.modified)
+            for loose_note in loose:  # notes linked to nothing: kept in the journal rather than lost
+                heading = f"{loose_note.name}:\n" if loose_note.name else ""
+                self.memo_text("project", None, heading + loose_note.text, None, loose_note.modified)
             if self.changes.codings or self.changes.cases:
                 self.step(len(self.doc.sources), len(self.doc.sources), "counting")
                 exchange.rebuild_aggregates(self.tx)

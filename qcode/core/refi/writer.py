@@ -22,7 +22,7 @@ from pathlib import Path
 from qcode import __version__
 from qcode.core.errors import ExchangeCancelled
 from qcode.core.exporters.safety import atomic_output
-from qcode.core.model import Attribute, CaseMember, Code, Memo
+from qcode.core.model import Attribute, AttributeValue, CaseMember, Code, Memo
 from qcode.core.progress import Progress
 from qcode.core.project import Project
 from qcode.core.refi.descriptions import attribute_description, fold_code_fields
@@ -55,8 +55,8 @@ class _Guids:
     def __init__(self, fresh: bool) -> None:
         self._salt = uuid.uuid4() if fresh else None
 
-    def __call__(self, guid: str | None) -> str | None:
-        if guid is None or self._salt is None:
+    def __call__(self, guid: str) -> str:
+        if self._salt is None:
             return guid
         return str(uuid.uuid5(self._salt, guid.upper())).upper()
 
@@ -143,7 +143,8 @@ class _ProjectWriter:
             if memo.target_kind == "range" and memo.source_id is not None:
                 self.range_memos[memo.source_id].append(memo)
         self.attributes = project.attributes()
-        self.values: dict[int, dict[int, object]] = {a.id: project.values_of_attribute(a.id) for a in self.attributes}
+        self.values: dict[int, dict[int, AttributeValue]] = {
+            a.id: project.values_of_attribute(a.id) for a in self.attributes}
         self.types = {a.id: _variable_type(a, list(self.values[a.id].values())) for a in self.attributes}
         self.attribute_guids = project.exchange_guids("attribute")
         self.cases = project.cases()
@@ -155,7 +156,8 @@ class _ProjectWriter:
         self.code_guids: dict[int, str] = {}
 
     def user(self, coder_id: int | None) -> str | None:
-        return self.g(self.coder_guids.get(coder_id)) if coder_id is not None else None
+        guid = self.coder_guids.get(coder_id) if coder_id is not None else None
+        return self.g(guid) if guid else None
 
     def note(self, kind: str, target_id: int | None) -> str | None:
         memo = self.memo_on.get((kind, target_id))
@@ -215,7 +217,7 @@ class _ProjectWriter:
     def cases_part(self, xml: XmlWriter) -> None:
         if not self.cases:
             return
-        by_case: dict[int, list] = defaultdict(list)
+        by_case: dict[int, list[CaseMember]] = defaultdict(list)
         for member in self.members:
             by_case[member.case_id].append(member)
         xml.start("Cases")
@@ -229,7 +231,7 @@ class _ProjectWriter:
                 if member.start is None:
                     xml.empty("SourceRef", targetGUID=self.g(self.source_guids[member.source_id]))
             for member in by_case[case.id]:
-                if member.start is not None:
+                if member.start is not None and member.end is not None:
                     xml.empty("SelectionRef", targetGUID=self.member_selection(
                         case.id, member.source_id, member.start, member.end))
             xml.end("Case")
