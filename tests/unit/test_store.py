@@ -21,7 +21,7 @@ from qcode.core.errors import (
 from qcode.core.project import Project
 from qcode.core.store import backups
 from qcode.core.store.connection import APPLICATION_ID
-from qcode.core.store.migrations import LATEST
+from qcode.core.store.migrations import LATEST, STEPS
 
 
 def test_new_project_is_marked_and_versioned(tmp_path: Path) -> None:
@@ -229,7 +229,10 @@ def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
-def _fill_version_3_file(path: Path) -> None:
+def _write_version_1_file(path: Path) -> None:
+    """A project as schema version 1 left it: the version-2 file without what step 2 added."""
+    from qcode.core.store import migrations
+
     with Project.create(path) as p:
         s = p.add_source("Int", "Al: I keep it in. Mates help though.\n\nBo: Same for me.")
         code = p.create_code("Coping")
@@ -239,24 +242,24 @@ def _fill_version_3_file(path: Path) -> None:
         p.add_case_member(case.id, s.id, 0, 36)
         group = p.create_attribute("Age group", "choice", choices=["18-34", "35+"])
         p.set_attribute_value(group.id, case.id, "18-34")
-
-
-def _write_version_1_file(path: Path) -> None:
-    """A project as schema version 1 left it: the version-2 file without what step 2 added."""
-    from qcode.core.store import database, migrations
-
-    with pytest.MonkeyPatch.context() as patch:  # built at version 3, then steps 2 and 3 taken back by hand
-        patch.setattr(migrations, "STEPS", migrations.STEPS[:3])
-        patch.setattr(database, "LATEST", 3)
-        _fill_version_3_file(path)
+    # drop every table, index, trigger and view that the steps after step 1 create
+    fresh = sqlite3.connect(":memory:")
+    migrations.apply_step(fresh, 1, migrations.STEPS[0])
+    everything = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0):
+        migrations.apply_step(everything, number, step)
+    later = sorted(set(_schema(everything)) - set(_schema(fresh)), key=lambda item: item[0] != "table")
     conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE code_value_stat")
-    conn.execute("DROP INDEX case_member_range")
+    for kind, name in later:
+        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    for table in [name for kind, name in _schema(fresh) if kind == "table" and "fts" not in name]:
+        first = {row[1] for row in fresh.execute(f'PRAGMA table_info("{table}")')}
+        for column in [row[1] for row in everything.execute(f'PRAGMA table_info("{table}")')]:
+            if column not in first:  # and the columns they add
+                conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates
-    fresh = sqlite3.connect(":memory:")
-    migrations.apply_step(fresh, 1, migrations.STEPS[0])
     assert _schema(conn) == _schema(fresh)
     fresh.close()
     conn.close()
@@ -279,7 +282,7 @@ def test_a_version_1_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
         everyone = Filter(coders=tuple(c.id for c in p.coders()))
         assert table == p.frequencies(everyone, group_by=Grouping("attribute", age.id))
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == len(STEPS)
     conn.close()
     listed = backups.list_backups(path)
     assert [b.reason for b in listed] == ["before-upgrade"]
@@ -352,7 +355,7 @@ def test_step_003_indexes_member_ranges(tmp_path: Path, monkeypatch: pytest.Monk
         assert project.check() == []
         assert [r.own.cases for r in project.frequencies()] == [1]
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     conn.close()
     assert "case_member_range" in indexes

@@ -18,8 +18,8 @@ from qcode.core.errors import ExchangeCancelled, InvalidAttributeValueError
 from qcode.core.importers.structure import paragraph_spans, speaker_turns
 from qcode.core.model import Attribute
 from qcode.core.progress import Progress
+from qcode.core.project.base import CODE_COLORS
 from qcode.core.project.cases import coerce_value
-from qcode.core.project.codebook import CODE_COLORS
 from qcode.core.project.facade import CODER_COLORS
 from qcode.core.project.sources import text_sha256
 from qcode.core.refi.descriptions import read_attribute_description, unfold_code_fields

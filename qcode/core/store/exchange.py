@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from qcode.core.model import CaseMember
 from qcode.core.store import aggregates
+from qcode.core.store.connection import inserted_id
 
 #: the tables whose rows carry a guid, by the kind of object they hold
 GUID_TABLES = {
@@ -63,20 +64,21 @@ def coding_keys(conn: sqlite3.Connection, source_ids: Iterable[int]) -> set[tupl
     return keys
 
 
-def insert_codings_with_guids(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+def insert_codings_with_guids(conn: sqlite3.Connection, rows: Iterable[tuple[int, int, int, int, int, str, str]]) -> None:
     """Bulk insert of (source_id, code_id, coder_id, start, end, created_at, guid) rows."""
     conn.executemany('INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
-def insert_coding_row(conn: sqlite3.Connection, row: tuple) -> int:
+def insert_coding_row(conn: sqlite3.Connection, row: tuple[int, int, int, int, int, str, str]) -> int:
     """One (source_id, code_id, coder_id, start, end, created_at, guid) row; its new id."""
-    return conn.execute('INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)", row).lastrowid
+    return inserted_id(conn.execute('INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, '
+                                    "guid) VALUES (?, ?, ?, ?, ?, ?, ?)", row))
 
 
 def insert_coder(conn: sqlite3.Connection, name: str, color: str, guid: str) -> int:
-    return conn.execute("INSERT INTO coder(name, color, guid) VALUES (?, ?, ?)", (name, color, guid.upper())).lastrowid
+    return inserted_id(conn.execute("INSERT INTO coder(name, color, guid) VALUES (?, ?, ?)",
+                                    (name, color, guid.upper())))
 
 
 def insert_memo(
@@ -84,11 +86,11 @@ def insert_memo(
     end: int | None, text: str, updated_at: str, coder_id: int | None, guid: str,
 ) -> int:
     """A memo of any kind with its guid (the store's other writers give it a new one)."""
-    return conn.execute(
+    return inserted_id(conn.execute(
         'INSERT INTO memo(target_kind, target_id, source_id, start, "end", text, updated_at, coder_id, guid) '
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (target_kind, target_id, source_id, start, end, text, updated_at, coder_id, guid.upper()),
-    ).lastrowid
+    ))
 
 
 def range_memo_exists(conn: sqlite3.Connection, source_id: int, start: int, end: int, text: str) -> bool:
