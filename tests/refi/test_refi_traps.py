@@ -170,3 +170,11 @@ def test_a_file_missing_what_the_schema_requires_still_imports(project: Project,
     assert "text selections outside their source's text or empty" in text
     assert "codings of codes the file does not define" in text
     assert project.check() == []
+
+
+def test_qualcoder_counts_code_points_even_where_words_would_mislead(project: Project, tmp_path: Path) -> None:
+    raw = "😀 ab cd"  # code points 3-5 are "b " (what QualCoder meant); as UTF-16 units they would be "ab"
+    path = qdpx(tmp_path / "q.qdpx", project_xml("QualCoder 3.6", source_xml("internal://x.txt", [(3, 5)])),
+                {"sources/x.txt": raw.encode()})
+    project.import_refi(path)
+    assert coded(project) == ["b "]

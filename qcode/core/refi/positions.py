@@ -67,10 +67,13 @@ def _at_boundary(text: str, start: int, end: int) -> int:
 
 
 def choose_unit(origin: str, samples: Iterable[tuple[str, list[tuple[int, int]]]]) -> str:
-    """The unit a producer counted positions in: UTF-16 for NVivo; otherwise the reading whose selections
-    begin and end between words more often (they agree on text without characters beyond the BMP)."""
+    """The unit a producer counted positions in: UTF-16 for NVivo, code points for QualCoder; otherwise the
+    reading whose selections begin and end between words more often (they agree on text without characters
+    beyond the BMP)."""
     if "nvivo" in origin.casefold():
         return UTF16
+    if "qualcoder" in origin.casefold():
+        return CODE_POINTS  # written in Python, which counts code points
     scores = {CODE_POINTS: 0, UTF16: 0}
     for text, ranges in samples:
         if not ranges or all(ord(ch) <= 0xFFFF for ch in text):
