@@ -164,3 +164,29 @@ def test_the_export_entry_point_writes_exchange_files(filled: Project, tmp_path:
         export(filled, tmp_path / "b.qdpx", what="codebook")
     with pytest.raises(InvalidRequestError, match="filters do not apply"):
         export(filled, tmp_path / "b.qdc", flt=Filter(codes=(1,)))
+
+
+def test_a_pseudonymised_export_replaces_names_moves_positions_and_never_maps_back(filled: Project,
+                                                                                  tmp_path: Path) -> None:
+    from qcode.core.privacy.check import terms_left
+    from qcode.core.privacy.export import export_pseudonymised
+
+    filled.add_name("Ana", "P01")
+    filled.add_name("sister", "[relative]")
+    out = export_pseudonymised(filled, tmp_path / "anon.qdpx")
+    assert terms_left(out, filled.pseudonymiser()) == []
+    assert schema_errors("Project", qde_of(out)) == []
+    with Project.create(tmp_path / "anon.qcode") as anon:
+        anon.import_refi(out)
+        texts = {s.name: anon.source_text(s.id) for s in anon.sources()}
+        assert "P01: I talk to my [relative] 😀 a lot." in texts["P01"]
+        coded = sorted(anon.source_slice(s.id, c.start, c.end) for s in anon.sources()
+                       for c in anon.codings_for_source(s.id))
+        assert "I talk to my [relative]" in coded  # the coding still covers the same words
+        assert not set(anon.exchange_guids("source").values()) & set(filled.exchange_guids("source").values())
+        assert not {c.guid for c in anon.codes()} & {c.guid for c in filled.codes()}
+    # imported into the original project, a pseudonymised source is never taken for its original (Ben's text,
+    # which holds no registered name, is the same text and is matched by it)
+    before = len(filled.sources())
+    filled.import_refi(out)
+    assert len(filled.sources()) == before + 1

@@ -49,7 +49,12 @@ def export_exchange(project: Project, target: Path, fmt: str, *, progress: Progr
     if given:
         raise InvalidRequestError(f"A {fmt} export holds the whole {'project' if fmt == 'qdpx' else 'codebook'}; "
                                   f"{', '.join(given)} do not apply to it.")
-    return project.export_refi(target, codebook_only=fmt == "qdc", progress=progress)
+    from qcode.core.refi.writer import write_codebook, write_project
+
+    # the writers take `project` as given: a pseudonymised view stays one (and gets fresh identifiers)
+    if fmt == "qdc":
+        return write_codebook(project, target)
+    return write_project(project, target, progress=progress)
 
 
 def format_for(target: Path, fmt: str | None) -> str:

@@ -4,7 +4,9 @@ A `.qdpx` is a zip holding `project.qde` and one `sources/<guid>.txt` per source
 stores it, UTF-8 without a byte-order mark, with LF line ends. Selection positions are 0-based, end-exclusive
 code-point offsets into that file, as the standard says. Every object keeps the guid stored with it, so that
 exporting twice writes the same identities; `fresh_guids` replaces all of them consistently (for a
-pseudonymised copy that must never map onto the original).
+pseudonymised copy that must never map onto the original). Written from a pseudonymised view (see
+`qcode.core.privacy`), every text is pseudonymised, positions follow the replaced text, and the guids are
+always fresh.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from qcode import __version__
 from qcode.core.errors import ExchangeCancelled
 from qcode.core.exporters.safety import atomic_output
 from qcode.core.model import Attribute, AttributeValue, CaseMember, Code, Memo
+from qcode.core.privacy.pseudonymise import Pseudonymiser
+from qcode.core.privacy.view import PseudonymisedView
 from qcode.core.progress import Progress
 from qcode.core.project import Project
 from qcode.core.refi.descriptions import attribute_description, fold_code_fields
@@ -97,7 +101,7 @@ def _write_codes(xml: XmlWriter, children: dict[int | None, list[Code]], parent:
 def write_codebook(project: Project, target: str | Path, *, fresh_guids: bool = False) -> Path:
     """The codebook as a REFI-QDA codebook file (.qdc)."""
     target = Path(target)
-    g = _Guids(fresh_guids)
+    g = _Guids(fresh_guids or isinstance(project, PseudonymisedView))
     codes = project.codes()
     with atomic_output(target, suffix=".qdc") as temp, temp.open("w", encoding="utf-8", newline="\n") as fh:
         xml = XmlWriter(fh)
@@ -131,7 +135,11 @@ class _ProjectWriter:
 
     def __init__(self, project: Project, fresh_guids: bool) -> None:
         self.p = project
-        self.g = _Guids(fresh_guids)
+        #: set when writing from a pseudonymised view: texts are replaced, so positions are carried over
+        self.pseudonymiser: Pseudonymiser | None = (
+            project.pseudonymiser if isinstance(project, PseudonymisedView) else None)
+        # a pseudonymised export must never map onto the original project's objects
+        self.g = _Guids(fresh_guids or self.pseudonymiser is not None)
         self.coder_guids = project.exchange_guids("coder")
         self.source_guids = project.exchange_guids("source")
         self.memo_guids = project.exchange_guids("memo")
@@ -237,16 +245,24 @@ class _ProjectWriter:
             xml.end("Case")
         xml.end("Cases")
 
-    def source(self, xml: XmlWriter, source_id: int, name: str, imported_at: str) -> None:
+    def text_of(self, source_id: int) -> tuple[str, Callable[[int, int], tuple[int, int]]]:
+        """The text written for a source, and where a range of the stored text lies in it."""
+        if self.pseudonymiser is None:
+            return self.p.source_text(source_id), lambda start, end: (start, end)
+        replaced = self.pseudonymiser.replace(self.p.project.source_text(source_id))  # type: ignore[attr-defined]
+        return replaced.text, lambda start, end: (replaced.map_start(start), replaced.map_end(end))
+
+    def source(self, xml: XmlWriter, source_id: int, name: str, imported_at: str,
+               move: Callable[[int, int], tuple[int, int]]) -> None:
         guid = self.g(self.source_guids[source_id])
         xml.start("TextSource", guid=guid, name=name, plainTextPath=f"internal://{guid}.txt",
                   creationDateTime=_when(imported_at))
         codings = self.p.codings_for_source(source_id)
         members = [m for m in self.members_by_source.get(source_id, []) if m.start is not None]
         memos = self.range_memos.get(source_id, [])
-        order = sorted([(c.start, c.end, 0, i) for i, c in enumerate(codings)]
-                       + [(m.start or 0, m.end or 0, 1, i) for i, m in enumerate(members)]
-                       + [(m.start or 0, m.end or 0, 2, i) for i, m in enumerate(memos)])
+        order = sorted([(*move(c.start, c.end), 0, i) for i, c in enumerate(codings)]
+                       + [(*move(m.start or 0, m.end or 0), 1, i) for i, m in enumerate(members)]
+                       + [(*move(m.start or 0, m.end or 0), 2, i) for i, m in enumerate(memos)])
         pad = "  " * xml.depth
         lines: list[str] = []
         for start, end, kind, index in order:
@@ -347,8 +363,9 @@ class _ProjectWriter:
                 for index, source in enumerate(sources):
                     _check(progress, index, len(sources), source.name)
                     guid = self.g(self.source_guids[source.id])
-                    archive.writestr(f"sources/{guid}.txt", self.p.source_text(source.id).encode("utf-8"))
-                    self.source(xml, source.id, source.name, source.imported_at)
+                    text, move = self.text_of(source.id)
+                    archive.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
+                    self.source(xml, source.id, source.name, source.imported_at, move)
                 xml.end("Sources")
             self.notes(xml)
             self.sets(xml, sources_by_folder)
