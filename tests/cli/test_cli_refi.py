@@ -88,3 +88,11 @@ def test_a_bad_file_is_one_line_and_creates_nothing(capsys: pytest.CaptureFixtur
     code, _, err = cli(capsys, "import-project", str(target), str(tmp_path / "codes.qdc"))
     assert code == 2
     assert "import-codebook" in err
+
+
+def test_an_export_never_replaces_the_project(capsys: pytest.CaptureFixture[str], study: Path) -> None:
+    before = study.read_bytes()
+    code, _, err = cli(capsys, "export", str(study), "--format", "qdpx", "--out", str(study))
+    assert code == 1
+    assert "never replaces a project" in err
+    assert study.read_bytes() == before

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from qcode import __version__
 from qcode.core.errors import ExchangeCancelled
-from qcode.core.exporters.safety import atomic_output
+from qcode.core.exporters.safety import atomic_output, refuse_project_target
 from qcode.core.model import Attribute, AttributeValue, CaseMember, Code, Memo
 from qcode.core.privacy.pseudonymise import Pseudonymiser
 from qcode.core.privacy.view import PseudonymisedView
@@ -101,6 +101,7 @@ def _write_codes(xml: XmlWriter, children: dict[int | None, list[Code]], parent:
 def write_codebook(project: Project, target: str | Path, *, fresh_guids: bool = False) -> Path:
     """The codebook as a REFI-QDA codebook file (.qdc)."""
     target = Path(target)
+    refuse_project_target(target, project.path)
     g = _Guids(fresh_guids or isinstance(project, PseudonymisedView))
     codes = project.codes()
     with atomic_output(target, suffix=".qdc") as temp, temp.open("w", encoding="utf-8", newline="\n") as fh:
@@ -384,6 +385,7 @@ def write_project(project: Project, target: str | Path, *, fresh_guids: bool = F
                   progress: Progress | None = None) -> Path:
     """The whole project as a REFI-QDA project file (.qdpx); cancelling leaves no file behind."""
     target = Path(target)
+    refuse_project_target(target, project.path)
     with atomic_output(target, suffix=".qdpx") as temp:
         _ProjectWriter(project, fresh_guids).write(temp, progress)
     return target
