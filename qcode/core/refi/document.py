@@ -120,16 +120,6 @@ class RefiDocument:
     description: str = ""
     left_out: list[str] = field(default_factory=list)
 
-    def all_codes(self) -> list[RefiCode]:
-        """Every code, parents before children."""
-        found: list[RefiCode] = []
-        stack = list(reversed(self.codes))
-        while stack:
-            code = stack.pop()
-            found.append(code)
-            stack.extend(reversed(code.children))
-        return found
-
 
 @dataclass(frozen=True)
 class ExchangeReport:

@@ -38,7 +38,7 @@ from qcode.core.refi.document import (
     RefiVariable,
     VariableValue,
 )
-from qcode.core.refi.positions import CODE_POINTS, UTF16, choose_unit, position_map, strip_bom
+from qcode.core.refi.positions import CODE_POINTS, UTF16, choose_unit, position_map, strip_bom, utf16_length
 
 _MEDIA = {"picturesource": "picture", "audiosource": "audio", "videosource": "video"}
 _OTHER_SELECTIONS = {"pdfselection": "PDF area", "pictureselection": "picture area",
@@ -320,7 +320,7 @@ class _Reader:
             stored, to_stored = (raw, lambda offset: offset) if self.from_qcode else position_map(raw, unit)
             source.text = stored
             kept = []
-            length = len(raw) if unit != UTF16 else len(raw) + sum(1 for ch in raw if ord(ch) > 0xFFFF)
+            length = utf16_length(raw) if unit == UTF16 else len(raw)
             for selection in source.selections:
                 if not 0 <= selection.start < selection.end <= length:
                     self.skipped["text selections outside their source's text or empty"] += 1
