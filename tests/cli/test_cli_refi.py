@@ -96,3 +96,11 @@ def test_an_export_never_replaces_the_project(capsys: pytest.CaptureFixture[str]
     assert code == 1
     assert "never replaces a project" in err
     assert study.read_bytes() == before
+
+
+def test_the_source_import_points_to_the_exchange_commands(capsys: pytest.CaptureFixture[str], study: Path,
+                                                           tmp_path: Path) -> None:
+    (tmp_path / "other.qdpx").write_bytes(b"PK")
+    code, out, _ = cli(capsys, "import", str(study), str(tmp_path / "other.qdpx"))
+    assert code == 1
+    assert "is a REFI-QDA project, not a source: bring it in with 'qcode import-project'" in out
