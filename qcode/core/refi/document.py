@@ -121,6 +121,35 @@ class RefiDocument:
     left_out: list[str] = field(default_factory=list)
 
 
+#: the value of an attribute for an owner before an import set it (None: it had none)
+ValueBefore = tuple[int, int, object]
+#: a memo's (text, updated_at, coder_id)
+MemoState = tuple[str, str, int | None]
+
+
+@dataclass
+class ImportRecord:
+    """Everything one import changed in a project, so that it can be taken back exactly (the GUI's undo)."""
+
+    new_ids: dict[str, list[int]] = field(default_factory=dict)  # by table, the rows it added
+    values: list[tuple[int, int, object]] = field(default_factory=list)  # (attribute, owner, value before)
+    memos: list[tuple[int, MemoState]] = field(default_factory=list)  # memos it changed, as they were
+    choices: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # attributes' choices before
+
+
+@dataclass
+class ImportUndo:
+    """An import taken back: its rows and what it had set, to put it back exactly (the GUI's redo)."""
+
+    rows: dict[str, tuple[tuple[str, ...], list[tuple[object, ...]]]]
+    spans: list[tuple[object, ...]]
+    closure: list[tuple[int, int, int]]
+    values: list[tuple[int, int, object]]  # (attribute, owner, value the import had set)
+    memos: list[tuple[int, MemoState]]
+    choices: list[tuple[int, tuple[str, ...]]]
+    record: ImportRecord
+
+
 @dataclass(frozen=True)
 class ExchangeReport:
     """What an import brought in (counts by kind) and each thing it left out, with the reason."""
@@ -131,6 +160,8 @@ class ExchangeReport:
     origin: str = ""
     #: ids of what the import created, by kind (codes, sources, cases, attributes, folders, coders)
     created: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: what the import changed, to take it back (see `Project.take_back_refi_import`)
+    record: ImportRecord | None = None
 
     def lines(self) -> list[str]:
         """The report as a researcher reads it: one line per kind, then each thing left out."""

@@ -23,7 +23,15 @@ from qcode.core.project.cases import coerce_value
 from qcode.core.project.facade import CODER_COLORS
 from qcode.core.project.sources import text_sha256
 from qcode.core.refi.descriptions import read_attribute_description, unfold_code_fields
-from qcode.core.refi.document import ExchangeReport, RefiCode, RefiDocument, RefiNote, RefiSource, RefiValue
+from qcode.core.refi.document import (
+    ExchangeReport,
+    ImportRecord,
+    RefiCode,
+    RefiDocument,
+    RefiNote,
+    RefiSource,
+    RefiValue,
+)
 from qcode.core.store import aggregates, exchange, meta
 from qcode.core.store import cases as case_store
 from qcode.core.store import codes as code_store
@@ -88,6 +96,9 @@ class Merger:
         self._default_coder: int | None = None
         self.memo_guids: dict[str, int] = {}
         self.added_ranges: set[tuple[int, int, int, str]] = set()
+        self.record = ImportRecord()
+        #: the highest id of each table before the import: every row above it is the import's
+        self.before = {table: exchange.max_id(tx, table) for table in exchange.RESTORE_ORDER}
 
     def guid_for(self, kind: str, wanted: str | None, taken: dict[str, int]) -> str:
         """The file's guid when it is a valid, unused one; a new guid otherwise."""
@@ -370,6 +381,7 @@ class Merger:
             if isinstance(raw, bool):
                 raw = "true" if raw else "false"
             if attribute.type == "choice" and raw is not None and str(raw).strip() not in attribute.choices:
+                self.record.choices.append((attribute.id, attribute.choices))
                 attribute = Attribute(attribute.id, attribute.name, attribute.type, attribute.scope,
                                       (*attribute.choices, str(raw).strip()))
                 case_store.update_attribute(self.tx, attribute.id, name=attribute.name, choices=attribute.choices)
@@ -380,6 +392,7 @@ class Merger:
                 self.left_out[f"values that do not fit their variable's type ({attribute.type})"] += 1
                 continue
             if coerced is not None:
+                self.record.values.append((attribute.id, owner_id, exchange.value_of(self.tx, attribute.id, owner_id)))
                 case_store.set_value(self.tx, attribute.id, owner_id, coerced)
 
     def merge_cases(self, attributes: dict[tuple[str, str], Attribute]) -> None:
@@ -420,6 +433,7 @@ class Merger:
             if text in existing.text:
                 return
             text = f"{existing.text}\n\n{text}" if existing.text else text
+            self.record.memos.append((existing.id, (existing.text, existing.updated_at, existing.coder_id)))
             memo_store.upsert_memo(self.tx, kind, target_id, text, when or self.now(), coder_id)
         else:
             exchange.insert_memo(self.tx, target_kind=kind, target_id=target_id, source_id=None, start=None,
@@ -495,7 +509,10 @@ class Merger:
         left = Counter({**{k: 0 for k in self.left_out}})
         left.update(self.left_out)
         lines = list(self.doc.left_out) + [f"{count} {what}" for what, count in sorted(left.items())]
+        self.record.new_ids = {table: exchange.ids_above(self.tx, table, self.before[table])
+                               for table in exchange.RESTORE_ORDER}
         created = {"codes": tuple(self.changes.codes), "sources": tuple(self.changes.sources),
                    "attributes": tuple(self.changes.attributes), "folders": tuple(self.changes.folders),
                    "coders": tuple(self.changes.coders)}
-        return ExchangeReport(dict(self.added), dict(self.matched), tuple(lines), self.doc.origin, created)
+        return ExchangeReport(dict(self.added), dict(self.matched), tuple(lines), self.doc.origin, created,
+                              self.record)

@@ -8,7 +8,7 @@ some programs write still find their object.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from qcode.core.model import CaseMember
 from qcode.core.store import aggregates
@@ -128,3 +128,102 @@ def rebuild_aggregates(conn: sqlite3.Connection) -> None:
                  f"{aggregates._TOTALS_SELECT}")
     conn.execute(f"INSERT INTO code_value_stat{aggregates._VALUE_COLUMNS} {aggregates._VALUE_SUMS} "
                  "GROUP BY v.attribute_id, v.value, k.tree, k.code_id")
+
+
+# --- taking an import back and putting it back, row for row (the GUI's undo and redo of a project import) ---
+
+#: tables whose rows an import adds, in the order to put them back (deleting goes the other way)
+RESTORE_ORDER = ("coder", "folder", "attribute", "code", "source", "cases", "case_member", "coding", "memo")
+
+
+def max_id(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT coalesce(max(id), 0) FROM {_table_name(table)}").fetchone()[0])
+
+
+def ids_above(conn: sqlite3.Connection, table: str, highest: int) -> list[int]:
+    """The rows added after `highest` was the largest id (SQLite gives each new row the next id)."""
+    return [int(r[0]) for r in conn.execute(f"SELECT id FROM {_table_name(table)} WHERE id > ? ORDER BY id",
+                                            (highest,))]
+
+
+def _marks(items: Sequence[object]) -> str:
+    return ",".join("?" * len(items))
+
+
+def rows_of(conn: sqlite3.Connection, table: str, ids: list[int]) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+    """The full rows of a table with these ids: (column names, rows)."""
+    columns: tuple[str, ...] = ()
+    rows: list[tuple[object, ...]] = []
+    for first in range(0, len(ids), 500):
+        chunk = ids[first:first + 500]
+        cursor = conn.execute(f"SELECT * FROM {_table_name(table)} WHERE id IN ({_marks(chunk)})", chunk)
+        columns = tuple(d[0] for d in cursor.description)
+        rows += [tuple(r) for r in cursor]
+    return columns, rows
+
+
+def _table_name(table: str) -> str:
+    if table not in RESTORE_ORDER and table not in ("span",):
+        raise ValueError(f"not a table an import fills: {table!r}")
+    return table
+
+
+def put_rows(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+    if rows:
+        names = ", ".join(f'"{c}"' for c in columns)
+        conn.executemany(f"INSERT INTO {_table_name(table)}({names}) VALUES ({_marks(list(columns))})", rows)
+
+
+def delete_ids(conn: sqlite3.Connection, table: str, ids: list[int]) -> None:
+    for first in range(0, len(ids), 500):
+        chunk = ids[first:first + 500]
+        conn.execute(f"DELETE FROM {_table_name(table)} WHERE id IN ({_marks(chunk)})", chunk)
+
+
+def span_rows(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for first in range(0, len(source_ids), 500):
+        chunk = source_ids[first:first + 500]
+        rows += [tuple(r) for r in conn.execute(
+            f'SELECT id, source_id, kind, start, "end", value FROM span WHERE source_id IN ({_marks(chunk)})', chunk)]
+    return rows
+
+
+def put_spans(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    conn.executemany('INSERT INTO span(id, source_id, kind, start, "end", value) VALUES (?, ?, ?, ?, ?, ?)', rows)
+
+
+def closure_rows(conn: sqlite3.Connection, code_ids: list[int]) -> list[tuple[int, int, int]]:
+    rows: list[tuple[int, int, int]] = []
+    for first in range(0, len(code_ids), 500):
+        chunk = code_ids[first:first + 500]
+        rows += [(int(a), int(c), int(d)) for a, c, d in conn.execute(
+            f"SELECT ancestor_id, code_id, depth FROM code_closure WHERE code_id IN ({_marks(chunk)})", chunk)]
+    return rows
+
+
+def put_closure(conn: sqlite3.Connection, rows: list[tuple[int, int, int]]) -> None:
+    conn.executemany("INSERT INTO code_closure(ancestor_id, code_id, depth) VALUES (?, ?, ?)", rows)
+
+
+def coding_ids_by_guid(conn: sqlite3.Connection, guids: list[str]) -> list[int]:
+    found: list[int] = []
+    for first in range(0, len(guids), 500):
+        chunk = guids[first:first + 500]
+        found += [int(r[0]) for r in conn.execute(f"SELECT id FROM coding WHERE guid IN ({_marks(chunk)})", chunk)]
+    return found
+
+
+def value_of(conn: sqlite3.Connection, attribute_id: int, owner_id: int) -> object | None:
+    row = conn.execute("SELECT value FROM attribute_value WHERE attribute_id = ? AND owner_id = ?",
+                       (attribute_id, owner_id)).fetchone()
+    return None if row is None else row[0]
+
+
+def memo_state(conn: sqlite3.Connection, memo_id: int) -> tuple[str, str, int | None] | None:
+    row = conn.execute("SELECT text, updated_at, coder_id FROM memo WHERE id = ?", (memo_id,)).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]), row[2])
+
+
+def set_memo_state(conn: sqlite3.Connection, memo_id: int, state: tuple[str, str, int | None]) -> None:
+    conn.execute("UPDATE memo SET text = ?, updated_at = ?, coder_id = ? WHERE id = ?", (*state, memo_id))
