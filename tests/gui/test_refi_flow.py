@@ -74,3 +74,25 @@ def test_codebook_import_is_one_undo_step(qtbot, project: Project, tmp_path: Pat
     assert [project.code_path(c.id) for c in project.codes()] == paths
     assert [c.guid for c in project.codes()] == guids
     assert project.code(project.find_code("Coping").id).definition == "How people deal"
+
+
+def test_a_project_merged_into_the_open_one_is_one_undo_step(qtbot, project: Project, tmp_path: Path) -> None:
+    with Project.create(tmp_path / "other.qcode") as other:
+        source = other.add_source("Theirs", "Bea: We walk the dog.")
+        code = other.create_code("Walking")
+        other.add_coding(source.id, code.id, 5, 21)
+        other.export_refi(tmp_path / "other.qdpx")
+    project.add_source("Mine", "Ann: I read.")
+    window = _window(qtbot, project)
+    with qtbot.waitSignal(window.exchange_flow.finished, timeout=30_000):
+        window.exchange_flow.import_into_project(tmp_path / "other.qdpx")
+    assert sorted(s.name for s in project.sources()) == ["Mine", "Theirs"]
+    qtbot.waitUntil(lambda: window.sources_model.rowCount() == 2)
+    assert window.undo_stack.undoText() == "Import other.qdpx"
+    window.undo_stack.undo()
+    assert [s.name for s in project.sources()] == ["Mine"]
+    assert project.codes() == []
+    window.undo_stack.redo()
+    assert sorted(s.name for s in project.sources()) == ["Mine", "Theirs"]
+    assert project.coding_count() == 1
+    assert project.check() == []

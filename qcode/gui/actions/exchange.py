@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog, 
 from qcode.core.errors import QcodeError
 from qcode.core.project import Project
 from qcode.core.refi.document import ExchangeReport
-from qcode.gui.commands.exchange import ImportCodebook
+from qcode.gui.commands.exchange import ImportCodebook, ImportProject
 from qcode.gui.support.workers import CoreTask
 
 
@@ -53,6 +53,7 @@ class ExchangeFlow(QObject):
         writable = not self.project.readonly
         for label, slot, enabled in (
             ("Import a REFI-QDA pro&ject (.qdpx) as a new project…", self.choose_project_import, True),
+            ("Import a REFI-QDA project (.qdpx) into this project…", self.choose_merge_import, writable),
             ("Import a REFI-QDA code&book (.qdc)…", self.choose_codebook_import, writable),
             ("Export as a REFI-QDA project (.qdpx)…", lambda: self.choose_export(codebook_only=False), True),
             ("Export the codebook as REFI-QDA (.qdc)…", lambda: self.choose_export(codebook_only=True), True),
@@ -73,6 +74,12 @@ class ExchangeFlow(QObject):
                                                 str(Path(chosen).with_suffix(".qcode")), "qcode projects (*.qcode)")
         if target:
             self.import_project(Path(chosen), Path(target if target.endswith(".qcode") else target + ".qcode"))
+
+    def choose_merge_import(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self.window, "Import a REFI-QDA project into this project", "",
+                                                "REFI-QDA projects (*.qdpx)")
+        if chosen:
+            self.import_into_project(Path(chosen))
 
     def choose_codebook_import(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self.window, "Import a REFI-QDA codebook", "",
@@ -102,6 +109,18 @@ class ExchangeFlow(QObject):
                 session.open(target, self.window)  # type: ignore[attr-defined]
 
         self._run("Importing", lambda task: import_as_new_project(source, target, coder or "Importer", task), done)
+
+    def import_into_project(self, source: Path) -> None:
+        """Merge a .qdpx into the open project: one undo step takes all of it back."""
+        project = self.project
+
+        def done(report: ExchangeReport) -> None:
+            record = report.record
+            if record is not None and (any(record.new_ids.values()) or record.values or record.memos):
+                self.undo_stack.push(ImportProject(project, source.name, record))
+            self._report("Import", f"Imported {source.name} into this project.", report)
+
+        self._run("Importing", lambda task: project.import_refi(source, progress=task), done)
 
     def import_codebook(self, source: Path) -> None:
         project = self.project
