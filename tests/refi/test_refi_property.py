@@ -108,3 +108,27 @@ def test_round_trip_of_random_projects(plan) -> None:
             assert report.left_out == ()
             assert back.check() == []
             assert content(back) == expected
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(projects(), projects())
+def test_a_merge_is_taken_back_and_put_back_exactly(ours, theirs) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        with Project.create(root / "theirs.qcode") as other:
+            other.use_coder("Them")
+            build(other, theirs)
+            out = other.export_refi(root / "theirs.qdpx")
+        with Project.create(root / "ours.qcode") as project:
+            build(project, ours)
+            before = content(project)
+            report = project.import_refi(out)
+            after = content(project)
+            assert project.check() == []
+            assert report.record is not None
+            undo = project.take_back_refi_import(report.record)
+            assert content(project) == before
+            assert project.check() == []
+            project.put_back_refi_import(undo)
+            assert content(project) == after
+            assert project.check() == []
