@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from qcode import __version__
-from qcode.cli import commands
+from qcode.cli import commands, team_commands
 from qcode.cli.output import FORMATS
 
 
@@ -186,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("restore", commands.cmd_restore, "bring a backup back as a new project file")
     p.add_argument("backup", help="a backup file, as listed by 'qcode backups'")
     p.add_argument("target", help="the new project file to write (never overwritten)")
+
+    team_commands.add_parsers(command, _filters)
 
     parser._subcommand_names = names  # type: ignore[attr-defined]
     return parser
