@@ -17,9 +17,12 @@ MEMO_TARGETS = ("project", "source", "code", "coding", "case", "range")
 
 @dataclass(frozen=True, slots=True)
 class Coder:
+    """A person who codes; `name` is a label, `guid` the identity that renames and merges keep."""
+
     id: int
     name: str
     color: str
+    guid: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -229,6 +229,12 @@ def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
+def _strip_coder_guid(conn: sqlite3.Connection) -> None:
+    """Take away what step 4 added (the coders' identities), for files written as an older version."""
+    conn.execute("DROP INDEX coder_guid")
+    conn.execute("ALTER TABLE coder DROP COLUMN guid")
+
+
 def _write_version_1_file(path: Path) -> None:
     """A project as schema version 1 left it: the version-2 file without what step 2 added."""
     from qcode.core.store import migrations
@@ -245,6 +251,7 @@ def _write_version_1_file(path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE code_value_stat")
     conn.execute("DROP INDEX case_member_range")
+    _strip_coder_guid(conn)
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates
@@ -272,7 +279,7 @@ def test_a_version_1_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
         everyone = Filter(coders=tuple(c.id for c in p.coders()))
         assert table == p.frequencies(everyone, group_by=Grouping("attribute", age.id))
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     conn.close()
     listed = backups.list_backups(path)
     assert [b.reason for b in listed] == ["before-upgrade"]
@@ -328,24 +335,25 @@ def test_an_old_sqlite_or_one_without_fts5_is_refused_clearly(tmp_path: Path, mo
     assert not (tmp_path / "a.qcode").exists()
 
 
-def test_step_003_indexes_member_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qcode.core.store import database, migrations
-
+def test_step_003_indexes_member_ranges(tmp_path: Path) -> None:
     path = tmp_path / "p.qcode"
-    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:2])
-    monkeypatch.setattr(database, "LATEST", 2)
-    with Project.create(path) as project:  # a file made before step 3
+    with Project.create(path) as project:  # a file made before step 3: what steps 3 and 4 add is taken away
         source = project.add_source("Q1", "one answer\n\nanother answer")
         ann = project.create_case("Ann")
         project.add_case_member(ann.id, source.id, 0, 10)
         code = project.create_code("Answer")
         project.add_coding(source.id, code.id, 4, 10)
-    monkeypatch.undo()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX case_member_range")
+    _strip_coder_guid(conn)
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
     with Project.open(path) as project:
         assert project.check() == []
         assert [r.own.cases for r in project.frequencies()] == [1]
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     conn.close()
     assert "case_member_range" in indexes

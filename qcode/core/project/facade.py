@@ -25,6 +25,7 @@ from qcode.core.project.memos import MemosMixin
 from qcode.core.project.queries import QueriesMixin
 from qcode.core.project.source_snapshots import SourceSnapshotsMixin
 from qcode.core.project.sources import SourcesMixin
+from qcode.core.project.team import TeamMixin
 from qcode.core.store import backups, meta
 from qcode.core.store.database import Store, new_guid, now_iso
 
@@ -57,7 +58,7 @@ def default_coder_name() -> str:
 
 
 class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, AutocodeMixin, MemosMixin,
-              CasesMixin, QueriesMixin):
+              CasesMixin, QueriesMixin, TeamMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:
@@ -173,7 +174,8 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
             return found
         with self._store.transaction() as tx:
             count = len(meta.coders(tx))
-            coder_id = meta.insert_coder(tx, name, color or CODER_COLORS[count % len(CODER_COLORS)])
+            coder_id = meta.insert_coder(tx, name, color or CODER_COLORS[count % len(CODER_COLORS)],
+                                         self._store.new_guid())
         self._notify("coder", "added", (coder_id,))
         return self.coder(coder_id)
 

@@ -28,21 +28,26 @@ def _coder(row: tuple) -> Coder:
 
 
 def coders(conn: sqlite3.Connection) -> list[Coder]:
-    return [_coder(r) for r in conn.execute("SELECT id, name, color FROM coder ORDER BY id")]
+    return [_coder(r) for r in conn.execute("SELECT id, name, color, guid FROM coder ORDER BY id")]
 
 
 def coder_by_name(conn: sqlite3.Connection, name: str) -> Coder | None:
-    row = conn.execute("SELECT id, name, color FROM coder WHERE name = ?", (name,)).fetchone()
+    row = conn.execute("SELECT id, name, color, guid FROM coder WHERE name = ?", (name,)).fetchone()
     return _coder(row) if row else None
 
 
 def coder_by_id(conn: sqlite3.Connection, coder_id: int) -> Coder | None:
-    row = conn.execute("SELECT id, name, color FROM coder WHERE id = ?", (coder_id,)).fetchone()
+    row = conn.execute("SELECT id, name, color, guid FROM coder WHERE id = ?", (coder_id,)).fetchone()
     return _coder(row) if row else None
 
 
-def insert_coder(conn: sqlite3.Connection, name: str, color: str) -> int:
-    return conn.execute("INSERT INTO coder(name, color) VALUES (?, ?)", (name, color)).lastrowid
+def insert_coder(conn: sqlite3.Connection, name: str, color: str, guid: str) -> int:
+    return conn.execute("INSERT INTO coder(name, color, guid) VALUES (?, ?, ?)", (name, color, guid)).lastrowid
+
+
+def coder_by_guid(conn: sqlite3.Connection, guid: str) -> Coder | None:
+    row = conn.execute("SELECT id, name, color, guid FROM coder WHERE guid = ?", (guid,)).fetchone()
+    return _coder(row) if row else None
 
 
 def update_coder(conn: sqlite3.Connection, coder_id: int, *, name: str, color: str) -> None:

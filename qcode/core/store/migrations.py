@@ -279,7 +279,17 @@ def step_003_member_ranges(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX case_member_range ON case_member(source_id, start)")
 
 
-STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges]
+def step_004_coder_guid(conn: sqlite3.Connection) -> None:
+    """A stable identity per coder: a UUID that stays when the coder is renamed and travels with merges."""
+    import uuid
+
+    conn.execute("ALTER TABLE coder ADD COLUMN guid TEXT NOT NULL DEFAULT ''")
+    for (coder_id,) in conn.execute("SELECT id FROM coder").fetchall():
+        conn.execute("UPDATE coder SET guid = ? WHERE id = ?", (str(uuid.uuid4()), coder_id))
+    conn.execute("CREATE UNIQUE INDEX coder_guid ON coder(guid)")
+
+
+STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_coder_guid]
 LATEST = len(STEPS)
 
 

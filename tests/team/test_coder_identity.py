@@ -1,0 +1,77 @@
+"""Coders have a stable identity (step 4 of the schema), names are labels, and blind coding."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from qcode.core.errors import DuplicateNameError, InvalidNameError
+from qcode.core.project import Project
+from qcode.core.store import migrations
+
+
+def _version_3_file(path: Path) -> None:
+    """A project as schema version 3 wrote it: coders without identities."""
+    with Project.create(path) as project:
+        source = project.add_source("Int", "Al: I keep it in.\n\nBo: Same.")
+        code = project.create_code("Coping")
+        project.add_coding(source.id, code.id, 4, 17, coder_id=project.ensure_coder("Ana").id)
+        project.add_coding(source.id, code.id, 23, 27, coder_id=project.ensure_coder("Ben").id)
+    conn = sqlite3.connect(path)
+    for index in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'coder' "
+                              "AND sql LIKE '%guid%'").fetchall():
+        conn.execute(f"DROP INDEX {index[0]}")
+    conn.execute("ALTER TABLE coder DROP COLUMN guid")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    assert [r[1] for r in conn.execute("PRAGMA table_info(coder)")] == ["id", "name", "color"]
+    conn.close()
+
+
+def test_a_version_3_file_gets_coder_identities(tmp_path: Path) -> None:
+    path = tmp_path / "old.qcode"
+    _version_3_file(path)
+    with Project.open(path) as project:
+        coders = project.coders()
+        assert [c.name for c in coders] == ["Ana", "Ben"]
+        guids = [c.guid for c in coders]
+        assert all(len(g) == 36 for g in guids)
+        assert len(set(guids)) == 2
+        assert project.check() == []
+        assert len(project.codings()) == 2
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
+    with pytest.raises(sqlite3.IntegrityError):  # the identity is unique
+        conn.execute("UPDATE coder SET guid = ? WHERE name = 'Ben'", (guids[0],))
+    conn.close()
+
+
+def test_renaming_a_coder_keeps_identity_and_codings(project: Project) -> None:
+    source = project.add_source("Int", "Some words here.")
+    code = project.create_code("C")
+    ana = project.ensure_coder("Ana")
+    project.add_coding(source.id, code.id, 0, 4, coder_id=ana.id)
+    renamed = project.rename_coder(ana.id, "  Ana  Silva ")
+    assert renamed.name == "Ana Silva"
+    assert renamed.guid == ana.guid != ""
+    assert project.coder_by_guid(ana.guid).id == ana.id
+    assert [c.coder_id for c in project.codings()] == [ana.id]
+    project.ensure_coder("Ben")
+    with pytest.raises(DuplicateNameError):
+        project.rename_coder(ana.id, "ben")
+    with pytest.raises(InvalidNameError):
+        project.rename_coder(ana.id, " ")
+    assert project.coder(ana.id).name == "Ana Silva"
+
+
+def test_blind_coding_shows_a_coder_only_their_own(project: Project) -> None:
+    assert project.blind_coding is False
+    assert project.visible_coder_ids() is None
+    project.use_coder("Ana")
+    project.set_blind_coding(True)
+    assert project.blind_coding is True
+    assert project.visible_coder_ids() == (project.current_coder.id,)
+    project.set_blind_coding(False)
+    assert project.visible_coder_ids() is None
