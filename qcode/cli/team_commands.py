@@ -36,6 +36,16 @@ def add_parsers(command, filters) -> None:
     filters(p)
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
 
+    p = command("merge", cmd_merge, "merge other coders' copies of a project into it, and print the merge report")
+    p.add_argument("target", help="the project to merge into")
+    p.add_argument("others", nargs="+", metavar="OTHER", help="project files to merge in, one after another")
+    p.add_argument("--dry-run", action="store_true", help="print the report only; change nothing")
+    p.add_argument("--prefer", choices=("ours", "theirs"),
+                   help="settle every conflict by keeping the target's value (ours) or taking the other's (theirs); "
+                        "without it, a merge with conflicts changes nothing and exits 1")
+    p.add_argument("--coder", metavar="NAME",
+                   help="who merges (the author of appended memos; default: $QCODE_CODER, else your user name)")
+
 
 # --- agreement ----------------------------------------------------------------------------------------------
 
@@ -122,3 +132,19 @@ def print_agreement(report: AgreementReport, fmt: str, *, pairs: bool) -> None:
     for (a, b), rows in report.pairs.items():
         print(f"\nCoders {names[a]} and {names[b]}")
         print_rows(AGREEMENT_COLUMNS, _table(rows, unit, fmt), fmt)
+
+
+# --- merge --------------------------------------------------------------------------------------------------
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    args.project = args.target
+    status = 0
+    with _open(args, write=True) as project:  # a dry run merges inside a transaction it then rolls back
+        for other in args.others:
+            report = project.merge_project(other, prefer=args.prefer, dry_run=args.dry_run)
+            for line in report.lines():
+                print(line)
+            if report.needs_choice:
+                status = 1
+    return status

@@ -84,3 +84,52 @@ def test_agreement_refusals(capsys, coded: Path, args, status, message) -> None:
     assert code == status
     assert message in err
     assert "Traceback" not in err
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> tuple[Path, Path]:
+    first, second = tmp_path / "ana.qcode", tmp_path / "ben.qcode"
+    for path, who, definition in ((first, "Ana", "Trust in peers."), (second, "Ben", "Confiding in others.")):
+        with Project.create(path) as project:
+            project.use_coder(who)
+            source = project.add_source("Interview", "We talk at the club.\n\nNot with my father.")
+            code = project.create_code("Trust", definition=definition)
+            project.add_coding(source.id, code.id, 0, 20)
+    return first, second
+
+
+def test_merge_needs_a_choice_then_takes_a_rule(capsys, copies) -> None:
+    first, second = copies
+    code, out, _ = cli(capsys, "merge", str(first), str(second))
+    assert code == 1
+    assert "conflict: code 'Trust', definition" in out
+    assert "nothing was merged" in out
+    with Project.open(first, mode="read") as project:
+        assert len(project.codings()) == 1
+    code, out, _ = cli(capsys, "merge", str(first), str(second), "--prefer", "theirs", "--dry-run")
+    assert code == 0
+    assert out.startswith("Would merge")
+    with Project.open(first, mode="read") as project:
+        assert len(project.codings()) == 1
+        assert [c.name for c in project.coders()] == ["Ana"]
+    code, out, _ = cli(capsys, "merge", str(first), str(second), "--prefer", "theirs")
+    assert code == 0
+    assert "codings: 1 added, 0 already here" in out
+    with Project.open(first, mode="read") as project:
+        assert len(project.codings()) == 2
+        assert project.find_code("Trust").definition == "Confiding in others."
+    code, out, _ = cli(capsys, "agreement", str(first), "--coders", "Ana", "Ben", "--format", "csv")
+    assert code == 0
+    assert "Trust,paragraph,2,1,100,1,1,1\n" in out
+
+
+def test_merge_refusals(capsys, copies, tmp_path: Path) -> None:
+    first, _ = copies
+    code, _out, err = cli(capsys, "merge", str(first), str(first))
+    assert code == 1
+    assert "cannot be merged into itself" in err
+    code, _out, err = cli(capsys, "merge", str(first), str(tmp_path / "missing.qcode"))
+    assert code == 1
+    assert "Traceback" not in err
+    code, _out, err = cli(capsys, "merge", str(first), str(first), "--prefer", "both")
+    assert code == 2

@@ -2,21 +2,51 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qcode.core.errors import DuplicateNameError, InvalidNameError, NotFoundError
-from qcode.core.model import Coder
+from qcode.core.errors import DuplicateNameError, InvalidNameError, InvalidRangeError, NotFoundError
+from qcode.core.model import Coder, Filter
 from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
-from qcode.core.store import meta
+from qcode.core.store import aggregates, meta
+from qcode.core.store import codings as coding_store
 
 if TYPE_CHECKING:
     from qcode.core.team.agreement import AgreementReport, AgreementRequest
+    from qcode.core.team.merge import MergeRecord, MergeReport
+
+
+@dataclass(frozen=True)
+class CodingIdentities:
+    """Every coding of a project by identity and by (source, code, coder, start, end), each to its id."""
+
+    guids: dict[str, int]
+    keys: dict[tuple[int, int, int, int, int], int]
 
 BLIND_KEY = "blind_coding"
 
 
 class TeamMixin(ProjectBase):
+    coders: Callable[[], list[Coder]]
+    codings: Callable[..., list]
+
+    def add_coder(self, name: str, *, color: str, guid: str | None = None) -> Coder:
+        """A new coder with a given identity (a merge brings another project's coders in this way)."""
+        name = " ".join(str(name).split())
+        if not name:
+            raise InvalidNameError("coder")
+        if meta.coder_by_name(self._store.read, name) is not None:
+            raise DuplicateNameError("coder", name, "in this project")
+        if guid and meta.coder_by_guid(self._store.read, guid) is not None:
+            raise DuplicateNameError("coder with the identifier", guid)
+        with self._store.transaction() as tx:
+            coder_id = meta.insert_coder(tx, name, color, guid or self._store.new_guid())
+        self._notify("coder", "added", (coder_id,))
+        return meta.coder_by_id(self._store.read, coder_id)  # type: ignore[return-value]
+
     def coder_by_guid(self, guid: str) -> Coder:
         found = meta.coder_by_guid(self._store.read, guid)
         if found is None:
@@ -57,6 +87,55 @@ class TeamMixin(ProjectBase):
         if not self.blind_coding:
             return None
         return (self.current_coder.id,)
+
+    # --- merging ---------------------------------------------------------------------------------------
+
+    def coding_identities(self) -> CodingIdentities:
+        codings = self.codings(Filter())
+        return CodingIdentities({c.guid: c.id for c in codings},
+                                {(c.source_id, c.code_id, c.coder_id, c.start, c.end): c.id for c in codings})
+
+    def insert_codings(self, rows: Iterable[tuple[int, int, int, int, int, str, str]]) -> list[int]:
+        """Add codings as another project holds them: (source, code, coder, start, end, created_at, guid) each,
+        keeping their identity and date, in one transaction; the caller has left out the ones already here."""
+        items = list(rows)
+        if not items:
+            return []
+        self._check_ranges_of(items)
+        with self._store.transaction() as tx:
+            ids = coding_store.insert_codings_returning_ids(tx, items)
+            aggregates.after_codings_change(tx, [(r[0], r[1], r[3], r[4]) for r in items])
+        self._notify("coding", "added", tuple(ids), tuple(sorted({r[0] for r in items})))
+        return ids
+
+    def _check_ranges_of(self, items: list[tuple]) -> None:
+        lengths: dict[int, int] = {}
+        for source_id, _code_id, _coder_id, start, end, *_ in items:
+            if source_id not in lengths:
+                lengths[source_id] = self._source(source_id).length
+            if not 0 <= start < end <= lengths[source_id]:
+                raise InvalidRangeError(start, end, lengths[source_id])
+        for code_id in {item[1] for item in items}:
+            self._code(code_id)
+
+    def merge_project(self, other_path: str | os.PathLike[str], *, prefer: str | None = None,
+                      choices: dict[str, str] | None = None, dry_run: bool = False) -> MergeReport:
+        """Merge another coder's project file into this one (see `qcode.core.team.merge` for the rules)."""
+        from qcode.core.team.merge import merge_project
+
+        return merge_project(self, other_path, prefer=prefer, choices=choices, dry_run=dry_run)  # type: ignore[arg-type]
+
+    def forget_rolled_back_coder(self) -> None:
+        """After a rolled-back transaction that added this session's coder, add it again when next needed."""
+        coder_id = getattr(self, "_coder_id", None)
+        if coder_id is not None and meta.coder_by_id(self._store.read, coder_id) is None:
+            self._coder_id = None
+
+    def unmerge(self, record: MergeRecord) -> None:
+        """Take back a merge (what its report's record lists)."""
+        from qcode.core.team.merge import unmerge
+
+        unmerge(self, record)  # type: ignore[arg-type]
 
     # --- agreement -------------------------------------------------------------------------------------
 

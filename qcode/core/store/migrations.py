@@ -280,12 +280,19 @@ def step_003_member_ranges(conn: sqlite3.Connection) -> None:
 
 
 def step_004_coder_guid(conn: sqlite3.Connection) -> None:
-    """A stable identity per coder: a UUID that stays when the coder is renamed and travels with merges."""
+    """A stable identity per coder: a UUID that stays when the coder is renamed and travels with merges.
+
+    Existing coders get a UUID derived from the project's own identifier and the coder's id and name, so that
+    copies of one project upgraded apart give each coder the same identity, and merging them matches it.
+    """
     import uuid
 
+    row = conn.execute("SELECT value FROM project WHERE key = 'guid'").fetchone()
+    project_guid = row[0] if row else ""
     conn.execute("ALTER TABLE coder ADD COLUMN guid TEXT NOT NULL DEFAULT ''")
-    for (coder_id,) in conn.execute("SELECT id FROM coder").fetchall():
-        conn.execute("UPDATE coder SET guid = ? WHERE id = ?", (str(uuid.uuid4()), coder_id))
+    for coder_id, name in conn.execute("SELECT id, name FROM coder").fetchall():
+        guid = uuid.uuid5(uuid.NAMESPACE_URL, f"qcode:{project_guid}:coder:{coder_id}:{name}")
+        conn.execute("UPDATE coder SET guid = ? WHERE id = ?", (str(guid), coder_id))
     conn.execute("CREATE UNIQUE INDEX coder_guid ON coder(guid)")
 
 
