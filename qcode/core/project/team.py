@@ -13,6 +13,7 @@ from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
 from qcode.core.store import aggregates, meta
 from qcode.core.store import codings as coding_store
+from qcode.core.store import team as team_store
 
 if TYPE_CHECKING:
     from qcode.core.team.agreement import AgreementReport, AgreementRequest
@@ -136,6 +137,19 @@ class TeamMixin(ProjectBase):
         from qcode.core.team.merge import unmerge
 
         unmerge(self, record)  # type: ignore[arg-type]
+
+    # --- reads for whole-project team queries ----------------------------------------------------------
+
+    def coding_ranges(self, coder_ids: Iterable[int]) -> list[tuple[int, int, int, int, int]]:
+        """(code, source, coder, start, end) of the coders' codings, by code, source, coder and start."""
+        return team_store.coding_ranges(self._store.read, coder_ids)
+
+    def span_bounds(self, kind: str) -> list[tuple[int, int, int]]:
+        """(source, start, end) of every span of a kind (paragraph, turn, ...), by source and start."""
+        return team_store.span_bounds(self._store.read, kind)
+
+    def source_lengths(self) -> dict[int, int]:
+        return team_store.source_lengths(self._store.read)
 
     # --- agreement -------------------------------------------------------------------------------------
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate, combinations
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from qcode.core.autocode import sentence_around
@@ -96,65 +95,47 @@ def compute(project: Project, request: AgreementRequest, *, progress: Progress |
     """The agreement table of `request` (one row per code, then `(all codes)`, and the tables of coder pairs)."""
     progress = progress or NoProgress()
     coders = _check(project, request)
+    width = len(coders)
     index = {c.id: i for i, c in enumerate(coders)}
     paths, parents = _codebook(project)
     in_scope = _codes_in_scope(project, request.code_ids, paths)
     source_ids = _scope_sources(project, request.scope)
-    wanted = set(source_ids)
-
-    grouped: dict[tuple[int, int], list[list[tuple[int, int]]]] = {}  # (code, source) -> ranges per coder
-    for coding in project.codings(Filter(coders=tuple(index))):
-        if coding.source_id not in wanted or coding.code_id not in in_scope:
-            continue
-        key = (coding.code_id, coding.source_id)
-        if key not in grouped:
-            grouped[key] = [[] for _ in coders]
-        grouped[key][index[coding.coder_id]].append((coding.start, coding.end))
-
-    total_units = 0
-    units_of: dict[int, _Units | int] = {}
-    needed = {source_id for _, source_id in grouped}
-    for done, source_id in enumerate(source_ids):
-        if progress.cancelled():
-            raise AgreementCancelled()
-        if done % 100 == 0:
-            progress.step(done, len(source_ids), "Reading the units")
-        units = _units(project, source_id, request.unit)
-        total_units += units if isinstance(units, int) else len(units.starts)
-        if source_id in needed:
-            units_of[source_id] = units
-
-    own_masks = _masks(grouped, units_of, request.min_share)
+    progress.step(0, 3, "Reading the units")
+    units = _Scope(project, source_ids, request.unit)
+    if progress.cancelled():
+        raise AgreementCancelled()
+    progress.step(1, 3, "Reading the codings")
+    rows = [(code_id, source_id, index[coder_id], start, end)
+            for code_id, source_id, coder_id, start, end in project.coding_ranges(index)
+            if code_id in in_scope and source_id in units.base]
+    if progress.cancelled():
+        raise AgreementCancelled()
+    progress.step(2, 3, "Comparing the coders")
+    own = units.counts(rows, width, request.min_share)
     if request.own:
-        row_masks = own_masks
-    else:
-        tree: dict[tuple[int, int], list[list[tuple[int, int]]]] = {}
-        for (code_id, source_id), ranges in grouped.items():
-            ancestor: int | None = parents.get(code_id)
+        per_row = own.counts
+    elif request.unit != "character" and request.min_share is None:
+        per_row = _tree_by_or(own.masks, parents, in_scope)
+    else:  # the union of a code's and its sub-codes' ranges, per coder, decides
+        tree_rows = list(rows)
+        for code_id, source_id, coder, start, end in rows:
+            ancestor = parents.get(code_id)
             while ancestor is not None:
                 if ancestor in in_scope:
-                    slot = tree.setdefault((ancestor, source_id), [[] for _ in coders])
-                    for i, own_ranges in enumerate(ranges):
-                        slot[i] += own_ranges
+                    tree_rows.append((ancestor, source_id, coder, start, end))
                 ancestor = parents.get(ancestor)
-        for key, ranges in grouped.items():
-            slot = tree.setdefault(key, [[] for _ in coders])
-            for i, own_ranges in enumerate(ranges):
-                slot[i] += own_ranges
-        row_masks = _masks(tree, units_of, request.min_share)
+        tree_rows.sort()
+        per_row = units.counts(tree_rows, width, request.min_share).counts
 
-    width = len(coders)
     ordered = [code_id for code_id in paths if code_id in in_scope]
     pooled: Counter[int] = Counter()
+    per_code: dict[int, Counter[Pattern]] = {}
     for code_id in ordered:
-        counts = own_masks.get(code_id, Counter())
+        counts = own.counts.get(code_id, Counter())
         pooled.update(counts)
-        pooled[0] += total_units - sum(counts.values())
-    per_code = {}
-    for code_id in ordered:
-        counts = row_masks.get(code_id, Counter())
-        full = Counter(counts)
-        full[0] += total_units - sum(counts.values())
+        pooled[0] += units.total - sum(counts.values())
+        full = Counter(per_row.get(code_id, Counter()))
+        full[0] += units.total - sum(full.values())
         per_code[code_id] = _patterns(full, width)
     pooled_patterns = _patterns(pooled, width)
 
@@ -163,14 +144,14 @@ def compute(project: Project, request: AgreementRequest, *, progress: Progress |
             chosen = patterns if len(positions) == width else statistics.project(patterns, positions)
             return statistics.figures(chosen, coded_units_only=request.coded_units_only)
 
-        rows = [AgreementRow(code_id, "/".join(paths[code_id]), fig(per_code[code_id])) for code_id in ordered]
-        rows.append(AgreementRow(None, ALL_CODES, fig(pooled_patterns)))
-        return rows
+        out = [AgreementRow(code_id, "/".join(paths[code_id]), fig(per_code[code_id])) for code_id in ordered]
+        out.append(AgreementRow(None, ALL_CODES, fig(pooled_patterns)))
+        return out
 
-    rows = rows_for(tuple(range(width)))
+    table = rows_for(tuple(range(width)))
     pairs = {(coders[i].id, coders[j].id): rows_for((i, j)) for i, j in combinations(range(width), 2)}
-    progress.step(len(source_ids), len(source_ids), "")
-    return AgreementReport(request, coders, len(source_ids), rows, pairs)
+    progress.step(3, 3, "")
+    return AgreementReport(request, coders, len(source_ids), table, pairs)
 
 
 # --- checks and lookups ---------------------------------------------------------------------------------
@@ -212,39 +193,179 @@ def _scope_sources(project: Project, scope: Filter) -> list[int]:
     return sources_in_scope(project, scope)
 
 
-# --- units ------------------------------------------------------------------------------------------------
+# --- units and who coded them ---------------------------------------------------------------------------
 
 
-class _Units:
-    """A source's units in text order, with the furthest end reached so far (units may nest or overlap)."""
-
-    def __init__(self, bounds: Iterable[tuple[int, int]]) -> None:
-        ordered = sorted({(s, e) for s, e in bounds if e > s})
-        self.starts = [s for s, _ in ordered]
-        self.ends = [e for _, e in ordered]
-        self.reach = list(accumulate(self.ends, max))
-
-    def overlapping(self, lo: int, hi: int) -> Iterable[int]:
-        """The indexes of the units overlapping [lo, hi)."""
-        first = bisect_right(self.starts, lo) - 1
-        while first > 0 and self.reach[first - 1] > lo:
-            first -= 1
-        index = max(first, 0)
-        while index < len(self.starts) and self.starts[index] < hi:
-            if self.ends[index] > lo:
-                yield index
-            index += 1
+@dataclass
+class _Counts:
+    counts: dict[int, Counter[int]]  # code -> how many units each set of coders (bit i: coder i) coded
+    masks: dict[int, dict[int, int]]  # code -> unit number -> set of coders (unit level only)
 
 
-def _units(project: Project, source_id: int, unit: str) -> _Units | int:
-    """The source's units; for characters, just how many there are."""
-    if unit == "character":
-        return project.source(source_id).length
-    if unit == "source":
-        length = project.source(source_id).length
-        return _Units([(0, length)])
-    if unit in ("paragraph", "turn"):
-        return _Units((s.start, s.end) for s in project.spans(source_id, unit))
+class _Scope:
+    """The units of the sources in scope: per source its units' starts and ends, numbered across sources."""
+
+    def __init__(self, project: Project, source_ids: list[int], unit: str) -> None:
+        self.unit = unit
+        lengths = project.source_lengths()
+        self.base: dict[int, int] = {}
+        self.starts: dict[int, list[int]] = {}
+        self.ends: dict[int, list[int]] = {}
+        self.nested: set[int] = set()  # sources whose units overlap (walked with care)
+        bounds: dict[int, list[tuple[int, int]]] = {source_id: [] for source_id in source_ids}
+        if unit == "character":
+            self.base = {source_id: 0 for source_id in source_ids}
+            self.total = sum(lengths[source_id] for source_id in source_ids)
+            return
+        if unit == "source":
+            for source_id in source_ids:
+                bounds[source_id].append((0, lengths[source_id]))
+        elif unit in ("paragraph", "turn"):
+            for source_id, start, end in project.span_bounds(unit):
+                if source_id in bounds:
+                    bounds[source_id].append((start, end))
+        else:
+            for source_id in source_ids:
+                bounds[source_id] = _sentences(project, source_id)
+        total = 0
+        for source_id in source_ids:
+            ordered = sorted({(s, e) for s, e in bounds[source_id] if e > s})
+            self.base[source_id] = total
+            self.starts[source_id] = [s for s, _ in ordered]
+            self.ends[source_id] = [e for _, e in ordered]
+            if any(ordered[i + 1][0] < ordered[i][1] for i in range(len(ordered) - 1)):
+                self.nested.add(source_id)
+            total += len(ordered)
+        self.total = total
+
+    def counts(self, rows: list[tuple[int, int, int, int, int]], width: int, min_share: float | None) -> _Counts:
+        """Per code, the units each set of coders coded, from rows (code, source, coder, start, end) sorted so."""
+        if self.unit != "character" and min_share is None:
+            return self._any_part(rows)
+        counts: dict[int, Counter[int]] = defaultdict(Counter)
+        masks: dict[int, dict[int, int]] = defaultdict(dict)
+        group: list[tuple[int, int, int, int, int]] = []
+        for row in rows:
+            if group and (row[0] != group[0][0] or row[1] != group[0][1]):
+                self._group(group, width, min_share, counts, masks)
+                group = []
+            group.append(row)
+        if group:
+            self._group(group, width, min_share, counts, masks)
+        if self.unit != "character":
+            counts = {code_id: Counter(found.values()) for code_id, found in masks.items()}
+        return _Counts(counts, masks)
+
+    def _any_part(self, rows: list[tuple[int, int, int, int, int]]) -> _Counts:
+        """`counts` when touching any part of a unit codes it: each range marks the units it overlaps.
+
+        One flat loop, as this is the common case and the one a large project needs fast.
+        """
+        masks: dict[int, dict[int, int]] = {}
+        found: dict[int, int] = {}
+        last_code = last_source = -1
+        starts: list[int] = []
+        ends: list[int] = []
+        base = 0
+        nested = False
+        count = 0
+        for code_id, source_id, coder, start, end in rows:
+            if code_id != last_code:
+                found = masks.setdefault(code_id, {})
+                last_code = code_id
+            if source_id != last_source:
+                starts, ends, base = self.starts[source_id], self.ends[source_id], self.base[source_id]
+                nested = source_id in self.nested
+                count = len(starts)
+                last_source = source_id
+            bit = 1 << coder
+            if nested:
+                i = 0
+            else:
+                i = bisect_right(starts, start) - 1
+                if i < 0 or ends[i] <= start:
+                    i += 1
+            while i < count and starts[i] < end:
+                if ends[i] > start:
+                    unit = base + i
+                    found[unit] = found.get(unit, 0) | bit
+                i += 1
+        return _Counts({code_id: Counter(m.values()) for code_id, m in masks.items()}, masks)
+
+    def _group(self, group: list[tuple[int, int, int, int, int]], width: int, min_share: float | None,
+               counts: dict[int, Counter[int]], masks: dict[int, dict[int, int]]) -> None:
+        """One code in one source: each coder's ranges joined, then matched to units (or swept, by character)."""
+        code_id, source_id = group[0][0], group[0][1]
+        merged: list[tuple[int, int, int]] = []  # (coder, start, end), the ranges of each coder joined
+        for _, _, coder, start, end in group:
+            if merged and merged[-1][0] == coder and start <= merged[-1][2]:
+                if end > merged[-1][2]:
+                    merged[-1] = (coder, merged[-1][1], end)
+            else:
+                merged.append((coder, start, end))
+        if self.unit == "character":
+            events = sorted([(start, 1 << coder) for coder, start, _ in merged]
+                            + [(end, -(1 << coder)) for coder, _, end in merged])
+            mask, previous, tally = 0, 0, counts[code_id]
+            for position, change in events:
+                if mask and position > previous:
+                    tally[mask] += position - previous
+                previous = position
+                mask += change
+            return
+        starts, ends, base = self.starts[source_id], self.ends[source_id], self.base[source_id]
+        nested = source_id in self.nested
+        found = masks[code_id]
+        covered: dict[int, list[int]] = {}
+        for coder, start, end in merged:
+            bit = 1 << coder
+            i = bisect_right(starts, start) - 1
+            if nested:
+                i = 0
+            elif i < 0 or ends[i] <= start:
+                i += 1
+            while i < len(starts) and starts[i] < end:
+                if ends[i] > start:
+                    if min_share is None:
+                        found[base + i] = found.get(base + i, 0) | bit
+                    else:
+                        share = covered.setdefault(i, [0] * width)
+                        share[coder] += min(end, ends[i]) - max(start, starts[i])
+                i += 1
+        for i, shares in covered.items():
+            length = ends[i] - starts[i]
+            mask = 0
+            for coder, chars in enumerate(shares):
+                if chars * 100 >= min_share * length:  # type: ignore[operator]
+                    mask |= 1 << coder
+            if mask:
+                found[base + i] = mask
+
+
+def _tree_by_or(masks: dict[int, dict[int, int]], parents: dict[int, int | None],
+                in_scope: set[int]) -> dict[int, Counter[int]]:
+    """Per code with its sub-codes: a unit is coded by a coder who coded it with the code or any sub-code."""
+    tree: dict[int, dict[int, int]] = {code_id: dict(found) for code_id, found in masks.items()}
+    depth: dict[int, int] = {}
+
+    def level(code_id: int) -> int:
+        if code_id not in depth:
+            parent = parents.get(code_id)
+            depth[code_id] = 0 if parent is None else level(parent) + 1
+        return depth[code_id]
+
+    for code_id in sorted(in_scope, key=level, reverse=True):  # children before their parents
+        parent = parents.get(code_id)
+        if parent is None or parent not in in_scope or code_id not in tree:
+            continue
+        into = tree.setdefault(parent, {})
+        for unit, mask in tree[code_id].items():
+            into[unit] = into.get(unit, 0) | mask
+    return {code_id: Counter(found.values()) for code_id, found in tree.items()}
+
+
+def _sentences(project: Project, source_id: int) -> list[tuple[int, int]]:
+    """The sentences of each paragraph of a source."""
     text = project.source_text(source_id)
     sentences = []
     for paragraph in project.spans(source_id, "paragraph"):
@@ -257,64 +378,7 @@ def _units(project: Project, source_id: int, unit: str) -> _Units | int:
             start, end = sentence_around(text, position, position + 1, (paragraph.start, paragraph.end))
             sentences.append((start, end))
             position = max(end, position + 1)
-    return _Units(sentences)
-
-
-# --- who coded which unit -------------------------------------------------------------------------------
-
-
-def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Ranges sorted and joined where they overlap or touch."""
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if out and start <= out[-1][1]:
-            if end > out[-1][1]:
-                out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
-
-
-def _masks(
-    grouped: dict[tuple[int, int], list[list[tuple[int, int]]]],
-    units_of: dict[int, _Units | int],
-    min_share: float | None,
-) -> dict[int, Counter[int]]:
-    """Per code, how many units each set of coders (a bit mask, bit i for coder i) coded; 0 only where a coder
-    touched a unit without reaching the minimum share (the caller adds the untouched units)."""
-    out: dict[int, Counter[int]] = defaultdict(Counter)
-    for (code_id, source_id), per_coder in grouped.items():
-        units = units_of[source_id]
-        counts = out[code_id]
-        if isinstance(units, int):  # characters: sweep over the coders' range ends
-            events: list[tuple[int, int]] = []
-            for i, ranges in enumerate(per_coder):
-                for start, end in _merged(ranges):
-                    events.append((start, 1 << i))
-                    events.append((end, -(1 << i)))
-            events.sort()
-            mask = 0
-            previous = 0
-            for position, change in events:
-                if mask and position > previous:
-                    counts[mask] += position - previous
-                previous = position
-                mask += change
-            continue
-        covered: dict[int, list[int]] = {}
-        for i, ranges in enumerate(per_coder):
-            for start, end in _merged(ranges):
-                for u in units.overlapping(start, end):
-                    share = covered.setdefault(u, [0] * len(per_coder))
-                    share[i] += min(end, units.ends[u]) - max(start, units.starts[u])
-        for u, shares in covered.items():
-            length = units.ends[u] - units.starts[u]
-            mask = 0
-            for i, chars in enumerate(shares):
-                if chars > 0 and (min_share is None or chars * 100 >= min_share * length):
-                    mask |= 1 << i
-            counts[mask] += 1
-    return out
+    return sentences
 
 
 def _patterns(masks: Counter[int], width: int) -> Counter[Pattern]:

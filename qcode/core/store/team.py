@@ -1,0 +1,25 @@
+"""Lean reads for team queries over a whole project: coding ranges and unit spans as plain tuples."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+
+def coding_ranges(conn: sqlite3.Connection, coder_ids: Iterable[int]) -> list[tuple[int, int, int, int, int]]:
+    """(code, source, coder, start, end) of the coders' codings, ordered by code, source, coder and start."""
+    ids = list(coder_ids)
+    marks = ",".join("?" * len(ids))
+    return conn.execute(
+        f'SELECT code_id, source_id, coder_id, start, "end" FROM coding WHERE coder_id IN ({marks}) '
+        f'ORDER BY code_id, source_id, coder_id, start, "end"', ids).fetchall()
+
+
+def span_bounds(conn: sqlite3.Connection, kind: str) -> list[tuple[int, int, int]]:
+    """(source, start, end) of every span of a kind, ordered by source and start."""
+    return conn.execute('SELECT source_id, start, "end" FROM span WHERE kind = ? ORDER BY source_id, start, "end"',
+                        (kind,)).fetchall()
+
+
+def source_lengths(conn: sqlite3.Connection) -> dict[int, int]:
+    return dict(conn.execute("SELECT id, length FROM source"))
