@@ -36,6 +36,15 @@ def add_parsers(command, filters) -> None:
     filters(p)
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
 
+    p = command("coders", cmd_coders, "list the coders with their identities; rename one; turn blind coding on or off")
+    p.add_argument("project")
+    p.add_argument("--rename", nargs=2, metavar=("NAME", "NEW_NAME"), help="give a coder another name (their "
+                   "codings stay theirs)")
+    p.add_argument("--blind", choices=("on", "off"),
+                   help="blind coding: the app shows each coder only their own codings (on) until the team compares "
+                        "(off)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+
     p = command("merge", cmd_merge, "merge other coders' copies of a project into it, and print the merge report")
     p.add_argument("target", help="the project to merge into")
     p.add_argument("others", nargs="+", metavar="OTHER", help="project files to merge in, one after another")
@@ -148,3 +157,28 @@ def cmd_merge(args: argparse.Namespace) -> int:
             if report.needs_choice:
                 status = 1
     return status
+
+
+# --- coders -------------------------------------------------------------------------------------------------
+
+
+def cmd_coders(args: argparse.Namespace) -> int:
+    writing = bool(args.rename or args.blind)
+    with _open(args, write=writing) as project:
+        if args.rename:
+            old, new = args.rename
+            found = [c for c in project.coders() if c.name.casefold() == old.strip().casefold()]
+            if not found:
+                raise NotFoundError("coder", f"'{old}'")
+            project.rename_coder(found[0].id, new)
+        if args.blind:
+            project.set_blind_coding(args.blind == "on")
+        counts: dict[int, int] = {}
+        for coding in project.codings():
+            counts[coding.coder_id] = counts.get(coding.coder_id, 0) + 1
+        rows = [(c.id, c.name, c.color, c.guid, counts.get(c.id, 0)) for c in project.coders()]
+        blind = project.blind_coding
+    print_rows(("id", "name", "color", "guid", "codings"), rows, args.format)
+    if args.format == "table":
+        print(f"blind coding: {'on' if blind else 'off'}")
+    return 0

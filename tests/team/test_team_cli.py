@@ -133,3 +133,20 @@ def test_merge_refusals(capsys, copies, tmp_path: Path) -> None:
     assert "Traceback" not in err
     code, _out, err = cli(capsys, "merge", str(first), str(first), "--prefer", "both")
     assert code == 2
+
+
+def test_coders_rename_and_blind(capsys, coded: Path) -> None:
+    code, out, _ = cli(capsys, "coders", str(coded), "--rename", "ana", "Ana Silva", "--blind", "on", "--format",
+                       "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["name"], r["codings"]) for r in rows] == [("Ana Silva", "3"), ("Ben", "3")]
+    assert all(len(r["guid"]) == 36 for r in rows)
+    with Project.open(coded, mode="read") as project:
+        assert project.blind_coding
+    code, _out, err = cli(capsys, "coders", str(coded), "--rename", "Zed", "Z")
+    assert code == 1
+    assert "no coder 'Zed'" in err
+    code, _out, err = cli(capsys, "coders", str(coded), "--rename", "Ben", "ana silva")
+    assert code == 1
+    assert "already a coder" in err
