@@ -156,3 +156,20 @@ def test_refusals(pair, tmp_path: Path) -> None:
             project.merge_project(ana)
         with pytest.raises(InvalidRequestError):
             project.merge_project(pair[1], prefer="both")
+
+
+def test_a_merge_tells_subscribers_once_per_subject(pair) -> None:
+    ana, ben = pair
+    with Project.open(ana) as project:
+        heard = []
+        project.subscribe(heard.append)
+        project.merge_project(ben)  # conflicts: rolled back, nothing to tell
+        assert heard == []
+        report = project.merge_project(ben, prefer="theirs")
+        kinds = [c.kind for c in heard]
+        assert len(kinds) == len(set(kinds))
+        assert {"source", "code", "coding", "attribute", "memo"} <= set(kinds)
+        assert all(c.ids == () for c in heard)
+        heard.clear()
+        project.unmerge(report.record)
+        assert len(heard) == len({c.kind for c in heard})

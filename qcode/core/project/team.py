@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -125,6 +126,26 @@ class TeamMixin(ProjectBase):
         from qcode.core.team.merge import merge_project
 
         return merge_project(self, other_path, prefer=prefer, choices=choices, dry_run=dry_run)  # type: ignore[arg-type]
+
+    @contextmanager
+    def changes_summarised(self) -> Iterator[None]:
+        """Tell subscribers of a large change (a merge, its undo) once per subject when it is done, instead of
+        once per step: one Change per kind, with no ids (meaning "reload"). Nothing is told if it fails."""
+        heard: dict[str, set[str]] = {}
+
+        def collect(kind: str, action: str, ids: tuple[int, ...] = (), source_ids: tuple[int, ...] = ()) -> None:
+            heard.setdefault(kind, set()).add(action)
+
+        self._notify = collect  # type: ignore[method-assign]
+        try:
+            yield
+        except BaseException:
+            del self._notify  # the class's own method again
+            raise
+        del self._notify
+        for kind, actions in heard.items():
+            action = "added" if actions == {"added"} else "removed" if actions == {"removed"} else "changed"
+            self._notify(kind, action)
 
     def forget_rolled_back_coder(self) -> None:
         """After a rolled-back transaction that added this session's coder, add it again when next needed."""

@@ -156,7 +156,7 @@ def merge_project(
         report = MergeReport(other=str(other_path))
         merger = _Merger(project, other, report, prefer, dict(choices or {}))
         try:
-            with project.atomic():
+            with project.changes_summarised(), project.atomic():
                 merger.run()
                 if dry_run or report.needs_choice:
                     raise _Rollback()
@@ -173,7 +173,7 @@ def unmerge(project: Project, record: MergeRecord) -> None:
 
     Coders the merge added stay (they have no codings left).
     """
-    with project.atomic():
+    with project.changes_summarised(), project.atomic():
         for memo_id in record.range_memos:
             project.delete_memo(memo_id)
         for kind, target_id, before in reversed(record.memos):
