@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from qcode.cli.commands import UsageError, _open, build_filter
 from qcode.cli.output import FORMATS, print_rows
@@ -33,6 +34,9 @@ def add_parsers(command, filters) -> None:
     p.add_argument("--own", action="store_true",
                    help="count each code's own codings only (default: a code includes its sub-codes)")
     p.add_argument("--pairs", action="store_true", help="also one table per pair of coders")
+    p.add_argument("--out", metavar="FILE",
+                   help="save the table (and, with three or more coders, those of each pair) with the method "
+                        "stated to an Excel (.xlsx) or Word (.docx) file instead of printing it")
     filters(p)
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
 
@@ -107,8 +111,19 @@ def _table(rows: list[AgreementRow], unit: str, fmt: str) -> list[list[object]]:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
+    if args.out:
+        if args.pairs or args.format != "table":
+            raise UsageError("--out saves every table to a file; --pairs and --format do not apply to it.")
+        if Path(args.out).suffix.lower() not in (".xlsx", ".docx"):
+            raise UsageError(f"--out takes a file ending in .xlsx or .docx, not '{args.out}'.")
     with _open(args, write=False) as project:
         report = compute(project, _request(project, args))
+        name = project.name
+    if args.out:
+        from qcode.core.team.agreement_export import export_agreement
+
+        print(f"Saved the agreement table to {export_agreement(report, args.out, project_name=name)}")
+        return 0
     print_agreement(report, args.format, pairs=args.pairs)
     return 0
 

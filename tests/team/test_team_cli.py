@@ -150,3 +150,39 @@ def test_coders_rename_and_blind(capsys, coded: Path) -> None:
     code, _out, err = cli(capsys, "coders", str(coded), "--rename", "Ben", "ana silva")
     assert code == 1
     assert "already a coder" in err
+
+
+def test_agreement_saved_to_excel_and_word(capsys, coded: Path, tmp_path: Path) -> None:
+    import docx
+    from openpyxl import load_workbook
+
+    xlsx, word = tmp_path / "agreement.xlsx", tmp_path / "agreement.docx"
+    code, out, _ = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--unit", "paragraph",
+                       "--min-share", "50", "--out", str(xlsx))
+    assert code == 0
+    assert "Saved" in out
+    ws = load_workbook(xlsx).active
+    cells = [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    method = cells[2][0]
+    assert "unit: paragraph" in method
+    assert "at least 50% of its characters" in method
+    assert "Cohen's kappa" in method
+    header = cells.index(["Code", "Unit", "Units", "Coded units", "Agreement %", "Cohen's kappa",
+                          "Brennan-Prediger", "Krippendorff's alpha"])
+    trust = cells[header + 1]
+    assert trust[:4] == ["Trust", "paragraph", 10, 4]
+    assert trust[4] == pytest.approx(80.0)
+    assert trust[5] == pytest.approx(0.524, abs=1e-3)
+    assert cells[header + 2][5] is None  # 'Unused': undefined, so empty
+    code, _out, _ = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--out", str(word))
+    assert code == 0
+    document = docx.Document(str(word))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Method" in text
+    assert "Krippendorff's alpha (nominal" in text
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells][:2] == ["Code", "Unit"]
+    assert [c.text for c in table.rows[1].cells][:4] == ["Trust", "paragraph", "10", "4"]
+    code, _out, err = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--out", str(tmp_path / "a.pdf"))
+    assert code == 2
+    assert ".xlsx or .docx" in err
