@@ -162,7 +162,7 @@ class TeamMixin(ProjectBase):
     # --- reads for whole-project team queries ----------------------------------------------------------
 
     def coding_ranges(self, coder_ids: Iterable[int]) -> list[tuple[int, int, int, int, int]]:
-        """(code, source, coder, start, end) of the coders' codings, by code, source, coder and start."""
+        """(code, source, coder, start, end) of the coders' codings, by code, source and start."""
         return team_store.coding_ranges(self._store.read, coder_ids)
 
     def span_bounds(self, kind: str) -> list[tuple[int, int, int]]:

@@ -11,7 +11,7 @@ codings there, so that a coding is never counted twice. Every figure comes from 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -105,18 +105,17 @@ def compute(project: Project, request: AgreementRequest, *, progress: Progress |
     if progress.cancelled():
         raise AgreementCancelled()
     progress.step(1, 3, "Reading the codings")
-    rows = [(code_id, source_id, index[coder_id], start, end)
-            for code_id, source_id, coder_id, start, end in project.coding_ranges(index)
-            if code_id in in_scope and source_id in units.base]
+    raw = project.coding_ranges(index)
     if progress.cancelled():
         raise AgreementCancelled()
     progress.step(2, 3, "Comparing the coders")
-    own = units.counts(rows, width, request.min_share)
+    own = units.counts(raw, width, request.min_share, coders=index, codes=in_scope)
     if request.own:
         per_row = own.counts
-    elif request.unit != "character" and request.min_share is None:
-        per_row = _tree_by_or(own.masks, parents, in_scope)
+    elif own.masks or (request.unit != "character" and request.min_share is None and not raw):
+        per_row = _tree_by_or(own.masks, own.counts, parents, in_scope, units.total, width)
     else:  # the union of a code's and its sub-codes' ranges, per coder, decides
+        rows = units.scoped(raw, index, in_scope)
         tree_rows = list(rows)
         for code_id, source_id, coder, start, end in rows:
             ancestor = parents.get(code_id)
@@ -199,49 +198,80 @@ def _scope_sources(project: Project, scope: Filter) -> list[int]:
 @dataclass
 class _Counts:
     counts: dict[int, Counter[int]]  # code -> how many units each set of coders (bit i: coder i) coded
-    masks: dict[int, dict[int, int]]  # code -> unit number -> set of coders (unit level only)
+    masks: dict[int, int]  # code -> every unit's set of coders, one byte a unit (the any-part case only)
 
 
 class _Scope:
-    """The units of the sources in scope: per source its units' starts and ends, numbered across sources."""
+    """The units of the sources in scope, numbered across sources in the order of the sources' ids.
+
+    Per source: its units' starts and ends and the number of its first unit; across sources, the same units
+    on one line of characters (each source after the one before), so that one search finds a range's units.
+    """
 
     def __init__(self, project: Project, source_ids: list[int], unit: str) -> None:
         self.unit = unit
         lengths = project.source_lengths()
+        source_ids = sorted(source_ids)
         self.base: dict[int, int] = {}
-        self.starts: dict[int, list[int]] = {}
-        self.ends: dict[int, list[int]] = {}
+        self.offset: dict[int, int] = {}  # the source's first character on the line of all sources
+        self.starts: dict[int, list[int]] = {source_id: [] for source_id in source_ids}
+        self.ends: dict[int, list[int]] = {source_id: [] for source_id in source_ids}
         self.nested: set[int] = set()  # sources whose units overlap (walked with care)
-        bounds: dict[int, list[tuple[int, int]]] = {source_id: [] for source_id in source_ids}
         if unit == "character":
             self.base = {source_id: 0 for source_id in source_ids}
             self.total = sum(lengths[source_id] for source_id in source_ids)
             return
-        if unit == "source":
-            for source_id in source_ids:
-                bounds[source_id].append((0, lengths[source_id]))
-        elif unit in ("paragraph", "turn"):
-            for source_id, start, end in project.span_bounds(unit):
-                if source_id in bounds:
-                    bounds[source_id].append((start, end))
+        if unit in ("paragraph", "turn"):
+            bounds: list[tuple[int, int, int]] = project.span_bounds(unit)  # by source, start and end
+        elif unit == "source":
+            bounds = [(source_id, 0, lengths[source_id]) for source_id in source_ids]
         else:
-            for source_id in source_ids:
-                bounds[source_id] = _sentences(project, source_id)
-        total = 0
-        for source_id in source_ids:
-            ordered = sorted({(s, e) for s, e in bounds[source_id] if e > s})
-            self.base[source_id] = total
-            self.starts[source_id] = [s for s, _ in ordered]
-            self.ends[source_id] = [e for _, e in ordered]
-            if any(ordered[i + 1][0] < ordered[i][1] for i in range(len(ordered) - 1)):
+            bounds = [(source_id, s, e) for source_id in source_ids for s, e in sorted(_sentences(project, source_id))]
+        last_source, reach = -1, 0
+        starts: list[int] = []
+        ends: list[int] = []
+        for source_id, start, end in bounds:
+            if end <= start or source_id not in self.starts:
+                continue
+            if source_id != last_source:
+                starts, ends, reach, last_source = self.starts[source_id], self.ends[source_id], 0, source_id
+            elif starts[-1] == start and ends[-1] == end:
+                continue  # the same unit twice
+            if start < reach:
                 self.nested.add(source_id)
-            total += len(ordered)
+            reach = max(reach, end)
+            starts.append(start)
+            ends.append(end)
+        total = 0
+        line = 0
+        self.line_starts: list[int] = []
+        self.line_ends: list[int] = []
+        for source_id in source_ids:
+            self.base[source_id] = total
+            self.offset[source_id] = line
+            self.line_starts += [line + s for s in self.starts[source_id]]
+            self.line_ends += [line + e for e in self.ends[source_id]]
+            total += len(self.starts[source_id])
+            line += lengths[source_id] + 1
         self.total = total
 
-    def counts(self, rows: list[tuple[int, int, int, int, int]], width: int, min_share: float | None) -> _Counts:
-        """Per code, the units each set of coders coded, from rows (code, source, coder, start, end) sorted so."""
-        if self.unit != "character" and min_share is None:
-            return self._any_part(rows)
+    def scoped(self, rows: list[tuple[int, int, int, int, int]], coders: dict[int, int],
+               codes: set[int]) -> list[tuple[int, int, int, int, int]]:
+        """The rows of the codes and sources in scope, with each coder as their position among the coders."""
+        return [(code_id, source_id, coders[coder_id], start, end) for code_id, source_id, coder_id, start, end in rows
+                if code_id in codes and source_id in self.base]
+
+    def counts(self, rows: list[tuple[int, int, int, int, int]], width: int, min_share: float | None, *,
+               coders: dict[int, int] | None = None, codes: set[int] | None = None) -> _Counts:
+        """Per code, the units each set of coders coded, from rows (code, source, coder, start, end) by code.
+
+        With `coders` and `codes`, the rows name coders by id and may lie out of scope (see `scoped`).
+        """
+        if self.unit != "character" and min_share is None and not self.nested and width <= 8:
+            return self._any_part(rows, width, coders, codes)
+        if coders is not None and codes is not None:
+            rows = self.scoped(rows, coders, codes)
+        rows = sorted(rows)  # by code, source, coder and start: each coder's ranges can then be joined
         counts: dict[int, Counter[int]] = defaultdict(Counter)
         masks: dict[int, dict[int, int]] = defaultdict(dict)
         group: list[tuple[int, int, int, int, int]] = []
@@ -254,43 +284,57 @@ class _Scope:
             self._group(group, width, min_share, counts, masks)
         if self.unit != "character":
             counts = {code_id: Counter(found.values()) for code_id, found in masks.items()}
-        return _Counts(counts, masks)
+        return _Counts(counts, {})
 
-    def _any_part(self, rows: list[tuple[int, int, int, int, int]]) -> _Counts:
-        """`counts` when touching any part of a unit codes it: each range marks the units it overlaps.
+    def _any_part(self, rows: list[tuple[int, int, int, int, int]], width: int, coders: dict[int, int] | None,
+                  codes: set[int] | None) -> _Counts:
+        """`counts` when touching any part of a unit codes it, for a large project in well under a second.
 
-        One flat loop, as this is the common case and the one a large project needs fast.
+        Per code, each coder's units are marked in a byte array (one slice assignment a coding, the units
+        found by two binary searches over all units on the line of characters); the coders' arrays are then
+        combined as big integers (bit i of a unit's byte: coder i) and the bytes of each value counted.
         """
-        masks: dict[int, dict[int, int]] = {}
-        found: dict[int, int] = {}
-        last_code = last_source = -1
-        starts: list[int] = []
-        ends: list[int] = []
-        base = 0
-        nested = False
-        count = 0
+        starts, ends, offset = self.line_starts, self.line_ends, self.offset
+        total = self.total
+        ones = b"\x01" * max(1, total)
+        masks: dict[int, int] = {}
+        arrays: list[bytearray | None] = [None] * width
+        after, before = bisect_right, bisect_left  # local names: this loop runs once per coding
+        position = coders if coders is not None else {i: i for i in range(width)}
+        code, skip = -1, False
+
+        def finish() -> None:
+            combined = 0
+            for coder, array in enumerate(arrays):
+                if array is not None:
+                    combined |= int.from_bytes(array, "little") << coder
+            masks[code] = combined
+
         for code_id, source_id, coder, start, end in rows:
-            if code_id != last_code:
-                found = masks.setdefault(code_id, {})
-                last_code = code_id
-            if source_id != last_source:
-                starts, ends, base = self.starts[source_id], self.ends[source_id], self.base[source_id]
-                nested = source_id in self.nested
-                count = len(starts)
-                last_source = source_id
-            bit = 1 << coder
-            if nested:
-                i = 0
-            else:
-                i = bisect_right(starts, start) - 1
-                if i < 0 or ends[i] <= start:
-                    i += 1
-            while i < count and starts[i] < end:
-                if ends[i] > start:
-                    unit = base + i
-                    found[unit] = found.get(unit, 0) | bit
+            if code_id != code:
+                if code != -1 and not skip:
+                    finish()
+                code, arrays = code_id, [None] * width
+                skip = codes is not None and code_id not in codes
+            if skip:
+                continue
+            line = offset.get(source_id)
+            if line is None:
+                continue
+            lo = line + start
+            i = after(starts, lo) - 1
+            if i < 0 or ends[i] <= lo:
                 i += 1
-        return _Counts({code_id: Counter(m.values()) for code_id, m in masks.items()}, masks)
+            j = before(starts, line + end, i)
+            if j > i:
+                index = position[coder]
+                array = arrays[index]
+                if array is None:
+                    array = arrays[index] = bytearray(total)
+                array[i:j] = ones[: j - i]
+        if code != -1 and not skip:
+            finish()
+        return _Counts({code_id: _byte_counts(mask, total, width) for code_id, mask in masks.items()}, masks)
 
     def _group(self, group: list[tuple[int, int, int, int, int]], width: int, min_share: float | None,
                counts: dict[int, Counter[int]], masks: dict[int, dict[int, int]]) -> None:
@@ -342,26 +386,26 @@ class _Scope:
                 found[base + i] = mask
 
 
-def _tree_by_or(masks: dict[int, dict[int, int]], parents: dict[int, int | None],
-                in_scope: set[int]) -> dict[int, Counter[int]]:
+def _tree_by_or(masks: dict[int, int], own: dict[int, Counter[int]], parents: dict[int, int | None],
+                in_scope: set[int], total: int, width: int) -> dict[int, Counter[int]]:
     """Per code with its sub-codes: a unit is coded by a coder who coded it with the code or any sub-code."""
-    tree: dict[int, dict[int, int]] = {code_id: dict(found) for code_id, found in masks.items()}
-    depth: dict[int, int] = {}
+    tree: dict[int, int] = {}
+    extended: set[int] = set()  # codes whose sub-codes add to their own codings
+    for code_id, mask in masks.items():
+        tree[code_id] = tree.get(code_id, 0) | mask
+        ancestor = parents.get(code_id)
+        while ancestor is not None:
+            if ancestor in in_scope:
+                tree[ancestor] = tree.get(ancestor, 0) | mask
+                extended.add(ancestor)
+            ancestor = parents.get(ancestor)
+    return {code_id: own[code_id] if code_id not in extended else _byte_counts(mask, total, width)
+            for code_id, mask in tree.items()}
 
-    def level(code_id: int) -> int:
-        if code_id not in depth:
-            parent = parents.get(code_id)
-            depth[code_id] = 0 if parent is None else level(parent) + 1
-        return depth[code_id]
 
-    for code_id in sorted(in_scope, key=level, reverse=True):  # children before their parents
-        parent = parents.get(code_id)
-        if parent is None or parent not in in_scope or code_id not in tree:
-            continue
-        into = tree.setdefault(parent, {})
-        for unit, mask in tree[code_id].items():
-            into[unit] = into.get(unit, 0) | mask
-    return {code_id: Counter(found.values()) for code_id, found in tree.items()}
+def _byte_counts(mask: int, total: int, width: int) -> Counter[int]:
+    """How many units have each set of coders, from one byte per unit."""
+    return Counter(mask.to_bytes(total, "little").replace(b"\x00", b""))  # most units: nobody coded them
 
 
 def _sentences(project: Project, source_id: int) -> list[tuple[int, int]]:
