@@ -69,14 +69,14 @@ def _stretches(codings: Iterable[Coding], order: dict[int, int]) -> list[tuple[i
     return out
 
 
-def disagreements(project: Project, coder_ids: Iterable[int], *, source_ids: Iterable[int] | None = None,
-                  code_ids: Iterable[int] | None = None) -> list[Disagreement]:
-    """Every disagreement between the coders, by source (in the project's order), code and position."""
+def coverage(project: Project, coder_ids: Iterable[int], *, source_ids: Iterable[int] | None = None,
+             code_ids: Iterable[int] | None = None) -> list[Disagreement]:
+    """Every stretch that some of the coders coded, with who did: agreements (all of them) and disagreements,
+    by source (in the project's order), position and code."""
     coders = tuple(dict.fromkeys(coder_ids))
     if len(coders) < 2:
         raise InvalidRequestError("Comparing needs at least two coders.")
     order = {coder_id: i for i, coder_id in enumerate(coders)}
-    full = (1 << len(coders)) - 1
     flt = Filter(coders=coders, sources=tuple(source_ids or ()))
     codes = set(code_ids) if code_ids is not None else None
     grouped: dict[tuple[int, int], list[Coding]] = {}
@@ -84,14 +84,19 @@ def disagreements(project: Project, coder_ids: Iterable[int], *, source_ids: Ite
         if codes is None or coding.code_id in codes:
             grouped.setdefault((coding.source_id, coding.code_id), []).append(coding)
     rank = {source.id: i for i, source in enumerate(project.sources())}
-    found = []
-    for (source_id, code_id), codings in grouped.items():
-        for start, end, mask in _stretches(codings, order):
-            if mask != full:
-                found.append(Disagreement(source_id, code_id, start, end,
-                                          tuple(c for c in coders if mask & (1 << order[c]))))
+    found = [Disagreement(source_id, code_id, start, end, tuple(c for c in coders if mask & (1 << order[c])))
+             for (source_id, code_id), codings in grouped.items()
+             for start, end, mask in _stretches(codings, order)]
     found.sort(key=lambda d: (rank.get(d.source_id, 0), d.start, d.end, d.code_id))
     return found
+
+
+def disagreements(project: Project, coder_ids: Iterable[int], *, source_ids: Iterable[int] | None = None,
+                  code_ids: Iterable[int] | None = None) -> list[Disagreement]:
+    """Every disagreement between the coders, by source (in the project's order), position and code."""
+    coders = tuple(dict.fromkeys(coder_ids))
+    return [d for d in coverage(project, coders, source_ids=source_ids, code_ids=code_ids)
+            if len(d.coders) < len(coders)]
 
 
 def resolution(project: Project, disagreement: Disagreement, action: str, *, coder_ids: Iterable[int],
