@@ -33,6 +33,9 @@ def add_parsers(command, filters) -> None:
                    help="leave out the units that no coder coded")
     p.add_argument("--own", action="store_true",
                    help="count each code's own codings only (default: a code includes its sub-codes)")
+    p.add_argument("--uncoded-as-missing", action="store_true",
+                   help="a coder who coded nothing in a source counts as missing data there, not as having found "
+                        "no code (for teams that double-code part of the material)")
     p.add_argument("--pairs", action="store_true", help="also one table per pair of coders")
     p.add_argument("--out", metavar="FILE",
                    help="save the table (and, with three or more coders, those of each pair) with the method "
@@ -91,7 +94,7 @@ def _request(project: Project, args: argparse.Namespace) -> AgreementRequest:
     flt = build_filter(project, args)
     return AgreementRequest(
         coder_ids=coder_ids, unit=args.unit, min_share=args.min_share, coded_units_only=args.coded_units_only,
-        own=args.own, code_ids=flt.codes,
+        own=args.own, uncoded_as_missing=args.uncoded_as_missing, code_ids=flt.codes,
         scope=Filter(sources=flt.sources, folders=flt.folders, cases=flt.cases, attributes=flt.attributes),
     )
 

@@ -177,3 +177,35 @@ def test_character_level_equals_the_reference_on_every_character(team, spec) -> 
     else:
         assert f.krippendorff_alpha == pytest.approx(
             krippendorff.alpha(reliability_data=ratings, level_of_measurement="nominal"))
+
+
+def test_uncoded_sources_as_missing_data(project: Project) -> None:
+    # three coders; Cy coded only the first source, so his values for the second are missing
+    sources = [project.add_source(f"S{n}", TEXT) for n in (1, 2)]
+    code = project.create_code("Trust")
+    a, b, c = (project.ensure_coder(n) for n in ("Ana", "Ben", "Cy"))
+    plan = {a.id: {0: (0, 1, 2), 1: (5, 6)}, b.id: {0: (1, 2), 1: (5, 7)}, c.id: {0: (0, 2, 3)}}
+    for coder_id, per_source in plan.items():
+        for index, paragraphs in per_source.items():
+            for i in paragraphs:
+                project.add_coding(sources[index].id, code.id, *para(i), coder_id=coder_id)
+    request = AgreementRequest((a.id, b.id, c.id), uncoded_as_missing=True)
+    f = row(compute(project, request), "Trust").figures
+    rows = []
+    for coder_id in (a.id, b.id, c.id):
+        values = []
+        for index in (0, 1):
+            coded = plan[coder_id].get(index)
+            values += [np.nan if coded is None else float(i in coded) for i in range(10)]
+        rows.append(values)
+    expected = krippendorff.alpha(reliability_data=np.array(rows), level_of_measurement="nominal")
+    assert f.krippendorff_alpha == pytest.approx(expected)
+    assert f.units == 20
+    # Ana and Cy: only the first source's ten paragraphs are pairable; they agree on 8
+    pairs = compute(project, request).pairs
+    ana_cy = next(r for r in pairs[(a.id, c.id)] if r.code == "Trust").figures
+    assert ana_cy.units == 10
+    assert ana_cy.percent_agreement == pytest.approx(80.0)
+    # without the option, Cy's second source counts as "nothing found" and the figure differs
+    plain = row(compute(project, AgreementRequest((a.id, b.id, c.id))), "Trust").figures
+    assert plain.krippendorff_alpha != pytest.approx(expected)

@@ -169,6 +169,10 @@ class TeamMixin(ProjectBase):
         """(source, start, end) of every span of a kind (paragraph, turn, ...), by source and start."""
         return team_store.span_bounds(self._store.read, kind)
 
+    def coders_by_source(self, coder_ids: Iterable[int]) -> list[tuple[int, int]]:
+        """(source, coder) for each source and each of the coders who coded anything in it."""
+        return team_store.coders_by_source(self._store.read, coder_ids)
+
     def source_lengths(self) -> dict[int, int]:
         return team_store.source_lengths(self._store.read)
 

@@ -24,3 +24,10 @@ def span_bounds(conn: sqlite3.Connection, kind: str) -> list[tuple[int, int, int
 
 def source_lengths(conn: sqlite3.Connection) -> dict[int, int]:
     return dict(conn.execute("SELECT id, length FROM source"))
+
+
+def coders_by_source(conn: sqlite3.Connection, coder_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(source, coder) for each source and each of the coders who coded anything in it."""
+    ids = list(coder_ids)
+    marks = ",".join("?" * len(ids))
+    return conn.execute(f"SELECT DISTINCT source_id, coder_id FROM coding WHERE coder_id IN ({marks})", ids).fetchall()

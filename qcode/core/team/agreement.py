@@ -46,6 +46,7 @@ class AgreementRequest:
     min_share: float | None = None  # percent of a unit's characters; None: any part of it
     coded_units_only: bool = False
     own: bool = False
+    uncoded_as_missing: bool = False  # a coder with no coding at all in a source: missing there, not "0"
     code_ids: tuple[int, ...] = ()  # these codes and their sub-codes; () for every code
     scope: Filter = field(default_factory=Filter)  # sources, folders, cases, attribute values
 
@@ -78,6 +79,9 @@ class AgreementReport:
                     "with the code")
         scope = ("units that at least one coder coded (uncoded units left out)" if r.coded_units_only
                  else "every unit of the sources in scope, coded or not")
+        if r.uncoded_as_missing:
+            scope += ("; a coder who coded nothing in a source counts as missing there (not as having found no "
+                      "code), and only units that at least two coders rated count")
         names = ", ".join(c.name for c in self.coders)
         kappa = ("Cohen's kappa" if len(self.coders) == 2
                  else "Light's kappa (the mean of the pairwise Cohen's kappas)")
@@ -100,15 +104,54 @@ def compute(project: Project, request: AgreementRequest, *, progress: Progress |
     paths, parents = _codebook(project)
     in_scope = _codes_in_scope(project, request.code_ids, paths)
     source_ids = _scope_sources(project, request.scope)
-    progress.step(0, 3, "Reading the units")
-    units = _Scope(project, source_ids, request.unit)
-    if progress.cancelled():
-        raise AgreementCancelled()
-    progress.step(1, 3, "Reading the codings")
+    progress.step(0, 3, "Reading the codings")
     raw = project.coding_ranges(index)
-    if progress.cancelled():
-        raise AgreementCancelled()
-    progress.step(2, 3, "Comparing the coders")
+    ordered = [code_id for code_id in paths if code_id in in_scope]
+    full_set = (1 << width) - 1
+    groups: dict[int, list[int]] = {full_set: source_ids}
+    if request.uncoded_as_missing:  # sources grouped by the coders who coded anything in them
+        rated: dict[int, int] = {}
+        for source_id, coder_id in project.coders_by_source(index):
+            rated[source_id] = rated.get(source_id, 0) | (1 << index[coder_id])
+        groups = {}
+        for source_id in source_ids:
+            groups.setdefault(rated.get(source_id, 0), []).append(source_id)
+    per_code: dict[int, Counter[Pattern]] = {code_id: Counter() for code_id in ordered}
+    pooled_patterns: Counter[Pattern] = Counter()
+    for number, (raters, group) in enumerate(sorted(groups.items())):
+        if raters.bit_count() < 2:
+            continue  # nobody to compare with in these sources
+        if progress.cancelled():
+            raise AgreementCancelled()
+        progress.step(1 + number, 2 + len(groups), "Comparing the coders")
+        codes, pooled = _group_patterns(project, request, group, raw, index, in_scope, parents, ordered, raters)
+        for code_id, patterns in codes.items():
+            per_code[code_id].update(patterns)
+        pooled_patterns.update(pooled)
+
+    def rows_for(positions: tuple[int, ...]) -> list[AgreementRow]:
+        def fig(patterns: Counter[Pattern]) -> Figures:
+            chosen = patterns if len(positions) == width else statistics.project(patterns, positions)
+            return statistics.figures(chosen, coded_units_only=request.coded_units_only)
+
+        out = [AgreementRow(code_id, "/".join(paths[code_id]), fig(per_code[code_id])) for code_id in ordered]
+        out.append(AgreementRow(None, ALL_CODES, fig(pooled_patterns)))
+        return out
+
+    table = rows_for(tuple(range(width)))
+    pairs = {(coders[i].id, coders[j].id): rows_for((i, j)) for i, j in combinations(range(width), 2)}
+    progress.step(2 + len(groups), 2 + len(groups), "")
+    return AgreementReport(request, coders, len(source_ids), table, pairs)
+
+
+def _group_patterns(
+    project: Project, request: AgreementRequest, source_ids: list[int], raw: list[tuple[int, int, int, int, int]],
+    index: dict[int, int], in_scope: set[int], parents: dict[int, int | None], ordered: list[int], raters: int,
+) -> tuple[dict[int, Counter[Pattern]], Counter[Pattern]]:
+    """Per code, and pooled over the codes, the patterns of the units of some sources; the coders outside
+    `raters` (a bit per coder) rated none of them, so their values are missing (None)."""
+    width = len(index)
+    units = _Scope(project, source_ids, request.unit)
     own = units.counts(raw, width, request.min_share, coders=index, codes=in_scope)
     if request.own:
         per_row = own.counts
@@ -125,8 +168,6 @@ def compute(project: Project, request: AgreementRequest, *, progress: Progress |
                 ancestor = parents.get(ancestor)
         tree_rows.sort()
         per_row = units.counts(tree_rows, width, request.min_share).counts
-
-    ordered = [code_id for code_id in paths if code_id in in_scope]
     pooled: Counter[int] = Counter()
     per_code: dict[int, Counter[Pattern]] = {}
     for code_id in ordered:
@@ -135,22 +176,8 @@ def compute(project: Project, request: AgreementRequest, *, progress: Progress |
         pooled[0] += units.total - sum(counts.values())
         full = Counter(per_row.get(code_id, Counter()))
         full[0] += units.total - sum(full.values())
-        per_code[code_id] = _patterns(full, width)
-    pooled_patterns = _patterns(pooled, width)
-
-    def rows_for(positions: tuple[int, ...]) -> list[AgreementRow]:
-        def fig(patterns: Counter[Pattern]) -> Figures:
-            chosen = patterns if len(positions) == width else statistics.project(patterns, positions)
-            return statistics.figures(chosen, coded_units_only=request.coded_units_only)
-
-        out = [AgreementRow(code_id, "/".join(paths[code_id]), fig(per_code[code_id])) for code_id in ordered]
-        out.append(AgreementRow(None, ALL_CODES, fig(pooled_patterns)))
-        return out
-
-    table = rows_for(tuple(range(width)))
-    pairs = {(coders[i].id, coders[j].id): rows_for((i, j)) for i, j in combinations(range(width), 2)}
-    progress.step(3, 3, "")
-    return AgreementReport(request, coders, len(source_ids), table, pairs)
+        per_code[code_id] = _patterns(full, width, raters)
+    return per_code, _patterns(pooled, width, raters)
 
 
 # --- checks and lookups ---------------------------------------------------------------------------------
@@ -425,5 +452,10 @@ def _sentences(project: Project, source_id: int) -> list[tuple[int, int]]:
     return sentences
 
 
-def _patterns(masks: Counter[int], width: int) -> Counter[Pattern]:
-    return Counter({tuple((mask >> i) & 1 for i in range(width)): count for mask, count in masks.items()})
+def _patterns(masks: Counter[int], width: int, raters: int) -> Counter[Pattern]:
+    """Masks as patterns: 1 or 0 for each coder who rated the units, None for the others."""
+    out: Counter[Pattern] = Counter()
+    for mask, count in masks.items():
+        if count:
+            out[tuple(((mask >> i) & 1) if (raters >> i) & 1 else None for i in range(width))] += count
+    return out

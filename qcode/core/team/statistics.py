@@ -112,15 +112,16 @@ def figures(patterns: Counter[Pattern], *, coded_units_only: bool = False, absen
             categories: int = 2) -> Figures:
     """Every figure of a row from its patterns.
 
-    A unit is *coded* when some coder's value differs from `absent`; `coded_units_only` leaves the others out.
+    Only units at least two coders rated count. A unit is *coded* when some coder's value differs from `absent`;
+    `coded_units_only` leaves the others out.
     Percent agreement (and so Brennan-Prediger) is the mean over coder pairs of the share of units both rated
     on which they agree; with no missing values this equals the share of agreeing coder pairs within units.
     """
     kept: Counter[Pattern] = Counter()
     coded = 0
     for pattern, count in patterns.items():
-        if not count:
-            continue
+        if not count or sum(v is not None for v in pattern) < 2:
+            continue  # a unit fewer than two coders rated tells nothing about agreement
         is_coded = any(v is not None and v != absent for v in pattern)
         if is_coded:
             coded += count

@@ -85,8 +85,10 @@ class AgreementDialog(QDialog):
         form.addRow("Threshold:", share_row)
         self.coded_only = QCheckBox("Leave out the units no coder coded")
         self.own = QCheckBox("Count each code's own codings only (not its sub-codes')")
+        self.missing = QCheckBox("A coder who coded nothing in a source has not rated it (missing data)")
         form.addRow("", self.coded_only)
         form.addRow("", self.own)
+        form.addRow("", self.missing)
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.compute_button = QPushButton("&Compute")
@@ -127,7 +129,8 @@ class AgreementDialog(QDialog):
         unit = self.unit.currentData()
         share = float(self.share.value()) if self.use_share.isChecked() and unit != "character" else None
         return AgreementRequest(self.chosen_coders(), unit=unit, min_share=share,
-                                coded_units_only=self.coded_only.isChecked(), own=self.own.isChecked())
+                                coded_units_only=self.coded_only.isChecked(), own=self.own.isChecked(),
+                                uncoded_as_missing=self.missing.isChecked())
 
     def _enable(self) -> None:
         by_character = self.unit.currentData() == "character"
