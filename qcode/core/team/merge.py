@@ -103,7 +103,8 @@ class MergeReport:
     def needs_choice(self) -> list[Conflict]:
         return [c for c in self.conflicts if c.resolution is None]
 
-    def lines(self) -> list[str]:
+    def lines(self, *, how_to_choose: str = "Choose with --prefer ours|theirs, or in the app (File > Merge "
+              "project).") -> list[str]:
         """The report as lines of text, as the command prints it and the app shows it."""
         verb = "Merged" if self.applied else "Would merge"
         out = [
@@ -122,8 +123,7 @@ class MergeReport:
         out += [f"note: {note}" for note in self.notes]
         out += [f"conflict: {c.describe()}" for c in self.conflicts]
         if self.needs_choice:
-            out.append(f"{len(self.needs_choice)} conflicts need a choice: nothing was merged. Choose with "
-                       "--prefer ours|theirs, or in the app (File > Merge project).")
+            out.append(f"{len(self.needs_choice)} conflicts need a choice: nothing was merged. {how_to_choose}")
         return out
 
 

@@ -130,7 +130,10 @@ class TeamActions(QObject):
     def open_review(self, coder_ids: tuple[int, ...] | None = None) -> DisagreementReview | None:
         if not self._compare_allowed():
             return None
-        ids = tuple(coder_ids or (c.id for c in self.project.coders()))
+        if coder_ids is None:  # everyone who has coded something
+            coding = {coder_id for _, coder_id in self.project.coders_by_source(c.id for c in self.project.coders())}
+            coder_ids = tuple(c.id for c in self.project.coders() if c.id in coding)
+        ids = tuple(coder_ids)
         if len(ids) < 2:
             QMessageBox.information(self.window, "Review disagreements",
                                     "There is only one coder in this project: there is nothing to compare yet.")

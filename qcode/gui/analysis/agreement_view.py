@@ -58,12 +58,14 @@ class AgreementDialog(QDialog):
         self.coders = QListWidget()
         self.coders.setAccessibleName("Coders to compare")
         self.coders.setMaximumHeight(110)
-        for coder in project.coders():
+        coding = {coder_id for _, coder_id in project.coders_by_source(c.id for c in project.coders())}
+        for coder in project.coders():  # those who have coded something are ticked
             item = QListWidgetItem(coder.name)
             item.setData(ID_ROLE, coder.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            item.setCheckState(Qt.CheckState.Checked if coder.id in coding else Qt.CheckState.Unchecked)
             self.coders.addItem(item)
+        self.coders.itemChanged.connect(lambda _: self._enable())
         form.addRow("Coders:", self.coders)
         self.unit = QComboBox()
         self.unit.setAccessibleName("Unit")
@@ -226,6 +228,7 @@ class AgreementDialog(QDialog):
                     item.setToolTip("Undefined: the ratings do not vary")
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 360))
 
     def shown_rows(self) -> list[list[str]]:
         return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]

@@ -7,7 +7,7 @@ The rules of each resolution are the core's (`qcode.core.team.review`); this vie
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Signal
+from PySide6.QtCore import QPoint, QRect, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QTextCharFormat, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -57,7 +57,7 @@ class CoderLanes(QWidget):
         top = self.editor.cursorRect(cursor).top()
         cursor.setPosition(max(start, end))
         bottom = self.editor.cursorRect(cursor).bottom()
-        offset = self.editor.viewport().mapTo(self, self.editor.viewport().rect().topLeft()).y()
+        offset = self.mapFromGlobal(self.editor.viewport().mapToGlobal(QPoint(0, 0))).y()
         return top + offset, bottom + offset
 
     def paintEvent(self, event: QPaintEvent) -> None:

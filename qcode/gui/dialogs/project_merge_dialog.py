@@ -99,7 +99,7 @@ class MergeProjectDialog(QDialog):
             return None
         assert isinstance(report, MergeReport)
         self.other, self.preview = other, report
-        self.report.setPlainText("\n".join(report.lines()))
+        self.report.setPlainText("\n".join(report.lines(how_to_choose="Choose for each one below, then Merge.")))
         self.conflicts.setRowCount(len(report.conflicts))
         for r, conflict in enumerate(report.conflicts):
             where = f"{conflict.what} '{conflict.subject}': {conflict.field}"
@@ -113,6 +113,9 @@ class MergeProjectDialog(QDialog):
                 combo.addItem(label, key)
             self.conflicts.setCellWidget(r, 3, combo)
         self.conflicts.resizeColumnsToContents()
+        for column in range(3):  # long definitions are read in the tooltip; the choice stays in view
+            self.conflicts.setColumnWidth(column, min(self.conflicts.columnWidth(column), 240))
+        self.conflicts.horizontalHeader().setStretchLastSection(True)
         self.merge_button.setEnabled(True)
         return report
 
