@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qcode.core.errors import InvalidRequestError
-from qcode.core.model import Filter
+from qcode.core.model import Filter, NewCoding
 from qcode.core.project import Project
 
 TEXT = "Ana: We talk at the club.\n\nBo: Not with my father.\n\nAna: Mates help."
@@ -173,3 +175,43 @@ def test_a_merge_tells_subscribers_once_per_subject(pair) -> None:
         heard.clear()
         project.unmerge(report.record)
         assert len(heard) == len({c.kind for c in heard})
+
+
+codings_spec = st.lists(st.tuples(st.sampled_from(["Trust", "Trust/Doubt", "Risk"]), st.integers(0, 40),
+                                  st.integers(1, 20)), max_size=8)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ours=codings_spec, theirs=codings_spec)
+def test_merged_codings_are_the_union_and_merging_again_adds_nothing(tmp_path_factory, ours, theirs) -> None:
+    folder = tmp_path_factory.mktemp("union")
+    paths = []
+    for who, spec in (("Ana", ours), ("Ben", theirs)):
+        path = folder / f"{who}.qcode"
+        with Project.create(path) as project:
+            project.use_coder(who)
+            source = project.add_source("Interview", TEXT)
+            for code_path, start, length in spec:
+                parent = None
+                for part in code_path.split("/"):
+                    found = [c for c in project.children(parent) if c.name == part]
+                    parent = found[0].id if found else project.create_code(part, parent_id=parent).id
+                project.apply_codings([NewCoding(source.id, parent, start, min(start + length, len(TEXT)))])
+        paths.append(path)
+
+    def keys(project: Project) -> set[tuple[str, str, int, int]]:
+        names = {c.id: c.name for c in project.coders()}
+        return {(names[c.coder_id], project.code_path(c.code_id), c.start, c.end) for c in project.codings(Filter())}
+
+    with Project.open(paths[1], mode="read") as other:
+        expected_theirs = keys(other)
+    with Project.open(paths[0]) as project:
+        expected = keys(project) | expected_theirs
+        report = project.merge_project(paths[1])
+        assert report.applied
+        assert keys(project) == expected
+        assert report.codings_added == len(expected_theirs)
+        assert project.check() == []
+        again = project.merge_project(paths[1])
+        assert again.codings_added == 0
+        assert keys(project) == expected
