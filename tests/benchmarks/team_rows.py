@@ -28,8 +28,9 @@ def _split_copy(reference: Path, target: Path, keep: set[str]) -> None:
         project.save_copy(partial)
     with Project.open(partial) as project:
         drop = {c.id for c in project.coders() if c.name not in keep}
-        project.remove_codings([c.id for c in project.codings() if c.coder_id in drop])
+        project.remove_many_codings([c.id for c in project.codings() if c.coder_id in drop])
     partial.rename(target)
+    Path(f"{partial}.lock").unlink(missing_ok=True)
 
 
 def team_rows(path: Path, folder: Path) -> list[dict]:
@@ -60,7 +61,8 @@ def team_rows(path: Path, folder: Path) -> list[dict]:
         t0 = time.perf_counter()
         report = project.merge_project(theirs)
         seconds = time.perf_counter() - t0
-    target.unlink(missing_ok=True)
+    for done in (target, Path(f"{target}.lock")):
+        done.unlink(missing_ok=True)
     rows.append({"name": "merge_reference", "seconds": seconds, "budget_seconds": MERGE_BUDGET,
                  "value": report.codings_added, "unit": "codings added"})
     return rows

@@ -215,3 +215,18 @@ def test_merged_codings_are_the_union_and_merging_again_adds_nothing(tmp_path_fa
         again = project.merge_project(paths[1])
         assert again.codings_added == 0
         assert keys(project) == expected
+
+
+def test_large_merges_recompute_every_aggregate(pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.core.project import team
+
+    monkeypatch.setattr(team, "BULK_CODINGS", 0)  # every batch counts as large here
+    ana, ben = pair
+    with Project.open(ana) as project:
+        report = project.merge_project(ben, prefer="theirs")
+        assert report.codings_added == 4
+        assert project.check() == []
+        assert sum(r.own.excerpts for r in project.frequencies()) == 6
+        project.unmerge(report.record)
+        assert project.check() == []
+        assert sum(r.own.excerpts for r in project.frequencies()) == 2

@@ -178,8 +178,7 @@ def unmerge(project: Project, record: MergeRecord) -> None:
             project.delete_memo(memo_id)
         for kind, target_id, before in reversed(record.memos):
             project.set_memo(kind, target_id, before)
-        existing = {c.id for c in project.codings(Filter())} if record.codings else set()
-        project.remove_codings([i for i in record.codings if i in existing])
+        project.remove_many_codings(record.codings)  # those still here (a source's removal takes its own)
         for code_id, name, before in reversed(record.code_fields):
             project.update_code(code_id, **{name: before})
         for attribute_id, owner_id, before in reversed(record.values):
