@@ -11,7 +11,7 @@ codings there, so that a coding is never counted twice. Every figure comes from 
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -152,11 +152,12 @@ def _group_patterns(
     `raters` (a bit per coder) rated none of them, so their values are missing (None)."""
     width = len(index)
     units = _Scope(project, source_ids, request.unit)
-    own = units.counts(raw, width, request.min_share, coders=index, codes=in_scope)
+    own = units.counts(raw, width, request.min_share, coders=index, codes=in_scope,
+                       parents=None if request.own else parents)
     if request.own:
         per_row = own.counts
-    elif own.masks or (request.unit != "character" and request.min_share is None and not raw):
-        per_row = _tree_by_or(own.masks, own.counts, parents, in_scope, units.total, width)
+    elif own.tree is not None:
+        per_row = own.tree
     else:  # the union of a code's and its sub-codes' ranges, per coder, decides
         rows = units.scoped(raw, index, in_scope)
         tree_rows = list(rows)
@@ -225,7 +226,7 @@ def _scope_sources(project: Project, scope: Filter) -> list[int]:
 @dataclass
 class _Counts:
     counts: dict[int, Counter[int]]  # code -> how many units each set of coders (bit i: coder i) coded
-    masks: dict[int, int]  # code -> every unit's set of coders, one byte a unit (the any-part case only)
+    tree: dict[int, Counter[int]] | None = None  # the same with each code's sub-codes, when asked for
 
 
 class _Scope:
@@ -289,13 +290,15 @@ class _Scope:
                 if code_id in codes and source_id in self.base]
 
     def counts(self, rows: list[tuple[int, int, int, int, int]], width: int, min_share: float | None, *,
-               coders: dict[int, int] | None = None, codes: set[int] | None = None) -> _Counts:
+               coders: dict[int, int] | None = None, codes: set[int] | None = None,
+               parents: dict[int, int | None] | None = None) -> _Counts:
         """Per code, the units each set of coders coded, from rows (code, source, coder, start, end) by code.
 
-        With `coders` and `codes`, the rows name coders by id and may lie out of scope (see `scoped`).
+        With `coders` and `codes`, the rows name coders by id and may lie out of scope (see `scoped`). With
+        `parents`, the counts with sub-codes come too when that is quick (`_Counts.tree`).
         """
         if self.unit != "character" and min_share is None and not self.nested and width <= 8:
-            return self._any_part(rows, width, coders, codes)
+            return self._any_part(rows, width, coders, codes, parents)
         if coders is not None and codes is not None:
             rows = self.scoped(rows, coders, codes)
         rows = sorted(rows)  # by code, source, coder and start: each coder's ranges can then be joined
@@ -311,57 +314,18 @@ class _Scope:
             self._group(group, width, min_share, counts, masks)
         if self.unit != "character":
             counts = {code_id: Counter(found.values()) for code_id, found in masks.items()}
-        return _Counts(counts, {})
+        return _Counts(counts)
 
     def _any_part(self, rows: list[tuple[int, int, int, int, int]], width: int, coders: dict[int, int] | None,
-                  codes: set[int] | None) -> _Counts:
-        """`counts` when touching any part of a unit codes it, for a large project in well under a second.
+                  codes: set[int] | None, parents: dict[int, int | None] | None) -> _Counts:
+        """`counts` when touching any part of a unit codes it: every code at once (see `unit_marks`)."""
+        from qcode.core.team.unit_marks import count_units
 
-        Per code, each coder's units are marked in a byte array (one slice assignment a coding, the units
-        found by two binary searches over all units on the line of characters); the coders' arrays are then
-        combined as big integers (bit i of a unit's byte: coder i) and the bytes of each value counted.
-        """
-        starts, ends, offset = self.line_starts, self.line_ends, self.offset
-        total = self.total
-        ones = b"\x01" * max(1, total)
-        masks: dict[int, int] = {}
-        arrays: list[bytearray | None] = [None] * width
-        after, before = bisect_right, bisect_left  # local names: this loop runs once per coding
-        position = coders if coders is not None else {i: i for i in range(width)}
-        code, skip = -1, False
-
-        def finish() -> None:
-            combined = 0
-            for coder, array in enumerate(arrays):
-                if array is not None:
-                    combined |= int.from_bytes(array, "little") << coder
-            masks[code] = combined
-
-        for code_id, source_id, coder, start, end in rows:
-            if code_id != code:
-                if code != -1 and not skip:
-                    finish()
-                code, arrays = code_id, [None] * width
-                skip = codes is not None and code_id not in codes
-            if skip:
-                continue
-            line = offset.get(source_id)
-            if line is None:
-                continue
-            lo = line + start
-            i = after(starts, lo) - 1
-            if i < 0 or ends[i] <= lo:
-                i += 1
-            j = before(starts, line + end, i)
-            if j > i:
-                index = position[coder]
-                array = arrays[index]
-                if array is None:
-                    array = arrays[index] = bytearray(total)
-                array[i:j] = ones[: j - i]
-        if code != -1 and not skip:
-            finish()
-        return _Counts({code_id: _byte_counts(mask, total, width) for code_id, mask in masks.items()}, masks)
+        coders = coders if coders is not None else {i: i for i in range(width)}
+        codes = codes if codes is not None else {row[0] for row in rows}
+        own, tree = count_units(rows, line_starts=self.line_starts, line_ends=self.line_ends, offset=self.offset,
+                                coders=coders, codes=codes, parents=parents)
+        return _Counts(own, tree)
 
     def _group(self, group: list[tuple[int, int, int, int, int]], width: int, min_share: float | None,
                counts: dict[int, Counter[int]], masks: dict[int, dict[int, int]]) -> None:
@@ -411,28 +375,6 @@ class _Scope:
                     mask |= 1 << coder
             if mask:
                 found[base + i] = mask
-
-
-def _tree_by_or(masks: dict[int, int], own: dict[int, Counter[int]], parents: dict[int, int | None],
-                in_scope: set[int], total: int, width: int) -> dict[int, Counter[int]]:
-    """Per code with its sub-codes: a unit is coded by a coder who coded it with the code or any sub-code."""
-    tree: dict[int, int] = {}
-    extended: set[int] = set()  # codes whose sub-codes add to their own codings
-    for code_id, mask in masks.items():
-        tree[code_id] = tree.get(code_id, 0) | mask
-        ancestor = parents.get(code_id)
-        while ancestor is not None:
-            if ancestor in in_scope:
-                tree[ancestor] = tree.get(ancestor, 0) | mask
-                extended.add(ancestor)
-            ancestor = parents.get(ancestor)
-    return {code_id: own[code_id] if code_id not in extended else _byte_counts(mask, total, width)
-            for code_id, mask in tree.items()}
-
-
-def _byte_counts(mask: int, total: int, width: int) -> Counter[int]:
-    """How many units have each set of coders, from one byte per unit."""
-    return Counter(mask.to_bytes(total, "little").replace(b"\x00", b""))  # most units: nobody coded them
 
 
 def _sentences(project: Project, source_id: int) -> list[tuple[int, int]]:
