@@ -161,3 +161,20 @@ def test_blind_coding_shows_only_the_own_codings(window: MainWindow, two_copies)
     assert dialog is not None
     assert not project.blind_coding
     dialog.close()
+
+
+def test_agreement_over_chosen_codes_and_sources(qtbot, window: MainWindow, two_copies) -> None:
+    _merged(window, two_copies[1])
+    dialog = window.team.open_agreement()
+    assert dialog is not None
+    interview = window.project.find_source("Interview").id
+    dialog.scope.sources.choose([interview])
+    dialog.scope.codes.choose([window.project.find_code("Support").id])
+    request = dialog.request()
+    assert request.scope.sources == (interview,)
+    with qtbot.waitSignal(dialog.computed, timeout=10000):
+        dialog.start()
+    assert dialog.report is not None
+    assert dialog.report.sources == 1
+    assert [r.code for r in dialog.report.rows] == ["Support", "(all codes)"]
+    dialog.close()

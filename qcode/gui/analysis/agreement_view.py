@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.errors import QcodeError
+from qcode.core.model import Filter
 from qcode.core.project import Project
 from qcode.core.team.agreement import UNIT_WORDS, UNITS, AgreementReport, AgreementRequest
 from qcode.core.team.agreement_export import HEADERS, export_agreement, row_cells
+from qcode.gui.dialogs.export_filters import ExportFilters
 from qcode.gui.support.workers import CoreTask
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -57,7 +59,7 @@ class AgreementDialog(QDialog):
         form = QFormLayout()
         self.coders = QListWidget()
         self.coders.setAccessibleName("Coders to compare")
-        self.coders.setMaximumHeight(110)
+        self.coders.setMaximumHeight(90)
         coding = {coder_id for _, coder_id in project.coders_by_source(c.id for c in project.coders())}
         for coder in project.coders():  # those who have coded something are ticked
             item = QListWidgetItem(coder.name)
@@ -73,6 +75,10 @@ class AgreementDialog(QDialog):
             self.unit.addItem(UNIT_WORDS[unit].capitalize(), unit)
         self.unit.setCurrentIndex(UNITS.index("paragraph"))
         form.addRow("Unit:", self.unit)
+        self.scope = ExportFilters(project)  # codes (with sub-codes) and the sources compared; coders are above
+        for label, button in self.scope.rows():
+            if button is not self.scope.coders:
+                form.addRow(label, button)
         share_row = QHBoxLayout()
         self.use_share = QCheckBox("A unit counts as coded when at least")
         self.share = QSpinBox()
@@ -130,9 +136,12 @@ class AgreementDialog(QDialog):
     def request(self) -> AgreementRequest:
         unit = self.unit.currentData()
         share = float(self.share.value()) if self.use_share.isChecked() and unit != "character" else None
+        chosen = self.scope.filter()
         return AgreementRequest(self.chosen_coders(), unit=unit, min_share=share,
                                 coded_units_only=self.coded_only.isChecked(), own=self.own.isChecked(),
-                                uncoded_as_missing=self.missing.isChecked())
+                                uncoded_as_missing=self.missing.isChecked(), code_ids=chosen.codes,
+                                scope=Filter(sources=chosen.sources, folders=chosen.folders, cases=chosen.cases,
+                                             attributes=chosen.attributes))
 
     def _enable(self) -> None:
         by_character = self.unit.currentData() == "character"
