@@ -54,9 +54,10 @@ class AgreementDialog(QDialog):
         self.report: AgreementReport | None = None
         self.task: CoreTask | None = None
         self.progress: QProgressDialog | None = None
-        self.resize(980, 640)
+        self.resize(1120, 680)
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        scope_form = QFormLayout()  # beside the method's choices: what is compared
         self.coders = QListWidget()
         self.coders.setAccessibleName("Coders to compare")
         self.coders.setMaximumHeight(90)
@@ -78,9 +79,9 @@ class AgreementDialog(QDialog):
         self.scope = ExportFilters(project)  # codes (with sub-codes) and the sources compared; coders are above
         for label, button in self.scope.rows():
             if button is not self.scope.coders:
-                form.addRow(label, button)
+                scope_form.addRow(label, button)
         share_row = QHBoxLayout()
-        self.use_share = QCheckBox("A unit counts as coded when at least")
+        self.use_share = QCheckBox("Coded when at least")
         self.share = QSpinBox()
         self.share.setRange(1, 100)
         self.share.setValue(50)
@@ -88,7 +89,7 @@ class AgreementDialog(QDialog):
         self.share.setAccessibleName("Minimum share of a unit")
         share_row.addWidget(self.use_share)
         share_row.addWidget(self.share)
-        share_row.addWidget(QLabel("of it is coded (otherwise: any part)"))
+        share_row.addWidget(QLabel("of it is coded"))
         share_row.addStretch(1)
         form.addRow("Threshold:", share_row)
         self.coded_only = QCheckBox("Leave out the units no coder coded")
@@ -97,7 +98,10 @@ class AgreementDialog(QDialog):
         form.addRow("", self.coded_only)
         form.addRow("", self.own)
         form.addRow("", self.missing)
-        layout.addLayout(form)
+        choices = QHBoxLayout()
+        choices.addLayout(form, 3)
+        choices.addLayout(scope_form, 2)
+        layout.addLayout(choices)
         buttons = QHBoxLayout()
         self.compute_button = QPushButton("&Compute")
         self.compute_button.setDefault(True)
