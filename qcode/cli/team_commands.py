@@ -24,9 +24,9 @@ def add_parsers(command, filters) -> None:
                 "inter-coder agreement per code: percent, Cohen's kappa, Brennan-Prediger, Krippendorff's alpha")
     p.add_argument("project")
     p.add_argument("--coders", nargs="+", required=True, metavar="NAME", help="two or more coders to compare")
-    p.add_argument("--unit", choices=UNITS, default="paragraph",
+    p.add_argument("--unit", choices=UNITS, required=True,
                    help="what one unit is: a character, paragraph, speaker turn, sentence, or a whole source "
-                        "(code presence per source); default: paragraph")
+                        "(code presence per source)")
     p.add_argument("--min-share", type=float, metavar="PCT",
                    help="a unit counts as coded by a coder who coded at least PCT %% of it (default: any part)")
     p.add_argument("--coded-units-only", action="store_true",

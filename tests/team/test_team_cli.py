@@ -57,7 +57,8 @@ def test_agreement_csv(capsys, coded: Path) -> None:
 
 
 def test_agreement_json_pairs_and_table(capsys, coded: Path) -> None:
-    code, out, _ = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--format", "json", "--pairs",
+    code, out, _ = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--unit", "paragraph", "--format", "json",
+                       "--pairs",
                        "--coded-units-only", "--code", "Trust")
     assert code == 0
     data = json.loads(out)
@@ -78,9 +79,10 @@ def test_agreement_json_pairs_and_table(capsys, coded: Path) -> None:
     (("--coders", "Ana", "Ben", "--min-share", "120"), 2, "percentage"),
     (("--coders", "Ana", "Ben", "--coder", "Ana"), 2, "--coder does not apply"),
     (("--coders", "Ana", "Ben", "--unit", "page"), 2, "invalid choice"),
+    (("--coders", "Ana", "Ben", "--unit", "sentence", "--uncoded-as-missing", "--coder", "x"), 2, "does not apply"),
 ])
 def test_agreement_refusals(capsys, coded: Path, args, status, message) -> None:
-    code, _out, err = cli(capsys, "agreement", str(coded), *args)
+    code, _out, err = cli(capsys, "agreement", str(coded), *args, *(() if "--unit" in args else ("--unit", "turn")))
     assert code == status
     assert message in err
     assert "Traceback" not in err
@@ -118,7 +120,8 @@ def test_merge_needs_a_choice_then_takes_a_rule(capsys, copies) -> None:
     with Project.open(first, mode="read") as project:
         assert len(project.codings()) == 2
         assert project.find_code("Trust").definition == "Confiding in others."
-    code, out, _ = cli(capsys, "agreement", str(first), "--coders", "Ana", "Ben", "--format", "csv")
+    code, out, _ = cli(capsys, "agreement", str(first), "--coders", "Ana", "Ben", "--unit", "paragraph",
+                       "--format", "csv")
     assert code == 0
     assert "Trust,paragraph,2,1,100,1,1,1\n" in out
 
@@ -174,7 +177,8 @@ def test_agreement_saved_to_excel_and_word(capsys, coded: Path, tmp_path: Path) 
     assert trust[4] == pytest.approx(80.0)
     assert trust[5] == pytest.approx(0.524, abs=1e-3)
     assert cells[header + 2][5] is None  # 'Unused': undefined, so empty
-    code, _out, _ = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--out", str(word))
+    code, _out, _ = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--unit", "paragraph", "--out",
+                        str(word))
     assert code == 0
     document = docx.Document(str(word))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -183,6 +187,7 @@ def test_agreement_saved_to_excel_and_word(capsys, coded: Path, tmp_path: Path) 
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells][:2] == ["Code", "Unit"]
     assert [c.text for c in table.rows[1].cells][:4] == ["Trust", "paragraph", "10", "4"]
-    code, _out, err = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--out", str(tmp_path / "a.pdf"))
+    code, _out, err = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--unit", "source", "--out",
+                          str(tmp_path / "a.pdf"))
     assert code == 2
     assert ".xlsx or .docx" in err
