@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qcode.core.errors import DuplicateNameError, InvalidNameError, InvalidRangeError, NotFoundError
-from qcode.core.model import Coder, Filter
+from qcode.core.model import Coder, Coding, Filter
 from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
 from qcode.core.store import aggregates, meta
@@ -32,7 +33,7 @@ BLIND_KEY = "blind_coding"
 BULK_CODINGS = 2000  # a batch larger than this recomputes every aggregate at once, which is then quicker
 
 
-def _refresh_aggregates(tx, changed: list[tuple[int, int, int, int]]) -> None:
+def _refresh_aggregates(tx: sqlite3.Connection, changed: list[tuple[int, int, int, int]]) -> None:
     """Bring the aggregates up to date after codings (source, code, start, end) were added or removed."""
     if len(changed) > BULK_CODINGS:
         aggregates.rebuild_all(tx)
@@ -42,7 +43,8 @@ def _refresh_aggregates(tx, changed: list[tuple[int, int, int, int]]) -> None:
 
 class TeamMixin(ProjectBase):
     coders: Callable[[], list[Coder]]
-    codings: Callable[..., list]
+    codings: Callable[..., list[Coding]]
+    _coder_id: int | None
 
     def add_coder(self, name: str, *, color: str, guid: str | None = None) -> Coder:
         """A new coder with a given identity (a merge brings another project's coders in this way)."""
@@ -130,7 +132,7 @@ class TeamMixin(ProjectBase):
             _refresh_aggregates(tx, [(c.source_id, c.code_id, c.start, c.end) for c in codings])
         self._notify("coding", "removed", tuple(c.id for c in codings), tuple(sorted({c.source_id for c in codings})))
 
-    def _check_ranges_of(self, items: list[tuple]) -> None:
+    def _check_ranges_of(self, items: list[tuple[int, int, int, int, int, str, str]]) -> None:
         lengths: dict[int, int] = {}
         for source_id, _code_id, _coder_id, start, end, *_ in items:
             if source_id not in lengths:
@@ -156,7 +158,7 @@ class TeamMixin(ProjectBase):
         def collect(kind: str, action: str, ids: tuple[int, ...] = (), source_ids: tuple[int, ...] = ()) -> None:
             heard.setdefault(kind, set()).add(action)
 
-        self._notify = collect  # type: ignore[method-assign]
+        self._notify = collect
         try:
             yield
         except BaseException:

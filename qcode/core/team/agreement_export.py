@@ -19,7 +19,7 @@ HEADERS = ("Code", "Unit", "Units", "Coded units", "Agreement %", "Cohen's kappa
            "Krippendorff's alpha")
 
 
-def row_cells(row: AgreementRow, unit: str, digits: int = 3) -> tuple:
+def row_cells(row: AgreementRow, unit: str, digits: int = 3) -> tuple[object, ...]:
     """A row's cells: percent with one decimal less than the coefficients; undefined figures empty (None)."""
     f = row.figures
 
@@ -31,7 +31,7 @@ def row_cells(row: AgreementRow, unit: str, digits: int = 3) -> tuple:
             rounded(f.krippendorff_alpha, digits))
 
 
-def tables(report: AgreementReport) -> list[tuple[str, list[tuple]]]:
+def tables(report: AgreementReport) -> list[tuple[str, list[tuple[object, ...]]]]:
     """(title, rows) of every table: all coders, then each pair of coders (with more than two)."""
     names = {c.id: c.name for c in report.coders}
     unit = report.request.unit
@@ -76,7 +76,7 @@ def _xlsx(report: AgreementReport, target: Path, project_name: str, today: date)
         for row in rows:
             ws.append([xml_safe(v) if isinstance(v, str) else v for v in row])
             ws.cell(ws.max_row, 1).data_type = "s"  # a code named '=...' stays text
-    ws.column_dimensions["A"].width = max(24, min(70, max((len(r[0]) for _, rows in tables(report) for r in rows),
+    ws.column_dimensions["A"].width = max(24, min(70, max((len(str(r[0])) for _, rows in tables(report) for r in rows),
                                                            default=24) + 2))
     for letter in "BCDEFGH":
         ws.column_dimensions[letter].width = 16

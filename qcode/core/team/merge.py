@@ -179,10 +179,10 @@ def unmerge(project: Project, record: MergeRecord) -> None:
         for kind, target_id, before in reversed(record.memos):
             project.set_memo(kind, target_id, before)
         project.remove_many_codings(record.codings)  # those still here (a source's removal takes its own)
-        for code_id, name, before in reversed(record.code_fields):
-            project.update_code(code_id, **{name: before})
-        for attribute_id, owner_id, before in reversed(record.values):
-            project.set_attribute_value(attribute_id, owner_id, before)
+        for code_id, field_name, text in reversed(record.code_fields):
+            project.update_code(code_id, **{field_name: text})
+        for attribute_id, owner_id, value in reversed(record.values):
+            project.set_attribute_value(attribute_id, owner_id, value)
         for member_id in reversed(record.members):
             project.remove_case_member(member_id)
         for case_id in reversed(record.cases):
@@ -387,20 +387,22 @@ class _Merger:
                 continue
             attribute = self.project.attribute(attribute_id)
             try:
-                value = coerce_value(attribute, value)
+                coerced = coerce_value(attribute, value)
             except QcodeError:
                 self.report.notes.append(f"{scope} '{subject}': the value '{value}' of '{name}' does not fit this "
                                          "project's attribute and was left out")
                 continue
+            if coerced is None:
+                continue
             ours = None if new_owner else self.project.values_of_attribute(attribute_id).get(owner)
-            if ours is not None and str(ours) == str(value):
+            if ours is not None and str(ours) == str(coerced):
                 continue
             if ours is not None:
                 key = f"value:{attribute_id}:{owner}"
-                if self._settle(key, scope, subject, name, str(ours), str(value)) != "theirs":
+                if self._settle(key, scope, subject, name, str(ours), str(coerced)) != "theirs":
                     continue
             self.record.values.append((attribute_id, owner, ours))
-            self.project.set_attribute_value(attribute_id, owner, value)
+            self.project.set_attribute_value(attribute_id, owner, coerced)
             self.report.values_taken += 1
 
     def _cases(self) -> None:

@@ -60,7 +60,8 @@ def count_units(
     own = _counts(keys // total, masks, code_list)
     if parents is None:
         return own, None
-    parent_pos = np.array([position.get(parents.get(code_id), -1) for code_id in code_list] + [-1], dtype=np.int64)
+    parent_pos = np.array([_position_of(parents.get(code_id), position) for code_id in code_list] + [-1],
+                          dtype=np.int64)
     level_codes, level_units, level_masks = keys // total, keys % total, masks
     all_keys, all_masks = [keys], [masks]
     while True:  # each level up the tree, the units of the level below count for the parent too
@@ -76,14 +77,14 @@ def count_units(
 
 
 def _lookup(values: np.ndarray, table: dict[int, int]) -> np.ndarray:
-    """Each value's entry in `table`, -1 (or 0 for bits) where it has none."""
+    """Each value's entry in `table`, -1 where it has none."""
     if not table:
         return np.full(len(values), -1, dtype=np.int64)
     top = max(int(values.max()), max(table)) + 1
     found = np.full(top, -1, dtype=np.int64)
     found[np.fromiter(table.keys(), dtype=np.int64, count=len(table))] = np.fromiter(
         table.values(), dtype=np.int64, count=len(table))
-    return found[values]
+    return np.asarray(found[values], dtype=np.int64)
 
 
 def _or_by_key(keys: np.ndarray, masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -93,7 +94,11 @@ def _or_by_key(keys: np.ndarray, masks: np.ndarray) -> tuple[np.ndarray, np.ndar
     order = np.argsort(keys, kind="stable")
     keys, masks = keys[order], masks[order]
     firsts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    return keys[firsts], np.bitwise_or.reduceat(masks, firsts)
+    return keys[firsts], np.asarray(np.bitwise_or.reduceat(masks, firsts), dtype=np.int64)
+
+
+def _position_of(code_id: int | None, position: dict[int, int]) -> int:
+    return -1 if code_id is None else position.get(code_id, -1)
 
 
 def _counts(code_index: np.ndarray, masks: np.ndarray, code_list: list[int]) -> dict[int, Counter[int]]:
