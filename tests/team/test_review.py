@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qcode.core.errors import InvalidRequestError
+from qcode.core.model import NewCoding
 from qcode.core.project import Project
 from qcode.core.team.review import Disagreement, disagreements, resolution
 
@@ -81,3 +84,33 @@ def test_three_coders(project: Project) -> None:
     assert found == [Disagreement(source.id, code.id, 30, 40, (c.id,))]
     plan = resolution(project, found[0], "accept", coder_ids=[a.id, b.id, c.id], accept=c.id)
     assert sorted((n.coder_id, n.start) for n in plan.add) == [(a.id, 30), (b.id, 30)]
+
+
+spec = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 70), st.integers(1, 20)), max_size=10)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec)
+def test_disagreements_are_exactly_the_characters_where_coders_differ(project: Project, codings) -> None:
+    project.remove_codings([c.id for c in project.codings()])
+    if not project.sources():
+        project.add_source("S", TEXT)
+        project.create_code("C")
+        for name in "ABC":
+            project.ensure_coder(name)
+    source = project.sources()[0]
+    code = project.codes()[0]
+    coders = [c.id for c in project.coders() if c.name in "ABC"]
+    marks = [[0] * len(TEXT) for _ in coders]
+    for who, start, length in codings:
+        end = min(start + length, len(TEXT))
+        project.apply_codings([NewCoding(source.id, code.id, start, end, coders[who])])
+        for i in range(start, end):
+            marks[who][i] = 1
+    differing = {i for i in range(len(TEXT)) if 0 < sum(m[i] for m in marks) < len(coders)}
+    found = disagreements(project, coders)
+    covered = [i for d in found for i in range(d.start, d.end)]
+    assert sorted(covered) == sorted(differing)  # every differing character once, and nothing else
+    for d in found:
+        for i in range(d.start, d.end):
+            assert tuple(c for k, c in enumerate(coders) if marks[k][i]) == d.coders
