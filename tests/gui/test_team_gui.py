@@ -117,6 +117,11 @@ def test_review_walks_and_resolves_disagreements(window: MainWindow, two_copies)
                                                                   (66, 86, (ben,))]
     assert review.lanes.ranges[ana] == [(0, 31), (33, 64)]
     assert review.index == 0
+    notes = window.project.find_source("Field notes").id
+    review.source.setCurrentIndex(review.source.findData(notes))
+    assert review.items == []  # nobody coded the field notes
+    review.source.setCurrentIndex(0)
+    assert len(review.items) == 3
     review.go(1)
     assert review.current().start == 33
     review.go(-1)

@@ -106,10 +106,18 @@ class DisagreementReview(QDialog):
             self.code.addItem(project.code_path(code.id), code.id)
         self.code.currentIndexChanged.connect(lambda _: self.reload(keep_place=False))
         top.addWidget(self.code, 1)
+        top.addWidget(QLabel("Source:"))
+        self.source = QComboBox()
+        self.source.setAccessibleName("Source reviewed")
+        self.source.addItem("All sources", None)
+        for source in project.sources():
+            self.source.addItem(project.source_path(source.id), source.id)
+        self.source.currentIndexChanged.connect(lambda _: self.reload(keep_place=False))
+        top.addWidget(self.source, 1)
         self.where = QLabel()
         self.where.setAccessibleName("Current disagreement")
-        top.addWidget(self.where, 2)
         layout.addLayout(top)
+        layout.addWidget(self.where)
         centre = QHBoxLayout()
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
@@ -159,7 +167,9 @@ class DisagreementReview(QDialog):
     def reload(self, *, keep_place: bool = True) -> None:
         """Find the disagreements again (after a change), staying at the same place in the text."""
         place = self.current()
-        self.stretches = coverage(self.project, self.coder_ids, code_ids=self._code_ids())
+        source_id = self.source.currentData()
+        self.stretches = coverage(self.project, self.coder_ids, code_ids=self._code_ids(),
+                                  source_ids=None if source_id is None else [source_id])
         self.items = [d for d in self.stretches if len(d.coders) < len(self.coder_ids)]
         if not self.items:
             self.index = -1
