@@ -127,7 +127,8 @@ class DisagreementReview(QDialog):
         centre.addWidget(self.text, 1)
         layout.addLayout(centre, 1)
         legend = " · ".join(f"lane {i + 1}: {c.name}" for i, c in enumerate(self.coders))
-        layout.addWidget(QLabel(f"{legend}. Green: every coder coded it; red: some did, some did not."))
+        layout.addWidget(QLabel(f"{legend}. For the code of the current disagreement: green where every coder "
+                                "coded it, red where some did and some did not."))
         buttons = QHBoxLayout()
         self.previous_button = QPushButton("◀ &Previous")
         self.previous_button.clicked.connect(lambda: self.go(-1))
@@ -246,8 +247,7 @@ class DisagreementReview(QDialog):
     def _colour(self, item: Disagreement) -> None:
         dark = is_dark(self.palette())
         selections = []
-        here = [s for s in self.stretches if s.source_id == item.source_id
-                and (self.code.currentData() is None or s.code_id == item.code_id)]
+        here = [s for s in self.stretches if s.source_id == item.source_id and s.code_id == item.code_id]
         for stretch in here:
             colour = AGREE if len(stretch.coders) == len(self.coder_ids) else DIFFER
             selections.append(self._selection(stretch.start, stretch.end, colour[dark]))
