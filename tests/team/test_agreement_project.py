@@ -209,3 +209,19 @@ def test_uncoded_sources_as_missing_data(project: Project) -> None:
     # without the option, Cy's second source counts as "nothing found" and the figure differs
     plain = row(compute(project, AgreementRequest((a.id, b.id, c.id))), "Trust").figures
     assert plain.krippendorff_alpha != pytest.approx(expected)
+
+
+def test_cancelling(team) -> None:
+    from qcode.core.errors import AgreementCancelled
+
+    project, _, _, a, b = team
+
+    class Stop:
+        def step(self, done: int, total: int, text: str) -> None:
+            pass
+
+        def cancelled(self) -> bool:
+            return True
+
+    with pytest.raises(AgreementCancelled, match="cancelled"):
+        compute(project, AgreementRequest((a.id, b.id)), progress=Stop())

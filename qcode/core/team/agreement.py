@@ -18,7 +18,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from qcode.core.autocode import sentence_around
-from qcode.core.errors import InvalidRequestError
+from qcode.core.errors import AgreementCancelled, InvalidRequestError
 from qcode.core.model import Coder, Filter
 from qcode.core.progress import NoProgress, Progress
 from qcode.core.team import statistics
@@ -31,10 +31,6 @@ UNITS = ("character", "paragraph", "turn", "sentence", "source")
 ALL_CODES = "(all codes)"
 UNIT_WORDS = {"character": "character", "paragraph": "paragraph", "turn": "speaker turn", "sentence": "sentence",
               "source": "source (code presence)"}
-
-
-class AgreementCancelled(Exception):
-    """The caller cancelled the computation (nothing was changed, nothing is returned)."""
 
 
 @dataclass(frozen=True, slots=True)
