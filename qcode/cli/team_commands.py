@@ -183,14 +183,16 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_coders(args: argparse.Namespace) -> int:
     writing = bool(args.rename or args.blind)
     with _open(args, write=writing) as project:
-        if args.rename:
-            old, new = args.rename
-            found = [c for c in project.coders() if c.name.casefold() == old.strip().casefold()]
-            if not found:
-                raise NotFoundError("coder", f"'{old}'")
-            project.rename_coder(found[0].id, new)
-        if args.blind:
-            project.set_blind_coding(args.blind == "on")
+        if writing:
+            with project.atomic():  # renaming and switching blind coding: one change
+                if args.blind:
+                    project.set_blind_coding(args.blind == "on")
+                if args.rename:
+                    old, new = args.rename
+                    found = [c for c in project.coders() if c.name.casefold() == old.strip().casefold()]
+                    if not found:
+                        raise NotFoundError("coder", f"'{old}'")
+                    project.rename_coder(found[0].id, new)
         counts: dict[int, int] = {}
         for coding in project.codings():
             counts[coding.coder_id] = counts.get(coding.coder_id, 0) + 1

@@ -191,3 +191,25 @@ def test_agreement_saved_to_excel_and_word(capsys, coded: Path, tmp_path: Path) 
                           str(tmp_path / "a.pdf"))
     assert code == 2
     assert ".xlsx or .docx" in err
+
+
+def test_agreement_with_uncoded_sources_as_missing(capsys, coded: Path) -> None:
+    with Project.open(coded) as project:
+        extra = project.add_source("Notes", "One.\n\nTwo.")
+        project.add_coding(extra.id, project.find_code("Trust").id, 0, 4, coder_id=project.coders()[0].id)
+    code, out, _ = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--unit", "paragraph", "--format",
+                       "csv", "--uncoded-as-missing")
+    assert code == 0
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["Trust"]["units"] == "10"  # Ben coded nothing in the notes: their two paragraphs are left out
+    code, out, _ = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--unit", "paragraph", "--format",
+                       "csv")
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["Trust"]["units"] == "12"
+
+
+def test_a_refused_rename_leaves_blind_coding_as_it_was(capsys, coded: Path) -> None:
+    code, _out, _err = cli(capsys, "coders", str(coded), "--blind", "on", "--rename", "Zed", "Z")
+    assert code == 1
+    with Project.open(coded, mode="read") as project:
+        assert not project.blind_coding
