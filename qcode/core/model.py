@@ -218,6 +218,17 @@ class ImportOutcome:
     source_ids: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class RegisterEntry:
+    """An entry of the name register: a term (a person, place, organisation ...) and the pseudonym that a
+    pseudonymised export writes instead; `enabled` False keeps the entry without applying it."""
+
+    id: int
+    term: str
+    pseudonym: str
+    enabled: bool = True
+
+
 # --- values the Project API hands out for exact undo and previews ---------------------------------
 
 @dataclass(frozen=True)

@@ -12,6 +12,10 @@ from qcode.core.project import Project
 from qcode.core.store import migrations
 
 
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
+
+
 def _version_3_file(path: Path) -> None:
     """A project as schema version 3 wrote it: coders without identities."""
     with Project.create(path) as project:
@@ -19,10 +23,19 @@ def _version_3_file(path: Path) -> None:
         code = project.create_code("Coping")
         project.add_coding(source.id, code.id, 4, 17, coder_id=project.ensure_coder("Ana").id)
         project.add_coding(source.id, code.id, 23, 27, coder_id=project.ensure_coder("Ben").id)
+    # what the steps after step 3 create (tables, indexes, triggers), and the coders' identity column
+    version_3 = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0)[:3]:
+        migrations.apply_step(version_3, number, step)
+    latest = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0):
+        migrations.apply_step(latest, number, step)
+    later = sorted(set(_schema(latest)) - set(_schema(version_3)), key=lambda item: item[0] != "table")
+    version_3.close()
+    latest.close()
     conn = sqlite3.connect(path)
-    for index in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'coder' "
-                              "AND sql LIKE '%guid%'").fetchall():
-        conn.execute(f"DROP INDEX {index[0]}")
+    for kind, name in later:
+        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
     conn.execute("ALTER TABLE coder DROP COLUMN guid")
     conn.execute("PRAGMA user_version = 3")
     conn.commit()

@@ -21,7 +21,7 @@ from qcode.core.errors import (
 from qcode.core.project import Project
 from qcode.core.store import backups
 from qcode.core.store.connection import APPLICATION_ID
-from qcode.core.store.migrations import LATEST
+from qcode.core.store.migrations import LATEST, STEPS
 
 
 def test_new_project_is_marked_and_versioned(tmp_path: Path) -> None:
@@ -229,10 +229,24 @@ def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
-def _strip_coder_guid(conn: sqlite3.Connection) -> None:
-    """Take away what step 4 added (the coders' identities), for files written as an older version."""
-    conn.execute("DROP INDEX coder_guid")
+def _strip_after(conn: sqlite3.Connection, version: int) -> None:
+    """Take away what the steps after `version` added, for a file written as that older version: every
+    table, index and trigger they create, and the coders' identities (a column, which is no schema object)."""
+    from qcode.core.store import migrations
+
+    before = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0)[:version]:
+        migrations.apply_step(before, number, step)
+    everything = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0):
+        migrations.apply_step(everything, number, step)
+    later = sorted(set(_schema(everything)) - set(_schema(before)), key=lambda item: item[0] != "table")
+    before.close()
+    everything.close()
+    for kind, name in later:
+        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
     conn.execute("ALTER TABLE coder DROP COLUMN guid")
+    conn.execute(f"PRAGMA user_version = {version}")
 
 
 def _write_version_1_file(path: Path) -> None:
@@ -248,15 +262,20 @@ def _write_version_1_file(path: Path) -> None:
         p.add_case_member(case.id, s.id, 0, 36)
         group = p.create_attribute("Age group", "choice", choices=["18-34", "35+"])
         p.set_attribute_value(group.id, case.id, "18-34")
+    # drop every table, index, trigger and view that the steps after step 1 create
+    fresh = sqlite3.connect(":memory:")
+    migrations.apply_step(fresh, 1, migrations.STEPS[0])
+    everything = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0):
+        migrations.apply_step(everything, number, step)
+    later = sorted(set(_schema(everything)) - set(_schema(fresh)), key=lambda item: item[0] != "table")
     conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE code_value_stat")
-    conn.execute("DROP INDEX case_member_range")
-    _strip_coder_guid(conn)
+    for kind, name in later:
+        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    conn.execute("ALTER TABLE coder DROP COLUMN guid")  # step 5 adds a column, which is no schema object
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates
-    fresh = sqlite3.connect(":memory:")
-    migrations.apply_step(fresh, 1, migrations.STEPS[0])
     assert _schema(conn) == _schema(fresh)
     fresh.close()
     conn.close()
@@ -279,7 +298,7 @@ def test_a_version_1_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
         everyone = Filter(coders=tuple(c.id for c in p.coders()))
         assert table == p.frequencies(everyone, group_by=Grouping("attribute", age.id))
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == len(STEPS)
     conn.close()
     listed = backups.list_backups(path)
     assert [b.reason for b in listed] == ["before-upgrade"]
@@ -337,16 +356,14 @@ def test_an_old_sqlite_or_one_without_fts5_is_refused_clearly(tmp_path: Path, mo
 
 def test_step_003_indexes_member_ranges(tmp_path: Path) -> None:
     path = tmp_path / "p.qcode"
-    with Project.create(path) as project:  # a file made before step 3: what steps 3 and 4 add is taken away
+    with Project.create(path) as project:  # a file made before step 3: what later steps add is taken away
         source = project.add_source("Q1", "one answer\n\nanother answer")
         ann = project.create_case("Ann")
         project.add_case_member(ann.id, source.id, 0, 10)
         code = project.create_code("Answer")
         project.add_coding(source.id, code.id, 4, 10)
     conn = sqlite3.connect(path)
-    conn.execute("DROP INDEX case_member_range")
-    _strip_coder_guid(conn)
-    conn.execute("PRAGMA user_version = 2")
+    _strip_after(conn, 2)
     conn.commit()
     conn.close()
     with Project.open(path) as project:

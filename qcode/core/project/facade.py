@@ -22,6 +22,7 @@ from qcode.core.project.codebook import CodebookMixin
 from qcode.core.project.codings import CodingsMixin
 from qcode.core.project.importing import ImportMixin
 from qcode.core.project.memos import MemosMixin
+from qcode.core.project.names import NamesMixin
 from qcode.core.project.queries import QueriesMixin
 from qcode.core.project.source_snapshots import SourceSnapshotsMixin
 from qcode.core.project.sources import SourcesMixin
@@ -58,7 +59,7 @@ def default_coder_name() -> str:
 
 
 class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, AutocodeMixin, MemosMixin,
-              CasesMixin, QueriesMixin, TeamMixin):
+              CasesMixin, QueriesMixin, NamesMixin, TeamMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:

@@ -279,7 +279,23 @@ def step_003_member_ranges(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX case_member_range ON case_member(source_id, start)")
 
 
-def step_004_coder_guid(conn: sqlite3.Connection) -> None:
+def step_004_name_register(conn: sqlite3.Connection) -> None:
+    """The name register: terms and the pseudonyms a pseudonymised export writes instead of them."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE name_register (
+            id         INTEGER PRIMARY KEY,
+            term       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            pseudonym  TEXT NOT NULL,
+            enabled    INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+def step_005_coder_guid(conn: sqlite3.Connection) -> None:
     """A stable identity per coder: a UUID that stays when the coder is renamed and travels with merges.
 
     Existing coders get a UUID derived from the project's own identifier and the coder's id and name, so that
@@ -296,7 +312,8 @@ def step_004_coder_guid(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE UNIQUE INDEX coder_guid ON coder(guid)")
 
 
-STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_coder_guid]
+STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_name_register,
+                     step_005_coder_guid]
 LATEST = len(STEPS)
 
 
