@@ -20,10 +20,11 @@ def _split_copy(reference: Path, target: Path, keep: set[str]) -> None:
     """A copy of the reference project holding only the codings of the coders named in `keep`."""
     from qcode.core.project import Project
 
-    if target.exists():
-        return
+    if target.exists() and target.stat().st_mtime >= reference.stat().st_mtime:
+        return  # made from this build of the reference project
     partial = target.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
+    for stale in (partial, target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        stale.unlink(missing_ok=True)
     with Project.open(reference, mode="read") as project:
         project.save_copy(partial)
     with Project.open(partial) as project:
