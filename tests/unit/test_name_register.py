@@ -61,6 +61,8 @@ def test_upgrade_adds_the_register(tmp_path: Path) -> None:
 
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE name_register")
+    conn.execute("DROP INDEX coder_guid")  # and what the later step of coders' identities adds
+    conn.execute("ALTER TABLE coder DROP COLUMN guid")
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()
