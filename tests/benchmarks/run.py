@@ -302,8 +302,10 @@ def main() -> int:
                      "value": export_count, "unit": "excerpts"})
     rows.extend(import_rows(folder, args.quick))
     rows.extend(gui_rows(path, folder, ids["one_code"]))
-    from team_rows import team_rows  # beside this script
+    from safety_rows import safety_rows  # this folder is on the path, as for gui_rows
+    from team_rows import team_rows
 
+    rows.extend(safety_rows(path))
     rows.extend(team_rows(path, folder))
     excerpts = len(project.excerpts(ids["one_code"]))
     stats = {"sources": len(project.sources()), "codes": len(project.codes()), "codings": project.coding_count(),
