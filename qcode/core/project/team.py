@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qcode.core.errors import DuplicateNameError, InvalidNameError, InvalidRangeError, NotFoundError
-from qcode.core.model import Coder, Coding, Filter
+from qcode.core.model import Coder, Coding
 from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
 from qcode.core.store import aggregates, meta
@@ -103,10 +103,13 @@ class TeamMixin(ProjectBase):
 
     # --- merging ---------------------------------------------------------------------------------------
 
+    def coding_records(self) -> list[tuple[int, int, int, int, int, int, str, str]]:
+        """(id, source, code, coder, start, end, created_at, guid) of every coding: what a merge reads."""
+        return team_store.coding_records(self._store.read)
+
     def coding_identities(self) -> CodingIdentities:
-        codings = self.codings(Filter())
-        return CodingIdentities({c.guid: c.id for c in codings},
-                                {(c.source_id, c.code_id, c.coder_id, c.start, c.end): c.id for c in codings})
+        records = self.coding_records()
+        return CodingIdentities({r[7]: r[0] for r in records}, {(r[1], r[2], r[3], r[4], r[5]): r[0] for r in records})
 
     def insert_codings(self, rows: Iterable[tuple[int, int, int, int, int, str, str]]) -> list[int]:
         """Add codings as another project holds them: (source, code, coder, start, end, created_at, guid) each,

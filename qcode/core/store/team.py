@@ -31,3 +31,8 @@ def coders_by_source(conn: sqlite3.Connection, coder_ids: Iterable[int]) -> list
     ids = list(coder_ids)
     marks = ",".join("?" * len(ids))
     return conn.execute(f"SELECT DISTINCT source_id, coder_id FROM coding WHERE coder_id IN ({marks})", ids).fetchall()
+
+
+def coding_records(conn: sqlite3.Connection) -> list[tuple[int, int, int, int, int, int, str, str]]:
+    """(id, source, code, coder, start, end, created_at, guid) of every coding, as plain tuples."""
+    return conn.execute('SELECT id, source_id, code_id, coder_id, start, "end", created_at, guid FROM coding').fetchall()

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qcode.core.errors import InvalidRequestError, QcodeError
-from qcode.core.model import Code, Filter
+from qcode.core.model import Code
 
 if TYPE_CHECKING:
     from qcode.core.project import Project
@@ -345,16 +345,15 @@ class _Merger:
     def _codings(self) -> None:
         present = self.project.coding_identities()
         rows = []
-        for coding in self.other.codings(Filter()):
-            key = (self.sources[coding.source_id], self.codes[coding.code_id], self.coders[coding.coder_id],
-                   coding.start, coding.end)
-            if coding.guid in present.guids or key in present.keys:
-                found = present.guids.get(coding.guid) or present.keys.get(key)
-                self.codings[coding.id] = found  # type: ignore[assignment]
+        for coding_id, source_id, code_id, coder_id, start, end, created_at, guid in self.other.coding_records():
+            key = (self.sources[source_id], self.codes[code_id], self.coders[coder_id], start, end)
+            if guid in present.guids or key in present.keys:
+                found = present.guids.get(guid) or present.keys.get(key)
+                self.codings[coding_id] = found  # type: ignore[assignment]
                 self.report.codings_present += 1
                 continue
             present.keys[key] = -1
-            rows.append((coding.id, (*key, coding.created_at, coding.guid)))
+            rows.append((coding_id, (*key, created_at, guid)))
         added = self.project.insert_codings([row for _, row in rows])
         for (other_id, _), coding_id in zip(rows, added, strict=True):
             self.codings[other_id] = coding_id
