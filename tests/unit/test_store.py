@@ -231,7 +231,7 @@ def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 def _strip_after(conn: sqlite3.Connection, version: int) -> None:
     """Take away what the steps after `version` added, for a file written as that older version: every
-    table, index and trigger they create, and the coders' identities (a column, which is no schema object)."""
+    table, index and trigger they create, and the columns they add."""
     from qcode.core.store import migrations
 
     before = sqlite3.connect(":memory:")
@@ -241,11 +241,15 @@ def _strip_after(conn: sqlite3.Connection, version: int) -> None:
     for number, step in migrations.pending_steps(0):
         migrations.apply_step(everything, number, step)
     later = sorted(set(_schema(everything)) - set(_schema(before)), key=lambda item: item[0] != "table")
-    before.close()
-    everything.close()
     for kind, name in later:
         conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
-    conn.execute("ALTER TABLE coder DROP COLUMN guid")
+    for table in [name for kind, name in _schema(before) if kind == "table" and "fts" not in name]:
+        first = {row[1] for row in before.execute(f'PRAGMA table_info("{table}")')}
+        for column in [row[1] for row in everything.execute(f'PRAGMA table_info("{table}")')]:
+            if column not in first:  # and the columns they add
+                conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    before.close()
+    everything.close()
     conn.execute(f"PRAGMA user_version = {version}")
 
 
@@ -272,7 +276,11 @@ def _write_version_1_file(path: Path) -> None:
     conn = sqlite3.connect(path)
     for kind, name in later:
         conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
-    conn.execute("ALTER TABLE coder DROP COLUMN guid")  # step 5 adds a column, which is no schema object
+    for table in [name for kind, name in _schema(fresh) if kind == "table" and "fts" not in name]:
+        first = {row[1] for row in fresh.execute(f'PRAGMA table_info("{table}")')}
+        for column in [row[1] for row in everything.execute(f'PRAGMA table_info("{table}")')]:
+            if column not in first:  # and the columns they add
+                conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates

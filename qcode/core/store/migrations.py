@@ -8,6 +8,7 @@ A new schema change is a new step appended to `STEPS`; old steps are never edite
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Callable
 
 Step = Callable[[sqlite3.Connection], None]
@@ -295,25 +296,36 @@ def step_004_name_register(conn: sqlite3.Connection) -> None:
     )
 
 
-def step_005_coder_guid(conn: sqlite3.Connection) -> None:
-    """A stable identity per coder: a UUID that stays when the coder is renamed and travels with merges.
+#: the tables that gain a stable identifier in step 5 (codes, codings and cases have one from step 1)
+GUID_TABLES = ("source", "coder", "memo", "folder", "attribute")
 
-    Existing coders get a UUID derived from the project's own identifier and the coder's id and name, so that
-    copies of one project upgraded apart give each coder the same identity, and merging them matches it.
+
+def step_005_exchange_guids(conn: sqlite3.Connection) -> None:
+    """Stable identifiers for sources, coders, memos, folders and attributes, so that exchange files
+    (REFI-QDA) keep each object's identity across repeated exports and imports.
+
+    Rows already there get a random one. A row inserted later without one gets it from `qcode_guid()`, which
+    every qcode connection provides (the store's source of identifiers, so reproducible builds stay
+    reproducible).
     """
-    import uuid
-
-    row = conn.execute("SELECT value FROM project WHERE key = 'guid'").fetchone()
-    project_guid = row[0] if row else ""
-    conn.execute("ALTER TABLE coder ADD COLUMN guid TEXT NOT NULL DEFAULT ''")
-    for coder_id, name in conn.execute("SELECT id, name FROM coder").fetchall():
-        guid = uuid.uuid5(uuid.NAMESPACE_URL, f"qcode:{project_guid}:coder:{coder_id}:{name}")
-        conn.execute("UPDATE coder SET guid = ? WHERE id = ?", (str(guid), coder_id))
-    conn.execute("CREATE UNIQUE INDEX coder_guid ON coder(guid)")
+    for table in GUID_TABLES:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN guid TEXT NOT NULL DEFAULT ''")
+        rows = conn.execute(f"SELECT id FROM {table}").fetchall()
+        conn.executemany(f"UPDATE {table} SET guid = ? WHERE id = ?",
+                         [(str(uuid.uuid4()).upper(), row_id) for (row_id,) in rows])
+        run_script(
+            conn,
+            f"""
+            CREATE UNIQUE INDEX {table}_guid ON {table}(guid);
+            CREATE TRIGGER {table}_new_guid AFTER INSERT ON {table} WHEN new.guid = '' BEGIN
+                UPDATE {table} SET guid = qcode_guid() WHERE id = new.id;
+            END;
+            """,
+        )
 
 
 STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_name_register,
-                     step_005_coder_guid]
+                     step_005_exchange_guids]
 LATEST = len(STEPS)
 
 
