@@ -196,7 +196,8 @@ def cmd_coders(args: argparse.Namespace) -> int:
         counts: dict[int, int] = {}
         for coding in project.codings():
             counts[coding.coder_id] = counts.get(coding.coder_id, 0) + 1
-        rows = [(c.id, c.name, c.color, c.guid, counts.get(c.id, 0)) for c in project.coders()]
+        guids = project.coder_guids()
+        rows = [(c.id, c.name, c.color, guids.get(c.id, ""), counts.get(c.id, 0)) for c in project.coders()]
         blind = project.blind_coding
     print_rows(("id", "name", "color", "guid", "codings"), rows, args.format)
     if args.format == "table":

@@ -19,13 +19,11 @@ MEMO_TARGETS = ("project", "source", "code", "coding", "case", "range")
 
 @dataclass(frozen=True, slots=True)
 class Coder:
-    """A person who codes, with the colour their codings show in; `name` is a label, `guid` the identity
-    that renames and merges keep."""
+    """A person who codes, with the colour their codings show in."""
 
     id: int
     name: str
     color: str
-    guid: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,8 +52,9 @@ def test_a_version_3_file_gets_coder_identities(tmp_path: Path) -> None:
     _version_3_file(path)
     with Project.open(path) as project:
         coders = project.coders()
+        upgraded_guids = project.coder_guids()
         assert [c.name for c in coders] == ["Ana", "Ben"]
-        guids = [c.guid for c in coders]
+        guids = [upgraded_guids[c.id] for c in coders]
         assert all(len(g) == 36 for g in guids)
         assert len(set(guids)) == 2
         assert project.check() == []
@@ -70,10 +71,12 @@ def test_renaming_a_coder_keeps_identity_and_codings(project: Project) -> None:
     code = project.create_code("C")
     ana = project.ensure_coder("Ana")
     project.add_coding(source.id, code.id, 0, 4, coder_id=ana.id)
+    before = project.coder_guids()[ana.id]
     renamed = project.rename_coder(ana.id, "  Ana  Silva ")
     assert renamed.name == "Ana Silva"
-    assert renamed.guid == ana.guid != ""
-    assert project.coder_by_guid(ana.guid).id == ana.id
+    assert before
+    assert project.coder_guids()[renamed.id] == before  # the identity stays
+    assert project.coder_by_guid(before).id == ana.id
     assert [c.coder_id for c in project.codings()] == [ana.id]
     project.ensure_coder("Ben")
     with pytest.raises(DuplicateNameError):

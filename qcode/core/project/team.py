@@ -15,6 +15,7 @@ from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
 from qcode.core.store import aggregates, meta
 from qcode.core.store import codings as coding_store
+from qcode.core.store import exchange as exchange_store
 from qcode.core.store import team as team_store
 
 if TYPE_CHECKING:
@@ -53,18 +54,24 @@ class TeamMixin(ProjectBase):
             raise InvalidNameError("coder")
         if meta.coder_by_name(self._store.read, name) is not None:
             raise DuplicateNameError("coder", name, "in this project")
-        if guid and meta.coder_by_guid(self._store.read, guid) is not None:
+        if guid and guid in self.coder_guids().values():
             raise DuplicateNameError("coder with the identifier", guid)
         with self._store.transaction() as tx:
-            coder_id = meta.insert_coder(tx, name, color, guid or self._store.new_guid())
+            coder_id = meta.insert_coder_with_guid(tx, name, color, guid or self._store.new_guid())
         self._notify("coder", "added", (coder_id,))
         return meta.coder_by_id(self._store.read, coder_id)  # type: ignore[return-value]
 
+    def coder_guids(self) -> dict[int, str]:
+        """Each coder's stable identity (a UUID), by id: it stays when the coder is renamed."""
+        return exchange_store.guids(self._store.read, "coder")
+
     def coder_by_guid(self, guid: str) -> Coder:
-        found = meta.coder_by_guid(self._store.read, guid)
-        if found is None:
-            raise NotFoundError("coder", f"with the identifier {guid}")
-        return found
+        for coder_id, known in self.coder_guids().items():
+            if known == guid:
+                found = meta.coder_by_id(self._store.read, coder_id)
+                if found is not None:
+                    return found
+        raise NotFoundError("coder", f"with the identifier {guid}")
 
     def rename_coder(self, coder_id: int, name: str) -> Coder:
         """Give a coder another name; their codings, memos and identity stay theirs."""

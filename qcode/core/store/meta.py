@@ -34,32 +34,31 @@ def _coder(row: tuple[Any, ...]) -> Coder:
 
 def coders(conn: sqlite3.Connection) -> list[Coder]:
     """Every coder, in the order they joined the project."""
-    return [_coder(r) for r in conn.execute("SELECT id, name, color, guid FROM coder ORDER BY id")]
+    return [_coder(r) for r in conn.execute("SELECT id, name, color FROM coder ORDER BY id")]
 
 
 def coder_by_name(conn: sqlite3.Connection, name: str) -> Coder | None:
     """The coder of exactly this name, or None."""
-    row = conn.execute("SELECT id, name, color, guid FROM coder WHERE name = ?", (name,)).fetchone()
+    row = conn.execute("SELECT id, name, color FROM coder WHERE name = ?", (name,)).fetchone()
     return _coder(row) if row else None
 
 
 def coder_by_id(conn: sqlite3.Connection, coder_id: int) -> Coder | None:
     """The coder with this id, or None."""
-    row = conn.execute("SELECT id, name, color, guid FROM coder WHERE id = ?", (coder_id,)).fetchone()
+    row = conn.execute("SELECT id, name, color FROM coder WHERE id = ?", (coder_id,)).fetchone()
     return _coder(row) if row else None
 
 
-def insert_coder(conn: sqlite3.Connection, name: str, color: str, guid: str) -> int:
-    """Add a coder with their identity (a UUID); returns its id."""
-    return inserted_id(conn.execute("INSERT INTO coder(name, color, guid) VALUES (?, ?, ?)", (name, color, guid)))
-
-
-def coder_by_guid(conn: sqlite3.Connection, guid: str) -> Coder | None:
-    """The coder with this identity, or None."""
-    row = conn.execute("SELECT id, name, color, guid FROM coder WHERE guid = ?", (guid,)).fetchone()
-    return _coder(row) if row else None
+def insert_coder(conn: sqlite3.Connection, name: str, color: str) -> int:
+    """Add a coder; returns its id."""
+    return inserted_id(conn.execute("INSERT INTO coder(name, color) VALUES (?, ?)", (name, color)))
 
 
 def update_coder(conn: sqlite3.Connection, coder_id: int, *, name: str, color: str) -> None:
     """Rename a coder or change its colour."""
     conn.execute("UPDATE coder SET name = ?, color = ? WHERE id = ?", (name, color, coder_id))
+
+
+def insert_coder_with_guid(conn: sqlite3.Connection, name: str, color: str, guid: str) -> int:
+    """Add a coder who keeps an identity from elsewhere (a merged project); returns its id."""
+    return inserted_id(conn.execute("INSERT INTO coder(name, color, guid) VALUES (?, ?, ?)", (name, color, guid)))

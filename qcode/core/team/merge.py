@@ -236,19 +236,22 @@ class _Merger:
 
     def _coders(self) -> None:
         mine = self.project.coders()
-        by_guid = {c.guid: c for c in mine if c.guid}
+        my_guids = self.project.coder_guids()
+        by_guid = {my_guids[c.id]: c for c in mine if my_guids.get(c.id)}
         by_name = {c.name.casefold(): c for c in mine}
+        their_guids = self.other.coder_guids()
         for coder in self.other.coders():
-            found = by_guid.get(coder.guid) if coder.guid else None
+            guid = their_guids.get(coder.id, "")
+            found = by_guid.get(guid) if guid else None
             if found is None:
                 found = by_name.get(coder.name.casefold())
-                if found is not None and coder.guid and found.guid != coder.guid:
+                if found is not None and guid and my_guids.get(found.id) != guid:
                     self.report.notes.append(f"coder '{coder.name}' was matched by name (their identities differ)")
             elif found.name != coder.name:
                 self.report.notes.append(f"coder '{coder.name}' is '{found.name}' here (same identity); "
                                          "this project's name is kept")
             if found is None:
-                found = self.project.add_coder(coder.name, color=coder.color, guid=coder.guid or None)
+                found = self.project.add_coder(coder.name, color=coder.color, guid=guid or None)
                 self.report.coders_added.append(coder.name)
                 by_name[found.name.casefold()] = found
             else:
