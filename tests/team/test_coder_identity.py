@@ -95,3 +95,21 @@ def test_blind_coding_shows_a_coder_only_their_own(project: Project) -> None:
     assert project.visible_coder_ids() == (project.current_coder.id,)
     project.set_blind_coding(False)
     assert project.visible_coder_ids() is None
+
+
+def test_copies_upgraded_apart_share_their_coders(tmp_path: Path) -> None:
+    import shutil
+
+    first = tmp_path / "first.qcode"
+    _version_3_file(first)
+    second = tmp_path / "second.qcode"
+    shutil.copyfile(first, second)
+    with Project.open(second) as project:  # upgraded on its own
+        project.add_coding(project.sources()[0].id, project.codes()[0].id, 0, 3,
+                           coder_id=project.coders()[1].id)
+    with Project.open(first) as project:
+        report = project.merge_project(second)
+        assert report.applied
+        assert report.coders_added == []
+        assert not [note for note in report.notes if "identities differ" in note]
+        assert report.codings_added == 1
