@@ -11,7 +11,7 @@ from pathlib import Path
 from qcode.cli.output import print_rows
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.autocode import AutocodeRequest
-from qcode.core.errors import InvalidRequestError, NotFoundError, QcodeError
+from qcode.core.errors import InvalidRequestError, NotFoundError, OptionNotApplicableError, QcodeError
 from qcode.core.importers import ImportOptions, SurveyOptions
 from qcode.core.model import Filter, NewCoding
 from qcode.core.project import Project, default_coder_name
@@ -233,22 +233,15 @@ def _grouping(project: Project, by: str | None) -> Grouping | None:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from qcode.core.exporters.tables import frequency_table  # the table the frequency exports write
+
     with _open(args, write=False) as project:
         flt = build_filter(project, args)
         grouping = _grouping(project, args.by)
-        rows = project.frequencies(flt, group_by=grouping)
-        shown = _in_filtered_tree(project, flt)
-    columns = ["code", "excerpts", "sources", "cases", "characters"]
-    out = []
-    for r in rows:
-        if shown is not None and r.code_id not in shown:
-            continue
-        counts = r.own if args.own else r.total
-        lead = [r.group] if grouping else []
-        out.append([*lead, r.path, counts.excerpts, counts.sources, counts.cases, counts.characters])
-    if grouping:
-        columns.insert(0, "group")
-    print_rows(columns, out, args.format)
+        table = frequency_table(project, flt, own=args.own, grouping=grouping, separator="/")
+    print_rows(table.columns, table.rows, args.format)
+    if not table.rows and args.format == "table":
+        print(table.note)
     return 0
 
 
@@ -369,9 +362,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         flt = build_filter(project, args)
         grouping = _grouping(project, args.by)
         source_id = project.find_source(args.transcript_source).id if args.transcript_source else None
-        written = export(project, Path(args.out), fmt=args.export_format, what=args.what, grouping=grouping,
-                         flt=flt, filter_text=_describe_filters(args), source_id=source_id,
-                         delimiter=args.delimiter, frequency_table_at_end=not args.no_frequency_table)
+        try:
+            written = export(project, Path(args.out), fmt=args.export_format, what=args.what, grouping=grouping,
+                             flt=flt, filter_text=_describe_filters(args), source_id=source_id,
+                             delimiter=args.delimiter, frequency_table_at_end=not args.no_frequency_table)
+        except OptionNotApplicableError as err:  # an option the export does not use is a usage error
+            raise UsageError(err.message) from err
     print(f"Exported to {written}")
     return 0
 

@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from qcode.core.exporters.safety import csv_cell
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -38,10 +40,10 @@ def print_rows(
         json.dump([dict(zip(columns, row, strict=True)) for row in rows], out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
-    if fmt == "csv":
+    if fmt == "csv":  # text that a spreadsheet would run as a formula is neutralised, as in exports
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
+        writer.writerow([csv_cell(c) for c in columns])
+        writer.writerows([[csv_cell(v) if isinstance(v, str) else _cell(v) for v in row] for row in rows])
         return
     cells = [[_cell(v) for v in row] for row in (table_cells if table_cells is not None else rows)]
     widths = [_width(c) for c in columns]

@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="what to export (default: excerpts for docx and csv, all for xlsx; csv with all writes a "
                         "folder of CSV files)")
     p.add_argument("--by", metavar="case|source|coder|attribute:NAME",
-                   help="the groups of the matrix (default: case)")
+                   help="the groups of a matrix (default: case), or of a frequency table (default: none)")
     p.add_argument("--delimiter", default=",", metavar="CHAR", help="CSV delimiter (default ','; ';' for European Excel; 'tab')")
     p.add_argument("--transcript-source", metavar="S", help="the source of a --what transcript export")
     p.add_argument("--no-frequency-table", action="store_true",

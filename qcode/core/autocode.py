@@ -120,6 +120,21 @@ class _Units:
         return None if found is None else (found.start, max(found.end, end))
 
 
+def _enclosing(units: _Units, start: int, end: int) -> tuple[int, int] | None:
+    """The unit holding the hit's start; else the first unit the hit touches (joined with the hit); else None.
+
+    A hit can begin just outside every unit, in the white space an importer leaves between paragraphs (a
+    paragraph starting with a tab): it then belongs to the paragraph it runs into, never to the whole text.
+    """
+    bounds = units.containing(start, end)
+    if bounds is not None:
+        return bounds
+    touched = units.overlapping(start, end)
+    if touched:
+        return min(touched[0].start, start), max(touched[0].end, end)
+    return None
+
+
 def _containing(spans: list[Span], start: int, end: int) -> tuple[int, int] | None:
     for span in spans:
         if span.start <= start < max(span.end, span.start + 1):
@@ -174,12 +189,14 @@ def widen(text: str, spans: list[Span], hits: Iterable[tuple[int, int]], unit: s
             found.add((start, end))
             continue
         if unit == "turn":
-            bounds = turns.containing(start, end)
+            bounds = _enclosing(turns, start, end)
             if bounds is None:  # not in a turn: fall back to the paragraph
-                bounds = paragraphs.containing(start, end)
+                bounds = _enclosing(paragraphs, start, end)
         else:
-            bounds = paragraphs.containing(start, end)
-        bounds = _without_label(text, turns, bounds or (0, len(text)))
+            bounds = _enclosing(paragraphs, start, end)
+        if bounds is None:  # a text without paragraphs is one paragraph; a hit between them stays itself
+            bounds = (start, end) if paragraphs.spans else (0, len(text))
+        bounds = _without_label(text, turns, bounds)
         if unit == "sentence":
             found.add(sentence_around(text, start, end, bounds))
         else:

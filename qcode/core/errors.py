@@ -233,6 +233,20 @@ class ExportError(QcodeError):
     """An export that could not be written; nothing was left behind."""
 
 
+class OptionNotApplicableError(InvalidRequestError):
+    """An option was given that the chosen export does not apply (a usage error on the command line)."""
+
+    def __init__(self, what: str, fmt: str, options: list[str]) -> None:
+        flags = ", ".join(f"--{name}" for name in options)
+        verb = "does" if len(options) == 1 else "do"
+        them = "it" if len(options) == 1 else "them"
+        hint = " The source of a transcript is given with --transcript-source." if (
+            what == "transcript" and "source" in options) else ""
+        super().__init__(f"{flags} {verb} not apply to --what {what} as {fmt}; leave {them} out, or choose an "
+                         f"export that uses {them}.{hint}")
+        self.options = options
+
+
 class DamagedProjectError(NotAProjectError):
     """The project file fails its check; nothing is written to it. `path` is None when only a row tells."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -15,7 +16,14 @@ import pytest
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.demo import build_demo
 from qcode.core.exporters import export
-from qcode.core.exporters.tables import codebook_table, excerpt_data, excerpt_table, matrix_table
+from qcode.core.exporters.tables import (
+    codebook_table,
+    excerpt_data,
+    excerpt_table,
+    matrix_table,
+    with_source_coverage,
+)
+from qcode.core.exporters.xlsx_layout import title_of
 from qcode.core.project import Project
 
 TODAY = date(2026, 11, 25)
@@ -38,7 +46,7 @@ def test_demo_to_xlsx_and_csv(demo: Project, tmp_path: Path) -> None:
     assert sorted(r[7] for r in rows) == sorted(e.text for e in excerpts)
     header = [c.value for c in workbook["Excerpts"][1]]
     for attribute in demo.attributes("case"):
-        assert f"case:{attribute.name}" in header
+        assert f"Case: {attribute.name}" in header
     frequencies = {r[0]: r[1:5] for r in workbook["Frequencies"].iter_rows(min_row=2, values_only=True)}
     for row in demo.frequencies():
         path = demo.code_path(row.code_id, separator=" > ")
@@ -48,6 +56,11 @@ def test_demo_to_xlsx_and_csv(demo: Project, tmp_path: Path) -> None:
         assert len(list(csv.DictReader(fh))) == demo.coding_count()
 
 
+def _private_profile(tmp_path: Path) -> list[str]:
+    """A LibreOffice profile of the test's own, so that another LibreOffice running meanwhile cannot refuse it."""
+    return [f"-env:UserInstallation={(tmp_path / 'libreoffice-profile').as_uri()}"]
+
+
 def _cells(row: tuple) -> tuple:
     """A table row as a spreadsheet reads it back: empty text is an empty cell."""
     return tuple(None if value == "" else value for value in row)
@@ -55,11 +68,13 @@ def _cells(row: tuple) -> tuple:
 
 def test_demo_sheets_and_csv_equal_the_core_cell_by_cell(demo: Project, tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(export(demo, tmp_path / "demo.xlsx", today=TODAY))
-    tables = {"Excerpts": excerpt_table(excerpt_data(demo)), "Codebook": codebook_table(demo),
+    data = excerpt_data(demo)
+    tables = {"Excerpts": excerpt_table(data), "Codebook": codebook_table(demo),
               "Matrix": matrix_table(demo, Grouping("case"))}
-    for name, table in tables.items():
+    sheets = {**tables, "Excerpts": with_source_coverage(tables["Excerpts"], demo, data)}
+    for name, table in sheets.items():
         sheet = list(workbook[name].iter_rows(values_only=True))
-        assert sheet[0] == table.columns
+        assert sheet[0] == tuple(title_of(c) for c in table.columns)
         assert sheet[1:] == [_cells(row) for row in table.rows], name
     assert any(isinstance(v, int | float) for row in tables["Excerpts"].rows for v in row[9:])  # typed attributes
     folder = export(demo, tmp_path / "all", fmt="csv", what="all", today=TODAY)
@@ -90,7 +105,7 @@ def test_word_reports_render_to_pages(demo: Project, tmp_path: Path) -> None:
     """LibreOffice lays the reports out: title page, a filled contents page, quotations with citations."""
     report = export(demo, tmp_path / "report.docx", today=TODAY)
     codebook = export(demo, tmp_path / "codebook.docx", today=TODAY, what="codebook")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report),
+    subprocess.run(["soffice", *_private_profile(tmp_path), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report),
                     str(codebook)], check=True, capture_output=True, timeout=300)
 
     def page(pdf: str, number: int) -> str:
@@ -111,3 +126,37 @@ def test_word_reports_render_to_pages(demo: Project, tmp_path: Path) -> None:
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == 3
     assert all(p.stat().st_size > 2000 for p in pages)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")), reason="LibreOffice/poppler absent")
+def test_libreoffice_prints_page_numbers_contents_and_tall_rows(demo: Project, tmp_path: Path) -> None:
+    """As a reader's office program lays them out: numbered pages, a contents page with page numbers, and
+    excerpt rows tall enough for their text (not LibreOffice's default 15 pt)."""
+    report = export(demo, tmp_path / "report.docx", today=TODAY)
+    workbook = export(demo, tmp_path / "book.xlsx", today=TODAY)
+    subprocess.run(["soffice", *_private_profile(tmp_path), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(report),
+                    str(workbook)], check=True, capture_output=True, timeout=300)
+    again = tmp_path / "again"
+    again.mkdir()
+    subprocess.run(["soffice", *_private_profile(tmp_path), "--headless", "--convert-to", "xlsx", "--outdir", str(again), str(workbook)],
+                   check=True, capture_output=True, timeout=300)
+
+    def text(pdf: str, first: int, last: int) -> str:
+        return subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), "-layout", str(tmp_path / pdf), "-"],
+                              check=True, capture_output=True, text=True, timeout=60).stdout
+
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(tmp_path / "report.pdf")],
+                                                            capture_output=True, text=True).stdout).group(1))
+    assert f"Page 1 of {pages}" in text("report.pdf", 1, 1)
+    assert demo.name in text("report.pdf", 3, 3)  # the header
+    contents = text("report.pdf", 2, 2)
+    for code in (c for c in demo.codes() if c.parent_id is None):
+        assert re.search(re.escape(code.name) + r"\s*\.{3,}\s*\d+", contents), code.name
+    printed = text("book.pdf", 1, 3)
+    assert "About this export" in printed
+    assert "Frequencies, page" in printed
+    sheet = openpyxl.load_workbook(again / "book.xlsx")["Excerpts"]
+    wrapped = [r for r in range(2, sheet.max_row + 1) if len(str(sheet.cell(r, 8).value or "")) > 150]
+    assert wrapped
+    assert all((sheet.row_dimensions[r].height or 15) > 15 for r in wrapped)  # LibreOffice keeps the heights

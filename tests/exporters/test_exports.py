@@ -93,26 +93,30 @@ def test_csv_all_writes_a_folder(study: Project, tmp_path: Path) -> None:
 def test_xlsx_sheets_read_back(study: Project, tmp_path: Path) -> None:
     out = export(study, tmp_path / "report.xlsx", today=TODAY, grouping=Grouping("case"))
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Frequencies", "Matrix", "Excerpts", "Codebook"]
+    assert wb.sheetnames == ["About", "Frequencies", "Frequency chart", "Matrix", "Excerpts", "Codebook"]
     freq = wb["Frequencies"]
     assert freq.freeze_panes == "A2"
-    assert freq.auto_filter.ref == "A1:F4"  # sorting keeps the chart's labels with their rows
-    assert [c.value for c in freq[1]] == ["code", "excerpts", "sources", "cases", "characters", "chart label"]
+    assert freq.auto_filter.ref == "A1:F4"  # the table; the chart's hidden columns stay outside the filter
+    assert [c.value for c in freq[1]] == ["Code", "Excerpts", "Sources", "Cases", "Characters", "Coverage %",
+                                          "chart label", "chart excerpts"]
     assert freq["A3"].value == "Help-seeking > Informal"
     assert (freq["A3"].alignment.indent, freq["A3"].alignment.horizontal) == (1, "left")  # Excel shows indents
-    assert freq.column_dimensions["F"].hidden
-    assert freq["F3"].value == "\u2002\u2002Informal"
-    assert len(freq._charts) == 1
+    assert freq.column_dimensions["G"].hidden
+    assert [freq["G2"].value, freq["G3"].value, freq["G4"].value] == ["Help-seeking", "Banter", None]  # top level
+    assert len(wb["Frequency chart"]._charts) == 1
     with zipfile.ZipFile(out) as package:
         chart_xml = package.read("xl/charts/chart1.xml").decode()
-    assert "<f>'Frequencies'!$F$2:$F$4</f>" in chart_xml
+    assert "<f>'Frequencies'!$G$2:$G$3</f>" in chart_xml
+    assert "<f>'Frequencies'!$H$2:$H$3</f>" in chart_xml
     assert '<plotVisOnly val="0"' in chart_xml
     matrix = wb["Matrix"]
-    assert [c.value for c in matrix[1]] == ["code", "Al", "Bo"]
+    assert [c.value for c in matrix[1]] == ["Code", "Al", "Bo"]
     assert [c.value for c in matrix[2]] == ["Help-seeking", 1, 1]
     excerpts = wb["Excerpts"]
     header = [c.value for c in excerpts[1]]
-    assert header[: len(EXCERPT_COLUMNS)] == list(EXCERPT_COLUMNS)
+    assert header[:11] == ["Code", "Source", "Case", "Coder", "Start", "End", "Location", "Excerpt", "Memo",
+                           "Excerpts of the code in the source", "Coverage of the source %"]
+    assert header[11:] == ["Case: Age", "Source: Setting"]
     rows = {r[0]: r for r in excerpts.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == study.coding_count()
     formula_cell = next(c for c in excerpts["H"] if c.value and str(c.value).startswith("=SUM"))
@@ -120,7 +124,8 @@ def test_xlsx_sheets_read_back(study: Project, tmp_path: Path) -> None:
     long_text = rows["Help-seeking"][7]
     assert len(long_text) == EXCEL_CELL_LIMIT
     assert long_text.endswith(TRUNCATION_MARKER)
-    assert rows["Help-seeking > Informal"][header.index("case:Age")] == 30
+    assert rows["Help-seeking"][9:11] == (1, round(100 * len(LONG) / (len(LONG) + 4), 2))  # Int 2 after "Bo: "
+    assert rows["Help-seeking > Informal"][header.index("Case: Age")] == 30
     codebook = wb["Codebook"]
     assert codebook["B2"].value == "Ways men look for support."
 
@@ -137,12 +142,13 @@ def test_docx_report_holds_every_excerpt_with_citation(study: Project, tmp_path:
     assert headings[:3] == [("Heading 1", "■ Help-seeking"), ("Heading 2", "■ Informal"), ("Heading 1", "■ Banter")]
     quotes = [p.text for p in paragraphs if p.style.name == "Quote"]
     assert sorted(quotes) == sorted(e.text for e in study.excerpts_matching())
-    captions = [p.text for p in paragraphs if p.style.name == "Caption"]
-    assert "Int 1 · ¶ 2, Al · Case: Al · Coder: Tester" in captions
-    assert any(t == "Memo: Deflects with a joke" for t in texts)
+    citations = [p.text for p in paragraphs if p.style.name == "Excerpt citation"]
+    assert "Int 1 · ¶ 2, Al · Case: Al · Coder: Tester" in citations
+    assert not [p for p in paragraphs if p.style.name == "Caption" and "Coder:" in p.text]  # not figure captions
+    memo = next(p for p in paragraphs if p.text == "Memo: Deflects with a joke")
+    assert memo.style.name == "Excerpt memo"
+    assert memo.style.paragraph_format.left_indent > 0  # indented under its excerpt
     assert document.tables[-1].rows[1].cells[0].text == "Help-seeking"
-    assert 'TOC \\o "1-3"' in document.element.body.xml
-    assert "updateFields" in document.settings.element.xml
 
 
 def test_other_word_documents(study: Project, tmp_path: Path) -> None:
@@ -197,7 +203,7 @@ def test_unsupported_combinations_are_explained(study: Project, tmp_path: Path) 
         export(study, tmp_path / "m.xlsx", what="memos")
     with pytest.raises(QcodeError, match="--format"):
         export(study, tmp_path / "m.txt")
-    with pytest.raises(QcodeError, match="--source"):
+    with pytest.raises(QcodeError, match="--transcript-source"):
         export(study, tmp_path / "t.docx", what="transcript")
 
 
@@ -230,18 +236,21 @@ def test_word_report_reads_well_before_word_refreshes_it(study: Project, tmp_pat
     workbook = openpyxl.load_workbook(export(study, tmp_path / "report.xlsx", today=TODAY))
     assert (workbook.properties.creator, workbook.properties.title) == ("qcode", f"{study.name}: qcode export")
     paragraphs = document.paragraphs
-    contents = [(p.style.name, p.text) for p in paragraphs if p.style.name.lower().startswith("toc")]
+    contents = [(p.style.name, p.text.rstrip("\t")) for p in paragraphs if p.style.name.lower().startswith("toc")]
     assert contents == [("TOC Heading", "Contents"), ("toc 1", "Help-seeking"), ("toc 2", "Informal"),
                         ("toc 1", "Banter"), ("toc 1", "Code frequencies")]
     body = document.element.body.xml
-    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"') == 1
+    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"') == 4  # a PAGEREF per entry
+    assert body.count("PAGEREF _Toc_qcode_") == 4
+    assert "updateFields" not in document.settings.element.xml  # Word opens it without a question
     assert 'w:anchor="_Toc_qcode_1"' in body
     assert 'w:name="_Toc_qcode_1"' in body
     definition = next(p for p in paragraphs if p.text == "Definition: Ways men look for support.")
     assert definition.style.name == "Normal"
     assert not any(r.italic for r in definition.runs)  # quotes are italic
     table = document.tables[-1]
-    assert [c.text for c in table.rows[0].cells] == ["Code", "Excerpts", "Sources", "Cases", "Characters"]
+    assert [c.text for c in table.rows[0].cells] == ["Code", "Excerpts", "Sources", "Cases", "Characters",
+                                                     "Coverage %"]
     assert "w:tblHeader" in table.rows[0]._tr.xml
     assert table.rows[2].cells[0].text == "Informal"
     assert table.rows[2].cells[0].paragraphs[0].paragraph_format.left_indent.inches == pytest.approx(0.2)
@@ -250,7 +259,7 @@ def test_word_report_reads_well_before_word_refreshes_it(study: Project, tmp_pat
 
 @pytest.mark.parametrize("what", ["excerpts", "codebook", "matrix", "frequencies", "transcript"])
 def test_word_tables_fit_between_the_margins(study: Project, tmp_path: Path, what: str) -> None:
-    source_id = study.find_source("Interviews/Int 1").id
+    source_id = study.find_source("Interviews/Int 1").id if what == "transcript" else None
     document = docx.Document(str(export(study, tmp_path / f"{what}.docx", what=what, source_id=source_id,
                                         today=TODAY)))
     section = document.sections[0]
@@ -416,9 +425,12 @@ def test_a_matrix_with_many_groups_becomes_several_word_tables(project: Project,
         project.add_coding(source.id, code.id, 4, 9)
     document = docx.Document(str(export(project, tmp_path / "m.docx", what="matrix", grouping=Grouping("source"),
                                         today=TODAY)))
-    assert [len(t.columns) for t in document.tables] == [13, 13, 7]  # Word allows 63 columns at most
-    assert [c.text for c in document.tables[2].rows[0].cells] == ["Code", *(f"Source {n:02}" for n in range(24, 30))]
-    assert "Table 3 of 3: groups 25–30 of 30" in [p.text for p in document.paragraphs]
+    assert [len(t.columns) for t in document.tables] == [16, 16]  # split evenly, each with the code column
+    assert [c.text for c in document.tables[1].rows[0].cells] == ["Code", *(f"Source {n:02}" for n in range(15, 30))]
+    captions = [p.text for p in document.paragraphs if p.text.startswith("Table ")]
+    assert captions == ["Table 1 of 2: groups 1–15 of 30", "Table 2 of 2: groups 16–30 of 30 (continued)"]
+    sizes = {r.font.size for t in document.tables for row in t.rows for c in row.cells for r in c.paragraphs[0].runs}
+    assert len(sizes) == 1  # one type size in every part
 
 
 def test_word_report_stops_on_cancel_even_when_short(study: Project, tmp_path: Path) -> None:

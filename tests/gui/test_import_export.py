@@ -56,8 +56,11 @@ def test_export_dialog_writes_the_workbook(qtbot, project: Project, tmp_path: Pa
     with qtbot.waitSignal(dialog.exported, timeout=30_000):
         dialog.start()
     workbook = openpyxl.load_workbook(target)
-    assert workbook.sheetnames == ["Frequencies", "Matrix", "Excerpts", "Codebook"]
+    assert workbook.sheetnames == ["About", "Frequencies", "Frequency chart", "Matrix", "Excerpts", "Codebook"]
     assert workbook["Excerpts"]["H2"].value == "a passage to code"
+    about = {row[0]: row[1] for row in workbook["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["Filters"] == "none (everything in the project)"
+    assert about["Grouping"] == "case"  # the dialog's choice for the matrix
 
 
 def test_export_dialog_offers_only_formats_that_fit(qtbot, project: Project) -> None:
@@ -111,7 +114,26 @@ def test_export_dialog_filters_what_it_writes(qtbot, project: Project, tmp_path:
     assert [t for t, p in zip(texts, docx.Document(str(target)).paragraphs, strict=True)
             if p.style.name == "Quote"] == ["a third passage"]
     dialog.what.setCurrentIndex(dialog.what.findData("codebook"))
-    assert not dialog.filters.codes.isEnabled()  # the codebook is always whole
+    assert dialog.filters.codes.isEnabled()  # the codebook of the chosen branch
+    assert not dialog.group.isEnabled()
+    target = tmp_path / "codebook.docx"
+    dialog.target.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=30_000):
+        dialog.start()
+    table = docx.Document(str(target)).tables[0]
+    assert [row.cells[0].text for row in table.rows[1:]] == ["Theme"]
+    dialog.what.setCurrentIndex(dialog.what.findData("memos"))  # memos of codes, sources, cases, coders
+    assert dialog.filters.codes.isEnabled()
+    assert not dialog.filters.attributes.isEnabled()
+    dialog.what.setCurrentIndex(dialog.what.findData("transcript"))  # the codings of codes and coders shown
+    assert dialog.filters.codes.isEnabled()
+    assert dialog.filters.coders.isEnabled()
+    assert not dialog.filters.cases.isEnabled()
+    assert not dialog.filters.sources.isEnabled()
+    assert not dialog.with_frequencies.isEnabled()
+    dialog.what.setCurrentIndex(dialog.what.findData("frequencies"))
+    assert dialog.group.isEnabled()
+    assert dialog.group.currentData() is None  # not grouped unless asked
 
 
 def test_export_dialog_cancel_stops_the_worker_and_writes_nothing(qtbot, project: Project, tmp_path: Path,
@@ -157,3 +179,35 @@ def test_the_export_dialog_refuses_the_project_file(qtbot, project: Project, mon
     assert len(warnings) == 1
     assert "never replaces a project" in warnings[0]
     assert project.path.read_bytes() == before
+
+
+def test_export_dialog_groups_frequencies_and_filters_memos(qtbot, project: Project, tmp_path: Path) -> None:
+    source = project.add_source("Talk", "Al: we meet at the club.\n\nAl: my dad never said much.")
+    club, dad = project.create_code("Club"), project.create_code("Dad")
+    project.use_coder("Ann")
+    coding = project.add_coding(source.id, club.id, 4, 24)
+    project.set_memo("coding", coding.id, "On the club")
+    project.set_memo("code", dad.id, "On dad")
+    project.use_coder("Ben")
+    project.add_coding(source.id, dad.id, 30, 40)
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.what.setCurrentIndex(dialog.what.findData("frequencies"))
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.group.setCurrentIndex(dialog.group.findText("Coders"))
+    target = tmp_path / "by-coder.csv"
+    dialog.target.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=30_000):
+        dialog.start()
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines(True)))
+    assert [(r["group"], r["code"]) for r in rows] == [("Ann", "Club"), ("Ben", "Dad")]
+    dialog.what.setCurrentIndex(dialog.what.findData("memos"))
+    dialog.filters.codes.choose([club.id])
+    target = tmp_path / "memos.docx"
+    dialog.target.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=30_000):
+        dialog.start()
+    texts = [p.text for p in docx.Document(str(target)).paragraphs]
+    assert "On the club" in texts
+    assert "On dad" not in texts
+    assert "Filters: codes Club" in texts

@@ -22,7 +22,7 @@ source_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_char
                       min_size=1, max_size=60)
 field_text = st.lists(st.text(xml_chars, max_size=8) | st.sampled_from(["Example:", "\\Example:", "Inclusion criteria:",
                                                                       "\n\n", "\n"]), max_size=5).map("".join)
-memo_text = st.text(xml_chars | st.just("\r"), min_size=1, max_size=30)
+memo_text = st.text(xml_chars | st.just("\r"), min_size=1, max_size=30).filter(str.strip)  # a memo holds some text
 
 
 @st.composite

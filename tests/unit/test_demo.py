@@ -103,7 +103,7 @@ def test_demo_then_stats_through_the_command(tmp_path: Path) -> None:
     stats = subprocess.run([str(QCODE), "stats", str(path)], capture_output=True, text=True, timeout=60)
     assert stats.returncode == 0, stats.stderr
     lines = stats.stdout.splitlines()
-    assert lines[0].split() == ["code", "excerpts", "sources", "cases", "characters"]
+    assert lines[0].split() == ["code", "excerpts", "sources", "cases", "characters", "coverage"]
     assert any(line.startswith("Gender socialization") for line in lines)
     again = subprocess.run([str(QCODE), "demo", str(path)], capture_output=True, text=True, timeout=60)
     assert again.returncode == 1

@@ -1,5 +1,10 @@
 """Exports to Word, Excel and CSV: what to export, in which format, to which file.
 
+Every export is an `Exporter` in `REGISTRY`, one per format and report kind (("docx", "excerpts"),
+("csv", "matrix") ...), added by `register`. The built-in writers register themselves the way a plug-in
+would (the REFI-QDA writer, pseudonymised output): `export` validates the request, looks its entry up and
+calls it, so a new kind of export is a new entry, never a new branch here.
+
 Every writer writes to a temporary file beside the target and moves it into place at the end, so a
 failed or cancelled export never leaves a half file nor harms an existing one.
 """
@@ -7,21 +12,13 @@ failed or cancelled export never leaves a half file nor harms an existing one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.errors import ExportError, InvalidRequestError
-from qcode.core.exporters import csv_export, docx_export, xlsx_export
-from qcode.core.exporters.safety import atomic_folder, refuse_project_target
-from qcode.core.exporters.tables import (
-    Table,
-    codebook_table,
-    excerpt_data,
-    excerpt_table,
-    frequency_table,
-    matrix_table,
-)
+from qcode.core.errors import ExportError, InvalidRequestError, OptionNotApplicableError
+from qcode.core.exporters.safety import refuse_project_target
 from qcode.core.model import Filter
 from qcode.core.progress import Progress
 from qcode.core.project import Project
@@ -30,11 +27,92 @@ FORMATS = ("docx", "xlsx", "csv")
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
 WHATS = ("excerpts", "frequencies", "codebook", "matrix", "memos", "transcript", "all")
 DEFAULT_WHAT = {"docx": "excerpts", "xlsx": "all", "csv": "excerpts"}
-SUPPORTED = {
-    "docx": {"excerpts", "frequencies", "codebook", "matrix", "memos", "transcript", "all"},
-    "xlsx": {"excerpts", "frequencies", "codebook", "matrix", "all"},
-    "csv": {"excerpts", "frequencies", "codebook", "matrix", "all"},
-}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Everything one export needs, checked by `export` before any writer sees it."""
+
+    project: Project
+    target: Path
+    fmt: str
+    what: str
+    grouping: Grouping | None  # None: not asked for (a matrix then groups by case)
+    flt: Filter
+    filter_text: str = ""
+    source_id: int | None = None
+    delimiter: str = ","
+    frequency_table_at_end: bool = True
+    today: date = field(default_factory=date.today)
+    progress: Progress | None = None
+    now: datetime | None = None  # when the export was made (the About sheet); `today` at the current time
+
+
+Writer = Callable[[ExportRequest], Path]
+
+
+#: the options an export may take, by the command line's name for them; each exporter says which apply
+FILTERS = frozenset({"code", "source", "folder", "case", "coder", "where"})
+OPTIONS = FILTERS | {"by", "delimiter", "transcript-source", "no-frequency-table"}
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One kind of export in one format: the function that writes it, and the options it honours."""
+
+    fmt: str
+    what: str
+    write: Writer
+    accepts: frozenset[str] = FILTERS
+
+
+REGISTRY: dict[tuple[str, str], Exporter] = {}
+
+
+def register(fmt: str, what: str, *, accepts: frozenset[str] | set[str] = FILTERS) -> Callable[[Writer], Writer]:
+    """Make `write(request) -> Path` the exporter of `what` in `fmt` (built-ins register like plug-ins).
+
+    `accepts` names the options (`OPTIONS`) the writer applies; `export` refuses any other one that is set,
+    so that no option is silently ignored.
+    """
+    unknown = set(accepts) - OPTIONS
+    if unknown:
+        raise ValueError(f"unknown export options {sorted(unknown)}")
+
+    def add(write: Writer) -> Writer:
+        REGISTRY[(fmt, what)] = Exporter(fmt, what, write, frozenset(accepts))
+        return write
+
+    return add
+
+
+def exporter_for(fmt: str, what: str) -> Exporter | None:
+    """The registered exporter of `what` in `fmt`, if there is one."""
+    _load_builtins()
+    return REGISTRY.get((fmt, what))
+
+
+def options_set(flt: Filter, *, grouping: Grouping | None = None, delimiter: str = ",",
+                source_id: int | None = None, frequency_table_at_end: bool = True) -> set[str]:
+    """The options (`OPTIONS`) a request sets, to compare with what its exporter accepts."""
+    chosen = {name for name, values in (("code", flt.codes), ("source", flt.sources), ("folder", flt.folders),
+                                        ("case", flt.cases), ("coder", flt.coders), ("where", flt.attributes))
+              if values}
+    if grouping is not None:
+        chosen.add("by")
+    if delimiter != ",":
+        chosen.add("delimiter")
+    if source_id is not None:
+        chosen.add("transcript-source")
+    if not frequency_table_at_end:
+        chosen.add("no-frequency-table")
+    return chosen
+
+
+def supported(fmt: str) -> set[str]:
+    """The kinds of export (`WHATS`) written in `fmt`."""
+    _load_builtins()
+    return {what for (format_, what) in REGISTRY if format_ == fmt}
 
 
 #: REFI-QDA exchange files for other QDA programs (written by qcode.core.refi): the whole project (.qdpx) or its
@@ -58,6 +136,7 @@ def export_exchange(project: Project, target: Path, fmt: str, *, progress: Progr
 
 
 def format_for(target: Path, fmt: str | None) -> str:
+    """The format to write: `fmt` when given, else the one the file's ending names."""
     if fmt:
         if fmt not in FORMATS:
             raise InvalidRequestError(f"Exports are written as {', '.join(FORMATS)}, not '{fmt}'.")
@@ -96,73 +175,24 @@ def export(
     what = what or DEFAULT_WHAT[fmt]
     if what not in WHATS:
         raise InvalidRequestError(f"An export is one of {', '.join(WHATS)}, not '{what}'.")
-    if what not in SUPPORTED[fmt]:
+    exporter = exporter_for(fmt, what)
+    if exporter is None:
         raise InvalidRequestError(f"A {what} export is written as Word (.docx), not as {fmt}.")
+    flt = flt or Filter()
+    refused = options_set(flt, grouping=grouping, delimiter=delimiter, source_id=source_id,
+                          frequency_table_at_end=frequency_table_at_end) - exporter.accepts
+    if refused:
+        raise OptionNotApplicableError(what, fmt, sorted(refused))
     delimiter = DELIMITER_NAMES.get(delimiter.lower(), delimiter)
     if len(delimiter) != 1 or delimiter in "\"\r\n":
         raise InvalidRequestError("The CSV delimiter is one character, such as , or ; (or 'tab').")
-    today = today or date.today()
-    flt = flt or Filter()
-    grouping = grouping or Grouping("case")
-    if fmt == "csv":
-        return _csv(project, target, what, grouping, flt, delimiter, progress)
-    if fmt == "xlsx":
-        return _xlsx(project, target, what, grouping, flt, progress)
-    return _docx(project, target, what, grouping, flt, filter_text, source_id, today, progress,
-                 frequency_table_at_end)
-
-
-def _csv(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, delimiter: str,
-         progress: Progress | None) -> Path:
-    tables: dict[str, Callable[[], Table]] = {
-        "excerpts": lambda: excerpt_table(excerpt_data(project, flt)),
-        "frequencies": lambda: frequency_table(project, flt),
-        "codebook": lambda: codebook_table(project),
-        "matrix": lambda: matrix_table(project, grouping, flt),
-    }
-    if what != "all":
-        return csv_export.write_csv(tables[what](), target, delimiter=delimiter, progress=progress)
-    with atomic_folder(target) as folder:
-        for name, build in tables.items():
-            csv_export.write_csv(build(), folder / f"{name}.csv", delimiter=delimiter, progress=progress)
-    return target
-
-
-def _xlsx(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter,
-          progress: Progress | None) -> Path:
-    sheets = []
-    if what in ("frequencies", "all"):
-        sheets.append(("Frequencies", frequency_table(project, flt), True))
-    if what in ("matrix", "all"):
-        sheets.append(("Matrix", matrix_table(project, grouping, flt), True))
-    if what in ("excerpts", "all"):
-        sheets.append(("Excerpts", excerpt_table(excerpt_data(project, flt)), False))
-    if what in ("codebook", "all"):
-        sheets.append(("Codebook", codebook_table(project), True))
-    return xlsx_export.write_workbook(sheets, target, chart_on="Frequencies", progress=progress,
-                                      title=f"{project.name}: qcode export")
-
-
-def _docx(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, filter_text: str,
-          source_id: int | None, today: date, progress: Progress | None, with_frequencies: bool) -> Path:
-    if what in ("excerpts", "all"):
-        frequencies = frequency_table(project, flt) if with_frequencies else None
-        return docx_export.excerpts_report(project, excerpt_data(project, flt), target, today=today,
-                                           filters=filter_text, frequencies=frequencies, progress=progress)
-    if what == "codebook":
-        return docx_export.codebook_document(project, codebook_table(project), target, today=today)
-    if what == "memos":
-        return docx_export.memos_document(project, target, today=today)
-    if what == "transcript":
-        if source_id is None:
-            raise InvalidRequestError("A coded transcript is of one source: say which with --source.")
-        return docx_export.transcript_document(project, source_id, target, today=today)
-    if what == "frequencies":
-        return docx_export.table_document(project, frequency_table(project, flt), target, title="Code frequencies",
-                                          caption=docx_export.FREQUENCY_CAPTION, today=today, filters=filter_text)
-    return docx_export.table_document(project, matrix_table(project, grouping, flt), target,
-                                      title=f"Codes by {grouping_label(project, grouping)}",
-                                      caption=docx_export.MATRIX_CAPTION, today=today, filters=filter_text)
+    request = ExportRequest(
+        project=project, target=target, fmt=fmt, what=what, grouping=grouping,
+        flt=flt, filter_text=filter_text, source_id=source_id, delimiter=delimiter,
+        frequency_table_at_end=frequency_table_at_end, today=today or date.today(), progress=progress,
+        now=datetime.combine(today or date.today(), datetime.now().time().replace(microsecond=0)),
+    )
+    return exporter.write(request)
 
 
 def grouping_label(project: Project, grouping: Grouping) -> str:
@@ -173,4 +203,31 @@ def grouping_label(project: Project, grouping: Grouping) -> str:
     return grouping.kind
 
 
-__all__ = ["FORMATS", "WHATS", "ExportError", "export", "refuse_project_target"]
+_loaded = False
+
+
+def _load_builtins() -> None:
+    """Import the built-in writers (they register themselves); late, so that `qcode stats` need not load them."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from qcode.core.exporters import csv_export, docx_export, xlsx_export  # noqa: F401
+
+
+__all__ = [
+    "FILTERS",
+    "FORMATS",
+    "OPTIONS",
+    "REGISTRY",
+    "WHATS",
+    "ExportError",
+    "ExportRequest",
+    "Exporter",
+    "OptionNotApplicableError",
+    "export",
+    "exporter_for",
+    "refuse_project_target",
+    "register",
+    "supported",
+]

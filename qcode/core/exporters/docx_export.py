@@ -13,21 +13,33 @@ from typing import Any
 
 from docx.shared import Inches, Pt, RGBColor
 
-from qcode.core.errors import QcodeError
+from qcode.core.analysis.frequencies import Grouping
+from qcode.core.errors import InvalidRequestError, QcodeError
+from qcode.core.exporters import FILTERS, ExportRequest, grouping_label, register
 from qcode.core.exporters.safety import xml_safe
-from qcode.core.exporters.tables import ExcerptData, Table
-from qcode.core.exporters.word import MARKER, WordDocument
-from qcode.core.model import Code, Memo
+from qcode.core.exporters.scope import MemoScope, coders_in, codes_in_scope
+from qcode.core.exporters.tables import (
+    ExcerptData,
+    Table,
+    codebook_table,
+    excerpt_data,
+    frequency_table,
+    matrix_table,
+    source_coverage,
+)
+from qcode.core.exporters.word import CITATION, EXCERPT_MEMO, MARKER, SOURCE_SUMMARY, WordDocument, mark_right_to_left
+from qcode.core.model import Code, Filter, Memo
 from qcode.core.progress import Progress
 from qcode.core.project import Project
 
 
-def _title_page(word: WordDocument, title: str, project: Project, today: date, filters: str, extra: str = "") -> None:
+def _title_page(word: WordDocument, title: str, project: Project, today: date, filters: str, extra: str = "", *,
+                coders: list[str]) -> None:
+    """The report's first page: what it is, of which project, when, whose codings, which filters."""
     word.paragraph(title, "Title")
     word.paragraph(project.name, "Subtitle")
     word.paragraph(f"Exported from qcode on {today.isoformat()}")
-    coders = ", ".join(c.name for c in project.coders()) or "none"
-    word.paragraph(f"Coders: {coders}")
+    word.paragraph(f"Coders: {', '.join(sorted(coders, key=str.casefold)) or 'none'}")
     word.paragraph(f"Filters: {filters or 'none (everything in the project)'}")
     if extra:
         word.paragraph(extra)
@@ -42,17 +54,17 @@ def _check(progress: Progress | None, done: int, total: int, text: str) -> None:
     progress.step(done, total, text)
 
 
-FREQUENCY_HEADERS = {"code": "Code", "excerpts": "Excerpts", "sources": "Sources", "cases": "Cases",
-                     "characters": "Characters"}
+HEADERS = {"code": "Code", "excerpts": "Excerpts", "sources": "Sources", "cases": "Cases",
+           "characters": "Characters", "coverage": "Coverage %", "group": "Group", "total": "Total"}
 
 
-def table_headers(columns: tuple[str, ...]) -> tuple[str, ...]:
+def table_headers(columns: tuple[str, ...], group: str = "Group") -> tuple[str, ...]:
     """Column titles as a reader expects them ('Excerpts', not 'excerpts'); group names stay as they are."""
-    return tuple(FREQUENCY_HEADERS.get(c, c) for c in columns)
+    return tuple(group if c == "group" else HEADERS.get(c, c) for c in columns)
 
 
 FREQUENCY_CAPTION = ("Each code's numbers include its sub-codes. Characters count the coded text once where "
-                     "codings overlap.")
+                     "codings overlap; coverage is their share of the characters of the sources in scope.")
 MATRIX_CAPTION = "Each cell counts the excerpts of a code, with its sub-codes, in one group."
 
 
@@ -60,56 +72,85 @@ def frequency_table_section(word: WordDocument, table: Table, title: str, captio
                             level: int = 1) -> None:
     """A frequency or matrix table under its heading, with a caption saying what its numbers count."""
     word.heading(title, level)
+    if not table.rows:
+        word.paragraph(table.note)
+        return
     word.paragraph(caption, "Caption")
     _code_table(word, table)
 
 
-def _code_table(word: WordDocument, table: Table) -> None:
+def _code_table(word: WordDocument, table: Table, *, font_size: float | None = None, group: str = "Group") -> None:
     """A table of codes (indented by depth) and numbers, filling the width between the margins."""
     count = len(table.columns)
-    if count <= 6:  # an inch for each number column, so that 'Characters' fits on one line
-        first = max(2.0, min(3.0, word.text_width - 1.0 * (count - 1)))
-    else:
-        first = 2.2 if count <= 11 else 1.9
+    if count <= 7:  # 0.92" for each number column, so that 'Characters' fits on one line
+        first = max(1.4, min(3.0, word.text_width - 0.92 * (count - 1)))
+        if table.columns[0] == "group":
+            first = (word.text_width - 0.9 * (count - 2)) / 2
+    else:  # room for the code names, down to 0.4" for each group's column
+        first = max(1.9, min(2.8, word.text_width - 0.4 * (count - 1)))
     rest = (word.text_width - first) / max(1, count - 1)
-    word.table(table_headers(table.columns), table.rows, depths=table.depths,
-               widths=(first, *([rest] * (count - 1))), font_size=10 if count <= 6 else 9 if count <= 11 else 8,
-               tight=True)
+    widths = (first, *([rest] * (count - 1)))
+    if table.columns[0] == "group":
+        widths = (first, first, *([0.9] * (count - 2)))
+    size = font_size or (10 if count <= 5 else 9 if count <= 11 else 8)
+    word.table(table_headers(table.columns, group), table.rows, depths=table.depths, widths=widths,
+               font_size=size, tight=True, rotate_headers=count > 7)
+
+
+MAX_GROUPS_PER_TABLE = 20  # group columns one landscape table holds legibly (Word allows 63 columns at most)
 
 
 def table_document(project: Project, table: Table, target: Path, *, title: str, caption: str, today: date,
-                   filters: str = "") -> Path:
-    """A frequency or matrix table as a document of its own."""
+                   filters: str = "", group: str = "Group", coders: list[str] | None = None) -> Path:
+    """A frequency or matrix table as a document of its own.
+
+    A matrix of up to `MAX_GROUPS_PER_TABLE` groups is one landscape table; a wider one is split into
+    parts of even size, each with the code column and a caption saying which groups it holds.
+    """
+    coders = coders or []
     wide = len(table.columns) > 6
-    word = WordDocument(title=title, subject=project.name, landscape=wide, margins=0.75 if wide else None)
+    word = WordDocument(title=title, subject=project.name, landscape=wide, margins=0.6 if wide else None,
+                        header=project.name)
     word.paragraph(title, "Title")
     word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
     word.paragraph(f"Filters: {filters or 'none (everything in the project)'}")
+    word.paragraph(f"Coders: {', '.join(coders) or 'none'}")
+    if not table.rows:
+        word.paragraph(table.note)
+        return word.save(target)
     word.paragraph(caption, "Caption")
-    longest = max((len(str(c)) for c in table.columns[1:]), default=0)
-    size = GROUPS_PER_TABLE if longest <= 16 else 8  # long group names (source paths) need wider columns
-    parts = split_columns(table, size)
+    parts = split_columns(table, MAX_GROUPS_PER_TABLE)
+    widest = max(len(part.columns) for part in parts)
+    size = 9 if widest <= 15 else 8 if widest <= 19 else 7
+    groups = len(table.columns) - 1
+    first = 1
     for number, part in enumerate(parts, start=1):
         if len(parts) > 1:
-            first, last = (number - 1) * size + 1, (number - 1) * size + len(part.columns) - 1
-            label = word.paragraph(f"Table {number} of {len(parts)}: groups {first}–{last} of "
-                                   f"{len(table.columns) - 1}", "Caption")
+            last = first + len(part.columns) - 2
+            text = f"Table {number} of {len(parts)}: groups {first}–{last} of {groups}"
+            label = word.paragraph(text + (" (continued)" if number > 1 else ""), "Caption")
             label.paragraph_format.keep_with_next = True
-        _code_table(word, part)
+            if number > 1:
+                label.paragraph_format.page_break_before = True
+            first = last + 1
+        _code_table(word, part, font_size=size, group=group)
     return word.save(target)
 
 
-GROUPS_PER_TABLE = 12  # columns beside the codes that a landscape page holds (Word allows 63 at most)
-
-
-def split_columns(table: Table, size: int) -> list[Table]:
-    """The table as several, each with the code column and at most `size` of the others."""
+def split_columns(table: Table, most: int) -> list[Table]:
+    """The table as several of even width, each with the code column and at most `most` of the others."""
     others = len(table.columns) - 1
-    if others <= size:
+    if others <= most:
         return [table]
-    return [Table((table.columns[0], *table.columns[start + 1:start + 1 + size]),
-                  [(row[0], *row[start + 1:start + 1 + size]) for row in table.rows], table.depths)
-            for start in range(0, others, size)]
+    parts = -(-others // most)
+    base, extra = divmod(others, parts)  # the first `extra` parts take one group more
+    result, start = [], 0
+    for number in range(parts):
+        size = base + (1 if number < extra else 0)
+        result.append(Table((table.columns[0], *table.columns[start + 1:start + 1 + size]),
+                            [(row[0], *row[start + 1:start + 1 + size]) for row in table.rows], table.depths))
+        start += size
+    return result
 
 
 def excerpts_report(
@@ -124,7 +165,10 @@ def excerpts_report(
 ) -> Path:
     """One section per code (heading level = depth), its definition, then its excerpts with citations."""
     word = WordDocument(title="Coded excerpts", subject=project.name)
-    _title_page(word, "Coded excerpts", project, today, filters, "Codes without excerpts are left out.")
+    coders = {data.coder_names.get(e.coding.coder_id, "") for e in data.excerpts} - {""}
+    _title_page(word, "Coded excerpts", project, today, filters, "Codes without excerpts are left out. Under "
+                "each code, each source's excerpts are introduced by their number and the share of the source's "
+                "text they cover.", coders=sorted(coders))
     word.table_of_contents()
     word.page_break()
     by_code: dict[int, list[Any]] = defaultdict(list)
@@ -133,6 +177,7 @@ def excerpts_report(
     codes = project.codes()
     depth = {r.code_id: r.depth for r in project.frequencies()}
     has_excerpts_below = _codes_with_excerpts_below(codes, by_code)
+    summary = source_coverage(project, data)
     done = 0
     for code in codes:
         if code.id not in has_excerpts_below:
@@ -140,18 +185,24 @@ def excerpts_report(
         word.heading(code.name, depth[code.id] + 1, code.color)
         if code.definition:
             word.labelled("Definition:", code.definition)
+        source_id = None
         for excerpt in by_code.get(code.id, []):
             coding = excerpt.coding
-            word.paragraph(excerpt.text, "Quote")
+            if coding.source_id != source_id:  # "Interview 01: 3 excerpts, 4.2 % coverage"
+                source_id = coding.source_id
+                count, share = summary[(code.id, source_id)]
+                word.paragraph(f"{excerpt.source_name}: {count} {'excerpt' if count == 1 else 'excerpts'}, "
+                               f"{share:.1f} % coverage", SOURCE_SUMMARY)
+            word.paragraph(excerpt.text, "Quote", keep_with_next=True)  # never a quotation without its citation
             citation = [excerpt.source_name, excerpt.location]
             cases = data.case_names.get(coding.id)
             if cases:
                 citation.append("Case: " + "; ".join(cases))
             citation.append("Coder: " + data.coder_names.get(coding.coder_id, ""))
-            word.paragraph(" · ".join(p for p in citation if p), "Caption")
             memo = data.memos.get(coding.id)
+            word.paragraph(" · ".join(p for p in citation if p), CITATION, keep_with_next=bool(memo))
             if memo:
-                word.labelled("Memo:", memo)
+                word.labelled("Memo:", memo, EXCERPT_MEMO)
             done += 1
             if done % 500 == 0:
                 _check(progress, done, len(data.excerpts), "Writing excerpts")
@@ -180,12 +231,14 @@ CODEBOOK_HEADERS = ("Code", "Definition", "Inclusion criteria", "Exclusion crite
 CODEBOOK_WIDTHS = (1.35, 1.9, 1.45, 1.45, 1.45, 0.95, 0.95)  # inches: 9.5, a landscape page within 0.75" margins
 
 
-def codebook_document(project: Project, table: Table, target: Path, *, today: date) -> Path:
-    """The codebook as one table, the way method appendices publish it."""
+def codebook_document(project: Project, table: Table, target: Path, *, today: date, filters: str = "") -> Path:
+    """The codebook as one table, the way method appendices publish it (the branch a --code filter chose)."""
     word = WordDocument(title="Codebook", subject=project.name, landscape=True, margins=0.75)
     word.paragraph("Codebook", "Title")
     word.paragraph(f"{project.name} · exported from qcode on {today.isoformat()}", "Subtitle")
-    word.table(CODEBOOK_HEADERS, table.rows, widths=CODEBOOK_WIDTHS)
+    if filters:
+        word.paragraph(f"Filters: {filters}. The counts are of the excerpts the filters select.")
+    word.table(CODEBOOK_HEADERS, table.rows, widths=CODEBOOK_WIDTHS, depths=table.depths)  # names, indented
     return word.save(target)
 
 
@@ -193,17 +246,28 @@ MEMO_GROUPS = (("source", "Memos on sources"), ("code", "Memos on codes"), ("cas
                ("coding", "Memos on codings"), ("range", "Memos on passages"))
 
 
-def memos_document(project: Project, target: Path, *, today: date) -> Path:
-    """The project journal, then every memo grouped by what it annotates, each group in reading order."""
+def memos_document(project: Project, target: Path, *, today: date, flt: Filter | None = None,
+                   filters: str = "") -> Path:
+    """The project journal, then every memo grouped by what it annotates, each group in reading order.
+
+    With filters, only the memos of the chosen codes, sources, cases and coders (see `MemoScope`); the
+    journal, which belongs to none of them, is then left out.
+    """
+    flt = flt or Filter()
+    memos = MemoScope(project, flt).select(project.memos())
+    names = {c.id: c.name for c in project.coders()}
     word = WordDocument(title="Memos", subject=project.name)
-    _title_page(word, "Memos", project, today, "")
+    _title_page(word, "Memos", project, today, filters,
+                coders=sorted({names[m.coder_id] for m in memos if m.coder_id in names}))
     word.table_of_contents(levels=1)
     word.page_break()
-    journal = project.journal()
-    word.heading("Project journal", 1)
-    for block in (journal or "(empty)").split("\n\n"):
-        word.paragraph(block)
-    memos = project.memos()
+    if flt.is_empty():
+        journal = project.journal()
+        word.heading("Project journal", 1)
+        for block in (journal or "(empty)").split("\n\n"):
+            word.paragraph(block)
+    if not memos and not flt.is_empty():
+        word.paragraph("No memos match the filters of this export.")
     order = _memo_order(project)
     coders = {c.id: c.name for c in project.coders()}
     for kind, title in MEMO_GROUPS:
@@ -217,13 +281,13 @@ def memos_document(project: Project, target: Path, *, today: date) -> Path:
                 source_id, start, end = _memo_range(project, memo)
                 word.paragraph(project.source_slice(source_id, start, end), "Quote")
                 word.paragraph(f"{project.source(source_id).name} · {project.describe_location(source_id, start)}",
-                               "Caption")
+                               CITATION)
             for block in memo.text.split("\n\n"):
                 word.paragraph(block)
             written = [f"by {coders[memo.coder_id]}" if memo.coder_id in coders else "",
                        f"last changed {memo.updated_at[:10]}" if memo.updated_at else ""]
             if any(written):
-                word.paragraph("Memo " + ", ".join(w for w in written if w), "Caption")
+                word.paragraph("Memo " + ", ".join(w for w in written if w), CITATION)
     return word.save(target)
 
 
@@ -271,21 +335,30 @@ def _memo_subject(project: Project, memo: Memo) -> str:
 TRANSCRIPT_WIDTHS = (0.45, 3.75, 1.8)  # inches: paragraph number, text, codes (6" between the margins)
 
 
-def transcript_document(project: Project, source_id: int, target: Path, *, today: date) -> Path:
-    """A source's text paragraph by paragraph, with the codes applied to each paragraph beside it."""
+def transcript_document(project: Project, source_id: int, target: Path, *, today: date,
+                        flt: Filter | None = None, filters: str = "") -> Path:
+    """A source's text paragraph by paragraph, with the codes applied to each paragraph beside it.
+
+    Code and coder filters choose which codings are shown (a code with its sub-codes).
+    """
     from qcode.core.model import Span
 
+    flt = flt or Filter()
     source = project.source(source_id)
     text = project.source_text(source_id)
     codes = {c.id: c for c in project.codes()}
     code_rank = {c.id: n for n, c in enumerate(project.codes())}
     coders = {c.id: c.name for c in project.coders()}
-    codings = project.codings_for_source(source_id)
+    shown = codes_in_scope(project, flt)
+    codings = [c for c in project.codings_for_source(source_id)
+               if (shown is None or c.code_id in shown) and (not flt.coders or c.coder_id in flt.coders)]
     word = WordDocument(title=f"{source.name}: coded transcript", subject=project.name)
     word.paragraph(source.name, "Title")
     word.paragraph(f"{project.name} · coded transcript exported from qcode on {today.isoformat()}", "Subtitle")
     word.paragraph(f"Source: {project.source_path(source_id)}. Each row is one paragraph; the codes applied "
                    "to any part of it are listed beside it, with their coders.", "Caption")
+    if filters:
+        word.paragraph(f"Filters: {filters}.")
     paragraphs = list(project.spans(source_id, "paragraph")) or [Span("paragraph", 0, len(text))]
     table = word.table(("¶", "Text", "Codes"), [], widths=TRANSCRIPT_WIDTHS, numbers_right=False)
     for number, span in enumerate(paragraphs, start=1):
@@ -294,6 +367,7 @@ def transcript_document(project: Project, source_id: int, target: Path, *, today
             cell.width = Inches(width)
         row[0].text = str(number)
         row[1].text = xml_safe(text[span.start:span.end])
+        mark_right_to_left(row[1].paragraphs[0])
         para = row[2].paragraphs[0]
         here = [c for c in codings if c.start < max(span.end, span.start + 1) and c.end > span.start]
         by_code: dict[int, list[str]] = defaultdict(list)
@@ -312,3 +386,53 @@ def transcript_document(project: Project, source_id: int, target: Path, *, today
             label = para.add_run(xml_safe(code.name) + (f" ({names})" if names else ""))
             label.font.size = Pt(9)
     return word.save(target)
+
+
+# --- the Word exports -------------------------------------------------------------------------------------
+
+@register("docx", "excerpts", accepts=FILTERS | {"no-frequency-table"})
+@register("docx", "all", accepts=FILTERS | {"no-frequency-table"})
+def _excerpts(request: ExportRequest) -> Path:
+    project, flt = request.project, request.flt
+    frequencies = frequency_table(project, flt) if request.frequency_table_at_end else None
+    return excerpts_report(project, excerpt_data(project, flt), request.target, today=request.today,
+                           filters=request.filter_text, frequencies=frequencies, progress=request.progress)
+
+
+@register("docx", "codebook")
+def _codebook(request: ExportRequest) -> Path:
+    return codebook_document(request.project, codebook_table(request.project, request.flt), request.target,
+                             today=request.today, filters=request.filter_text)
+
+
+@register("docx", "memos", accepts={"code", "source", "folder", "case", "coder"})
+def _memos(request: ExportRequest) -> Path:
+    return memos_document(request.project, request.target, today=request.today, flt=request.flt,
+                          filters=request.filter_text)
+
+
+@register("docx", "transcript", accepts={"transcript-source", "code", "coder"})
+def _transcript(request: ExportRequest) -> Path:
+    if request.source_id is None:
+        raise InvalidRequestError("A coded transcript is of one source: say which with --transcript-source.")
+    return transcript_document(request.project, request.source_id, request.target, today=request.today,
+                               flt=request.flt, filters=request.filter_text)
+
+
+@register("docx", "frequencies", accepts=FILTERS | {"by"})
+def _frequencies(request: ExportRequest) -> Path:
+    project, grouping = request.project, request.grouping
+    label = grouping_label(project, grouping) if grouping else "group"
+    title = "Code frequencies" + (f" by {label}" if grouping else "")
+    return table_document(project, frequency_table(project, request.flt, grouping=grouping), request.target,
+                          title=title, caption=FREQUENCY_CAPTION, today=request.today, filters=request.filter_text,
+                          group=label.capitalize(), coders=coders_in(project, request.flt))
+
+
+@register("docx", "matrix", accepts=FILTERS | {"by"})
+def _matrix(request: ExportRequest) -> Path:
+    project = request.project
+    grouping = request.grouping or Grouping("case")
+    return table_document(project, matrix_table(project, grouping, request.flt), request.target,
+                          title=f"Codes by {grouping_label(project, grouping)}", caption=MATRIX_CAPTION,
+                          today=request.today, filters=request.filter_text, coders=coders_in(project, request.flt))

@@ -43,6 +43,7 @@ def fit_cell(text: str) -> str:
 
 
 def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet would read the text as a formula (it starts with =, +, -, @, a tab or CR)."""
     return text.startswith(FORMULA_STARTS)
 
 

@@ -12,25 +12,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qcode.core.analysis.frequencies import Grouping
+from qcode.core.analysis.frequencies import Grouping, union_length
+from qcode.core.exporters.scope import characters_by_group, codes_in_scope, coverage, sources_in_scope
 from qcode.core.model import Excerpt, Filter, FrequencyRow
 from qcode.core.project import Project
 
 PATH_SEPARATOR = " > "
 EXCERPT_COLUMNS = ("code", "source", "case", "coder", "start", "end", "location", "excerpt", "memo")
-FREQUENCY_COLUMNS = ("code", "excerpts", "sources", "cases", "characters")
+FREQUENCY_COLUMNS = ("code", "excerpts", "sources", "cases", "characters", "coverage")
 CODEBOOK_COLUMNS = ("code", "definition", "inclusion", "exclusion", "example", "excerpts", "sources")
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table as every format writes it: machine column names, rows of values, code depths, a note."""
+
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
     #: for each row, the depth of its code in the tree (frequency and codebook tables), for indenting
     depths: tuple[int, ...] = ()
+    #: when the table has no rows, why, in words (for instance no codings match the filters)
+    note: str = ""
 
 
 def code_paths(project: Project) -> dict[int, str]:
+    """Each code's full path, joined with " > "."""
     return {code.id: project.code_path(code.id, separator=PATH_SEPARATOR) for code in project.codes()}
 
 
@@ -50,6 +56,7 @@ class ExcerptData:
 
 
 def excerpt_data(project: Project, flt: Filter | None = None) -> ExcerptData:
+    """The excerpts a filter selects, with their cases, coders, memos and attribute values."""
     excerpts = project.excerpts_matching(flt, with_location=True)
     cases = {c.id: c.name for c in project.cases()}
     cases_of = project.cases_of_codings(flt)
@@ -102,15 +109,46 @@ def excerpt_table(data: ExcerptData) -> Table:
     return Table(columns, rows)
 
 
-def frequency_table(project: Project, flt: Filter | None = None, *, own: bool = False) -> Table:
-    """The frequency report: each code with its sub-codes (or alone with `own`)."""
-    rows = project.frequencies(flt)
-    paths = code_paths(project)
-    return Table(
-        FREQUENCY_COLUMNS,
-        [(paths[r.code_id], *_counts(r, own)) for r in rows],
-        tuple(r.depth for r in rows),
-    )
+NOTHING_MATCHES = "No coded excerpts match the filters of this export."
+NOTHING_CODED = "The project has no coded excerpts yet."
+
+
+def empty_note(flt: Filter | None) -> str:
+    """Why a table has no rows, in words (said instead of an all-zero table)."""
+    return NOTHING_MATCHES if flt is not None and not flt.is_empty() else NOTHING_CODED
+
+
+def frequency_table(project: Project, flt: Filter | None = None, *, own: bool = False,
+                    grouping: Grouping | None = None, separator: str = PATH_SEPARATOR) -> Table:
+    """The frequency report: each code with its sub-codes (or alone with `own`), and its coverage.
+
+    A --code filter lists the chosen codes and their sub-codes only. Coverage is the coded characters as a
+    percentage of the characters of the sources in scope (of the group's sources, when grouped). With a
+    `grouping`, a leading `group` column holds each group's label and only codes with codings in a group are
+    listed for it. A table without any excerpt has no rows and a `note` that says so.
+    """
+    flt = flt or Filter()
+    rows = project.frequencies(flt, group_by=grouping)
+    shown = codes_in_scope(project, flt)
+    rows = [r for r in rows if shown is None or r.code_id in shown]
+    if grouping is None:
+        scope = sum(sources_in_scope(project, flt).values())
+        denominators: dict[str, int] = {}
+    else:
+        scope = 0
+        denominators = characters_by_group(project, flt, grouping)
+    paths = {r.code_id: project.code_path(r.code_id, separator=separator) for r in rows}
+    table_rows = []
+    for r in rows:
+        counts = _counts(r, own)
+        of = scope if grouping is None else denominators.get(str(r.group), 0)
+        lead = (r.group,) if grouping is not None else ()
+        table_rows.append((*lead, paths[r.code_id], *counts, coverage(counts[3], of)))
+    if not any(row[-5] for row in table_rows):  # no excerpts at all: say so instead of zeros
+        return Table(("group", *FREQUENCY_COLUMNS) if grouping else FREQUENCY_COLUMNS, [], (), empty_note(flt))
+    if grouping is not None:  # the first column holds groups: code paths are not indented
+        return Table(("group", *FREQUENCY_COLUMNS), table_rows)
+    return Table(FREQUENCY_COLUMNS, table_rows, tuple(r.depth for r in rows))
 
 
 def _counts(row: FrequencyRow, own: bool) -> tuple[int, int, int, int]:
@@ -119,14 +157,21 @@ def _counts(row: FrequencyRow, own: bool) -> tuple[int, int, int, int]:
 
 
 def matrix_table(project: Project, grouping: Grouping, flt: Filter | None = None, *, own: bool = False) -> Table:
-    """Codes x groups (cases, sources, coders or an attribute's values): excerpts per cell."""
+    """Codes x groups (cases, sources, coders or an attribute's values): excerpts per cell.
+
+    The rows are the codes in scope (`codes_in_scope`: a --code filter lists the chosen branch only); a
+    matrix without any excerpt has no rows and a `note` that says so.
+    """
     rows = project.frequencies(flt, group_by=grouping)
     groups = sorted({r.group for r in rows if r.group is not None}, key=lambda g: str(g).casefold())
     cells: dict[tuple[int, str], int] = {}
     for r in rows:
         cells[(r.code_id, str(r.group))] = (r.own if own else r.total).excerpts
     paths = code_paths(project)
-    codes = project.frequencies(flt)
+    shown = codes_in_scope(project, flt or Filter())
+    codes = [c for c in project.frequencies(flt) if shown is None or c.code_id in shown]
+    if not any(cells.get((c.code_id, g)) for c in codes for g in groups):
+        return Table(("code",), [], (), empty_note(flt))
     return Table(
         ("code", *groups),
         [(paths[c.code_id], *(cells.get((c.code_id, g), 0) for g in groups)) for c in codes],
@@ -134,14 +179,45 @@ def matrix_table(project: Project, grouping: Grouping, flt: Filter | None = None
     )
 
 
-def codebook_table(project: Project) -> Table:
-    totals = {r.code_id: r.total for r in project.frequencies()}
+def codebook_table(project: Project, flt: Filter | None = None) -> Table:
+    """The codebook: every code (the branch a --code filter chose), its texts, and its counts under `flt`."""
+    flt = flt or Filter()
+    frequencies = project.frequencies(flt)
+    totals = {r.code_id: r.total for r in frequencies}
     paths = code_paths(project)
-    depth = {r.code_id: r.depth for r in project.frequencies()}
-    codes = project.codes()
+    depth = {r.code_id: r.depth for r in frequencies}
+    shown = codes_in_scope(project, flt)
+    codes = [c for c in project.codes() if shown is None or c.id in shown]
     return Table(
         CODEBOOK_COLUMNS,
         [(paths[c.id], c.definition, c.inclusion, c.exclusion, c.example, totals[c.id].excerpts,
           totals[c.id].sources) for c in codes],
         tuple(depth[c.id] for c in codes),
     )
+
+
+def source_coverage(project: Project, data: ExcerptData) -> dict[tuple[int, int], tuple[int, float]]:
+    """For each (code, source) of the exported excerpts: how many there are, and the percentage of the
+    source's characters they cover (overlapping excerpts counted once), as NVivo's coding summary gives."""
+    lengths = {s.id: s.length for s in project.sources()}
+    ranges: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for excerpt in data.excerpts:
+        coding = excerpt.coding
+        ranges[(coding.code_id, coding.source_id)].append((coding.start, coding.end))
+    return {key: (len(spans), coverage(union_length(spans), lengths.get(key[1], 0)))
+            for key, spans in ranges.items()}
+
+
+SOURCE_COVERAGE_COLUMNS = ("excerpts in source", "coverage of source")
+
+
+def with_source_coverage(table: Table, project: Project, data: ExcerptData) -> Table:
+    """The excerpt table with two columns after `memo`: the code's excerpts in the row's source, and the
+    share of that source they cover (for the Excel sheet; the CSV keeps its documented columns)."""
+    summary = source_coverage(project, data)
+    at = table.columns.index("memo") + 1
+    rows = []
+    for excerpt, row in zip(data.excerpts, table.rows, strict=True):
+        count, share = summary[(excerpt.coding.code_id, excerpt.coding.source_id)]
+        rows.append((*row[:at], count, share, *row[at:]))
+    return Table((*table.columns[:at], *SOURCE_COVERAGE_COLUMNS, *table.columns[at:]), rows, table.depths, table.note)

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +40,13 @@ def cell_xml(ref: str, style: str, value: object) -> str:
 
 def append_rows(
     package: Path, sheet_number: int, rows: list[tuple[Any, ...]], *, first_row: int = 3,
-    check: Callable[[int, int], None] | None = None,
+    check: Callable[[int, int], None] | None = None, heights: Sequence[float | None] = (),
 ) -> None:
     """Add `rows` (from spreadsheet row `first_row` on) to worksheet `sheet_number` of a saved package.
 
-    The styles of row 2 are reused column by column; `check(done, total)` is called between chunks and may
-    raise to stop (the package is then left as it was).
+    The styles of row 2 are reused column by column; `heights` (points, None for the default) go with the
+    rows; `check(done, total)` is called between chunks and may raise to stop (the package is then left as
+    it was).
     """
     name = f"xl/worksheets/sheet{sheet_number}.xml"
     copy = package.with_name(package.name + ".rows")
@@ -61,7 +62,7 @@ def append_rows(
                 styles = dict(_STYLE.findall(head))
                 with target.open(_fresh(item), "w", force_zip64=True) as dst:
                     dst.write(head.encode("utf-8"))
-                    for chunk in _row_chunks(rows, first_row, styles, check):
+                    for chunk in _row_chunks(rows, first_row, styles, check, heights):
                         dst.write(chunk.encode("utf-8"))
                     dst.write(("</sheetData>" + tail).encode("utf-8"))
         os.replace(copy, package)
@@ -77,7 +78,7 @@ def _fresh(item: zipfile.ZipInfo) -> zipfile.ZipInfo:
 
 
 def _row_chunks(rows: list[tuple[Any, ...]], first_row: int, styles: dict[str, str],
-                check: Callable[[int, int], None] | None) -> Iterable[str]:
+                check: Callable[[int, int], None] | None, heights: Sequence[float | None] = ()) -> Iterable[str]:
     width = max((len(r) for r in rows), default=0)
     letters = [get_column_letter(i + 1) for i in range(width)]
     style_of = [styles.get(letter, "0") for letter in letters]
@@ -85,7 +86,9 @@ def _row_chunks(rows: list[tuple[Any, ...]], first_row: int, styles: dict[str, s
     for offset, row in enumerate(rows):
         number = first_row + offset
         cells = "".join(cell_xml(f"{letters[i]}{number}", style_of[i], value) for i, value in enumerate(row))
-        parts.append(f'<row r="{number}">{cells}</row>')
+        height = heights[offset] if offset < len(heights) else None
+        size = f' ht="{height}" customHeight="1"' if height else ""
+        parts.append(f'<row r="{number}"{size}>{cells}</row>')
         if len(parts) == CHUNK:
             if check is not None:
                 check(offset + 1, len(rows))

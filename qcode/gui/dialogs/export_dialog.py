@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
-from qcode.core.exporters import SUPPORTED, export, refuse_project_target
-from qcode.core.model import Filter
+from qcode.core.exporters import export, exporter_for, refuse_project_target, supported
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_filters import ExportFilters
 from qcode.gui.support.workers import CoreTask
@@ -41,7 +40,7 @@ WHAT_LABELS = {
     "transcript": "Coded transcript of one source",
     "all": "Everything (Excel: all sheets; CSV: a folder)",
 }
-FILTERED = {"excerpts", "frequencies", "matrix", "all"}  # the exports that the filters narrow
+NOT_GROUPED = "Not grouped"
 FORMAT_LABELS = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "csv": "CSV (.csv)"}
 
 
@@ -119,25 +118,37 @@ class ExportDialog(QDialog):
     def chosen_format(self) -> str:
         return self.format.currentData()
 
+    def accepts(self) -> frozenset[str]:
+        """The options the chosen export applies (the others are disabled, and never passed on)."""
+        exporter = exporter_for(self.chosen_format(), self.chosen_what())
+        return exporter.accepts if exporter is not None else frozenset()
+
     def _what_changed(self) -> None:
         what = self.chosen_what()
+        has_none = self.group.count() > 0 and self.group.itemData(0) is None
+        if what == "frequencies" and not has_none:  # a frequency table may be grouped, or not
+            self.group.insertItem(0, NOT_GROUPED, None)
+            self.group.setCurrentIndex(0)
+        elif what != "frequencies" and has_none:
+            self.group.removeItem(0)
         current = self.format.currentData()
         self.format.blockSignals(True)
         self.format.clear()
         for fmt, label in FORMAT_LABELS.items():
-            if what in SUPPORTED[fmt]:
+            if what in supported(fmt):
                 self.format.addItem(label, fmt)
         index = self.format.findData(current)
         self.format.setCurrentIndex(index if index >= 0 else 0)
         self.format.blockSignals(False)
-        self.group.setEnabled(what in ("matrix", "all"))
-        self.source.setEnabled(what == "transcript")
-        self.filters.set_enabled(what in FILTERED)
         self._format_changed()
 
     def _format_changed(self) -> None:
         fmt = self.chosen_format()
-        self.with_frequencies.setEnabled(fmt == "docx" and self.chosen_what() in ("excerpts", "all"))
+        accepts = self.accepts()
+        self.group.setEnabled("by" in accepts)
+        self.source.setEnabled("transcript-source" in accepts)
+        self.filters.set_accepted(accepts)
+        self.with_frequencies.setEnabled("no-frequency-table" in accepts)
         text = self.target.text().strip()
         base = Path(text) if text else self.project.path.parent / f"{self.project.path.stem}-{self.chosen_what()}"
         if fmt == "csv" and self.chosen_what() == "all":
@@ -168,12 +179,13 @@ class ExportDialog(QDialog):
             QMessageBox.warning(self, "Export", str(err))
             return
         what, fmt = self.chosen_what(), self.chosen_format()
-        grouping = self.group.currentData()
-        flt = self.filters.filter() if what in FILTERED else Filter()
-        source_id = self.source.currentData() if what == "transcript" else None
-        filter_text = self.filters.describe() if what in FILTERED else ""
+        accepts = self.accepts()
+        grouping = self.group.currentData() if "by" in accepts else None
+        flt = self.filters.filter(accepts)
+        source_id = self.source.currentData() if "transcript-source" in accepts else None
+        filter_text = self.filters.describe(accepts)
         project_path = self.project.path
-        with_frequencies = self.with_frequencies.isChecked()
+        with_frequencies = self.with_frequencies.isChecked() or "no-frequency-table" not in accepts
 
         def work(progress: CoreTask) -> str:
             with Project.open(project_path, mode="read") as reader:  # the worker's own connection

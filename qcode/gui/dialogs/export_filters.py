@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from qcode.core.exporters import FILTERS as FILTER_OPTIONS
 from qcode.core.model import Filter
 from qcode.core.project import Project
 
@@ -101,22 +102,30 @@ class ExportFilters:
         return [("C&odes:", self.codes), ("Fol&ders:", self.folders), ("&Sources:", self.sources),
                 ("C&ases:", self.cases), ("Attri&butes:", self.attributes), ("Cod&ers:", self.coders)]
 
-    def set_enabled(self, on: bool) -> None:
-        for _, button in self.rows():
-            button.setEnabled(on and button.list.count() > 0)
+    def _by_option(self) -> list[tuple[str, str, ChoiceButton]]:
+        """(export option, noun, button) for each filter."""
+        return [("code", "codes", self.codes), ("folder", "folders", self.folders),
+                ("source", "sources", self.sources), ("case", "cases", self.cases),
+                ("where", "attribute values", self.attributes), ("coder", "coders", self.coders)]
 
-    def filter(self) -> Filter:
-        return Filter(codes=tuple(self.codes.chosen()), folders=tuple(self.folders.chosen()),
-                      sources=tuple(self.sources.chosen()), cases=tuple(self.cases.chosen()),
-                      coders=tuple(self.coders.chosen()), attributes=tuple(self.attributes.chosen()))
+    def set_accepted(self, accepts: frozenset[str] | set[str]) -> None:
+        """Enable the filters the chosen export applies; the others are disabled and not passed on."""
+        for option, _, button in self._by_option():
+            button.setEnabled(option in accepts and button.list.count() > 0)
 
-    def describe(self) -> str:
+    def filter(self, accepts: frozenset[str] | set[str] = frozenset(FILTER_OPTIONS)) -> Filter:
+        def chosen(option: str, button: ChoiceButton) -> tuple:
+            return tuple(button.chosen()) if option in accepts else ()
+
+        return Filter(codes=chosen("code", self.codes), folders=chosen("folder", self.folders),
+                      sources=chosen("source", self.sources), cases=chosen("case", self.cases),
+                      coders=chosen("coder", self.coders), attributes=chosen("where", self.attributes))
+
+    def describe(self, accepts: frozenset[str] | set[str] = frozenset(FILTER_OPTIONS)) -> str:
         """The filters in words, for the report's title page ('' when nothing is filtered)."""
         parts = []
-        for noun, button in (("codes", self.codes), ("folders", self.folders), ("sources", self.sources),
-                             ("cases", self.cases), ("attribute values", self.attributes),
-                             ("coders", self.coders)):
-            labels = button.chosen_labels()
+        for option, noun, button in self._by_option():
+            labels = button.chosen_labels() if option in accepts else []
             if labels:
                 parts.append(f"{noun} {', '.join(labels)}")
         return "; ".join(parts)
