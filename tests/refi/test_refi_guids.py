@@ -6,22 +6,17 @@ import re
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from qcode.core.project import Project
 from qcode.core.store.migrations import LATEST
+from tests.schema_versions import make_older
 
 GUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
 KINDS = ("source", "coder", "memo", "folder", "attribute")
 
 
-def test_a_version_3_file_gets_guids_for_every_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qcode.core.store import database, migrations
-
+def test_a_version_3_file_gets_guids_for_every_row(tmp_path: Path) -> None:
     path = tmp_path / "old.qcode"
-    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:3])
-    monkeypatch.setattr(database, "LATEST", 3)
-    with Project.create(path) as p:  # a file made before step 4
+    with Project.create(path) as p:  # made as today, then turned into a version-3 file
         folder = p.create_folder("Data")
         one = p.add_source("One", "first text", folder_id=folder.id)
         p.add_source("Two", "second text")
@@ -29,7 +24,7 @@ def test_a_version_3_file_gets_guids_for_every_row(tmp_path: Path, monkeypatch: 
         p.set_memo("source", one.id, "a memo")
         p.set_journal("journal")
         p.create_attribute("Age", "number")
-    monkeypatch.undo()
+    make_older(path, 3)
     with Project.open(path) as p:
         assert p.check() == []
         first = {kind: p.exchange_guids(kind) for kind in KINDS}

@@ -10,10 +10,7 @@ import pytest
 from qcode.core.errors import DuplicateNameError, InvalidNameError
 from qcode.core.project import Project
 from qcode.core.store import migrations
-
-
-def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
+from tests.schema_versions import make_older
 
 
 def _version_3_file(path: Path) -> None:
@@ -23,26 +20,8 @@ def _version_3_file(path: Path) -> None:
         code = project.create_code("Coping")
         project.add_coding(source.id, code.id, 4, 17, coder_id=project.ensure_coder("Ana").id)
         project.add_coding(source.id, code.id, 23, 27, coder_id=project.ensure_coder("Ben").id)
-    # what the steps after step 3 create (tables, indexes, triggers) and the columns they add
-    version_3 = sqlite3.connect(":memory:")
-    for number, step in migrations.pending_steps(0)[:3]:
-        migrations.apply_step(version_3, number, step)
-    latest = sqlite3.connect(":memory:")
-    for number, step in migrations.pending_steps(0):
-        migrations.apply_step(latest, number, step)
-    later = sorted(set(_schema(latest)) - set(_schema(version_3)), key=lambda item: item[0] != "table")
+    make_older(path, 3)
     conn = sqlite3.connect(path)
-    for kind, name in later:
-        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
-    for table in [name for kind, name in _schema(version_3) if kind == "table" and "fts" not in name]:
-        first = {row[1] for row in version_3.execute(f'PRAGMA table_info("{table}")')}
-        for column in [row[1] for row in latest.execute(f'PRAGMA table_info("{table}")')]:
-            if column not in first:  # the coders' identity among the columns later steps add
-                conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
-    version_3.close()
-    latest.close()
-    conn.execute("PRAGMA user_version = 3")
-    conn.commit()
     assert [r[1] for r in conn.execute("PRAGMA table_info(coder)")] == ["id", "name", "color"]
     conn.close()
 

@@ -11,6 +11,7 @@ from qcode.cli import main
 from qcode.core.errors import DuplicateNameError, InvalidRequestError, NotFoundError
 from qcode.core.project import Project
 from qcode.core.store import migrations
+from tests.schema_versions import make_older
 
 TEXT = ("Interviewer: How do you cope?\n\nMarcus: Honestly, I talk to Gaz at the Riverside Shed.\n\n"
         "Interviewer: And at home?\n\nMarcus: My wife Leanne says I should see someone. Gaz agrees.\n")
@@ -53,16 +54,12 @@ def test_suggestions_are_speakers_and_recurring_names(project: Project) -> None:
     assert "Honestly" not in found  # capitalised only where a sentence starts
 
 
-def test_upgrade_adds_the_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upgrade_adds_the_register(tmp_path: Path) -> None:
     import sqlite3
 
-    from qcode.core.store import database
-
     path = tmp_path / "old.qcode"
-    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:3])  # a file made at version 3
-    monkeypatch.setattr(database, "LATEST", 3)
     Project.create(path).close()
-    monkeypatch.undo()
+    make_older(path, 3)
     with Project.open(path) as upgraded:
         assert upgraded.name_register() == []
         upgraded.add_name("Marcus", "P01")

@@ -22,6 +22,7 @@ from qcode.core.project import Project
 from qcode.core.store import backups
 from qcode.core.store.connection import APPLICATION_ID
 from qcode.core.store.migrations import LATEST, STEPS
+from tests.schema_versions import schema, strip_after
 
 
 def test_new_project_is_marked_and_versioned(tmp_path: Path) -> None:
@@ -225,34 +226,6 @@ def test_save_a_copy(tmp_path: Path) -> None:
         assert again.check() == []
 
 
-def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
-
-
-def _strip_after(conn: sqlite3.Connection, version: int) -> None:
-    """Take away what the steps after `version` added, for a file written as that older version: every
-    table, index and trigger they create, and the columns they add."""
-    from qcode.core.store import migrations
-
-    before = sqlite3.connect(":memory:")
-    for number, step in migrations.pending_steps(0)[:version]:
-        migrations.apply_step(before, number, step)
-    everything = sqlite3.connect(":memory:")
-    for number, step in migrations.pending_steps(0):
-        migrations.apply_step(everything, number, step)
-    later = sorted(set(_schema(everything)) - set(_schema(before)), key=lambda item: item[0] != "table")
-    for kind, name in later:
-        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
-    for table in [name for kind, name in _schema(before) if kind == "table" and "fts" not in name]:
-        first = {row[1] for row in before.execute(f'PRAGMA table_info("{table}")')}
-        for column in [row[1] for row in everything.execute(f'PRAGMA table_info("{table}")')]:
-            if column not in first:  # and the columns they add
-                conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
-    before.close()
-    everything.close()
-    conn.execute(f"PRAGMA user_version = {version}")
-
-
 def _write_version_1_file(path: Path) -> None:
     """A project as schema version 1 left it: the version-2 file without what step 2 added."""
     from qcode.core.store import migrations
@@ -272,11 +245,11 @@ def _write_version_1_file(path: Path) -> None:
     everything = sqlite3.connect(":memory:")
     for number, step in migrations.pending_steps(0):
         migrations.apply_step(everything, number, step)
-    later = sorted(set(_schema(everything)) - set(_schema(fresh)), key=lambda item: item[0] != "table")
+    later = sorted(set(schema(everything)) - set(schema(fresh)), key=lambda item: item[0] != "table")
     conn = sqlite3.connect(path)
     for kind, name in later:
         conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
-    for table in [name for kind, name in _schema(fresh) if kind == "table" and "fts" not in name]:
+    for table in [name for kind, name in schema(fresh) if kind == "table" and "fts" not in name]:
         first = {row[1] for row in fresh.execute(f'PRAGMA table_info("{table}")')}
         for column in [row[1] for row in everything.execute(f'PRAGMA table_info("{table}")')]:
             if column not in first:  # and the columns they add
@@ -284,7 +257,7 @@ def _write_version_1_file(path: Path) -> None:
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates
-    assert _schema(conn) == _schema(fresh)
+    assert schema(conn) == schema(fresh)
     fresh.close()
     conn.close()
 
@@ -371,7 +344,7 @@ def test_step_003_indexes_member_ranges(tmp_path: Path) -> None:
         code = project.create_code("Answer")
         project.add_coding(source.id, code.id, 4, 10)
     conn = sqlite3.connect(path)
-    _strip_after(conn, 2)
+    strip_after(conn, 2)
     conn.commit()
     conn.close()
     with Project.open(path) as project:

@@ -249,7 +249,7 @@ class CasesMixin(ProjectBase):
             raise DuplicateNameError(f"{scope} attribute", name)
         clean_choices = tuple(dict.fromkeys(str(c).strip() for c in choices if str(c).strip()))
         with self._store.transaction() as tx:
-            attribute_id = case_store.insert_attribute(tx, name, type, scope, clean_choices)
+            attribute_id = case_store.insert_attribute(tx, name, type, scope, clean_choices, guid=self._store.new_guid())
         self._notify("attribute", "added", (attribute_id,))
         return self.attribute(attribute_id)
 

@@ -211,7 +211,8 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
             return found
         with self._store.transaction() as tx:
             count = len(meta.coders(tx))
-            coder_id = meta.insert_coder(tx, name, color or CODER_COLORS[count % len(CODER_COLORS)])
+            coder_id = meta.insert_coder(tx, name, color or CODER_COLORS[count % len(CODER_COLORS)],
+                                         self._store.new_guid())
         self._notify("coder", "added", (coder_id,))
         return self.coder(coder_id)
 

@@ -85,7 +85,8 @@ class ImportMixin(ProjectBase):
                 for name in subfolders:
                     found = source_store.folder_by_name(tx, target, self._clean_name(name, "folder"))
                     if found is None:
-                        new_folders.append(source_store.insert_folder(tx, target, self._clean_name(name, "folder")))
+                        new_folders.append(source_store.insert_folder(tx, target, self._clean_name(name, "folder"),
+                                                                      guid=self._store.new_guid()))
                         target = new_folders[-1]
                     else:
                         target = found.id
@@ -154,7 +155,8 @@ class ImportMixin(ProjectBase):
         choices: tuple[str, ...] = ()
         if kind == "choice":
             choices = tuple(sorted({str(v) for v in values if v not in (None, "")}, key=str.casefold))
-        attribute_id = case_store.insert_attribute(tx, self._clean_name(name, "attribute"), kind, scope, choices)
+        attribute_id = case_store.insert_attribute(tx, self._clean_name(name, "attribute"), kind, scope, choices,
+                                                   guid=self._store.new_guid())
         found = case_store.attribute_by_id(tx, attribute_id)
         assert found is not None
         return found

@@ -53,7 +53,8 @@ class MemosMixin(ProjectBase):
             else:
                 source_id = target_id if target_kind == "source" else None
                 memo_id = memo_store.upsert_memo(
-                    tx, target_kind, target, text, self._store.now(), self.current_coder.id, source_id
+                    tx, target_kind, target, text, self._store.now(), self.current_coder.id, source_id,
+                    self._store.new_guid(),
                 )
         self._notify("memo", "changed", (memo_id or (existing.id if existing else 0),))
         return memo_store.memo_by_id(self._store.read, memo_id) if memo_id else None
@@ -73,7 +74,8 @@ class MemosMixin(ProjectBase):
         if not text.strip():
             raise InvalidRequestError("A memo needs some text.")
         with self._store.transaction() as tx:
-            memo_id = memo_store.insert_range_memo(tx, source_id, start, end, text, self._store.now(), self.current_coder.id)
+            memo_id = memo_store.insert_range_memo(tx, source_id, start, end, text, self._store.now(), self.current_coder.id,
+                                                   self._store.new_guid())
         self._notify("memo", "added", (memo_id,))
         return self.memo_by_id(memo_id)
 

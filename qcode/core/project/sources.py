@@ -63,7 +63,7 @@ class SourcesMixin(ProjectBase):
         if source_store.folder_by_name(self._store.read, parent_id, name):
             raise DuplicateNameError("folder", name, "here")
         with self._store.transaction() as tx:
-            folder_id = source_store.insert_folder(tx, parent_id, name)
+            folder_id = source_store.insert_folder(tx, parent_id, name, guid=self._store.new_guid())
         self._notify("folder", "added", (folder_id,))
         return self.folder(folder_id)
 
@@ -240,11 +240,13 @@ class SourcesMixin(ProjectBase):
         source_id = source_store.insert_source(
             tx, name=name, kind=parsed.kind, text=text, sha256=text_sha256(text),
             original_name=original_name, imported_at=self._store.now(), folder_id=folder_id, meta=parsed.meta,
+            guid=self._store.new_guid(),
         )
         source_store.insert_spans(tx, source_id, parsed.spans)
         coder_id = self.current_coder.id if parsed.range_memos else None
         for memo in parsed.range_memos:
-            memo_store.insert_range_memo(tx, source_id, memo.start, memo.end, memo.text, self._store.now(), coder_id)
+            memo_store.insert_range_memo(tx, source_id, memo.start, memo.end, memo.text, self._store.now(), coder_id,
+                                         self._store.new_guid())
         return source_id
 
     def rename_source(self, source_id: int, name: str) -> Source:

@@ -8,7 +8,7 @@ from typing import Any
 
 from qcode.core.model import Attribute, Case, CaseMember
 from qcode.core.store import aggregates
-from qcode.core.store.connection import inserted_id
+from qcode.core.store.connection import fresh_guid, inserted_id
 
 
 def cases(conn: sqlite3.Connection) -> list[Case]:
@@ -120,15 +120,17 @@ def attributes_by_name(conn: sqlite3.Connection, name: str) -> list[Attribute]:
 
 def insert_attribute(
     conn: sqlite3.Connection, name: str, type_: str, scope: str, choices: tuple[str, ...],
-    attribute_id: int | None = None, position: int | None = None,
+    attribute_id: int | None = None, position: int | None = None, guid: str | None = None,
 ) -> int:
-    """A new attribute, last in its scope unless `position` is given; `attribute_id` restores a deleted one."""
+    """A new attribute, last in its scope unless `position` is given; `attribute_id` restores a deleted one;
+    `guid` is its identity (fresh when None)."""
     if position is None:
         found = conn.execute("SELECT coalesce(max(position) + 1, 0) FROM attribute WHERE scope = ?", (scope,))
         position = found.fetchone()[0]
     return inserted_id(conn.execute(
-        "INSERT INTO attribute(id, name, type, scope, choices, position) VALUES (?, ?, ?, ?, ?, ?)",
-        (attribute_id, name, type_, scope, json.dumps(list(choices), ensure_ascii=False), position),
+        "INSERT INTO attribute(id, name, type, scope, choices, position, guid) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (attribute_id, name, type_, scope, json.dumps(list(choices), ensure_ascii=False), position,
+         guid or fresh_guid()),
     ))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
 
 from qcode.core.errors import SqliteUnsupportedError
@@ -35,6 +36,11 @@ def belongs_to_project(path: Path) -> bool:
     name = path.name
     return any(name.endswith(suffix) and is_project_file(path.with_name(name[: -len(suffix)]))
                for suffix in SIDECAR_SUFFIXES)
+
+
+def fresh_guid() -> str:
+    """A new random identifier (upper-case UUID 4), as REFI-QDA writes them."""
+    return str(uuid.uuid4()).upper()
 
 
 def inserted_id(cursor: sqlite3.Cursor) -> int:

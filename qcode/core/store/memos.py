@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from qcode.core.model import Memo
-from qcode.core.store.connection import inserted_id
+from qcode.core.store.connection import fresh_guid, inserted_id
 
 _COLUMNS = 'id, target_kind, target_id, source_id, start, "end", text, updated_at, coder_id'
 
@@ -27,9 +27,10 @@ def memo_by_id(conn: sqlite3.Connection, memo_id: int) -> Memo | None:
 
 def upsert_memo(
     conn: sqlite3.Connection, target_kind: str, target_id: int | None, text: str, updated_at: str,
-    coder_id: int | None, source_id: int | None = None,
+    coder_id: int | None, source_id: int | None = None, guid: str | None = None,
 ) -> int:
-    """Write an object's memo, replacing the text of the one it has; returns the memo's id."""
+    """Write an object's memo, replacing the text of the one it has; returns the memo's id. A new memo gets
+    `guid` as its identity (a fresh one when None)."""
     existing = memo_for(conn, target_kind, target_id)
     if existing:
         conn.execute(
@@ -38,20 +39,21 @@ def upsert_memo(
         )
         return existing.id
     return inserted_id(conn.execute(
-        "INSERT INTO memo(target_kind, target_id, source_id, text, updated_at, coder_id) VALUES (?, ?, ?, ?, ?, ?)",
-        (target_kind, target_id, source_id, text, updated_at, coder_id),
+        "INSERT INTO memo(target_kind, target_id, source_id, text, updated_at, coder_id, guid) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (target_kind, target_id, source_id, text, updated_at, coder_id, guid or fresh_guid()),
     ))
 
 
 def insert_range_memo(
     conn: sqlite3.Connection, source_id: int, start: int, end: int, text: str, updated_at: str,
-    coder_id: int | None,
+    coder_id: int | None, guid: str | None = None,
 ) -> int:
-    """A new memo on a passage [start, end) of a source; returns its id."""
+    """A new memo on a passage [start, end) of a source (identity `guid`, fresh when None); returns its id."""
     return inserted_id(conn.execute(
-        'INSERT INTO memo(target_kind, source_id, start, "end", text, updated_at, coder_id) '
-        "VALUES ('range', ?, ?, ?, ?, ?, ?)",
-        (source_id, start, end, text, updated_at, coder_id),
+        'INSERT INTO memo(target_kind, source_id, start, "end", text, updated_at, coder_id, guid) '
+        "VALUES ('range', ?, ?, ?, ?, ?, ?, ?)",
+        (source_id, start, end, text, updated_at, coder_id, guid or fresh_guid()),
     ))
 
 
@@ -87,9 +89,9 @@ def retarget_memo(conn: sqlite3.Connection, memo_id: int, target_id: int) -> Non
 def restore_memo(conn: sqlite3.Connection, memo: Memo) -> None:
     """Put back a deleted memo with its id."""
     conn.execute(
-        f"INSERT INTO memo({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO memo({_COLUMNS}, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (memo.id, memo.target_kind, memo.target_id, memo.source_id, memo.start, memo.end, memo.text,
-         memo.updated_at, memo.coder_id),
+         memo.updated_at, memo.coder_id, fresh_guid()),
     )
 
 

@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from qcode.core.model import Coder
-from qcode.core.store.connection import inserted_id
+from qcode.core.store.connection import fresh_guid, inserted_id
 
 
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
@@ -49,9 +49,10 @@ def coder_by_id(conn: sqlite3.Connection, coder_id: int) -> Coder | None:
     return _coder(row) if row else None
 
 
-def insert_coder(conn: sqlite3.Connection, name: str, color: str) -> int:
-    """Add a coder; returns its id."""
-    return inserted_id(conn.execute("INSERT INTO coder(name, color) VALUES (?, ?)", (name, color)))
+def insert_coder(conn: sqlite3.Connection, name: str, color: str, guid: str | None = None) -> int:
+    """Add a coder with its identity (a fresh one unless given); returns its id."""
+    return inserted_id(conn.execute("INSERT INTO coder(name, color, guid) VALUES (?, ?, ?)",
+                                    (name, color, guid or fresh_guid())))
 
 
 def update_coder(conn: sqlite3.Connection, coder_id: int, *, name: str, color: str) -> None:

@@ -304,9 +304,10 @@ def step_005_exchange_guids(conn: sqlite3.Connection) -> None:
     """Stable identifiers for sources, coders, memos, folders and attributes, so that exchange files
     (REFI-QDA) keep each object's identity across repeated exports and imports.
 
-    Rows already there get a random one (a coder one derived from the project's identity, see below). A row
-    inserted later without one gets it from `qcode_guid()`, which every qcode connection provides (the store's
-    source of identifiers, so reproducible builds stay reproducible).
+    Rows already there get a random one (a coder one derived from the project's identity, see below). New rows
+    get theirs from the store's insert functions, which the Project gives the store's source of identifiers (so
+    reproducible builds stay reproducible). No trigger calls back into Python for it: a Python function run by
+    SQLite while another thread waits on the same connection deadlocks.
     """
     row = conn.execute("SELECT value FROM project WHERE key = 'guid'").fetchone()
     project_guid = row[0] if row else ""
@@ -323,15 +324,7 @@ def step_005_exchange_guids(conn: sqlite3.Connection) -> None:
             rows = conn.execute(f"SELECT id FROM {table}").fetchall()
             conn.executemany(f"UPDATE {table} SET guid = ? WHERE id = ?",
                              [(str(uuid.uuid4()).upper(), row_id) for (row_id,) in rows])
-        run_script(
-            conn,
-            f"""
-            CREATE UNIQUE INDEX {table}_guid ON {table}(guid);
-            CREATE TRIGGER {table}_new_guid AFTER INSERT ON {table} WHEN new.guid = '' BEGIN
-                UPDATE {table} SET guid = qcode_guid() WHERE id = new.id;
-            END;
-            """,
-        )
+        conn.execute(f"CREATE UNIQUE INDEX {table}_guid ON {table}(guid)")
 
 
 STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_name_register,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from qcode.core.model import Folder, Source, Span
-from qcode.core.store.connection import inserted_id
+from qcode.core.store.connection import fresh_guid, inserted_id
 
 _SOURCE_COLUMNS = "id, name, kind, folder_id, length, sha256, original_name, imported_at, meta"
 
@@ -45,15 +45,17 @@ def folder_by_name(conn: sqlite3.Connection, parent_id: int | None, name: str) -
 
 def insert_folder(
     conn: sqlite3.Connection, parent_id: int | None, name: str, *, folder_id: int | None = None,
-    position: int | None = None,
+    position: int | None = None, guid: str | None = None,
 ) -> int:
-    """A new folder row (`folder_id` and `position` put back a deleted one where it was)."""
+    """A new folder row (`folder_id` and `position` put back a deleted one where it was; `guid` its identity,
+    fresh when None)."""
     if position is None:
         position = conn.execute(
             "SELECT coalesce(max(position) + 1, 0) FROM folder WHERE coalesce(parent_id, 0) = ?", (parent_id or 0,)
         ).fetchone()[0]
     return inserted_id(conn.execute(
-        "INSERT INTO folder(id, parent_id, name, position) VALUES (?, ?, ?, ?)", (folder_id, parent_id, name, position)
+        "INSERT INTO folder(id, parent_id, name, position, guid) VALUES (?, ?, ?, ?, ?)",
+        (folder_id, parent_id, name, position, guid or fresh_guid()),
     ))
 
 
@@ -157,17 +159,19 @@ def insert_source(
     meta: dict[Any, Any],
     source_id: int | None = None,
     position: int | None = None,
+    guid: str | None = None,
 ) -> int:
-    """A new source row (`source_id` and `position` put back a deleted one where it was)."""
+    """A new source row (`source_id` and `position` put back a deleted one where it was; `guid` its identity,
+    fresh when None)."""
     if position is None:
         position = conn.execute(
             "SELECT coalesce(max(position) + 1, 0) FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,)
         ).fetchone()[0]
     return inserted_id(conn.execute(
         "INSERT INTO source(id, name, kind, text, length, sha256, original_name, imported_at, folder_id, position, "
-        "meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "meta, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (source_id, name, kind, text, len(text), sha256, original_name, imported_at, folder_id, position,
-         json.dumps(meta, ensure_ascii=False, sort_keys=True)),
+         json.dumps(meta, ensure_ascii=False, sort_keys=True), guid or fresh_guid()),
     ))
 
 
