@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from qcode.cli.arguments import terminal_safe
 from qcode.cli.output import print_rows
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import InvalidRequestError, NotFoundError, QcodeError
@@ -118,7 +119,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     if args.format == "table":
         for outcome in outcomes:
-            print(f"{outcome.status}\t{outcome.path}\t{outcome.reason}")
+            print(f"{outcome.status}\t{terminal_safe(outcome.path)}\t{terminal_safe(outcome.reason)}")
     else:
         print_rows(("status", "file", "reason", "source_ids"),
                    [(o.status, o.path, o.reason, list(o.source_ids) if args.format == "json"

@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from qcode.cli.arguments import terminal_safe
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -43,7 +45,7 @@ def print_rows(
         writer.writerow(columns)
         writer.writerows([[_cell(v) for v in row] for row in rows])
         return
-    cells = [[_cell(v) for v in row] for row in (table_cells if table_cells is not None else rows)]
+    cells = [[terminal_safe(_cell(v)) for v in row] for row in (table_cells if table_cells is not None else rows)]
     widths = [_width(c) for c in columns]
     for row in cells:
         widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]

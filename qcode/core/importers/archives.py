@@ -107,7 +107,15 @@ def check_zip(path: Path, required_part: str, what: str = "a Word document") -> 
                 raise UnreadableFileError(f"{path.name} would unpack to {unpacked // (1024 * 1024)} MB; it is "
                                           "refused as unsafe (a 'zip bomb').")
             for info in infos:
-                if info.filename.lower().endswith(_XML_SUFFIXES) and has_doctype(archive, info.filename):
+                try:
+                    doctype = info.filename.lower().endswith(_XML_SUFFIXES) and has_doctype(archive, info.filename)
+                except (ValueError, LookupError) as err:  # expat refuses the encoding the part declares
+                    raise UnreadableFileError(
+                        f"{path.name} cannot be read: its part {info.filename} declares a text encoding that XML "
+                        f"readers do not support ({err}). Open it in the program that made it, save it again, and "
+                        "import the new copy."
+                    ) from err
+                if doctype:
                     raise UnreadableFileError(
                         f"{path.name} holds a document type declaration in {info.filename}, which office "
                         "programs never write and which can hide entity tricks (entity expansion or external "

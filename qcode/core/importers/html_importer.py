@@ -20,7 +20,7 @@ from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileErro
 from qcode.core.importers import register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
 from qcode.core.importers.structure import speaker_turns
-from qcode.core.importers.text import TextImporter, decode
+from qcode.core.importers.text import TextImporter, checked_text, decode
 from qcode.core.model import Span
 from qcode.core.progress import Progress
 
@@ -175,7 +175,7 @@ class _Extractor(HTMLParser):
 
 def _decode_html(data: bytes, name: str) -> str:
     """Bytes to text: a BOM, else a <meta charset> declaration, else the guess text files get."""
-    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         declared = _META_CHARSET.search(data[:4096])
         if declared:
             try:
@@ -187,7 +187,7 @@ def _decode_html(data: bytes, name: str) -> str:
                     raise UnreadableFileError(f"{name} does not look like a web page (it holds binary data).")
                 if encoding in ("latin-1", "iso8859-1", "ascii"):
                     encoding = "cp1252"  # what browsers do with these labels
-                return data.decode(encoding, errors="replace")
+                return checked_text(data.decode(encoding, errors="replace"), name)
     return decode(data, name)
 
 

@@ -348,6 +348,11 @@ def read_attachment(pdf: Path, options: ImportOptions) -> tuple[ParsedSource | N
         result = importer.parse(pdf, replace(options, attachments=False), None)
     except ImportError_ as err:
         return None, err.message
+    except Exception as err:  # a PDF the reader chokes on is that attachment's problem, not the library's
+        from qcode.core.diagnostics import log_exception
+
+        log_exception(f"reading the attachment {pdf} failed", err)
+        return None, f"{pdf.name} could not be read ({type(err).__name__}; details are in the log)"
     if not result.sources or not result.sources[0].text.strip():
         return None, f"{pdf.name} holds no text"
     return result.sources[0], ""
@@ -428,11 +433,12 @@ def build_result(path: Path, references: list[Reference], options: ImportOptions
             if progress.cancelled():
                 raise ImportError_("Import cancelled.")
             progress.step(done, len(references), ref.title[:60])
-        attachment, problem = None, ""
+        attachment, problem, attached = None, "", None
         if options.attachments and ref.files:
             pdf, problem = find_attachment(ref.files, path)
             if pdf is not None:
                 attachment, problem = read_attachment(pdf, options)
+                attached = pdf.resolve() if attachment is not None else None
         has_notes = any(paragraphs(note_text(n)) for n in ref.notes)
         if not (paragraphs(ref.abstract) or has_notes or attachment):
             left_out += 1
@@ -441,6 +447,9 @@ def build_result(path: Path, references: list[Reference], options: ImportOptions
         if problem:
             source.meta["attachment_error"] = problem
             notes.append(f"{source.name}: {problem}")
+        if attached is not None:  # the path may lead anywhere on disk: the report names what was read
+            source.meta["attachment"] = str(attached)
+            notes.append(f"{source.name}: added the text of the attached file {attached}")
         sources.append(source)
     if not sources:
         extra = " (nor a readable attached PDF)" if options.attachments else ""

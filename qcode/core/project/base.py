@@ -9,6 +9,7 @@ from qcode.core.model import Code, Coder, Source
 from qcode.core.store import codes as code_store
 from qcode.core.store import sources as source_store
 from qcode.core.store.database import Store
+from qcode.core.text_rules import printable_name
 
 
 class ProjectBase:
@@ -41,7 +42,7 @@ class ProjectBase:
 
     @staticmethod
     def _clean_name(name: str, what: str) -> str:
-        cleaned = " ".join(str(name).split())
+        cleaned = " ".join(printable_name(str(name)).split())
         if not cleaned or "/" in cleaned:
             raise InvalidNameError(what)
         return cleaned

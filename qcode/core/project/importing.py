@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from qcode.core.diagnostics import log_exception
 from qcode.core.errors import ImportError_, QcodeError
 from qcode.core.importers import ImportOptions, ParseResult, find_importer, recognised_suffixes
 from qcode.core.importers.speakers import apply_speaker_options
+from qcode.core.importers.text import decoding_notes
 from qcode.core.model import Attribute, ImportOutcome
 from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
@@ -24,6 +27,21 @@ from qcode.core.store import cases as case_store
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import sources as source_store
+from qcode.core.text_rules import storable_text, without_surrogates
+
+
+def unexpected_failure(path: Path, err: BaseException) -> str:
+    """The one line for a file that a reading library choked on; the traceback goes to the log."""
+    name = without_surrogates(path.name)
+    log = log_exception(f"importing {without_surrogates(str(path))} failed", err)
+    where = f"; details are in {log}" if log is not None else ""
+    return (f"{name} could not be read: it seems damaged, or uses something qcode cannot read "
+            f"({type(err).__name__}{where}). Open it in its program and save a new copy, then import that.")
+
+
+def _outcome(path: Path, status: str, reason: str, source_ids: tuple[int, ...] = ()) -> ImportOutcome:
+    """A line of the import report, printable whatever bytes the file's name holds."""
+    return ImportOutcome(without_surrogates(str(path)), status, without_surrogates(reason), source_ids)
 
 
 def file_sha256(path: Path) -> str:
@@ -56,7 +74,9 @@ class ImportMixin(ProjectBase):
         options = options or ImportOptions()
         try:
             importer = find_importer(path, max_bytes=options.max_file_bytes)
-            result = importer.parse(path, options, progress)
+            with decoding_notes() as guessed:
+                result = importer.parse(path, options, progress)
+            result.notes.extend(note for note in guessed if note not in result.notes)
             for parsed in result.sources:
                 if len(parsed.text) > options.max_text_chars:
                     raise ImportError_(
@@ -64,18 +84,22 @@ class ImportMixin(ProjectBase):
                         f"{options.max_text_chars:,} per source. Split the file into smaller parts."
                     )
         except ImportError_ as err:
-            return ImportOutcome(str(path), "failed", err.message)
+            return _outcome(path, "failed", err.message)
+        except Exception as err:  # whatever a library raises on one file is that file's failure
+            return _outcome(path, "failed", unexpected_failure(path, err))
+        for parsed in result.sources:
+            parsed.text = storable_text(parsed.text)
         try:
             digest = file_sha256(path)
         except OSError as err:
-            return ImportOutcome(str(path), "failed", f"{path.name} cannot be read: {err.strerror or err}.")
+            return _outcome(path, "failed", f"{path.name} cannot be read: {err.strerror or err}.")
         for parsed in result.sources:
             parsed.meta.setdefault("file_sha256", digest)  # the stored text has its own hash in the source row
         apply_speaker_options(result, cases=speaker_cases, autocode=autocode_speakers)
         read = self._store.read
         fresh = [i for i, p in enumerate(result.sources) if not source_store.source_by_sha(read, text_sha256(p.text))]
         if not fresh:
-            return ImportOutcome(str(path), "duplicate", "the same text is already in the project")
+            return _outcome(path, "duplicate", "the same text is already in the project")
         new_folders: list[int] = []
         try:
             with self._store.transaction() as tx:
@@ -93,13 +117,16 @@ class ImportMixin(ProjectBase):
                 self._write_attributes_and_cases(tx, result, ids)
                 self._write_codings(tx, result, ids)
         except QcodeError as err:
-            return ImportOutcome(str(path), "failed", err.message)
+            return _outcome(path, "failed", err.message)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, UnicodeError, OverflowError) as err:
+            # what the importer handed over cannot be stored (the transaction was rolled back)
+            return _outcome(path, "failed", unexpected_failure(path, err))
         if new_folders:
             self._notify("folder", "added", tuple(new_folders))
         self._notify("source", "added", tuple(ids.values()))
         if result.cases:
             self._notify("case", "added")
-        return ImportOutcome(str(path), "imported", "; ".join(result.notes), tuple(ids.values()))
+        return _outcome(path, "imported", "; ".join(result.notes), tuple(ids.values()))
 
     def import_paths(
         self,
@@ -132,13 +159,17 @@ class ImportMixin(ProjectBase):
                     break
                 progress.step(index, len(plan), file.name)
             if not file.exists():
-                outcomes.append(ImportOutcome(str(file), "failed", "the file does not exist"))
+                outcomes.append(_outcome(file, "failed", "the file does not exist"))
                 continue
             try:
                 outcomes.append(self.import_file(file, folder_id=folder_id, options=options, subfolders=folders,
                                                  speaker_cases=speaker_cases, autocode_speakers=autocode_speakers))
             except QcodeError as err:
-                outcomes.append(ImportOutcome(str(file), "failed", err.message))
+                outcomes.append(_outcome(file, "failed", err.message))
+            except sqlite3.DatabaseError:
+                raise  # the project itself is in trouble (a full disk, a damaged file): no file is to blame
+            except Exception as err:  # one file's failure never stops the batch
+                outcomes.append(_outcome(file, "failed", unexpected_failure(file, err)))
         if progress is not None:
             progress.step(len(plan), len(plan), "")
         return outcomes
