@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from qcode.core.diagnostics import library_warnings_logged
 from qcode.core.errors import (
     EmptySourceError,
     FileTooLargeError,
@@ -382,14 +383,19 @@ class PdfImporter:
         return head.startswith(b"%PDF")
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        with library_warnings_logged(path.name):  # pdfminer's per-page warnings go to the log
+            return self._parse(path, options, progress)
+
+    def _parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
         try:
             from pdfminer.converter import PDFPageAggregator
             from pdfminer.layout import LAParams
             from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
             from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
             from pdfminer.pdfpage import PDFPage
-            from pdfminer.pdfparser import PDFParser
             from pdfminer.psparser import PSException
+
+            from qcode.core.importers.pdf_limits import BoundedPDFParser, InflateBudget
         except ImportError as err:  # a broken installation, not the file's fault
             raise UnsupportedFormatError(f"qcode cannot read {path.name}: its PDF reader (the pdfminer.six package) "
                                          "is missing. Reinstall qcode.") from err
@@ -400,7 +406,8 @@ class PdfImporter:
         try:
             with path.open("rb") as fh:
                 try:
-                    document = PDFDocument(PDFParser(fh))
+                    budget = InflateBudget(path.name, path.stat().st_size)  # bounds streams and inflating
+                    document = PDFDocument(BoundedPDFParser(fh, budget))
                     pdf_pages = list(PDFPage.create_pages(document))
                 except PDFEncryptionError as err:
                     raise UnreadableFileError(

@@ -113,7 +113,9 @@ class ImportMixin(ProjectBase):
                         target = new_folders[-1]
                     else:
                         target = found.id
-                ids = {i: self._insert_parsed(tx, result.sources[i], target, path.name) for i in fresh}
+                first = source_store.next_source_position(tx, target)
+                ids = {i: self._insert_parsed(tx, result.sources[i], target, path.name, first + k)
+                       for k, i in enumerate(fresh)}
                 self._write_attributes_and_cases(tx, result, ids)
                 self._write_codings(tx, result, ids)
         except QcodeError as err:
@@ -190,18 +192,24 @@ class ImportMixin(ProjectBase):
         assert found is not None
         return found
 
-    def _set_value(self, tx, attribute: Attribute, owner_id: int, value: object) -> None:
+    def _set_value(self, tx, attribute: Attribute, owner_id: int, value: object) -> Attribute:
+        """Set one value; returns the attribute as it now is (a choice may have gained the value)."""
         if attribute.type == "choice" and attribute.choices and str(value) not in attribute.choices:
             attribute = Attribute(attribute.id, attribute.name, attribute.type, attribute.scope,
                                   (*attribute.choices, str(value)))
             case_store.update_attribute(tx, attribute.id, name=attribute.name, choices=attribute.choices)
         case_store.set_value(tx, attribute.id, owner_id, coerce_value(attribute, value))
+        return attribute
 
     def _write_attributes_and_cases(self, tx, result: ParseResult, ids: dict[int, int]) -> None:
+        # each attribute is looked up (or created from all of the file's values) once, not once per source
+        source_attributes: dict[str, Attribute] = {}
         for index, source_id in ids.items():
             for name, value in result.sources[index].attributes.items():
-                values = [s.attributes.get(name) for s in result.sources]
-                self._set_value(tx, self._attribute_for(tx, "source", name, result, values), source_id, value)
+                if name not in source_attributes:
+                    values = [s.attributes.get(name) for s in result.sources]
+                    source_attributes[name] = self._attribute_for(tx, "source", name, result, values)
+                source_attributes[name] = self._set_value(tx, source_attributes[name], source_id, value)
         # new members lie in new sources, which have no codings yet, so no aggregate changes here
         attributes: dict[str, Attribute] = {}
         for parsed in result.cases:
@@ -218,7 +226,7 @@ class ImportMixin(ProjectBase):
                     values = [c.attributes.get(attr_name) for c in result.cases]
                     attributes[attr_name] = self._attribute_for(tx, "case", attr_name, result, values)
                 if value not in (None, ""):
-                    self._set_value(tx, attributes[attr_name], case_id, value)
+                    attributes[attr_name] = self._set_value(tx, attributes[attr_name], case_id, value)
 
     def _write_codings(self, tx, result: ParseResult, ids: dict[int, int]) -> None:
         if not result.codings:

@@ -216,7 +216,8 @@ class SourcesMixin(ProjectBase):
         self._notify("source", "added", (source_id,))
         return self._source(source_id)
 
-    def _insert_parsed(self, tx, parsed: ParsedSource, folder_id: int | None, original_name: str) -> int:
+    def _insert_parsed(self, tx, parsed: ParsedSource, folder_id: int | None, original_name: str,
+                       position: int | None = None) -> int:
         if parsed.kind not in SOURCE_KINDS:
             raise ValueError(f"unknown source kind {parsed.kind!r}")
         name = self._unique_source_name(folder_id, self._clean_name(parsed.name.replace("/", "-"), "source"))
@@ -229,7 +230,7 @@ class SourcesMixin(ProjectBase):
         source_id = source_store.insert_source(
             tx, name=name, kind=parsed.kind, text=text, sha256=text_sha256(text),
             original_name=without_surrogates(original_name), imported_at=self._store.now(), folder_id=folder_id,
-            meta=storable(parsed.meta),
+            meta=storable(parsed.meta), position=position,
         )
         source_store.insert_spans(tx, source_id, [_storable_span(s) for s in parsed.spans])
         coder_id = self.current_coder.id if parsed.range_memos else None

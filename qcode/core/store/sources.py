@@ -145,15 +145,20 @@ def insert_source(
 ) -> int:
     """A new source row (`source_id` and `position` put back a deleted one where it was)."""
     if position is None:
-        position = conn.execute(
-            "SELECT coalesce(max(position) + 1, 0) FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,)
-        ).fetchone()[0]
+        position = next_source_position(conn, folder_id)
     return conn.execute(
         "INSERT INTO source(id, name, kind, text, length, sha256, original_name, imported_at, folder_id, position, "
         "meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (source_id, name, kind, text, len(text), sha256, original_name, imported_at, folder_id, position,
          json.dumps(meta, ensure_ascii=False, sort_keys=True)),
     ).lastrowid
+
+
+def next_source_position(conn: sqlite3.Connection, folder_id: int | None) -> int:
+    """The position after the last source of a folder (it reads every row of the folder: ask once per batch)."""
+    return conn.execute(
+        "SELECT coalesce(max(position) + 1, 0) FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,)
+    ).fetchone()[0]
 
 
 def source_position(conn: sqlite3.Connection, source_id: int) -> int:
