@@ -49,6 +49,17 @@ def log_exception(context: str, err: BaseException) -> Path | None:
     return write_log(f"{context}\n" + "".join(traceback.format_exception(err)))
 
 
+def unexpected_failure(path: Path, err: BaseException) -> str:
+    """The one line for a file that a reading library choked on; the traceback goes to the log."""
+    from qcode.core.text_rules import without_surrogates
+
+    name = without_surrogates(path.name)
+    log = log_exception(f"importing {without_surrogates(str(path))} failed", err)
+    where = f"; details are in {log}" if log is not None else ""
+    return (f"{name} could not be read: it seems damaged, or uses something qcode cannot read "
+            f"({type(err).__name__}{where}). Open it in its program and save a new copy, then import that.")
+
+
 class _Collector(logging.Handler):
     """Keeps the records of one thread (the one reading the file), counted by message."""
 

@@ -301,6 +301,9 @@ def main() -> int:
         rows.append({"name": label, "seconds": time.perf_counter() - t0, "budget_seconds": budget,
                      "value": export_count, "unit": "excerpts"})
     rows.extend(import_rows(folder, args.quick))
+    from tests.benchmarks.import_bounds import bounds_rows  # PDFs and libraries that used to be unbounded
+
+    rows.extend(bounds_rows(folder, args.quick))
     rows.extend(gui_rows(path, folder, ids["one_code"]))
     excerpts = len(project.excerpts(ids["one_code"]))
     stats = {"sources": len(project.sources()), "codes": len(project.codes()), "codings": project.coding_count(),

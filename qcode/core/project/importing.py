@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from qcode.core.diagnostics import log_exception
+from qcode.core.diagnostics import unexpected_failure
 from qcode.core.errors import ImportError_, QcodeError
 from qcode.core.importers import ImportOptions, ParseResult, find_importer, recognised_suffixes
 from qcode.core.importers.speakers import apply_speaker_options
@@ -28,15 +28,6 @@ from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import sources as source_store
 from qcode.core.text_rules import storable_text, without_surrogates
-
-
-def unexpected_failure(path: Path, err: BaseException) -> str:
-    """The one line for a file that a reading library choked on; the traceback goes to the log."""
-    name = without_surrogates(path.name)
-    log = log_exception(f"importing {without_surrogates(str(path))} failed", err)
-    where = f"; details are in {log}" if log is not None else ""
-    return (f"{name} could not be read: it seems damaged, or uses something qcode cannot read "
-            f"({type(err).__name__}{where}). Open it in its program and save a new copy, then import that.")
 
 
 def _outcome(path: Path, status: str, reason: str, source_ids: tuple[int, ...] = ()) -> ImportOutcome:
