@@ -250,3 +250,33 @@ def test_every_attached_file_read_is_named_in_the_report_wherever_it_lies(
     notes = outcome.reason.split("; ")
     assert f"Far away: added the text of the attached file {(elsewhere / 'far.pdf').resolve()}" in notes
     assert any(n.startswith("Broken: broken.pdf could not be read (AttributeError") for n in notes)
+
+
+# --- point 6: a large reference library costs work in proportion to its entries ------------------------------
+
+
+def test_a_reference_library_looks_each_attribute_up_once_whatever_its_size(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.core.project import importing
+    from tests.benchmarks.import_bounds import write_bibtex
+
+    lookups: list[str] = []
+    positions: list[object] = []
+    real_lookup, real_position = importing.case_store.attributes_by_name, importing.source_store.next_source_position
+    monkeypatch.setattr(importing.case_store, "attributes_by_name",
+                        lambda conn, name: lookups.append(name) or real_lookup(conn, name))
+    monkeypatch.setattr(importing.source_store, "next_source_position",
+                        lambda conn, folder: positions.append(folder) or real_position(conn, folder))
+    for entries in (40, 160):
+        lookups.clear()
+        positions.clear()
+        with Project.create(tmp_path / f"refs-{entries}.qcode") as project:
+            outcome = project.import_file(write_bibtex(tmp_path / f"refs-{entries}.bib", entries))
+            assert outcome.status == "imported"
+            sources = project.sources()
+            assert len(sources) == entries
+            assert [int(s.name.rsplit(" ", 1)[1]) for s in sources] == list(range(entries))  # in the file's order
+            assert sorted(lookups) == ["Authors", "Journal", "Keywords", "Title", "Year"]
+            assert positions == [None]
+            years = [project.attribute_values("source", s.id)["Year"] for s in sources]
+            assert years == [1990 + i % 30 for i in range(entries)]
