@@ -104,3 +104,15 @@ def test_pdfminer_warnings_go_to_the_log_not_the_terminal(tmp_path: Path) -> Non
     log = log_file().read_text(encoding="utf-8")
     assert "3 warnings from the PDF reader while reading odd.pdf" in log
     assert "Cannot set line width" in log
+
+
+def test_a_page_tree_holding_a_keyword_is_a_damaged_pdf_and_the_batch_goes_on(
+        tmp_path: Path, project: Project) -> None:
+    broken = text_pdf(tmp_path / "tree.pdf", ["An invented page"])
+    data = broken.read_bytes()
+    assert b"/Kids [5 0 R]" in data
+    broken.write_bytes(data.replace(b"/Kids [5 0 R]", b"/Kids [5 0 R /Foo]"))
+    fine = text_pdf(tmp_path / "fine.pdf", ["Another invented page"])
+    outcomes = project.import_paths([broken, fine])
+    assert [o.status for o in outcomes] == ["failed", "imported"]
+    assert outcomes[0].reason.startswith("tree.pdf is damaged or incomplete and cannot be read as a PDF.")

@@ -37,7 +37,7 @@ from qcode.core.progress import Progress
 
 #: what pdfminer raises on damaged files, besides its own PSException family
 _DAMAGE = (ValueError, TypeError, KeyError, IndexError, AssertionError, EOFError, RecursionError, OverflowError,
-           struct.error, zlib.error)
+           AttributeError, struct.error, zlib.error)  # AttributeError: a keyword where an object belongs
 
 MIN_PAGES_FOR_HEADERS = 3
 HEADER_SHARE = 0.4  # a running header is on at least this share of pages (odd/even pages may alternate)
