@@ -59,6 +59,17 @@ def test_bom_marked_text_imports_without_nul_characters(tmp_path: Path, project:
     assert project.check() == []
 
 
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be", "utf-16-le"])
+def test_captions_with_a_wide_bom_import(tmp_path: Path, project: Project, encoding: str) -> None:
+    bom = {"utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE, "utf-16-le": codecs.BOM_UTF16_LE}
+    captions = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Aroha>We planted kūmara.\n"
+    path = tmp_path / f"talk-{encoding}.vtt"
+    path.write_bytes(bom[encoding] + captions.encode(encoding))
+    outcome = project.import_file(path)
+    assert outcome.status == "imported", outcome.reason
+    assert project.source_text(outcome.source_ids[0]) == "Aroha: We planted kūmara."
+
+
 def test_text_that_decodes_to_control_characters_is_refused_whatever_its_bom(tmp_path: Path) -> None:
     noise = "".join(chr(c) for c in range(1, 9)) * 200 + "a few words"
     path = tmp_path / "data.txt"

@@ -245,9 +245,15 @@ def build_transcript(segments: list[_Segment]) -> tuple[str, list[Span]]:
     return "".join(parts), spans
 
 
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le", 4), (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+              (b"\xff\xfe", "utf-16-le", 2), (b"\xfe\xff", "utf-16-be", 2))  # UTF-32 first: FF FE starts both
+
+
 def _head_text(head: bytes) -> str:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head[2:len(head) - len(head) % 2].decode("utf-16-be" if head[0] == 0xFE else "utf-16-le", "replace")
+    for bom, encoding, width in _WIDE_BOMS:
+        if head.startswith(bom):
+            body = head[len(bom):]
+            return body[:len(body) - len(body) % width].decode(encoding, "replace")
     return head.decode("utf-8", "replace").lstrip("\ufeff")
 
 
