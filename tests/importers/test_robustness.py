@@ -130,6 +130,11 @@ def test_utf8_text_with_one_cp1252_line_keeps_every_other_line_and_says_so(tmp_p
     assert outcome.status == "imported"
     assert project.source_text(outcome.source_ids[0]) == "\n".join(lines)
     assert "mixed.txt is UTF-8 except 1 line (4), read as" in outcome.reason
+    marked = tmp_path / "marked.txt"
+    marked.write_bytes(codecs.BOM_UTF8 + data)
+    with decoding_notes() as notes:
+        assert decode(marked.read_bytes(), "marked.txt") == "\n".join(lines)
+    assert len(notes) == 1
     with decoding_notes() as notes:
         decode("plain UTF-8: Jörg\n".encode(), "clean.txt")
     assert notes == []

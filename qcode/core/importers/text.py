@@ -15,8 +15,7 @@ from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
 from qcode.core.importers.structure import paragraph_spans, speaker_turns
 from qcode.core.progress import Progress
 
-_BOMS = (  # the UTF-32 marks first: the little-endian one begins with UTF-16's
-    (codecs.BOM_UTF8, "utf-8-sig"),
+_BOMS = (  # the UTF-32 marks before UTF-16's, which the little-endian one begins with (UTF-8's is read apart)
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -107,6 +106,7 @@ def decode(data: bytes, name: str) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return checked_text(data.decode(encoding, errors="replace"), name)
+    data = data.removeprefix(codecs.BOM_UTF8)  # then read as UTF-8 (line by line, if need be) like text without
     if looks_binary(data[:BINARY_SAMPLE]):
         raise UnreadableFileError(_NOT_TEXT.format(name=name))
     try:

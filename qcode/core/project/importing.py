@@ -240,11 +240,11 @@ class ImportMixin(ProjectBase):
 
     def _ensure_code_in(self, tx, path: str) -> int:
         parent: int | None = None
-        for part in [p.strip() for p in path.split("/") if p.strip()]:
+        for part in [self._clean_name(p, "code") for p in path.split("/") if p.strip()]:
             found = code_store.code_by_name_in(tx, parent, part)
             if found is None:
                 code_id = code_store.insert_code(
-                    tx, parent_id=parent, name=self._clean_name(part, "code"), color="#8c8c8c", definition="",
+                    tx, parent_id=parent, name=part, color="#8c8c8c", definition="",
                     inclusion="", exclusion="", example="", position=code_store.next_position(tx, parent),
                     guid=self._store.new_guid(), created_at=self._store.now(),
                 )
