@@ -15,8 +15,8 @@ from qcode.core.errors import InvalidRequestError
 #: options and positionals that name files: their bytes are used as they are
 PATH_ARGUMENTS = frozenset({"project", "paths", "survey", "out", "file", "backup", "target", "path", "handler"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# C0 and C1 controls (tab aside), DEL, and the bidi marks, embeddings, overrides and isolates
-_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (tab and line feed aside), DEL, and the bidi marks, embeddings, overrides and isolates
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class NotUtf8Error(InvalidRequestError):
@@ -47,8 +47,11 @@ def check_text_arguments(args: argparse.Namespace) -> None:
                 )
 
 
-def terminal_safe(text: str) -> str:
-    """Text for a terminal line: control characters shown as escapes (never obeyed), other bytes marked."""
+def terminal_safe(text: str, *, one_line: bool = False) -> str:
+    """Text for a terminal: control characters shown as escapes (never obeyed), other bytes marked; with
+    `one_line`, tabs and line feeds are escaped too (a field of a tab-separated line)."""
+    if one_line:
+        text = text.replace("\t", "\\x09").replace("\n", "\\x0a")
     if _SURROGATE.search(text):
         try:
             text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

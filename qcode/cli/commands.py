@@ -119,7 +119,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     if args.format == "table":
         for outcome in outcomes:
-            print(f"{outcome.status}\t{terminal_safe(outcome.path)}\t{terminal_safe(outcome.reason)}")
+            print(f"{outcome.status}\t{terminal_safe(outcome.path, one_line=True)}\t"
+                  f"{terminal_safe(outcome.reason, one_line=True)}")
     else:
         print_rows(("status", "file", "reason", "source_ids"),
                    [(o.status, o.path, o.reason, list(o.source_ids) if args.format == "json"

@@ -78,3 +78,17 @@ def test_text_arguments_that_are_not_utf8_are_refused_in_one_line(project_file: 
     with Project.open(project_file, mode="read") as project:
         assert project.cases() == []
         assert project.codes() == []
+
+
+def test_the_import_report_keeps_one_line_per_file_whatever_the_names(
+        tmp_path: Path, project_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    odd = tmp_path / "two\nlines\tand a tab.txt"
+    odd.write_text("Interviewer: An invented question.\n", encoding="utf-8")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("Interviewer: Another invented question.\n", encoding="utf-8")
+    code, out, _ = cli(capsys, "import", str(project_file), str(odd), str(plain))
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert [line.count("\t") for line in lines] == [2, 2]
+    assert lines[0].endswith("two\\x0alines\\x09and a tab.txt\t")
