@@ -183,11 +183,15 @@ def run_tests(args: list[str]) -> int:
     check_qt(env["QT_QPA_PLATFORM"], QT_TEST_PACKAGES)
     print("Linting with ruff ...", flush=True)
     lint = subprocess.run([str(venv_script("ruff")), "check", "qcode", "tests", "installer"], cwd=ROOT, env=env)
+    print("Type checking with mypy ...", flush=True)
+    types = subprocess.run([str(venv_python()), "-m", "mypy"], cwd=ROOT, env=env)
     print("Running the test suite ...", flush=True)
     tests = subprocess.run([str(venv_python()), "-m", "pytest", *args], cwd=ROOT, env=env)
     if lint.returncode != 0:
         print("ruff found problems (listed above).", file=sys.stderr)
-    return tests.returncode or lint.returncode
+    if types.returncode != 0:
+        print("mypy found problems (listed above).", file=sys.stderr)
+    return tests.returncode or lint.returncode or types.returncode
 
 
 def main(argv: list[str]) -> int:
