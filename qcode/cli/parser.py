@@ -18,7 +18,7 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage()
         self.exit(2, f"qcode: {message}\n")
 
-    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+    def parse_known_args(self, args=None, namespace=None):
         if not self.intermixed or self._parsing:
             return super().parse_known_args(args, namespace)
         self._parsing = True  # the intermixed parse calls back into this method

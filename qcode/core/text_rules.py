@@ -12,7 +12,9 @@ BEL rings), nor the bidirectional controls that make a name display as something
 from __future__ import annotations
 
 import re
+from typing import TypeVar, cast
 
+T = TypeVar("T")
 REPLACEMENT = "\ufffd"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # C0 and C1 controls, DEL, and the bidi marks, embeddings, overrides and isolates
@@ -41,12 +43,12 @@ def printable_name(name: str) -> str:
     return _NAME_CONTROLS.sub(lambda m: " " if m.group(0) in "\t\n\r\x0b\x0c" else "", name)
 
 
-def storable(value: object) -> object:
-    """Strings anywhere in a JSON-like value (a source's metadata, a span's value) made storable."""
+def storable(value: T) -> T:
+    """Strings anywhere in a JSON-like value (a source's metadata) made storable; the same shape back."""
     if isinstance(value, str):
-        return storable_text(value)
+        return cast(T, storable_text(value))
     if isinstance(value, dict):
-        return {storable(k): storable(v) for k, v in value.items()}
+        return cast(T, {storable(k): storable(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
-        return [storable(v) for v in value]
+        return cast(T, [storable(v) for v in value])
     return value
