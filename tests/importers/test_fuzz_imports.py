@@ -142,3 +142,38 @@ def test_every_seed_imports(tmp_path: Path, suffix: str) -> None:
     with Project.create(tmp_path / "seed.qcode") as project:
         outcome = project.import_file(path)
     assert outcome.status == "imported", outcome.reason
+
+
+def survey_seeds() -> dict[str, bytes]:
+    import openpyxl
+
+    rows = [["ID", "Age", "Answer"], ["R1", 34, "We talk at the club."], ["R2", 51, "Mostly to my sister, café nights."]]
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    csv_text = "\n".join(",".join(str(cell) for cell in row) for row in rows) + "\n"
+    return {".csv": csv_text.encode("utf-8"), ".xlsx": buffer.getvalue()}
+
+
+def test_damaged_survey_files_each_import_or_fail_in_one_line(tmp_path: Path) -> None:
+    from qcode.core.importers import ImportOptions, SurveyOptions
+
+    rng = random.Random(SEED + 1)
+    paths: list[Path] = []
+    for suffix, data in sorted(survey_seeds().items()):
+        for number in range(MUTANTS):
+            package = suffix == ".xlsx" and number % 2 == 0
+            path = tmp_path / f"survey-{number:03d}{suffix}"
+            path.write_bytes(mutate_package(data, rng) if package else mutate(data, rng))
+            paths.append(path)
+    options = ImportOptions(survey=SurveyOptions("ID", ("Answer",), ("Age",)))
+    with Project.create(tmp_path / "surveys.qcode") as project:
+        outcomes = project.import_paths(paths, options=options)
+        assert [Path(o.path).name for o in outcomes] == [p.name for p in paths]
+        for outcome in outcomes:
+            if outcome.status == "failed":
+                assert "\n" not in outcome.reason
+                assert Path(outcome.path).name in outcome.reason, outcome.reason
+        assert project.check() == []

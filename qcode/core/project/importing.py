@@ -30,8 +30,13 @@ from qcode.core.text_rules import storable_text, without_surrogates
 
 
 def _outcome(path: Path, status: str, reason: str, source_ids: tuple[int, ...] = ()) -> ImportOutcome:
-    """A line of the import report, printable whatever bytes the file's name holds."""
-    return ImportOutcome(without_surrogates(str(path)), status, without_surrogates(reason), source_ids)
+    """A line of the import report, printable whatever bytes the file's name holds; a failure names the file
+    (a message from deeper down, such as a value that does not fit an attribute, may not)."""
+    name = without_surrogates(path.name)
+    reason = " ".join(without_surrogates(reason).splitlines())  # a library's message may span lines
+    if status == "failed" and name not in reason:
+        reason = f"{name}: {reason}"
+    return ImportOutcome(without_surrogates(str(path)), status, reason, source_ids)
 
 
 def file_sha256(path: Path) -> str:
