@@ -80,6 +80,7 @@ class _Collector(logging.Handler):
 
 _routing_lock = threading.Lock()
 _collectors: list[_Collector] = []
+_propagated: dict[str, bool] = {}  # the loggers' own setting, put back when no file is being read
 
 
 @contextmanager
@@ -93,6 +94,7 @@ def library_warnings_logged(what: str) -> Iterator[None]:
     with _routing_lock:
         if not _collectors:
             for name in LIBRARY_LOGGERS:
+                _propagated[name] = logging.getLogger(name).propagate
                 logging.getLogger(name).propagate = False
         _collectors.append(collector)
         for name in LIBRARY_LOGGERS:
@@ -106,7 +108,7 @@ def library_warnings_logged(what: str) -> Iterator[None]:
             _collectors.remove(collector)
             if not _collectors:
                 for name in LIBRARY_LOGGERS:
-                    logging.getLogger(name).propagate = True
+                    logging.getLogger(name).propagate = _propagated.pop(name, True)
         if collector.messages:
             total = sum(collector.messages.values())
             lines = [f"  {count} x {message}" for message, count in
