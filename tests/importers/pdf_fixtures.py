@@ -70,3 +70,32 @@ def flate_bomb_pdf(path: Path, inflated_mb: int) -> Path:
     data = b"".join(packed)
     stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
     return write_pdf(path, [FONT, stream, _page(4)], [5])
+
+
+def lzw_repeated(count: int) -> bytes:
+    """LZW codes (as PDF's LZWDecode reads them) for a long run of one byte: `count` codes, each standing for
+    a longer run than the one before, up to the longest the table holds, which is then repeated."""
+    codes = [256, ord(" ")]
+    table_length, width, widths = 258, 9, [9, 9]
+    for _ in range(count):
+        code = min(table_length, 4094)
+        codes.append(code)
+        widths.append(width)
+        table_length += 1
+        width = {511: 10, 1023: 11, 2047: 12}.get(table_length, width)
+    codes.append(257)
+    widths.append(width)
+    bits = "".join(format(code, f"0{w}b") for code, w in zip(codes, widths, strict=True))
+    bits += "0" * (-len(bits) % 8)
+    return int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
+def run_length_repeated(runs: int) -> bytes:
+    """RunLength data of `runs` runs of 128 spaces (two bytes each), then the end mark."""
+    return b"\x81 " * runs + b"\x80"
+
+
+def filtered_bomb_pdf(path: Path, filter_name: bytes, data: bytes) -> Path:
+    """One page whose content stream, under `filter_name`, decodes from `data` to a long run after a line."""
+    stream = b"<< /Length %d /Filter /%s >>\nstream\n" % (len(data), filter_name) + data + b"\nendstream"
+    return write_pdf(path, [FONT, stream, _page(4)], [5])

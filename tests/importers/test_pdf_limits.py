@@ -13,7 +13,14 @@ import pytest
 from qcode.core.diagnostics import log_file
 from qcode.core.importers import ImportOptions, find_importer, pdf_limits
 from qcode.core.project import Project
-from tests.importers.pdf_fixtures import flate_bomb_pdf, shared_stream_pdf, text_pdf
+from tests.importers.pdf_fixtures import (
+    filtered_bomb_pdf,
+    flate_bomb_pdf,
+    lzw_repeated,
+    run_length_repeated,
+    shared_stream_pdf,
+    text_pdf,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,6 +63,25 @@ def test_a_flate_bomb_is_refused_in_one_line_and_the_batch_goes_on(
     assert outcomes[0].reason.startswith("bomb.pdf would unpack to more than 2 MB of content from a 0.0 MB file; "
                                          "it is refused as unsafe (a 'decompression bomb').")
     assert [s.name for s in project.sources()] == ["fine"]
+
+
+@pytest.mark.parametrize(("filter_name", "data"), [(b"LZWDecode", lzw_repeated(5000)),
+                                                   (b"RunLengthDecode", run_length_repeated(40_000))])
+def test_lzw_and_run_length_bombs_are_refused_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  filter_name: bytes, data: bytes) -> None:
+    monkeypatch.setattr(pdf_limits, "MAX_CONTENT_BYTES", 4 * pdf_limits.MB)
+    monkeypatch.setattr(pdf_limits, "RATIO_FLOOR_BYTES", 2 * pdf_limits.MB)
+    monkeypatch.setattr(pdf_limits, "rldecode", lambda data: pytest.fail("decoded a RunLength bomb"))
+    bomb = filtered_bomb_pdf(tmp_path / "bomb.pdf", filter_name, data)
+    with pytest.raises(pdf_limits.ContentBombError, match=r"would unpack to more than \d MB of content"):
+        parse(bomb)
+
+
+def test_small_lzw_and_run_length_streams_still_read(tmp_path: Path) -> None:
+    for filter_name, data in ((b"LZWDecode", lzw_repeated(100)), (b"RunLengthDecode", run_length_repeated(50))):
+        path = filtered_bomb_pdf(tmp_path / "small.pdf", filter_name, data)
+        with pytest.raises(Exception, match="no text"):  # the stream decodes (to spaces): nothing to read
+            parse(path)
 
 
 def test_the_bounds_follow_the_file_size() -> None:

@@ -8,8 +8,8 @@ Two kinds of hostile or broken file made pdfminer's work unbounded:
   draws it (a shared content stream) reads the rest of the file again: quadratic, with the text lost. Here
   a stream whose declared end is not followed by `endstream` ends at the first `endstream` after its start,
   found once, so the object reads (and is cached) like any other.
-- A compression bomb: a small file whose streams inflate to gigabytes. Here Flate data is inflated in
-  chunks against one budget per document, and reading stops with one line once the document's content
+- A compression bomb: a small file whose streams inflate to gigabytes. Here Flate and LZW data are decoded
+  in chunks against one budget per document (RunLength data is measured before it is decoded), and reading stops with one line once the document's content
   passes `MAX_CONTENT_BYTES`, or `RATIO_FLOOR_BYTES` at more than `MAX_RATIO` times the file's size.
 
 `BoundedPDFParser` is given to `PDFDocument` in place of pdfminer's `PDFParser`; the streams it makes are
@@ -18,12 +18,13 @@ Two kinds of hostile or broken file made pdfminer's work unbounded:
 
 from __future__ import annotations
 
+import io
 import zlib
 from typing import BinaryIO
 
 from pdfminer.ascii85 import ascii85decode, asciihexdecode
 from pdfminer.ccitt import ccittfaxdecode
-from pdfminer.lzw import lzwdecode
+from pdfminer.lzw import LZWDecoder, lzwdecode
 from pdfminer.pdfparser import PDFParser, PDFSyntaxError
 from pdfminer.pdftypes import (
     LITERAL_CRYPT,
@@ -107,6 +108,36 @@ def bounded_inflate(data: bytes, budget: InflateBudget) -> bytes:
     return b"".join(chunks)
 
 
+def bounded_lzw(data: bytes, budget: InflateBudget) -> bytes:
+    """LZW data decoded code by code against the budget (one code may stand for thousands of bytes)."""
+    chunks: list[bytes] = []
+    pending = 0
+    for piece in LZWDecoder(io.BytesIO(data)).run():
+        chunks.append(piece)
+        pending += len(piece)
+        if pending >= CHUNK:
+            budget.spend(pending)
+            pending = 0
+    budget.spend(pending)
+    return b"".join(chunks)
+
+
+def run_length_size(data: bytes) -> int:
+    """How many bytes RunLength data decodes to, read from its length bytes alone."""
+    size = index = 0
+    while index < len(data):
+        length = data[index]
+        if length == 128:
+            break
+        if length < 128:
+            size += length + 1
+            index += length + 2
+        else:
+            size += 257 - length
+            index += 2
+    return size
+
+
 class BoundedPDFStream(PDFStream):
     """A stream whose Flate data inflates against the document's budget."""
 
@@ -121,12 +152,14 @@ class BoundedPDFStream(PDFStream):
             if name in LITERALS_FLATE_DECODE:
                 data = bounded_inflate(data, self.budget) if self.budget is not None else zlib.decompress(data)
             elif name in LITERALS_LZW_DECODE:
-                data = lzwdecode(data)
+                data = bounded_lzw(data, self.budget) if self.budget is not None else lzwdecode(data)
             elif name in LITERALS_ASCII85_DECODE:
                 data = ascii85decode(data)
             elif name in LITERALS_ASCIIHEX_DECODE:
                 data = asciihexdecode(data)
             elif name in LITERALS_RUNLENGTH_DECODE:
+                if self.budget is not None:
+                    self.budget.spend(run_length_size(data))  # before decoding: up to 64 times the input
                 data = rldecode(data)
             elif name in LITERALS_CCITTFAX_DECODE:
                 data = ccittfaxdecode(data, params)
@@ -136,8 +169,9 @@ class BoundedPDFStream(PDFStream):
                 raise PDFNotImplementedError("/Crypt filter is unsupported")
             else:
                 raise PDFNotImplementedError(f"Unsupported filter: {name!r}")
-            if name not in LITERALS_FLATE_DECODE and self.budget is not None:
-                self.budget.spend(max(0, len(data) - size_in))
+            if self.budget is not None and not (name in LITERALS_FLATE_DECODE or name in LITERALS_LZW_DECODE
+                                                or name in LITERALS_RUNLENGTH_DECODE):
+                self.budget.spend(max(0, len(data) - size_in))  # the other filters never grow much
             data = _predicted(data, params)
         self.data = data
         self.rawdata = None
