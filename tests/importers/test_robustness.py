@@ -16,7 +16,7 @@ import pytest
 
 from qcode.core.diagnostics import log_file
 from qcode.core.errors import UnreadableFileError
-from qcode.core.importers import REGISTRY, ImportOptions, ParseResult, importable_suffixes
+from qcode.core.importers import REGISTRY, ImportOptions, ParsedCoding, ParseResult, importable_suffixes
 from qcode.core.importers.text import decode, decoding_notes
 from qcode.core.project import Project
 
@@ -164,7 +164,10 @@ class Exploding:
             raise RuntimeError("a library fell over")
         if "lines" in path.name:
             raise UnreadableFileError("The reader said:\nline 1, column 3: not well-formed")
-        return original_text_importer.parse(path, options, progress)
+        result = original_text_importer.parse(path, options, progress)
+        if "empty-coding" in path.name:  # a coding the store's constraints refuse
+            result.codings.append(ParsedCoding(0, "Imported/Broken", 3, 3))
+        return result
 
 
 original_text_importer = None
@@ -182,6 +185,7 @@ def test_any_exception_while_reading_a_file_fails_that_file_and_the_batch_goes_o
     (folder / "boom.txt").write_text("Never read.\n", encoding="utf-8")
     (folder / "c.txt").write_text("Interviewer: Third invented text.\n", encoding="utf-8")
     (folder / "lines.txt").write_text("Never read either.\n", encoding="utf-8")
+    (folder / "empty-coding.txt").write_text("Interviewer: Read, but not storable.\n", encoding="utf-8")
     good = word_file(tmp_path / "good.docx")
     rewritten(good, folder / "utf7.docx", "word/document.xml", b"encoding='UTF-8'", b"encoding='UTF-7'")
     rewritten(good, folder / "sjis.docx", "word/document.xml", b"encoding='UTF-8'", b"encoding='Shift_JIS'")
@@ -190,7 +194,10 @@ def test_any_exception_while_reading_a_file_fails_that_file_and_the_batch_goes_o
               b"http://schemas.openxmlformats.org/wordprocessingml/2006/mainX\"")
     outcomes = project.import_paths([folder])
     by_name = {Path(o.path).name: o for o in outcomes}
-    assert sorted(by_name) == ["a.txt", "boom.txt", "c.txt", "lines.txt", "namespace.docx", "sjis.docx", "utf7.docx"]
+    assert sorted(by_name) == ["a.txt", "boom.txt", "c.txt", "empty-coding.txt", "lines.txt", "namespace.docx",
+                               "sjis.docx", "utf7.docx"]
+    assert by_name["empty-coding.txt"].status == "failed"
+    assert "(IntegrityError; details are in" in by_name["empty-coding.txt"].reason
     # a message from deeper down that spans lines and does not name the file: one line, naming it
     assert by_name["lines.txt"].reason == "lines.txt: The reader said: line 1, column 3: not well-formed"
     assert by_name["a.txt"].status == by_name["c.txt"].status == "imported"

@@ -115,8 +115,10 @@ class ImportMixin(ProjectBase):
                 self._write_codings(tx, result, ids)
         except QcodeError as err:
             return _outcome(path, "failed", err.message)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, UnicodeError, OverflowError) as err:
-            # what the importer handed over cannot be stored (the transaction was rolled back)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, UnicodeError, OverflowError,
+                sqlite3.IntegrityError, sqlite3.DataError) as err:
+            # what the importer handed over cannot be stored (the transaction was rolled back); a full disk or a
+            # damaged project (other database errors) is no file's fault and goes up
             return _outcome(path, "failed", unexpected_failure(path, err))
         if new_folders:
             self._notify("folder", "added", tuple(new_folders))
