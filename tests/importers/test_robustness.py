@@ -71,6 +71,15 @@ def test_captions_with_a_wide_bom_import(tmp_path: Path, project: Project, encod
     assert project.source_text(outcome.source_ids[0]) == "Aroha: We planted kūmara."
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read_as_such(tmp_path: Path, project: Project, encoding: str) -> None:
+    path = tmp_path / "nobom.txt"
+    path.write_bytes(TEXT.encode(encoding))
+    outcome = project.import_file(path)
+    assert outcome.status == "imported", outcome.reason
+    assert project.source_text(outcome.source_ids[0]) == TEXT.strip("\n")
+
+
 def test_text_that_decodes_to_control_characters_is_refused_whatever_its_bom(tmp_path: Path) -> None:
     noise = "".join(chr(c) for c in range(1, 9)) * 200 + "a few words"
     path = tmp_path / "data.txt"

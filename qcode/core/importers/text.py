@@ -107,6 +107,9 @@ def decode(data: bytes, name: str) -> str:
         if data.startswith(bom):
             return checked_text(data.decode(encoding, errors="replace"), name)
     data = data.removeprefix(codecs.BOM_UTF8)  # then read as UTF-8 (line by line, if need be) like text without
+    wide = bomless_utf16(data)
+    if wide is not None:
+        return checked_text(wide, name)
     if looks_binary(data[:BINARY_SAMPLE]):
         raise UnreadableFileError(_NOT_TEXT.format(name=name))
     try:
@@ -121,6 +124,20 @@ def decode(data: bytes, name: str) -> str:
               f"{encoding}; check {'them' if len(odd) != 1 else 'it'} for wrong characters")
         return checked_text(text, name)
     return checked_text(guess(data)[0], name)
+
+
+def bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark, told by its NUL high bytes (text in Latin scripts), or None."""
+    sample = data[:BINARY_SAMPLE]
+    if len(sample) < 8 or len(data) % 2:
+        return None
+    for encoding, low, high in (("utf-16-le", sample[0::2], sample[1::2]), ("utf-16-be", sample[1::2], sample[0::2])):
+        if high.count(0) >= 0.9 * len(high) and low.count(0) <= MAX_CONTROL_SHARE * len(low):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def mixed_utf8(data: bytes) -> tuple[str, list[int], str] | None:
