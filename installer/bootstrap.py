@@ -3,6 +3,7 @@
 
     python3 installer/bootstrap.py run [PROJECT]   set up, build the demo once, open the app
     python3 installer/bootstrap.py test [ARGS]     set up with the test extra, run lint and the test suite
+    python3 installer/bootstrap.py bundle [--archive]   set up, then build the app bundle (installer/build.py)
 
 Only the Python standard library is used here, so the script runs on a fresh machine with
 nothing but Python >= 3.10. It creates `.venv` beside the repository's pyproject.toml and
@@ -194,14 +195,21 @@ def run_tests(args: list[str]) -> int:
     return tests.returncode or lint.returncode or types.returncode
 
 
+def build_bundle(args: list[str]) -> int:
+    """The app bundle for this platform (installer/build.py, with the environment's Python)."""
+    return subprocess.run([str(venv_python()), str(ROOT / "installer" / "build.py"), *args], cwd=ROOT).returncode
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("run", "test"):
+    if not argv or argv[0] not in ("run", "test", "bundle"):
         print(__doc__.strip())
         return 2
     command, rest = argv[0], argv[1:]
     try:
         check_python()
         ensure_venv()
+        if command == "bundle":
+            return build_bundle(rest)
         return run_app(rest) if command == "run" else run_tests(rest)
     except SetupError as err:
         print(f"\nqcode setup: {err}", file=sys.stderr)

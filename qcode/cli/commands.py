@@ -66,6 +66,8 @@ def build_filter(project: Project, args: argparse.Namespace) -> Filter:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    if args.ready_check and args.project is None:
+        raise UsageError("--ready-check opens a project: give one, for example qcode open demo.qcode --ready-check.")
     if args.project is not None and not Path(args.project).exists():
         raise QcodeError(f"There is no project at {args.project}. Create one with 'qcode new {args.project}', "
                          "or build the demo with 'qcode demo'.")
@@ -82,7 +84,7 @@ def cmd_open(args: argparse.Namespace) -> int:
             f"The app cannot start because Qt is not available ({err}). Install qcode with its dependencies "
             "(python3 installer/bootstrap.py run), or use the subcommands: qcode --help"
         ) from err
-    return run_gui(args.project)
+    return run_gui(args.project, ready_check=args.ready_check)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -368,6 +370,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from qcode.cli import archive_commands
+
+    if archive_commands.is_archive(args.project):
+        return archive_commands.check_archive(args.project)
     with _open(args, write=False) as project:
         problems = project.check()
     if not problems:

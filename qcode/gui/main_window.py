@@ -229,6 +229,13 @@ class MainWindow(QMainWindow):
         if self.session is not None:  # Help comes last, as everywhere
             help_menu = self.menuBar().addMenu("&Help")
             help_menu.addAction("Open the &demo project", lambda: self.session.open_demo(self))  # type: ignore[union-attr]
+            help_menu.addAction("&About qcode", self.show_about)
+
+    def show_about(self) -> None:
+        """Help > About qcode: the version and the licences of qcode and what it runs on."""
+        from qcode.gui.dialogs.about_dialog import AboutDialog
+
+        AboutDialog(self).exec()
 
     def _add_autocode_and_coder_menus(self, code_menu: QMenu, view_menu: QMenu) -> None:
         code_menu.addSeparator()
