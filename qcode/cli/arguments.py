@@ -8,11 +8,13 @@ project stores: when it is not valid UTF-8, the command is refused with one line
 from __future__ import annotations
 
 import argparse
+import os
 import re
 
 from qcode.core.errors import InvalidRequestError
 
-#: options and positionals that name files: their bytes are used as they are
+#: options and positionals that name files: their bytes are used as they are (so is any value naming a file
+#: that exists, whatever its option)
 PATH_ARGUMENTS = frozenset({"project", "paths", "survey", "out", "file", "backup", "target", "path", "handler"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # C0 and C1 controls (tab and line feed aside), DEL, and the bidi marks, embeddings, overrides and isolates
@@ -37,7 +39,7 @@ def check_text_arguments(args: argparse.Namespace) -> None:
         if name in PATH_ARGUMENTS:
             continue
         for text in _strings(value):
-            if _SURROGATE.search(text):
+            if _SURROGATE.search(text) and not os.path.lexists(text):  # an existing file is named as it is
                 shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
                     if all(0xDC80 <= ord(c) <= 0xDCFF for c in _SURROGATE.findall(text)) else "?"
                 option = "--" + name.replace("_", "-") if name not in ("query", "name", "action") else name.upper()
