@@ -92,3 +92,31 @@ def test_the_import_report_keeps_one_line_per_file_whatever_the_names(
     assert len(lines) == 2
     assert [line.count("\t") for line in lines] == [2, 2]
     assert lines[0].endswith("two\\x0alines\\x09and a tab.txt\t")
+
+
+def test_a_file_a_library_fails_on_is_one_line_and_the_rest_import(
+        tmp_path: Path, project_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    import docx
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Interviewer: An invented question.\n", encoding="utf-8")
+    document = docx.Document()
+    document.add_paragraph("Interviewer: Another invented question?")
+    document.save(str(tmp_path / "good.docx"))
+    with zipfile.ZipFile(tmp_path / "good.docx") as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    main = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+    parts["word/document.xml"] = parts["word/document.xml"].replace(main, main[:-1] + b"X\"")
+    with zipfile.ZipFile(folder / "b.docx", "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    (folder / "c.md").write_text("# Notes\n\nAn invented note.", encoding="utf-8")
+    code, out, err = cli(capsys, "import", str(project_file), str(folder))
+    assert code == 1
+    assert err == ""
+    lines = out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["imported", "failed", "imported"]
+    assert "b.docx could not be read: it seems damaged" in lines[1]
