@@ -319,3 +319,33 @@ def test_a_reference_library_looks_each_attribute_up_once_whatever_its_size(
             assert positions == [None]
             years = [project.attribute_values("source", s.id)["Year"] for s in sources]
             assert years == [1990 + i % 30 for i in range(entries)]
+
+
+# --- lines built to make pattern matching quadratic ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("heading.md", "# A title" + " " * 30_000 + "x\n"),
+    ("spaces.md", "| a | b |\n|-" + " " * 30_000 + "x\n" + " " * 30_000 + "x\n"),
+    ("label.txt", "Speaker 1" + " " * 30_000 + "x:\n\nSpeaker 1: one\n\nSpeaker 1: two\n"),
+    ("links.md", "[" * 30_000 + "\n"),
+])
+def test_long_runs_in_one_line_cost_linear_time(tmp_path: Path, name: str, text: str) -> None:
+    import time
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    with Project.create(tmp_path / "p.qcode") as project:
+        outcome = project.import_file(path)
+    assert outcome.status == "imported"
+    assert time.perf_counter() - started < 5  # each took from 20 s to a minute before
+
+
+def test_markdown_markup_is_removed_up_to_its_bound(tmp_path: Path, project: Project) -> None:
+    from qcode.core.importers.markdown_importer import MAX_INLINE, strip_inline
+
+    inside = "x" * (MAX_INLINE - 10)
+    assert strip_inline(f"**{inside}** and [a link]({inside}) `code`") == f"{inside} and a link code"
+    beyond = "y" * (MAX_INLINE + 10)
+    assert strip_inline(f"**{beyond}**") == f"**{beyond}**"  # longer than any real emphasis: left as it is

@@ -20,7 +20,8 @@ _LABEL = re.compile(
     r"\s?(?::\s|：\s?)"
 )
 # "Speaker 1  0:03" on a line of its own (two spaces or a tab before the time), the words on the next lines
-_LABEL_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})(?: {{2,}}|\t)\s*({_TIME})[ \t]*(?:\n|$)")
+# (two spaces, then any more: ` {2,}\s*` would try every split of a long run of spaces, quadratic)
+_LABEL_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})(?: {{2}}|\t)\s*({_TIME})[ \t]*(?:\n|$)")
 _TIMED_NAME = re.compile(rf"^(.*?)\s*[\[(]({_TIME})[\])]$")  # a bold "Sam (00:01:23)" in Word
 MIN_LABEL_REPEATS = 2
 
