@@ -329,6 +329,10 @@ def test_a_reference_library_looks_each_attribute_up_once_whatever_its_size(
     ("spaces.md", "| a | b |\n|-" + " " * 30_000 + "x\n" + " " * 30_000 + "x\n"),
     ("label.txt", "Speaker 1" + " " * 30_000 + "x:\n\nSpeaker 1: one\n\nSpeaker 1: two\n"),
     ("links.md", "[" * 30_000 + "\n"),
+    ("comments.html", "<p>Kept text.</p>" + "<!--" * 30_000),
+    ("tags.html", "<p>Kept text.</p>" + "<a " * 30_000),
+    ("voices.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nKept text " + "<v " * 30_000 + "\n"),
+    ("ruby.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nKept text " + "<rt>" * 30_000 + "\n"),
 ])
 def test_long_runs_in_one_line_cost_linear_time(tmp_path: Path, name: str, text: str) -> None:
     import time
@@ -349,3 +353,11 @@ def test_markdown_markup_is_removed_up_to_its_bound(tmp_path: Path, project: Pro
     assert strip_inline(f"**{inside}** and [a link]({inside}) `code`") == f"{inside} and a link code"
     beyond = "y" * (MAX_INLINE + 10)
     assert strip_inline(f"**{beyond}**") == f"**{beyond}**"  # longer than any real emphasis: left as it is
+
+
+def test_a_page_keeps_its_text_after_a_stray_comment_opener_in_a_script(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text("<html><body><p>Main text.</p><script>document.write('<!--');</script><p>Footer text.</p>"
+                    "</body></html>", encoding="utf-8")
+    outcome = project.import_file(path)
+    assert project.source_text(outcome.source_ids[0]) == "Main text.\n\nFooter text."

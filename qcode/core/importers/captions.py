@@ -38,9 +38,10 @@ _TIME = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
 _LOOKS_LIKE_TIME = re.compile(r"^\s*\d{1,3}:\d")
 _SRT_HEAD = re.compile(r"^\s*\d+[ \t]*\r?\n[ \t]*(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}[ \t]*-->")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>", re.IGNORECASE)
+# (a voice or ruby text spans at most 1,000 characters: unclosed tags would otherwise cost quadratic time)
+_VOICE = re.compile(r"<v(?:\.[^\s>.]{0,1000})*(?:[ \t]+([^>]{0,1000}))?>", re.IGNORECASE)
 _INLINE_TIME = re.compile(r"<\d{1,3}(?::\d{2}){1,2}\.\d{3}>")
-_RUBY_TEXT = re.compile(r"<rt(?:\.[^>]*)?>.*?</rt>", re.IGNORECASE | re.DOTALL)
+_RUBY_TEXT = re.compile(r"<rt(?:\.[^>]{0,1000})?>.{0,1000}?</rt>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.]*>")
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}]*\}")  # {\an8} positioning codes some SRT files carry
 _WHITESPACE = re.compile(r"\s+")

@@ -11,6 +11,7 @@ browser does (kept inside <pre>, where blank lines separate paragraphs); entitie
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -204,6 +205,28 @@ def _paragraphs(blocks: list[tuple[str, str | None, bool, bool]]) -> list[tuple[
     return out
 
 
+MAX_UNCLOSED = 16
+_OPENER = re.compile(r"<[A-Za-z!?/]")
+
+
+def cut_unclosed(source: str) -> str:
+    """The page without a run of comments or tags that never close, which browsers drop with the rest of the
+    page after them; Python's HTML parser would rescan the rest of the page for each (quadratic time).
+
+    A few stray openers (a `<!--` written inside a script) are left to the parser, which copes with them.
+    """
+    end = source.rfind("-->")
+    after = end + 3 if end >= 0 else 0
+    if source.count("<!--", after) > MAX_UNCLOSED:
+        source = source[:source.find("<!--", after)]
+    last = source.rfind(">")
+    openers = _OPENER.finditer(source, last + 1)
+    first = next(openers, None)
+    if first is not None and sum(1 for _ in itertools.islice(openers, MAX_UNCLOSED)) >= MAX_UNCLOSED:
+        source = source[:first.start()]
+    return source
+
+
 class HtmlImporter:
     name = "a web page (HTML)"
     suffixes = (".html", ".htm")
@@ -216,7 +239,7 @@ class HtmlImporter:
             data = path.read_bytes()
         except OSError as err:
             raise UnreadableFileError(f"{path.name} cannot be read: {err.strerror or err}.") from err
-        source = _decode_html(data, path.name).lstrip("\ufeff")
+        source = cut_unclosed(_decode_html(data, path.name).lstrip("\ufeff"))
         extractor = _Extractor()
         try:
             for done in range(0, len(source), _CHUNK):
