@@ -142,3 +142,21 @@ def test_a_page_tree_holding_a_keyword_is_a_damaged_pdf_and_the_batch_goes_on(
     outcomes = project.import_paths([broken, fine])
     assert [o.status for o in outcomes] == ["failed", "imported"]
     assert outcomes[0].reason.startswith("tree.pdf is damaged or incomplete and cannot be read as a PDF.")
+
+
+def test_running_header_detection_compares_each_box_with_a_bounded_number_of_candidates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.core.importers import pdf_importer
+
+    calls = []
+    real = pdf_importer.similar
+    monkeypatch.setattr(pdf_importer, "similar", lambda a, b: calls.append(1) or real(a, b))
+    import random
+
+    rng = random.Random(3)
+    words = ["river", "harvest", "market", "school", "coast", "garden", "weather", "council", "village", "family"]
+    pages = 150
+    lines = [" ".join(rng.choice(words) for _ in range(6)) for _ in range(pages)]
+    source = parse(text_pdf(tmp_path / "distinct.pdf", lines)).sources[0]
+    assert source.text.split("\n\n") == lines  # nothing taken for a running header
+    assert len(calls) <= pages * 2 * pdf_importer.MAX_FUZZY_CLUSTERS  # not one comparison per earlier box

@@ -17,6 +17,7 @@ import math
 import re
 import struct
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -47,6 +48,7 @@ HEADER_Y_TOLERANCE = 0.04  # of the page height
 HEADER_MAX_CHARS = 200
 HEADER_MAX_LINES = 3
 HEADER_ROWS = 2  # rows of boxes looked at from the top and from the bottom of each page
+MAX_FUZZY_CLUSTERS = 32  # running-header candidates a nearly-same text is compared with (a few pages)
 SPLIT_LINE_GAP = 3.0  # line heights: on one-column pages, a wider space on one baseline is no word space
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
@@ -247,6 +249,10 @@ def drop_running_headers(pages: list[_Page]) -> None:
     needed = max(2, math.ceil(HEADER_SHARE * len(pages)))
     # clusters: (edge, relative height, key) -> ids of (page index, block) members
     clusters: list[tuple[bool, float, str, set[int], list[tuple[int, _Block]]]] = []
+    # the same text finds its cluster by a lookup; nearly the same text is compared with the clusters that
+    # grew most recently only (a running header grows every page or two), so the work stays linear in pages
+    exact: dict[tuple[bool, str], list[int]] = {}
+    recent: OrderedDict[int, None] = OrderedDict()
     for index, page in enumerate(pages):
         height = page.height or 1.0
         for top in (True, False):
@@ -254,13 +260,24 @@ def drop_running_headers(pages: list[_Page]) -> None:
                 if len(block.lines) > HEADER_MAX_LINES or block.size > HEADER_MAX_CHARS:
                     continue
                 key, where = _key(block.text), (block.ymid - page.y0) / height
-                for edge, cluster_where, cluster_key, members, blocks in clusters:
-                    if edge == top and abs(where - cluster_where) <= HEADER_Y_TOLERANCE and similar(key, cluster_key):
-                        members.add(index)
-                        blocks.append((index, block))
-                        break
-                else:
-                    clusters.append((top, where, key, {index}, [(index, block)]))
+                found = next((c for c in exact.get((top, key), ())
+                              if abs(where - clusters[c][1]) <= HEADER_Y_TOLERANCE), None)
+                if found is None:
+                    found = next((c for c in reversed(recent) if clusters[c][0] == top
+                                  and abs(where - clusters[c][1]) <= HEADER_Y_TOLERANCE
+                                  and similar(key, clusters[c][2])), None)
+                    if found is not None:
+                        exact.setdefault((top, key), []).append(found)
+                if found is None:
+                    found = len(clusters)
+                    clusters.append((top, where, key, set(), []))
+                    exact.setdefault((top, key), []).append(found)
+                clusters[found][3].add(index)
+                clusters[found][4].append((index, block))
+                recent[found] = None
+                recent.move_to_end(found)
+                if len(recent) > MAX_FUZZY_CLUSTERS:
+                    recent.popitem(last=False)
     doomed: dict[int, set[int]] = {}
     for _, _, _, members, blocks in clusters:
         if len(members) >= needed:
