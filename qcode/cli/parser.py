@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from qcode import __version__
-from qcode.cli import archive_commands, commands
+from qcode.cli import archive_commands, commands, names_commands
 from qcode.cli.output import FORMATS
 
 
@@ -192,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("check", commands.cmd_check, "check the project file's integrity, or an archive's checksums and "
                 "the project in it")
     p.add_argument("project", help="a project file, or an archive made by 'qcode archive'")
+
+    names_commands.add_parser(command, _formats)
 
     p = command("archive", archive_commands.cmd_archive,
                 "pack the project with SHA-256 checksums into a zip, to move or keep it")

@@ -6,6 +6,8 @@ Offsets (`start`, `end`) are always code-point offsets into a source's plain tex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 SOURCE_KINDS = ("text", "markdown", "docx", "pdf", "odt", "rtf", "html", "captions", "survey", "reference")
@@ -216,6 +218,17 @@ class ImportOutcome:
     source_ids: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class RegisterEntry:
+    """An entry of the name register: a term (a person, place, organisation ...) and the pseudonym that a
+    pseudonymised export writes instead; `enabled` False keeps the entry without applying it."""
+
+    id: int
+    term: str
+    pseudonym: str
+    enabled: bool = True
+
+
 # --- values the Project API hands out for exact undo and previews ---------------------------------
 
 @dataclass(frozen=True)
@@ -316,3 +329,13 @@ class Passage:
     text: str
     before: str = ""
     after: str = ""
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup file: where it is, when it was made, why (before an upgrade, on opening ...) and its size in bytes."""
+
+    path: Path
+    created: datetime
+    reason: str  # "open", "before-upgrade", "manual" ...
+    size: int
