@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from qcode import __version__
+from qcode.core import paths
 
 #: libraries whose warnings go to the log while qcode reads a file with them
 LIBRARY_LOGGERS = ("pdfminer",)
@@ -25,17 +26,15 @@ MAX_DISTINCT_WARNINGS = 20
 
 
 def log_file() -> Path:
-    """The log of unexpected errors, in the user data folder."""
-    from qcode.core.store.backups import data_dir
-
-    return data_dir() / "logs" / "qcode.log"
+    """The log of unexpected errors in the user data folder (the crash log the faces write to as well)."""
+    return paths.logs_dir() / "qcode.log"
 
 
 def write_log(text: str) -> Path | None:
-    """Append an entry to the log (created readable by its owner only); None when it cannot be written."""
+    """Append an entry to the log (readable by its owner only); None when it cannot be written."""
     path = log_file()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        paths.make_private_folder(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as log:
             log.write(f"{datetime.now().isoformat(timespec='seconds')} qcode {__version__}: {text.rstrip()}\n\n")
