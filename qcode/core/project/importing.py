@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qcode.core.diagnostics import unexpected_failure
-from qcode.core.errors import ImportError_, QcodeError
+from qcode.core.errors import ImportError_, ProjectFileError, QcodeError
 from qcode.core.importers import ImportOptions, ParseResult, find_importer, recognised_suffixes
 from qcode.core.importers.speakers import SPEAKER_CODE_COLOR, apply_speaker_options
 from qcode.core.importers.text import decoding_notes
@@ -29,12 +29,14 @@ from qcode.core.store import sources as source_store
 from qcode.core.text_rules import storable_text, without_surrogates
 
 
-def _outcome(path: Path, status: str, reason: str, source_ids: tuple[int, ...] = ()) -> ImportOutcome:
-    """A line of the import report, printable whatever bytes the file's name holds; a failure names the file
-    (a message from deeper down, such as a value that does not fit an attribute, may not)."""
+def _outcome(path: Path, status: str, reason: str, source_ids: tuple[int, ...] = (), *,
+             file_at_fault: bool = True) -> ImportOutcome:
+    """A line of the import report, printable whatever bytes the file's name holds; a failure that is the file's
+    names it (a message from deeper down, such as a value that does not fit an attribute, may not), while one
+    that is the project's (a full disk, a read-only file) reads as that message alone."""
     name = without_surrogates(path.name)
     reason = " ".join(without_surrogates(reason).splitlines())  # a library's message may span lines
-    if status == "failed" and name not in reason:
+    if status == "failed" and file_at_fault and name not in reason:
         reason = f"{name}: {reason}"
     return ImportOutcome(without_surrogates(str(path)), status, reason, source_ids)
 
@@ -114,7 +116,7 @@ class ImportMixin(ProjectBase):
                 self._write_attributes_and_cases(tx, result, ids)
                 self._write_codings(tx, result, ids)
         except QcodeError as err:
-            return _outcome(path, "failed", err.message)
+            return _outcome(path, "failed", err.message, file_at_fault=not isinstance(err, ProjectFileError))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, UnicodeError, OverflowError,
                 sqlite3.IntegrityError, sqlite3.DataError) as err:
             # what the importer handed over cannot be stored (the transaction was rolled back); a full disk or a
@@ -164,7 +166,8 @@ class ImportMixin(ProjectBase):
                 outcomes.append(self.import_file(file, folder_id=folder_id, options=options, subfolders=folders,
                                                  speaker_cases=speaker_cases, autocode_speakers=autocode_speakers))
             except QcodeError as err:
-                outcomes.append(_outcome(file, "failed", err.message))
+                outcomes.append(_outcome(file, "failed", err.message,
+                                         file_at_fault=not isinstance(err, ProjectFileError)))
             except sqlite3.DatabaseError:
                 raise  # the project itself is in trouble (a full disk, a damaged file): no file is to blame
             except Exception as err:  # one file's failure never stops the batch
