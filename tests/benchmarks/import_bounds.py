@@ -49,7 +49,9 @@ import resource, sys
 from pathlib import Path
 from qcode.core.project import Project
 from tests.importers.pdf_fixtures import flate_bomb_pdf
-bomb = flate_bomb_pdf(Path(sys.argv[1]), int(sys.argv[2]))
+bomb = Path(sys.argv[1])
+if not bomb.exists():
+    flate_bomb_pdf(bomb, int(sys.argv[2]))
 target = Path(sys.argv[3])
 target.unlink(missing_ok=True)
 with Project.create(target) as project:
