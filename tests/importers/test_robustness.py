@@ -214,7 +214,7 @@ def test_any_exception_while_reading_a_file_fails_that_file_and_the_batch_goes_o
         assert by_name[name].status == "failed", name
         assert "\n" not in by_name[name].reason
         assert by_name[name].reason.startswith(name)
-    assert "declares a text encoding that XML readers do not support" in by_name["utf7.docx"].reason
+    assert "declares an encoding that cannot be read" in by_name["utf7.docx"].reason
     assert "(RuntimeError; details are in" in by_name["boom.txt"].reason
     log = log_file().read_text(encoding="utf-8")
     assert "RuntimeError: a library fell over" in log

@@ -43,6 +43,10 @@ class RootReached(Exception):
     """Raised by the prolog check once the root element starts: no declaration can follow."""
 
 
+class NoRootElement(Exception):
+    """What `probe_prolog` returns for a part that ends (or is empty) before its root element."""
+
+
 class StopAtRoot:
     """A parser target that stops parsing at the root element."""
 
@@ -76,20 +80,31 @@ def describe_zip(path: Path) -> str:
     return "a zip archive"
 
 
-def has_doctype(archive: zipfile.ZipFile, part: str) -> bool:
-    """Whether a part declares a document type before its root element (the rest of it is not read)."""
+def probe_prolog(archive: zipfile.ZipFile, part: str) -> Exception | None:
+    """What stands before a part's root element, reading no further than that element's start.
+
+    None when the root element starts cleanly; else the problem: a DefusedXmlException for a document type
+    declaration, a ParseError for XML damaged before its root (or declared in an encoding expat cannot read),
+    NoRootElement for a part that ends before it.
+    """
     parser = DefusedXMLParser(target=StopAtRoot(), forbid_dtd=True)
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(64 * 1024):
                 parser.feed(chunk)
     except RootReached:
-        return False
-    except DefusedXmlException:
-        return True
-    except ParseError:  # not XML after all: the reader of that part, if any, says so
-        return False
-    return False
+        return None
+    except (DefusedXmlException, ParseError) as err:
+        return err
+    except (ValueError, LookupError) as err:  # an encoding expat cannot read ("UTF-7", "Shift_JIS", unknown ones)
+        return ParseError(f"the XML declares an encoding that cannot be read ({err})")
+    return NoRootElement(part)
+
+
+def has_doctype(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether a part declares a document type before its root element (XML damaged otherwise is left to the
+    reader of that part, if any)."""
+    return isinstance(probe_prolog(archive, part), DefusedXmlException)
 
 
 def check_zip(path: Path, required_part: str, what: str = "a Word document") -> None:
@@ -108,15 +123,7 @@ def check_zip(path: Path, required_part: str, what: str = "a Word document") -> 
                 raise UnreadableFileError(f"{path.name} would unpack to {unpacked // (1024 * 1024)} MB; it is "
                                           "refused as unsafe (a 'zip bomb').")
             for info in infos:
-                try:
-                    doctype = info.filename.lower().endswith(_XML_SUFFIXES) and has_doctype(archive, info.filename)
-                except (ValueError, LookupError) as err:  # expat refuses the encoding the part declares
-                    raise UnreadableFileError(
-                        f"{path.name} cannot be read: its part {info.filename} declares a text encoding that XML "
-                        f"readers do not support ({err}). Open it in the program that made it, save it again, and "
-                        "import the new copy."
-                    ) from err
-                if doctype:
+                if info.filename.lower().endswith(_XML_SUFFIXES) and has_doctype(archive, info.filename):
                     raise UnreadableFileError(
                         f"{path.name} holds a document type declaration in {info.filename}, which office "
                         "programs never write and which can hide entity tricks (entity expansion or external "
