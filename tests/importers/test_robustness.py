@@ -249,7 +249,9 @@ def test_names_lose_terminal_and_bidi_control_characters(tmp_path: Path, project
     case = project.create_case("Case\x9b 1\u200f")
     assert case.name == "Case 1"
     assert project.rename_source(outcome.source_ids[0], "Tab\there\x00").name == "Tab here"
-    assert project.ensure_coder("Ana\x1b[2J \u202eK").name == "Ana[2J K"
+    coder = project.ensure_coder("Ana\x1b[2J \u202eK")
+    assert coder.name == "Ana[2J K"
+    assert project.rename_coder(coder.id, "Ana\x07 B\u2066").name == "Ana B"
 
 
 # --- point 12: attachments are named in the report --------------------------------------------------------------
