@@ -12,6 +12,7 @@ from pathlib import Path
 
 from qcode import crash_log
 from qcode.cli import commands
+from qcode.cli.arguments import NotUtf8Error, check_text_arguments
 from qcode.cli.parser import build_parser
 from qcode.core.errors import QcodeError
 
@@ -38,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    try:
+        check_text_arguments(args)
+    except NotUtf8Error as err:
+        print(f"qcode: {err.message}", file=sys.stderr)
+        return 2
     try:
         return int(args.handler(args) or 0)
     except commands.UsageError as err:

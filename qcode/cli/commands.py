@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from qcode.cli.arguments import terminal_safe
 from qcode.cli.output import print_rows
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.autocode import AutocodeRequest
@@ -127,7 +128,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     if args.format == "table":
         for outcome in outcomes:
-            print(f"{outcome.status}\t{outcome.path}\t{outcome.reason}")
+            print(f"{outcome.status}\t{terminal_safe(outcome.path, one_line=True)}\t"
+                  f"{terminal_safe(outcome.reason, one_line=True)}")
     else:
         print_rows(("status", "file", "reason", "source_ids"),
                    [(o.status, o.path, o.reason, list(o.source_ids) if args.format == "json"

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from qcode.cli.arguments import terminal_safe
 from qcode.core.exporters.safety import csv_cell
 
 FORMATS = ("table", "csv", "json")
@@ -45,7 +46,7 @@ def print_rows(
         writer.writerow([csv_cell(c) for c in columns])
         writer.writerows([[csv_cell(v) if isinstance(v, str) else _cell(v) for v in row] for row in rows])
         return
-    cells = [[_cell(v) for v in row] for row in (table_cells if table_cells is not None else rows)]
+    cells = [[terminal_safe(_cell(v)) for v in row] for row in (table_cells if table_cells is not None else rows)]
     widths = [_width(c) for c in columns]
     for row in cells:
         widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]

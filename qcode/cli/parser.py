@@ -10,9 +10,22 @@ from qcode.cli.output import FORMATS
 
 
 class _Parser(argparse.ArgumentParser):
+    #: positionals may follow options (`qcode import P --folder F a.txt -- -x.txt`)
+    intermixed = False
+    _parsing = False
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage()
         self.exit(2, f"qcode: {message}\n")
+
+    def parse_known_args(self, args=None, namespace=None):
+        if not self.intermixed or self._parsing:
+            return super().parse_known_args(args, namespace)
+        self._parsing = True  # the intermixed parse calls back into this method
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._parsing = False
 
 
 def _formats(p: argparse.ArgumentParser) -> None:
@@ -60,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--name", help="the project's title (default: the file name)")
 
-    p = command("import", commands.cmd_import, "import files and folders (folders recursively) as sources")
+    p = command("import", commands.cmd_import, "import files and folders (folders recursively) as sources; "
+                "names after '--' are files even when they start with '-'")
+    p.intermixed = True  # type: ignore[attr-defined]
     p.add_argument("project")
     p.add_argument("paths", nargs="*", metavar="FILES_OR_FOLDERS")
     p.add_argument("--folder", metavar="NAME", help="project folder to import into (created when new)")

@@ -310,6 +310,9 @@ def main() -> int:
         rows.append({"name": label, "seconds": time.perf_counter() - t0, "budget_seconds": budget,
                      "value": export_count, "unit": "excerpts"})
     rows.extend(import_rows(folder, args.quick))
+    from import_bounds import bounds_rows  # PDFs and libraries that used to be unbounded (this folder is on the path)
+
+    rows.extend(bounds_rows(folder, args.quick))
     from refi_rows import refi_rows
 
     rows.extend(refi_rows(path, folder))

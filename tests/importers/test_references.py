@@ -251,9 +251,14 @@ def test_attachments_are_imported_after_the_abstract(attached: Path) -> None:
 def test_the_report_names_missing_attachments_and_entries_left_out(attached: Path, project: Project) -> None:
     outcome = project.import_file(attached, options=ImportOptions(attachments=True))
     assert outcome.status == "imported"
-    assert outcome.reason == ("3 entries: 2 with an abstract or notes, 1 with the citation only; "
-                              "Ito 2019 - Missing PDF: the attached PDF files/2/gone.pdf was not found (looked next "
-                              "to attached.bib and at that path)")
+    paper = (attached.parent / "files" / "1" / "paper.pdf").resolve()
+    assert outcome.reason.split("; ") == [
+        "3 entries: 2 with an abstract or notes, 1 with the citation only",
+        f"Ito 2018 - With PDF: added the text of the attached file {paper}",
+        "Ito 2019 - Missing PDF: the attached PDF files/2/gone.pdf was not found (looked next to attached.bib and "
+        "at that path)",
+        f"Only PDF: added the text of the attached file {paper}",
+    ]
     plain = attached.with_name("plain.bib")
     plain.write_text(ATTACHED_BIB.replace("abstract={Short abstract.}", "abstract={Another abstract.}"),
                      encoding="utf-8")

@@ -38,9 +38,10 @@ _TIME = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
 _LOOKS_LIKE_TIME = re.compile(r"^\s*\d{1,3}:\d")
 _SRT_HEAD = re.compile(r"^\s*\d+[ \t]*\r?\n[ \t]*(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}[ \t]*-->")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>", re.IGNORECASE)
+# (a voice or ruby text spans at most 1,000 characters: unclosed tags would otherwise cost quadratic time)
+_VOICE = re.compile(r"<v(?:\.[^\s>.]{0,1000})*(?:[ \t]+([^>]{0,1000}))?>", re.IGNORECASE)
 _INLINE_TIME = re.compile(r"<\d{1,3}(?::\d{2}){1,2}\.\d{3}>")
-_RUBY_TEXT = re.compile(r"<rt(?:\.[^>]*)?>.*?</rt>", re.IGNORECASE | re.DOTALL)
+_RUBY_TEXT = re.compile(r"<rt(?:\.[^>]{0,1000})?>.{0,1000}?</rt>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.]*>")
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}]*\}")  # {\an8} positioning codes some SRT files carry
 _WHITESPACE = re.compile(r"\s+")
@@ -230,9 +231,15 @@ def build_transcript(segments: list[_Segment]) -> tuple[str, list[Span]]:
     return builder.text(), builder.all_spans()
 
 
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le", 4), (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+              (b"\xff\xfe", "utf-16-le", 2), (b"\xfe\xff", "utf-16-be", 2))  # UTF-32 first: FF FE starts both
+
+
 def _head_text(head: bytes) -> str:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head[2:len(head) - len(head) % 2].decode("utf-16-be" if head[0] == 0xFE else "utf-16-le", "replace")
+    for bom, encoding, width in _WIDE_BOMS:
+        if head.startswith(bom):
+            body = head[len(bom):]
+            return body[:len(body) - len(body) % width].decode(encoding, "replace")
     return head.decode("utf-8", "replace").lstrip("\ufeff")
 
 

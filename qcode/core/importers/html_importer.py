@@ -12,6 +12,7 @@ browser does (kept inside <pre>, where blank lines separate paragraphs); entitie
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -21,7 +22,7 @@ from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileErro
 from qcode.core.importers import register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
 from qcode.core.importers.structure import TextBuilder, speaker_turns
-from qcode.core.importers.text import TextImporter, decode
+from qcode.core.importers.text import TextImporter, checked_text, decode
 from qcode.core.progress import Progress
 
 _SKIP = {"script", "style", "template", "noscript", "title", "iframe", "object", "svg", "math", "select"}
@@ -184,7 +185,7 @@ class _Extractor(HTMLParser):
 
 def _decode_html(data: bytes, name: str) -> str:
     """Bytes to text: a BOM, else a <meta charset> declaration, else the guess text files get."""
-    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         declared = _META_CHARSET.search(data[:4096])
         if declared:
             try:
@@ -196,7 +197,7 @@ def _decode_html(data: bytes, name: str) -> str:
                     raise UnreadableFileError(f"{name} does not look like a web page (it holds binary data).")
                 if encoding in ("latin-1", "iso8859-1", "ascii"):
                     encoding = "cp1252"  # what browsers do with these labels
-                return data.decode(encoding, errors="replace")
+                return checked_text(data.decode(encoding, errors="replace"), name)
     return decode(data, name)
 
 
@@ -213,6 +214,28 @@ def _paragraphs(blocks: list[tuple[str, str | None, bool, bool]]) -> list[tuple[
     return out
 
 
+MAX_UNCLOSED = 16
+_OPENER = re.compile(r"<[A-Za-z!?/]")
+
+
+def cut_unclosed(source: str) -> str:
+    """The page without a run of comments or tags that never close, which browsers drop with the rest of the
+    page after them; Python's HTML parser would rescan the rest of the page for each (quadratic time).
+
+    A few stray openers (a `<!--` written inside a script) are left to the parser, which copes with them.
+    """
+    end = source.rfind("-->")
+    after = end + 3 if end >= 0 else 0
+    if source.count("<!--", after) > MAX_UNCLOSED:
+        source = source[:source.find("<!--", after)]
+    last = source.rfind(">")
+    openers = _OPENER.finditer(source, last + 1)
+    first = next(openers, None)
+    if first is not None and sum(1 for _ in itertools.islice(openers, MAX_UNCLOSED)) >= MAX_UNCLOSED:
+        source = source[:first.start()]
+    return source
+
+
 class HtmlImporter:
     name = "a web page (HTML)"
     suffixes = (".html", ".htm")
@@ -225,7 +248,7 @@ class HtmlImporter:
             data = path.read_bytes()
         except OSError as err:
             raise UnreadableFileError(f"{path.name} cannot be read: {err.strerror or err}.") from err
-        source = _decode_html(data, path.name).lstrip("\ufeff")
+        source = cut_unclosed(_decode_html(data, path.name).lstrip("\ufeff"))
         extractor = _Extractor()
         try:
             for done in range(0, len(source), _CHUNK):

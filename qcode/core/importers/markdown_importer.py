@@ -20,19 +20,24 @@ from qcode.core.importers.text import TextImporter, read_text_file
 from qcode.core.model import Span
 from qcode.core.progress import Progress
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?\s*(?:\s#+\s*)?$")
+# Every pattern reads in linear time, however long a line: an inline construct (a link, emphasis, a tag)
+# spans at most MAX_INLINE characters, and no two adjacent parts of a pattern can take the same characters
+# (`\s*\|?\s*` would try every split of a long run of spaces).
+MAX_INLINE = 1000
+MAX_NESTING = 8  # levels of emphasis taken off one line
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*))?$")  # the closing #s are taken off in heading_title()
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _BLOCK_MARK = re.compile(r"^\s{0,3}(?:>\s?|[-*+]\s+|\d{1,9}[.)]\s+)")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*(?:\|\s*)?:?-+:?\s*(?:\|\s*:?-+:?\s*)*(?:\|\s*)?$")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_REFERENCE_LINK = re.compile(r"!?\[([^\]]+)\]\[[^\]]*\]")
+_LINK = re.compile(rf"!?\[([^\]]{{0,{MAX_INLINE}}})\]\([^)]{{0,{MAX_INLINE}}}\)")
+_REFERENCE_LINK = re.compile(rf"!?\[([^\]]{{1,{MAX_INLINE}}})\]\[[^\]]{{0,{MAX_INLINE}}}\]")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]+|[^<>\s@]+@[^<>\s@]+)>")
-_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
-_EMPHASIS = re.compile(r"(\*\*|~~|\*|`)(?=\S)(.+?)(?<=\S)\1")
-_UNDERSCORES = re.compile(r"(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\1(?!\w)")  # snake_case stays as it is
+_TAG = re.compile(rf"</?[A-Za-z][\w-]*(?:\s[^<>]{{0,{MAX_INLINE}}})?/?>")
+_EMPHASIS = re.compile(rf"(\*\*|~~|\*|`)(?=\S)(.{{1,{MAX_INLINE}}}?)(?<=\S)\1")
+_UNDERSCORES = re.compile(rf"(?<!\w)(__|_)(?=\S)(.{{1,{MAX_INLINE}}}?)(?<=\S)\1(?!\w)")  # snake_case stays
 _PLACEHOLDER = 0xF0000  # escaped characters hide in a private-use plane while emphasis is removed
 
 
@@ -44,11 +49,22 @@ def strip_inline(line: str) -> str:
     line = _AUTOLINK.sub(r"\1", line)
     line = _TAG.sub("", line)
     previous = None
-    while previous != line:
+    for _ in range(MAX_NESTING):
+        if previous == line:
+            break
         previous, line = line, _UNDERSCORES.sub(r"\2", _EMPHASIS.sub(r"\2", line))
     line = "".join(chr(ord(c) - _PLACEHOLDER) if _PLACEHOLDER <= ord(c) < _PLACEHOLDER + 128 else c
                    for c in line)
     return html.unescape(line)
+
+
+def heading_title(content: str | None) -> str:
+    """An ATX heading's text without its optional closing sequence of #s (`# Title ##`)."""
+    title = (content or "").rstrip()
+    bare = title.rstrip("#")
+    if bare != title and bare and bare[-1].isspace():
+        title = bare.rstrip()
+    return title
 
 
 def _table_row(line: str) -> str | None:
@@ -104,7 +120,7 @@ class MarkdownImporter:
             heading = _HEADING.match(line)
             if heading:
                 headings.append((len(out), len(heading.group(1))))
-                out.append(strip_inline(heading.group(2) or ""))
+                out.append(strip_inline(heading_title(heading.group(2))))
                 paragraph_line = False
                 continue
             if _TABLE_SEPARATOR.match(line) and "-" in line and "|" in line:

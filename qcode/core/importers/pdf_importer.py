@@ -19,11 +19,13 @@ import math
 import re
 import struct
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from qcode.core.diagnostics import library_warnings_logged
 from qcode.core.errors import (
     EmptySourceError,
     FileTooLargeError,
@@ -40,7 +42,7 @@ from qcode.core.progress import Progress
 
 #: what pdfminer raises on damaged files, besides its own PSException family
 _DAMAGE = (ValueError, TypeError, KeyError, IndexError, AssertionError, EOFError, RecursionError, OverflowError,
-           struct.error, zlib.error)
+           AttributeError, struct.error, zlib.error)  # AttributeError: a keyword where an object belongs
 
 MIN_PAGES_FOR_HEADERS = 3
 HEADER_SHARE = 0.4  # a running header is on at least this share of pages (odd/even pages may alternate)
@@ -49,6 +51,7 @@ HEADER_Y_TOLERANCE = 0.04  # of the page height
 HEADER_MAX_CHARS = 200
 HEADER_MAX_LINES = 3
 HEADER_ROWS = 2  # rows of boxes looked at from the top and from the bottom of each page
+MAX_FUZZY_CLUSTERS = 32  # running-header candidates a nearly-same text is compared with (a few pages)
 SPLIT_LINE_GAP = 3.0  # line heights: on one-column pages, a wider space on one baseline is no word space
 NO_MAP_SHARE = 0.5  # of the glyphs drawn: above it, the text is unreadable without a character map
 UNREADABLE = "\ufffd"  # stands for a glyph that maps to no character, below that share
@@ -262,6 +265,10 @@ def drop_running_headers(pages: list[_Page]) -> None:
     needed = max(2, math.ceil(HEADER_SHARE * len(pages)))
     # clusters: (edge, relative height, key) -> ids of (page index, block) members
     clusters: list[tuple[bool, float, str, set[int], list[tuple[int, _Block]]]] = []
+    # the same text finds its cluster by a lookup; nearly the same text is compared with the clusters that
+    # grew most recently only (a running header grows every page or two), so the work stays linear in pages
+    exact: dict[tuple[bool, str], list[int]] = {}
+    recent: OrderedDict[int, None] = OrderedDict()
     for index, page in enumerate(pages):
         height = page.height or 1.0
         for top in (True, False):
@@ -269,13 +276,24 @@ def drop_running_headers(pages: list[_Page]) -> None:
                 if len(block.lines) > HEADER_MAX_LINES or block.size > HEADER_MAX_CHARS:
                     continue
                 key, where = _key(block.text), (block.ymid - page.y0) / height
-                for edge, cluster_where, cluster_key, members, blocks in clusters:
-                    if edge == top and abs(where - cluster_where) <= HEADER_Y_TOLERANCE and similar(key, cluster_key):
-                        members.add(index)
-                        blocks.append((index, block))
-                        break
-                else:
-                    clusters.append((top, where, key, {index}, [(index, block)]))
+                found = next((c for c in exact.get((top, key), ())
+                              if abs(where - clusters[c][1]) <= HEADER_Y_TOLERANCE), None)
+                if found is None:
+                    found = next((c for c in reversed(recent) if clusters[c][0] == top
+                                  and abs(where - clusters[c][1]) <= HEADER_Y_TOLERANCE
+                                  and similar(key, clusters[c][2])), None)
+                    if found is not None:
+                        exact.setdefault((top, key), []).append(found)
+                if found is None:
+                    found = len(clusters)
+                    clusters.append((top, where, key, set(), []))
+                    exact.setdefault((top, key), []).append(found)
+                clusters[found][3].add(index)
+                clusters[found][4].append((index, block))
+                recent[found] = None
+                recent.move_to_end(found)
+                if len(recent) > MAX_FUZZY_CLUSTERS:
+                    recent.popitem(last=False)
     doomed: dict[int, set[int]] = {}
     for _, _, _, members, blocks in clusters:
         if len(members) >= needed:
@@ -399,14 +417,19 @@ class PdfImporter:
         return head.startswith(b"%PDF")
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        with library_warnings_logged(path.name):  # pdfminer's per-page warnings go to the log
+            return self._parse(path, options, progress)
+
+    def _parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
         try:
             from pdfminer.converter import PDFPageAggregator
             from pdfminer.layout import LAParams
             from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
             from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
             from pdfminer.pdfpage import PDFPage
-            from pdfminer.pdfparser import PDFParser
             from pdfminer.psparser import PSException
+
+            from qcode.core.importers.pdf_limits import BoundedPDFParser, InflateBudget
         except ImportError as err:  # a broken installation, not the file's fault
             raise UnsupportedFormatError(f"qcode cannot read {path.name}: its PDF reader (the pdfminer.six package) "
                                          "is missing. Reinstall qcode.") from err
@@ -417,7 +440,8 @@ class PdfImporter:
         try:
             with path.open("rb") as fh:
                 try:
-                    document = PDFDocument(PDFParser(fh))
+                    budget = InflateBudget(path.name, path.stat().st_size)  # bounds streams and inflating
+                    document = PDFDocument(BoundedPDFParser(fh, budget))
                     pdf_pages = list(PDFPage.create_pages(document))
                 except PDFEncryptionError as err:
                     raise UnreadableFileError(

@@ -85,6 +85,11 @@ def read_attachment(pdf: Path, options: ImportOptions) -> tuple[ParsedSource | N
         result = importer.parse(pdf, replace(options, attachments=False), None)
     except ImportError_ as err:
         return None, err.message
+    except Exception as err:  # a PDF the reader chokes on is that attachment's problem, not the library's
+        from qcode.core.diagnostics import log_exception
+
+        log_exception(f"reading the attachment {pdf} failed", err)
+        return None, f"{pdf.name} could not be read ({type(err).__name__}; details are in the log)"
     if not result.sources or not result.sources[0].text.strip():
         return None, f"{pdf.name} holds no text"
     return result.sources[0], ""
@@ -199,16 +204,20 @@ def build_result(path: Path, references: list[Reference], options: ImportOptions
         if not (ref.title.strip() or ref.authors or has_text(ref)):
             empty += 1
             continue
-        attachment, problem = None, ""
+        attachment, problem, attached = None, "", None
         if options.attachments and ref.files:
             pdf, problem = find_attachment(ref.files, path)
             if pdf is not None:
                 attachment, problem = read_attachment(pdf, options)
+                attached = pdf.resolve() if attachment is not None else None
         with_text += has_text(ref)
         source = build_source(ref, attachment)
         if problem:
             source.meta["attachment_error"] = problem
             notes.append(f"{source.name}: {problem}")
+        if attached is not None:  # the path may lead anywhere on disk: the report names what was read
+            source.meta["attachment"] = str(attached)
+            notes.append(f"{source.name}: added the text of the attached file {attached}")
         sources.append(source)
     if not sources:
         raise EmptySourceError(f"The entries of {path.name} have no title, authors, abstract or notes, so there is "

@@ -22,7 +22,8 @@ _LABEL = re.compile(
 )
 # Layouts that put the name (and a time) on a line of its own, the words on the next lines:
 # "Speaker 1  0:03" (Otter, Teams: two spaces or a tab before the time),
-_LABEL_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})(?: {{2,}}|\t)\s*({_TIME})[ \t]*(?:\n|$)")
+# (two spaces, then any more: ` {2,}\s*` would try every split of a long run of spaces, quadratic)
+_LABEL_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})(?: {{2}}|\t)\s*({_TIME})[ \t]*(?:\n|$)")
 # "Sam (00:01:23)" or "Sam [01:23]" without a colon (Descript and other services),
 _TIMED_LINE = re.compile(rf"^\s*([^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,3}})[ \t]*[\[(]({_TIME})[\])][ \t]*(?:\n|$)")
 # "[Johnny Doe] 11:02:09" (Zoom's saved transcript: any name in square brackets, then a clock time),

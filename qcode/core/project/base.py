@@ -12,6 +12,7 @@ from qcode.core.store import aggregates
 from qcode.core.store import codes as code_store
 from qcode.core.store import sources as source_store
 from qcode.core.store.database import Store
+from qcode.core.text_rules import printable_name
 
 if TYPE_CHECKING:
     from qcode.core.importers.base import ParsedSource
@@ -37,7 +38,7 @@ class ProjectBase:
         def folder(self, folder_id: int) -> Folder: ...
 
         def _insert_parsed(self, tx: sqlite3.Connection, parsed: ParsedSource, folder_id: int | None,
-                           original_name: str) -> int: ...
+                           original_name: str, position: int | None = None) -> int: ...
 
     # --- lookups ---------------------------------------------------------------------------------------
 
@@ -61,7 +62,7 @@ class ProjectBase:
 
     @staticmethod
     def _clean_name(name: str, what: str) -> str:
-        cleaned = " ".join(str(name).split())
+        cleaned = " ".join(printable_name(str(name)).split())
         if not cleaned or "/" in cleaned:
             raise InvalidNameError(what)
         return cleaned

@@ -30,6 +30,7 @@ from qcode.core.project.sources import SourcesMixin
 from qcode.core.project.team import TeamMixin
 from qcode.core.store import backups, meta
 from qcode.core.store.database import Store, new_guid, now_iso
+from qcode.core.text_rules import printable_name
 
 CODER_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 
@@ -203,7 +204,7 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
 
     def ensure_coder(self, name: str, *, color: str | None = None) -> Coder:
         """The coder of that name, created when new."""
-        name = name.strip()
+        name = " ".join(printable_name(name).split())
         if not name:
             raise InvalidNameError("coder")
         found = meta.coder_by_name(self._store.read, name)
@@ -224,9 +225,10 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
 
     def name_coder(self, name: str) -> None:
         """Name this session's coder without adding it yet: it is added with the first change that needs it."""
-        if not name.strip():
+        name = " ".join(printable_name(name).split())
+        if not name:
             raise InvalidNameError("coder")
-        self._coder_name = name.strip()
+        self._coder_name = name
         self._coder_id = None
 
     @property

@@ -12,9 +12,11 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from qcode.core.errors import ImportError_, QcodeError
+from qcode.core.diagnostics import unexpected_failure
+from qcode.core.errors import ImportError_, ProjectFileError, QcodeError
 from qcode.core.importers import ImportOptions, ParseResult, find_importer, recognised_suffixes
 from qcode.core.importers.speakers import SPEAKER_CODE_COLOR, apply_speaker_options
+from qcode.core.importers.text import decoding_notes
 from qcode.core.model import Attribute, ImportOutcome
 from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
@@ -24,6 +26,19 @@ from qcode.core.store import aggregates
 from qcode.core.store import cases as case_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import sources as source_store
+from qcode.core.text_rules import storable_text, without_surrogates
+
+
+def _outcome(path: Path, status: str, reason: str, source_ids: tuple[int, ...] = (), *,
+             file_at_fault: bool = True) -> ImportOutcome:
+    """A line of the import report, printable whatever bytes the file's name holds; a failure that is the file's
+    names it (a message from deeper down, such as a value that does not fit an attribute, may not), while one
+    that is the project's (a full disk, a read-only file) reads as that message alone."""
+    name = without_surrogates(path.name)
+    reason = " ".join(without_surrogates(reason).splitlines())  # a library's message may span lines
+    if status == "failed" and file_at_fault and name not in reason:
+        reason = f"{name}: {reason}"
+    return ImportOutcome(without_surrogates(str(path)), status, reason, source_ids)
 
 
 def file_sha256(path: Path) -> str:
@@ -56,7 +71,9 @@ class ImportMixin(ProjectBase):
         options = options or ImportOptions()
         try:
             importer = find_importer(path, max_bytes=options.max_file_bytes)
-            result = importer.parse(path, options, progress)
+            with decoding_notes() as guessed:
+                result = importer.parse(path, options, progress)
+            result.notes.extend(note for note in guessed if note not in result.notes)
             for parsed in result.sources:
                 if len(parsed.text) > options.max_text_chars:
                     raise ImportError_(
@@ -64,18 +81,22 @@ class ImportMixin(ProjectBase):
                         f"{options.max_text_chars:,} per source. Split the file into smaller parts."
                     )
         except ImportError_ as err:
-            return ImportOutcome(str(path), "failed", err.message)
+            return _outcome(path, "failed", err.message)
+        except Exception as err:  # whatever a library raises on one file is that file's failure
+            return _outcome(path, "failed", unexpected_failure(path, err))
+        for parsed in result.sources:
+            parsed.text = storable_text(parsed.text)
         try:
             digest = file_sha256(path)
         except OSError as err:
-            return ImportOutcome(str(path), "failed", f"{path.name} cannot be read: {err.strerror or err}.")
+            return _outcome(path, "failed", f"{path.name} cannot be read: {err.strerror or err}.")
         for parsed in result.sources:
             parsed.meta.setdefault("file_sha256", digest)  # the stored text has its own hash in the source row
         apply_speaker_options(result, cases=speaker_cases, autocode=autocode_speakers)
         read = self._store.read
         fresh = [i for i, p in enumerate(result.sources) if not source_store.source_by_sha(read, text_sha256(p.text))]
         if not fresh:
-            return ImportOutcome(str(path), "duplicate", "the same text is already in the project")
+            return _outcome(path, "duplicate", "the same text is already in the project")
         new_folders: list[int] = []
         try:
             with self._store.transaction() as tx:
@@ -90,17 +111,24 @@ class ImportMixin(ProjectBase):
                         target = new_folders[-1]
                     else:
                         target = found.id
-                ids = {i: self._insert_parsed(tx, result.sources[i], target, path.name) for i in fresh}
+                first = source_store.next_source_position(tx, target)
+                ids = {i: self._insert_parsed(tx, result.sources[i], target, path.name, first + k)
+                       for k, i in enumerate(fresh)}
                 self._write_attributes_and_cases(tx, result, ids)
                 self._write_codings(tx, result, ids)
         except QcodeError as err:
-            return ImportOutcome(str(path), "failed", err.message)
+            return _outcome(path, "failed", err.message, file_at_fault=not isinstance(err, ProjectFileError))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, UnicodeError, OverflowError,
+                sqlite3.IntegrityError, sqlite3.DataError) as err:
+            # what the importer handed over cannot be stored (the transaction was rolled back); a full disk or a
+            # damaged project (other database errors) is no file's fault and goes up
+            return _outcome(path, "failed", unexpected_failure(path, err))
         if new_folders:
             self._notify("folder", "added", tuple(new_folders))
         self._notify("source", "added", tuple(ids.values()))
         if result.cases:
             self._notify("case", "added")
-        return ImportOutcome(str(path), "imported", "; ".join(result.notes), tuple(ids.values()))
+        return _outcome(path, "imported", "; ".join(result.notes), tuple(ids.values()))
 
     def import_paths(
         self,
@@ -133,13 +161,18 @@ class ImportMixin(ProjectBase):
                     break
                 progress.step(index, len(plan), file.name)
             if not file.exists():
-                outcomes.append(ImportOutcome(str(file), "failed", "the file does not exist"))
+                outcomes.append(_outcome(file, "failed", "the file does not exist"))
                 continue
             try:
                 outcomes.append(self.import_file(file, folder_id=folder_id, options=options, subfolders=folders,
                                                  speaker_cases=speaker_cases, autocode_speakers=autocode_speakers))
             except QcodeError as err:
-                outcomes.append(ImportOutcome(str(file), "failed", err.message))
+                outcomes.append(_outcome(file, "failed", err.message,
+                                         file_at_fault=not isinstance(err, ProjectFileError)))
+            except sqlite3.DatabaseError:
+                raise  # the project itself is in trouble (a full disk, a damaged file): no file is to blame
+            except Exception as err:  # one file's failure never stops the batch
+                outcomes.append(_outcome(file, "failed", unexpected_failure(file, err)))
         if progress is not None:
             progress.step(len(plan), len(plan), "")
         return outcomes
@@ -161,18 +194,24 @@ class ImportMixin(ProjectBase):
         assert found is not None
         return found
 
-    def _set_value(self, tx: sqlite3.Connection, attribute: Attribute, owner_id: int, value: object) -> None:
+    def _set_value(self, tx: sqlite3.Connection, attribute: Attribute, owner_id: int, value: object) -> Attribute:
+        """Set one value; returns the attribute as it now is (a choice may have gained the value)."""
         if attribute.type == "choice" and attribute.choices and str(value) not in attribute.choices:
             attribute = Attribute(attribute.id, attribute.name, attribute.type, attribute.scope,
                                   (*attribute.choices, str(value)))
             case_store.update_attribute(tx, attribute.id, name=attribute.name, choices=attribute.choices)
         case_store.set_value(tx, attribute.id, owner_id, coerce_value(attribute, value))
+        return attribute
 
     def _write_attributes_and_cases(self, tx: sqlite3.Connection, result: ParseResult, ids: dict[int, int]) -> None:
+        # each attribute is looked up (or created from all of the file's values) once, not once per source
+        source_attributes: dict[str, Attribute] = {}
         for index, source_id in ids.items():
             for name, value in result.sources[index].attributes.items():
-                values = [s.attributes.get(name) for s in result.sources]
-                self._set_value(tx, self._attribute_for(tx, "source", name, result, values), source_id, value)
+                if name not in source_attributes:
+                    values = [s.attributes.get(name) for s in result.sources]
+                    source_attributes[name] = self._attribute_for(tx, "source", name, result, values)
+                source_attributes[name] = self._set_value(tx, source_attributes[name], source_id, value)
         # new members lie in new sources, which have no codings yet, so no aggregate changes here
         attributes: dict[str, Attribute] = {}
         for parsed in result.cases:
@@ -189,7 +228,7 @@ class ImportMixin(ProjectBase):
                     values = [c.attributes.get(attr_name) for c in result.cases]
                     attributes[attr_name] = self._attribute_for(tx, "case", attr_name, result, values)
                 if value not in (None, ""):
-                    self._set_value(tx, attributes[attr_name], case_id, value)
+                    attributes[attr_name] = self._set_value(tx, attributes[attr_name], case_id, value)
 
     def _write_codings(self, tx: sqlite3.Connection, result: ParseResult, ids: dict[int, int]) -> None:
         if not result.codings:

@@ -23,11 +23,18 @@ from qcode.core.store import cases as case_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import memos as memo_store
 from qcode.core.store import sources as source_store
+from qcode.core.text_rules import storable, storable_text, without_surrogates
 
 
 def text_sha256(text: str) -> str:
     """The SHA-256 of a text as UTF-8, hex: how a source's stored text is fingerprinted (duplicates, merges)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _storable_span(span: Span) -> Span:
+    if isinstance(span.value, str) and storable_text(span.value) is not span.value:
+        return Span(span.kind, span.start, span.end, storable_text(span.value))
+    return span
 
 
 class SourcesMixin(ProjectBase):
@@ -227,26 +234,27 @@ class SourcesMixin(ProjectBase):
         self._notify("source", "added", (source_id,))
         return self._source(source_id)
 
-    def _insert_parsed(self, tx: sqlite3.Connection, parsed: ParsedSource, folder_id: int | None, original_name: str) -> int:
+    def _insert_parsed(self, tx: sqlite3.Connection, parsed: ParsedSource, folder_id: int | None, original_name: str,
+                       position: int | None = None) -> int:
         if parsed.kind not in SOURCE_KINDS:
             raise ValueError(f"unknown source kind {parsed.kind!r}")
         name = self._unique_source_name(folder_id, self._clean_name(parsed.name.replace("/", "-"), "source"))
         if folder_id is not None:
             self.folder(folder_id)
-        text = parsed.text
+        text = storable_text(parsed.text)
         for span in parsed.spans:
             if span.start < 0 or span.end > len(text) or span.end < span.start:
                 raise InvalidRangeError(span.start, span.end, len(text))
         source_id = source_store.insert_source(
             tx, name=name, kind=parsed.kind, text=text, sha256=text_sha256(text),
-            original_name=original_name, imported_at=self._store.now(), folder_id=folder_id, meta=parsed.meta,
-            guid=self._store.new_guid(),
+            original_name=without_surrogates(original_name), imported_at=self._store.now(), folder_id=folder_id,
+            meta=storable(parsed.meta), position=position, guid=self._store.new_guid(),
         )
-        source_store.insert_spans(tx, source_id, parsed.spans)
+        source_store.insert_spans(tx, source_id, [_storable_span(s) for s in parsed.spans])
         coder_id = self.current_coder.id if parsed.range_memos else None
         for memo in parsed.range_memos:
-            memo_store.insert_range_memo(tx, source_id, memo.start, memo.end, memo.text, self._store.now(), coder_id,
-                                         self._store.new_guid())
+            memo_store.insert_range_memo(tx, source_id, memo.start, memo.end, storable_text(memo.text),
+                                         self._store.now(), coder_id, self._store.new_guid())
         return source_id
 
     def rename_source(self, source_id: int, name: str) -> Source:

@@ -17,6 +17,7 @@ from qcode.core.store import aggregates, meta
 from qcode.core.store import codings as coding_store
 from qcode.core.store import exchange as exchange_store
 from qcode.core.store import team as team_store
+from qcode.core.text_rules import printable_name
 
 if TYPE_CHECKING:
     from qcode.core.team.agreement import AgreementReport, AgreementRequest
@@ -78,7 +79,7 @@ class TeamMixin(ProjectBase):
         coder = meta.coder_by_id(self._store.read, coder_id)
         if coder is None:
             raise NotFoundError("coder", f"with id {coder_id}")
-        name = " ".join(str(name).split())
+        name = " ".join(printable_name(str(name)).split())
         if not name:
             raise InvalidNameError("coder")
         other = meta.coder_by_name(self._store.read, name)

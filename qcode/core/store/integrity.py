@@ -28,10 +28,13 @@ def consistency_problems(conn: sqlite3.Connection) -> list[str]:
            WHERE m.start IS NOT NULL AND m."end" > s.length"""
     ):
         problems.append(f"case member {member_id} lies outside '{source}'")
-    for _source_id, name, length, real in conn.execute(
-        "SELECT id, name, length, length(text) FROM source WHERE length != length(text)"
+    for source_id, name, length in conn.execute(
+        "SELECT id, name, length FROM source WHERE length != length(text)"
     ):
-        problems.append(f"source '{name}' records {length} characters but holds {real}")
+        # SQLite's length() stops at a NUL character; the store counts code points as Python does
+        real = len(conn.execute("SELECT text FROM source WHERE id = ?", (source_id,)).fetchone()[0] or "")
+        if real != length:
+            problems.append(f"source '{name}' records {length} characters but holds {real}")
     for (code_id,) in conn.execute(
         """SELECT id FROM code c WHERE parent_id IS NOT NULL AND NOT EXISTS
            (SELECT 1 FROM code_closure cl WHERE cl.ancestor_id = c.parent_id AND cl.code_id = c.id AND cl.depth = 1)"""

@@ -164,15 +164,20 @@ def insert_source(
     """A new source row (`source_id` and `position` put back a deleted one where it was; `guid` its identity,
     fresh when None)."""
     if position is None:
-        position = conn.execute(
-            "SELECT coalesce(max(position) + 1, 0) FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,)
-        ).fetchone()[0]
+        position = next_source_position(conn, folder_id)
     return inserted_id(conn.execute(
         "INSERT INTO source(id, name, kind, text, length, sha256, original_name, imported_at, folder_id, position, "
         "meta, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (source_id, name, kind, text, len(text), sha256, original_name, imported_at, folder_id, position,
          json.dumps(meta, ensure_ascii=False, sort_keys=True), guid or fresh_guid()),
     ))
+
+
+def next_source_position(conn: sqlite3.Connection, folder_id: int | None) -> int:
+    """The position after the last source of a folder (it reads every row of the folder: ask once per batch)."""
+    return int(conn.execute(
+        "SELECT coalesce(max(position) + 1, 0) FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,)
+    ).fetchone()[0])
 
 
 def source_position(conn: sqlite3.Connection, source_id: int) -> int:

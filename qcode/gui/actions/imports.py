@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from qcode.core.diagnostics import unexpected_failure
 from qcode.core.errors import QcodeError
 from qcode.core.importers import ImportOptions, importable_suffixes
 from qcode.core.importers.base import SurveyOptions
@@ -107,6 +108,9 @@ class ImportFlow(QObject):
                 chosen = self.choose_survey(Path(path), self.window)
             except QcodeError as err:
                 refused.append(ImportOutcome(path=str(path), status="failed", reason=err.message))
+                continue
+            except Exception as err:  # the file broke the reader of its columns: that file's failure
+                refused.append(ImportOutcome(path=str(path), status="failed", reason=unexpected_failure(Path(path), err)))
                 continue
             if chosen is not None:
                 surveys.append((path, chosen))
