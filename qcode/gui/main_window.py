@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -75,8 +76,7 @@ class MainWindow(QMainWindow):
         self.codebook_model = CodebookModel(project, self)
         self.codebook_panel = CodebookPanel(project, self.codebook_model, self.undo_stack)
         self.codebook_view = self.codebook_panel.tree
-        self.codebook_view.activated.connect(self._code_activated)
-        self.codebook_view.doubleClicked.connect(self._code_activated)
+        self.codebook_view.code_chosen.connect(self._code_chosen)
         self._reloading_codes = False
         self._segments_refresh = QTimer(self)
         self._segments_refresh.setSingleShot(True)
@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         segments_dock.raise_()
         self.resizeDocks([segments_dock, memo_dock], [170, 170], Qt.Orientation.Vertical)
         self.document.extend_menu = self._document_menu
+        self.document.selectionChanged.connect(
+            lambda: self.cases_table.members.set_has_selection(self.document.textCursor().hasSelection()))
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
                                     lambda text: self.statusBar().showMessage(text, 5000))
         self.document_actions = DocumentActions(self, project, self.document, self.undo_stack,
@@ -180,7 +182,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.quit_all)
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
@@ -284,21 +286,25 @@ class MainWindow(QMainWindow):
         self.codebook_model.set_coder(coder_id)
         self.segments.set_coder(coder_id)
 
-    def assign_to_case(self, case_id: int) -> None:
-        """Make the shown source, or the selected passage of it, part of a case."""
+    def assign_to_case(self, case_id: int, passage: bool = False) -> None:
+        """Make the shown source (whole), or the passage selected in it (`passage`), part of a case."""
         if self.document.source_id is None:
             self.statusBar().showMessage("Open a source first, then add it (or a selected passage) to the case.", 5000)
             return
-        start, end = self.document.selection() or (None, None)
-        self.cases_table.assign_source(case_id, self.document.source_id, start, end)
+        if passage:
+            selection = self.document.selection()
+            if selection is None:
+                self.statusBar().showMessage("Select a passage in the document first, then add it to the case.", 5000)
+                return
+            self.cases_table.assign_source(case_id, self.document.source_id, *selection)
+        else:
+            self.cases_table.assign_source(case_id, self.document.source_id)
 
     def _open_member(self, source_id: int, start: int, end: int) -> None:
         if end > start:
             self.open_excerpt(source_id, start, end)
         else:
-            index = find_index(self.sources_model, "source", source_id)
-            self.sources_view.setCurrentIndex(index)
-            self._source_clicked(index)
+            self.show_source(source_id)
 
     def _case_selected(self, case_id: int | None) -> None:
         if case_id is not None:
@@ -358,6 +364,12 @@ class MainWindow(QMainWindow):
         self.memo_panel.set_target("source", source_id, f"source '{self.project.source(source_id).name}'")
         self.statusBar().showMessage(self.project.source(source_id).name, 3000)
 
+    def show_source(self, source_id: int) -> None:
+        """Show a source in the document, selected in the Sources panel (as clicking it there does)."""
+        index = find_index(self.sources_model, "source", source_id)
+        self.sources_view.setCurrentIndex(index)
+        self._source_clicked(index)
+
     def _place_key(self) -> str:
         return f"projects/{self.project.metadata().get('guid', self.project.path.name)}"
 
@@ -367,6 +379,7 @@ class MainWindow(QMainWindow):
         if not source_ids:
             self.document.setPlaceholderText("This project has no sources yet. Import some with File > Import.")
             return
+        self.document.setPlaceholderText("")
         source_id, scroll = source_ids[0], 0
         if self.settings is not None:
             remembered = self.settings.value(f"{self._place_key()}/source")
@@ -385,9 +398,9 @@ class MainWindow(QMainWindow):
         codings = self.project.codings_for_source(self.document.source_id, coder_id=self.coders.filter_id)
         self.document.show_codings(codings, codes)
 
-    def _code_activated(self, index: QModelIndex) -> None:
-        """Apply the code to the selected text (double-click or Enter on a code)."""
-        self.coding.apply_code(int(index.data(ID_ROLE)))
+    def _code_chosen(self, code_id: int) -> None:
+        """Apply the code to the selected text (double-click or Enter on a code): one gesture, one coding."""
+        self.coding.apply_code(code_id)
 
     # --- codebook editing (every change through the undo stack) --------------------------------------
 
@@ -440,9 +453,7 @@ class MainWindow(QMainWindow):
     def open_excerpt(self, source_id: int, start: int, end: int) -> None:
         """Show a source with a range selected and scrolled into view (from the coded segments)."""
         if self.document.source_id != source_id:
-            index = find_index(self.sources_model, "source", source_id)
-            self.sources_view.setCurrentIndex(index)
-            self._source_clicked(index)
+            self.show_source(source_id)
         self.document.select_range(start, end)
         self.document.setFocus()
 
@@ -488,6 +499,9 @@ class MainWindow(QMainWindow):
                 self.document.clear_source()
         if change.kind in ("source", "folder"):
             self._reload_sources()
+        if change.kind == "source" and self.document.source_id is None and (
+                change.action != "removed" or not self.sources_model.ranks):
+            self._show_first_source()  # the first import opens its first source instead of "no sources yet"
 
     def _reload_sources(self) -> None:
         self.sources_model.reload()
@@ -523,8 +537,25 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.codebook_panel.restore_split(splitter)
 
+    def save_pending(self) -> None:
+        """Store every edit still waiting for a pause in typing: memo, code definition, case cell."""
+        if not self.project.is_open:
+            return
+        self.cases_table.commit_pending()
+        self.codebook_panel.form.save_all()
+        self.memo_panel.save()
+
+    def quit_all(self) -> None:
+        """File > Quit: close every project window (each stores what is pending first)."""
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        for window in [self] + [w for w in windows if w is not self]:
+            window.close()
+
     def closeEvent(self, event) -> None:
-        self.codebook_panel.form.save()  # a definition typed just before closing
+        self.save_pending()  # a memo or definition typed just before closing
+        self.memo_panel.timer.stop()
+        self.codebook_panel.form.timer.stop()
+        self._segments_refresh.stop()
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())

@@ -134,9 +134,7 @@ def main() -> int:
     assert small != large
 
     def show(source_id: int) -> None:
-        index = find_index(window.sources_model, "source", source_id)
-        window.sources_view.setCurrentIndex(index)
-        window._source_clicked(index)  # what a click on the source does
+        window.show_source(source_id)  # what a click on the source does
         app.processEvents()
         window.document.viewport().grab()  # paint the visible part, highlights included
 
@@ -183,7 +181,7 @@ def main() -> int:
         start = 200 + attempt * 997
         window.document.select_range(start, start + 150)
         t0 = time.perf_counter()
-        window._code_activated(code_index)  # Enter or double-click on the code
+        window.coding.apply_code(one_code)  # what Enter or a double-click on the code does
         app.processEvents()
         applied.append(time.perf_counter() - t0)
         coding = next(c for c in project.codings_for_source(small)

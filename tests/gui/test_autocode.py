@@ -38,7 +38,7 @@ def _window(qtbot, project: Project, settings: QSettings | None = None) -> tuple
     project.add_source("Notes", "Help came late. Nobody helped at first.")
     window = MainWindow(project, settings)
     qtbot.addWidget(window)
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    window.show_source(source.id)
     return window, source.id
 
 

@@ -198,7 +198,12 @@ def test_assign_a_whole_source_and_a_range(qtbot, table: CasesTable, project: Pr
     table.select_case(marcus.id)
     with qtbot.waitSignal(table.assign_requested) as asked:
         table.members.assign_button.click()
-    assert asked.args == [marcus.id]
+    assert asked.args == [marcus.id, False]  # the whole source
+    assert not table.members.assign_passage_button.isEnabled()  # nothing selected in a document
+    table.members.set_has_selection(True)
+    with qtbot.waitSignal(table.assign_requested) as asked:
+        table.members.assign_passage_button.click()
+    assert asked.args == [marcus.id, True]
     assert table.assign_source(marcus.id, two.id)
     start = TEXT.index("Marcus:")
     end = TEXT.index("\n\nInterviewer: and")
@@ -211,7 +216,7 @@ def test_assign_a_whole_source_and_a_range(qtbot, table: CasesTable, project: Pr
     assert members.rowCount() == 2
     rows = {members.item(r, 0).text(): (members.item(r, 1).text(), members.item(r, 2).text())
             for r in range(members.rowCount())}
-    assert rows["Interview 2"] == ("whole source", "")
+    assert rows["Interview 2"] == ("whole source", "(the whole source)")
     assert rows["Interview 1"][1] == "Marcus: I kept it to myself, mostly. The lads help."
     with qtbot.waitSignal(table.open_requested) as opened:
         table.members._open(members.index(1, 0))

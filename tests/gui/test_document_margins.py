@@ -8,7 +8,6 @@ from PySide6.QtGui import QTextCursor
 from qcode.core.model import Span
 from qcode.core.project import Project
 from qcode.gui.main_window import MainWindow
-from qcode.gui.models.project_trees import find_index
 
 TEXT = ("Interviewer: How do you cope? 😀\n\n"
         "Al: I keep it to myself, mostly. The lads at the club help though.\n\n"
@@ -32,7 +31,7 @@ def _window(qtbot, project: Project) -> tuple[MainWindow, int]:
     qtbot.addWidget(window)
     window.resize(1200, 700)
     window.show()
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    window.show_source(source.id)
     qtbot.waitExposed(window)
     return window, source.id
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from qcode.core.project import Project
 from qcode.gui.main_window import MainWindow
 from qcode.gui.models.project_trees import find_index
@@ -56,7 +58,7 @@ def test_remove_coding_from_the_document_menu_and_undo(qtbot, project: Project) 
     code = project.create_code("Self-reliance")
     coding = project.add_coding(source.id, code.id, 22, 40)
     window = _window(qtbot, project)
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    window.show_source(source.id)
     assert [c.id for c in window.document.codings_at(30)] == [coding.id]
     assert window.document.codings_at(5) == []
     window.remove_coding(coding.id)
@@ -92,13 +94,21 @@ def test_cases_dock_assigns_the_selected_passage(qtbot, project: Project) -> Non
     source = project.add_source("S", TEXT)
     case = project.create_case("Al")
     window = _window(qtbot, project)
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    window.show_source(source.id)
     start = TEXT.index("the lads")
     window.document.select_range(start, len(TEXT))
-    window.assign_to_case(case.id)
+    window.cases_table.select_case(case.id)
+    members = window.cases_table.members
+    qtbot.mouseClick(members.assign_passage_button, Qt.MouseButton.LeftButton)
     assert [(m.start, m.end) for m in project.case_members(case.id)] == [(start, len(TEXT))]
     window.undo_stack.undo()
     assert project.case_members(case.id) == []
+    # "Add this source" adds the whole source, even with a selection left over from coding
+    qtbot.mouseClick(members.assign_button, Qt.MouseButton.LeftButton)
+    assert [(m.start, m.end) for m in project.case_members(case.id)] == [(None, None)]
+    assert members.model.item(0, 1).text() == "whole source"
+    window.document.select_range(0, 0)
+    assert not members.assign_passage_button.isEnabled()
 
 
 def test_selecting_several_codes_lists_all_their_segments(qtbot, project: Project) -> None:

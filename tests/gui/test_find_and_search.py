@@ -9,6 +9,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from qcode.core.project import Project
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.document_view import FIND_COLOR, MAX_POINT_SIZE, MIN_POINT_SIZE, DocumentView
 from qcode.gui.views.find_bar import FindBar
 from qcode.gui.views.search_panel import SearchPanel, context_parts
@@ -117,7 +118,7 @@ def test_coding_highlights_survive_find_highlights(qtbot, project: Project) -> N
     bar.dismiss()
     remaining = view.extraSelections()
     assert len(remaining) == 1
-    assert remaining[0].format.toolTip() == "Coping"
+    assert remaining[0].format.toolTip() == as_text("Coping")
 
 
 def test_showing_another_source_recounts_without_moving_its_selection(qtbot) -> None:

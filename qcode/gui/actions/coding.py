@@ -13,9 +13,9 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMainWindow, QMessageBox
 
 from qcode.core.autocode import snap_to_words
-from qcode.core.errors import NotFoundError, QcodeError
+from qcode.core.errors import DuplicateCodingError, NotFoundError, QcodeError
 from qcode.core.project import Project
-from qcode.gui.commands.base import push_or_warn
+from qcode.gui.commands.base import push, push_or_warn
 from qcode.gui.commands.codebook import CreateCode
 from qcode.gui.commands.codings import ApplyCode
 from qcode.gui.views.document_view import DocumentView
@@ -80,7 +80,15 @@ class CodingActions(QObject):
             self.status("This project is open read-only.")
             return False
         label = self.project.code(code_id).name
-        return self._push(ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
+        try:
+            push(self.undo_stack, ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
+        except DuplicateCodingError:  # said in the status bar: coding twice is no reason for a modal dialog
+            self.status(f"This passage already has '{label}' from you; nothing changed.")
+            return False
+        except QcodeError as err:
+            QMessageBox.warning(self.window, "qcode", err.message)
+            return False
+        return True
 
     def _push(self, command: ApplyCode | CreateCode) -> bool:
         return push_or_warn(self.undo_stack, command, self.window)

@@ -45,6 +45,7 @@ from qcode.core.progress import Progress
 from qcode.core.project import Project
 from qcode.gui.commands.base import push
 from qcode.gui.commands.codings import CodePassages
+from qcode.gui.support.plain_text import as_text, plain_label
 from qcode.gui.support.workers import CoreTask
 
 MODES = (
@@ -149,9 +150,10 @@ class PassageModel(QAbstractTableModel):
         passage = self.passages[index.row()]
         if role == PASSAGE_ROLE:
             return passage
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
-            return passage.text
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return as_text(passage.text if index.column() == 2 else
+                           (passage.source_name, passage.location, "")[index.column()])
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (passage.source_name, passage.location, passage.before + passage.text + passage.after)[index.column()]
 
@@ -265,7 +267,7 @@ class AutocodeDialog(QDialog):
         form.addRow("In:", self.scope)
         form.addRow("With the code:", self.code)
 
-        self.status = QLabel()
+        self.status = plain_label(QLabel())
         self.status.setAccessibleName("Preview summary")
         self.status.setWordWrap(True)
         self.model_ = PassageModel()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem, QStandardItemMo
 
 from qcode.core.model import Filter
 from qcode.core.project import Project
+from qcode.gui.support.plain_text import as_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -163,7 +164,7 @@ class CodebookModel(QStandardItemModel):
             item = _item(code.name, "code", code.id)
             item.setIcon(swatch(code.color))
             if code.definition:
-                item.setToolTip(code.definition)
+                item.setToolTip(as_text(code.definition))
             count = _item(str(totals.get(code.id, 0)), "code", code.id)
             count.setData(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                           Qt.ItemDataRole.TextAlignmentRole)

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
@@ -47,6 +48,7 @@ from qcode.gui.commands.cases import (
     RenameCase,
     SetAttributeValue,
 )
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.case_widgets import ATTRIBUTE_ROLE, AttributeDialog, CaseMembersView, CellDelegate, button
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 20  # the case id, on every cell
@@ -136,9 +138,9 @@ class CasesModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == SOURCES_COLUMN:
-                return "\n".join(sources) or "No sources yet"
+                return as_text("\n".join(sources) or "No sources yet")
             if attribute is not None:
-                return _type_hint(attribute)
+                return as_text(_type_hint(attribute))
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -149,7 +151,7 @@ class CasesModel(QAbstractTableModel):
             return attribute.name if attribute else ("Case", "Sources")[section]
         if role == Qt.ItemDataRole.ToolTipRole:
             if attribute:
-                return _type_hint(attribute) + "\nRight-click to rename or delete."
+                return as_text(_type_hint(attribute) + "\nRight-click to rename or delete.")
             return ("The case's name", "How many sources are part of the case")[section]
         return None
 
@@ -185,7 +187,9 @@ class CasesTable(QWidget):
     """The cases and attributes editor: a table of cases above the list of the chosen case's sources."""
 
     case_selected = Signal(object)  # the current case's id, or None
-    assign_requested = Signal(int)  # case id: the window adds its current source or selection (`assign_source`)
+    #: case id, and whether the selected passage (True) or the whole shown source (False) is to be added;
+    #: the window does it (`assign_source`)
+    assign_requested = Signal(int, bool)
     open_requested = Signal(int, int, int)  # source id, start, end (0, 0 for a whole source)
 
     def __init__(self, project: Project, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
@@ -249,6 +253,14 @@ class CasesTable(QWidget):
         layout.addWidget(splitter)
         self.refresh()
 
+    def commit_pending(self) -> None:
+        """Store a cell being edited now (before the window closes)."""
+        index = self.table.currentIndex()
+        editor = self.table.indexWidget(index) if index.isValid() else None
+        if editor is not None and self.project.is_open:
+            self.table.commitData(editor)
+            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     # --- showing -----------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -310,9 +322,9 @@ class CasesTable(QWidget):
         except QcodeError as err:
             message = err.message
             if deferred:  # let the cell editor close before a message takes the focus
-                QTimer.singleShot(0, lambda: QMessageBox.warning(self, "Cases", message))
+                QTimer.singleShot(0, lambda: QMessageBox.warning(self, "Cases", as_text(message)))
             else:
-                QMessageBox.warning(self, "Cases", message)
+                QMessageBox.warning(self, "Cases", as_text(message))
             return False
         return True
 
@@ -391,9 +403,9 @@ class CasesTable(QWidget):
         if self._current is not None:
             self.delete_case(self._current)
 
-    def _request_assign(self) -> None:
+    def _request_assign(self, passage: bool) -> None:
         if self._current is not None:
-            self.assign_requested.emit(self._current)
+            self.assign_requested.emit(self._current, passage)
 
     # --- menus ---------------------------------------------------------------------------------------------
 
@@ -423,7 +435,9 @@ class CasesTable(QWidget):
             case_id = int(index.data(CASE_ROLE))
             name = self.project.case(case_id).name
             menu.addSeparator()
-            menu.addAction(f"Add current source to '{name}'", lambda: self.assign_requested.emit(case_id))
+            menu.addAction(f"Add this source to '{name}'", lambda: self.assign_requested.emit(case_id, False))
+            menu.addAction(f"Add the selected passage to '{name}'",
+                           lambda: self.assign_requested.emit(case_id, True)).setEnabled(self.members.has_selection)
             menu.addAction(f"Rename case '{name}'…", lambda: self.rename_case(case_id))
             menu.addAction(f"Delete case '{name}'", lambda: self.delete_case(case_id))
             attribute = index.data(ATTRIBUTE_ROLE)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QMouseEvent, QPainte
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from qcode.core.model import Code, Coding
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.support.view_options import is_dark
 
 if TYPE_CHECKING:
@@ -200,6 +201,6 @@ class CodingStripes(QWidget):
             if stripe is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(event.globalPos(), self.tooltip_for(stripe), self)  # type: ignore[attr-defined]
+                QToolTip.showText(event.globalPos(), as_text(self.tooltip_for(stripe)), self)  # type: ignore[attr-defined]
             return True
         return super().event(event)

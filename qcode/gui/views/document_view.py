@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
 
 from qcode.core.model import Code, Coding, Memo, Span
 from qcode.gui.support.offsets import TextOffsets
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.coding_stripes import CodingStripes
 from qcode.gui.views.structure_margin import StructureMargin
 
@@ -41,7 +42,9 @@ class DocumentView(QPlainTextEdit):
         super().__init__()
         self.setReadOnly(True)
         self.setAccessibleName("Document")
-        self.setTextInteractionFlags(self.textInteractionFlags())
+        # selectable by keyboard too (Shift+arrows), with a caret: coding must not need a mouse
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0))
         self.setFont(font)
@@ -304,7 +307,7 @@ class DocumentView(QPlainTextEdit):
         fmt = QTextCharFormat()
         fmt.setBackground(color)
         if tooltip:
-            fmt.setToolTip(tooltip)
+            fmt.setToolTip(as_text(tooltip))
         return self._formatted(start, end, fmt)
 
     def _formatted(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
@@ -329,7 +332,7 @@ class DocumentView(QPlainTextEdit):
             lines = [self.describe_coding(c) for c in self.codings_at(offset)]
             lines += [f"Memo: {m.text}" for m in self.memos_at(offset)]
             if lines:
-                QToolTip.showText(event.globalPos(), "\n".join(lines), self.viewport())  # type: ignore[attr-defined]
+                QToolTip.showText(event.globalPos(), as_text("\n".join(lines)), self.viewport())  # type: ignore[attr-defined]
             else:
                 QToolTip.hideText()
             return True

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from qcode.core.errors import NotFoundError
 from qcode.core.model import SearchHit
 from qcode.core.project import Project
+from qcode.gui.support.plain_text import as_text, plain_label
 from qcode.gui.support.workers import CoreTask
 
 PAGE_SIZE = 100
@@ -194,7 +195,7 @@ class SearchPanel(QWidget):
         row.addWidget(self.search_button)
         layout.addLayout(row)
 
-        self.status = QLabel("Search the text of every source.")
+        self.status = plain_label(QLabel("Search the text of every source."))
         self.status.setAccessibleName("Search status")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -303,7 +304,7 @@ class SearchPanel(QWidget):
     def _failed(self, message: str, details: str) -> None:
         if self._reported() is not None:
             self._show_error(message)
-            self.status.setToolTip(details)  # a traceback when this is a bug, for a report
+            self.status.setToolTip(as_text(details))  # a traceback when this is a bug, for a report
 
     def _show_error(self, message: str) -> None:
         self.shown_query = self._latest_query = ""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTr
 
 from qcode.core.model import Excerpt, Filter
 from qcode.core.project import Project
+from qcode.gui.support.plain_text import as_text, plain_label
 from qcode.gui.support.workers import CoreTask
 
 COLUMNS = ("Excerpt", "Source", "Location", "Coder")
@@ -79,7 +80,7 @@ class SegmentsModel(QAbstractTableModel):
                 return excerpt.location
             return self.coders.get(excerpt.coding.coder_id, "")
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return excerpt.text[:TOOLTIP_CHARACTERS]
+            return as_text(excerpt.text[:TOOLTIP_CHARACTERS])
         if role == CODING_ROLE:
             return (excerpt.coding.source_id, excerpt.coding.start, excerpt.coding.end)
         return None
@@ -101,7 +102,7 @@ class SegmentsPanel(QWidget):
         #: each source's place in the core's listing order (given by the window); rows follow that order
         self.source_ranks: Callable[[], dict[int, int]] | None = None
         self._ranks: dict[int, int] | None = None  # the order the rows shown were listed in
-        self.title = QLabel("Choose a code in the codebook to see its coded segments.")
+        self.title = plain_label(QLabel("Choose a code in the codebook to see its coded segments."))
         self.title.setAccessibleName("Coded segments title")
         self.model_ = SegmentsModel(self)
         self.view = QTreeView()
