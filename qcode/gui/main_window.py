@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the standard key is unbound on Windows
         quit_action.triggered.connect(self.quit_all)
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")

@@ -40,8 +40,14 @@ def click_item(qtbot, view: QAbstractItemView, index: QModelIndex, modifier=Qt.K
 
 
 def double_click_item(qtbot, view: QAbstractItemView, index: QModelIndex) -> None:
+    """What a desktop sends for a double-click: press, release, press, double-click, release (QTest's
+    mouseDClick alone sends only the double-click event)."""
     assert index.isValid()
-    QTest.mouseDClick(view.viewport(), LEFT, Qt.KeyboardModifier.NoModifier, item_rect_centre(view, index))
+    point, viewport, none = item_rect_centre(view, index), view.viewport(), Qt.KeyboardModifier.NoModifier
+    QTest.mouseClick(viewport, LEFT, none, point)
+    QTest.mousePress(viewport, LEFT, none, point)
+    QTest.mouseDClick(viewport, LEFT, none, point)
+    QTest.mouseRelease(viewport, LEFT, none, point)
 
 
 def open_source(qtbot, window: MainWindow, source_id: int) -> None:

@@ -39,6 +39,7 @@ def test_apply_code_to_selection_and_undo(qtbot, project: Project, tmp_path: Pat
     codings = project.codings_for_source(source.id)
     assert [(c.start, c.end, c.code_id) for c in codings] == [(start, start + 20, code.id)]
     assert modal_messages == []  # one gesture, one coding, no "already has this code" dialog
+    assert "already" not in window.statusBar().currentMessage()  # nor a second attempt
     assert window.undo_stack.count() == 1
     assert window.document.coding_highlights() == [(start, start + 20)]
     assert window.codebook_model.item(0, 1).text() == "1"

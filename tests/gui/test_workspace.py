@@ -1,0 +1,269 @@
+"""The everyday workspace, driven by real input: nothing typed is lost on closing, Quit closes every window,
+exports never replace a file unasked, a code is deleted only after saying what goes, and user text in
+tooltips and labels is shown as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox
+
+from qcode.core.project import Project
+from qcode.gui.dialogs.export_dialog import ExportDialog
+from qcode.gui.lifecycle import AppSession
+from qcode.gui.main_window import MainWindow
+from qcode.gui.models.project_trees import find_index
+from qcode.gui.support.plain_text import as_text
+from tests.gui.gestures import CTRL, click_code, click_item, open_source, press, show
+
+TEXT = "Interviewer: How do you cope?\n\nAl: I keep it to myself, mostly.\n\nInterviewer: ok"
+
+
+def _session(tmp_path: Path) -> AppSession:
+    return AppSession(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), coder="Ana")
+
+
+def _study(path: Path) -> tuple[int, int]:
+    with Project.create(path) as project:
+        source = project.add_source("Al", TEXT)
+        code = project.create_code("Coping")
+        return source.id, code.id
+
+
+# --- nothing typed is lost ---------------------------------------------------------------------------------
+
+
+def test_a_memo_typed_just_before_closing_is_kept(qtbot, project: Project) -> None:
+    source = project.add_source("Al", TEXT)
+    window = show(qtbot, MainWindow(project))
+    open_source(qtbot, window, source.id)
+    editor = window.memo_panel.editor
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    QTest.keyClicks(editor, "Talks of coping alone")
+    window.close()  # at once: well before the pause after which the panel saves
+    assert project.is_open  # a project handed to the window stays open
+    assert project.memo("source", source.id).text == "Talks of coping alone"
+
+
+def test_closing_one_of_two_windows_keeps_the_memo_and_raises_nothing(qtbot, tmp_path: Path) -> None:
+    first_path, second_path = tmp_path / "one.qcode", tmp_path / "two.qcode"
+    source_id, _ = _study(first_path)
+    _study(second_path)
+    session = _session(tmp_path)
+    first, _second = session.open(first_path), session.open(second_path)
+    try:
+        show(qtbot, first)
+        open_source(qtbot, first, source_id)
+        first.memo_panel.editor.setFocus()
+        QTest.keyClicks(first.memo_panel.editor, "Mid-sentence")
+        first.close()  # the session closes its project; no save may run into it later
+        assert not first.project.is_open
+        qtbot.wait(1200)  # longer than the memo's save delay: a timer firing now would raise
+    finally:
+        for window in list(session.windows):
+            window.close()
+    with Project.open(first_path) as again:
+        assert again.memo("source", source_id).text == "Mid-sentence"
+
+
+def test_quit_closes_every_window_and_stores_what_is_pending(qtbot, tmp_path: Path) -> None:
+    first_path, second_path = tmp_path / "one.qcode", tmp_path / "two.qcode"
+    source_id, _code_id = _study(first_path)
+    _, other_code = _study(second_path)
+    session = _session(tmp_path)
+    first, second = session.open(first_path), session.open(second_path)
+    try:
+        show(qtbot, second)
+        click_code(qtbot, second, other_code)
+        field = second.codebook_panel.form.fields["definition"]
+        field.setFocus()
+        QTest.keyClicks(field, "Ways of getting by")
+        show(qtbot, first)
+        open_source(qtbot, first, source_id)
+        first.memo_panel.editor.setFocus()
+        QTest.keyClicks(first.memo_panel.editor, "Quit right after")
+        press(qtbot, first.memo_panel.editor, Qt.Key.Key_Q, CTRL)  # File > Quit
+        qtbot.waitUntil(lambda: not session.windows)
+        assert not first.isVisible()
+        assert not second.isVisible()
+    finally:
+        for window in list(session.windows):
+            window.close()
+    with Project.open(first_path) as again:
+        assert again.memo("source", source_id).text == "Quit right after"
+    with Project.open(second_path) as again:
+        assert again.code(other_code).definition == "Ways of getting by"
+
+
+def test_a_case_cell_being_edited_is_stored_on_closing(qtbot, project: Project) -> None:
+    case = project.create_case("Al")
+    age = project.create_attribute("Age", "number")
+    window = show(qtbot, MainWindow(project))
+    window.cases_dock.raise_()
+    table = window.cases_table.table
+    index = window.cases_table.index_of(case.id, age.id)
+    click_item(qtbot, table, index)
+    press(qtbot, table, Qt.Key.Key_F2)  # edit the current cell
+    assert table.state() == QAbstractItemView.State.EditingState
+    editor = QApplication.focusWidget()
+    QTest.keyClicks(editor, "34")
+    window.close()
+    assert project.attribute_values("case", case.id) == {"Age": 34}
+
+
+# --- after the first import ------------------------------------------------------------------------------
+
+
+def test_the_first_source_replaces_the_empty_project_message(qtbot, project: Project) -> None:
+    window = show(qtbot, MainWindow(project))
+    assert window.document.placeholderText().startswith("This project has no sources")
+    source = project.add_source("Al", TEXT)  # as an import does
+    qtbot.waitUntil(lambda: window.document.source_id == source.id)
+    assert window.document.placeholderText() == ""
+    project.delete_source(source.id)
+    qtbot.waitUntil(lambda: window.document.placeholderText().startswith("This project has no sources"))
+
+
+# --- deleting a code asks ----------------------------------------------------------------------------------
+
+
+def test_delete_key_asks_with_counts_and_undo_brings_everything_back(qtbot, project: Project,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    source = project.add_source("Al", TEXT)
+    parent = project.create_code("Coping")
+    children = [project.create_code(name, parent_id=parent.id) for name in ("Alone", "With friends")]
+    project.add_coding(source.id, parent.id, 0, 5)
+    project.add_coding(source.id, children[0].id, 6, 12)
+    project.add_coding(source.id, children[1].id, 14, 20)
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+
+    def question(_parent, _title, text, *args, **kwargs):
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    window = show(qtbot, MainWindow(project))
+    click_code(qtbot, window, parent.id)
+    press(qtbot, window.codebook_view, Qt.Key.Key_Delete)
+    assert asked == ["Delete the code 'Coping' with its 2 sub-codes and 3 codings? Edit > Undo (Ctrl+Z) brings "
+                     "back everything deleted."]
+    assert len(project.codes()) == 3  # "No" keeps it
+    answer[0] = QMessageBox.StandardButton.Yes
+    press(qtbot, window.codebook_view, Qt.Key.Key_Delete)
+    assert project.codes() == []
+    assert project.coding_count() == 0
+    press(qtbot, window.codebook_view, Qt.Key.Key_Z, CTRL)
+    assert len(project.codes()) == 3
+    assert project.coding_count() == 3
+    click_code(qtbot, window, children[0].id)
+    press(qtbot, window.codebook_view, Qt.Key.Key_Delete)
+    assert asked[-1].startswith("Delete the code 'Alone' with its 1 coding?")
+
+
+def test_f2_renames_the_current_code(qtbot, project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    code = project.create_code("Copin")
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Coping", True)))
+    window = show(qtbot, MainWindow(project))
+    click_code(qtbot, window, code.id)
+    press(qtbot, window.codebook_view, Qt.Key.Key_F2)
+    assert project.code(code.id).name == "Coping"
+    press(qtbot, window.codebook_view, Qt.Key.Key_Z, CTRL)
+    assert project.code(code.id).name == "Copin"
+
+
+# --- exports never replace a file unasked --------------------------------------------------------------------
+
+
+def test_export_names_follow_the_kind_and_a_file_is_replaced_only_when_asked(
+        qtbot, project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = project.add_source("Al", TEXT)
+    code = project.create_code("Coping")
+    project.add_coding(source.id, code.id, 0, 5)
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    dialog = ExportDialog(project, window)
+    qtbot.addWidget(dialog)
+    folder = project.path.parent
+    dialog.what.setCurrentIndex(dialog.what.findData("excerpts"))
+    dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
+    assert Path(dialog.target.text()) == folder / "test - coded excerpts.xlsx"
+    dialog.what.setCurrentIndex(dialog.what.findData("matrix"))  # a new kind: a new name, not the old one
+    assert Path(dialog.target.text()) == folder / "test - matrix.xlsx"
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))  # a new format: the suffix only
+    assert Path(dialog.target.text()) == folder / "test - matrix.csv"
+    elsewhere = tmp_path / "reports"
+    elsewhere.mkdir()
+    dialog.target.setText(str(elsewhere / "mine.csv"))
+    dialog.what.setCurrentIndex(dialog.what.findData("codebook"))  # the folder chosen is kept
+    assert Path(dialog.target.text()) == elsewhere / "test - codebook.csv"
+
+    existing = elsewhere / "test - codebook.csv"
+    existing.write_text("an earlier report")
+    answers = [QMessageBox.StandardButton.No]
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda _p, _t, text, *a, **k: asked.append(text) or answers[0]))
+    opened: list[str] = []
+    monkeypatch.setattr("qcode.gui.dialogs.export_dialog.QDesktopServices.openUrl",
+                        lambda url: opened.append(url.toLocalFile()))
+    dialog.start()
+    assert asked == ["'test - codebook.csv' already exists. Replace it with this export?"]
+    assert existing.read_text() == "an earlier report"
+    assert dialog.task is None
+    assert dialog.isEnabled()
+    answers[0] = QMessageBox.StandardButton.Yes
+    with qtbot.waitSignal(dialog.exported, timeout=30_000):
+        dialog.start()
+    assert existing.read_text(encoding="utf-8-sig").startswith("code,")
+    box = dialog.after_export
+    assert box is not None
+    assert box.isVisible()
+    assert "test - codebook.csv" in box.text()
+    [open_file] = [b for b in box.buttons() if b.text() == "Open the file"]
+    qtbot.mouseClick(open_file, Qt.MouseButton.LeftButton)
+    assert opened == [str(existing)]
+
+
+# --- user text is shown as text ------------------------------------------------------------------------------
+
+HOSTILE = '<img src="file:///etc/hosts"><h1>FAKE DIALOG</h1>'
+
+
+def test_user_text_in_tooltips_and_labels_is_never_html(qtbot, project: Project) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    source = project.add_source("Al", TEXT)
+    code = project.create_code("Code <img src=file:hosts><b>FAKE DIALOG")  # names hold no slash
+    project.update_code(code.id, definition=HOSTILE)
+    coding = project.add_coding(source.id, code.id, 0, 11)
+    project.set_memo("coding", coding.id, HOSTILE)
+    window = show(qtbot, MainWindow(project))
+    open_source(qtbot, window, source.id)
+    described = window.document_actions.describe_coding(coding)
+    assert HOSTILE in described  # the text itself, for any face; the tooltip escapes it
+    shown = as_text(described)
+    rendered = QTextDocument()
+    rendered.setHtml(shown)
+    assert rendered.toPlainText() == described  # shown exactly as written: no image, no heading
+    assert "<img" not in shown
+    assert "&lt;img" in shown
+    tooltip = window.codebook_model.itemFromIndex(find_index(window.codebook_model, "code", code.id)).toolTip()
+    rendered.setHtml(tooltip)
+    assert rendered.toPlainText() == HOSTILE
+    click_code(qtbot, window, code.id)
+    assert window.codebook_panel.form.title.textFormat() == Qt.TextFormat.PlainText
+    assert window.memo_panel.title.textFormat() == Qt.TextFormat.PlainText
+    assert window.segments.title.textFormat() == Qt.TextFormat.PlainText
+    qtbot.waitUntil(lambda: window.segments.model_.rowCount() == 1)
+    excerpt_tip = window.segments.model_.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    rendered.setHtml(excerpt_tip)
+    assert rendered.toPlainText() == TEXT[:11]
+    assert as_text("") == ""  # no text, no tooltip
+    QApplication.processEvents()
