@@ -226,14 +226,14 @@ def test_switch_coder_and_filter_codings_by_coder(qtbot, project: Project, setti
     only_bo = next(a for a in window.coder_filter_menu.actions() if a.text() == "Bo")
     only_bo.trigger()
     assert window.coders.filter_id == bo.id
-    assert [c.coder_id for c in window.document._codings] == [bo.id]
+    assert [c.coder_id for c in window.document.codings_between(0, len(TEXT))] == [bo.id]
     qtbot.waitUntil(lambda: window.segments.model_.rowCount() == 1)
     assert window.segments.model_.text(0, 3) == "Bo"
     count = find_index(window.codebook_model, "code", code.id, 1)
     assert count.data() == "1"
     assert "showing codings of Bo only" in window.coder_label.text()
     window.coders.set_filter(None)
-    assert len(window.document._codings) == 2
+    assert len(window.document.codings_between(0, len(TEXT))) == 2
     assert count.data() == "2"
     qtbot.waitUntil(lambda: window.segments.model_.rowCount() == 2)
 

@@ -13,6 +13,7 @@ from qcode.core.project import Project
 from qcode.gui.support.workers import ProjectSignals
 from qcode.gui.views.case_widgets import CellDelegate
 from qcode.gui.views.cases_table import CasesTable
+from tests.gui.gestures import double_click_item
 
 TEXT = ("Interviewer: how did you cope?\n\nMarcus: I kept it to myself, mostly. The lads help.\n\n"
         "Interviewer: and you?\n\nDev: I talked to my sister.")
@@ -219,7 +220,8 @@ def test_assign_a_whole_source_and_a_range(qtbot, table: CasesTable, project: Pr
     assert rows["Interview 2"] == ("whole source", "(the whole source)")
     assert rows["Interview 1"][1] == "Marcus: I kept it to myself, mostly. The lads help."
     with qtbot.waitSignal(table.open_requested) as opened:
-        table.members._open(members.index(1, 0))
+        table.show()
+        double_click_item(qtbot, table.members.view, members.index(1, 0))
     assert opened.args in ([one.id, start, end], [two.id, 0, 0])
 
     member = next(m for m in project.case_members(marcus.id) if m.start is not None)
