@@ -17,14 +17,25 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from PySide6.QtCore import QEvent, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QTextBlock, QTextCharFormat, QTextCursor, QWheelEvent
+from PySide6.QtCore import QEvent, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
 
 from qcode.core.model import Code, Coding, Memo, Span
 from qcode.gui.support.offsets import TextOffsets
 from qcode.gui.support.plain_text import as_text
-from qcode.gui.views.coding_stripes import CodingStripes
+from qcode.gui.support.view_options import is_dark
+from qcode.gui.views.coding_stripes import CodingStripes, label_color
 from qcode.gui.views.structure_margin import StructureMargin
 
 MIN_POINT_SIZE = 8
@@ -33,6 +44,8 @@ ZOOM_STEPS = (8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 22, 24, 28, 32)
 VISIBLE_MARGIN = 3000  # characters highlighted beyond the visible part
 FIND_COLOR = QColor("#fff176")  # every match: light yellow
 FIND_CURRENT_COLOR = QColor("#ffa040")  # the current match: orange, visible even while the find bar has focus
+UNDERLINE_WIDTH = 2  # of the line under each coded passage, one height per stripe lane
+UNDERLINE_LANES = 3  # passages in further lanes share the top one
 
 
 class DocumentView(QPlainTextEdit):
@@ -284,6 +297,51 @@ class DocumentView(QPlainTextEdit):
             selections.append(self._highlight(coding.start, coding.end, color, code.name))
         self._coding_selections = selections
         self._apply_selections()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The text and its highlights, then a line in the code's colour under each coded passage: one height
+        per stripe lane, and a gap where a passage ends, so that touching and overlapping codings stay
+        apart where their translucent highlights blend into one tint."""
+        super().paintEvent(event)
+        if not self._codings:
+            return
+        low, high = self.visible_span()
+        painter = QPainter(self.viewport())
+        dark = is_dark(self.palette())
+        for lane, stripe, code in self.stripes.visible_in(low, high):
+            pen = QPen(label_color(QColor(code.color), dark_background=dark), UNDERLINE_WIDTH)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            painter.setPen(pen)
+            raise_by = min(lane, UNDERLINE_LANES - 1) * UNDERLINE_WIDTH
+            for left, right, bottom in self.line_segments(max(stripe.start, low), min(stripe.end, high)):
+                y = bottom - UNDERLINE_WIDTH // 2 - raise_by
+                painter.drawLine(QPointF(left + 1, y), QPointF(max(left + 1, right - 2), y))
+        painter.end()
+
+    def line_segments(self, start: int, end: int) -> list[tuple[float, float, float]]:
+        """(left, right, bottom) in viewport coordinates of each visual line of the code points [start, end)."""
+        segments = []
+        q_start, q_end = self._offsets.to_qt(start), self._offsets.to_qt(end)
+        block = self.document().findBlock(q_start)
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid() and block.position() < q_end:
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > height:
+                break
+            layout = block.layout()
+            for number in range(layout.lineCount() if geometry.bottom() >= 0 else 0):
+                line = layout.lineAt(number)
+                first = block.position() + line.textStart()
+                last = first + line.textLength()
+                low, high = max(first, q_start), min(last, q_end)
+                if high <= low:
+                    continue
+                left = line.cursorToX(low - block.position())[0] + geometry.left()
+                right = line.cursorToX(high - block.position())[0] + geometry.left()
+                segments.append((left, right, geometry.top() + line.y() + line.height()))
+            block = block.next()
+        return segments
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
