@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcode.core.model import Coder
+from qcode.core.model import Coder, Filter
 from qcode.core.project import Change, Project
 from qcode.gui.actions.codebook import CodebookActions
 from qcode.gui.actions.coders import CoderControls
@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         self.cases_table.assign_requested.connect(self.assign_to_case)
         self.cases_table.open_requested.connect(self._open_member)
         self.cases_table.case_selected.connect(self._case_selected)
+        self.cases_table.memo_requested.connect(self._show_case_memo)
+        self.cases_table.segments.source_ranks = lambda: self.sources_model.ranks
+        self._segments_refresh.timeout.connect(self.cases_table.segments.refresh)
         self.cases_dock = self._dock("Cases", self.cases_table, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(segments_dock, self.cases_dock)
         segments_dock.raise_()
@@ -119,7 +122,7 @@ class MainWindow(QMainWindow):
         self.coders = CoderControls(self, project, settings, lambda text: self.statusBar().showMessage(text, 5000))
         self.coders.coder_changed.connect(self._coder_switched)
         self.coders.filter_changed.connect(self._coder_filter_changed)
-        self.search_panel.code_all_requested.connect(lambda query: self.open_autocode("search", query))
+        self.search_panel.code_all_requested.connect(lambda _query: self.code_all_search_hits())
         self.find_bar.code_all_requested.connect(
             lambda text, case: self.open_autocode("text", text, case_sensitive=case, scope="source"))
         self.codebook_actions = CodebookActions(self, project, self.codebook_panel, self.undo_stack,
@@ -257,7 +260,7 @@ class MainWindow(QMainWindow):
         self.coder_filter_menu.aboutToShow.connect(lambda: self.coders.fill_filter_menu(self.coder_filter_menu))
 
     def open_autocode(self, mode: str = "keywords", text: str = "", *, case_sensitive: bool = False,
-                      scope: str = "all") -> AutocodeDialog:
+                      scope: str = "all", search_filter: Filter | None = None) -> AutocodeDialog:
         """The autocode dialog (also for coding all hits of a search or of the find bar)."""
         for old in self.findChildren(AutocodeDialog):
             if not old.isVisible() and not old.busy:
@@ -265,6 +268,7 @@ class MainWindow(QMainWindow):
         dialog = AutocodeDialog(self.project, self.undo_stack, self, source_id=self.document.source_id,
                                 code_id=self._selected_code_id(), mode=mode, text=text,
                                 case_sensitive=case_sensitive, scope=scope)
+        dialog.search_filter = search_filter
         dialog.open_requested.connect(self.open_excerpt)
         dialog.applied.connect(lambda count: self.statusBar().showMessage(
             f"Coded {count} passage{'s' if count != 1 else ''}. Edit > Undo takes them back.", 8000))
@@ -273,7 +277,9 @@ class MainWindow(QMainWindow):
 
     def code_all_search_hits(self) -> AutocodeDialog:
         """Code every hit of the project search shown in the search panel (or of a query typed in the dialog)."""
-        return self.open_autocode("search", self.search_panel.shown_query or self.search_panel.query.text())
+        flt = self.search_panel.filters.filter()
+        return self.open_autocode("search", self.search_panel.shown_query or self.search_panel.query.text(),
+                                  search_filter=None if flt.is_empty() else flt)
 
     def _coder_switched(self, coder: Coder) -> None:
         if self.session is not None:
@@ -285,6 +291,7 @@ class MainWindow(QMainWindow):
         self._refresh_highlights()
         self.codebook_model.set_coder(coder_id)
         self.segments.set_coder(coder_id)
+        self.cases_table.segments.set_coder(coder_id)
 
     def assign_to_case(self, case_id: int, passage: bool = False) -> None:
         """Make the shown source (whole), or the passage selected in it (`passage`), part of a case."""
@@ -309,6 +316,14 @@ class MainWindow(QMainWindow):
     def _case_selected(self, case_id: int | None) -> None:
         if case_id is not None:
             self.memo_panel.set_target("case", case_id, f"case '{self.project.case(case_id).name}'")
+
+    def _show_case_memo(self, case_id: int) -> None:
+        self._case_selected(case_id)
+        memo_dock = self.memo_panel.parentWidget()
+        if isinstance(memo_dock, QDockWidget):
+            memo_dock.show()
+            memo_dock.raise_()
+        self.memo_panel.editor.setFocus()
 
     def show_search(self) -> None:
         self.search_dock.show()
@@ -468,6 +483,7 @@ class MainWindow(QMainWindow):
             else:
                 self._reload_sources()
             self.segments.refresh_sources(change.source_ids)
+            self.cases_table.segments.refresh_sources(change.source_ids)
         if change.kind == "code":
             current = self._selected_code_id()
             self._reloading_codes = True
@@ -493,6 +509,7 @@ class MainWindow(QMainWindow):
             self.document_actions.refresh_memos()
         if change.kind in ("case", "attribute", "source"):
             self.cases_table.refresh()
+            self.cases_table.segments.refresh()  # the case's parts, or its sources, changed
         if change.kind == "source":
             self.search_panel.refresh()
             if change.action == "removed" and self.document.source_id in change.ids:

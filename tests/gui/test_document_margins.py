@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
@@ -169,7 +171,7 @@ def test_stripe_labels_never_overlap_and_touching_passages_stay_apart(qtbot, pro
     for bar, _stripe, _code in bars:
         by_lane.setdefault(bar.left(), []).append(bar)
     for lane_bars in by_lane.values():
-        for upper, lower in zip(lane_bars, lane_bars[1:]):
+        for upper, lower in itertools.pairwise(lane_bars):
             assert lower.top() - upper.bottom() >= BAR_GAP  # a visible boundary between two passages
     labels = stripes.labels()
     assert {stripe.code_id for _rect, _text, stripe in labels} == {stoic.id, crisis.id, humour.id}

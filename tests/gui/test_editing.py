@@ -77,14 +77,16 @@ def test_segments_panel_lists_and_opens_excerpts(qtbot, project: Project) -> Non
         window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", top.id))
     model = window.segments.model_
     assert model.rowCount() == 1
-    assert model.text(0, 0) == "the lads help"
-    assert model.text(0, 2) == "¶ 4, Al"
+    assert model.text(0, 0) == "Top › Kid"  # the code's path, with its colour
+    assert model.text(0, 1) == "the lads help"
+    assert model.text(0, 3) == "¶ 4, Al"
     assert model.rowCount() == len(project.excerpts(top.id, include_descendants=True))
     other = project.create_code("Other")
     project.add_coding(source.id, other.id, 0, 5)
     with qtbot.waitSignal(window.segments.loaded, timeout=10_000):
         window.segments.show_codes([kid.id, other.id])
-    assert [model.text(r, 0) for r in range(model.rowCount())] == [TEXT[:5], "the lads help"]
+    assert [(model.text(r, 0), model.text(r, 1)) for r in range(model.rowCount())] == [
+        ("Other", TEXT[:5]), ("Top › Kid", "the lads help")]
     assert window.segments.title.text() == "2 coded segments of 2 codes (with sub-codes)"
     window.open_excerpt(source.id, TEXT.index("the lads"), len(TEXT))
     assert window.document.selection() == (TEXT.index("the lads"), len(TEXT))

@@ -17,7 +17,7 @@ TEXT = "Interviewer: so 😀 how was it?\n\nAl: we walked and talked, it helped.
 
 def _listed(window: MainWindow) -> list[tuple]:
     model = window.segments.model_
-    return [(*model.index(row, 0).data(CODING_ROLE), model.index(row, 2).data(), model.index(row, 3).data())
+    return [(*model.index(row, 0).data(CODING_ROLE), model.index(row, 3).data(), model.index(row, 4).data())
             for row in range(model.rowCount())]
 
 

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox, QMessageBox
 
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_dialog import ExportDialog
+from qcode.gui.dialogs.export_filters import ChoiceButton
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.main_window import MainWindow
 from qcode.gui.models.project_trees import find_index
 from qcode.gui.support.plain_text import as_text
-from tests.gui.gestures import CTRL, click_code, click_item, open_source, press, show
+from tests.gui.gestures import CTRL, click_code, click_item, double_click_item, open_source, press, show
 
 TEXT = "Interviewer: How do you cope?\n\nAl: I keep it to myself, mostly.\n\nInterviewer: ok"
 
@@ -262,8 +263,90 @@ def test_user_text_in_tooltips_and_labels_is_never_html(qtbot, project: Project)
     assert window.memo_panel.title.textFormat() == Qt.TextFormat.PlainText
     assert window.segments.title.textFormat() == Qt.TextFormat.PlainText
     qtbot.waitUntil(lambda: window.segments.model_.rowCount() == 1)
-    excerpt_tip = window.segments.model_.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    excerpt_tip = window.segments.model_.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
     rendered.setHtml(excerpt_tip)
     assert rendered.toPlainText() == TEXT[:11]
     assert as_text("") == ""  # no text, no tooltip
     QApplication.processEvents()
+
+
+# --- a case's codings, filters, sorting ------------------------------------------------------------------------
+
+
+def test_a_case_lists_its_coded_segments_and_opens_them(qtbot, project: Project) -> None:
+    one = project.add_source("Al", TEXT)
+    two = project.add_source("Bo", "Bo: I talk to my sister about it.")
+    coping = project.create_code("Coping")
+    alone = project.create_code("Alone", parent_id=coping.id)
+    family = project.create_code("Family")
+    start = TEXT.index("I keep")
+    inside = project.add_coding(one.id, alone.id, start, start + 10)
+    project.add_coding(one.id, coping.id, 0, 11)  # outside the case's passage
+    whole = project.add_coding(two.id, family.id, 4, 20)
+    case = project.create_case("Al and Bo")
+    project.add_case_member(case.id, one.id, start - 4, start + 30)
+    project.add_case_member(case.id, two.id)
+    window = show(qtbot, MainWindow(project))
+    window.cases_dock.raise_()
+    click_item(qtbot, window.cases_table.table, window.cases_table.index_of(case.id))
+    segments = window.cases_table.segments
+    qtbot.waitUntil(lambda: not segments.locating() and segments.model_.rowCount() == 2)
+    model = segments.model_
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Code"
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Excerpt"
+    assert [(model.text(r, 0), model.text(r, 2)) for r in range(2)] == [("Coping › Alone", "Al"), ("Family", "Bo")]
+    assert segments.title.text() == "2 coded segments of case 'Al and Bo'"
+    window.cases_table.parts.setCurrentWidget(segments)
+    segments.view.header().setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # sort by code, Z to A
+    assert [model.text(r, 0) for r in range(2)] == ["Family", "Coping › Alone"]
+    double_click_item(qtbot, segments.view, model.index(1, 1))
+    assert window.document.source_id == one.id
+    assert window.document.selection() == (inside.start, inside.end)
+    click_item(qtbot, segments.view, model.index(0, 1))
+    assert segments.preview.toPlainText() == "Family — Bo, ¶ 1, Tester\n\nI talk to my sis"
+    segments.filters.choose(codes=[family.id])  # the shared filters narrow the case's list
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert model.excerpts[0].coding.id == whole.id
+    assert segments.title.text() == "1 coded segment of case 'Al and Bo'; only codes Family"
+    qtbot.mouseClick(window.cases_table.memo_button, Qt.MouseButton.LeftButton)  # the case's memo, one click
+    assert window.memo_panel.kind == "case"
+    assert window.memo_panel.target_id == case.id
+    qtbot.waitUntil(window.memo_panel.editor.hasFocus)
+
+
+def test_coded_segments_filtered_by_case_attribute_and_coder(qtbot, project: Project) -> None:
+    one = project.add_source("Al", TEXT)
+    two = project.add_source("Bo", TEXT)
+    code = project.create_code("Coping")
+    tester = project.current_coder
+    project.add_coding(one.id, code.id, 0, 11)
+    project.add_coding(two.id, code.id, 0, 11)
+    other = project.use_coder("Ana")
+    project.add_coding(two.id, code.id, 13, 20)
+    project.use_coder(tester.name)
+    al, bo = project.create_case("Al"), project.create_case("Bo")
+    project.add_case_member(al.id, one.id)
+    project.add_case_member(bo.id, two.id)
+    group = project.create_attribute("Group", "text")
+    project.set_attribute_value(group.id, al.id, "young")
+    project.set_attribute_value(group.id, bo.id, "old")
+    window = show(qtbot, MainWindow(project))
+    click_code(qtbot, window, code.id)
+    segments = window.segments
+    qtbot.waitUntil(lambda: not segments.locating() and segments.model_.rowCount() == 3)
+    dialog = segments.filters.open_dialog()  # the Export dialog's filter widget
+    buttons = {b.accessibleName(): b for b in dialog.findChildren(ChoiceButton)}
+    assert sorted(buttons) == ["Attribute value filter", "Case filter", "Coder filter", "Folder filter",
+                               "Source filter"]  # the code tree chooses the codes
+    buttons["Attribute value filter"].choose([(group.id, "old")])
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: not segments.locating() and segments.model_.rowCount() == 2)
+    assert {e.coding.source_id for e in segments.model_.excerpts} == {two.id}
+    segments.filters.choose(coders=[other.id])
+    qtbot.waitUntil(lambda: not segments.locating() and segments.model_.rowCount() == 1)
+    assert segments.model_.excerpts[0].coding.coder_id == other.id
+    window.coders.set_filter(tester.id)  # View > Show codings of: Tester, while the bar says Ana: nothing
+    qtbot.waitUntil(lambda: not segments.locating() and segments.model_.rowCount() == 0)
+    qtbot.mouseClick(segments.filters.clear_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not segments.locating() and segments.model_.rowCount() == 2)
+    assert segments.filters.label.text() == "No filters"

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.errors import NotFoundError, QcodeError
-from qcode.core.model import Passage, Range
+from qcode.core.model import Filter, Passage, Range
 from qcode.core.progress import Progress
 from qcode.core.project import Project
 from qcode.gui.commands.base import push
@@ -81,6 +81,7 @@ class AutocodeRequest:
     source_ids: tuple[int, ...] | None = None
     code_id: int | None = None  # None: a new code, nothing is coded with it yet
     coder_id: int | None = None
+    search_filter: Filter | None = None  # for a search: the search panel's filters
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,8 @@ def find_ranges(project: Project, request: AutocodeRequest, progress: Progress |
     """The passages a request finds, through the core's autocoding."""
     unit, source_ids = request.unit, request.source_ids
     if request.mode == "search":
-        return project.search_ranges(request.text, unit=unit, source_ids=source_ids, progress=progress)
+        return project.search_ranges(request.text, unit=unit, source_ids=source_ids, progress=progress,
+                                     flt=request.search_filter)
     if request.mode == "speakers":
         return project.autocode_ranges(speakers=request.speakers, unit=unit, source_ids=source_ids,
                                        progress=progress)
@@ -211,6 +213,8 @@ class AutocodeDialog(QDialog):
         self.setWindowTitle("Autocode")
         self.setAccessibleName("Autocode")
         self.preview_result: AutocodePreview | None = None
+        #: a search's filters, from the search panel ("Code all hits…" codes only the hits it lists)
+        self.search_filter: Filter | None = None
         self._generation = 0
         self._tasks: dict[QObject, tuple[int, CoreTask]] = {}  # running previews, by their task's signals
         self._retired: list[CoreTask] = []  # reported, kept alive while their thread winds up
@@ -395,7 +399,8 @@ class AutocodeDialog(QDialog):
         return AutocodeRequest(
             mode=self.mode.currentData(), text=self.query.text(), speakers=self.chosen_speakers(),
             case_sensitive=self.match_case.isChecked(), unit=self.unit.currentData(),
-            source_ids=self._scope_source_ids(), code_id=code_id, coder_id=self._coder_id())
+            source_ids=self._scope_source_ids(), code_id=code_id, coder_id=self._coder_id(),
+            search_filter=self.search_filter if self.mode.currentData() == "search" else None)
 
     def _coder_id(self) -> int | None:
         return None if self.project.readonly else self.project.current_coder.id

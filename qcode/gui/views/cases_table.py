@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +51,7 @@ from qcode.gui.commands.cases import (
 )
 from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.case_widgets import ATTRIBUTE_ROLE, AttributeDialog, CaseMembersView, CellDelegate, button
+from qcode.gui.views.segments_panel import SegmentsPanel
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 20  # the case id, on every cell
 SORT_ROLE = Qt.ItemDataRole.UserRole + 22
@@ -191,6 +193,7 @@ class CasesTable(QWidget):
     #: the window does it (`assign_source`)
     assign_requested = Signal(int, bool)
     open_requested = Signal(int, int, int)  # source id, start, end (0, 0 for a whole source)
+    memo_requested = Signal(int)  # case id: show (and focus) the case's memo
 
     def __init__(self, project: Project, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -230,12 +233,22 @@ class CasesTable(QWidget):
         self.members.open_requested.connect(self.open_requested)
         self.members.assign_clicked.connect(self._request_assign)
         self.members.remove_requested.connect(self.remove_member)
+        #: every coded segment inside the chosen case, with the shared filters (but the case's own)
+        self.segments = SegmentsPanel(project, filter_kinds=("codes", "folders", "sources", "attributes", "coders"),
+                                      hint="Choose a case to see its coded segments.")
+        self.segments.open_requested.connect(self.open_requested)
+        self.parts = QTabWidget()
+        self.parts.setDocumentMode(True)
+        self.parts.addTab(self.members, "Sources")
+        self.parts.addTab(self.segments, "Coded segments")
 
         self.new_case_button = button("New case…", "New case", self.new_case)
         self.new_attribute_button = button("New attribute…", "New case attribute", self.add_attribute)
         self.delete_case_button = button("Delete case", "Delete the current case", self._delete_current)
+        self.memo_button = button("Memo", "Show the memo of the current case", self._request_memo)
+        self.memo_button.setToolTip("Write or read the memo of the current case (in the Memo panel)")
         tools = QHBoxLayout()
-        for made in (self.new_case_button, self.new_attribute_button, self.delete_case_button):
+        for made in (self.new_case_button, self.new_attribute_button, self.delete_case_button, self.memo_button):
             tools.addWidget(made)
         tools.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -245,7 +258,7 @@ class CasesTable(QWidget):
         upper_layout.addLayout(tools)
         upper_layout.addWidget(self.table)
         splitter.addWidget(upper)
-        splitter.addWidget(self.members)
+        splitter.addWidget(self.parts)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -310,7 +323,10 @@ class CasesTable(QWidget):
         self.new_case_button.setEnabled(writable)
         self.new_attribute_button.setEnabled(writable)
         self.delete_case_button.setEnabled(writable and has_case)
+        self.memo_button.setEnabled(has_case)
         self.members.show_case(self._current, any_cases=bool(self.model.cases), writable=writable)
+        if self.segments.case_ids != ((self._current,) if self._current is not None else ()):
+            self.segments.show_case(self._current)
 
     # --- changing (each through an undo command) ----------------------------------------------------------
 
@@ -402,6 +418,10 @@ class CasesTable(QWidget):
     def _delete_current(self) -> None:
         if self._current is not None:
             self.delete_case(self._current)
+
+    def _request_memo(self) -> None:
+        if self._current is not None:
+            self.memo_requested.emit(self._current)
 
     def _request_assign(self, passage: bool) -> None:
         if self._current is not None:
