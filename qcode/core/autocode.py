@@ -125,7 +125,7 @@ def widen(text: str, spans: list[Span], hits: Iterable[tuple[int, int]], unit: s
         if end <= start:
             continue
         if unit == "hit":
-            found.add((start, end))
+            found.add(_trimmed(text, start, end))
             continue
         if unit == "turn":
             bounds = turns.containing(start, end)
@@ -135,9 +135,9 @@ def widen(text: str, spans: list[Span], hits: Iterable[tuple[int, int]], unit: s
             bounds = paragraphs.containing(start, end)
         bounds = _without_label(text, turns, bounds or (0, len(text)))
         if unit == "sentence":
-            found.add(sentence_around(text, start, end, bounds))
+            found.add(_trimmed(text, *sentence_around(text, start, end, bounds)))
         else:
-            found.add(bounds)
+            found.add(_trimmed(text, *bounds))
     return sorted(found)
 
 
@@ -183,6 +183,17 @@ def speaker_ranges(text: str, spans: list[Span], speakers: Iterable[str], unit: 
                 found.add((position, sentence_end))
                 position = sentence_end
     return sorted(r for r in found if r[1] > r[0])
+
+
+def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """[start, end) of `text` without white space at either end; None when it holds nothing else.
+
+    Every gesture that codes a passage (a selection, a quick key, quick code, in vivo, `qcode code`, autocoding)
+    trims this way, so a coding never starts or ends with a space or a line break. Imports, merges and
+    exchanged projects keep their offsets exactly and do not call it.
+    """
+    lo, hi = _trimmed(text, start, end)
+    return (lo, hi) if text[lo:hi].strip() else None
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

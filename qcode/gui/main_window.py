@@ -454,6 +454,7 @@ class MainWindow(QMainWindow):
         self._push(RemoveCoding(self.project, coding, self.project.code(coding.code_id).name))
 
     def _document_menu(self, menu: QMenu, offset: int) -> None:
+        self.coding.extend_menu(menu)
         self.document_actions.extend_menu(menu, offset)
         here = self.document.codings_at(offset)
         if not here or self.project.readonly:

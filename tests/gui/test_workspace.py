@@ -350,3 +350,81 @@ def test_coded_segments_filtered_by_case_attribute_and_coder(qtbot, project: Pro
     qtbot.mouseClick(segments.filters.clear_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not segments.locating() and segments.model_.rowCount() == 2)
     assert segments.filters.label.text() == "No filters"
+
+
+# --- coding from the text's context menu, trimmed -------------------------------------------------------------
+
+
+def _context_menu(qtbot, window: MainWindow, offset: int, choose) -> None:
+    """Right-click the document at a code point; `choose(menu)` runs while the menu is open, then it closes."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent, QTextCursor
+    from PySide6.QtWidgets import QMenu
+
+    seen: list[QMenu] = []
+
+    def act() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        seen.append(menu)
+        try:
+            choose(menu)
+        finally:
+            menu.close()
+
+    QTimer.singleShot(0, act)
+    cursor = QTextCursor(window.document.document())
+    cursor.setPosition(window.document.offsets.to_qt(offset))
+    point = window.document.cursorRect(cursor).center()
+    viewport = window.document.viewport()
+    QApplication.sendEvent(viewport, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
+                                                       viewport.mapToGlobal(point)))
+    assert len(seen) == 1
+
+
+def _submenu(menu, text: str):
+    return next(a.menu() for a in menu.actions() if a.menu() is not None and a.text() == text)
+
+
+def test_right_click_codes_with_a_recent_code_or_any_code(qtbot, project: Project,
+                                                         modal_messages: list[str]) -> None:
+    from tests.gui.gestures import double_click_code, select_with_keys
+
+    source = project.add_source("Al", TEXT)
+    coping = project.create_code("Coping")
+    window = show(qtbot, MainWindow(project))
+    open_source(qtbot, window, source.id)
+    start = TEXT.index("I keep") - 1  # the space before the words, and the one after
+    select_with_keys(qtbot, window, start, start + len(" I keep "))
+    double_click_code(qtbot, window, coping.id)
+    assert [(c.start, c.end) for c in project.codings_for_source(source.id)] == [(start + 1, start + 7)]
+
+    mostly = TEXT.index("mostly")
+    window.document.select_range(mostly, mostly + len("mostly"))
+    offered: list[list[str]] = []
+
+    def code_with_recent(menu) -> None:
+        recent = _submenu(menu, "Code &with")
+        offered.append([a.text() for a in recent.actions()])
+        recent.actions()[0].trigger()
+
+    _context_menu(qtbot, window, mostly + 2, code_with_recent)
+    assert offered == [["Coping"]]
+    assert (mostly, mostly + 6) in [(c.start, c.end) for c in project.codings_for_code(coping.id)]
+
+    window.document.select_range(0, len("Interviewer"))
+    _context_menu(qtbot, window, 3, lambda menu: next(a for a in menu.actions() if a.text() == "Code with…").trigger())
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    dialog = next(d for d in window.findChildren(QInputDialog) if d.isVisible())
+    edit = dialog.findChild(QLineEdit)
+    QTest.keyClicks(edit, "Interviewer role")  # a new code: created and applied, one undo step
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert [(c.start, c.end) for c in project.codings_for_code(project.find_code("Interviewer role").id)] == [
+        (0, len("Interviewer"))]
+    assert modal_messages == []
+    window.document.select_range(mostly - 1, mostly)  # a space alone: nothing to code, no menu entries
+    labels: list[str] = []
+    _context_menu(qtbot, window, mostly - 1, lambda menu: labels.extend(a.text() for a in menu.actions()))
+    assert labels
+    assert "Code with…" not in labels
