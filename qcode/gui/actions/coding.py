@@ -88,7 +88,7 @@ class CodingActions(QObject):
             self.status("This project is open read-only.")
             return False
         label = self.project.code(code_id).name
-        self.recent_codes = [code_id] + [c for c in self.recent_codes if c != code_id][:RECENT_CODES - 1]
+        self.recent_codes = [code_id, *[c for c in self.recent_codes if c != code_id][:RECENT_CODES - 1]]
         try:
             push(self.undo_stack, ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
         except DuplicateCodingError:  # said in the status bar: coding twice is no reason for a modal dialog
