@@ -119,6 +119,8 @@ class MainWindow(QMainWindow):
                                     lambda text: self.statusBar().showMessage(text, 5000))
         self.document_actions = DocumentActions(self, project, self.document, self.undo_stack,
                                                 lambda text: self.statusBar().showMessage(text, 8000))
+        self.codebook_model.set_quick_keys(self.coding.quick_keys)
+        self.coding.quick_keys_changed.connect(self.codebook_model.set_quick_keys)
         self.coders = CoderControls(self, project, settings, lambda text: self.statusBar().showMessage(text, 5000))
         self.coders.coder_changed.connect(self._coder_switched)
         self.coders.filter_changed.connect(self._coder_filter_changed)
@@ -489,7 +491,7 @@ class MainWindow(QMainWindow):
             current = self._selected_code_id()
             self._reloading_codes = True
             try:
-                self.codebook_model.reload()
+                self.codebook_model.reload()  # keeps the quick keys it shows
                 self.codebook_view.expandAll()
                 if current is not None:
                     index = find_index(self.codebook_model, "code", current)

@@ -428,3 +428,19 @@ def test_right_click_codes_with_a_recent_code_or_any_code(qtbot, project: Projec
     _context_menu(qtbot, window, mostly - 1, lambda menu: labels.extend(a.text() for a in menu.actions()))
     assert labels
     assert "Code with…" not in labels
+
+
+def test_quick_keys_show_on_the_codes_swatch_and_apply_by_key(qtbot, project: Project) -> None:
+    source = project.add_source("Al", TEXT)
+    code = project.create_code("Coping")
+    window = show(qtbot, MainWindow(project))
+    item = window.codebook_model.itemFromIndex(find_index(window.codebook_model, "code", code.id))
+    plain = item.icon().pixmap(16, 16).toImage()
+    window.coding.assign_quick_key(3, code.id)  # what the code's menu "Quick key > 3" does
+    assert item.text() == "Coping"  # the name cell keeps the bare name
+    assert item.icon().pixmap(16, 16).toImage() != plain  # the key is on the swatch
+    assert item.toolTip() == as_text("Quick key 3")
+    open_source(qtbot, window, source.id)
+    window.document.select_range(0, 11)
+    press(qtbot, window.document, Qt.Key.Key_3)
+    assert [(c.start, c.end) for c in project.codings_for_code(code.id)] == [(0, 11)]

@@ -64,3 +64,19 @@ def test_autocode_trims_and_imports_keep_offsets(project: Project) -> None:
     start = TEXT.index("   I keep")
     kept = project.add_coding(source.id, code.id, start, start + 4)  # the core's own call keeps what it is given
     assert (kept.start, kept.end) == (start, start + 4)
+
+
+def test_new_sub_codes_take_shades_of_their_parents_colour(project: Project) -> None:
+    import colorsys
+
+    def hls(color: str) -> tuple[float, float, float]:
+        return colorsys.rgb_to_hls(*(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+
+    parent = project.create_code("Coping", color="#4e79a7")
+    children = [project.create_code(f"Way {i}", parent_id=parent.id) for i in range(5)]
+    colors = [c.color for c in children]
+    assert len({*colors, parent.color}) == 6  # each its own shade
+    for color in colors:
+        assert abs(hls(color)[0] - hls(parent.color)[0]) < 0.02  # the parent's hue
+    chosen = project.create_code("Chosen", parent_id=parent.id, color="#123456")
+    assert chosen.color == "#123456"  # a colour given is kept

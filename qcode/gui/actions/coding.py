@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMainWindow, QMenu, QMessageBox
 
@@ -34,6 +34,8 @@ def in_vivo_name(text: str) -> str:
 
 
 class CodingActions(QObject):
+    quick_keys_changed = Signal(object)  # {digit: code id}
+
     def __init__(self, window: QMainWindow, project: Project, document: DocumentView, undo_stack: QUndoStack,
                  settings: QSettings | None, status: Callable[[str], None]) -> None:
         super().__init__(window)
@@ -179,6 +181,7 @@ class CodingActions(QObject):
         if self.settings is not None:
             self.settings.setValue(self._settings_key(), ",".join(f"{d}:{c}" for d, c in sorted(self.quick_keys.items())))
         self.status(f"Key {digit} now applies '{self.project.code(code_id).name}'.")
+        self.quick_keys_changed.emit(dict(self.quick_keys))
 
     def apply_quick_key(self, digit: int) -> bool:
         code_id = self.quick_keys.get(digit)
