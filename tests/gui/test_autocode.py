@@ -313,3 +313,25 @@ def test_search_filters_narrow_the_hits_and_code_all_codes_only_those(qtbot, pro
     assert sorted(_preview(qtbot, dialog)) == sorted(rows)  # only the hits the panel lists
     assert dialog.apply() == len(rows)
     assert {c.source_id for c in project.codings_for_code(code.id)} == {source_id}
+
+
+def test_untick_single_passages_before_coding(qtbot, project: Project) -> None:
+    from tests.gui.gestures import click_item, press
+
+    window, _source_id = _window(qtbot, project)
+    window.show()
+    dialog = window.open_autocode("keywords", "help, helped")
+    dialog.code.setCurrentText("Help")
+    previewed = _preview(qtbot, dialog)
+    assert len(previewed) >= 3
+    qtbot.waitExposed(dialog)
+    click_item(qtbot, dialog.table, dialog.model_.index(1, 0))
+    press(qtbot, dialog.table, Qt.Key.Key_Space)  # untick the second passage
+    assert dialog.model_.index(1, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    assert dialog.apply_button.text() == f"Code {len(previewed) - 1} passages"
+    assert dialog.apply() == len(previewed) - 1
+    code = project.find_code("Help")
+    assert sorted(_coded(project, code.id)) == sorted(p for n, p in enumerate(previewed) if n != 1)
+    window.undo_stack.undo()
+    assert project.codes() == []  # the new code went with its codings
+    assert project.coding_count() == 0

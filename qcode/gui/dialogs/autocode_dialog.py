@@ -9,16 +9,14 @@ Activating a previewed passage (double-click or Enter) asks to show it in its so
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPalette, QTextDocument, QUndoStack
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -31,9 +29,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -45,7 +40,8 @@ from qcode.core.progress import Progress
 from qcode.core.project import Project
 from qcode.gui.commands.base import push
 from qcode.gui.commands.codings import CodePassages
-from qcode.gui.support.plain_text import as_text, plain_label
+from qcode.gui.dialogs.autocode_preview import PASSAGE_ROLE, PassageDelegate, PassageModel
+from qcode.gui.support.plain_text import plain_label
 from qcode.gui.support.workers import CoreTask
 
 MODES = (
@@ -66,7 +62,6 @@ UNITS = (("hit", "Just the hit"), ("sentence", "The whole sentence"), ("paragrap
 DEBOUNCE_MS = 350
 BACKGROUND_AT = 1500  # passages: a larger batch is written on a worker (a window must not freeze for it)
 CONTEXT_CHARS = 50  # shown either side of a passage in the preview
-PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,78 +119,6 @@ def run_preview(path: Path, request: AutocodeRequest, progress: Progress) -> Aut
     """The preview through a read connection of its own (this runs on a worker thread)."""
     with Project.open(path, mode="read") as reader:
         return compute_preview(reader, request, progress)
-
-
-class PassageModel(QAbstractTableModel):
-    """The previewed passages: source, location, text."""
-
-    HEADERS = ("Source", "Location", "Passage")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passages: list[Passage] = []
-
-    def set_passages(self, passages: list[Passage]) -> None:
-        self.beginResetModel()
-        self.passages = passages
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.passages)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        passage = self.passages[index.row()]
-        if role == PASSAGE_ROLE:
-            return passage
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return as_text(passage.text if index.column() == 2 else
-                           (passage.source_name, passage.location, "")[index.column()])
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return (passage.source_name, passage.location, passage.before + passage.text + passage.after)[index.column()]
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-
-class PassageDelegate(QStyledItemDelegate):
-    """Draws a passage in bold between the (plain, muted) words around it, on one line."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        passage = index.data(PASSAGE_ROLE)
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""  # type: ignore[attr-defined]
-        widget = opt.widget  # type: ignore[attr-defined]
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        if passage is None:
-            return
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        muted = opt.palette.color(QPalette.ColorRole.PlaceholderText).name()  # type: ignore[attr-defined]
-        colour = opt.palette.color(role).name()  # type: ignore[attr-defined]
-        document = QTextDocument()
-        document.setDocumentMargin(0)
-        document.setDefaultFont(opt.font)  # type: ignore[attr-defined]
-        around = colour if selected else muted
-        document.setHtml(f'<span style="white-space:pre; color:{colour}"><span style="color:{around}">'
-                         f"{html.escape(passage.before)}</span><b>{html.escape(passage.text)}</b>"
-                         f'<span style="color:{around}">{html.escape(passage.after)}</span></span>')
-        rect = opt.rect  # type: ignore[attr-defined]
-        painter.save()
-        painter.setClipRect(rect)
-        painter.translate(rect.left() + 3, rect.top() + max(0, (rect.height() - document.size().height()) / 2))
-        document.drawContents(painter)
-        painter.restore()
 
 
 class AutocodeDialog(QDialog):
@@ -282,6 +205,7 @@ class AutocodeDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setModel(self.model_)
+        self.model_.chosen_changed.connect(self._ticks_changed)
         self.table.setItemDelegateForColumn(2, PassageDelegate(self.table))
         self.table.setToolTip("Double-click a passage to see it in its source")
         self.table.activated.connect(self._open_passage)
@@ -478,6 +402,13 @@ class AutocodeDialog(QDialog):
         self.apply_button.setText(f"Code {count} {noun}")
         self.preview_ready.emit()
 
+    def _ticks_changed(self, count: int) -> None:
+        """Untick a passage in the preview to leave it out; the button counts what will be coded."""
+        noun = "passage" if count == 1 else "passages"
+        _code_id, path = self._code_choice()
+        self.apply_button.setText(f"Code {count} {noun}")
+        self.apply_button.setEnabled(bool(count and path) and not self.project.readonly)
+
     def _failed(self, message: str, _details: str) -> None:
         if self._reported():
             self._set_stale(message)
@@ -499,8 +430,11 @@ class AutocodeDialog(QDialog):
             self.status.setText("Choose a code from the codebook or type the name of a new one.")
             return 0
         request = preview.request
-        ranges = [(p.source_id, p.start, p.end) for p in preview.passages]
+        ranges = [(p.source_id, p.start, p.end) for p in self.model_.chosen()]  # the ones left ticked
         count = len(ranges)
+        if not count:
+            self.status.setText("Every passage is unticked: tick the ones to code.")
+            return 0
         label = f"Autocode {count} passage{'s' if count != 1 else ''} with '{path}'"
         if code_id is not None and code_id != request.code_id:  # another code than previewed: preview again
             self.preview()
