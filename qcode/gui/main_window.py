@@ -25,6 +25,7 @@ from qcode.gui.commands.base import CoreCommand, push_or_warn
 from qcode.gui.commands.codings import RemoveCoding
 from qcode.gui.dialogs.autocode_dialog import AutocodeDialog
 from qcode.gui.dialogs.export_dialog import ExportDialog
+from qcode.gui.dialogs.help_pages import GettingStartedDialog, add_help_menu
 from qcode.gui.dock_layout import DockLayout
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
@@ -150,6 +151,8 @@ class MainWindow(QMainWindow):
         self.dock_layout = DockLayout(self)
         self._restore_layout()
         self._show_first_source()
+        if session is not None and not project.readonly and not project.sources() and not project.codes():
+            QTimer.singleShot(0, lambda: GettingStartedDialog(self).open())  # a new, empty project
 
     # --- building ------------------------------------------------------------------------------------
 
@@ -233,9 +236,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(not self.project.readonly)
             code_menu.addAction(action)
         self._add_autocode_and_coder_menus(code_menu, view_menu)
-        if self.session is not None:  # Help comes last, as everywhere
-            help_menu = self.menuBar().addMenu("&Help")
-            help_menu.addAction("Open the &demo project", lambda: self.session.open_demo(self))  # type: ignore[union-attr]
+        session = self.session  # Help comes last, as everywhere
+        add_help_menu(self, (lambda: session.open_demo(self)) if session is not None else None)
 
     def _add_autocode_and_coder_menus(self, code_menu: QMenu, view_menu: QMenu) -> None:
         code_menu.addSeparator()

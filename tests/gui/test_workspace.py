@@ -444,3 +444,40 @@ def test_quick_keys_show_on_the_codes_swatch_and_apply_by_key(qtbot, project: Pr
     window.document.select_range(0, 11)
     press(qtbot, window.document, Qt.Key.Key_3)
     assert [(c.start, c.end) for c in project.codings_for_code(code.id)] == [(0, 11)]
+
+
+# --- help ------------------------------------------------------------------------------------------------------
+
+
+def test_help_lists_the_shortcuts_of_the_menus_and_getting_started_opens_on_a_new_project(
+        qtbot, tmp_path: Path) -> None:
+    from qcode.gui.dialogs.help_pages import GettingStartedDialog, ShortcutsDialog
+
+    session = _session(tmp_path)
+    window = session.create(tmp_path / "new.qcode")
+    try:
+        qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(GettingStartedDialog)))
+        started = next(d for d in window.findChildren(GettingStartedDialog) if d.isVisible())
+        close = started.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+        qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not started.isVisible())
+        press(qtbot, window.document, Qt.Key.Key_Slash, CTRL)  # Help > Keyboard shortcuts
+        qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ShortcutsDialog)))
+        dialog = next(d for d in window.findChildren(ShortcutsDialog) if d.isVisible())
+        rows = {dialog.table.item(r, 1).text(): dialog.table.item(r, 0).text()
+                for r in range(dialog.table.rowCount())}
+        assert rows["Code > Quick code"] == "Ctrl+K"
+        assert rows["Edit > Undo"] == "Ctrl+Z"
+        assert rows["File > Quit"] == "Ctrl+Q"
+        assert "Rename the code" in rows
+    finally:
+        for opened in list(session.windows):
+            opened.close()
+    with Project.open(tmp_path / "new.qcode") as project:
+        project.add_source("Al", TEXT)
+    again = _session(tmp_path).open(tmp_path / "new.qcode")
+    try:
+        qtbot.wait(50)
+        assert not any(d.isVisible() for d in again.findChildren(GettingStartedDialog))  # not once it has sources
+    finally:
+        again.close()
