@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.signals = ProjectSignals(project, self)
         self.signals.changed.connect(self._project_changed)
-        self.import_flow = ImportFlow(self, project, self.undo_stack)
+        self.import_flow = ImportFlow(self, project, self.undo_stack, settings=settings)
         self.setAcceptDrops(not project.readonly)
         self.dock_layout = DockLayout(self)
         self._restore_layout()

@@ -481,3 +481,55 @@ def test_help_lists_the_shortcuts_of_the_menus_and_getting_started_opens_on_a_ne
         assert not any(d.isVisible() for d in again.findChildren(GettingStartedDialog))  # not once it has sources
     finally:
         again.close()
+
+
+# --- smaller things -----------------------------------------------------------------------------------------------
+
+
+def test_passage_memo_dialog_wraps_and_import_dialogs_open_where_expected(qtbot, project: Project, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog, QPlainTextEdit
+
+    from qcode.gui.actions.document import passage_memo_dialog
+
+    window = MainWindow(project, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    dialog = passage_memo_dialog(window, "Memo on the selected passage:", "a long line " * 40)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    editor = dialog.findChild(QPlainTextEdit)
+    assert editor.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
+    assert not editor.accessibleName().startswith("Memo")
+    assert editor.horizontalScrollBar().maximum() == 0  # wrapped: nothing to scroll sideways
+
+    opened_in: list[str] = []
+    material = tmp_path / "material"
+    material.mkdir()
+    (material / "a.txt").write_text("Al: a few words", encoding="utf-8")
+
+    def choose(_parent, _title, folder, _filter=""):
+        opened_in.append(folder)
+        return [str(material / "a.txt")], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(choose))
+    with qtbot.waitSignal(window.import_flow.finished, timeout=30_000):
+        window.import_flow_files()
+    with qtbot.waitSignal(window.import_flow.finished, timeout=30_000):
+        window.import_flow_files()  # a duplicate, refused; but the dialog opened in the last folder
+    assert opened_in == [str(project.path.parent), str(material)]
+
+
+def test_cases_table_keeps_its_column_widths_while_editing(qtbot, project: Project) -> None:
+    case = project.create_case("Al")
+    note = project.create_attribute("Note", "text")
+    window = show(qtbot, MainWindow(project))
+    window.cases_dock.raise_()
+    table = window.cases_table.table
+    assert table.minimumHeight() >= 5 * table.verticalHeader().defaultSectionSize()
+    column = window.cases_table.index_of(case.id, note.id).column()
+    width = table.columnWidth(column)
+    assert window.cases_table.set_value(case.id, note.id, "a much longer value than the header " * 3)
+    assert table.columnWidth(column) == width  # no jump under the pointer
+    project.create_attribute("Age", "number")  # a new column: then the widths are fitted again
+    qtbot.waitUntil(lambda: window.cases_table.model.columnCount() == 4)
+    assert table.columnWidth(column) > width

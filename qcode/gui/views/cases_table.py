@@ -56,6 +56,7 @@ from qcode.gui.views.segments_panel import SegmentsPanel
 CASE_ROLE = Qt.ItemDataRole.UserRole + 20  # the case id, on every cell
 SORT_ROLE = Qt.ItemDataRole.UserRole + 22
 NAME_COLUMN, SOURCES_COLUMN, FIRST_ATTRIBUTE_COLUMN = 0, 1, 2
+MIN_ROWS_SHOWN = 5
 
 _ROOT = QModelIndex()
 Editor = Callable[[int, int | None, object], bool]  # (case id, attribute id or None for the name, value)
@@ -217,6 +218,10 @@ class CasesTable(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        # room for a useful number of cases, however small the dock starts
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height()
+                                    + MIN_ROWS_SHOWN * self.table.verticalHeader().defaultSectionSize() + 4)
+        self._fitted_for: tuple[str, ...] | None = None  # the columns the widths were fitted to
         self.table.horizontalHeader().setMinimumSectionSize(64)
         # columns fit the first rows' contents: measuring hundreds of cases would slow every refresh
         self.table.horizontalHeader().setResizeContentsPrecision(60)
@@ -284,7 +289,10 @@ class CasesTable(QWidget):
         column = max(self.table.currentIndex().column(), 0)
         keep = self._current
         self.model.reload()
-        self.table.resizeColumnsToContents()
+        columns = tuple(str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in range(self.model.columnCount()))
+        if columns != self._fitted_for:  # fitted when the columns change, not after every edit (no jumping)
+            self._fitted_for = columns
+            self.table.resizeColumnsToContents()
         if keep is not None and self.model.row_of(keep) is not None:
             self.select_case(keep, min(column, self.model.columnCount() - 1))
         else:
