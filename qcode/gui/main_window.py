@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._show_first_source()
         if session is not None and not project.readonly and not project.sources() and not project.codes():
-            QTimer.singleShot(0, lambda: GettingStartedDialog(self).open())  # a new, empty project
+            QTimer.singleShot(0, lambda: GettingStartedDialog(self).show())  # a new, empty project; not modal
 
     # --- building ------------------------------------------------------------------------------------
 
