@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
                 action.setShortcut(QKeySequence(shortcut))
             action.setEnabled(label.startswith("&Export") or not self.project.readonly)
             file_menu.addAction(action)
+        file_menu.addAction("&Name register…", self.open_names_dialog)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the standard key is unbound on Windows
@@ -237,7 +238,21 @@ class MainWindow(QMainWindow):
             code_menu.addAction(action)
         self._add_autocode_and_coder_menus(code_menu, view_menu)
         session = self.session  # Help comes last, as everywhere
-        add_help_menu(self, (lambda: session.open_demo(self)) if session is not None else None)
+        help_menu = add_help_menu(self, (lambda: session.open_demo(self)) if session is not None else None)
+        if session is not None:
+            help_menu.addAction("&About qcode", self.show_about)
+
+    def open_names_dialog(self) -> None:
+        """File > Name register: the names pseudonymised exports replace, with suggestions."""
+        from qcode.gui.dialogs.names_dialog import NamesDialog
+
+        NamesDialog(self.project, self.undo_stack, self).open()
+
+    def show_about(self) -> None:
+        """Help > About qcode: the version and the licences of qcode and what it runs on."""
+        from qcode.gui.dialogs.about_dialog import AboutDialog
+
+        AboutDialog(self).exec()
 
     def _add_autocode_and_coder_menus(self, code_menu: QMenu, view_menu: QMenu) -> None:
         code_menu.addSeparator()

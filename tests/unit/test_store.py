@@ -21,7 +21,7 @@ from qcode.core.errors import (
 from qcode.core.project import Project
 from qcode.core.store import backups
 from qcode.core.store.connection import APPLICATION_ID
-from qcode.core.store.migrations import LATEST
+from qcode.core.store.migrations import LATEST, STEPS
 
 
 def test_new_project_is_marked_and_versioned(tmp_path: Path) -> None:
@@ -242,14 +242,19 @@ def _write_version_1_file(path: Path) -> None:
         p.add_case_member(case.id, s.id, 0, 36)
         group = p.create_attribute("Age group", "choice", choices=["18-34", "35+"])
         p.set_attribute_value(group.id, case.id, "18-34")
+    # drop every table, index, trigger and view that the steps after step 1 create
+    fresh = sqlite3.connect(":memory:")
+    migrations.apply_step(fresh, 1, migrations.STEPS[0])
+    everything = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0):
+        migrations.apply_step(everything, number, step)
+    later = sorted(set(_schema(everything)) - set(_schema(fresh)), key=lambda item: item[0] != "table")
     conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE code_value_stat")
-    conn.execute("DROP INDEX case_member_range")
+    for kind, name in later:
+        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates
-    fresh = sqlite3.connect(":memory:")
-    migrations.apply_step(fresh, 1, migrations.STEPS[0])
     assert _schema(conn) == _schema(fresh)
     fresh.close()
     conn.close()
@@ -272,7 +277,7 @@ def test_a_version_1_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
         everyone = Filter(coders=tuple(c.id for c in p.coders()))
         assert table == p.frequencies(everyone, group_by=Grouping("attribute", age.id))
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == len(STEPS)
     conn.close()
     listed = backups.list_backups(path)
     assert [b.reason for b in listed] == ["before-upgrade"]
@@ -345,7 +350,7 @@ def test_step_003_indexes_member_ranges(tmp_path: Path, monkeypatch: pytest.Monk
         assert project.check() == []
         assert [r.own.cases for r in project.frequencies()] == [1]
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     conn.close()
     assert "case_member_range" in indexes

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from qcode.core.model import Counts, Filter, FrequencyRow
 from qcode.core.store import aggregates, queries
@@ -77,7 +79,7 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
     return result
 
 
-def _group_sort_key(value: object) -> tuple:
+def _group_sort_key(value: object) -> tuple[Any, ...]:
     if isinstance(value, (int, float)):
         return (0, value, "")
     return (1, 0, str(value).casefold())
@@ -85,7 +87,7 @@ def _group_sort_key(value: object) -> tuple:
 
 def _fast_case_groups(
     conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
-) -> dict[tuple, Counts] | None:
+) -> dict[tuple[Any, ...], Counts] | None:
     """Unfiltered tables grouped by case or case attribute, summed from the per-case aggregates."""
     if grouping is None or not flt.is_empty():
         return None
@@ -105,7 +107,7 @@ def _fast_case_groups(
     }
 
 
-def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple, Counts]:
+def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple[Any, ...], Counts]:
     """Counts from the filtered coding rows, for every (group, tree, code)."""
     rows = queries.filtered_codings(conn, flt)
     cases_of = queries.coding_cases(conn, flt)
@@ -114,10 +116,10 @@ def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -
         ancestors[code_id].append(ancestor_id)
     groups_of = _group_function(conn, grouping, cases_of)
 
-    excerpts: dict[tuple, int] = defaultdict(int)
-    sources: dict[tuple, set[int]] = defaultdict(set)
-    cases: dict[tuple, set[int]] = defaultdict(set)
-    ranges: dict[tuple, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    excerpts: dict[tuple[Any, ...], int] = defaultdict(int)
+    sources: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+    cases: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+    ranges: dict[tuple[Any, ...], dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for coding_id, code_id, source_id, coder_id, start, end in rows:
         coding_cases = cases_of.get(coding_id, ())
         for label, allowed_cases in groups_of(coding_id, source_id, coder_id):
@@ -138,7 +140,8 @@ def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -
     }
 
 
-def _group_function(conn: sqlite3.Connection, grouping: Grouping | None, cases_of: dict[int, list[int]]):
+def _group_function(conn: sqlite3.Connection, grouping: Grouping | None,
+                    cases_of: dict[int, list[int]]) -> Callable[[int, int, int], list[tuple[Any, ...]]]:
     """A function (coding id, source id, coder id) -> [(group label, cases counted in it or None for all)]."""
     if grouping is None:
         return lambda coding_id, source_id, coder_id: [(None, None)]
@@ -158,7 +161,7 @@ def _group_function(conn: sqlite3.Connection, grouping: Grouping | None, cases_o
                 [(values[source_id], None)] if source_id in values else []
             )
 
-        def by_case_value(coding_id: int, source_id: int, coder_id: int) -> list[tuple]:
+        def by_case_value(coding_id: int, source_id: int, coder_id: int) -> list[tuple[Any, ...]]:
             by_value: dict[object, list[int]] = defaultdict(list)
             for case_id in cases_of.get(coding_id, ()):
                 if case_id in values:

@@ -279,7 +279,23 @@ def step_003_member_ranges(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX case_member_range ON case_member(source_id, start)")
 
 
-STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges]
+def step_004_name_register(conn: sqlite3.Connection) -> None:
+    """The name register: terms and the pseudonyms a pseudonymised export writes instead of them."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE name_register (
+            id         INTEGER PRIMARY KEY,
+            term       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            pseudonym  TEXT NOT NULL,
+            enabled    INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_name_register]
 LATEST = len(STEPS)
 
 
