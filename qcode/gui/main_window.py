@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from qcode.core.model import Coder, Filter
 from qcode.core.project import Change, Project
+from qcode.gui.actions.cases import CaseActions
 from qcode.gui.actions.codebook import CodebookActions
 from qcode.gui.actions.coders import CoderControls
 from qcode.gui.actions.coding import CodingActions
@@ -103,10 +104,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(sources_dock, self.search_dock)
         sources_dock.raise_()
         self.cases_table = CasesTable(project, self.undo_stack)
-        self.cases_table.assign_requested.connect(self.assign_to_case)
-        self.cases_table.open_requested.connect(self._open_member)
-        self.cases_table.case_selected.connect(self._case_selected)
-        self.cases_table.memo_requested.connect(self._show_case_memo)
+        self.case_actions = CaseActions(self)
         self.cases_table.segments.source_ranks = lambda: self.sources_model.ranks
         self._segments_refresh.timeout.connect(self.cases_table.segments.refresh)
         self.cases_dock = self._dock("Cases", self.cases_table, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -311,38 +309,6 @@ class MainWindow(QMainWindow):
         self.codebook_model.set_coder(coder_id)
         self.segments.set_coder(coder_id)
         self.cases_table.segments.set_coder(coder_id)
-
-    def assign_to_case(self, case_id: int, passage: bool = False) -> None:
-        """Make the shown source (whole), or the passage selected in it (`passage`), part of a case."""
-        if self.document.source_id is None:
-            self.statusBar().showMessage("Open a source first, then add it (or a selected passage) to the case.", 5000)
-            return
-        if passage:
-            selection = self.document.selection()
-            if selection is None:
-                self.statusBar().showMessage("Select a passage in the document first, then add it to the case.", 5000)
-                return
-            self.cases_table.assign_source(case_id, self.document.source_id, *selection)
-        else:
-            self.cases_table.assign_source(case_id, self.document.source_id)
-
-    def _open_member(self, source_id: int, start: int, end: int) -> None:
-        if end > start:
-            self.open_excerpt(source_id, start, end)
-        else:
-            self.show_source(source_id)
-
-    def _case_selected(self, case_id: int | None) -> None:
-        if case_id is not None:
-            self.memo_panel.set_target("case", case_id, f"case '{self.project.case(case_id).name}'")
-
-    def _show_case_memo(self, case_id: int) -> None:
-        self._case_selected(case_id)
-        memo_dock = self.memo_panel.parentWidget()
-        if isinstance(memo_dock, QDockWidget):
-            memo_dock.show()
-            memo_dock.raise_()
-        self.memo_panel.editor.setFocus()
 
     def show_search(self) -> None:
         self.search_dock.show()
