@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextCharFormat,
     QTextCursor,
+    QTextLine,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
@@ -337,8 +338,8 @@ class DocumentView(QPlainTextEdit):
                 low, high = max(first, q_start), min(last, q_end)
                 if high <= low:
                     continue
-                left = line.cursorToX(low - block.position())[0] + geometry.left()
-                right = line.cursorToX(high - block.position())[0] + geometry.left()
+                left = _x(line, low - block.position()) + geometry.left()
+                right = _x(line, high - block.position()) + geometry.left()
                 segments.append((left, right, geometry.top() + line.y() + line.height()))
             block = block.next()
         return segments
@@ -436,3 +437,9 @@ class DocumentView(QPlainTextEdit):
             event.accept()
             return
         super().wheelEvent(event)
+
+
+def _x(line: QTextLine, position: int) -> float:
+    """The x of a cursor position in a laid-out line (PySide returns it with the position, as a pair)."""
+    value = line.cursorToX(position)
+    return float(value[0] if isinstance(value, tuple) else value)  # type: ignore[arg-type]
