@@ -525,7 +525,7 @@ def test_cases_table_keeps_its_column_widths_while_editing(qtbot, project: Proje
     window = show(qtbot, MainWindow(project))
     window.cases_dock.raise_()
     table = window.cases_table.table
-    assert table.minimumHeight() >= 5 * table.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: window.cases_table.splitter.sizes()[0] > 0)
     column = window.cases_table.index_of(case.id, note.id).column()
     width = table.columnWidth(column)
     assert window.cases_table.set_value(case.id, note.id, "a much longer value than the header " * 3)

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -218,9 +218,6 @@ class CasesTable(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        # room for a useful number of cases, however small the dock starts
-        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height()
-                                    + MIN_ROWS_SHOWN * self.table.verticalHeader().defaultSectionSize() + 4)
         self._fitted_for: tuple[str, ...] | None = None  # the columns the widths were fitted to
         self.table.horizontalHeader().setMinimumSectionSize(64)
         # columns fit the first rows' contents: measuring hundreds of cases would slow every refresh
@@ -264,12 +261,29 @@ class CasesTable(QWidget):
         upper_layout.addWidget(self.table)
         splitter.addWidget(upper)
         splitter.addWidget(self.parts)
-        splitter.setStretchFactor(0, 3)
+        self.table.setMinimumHeight(3 * self.fontMetrics().height())
+        splitter.setCollapsible(0, False)
+        splitter.setStretchFactor(0, 3)  # most of the room for the cases (a useful number of rows)
         splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """On first show, room for `MIN_ROWS_SHOWN` cases above the case's parts, when the panel has it."""
+        super().showEvent(event)
+        if not self._sized and self.splitter.height() > 0:
+            self._sized = True
+            total = sum(self.splitter.sizes())
+            upper = self.splitter.widget(0)
+            wanted = (upper.sizeHint().height() - self.table.sizeHint().height()
+                      + self.table.horizontalHeader().sizeHint().height()
+                      + MIN_ROWS_SHOWN * self.table.verticalHeader().defaultSectionSize() + 6)
+            table_part = min(wanted, max(total - 90, total // 2))
+            self.splitter.setSizes([table_part, total - table_part])
 
     def commit_pending(self) -> None:
         """Store a cell being edited now (before the window closes)."""

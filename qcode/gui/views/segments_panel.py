@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -160,6 +162,12 @@ class SegmentsModel(QAbstractTableModel):
         return self.sort_column < 0
 
 
+class _ElideMiddle(QStyledItemDelegate):
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle  # type: ignore[attr-defined]
+
+
 class SegmentsPanel(QWidget):
     """The coded segments of the chosen codes (`show_codes`) or of a case (`show_case`), narrowed by the shared
     filters of its filter bar and by the window's coder filter."""
@@ -192,6 +200,7 @@ class SegmentsPanel(QWidget):
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setItemDelegateForColumn(CODE_COLUMN, _ElideMiddle(self.view))  # a path keeps its last part
         self.view.setModel(self.model_)
         header = self.view.header()
         header.setSectionResizeMode(EXCERPT_COLUMN, QHeaderView.ResizeMode.Stretch)
@@ -209,10 +218,13 @@ class SegmentsPanel(QWidget):
         self.preview.setAccessibleName("Excerpt preview")
         self.preview.setPlaceholderText("The whole excerpt of the chosen row shows here.")
         self.setFocusProxy(self.view)
+        # small minimums, so the panel fits a low dock (the preview can be dragged away entirely)
+        self.view.setMinimumHeight(3 * self.fontMetrics().height())
+        self.preview.setMinimumHeight(2 * self.fontMetrics().height())
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.view)
         splitter.addWidget(self.preview)
+        splitter.setCollapsible(0, False)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
