@@ -13,7 +13,7 @@ from qcode.core.project import Project
 from qcode.gui.support.workers import ProjectSignals
 from qcode.gui.views.case_widgets import CellDelegate
 from qcode.gui.views.cases_table import CasesTable
-from tests.gui.gestures import double_click_item
+from tests.gui.gestures import double_click_item, press
 
 TEXT = ("Interviewer: how did you cope?\n\nMarcus: I kept it to myself, mostly. The lads help.\n\n"
         "Interviewer: and you?\n\nDev: I talked to my sister.")
@@ -113,8 +113,10 @@ def test_typed_cells_go_through_the_core(qtbot, table: CasesTable, project: Proj
 
     assert proxy.setData(table.index_of(marcus.id), "Marcus T.")  # the name column renames
     assert project.case(marcus.id).name == "Marcus T."
+    table.show()
+    qtbot.waitExposed(table)
     table.table.setCurrentIndex(table.index_of(marcus.id, age.id))
-    table._clear_current_value()  # the Delete key clears a value
+    press(qtbot, table.table, Qt.Key.Key_Delete)  # the Delete key clears a value
     assert "Age" not in project.attribute_values("case", marcus.id)
     table.undo_stack.undo()
     table.undo_stack.undo()
