@@ -17,6 +17,7 @@ from qcode.gui.commands.base import CoreCommand, push_or_warn
 from qcode.gui.commands.codebook import CreateCode, DeleteCode, EditCode, MergeCodes, MoveCodes
 from qcode.gui.dialogs.merge_dialog import MergeDialog
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.codebook_panel import CodebookPanel
 
 
@@ -113,8 +114,8 @@ class CodebookActions(QObject):
             text = f"Delete the code '{code.name}' with its {sub_codes if below else coded}?"
         else:
             text = f"Delete the code '{code.name}'? It has no sub-codes and no codings."
-        answer = QMessageBox.question(self.window, "Delete code", f"{text} Edit > Undo (Ctrl+Z) brings back "
-                                      "everything deleted.")
+        answer = QMessageBox.question(self.window, "Delete code", as_text(f"{text} Edit > Undo (Ctrl+Z) brings "
+                                                                          "back everything deleted."))
         return answer in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Ok)
 
     def _menu(self, position: QPoint) -> None:

@@ -18,6 +18,7 @@ from qcode.core.project import Project
 from qcode.gui.commands.base import push, push_or_warn
 from qcode.gui.commands.codebook import CreateCode, CreateCodePath
 from qcode.gui.commands.codings import ApplyCode
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.document_view import DocumentView
 
 IN_VIVO_MAX = 60
@@ -97,7 +98,7 @@ class CodingActions(QObject):
             self.status(f"This passage already has '{label}' from you; nothing changed.")
             return False
         except QcodeError as err:
-            QMessageBox.warning(self.window, "qcode", err.message)
+            QMessageBox.warning(self.window, "qcode", as_text(err.message))
             return False
         return True
 
@@ -211,7 +212,7 @@ class CodingActions(QObject):
         except NotFoundError:
             pass
         except QcodeError as err:
-            QMessageBox.warning(self.window, "qcode", err.message)
+            QMessageBox.warning(self.window, "qcode", as_text(err.message))
             return False
         return self._create_and_apply(CreateCodePath(self.project, text), f"Create and apply '{text}'")
 

@@ -31,6 +31,7 @@ from qcode.core.exporters import SUPPORTED, export, refuse_project_target
 from qcode.core.model import Filter
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_filters import ExportFilters
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.support.workers import CoreTask
 
 WHAT_LABELS = {
@@ -187,7 +188,7 @@ class ExportDialog(QDialog):
         try:  # never a project file, this one least of all (before asking whether to replace anything)
             refuse_project_target(Path(target), self.project.path)
         except QcodeError as err:
-            QMessageBox.warning(self, "Export", str(err))
+            QMessageBox.warning(self, "Export", as_text(str(err)))
             return
         if not self.confirm_replace(Path(target)):
             return
@@ -227,7 +228,7 @@ class ExportDialog(QDialog):
             question = f"'{target.name}' already exists. Replace it with this export?"
         else:
             return True
-        answer = QMessageBox.question(self, "Export", question)
+        answer = QMessageBox.question(self, "Export", as_text(question))
         return answer in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Ok)
 
     def _progress(self, done: int, total: int, text: str) -> None:
@@ -255,7 +256,8 @@ class ExportDialog(QDialog):
         """After an export: open the file, or the folder that holds it (the box does not block)."""
         box = QMessageBox(QMessageBox.Icon.Information, "Export", f"Exported to {path.name}.",
                           parent=self.parentWidget() or self)
-        box.setInformativeText(str(path.parent))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(as_text(str(path.parent)))
         open_file = box.addButton("Open the folder" if path.is_dir() else "Open the file",
                                   QMessageBox.ButtonRole.AcceptRole)
         open_folder = None if path.is_dir() else box.addButton("Open the folder", QMessageBox.ButtonRole.ActionRole)
@@ -279,6 +281,7 @@ class ExportDialog(QDialog):
         if asked_to_stop:  # the researcher pressed Cancel: nothing to warn about, the dialog stays open
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "Export", message, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         if details:
             box.setDetailedText(details)
         box.open()
