@@ -533,3 +533,32 @@ def test_cases_table_keeps_its_column_widths_while_editing(qtbot, project: Proje
     project.create_attribute("Age", "number")  # a new column: then the widths are fitted again
     qtbot.waitUntil(lambda: window.cases_table.model.columnCount() == 4)
     assert table.columnWidth(column) > width
+
+
+def test_hovering_a_stripe_or_a_memo_note_shows_the_text_literally(qtbot, project: Project) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    source = project.add_source("Al", TEXT)
+    code = project.create_code("Coping")
+    coding = project.add_coding(source.id, code.id, 0, 11)
+    project.set_memo("coding", coding.id, HOSTILE)
+    project.add_range_memo(source.id, 0, 11, f"Comment: {HOSTILE}")  # as a Word comment arrives
+    window = show(qtbot, MainWindow(project))
+    open_source(qtbot, window, source.id)
+    qtbot.waitUntil(lambda: bool(window.document.stripes.visible_stripes()))
+
+    def hover(widget, point) -> str:
+        QToolTip.hideText()
+        QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, point, widget.mapToGlobal(point)))
+        return QToolTip.text()
+
+    bar = window.document.stripes.visible_stripes()[0][0]
+    shown = hover(window.document.stripes, bar.center())
+    assert shown == as_text(window.document_actions.describe_coding(coding))
+    assert "<img" not in shown
+    note = window.document.margin.note_rects()[0][0]
+    shown = hover(window.document.margin, note.center())
+    assert shown == as_text(f"Memo: Comment: {HOSTILE}")
+    QToolTip.hideText()
