@@ -562,3 +562,21 @@ def test_hovering_a_stripe_or_a_memo_note_shows_the_text_literally(qtbot, projec
     shown = hover(window.document.margin, note.center())
     assert shown == as_text(f"Memo: Comment: {HOSTILE}")
     QToolTip.hideText()
+
+
+def test_switching_source_or_code_stores_what_was_typed(qtbot, project: Project) -> None:
+    first = project.add_source("Al", TEXT)
+    second = project.add_source("Bo", "Bo: a few words")
+    code, other = project.create_code("Coping"), project.create_code("Family")
+    window = show(qtbot, MainWindow(project))
+    open_source(qtbot, window, first.id)
+    window.memo_panel.editor.setFocus()
+    QTest.keyClicks(window.memo_panel.editor, "About Al")
+    open_source(qtbot, window, second.id)  # at once, before the pause after which it saves
+    assert project.memo("source", first.id).text == "About Al"
+    click_code(qtbot, window, code.id)
+    field = window.codebook_panel.form.fields["definition"]
+    field.setFocus()
+    QTest.keyClicks(field, "Getting by")
+    click_code(qtbot, window, other.id)
+    qtbot.waitUntil(lambda: project.code(code.id).definition == "Getting by")
