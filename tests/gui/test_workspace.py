@@ -580,3 +580,26 @@ def test_switching_source_or_code_stores_what_was_typed(qtbot, project: Project)
     QTest.keyClicks(field, "Getting by")
     click_code(qtbot, window, other.id)
     qtbot.waitUntil(lambda: project.code(code.id).definition == "Getting by")
+
+
+def test_a_query_such_as_an_analysis_cell_lists_its_segments_with_the_same_columns(qtbot, project: Project) -> None:
+    from qcode.core.model import Filter
+    from qcode.gui.views.segments_panel import COLUMNS, SegmentsPanel
+
+    one, two = project.add_source("Al", TEXT), project.add_source("Bo", TEXT)
+    coping, family = project.create_code("Coping"), project.create_code("Family")
+    project.add_coding(one.id, coping.id, 0, 11)
+    project.add_coding(two.id, coping.id, 0, 11)
+    project.add_coding(one.id, family.id, 13, 20)
+    case = project.create_case("Al")
+    project.add_case_member(case.id, one.id)
+    panel = SegmentsPanel(project)
+    qtbot.addWidget(panel)
+    assert COLUMNS[:2] == ("Code", "Excerpt")
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        panel.show_filter(Filter(codes=(coping.id,), cases=(case.id,)), "Coping × Al")
+    assert [(e.coding.source_id, e.coding.code_id) for e in panel.model_.excerpts] == [(one.id, coping.id)]
+    assert panel.title.text() == "1 coded segment of Coping × Al"
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        panel.filters.choose(sources=[two.id])  # the bar narrows it further: nothing left
+    assert panel.model_.rowCount() == 0

@@ -45,6 +45,7 @@ CODE_COLUMN, EXCERPT_COLUMN, SOURCE_COLUMN, LOCATION_COLUMN, CODER_COLUMN = rang
 CODING_ROLE = Qt.ItemDataRole.UserRole + 10  # (source id, start, end)
 SHOWN_CHARACTERS = 300  # of an excerpt in its row; the tooltip holds more
 TOOLTIP_CHARACTERS = 2000
+_FILTER_FIELDS = ("codes", "sources", "folders", "cases", "coders", "attributes", "created_from", "created_to")
 
 
 def read_excerpts(path: Path, flt: Filter) -> list[Excerpt]:
@@ -183,6 +184,7 @@ class SegmentsPanel(QWidget):
         self.project = project
         self.code_ids: tuple[int, ...] = ()
         self.case_ids: tuple[int, ...] = ()
+        self.fixed: tuple[Filter, str] | None = None  # a query shown by `show_filter`, and what it is in words
         self.coder_ids: tuple[int, ...] = ()
         self.hint = hint
         #: each source's place in the core's listing order (given by the window); rows follow that order
@@ -249,14 +251,21 @@ class SegmentsPanel(QWidget):
 
     def show_codes(self, code_ids: list[int], coder_ids: tuple[int, ...] | None = None) -> None:
         """Show the excerpts of these codes and their sub-codes (of some coders only, when given)."""
-        self.code_ids, self.case_ids = tuple(code_ids), ()
+        self.code_ids, self.case_ids, self.fixed = tuple(code_ids), (), None
         if coder_ids is not None:
             self.coder_ids = tuple(coder_ids)
         self.refresh()
 
     def show_case(self, case_id: int | None) -> None:
         """Show every coded segment inside the case's sources and passages."""
-        self.case_ids, self.code_ids = (() if case_id is None else (case_id,)), ()
+        self.case_ids, self.code_ids, self.fixed = (() if case_id is None else (case_id,)), (), None
+        self.refresh()
+
+    def show_filter(self, flt: Filter, what: str) -> None:
+        """Show the coded segments a query selects, such as an analysis table's cell ('of Trust × Urban'); the
+        filter bar and the coder filter narrow it further."""
+        self.code_ids, self.case_ids = (), ()
+        self.fixed = (flt, what)
         self.refresh()
 
     def set_coder(self, coder_id: int | None) -> None:
@@ -268,6 +277,9 @@ class SegmentsPanel(QWidget):
         """The filter of the list: its codes or case, the filter bar's choices and the coder filter (None when
         they leave nothing, as when the bar's coders and the window's coder differ)."""
         chosen = self.filters.filter()
+        if self.fixed is not None:  # the query's own choices; the bar fills in what it leaves open
+            base = self.fixed[0]
+            chosen = Filter(**{f: getattr(base, f) or getattr(chosen, f) for f in _FILTER_FIELDS})
         coders = self.coder_ids
         if coders and chosen.coders:
             coders = tuple(c for c in coders if c in chosen.coders)
@@ -279,7 +291,7 @@ class SegmentsPanel(QWidget):
     def refresh(self) -> None:
         """Read the excerpts again in the background; the rows shown stay until the new ones arrive."""
         self._generation += 1
-        if not self.code_ids and not self.case_ids:
+        if not self.code_ids and not self.case_ids and self.fixed is None:
             self.model_.set_excerpts([], {})
             self.title.setText(self.hint)
             self._preview(QModelIndex())
@@ -301,7 +313,7 @@ class SegmentsPanel(QWidget):
         """Replace only the rows of sources whose codings changed; read everything again when the order of
         sources changed, when a read is under way, when the rows are sorted by a column, or when no sources are
         named."""
-        if not self.code_ids and not self.case_ids:
+        if not self.code_ids and not self.case_ids and self.fixed is None:
             return
         ranks = self.source_ranks() if self.source_ranks is not None else None
         if (not source_ids or ranks is None or ranks is not self._ranks or self._tasks
@@ -358,7 +370,9 @@ class SegmentsPanel(QWidget):
     def _count_changed(self) -> None:
         count = len(self.model_.excerpts)
         noun = f"{count} coded segment{'s' if count != 1 else ''}"
-        if self.case_ids:
+        if self.fixed is not None:
+            what = f"of {self.fixed[1]}"
+        elif self.case_ids:
             try:
                 what = f"of case '{self.project.case(self.case_ids[0]).name}'"
             except NotFoundError:
