@@ -69,6 +69,8 @@ class DocumentView(QPlainTextEdit):
         self._offsets = TextOffsets("")
         self._text = ""
         self._codings: list[Coding] = []
+        self._codings_version = 0  # bumped whenever the codings shown change (the underlines follow)
+        self._underline_cache: tuple[tuple, list[tuple[QColor, list[tuple[float, float, float]]]]] | None = None
         self._starts: list[int] = []
         self._longest = 0
         self._codes: dict[int, Code] = {}
@@ -91,6 +93,7 @@ class DocumentView(QPlainTextEdit):
         self._offsets = TextOffsets(text)
         self._text = text
         self._codings, self._starts, self._shown_window = [], [], None
+        self._codings_version += 1
         self._coding_selections = []
         self._find_selections = []
         self._apply_selections()
@@ -102,6 +105,7 @@ class DocumentView(QPlainTextEdit):
 
     def clear_source(self) -> None:
         self._codings = []
+        self._codings_version += 1
         self._starts = []
         self._shown_window = None
         self.source_id = None
@@ -170,6 +174,7 @@ class DocumentView(QPlainTextEdit):
     def show_codings(self, codings: list[Coding], codes: dict[int, Code]) -> None:
         """Remember the source's codings; only those near the visible part are turned into highlights."""
         self._codings = sorted(codings, key=lambda c: (c.start, c.end))
+        self._codings_version += 1
         self._starts = [c.start for c in self._codings]
         self._longest = max((c.end - c.start for c in self._codings), default=0)
         self._codes = codes
@@ -181,6 +186,7 @@ class DocumentView(QPlainTextEdit):
     def show_structure(self, spans: list[Span], memos: list[Memo]) -> None:
         """Headings and speaker labels to set in bold, and the margin's numbers, markers and memo notes."""
         self._memos = list(memos)
+        self._codings_version += 1  # bold text lays out anew
         self.margin.set_structure(spans, memos)
         self._set_bold([(s.start, s.end) for s in spans if s.kind == "heading"] + self._speaker_labels(spans))
 
@@ -309,22 +315,38 @@ class DocumentView(QPlainTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:
         """The text and its highlights, then a line in the code's colour under each coded passage: one height
         per stripe lane, and a gap where a passage ends, so that touching and overlapping codings stay
-        apart where their translucent highlights blend into one tint."""
+        apart where their translucent highlights blend into one tint. The lines are worked out once per
+        scroll position, size and set of codings, and only those inside the area being painted are drawn."""
         super().paintEvent(event)
         if not self._codings:
             return
-        low, high = self.visible_span()
+        area = event.rect()
         painter = QPainter(self.viewport())
-        dark = is_dark(self.palette())
-        for lane, stripe, code in self.stripes.visible_in(low, high):
-            pen = QPen(label_color(QColor(code.color), dark_background=dark), UNDERLINE_WIDTH)
+        for color, lines in self._underlines():
+            pen = QPen(color, UNDERLINE_WIDTH)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             painter.setPen(pen)
-            raise_by = min(lane, UNDERLINE_LANES - 1) * UNDERLINE_WIDTH
-            for left, right, bottom in self.line_segments(max(stripe.start, low), min(stripe.end, high)):
-                y = bottom - UNDERLINE_WIDTH // 2 - raise_by
-                painter.drawLine(QPointF(left + 1, y), QPointF(max(left + 1, right - 2), y))
+            for left, right, y in lines:
+                if area.top() - UNDERLINE_WIDTH <= y <= area.bottom() + UNDERLINE_WIDTH:
+                    painter.drawLine(QPointF(left, y), QPointF(right, y))
         painter.end()
+
+    def _underlines(self) -> list[tuple[QColor, list[tuple[float, float, float]]]]:
+        key = (self.verticalScrollBar().value(), self.horizontalScrollBar().value(), self.viewport().size().width(),
+               self.viewport().size().height(), self._codings_version, self.font().pointSizeF(),
+               is_dark(self.palette()))
+        if self._underline_cache is not None and self._underline_cache[0] == key:
+            return self._underline_cache[1]
+        low, high = self.visible_span()
+        dark = key[-1]
+        found = []
+        for lane, stripe, code in self.stripes.visible_in(low, high):
+            raise_by = min(lane, UNDERLINE_LANES - 1) * UNDERLINE_WIDTH
+            lines = [(left + 1, max(left + 1, right - 2), bottom - UNDERLINE_WIDTH // 2 - raise_by)
+                     for left, right, bottom in self.line_segments(max(stripe.start, low), min(stripe.end, high))]
+            found.append((label_color(QColor(code.color), dark_background=bool(dark)), lines))
+        self._underline_cache = (key, found)
+        return found
 
     def line_segments(self, start: int, end: int) -> list[tuple[float, float, float]]:
         """(left, right, bottom) in viewport coordinates of each visual line of the code points [start, end)."""
