@@ -53,17 +53,16 @@ def test_suggestions_are_speakers_and_recurring_names(project: Project) -> None:
     assert "Honestly" not in found  # capitalised only where a sentence starts
 
 
-def test_upgrade_adds_the_register(tmp_path: Path) -> None:
-    path = tmp_path / "old.qcode"
-    project = Project.create(path)
-    project.close()
+def test_upgrade_adds_the_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE name_register")
-    conn.execute("PRAGMA user_version = 3")
-    conn.commit()
-    conn.close()
+    from qcode.core.store import database
+
+    path = tmp_path / "old.qcode"
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:3])  # a file made at version 3
+    monkeypatch.setattr(database, "LATEST", 3)
+    Project.create(path).close()
+    monkeypatch.undo()
     with Project.open(path) as upgraded:
         assert upgraded.name_register() == []
         upgraded.add_name("Marcus", "P01")

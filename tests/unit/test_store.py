@@ -252,6 +252,11 @@ def _write_version_1_file(path: Path) -> None:
     conn = sqlite3.connect(path)
     for kind, name in later:
         conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    for table in [name for kind, name in _schema(fresh) if kind == "table" and "fts" not in name]:
+        first = {row[1] for row in fresh.execute(f'PRAGMA table_info("{table}")')}
+        for column in [row[1] for row in everything.execute(f'PRAGMA table_info("{table}")')]:
+            if column not in first:  # and the columns they add
+                conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates

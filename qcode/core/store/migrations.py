@@ -8,6 +8,7 @@ A new schema change is a new step appended to `STEPS`; old steps are never edite
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Callable
 
 Step = Callable[[sqlite3.Connection], None]
@@ -295,7 +296,46 @@ def step_004_name_register(conn: sqlite3.Connection) -> None:
     )
 
 
-STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_name_register]
+#: the tables that gain a stable identifier in step 5 (codes, codings and cases have one from step 1)
+GUID_TABLES = ("source", "coder", "memo", "folder", "attribute")
+
+
+def step_005_exchange_guids(conn: sqlite3.Connection) -> None:
+    """Stable identifiers for sources, coders, memos, folders and attributes, so that exchange files
+    (REFI-QDA) keep each object's identity across repeated exports and imports.
+
+    Rows already there get a random one (a coder one derived from the project's identity, see below). A row
+    inserted later without one gets it from `qcode_guid()`, which every qcode connection provides (the store's
+    source of identifiers, so reproducible builds stay reproducible).
+    """
+    row = conn.execute("SELECT value FROM project WHERE key = 'guid'").fetchone()
+    project_guid = row[0] if row else ""
+    for table in GUID_TABLES:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN guid TEXT NOT NULL DEFAULT ''")
+        if table == "coder":
+            # a coder's identity is derived from the project's and the coder's own, so that copies of one project
+            # upgraded apart give each coder the same identity, and merging the copies matches them
+            coders = conn.execute("SELECT id, name FROM coder").fetchall()
+            conn.executemany("UPDATE coder SET guid = ? WHERE id = ?", [
+                (str(uuid.uuid5(uuid.NAMESPACE_URL, f"qcode:{project_guid}:coder:{coder_id}:{name}")).upper(),
+                 coder_id) for coder_id, name in coders])
+        else:
+            rows = conn.execute(f"SELECT id FROM {table}").fetchall()
+            conn.executemany(f"UPDATE {table} SET guid = ? WHERE id = ?",
+                             [(str(uuid.uuid4()).upper(), row_id) for (row_id,) in rows])
+        run_script(
+            conn,
+            f"""
+            CREATE UNIQUE INDEX {table}_guid ON {table}(guid);
+            CREATE TRIGGER {table}_new_guid AFTER INSERT ON {table} WHEN new.guid = '' BEGIN
+                UPDATE {table} SET guid = qcode_guid() WHERE id = new.id;
+            END;
+            """,
+        )
+
+
+STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_name_register,
+                     step_005_exchange_guids]
 LATEST = len(STEPS)
 
 
