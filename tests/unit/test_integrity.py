@@ -7,6 +7,7 @@ and checks that the report names exactly that problem, through the core and thro
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +38,8 @@ def _sound_project(path: Path) -> dict[str, int]:
 def _damage(path: Path, sql: str, *params: object) -> None:
     conn = sqlite3.connect(path)
     try:
+        # what the schema's defaults call for new identifiers (qcode registers it on its own connections)
+        conn.create_function("qcode_guid", 0, lambda: str(uuid.uuid4()).upper())
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("PRAGMA ignore_check_constraints = ON")
         conn.execute(sql, params)
