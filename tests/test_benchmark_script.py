@@ -26,7 +26,8 @@ def test_quick_benchmark_runs(tmp_path: Path) -> None:
                      "export_xlsx_20k", "export_docx_20k", "import_docx_20", "import_overhead_ratio",
                      "import_text_5mb_peak", "export_qdpx", "export_qdpx_peak", "import_qdpx", "import_qdpx_peak",
                      "gui_open_window", "gui_open_large_source", "gui_select_code",
-                     "gui_apply_coding", "gui_remove_coding", "check_before_first_write"]
+                     "gui_apply_coding", "gui_remove_coding", "check_before_first_write",
+                     "agreement_paragraph", "merge_reference"]
     for row in rows:
         assert set(row) >= {"name", "seconds", "budget_seconds", "ok"}
         assert row["seconds"] > 0

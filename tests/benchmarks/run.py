@@ -315,8 +315,10 @@ def main() -> int:
     rows.extend(refi_rows(path, folder))
     rows.extend(gui_rows(path, folder, ids["one_code"]))
     from safety_rows import safety_rows  # this folder is on the path, as for gui_rows
+    from team_rows import team_rows
 
     rows.extend(safety_rows(path))
+    rows.extend(team_rows(path, folder))
     excerpts = len(project.excerpts(ids["one_code"]))
     stats = {"sources": len(project.sources()), "codes": len(project.codes()), "codings": project.coding_count(),
              "text_mb": round(sum(s.length for s in project.sources()) / 1e6, 1), "one_code_excerpts": excerpts}
