@@ -177,7 +177,8 @@ def cmd_code(args: argparse.Namespace) -> int:
     with _open(args, write=True) as project:
         source = project.find_source(args.source)
         code = project.find_code(args.code)
-        coding = project.add_coding(source.id, code.id, args.start, args.end)
+        start, end = project.coding_range(source.id, args.start, args.end)  # no white space at the edges
+        coding = project.add_coding(source.id, code.id, start, end)
         where = project.describe_location(source.id, coding.start)
         print(f"Coded {source.name} [{coding.start}, {coding.end}) ({where}) with {project.code_path(code.id)} "
               f"as coding {coding.id}")

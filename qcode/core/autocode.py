@@ -14,7 +14,7 @@ from itertools import accumulate, pairwise
 
 from qcode.core.errors import InvalidQueryError
 from qcode.core.importers.structure import label_line_end
-from qcode.core.model import Passage, Span
+from qcode.core.model import Filter, Passage, Span
 
 UNITS = ("hit", "sentence", "paragraph", "turn")
 _TIME_AFTER_NAME = re.compile(r"\s*[\[(]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]")
@@ -43,6 +43,7 @@ class AutocodeRequest:
     source_ids: tuple[int, ...] | None = None
     code_id: int | None = None
     coder_id: int | None = None
+    search_filter: Filter | None = None  # for "search": only the hits this filter keeps (as the search panel)
 
     def keywords(self) -> list[str]:
         """The keywords of a "keywords" request, one per comma- or line-separated item."""
@@ -186,7 +187,7 @@ def widen(text: str, spans: list[Span], hits: Iterable[tuple[int, int]], unit: s
         if end <= start:
             continue
         if unit == "hit":
-            found.add((start, end))
+            found.add(_trimmed(text, start, end))
             continue
         if unit == "turn":
             bounds = _enclosing(turns, start, end)
@@ -198,9 +199,9 @@ def widen(text: str, spans: list[Span], hits: Iterable[tuple[int, int]], unit: s
             bounds = (start, end) if paragraphs.spans else (0, len(text))
         bounds = _without_label(text, turns, bounds)
         if unit == "sentence":
-            found.add(sentence_around(text, start, end, bounds))
+            found.add(_trimmed(text, *sentence_around(text, start, end, bounds)))
         else:
-            found.add(bounds)
+            found.add(_trimmed(text, *bounds))
     return sorted(found)
 
 
@@ -246,6 +247,17 @@ def speaker_ranges(text: str, spans: list[Span], speakers: Iterable[str], unit: 
                 found.add((position, sentence_end))
                 position = sentence_end
     return sorted(r for r in found if r[1] > r[0])
+
+
+def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """[start, end) of `text` without white space at either end; None when it holds nothing else.
+
+    Every gesture that codes a passage (a selection, a quick key, quick code, in vivo, `qcode code`, autocoding)
+    trims this way, so a coding never starts or ends with a space or a line break. Imports, merges and
+    exchanged projects keep their offsets exactly and do not call it.
+    """
+    lo, hi = _trimmed(text, start, end)
+    return (lo, hi) if text[lo:hi].strip() else None
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -13,8 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcode.core.model import Coder
+from qcode.core.model import Coder, Filter
 from qcode.core.project import Change, Project
+from qcode.gui.actions.cases import CaseActions
 from qcode.gui.actions.codebook import CodebookActions
 from qcode.gui.actions.coders import CoderControls
 from qcode.gui.actions.coding import CodingActions
@@ -26,6 +28,7 @@ from qcode.gui.commands.base import CoreCommand, push_or_warn
 from qcode.gui.commands.codings import RemoveCoding
 from qcode.gui.dialogs.autocode_dialog import AutocodeDialog
 from qcode.gui.dialogs.export_dialog import ExportDialog
+from qcode.gui.dialogs.help_pages import GettingStartedDialog, add_help_menu
 from qcode.gui.dock_layout import DockLayout
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
@@ -77,8 +80,7 @@ class MainWindow(QMainWindow):
         self.codebook_model = CodebookModel(project, self)
         self.codebook_panel = CodebookPanel(project, self.codebook_model, self.undo_stack)
         self.codebook_view = self.codebook_panel.tree
-        self.codebook_view.activated.connect(self._code_activated)
-        self.codebook_view.doubleClicked.connect(self._code_activated)
+        self.codebook_view.code_chosen.connect(self._code_chosen)
         self._reloading_codes = False
         self._segments_refresh = QTimer(self)
         self._segments_refresh.setSingleShot(True)
@@ -104,22 +106,26 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(sources_dock, self.search_dock)
         sources_dock.raise_()
         self.cases_table = CasesTable(project, self.undo_stack)
-        self.cases_table.assign_requested.connect(self.assign_to_case)
-        self.cases_table.open_requested.connect(self._open_member)
-        self.cases_table.case_selected.connect(self._case_selected)
+        self.case_actions = CaseActions(self)
+        self.cases_table.segments.source_ranks = lambda: self.sources_model.ranks
+        self._segments_refresh.timeout.connect(self.cases_table.segments.refresh)
         self.cases_dock = self._dock("Cases", self.cases_table, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(segments_dock, self.cases_dock)
         segments_dock.raise_()
         self.resizeDocks([segments_dock, memo_dock], [170, 170], Qt.Orientation.Vertical)
         self.document.extend_menu = self._document_menu
+        self.document.selectionChanged.connect(
+            lambda: self.cases_table.members.set_has_selection(self.document.textCursor().hasSelection()))
         self.coding = CodingActions(self, project, self.document, self.undo_stack, settings,
                                     lambda text: self.statusBar().showMessage(text, 5000))
         self.document_actions = DocumentActions(self, project, self.document, self.undo_stack,
                                                 lambda text: self.statusBar().showMessage(text, 8000))
+        self.codebook_model.set_quick_keys(self.coding.quick_keys)
+        self.coding.quick_keys_changed.connect(self.codebook_model.set_quick_keys)
         self.coders = CoderControls(self, project, settings, lambda text: self.statusBar().showMessage(text, 5000))
         self.coders.coder_changed.connect(self._coder_switched)
         self.coders.filter_changed.connect(self._coder_filter_changed)
-        self.search_panel.code_all_requested.connect(lambda query: self.open_autocode("search", query))
+        self.search_panel.code_all_requested.connect(lambda _query: self.code_all_search_hits())
         self.find_bar.code_all_requested.connect(
             lambda text, case: self.open_autocode("text", text, case_sensitive=case, scope="source"))
         self.codebook_actions = CodebookActions(self, project, self.codebook_panel, self.undo_stack,
@@ -140,12 +146,14 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.signals = ProjectSignals(project, self)
         self.signals.changed.connect(self._project_changed)
-        self.import_flow = ImportFlow(self, project, self.undo_stack)
+        self.import_flow = ImportFlow(self, project, self.undo_stack, settings=settings)
         self.team = TeamActions(self, project, self.undo_stack)
         self.setAcceptDrops(not project.readonly)
         self.dock_layout = DockLayout(self)
         self._restore_layout()
         self._show_first_source()
+        if session is not None and not project.readonly and not project.sources() and not project.codes():
+            QTimer.singleShot(0, lambda: GettingStartedDialog(self).show())  # a new, empty project; not modal
 
     # --- building ------------------------------------------------------------------------------------
 
@@ -186,8 +194,8 @@ class MainWindow(QMainWindow):
         self.exchange_flow.add_actions(file_menu)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the standard key is unbound on Windows
+        quit_action.triggered.connect(self.quit_all)
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
@@ -233,9 +241,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(not self.project.readonly)
             code_menu.addAction(action)
         self._add_autocode_and_coder_menus(code_menu, view_menu)
-        if self.session is not None:  # Help comes last, as everywhere
-            help_menu = self.menuBar().addMenu("&Help")
-            help_menu.addAction("Open the &demo project", lambda: self.session.open_demo(self))  # type: ignore[union-attr]
+        session = self.session  # Help comes last, as everywhere
+        help_menu = add_help_menu(self, (lambda: session.open_demo(self)) if session is not None else None)
+        if session is not None:
             help_menu.addAction("&About qcode", self.show_about)
 
     def open_names_dialog(self) -> None:
@@ -275,7 +283,7 @@ class MainWindow(QMainWindow):
         self.coder_filter_menu.aboutToShow.connect(lambda: self.coders.fill_filter_menu(self.coder_filter_menu))
 
     def open_autocode(self, mode: str = "keywords", text: str = "", *, case_sensitive: bool = False,
-                      scope: str = "all") -> AutocodeDialog:
+                      scope: str = "all", search_filter: Filter | None = None) -> AutocodeDialog:
         """The autocode dialog (also for coding all hits of a search or of the find bar)."""
         for old in self.findChildren(AutocodeDialog):
             if not old.isVisible() and not old.busy:
@@ -283,6 +291,7 @@ class MainWindow(QMainWindow):
         dialog = AutocodeDialog(self.project, self.undo_stack, self, source_id=self.document.source_id,
                                 code_id=self._selected_code_id(), mode=mode, text=text,
                                 case_sensitive=case_sensitive, scope=scope)
+        dialog.search_filter = search_filter
         dialog.open_requested.connect(self.open_excerpt)
         dialog.applied.connect(lambda count: self.statusBar().showMessage(
             f"Coded {count} passage{'s' if count != 1 else ''}. Edit > Undo takes them back.", 8000))
@@ -291,7 +300,9 @@ class MainWindow(QMainWindow):
 
     def code_all_search_hits(self) -> AutocodeDialog:
         """Code every hit of the project search shown in the search panel (or of a query typed in the dialog)."""
-        return self.open_autocode("search", self.search_panel.shown_query or self.search_panel.query.text())
+        flt = self.search_panel.filters.filter()
+        return self.open_autocode("search", self.search_panel.shown_query or self.search_panel.query.text(),
+                                  search_filter=None if flt.is_empty() else flt)
 
     def _coder_switched(self, coder: Coder) -> None:
         if self.session is not None:
@@ -303,26 +314,7 @@ class MainWindow(QMainWindow):
         self._refresh_highlights()
         self.codebook_model.set_coder(coder_id)
         self.segments.set_coder(coder_id)
-
-    def assign_to_case(self, case_id: int) -> None:
-        """Make the shown source, or the selected passage of it, part of a case."""
-        if self.document.source_id is None:
-            self.statusBar().showMessage("Open a source first, then add it (or a selected passage) to the case.", 5000)
-            return
-        start, end = self.document.selection() or (None, None)
-        self.cases_table.assign_source(case_id, self.document.source_id, start, end)
-
-    def _open_member(self, source_id: int, start: int, end: int) -> None:
-        if end > start:
-            self.open_excerpt(source_id, start, end)
-        else:
-            index = find_index(self.sources_model, "source", source_id)
-            self.sources_view.setCurrentIndex(index)
-            self._source_clicked(index)
-
-    def _case_selected(self, case_id: int | None) -> None:
-        if case_id is not None:
-            self.memo_panel.set_target("case", case_id, f"case '{self.project.case(case_id).name}'")
+        self.cases_table.segments.set_coder(coder_id)
 
     def show_search(self) -> None:
         self.search_dock.show()
@@ -378,6 +370,12 @@ class MainWindow(QMainWindow):
         self.memo_panel.set_target("source", source_id, f"source '{self.project.source(source_id).name}'")
         self.statusBar().showMessage(self.project.source(source_id).name, 3000)
 
+    def show_source(self, source_id: int) -> None:
+        """Show a source in the document, selected in the Sources panel (as clicking it there does)."""
+        index = find_index(self.sources_model, "source", source_id)
+        self.sources_view.setCurrentIndex(index)
+        self._source_clicked(index)
+
     def _place_key(self) -> str:
         return f"projects/{self.project.metadata().get('guid', self.project.path.name)}"
 
@@ -387,6 +385,7 @@ class MainWindow(QMainWindow):
         if not source_ids:
             self.document.setPlaceholderText("This project has no sources yet. Import some with File > Import.")
             return
+        self.document.setPlaceholderText("")
         source_id, scroll = source_ids[0], 0
         if self.settings is not None:
             remembered = self.settings.value(f"{self._place_key()}/source")
@@ -405,9 +404,9 @@ class MainWindow(QMainWindow):
         codings = self.project.codings_for_source(self.document.source_id, coder_id=self.coders.filter_id)
         self.document.show_codings(codings, codes)
 
-    def _code_activated(self, index: QModelIndex) -> None:
-        """Apply the code to the selected text (double-click or Enter on a code)."""
-        self.coding.apply_code(int(index.data(ID_ROLE)))
+    def _code_chosen(self, code_id: int) -> None:
+        """Apply the code to the selected text (double-click or Enter on a code): one gesture, one coding."""
+        self.coding.apply_code(code_id)
 
     # --- codebook editing (every change through the undo stack) --------------------------------------
 
@@ -446,6 +445,7 @@ class MainWindow(QMainWindow):
         self._push(RemoveCoding(self.project, coding, self.project.code(coding.code_id).name))
 
     def _document_menu(self, menu: QMenu, offset: int) -> None:
+        self.coding.extend_menu(menu)
         self.document_actions.extend_menu(menu, offset)
         here = self.document.codings_at(offset)
         if not here or self.project.readonly:
@@ -460,9 +460,7 @@ class MainWindow(QMainWindow):
     def open_excerpt(self, source_id: int, start: int, end: int) -> None:
         """Show a source with a range selected and scrolled into view (from the coded segments)."""
         if self.document.source_id != source_id:
-            index = find_index(self.sources_model, "source", source_id)
-            self.sources_view.setCurrentIndex(index)
-            self._source_clicked(index)
+            self.show_source(source_id)
         self.document.select_range(start, end)
         self.document.setFocus()
 
@@ -477,11 +475,12 @@ class MainWindow(QMainWindow):
             else:
                 self._reload_sources()
             self.segments.refresh_sources(change.source_ids)
+            self.cases_table.segments.refresh_sources(change.source_ids)
         if change.kind == "code":
             current = self._selected_code_id()
             self._reloading_codes = True
             try:
-                self.codebook_model.reload()
+                self.codebook_model.reload()  # keeps the quick keys it shows
                 self.codebook_view.expandAll()
                 if current is not None:
                     index = find_index(self.codebook_model, "code", current)
@@ -502,12 +501,16 @@ class MainWindow(QMainWindow):
             self.document_actions.refresh_memos()
         if change.kind in ("case", "attribute", "source"):
             self.cases_table.refresh()
+            self.cases_table.segments.refresh()  # the case's parts, or its sources, changed
         if change.kind == "source":
             self.search_panel.refresh()
             if change.action == "removed" and self.document.source_id in change.ids:
                 self.document.clear_source()
         if change.kind in ("source", "folder"):
             self._reload_sources()
+        if change.kind == "source" and self.document.source_id is None and (
+                change.action != "removed" or not self.sources_model.ranks):
+            self._show_first_source()  # the first import opens its first source instead of "no sources yet"
 
     def _reload_sources(self) -> None:
         self.sources_model.reload()
@@ -543,8 +546,25 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.codebook_panel.restore_split(splitter)
 
+    def save_pending(self) -> None:
+        """Store every edit still waiting for a pause in typing: memo, code definition, case cell."""
+        if not self.project.is_open:
+            return
+        self.cases_table.commit_pending()
+        self.codebook_panel.form.save_all()
+        self.memo_panel.save()
+
+    def quit_all(self) -> None:
+        """File > Quit: close every project window (each stores what is pending first)."""
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        for window in [self] + [w for w in windows if w is not self]:
+            window.close()
+
     def closeEvent(self, event) -> None:
-        self.codebook_panel.form.save()  # a definition typed just before closing
+        self.save_pending()  # a memo or definition typed just before closing
+        self.memo_panel.timer.stop()
+        self.codebook_panel.form.timer.stop()
+        self._segments_refresh.stop()
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())

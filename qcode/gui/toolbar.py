@@ -11,6 +11,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QLabel, QMainWindow, QStyle, QToolBar
 
+from qcode.gui.support.plain_text import plain_label
+
 
 def _action(window: QMainWindow, text: str, tip: str, icon: QIcon, slot: Callable[[], object]) -> QAction:
     action = QAction(icon, text, window)
@@ -72,7 +74,7 @@ def build_toolbar(window) -> QToolBar:
 
 def project_label(window) -> QLabel:
     """The project's name (and where it is) in the status bar."""
-    label = QLabel(f"Project: {window.project.name}")
+    label = plain_label(QLabel(f"Project: {window.project.name}"))
     label.setAccessibleName("Project")
     label.setToolTip(str(window.project.path))
     window.statusBar().addPermanentWidget(label)

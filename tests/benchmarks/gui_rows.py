@@ -137,9 +137,7 @@ def main() -> int:
     assert small != large
 
     def show(source_id: int) -> None:
-        index = find_index(window.sources_model, "source", source_id)
-        window.sources_view.setCurrentIndex(index)
-        window._source_clicked(index)  # what a click on the source does
+        window.show_source(source_id)  # what a click on the source does
         app.processEvents()
         window.document.viewport().grab()  # paint the visible part, highlights included
 
@@ -183,24 +181,24 @@ def main() -> int:
 
     applied, removed = [], []
     for attempt in range(8):
-        start = 200 + attempt * 997
-        window.document.select_range(start, start + 150)
+        start, end = project.coding_range(small, 200 + attempt * 997, 350 + attempt * 997)  # as a gesture trims
+        window.document.select_range(start, end)
         t0 = time.perf_counter()
-        window._code_activated(code_index)  # Enter or double-click on the code
+        window.coding.apply_code(one_code)  # what Enter or a double-click on the code does
         app.processEvents()
         applied.append(time.perf_counter() - t0)
         coding = next(c for c in project.codings_for_source(small)
-                      if (c.start, c.end, c.code_id) == (start, start + 150, one_code))
+                      if (c.start, c.end, c.code_id) == (start, end, one_code))
         assert window.segments.model_.rowCount() == listed + 1, "segments panel not updated"
         assert count_item.text() == str(listed + 1), "codebook count not updated"
-        assert highlighted(start, start + 150), "highlight not shown"
+        assert highlighted(start, end), "highlight not shown"
         t0 = time.perf_counter()
         window.remove_coding(coding.id)  # the context menu's "Remove coding"
         app.processEvents()
         removed.append(time.perf_counter() - t0)
         assert window.segments.model_.rowCount() == listed
         assert count_item.text() == str(listed)
-        assert not highlighted(start, start + 150), "highlight not removed"
+        assert not highlighted(start, end), "highlight not removed"
     rows.append({"name": "gui_apply_coding", "seconds": _median(applied[1:]), "budget_seconds": 0.050})
     rows.append({"name": "gui_remove_coding", "seconds": _median(removed[1:]), "budget_seconds": 0.050})
     close(project, window)

@@ -22,3 +22,12 @@ def modal_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     for name in ("warning", "critical", "information", "question"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(record))
     return shown
+
+
+@pytest.fixture(autouse=True)
+def _thread_pool_drained():
+    """Background work (reads of coded segments, exports, searches) ends before the next test starts."""
+    yield
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(10_000)

@@ -38,7 +38,7 @@ def _window(qtbot, project: Project, settings: QSettings | None = None) -> tuple
     project.add_source("Notes", "Help came late. Nobody helped at first.")
     window = MainWindow(project, settings)
     qtbot.addWidget(window)
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    window.show_source(source.id)
     return window, source.id
 
 
@@ -239,14 +239,14 @@ def test_switch_coder_and_filter_codings_by_coder(qtbot, project: Project, setti
     only_bo = next(a for a in window.coder_filter_menu.actions() if a.text() == "Bo")
     only_bo.trigger()
     assert window.coders.filter_id == bo.id
-    assert [c.coder_id for c in window.document._codings] == [bo.id]
+    assert [c.coder_id for c in window.document.codings_between(0, len(TEXT))] == [bo.id]
     qtbot.waitUntil(lambda: window.segments.model_.rowCount() == 1)
-    assert window.segments.model_.text(0, 3) == "Bo"
+    assert window.segments.model_.text(0, 4) == "Bo"
     count = find_index(window.codebook_model, "code", code.id, 1)
     assert count.data() == "1"
     assert "showing codings of Bo only" in window.coder_label.text()
     window.coders.set_filter(None)
-    assert len(window.document._codings) == 2
+    assert len(window.document.codings_between(0, len(TEXT))) == 2
     assert count.data() == "2"
     qtbot.waitUntil(lambda: window.segments.model_.rowCount() == 2)
 
@@ -301,3 +301,50 @@ def test_a_large_batch_is_coded_in_the_background_as_one_step(qtbot, project: Pr
     assert _snapshot(project) == before
     window.undo_stack.redo()
     assert sorted(_coded(project, project.find_code("Help (new)").id)) == sorted(previewed)
+
+
+def test_search_filters_narrow_the_hits_and_code_all_codes_only_those(qtbot, project: Project) -> None:
+    window, source_id = _window(qtbot, project)
+    notes = next(s.id for s in project.sources() if s.name == "Notes")
+    code = project.create_code("Help")
+    case = project.create_case("Interviewee")
+    project.add_case_member(case.id, source_id)
+    panel = window.search_panel
+    with qtbot.waitSignal(panel.finished, timeout=10000):
+        panel.search("help*")
+    everywhere = {panel.result_at(row)[0] for row in range(panel.model_.rowCount())}
+    assert everywhere == {source_id, notes}
+    with qtbot.waitSignal(panel.finished, timeout=10000):
+        panel.filters.choose(cases=[case.id])  # the search runs again, inside the case
+    rows = [panel.result_at(row) for row in range(panel.model_.rowCount())]
+    assert rows
+    assert {source_id} == {row[0] for row in rows}
+    assert panel.status.text().endswith("Only cases Interviewee.")
+    panel.code_all_button.click()
+    dialog = next(d for d in window.findChildren(AutocodeDialog) if d.isVisible())
+    dialog.code.setCurrentText("Help")
+    assert sorted(_preview(qtbot, dialog)) == sorted(rows)  # only the hits the panel lists
+    assert dialog.apply() == len(rows)
+    assert {c.source_id for c in project.codings_for_code(code.id)} == {source_id}
+
+
+def test_untick_single_passages_before_coding(qtbot, project: Project) -> None:
+    from tests.gui.gestures import click_item, press
+
+    window, _source_id = _window(qtbot, project)
+    window.show()
+    dialog = window.open_autocode("keywords", "help, helped")
+    dialog.code.setCurrentText("Help")
+    previewed = _preview(qtbot, dialog)
+    assert len(previewed) >= 3
+    qtbot.waitExposed(dialog)
+    click_item(qtbot, dialog.table, dialog.model_.index(1, 0))
+    press(qtbot, dialog.table, Qt.Key.Key_Space)  # untick the second passage
+    assert dialog.model_.index(1, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    assert dialog.apply_button.text() == f"Code {len(previewed) - 1} passages"
+    assert dialog.apply() == len(previewed) - 1
+    code = project.find_code("Help")
+    assert sorted(_coded(project, code.id)) == sorted(p for n, p in enumerate(previewed) if n != 1)
+    window.undo_stack.undo()
+    assert project.codes() == []  # the new code went with its codings
+    assert project.coding_count() == 0

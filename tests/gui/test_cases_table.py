@@ -13,6 +13,7 @@ from qcode.core.project import Project
 from qcode.gui.support.workers import ProjectSignals
 from qcode.gui.views.case_widgets import CellDelegate
 from qcode.gui.views.cases_table import CasesTable
+from tests.gui.gestures import double_click_item, press
 
 TEXT = ("Interviewer: how did you cope?\n\nMarcus: I kept it to myself, mostly. The lads help.\n\n"
         "Interviewer: and you?\n\nDev: I talked to my sister.")
@@ -112,8 +113,10 @@ def test_typed_cells_go_through_the_core(qtbot, table: CasesTable, project: Proj
 
     assert proxy.setData(table.index_of(marcus.id), "Marcus T.")  # the name column renames
     assert project.case(marcus.id).name == "Marcus T."
+    table.show()
+    qtbot.waitExposed(table)
     table.table.setCurrentIndex(table.index_of(marcus.id, age.id))
-    table._clear_current_value()  # the Delete key clears a value
+    press(qtbot, table.table, Qt.Key.Key_Delete)  # the Delete key clears a value
     assert "Age" not in project.attribute_values("case", marcus.id)
     table.undo_stack.undo()
     table.undo_stack.undo()
@@ -198,7 +201,12 @@ def test_assign_a_whole_source_and_a_range(qtbot, table: CasesTable, project: Pr
     table.select_case(marcus.id)
     with qtbot.waitSignal(table.assign_requested) as asked:
         table.members.assign_button.click()
-    assert asked.args == [marcus.id]
+    assert asked.args == [marcus.id, False]  # the whole source
+    assert not table.members.assign_passage_button.isEnabled()  # nothing selected in a document
+    table.members.set_has_selection(True)
+    with qtbot.waitSignal(table.assign_requested) as asked:
+        table.members.assign_passage_button.click()
+    assert asked.args == [marcus.id, True]
     assert table.assign_source(marcus.id, two.id)
     start = TEXT.index("Marcus:")
     end = TEXT.index("\n\nInterviewer: and")
@@ -211,10 +219,11 @@ def test_assign_a_whole_source_and_a_range(qtbot, table: CasesTable, project: Pr
     assert members.rowCount() == 2
     rows = {members.item(r, 0).text(): (members.item(r, 1).text(), members.item(r, 2).text())
             for r in range(members.rowCount())}
-    assert rows["Interview 2"] == ("whole source", "")
+    assert rows["Interview 2"] == ("whole source", "(the whole source)")
     assert rows["Interview 1"][1] == "Marcus: I kept it to myself, mostly. The lads help."
     with qtbot.waitSignal(table.open_requested) as opened:
-        table.members._open(members.index(1, 0))
+        table.show()
+        double_click_item(qtbot, table.members.view, members.index(1, 0))
     assert opened.args in ([one.id, start, end], [two.id, 0, 0])
 
     member = next(m for m in project.case_members(marcus.id) if m.start is not None)

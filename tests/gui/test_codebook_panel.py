@@ -338,7 +338,7 @@ def test_dragging_the_selected_text_onto_a_code_applies_it(qtbot, project: Proje
     source = project.add_source("Interview", TEXT)
     code = project.create_code("Stoicism")
     window = _window(qtbot, project)
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    window.show_source(source.id)
     start, end = TEXT.index("I kept"), TEXT.index(", mostly")
     window.document.select_range(start, end)
     data = QMimeData()

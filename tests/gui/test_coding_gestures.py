@@ -5,7 +5,6 @@ from __future__ import annotations
 from qcode.core.project import Project
 from qcode.gui.actions.coding import in_vivo_name
 from qcode.gui.main_window import MainWindow
-from qcode.gui.models.project_trees import find_index
 
 TEXT = "Interviewer: hi\n\nAl: “You just crack on,” Dad said. 😀\n\nInterviewer: ok\n\nAl: the lads help"
 
@@ -14,7 +13,7 @@ def _window(qtbot, project: Project) -> tuple[MainWindow, int]:
     source = project.add_source("S", TEXT)
     window = MainWindow(project)
     qtbot.addWidget(window)
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    window.show_source(source.id)
     return window, source.id
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 from qcode.core.model import Span
 from qcode.core.project import Project
 from qcode.gui.main_window import MainWindow
-from qcode.gui.models.project_trees import find_index
 
 TEXT = ("Interviewer: How do you cope? 😀\n\n"
         "Al: I keep it to myself, mostly. The lads at the club help though.\n\n"
@@ -32,7 +33,7 @@ def _window(qtbot, project: Project) -> tuple[MainWindow, int]:
     qtbot.addWidget(window)
     window.resize(1200, 700)
     window.show()
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    window.show_source(source.id)
     qtbot.waitExposed(window)
     return window, source.id
 
@@ -141,3 +142,56 @@ def test_memo_on_a_passage_is_added_edited_deleted_and_undone(qtbot, project: Pr
     assert window.document.memos_at(start + 2) == []
     window.undo_stack.redo()
     assert [(m.id, m.text) for m in project.range_memos(source_id)] == [(memo.id, "Peer support at the club")]
+
+
+def test_stripe_labels_never_overlap_and_touching_passages_stay_apart(qtbot, project: Project) -> None:
+    from qcode.gui.views.coding_stripes import BAR_GAP
+
+    long_name = "Stoicism as a way of getting by"
+    stoic, crisis, humour = (project.create_code(n, color=c) for n, c in (
+        (long_name, "#1f4e79"), ("Crisis as a turning point", "#2ca02c"), ("Humour", "#9467bd")))
+    text = "\n\n".join(f"Al: passage {i} " + "words " * 30 for i in range(8))
+    source = project.add_source("Long", text)
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.resize(1000, 900)
+    for dock in (window.cases_dock, window.memo_panel.parentWidget(), window.segments.parentWidget()):
+        dock.hide()  # the document gets the window's height, so every stripe is on screen
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_source(source.id)
+    paragraphs = [text.index(f"Al: passage {i}") for i in range(8)]
+    cut = paragraphs[1] + 70  # one code's passage ends mid-line where the next code's begins: one lane
+    project.add_coding(source.id, stoic.id, paragraphs[0], cut)
+    project.add_coding(source.id, crisis.id, cut, paragraphs[3])
+    project.add_coding(source.id, stoic.id, paragraphs[3], paragraphs[3] + 40)  # too short for its label
+    project.add_coding(source.id, humour.id, paragraphs[0] + 20, paragraphs[2])  # overlapping: another lane
+    qtbot.waitUntil(lambda: len(window.document.codings_between(0, len(text))) == 4)
+    stripes = window.document.stripes
+    bars = stripes.visible_stripes()
+    by_lane: dict[int, list] = {}
+    for bar, _stripe, _code in bars:
+        by_lane.setdefault(bar.left(), []).append(bar)
+    for lane_bars in by_lane.values():
+        for upper, lower in itertools.pairwise(lane_bars):
+            assert lower.top() - upper.bottom() >= BAR_GAP  # a visible boundary between two passages
+    labels = stripes.labels()
+    assert {stripe.code_id for _rect, _text, stripe in labels} == {stoic.id, crisis.id, humour.id}
+    for number, (rect, shown, stripe) in enumerate(labels):
+        bar = next(b for b, s, _c in bars if s == stripe)
+        assert bar.top() <= rect.top()
+        assert rect.bottom() <= bar.bottom()  # along its own stripe
+        name = project.code(stripe.code_id).name
+        assert shown == name or (shown.endswith("…") and name.startswith(shown[:-1]))
+        for other, _shown, _stripe in labels[number + 1:]:
+            assert not rect.intersects(other)
+    # under the text: one underline per passage, with a gap where one passage ends and the next begins
+    picture = window.document.viewport().grab().toImage()
+    ratio = window.document.viewport().devicePixelRatio()
+    first_segments = window.document.line_segments(paragraphs[0], cut)
+    left, right, bottom = first_segments[-1]
+    y = int((bottom - 1) * ratio)
+    inside = picture.pixelColor(int((left + right) / 2 * ratio), y)
+    assert inside.blue() > inside.red() + 30  # the stoicism blue
+    at_the_cut = picture.pixelColor(int((right - 1) * ratio), y)
+    assert at_the_cut != inside

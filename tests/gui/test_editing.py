@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from qcode.core.project import Project
 from qcode.gui.main_window import MainWindow
 from qcode.gui.models.project_trees import find_index
@@ -56,7 +58,7 @@ def test_remove_coding_from_the_document_menu_and_undo(qtbot, project: Project) 
     code = project.create_code("Self-reliance")
     coding = project.add_coding(source.id, code.id, 22, 40)
     window = _window(qtbot, project)
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    window.show_source(source.id)
     assert [c.id for c in window.document.codings_at(30)] == [coding.id]
     assert window.document.codings_at(5) == []
     window.remove_coding(coding.id)
@@ -75,14 +77,16 @@ def test_segments_panel_lists_and_opens_excerpts(qtbot, project: Project) -> Non
         window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", top.id))
     model = window.segments.model_
     assert model.rowCount() == 1
-    assert model.text(0, 0) == "the lads help"
-    assert model.text(0, 2) == "¶ 4, Al"
+    assert model.text(0, 0) == "Top › Kid"  # the code's path, with its colour
+    assert model.text(0, 1) == "the lads help"
+    assert model.text(0, 3) == "¶ 4, Al"
     assert model.rowCount() == len(project.excerpts(top.id, include_descendants=True))
     other = project.create_code("Other")
     project.add_coding(source.id, other.id, 0, 5)
     with qtbot.waitSignal(window.segments.loaded, timeout=10_000):
         window.segments.show_codes([kid.id, other.id])
-    assert [model.text(r, 0) for r in range(model.rowCount())] == [TEXT[:5], "the lads help"]
+    assert [(model.text(r, 0), model.text(r, 1)) for r in range(model.rowCount())] == [
+        ("Other", TEXT[:5]), ("Top › Kid", "the lads help")]
     assert window.segments.title.text() == "2 coded segments of 2 codes (with sub-codes)"
     window.open_excerpt(source.id, TEXT.index("the lads"), len(TEXT))
     assert window.document.selection() == (TEXT.index("the lads"), len(TEXT))
@@ -92,13 +96,21 @@ def test_cases_dock_assigns_the_selected_passage(qtbot, project: Project) -> Non
     source = project.add_source("S", TEXT)
     case = project.create_case("Al")
     window = _window(qtbot, project)
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    window.show_source(source.id)
     start = TEXT.index("the lads")
     window.document.select_range(start, len(TEXT))
-    window.assign_to_case(case.id)
+    window.cases_table.select_case(case.id)
+    members = window.cases_table.members
+    qtbot.mouseClick(members.assign_passage_button, Qt.MouseButton.LeftButton)
     assert [(m.start, m.end) for m in project.case_members(case.id)] == [(start, len(TEXT))]
     window.undo_stack.undo()
     assert project.case_members(case.id) == []
+    # "Add this source" adds the whole source, even with a selection left over from coding
+    qtbot.mouseClick(members.assign_button, Qt.MouseButton.LeftButton)
+    assert [(m.start, m.end) for m in project.case_members(case.id)] == [(None, None)]
+    assert members.model.item(0, 1).text() == "whole source"
+    window.document.select_range(0, 0)
+    assert not members.assign_passage_button.isEnabled()
 
 
 def test_selecting_several_codes_lists_all_their_segments(qtbot, project: Project) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QColor, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from qcode.core.project import Project
-from qcode.gui.views.document_view import FIND_COLOR, MAX_POINT_SIZE, MIN_POINT_SIZE, DocumentView
+from qcode.gui.support.plain_text import as_text
+from qcode.gui.views.document_view import FIND_COLOR, FIND_CURRENT_COLOR, MAX_POINT_SIZE, MIN_POINT_SIZE, DocumentView
 from qcode.gui.views.find_bar import FindBar
 from qcode.gui.views.search_panel import SearchPanel, context_parts
 
@@ -117,7 +118,7 @@ def test_coding_highlights_survive_find_highlights(qtbot, project: Project) -> N
     bar.dismiss()
     remaining = view.extraSelections()
     assert len(remaining) == 1
-    assert remaining[0].format.toolTip() == "Coping"
+    assert remaining[0].format.toolTip() == as_text("Coping")
 
 
 def test_showing_another_source_recounts_without_moving_its_selection(qtbot) -> None:
@@ -133,16 +134,38 @@ def test_showing_another_source_recounts_without_moving_its_selection(qtbot) -> 
     assert bar.count_label.text() == "1 of 2"
 
 
-def test_find_bar_renders(qtbot, project: Project, tmp_path: Path) -> None:
+def test_find_bar_shows_matches_over_and_beside_codings(qtbot, project: Project, tmp_path: Path) -> None:
     host, view, bar = _document_with_bar(qtbot)
     source = project.add_source("Int", TEXT)
     code = project.create_code("Coping", color="#1f77b4")
     start = TEXT.index("Coping was")
     view.show_codings([project.add_coding(source.id, code.id, start, start + 15)], {code.id: code})
     bar.open()
-    bar.query.setText("coping")
-    bar.find_next()
-    host.grab().save(str(tmp_path / "find_bar.png"))
+    qtbot.keyClicks(bar.query, "coping")
+    qtbot.keyClick(bar.query, Qt.Key.Key_Return)  # to the second match, "coping alone", outside the coding
+    assert bar.count_label.text() == "2 of 2"
+    picture = host.grab()
+    picture.save(str(tmp_path / "find_bar.png"))
+    assert bar.isVisible()
+    assert bar.geometry().top() >= view.geometry().bottom()  # the bar sits below the text, hiding none of it
+    image = picture.toImage()
+    current = TEXT.index("coping alone")
+
+    def colour_at(offset: int) -> QColor:
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(view.offsets.to_qt(offset))
+        rect = view.cursorRect(cursor)
+        point = view.viewport().mapTo(host, rect.center() + QPoint(3, 0))  # inside the character after the caret
+        return QColor(image.pixel(point * picture.devicePixelRatio()))
+
+    palette = view.palette()
+    selected = {palette.color(group, palette.ColorRole.Highlight).name()
+                for group in (palette.ColorGroup.Active, palette.ColorGroup.Inactive)}
+    assert colour_at(current).name() in selected | {FIND_CURRENT_COLOR.name()}  # the current match stands out
+    coded = colour_at(start + 1)  # the coded match: the code's blue tints the light yellow of a match
+    assert coded.blue() > FIND_COLOR.blue() + 10
+    assert coded.red() < FIND_COLOR.red() - 10
+    assert colour_at(TEXT.index("harder")).name() == view.palette().base().color().name()  # plain text: no tint
 
 
 # --- zoom ---------------------------------------------------------------------------------------------------

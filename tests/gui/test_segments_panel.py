@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import random
 
+from PySide6.QtCore import Qt
+
 from qcode.core.project import Project
 from qcode.gui.main_window import MainWindow
 from qcode.gui.models.project_trees import find_index
 from qcode.gui.views.segments_panel import CODING_ROLE
+from tests.gui.gestures import click_code, double_click_code, open_source, press, show
 
 TEXT = "Interviewer: so 😀 how was it?\n\nAl: we walked and talked, it helped.\n\nInterviewer: ok\n\nAl: the lads"
 
 
 def _listed(window: MainWindow) -> list[tuple]:
     model = window.segments.model_
-    return [(*model.index(row, 0).data(CODING_ROLE), model.index(row, 2).data(), model.index(row, 3).data())
+    return [(*model.index(row, 0).data(CODING_ROLE), model.index(row, 3).data(), model.index(row, 4).data())
             for row in range(model.rowCount())]
 
 
@@ -39,13 +42,18 @@ def test_panel_follows_codings_applied_and_removed_anywhere(qtbot, project: Proj
     qtbot.waitUntil(lambda: not window.segments.locating())
     assert _listed(window) == _core(project, parent.id)
     rng = random.Random(5)
+    show(qtbot, window)
     for _ in range(25):  # codings into sources already listed and new to the list, by the GUI's undo commands
         source = rng.choice(sources)
-        window._source_clicked(find_index(window.sources_model, "source", source.id))
+        open_source(qtbot, window, source.id)
         start = rng.randrange(0, len(TEXT) - 10)
         window.document.select_range(start, start + rng.randint(1, 9))
-        window._code_activated(find_index(window.codebook_model, "code", rng.choice((parent.id, child.id))))
-        assert _listed(window) == _core(project, parent.id)
+        chosen = rng.choice((parent.id, child.id))
+        double_click_code(qtbot, window, chosen)  # selects the code too, so the list shows its segments
+        qtbot.waitUntil(lambda chosen=chosen: not window.segments.locating() and window.segments.code_ids == (chosen,))
+        assert _listed(window) == _core(project, chosen)
+    click_code(qtbot, window, parent.id)
+    qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.code_ids == (parent.id,))
     for coding in project.codings_for_code(parent.id, include_descendants=True)[::2]:
         window.remove_coding(coding.id)
         assert _listed(window) == _core(project, parent.id)
@@ -64,9 +72,10 @@ def test_a_coding_applied_while_the_list_is_read_ends_up_listed(qtbot, project: 
     qtbot.addWidget(window)
     window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
     assert window.segments.locating()  # read in the background: the window is not blocked
-    window._source_clicked(find_index(window.sources_model, "source", sources[5].id))
+    show(qtbot, window)
+    open_source(qtbot, window, sources[5].id)
     window.document.select_range(40, 50)
-    window._code_activated(find_index(window.codebook_model, "code", code.id))  # while the list is read
+    press(qtbot, window.codebook_view, Qt.Key.Key_Return)  # Enter on the code, while the list is read
     qtbot.waitUntil(lambda: not window.segments.locating(), timeout=10_000)
     assert _listed(window) == _core(project, code.id)
     assert len(_listed(window)) == 9
@@ -83,8 +92,9 @@ def test_a_new_source_order_is_followed(qtbot, project: Project) -> None:
     window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", code.id))
     qtbot.waitUntil(lambda: not window.segments.locating())
     project.move_source(sources[0].id, folder.id)  # now listed last
-    window._source_clicked(find_index(window.sources_model, "source", sources[0].id))
+    show(qtbot, window)
+    open_source(qtbot, window, sources[0].id)
     window.document.select_range(40, 50)
-    window._code_activated(find_index(window.codebook_model, "code", code.id))
+    double_click_code(qtbot, window, code.id)
     qtbot.waitUntil(lambda: not window.segments.locating())
     assert _listed(window) == _core(project, code.id)

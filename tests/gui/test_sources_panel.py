@@ -115,3 +115,43 @@ def test_source_attributes_dialog_sets_typed_values_in_one_step(qtbot, project: 
     assert project.attribute_values("source", source.id) == {"Year": 2024, "Setting": "club"}
     window.undo_stack.undo()
     assert project.attribute_values("source", source.id) == {}
+
+
+def test_rename_and_move_folders_delete_sources_undo_and_redo(qtbot, project: Project,
+                                                              modal_messages: list[str]) -> None:
+    first = project.create_folder("Interviws")
+    second = project.create_folder("Wave 2")
+    inside = project.add_source("Marcus", "Al: text one", folder_id=first.id)
+    loose = [project.add_source(name, f"Al: text of {name}") for name in ("Dev", "Sam")]
+    code = project.create_code("C")
+    project.add_coding(loose[1].id, code.id, 0, 3)
+    window = _window(qtbot, project)
+    panel = window.sources_panel
+
+    def state() -> tuple:
+        return (sorted(project.folder_path(f.id) for f in project.folders()),
+                sorted(project.source_path(s.id) for s in project.sources()), project.coding_count())
+
+    before = state()
+    assert panel.rename("folder", first.id, "Interviews")  # RenameFolder
+    assert panel.move_items([("folder", second.id)], first.id)  # MoveFolder
+    assert project.source_path(inside.id) == "Interviews/Marcus"
+    assert not panel.rename("folder", second.id, "Wave 2")  # unchanged name: no step
+    window.show_source(loose[1].id)
+    assert panel.delete([("source", s.id) for s in loose])  # DeleteSources, after asking
+    assert modal_messages[-1] == "Delete 2 sources and their 1 codings? You can undo this with Ctrl+Z."
+    after = state()
+    assert after == (["Interviews", "Interviews/Wave 2"], ["Interviews/Marcus"], 0)
+    assert window.document.source_id is None  # the shown source went with them
+    for _ in range(3):
+        window.undo_stack.undo()
+    assert state() == before
+    assert {s.id for s in project.sources()} == {inside.id, *(s.id for s in loose)}  # the same sources come back
+    for _ in range(3):
+        window.undo_stack.redo()
+    assert state() == after
+    assert project.check() == []
+    project.create_folder("Clash")
+    assert not panel.rename("folder", first.id, "clash")  # refused by the core: said, nothing changed
+    assert "already" in modal_messages[-1]
+    assert state()[0] == ["Clash", "Interviews", "Interviews/Wave 2"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
 from qcode.core.importers.survey_columns import survey_columns
 from qcode.core.project import Project
 from qcode.gui.dialogs.survey_dialog import SurveyDialog
@@ -29,7 +32,9 @@ def test_the_dialog_suggests_roles_and_checks_the_choice(qtbot, tmp_path: Path) 
     assert dialog.problem() == ""
     dialog.set_role(2, "ignore")
     assert dialog.problem() == "Choose at least one column of open answers to import."
-    dialog._accept_if_valid()
+    dialog.show()
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
     assert dialog.result() == 0  # not accepted
     assert dialog.message.text() == dialog.problem()
     dialog.set_role(2, "text")

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from qcode.core.project import Project
 from qcode.gui.main_window import MainWindow
-from qcode.gui.models.project_trees import find_index
 from qcode.gui.support.view_options import apply_theme, is_dark
+from tests.gui.gestures import double_click_code
 
 
 def test_dark_theme_is_applied_and_remembered(qtbot, project: Project, tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_toolbar_and_status_bar(qtbot, project: Project) -> None:
     assert list(buttons) == ["Import", "Import folder", "Export", "Undo", "Redo", "Quick code", "Autocode", "Search"]
     assert not buttons["Undo"].isEnabled()
     window.document.select_range(0, 4)
-    window._code_activated(find_index(window.codebook_model, "code", code.id))
+    double_click_code(qtbot, window, code.id)
     assert buttons["Undo"].isEnabled()
     assert "Apply code 'C'" in buttons["Undo"].toolTip()
     buttons["Undo"].trigger()

@@ -14,6 +14,16 @@ from PySide6.QtGui import QDropEvent
 from qcode.core.project import Project
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import find_index
+from tests.gui.gestures import (
+    CTRL,
+    SHIFT,
+    double_click_code,
+    open_source,
+    press,
+    quick_code_by_keys,
+    select_with_keys,
+    show,
+)
 
 TRANSCRIPT = ("Interviewer: How do you cope?\n\n"
               "Al: I keep it to myself, mostly. The lads at the club help though.\n\n"
@@ -41,31 +51,32 @@ def test_import_code_undo_redo_close_reopen(qtbot, tmp_path: Path, modal_message
     project = window.project
     source = project.sources()[0]
     qtbot.waitUntil(lambda: find_index(window.sources_model, "source", source.id).isValid())
-    window._source_clicked(find_index(window.sources_model, "source", source.id))
+    show(qtbot, window)
+    open_source(qtbot, window, source.id)
     coping, family = project.create_code("Coping"), project.create_code("Family")
 
     keep = (TRANSCRIPT.index("I keep"), TRANSCRIPT.index(", mostly"))
-    window.document.select_range(*keep)
-    window._code_activated(find_index(window.codebook_model, "code", coping.id))  # by click (double-click/Enter)
+    select_with_keys(qtbot, window, *keep)
+    double_click_code(qtbot, window, coping.id)  # by double-click
     lads = (TRANSCRIPT.index("The lads"), TRANSCRIPT.index(" help"))
     window.coding.assign_quick_key(2, coping.id)
     window.document.select_range(*lads)
-    window.document.setFocus()
-    qtbot.keyClick(window.document, Qt.Key.Key_2)  # by quick key
+    press(qtbot, window.document, Qt.Key.Key_2)  # by quick key
     brother = (TRANSCRIPT.index("My brother"), TRANSCRIPT.index(" on Sundays"))
     window.document.select_range(*brother)
-    assert window.coding.quick_code("Family")  # by the quick-code box
+    quick_code_by_keys(qtbot, window, "Family")  # by the quick-code box (Ctrl+K)
     expected = sorted([(coping.id, *keep), (coping.id, *lads), (family.id, *brother)])
 
     def codings() -> list[tuple[int, int, int]]:
         return sorted((c.code_id, c.start, c.end) for c in project.codings_for_source(source.id))
 
     assert codings() == expected
+    assert modal_messages == []
     for _ in range(3):
-        window.undo_stack.undo()
+        press(qtbot, window.document, Qt.Key.Key_Z, CTRL)
     assert codings() == []
     for _ in range(3):
-        window.undo_stack.redo()
+        press(qtbot, window.document, Qt.Key.Key_Z, CTRL | SHIFT)
     assert codings() == expected
     window.close()
     assert session.windows == []

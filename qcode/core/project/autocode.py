@@ -13,7 +13,7 @@ from qcode.core.analysis import search as text_search
 from qcode.core.analysis.locations import LocationIndex, location_index
 from qcode.core.autocode import AutocodePreview, AutocodeRequest
 from qcode.core.errors import AutocodeCancelled, InvalidQueryError
-from qcode.core.model import NewCoding, Passage, Range
+from qcode.core.model import Filter, NewCoding, Passage, Range
 from qcode.core.progress import NoProgress, Progress
 from qcode.core.project.base import ProjectBase
 from qcode.core.store import sources as source_store
@@ -85,7 +85,8 @@ class AutocodeMixin(ProjectBase):
             raise InvalidQueryError(f"Autocoding finds {', '.join(autocode.MODES)}, not '{request.mode}'.")
         unit, source_ids = request.unit, request.source_ids
         if request.mode == "search":
-            return self.search_ranges(request.text, unit=unit, source_ids=source_ids, progress=progress)
+            return self.search_ranges(request.text, unit=unit, source_ids=source_ids, progress=progress,
+                                      flt=request.search_filter)
         if request.mode == "speakers":
             return self.autocode_ranges(speakers=request.speakers, unit=unit, source_ids=source_ids,
                                         progress=progress)
@@ -114,15 +115,17 @@ class AutocodeMixin(ProjectBase):
         unit: str = "hit",
         source_ids: Iterable[int] | None = None,
         progress: Progress | None = None,
+        flt: Filter | None = None,
     ) -> list[Range]:
-        """Every hit of a project search (the search panel's query language), widened to `unit`."""
+        """Every hit of a project search (the search panel's query language), widened to `unit`; with a
+        filter, only the hits it keeps (as the search panel lists them)."""
         progress = progress or NoProgress()
         read = self._store.read
         ids = tuple(self._source_ids(source_ids)) if source_ids is not None else ()
         if source_ids is not None and not ids:
             return []
         hits: dict[int, list[tuple[int, int]]] = {}
-        for hit in text_search.search(read, query, limit=SEARCH_HIT_LIMIT, source_ids=ids):
+        for hit in text_search.search(read, query, limit=SEARCH_HIT_LIMIT, source_ids=ids, flt=flt):
             hits.setdefault(hit.source_id, []).append((hit.start, hit.end))
         order = {s.id: n for n, s in enumerate(source_store.sources(read))}
         found: list[Range] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 import sqlite3
 
@@ -21,6 +22,20 @@ from qcode.core.store import memos as memo_store
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
+
+
+def shade_of(color: str, index: int) -> str:
+    """The `index`-th shade of a parent code's colour for its sub-codes: the same hue, lighter or darker in
+    turn, so a category's codes read as one family (as in the demo's codebook)."""
+    red, green, blue = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    step = 0.1 * (index // 2 + 1)
+    lighter = lightness + step if index % 2 == 0 else lightness - step
+    if not 0.18 <= lighter <= 0.85:  # out of range: go the other way
+        lighter = lightness - step if index % 2 == 0 else lightness + step
+    lighter = min(0.85, max(0.18, lighter))
+    red, green, blue = colorsys.hls_to_rgb(hue, lighter, saturation)
+    return "#" + "".join(f"{round(channel * 255):02x}" for channel in (red, green, blue))
 
 
 def check_color(color: str) -> str:
@@ -123,7 +138,9 @@ class CodebookMixin(ProjectBase):
             raise DuplicateNameError("code", name, where)
         if guid is not None and code_store.code_by_guid(read, guid):
             raise DuplicateNameError("code with the identifier", guid)
-        if color is None:
+        if color is None and parent_id is not None:  # a shade of the parent's colour
+            color = shade_of(self._code(parent_id).color, len(code_store.children(read, parent_id)))
+        elif color is None:
             color = CODE_COLORS[code_store.count_codes(read) % len(CODE_COLORS)]
         with self._store.transaction() as tx:
             code_id = code_store.insert_code(

@@ -6,14 +6,16 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from qcode.core import autocode
 from qcode.core.analysis.locations import LocationIndex, location_index
-from qcode.core.errors import DuplicateCodingError, InvalidRangeError, NotFoundError
+from qcode.core.errors import DuplicateCodingError, InvalidRangeError, InvalidRequestError, NotFoundError
 from qcode.core.model import Coding, Excerpt, Filter, NewCoding
 from qcode.core.project.base import ProjectBase
 from qcode.core.store import aggregates, meta
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import excerpts as excerpt_store
+from qcode.core.store import sources as source_store
 
 
 class CodingsMixin(ProjectBase):
@@ -32,6 +34,20 @@ class CodingsMixin(ProjectBase):
         if meta.coder_by_id(self._store.read, coder_id) is None:
             raise NotFoundError("coder", f"with id {coder_id}")
         return coder_id
+
+    def coding_range(self, source_id: int, start: int, end: int) -> tuple[int, int]:
+        """The passage a gesture codes for a chosen [start, end): without white space at its edges.
+
+        Every coding gesture of the faces goes through it (selections, quick keys, quick code, in vivo,
+        `qcode code`); autocoding trims the same way. Raises InvalidRequestError when the range holds only
+        white space.
+        """
+        self._check_range(source_id, start, end)
+        text = source_store.source_slice(self._store.read, source_id, start, end)
+        trimmed = autocode.trim_whitespace(text, 0, len(text))
+        if trimmed is None:
+            raise InvalidRequestError("The selection holds only white space: select some words to code.")
+        return start + trimmed[0], start + trimmed[1]
 
     def add_coding(
         self, source_id: int, code_id: int, start: int, end: int, *, coder_id: int | None = None

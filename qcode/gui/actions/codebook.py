@@ -10,13 +10,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QColorDialog, QInputDialog, QMenu, QWidget
+from PySide6.QtWidgets import QColorDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from qcode.core.project import Project
 from qcode.gui.commands.base import CoreCommand, push_or_warn
 from qcode.gui.commands.codebook import CreateCode, DeleteCode, EditCode, MergeCodes, MoveCodes
 from qcode.gui.dialogs.merge_dialog import MergeDialog
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.codebook_panel import CodebookPanel
 
 
@@ -95,8 +96,27 @@ class CodebookActions(QObject):
             color = chosen.name()
         return self._push(EditCode(self.project, code_id, f"Recolour code '{code.name}'", color=color))
 
-    def delete_code(self, code_id: int) -> bool:
+    def delete_code(self, code_id: int, *, confirm: bool = True) -> bool:
+        """Delete a code with its sub-codes and codings, after saying how much goes (Undo brings it back)."""
+        if confirm and not self.confirm_delete(code_id):
+            return False
         return self._push(DeleteCode(self.project, code_id))
+
+    def confirm_delete(self, code_id: int) -> bool:
+        code = self.project.code(code_id)
+        below = len(self.project.descendants(code_id)) - 1
+        codings = len(self.project.codings_for_code(code_id, include_descendants=True))
+        sub_codes = f"{below} sub-code{'s' if below != 1 else ''}"
+        coded = f"{codings} coding{'s' if codings != 1 else ''}"
+        if below and codings:
+            text = f"Delete the code '{code.name}' with its {sub_codes} and {coded}?"
+        elif below or codings:
+            text = f"Delete the code '{code.name}' with its {sub_codes if below else coded}?"
+        else:
+            text = f"Delete the code '{code.name}'? It has no sub-codes and no codings."
+        answer = QMessageBox.question(self.window, "Delete code", as_text(f"{text} Edit > Undo (Ctrl+Z) brings "
+                                                                          "back everything deleted."))
+        return answer in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Ok)
 
     def _menu(self, position: QPoint) -> None:
         if self.project.readonly:

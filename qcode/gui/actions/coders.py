@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QMenu, QMessageBox, QWidget
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.model import Coder
 from qcode.core.project import Project
+from qcode.gui.support.plain_text import as_text
 
 CODER_SETTING = "coder/name"
 
@@ -45,7 +46,7 @@ class CoderControls(QObject):
         try:
             coder = self.project.use_coder(name)
         except QcodeError as err:
-            QMessageBox.warning(self.window, "qcode", err.message)
+            QMessageBox.warning(self.window, "qcode", as_text(err.message))
             return None
         if self.settings is not None:
             self.settings.setValue(CODER_SETTING, coder.name)

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMainWindow, QMenu, QMessageBox
 
 from qcode.core.autocode import snap_to_words
-from qcode.core.errors import NotFoundError, QcodeError
+from qcode.core.errors import DuplicateCodingError, NotFoundError, QcodeError
 from qcode.core.project import Project
-from qcode.gui.commands.base import push_or_warn
+from qcode.gui.commands.base import push, push_or_warn
 from qcode.gui.commands.codebook import CreateCode, CreateCodePath
 from qcode.gui.commands.codings import ApplyCode
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.document_view import DocumentView
 
 IN_VIVO_MAX = 60
 SNAP_SETTING = "coding/snap-to-words"
+RECENT_CODES = 8  # codes offered by the document's "Code with" menu
 
 
 def in_vivo_name(text: str) -> str:
@@ -33,6 +35,8 @@ def in_vivo_name(text: str) -> str:
 
 
 class CodingActions(QObject):
+    quick_keys_changed = Signal(object)  # {digit: code id}
+
     def __init__(self, window: QMainWindow, project: Project, document: DocumentView, undo_stack: QUndoStack,
                  settings: QSettings | None, status: Callable[[str], None]) -> None:
         super().__init__(window)
@@ -44,6 +48,7 @@ class CodingActions(QObject):
         self.status = status
         self.quick_keys: dict[int, int] = self._load_quick_keys()
         self.snap_words = settings is not None and str(settings.value(SNAP_SETTING, "false")).lower() == "true"
+        self.recent_codes: list[int] = []  # the codes applied most recently, newest first
         self.actions: list[QAction] = []
         for digit in range(1, 10):
             action = QAction(f"Apply quick code {digit}", window)
@@ -56,11 +61,17 @@ class CodingActions(QObject):
     # --- the selection ---------------------------------------------------------------------------------
 
     def selection(self) -> tuple[int, int] | None:
-        """The document's selection to code (code points), widened to whole words when snapping is on."""
+        """The document's selection to code (code points), widened to whole words when snapping is on, and
+        without white space at its edges (None when it holds nothing else)."""
         selection = self.document.selection()
-        if selection is None or not self.snap_words:
-            return selection
-        return snap_to_words(self.document.source_text(), *selection)
+        if selection is None or self.document.source_id is None:
+            return None
+        if self.snap_words:
+            selection = snap_to_words(self.document.source_text(), *selection)
+        try:
+            return self.project.coding_range(self.document.source_id, *selection)
+        except QcodeError:  # only white space selected
+            return None
 
     def set_snap_words(self, on: bool) -> None:
         """Widen selections to whole words before coding them (remembered in the settings)."""
@@ -80,7 +91,16 @@ class CodingActions(QObject):
             self.status("This project is open read-only.")
             return False
         label = self.project.code(code_id).name
-        return self._push(ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
+        self.recent_codes = [code_id, *[c for c in self.recent_codes if c != code_id][:RECENT_CODES - 1]]
+        try:
+            push(self.undo_stack, ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
+        except DuplicateCodingError:  # said in the status bar: coding twice is no reason for a modal dialog
+            self.status(f"This passage already has '{label}' from you; nothing changed.")
+            return False
+        except QcodeError as err:
+            QMessageBox.warning(self.window, "qcode", as_text(err.message))
+            return False
+        return True
 
     def _push(self, command: ApplyCode | CreateCode | CreateCodePath) -> bool:
         return push_or_warn(self.undo_stack, command, self.window)
@@ -117,6 +137,28 @@ class CodingActions(QObject):
             return self._create_and_apply(CreateCode(self.project, name, None), f"Code in vivo '{name}'")
         return self.apply_code(existing.id)
 
+    # --- the document's context menu -------------------------------------------------------------------
+
+    def extend_menu(self, menu: QMenu) -> None:
+        """'Code with' the recently used codes and 'Code with…' any code (the quick-code box), for a selection."""
+        if self.project.readonly or self.selection() is None:
+            return
+        first = menu.actions()[0] if menu.actions() else None
+        recent = QMenu("Code &with", menu)
+        for code_id in self.recent_codes:
+            try:
+                path = self.project.code_path(code_id, separator=" › ")
+            except NotFoundError:  # deleted since
+                continue
+            recent.addAction(path.replace("&", "&&"), lambda c=code_id: self.apply_code(c))
+        if recent.isEmpty():
+            recent.addAction("(no code used yet)").setEnabled(False)
+        menu.insertMenu(first, recent)
+        picker = QAction("Code with…", menu)
+        picker.triggered.connect(lambda: self.open_quick_code_box())
+        menu.insertAction(first, picker)
+        menu.insertSeparator(first)
+
     # --- quick keys ------------------------------------------------------------------------------------
 
     def _settings_key(self) -> str:
@@ -140,6 +182,7 @@ class CodingActions(QObject):
         if self.settings is not None:
             self.settings.setValue(self._settings_key(), ",".join(f"{d}:{c}" for d, c in sorted(self.quick_keys.items())))
         self.status(f"Key {digit} now applies '{self.project.code(code_id).name}'.")
+        self.quick_keys_changed.emit(dict(self.quick_keys))
 
     def apply_quick_key(self, digit: int) -> bool:
         code_id = self.quick_keys.get(digit)
@@ -169,7 +212,7 @@ class CodingActions(QObject):
         except NotFoundError:
             pass
         except QcodeError as err:
-            QMessageBox.warning(self.window, "qcode", err.message)
+            QMessageBox.warning(self.window, "qcode", as_text(err.message))
             return False
         return self._create_and_apply(CreateCodePath(self.project, text), f"Create and apply '{text}'")
 

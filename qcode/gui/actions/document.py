@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QMenu, QPlainTextEdit, QWidget
 
 from qcode.core.model import Coding, Memo
 from qcode.core.project import Project
@@ -21,6 +21,21 @@ from qcode.gui.views.coding_stripes import Stripe
 from qcode.gui.views.document_view import DocumentView
 
 MEMO_IN_TOOLTIP = 300  # characters of a coding's memo shown when hovering it
+
+
+def passage_memo_dialog(parent: QWidget, label: str, text: str = "") -> QInputDialog:
+    """The dialog for a memo on a passage: several lines, wrapped at the dialog's width."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Passage memo")
+    dialog.setLabelText(label)
+    dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput, True)
+    dialog.setTextValue(text)
+    editor = dialog.findChild(QPlainTextEdit)
+    if editor is not None:
+        editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        editor.setAccessibleName("Passage memo text")  # not "Memo…": that name belongs to the memo panel
+    dialog.resize(480, 300)
+    return dialog
 
 
 class DocumentActions(QObject):
@@ -94,16 +109,18 @@ class DocumentActions(QObject):
             self.status("Select a passage first, then add a memo to it.")
             return False
         if text is None:
-            text, ok = QInputDialog.getMultiLineText(self.window, "Memo", "Memo on the selected passage:")
-            if not ok or not text.strip():
+            dialog = passage_memo_dialog(self.window, "Memo on the selected passage:")
+            if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.textValue().strip():
                 return False
+            text = dialog.textValue()
         return self._push(AddRangeMemo(self.project, self.document.source_id, *selection, text))
 
     def edit_memo(self, memo: Memo, text: str | None = None) -> bool:
         if text is None:
-            text, ok = QInputDialog.getMultiLineText(self.window, "Memo", "Memo on the passage:", memo.text)
-            if not ok or text == memo.text:
+            dialog = passage_memo_dialog(self.window, "Memo on the passage:", memo.text)
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.textValue() == memo.text:
                 return False
+            text = dialog.textValue()
         if not text.strip():
             return self.delete_memo(memo)
         return self._push(EditRangeMemo(self.project, memo, text))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
@@ -21,6 +21,7 @@ from qcode.gui.dialogs.survey_dialog import ask_survey_options
 from qcode.gui.support.workers import CoreTask
 
 SURVEY_SUFFIXES = (".csv", ".xlsx")
+LAST_FOLDER_SETTING = "import/last-folder"
 
 
 def summarise(outcomes: list[ImportOutcome]) -> tuple[str, str]:
@@ -35,7 +36,8 @@ def summarise(outcomes: list[ImportOutcome]) -> tuple[str, str]:
 class ImportFlow(QObject):
     finished = Signal(list)  # the outcomes, once the batch ends
 
-    def __init__(self, parent: QWidget, project: Project, undo_stack: QUndoStack) -> None:
+    def __init__(self, parent: QWidget, project: Project, undo_stack: QUndoStack, *,
+                 settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.window = parent
         self.project = project
@@ -43,19 +45,32 @@ class ImportFlow(QObject):
         self.task: CoreTask | None = None
         self.dialog: QProgressDialog | None = None
         self.show_report = True
+        self.settings = settings
         self._before: tuple[set[int], set[int]] = (set(), set())  # case and attribute ids before the batch
         #: asks which column of a survey file is what (None: the user cancelled); tests replace it
         self.choose_survey: Callable[[Path, QWidget], SurveyOptions | None] = ask_survey_options
 
+    def start_folder(self) -> str:
+        """Where the file dialogs open: the folder last imported from, else the project's folder."""
+        last = self.settings.value(LAST_FOLDER_SETTING, "") if self.settings is not None else ""
+        return str(last) if last and Path(str(last)).is_dir() else str(self.project.path.parent)
+
+    def _remember_folder(self, folder: str) -> None:
+        if self.settings is not None:
+            self.settings.setValue(LAST_FOLDER_SETTING, folder)
+
     def choose_files(self, folder_id: int | None = None) -> None:
         patterns = " ".join(f"*{s}" for s in sorted(importable_suffixes()))
-        files, _ = QFileDialog.getOpenFileNames(self.window, "Import sources", "", f"Sources ({patterns})")
+        files, _ = QFileDialog.getOpenFileNames(self.window, "Import sources", self.start_folder(),
+                                                f"Sources ({patterns})")
         if files:
+            self._remember_folder(str(Path(files[0]).parent))
             self.start(files, folder_id)
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.window, "Import a folder of sources")
+        folder = QFileDialog.getExistingDirectory(self.window, "Import a folder of sources", self.start_folder())
         if folder:
+            self._remember_folder(str(Path(folder).parent))
             self.start([folder])
 
     def start(self, paths: list[str], folder_id: int | None = None) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from qcode.core.errors import QcodeError
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.support.workers import run_while_responsive
 
 LARGE_STEP = 1500  # codings a step touches beyond which it runs on a worker while the window keeps painting
@@ -60,7 +61,7 @@ def push_or_warn(stack: QUndoStack, command: CoreCommand, parent: QWidget | None
     try:
         push(stack, command)
     except QcodeError as err:
-        QMessageBox.warning(parent, "qcode", err.message)
+        QMessageBox.warning(parent, "qcode", as_text(err.message))
         return False
     return True
 

@@ -9,15 +9,13 @@ Activating a previewed passage (double-click or Enter) asks to show it in its so
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPalette, QTextDocument, QUndoStack
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -30,9 +28,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -40,11 +35,13 @@ from PySide6.QtWidgets import (
 
 from qcode.core.autocode import AutocodePreview, AutocodeRequest
 from qcode.core.errors import NotFoundError, QcodeError
-from qcode.core.model import Passage
+from qcode.core.model import Filter
 from qcode.core.progress import Progress
 from qcode.core.project import Project
 from qcode.gui.commands.base import push
 from qcode.gui.commands.codings import CodePassages
+from qcode.gui.dialogs.autocode_preview import PASSAGE_ROLE, PassageDelegate, PassageModel
+from qcode.gui.support.plain_text import plain_label
 from qcode.gui.support.workers import CoreTask
 
 MODES = (
@@ -65,84 +62,12 @@ UNITS = (("hit", "Just the hit"), ("sentence", "The whole sentence"), ("paragrap
 DEBOUNCE_MS = 350
 BACKGROUND_AT = 1500  # passages: a larger batch is written on a worker (a window must not freeze for it)
 CONTEXT_CHARS = 50  # shown either side of a passage in the preview
-PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 30
 
 
 def run_preview(path: Path, request: AutocodeRequest, progress: Progress) -> AutocodePreview:
     """The preview through a read connection of its own (this runs on a worker thread)."""
     with Project.open(path, mode="read") as reader:
         return reader.preview_request(request, context=CONTEXT_CHARS, progress=progress)
-
-
-class PassageModel(QAbstractTableModel):
-    """The previewed passages: source, location, text."""
-
-    HEADERS = ("Source", "Location", "Passage")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passages: list[Passage] = []
-
-    def set_passages(self, passages: list[Passage]) -> None:
-        self.beginResetModel()
-        self.passages = passages
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.passages)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        passage = self.passages[index.row()]
-        if role == PASSAGE_ROLE:
-            return passage
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
-            return passage.text
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        return (passage.source_name, passage.location, passage.before + passage.text + passage.after)[index.column()]
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-
-class PassageDelegate(QStyledItemDelegate):
-    """Draws a passage in bold between the (plain, muted) words around it, on one line."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        passage = index.data(PASSAGE_ROLE)
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""  # type: ignore[attr-defined]
-        widget = opt.widget  # type: ignore[attr-defined]
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        if passage is None:
-            return
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        muted = opt.palette.color(QPalette.ColorRole.PlaceholderText).name()  # type: ignore[attr-defined]
-        colour = opt.palette.color(role).name()  # type: ignore[attr-defined]
-        document = QTextDocument()
-        document.setDocumentMargin(0)
-        document.setDefaultFont(opt.font)  # type: ignore[attr-defined]
-        around = colour if selected else muted
-        document.setHtml(f'<span style="white-space:pre; color:{colour}"><span style="color:{around}">'
-                         f"{html.escape(passage.before)}</span><b>{html.escape(passage.text)}</b>"
-                         f'<span style="color:{around}">{html.escape(passage.after)}</span></span>')
-        rect = opt.rect  # type: ignore[attr-defined]
-        painter.save()
-        painter.setClipRect(rect)
-        painter.translate(rect.left() + 3, rect.top() + max(0, (rect.height() - document.size().height()) / 2))
-        document.drawContents(painter)
-        painter.restore()
 
 
 class AutocodeDialog(QDialog):
@@ -160,6 +85,8 @@ class AutocodeDialog(QDialog):
         self.setWindowTitle("Autocode")
         self.setAccessibleName("Autocode")
         self.preview_result: AutocodePreview | None = None
+        #: a search's filters, from the search panel ("Code all hits…" codes only the hits it lists)
+        self.search_filter: Filter | None = None
         self._generation = 0
         self._tasks: dict[QObject, tuple[int, CoreTask]] = {}  # running previews, by their task's signals
         self._retired: list[CoreTask] = []  # reported, kept alive while their thread winds up
@@ -216,7 +143,7 @@ class AutocodeDialog(QDialog):
         form.addRow("In:", self.scope)
         form.addRow("With the code:", self.code)
 
-        self.status = QLabel()
+        self.status = plain_label(QLabel())
         self.status.setAccessibleName("Preview summary")
         self.status.setWordWrap(True)
         self.model_ = PassageModel()
@@ -227,6 +154,7 @@ class AutocodeDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setModel(self.model_)
+        self.model_.chosen_changed.connect(self._ticks_changed)
         self.table.setItemDelegateForColumn(2, PassageDelegate(self.table))
         self.table.setToolTip("Double-click a passage to see it in its source")
         self.table.activated.connect(self._open_passage)
@@ -344,7 +272,8 @@ class AutocodeDialog(QDialog):
         return AutocodeRequest(
             mode=self.mode.currentData(), text=self.query.text(), speakers=self.chosen_speakers(),
             case_sensitive=self.match_case.isChecked(), unit=self.unit.currentData(),
-            source_ids=self._scope_source_ids(), code_id=code_id, coder_id=self._coder_id())
+            source_ids=self._scope_source_ids(), code_id=code_id, coder_id=self._coder_id(),
+            search_filter=self.search_filter if self.mode.currentData() == "search" else None)
 
     def _coder_id(self) -> int | None:
         return None if self.project.readonly else self.project.current_coder.id
@@ -422,6 +351,13 @@ class AutocodeDialog(QDialog):
         self.apply_button.setText(f"Code {count} {noun}")
         self.preview_ready.emit()
 
+    def _ticks_changed(self, count: int) -> None:
+        """Untick a passage in the preview to leave it out; the button counts what will be coded."""
+        noun = "passage" if count == 1 else "passages"
+        _code_id, path = self._code_choice()
+        self.apply_button.setText(f"Code {count} {noun}")
+        self.apply_button.setEnabled(bool(count and path) and not self.project.readonly)
+
     def _failed(self, message: str, _details: str) -> None:
         if self._reported():
             self._set_stale(message)
@@ -443,8 +379,11 @@ class AutocodeDialog(QDialog):
             self.status.setText("Choose a code from the codebook or type the name of a new one.")
             return 0
         request = preview.request
-        ranges = [(p.source_id, p.start, p.end) for p in preview.passages]
+        ranges = [(p.source_id, p.start, p.end) for p in self.model_.chosen()]  # the ones left ticked
         count = len(ranges)
+        if not count:
+            self.status.setText("Every passage is unticked: tick the ones to code.")
+            return 0
         label = f"Autocode {count} passage{'s' if count != 1 else ''} with '{path}'"
         if code_id is not None and code_id != request.code_id:  # another code than previewed: preview again
             self.preview()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +30,7 @@ from qcode.core.errors import QcodeError
 from qcode.core.exporters import export, exporter_for, refuse_project_target, supported
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_filters import ExportFilters
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.support.workers import CoreTask
 
 WHAT_LABELS = {
@@ -42,6 +44,9 @@ WHAT_LABELS = {
 }
 NOT_GROUPED = "Not grouped"
 FORMAT_LABELS = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "csv": "CSV (.csv)"}
+#: the part of a proposed file name that says what was exported (never a source's name)
+FILE_NAMES = {"excerpts": "coded excerpts", "frequencies": "code frequencies", "matrix": "matrix",
+              "codebook": "codebook", "memos": "memos", "transcript": "coded transcript", "all": "export"}
 
 
 class ExportDialog(QDialog):
@@ -108,6 +113,8 @@ class ExportDialog(QDialog):
 
         self.what.currentIndexChanged.connect(self._what_changed)
         self.format.currentIndexChanged.connect(self._format_changed)
+        self._named_for: tuple[str, str] | None = None  # (what, format) the target's name was proposed for
+        self.after_export: QMessageBox | None = None  # the "open the file or its folder" box
         self._what_changed()
 
     # --- keeping the choices consistent ---------------------------------------------------------------
@@ -142,19 +149,35 @@ class ExportDialog(QDialog):
         self.format.blockSignals(False)
         self._format_changed()
 
+    def proposed_path(self, folder: Path | None = None) -> Path:
+        """A file name from the project and the kind of export, in `folder` (else the project's folder)."""
+        what, fmt = self.chosen_what(), self.chosen_format()
+        base = (folder or self.project.path.parent) / f"{self.project.path.stem} - {FILE_NAMES[what]}"
+        return base if fmt == "csv" and what == "all" else base.with_name(f"{base.name}.{fmt}")
+
+    def _target_folder(self) -> Path | None:
+        text = self.target.text().strip()
+        return Path(text).parent if text else None
+
     def _format_changed(self) -> None:
-        fmt = self.chosen_format()
+        """A new kind of export gets a new name (in the folder chosen so far); a new format, its suffix."""
+        fmt, what = self.chosen_format(), self.chosen_what()
         accepts = self.accepts()
         self.group.setEnabled("by" in accepts)
         self.source.setEnabled("transcript-source" in accepts)
         self.filters.set_accepted(accepts)
         self.with_frequencies.setEnabled("no-frequency-table" in accepts)
+        previous = self._named_for
+        if (what, fmt) == previous:
+            return
         text = self.target.text().strip()
-        base = Path(text) if text else self.project.path.parent / f"{self.project.path.stem}-{self.chosen_what()}"
-        if fmt == "csv" and self.chosen_what() == "all":
-            self.target.setText(str(base.with_suffix("")))
+        if previous is not None and previous[0] == what and text:  # only the format changed
+            base = Path(text)
+            stem = base.name[: -len(base.suffix)] if base.suffix.lower() in (".docx", ".xlsx", ".csv") else base.name
+            self.target.setText(str(base.with_name(stem if fmt == "csv" and what == "all" else f"{stem}.{fmt}")))
         else:
-            self.target.setText(str(base.with_suffix(f".{fmt}")))
+            self.target.setText(str(self.proposed_path(self._target_folder())))
+        self._named_for = (what, fmt)
 
     def _browse(self) -> None:
         fmt = self.chosen_format()
@@ -173,10 +196,12 @@ class ExportDialog(QDialog):
         if not target:
             QMessageBox.warning(self, "Export", "Choose where to save the export.")
             return
-        try:
+        try:  # never a project file, this one least of all (before asking whether to replace anything)
             refuse_project_target(Path(target), self.project.path)
         except QcodeError as err:
-            QMessageBox.warning(self, "Export", str(err))
+            QMessageBox.warning(self, "Export", as_text(str(err)))
+            return
+        if not self.confirm_replace(Path(target)):
             return
         what, fmt = self.chosen_what(), self.chosen_format()
         accepts = self.accepts()
@@ -204,6 +229,20 @@ class ExportDialog(QDialog):
         self.buttons.setEnabled(False)
         self.task.start()
 
+    def confirm_replace(self, target: Path) -> bool:
+        """Ask before an export replaces a file (or fills a folder that already holds files)."""
+        if target.is_dir():
+            if not any(target.iterdir()):
+                return True
+            question = f"The folder '{target.name}' already holds files. Write the CSV files into it, " \
+                       "replacing files of the same names?"
+        elif target.exists():
+            question = f"'{target.name}' already exists. Replace it with this export?"
+        else:
+            return True
+        answer = QMessageBox.question(self, "Export", as_text(question))
+        return answer in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Ok)
+
     def _progress(self, done: int, total: int, text: str) -> None:
         dialog = self.progress  # setValue runs pending events, which may finish the export and clear it
         if dialog is not None:
@@ -223,6 +262,30 @@ class ExportDialog(QDialog):
         self._finish()
         self.exported.emit(path)
         self.accept()
+        self.offer_to_open(Path(path))
+
+    def offer_to_open(self, path: Path) -> QMessageBox:
+        """After an export: open the file, or the folder that holds it (the box does not block)."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Export", f"Exported to {path.name}.",
+                          parent=self.parentWidget() or self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(as_text(str(path.parent)))
+        open_file = box.addButton("Open the folder" if path.is_dir() else "Open the file",
+                                  QMessageBox.ButtonRole.AcceptRole)
+        open_folder = None if path.is_dir() else box.addButton("Open the folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def clicked(button: object) -> None:
+            if button is open_file:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            elif button is open_folder:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+        box.buttonClicked.connect(clicked)
+        box.open()
+        self.after_export = box
+        return box
 
     def _failed(self, message: str, details: str) -> None:
         asked_to_stop = self.task is not None and self.task.cancelled()
@@ -230,6 +293,7 @@ class ExportDialog(QDialog):
         if asked_to_stop:  # the researcher pressed Cancel: nothing to warn about, the dialog stays open
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "Export", message, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         if details:
             box.setDetailedText(details)
         box.open()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from qcode.core.errors import QcodeError
 from qcode.core.importers.base import SurveyOptions
 from qcode.core.importers.survey_columns import SurveyColumns, survey_columns
+from qcode.gui.support.plain_text import plain_label
 
 ROLE_LABELS = {"ignore": "Not imported", "id": "Respondent ID", "text": "Open answers (a source)",
                "attribute": "Case attribute"}
@@ -61,7 +62,7 @@ class SurveyDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
-        self.message = QLabel()
+        self.message = plain_label(QLabel())
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

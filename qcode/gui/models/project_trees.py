@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
 
-from qcode.core.model import Filter
+from qcode.core.model import Code, Filter
 from qcode.core.project import Project
+from qcode.gui.support.plain_text import as_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -18,6 +19,22 @@ SOURCES_MIME = "application/x-qcode-sources"
 def swatch(color: str, size: int = 12) -> QIcon:
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(color))
+    return QIcon(pixmap)
+
+
+def key_swatch(color: str, digit: int, size: int = 16) -> QIcon:
+    """A code's colour with its quick key written on it, in black or white, whichever reads better."""
+    pixmap = QPixmap(size, size)
+    fill = QColor(color)
+    pixmap.fill(fill)
+    painter = QPainter(pixmap)
+    font = QFont(painter.font())
+    font.setBold(True)
+    font.setPixelSize(size - 4)
+    painter.setFont(font)
+    painter.setPen(QColor("#000000") if fill.lightnessF() > 0.55 else QColor("#ffffff"))
+    painter.drawText(pixmap.rect(), int(Qt.AlignmentFlag.AlignCenter), str(digit))
+    painter.end()
     return QIcon(pixmap)
 
 
@@ -152,8 +169,30 @@ class CodebookModel(QStandardItemModel):
         self._count_items: dict[int, QStandardItem] = {}
         self.coder_id: int | None = None  # count only this coder's codings (None: every coder's)
         self.merge_on_drop = False  # set by the view from the modifier keys of the drop
+        self.quick_keys: dict[int, int] = {}  # code id -> the digit key that applies it
         self.setHorizontalHeaderLabels(["Code", "Excerpts"])
         self.reload()
+
+    def set_quick_keys(self, keys: dict[int, int]) -> None:
+        """Show each code's quick key on its colour swatch (the name stays the bare name)."""
+        self.quick_keys = {code_id: digit for digit, code_id in keys.items()}
+        colors = {c.id: c for c in self.project.codes()}
+
+        def walk(parent: QStandardItem) -> None:
+            for row in range(parent.rowCount()):
+                item = parent.child(row, 0)
+                code = colors.get(item.data(ID_ROLE))
+                if code is not None:
+                    self._decorate(item, code)
+                walk(item)
+
+        walk(self.invisibleRootItem())
+
+    def _decorate(self, item: QStandardItem, code: Code) -> None:
+        digit = self.quick_keys.get(code.id)
+        item.setIcon(swatch(code.color) if digit is None else key_swatch(code.color, digit))
+        tip = (f"Quick key {digit}\n\n" if digit is not None else "") + code.definition
+        item.setToolTip(as_text(tip.strip()))
 
     def reload(self) -> None:
         self.removeRows(0, self.rowCount())
@@ -161,9 +200,7 @@ class CodebookModel(QStandardItemModel):
         items: dict[int | None, QStandardItem] = {None: self.invisibleRootItem()}
         for code in self.project.codes():
             item = _item(code.name, "code", code.id)
-            item.setIcon(swatch(code.color))
-            if code.definition:
-                item.setToolTip(code.definition)
+            self._decorate(item, code)
             count = _item(str(totals.get(code.id, 0)), "code", code.id)
             count.setData(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                           Qt.ItemDataRole.TextAlignmentRole)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from qcode.core.model import ATTRIBUTE_TYPES, Attribute, CaseMember
 from qcode.core.project import Project
+from qcode.gui.support.plain_text import as_text
 
 ATTRIBUTE_ROLE = Qt.ItemDataRole.UserRole + 21  # the Attribute of an attribute column (None elsewhere)
 MEMBER_ROLE = Qt.ItemDataRole.UserRole + 23
@@ -104,10 +105,11 @@ def button(text: str, accessible: str, slot: Callable[[], object]) -> QPushButto
 
 
 class CaseMembersView(QWidget):
-    """The sources (whole, or passages) of one case, with buttons to add the current source or remove one."""
+    """The sources (whole, or passages) of one case, with buttons to add the shown source or the selected
+    passage, or remove one."""
 
     open_requested = Signal(int, int, int)  # source id, start, end (0, 0 for a whole source)
-    assign_clicked = Signal()
+    assign_clicked = Signal(bool)  # True: the selected passage; False: the whole source shown
     remove_requested = Signal(int)  # member id
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
@@ -125,13 +127,20 @@ class CaseMembersView(QWidget):
         self.view.setModel(self.model)
         self.view.activated.connect(self._open)
         self.view.doubleClicked.connect(self._open)
-        self.assign_button = button("Add current source", "Add the current source or selection to the case",
-                                    self.assign_clicked.emit)
-        self.assign_button.setToolTip("Adds the text selected in the document, or else the whole source shown there.")
+        self.assign_button = button("Add this source", "Add the whole source shown in the document to the case",
+                                    lambda: self.assign_clicked.emit(False))
+        self.assign_button.setToolTip("Makes the whole source shown in the document part of the case.")
+        self.assign_passage_button = button("Add the selected passage",
+                                            "Add the passage selected in the document to the case",
+                                            lambda: self.assign_clicked.emit(True))
+        self.assign_passage_button.setToolTip("Makes only the passage selected in the document part of the case.")
+        self.has_selection = False
+        self._writable_case = False
         self.remove_button = button("Remove", "Remove the chosen source from the case", self._remove)
         tools = QHBoxLayout()
         tools.addWidget(self.title, 1)
         tools.addWidget(self.assign_button)
+        tools.addWidget(self.assign_passage_button)
         tools.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -140,7 +149,9 @@ class CaseMembersView(QWidget):
 
     def show_case(self, case_id: int | None, *, any_cases: bool, writable: bool) -> None:
         self.model.removeRows(0, self.model.rowCount())
-        self.assign_button.setEnabled(writable and case_id is not None)
+        self._writable_case = writable and case_id is not None
+        self.assign_button.setEnabled(self._writable_case)
+        self.assign_passage_button.setEnabled(self._writable_case and self.has_selection)
         self.remove_button.setEnabled(False)
         if case_id is None:
             self.title.setText("Choose a case to see its sources." if any_cases
@@ -152,18 +163,23 @@ class CaseMembersView(QWidget):
         names = {s.id: s.name for s in self.project.sources()}
         for member in members:
             if member.start is None or member.end is None:
-                part, text = "whole source", ""
+                part, text = "whole source", "(the whole source)"
             else:
                 part = self.project.describe_location(member.source_id, member.start)
                 text = " ".join(self.project.source_slice(member.source_id, member.start, member.end).split())
             row = [QStandardItem(names.get(member.source_id, "?")), QStandardItem(part), QStandardItem(text[:200])]
             row[0].setData(member, MEMBER_ROLE)
-            row[2].setToolTip(text[:2000])
+            row[2].setToolTip(as_text(text[:2000]))
             self.model.appendRow(row)
         for column in (0, 1):
             self.view.resizeColumnToContents(column)
             self.view.setColumnWidth(column, self.view.columnWidth(column) + 16)
         self.remove_button.setEnabled(writable and bool(members))
+
+    def set_has_selection(self, selected: bool) -> None:
+        """Whether the document has a passage selected (only then can one be added)."""
+        self.has_selection = selected
+        self.assign_passage_button.setEnabled(self._writable_case and selected)
 
     def member_at(self, row: int) -> CaseMember | None:
         item = self.model.item(row, 0)

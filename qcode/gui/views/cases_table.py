@@ -18,8 +18,9 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -47,11 +49,14 @@ from qcode.gui.commands.cases import (
     RenameCase,
     SetAttributeValue,
 )
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.case_widgets import ATTRIBUTE_ROLE, AttributeDialog, CaseMembersView, CellDelegate, button
+from qcode.gui.views.segments_panel import SegmentsPanel
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 20  # the case id, on every cell
 SORT_ROLE = Qt.ItemDataRole.UserRole + 22
 NAME_COLUMN, SOURCES_COLUMN, FIRST_ATTRIBUTE_COLUMN = 0, 1, 2
+MIN_ROWS_SHOWN = 5
 
 _ROOT = QModelIndex()
 Editor = Callable[[int, int | None, object], bool]  # (case id, attribute id or None for the name, value)
@@ -136,9 +141,9 @@ class CasesModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == SOURCES_COLUMN:
-                return "\n".join(sources) or "No sources yet"
+                return as_text("\n".join(sources) or "No sources yet")
             if attribute is not None:
-                return _type_hint(attribute)
+                return as_text(_type_hint(attribute))
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -149,7 +154,7 @@ class CasesModel(QAbstractTableModel):
             return attribute.name if attribute else ("Case", "Sources")[section]
         if role == Qt.ItemDataRole.ToolTipRole:
             if attribute:
-                return _type_hint(attribute) + "\nRight-click to rename or delete."
+                return as_text(_type_hint(attribute) + "\nRight-click to rename or delete.")
             return ("The case's name", "How many sources are part of the case")[section]
         return None
 
@@ -185,8 +190,11 @@ class CasesTable(QWidget):
     """The cases and attributes editor: a table of cases above the list of the chosen case's sources."""
 
     case_selected = Signal(object)  # the current case's id, or None
-    assign_requested = Signal(int)  # case id: the window adds its current source or selection (`assign_source`)
+    #: case id, and whether the selected passage (True) or the whole shown source (False) is to be added;
+    #: the window does it (`assign_source`)
+    assign_requested = Signal(int, bool)
     open_requested = Signal(int, int, int)  # source id, start, end (0, 0 for a whole source)
+    memo_requested = Signal(int)  # case id: show (and focus) the case's memo
 
     def __init__(self, project: Project, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,6 +218,7 @@ class CasesTable(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self._fitted_for: tuple[str, ...] | None = None  # the columns the widths were fitted to
         self.table.horizontalHeader().setMinimumSectionSize(64)
         # columns fit the first rows' contents: measuring hundreds of cases would slow every refresh
         self.table.horizontalHeader().setResizeContentsPrecision(60)
@@ -226,12 +235,22 @@ class CasesTable(QWidget):
         self.members.open_requested.connect(self.open_requested)
         self.members.assign_clicked.connect(self._request_assign)
         self.members.remove_requested.connect(self.remove_member)
+        #: every coded segment inside the chosen case, with the shared filters (but the case's own)
+        self.segments = SegmentsPanel(project, filter_kinds=("codes", "folders", "sources", "attributes", "coders"),
+                                      hint="Choose a case to see its coded segments.")
+        self.segments.open_requested.connect(self.open_requested)
+        self.parts = QTabWidget()
+        self.parts.setDocumentMode(True)
+        self.parts.addTab(self.members, "Sources")
+        self.parts.addTab(self.segments, "Coded segments")
 
         self.new_case_button = button("New case…", "New case", self.new_case)
         self.new_attribute_button = button("New attribute…", "New case attribute", self.add_attribute)
         self.delete_case_button = button("Delete case", "Delete the current case", self._delete_current)
+        self.memo_button = button("Memo", "Show the memo of the current case", self._request_memo)
+        self.memo_button.setToolTip("Write or read the memo of the current case (in the Memo panel)")
         tools = QHBoxLayout()
-        for made in (self.new_case_button, self.new_attribute_button, self.delete_case_button):
+        for made in (self.new_case_button, self.new_attribute_button, self.delete_case_button, self.memo_button):
             tools.addWidget(made)
         tools.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -241,13 +260,38 @@ class CasesTable(QWidget):
         upper_layout.addLayout(tools)
         upper_layout.addWidget(self.table)
         splitter.addWidget(upper)
-        splitter.addWidget(self.members)
-        splitter.setStretchFactor(0, 3)
+        splitter.addWidget(self.parts)
+        self.table.setMinimumHeight(3 * self.fontMetrics().height())
+        splitter.setCollapsible(0, False)
+        splitter.setStretchFactor(0, 3)  # most of the room for the cases (a useful number of rows)
         splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """On first show, room for `MIN_ROWS_SHOWN` cases above the case's parts, when the panel has it."""
+        super().showEvent(event)
+        if not self._sized and self.splitter.height() > 0:
+            self._sized = True
+            total = sum(self.splitter.sizes())
+            upper = self.splitter.widget(0)
+            wanted = (upper.sizeHint().height() - self.table.sizeHint().height()
+                      + self.table.horizontalHeader().sizeHint().height()
+                      + MIN_ROWS_SHOWN * self.table.verticalHeader().defaultSectionSize() + 6)
+            table_part = min(wanted, max(total - 90, total // 2))
+            self.splitter.setSizes([table_part, total - table_part])
+
+    def commit_pending(self) -> None:
+        """Store a cell being edited now (before the window closes)."""
+        index = self.table.currentIndex()
+        editor = self.table.indexWidget(index) if index.isValid() else None
+        if editor is not None and self.project.is_open:
+            self.table.commitData(editor)
+            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     # --- showing -----------------------------------------------------------------------------------------
 
@@ -259,7 +303,10 @@ class CasesTable(QWidget):
         column = max(self.table.currentIndex().column(), 0)
         keep = self._current
         self.model.reload()
-        self.table.resizeColumnsToContents()
+        columns = tuple(str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in range(self.model.columnCount()))
+        if columns != self._fitted_for:  # fitted when the columns change, not after every edit (no jumping)
+            self._fitted_for = columns
+            self.table.resizeColumnsToContents()
         if keep is not None and self.model.row_of(keep) is not None:
             self.select_case(keep, min(column, self.model.columnCount() - 1))
         else:
@@ -298,7 +345,10 @@ class CasesTable(QWidget):
         self.new_case_button.setEnabled(writable)
         self.new_attribute_button.setEnabled(writable)
         self.delete_case_button.setEnabled(writable and has_case)
+        self.memo_button.setEnabled(has_case)
         self.members.show_case(self._current, any_cases=bool(self.model.cases), writable=writable)
+        if self.segments.case_ids != ((self._current,) if self._current is not None else ()):
+            self.segments.show_case(self._current)
 
     # --- changing (each through an undo command) ----------------------------------------------------------
 
@@ -310,9 +360,9 @@ class CasesTable(QWidget):
         except QcodeError as err:
             message = err.message
             if deferred:  # let the cell editor close before a message takes the focus
-                QTimer.singleShot(0, lambda: QMessageBox.warning(self, "Cases", message))
+                QTimer.singleShot(0, lambda: QMessageBox.warning(self, "Cases", as_text(message)))
             else:
-                QMessageBox.warning(self, "Cases", message)
+                QMessageBox.warning(self, "Cases", as_text(message))
             return False
         return True
 
@@ -391,9 +441,13 @@ class CasesTable(QWidget):
         if self._current is not None:
             self.delete_case(self._current)
 
-    def _request_assign(self) -> None:
+    def _request_memo(self) -> None:
         if self._current is not None:
-            self.assign_requested.emit(self._current)
+            self.memo_requested.emit(self._current)
+
+    def _request_assign(self, passage: bool) -> None:
+        if self._current is not None:
+            self.assign_requested.emit(self._current, passage)
 
     # --- menus ---------------------------------------------------------------------------------------------
 
@@ -423,7 +477,9 @@ class CasesTable(QWidget):
             case_id = int(index.data(CASE_ROLE))
             name = self.project.case(case_id).name
             menu.addSeparator()
-            menu.addAction(f"Add current source to '{name}'", lambda: self.assign_requested.emit(case_id))
+            menu.addAction(f"Add this source to '{name}'", lambda: self.assign_requested.emit(case_id, False))
+            menu.addAction(f"Add the selected passage to '{name}'",
+                           lambda: self.assign_requested.emit(case_id, True)).setEnabled(self.members.has_selection)
             menu.addAction(f"Rename case '{name}'…", lambda: self.rename_case(case_id))
             menu.addAction(f"Delete case '{name}'", lambda: self.delete_case(case_id))
             attribute = index.data(ATTRIBUTE_ROLE)

@@ -27,6 +27,7 @@ from qcode.core.project.codebook import TEXT_FIELDS
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.commands.codebook import EditCode
 from qcode.gui.models.project_trees import swatch
+from qcode.gui.support.plain_text import plain_label
 
 SAVE_DELAY_MS = 800
 
@@ -61,7 +62,7 @@ class CodeForm(QWidget):
         self.setAccessibleName("Code definition")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
-        self.title = QLabel()
+        self.title = plain_label(QLabel())
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Code path")
         bold = self.title.font()
@@ -168,12 +169,14 @@ class CodeForm(QWidget):
             self._saved.update(changed)
 
     def _changes(self) -> dict[str, str]:
-        if self.code_id is None or self.project.readonly:
+        if self.code_id is None or self.project.readonly or not self.project.is_open:
             return {}
         return {key: edit.toPlainText() for key, edit in self.fields.items()
                 if edit.toPlainText() != self._saved.get(key, "")}
 
     def _store(self, code_id: int, changed: dict[str, str]) -> bool:
+        if not self.project.is_open:  # a deferred store after the window closed
+            return False
         try:
             name = self.project.code(code_id).name
         except NotFoundError:  # deleted meanwhile
@@ -181,8 +184,14 @@ class CodeForm(QWidget):
         what = _LABELS[next(iter(changed))][0].lower() if len(changed) == 1 else "definition"
         return self._push(EditCode(self.project, code_id, f"Edit {what} of '{name}'", **changed))
 
+    def save_all(self) -> None:
+        """Store every pending edit now, the name included (before the window closes)."""
+        if self.name.hasFocus() or self.name.isModified():
+            self._rename()
+        self.save()
+
     def _rename(self) -> None:
-        if self.code_id is None or self.project.readonly:
+        if self.code_id is None or self.project.readonly or not self.project.is_open:
             return
         code = self.project.code(self.code_id)
         name = self.name.text().strip()

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QShowEvent, QStandardItem, QUndoStack
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QShowEvent,
+    QStandardItem,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -32,10 +41,33 @@ class CodebookTree(QTreeView):
     the document (`text_source`) onto a code asks for that code to be applied (`text_dropped`)."""
 
     text_dropped = Signal(int)
+    #: a code chosen to apply: double-clicked, or Enter pressed on it. Not `activated`: on X11 and Windows a
+    #: double-click emits both `activated` and `doubleClicked`, and with single-click activation (KDE)
+    #: `activated` would code on every click
+    code_chosen = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
         self.text_source: QWidget | None = None
+        self.setExpandsOnDoubleClick(False)  # a double-click codes; the branch arrow expands
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint()).siblingAtColumn(0)
+        if event.button() == Qt.MouseButton.LeftButton and index.isValid() and index.data(KIND_ROLE) == "code":
+            self.setCurrentIndex(index)
+            event.accept()
+            self.code_chosen.emit(int(index.data(ID_ROLE)))
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex().siblingAtColumn(0)
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid()
+                and index.data(KIND_ROLE) == "code" and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            event.accept()
+            self.code_chosen.emit(int(index.data(ID_ROLE)))
+            return
+        super().keyPressEvent(event)
 
     def _is_text_from_document(self, event: QDropEvent | QDragMoveEvent) -> bool:
         if self.text_source is None or event.mimeData().hasFormat(CODES_MIME) or not event.mimeData().hasText():

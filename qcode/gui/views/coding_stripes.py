@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QMouseEvent, QPainte
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from qcode.core.model import Code, Coding
+from qcode.gui.support.plain_text import as_text
 from qcode.gui.support.view_options import is_dark
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ MAX_LANES = 10  # stripes beyond this many overlapping ones share the last lane
 MIN_LANES = 3  # the margin keeps this width even for a source with few codings, so it does not jump
 BAR_WIDTH = 4
 MIN_LABEL_HEIGHT = 24  # shorter stripes carry no label (the tooltip names them)
+BAR_GAP = 3  # pixels between two stripes of one lane, so that touching passages stay two stripes
+MIN_BAR_HEIGHT = 4
+LABEL_GAP = 6  # pixels between the end of one label and the next label of the lane
+MIN_LABEL_CHARACTERS = 3  # a label cut shorter than this is left out (the tooltip names the code)
 
 
 @dataclass(frozen=True)
@@ -131,22 +136,56 @@ class CodingStripes(QWidget):
     def preferred_width(self) -> int:
         return max(MIN_LANES, self._lane_count) * LANE_WIDTH + 6
 
-    def visible_stripes(self) -> list[tuple[QRect, Stripe, Code]]:
-        """Each visible stripe's bar, in this widget's coordinates."""
-        shown = []
-        low, high = self.view.visible_span()
+    def visible_in(self, low: int, high: int) -> list[tuple[int, Stripe, Code]]:
+        """(lane, stripe, code) of each stripe overlapping the code points [low, high), in order of start."""
+        found = []
         first, last = bisect_left(self._starts, low - self._longest), bisect_left(self._starts, high)
         for index in range(first, last):
             stripe = self._stripes[index]
             code = self._codes.get(stripe.code_id)
-            if code is None or stripe.end <= low:
-                continue
+            if code is not None and stripe.end > low:
+                found.append((min(self._lanes[index], MAX_LANES - 1), stripe, code))
+        return found
+
+    def visible_stripes(self) -> list[tuple[QRect, Stripe, Code]]:
+        """Each visible stripe's bar, in this widget's coordinates. Within a lane, bars never touch: a stripe
+        starting on the line where the one above it ends begins a few pixels lower."""
+        shown = []
+        low, high = self.view.visible_span()
+        lane_bottoms: dict[int, int] = {}
+        for lane, stripe, code in self.visible_in(low, high):
             top = max(self.view.offset_top(max(stripe.start, low)), 0)
             bottom = min(self.view.offset_bottom(min(stripe.end, high)), self.height())
-            if bottom > top:
-                lane = min(self._lanes[index], MAX_LANES - 1)
-                shown.append((QRect(4 + lane * LANE_WIDTH, top, BAR_WIDTH, bottom - top), stripe, code))
+            if bottom <= top:
+                continue
+            if lane in lane_bottoms:
+                top = max(top, lane_bottoms[lane] + BAR_GAP)
+                bottom = max(bottom, top + MIN_BAR_HEIGHT)
+            lane_bottoms[lane] = bottom
+            shown.append((QRect(4 + lane * LANE_WIDTH, top, BAR_WIDTH, bottom - top), stripe, code))
         return shown
+
+    def labels(self) -> list[tuple[QRect, str, Stripe]]:
+        """The labels drawn: the code's name along its bar, cut to fit before the next label of the lane,
+        and left out where too little of it would fit. Their rectangles (turned upright) never overlap."""
+        metrics = self.fontMetrics()
+        placed: list[tuple[QRect, str, Stripe]] = []
+        bars = self.visible_stripes()
+        for position, (bar, stripe, code) in enumerate(bars):
+            if bar.height() < MIN_LABEL_HEIGHT:
+                continue
+            lane_left = bar.left()
+            following = [other.top() for other, _s, _c in bars[position + 1:] if other.left() == lane_left]
+            room = min([bar.bottom(), *(top - LABEL_GAP for top in following)]) - bar.top() - 4
+            earlier = [rect.bottom() for rect, _t, _s in placed if rect.left() == bar.right() + 2]
+            start = max([bar.top() + 2, *(bottom + LABEL_GAP for bottom in earlier)])
+            room -= start - (bar.top() + 2)
+            text = metrics.elidedText(code.name, Qt.TextElideMode.ElideRight, room) if room > 0 else ""
+            if len(text.rstrip("…")) < min(MIN_LABEL_CHARACTERS, len(code.name)):
+                continue
+            rect = QRect(bar.right() + 2, start, metrics.height(), metrics.horizontalAdvance(text))
+            placed.append((rect, text, stripe))
+        return placed
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -154,19 +193,18 @@ class CodingStripes(QWidget):
         painter.setPen(self.palette().mid().color())
         painter.drawLine(0, 0, 0, self.height())
         for bar, _stripe, code in self.visible_stripes():
-            color = QColor(code.color)
-            painter.fillRect(bar, color)
-            if bar.height() >= MIN_LABEL_HEIGHT:
-                self._draw_label(painter, code.name, color, bar.right() + 2, bar.top(), bar.height())
+            painter.fillRect(bar, QColor(code.color))
+        dark = is_dark(self.palette())
+        for rect, text, stripe in self.labels():
+            self._draw_label(painter, text, QColor(self._codes[stripe.code_id].color), rect, dark)
         painter.end()
 
-    def _draw_label(self, painter: QPainter, name: str, color: QColor, x: int, top: int, height: int) -> None:
-        """The code name written downwards along the stripe, cut to the stripe's length."""
+    def _draw_label(self, painter: QPainter, text: str, color: QColor, rect: QRect, dark: bool) -> None:
+        """A label written downwards in its rectangle (the text turned 90°)."""
         metrics = painter.fontMetrics()
-        text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, height - 4)
         painter.save()
-        painter.setPen(label_color(color, dark_background=is_dark(self.palette())))
-        painter.translate(x + metrics.descent(), top + 2)  # turned 90°: the glyphs grow rightwards from here
+        painter.setPen(label_color(color, dark_background=dark))
+        painter.translate(rect.left() + metrics.descent(), rect.top())  # turned: the glyphs grow rightwards
         painter.rotate(90)
         painter.drawText(0, 0, text)
         painter.restore()
@@ -200,6 +238,6 @@ class CodingStripes(QWidget):
             if stripe is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(event.globalPos(), self.tooltip_for(stripe), self)  # type: ignore[attr-defined]
+                QToolTip.showText(event.globalPos(), as_text(self.tooltip_for(stripe)), self)  # type: ignore[attr-defined]
             return True
         return super().event(event)

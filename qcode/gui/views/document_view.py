@@ -17,14 +17,27 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from PySide6.QtCore import QEvent, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QTextBlock, QTextCharFormat, QTextCursor, QWheelEvent
+from PySide6.QtCore import QEvent, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextLine,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
 
 from qcode.core.importers.structure import label_line_end
 from qcode.core.model import Code, Coding, Memo, Span
 from qcode.gui.support.offsets import TextOffsets
-from qcode.gui.views.coding_stripes import CodingStripes
+from qcode.gui.support.plain_text import as_text
+from qcode.gui.support.view_options import is_dark
+from qcode.gui.views.coding_stripes import CodingStripes, label_color
 from qcode.gui.views.structure_margin import StructureMargin
 
 MIN_POINT_SIZE = 8
@@ -33,6 +46,8 @@ ZOOM_STEPS = (8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 22, 24, 28, 32)
 VISIBLE_MARGIN = 3000  # characters highlighted beyond the visible part
 FIND_COLOR = QColor("#fff176")  # every match: light yellow
 FIND_CURRENT_COLOR = QColor("#ffa040")  # the current match: orange, visible even while the find bar has focus
+UNDERLINE_WIDTH = 2  # of the line under each coded passage, one height per stripe lane
+UNDERLINE_LANES = 3  # passages in further lanes share the top one
 
 
 class DocumentView(QPlainTextEdit):
@@ -42,7 +57,9 @@ class DocumentView(QPlainTextEdit):
         super().__init__()
         self.setReadOnly(True)
         self.setAccessibleName("Document")
-        self.setTextInteractionFlags(self.textInteractionFlags())
+        # selectable by keyboard too (Shift+arrows), with a caret: coding must not need a mouse
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0))
         self.setFont(font)
@@ -52,6 +69,8 @@ class DocumentView(QPlainTextEdit):
         self._offsets = TextOffsets("")
         self._text = ""
         self._codings: list[Coding] = []
+        self._codings_version = 0  # bumped whenever the codings shown change (the underlines follow)
+        self._underline_cache: tuple[tuple, list[tuple[QColor, list[tuple[float, float, float]]]]] | None = None
         self._starts: list[int] = []
         self._longest = 0
         self._codes: dict[int, Code] = {}
@@ -74,6 +93,7 @@ class DocumentView(QPlainTextEdit):
         self._offsets = TextOffsets(text)
         self._text = text
         self._codings, self._starts, self._shown_window = [], [], None
+        self._codings_version += 1
         self._coding_selections = []
         self._find_selections = []
         self._apply_selections()
@@ -85,6 +105,7 @@ class DocumentView(QPlainTextEdit):
 
     def clear_source(self) -> None:
         self._codings = []
+        self._codings_version += 1
         self._starts = []
         self._shown_window = None
         self.source_id = None
@@ -153,6 +174,7 @@ class DocumentView(QPlainTextEdit):
     def show_codings(self, codings: list[Coding], codes: dict[int, Code]) -> None:
         """Remember the source's codings; only those near the visible part are turned into highlights."""
         self._codings = sorted(codings, key=lambda c: (c.start, c.end))
+        self._codings_version += 1
         self._starts = [c.start for c in self._codings]
         self._longest = max((c.end - c.start for c in self._codings), default=0)
         self._codes = codes
@@ -164,6 +186,7 @@ class DocumentView(QPlainTextEdit):
     def show_structure(self, spans: list[Span], memos: list[Memo]) -> None:
         """Headings and speaker labels to set in bold, and the margin's numbers, markers and memo notes."""
         self._memos = list(memos)
+        self._codings_version += 1  # bold text lays out anew
         self.margin.set_structure(spans, memos)
         self._set_bold([(s.start, s.end) for s in spans if s.kind == "heading"] + self._speaker_labels(spans))
 
@@ -289,6 +312,67 @@ class DocumentView(QPlainTextEdit):
         self._coding_selections = selections
         self._apply_selections()
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The text and its highlights, then a line in the code's colour under each coded passage: one height
+        per stripe lane, and a gap where a passage ends, so that touching and overlapping codings stay
+        apart where their translucent highlights blend into one tint. The lines are worked out once per
+        scroll position, size and set of codings, and only those inside the area being painted are drawn."""
+        super().paintEvent(event)
+        if not self._codings:
+            return
+        area = event.rect()
+        painter = QPainter(self.viewport())
+        for color, lines in self._underlines():
+            pen = QPen(color, UNDERLINE_WIDTH)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            painter.setPen(pen)
+            for left, right, y in lines:
+                if area.top() - UNDERLINE_WIDTH <= y <= area.bottom() + UNDERLINE_WIDTH:
+                    painter.drawLine(QPointF(left, y), QPointF(right, y))
+        painter.end()
+
+    def _underlines(self) -> list[tuple[QColor, list[tuple[float, float, float]]]]:
+        key = (self.verticalScrollBar().value(), self.horizontalScrollBar().value(), self.viewport().size().width(),
+               self.viewport().size().height(), self._codings_version, self.font().pointSizeF(),
+               is_dark(self.palette()))
+        if self._underline_cache is not None and self._underline_cache[0] == key:
+            return self._underline_cache[1]
+        low, high = self.visible_span()
+        dark = key[-1]
+        found = []
+        for lane, stripe, code in self.stripes.visible_in(low, high):
+            raise_by = min(lane, UNDERLINE_LANES - 1) * UNDERLINE_WIDTH
+            lines = [(left + 1, max(left + 1, right - 2), bottom - UNDERLINE_WIDTH // 2 - raise_by)
+                     for left, right, bottom in self.line_segments(max(stripe.start, low), min(stripe.end, high))]
+            found.append((label_color(QColor(code.color), dark_background=bool(dark)), lines))
+        self._underline_cache = (key, found)
+        return found
+
+    def line_segments(self, start: int, end: int) -> list[tuple[float, float, float]]:
+        """(left, right, bottom) in viewport coordinates of each visual line of the code points [start, end)."""
+        segments = []
+        q_start, q_end = self._offsets.to_qt(start), self._offsets.to_qt(end)
+        block = self.document().findBlock(q_start)
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid() and block.position() < q_end:
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > height:
+                break
+            layout = block.layout()
+            for number in range(layout.lineCount() if geometry.bottom() >= 0 else 0):
+                line = layout.lineAt(number)
+                first = block.position() + line.textStart()
+                last = first + line.textLength()
+                low, high = max(first, q_start), min(last, q_end)
+                if high <= low:
+                    continue
+                left = _x(line, low - block.position()) + geometry.left()
+                right = _x(line, high - block.position()) + geometry.left()
+                segments.append((left, right, geometry.top() + line.y() + line.height()))
+            block = block.next()
+        return segments
+
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
         self._update_visible_highlights()
@@ -311,7 +395,7 @@ class DocumentView(QPlainTextEdit):
         fmt = QTextCharFormat()
         fmt.setBackground(color)
         if tooltip:
-            fmt.setToolTip(tooltip)
+            fmt.setToolTip(as_text(tooltip))
         return self._formatted(start, end, fmt)
 
     def _formatted(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
@@ -336,7 +420,7 @@ class DocumentView(QPlainTextEdit):
             lines = [self.describe_coding(c) for c in self.codings_at(offset)]
             lines += [f"Memo: {m.text}" for m in self.memos_at(offset)]
             if lines:
-                QToolTip.showText(event.globalPos(), "\n".join(lines), self.viewport())  # type: ignore[attr-defined]
+                QToolTip.showText(event.globalPos(), as_text("\n".join(lines)), self.viewport())  # type: ignore[attr-defined]
             else:
                 QToolTip.hideText()
             return True
@@ -382,3 +466,9 @@ class DocumentView(QPlainTextEdit):
             event.accept()
             return
         super().wheelEvent(event)
+
+
+def _x(line: QTextLine, position: int) -> float:
+    """The x of a cursor position in a laid-out line (PySide returns it with the position, as a pair)."""
+    value = line.cursorToX(position)
+    return float(value[0] if isinstance(value, tuple) else value)  # type: ignore[arg-type]

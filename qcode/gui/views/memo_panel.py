@@ -13,6 +13,7 @@ from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.project import Project
 from qcode.gui.commands.base import push
 from qcode.gui.commands.memos import EditMemo
+from qcode.gui.support.plain_text import plain_label
 
 SAVE_DELAY_MS = 800
 
@@ -29,7 +30,7 @@ class MemoPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
-        self.title = QLabel("No memo chosen")
+        self.title = plain_label(QLabel("No memo chosen"))
         journal = QPushButton("Project journal")
         journal.setAccessibleName("Show the project journal")
         journal.clicked.connect(lambda: self.set_target("project", None, "the project journal"))
@@ -80,7 +81,7 @@ class MemoPanel(QWidget):
     def save(self) -> None:
         """Store the text now (called after a pause, and before the target changes)."""
         self.timer.stop()
-        if self.kind is None or self.project.readonly:
+        if self.kind is None or self.project.readonly or not self.project.is_open:
             return
         text = self.editor.toPlainText()
         if text == self._saved:

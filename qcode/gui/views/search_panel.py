@@ -37,9 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.errors import NotFoundError
-from qcode.core.model import SearchHit
+from qcode.core.model import Filter, SearchHit
 from qcode.core.project import Project
+from qcode.gui.support.plain_text import as_text, plain_label
 from qcode.gui.support.workers import CoreTask
+from qcode.gui.views.filter_bar import FilterBar
 
 PAGE_SIZE = 100
 CONTEXT_CHARS = 60
@@ -110,10 +112,10 @@ def describe_hits(reader: Project, hits: list[SearchHit]) -> list[SearchResult]:
     return results
 
 
-def run_search(path: Path, query: str, limit: int, offset: int) -> list[SearchResult]:
+def run_search(path: Path, query: str, limit: int, offset: int, flt: Filter | None = None) -> list[SearchResult]:
     """One page of results, read through a connection of its own (this runs on a worker thread)."""
     with Project.open(path, mode="read") as reader:
-        return describe_hits(reader, reader.search(query, limit=limit, offset=offset))
+        return describe_hits(reader, reader.search(query, limit=limit, offset=offset, flt=flt))
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -193,8 +195,12 @@ class SearchPanel(QWidget):
         row.addWidget(self.query, 1)
         row.addWidget(self.search_button)
         layout.addLayout(row)
+        #: the shared filters: hits inside matching codings, sources, folders, cases and attribute values
+        self.filters = FilterBar(project, what="the search")
+        self.filters.changed.connect(self.refresh)
+        layout.addWidget(self.filters)
 
-        self.status = QLabel("Search the text of every source.")
+        self.status = plain_label(QLabel("Search the text of every source."))
         self.status.setAccessibleName("Search status")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -269,7 +275,10 @@ class SearchPanel(QWidget):
 
     def _start(self, query: str, *, offset: int, limit: int, append: bool = False) -> None:
         path = self.project.path
-        task = CoreTask(lambda _task: run_search(path, query, limit + 1, offset))  # one extra: are there more?
+        flt = self.filters.filter()
+        flt = None if flt.is_empty() else flt
+        # one extra result: are there more?
+        task = CoreTask(lambda _task: run_search(path, query, limit + 1, offset, flt))
         task.signals.finished.connect(self._done)
         task.signals.failed.connect(self._failed)
         self._retired = []
@@ -303,7 +312,7 @@ class SearchPanel(QWidget):
     def _failed(self, message: str, details: str) -> None:
         if self._reported() is not None:
             self._show_error(message)
-            self.status.setToolTip(details)  # a traceback when this is a bug, for a report
+            self.status.setToolTip(as_text(details))  # a traceback when this is a bug, for a report
 
     def _show_error(self, message: str) -> None:
         self.shown_query = self._latest_query = ""
@@ -320,12 +329,17 @@ class SearchPanel(QWidget):
         item = QStandardItem(f"{where}: {result.before}{result.hit}{result.after}")
         item.setData((result.source_id, result.start, result.end), HIT_ROLE)
         item.setData(result_html(result, muted=muted), HTML_ROLE)
-        item.setToolTip(f"{where}\n{result.before}{result.hit}{result.after}")
+        item.setToolTip(as_text(f"{where}\n{result.before}{result.hit}{result.after}"))
         item.setEditable(False)
         return item
 
     def _count_text(self) -> str:
         count = self.model_.rowCount()
+        if self.filters.description:
+            return self._plain_count_text(count) + f" Only {self.filters.description}."
+        return self._plain_count_text(count)
+
+    def _plain_count_text(self, count: int) -> str:
         if count == 0:
             return f"No results for “{self.shown_query}”."
         if self._more:

@@ -1,4 +1,6 @@
-"""Coded segments: the excerpts of the chosen codes (with their sub-codes), each with source, location and coder.
+"""Coded segments: the excerpts of the chosen codes (with their sub-codes), or of a case, each row with its
+code (path and colour), excerpt, source, location and coder, sortable by any column; the current row's whole
+excerpt shows in a preview below the list, and the shared filters narrow the list.
 
 The excerpts are read on a worker thread with a read connection of its own, so a code with tens of
 thousands of excerpts never freezes the window; the table model hands rows to the view lazily. After
@@ -11,19 +13,39 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from qcode.core.errors import NotFoundError
 from qcode.core.model import Excerpt, Filter
 from qcode.core.project import Project
+from qcode.gui.models.project_trees import swatch
+from qcode.gui.support.plain_text import as_text, plain_label
 from qcode.gui.support.workers import CoreTask
+from qcode.gui.views.filter_bar import FilterBar
 
-COLUMNS = ("Excerpt", "Source", "Location", "Coder")
+COLUMNS = ("Code", "Excerpt", "Source", "Location", "Coder")
+CODE_COLUMN, EXCERPT_COLUMN, SOURCE_COLUMN, LOCATION_COLUMN, CODER_COLUMN = range(len(COLUMNS))
 CODING_ROLE = Qt.ItemDataRole.UserRole + 10  # (source id, start, end)
 SHOWN_CHARACTERS = 300  # of an excerpt in its row; the tooltip holds more
 TOOLTIP_CHARACTERS = 2000
+_FILTER_FIELDS = ("codes", "sources", "folders", "cases", "coders", "attributes", "created_from", "created_to")
 
 
 def read_excerpts(path: Path, flt: Filter) -> list[Excerpt]:
@@ -33,18 +55,31 @@ def read_excerpts(path: Path, flt: Filter) -> list[Excerpt]:
 
 
 class SegmentsModel(QAbstractTableModel):
+    """The rows, in the core's order (source, start) until a column header is clicked; then sorted by it."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.excerpts: list[Excerpt] = []
         self.coders: dict[int, str] = {}
+        self.codes: dict[int, tuple[str, str]] = {}  # code id -> (path, colour)
+        self.ranks: dict[int, int] = {}  # source id -> place in the listing order
+        self.sort_column = -1  # -1: the core's order
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self._icons: dict[str, QIcon] = {}
 
-    def set_excerpts(self, excerpts: list[Excerpt], coders: dict[int, str]) -> None:
+    def set_excerpts(self, excerpts: list[Excerpt], coders: dict[int, str],
+                     codes: dict[int, tuple[str, str]] | None = None, ranks: dict[int, int] | None = None) -> None:
         self.beginResetModel()
         self.excerpts, self.coders = excerpts, coders
+        if codes is not None:
+            self.codes = codes
+        if ranks is not None:
+            self.ranks = ranks
+        self._sort_rows()
         self.endResetModel()
 
     def replace(self, first: int, last: int, excerpts: list[Excerpt]) -> None:
-        """Put `excerpts` in place of rows first..last-1."""
+        """Put `excerpts` in place of rows first..last-1 (in the core's order only)."""
         if last > first:
             self.beginRemoveRows(QModelIndex(), first, last - 1)
             del self.excerpts[first:last]
@@ -65,21 +100,31 @@ class SegmentsModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
+    def code_path(self, excerpt: Excerpt) -> str:
+        return self.codes.get(excerpt.coding.code_id, ("", ""))[0]
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         excerpt = self.excerpts[index.row()]
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
-            if column == 0:
+            if column == CODE_COLUMN:
+                return self.code_path(excerpt)
+            if column == EXCERPT_COLUMN:
                 return " ".join(excerpt.text[:SHOWN_CHARACTERS * 2].split())[:SHOWN_CHARACTERS]
-            if column == 1:
+            if column == SOURCE_COLUMN:
                 return excerpt.source_name
-            if column == 2:
+            if column == LOCATION_COLUMN:
                 return excerpt.location
             return self.coders.get(excerpt.coding.coder_id, "")
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return excerpt.text[:TOOLTIP_CHARACTERS]
+        if role == Qt.ItemDataRole.DecorationRole and column == CODE_COLUMN:
+            color = self.codes.get(excerpt.coding.code_id, ("", "#ffffff"))[1]
+            if color not in self._icons:
+                self._icons[color] = swatch(color)
+            return self._icons[color]
+        if role == Qt.ItemDataRole.ToolTipRole and column in (CODE_COLUMN, EXCERPT_COLUMN):
+            return as_text(self.code_path(excerpt) if column == CODE_COLUMN else excerpt.text[:TOOLTIP_CHARACTERS])
         if role == CODING_ROLE:
             return (excerpt.coding.source_id, excerpt.coding.start, excerpt.coding.end)
         return None
@@ -87,22 +132,69 @@ class SegmentsModel(QAbstractTableModel):
     def text(self, row: int, column: int) -> str:
         return str(self.data(self.index(row, column)) or "")
 
+    # --- sorting (in Python, on keys made once: fast for tens of thousands of rows) -------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.sort_column, self.sort_order = column, order
+        self._sort_rows()
+        self.layoutChanged.emit()
+
+    def _sort_rows(self) -> None:
+        if self.sort_column < 0:
+            return
+        column = self.sort_column
+
+        def place(excerpt: Excerpt) -> tuple:
+            c = excerpt.coding
+            return (self.ranks.get(c.source_id, -1), c.start, c.end, c.id)
+
+        keys: dict[int, Callable[[Excerpt], object]] = {
+            CODE_COLUMN: lambda e: (self.code_path(e).casefold(), place(e)),
+            EXCERPT_COLUMN: lambda e: (" ".join(e.text.split()).casefold(), place(e)),
+            SOURCE_COLUMN: lambda e: (e.source_name.casefold(), place(e)),
+            LOCATION_COLUMN: place,
+            CODER_COLUMN: lambda e: (self.coders.get(e.coding.coder_id, "").casefold(), place(e)),
+        }
+        self.excerpts.sort(key=keys[column], reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    @property
+    def in_core_order(self) -> bool:
+        return self.sort_column < 0
+
+
+class _ElideMiddle(QStyledItemDelegate):
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle  # type: ignore[attr-defined]
+
 
 class SegmentsPanel(QWidget):
+    """The coded segments of the chosen codes (`show_codes`) or of a case (`show_case`), narrowed by the shared
+    filters of its filter bar and by the window's coder filter."""
+
     open_requested = Signal(int, int, int)  # source id, start, end
     remove_requested = Signal(int)  # coding id
     loaded = Signal(int)  # number of excerpts shown, once a read finishes
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, *, filter_kinds: tuple[str, ...] = ("folders", "sources", "cases",
+                                                                              "attributes", "coders"),
+                 hint: str = "Choose a code in the codebook to see its coded segments.") -> None:
         super().__init__()
         self.project = project
         self.code_ids: tuple[int, ...] = ()
+        self.case_ids: tuple[int, ...] = ()
+        self.fixed: tuple[Filter, str] | None = None  # a query shown by `show_filter`, and what it is in words
         self.coder_ids: tuple[int, ...] = ()
+        self.hint = hint
         #: each source's place in the core's listing order (given by the window); rows follow that order
         self.source_ranks: Callable[[], dict[int, int]] | None = None
         self._ranks: dict[int, int] | None = None  # the order the rows shown were listed in
-        self.title = QLabel("Choose a code in the codebook to see its coded segments.")
+        self.title = plain_label(QLabel(hint))
         self.title.setAccessibleName("Coded segments title")
+        self.title.setWordWrap(True)
+        self.filters = FilterBar(project, kinds=filter_kinds, what="the coded segments")
+        self.filters.changed.connect(self.refresh)
         self.model_ = SegmentsModel(self)
         self.view = QTreeView()
         self.view.setAccessibleName("Coded segments")
@@ -110,18 +202,39 @@ class SegmentsPanel(QWidget):
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setItemDelegateForColumn(CODE_COLUMN, _ElideMiddle(self.view))  # a path keeps its last part
         self.view.setModel(self.model_)
-        self.view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.view.header()
+        header.setSectionResizeMode(EXCERPT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.resizeSection(CODE_COLUMN, 180)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the core's order until a header is clicked
+        self.view.setSortingEnabled(True)
         self.view.doubleClicked.connect(self._open)
         self.view.activated.connect(self._open)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
+        self.view.selectionModel().currentChanged.connect(lambda current, _old: self._preview(current))
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setAccessibleName("Excerpt preview")
+        self.preview.setPlaceholderText("The whole excerpt of the chosen row shows here.")
         self.setFocusProxy(self.view)
+        # small minimums, so the panel fits a low dock (the preview can be dragged away entirely)
+        self.view.setMinimumHeight(3 * self.fontMetrics().height())
+        self.preview.setMinimumHeight(2 * self.fontMetrics().height())
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.preview)
+        splitter.setCollapsible(0, False)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.title)
-        layout.addWidget(self.view)
+        layout.addWidget(self.filters)
+        layout.addWidget(splitter, 1)
         self._generation = 0
         self._tasks: list[CoreTask] = []  # kept alive until they report
 
@@ -138,9 +251,21 @@ class SegmentsPanel(QWidget):
 
     def show_codes(self, code_ids: list[int], coder_ids: tuple[int, ...] | None = None) -> None:
         """Show the excerpts of these codes and their sub-codes (of some coders only, when given)."""
-        self.code_ids = tuple(code_ids)
+        self.code_ids, self.case_ids, self.fixed = tuple(code_ids), (), None
         if coder_ids is not None:
             self.coder_ids = tuple(coder_ids)
+        self.refresh()
+
+    def show_case(self, case_id: int | None) -> None:
+        """Show every coded segment inside the case's sources and passages."""
+        self.case_ids, self.code_ids, self.fixed = (() if case_id is None else (case_id,)), (), None
+        self.refresh()
+
+    def show_filter(self, flt: Filter, what: str) -> None:
+        """Show the coded segments a query selects, such as an analysis table's cell ('of Trust × Urban'); the
+        filter bar and the coder filter narrow it further."""
+        self.code_ids, self.case_ids = (), ()
+        self.fixed = (flt, what)
         self.refresh()
 
     def set_coder(self, coder_id: int | None) -> None:
@@ -148,17 +273,33 @@ class SegmentsPanel(QWidget):
         self.coder_ids = () if coder_id is None else (coder_id,)
         self.refresh()
 
+    def query(self, **narrower: tuple[int, ...]) -> Filter | None:
+        """The filter of the list: its codes or case, the filter bar's choices and the coder filter (None when
+        they leave nothing, as when the bar's coders and the window's coder differ)."""
+        chosen = self.filters.filter()
+        if self.fixed is not None:  # the query's own choices; the bar fills in what it leaves open
+            base = self.fixed[0]
+            chosen = Filter(**{f: getattr(base, f) or getattr(chosen, f) for f in _FILTER_FIELDS})
+        coders = self.coder_ids
+        if coders and chosen.coders:
+            coders = tuple(c for c in coders if c in chosen.coders)
+            if not coders:
+                return None
+        return replace(chosen, codes=self.code_ids or chosen.codes, cases=self.case_ids or chosen.cases,
+                       coders=coders or chosen.coders, **narrower)
+
     def refresh(self) -> None:
         """Read the excerpts again in the background; the rows shown stay until the new ones arrive."""
         self._generation += 1
-        if not self.code_ids:
+        if not self.code_ids and not self.case_ids and self.fixed is None:
             self.model_.set_excerpts([], {})
-            self.title.setText("Choose a code in the codebook to see its coded segments.")
+            self.title.setText(self.hint)
+            self._preview(QModelIndex())
             return
-        flt = Filter(codes=self.code_ids, coders=self.coder_ids)
+        flt = self.query()
         path = self.project.path
         self._ranks = self.source_ranks() if self.source_ranks is not None else None
-        task = CoreTask(lambda _task: read_excerpts(path, flt))
+        task = CoreTask(lambda _task: [] if flt is None else read_excerpts(path, flt))
         task.generation = self._generation  # type: ignore[attr-defined]
         # bound methods, so that a closed panel is disconnected instead of called
         task.signals.finished.connect(self._show)
@@ -170,14 +311,17 @@ class SegmentsPanel(QWidget):
 
     def refresh_sources(self, source_ids: tuple[int, ...]) -> None:
         """Replace only the rows of sources whose codings changed; read everything again when the order of
-        sources changed, when a read is under way, or when no sources are named."""
-        if not self.code_ids:
+        sources changed, when a read is under way, when the rows are sorted by a column, or when no sources are
+        named."""
+        if not self.code_ids and not self.case_ids and self.fixed is None:
             return
         ranks = self.source_ranks() if self.source_ranks is not None else None
         if (not source_ids or ranks is None or ranks is not self._ranks or self._tasks
+                or not self.model_.in_core_order or self.query() is None
                 or any(source_id not in ranks for source_id in source_ids)):
             self.refresh()
             return
+        self.model_.codes = self._code_paths()
         for source_id in sorted(set(source_ids)):
             self._replace_source(source_id, ranks)
         self._count_changed()
@@ -193,7 +337,8 @@ class SegmentsPanel(QWidget):
         rank = ranks[source_id]
         first = bisect_left(excerpts, (rank,), key=key)
         last = bisect_left(excerpts, (rank + 1,), key=key)
-        fresh = self.project.excerpts_matching(Filter(codes=self.code_ids, coders=self.coder_ids, sources=(source_id,)))
+        flt = self.query(sources=(source_id,))
+        fresh = self.project.excerpts_matching(flt) if flt is not None else []
         self.model_.replace(first, last, fresh)
 
     def _reporting_task(self) -> CoreTask | None:
@@ -204,25 +349,56 @@ class SegmentsPanel(QWidget):
         self._tasks.remove(task)
         return task if task.generation == self._generation else None  # type: ignore[attr-defined]
 
+    def _code_paths(self) -> dict[int, tuple[str, str]]:
+        codes = self.project.codes()
+        by_id = {c.id: c for c in codes}
+        paths: dict[int, tuple[str, str]] = {}
+        for code in codes:  # parents come before their children
+            parent = paths.get(code.parent_id) if code.parent_id is not None else None
+            paths[code.id] = (f"{parent[0]} › {code.name}" if parent else code.name, by_id[code.id].color)
+        return paths
+
     def _show(self, excerpts: list[Excerpt]) -> None:
         if self._reporting_task() is None or not self.project.is_open:
             return  # a newer request is on its way, or the project was closed meanwhile
         scroll = self.view.verticalScrollBar().value()
-        self.model_.set_excerpts(excerpts, {c.id: c.name for c in self.project.coders()})
+        self.model_.set_excerpts(excerpts, {c.id: c.name for c in self.project.coders()}, self._code_paths(),
+                                 self._ranks or {})
         self.view.verticalScrollBar().setValue(scroll)
         self._count_changed()
 
     def _count_changed(self) -> None:
-        existing = {c.id: c.name for c in self.project.codes()}
-        names = [existing[c] for c in self.code_ids if c in existing]
-        what = f"'{names[0]}'" if len(names) == 1 else f"{len(names)} codes"
         count = len(self.model_.excerpts)
-        self.title.setText(f"{count} coded segment{'s' if count != 1 else ''} of {what} (with sub-codes)")
+        noun = f"{count} coded segment{'s' if count != 1 else ''}"
+        if self.fixed is not None:
+            what = f"of {self.fixed[1]}"
+        elif self.case_ids:
+            try:
+                what = f"of case '{self.project.case(self.case_ids[0]).name}'"
+            except NotFoundError:
+                what = "of a deleted case"
+        else:
+            existing = {c.id: c.name for c in self.project.codes()}
+            names = [existing[c] for c in self.code_ids if c in existing]
+            what = (f"of '{names[0]}'" if len(names) == 1 else f"of {len(names)} codes") + " (with sub-codes)"
+        narrowed = f"; only {self.filters.description}" if self.filters.description else ""
+        self.title.setText(f"{noun} {what}{narrowed}")
         self.loaded.emit(count)
+        self._preview(self.view.currentIndex())
 
     def _failed(self, message: str, _details: str) -> None:
         if self._reporting_task() is not None:
             self.title.setText(message)
+
+    def _preview(self, index: QModelIndex) -> None:
+        """The whole excerpt of the current row, under a line naming its code, source, location and coder."""
+        if not index.isValid() or index.row() >= len(self.model_.excerpts):
+            self.preview.setPlainText("")
+            return
+        excerpt = self.model_.excerpts[index.row()]
+        where = ", ".join(filter(None, [excerpt.source_name, excerpt.location,
+                                        self.model_.coders.get(excerpt.coding.coder_id, "")]))
+        self.preview.setPlainText(f"{self.model_.code_path(excerpt)} — {where}\n\n{excerpt.text}")
 
     def _menu(self, position: QPoint) -> None:
         index = self.view.indexAt(position)

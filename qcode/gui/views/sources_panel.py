@@ -143,8 +143,10 @@ class SourcesPanel(QWidget):
         old = self.project.folder(item_id).name if kind == "folder" else self.project.source(item_id).name
         if name is None:
             name, ok = QInputDialog.getText(self, f"Rename {kind}", "New name:", text=old)
-            if not ok or not name.strip() or name == old:
+            if not ok or not name.strip():
                 return False
+        if name == old:  # nothing to do, and no empty undo step
+            return False
         command = RenameFolder(self.project, item_id, name) if kind == "folder" else \
             RenameSource(self.project, item_id, name)
         return self._push(command)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from qcode.core.model import Memo, Span
+from qcode.gui.support.plain_text import as_text
 
 if TYPE_CHECKING:
     from qcode.gui.views.document_view import DocumentView
@@ -132,6 +133,6 @@ class StructureMargin(QWidget):
                 QToolTip.hideText()
             else:
                 text = memo.text if len(memo.text) <= MEMO_PREVIEW else memo.text[:MEMO_PREVIEW] + "…"
-                QToolTip.showText(event.globalPos(), f"Memo: {text}", self)  # type: ignore[attr-defined]
+                QToolTip.showText(event.globalPos(), as_text(f"Memo: {text}"), self)  # type: ignore[attr-defined]
             return True
         return super().event(event)
