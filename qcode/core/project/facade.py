@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qcode.core.errors import InvalidNameError, NotFoundError
 from qcode.core.model import Coder
+from qcode.core.project.analysis import AnalysisMixin
 from qcode.core.project.autocoding import AutocodeMixin
 from qcode.core.project.cases import CasesMixin
 from qcode.core.project.codebook import CodebookMixin
@@ -57,7 +58,7 @@ def default_coder_name() -> str:
 
 
 class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, AutocodeMixin, MemosMixin,
-              CasesMixin, QueriesMixin):
+              CasesMixin, QueriesMixin, AnalysisMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:
