@@ -252,7 +252,7 @@ def test_kwic_lines(small):
     assert [(k.source_name, k.location, k.left, k.word, k.right) for k in lines] == [
         ("Interview A", "¶ 1, Sam", "k to my ", "mates", " 😀 at th"),  # the emoji is one character
         ("Interview A", "¶ 3, Sam", "helps. ", "Mates", " help to"),
-        ("Focus group", "¶ 2, Kim", "Kim: ", "Mates", " matter."),
+        ("Focus group", "¶ 2, Kim", ". Kim: ", "Mates", " matter."),  # the new lines read as a space
     ]
     assert INTERVIEW[lines[0].start:lines[0].start + 5] == "mates"
     with pytest.raises(InvalidRequestError):
