@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from qcode import __version__
-from qcode.cli import commands
+from qcode.cli import analysis_commands, commands
 from qcode.cli.output import FORMATS
 
 
@@ -171,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-frequency-table", action="store_true",
                    help="Word excerpts report: leave out the frequency table at the end")
     _filters(p)
+
+    analysis_commands.register(command, _filters, _formats)
 
     p = command("check", commands.cmd_check, "check the project file's integrity")
     p.add_argument("project")

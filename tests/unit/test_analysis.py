@@ -106,7 +106,8 @@ def test_matrix_cell_lists_its_excerpts(small):
     lee = project.find_case("Lee").id
     excerpts = project.matrix_cell_excerpts(columns=Grouping("case"), code_id=small.barriers, column=lee)
     assert [e.coding.id for e in excerpts] == [small.codings["c8"], small.codings["c5"]]
-    assert excerpts[1].text == "We never talk." and excerpts[1].location == "¶ 1, Lee"
+    assert excerpts[1].text == "We never talk."
+    assert excerpts[1].location == "¶ 1, Lee"
     whole_row = project.matrix_cell_excerpts(columns=Grouping("case"), code_id=small.barriers, column=None)
     assert {e.coding.id for e in whole_row} == {small.codings[c] for c in ("c4", "c5", "c8")}
 
@@ -164,7 +165,8 @@ def test_query_and_or_not(small):
     r, project = small.ranges, small.project
     both = project.coding_query('"Support/Peers" AND "Barriers"')
     assert spans(both) == [(small.s1, r["c4"][0], r["c1"][1]), (small.s2, *r["c6"])]
-    assert both[0].text == "the club." and both[0].location == "¶ 1, Sam"
+    assert both[0].text == "the club."
+    assert both[0].location == "¶ 1, Sam"
     either = project.coding_query('"Support/Family" OR "Support/Peers"')
     assert spans(either) == [(small.s1, *r["c1"]), (small.s1, *r["c3"]), (small.s1, *r["c9"]), (small.s2, *r["c6"])]
     apart = project.coding_query('"Barriers" NOT "Support"')
@@ -241,7 +243,9 @@ def test_word_frequencies_over_coded_text_count_double_coded_text_once(small):
     assert [(w.word, w.count, w.sources) for w in rows] == [
         ("mates", 3, 2), ("club", 1, 1), ("help", 1, 1), ("matter", 1, 1), ("talk", 1, 1)]
     everything = {w.word: w.count for w in project.word_frequencies(limit=None)}
-    assert everything["talk"] == 2 and everything["sam"] == 2 and "the" not in everything
+    assert everything["talk"] == 2
+    assert everything["sam"] == 2
+    assert "the" not in everything
     short = project.word_frequencies(Filter(codes=(small.peers,)), min_length=5, stop_words=["matter"])
     assert [w.word for w in short] == ["mates"]
     assert project.word_frequencies(limit=1)[0].word == "mates"

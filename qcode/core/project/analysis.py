@@ -27,10 +27,9 @@ from qcode.core.model import (
     WordCount,
 )
 from qcode.core.project.base import ProjectBase
-from qcode.core.store import analysis_reads
+from qcode.core.store import analysis_reads, queries
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
-from qcode.core.store import queries
 
 
 class AnalysisMixin(ProjectBase):
