@@ -23,7 +23,16 @@ from qcode.core.store import analysis_reads, queries
 WORD = re.compile(r"[^\W_]+")
 
 #: common English words that say little about a theme; a user list adds to them
-STOP_WORDS = frozenset(["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "aren", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "cannot", "could", "couldn", "d", "did", "didn", "do", "does", "doesn", "doing", "don", "down", "during", "each", "even", "ever", "few", "for", "from", "further", "get", "got", "had", "hadn", "has", "hasn", "have", "haven", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "isn", "it", "its", "itself", "just", "ll", "m", "me", "might", "more", "most", "much", "must", "mustn", "my", "myself", "no", "nor", "not", "now", "o", "of", "off", "on", "once", "one", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "re", "s", "same", "shan", "she", "should", "shouldn", "so", "some", "such", "t", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "us", "ve", "very", "was", "wasn", "we", "were", "weren", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "won", "would", "wouldn", "y", "yes", "you", "your", "yours", "yourself", "yourselves"])
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are aren as at be because been before being below
+between both but by can cannot could couldn d did didn do does doesn doing don down during each even ever few
+for from further get got had hadn has hasn have haven having he her here hers herself him himself his how i if
+in into is isn it its itself just ll m me might more most much must mustn my myself no nor not now o of off
+on once one only or other ought our ours ourselves out over own re s same shan she should shouldn so some
+such t than that the their theirs them themselves then there these they this those through to too under
+until up us ve very was wasn we were weren what when where which while who whom why will with won would
+wouldn y yes you your yours yourself yourselves
+""".split())  # noqa: SIM905 (a word list reads better as text)
 
 
 def words_of(text: str) -> list[str]:
