@@ -108,8 +108,8 @@ def test_xlsx_sheets_read_back(study: Project, tmp_path: Path) -> None:
     assert "<f>'Frequencies'!$F$2:$F$4</f>" in chart_xml
     assert '<plotVisOnly val="0"' in chart_xml
     matrix = wb["Matrix"]
-    assert [c.value for c in matrix[1]] == ["code", "Al", "Bo"]
-    assert [c.value for c in matrix[2]] == ["Help-seeking", 1, 1]
+    assert [c.value for c in matrix[1]] == ["code", "Al", "Bo", "total"]
+    assert [c.value for c in matrix[2]] == ["Help-seeking", 1, 1, 2]
     excerpts = wb["Excerpts"]
     header = [c.value for c in excerpts[1]]
     assert header[: len(EXCERPT_COLUMNS)] == list(EXCERPT_COLUMNS)
@@ -416,9 +416,11 @@ def test_a_matrix_with_many_groups_becomes_several_word_tables(project: Project,
         project.add_coding(source.id, code.id, 4, 9)
     document = docx.Document(str(export(project, tmp_path / "m.docx", what="matrix", grouping=Grouping("source"),
                                         today=TODAY)))
-    assert [len(t.columns) for t in document.tables] == [13, 13, 7]  # Word allows 63 columns at most
-    assert [c.text for c in document.tables[2].rows[0].cells] == ["Code", *(f"Source {n:02}" for n in range(24, 30))]
-    assert "Table 3 of 3: groups 25–30 of 30" in [p.text for p in document.paragraphs]
+    assert [len(t.columns) for t in document.tables] == [13, 13, 8]  # Word allows 63 columns at most
+    last = [c.text for c in document.tables[2].rows[0].cells]
+    assert last[:7] == ["Code", *(f"Source {n:02}" for n in range(24, 30))]
+    assert last[7].casefold() == "total"
+    assert [c.text for c in document.tables[2].rows[-1].cells][-1] == "30"  # the total row's total
 
 
 def test_word_report_stops_on_cancel_even_when_short(study: Project, tmp_path: Path) -> None:

@@ -94,6 +94,8 @@ def table_document(project: Project, table: Table, target: Path, *, title: str, 
                                    f"{len(table.columns) - 1}", "Caption")
             label.paragraph_format.keep_with_next = True
         _code_table(word, part)
+    if table.note:
+        word.paragraph(table.note, "Caption")
     return word.save(target)
 
 

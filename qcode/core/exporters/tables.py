@@ -26,6 +26,8 @@ class Table:
     rows: list[tuple]
     #: for each row, the depth of its code in the tree (frequency and codebook tables), for indenting
     depths: tuple[int, ...] = ()
+    #: a sentence to show under the table (Word, Excel), e.g. why a total is less than the sum of its cells
+    note: str = ""
 
 
 def code_paths(project: Project) -> dict[int, str]:
@@ -117,18 +119,15 @@ def _counts(row: FrequencyRow, own: bool) -> tuple[int, int, int, int]:
 
 
 def matrix_table(project: Project, grouping: Grouping, flt: Filter | None = None, *, own: bool = False) -> Table:
-    """Codes x groups (cases, sources, coders or an attribute's values): excerpts per cell."""
-    rows = project.frequencies(flt, group_by=grouping)
-    groups = sorted({r.group for r in rows if r.group is not None}, key=lambda g: str(g).casefold())
-    cells: dict[tuple[int, str], int] = {}
-    for r in rows:
-        cells[(r.code_id, str(r.group))] = (r.own if own else r.total).excerpts
-    paths = code_paths(project)
-    codes = project.frequencies(flt)
+    """Codes x groups (cases, sources, coders or an attribute's values), excerpts per cell, then a `total`
+    column and a last `total` row: `Project.matrix`, the one matrix function, shaped as a table."""
+    result = project.matrix(flt, columns=grouping, own=own)
     return Table(
-        ("code", *groups),
-        [(paths[c.code_id], *(cells.get((c.code_id, g), 0) for g in groups)) for c in codes],
-        tuple(c.depth for c in codes),
+        ("code", *(c.label for c in result.columns), "total"),
+        [*((r.path.replace("/", PATH_SEPARATOR), *r.cells, r.total) for r in result.rows),
+         ("total", *result.column_totals, result.grand_total)],
+        (*(r.depth for r in result.rows), 0),
+        result.note,
     )
 
 
