@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.model import Filter, NewCoding, Span
+from qcode.core.model import NewCoding, Span
 from qcode.core.project import Project
 
 LENGTH = 40
