@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.model import NewCoding, Span
+from qcode.core.model import Filter, NewCoding, Span
 from qcode.core.project import Project
 
 LENGTH = 40
@@ -159,3 +159,33 @@ def test_and_or_not_equal_character_set_algebra(coding_plan, operator, a, b, cod
                 assert p.text == TEXT[p.start:p.end]
             for spans in by_source.values():  # merged: sorted, neither overlapping nor touching
                 assert all(first[1] < second[0] for first, second in itertools.pairwise(spans))
+
+
+@settings(max_examples=25, deadline=None)
+@given(codings, st.lists(st.tuples(st.integers(0, 2), st.one_of(st.none(), ranges)), max_size=2),
+       st.sampled_from(["case", "source", "coder", "attribute"]), st.sampled_from(["excerpts", "characters"]),
+       st.booleans(), st.booleans())
+def test_matrix_from_the_aggregates_equals_the_count_from_the_rows(coding_plan, member_plan, kind, cell, own,
+                                                                   narrowed):
+    """Each source in at most one case, so the aggregates answer; they must give what counting the rows gives."""
+    from qcode.core.analysis import matrix as mx
+    from qcode.core.analysis import matrix_fast
+
+    with tempfile.TemporaryDirectory() as folder:
+        plan = [(case, source, span) for source, (case, span) in enumerate(member_plan)]
+        project, ids = build(Path(folder), coding_plan, plan)
+        with project:
+            size = project.create_attribute("Size", "choice", choices=("small", "large")).id
+            for number, case in enumerate(ids["cases"]):
+                project.set_attribute_value(size, case, ("large", "small")[number % 2])
+            grouping = Grouping("attribute", size) if kind == "attribute" else Grouping(kind)
+            flt = Filter(codes=(ids["codes"][0],)) if narrowed else Filter()
+            fast = project.matrix(flt, columns=grouping, cell=cell, own=own)
+            original = matrix_fast.try_matrix
+            matrix_fast.try_matrix = lambda *args, **kwargs: None
+            try:
+                slow = project.matrix(flt, columns=grouping, cell=cell, own=own)
+            finally:
+                matrix_fast.try_matrix = original
+            assert fast == slow
+            assert mx.matrix is not None

@@ -1,15 +1,89 @@
-"""Matrices read from the maintained aggregates instead of the coding rows (filled in below)."""
+"""Matrices read from the maintained aggregates instead of the coding rows, where those answer exactly.
+
+Unfiltered matrices (or ones narrowed to some codes only) of excerpts by case, source, coder or a case or
+source attribute, and of characters by case or source. Excerpts add up over codes (each coding has one code),
+so the last row is a sum of each column's own counts; a row's total is the sum of its cells when no coding can
+fall in two columns, which holds by source and by coder always, and by case or case attribute when no source
+holds members of two different cases (`matrix_reads.cases_share_sources`). Otherwise, and for other cells, None
+tells `matrix` to count from the coding rows.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 
 from qcode.core.analysis.code_scope import CodeScope
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.model import Filter, Matrix
+from qcode.core.analysis.groups import groups
+from qcode.core.model import Filter, Matrix, MatrixRow
+from qcode.core.store import matrix_reads as aggregates
 
 
 def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cell: str, own: bool,
                scope: CodeScope) -> Matrix | None:
     """The matrix from the aggregates when they answer it exactly; None to compute it from the coding rows."""
-    return None
+    if flt.is_empty():
+        pass
+    elif flt == Filter(codes=flt.codes) and cell == "excerpts":
+        pass  # rows narrowed to some branches: each row and each coding's one code stay exact
+    else:
+        return None
+    if cell not in ("excerpts", "characters") or (cell == "characters" and grouping.kind not in ("case", "source")):
+        return None
+    kind = grouping.kind
+    if kind == "case" or (kind == "attribute" and aggregates.attribute_scope(conn, grouping.attribute_id) == "case"):
+        if aggregates.cases_share_sources(conn):
+            return None
+    tree = 0 if own else 1
+    codes = scope.order
+    measure = "excerpts" if cell == "excerpts" else "characters"
+    if kind == "case":
+        cells = aggregates.cells_by_case(conn, tree, measure, codes)
+        own_counts = aggregates.cells_by_case(conn, 0, measure, codes) if cell == "excerpts" else None
+        column_totals = _column_sums(own_counts) if own_counts is not None else aggregates.case_coded_characters(conn)
+    elif kind == "source":
+        cells = aggregates.cells_by_source(conn, tree, measure, codes)
+        own_counts = aggregates.cells_by_source(conn, 0, measure, codes) if cell == "excerpts" else None
+        column_totals = _column_sums(own_counts) if own_counts is not None else aggregates.source_coded_characters(conn)
+    elif kind == "coder":
+        own_counts = aggregates.excerpts_by_coder(conn, codes)
+        cells = own_counts if own else _tree_sums(own_counts, scope)
+        column_totals = _column_sums(own_counts)
+    elif kind == "attribute":
+        if aggregates.attribute_scope(conn, grouping.attribute_id) == "case":
+            cells = aggregates.excerpts_by_case_value(conn, grouping.attribute_id, tree, codes)
+            column_totals = _column_sums(aggregates.excerpts_by_case_value(conn, grouping.attribute_id, 0, codes))
+        else:
+            cells = aggregates.excerpts_by_source_value(conn, grouping.attribute_id, tree, codes)
+            column_totals = _column_sums(aggregates.excerpts_by_source_value(conn, grouping.attribute_id, 0, codes))
+    else:
+        return None
+    columns = groups(conn, grouping, flt, lambda: {}).columns
+    keys = [c.key for c in columns]
+    rows = []
+    for code_id in codes:
+        row = cells.get(code_id, {})
+        values = tuple(row.get(k, 0) for k in keys)
+        rows.append(MatrixRow(code_id, scope.paths[code_id], scope.depths[code_id], values, sum(values)))
+    totals = tuple(column_totals.get(k, 0) for k in keys)
+    return Matrix(cell, columns, tuple(rows), totals, sum(totals))
+
+
+def _column_sums(cells: dict[int, dict[object, int]]) -> dict[object, int]:
+    sums: dict[object, int] = defaultdict(int)
+    for row in cells.values():
+        for key, value in row.items():
+            sums[key] += value
+    return sums
+
+
+def _tree_sums(own: dict[int, dict[object, int]], scope: CodeScope) -> dict[int, dict[object, int]]:
+    """Each code's cells with its sub-codes': excerpts add up down the tree."""
+    result: dict[int, dict[object, int]] = defaultdict(lambda: defaultdict(int))
+    for code_id, row in own.items():
+        for ancestor in scope.ancestors.get(code_id, ()):
+            target = result[ancestor]
+            for key, value in row.items():
+                target[key] += value
+    return result

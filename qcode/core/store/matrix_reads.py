@@ -1,0 +1,94 @@
+"""Matrix cells read from the maintained aggregates (`aggregates.py`) and the covering coding indexes.
+
+Each reader returns {code id: {column key: number}} for the codes asked, only the non-zero cells. `tree` 1
+counts a code with its sub-codes, 0 alone. The callers (`analysis/matrix_fast.py`) use them only where they are
+exact; tests hold them to a recount from the coding rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+
+from qcode.core.store.aggregates import _UNION
+
+Cells = dict[int, dict[object, int]]
+
+
+def _ids(values: Iterable[int]) -> str:
+    return ",".join(str(int(v)) for v in sorted(set(values))) or "NULL"
+
+
+def _cells(rows: Iterable[tuple]) -> Cells:
+    found: Cells = defaultdict(dict)
+    for code_id, key, value in rows:
+        found[code_id][key] = value
+    return found
+
+
+def attribute_scope(conn: sqlite3.Connection, attribute_id: int | None) -> str | None:
+    row = conn.execute("SELECT scope FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
+    return row[0] if row else None
+
+
+def cases_share_sources(conn: sqlite3.Connection) -> bool:
+    """True when some source holds members of two different cases (a coding may then be in two cases)."""
+    return conn.execute(
+        "SELECT 1 FROM case_member GROUP BY source_id HAVING count(DISTINCT case_id) > 1 LIMIT 1").fetchone() is not None
+
+
+def cells_by_case(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int]) -> Cells:
+    column = {"excerpts": "excerpts", "characters": "characters"}[measure]
+    return _cells(conn.execute(
+        f"SELECT code_id, case_id, {column} FROM code_case_stat WHERE tree = ? AND code_id IN ({_ids(codes)})",
+        (tree,)))
+
+
+def cells_by_source(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int]) -> Cells:
+    column = {"excerpts": "excerpts", "characters": "characters"}[measure]
+    return _cells(conn.execute(
+        f"SELECT code_id, source_id, {column} FROM code_source_stat WHERE tree = ? AND code_id IN ({_ids(codes)})",
+        (tree,)))
+
+
+def excerpts_by_coder(conn: sqlite3.Connection, codes: list[int]) -> Cells:
+    """Each code's own codings per coder (the covering index on coder and code answers it)."""
+    return _cells(conn.execute(
+        f"SELECT code_id, coder_id, count(*) FROM coding WHERE code_id IN ({_ids(codes)}) GROUP BY coder_id, code_id"))
+
+
+def excerpts_by_case_value(conn: sqlite3.Connection, attribute_id: int, tree: int, codes: list[int]) -> Cells:
+    return _cells(conn.execute(
+        f"SELECT code_id, value, excerpts FROM code_value_stat WHERE attribute_id = ? AND tree = ? "
+        f"AND code_id IN ({_ids(codes)})", (attribute_id, tree)))
+
+
+def excerpts_by_source_value(conn: sqlite3.Connection, attribute_id: int, tree: int, codes: list[int]) -> Cells:
+    return _cells(conn.execute(
+        f"""SELECT k.code_id, v.value, sum(k.excerpts) FROM code_source_stat k
+            JOIN attribute_value v ON v.attribute_id = ? AND v.owner_id = k.source_id
+            WHERE k.tree = ? AND k.code_id IN ({_ids(codes)}) GROUP BY k.code_id, v.value""", (attribute_id, tree)))
+
+
+_REACH = ('max("end") OVER (PARTITION BY {part} ORDER BY start, "end" '
+          "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+
+
+def source_coded_characters(conn: sqlite3.Connection) -> dict[object, int]:
+    """source id -> characters coded with any code (the union of every coding's range)."""
+    return dict(conn.execute(
+        f"""SELECT source_id, {_UNION} FROM (
+                SELECT source_id, start, "end", {_REACH.format(part="source_id")} AS reach FROM coding)
+            GROUP BY source_id"""))
+
+
+def case_coded_characters(conn: sqlite3.Connection) -> dict[object, int]:
+    """case id -> characters of the codings (any code) that overlap one of its members, overlaps once."""
+    return dict(conn.execute(
+        f"""SELECT case_id, {_UNION} FROM (
+                SELECT case_id, start, "end", {_REACH.format(part="case_id, source_id")} AS reach FROM (
+                    SELECT DISTINCT m.case_id, c.id, c.source_id, c.start, c."end"
+                    FROM case_member m JOIN coding c ON c.source_id = m.source_id
+                     AND (m.start IS NULL OR (c.start < m."end" AND c."end" > m.start))))
+            GROUP BY case_id"""))
