@@ -40,12 +40,12 @@ def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cel
     measure = "excerpts" if cell == "excerpts" else "characters"
     if kind == "case":
         cells = aggregates.cells_by_case(conn, tree, measure, codes)
-        own_counts = aggregates.cells_by_case(conn, 0, measure, codes) if cell == "excerpts" else None
-        column_totals = _column_sums(own_counts) if own_counts is not None else aggregates.case_coded_characters(conn)
+        column_totals = (aggregates.column_sums(conn, "code_case_stat", "case_id", codes) if cell == "excerpts"
+                         else aggregates.case_coded_characters(conn))
     elif kind == "source":
         cells = aggregates.cells_by_source(conn, tree, measure, codes)
-        own_counts = aggregates.cells_by_source(conn, 0, measure, codes) if cell == "excerpts" else None
-        column_totals = _column_sums(own_counts) if own_counts is not None else aggregates.source_coded_characters(conn)
+        column_totals = (aggregates.column_sums(conn, "code_source_stat", "source_id", codes) if cell == "excerpts"
+                         else aggregates.source_coded_characters(conn))
     elif kind == "coder":
         own_counts = aggregates.excerpts_by_coder(conn, codes)
         cells = own_counts if own else _tree_sums(own_counts, scope)
@@ -60,27 +60,29 @@ def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cel
     else:
         return None
     columns = groups(conn, grouping, flt, lambda: {}).columns
-    keys = [c.key for c in columns]
+    keys = [str(c.key) for c in columns]  # the readers' keys are text
+    zeros = [0] * len(keys)
+    empty: dict[str, int] = {}
     rows = []
     for code_id in codes:
-        row = cells.get(code_id, {})
-        values = tuple(row.get(k, 0) for k in keys)
+        row = cells.get(code_id, empty)
+        values = tuple(map(row.get, keys, zeros))
         rows.append(MatrixRow(code_id, scope.paths[code_id], scope.depths[code_id], values, sum(values)))
-    totals = tuple(column_totals.get(k, 0) for k in keys)
+    totals = tuple(map(column_totals.get, keys, zeros))
     return Matrix(cell, columns, tuple(rows), totals, sum(totals))
 
 
-def _column_sums(cells: dict[int, dict[object, int]]) -> dict[object, int]:
-    sums: dict[object, int] = defaultdict(int)
+def _column_sums(cells: dict[int, dict[str, int]]) -> dict[str, int]:
+    sums: dict[str, int] = defaultdict(int)
     for row in cells.values():
         for key, value in row.items():
             sums[key] += value
     return sums
 
 
-def _tree_sums(own: dict[int, dict[object, int]], scope: CodeScope) -> dict[int, dict[object, int]]:
+def _tree_sums(own: dict[int, dict[str, int]], scope: CodeScope) -> dict[int, dict[str, int]]:
     """Each code's cells with its sub-codes': excerpts add up down the tree."""
-    result: dict[int, dict[object, int]] = defaultdict(lambda: defaultdict(int))
+    result: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for code_id, row in own.items():
         for ancestor in scope.ancestors.get(code_id, ()):
             target = result[ancestor]

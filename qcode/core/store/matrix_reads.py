@@ -1,19 +1,21 @@
 """Matrix cells read from the maintained aggregates (`aggregates.py`) and the covering coding indexes.
 
-Each reader returns {code id: {column key: number}} for the codes asked, only the non-zero cells. `tree` 1
-counts a code with its sub-codes, 0 alone. The callers (`analysis/matrix_fast.py`) use them only where they are
+Each reader returns {code id: {column key as text: number}} for the codes asked, only the non-zero cells (keys
+are text because the large ones travel from SQLite as one JSON object per code, much faster than a row per
+cell). `tree` 1 counts a code with its sub-codes, 0 alone. The callers (`analysis/matrix_fast.py`) use them only where they are
 exact; tests hold them to a recount from the coding rows.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 
 from qcode.core.store.aggregates import _UNION
 
-Cells = dict[int, dict[object, int]]
+Cells = dict[int, dict[str, int]]
 
 
 def _ids(values: Iterable[int]) -> str:
@@ -23,8 +25,22 @@ def _ids(values: Iterable[int]) -> str:
 def _cells(rows: Iterable[tuple]) -> Cells:
     found: Cells = defaultdict(dict)
     for code_id, key, value in rows:
-        found[code_id][key] = value
+        found[code_id][str(key)] = value
     return found
+
+
+def _json_cells(conn: sqlite3.Connection, table: str, key: str, column: str, tree: int, codes: list[int]) -> Cells:
+    rows = conn.execute(
+        f"SELECT code_id, json_group_object({key}, {column}) FROM {table} WHERE tree = ? "
+        f"AND code_id IN ({_ids(codes)}) GROUP BY code_id", (tree,))
+    return {code_id: json.loads(cells) for code_id, cells in rows}
+
+
+def column_sums(conn: sqlite3.Connection, table: str, key: str, codes: list[int] | None) -> dict[str, int]:
+    """Per column (case or source), the excerpts of the codes alone: each coding once, as it has one code."""
+    where = "" if codes is None else f" AND code_id IN ({_ids(codes)})"
+    rows = conn.execute(f"SELECT {key}, sum(excerpts) FROM {table} WHERE tree = 0{where} GROUP BY {key}")
+    return {str(k): v for k, v in rows}
 
 
 def attribute_scope(conn: sqlite3.Connection, attribute_id: int | None) -> str | None:
@@ -40,16 +56,12 @@ def cases_share_sources(conn: sqlite3.Connection) -> bool:
 
 def cells_by_case(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int]) -> Cells:
     column = {"excerpts": "excerpts", "characters": "characters"}[measure]
-    return _cells(conn.execute(
-        f"SELECT code_id, case_id, {column} FROM code_case_stat WHERE tree = ? AND code_id IN ({_ids(codes)})",
-        (tree,)))
+    return _json_cells(conn, "code_case_stat", "case_id", column, tree, codes)
 
 
 def cells_by_source(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int]) -> Cells:
     column = {"excerpts": "excerpts", "characters": "characters"}[measure]
-    return _cells(conn.execute(
-        f"SELECT code_id, source_id, {column} FROM code_source_stat WHERE tree = ? AND code_id IN ({_ids(codes)})",
-        (tree,)))
+    return _json_cells(conn, "code_source_stat", "source_id", column, tree, codes)
 
 
 def excerpts_by_coder(conn: sqlite3.Connection, codes: list[int]) -> Cells:
@@ -75,20 +87,24 @@ _REACH = ('max("end") OVER (PARTITION BY {part} ORDER BY start, "end" '
           "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
 
 
-def source_coded_characters(conn: sqlite3.Connection) -> dict[object, int]:
+def source_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
     """source id -> characters coded with any code (the union of every coding's range)."""
-    return dict(conn.execute(
+    return _text_keys(conn.execute(
         f"""SELECT source_id, {_UNION} FROM (
                 SELECT source_id, start, "end", {_REACH.format(part="source_id")} AS reach FROM coding)
             GROUP BY source_id"""))
 
 
-def case_coded_characters(conn: sqlite3.Connection) -> dict[object, int]:
+def case_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
     """case id -> characters of the codings (any code) that overlap one of its members, overlaps once."""
-    return dict(conn.execute(
+    return _text_keys(conn.execute(
         f"""SELECT case_id, {_UNION} FROM (
                 SELECT case_id, start, "end", {_REACH.format(part="case_id, source_id")} AS reach FROM (
                     SELECT DISTINCT m.case_id, c.id, c.source_id, c.start, c."end"
                     FROM case_member m JOIN coding c ON c.source_id = m.source_id
                      AND (m.start IS NULL OR (c.start < m."end" AND c."end" > m.start))))
             GROUP BY case_id"""))
+
+
+def _text_keys(rows: Iterable[tuple]) -> dict[str, int]:
+    return {str(key): value for key, value in rows}
