@@ -23,18 +23,15 @@ from qcode.core.store import matrix_reads as aggregates
 def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cell: str, own: bool,
                scope: CodeScope) -> Matrix | None:
     """The matrix from the aggregates when they answer it exactly; None to compute it from the coding rows."""
-    if flt.is_empty():
-        pass
-    elif flt == Filter(codes=flt.codes) and cell == "excerpts":
-        pass  # rows narrowed to some branches: each row and each coding's one code stay exact
-    else:
+    # unfiltered, or rows narrowed to some branches (each row, and each coding's one code, stay exact)
+    if not (flt.is_empty() or (flt == Filter(codes=flt.codes) and cell == "excerpts")):
         return None
     if cell not in ("excerpts", "characters") or (cell == "characters" and grouping.kind not in ("case", "source")):
         return None
     kind = grouping.kind
-    if kind == "case" or (kind == "attribute" and aggregates.attribute_scope(conn, grouping.attribute_id) == "case"):
-        if aggregates.cases_share_sources(conn):
-            return None
+    by_cases = kind == "case" or (kind == "attribute" and aggregates.attribute_scope(conn, grouping.attribute_id) == "case")
+    if by_cases and aggregates.cases_share_sources(conn):
+        return None
     tree = 0 if own else 1
     codes = scope.order
     measure = "excerpts" if cell == "excerpts" else "characters"

@@ -279,7 +279,12 @@ def step_003_member_ranges(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX case_member_range ON case_member(source_id, start)")
 
 
-STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges]
+def step_004_coder_code_index(conn: sqlite3.Connection) -> None:
+    """Count codings by coder and code (matrices by coder, tables filtered to a coder) from an index alone."""
+    conn.execute('CREATE INDEX coding_coder_code ON coding(coder_id, code_id, source_id, start, "end")')
+
+
+STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_coder_code_index]
 LATEST = len(STEPS)
 
 

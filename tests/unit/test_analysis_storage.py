@@ -1,0 +1,69 @@
+"""The storage behind fast analyses: the coder index's migration step, and exact aggregates after batches."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from qcode.core.analysis.frequencies import Grouping
+from qcode.core.model import NewCoding
+from qcode.core.project import Project
+from qcode.core.store import migrations
+from tests.recount import recount
+
+
+def _indexes(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    finally:
+        conn.close()
+
+
+def test_a_version_3_file_gets_the_coder_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.core.store import database
+
+    path = tmp_path / "v3.qcode"
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:3])
+    monkeypatch.setattr(database, "LATEST", 3)
+    with Project.create(path) as project:  # a file made by steps 1 to 3 only
+        source = project.add_source("Int", "Al: I keep it in. Mates help though.")
+        code = project.create_code("Coping")
+        project.add_coding(source.id, code.id, 4, 17)
+        project.add_coding(source.id, code.id, 19, 36, coder_id=project.ensure_coder("Second").id)
+    monkeypatch.undo()
+    assert "coding_coder_code" not in _indexes(path)
+    with Project.open(path) as project:
+        assert project.check() == []
+        result = project.matrix(columns=Grouping("coder"))
+        assert [c.label for c in result.columns] == ["Second", "Tester"]
+        assert [(r.cells, r.total) for r in result.rows] == [((1, 1), 2)]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
+    plan = conn.execute("EXPLAIN QUERY PLAN SELECT code_id, coder_id, count(*) FROM coding "
+                        "GROUP BY coder_id, code_id").fetchall()
+    conn.close()
+    assert "coding_coder_code" in _indexes(path)
+    assert any("COVERING INDEX coding_coder_code" in str(row) for row in plan)
+
+
+def test_batches_keep_every_aggregate_exact(project: Project) -> None:
+    text = "Al: words and more words here. " * 20
+    sources = [project.add_source(f"S{i}", text).id for i in range(3)]
+    top = project.create_code("Top").id
+    leaf = project.create_code("Leaf", parent_id=top).id
+    case = project.create_case("Al").id
+    project.add_case_member(case, sources[0])
+    project.add_case_member(case, sources[1], 10, 90)
+    other = project.ensure_coder("Other").id
+    batch = [NewCoding(s, code, start, start + 15, coder) for s in sources for code in (top, leaf)
+             for start in range(0, 400, 37) for coder in (None, other)]
+    added = project.apply_codings(batch)
+    assert len(added) == len(batch)
+    assert project.check() == []
+    assert {r.code_id: (r.own, r.total) for r in project.frequencies()} == recount(project)
+    project.remove_codings([c.id for c in added[::3]])
+    assert project.check() == []
+    assert {r.code_id: (r.own, r.total) for r in project.frequencies()} == recount(project)
