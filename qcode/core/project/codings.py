@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qcode.core.analysis.locations import LocationIndex, location_index
+from qcode.core.analysis.locations import describe_many
 from qcode.core.errors import DuplicateCodingError, InvalidRangeError, NotFoundError
 from qcode.core.model import Coding, Excerpt, Filter, NewCoding
 from qcode.core.project.base import ProjectBase
@@ -203,13 +203,9 @@ class CodingsMixin(ProjectBase):
         return self._with_locations(rows, with_location)
 
     def _with_locations(self, rows: list[tuple[Coding, str, str]], with_location: bool) -> list[Excerpt]:
-        indexes: dict[int, LocationIndex] = {}
-        result = []
-        for coding, text, source_name in rows:
-            location = ""
-            if with_location:
-                if coding.source_id not in indexes:
-                    indexes[coding.source_id] = location_index(self._store.read, coding.source_id)
-                location = indexes[coding.source_id].describe(coding.start)
-            result.append(Excerpt(coding, text, source_name, location))
-        return result
+        """Excerpts; with their locations described in one pass over the span index when asked."""
+        if not with_location:
+            return [Excerpt(coding, text, source_name, "") for coding, text, source_name in rows]
+        locations = describe_many(self._store.read, [(coding.source_id, coding.start) for coding, _, _ in rows])
+        return [Excerpt(coding, text, source_name, location)
+                for (coding, text, source_name), location in zip(rows, locations, strict=True)]
