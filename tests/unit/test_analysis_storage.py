@@ -67,3 +67,30 @@ def test_batches_keep_every_aggregate_exact(project: Project) -> None:
     project.remove_codings([c.id for c in added[::3]])
     assert project.check() == []
     assert {r.code_id: (r.own, r.total) for r in project.frequencies()} == recount(project)
+
+
+def test_tables_of_whole_sources_from_the_aggregates_equal_the_count_from_the_rows(project: Project, monkeypatch) -> None:
+    from qcode.core.analysis import frequencies as freq
+    from qcode.core.model import Filter
+
+    text = "Al: words and more words here. " * 10
+    folder = project.create_folder("Batch").id
+    sources = [project.add_source(f"S{i}", text, folder_id=folder if i % 2 else None).id for i in range(4)]
+    top = project.create_code("Top").id
+    leaf = project.create_code("Leaf", parent_id=top).id
+    alone = project.create_code("Alone").id
+    kind = project.create_attribute("Kind", "choice", scope="source", choices=("a", "b")).id
+    for number, source in enumerate(sources):
+        project.set_attribute_value(kind, source, "ab"[number % 2])
+    for number, name in enumerate(("Al", "Bo")):
+        case = project.create_case(name).id
+        project.add_case_member(case, sources[number])
+        project.add_case_member(case, sources[2])  # a source shared by two cases
+    project.add_codings(NewCoding(s, code, start, start + 25, coder) for s in sources for code in (top, leaf, alone)
+                        for start in range(s % 3, 250, 41) for coder in (None, project.ensure_coder("Bo").id))
+    asks = [(Filter(folders=(folder,)), None), (Filter(sources=(sources[0], sources[2])), None),
+            (Filter(attributes=((kind, "a"),)), None), (Filter(), Grouping("source"))]
+    fast = [project.frequencies(flt, group_by=grouping) for flt, grouping in asks]
+    assert freq._fast_source_scope(project._store.read, *asks[0]) is not None  # the aggregates answered
+    monkeypatch.setattr(freq, "_fast_source_scope", lambda *args: None)
+    assert fast == [project.frequencies(flt, group_by=grouping) for flt, grouping in asks]

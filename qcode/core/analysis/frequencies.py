@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from qcode.core.model import Counts, Filter, FrequencyRow
-from qcode.core.store import aggregates, queries
+from qcode.core.store import aggregates, analysis_reads, matrix_reads, queries
 from qcode.core.store import codes as code_store
 from qcode.core.store import sources as source_store
 
@@ -54,6 +54,8 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
         ]
 
     fast = _fast_case_groups(conn, flt, grouping)
+    if fast is None:
+        fast = _fast_source_scope(conn, flt, grouping)
     if fast is not None:
         cells = fast
     else:
@@ -103,6 +105,29 @@ def _fast_case_groups(
         (value, tree, code_id): Counts(excerpts, sources, cases, characters)
         for value, tree, code_id, excerpts, sources, cases, characters in totals
     }
+
+
+def _fast_source_scope(
+    conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
+) -> dict[tuple, Counts] | None:
+    """Tables of whole sources read from the per-source aggregates: filtered to some sources (by source, folder
+    or source attribute), or grouped by source. Cases are counted through members that are whole sources, so
+    this answers only when no member in scope is part of a source."""
+    if grouping is None:
+        source_level = not (flt.codes or flt.cases or flt.coders or flt.created_from or flt.created_to) and all(
+            queries.attribute_scope(conn, a) == "source" for a, _ in flt.attributes)
+        if not source_level or flt.is_empty():
+            return None
+        scope = analysis_reads.sources_in_scope(conn, flt)
+        if matrix_reads.has_ranged_members(conn, scope):
+            return None
+        return {(None, tree, code): Counts(excerpts, sources, cases, characters)
+                for tree, code, excerpts, sources, cases, characters in matrix_reads.source_totals(conn, scope)}
+    if grouping.kind != "source" or not flt.is_empty() or matrix_reads.has_ranged_members(conn):
+        return None
+    names = source_paths(conn)
+    return {(names[source], tree, code): Counts(excerpts, 1, cases, characters)
+            for source, tree, code, excerpts, cases, characters in matrix_reads.by_source_totals(conn)}
 
 
 def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple, Counts]:

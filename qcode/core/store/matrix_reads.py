@@ -67,7 +67,8 @@ def cells_by_source(conn: sqlite3.Connection, tree: int, measure: str, codes: li
 def excerpts_by_coder(conn: sqlite3.Connection, codes: list[int]) -> Cells:
     """Each code's own codings per coder (the covering index on coder and code answers it)."""
     return _cells(conn.execute(
-        f"SELECT code_id, coder_id, count(*) FROM coding WHERE code_id IN ({_ids(codes)}) GROUP BY coder_id, code_id"))
+        # `+code_id`: read the (coder, code, ...) index alone rather than the code index and then each row
+        f"SELECT code_id, coder_id, count(*) FROM coding WHERE +code_id IN ({_ids(codes)}) GROUP BY coder_id, code_id"))
 
 
 def excerpts_by_case_value(conn: sqlite3.Connection, attribute_id: int, tree: int, codes: list[int]) -> Cells:
@@ -108,3 +109,37 @@ def case_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
 
 def _text_keys(rows: Iterable[tuple]) -> dict[str, int]:
     return {str(key): value for key, value in rows}
+
+
+# --- frequencies of some sources, from the per-source aggregates ------------------------------------------
+
+
+def has_ranged_members(conn: sqlite3.Connection, source_ids: list[int] | None = None) -> bool:
+    """True when a case has a member that is part of a source (in these sources, or in any)."""
+    where = "" if source_ids is None else f" AND source_id IN ({_ids(source_ids)})"
+    return conn.execute(f"SELECT 1 FROM case_member WHERE start IS NOT NULL{where} LIMIT 1").fetchone() is not None
+
+
+def source_totals(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple[int, int, int, int, int, int]]:
+    """(tree, code id, excerpts, sources, cases, characters) over these sources, for codes with codings there;
+    cases through members that are whole sources (the caller checks there are no others)."""
+    ids = _ids(source_ids)
+    counts = conn.execute(
+        f"""SELECT tree, code_id, sum(excerpts), count(*), sum(characters) FROM code_source_stat
+            WHERE source_id IN ({ids}) GROUP BY tree, code_id""").fetchall()
+    cases = dict(((tree, code), n) for tree, code, n in conn.execute(
+        f"""SELECT k.tree, k.code_id, count(DISTINCT m.case_id) FROM code_source_stat k
+            JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL
+            WHERE k.source_id IN ({ids}) GROUP BY k.tree, k.code_id"""))
+    return [(tree, code, excerpts, sources, cases.get((tree, code), 0), characters)
+            for tree, code, excerpts, sources, characters in counts]
+
+
+def by_source_totals(conn: sqlite3.Connection) -> list[tuple[int, int, int, int, int, int]]:
+    """(source id, tree, code id, excerpts, cases, characters) of every per-source aggregate row; cases through
+    members that are whole sources (the caller checks there are no others)."""
+    return conn.execute(
+        """SELECT k.source_id, k.tree, k.code_id, k.excerpts, coalesce(w.cases, 0), k.characters
+           FROM code_source_stat k
+           LEFT JOIN (SELECT source_id, count(DISTINCT case_id) AS cases FROM case_member WHERE start IS NULL
+                      GROUP BY source_id) w ON w.source_id = k.source_id""").fetchall()
