@@ -246,6 +246,7 @@ def _write_version_1_file(path: Path) -> None:
     conn.execute("DROP TABLE code_value_stat")
     conn.execute("DROP INDEX case_member_range")
     conn.execute("DROP INDEX coding_coder_code")
+    conn.execute("DROP INDEX code_source_stat_cover")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates

@@ -279,12 +279,16 @@ def step_003_member_ranges(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX case_member_range ON case_member(source_id, start)")
 
 
-def step_004_coder_code_index(conn: sqlite3.Connection) -> None:
-    """Count codings by coder and code (matrices by coder, tables filtered to a coder) from an index alone."""
+def step_004_analysis_indexes(conn: sqlite3.Connection) -> None:
+    """Covering indexes for the analyses: codings by coder and code (matrices by coder, tables filtered to a
+    coder), and the per-source aggregates by source (tables of some sources or folders), each read from its
+    index alone."""
     conn.execute('CREATE INDEX coding_coder_code ON coding(coder_id, code_id, source_id, start, "end")')
+    conn.execute("CREATE INDEX code_source_stat_cover ON code_source_stat(source_id, tree, code_id, excerpts, "
+                 "characters)")
 
 
-STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_coder_code_index]
+STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_analysis_indexes]
 LATEST = len(STEPS)
 
 
