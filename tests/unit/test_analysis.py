@@ -283,3 +283,12 @@ def test_saturation_orders(small):
     assert [r.source_name for r in dated] == ["Focus group", "Interview A", "Notes"]
     by_case = project.saturation(order="attribute", attribute_id=project.find_attribute("Setting").id)
     assert [r.source_name for r in by_case] == ["Interview A", "Focus group", "Notes"]  # Sports club first
+
+
+def test_grouped_frequencies_list_groups_in_the_same_order_as_the_matrix(small):
+    project = small.project
+    setting = Grouping("attribute", project.find_attribute("Setting").id)
+    groups = list(dict.fromkeys(r.group for r in project.frequencies(group_by=setting)))
+    assert groups == [c.label for c in project.matrix(columns=setting).columns] == ["Sports club", "Online forum"]
+    dated = Grouping("attribute", project.find_attribute("Interview date").id)
+    assert list(dict.fromkeys(r.group for r in project.frequencies(group_by=dated))) == ["2024-01-15", "2024-03-02"]

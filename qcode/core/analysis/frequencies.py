@@ -11,8 +11,10 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 
+from qcode.core.analysis.order import name_key, value_key
 from qcode.core.model import Counts, Filter, FrequencyRow
 from qcode.core.store import aggregates, analysis_reads, matrix_reads, queries
+from qcode.core.store import cases as case_store
 from qcode.core.store import codes as code_store
 from qcode.core.store import sources as source_store
 
@@ -67,7 +69,7 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
                          cells.get((None, 1, code_id), Counts()))
             for code_id, path, depth in rows_in_order
         ]
-    groups = sorted({key[0] for key in cells}, key=_group_sort_key)
+    groups = sorted({key[0] for key in cells}, key=_group_order(conn, grouping))
     result = []
     for group in groups:
         for code_id, path, depth in rows_in_order:
@@ -79,10 +81,13 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
     return result
 
 
-def _group_sort_key(value: object) -> tuple:
-    if isinstance(value, (int, float)):
-        return (0, value, "")
-    return (1, 0, str(value).casefold())
+def _group_order(conn: sqlite3.Connection, grouping: Grouping):
+    """The sort key of a grouping's labels: the attribute's own order for its values, else by name."""
+    if grouping.kind == "attribute" and grouping.attribute_id is not None:
+        attribute = case_store.attribute_by_id(conn, grouping.attribute_id)
+        if attribute is not None:
+            return value_key(attribute)
+    return lambda label: name_key(str(label))
 
 
 def _fast_case_groups(

@@ -12,31 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from qcode.core.analysis.frequencies import Grouping, source_paths
+from qcode.core.analysis.order import name_key, value_key
 from qcode.core.model import Attribute, Filter, MatrixColumn
 from qcode.core.store import analysis_reads, queries
 from qcode.core.store import cases as case_store
 
 #: (coding id, source id, coder id) -> [(column key, the cases counted in that column, or None for the coding's)]
 Membership = Callable[[int, int, int], list[tuple[object, frozenset[int] | None]]]
-
-
-def name_key(text: str) -> tuple[str, str]:
-    """Sort names alphabetically, ignoring case, ties broken by the exact text."""
-    return (text.casefold(), text)
-
-
-def value_key(attribute: Attribute) -> Callable[[object], tuple]:
-    """A sort key putting an attribute's values in the attribute's own order."""
-    choices = {choice: index for index, choice in enumerate(attribute.choices)}
-
-    def key(value: object) -> tuple:
-        if attribute.type == "choice" and value in choices:
-            return (0, choices[value], 0.0, "")
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return (1, 0, float(value), "")
-        return (2, 0, 0.0, str(value).casefold())  # dates are ISO strings: text order is chronological
-
-    return key
 
 
 def attribute_of(conn: sqlite3.Connection, grouping: Grouping) -> Attribute:
