@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qcode.core.analysis import ranges as rng
@@ -63,31 +64,34 @@ def cooccurrence(conn: sqlite3.Connection, flt: Filter, *, mode: Mode = Mode(),
     if mode.kind in ("paragraph", "turn"):
         units = analysis_reads.unit_spans(conn, by_source, mode.kind)
 
+    # codes ranked by path, so that each pair is keyed (A, B) with A before B
+    rank = {code: i for i, code in enumerate(sorted(scope.order, key=lambda c: (scope.paths[c].casefold(),
+                                                                                 scope.paths[c])))}
     counts: dict[tuple[int, int], int] = defaultdict(int)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     coded: dict[int, int] = defaultdict(int)  # code -> its coded characters over all sources
     for source_id, items in by_source.items():
         items.sort()
         if mode.kind in ("paragraph", "turn"):
-            pairs = _unit_pairs(items, rng.UnitIndex(units.get(source_id, ())))
+            pairs: Iterable[tuple[int, int]] = _unit_pairs(items, rng.UnitIndex(units.get(source_id, ())))
         else:
             pairs = _near_pairs(items, 0 if mode.kind == "overlap" else mode.distance, mode.kind == "overlap")
         in_source: set[tuple[int, int]] = set()
         for a, b in pairs:
             code_a, code_b = items[a][2], items[b][2]
-            if code_a == code_b or scope.is_related(code_a, code_b):
+            if code_a == code_b or (with_descendants and scope.is_related(code_a, code_b)):
                 continue
-            key = _ordered(scope, code_a, code_b)
+            key = (code_a, code_b) if rank[code_a] < rank[code_b] else (code_b, code_a)
             counts[key] += 1
             in_source.add(key)
-        merged: dict[int, rng.Ranges] = defaultdict(list)
+        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for start, end, code in items:
-            merged[code].append((start, end))
-        for code, spans in merged.items():
-            merged[code] = rng.merge(spans)
-            coded[code] += rng.length(merged[code])
-        for key in in_source:
-            shared[key] += rng.length(rng.intersect(merged[key[0]], merged[key[1]]))
+            spans[code].append((start, end))
+        merged = {code: rng.merge(r) for code, r in spans.items()}
+        for code, ranges in merged.items():
+            coded[code] += rng.length(ranges)
+        for a, b in in_source:
+            shared[(a, b)] += rng.intersection_length(merged[a], merged[b])
     rows = []
     for (a, b), count in counts.items():
         either = coded[a] + coded[b] - shared[(a, b)]
@@ -97,22 +101,15 @@ def cooccurrence(conn: sqlite3.Connection, flt: Filter, *, mode: Mode = Mode(),
     return rows
 
 
-def _ordered(scope: CodeScope, a: int, b: int) -> tuple[int, int]:
-    pa, pb = scope.paths[a], scope.paths[b]
-    return (a, b) if (pa.casefold(), pa) <= (pb.casefold(), pb) else (b, a)
-
-
 def _near_pairs(items: list[tuple[int, int, int]], distance: int, strict: bool) -> list[tuple[int, int]]:
     """Index pairs of ranges (sorted by start) that overlap (`strict`) or lie within `distance` characters."""
-    pairs = []
-    active: list[int] = []
-    for index, (start, _, _) in enumerate(items):
-        if strict:
-            active = [i for i in active if items[i][1] > start]
-        else:
-            active = [i for i in active if start - items[i][1] <= distance]
-        pairs.extend((i, index) for i in active)
-        active.append(index)
+    pairs: list[tuple[int, int]] = []
+    active: list[tuple[int, int]] = []  # (the offset a later range must start before, index)
+    slack = 0 if strict else distance + 1  # overlapping: start < end; near: start <= end + distance
+    for index, (start, end, _) in enumerate(items):
+        active = [entry for entry in active if start < entry[0]]
+        pairs.extend((i, index) for _, i in active)
+        active.append((end + slack, index))
     return pairs
 
 

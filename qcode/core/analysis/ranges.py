@@ -53,6 +53,23 @@ def intersect(a: Ranges, b: Ranges) -> Ranges:
     return result
 
 
+def intersection_length(a: Ranges, b: Ranges) -> int:
+    """Characters in both of two merged lists (what `length(intersect(a, b))` gives, without the list)."""
+    total = 0
+    i = j = 0
+    len_a, len_b = len(a), len(b)
+    while i < len_a and j < len_b:
+        a_start, a_end = a[i]
+        b_start, b_end = b[j]
+        if a_start < b_end and b_start < a_end:
+            total += (a_end if a_end < b_end else b_end) - (a_start if a_start > b_start else b_start)
+        if a_end < b_end:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
 def subtract(a: Ranges, b: Ranges) -> Ranges:
     """The characters of merged list `a` that are not in merged list `b`."""
     result: Ranges = []
