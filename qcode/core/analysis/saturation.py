@@ -30,19 +30,25 @@ def saturation(conn: sqlite3.Connection, flt: Filter, *, order: str = "import",
     scope = code_scope(conn, flt)
     names = source_paths(conn)
     sources = _sources(conn, flt)
-    first_in: dict[int, set[int]] = defaultdict(set)  # source -> leaf codes coded there
-    for _, code_id, source_id, _, _, _ in queries.filtered_codings(conn, flt):
-        if code_id in scope.leaves:
-            first_in[source_id].add(code_id)
     ordered = _ordered(conn, sources, names, order, attribute_id)
-    position_of = {code: i for i, code in enumerate(scope.order)}
-    seen: set[int] = set()
+    rank = {source: position for position, source in enumerate(ordered)}
+    first: dict[int, int] = {}  # leaf code -> the position of the first source in scope coded with it
+    pairs = analysis_reads.code_source_pairs(conn, flt, scope.leaves, first_only=order == "import")
+    for code_id, source_id in pairs:
+        position = rank.get(source_id)
+        if position is not None and (code_id not in first or position < first[code_id]):
+            first[code_id] = position
+    new_at: dict[int, list[int]] = defaultdict(list)
+    for code_id in scope.order:  # codebook order within a source
+        if code_id in first:
+            new_at[first[code_id]].append(code_id)
     rows = []
-    for position, source_id in enumerate(ordered, start=1):
-        new = sorted(first_in.get(source_id, set()) - seen, key=position_of.__getitem__)
-        seen.update(new)
-        rows.append(SaturationRow(position, source_id, names[source_id], tuple(scope.paths[c] for c in new),
-                                  len(seen)))
+    seen = 0
+    for position, source_id in enumerate(ordered):
+        new = new_at.get(position, [])
+        seen += len(new)
+        rows.append(SaturationRow(position + 1, source_id, names[source_id], tuple(scope.paths[c] for c in new),
+                                  seen))
     return rows
 
 

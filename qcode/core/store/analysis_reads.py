@@ -90,3 +90,15 @@ def first_case_values(conn: sqlite3.Connection, attribute_id: int) -> dict[int, 
     for source_id, value in rows:
         found[source_id].append(value)
     return found
+
+
+def code_source_pairs(conn: sqlite3.Connection, flt: Filter, code_ids: Iterable[int], *,
+                      first_only: bool = False) -> list[tuple[int, int]]:
+    """(code id, source id) of every source holding a filtered coding of these codes (each pair once); with
+    `first_only`, only each code's first source in import order."""
+    where, args = filter_clause(conn, flt)
+    ids = ",".join(str(int(i)) for i in sorted(set(code_ids))) or "NULL"
+    pick = "c.code_id, min(c.source_id)" if first_only else "c.code_id, c.source_id"
+    group = "c.code_id" if first_only else "c.code_id, c.source_id"
+    return conn.execute(f"SELECT {pick} FROM coding c WHERE c.code_id IN ({ids}) AND {where} GROUP BY {group}",
+                        args).fetchall()
