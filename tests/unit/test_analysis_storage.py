@@ -5,8 +5,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.model import NewCoding
 from qcode.core.project import Project
@@ -22,30 +20,50 @@ def _indexes(path: Path) -> set[str]:
         conn.close()
 
 
-def test_a_version_3_file_gets_the_analysis_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qcode.core.store import database
+STEP_4 = ("DROP INDEX coding_coder_code", "DROP INDEX code_source_stat_cover", "DROP TABLE code_coder_stat")
 
+
+def _schema(conn: sqlite3.Connection) -> list[tuple]:
+    return sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+
+
+def test_a_version_3_file_gets_the_analysis_storage(tmp_path: Path) -> None:
     path = tmp_path / "v3.qcode"
-    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:3])
-    monkeypatch.setattr(database, "LATEST", 3)
-    with Project.create(path) as project:  # a file made by steps 1 to 3 only
+    with Project.create(path) as project:
         source = project.add_source("Int", "Al: I keep it in. Mates help though.")
         code = project.create_code("Coping")
+        child = project.create_code("Pride", parent_id=code.id)
         project.add_coding(source.id, code.id, 4, 17)
+        project.add_coding(source.id, child.id, 10, 30)
         project.add_coding(source.id, code.id, 19, 36, coder_id=project.ensure_coder("Second").id)
-    monkeypatch.undo()
+    conn = sqlite3.connect(path)
+    for statement in STEP_4:  # back to what steps 1 to 3 make
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    fresh = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0)[:3]:
+        migrations.apply_step(fresh, number, step)
+    assert _schema(conn) == _schema(fresh)
+    fresh.close()
+    conn.close()
     assert "coding_coder_code" not in _indexes(path)
     with Project.open(path) as project:
-        assert project.check() == []
+        assert project.check() == []  # the new aggregates were filled by the step, and agree with a recount
+        tester = next(c.id for c in project.coders() if c.name == "Tester")
+        from qcode.core.model import Filter
+
+        assert [(r.path, r.total.excerpts, r.total.characters) for r in project.frequencies(
+            Filter(coders=(tester,)))] == [("Coping", 2, 26), ("Coping/Pride", 1, 20)]
         result = project.matrix(columns=Grouping("coder"))
         assert [c.label for c in result.columns] == ["Second", "Tester"]
-        assert [(r.cells, r.total) for r in result.rows] == [((1, 1), 2)]
+        assert [(r.cells, r.total) for r in result.rows] == [((1, 2), 3), ((0, 1), 1)]
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
     plan = conn.execute("EXPLAIN QUERY PLAN SELECT code_id, coder_id, count(*) FROM coding "
                         "GROUP BY coder_id, code_id").fetchall()
     conn.close()
-    assert {"coding_coder_code", "code_source_stat_cover"} <= _indexes(path)
+    assert {"coding_coder_code", "code_source_stat_cover", "code_coder_stat_coder"} <= _indexes(path)
     assert any("COVERING INDEX coding_coder_code" in str(row) for row in plan)
 
 
@@ -88,9 +106,13 @@ def test_tables_of_whole_sources_from_the_aggregates_equal_the_count_from_the_ro
         project.add_case_member(case, sources[2])  # a source shared by two cases
     project.add_codings(NewCoding(s, code, start, start + 25, coder) for s in sources for code in (top, leaf, alone)
                         for start in range(s % 3, 250, 41) for coder in (None, project.ensure_coder("Bo").id))
+    bo = project.ensure_coder("Bo").id
     asks = [(Filter(folders=(folder,)), None), (Filter(sources=(sources[0], sources[2])), None),
-            (Filter(attributes=((kind, "a"),)), None), (Filter(), Grouping("source"))]
+            (Filter(attributes=((kind, "a"),)), None), (Filter(), Grouping("source")),
+            (Filter(coders=(bo,)), None), (Filter(), Grouping("coder"))]
     fast = [project.frequencies(flt, group_by=grouping) for flt, grouping in asks]
     assert freq._fast_source_scope(project._store.read, *asks[0]) is not None  # the aggregates answered
+    assert freq._fast_coders(project._store.read, *asks[4]) is not None
     monkeypatch.setattr(freq, "_fast_source_scope", lambda *args: None)
+    monkeypatch.setattr(freq, "_fast_coders", lambda *args: None)
     assert fast == [project.frequencies(flt, group_by=grouping) for flt, grouping in asks]

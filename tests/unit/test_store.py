@@ -247,6 +247,7 @@ def _write_version_1_file(path: Path) -> None:
     conn.execute("DROP INDEX case_member_range")
     conn.execute("DROP INDEX coding_coder_code")
     conn.execute("DROP INDEX code_source_stat_cover")
+    conn.execute("DROP TABLE code_coder_stat")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates
@@ -330,19 +331,22 @@ def test_an_old_sqlite_or_one_without_fts5_is_refused_clearly(tmp_path: Path, mo
     assert not (tmp_path / "a.qcode").exists()
 
 
-def test_step_003_indexes_member_ranges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qcode.core.store import database, migrations
+def test_step_003_indexes_member_ranges(tmp_path: Path) -> None:
+    from qcode.core.store import migrations
 
     path = tmp_path / "p.qcode"
-    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:2])
-    monkeypatch.setattr(database, "LATEST", 2)
-    with Project.create(path) as project:  # a file made before step 3
+    with Project.create(path) as project:
         source = project.add_source("Q1", "one answer\n\nanother answer")
         ann = project.create_case("Ann")
         project.add_case_member(ann.id, source.id, 0, 10)
         code = project.create_code("Answer")
         project.add_coding(source.id, code.id, 4, 10)
-    monkeypatch.undo()
+    conn = sqlite3.connect(path)  # back to a file made before step 3: what steps 3 and on add, taken out
+    for statement in ("DROP INDEX case_member_range", "DROP INDEX coding_coder_code",
+                      "DROP INDEX code_source_stat_cover", "DROP TABLE code_coder_stat", "PRAGMA user_version = 2"):
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
     with Project.open(path) as project:
         assert project.check() == []
         assert [r.own.cases for r in project.frequencies()] == [1]

@@ -58,6 +58,8 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
     fast = _fast_case_groups(conn, flt, grouping)
     if fast is None:
         fast = _fast_source_scope(conn, flt, grouping)
+    if fast is None:
+        fast = _fast_coders(conn, flt, grouping)
     if fast is not None:
         cells = fast
     else:
@@ -133,6 +135,26 @@ def _fast_source_scope(
     names = source_paths(conn)
     return {(names[source], tree, code): Counts(excerpts, 1, cases, characters)
             for source, tree, code, excerpts, cases, characters in matrix_reads.by_source_totals(conn)}
+
+
+def _fast_coders(
+    conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
+) -> dict[tuple, Counts] | None:
+    """The table of one coder's codings, or the unfiltered table by coder, read from the per-(code, coder,
+    source) aggregates when every case member is a whole source."""
+    if grouping is None:
+        if flt != Filter(coders=flt.coders) or len(flt.coders) != 1:
+            return None
+        coder: int | None = flt.coders[0]
+    elif grouping.kind == "coder" and flt.is_empty():
+        coder = None
+    else:
+        return None
+    if matrix_reads.has_ranged_members(conn):
+        return None
+    names = queries.coder_names(conn) if grouping is not None else {}
+    return {(names[c] if grouping is not None else None, tree, code): Counts(excerpts, sources, cases, characters)
+            for c, tree, code, excerpts, sources, cases, characters in matrix_reads.coder_totals(conn, coder)}
 
 
 def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple, Counts]:

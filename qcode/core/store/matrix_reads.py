@@ -143,3 +143,19 @@ def by_source_totals(conn: sqlite3.Connection) -> list[tuple[int, int, int, int,
            FROM code_source_stat k
            LEFT JOIN (SELECT source_id, count(DISTINCT case_id) AS cases FROM case_member WHERE start IS NULL
                       GROUP BY source_id) w ON w.source_id = k.source_id""").fetchall()
+
+
+def coder_totals(conn: sqlite3.Connection, coder_id: int | None = None) -> list[tuple[int, int, int, int, int, int, int]]:
+    """(coder id, tree, code id, excerpts, sources, cases, characters) per coder (or of one coder) from the
+    per-(code, coder, source) aggregates; cases through members that are whole sources (the caller checks there
+    are no others)."""
+    where = "" if coder_id is None else f"WHERE k.coder_id = {int(coder_id)}"
+    counts = conn.execute(
+        f"""SELECT k.coder_id, k.tree, k.code_id, sum(k.excerpts), count(*), sum(k.characters)
+            FROM code_coder_stat k {where} GROUP BY k.coder_id, k.tree, k.code_id""").fetchall()
+    cases = {(coder, tree, code): n for coder, tree, code, n in conn.execute(
+        f"""SELECT k.coder_id, k.tree, k.code_id, count(DISTINCT m.case_id) FROM code_coder_stat k
+            JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL {where}
+            GROUP BY k.coder_id, k.tree, k.code_id""")}
+    return [(coder, tree, code, excerpts, sources, cases.get((coder, tree, code), 0), characters)
+            for coder, tree, code, excerpts, sources, characters in counts]
