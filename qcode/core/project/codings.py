@@ -71,19 +71,18 @@ class CodingsMixin(ProjectBase):
         for code_id in {item.code_id for item in items}:
             self._code(code_id)
         coders: dict[int | None, int] = {}
-        existing: dict[tuple[int, int], set[tuple[int, int, int]]] = {}
+        # each code's codings read once, not once per (source, code) pair: a batch may touch every source
+        existing = {code_id: coding_store.coding_keys_of_code(read, code_id) for code_id in {i.code_id for i in items}}
         rows = []
         for item in items:
             if item.coder_id not in coders:
                 coders[item.coder_id] = self._resolve_coder(item.coder_id)
             coder = coders[item.coder_id]
-            pair = (item.source_id, item.code_id)
-            if pair not in existing:
-                existing[pair] = coding_store.coding_keys(read, item.source_id, item.code_id)
+            keys = existing[item.code_id].setdefault(item.source_id, set())
             key = (coder, item.start, item.end)
-            if key in existing[pair]:
+            if key in keys:
                 continue
-            existing[pair].add(key)
+            keys.add(key)
             rows.append((item.source_id, item.code_id, coder, item.start, item.end))
         return rows
 
