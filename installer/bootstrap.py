@@ -3,6 +3,7 @@
 
     python3 installer/bootstrap.py run [PROJECT]   set up, build the demo once, open the app
     python3 installer/bootstrap.py test [ARGS]     set up with the test extra, run lint and the test suite
+    python3 installer/bootstrap.py bundle [--archive]   set up, then build the app bundle (installer/build.py)
 
 Only the Python standard library is used here, so the script runs on a fresh machine with
 nothing but Python >= 3.10. It creates `.venv` beside the repository's pyproject.toml and
@@ -183,21 +184,32 @@ def run_tests(args: list[str]) -> int:
     check_qt(env["QT_QPA_PLATFORM"], QT_TEST_PACKAGES)
     print("Linting with ruff ...", flush=True)
     lint = subprocess.run([str(venv_script("ruff")), "check", "qcode", "tests", "installer"], cwd=ROOT, env=env)
+    print("Type checking with mypy ...", flush=True)
+    types = subprocess.run([str(venv_python()), "-m", "mypy"], cwd=ROOT, env=env)
     print("Running the test suite ...", flush=True)
     tests = subprocess.run([str(venv_python()), "-m", "pytest", *args], cwd=ROOT, env=env)
     if lint.returncode != 0:
         print("ruff found problems (listed above).", file=sys.stderr)
-    return tests.returncode or lint.returncode
+    if types.returncode != 0:
+        print("mypy found problems (listed above).", file=sys.stderr)
+    return tests.returncode or lint.returncode or types.returncode
+
+
+def build_bundle(args: list[str]) -> int:
+    """The app bundle for this platform (installer/build.py, with the environment's Python)."""
+    return subprocess.run([str(venv_python()), str(ROOT / "installer" / "build.py"), *args], cwd=ROOT).returncode
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("run", "test"):
+    if not argv or argv[0] not in ("run", "test", "bundle"):
         print(__doc__.strip())
         return 2
     command, rest = argv[0], argv[1:]
     try:
         check_python()
         ensure_venv()
+        if command == "bundle":
+            return build_bundle(rest)
         return run_app(rest) if command == "run" else run_tests(rest)
     except SetupError as err:
         print(f"\nqcode setup: {err}", file=sys.stderr)

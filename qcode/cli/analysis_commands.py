@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from qcode.cli.commands import UsageError, _ensure_code_path, _open, build_filter
+from qcode.cli.commands import UsageError, _open, build_filter
 from qcode.cli.output import print_rows
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.analysis.matrix import percentages
@@ -183,10 +183,7 @@ def cmd_query(args: argparse.Namespace) -> int:
                    table_cells=_one_line(rows, args.format, 5))
         if args.save_as:
             with project.atomic():  # the new code and its codings are one change
-                try:
-                    code_id = project.find_code(args.save_as).id
-                except NotFoundError:
-                    code_id = _ensure_code_path(project, args.save_as)
+                code_id = project.find_or_create_code(args.save_as)[0].id
                 added = project.code_passages(passages, code_id)
             message = (f"Coded {len(added)} passages with {project.code_path(code_id)} "
                        f"({len(passages) - len(added)} were already coded so)")

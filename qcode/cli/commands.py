@@ -10,6 +10,7 @@ from pathlib import Path
 
 from qcode.cli.output import print_rows
 from qcode.core.analysis.frequencies import Grouping
+from qcode.core.autocode import AutocodeRequest
 from qcode.core.errors import InvalidRequestError, NotFoundError, QcodeError
 from qcode.core.importers import ImportOptions, SurveyOptions
 from qcode.core.model import Filter, NewCoding
@@ -30,7 +31,7 @@ def _open(args: argparse.Namespace, *, write: bool) -> Project:
     return project
 
 
-def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, str], ...]:
+def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, object], ...]:
     pairs = []
     for spec in specs:
         if "=" not in spec:
@@ -40,7 +41,7 @@ def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, st
         from qcode.core.project.cases import coerce_value
 
         pairs.append((attribute.id, coerce_value(attribute, value)))
-    return tuple(pairs)  # type: ignore[return-value]
+    return tuple(pairs)
 
 
 def build_filter(project: Project, args: argparse.Namespace) -> Filter:
@@ -64,6 +65,8 @@ def build_filter(project: Project, args: argparse.Namespace) -> Filter:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    if args.ready_check and args.project is None:
+        raise UsageError("--ready-check opens a project: give one, for example qcode open demo.qcode --ready-check.")
     if args.project is not None and not Path(args.project).exists():
         raise QcodeError(f"There is no project at {args.project}. Create one with 'qcode new {args.project}', "
                          "or build the demo with 'qcode demo'.")
@@ -80,7 +83,7 @@ def cmd_open(args: argparse.Namespace) -> int:
             f"The app cannot start because Qt is not available ({err}). Install qcode with its dependencies "
             "(python3 installer/bootstrap.py run), or use the subcommands: qcode --help"
         ) from err
-    return run_gui(args.project)
+    return run_gui(args.project, ready_check=args.ready_check)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -173,24 +176,21 @@ def cmd_code(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ensure_code_path(project: Project, path: str) -> int:
-    parent: int | None = None
-    code_id: int | None = None
-    for part in [p.strip() for p in path.split("/") if p.strip()]:
-        found = [c for c in project.children(parent) if c.name.casefold() == part.casefold()]
-        code_id = found[0].id if found else project.create_code(part, parent_id=parent).id
-        parent = code_id
-    if code_id is None:
-        raise UsageError("Give the code to autocode with, for example --code 'Help-seeking/Barriers'.")
-    return code_id
+def _autocode_request(args: argparse.Namespace, source_ids: list[int] | None) -> AutocodeRequest:
+    """The request the options make (the parser lets exactly one of --pattern, --keywords, --speaker through)."""
+    ids = tuple(source_ids) if source_ids else None
+    if args.speaker:
+        return AutocodeRequest("speakers", speakers=tuple(args.speaker), unit=args.unit, source_ids=ids)
+    if args.keywords:
+        return AutocodeRequest("keywords", "\n".join(args.keywords), unit=args.unit, source_ids=ids)
+    return AutocodeRequest("pattern", args.pattern or "", unit=args.unit, source_ids=ids)
 
 
 def cmd_autocode(args: argparse.Namespace) -> int:
     with _open(args, write=not args.dry_run) as project:
         # everything that can be wrong is checked before a new code is created, so a refused request changes nothing
         source_ids = [project.find_source(s).id for s in args.source] or None
-        ranges = project.autocode_ranges(pattern=args.pattern, keywords=args.keywords or (),
-                                         speakers=args.speaker or (), unit=args.unit, source_ids=source_ids)
+        ranges = project.request_ranges(_autocode_request(args, source_ids))
         try:
             code = project.find_code(args.code)
             code_id: int | None = code.id
@@ -210,7 +210,7 @@ def cmd_autocode(args: argparse.Namespace) -> int:
             return 0
         with project.atomic():  # the new code and its codings are one change
             if code_id is None:
-                code_id = _ensure_code_path(project, args.code)
+                code_id = project.find_or_create_code(args.code)[0].id
             added = project.add_codings(NewCoding(source_id, code_id, start, end) for source_id, start, end in ranges)
     print(f"Coded {added} passages with {path} ({len(ranges) - added} were already coded)")
     return 0
@@ -368,6 +368,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from qcode.cli import archive_commands
+
+    if archive_commands.is_archive(args.project):
+        return archive_commands.check_archive(args.project)
     with _open(args, write=False) as project:
         problems = project.check()
     if not problems:

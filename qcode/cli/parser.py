@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from qcode import __version__
-from qcode.cli import analysis_commands, commands
+from qcode.cli import analysis_commands, archive_commands, commands, names_commands
 from qcode.cli.output import FORMATS
 
 
@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("open", commands.cmd_open, "open the app, optionally on a project")
     p.add_argument("project", nargs="?", help="project file (.qcode)")
+    p.add_argument("--ready-check", action="store_true",
+                   help="open the window, print how long it took to be ready to use, and quit (checks an installation)")
 
     p = command("new", commands.cmd_new, "create an empty project file")
     p.add_argument("project")
@@ -174,8 +176,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     analysis_commands.register(command, _filters, _formats)
 
-    p = command("check", commands.cmd_check, "check the project file's integrity")
+    p = command("check", commands.cmd_check, "check the project file's integrity, or an archive's checksums and "
+                "the project in it")
+    p.add_argument("project", help="a project file, or an archive made by 'qcode archive'")
+
+    names_commands.add_parser(command, _formats)
+
+    p = command("archive", archive_commands.cmd_archive,
+                "pack the project with SHA-256 checksums into a zip, to move or keep it")
     p.add_argument("project")
+    p.add_argument("out", help="the zip file to write")
 
     p = command("demo", commands.cmd_demo, "build the demo project (fictional material)")
     p.add_argument("path", nargs="?", default="demo.qcode", help="where to write it (default: demo.qcode)")

@@ -9,15 +9,57 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
 from qcode.core.errors import InvalidQueryError
-from qcode.core.model import Span
+from qcode.core.model import Passage, Span
 
 UNITS = ("hit", "sentence", "paragraph", "turn")
 _TIME_AFTER_NAME = re.compile(r"\s*[\[(]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]")
 WORD_JOINERS = "'’-"
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
+
+
+MODES = ("keywords", "text", "pattern", "speakers", "search")
+
+
+@dataclass(frozen=True, slots=True)
+class AutocodeRequest:
+    """What to find and where, as every face asks for it (the autocode dialog, `qcode autocode`).
+
+    `mode` says how `text` is read: "keywords" (words or phrases separated by commas or lines, matched as whole
+    words), "text" (one exact piece of text), "pattern" (a regular expression), "search" (a project search
+    query); "speakers" finds what the chosen `speakers` say. Each hit is widened to `unit`. `code_id` and
+    `coder_id` say what a preview plans for (None: a new code, or the current coder).
+    """
+
+    mode: str
+    text: str = ""
+    speakers: tuple[str, ...] = ()
+    case_sensitive: bool = False
+    unit: str = "hit"
+    source_ids: tuple[int, ...] | None = None
+    code_id: int | None = None
+    coder_id: int | None = None
+
+    def keywords(self) -> list[str]:
+        """The keywords of a "keywords" request, one per comma- or line-separated item."""
+        return [w.strip() for w in self.text.replace("\n", ",").split(",") if w.strip()]
+
+    def pattern(self) -> str:
+        """The regular expression of a "text" (escaped) or "pattern" request."""
+        return re.escape(self.text) if self.mode == "text" else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class AutocodePreview:
+    """What applying a request would code: the passages found, in source then text order, and how many of the
+    passages found already have the code from that coder (left out)."""
+
+    request: AutocodeRequest
+    passages: list[Passage]
+    already: int
 
 
 def compile_pattern(

@@ -1,4 +1,4 @@
-"""Build the demo project from the fictional material in resources/demo.
+"""Build the demo project from the fictional material in the package (qcode/resources/demo).
 
 Everything goes through the public Project API and the real text importer. Codings are written in the
 material as anchor phrases (exact text that occurs once in its source); a phrase that is missing or
@@ -12,6 +12,7 @@ import json
 import os
 import uuid
 from datetime import datetime, timedelta, timezone
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +32,12 @@ class DemoMaterialError(QcodeError):
 
 
 def demo_folder() -> Path:
-    """resources/demo beside the package (a source checkout or an installed copy with resources)."""
-    here = Path(__file__).resolve()
-    for base in (here.parents[2], here.parents[1]):
-        candidate = base / "resources" / "demo"
-        if (candidate / "manifest.json").is_file():
-            return candidate
-    raise DemoMaterialError("The demo material (resources/demo) is missing from this installation of qcode.")
+    """The demo material, package data of qcode (read with importlib.resources, so a wheel or a bundled app
+    has it too)."""
+    folder = resources.files("qcode") / "resources" / "demo"
+    if not (folder / "manifest.json").is_file() or not isinstance(folder, os.PathLike):
+        raise DemoMaterialError("The demo material (qcode/resources/demo) is missing from this installation of qcode.")
+    return Path(folder)
 
 
 class _Clock:
@@ -123,7 +123,7 @@ def _fill(project: Project, folder: Path) -> None:
     # codebook
     codes: dict[str, int] = {}
 
-    def add_codes(items: list[dict], parent: int | None, prefix: str) -> None:
+    def add_codes(items: list[dict[Any, Any]], parent: int | None, prefix: str) -> None:
         for item in items:
             code = project.create_code(
                 item["name"], parent_id=parent, color=item["color"], definition=item.get("definition", ""),

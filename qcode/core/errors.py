@@ -23,22 +23,30 @@ class ProjectFileError(QcodeError):
 
 
 class ProjectNotFoundError(ProjectFileError):
+    """No file at the path given."""
+
     def __init__(self, path: object) -> None:
         super().__init__(f"There is no project at {path}. Check the path, or create one with 'qcode new'.")
 
 
 class ProjectExistsError(ProjectFileError):
+    """A new project would replace an existing file."""
+
     def __init__(self, path: object) -> None:
         super().__init__(f"{path} already exists. Choose another file name, or remove the old file first.")
 
 
 class NotAProjectError(ProjectFileError):
+    """A file that is not a qcode project (another SQLite database, or not SQLite at all)."""
+
     def __init__(self, path: object, detail: str = "") -> None:
         extra = f" ({detail})" if detail else ""
         super().__init__(f"{path} is not a qcode project{extra}. Open a .qcode file made by qcode.")
 
 
 class ProjectTooNewError(ProjectFileError):
+    """A project written by a newer qcode, whose format this version does not know."""
+
     def __init__(self, path: object, version: int, supported: int) -> None:
         super().__init__(
             f"{path} was saved by a newer version of qcode (format {version}; this version reads up to "
@@ -47,11 +55,15 @@ class ProjectTooNewError(ProjectFileError):
 
 
 class ProjectLockedError(ProjectFileError):
+    """A project another process holds open for writing."""
+
     def __init__(self) -> None:
         super().__init__("This project is open in another qcode window. Close it there, or open a copy.")
 
 
 class ReadOnlyProjectError(ProjectFileError):
+    """A change asked of a project opened for reading only."""
+
     def __init__(self, reason: str = "it was opened read-only") -> None:
         super().__init__(f"This project cannot be changed here: {reason}. Open it for editing to make changes.")
 
@@ -72,6 +84,8 @@ class InvalidRequestError(QcodeError):
 
 
 class NotFoundError(InvalidRequestError):
+    """No object of this kind by this id, name or path."""
+
     def __init__(self, what: str, ref: object) -> None:
         super().__init__(f"There is no {what} {ref!s} in this project.")
         self.what = what
@@ -79,6 +93,8 @@ class NotFoundError(InvalidRequestError):
 
 
 class AmbiguousNameError(InvalidRequestError):
+    """A bare name that several objects share; the message lists them with their paths and ids."""
+
     def __init__(self, what: str, name: str, candidates: list[str]) -> None:
         listed = "; ".join(candidates)
         super().__init__(
@@ -88,17 +104,23 @@ class AmbiguousNameError(InvalidRequestError):
 
 
 class DuplicateNameError(InvalidRequestError):
+    """A name already taken where it would go (names are unique among siblings, ignoring case)."""
+
     def __init__(self, what: str, name: str, where: str = "") -> None:
         place = f" {where}" if where else ""
         super().__init__(f"There is already a {what} called '{name}'{place}. Choose another name.")
 
 
 class InvalidNameError(InvalidRequestError):
+    """An empty name, or one with a '/' (which separates the parts of a path)."""
+
     def __init__(self, what: str) -> None:
         super().__init__(f"A {what} needs a name that is not empty and has no '/' in it.")
 
 
 class InvalidRangeError(InvalidRequestError):
+    """A range that is empty or lies outside its source's text."""
+
     def __init__(self, start: int, end: int, length: int) -> None:
         if end <= start:
             msg = f"The selection {start}-{end} is empty. Select some text first."
@@ -111,6 +133,8 @@ class InvalidRangeError(InvalidRequestError):
 
 
 class TreeCycleError(InvalidRequestError):
+    """A move that would put a code or folder inside itself."""
+
     def __init__(self, name: str) -> None:
         super().__init__(f"'{name}' cannot be moved inside itself or one of its own sub-codes.")
 
@@ -146,27 +170,31 @@ class ImportError_(QcodeError):
 
 
 class UnsupportedFormatError(ImportError_):
-    pass
+    """A file of a type qcode does not read (or that is not what its name says)."""
 
 
 class UnreadableFileError(ImportError_):
-    pass
+    """A file that is damaged, encrypted or otherwise cannot be read."""
 
 
 class EmptySourceError(ImportError_):
-    pass
+    """A file that holds no text to import."""
 
 
 class FileTooLargeError(ImportError_):
-    pass
+    """A file, or what it unpacks to, beyond the sizes qcode reads safely."""
 
 
 class DuplicateCodingError(InvalidOperationError):
+    """The same passage coded twice with one code by one coder."""
+
     def __init__(self) -> None:
         super().__init__("This passage already has this code from this coder.")
 
 
 class AutocodeCancelled(InvalidQueryError):
+    """Autocoding stopped by the user before anything was written."""
+
     def __init__(self) -> None:
         super().__init__("Autocoding was cancelled; nothing was coded.")
 
@@ -176,6 +204,8 @@ class ExportError(QcodeError):
 
 
 class DamagedProjectError(NotAProjectError):
+    """A project file whose bytes are damaged or cut short; the message points at its backups."""
+
     def __init__(self, path: object, detail: str) -> None:
         ProjectFileError.__init__(
             self,

@@ -17,6 +17,8 @@ MEMO_TARGETS = ("project", "source", "code", "coding", "case", "range")
 
 @dataclass(frozen=True, slots=True)
 class Coder:
+    """A person who codes, with the colour their codings show in."""
+
     id: int
     name: str
     color: str
@@ -24,6 +26,8 @@ class Coder:
 
 @dataclass(frozen=True, slots=True)
 class Folder:
+    """A folder of sources; `parent_id` None is the top level."""
+
     id: int
     parent_id: int | None
     name: str
@@ -57,6 +61,9 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Code:
+    """A code of the codebook with its definition, inclusion and exclusion criteria and example; `parent_id` None is a
+    top-level code, `guid` its stable identity across exports."""
+
     id: int
     parent_id: int | None
     name: str
@@ -95,6 +102,9 @@ class Excerpt:
 
 @dataclass(frozen=True, slots=True)
 class Memo:
+    """A memo: on the project, a source, code, coding or case (`target_kind`, `target_id`), or on a passage
+    (`target_kind` 'range' with `source_id`, `start`, `end`)."""
+
     id: int
     target_kind: str
     target_id: int | None
@@ -108,6 +118,8 @@ class Memo:
 
 @dataclass(frozen=True, slots=True)
 class Case:
+    """A case (a participant, site, ...): sources or parts of sources grouped under one name, with attributes."""
+
     id: int
     name: str
     guid: str
@@ -126,6 +138,8 @@ class CaseMember:
 
 @dataclass(frozen=True, slots=True)
 class Attribute:
+    """A typed attribute of cases or of sources (`scope`); a choice attribute lists its `choices` in their order."""
+
     id: int
     name: str
     type: str
@@ -147,11 +161,12 @@ class Filter:
     folders: tuple[int, ...] = ()
     cases: tuple[int, ...] = ()
     coders: tuple[int, ...] = ()
-    attributes: tuple[tuple[int, str], ...] = ()
+    attributes: tuple[tuple[int, object], ...] = ()
     created_from: str | None = None
     created_to: str | None = None
 
     def is_empty(self) -> bool:
+        """Whether the filter selects everything."""
         return not (
             self.codes or self.sources or self.folders or self.cases or self.coders or self.attributes
             or self.created_from or self.created_to
@@ -182,6 +197,8 @@ class FrequencyRow:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
+    """One hit of a text search: where it is and the words around it on one line."""
+
     source_id: int
     source_name: str
     start: int
@@ -197,6 +214,17 @@ class ImportOutcome:
     status: str  # "imported", "duplicate" or "failed"
     reason: str = ""
     source_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterEntry:
+    """An entry of the name register: a term (a person, place, organisation ...) and the pseudonym that a
+    pseudonymised export writes instead; `enabled` False keeps the entry without applying it."""
+
+    id: int
+    term: str
+    pseudonym: str
+    enabled: bool = True
 
 
 # --- values the Project API hands out for exact undo and previews ---------------------------------

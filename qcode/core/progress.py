@@ -6,6 +6,8 @@ from typing import Protocol
 
 
 class Progress(Protocol):
+    """Where long work reports how far it is and learns whether the user pressed Cancel (a GUI worker, or nothing)."""
+
     def step(self, done: int, total: int, text: str) -> None:
         """Report that `done` of `total` units are finished; `text` names the current unit."""
 
@@ -17,7 +19,9 @@ class NoProgress:
     """A Progress that ignores reports and is never cancelled."""
 
     def step(self, done: int, total: int, text: str) -> None:
+        """Ignore the report."""
         return None
 
     def cancelled(self) -> bool:
+        """Never cancelled."""
         return False

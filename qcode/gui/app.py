@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
+from importlib import resources
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from qcode import __version__
 from qcode.core.project import default_coder_name
@@ -37,11 +40,37 @@ def _coder_name(settings: QSettings) -> str:
     return name
 
 
-def run_gui(project_path: str | None) -> int:
+def _quit_when_ready(app: QApplication, window: QWidget, started: float) -> None:
+    """Poll until the window is usable (shown, its panels filled, the first source in the document), then print
+    the time it took and quit: `qcode open PROJECT --ready-check`, a smoke test of an installation."""
+
+    def usable() -> bool:
+        sources = getattr(window, "sources_model", None)
+        document = getattr(window, "document", None)
+        if not window.isVisible() or sources is None or document is None:
+            return False
+        return sources.rowCount() == 0 or bool(document.toPlainText())
+
+    def poll() -> None:
+        if usable():
+            print(f"qcode: ready in {time.perf_counter() - started:.2f} s", flush=True)
+            window.close()
+            app.quit()
+        else:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def run_gui(project_path: str | None, *, ready_check: bool = False) -> int:
+    started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("qcode")
     app.setOrganizationName("qcode")
     app.setApplicationVersion(__version__)
+    icon = resources.files("qcode") / "resources" / "qcode.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     sys.excepthook = _show_bug
     if project_path is None:
         chosen, _ = QFileDialog.getOpenFileName(None, "Open a qcode project", "", "qcode projects (*.qcode)")
@@ -50,6 +79,9 @@ def run_gui(project_path: str | None) -> int:
         project_path = chosen
     settings = QSettings()
     session = AppSession(settings, coder=_coder_name(settings))
-    if session.open(project_path) is None:
+    window = session.open(project_path)
+    if window is None:
         return 1
+    if ready_check:
+        _quit_when_ready(app, window, started)
     return app.exec()

@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
                 action.setShortcut(QKeySequence(shortcut))
             action.setEnabled(label.startswith("&Export") or not self.project.readonly)
             file_menu.addAction(action)
+        file_menu.addAction("&Name register…", self.open_names_dialog)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -229,6 +230,19 @@ class MainWindow(QMainWindow):
         if self.session is not None:  # Help comes last, as everywhere
             help_menu = self.menuBar().addMenu("&Help")
             help_menu.addAction("Open the &demo project", lambda: self.session.open_demo(self))  # type: ignore[union-attr]
+            help_menu.addAction("&About qcode", self.show_about)
+
+    def open_names_dialog(self) -> None:
+        """File > Name register: the names pseudonymised exports replace, with suggestions."""
+        from qcode.gui.dialogs.names_dialog import NamesDialog
+
+        NamesDialog(self.project, self.undo_stack, self).open()
+
+    def show_about(self) -> None:
+        """Help > About qcode: the version and the licences of qcode and what it runs on."""
+        from qcode.gui.dialogs.about_dialog import AboutDialog
+
+        AboutDialog(self).exec()
 
     def _add_autocode_and_coder_menus(self, code_menu: QMenu, view_menu: QMenu) -> None:
         code_menu.addSeparator()

@@ -84,6 +84,11 @@ def test_workflow_through_the_entry_point(tmp_path: Path, transcripts: Path) -> 
     assert rows[0] == {"code": "Help-seeking", "excerpts": "2", "sources": "1", "cases": "0",
                        "characters": str(len("And mates?") + len("Mates at the club help."))}
     assert [r["code"] for r in rows] == ["Help-seeking", "Help-seeking/Informal"]
+    nested = run("autocode", project, "--code", "help-seeking/Formal/GP", "--keywords", "dad", "--coder", "Ann")
+    assert nested.returncode == 0, nested.stderr  # the existing parent is matched in any case; the rest is made
+    codes = json.loads(run("codes", project, "--format", "json").stdout)
+    assert "Help-seeking/Formal/GP" in json.dumps(codes)
+    assert "help-seeking" not in json.dumps(codes)
     speaker = run("autocode", project, "--code", "Bo says", "--speaker", "bo", "--dry-run")
     assert speaker.returncode == 0, speaker.stderr
     assert speaker.stdout.splitlines()[-1] == "2 passages would be coded with Bo says (a new code)"

@@ -88,12 +88,25 @@ def test_autocode_a_speaker_with_a_new_code(qtbot, project: Project) -> None:
         "Interviewer (2 turns)", "Marcus (2 turns)"]
     dialog.check_speaker("Marcus")
     dialog.unit.setCurrentIndex(dialog.unit.findData("turn"))
-    dialog.code.setCurrentText("Speakers/Marcus")  # "Speakers" does not exist: a clear error, nothing written
+    dialog.code.setCurrentText("speakers/Marcus")  # neither exists: both are made, in the same undo step
     _preview(qtbot, dialog)
-    assert dialog.apply() == 0
-    assert "Speakers" in dialog.status.text()
+    assert dialog.apply() == 2
+    parent = project.find_code("speakers")
+    assert [c.name for c in project.children(parent.id)] == ["Marcus"]
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
     assert _snapshot(project) == before
-    assert window.undo_stack.count() == 0
+    assert project.codes() == []
+    window.undo_stack.redo()
+    assert project.code_path(project.find_code("speakers/Marcus").id) == "speakers/Marcus"
+    window.undo_stack.undo()
+    dialog.code.setCurrentText("SPEAKERS/Marcus")  # matched case-insensitively once "Speakers" exists
+    project.create_code("Speakers")
+    _preview(qtbot, dialog)
+    assert dialog.apply() == 2
+    assert [project.code_path(c.id) for c in project.codes()] == ["Speakers", "Speakers/Marcus"]
+    window.undo_stack.undo()
+    project.delete_code(project.find_code("Speakers").id)
     dialog.code.setCurrentText("What Marcus says")
     previewed = _preview(qtbot, dialog)
     assert [project.source_slice(*r) for r in previewed] == [

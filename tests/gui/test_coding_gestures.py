@@ -63,3 +63,20 @@ def test_quick_code_box_finds_or_creates(qtbot, project: Project) -> None:
     window.undo_stack.undo()
     window.undo_stack.undo()
     assert [c.name for c in project.codes()] == ["Help-seeking"]
+
+
+def test_quick_code_creates_missing_parents_in_one_undo_step(qtbot, project: Project) -> None:
+    window, source_id = _window(qtbot, project)
+    project.create_code("Peer relationships")
+    start = TEXT.index("the lads")
+    window.document.select_range(start, len(TEXT))
+    assert window.coding.quick_code("peer RELATIONSHIPS/Trust/Banter")
+    banter = project.find_code("Peer relationships/Trust/Banter")
+    assert [c.code_id for c in project.codings_for_source(source_id)] == [banter.id]
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert [c.name for c in project.codes()] == ["Peer relationships"]
+    assert project.codings_for_source(source_id) == []
+    window.undo_stack.redo()
+    assert project.code_path(project.find_code("Banter").id) == "Peer relationships/Trust/Banter"
+    assert len(project.codings_for_source(source_id)) == 1

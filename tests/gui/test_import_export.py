@@ -142,3 +142,18 @@ def test_export_dialog_cancel_stops_the_worker_and_writes_nothing(qtbot, project
     assert dialog.buttons.isEnabled()
     assert not target.exists()
     assert not [w for w in dialog.findChildren(QMessageBox) if w.isVisible()]
+
+
+def test_the_export_dialog_refuses_the_project_file(qtbot, project: Project, monkeypatch) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a, **k: warnings.append(text))
+    before = project.path.read_bytes()
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("docx"))
+    dialog.target.setText(str(project.path))
+    dialog.start()
+    assert dialog.task is None  # nothing started
+    assert len(warnings) == 1
+    assert "never replaces a project" in warnings[0]
+    assert project.path.read_bytes() == before

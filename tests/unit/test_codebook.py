@@ -281,3 +281,26 @@ def test_atomic_keeps_all_changes_or_none(project: Project) -> None:
         project.create_code("Second", parent_id=parent.id)
     assert [project.code_path(c.id) for c in project.codes()] == ["First", "First/Second"]
     assert project.check() == []
+
+
+def test_find_or_create_code_is_one_rule_for_every_face(project: Project) -> None:
+    top = project.create_code("Help-seeking")
+    found, created = project.find_or_create_code("Help-seeking")
+    assert (found.id, created) == (top.id, ())
+    child, created = project.find_or_create_code("help-SEEKING/ Informal ")  # names matched case-insensitively
+    assert child.parent_id == top.id
+    assert created == (child.id,)
+    deep, created = project.find_or_create_code("Barriers/Stigma/Self-stigma")  # every missing parent is made
+    assert [project.code_path(i) for i in created] == ["Barriers", "Barriers/Stigma", "Barriers/Stigma/Self-stigma"]
+    assert created[-1] == deep.id
+    assert project.find_or_create_code("informal") == (child, ())  # a unique bare name, as find_code finds it
+    assert project.find_or_create_code(str(top.id)) == (top, ())
+
+
+def test_find_or_create_code_refuses_a_bad_part_and_creates_nothing(project: Project) -> None:
+    project.create_code("A")
+    with pytest.raises(InvalidNameError):
+        project.find_or_create_code("New//Sub")
+    with pytest.raises(InvalidNameError):
+        project.find_or_create_code("   ")
+    assert [c.name for c in project.codes()] == ["A"]

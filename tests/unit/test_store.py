@@ -21,7 +21,7 @@ from qcode.core.errors import (
 from qcode.core.project import Project
 from qcode.core.store import backups
 from qcode.core.store.connection import APPLICATION_ID
-from qcode.core.store.migrations import LATEST
+from qcode.core.store.migrations import LATEST, STEPS
 
 
 def test_new_project_is_marked_and_versioned(tmp_path: Path) -> None:
@@ -242,17 +242,19 @@ def _write_version_1_file(path: Path) -> None:
         p.add_case_member(case.id, s.id, 0, 36)
         group = p.create_attribute("Age group", "choice", choices=["18-34", "35+"])
         p.set_attribute_value(group.id, case.id, "18-34")
+    # drop every table, index, trigger and view that the steps after step 1 create
+    fresh = sqlite3.connect(":memory:")
+    migrations.apply_step(fresh, 1, migrations.STEPS[0])
+    everything = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0):
+        migrations.apply_step(everything, number, step)
+    later = sorted(set(_schema(everything)) - set(_schema(fresh)), key=lambda item: item[0] != "table")
     conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE code_value_stat")
-    conn.execute("DROP INDEX case_member_range")
-    conn.execute("DROP INDEX coding_coder_code")
-    conn.execute("DROP INDEX code_source_stat_cover")
-    conn.execute("DROP TABLE code_coder_stat")
+    for kind, name in later:
+        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     # the same tables, indexes and triggers as step 1 alone creates
-    fresh = sqlite3.connect(":memory:")
-    migrations.apply_step(fresh, 1, migrations.STEPS[0])
     assert _schema(conn) == _schema(fresh)
     fresh.close()
     conn.close()
@@ -275,7 +277,7 @@ def test_a_version_1_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
         everyone = Filter(coders=tuple(c.id for c in p.coders()))
         assert table == p.frequencies(everyone, group_by=Grouping("attribute", age.id))
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST == len(STEPS)
     conn.close()
     listed = backups.list_backups(path)
     assert [b.reason for b in listed] == ["before-upgrade"]
@@ -341,10 +343,18 @@ def test_step_003_indexes_member_ranges(tmp_path: Path) -> None:
         project.add_case_member(ann.id, source.id, 0, 10)
         code = project.create_code("Answer")
         project.add_coding(source.id, code.id, 4, 10)
-    conn = sqlite3.connect(path)  # back to a file made before step 3: what steps 3 and on add, taken out
-    for statement in ("DROP INDEX case_member_range", "DROP INDEX coding_coder_code",
-                      "DROP INDEX code_source_stat_cover", "DROP TABLE code_coder_stat", "PRAGMA user_version = 2"):
-        conn.execute(statement)
+    # back to a file made before step 3: what steps 3 and on create, taken out
+    before = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0)[:2]:
+        migrations.apply_step(before, number, step)
+    everything = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0):
+        migrations.apply_step(everything, number, step)
+    later = sorted(set(_schema(everything)) - set(_schema(before)), key=lambda item: item[0] != "table")
+    conn = sqlite3.connect(path)
+    for kind, name in later:
+        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()
     with Project.open(path) as project:

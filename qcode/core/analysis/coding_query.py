@@ -212,7 +212,7 @@ def merged(passages: Passages) -> list[tuple[int, int, int]]:
     return [(source, start, end) for source in sorted(passages) for start, end in rng.merge(passages[source])]
 
 
-def group_codings(rows: list[tuple]) -> Passages:
+def group_codings(rows: list[tuple[int, int, int, int, int, int]]) -> Passages:
     """Ranges per source from (coding id, code id, source id, coder id, start, end) rows."""
     found: Passages = defaultdict(list)
     for _, _, source_id, _, start, end in rows:

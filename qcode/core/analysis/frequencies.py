@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from qcode.core.analysis.order import name_key, value_key
 from qcode.core.model import Counts, Filter, FrequencyRow
@@ -83,7 +85,7 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
     return result
 
 
-def _group_order(conn: sqlite3.Connection, grouping: Grouping):
+def _group_order(conn: sqlite3.Connection, grouping: Grouping) -> Callable[[Any], tuple[Any, ...]]:
     """The sort key of a grouping's labels: the attribute's own order for its values, else by name."""
     if grouping.kind == "attribute" and grouping.attribute_id is not None:
         attribute = case_store.attribute_by_id(conn, grouping.attribute_id)
@@ -94,7 +96,7 @@ def _group_order(conn: sqlite3.Connection, grouping: Grouping):
 
 def _fast_case_groups(
     conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
-) -> dict[tuple, Counts] | None:
+) -> dict[tuple[Any, ...], Counts] | None:
     """Unfiltered tables grouped by case or case attribute, summed from the per-case aggregates."""
     if grouping is None or not flt.is_empty():
         return None
@@ -116,7 +118,7 @@ def _fast_case_groups(
 
 def _fast_source_scope(
     conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
-) -> dict[tuple, Counts] | None:
+) -> dict[tuple[Any, ...], Counts] | None:
     """Tables of whole sources read from the per-source aggregates: filtered to some sources (by source, folder
     or source attribute), or grouped by source. Cases are counted through members that are whole sources, so
     this answers only when no member in scope is part of a source."""
@@ -139,7 +141,7 @@ def _fast_source_scope(
 
 def _fast_coders(
     conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
-) -> dict[tuple, Counts] | None:
+) -> dict[tuple[Any, ...], Counts] | None:
     """The table of one coder's codings, or the unfiltered table by coder, read from the per-(code, coder,
     source) aggregates when every case member is a whole source."""
     if grouping is None:
@@ -157,7 +159,7 @@ def _fast_coders(
             for c, tree, code, excerpts, sources, cases, characters in matrix_reads.coder_totals(conn, coder)}
 
 
-def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple, Counts]:
+def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple[Any, ...], Counts]:
     """Counts from the filtered coding rows, for every (group, tree, code)."""
     rows = queries.filtered_codings(conn, flt)
     cases_of = queries.coding_cases(conn, flt)
@@ -166,10 +168,10 @@ def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -
         ancestors[code_id].append(ancestor_id)
     groups_of = _group_function(conn, grouping, cases_of)
 
-    excerpts: dict[tuple, int] = defaultdict(int)
-    sources: dict[tuple, set[int]] = defaultdict(set)
-    cases: dict[tuple, set[int]] = defaultdict(set)
-    ranges: dict[tuple, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    excerpts: dict[tuple[Any, ...], int] = defaultdict(int)
+    sources: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+    cases: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+    ranges: dict[tuple[Any, ...], dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for coding_id, code_id, source_id, coder_id, start, end in rows:
         coding_cases = cases_of.get(coding_id, ())
         for label, allowed_cases in groups_of(coding_id, source_id, coder_id):
@@ -190,7 +192,8 @@ def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -
     }
 
 
-def _group_function(conn: sqlite3.Connection, grouping: Grouping | None, cases_of: dict[int, list[int]]):
+def _group_function(conn: sqlite3.Connection, grouping: Grouping | None,
+                    cases_of: dict[int, list[int]]) -> Callable[[int, int, int], list[tuple[Any, ...]]]:
     """A function (coding id, source id, coder id) -> [(group label, cases counted in it or None for all)]."""
     if grouping is None:
         return lambda coding_id, source_id, coder_id: [(None, None)]
@@ -210,7 +213,7 @@ def _group_function(conn: sqlite3.Connection, grouping: Grouping | None, cases_o
                 [(values[source_id], None)] if source_id in values else []
             )
 
-        def by_case_value(coding_id: int, source_id: int, coder_id: int) -> list[tuple]:
+        def by_case_value(coding_id: int, source_id: int, coder_id: int) -> list[tuple[Any, ...]]:
             by_value: dict[object, list[int]] = defaultdict(list)
             for case_id in cases_of.get(coding_id, ()):
                 if case_id in values:

@@ -44,19 +44,19 @@ def groups(conn: sqlite3.Connection, grouping: Grouping, flt: Filter,
     if kind == "source":
         paths = source_paths(conn)
         ids = analysis_reads.sources_in_scope(conn, flt)
-        columns = sorted((MatrixColumn(i, paths[i]) for i in ids), key=lambda c: name_key(c.label))
-        return Groups(tuple(columns), lambda coding, source, coder: [(source, None)], False)
+        by_source = sorted((MatrixColumn(i, paths[i]) for i in ids), key=lambda c: name_key(c.label))
+        return Groups(tuple(by_source), lambda coding, source, coder: [(source, None)], False)
     if kind == "coder":
         names = queries.coder_names(conn)
         ids = list(flt.coders) if flt.coders else list(names)
-        columns = sorted((MatrixColumn(i, names[i]) for i in ids), key=lambda c: name_key(c.label))
-        return Groups(tuple(columns), lambda coding, source, coder: [(coder, None)], False)
+        by_coder = sorted((MatrixColumn(i, names[i]) for i in ids), key=lambda c: name_key(c.label))
+        return Groups(tuple(by_coder), lambda coding, source, coder: [(coder, None)], False)
     if kind == "case":
         names = queries.case_names(conn)
         ids = analysis_reads.cases_in_scope(conn, flt)
-        columns = sorted((MatrixColumn(i, names[i]) for i in ids), key=lambda c: name_key(c.label))
+        by_case = sorted((MatrixColumn(i, names[i]) for i in ids), key=lambda c: name_key(c.label))
         found = cases_of()
-        return Groups(tuple(columns),
+        return Groups(tuple(by_case),
                       lambda coding, source, coder: [(c, frozenset((c,))) for c in found.get(coding, ())], True)
     if kind == "attribute":
         attribute = attribute_of(conn, grouping)

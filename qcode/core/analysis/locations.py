@@ -34,6 +34,8 @@ class LocationIndex:
         return index, table[1][index - 1]
 
     def describe(self, start: int) -> str:
+        """Where an offset lies, as reports cite it: the page, then the timestamp or the paragraph number, then the
+        speaker (e.g. 'p. 4, ¶ 12')."""
         parts: list[str] = []
         page = self._at(self._pages, start)
         if page is not None:
@@ -72,8 +74,10 @@ def describe_many(conn: sqlite3.Connection, points: list[tuple[int, int]]) -> li
 
 
 def location_index(conn: sqlite3.Connection, source_id: int) -> LocationIndex:
+    """A location index over one source's spans, for describing many offsets of it."""
     return LocationIndex(source_store.spans(conn, source_id))
 
 
 def describe_location(conn: sqlite3.Connection, source_id: int, start: int) -> str:
+    """Where one offset of a source lies, as reports cite it."""
     return location_index(conn, source_id).describe(start)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from qcode.core.analysis import matrix_fast
 from qcode.core.analysis.code_scope import CodeScope, code_scope
@@ -29,6 +29,7 @@ from qcode.core.store import queries
 
 PERCENT_MODES = ("none", "row", "column")
 TOTAL = object()  # the key of the total row and column while counting
+Key = tuple[object, object]  # (row: a code id or TOTAL, column: a column key or TOTAL)
 
 
 class _Counter:
@@ -36,11 +37,11 @@ class _Counter:
 
     def __init__(self, cell: str) -> None:
         self.cell = cell
-        self.numbers: dict[tuple, int] = defaultdict(int)
-        self.sets: dict[tuple, set[int]] = defaultdict(set)
-        self.ranges: dict[tuple, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+        self.numbers: dict[Key, int] = defaultdict(int)
+        self.sets: dict[Key, set[int]] = defaultdict(set)
+        self.ranges: dict[Key, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
 
-    def add(self, key: tuple, source: int, start: int, end: int, cases: frozenset[int] | list[int]) -> None:
+    def add(self, key: Key, source: int, start: int, end: int, cases: Iterable[int]) -> None:
         if self.cell == "excerpts":
             self.numbers[key] += 1
         elif self.cell == "sources":
@@ -50,7 +51,7 @@ class _Counter:
         else:
             self.ranges[key][source].append((start, end))
 
-    def value(self, key: tuple) -> int:
+    def value(self, key: Key) -> int:
         if self.cell == "excerpts":
             return self.numbers.get(key, 0)
         if self.cell in ("sources", "cases"):
@@ -102,7 +103,7 @@ def _count(conn: sqlite3.Connection, flt: Filter, scope: CodeScope, grouped: Gro
             counter.add((row, TOTAL), source_id, start, end, frozenset(every_case))
 
 
-def _assemble(scope: CodeScope, grouped: Groups, value: Callable[[tuple], int], cell: str) -> Matrix:
+def _assemble(scope: CodeScope, grouped: Groups, value: Callable[[Key], int], cell: str) -> Matrix:
     keys = [c.key for c in grouped.columns]
     rows = tuple(
         MatrixRow(code_id, scope.paths[code_id], scope.depths[code_id],

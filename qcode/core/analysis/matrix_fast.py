@@ -47,13 +47,14 @@ def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cel
         own_counts = aggregates.excerpts_by_coder(conn, codes)
         cells = own_counts if own else _tree_sums(own_counts, scope)
         column_totals = _column_sums(own_counts)
-    elif kind == "attribute":
-        if aggregates.attribute_scope(conn, grouping.attribute_id) == "case":
-            cells = aggregates.excerpts_by_case_value(conn, grouping.attribute_id, tree, codes)
-            column_totals = _column_sums(aggregates.excerpts_by_case_value(conn, grouping.attribute_id, 0, codes))
+    elif kind == "attribute" and grouping.attribute_id is not None:
+        attribute = grouping.attribute_id
+        if aggregates.attribute_scope(conn, attribute) == "case":
+            cells = aggregates.excerpts_by_case_value(conn, attribute, tree, codes)
+            column_totals = _column_sums(aggregates.excerpts_by_case_value(conn, attribute, 0, codes))
         else:
-            cells = aggregates.excerpts_by_source_value(conn, grouping.attribute_id, tree, codes)
-            column_totals = _column_sums(aggregates.excerpts_by_source_value(conn, grouping.attribute_id, 0, codes))
+            cells = aggregates.excerpts_by_source_value(conn, attribute, tree, codes)
+            column_totals = _column_sums(aggregates.excerpts_by_source_value(conn, attribute, 0, codes))
     else:
         return None
     columns = groups(conn, grouping, flt, lambda: {}).columns

@@ -13,13 +13,13 @@ def name_key(text: str) -> tuple[str, str]:
     return (text.casefold(), text)
 
 
-def value_key(attribute: Attribute) -> Callable[[object], tuple]:
+def value_key(attribute: Attribute) -> Callable[[object], tuple[int, int, float, str]]:
     """A sort key putting an attribute's values in the attribute's own order."""
     choices = {choice: index for index, choice in enumerate(attribute.choices)}
 
-    def key(value: object) -> tuple:
+    def key(value: object) -> tuple[int, int, float, str]:
         if attribute.type == "choice" and value in choices:
-            return (0, choices[value], 0.0, "")
+            return (0, choices[str(value)], 0.0, "")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return (1, 0, float(value), "")
         return (2, 0, 0.0, str(value).casefold())  # dates are ISO strings: text order is chronological

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from qcode.core.analysis.code_scope import code_scope
 from qcode.core.analysis.frequencies import source_paths
-from qcode.core.analysis.groups import name_key, value_key
+from qcode.core.analysis.order import name_key, value_key
 from qcode.core.errors import InvalidRequestError
 from qcode.core.model import Filter, SaturationRow
 from qcode.core.store import analysis_reads, queries

@@ -26,6 +26,8 @@ CONTEXT_CHARS = 60
 
 @dataclass(frozen=True, slots=True)
 class Term:
+    """One search term: its words (a phrase has several) and whether the last is a prefix ('help*')."""
+
     tokens: tuple[str, ...]
     prefix: bool
 
@@ -85,6 +87,8 @@ def fts_query(terms: list[Term]) -> str:
 
 
 def term_pattern(terms: list[Term]) -> re.Pattern[str]:
+    """A regular expression that finds any of the terms in plain text as the full-text index matches them (whole words,
+    punctuation between a phrase's words, prefixes)."""
     alternatives = []
     for term in terms:
         body = r"[\W_]+".join(re.escape(t) for t in term.tokens)
@@ -94,6 +98,7 @@ def term_pattern(terms: list[Term]) -> re.Pattern[str]:
 
 
 def context_around(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    """The text around a hit on one line, up to `width` characters either side, with an ellipsis where it is cut."""
     left = max(0, start - width)
     right = min(len(text), end + width)
     snippet = " ".join(text[left:right].split())

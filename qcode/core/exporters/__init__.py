@@ -6,14 +6,16 @@ failed or cancelled export never leaves a half file nor harms an existing one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import ExportError, InvalidRequestError
 from qcode.core.exporters import csv_export, docx_export, xlsx_export
-from qcode.core.exporters.safety import atomic_folder
+from qcode.core.exporters.safety import atomic_folder, refuse_project_target
 from qcode.core.exporters.tables import (
+    Table,
     codebook_table,
     excerpt_data,
     excerpt_table,
@@ -65,6 +67,7 @@ def export(
 ) -> Path:
     """Write one export and return its path (a folder for CSV with what='all')."""
     target = Path(target)
+    refuse_project_target(target, project.path)
     fmt = format_for(target, fmt)
     what = what or DEFAULT_WHAT[fmt]
     if what not in WHATS:
@@ -87,7 +90,7 @@ def export(
 
 def _csv(project: Project, target: Path, what: str, grouping: Grouping, flt: Filter, delimiter: str,
          progress: Progress | None) -> Path:
-    tables = {
+    tables: dict[str, Callable[[], Table]] = {
         "excerpts": lambda: excerpt_table(excerpt_data(project, flt)),
         "frequencies": lambda: frequency_table(project, flt),
         "codebook": lambda: codebook_table(project),
@@ -142,8 +145,8 @@ def grouping_label(project: Project, grouping: Grouping) -> str:
     """What a matrix's columns are, in words: 'case', 'source', 'coder' or an attribute's name."""
     if grouping.kind == "attribute":
         names = {a.id: a.name for a in project.attributes()}
-        return names.get(grouping.attribute_id, "attribute")
+        return names.get(grouping.attribute_id or 0, "attribute")
     return grouping.kind
 
 
-__all__ = ["FORMATS", "WHATS", "ExportError", "export"]
+__all__ = ["FORMATS", "WHATS", "ExportError", "export", "refuse_project_target"]

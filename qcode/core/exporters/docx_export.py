@@ -6,8 +6,10 @@ Only Word's built-in styles are used (see `word`), so a user restyles a whole re
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from docx.shared import Inches, Pt, RGBColor
 
@@ -15,7 +17,7 @@ from qcode.core.errors import QcodeError
 from qcode.core.exporters.safety import xml_safe
 from qcode.core.exporters.tables import ExcerptData, Table
 from qcode.core.exporters.word import MARKER, WordDocument
-from qcode.core.model import Code
+from qcode.core.model import Code, Memo
 from qcode.core.progress import Progress
 from qcode.core.project import Project
 
@@ -127,7 +129,7 @@ def excerpts_report(
     _title_page(word, "Coded excerpts", project, today, filters, "Codes without excerpts are left out.")
     word.table_of_contents()
     word.page_break()
-    by_code: dict[int, list] = defaultdict(list)
+    by_code: dict[int, list[Any]] = defaultdict(list)
     for excerpt in data.excerpts:
         by_code[excerpt.coding.code_id].append(excerpt)
     codes = project.codes()
@@ -163,7 +165,7 @@ def excerpts_report(
     return word.save(target)
 
 
-def _codes_with_excerpts_below(codes: list[Code], by_code: dict[int, list]) -> set[int]:
+def _codes_with_excerpts_below(codes: list[Code], by_code: dict[int, list[Any]]) -> set[int]:
     """Codes that have excerpts themselves or in a descendant (so the hierarchy of headings stays whole)."""
     parent = {c.id: c.parent_id for c in codes}
     keep: set[int] = set()
@@ -227,44 +229,45 @@ def memos_document(project: Project, target: Path, *, today: date) -> Path:
     return word.save(target)
 
 
-def _memo_order(project: Project):
+def _memo_order(project: Project) -> Callable[[Memo], tuple[Any, ...]]:
     """Sort keys that put memos in the order a reader meets their targets (tree, source and text order)."""
     source_rank = {s.id: n for n, s in enumerate(project.sources())}
     code_rank = {c.id: n for n, c in enumerate(project.codes())}
     case_name = {c.id: c.name.casefold() for c in project.cases()}
 
-    def key(memo) -> tuple:
+    def key(memo: Memo) -> tuple[Any, ...]:
+        target = memo.target_id or 0
         if memo.target_kind == "source":
-            return (source_rank.get(memo.target_id, 0),)
+            return (source_rank.get(target, 0),)
         if memo.target_kind == "code":
-            return (code_rank.get(memo.target_id, 0),)
+            return (code_rank.get(target, 0),)
         if memo.target_kind == "case":
-            return (case_name.get(memo.target_id, ""),)
+            return (case_name.get(target, ""),)
         source_id, start, end = _memo_range(project, memo)
-        tie = code_rank.get(project.coding(memo.target_id).code_id, 0) if memo.target_kind == "coding" else 0
+        tie = code_rank.get(project.coding(target).code_id, 0) if memo.target_kind == "coding" else 0
         return (source_rank.get(source_id, 0), start, end, tie)
 
     return key
 
 
-def _memo_range(project: Project, memo) -> tuple[int, int, int]:
+def _memo_range(project: Project, memo: Memo) -> tuple[int, int, int]:
     if memo.target_kind == "coding":
-        coding = project.coding(memo.target_id)
+        coding = project.coding(memo.target_id or 0)
         return coding.source_id, coding.start, coding.end
-    return memo.source_id, memo.start, memo.end
+    return memo.source_id or 0, memo.start or 0, memo.end or 0
 
 
-def _memo_subject(project: Project, memo) -> str:
+def _memo_subject(project: Project, memo: Memo) -> str:
     if memo.target_kind == "source":
-        return project.source_path(memo.target_id)
+        return project.source_path(memo.target_id or 0)
     if memo.target_kind == "code":
-        return project.code_path(memo.target_id, separator=" > ")
+        return project.code_path(memo.target_id or 0, separator=" > ")
     if memo.target_kind == "case":
-        return project.case(memo.target_id).name
+        return project.case(memo.target_id or 0).name
     if memo.target_kind == "coding":
-        coding = project.coding(memo.target_id)
+        coding = project.coding(memo.target_id or 0)
         return f"{project.code_path(coding.code_id, separator=' > ')} in {project.source(coding.source_id).name}"
-    return f"Passage in {project.source(memo.source_id).name}"
+    return f"Passage in {project.source(memo.source_id or 0).name}"
 
 
 TRANSCRIPT_WIDTHS = (0.45, 3.75, 1.8)  # inches: paragraph number, text, codes (6" between the margins)
@@ -288,7 +291,7 @@ def transcript_document(project: Project, source_id: int, target: Path, *, today
     paragraphs = list(project.spans(source_id, "paragraph")) or [Span("paragraph", 0, len(text))]
     table = word.table(("¶", "Text", "Codes"), [], widths=TRANSCRIPT_WIDTHS, numbers_right=False)
     for number, span in enumerate(paragraphs, start=1):
-        row = table.add_row().cells
+        row = table.add_row().cells  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
         for cell, width in zip(row, TRANSCRIPT_WIDTHS, strict=True):
             cell.width = Inches(width)
         row[0].text = str(number)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qcode.core.errors import ExportError
+from qcode.core.store.connection import belongs_to_project
 
 EXCEL_CELL_LIMIT = 32_767
 TRUNCATION_MARKER = " […truncated by qcode: the full text is longer than a spreadsheet cell can hold]"
@@ -65,10 +66,34 @@ def _give_usual_mode(temp: Path, target: Path, full: int) -> None:
     os.chmod(temp, mode)
 
 
+def refuse_project_target(target: Path, project_path: Path | None = None) -> None:
+    """Refuse to write an export over a qcode project, or over a file that belongs to one (its WAL, its lock).
+
+    `project_path` is the project being exported: the same file reached through another path or a link is refused
+    too, even where it cannot be read. Every export checks this before it writes anything, in every face.
+    """
+    target = Path(target)
+    same = False
+    if project_path is not None:
+        try:
+            same = target.exists() and os.path.samefile(target, project_path)
+        except OSError:
+            same = False
+    if same or belongs_to_project(target):
+        raise ExportError(
+            f"{target} is a qcode project; an export never replaces a project. Choose another file name "
+            "(for example one ending in .docx, .xlsx or .csv)."
+        )
+
+
 @contextmanager
 def atomic_output(target: Path, *, suffix: str = "") -> Iterator[Path]:
-    """A temporary path beside `target` that replaces it only when the block finishes without error."""
+    """A temporary path beside `target` that replaces it only when the block finishes without error.
+
+    A target that is a qcode project (or a file belonging to one) is refused before anything is written.
+    """
     target = Path(target)
+    refuse_project_target(target)
     if not target.parent.is_dir():
         raise ExportError(f"The folder {target.parent} does not exist. Choose another place to save the export.")
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".partial", dir=target.parent)
@@ -89,7 +114,12 @@ def atomic_output(target: Path, *, suffix: str = "") -> Iterator[Path]:
 
 @contextmanager
 def atomic_folder(target: Path) -> Iterator[Path]:
-    """Like `atomic_output`, for an export that is a folder of files."""
+    """Like `atomic_output`, for an export that is a folder of files.
+
+    A new folder appears whole or not at all. Into an existing folder only the export's own files are moved (each
+    replacing its namesake); nothing else in the folder is touched, so choosing a folder that holds other work
+    (the project itself, say) never loses it.
+    """
     import shutil
 
     target = Path(target)
@@ -100,15 +130,17 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield temp
-        _give_usual_mode(temp, target, 0o777)
-        if target.exists():
-            backup = target.with_name(target.name + ".old")
-            shutil.rmtree(backup, ignore_errors=True)
-            os.replace(target, backup)
+        if not target.exists():
+            _give_usual_mode(temp, target, 0o777)
             os.replace(temp, target)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            os.replace(temp, target)
+            return
+        written = sorted(temp.iterdir())
+        for file in written:
+            refuse_project_target(target / file.name)
+        for file in written:
+            os.replace(file, target / file.name)
+    except OSError as err:
+        raise ExportError(f"{target} could not be written ({err.strerror or err}); nothing was saved.") from err
     finally:
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)

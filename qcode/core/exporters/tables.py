@@ -8,7 +8,9 @@ end are 0-based half-open code-point offsets.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.model import Excerpt, Filter, FrequencyRow
@@ -23,7 +25,7 @@ CODEBOOK_COLUMNS = ("code", "definition", "inclusion", "exclusion", "example", "
 @dataclass(frozen=True)
 class Table:
     columns: tuple[str, ...]
-    rows: list[tuple]
+    rows: list[tuple[Any, ...]]
     #: for each row, the depth of its code in the tree (frequency and codebook tables), for indenting
     depths: tuple[int, ...] = ()
     #: a sentence to show under the table (Word, Excel), e.g. why a total is less than the sum of its cells
@@ -44,7 +46,7 @@ class ExcerptData:
     coder_names: dict[int, str]
     memos: dict[int, str]  # coding id -> memo text
     case_values: dict[int, dict[str, object]]  # coding id -> case attribute values (joined per attribute)
-    source_values: dict[int, dict[str, object]]  # source id -> source attribute values
+    source_values: dict[int, Mapping[str, object]]  # source id -> source attribute values
     case_attributes: list[str]
     source_attributes: list[str]
 

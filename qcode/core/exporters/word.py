@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, cast
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -39,7 +40,7 @@ class WordDocument:
         self._end = self._body.sectPr
         self._style_ids: dict[str, str] = {}
         self._headings: list[tuple[int, str, str]] = []  # (level, text, bookmark) for the contents
-        self._toc: tuple[object, int] | None = None  # (placeholder paragraph, levels)
+        self._toc: tuple[Paragraph, int] | None = None  # (placeholder paragraph, levels)
         section = self.doc.sections[0]
         if landscape:
             section.orientation = WD_ORIENT.LANDSCAPE
@@ -64,7 +65,10 @@ class WordDocument:
     def text_width(self) -> float:
         """The width between the margins, in inches."""
         section = self.doc.sections[0]
-        return (section.page_width - section.left_margin - section.right_margin) / 914400
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        if width is None or left is None or right is None:  # the template sets all three
+            return 6.0
+        return float(width - left - right) / 914400
 
     def style_id(self, name: str) -> str:
         if name not in self._style_ids:
@@ -168,7 +172,7 @@ class WordDocument:
         return self.paragraph(style=name)
 
     def table(
-        self, columns: tuple[str, ...], rows: list[tuple], *, depths: tuple[int, ...] = (),
+        self, columns: tuple[str, ...], rows: list[tuple[Any, ...]], *, depths: tuple[int, ...] = (),
         widths: tuple[float, ...] = (), numbers_right: bool = True, font_size: float | None = None,
         tight: bool = False,
     ) -> DocxTable:
@@ -221,7 +225,7 @@ class WordDocument:
             for row in table.rows:
                 for cell, width in zip(row.cells, widths, strict=False):
                     cell.width = Inches(width)
-        return table
+        return cast(DocxTable, table)
 
     def save(self, target: Path) -> Path:
         self._fill_contents()
@@ -251,7 +255,7 @@ def _text_run(text: str) -> object:
     return run
 
 
-def _field_runs(instruction: str) -> list:
+def _field_runs(instruction: str) -> list[Any]:
     """The runs of a complex field that Word recomputes: begin (marked dirty), instruction, separate, end."""
     runs = []
     for kind in ("begin", "instr", "separate", "end"):

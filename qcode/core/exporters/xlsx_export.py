@@ -7,6 +7,7 @@ Text that Excel would read as a formula is stored as text; text over a cell's li
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -14,6 +15,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from qcode.core.exporters.safety import atomic_output, fit_cell, xml_safe
 from qcode.core.exporters.tables import Table
@@ -42,7 +44,7 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _text_cell(ws, value: object) -> WriteOnlyCell:
+def _text_cell(ws: Worksheet, value: object) -> WriteOnlyCell:
     if isinstance(value, str):
         cell = WriteOnlyCell(ws, value=fit_cell(xml_safe(value)))
         cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -51,7 +53,7 @@ def _text_cell(ws, value: object) -> WriteOnlyCell:
 
 
 def _widths(table: Table, indent: bool) -> list[float]:
-    widths = []
+    widths: list[float] = []
     for index, column in enumerate(table.columns):
         if column in WIDE_COLUMNS:
             widths.append(60 if column == "excerpt" else 40)
@@ -123,7 +125,7 @@ class _Cancelled(Exception):
     pass
 
 
-def add_frequency_chart(ws, table: Table, title: str) -> None:
+def add_frequency_chart(ws: Worksheet, table: Table, title: str) -> None:
     """A native bar chart of excerpts per code, beside the frequency table."""
     if not table.rows:
         return
@@ -157,7 +159,7 @@ def write_workbook(sheets: list[tuple[str, Table, bool]], target: Path, *, chart
     wb.properties.creator = "qcode"  # not 'openpyxl' in File > Info
     wb.properties.title = title
     taken: set[str] = set()
-    streamed: list[tuple[int, list[tuple]]] = []  # (sheet number, rows after the first)
+    streamed: list[tuple[int, list[tuple[Any, ...]]]] = []  # (sheet number, rows after the first)
 
     def check(done: int, total: int) -> None:
         if progress is not None:

@@ -15,6 +15,7 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
@@ -38,7 +39,7 @@ def cell_xml(ref: str, style: str, value: object) -> str:
 
 
 def append_rows(
-    package: Path, sheet_number: int, rows: list[tuple], *, first_row: int = 3,
+    package: Path, sheet_number: int, rows: list[tuple[Any, ...]], *, first_row: int = 3,
     check: Callable[[int, int], None] | None = None,
 ) -> None:
     """Add `rows` (from spreadsheet row `first_row` on) to worksheet `sheet_number` of a saved package.
@@ -75,7 +76,7 @@ def _fresh(item: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return info
 
 
-def _row_chunks(rows: list[tuple], first_row: int, styles: dict[str, str],
+def _row_chunks(rows: list[tuple[Any, ...]], first_row: int, styles: dict[str, str],
                 check: Callable[[int, int], None] | None) -> Iterable[str]:
     width = max((len(r) for r in rows), default=0)
     letters = [get_column_letter(i + 1) for i in range(width)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -45,7 +46,7 @@ class RootReached(Exception):
 class StopAtRoot:
     """A parser target that stops parsing at the root element."""
 
-    def start(self, tag: str, attrs: dict) -> None:
+    def start(self, tag: str, attrs: dict[Any, Any]) -> None:
         raise RootReached
 
     def end(self, tag: str) -> None:

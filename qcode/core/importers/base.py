@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from qcode.core.model import Span
 from qcode.core.progress import Progress
@@ -33,7 +33,7 @@ class ParsedSource:
     text: str
     kind: str = "text"
     spans: list[Span] = field(default_factory=list)
-    meta: dict = field(default_factory=dict)
+    meta: dict[Any, Any] = field(default_factory=dict)
     range_memos: list[RangeMemo] = field(default_factory=list)
     attributes: dict[str, object] = field(default_factory=dict)
 
@@ -94,8 +94,15 @@ class ImportOptions:
 
 
 class Importer(Protocol):
-    name: str
-    suffixes: tuple[str, ...]
+    """A reader of one format family: recognises a file by its first bytes and parses it without side effects."""
+
+    @property
+    def name(self) -> str:
+        """How messages name the format ("a Word", "a PDF" ...)."""
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """The file endings it reads, lower case with the dot."""
 
     def sniff(self, head: bytes) -> bool:
         """True when the file's first bytes fit this format."""

@@ -62,6 +62,8 @@ class _Segment:
 
 def _seconds(groups: tuple[str | None, ...], line_no: int, name: str, line: str) -> float:
     hours, minutes, seconds, fraction = groups
+    if minutes is None or seconds is None:  # the pattern requires both
+        raise _malformed(name, line_no, line)
     if int(minutes) >= 60 or int(seconds) >= 60:
         raise _malformed(name, line_no, line)
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int((fraction or "0").ljust(3, "0")) / 1000

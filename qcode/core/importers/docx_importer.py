@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError
 from qcode.core.importers import register
@@ -59,7 +60,7 @@ _MAX_STYLE_DEPTH = 50  # basedOn chains are short; a longer one is a loop
 _STEP = 200
 
 
-def heading_level(style) -> int | None:
+def heading_level(style: Any) -> int | None:
     """1-6 for a paragraph style that is (or is based on) a title or heading style, else None."""
     for _ in range(_MAX_STYLE_DEPTH):
         if style is None:
@@ -74,7 +75,7 @@ def heading_level(style) -> int | None:
     return None
 
 
-def _is_bold(style) -> bool:
+def _is_bold(style: Any) -> bool:
     for _ in range(_MAX_STYLE_DEPTH):
         if style is None:
             return False
@@ -85,7 +86,7 @@ def _is_bold(style) -> bool:
     return False
 
 
-def _styles(document) -> tuple[dict[str, int], frozenset[str], str | None]:
+def _styles(document: Any) -> tuple[dict[str, int], frozenset[str], str | None]:
     """Heading levels by paragraph style id, ids of bold paragraph and character styles, the default style id."""
     from docx.enum.style import WD_STYLE_TYPE
 

@@ -312,8 +312,9 @@ def note_format(kind: str, section: Element | None, settings: Element | None) ->
         if holder is None:
             continue
         fmt = holder.find(f"{W}{kind}Pr/{W}numFmt")
-        if fmt is not None and fmt.get(VAL):
-            return fmt.get(VAL)
+        value = fmt.get(VAL) if fmt is not None else None
+        if value:
+            return str(value)
     return "lowerRoman" if kind == "endnote" else "decimal"
 
 

@@ -309,7 +309,8 @@ def _open_package(path: Path) -> bytes:
 
 def _parse_xml(data: bytes, name: str) -> Element:
     try:
-        return fromstring(data)
+        root: Element = fromstring(data)
+        return root
     except DefusedXmlException as err:
         raise UnreadableFileError(f"{name} holds XML constructs refused as unsafe ({type(err).__name__}); "
                                   "save it again from your word processor and import the new file.") from err

@@ -20,6 +20,7 @@ import zlib
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Any
 
 from qcode.core.errors import (
     EmptySourceError,
@@ -151,7 +152,7 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", text.translate(_LIGATURES)).strip()
 
 
-def read_blocks(layout, page: _Page) -> None:
+def read_blocks(layout: Any, page: _Page) -> None:
     """Collect the page's text boxes, looking inside figures too (some PDFs wrap all their text in one)."""
     from pdfminer.layout import LTFigure, LTTextBoxHorizontal, LTTextLine
 
@@ -359,12 +360,12 @@ def join_broken_paragraphs(blocks: list[_Block]) -> list[_Block]:
 # --- the importer ------------------------------------------------------------------------------------------
 
 
-def read_meta(document) -> dict:
+def read_meta(document: Any) -> dict[Any, Any]:
     """Title and author from the document information, unless missing or a generator's placeholder."""
     from pdfminer.pdftypes import resolve1
     from pdfminer.utils import decode_text
 
-    meta: dict = {}
+    meta: dict[Any, Any] = {}
     for info in document.info:
         for key in ("Title", "Author"):
             value = resolve1(info.get(key)) if isinstance(info, dict) else None

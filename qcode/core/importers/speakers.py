@@ -5,6 +5,7 @@ from __future__ import annotations
 from qcode.core.importers.base import ParsedCase, ParsedCoding, ParseResult
 
 SPEAKER_CODE_PARENT = "Speakers"
+SPEAKER_CODE_COLOR = "#8c8c8c"  # speaker codes are bookkeeping, not themes: grey
 
 
 def apply_speaker_options(result: ParseResult, *, cases: bool, autocode: bool) -> None:

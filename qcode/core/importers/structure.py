@@ -109,7 +109,7 @@ def speaker_turns(text: str, paragraphs: list[Span], hints: Sequence[str | None]
         if label in speakers:
             if current:
                 close(current)
-            current = (label, span.start, span.end, time)  # type: ignore[assignment]
+            current = (label, span.start, span.end, time)
         elif current:
             current = (current[0], current[1], span.end, current[3])
     if current:

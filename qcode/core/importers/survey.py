@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -154,7 +155,7 @@ def _as_date(value: Cell, first_is_day: bool | None = None) -> str | None:
     return None
 
 
-def infer_attribute(values: list[Cell]) -> tuple[str, list[object]]:
+def infer_attribute(values: list[Cell]) -> tuple[str, Sequence[object]]:
     """The type of a column of attribute values and the values in that type (None where empty).
 
     All numbers (also "3,5") -> number; all ISO, spreadsheet or local dates whose day and month order the
@@ -313,7 +314,7 @@ def read_csv_rows(path: Path) -> list[list[Cell]]:
         line = 0
         for row in reader:
             starts.append(line + 1)
-            rows.append(row)
+            rows.append(list[Cell](row))
             line = reader.line_num
     except csv.Error as err:
         raise UnreadableFileError(f"{path.name} is not a readable CSV file ({err}).") from err

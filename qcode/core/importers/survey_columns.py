@@ -112,7 +112,7 @@ def suggest_roles(columns: list[tuple[str, list[str]]]) -> list[str]:
                   if unique(values) and max((len(v) for v in values), default=0) <= LONG_ANSWER]
     named = [i for i in candidates if any(word in columns[i][0].casefold().split() or
                                           columns[i][0].casefold() == word for word in ID_WORDS)]
-    id_index = (named or candidates or [None])[0]
+    id_index = (named or candidates)[0] if named or candidates else None
     if id_index is not None:
         roles[id_index] = "id"
     for i, (_title, values) in enumerate(columns):

@@ -4,6 +4,7 @@ context, and saturation. Each result leads back to the excerpts behind it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from qcode.core.analysis import coding_query as cq
 from qcode.core.analysis import cooccurrence as co
@@ -15,6 +16,9 @@ from qcode.core.analysis.locations import location_index
 from qcode.core.errors import InvalidRequestError, NotFoundError
 from qcode.core.model import (
     MATRIX_CELLS,
+    Attribute,
+    Code,
+    Coder,
     Coding,
     CooccurrenceRow,
     Excerpt,
@@ -33,6 +37,16 @@ from qcode.core.store import codings as coding_store
 
 
 class AnalysisMixin(ProjectBase):
+    if TYPE_CHECKING:  # provided by the mixins beside this one
+
+        def find_code(self, ref: str | int) -> Code: ...
+
+        def coders(self) -> list[Coder]: ...
+
+        def attribute(self, attribute_id: int) -> Attribute: ...
+
+        def apply_codings(self, batch: Iterable[NewCoding]) -> list[Coding]: ...
+
     # --- matrix coding ---------------------------------------------------------------------------------
 
     def _check_grouping(self, columns: Grouping) -> None:
@@ -119,7 +133,7 @@ class AnalysisMixin(ProjectBase):
             code = self.find_code(ref.path)
             coder_id = None
             if ref.coder is not None:
-                found = [c for c in self.coders() if c.name.casefold() == ref.coder.casefold()]  # type: ignore[attr-defined]
+                found = [c for c in self.coders() if c.name.casefold() == ref.coder.casefold()]
                 if not found:
                     raise NotFoundError("coder", f"'{ref.coder}'")
                 coder_id = found[0].id
@@ -150,7 +164,7 @@ class AnalysisMixin(ProjectBase):
         (a passage the coder already coded so is skipped). `remove_codings` with their ids undoes it."""
         self._code(code_id)
         items = [p if isinstance(p, tuple) else (p.source_id, p.start, p.end) for p in passages]
-        return self.apply_codings(NewCoding(s, code_id, start, end) for s, start, end in items)  # type: ignore[attr-defined]
+        return self.apply_codings(NewCoding(s, code_id, start, end) for s, start, end in items)
 
     # --- words -----------------------------------------------------------------------------------------
 
@@ -182,5 +196,5 @@ class AnalysisMixin(ProjectBase):
         """Per source in the chosen order (import, name, or attribute with `attribute_id`): the leaf codes first
         applied there and the number of leaf codes seen so far."""
         if order == "attribute" and attribute_id is not None:
-            self.attribute(attribute_id)  # type: ignore[attr-defined]
+            self.attribute(attribute_id)
         return sat.saturation(self._store.read, flt or Filter(), order=order, attribute_id=attribute_id)

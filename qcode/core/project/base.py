@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from qcode.core.errors import AmbiguousNameError, InvalidNameError, InvalidRangeError, NotFoundError
-from qcode.core.model import Code, Coder, Source
+from qcode.core.model import Code, Coder, Folder, Source
+from qcode.core.store import aggregates
 from qcode.core.store import codes as code_store
 from qcode.core.store import sources as source_store
 from qcode.core.store.database import Store
+
+if TYPE_CHECKING:
+    from qcode.core.importers.base import ParsedSource
+
+T = TypeVar("T")
+CODE_COLORS = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)
 
 
 class ProjectBase:
@@ -16,8 +27,17 @@ class ProjectBase:
 
     _store: Store
     _notify: Callable[..., None]
-    current_coder: Coder
     describe_location: Callable[[int, int], str]
+
+    if TYPE_CHECKING:  # provided by Project and by the mixins beside this one
+
+        @property
+        def current_coder(self) -> Coder: ...
+
+        def folder(self, folder_id: int) -> Folder: ...
+
+        def _insert_parsed(self, tx: sqlite3.Connection, parsed: ParsedSource, folder_id: int | None,
+                           original_name: str) -> int: ...
 
     # --- lookups ---------------------------------------------------------------------------------------
 
@@ -46,15 +66,39 @@ class ProjectBase:
             raise InvalidNameError(what)
         return cleaned
 
+    def _code_path_in(self, tx: sqlite3.Connection, path: str, *, color: str | None = None) -> tuple[int, tuple[int, ...]]:
+        """Inside a transaction: the code at `path`, created with any missing parents (names matched
+        case-insensitively); returns its id and the ids created, parents first. New codes get `color`, or the
+        next colour of the palette."""
+        parts = [self._clean_name(part, "code") for part in path.strip().strip("/").split("/")]
+        parent: int | None = None
+        created: list[int] = []
+        for part in parts:
+            found = code_store.code_by_name_in(tx, parent, part)
+            if found is not None:
+                parent = found.id
+                continue
+            parent = code_store.insert_code(
+                tx, parent_id=parent, name=part,
+                color=color or CODE_COLORS[code_store.count_codes(tx) % len(CODE_COLORS)], definition="",
+                inclusion="", exclusion="", example="", position=code_store.next_position(tx, parent),
+                guid=self._store.new_guid(), created_at=self._store.now(),
+            )
+            created.append(parent)
+        if created:
+            aggregates.after_tree_change(tx, created)
+        assert parent is not None
+        return parent, tuple(created)
+
 
 def resolve_path(
     what: str,
     ref: str,
-    by_name: list,
-    lookup_in: Callable[[list[str]], object | None],
-    describe: Callable[[object], str],
-    by_id: object | None = None,
-) -> object:
+    by_name: list[T],
+    lookup_in: Callable[[list[str]], T | None],
+    describe: Callable[[T], str],
+    by_id: T | None = None,
+) -> T:
     """Resolve 'Name' or 'A/B/Name' to one item; a bare name matching several items is ambiguous.
 
     `by_id` is the item whose id the reference spells, when it is all digits.

@@ -70,16 +70,21 @@ def coerce_value(attribute: Attribute, value: object) -> AttributeValue | None:
 class CasesMixin(ProjectBase):
     # --- cases -----------------------------------------------------------------------------------------
 
+    """Cases and their members (whole sources or passages), and typed attributes of cases and sources with their values."""
+
     def cases(self) -> list[Case]:
+        """Every case, by name."""
         return case_store.cases(self._store.read)
 
     def case(self, case_id: int) -> Case:
+        """The case with this id; NotFoundError when there is none."""
         found = case_store.case_by_id(self._store.read, case_id)
         if found is None:
             raise NotFoundError("case", f"with id {case_id}")
         return found
 
     def find_case(self, ref: str | int) -> Case:
+        """A case by id or by name (a name that is all digits may also be an id)."""
         if isinstance(ref, int):
             return self.case(ref)
         found = case_store.case_by_name(self._store.read, str(ref).strip())
@@ -90,6 +95,7 @@ class CasesMixin(ProjectBase):
         raise NotFoundError("case", f"'{ref}'")
 
     def create_case(self, name: str, *, guid: str | None = None) -> Case:
+        """A new case with a unique name, in one transaction."""
         name = self._clean_name(name, "case")
         if case_store.case_by_name(self._store.read, name):
             raise DuplicateNameError("case", name)
@@ -99,6 +105,7 @@ class CasesMixin(ProjectBase):
         return self.case(case_id)
 
     def rename_case(self, case_id: int, name: str) -> Case:
+        """Give a case another unique name."""
         self.case(case_id)
         name = self._clean_name(name, "case")
         other = case_store.case_by_name(self._store.read, name)
@@ -137,6 +144,7 @@ class CasesMixin(ProjectBase):
         return next(m for m in self.case_members(case_id) if m.id == member_id)
 
     def remove_case_member(self, member_id: int) -> CaseMember:
+        """Take one member (a source or a passage) out of its case; returns it, so it can be put back."""
         found = [m for m in case_store.members(self._store.read) if m.id == member_id]
         if not found:
             raise NotFoundError("case member", f"with id {member_id}")
@@ -197,14 +205,17 @@ class CasesMixin(ProjectBase):
         return self.case(case.id)
 
     def case_members(self, case_id: int | None = None, *, source_id: int | None = None) -> list[CaseMember]:
+        """The members of one case and/or of one source, or every membership."""
         return case_store.members(self._store.read, case_id, source_id)
 
     # --- attributes ------------------------------------------------------------------------------------
 
     def attributes(self, scope: str | None = None) -> list[Attribute]:
+        """Every attribute, or those of cases or of sources, in their order."""
         return case_store.attributes(self._store.read, scope)
 
     def attribute(self, attribute_id: int) -> Attribute:
+        """The attribute with this id; NotFoundError when there is none."""
         found = case_store.attribute_by_id(self._store.read, attribute_id)
         if found is None:
             raise NotFoundError("attribute", f"with id {attribute_id}")
@@ -243,6 +254,7 @@ class CasesMixin(ProjectBase):
         return self.attribute(attribute_id)
 
     def rename_attribute(self, attribute_id: int, name: str) -> Attribute:
+        """Give an attribute another name, unique among the attributes of its scope."""
         attribute = self.attribute(attribute_id)
         name = self._clean_name(name, "attribute")
         clash = [a for a in case_store.attributes_by_name(self._store.read, name)
@@ -255,6 +267,7 @@ class CasesMixin(ProjectBase):
         return self.attribute(attribute_id)
 
     def delete_attribute(self, attribute_id: int) -> None:
+        """Delete an attribute and every value it holds (`attribute_snapshot` first, to undo it)."""
         self.attribute(attribute_id)
         with self._store.transaction() as tx:
             case_store.delete_attribute(tx, attribute_id)

@@ -3,40 +3,50 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
-from qcode.core.errors import DuplicateNameError, InvalidOperationError, InvalidRequestError, TreeCycleError
+from qcode.core.errors import (
+    DuplicateNameError,
+    InvalidOperationError,
+    InvalidRequestError,
+    NotFoundError,
+    TreeCycleError,
+)
 from qcode.core.model import Code, CodeOrder, CodeSnapshot, MergeSnapshot
-from qcode.core.project.base import ProjectBase, resolve_path
+from qcode.core.project.base import CODE_COLORS, ProjectBase, resolve_path
 from qcode.core.store import aggregates
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import memos as memo_store
 
-CODE_COLORS = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
 
 
 def check_color(color: str) -> str:
+    """A colour as '#rrggbb' in lower case; anything else is refused with a clear error."""
     if not _COLOR.match(color or ""):
         raise InvalidRequestError(f"'{color}' is not a colour; use the form #RRGGBB, for example #4e79a7.")
     return color.lower()
 
 
 class CodebookMixin(ProjectBase):
+    """The codebook: codes in a tree, with their fields, and creating, editing, moving, merging and deleting them."""
+
     def codes(self) -> list[Code]:
         """Every code, parents before their children, siblings in their order."""
         return code_store.codes(self._store.read)
 
     def code(self, code_id: int) -> Code:
+        """The code with this id; NotFoundError when there is none."""
         return self._code(code_id)
 
     def children(self, code_id: int | None) -> list[Code]:
+        """The codes directly under a code (None: the top level), in their order."""
         return code_store.children(self._store.read, code_id)
 
     def code_path(self, code_id: int, *, separator: str = "/") -> str:
+        """A code's path from the top, its names joined by `separator` ('Help-seeking/Barriers')."""
         names = []
         current: int | None = code_id
         while current is not None:
@@ -67,10 +77,29 @@ class CodebookMixin(ProjectBase):
                 parent = found.id
             return found
 
-        return resolve_path(  # type: ignore[return-value]
+        return resolve_path(
             "code", str(ref), code_store.codes_by_name(read, str(ref).strip()), lookup,
             lambda c: f"{self.code_path(c.id)} (id {c.id})", by_id,
         )
+
+    def find_or_create_code(self, ref: str | int) -> tuple[Code, tuple[int, ...]]:
+        """The code an id, a path ('Parent/Child') or a unique bare name names, creating what the path lacks.
+
+        The one rule every face uses when a researcher names a code that may be new (quick code, autocode, the
+        command line): an existing code is found as `find_code` finds it; otherwise the path is walked from the
+        top, each name matched case-insensitively (as code names are unique), and every missing code on it,
+        parents included, is created in one transaction. Returns the code and the ids of the codes created,
+        parents first (empty when the code existed), so that a face can take them back as one undo step.
+        """
+        try:
+            return self.find_code(ref), ()
+        except NotFoundError:
+            pass
+        with self._store.transaction() as tx:
+            code_id, created = self._code_path_in(tx, str(ref))
+        if created:
+            self._notify("code", "added", created)
+        return self._code(code_id), created
 
     def create_code(
         self,
@@ -108,6 +137,7 @@ class CodebookMixin(ProjectBase):
         return self._code(code_id)
 
     def rename_code(self, code_id: int, name: str) -> Code:
+        """Give a code a name unique among its siblings."""
         code = self._code(code_id)
         name = self._clean_name(name, "code")
         other = code_store.code_by_name_in(self._store.read, code.parent_id, name)
@@ -116,6 +146,7 @@ class CodebookMixin(ProjectBase):
         return self.update_code(code_id, name=name)
 
     def recolor_code(self, code_id: int, color: str) -> Code:
+        """Give a code another colour ('#rrggbb')."""
         return self.update_code(code_id, color=color)
 
     def update_code(self, code_id: int, **fields: str) -> Code:
@@ -223,7 +254,7 @@ class CodebookMixin(ProjectBase):
             aggregates.after_tree_change(tx, ids + ancestors)
         self._notify("code", "added", tuple(c.id for c in snapshot.codes))
 
-    def _insert_snapshot(self, tx, snapshot: CodeSnapshot) -> None:
+    def _insert_snapshot(self, tx: sqlite3.Connection, snapshot: CodeSnapshot) -> None:
         for code in snapshot.codes:
             code_store.insert_code(
                 tx, parent_id=code.parent_id, name=code.name, color=code.color, definition=code.definition,
@@ -324,7 +355,7 @@ class CodebookMixin(ProjectBase):
         self._notify("code", "removed", tuple(subtree))
 
 
-def _fold_memo(tx, kind: str, from_id: int, to_id: int, when: str) -> None:
+def _fold_memo(tx: sqlite3.Connection, kind: str, from_id: int, to_id: int, when: str) -> None:
     """Move a memo from one target to another, appending when the other already has one."""
     moving = memo_store.memo_for(tx, kind, from_id)
     if moving is None or not moving.text.strip():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from qcode.core.analysis.locations import describe_many
 from qcode.core.errors import DuplicateCodingError, InvalidRangeError, NotFoundError
@@ -15,7 +17,10 @@ from qcode.core.store import excerpts as excerpt_store
 
 
 class CodingsMixin(ProjectBase):
+    """Applying and removing codings, one or a batch at a time, and reading them back by source, code or coder."""
+
     def coding(self, coding_id: int) -> Coding:
+        """The coding with this id; NotFoundError when there is none."""
         found = coding_store.coding_by_id(self._store.read, coding_id)
         if found is None:
             raise NotFoundError("coding", f"with id {coding_id}")
@@ -64,7 +69,7 @@ class CodingsMixin(ProjectBase):
             if not (isinstance(start, int) and isinstance(end, int)) or start < 0 or end > length or end <= start:
                 raise InvalidRangeError(start, end, length)
 
-    def _new_rows(self, items: list[NewCoding]) -> list[tuple]:
+    def _new_rows(self, items: list[NewCoding]) -> list[tuple[Any, ...]]:
         """(source, code, coder, start, end) of a batch's codings the project (and the batch) does not have yet."""
         read = self._store.read
         self._check_ranges((item.source_id, item.start, item.end) for item in items)
@@ -136,7 +141,7 @@ class CodingsMixin(ProjectBase):
         return coding_store.codings_by_ids(self._store.read, [c.id for c in items])
 
     @staticmethod
-    def _after_batch(tx, changed: list[tuple[int, int, int, int]]) -> None:
+    def _after_batch(tx: sqlite3.Connection, changed: list[tuple[int, int, int, int]]) -> None:
         """Bring the aggregates up to date after codings (source, code, start, end) were added or removed."""
         aggregates.after_codings_change(tx, changed)
 
@@ -160,17 +165,20 @@ class CodingsMixin(ProjectBase):
         return self.coding(coding.id)
 
     def codings_for_source(self, source_id: int, *, coder_id: int | None = None) -> list[Coding]:
+        """A source's codings in text order, of every coder or of one."""
         self._source(source_id)
         return coding_store.codings_for_source(self._store.read, source_id, () if coder_id is None else (coder_id,))
 
     def codings_for_code(
         self, code_id: int, *, include_descendants: bool = False, coder_id: int | None = None
     ) -> list[Coding]:
+        """A code's codings, of every coder or of one; with `include_descendants`, those of its sub-codes too."""
         self._code(code_id)
         ids = code_store.descendants(self._store.read, [code_id]) if include_descendants else [code_id]
         return coding_store.codings_for_codes(self._store.read, ids, () if coder_id is None else (coder_id,))
 
     def codings_for_coder(self, coder_id: int) -> list[Coding]:
+        """Every coding one coder made, by source and position."""
         self._resolve_coder(coder_id)
         return coding_store.codings_for_coder(self._store.read, coder_id)
 
@@ -179,6 +187,7 @@ class CodingsMixin(ProjectBase):
         return coding_store.codings_for_filter(self._store.read, flt or Filter())
 
     def coding_count(self) -> int:
+        """How many codings the project holds."""
         return coding_store.count_codings(self._store.read)
 
     def excerpts(

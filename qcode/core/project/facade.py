@@ -17,12 +17,13 @@ from pathlib import Path
 from qcode.core.errors import InvalidNameError, NotFoundError
 from qcode.core.model import Coder
 from qcode.core.project.analysis import AnalysisMixin
-from qcode.core.project.autocoding import AutocodeMixin
+from qcode.core.project.autocode import AutocodeMixin
 from qcode.core.project.cases import CasesMixin
 from qcode.core.project.codebook import CodebookMixin
 from qcode.core.project.codings import CodingsMixin
 from qcode.core.project.importing import ImportMixin
 from qcode.core.project.memos import MemosMixin
+from qcode.core.project.names import NamesMixin
 from qcode.core.project.queries import QueriesMixin
 from qcode.core.project.source_snapshots import SourceSnapshotsMixin
 from qcode.core.project.sources import SourcesMixin
@@ -58,7 +59,7 @@ def default_coder_name() -> str:
 
 
 class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, AutocodeMixin, MemosMixin,
-              CasesMixin, QueriesMixin, AnalysisMixin):
+              CasesMixin, QueriesMixin, NamesMixin, AnalysisMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:
@@ -91,6 +92,7 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
         return cls(Store.open(Path(path), mode=mode))
 
     def close(self) -> None:
+        """Close the project: checkpoint the WAL into the one file and release the lock."""
         self._store.close()
 
     @property
@@ -106,10 +108,12 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
 
     @property
     def path(self) -> Path:
+        """The project file."""
         return self._store.path
 
     @property
     def readonly(self) -> bool:
+        """Whether this project was opened for reading only (or is held by another process); writes then raise."""
         return self._store.readonly
 
     @property
@@ -119,12 +123,15 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
 
     @property
     def name(self) -> str:
+        """The project's title (its file name when it has none)."""
         return meta.get_meta(self._store.read, "name") or self.path.stem
 
     def metadata(self) -> dict[str, str]:
+        """All of the project's metadata (name, guid, created_at, created_with ...)."""
         return meta.all_meta(self._store.read)
 
     def rename_project(self, name: str) -> None:
+        """Give the project another title."""
         if not name.strip():
             raise InvalidNameError("project")
         with self._store.transaction() as tx:
@@ -156,9 +163,11 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
     # --- coders ----------------------------------------------------------------------------------------
 
     def coders(self) -> list[Coder]:
+        """Everyone who has coded in this project, in the order they joined."""
         return meta.coders(self._store.read)
 
     def coder(self, coder_id: int) -> Coder:
+        """The coder with this id; NotFoundError when there is none."""
         found = meta.coder_by_id(self._store.read, coder_id)
         if found is None:
             raise NotFoundError("coder", coder_id)

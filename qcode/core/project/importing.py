@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 from qcode.core.errors import ImportError_, QcodeError
 from qcode.core.importers import ImportOptions, ParseResult, find_importer, recognised_suffixes
-from qcode.core.importers.speakers import apply_speaker_options
+from qcode.core.importers.speakers import SPEAKER_CODE_COLOR, apply_speaker_options
 from qcode.core.model import Attribute, ImportOutcome
 from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
@@ -21,7 +22,6 @@ from qcode.core.project.cases import coerce_value
 from qcode.core.project.sources import text_sha256
 from qcode.core.store import aggregates
 from qcode.core.store import cases as case_store
-from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
 from qcode.core.store import sources as source_store
 
@@ -80,7 +80,7 @@ class ImportMixin(ProjectBase):
         try:
             with self._store.transaction() as tx:
                 if folder_id is not None:
-                    self.folder(folder_id)  # type: ignore[attr-defined]
+                    self.folder(folder_id)
                 target = folder_id
                 for name in subfolders:
                     found = source_store.folder_by_name(tx, target, self._clean_name(name, "folder"))
@@ -145,7 +145,7 @@ class ImportMixin(ProjectBase):
 
     # --- writing what a file brings besides its sources ---------------------------------------------------
 
-    def _attribute_for(self, tx, scope: str, name: str, result: ParseResult, values: list[object]) -> Attribute:
+    def _attribute_for(self, tx: sqlite3.Connection, scope: str, name: str, result: ParseResult, values: list[object]) -> Attribute:
         """The project's attribute of that name, created with the importer's declared type when new."""
         for attribute in case_store.attributes_by_name(tx, name):
             if attribute.scope == scope:
@@ -159,14 +159,14 @@ class ImportMixin(ProjectBase):
         assert found is not None
         return found
 
-    def _set_value(self, tx, attribute: Attribute, owner_id: int, value: object) -> None:
+    def _set_value(self, tx: sqlite3.Connection, attribute: Attribute, owner_id: int, value: object) -> None:
         if attribute.type == "choice" and attribute.choices and str(value) not in attribute.choices:
             attribute = Attribute(attribute.id, attribute.name, attribute.type, attribute.scope,
                                   (*attribute.choices, str(value)))
             case_store.update_attribute(tx, attribute.id, name=attribute.name, choices=attribute.choices)
         case_store.set_value(tx, attribute.id, owner_id, coerce_value(attribute, value))
 
-    def _write_attributes_and_cases(self, tx, result: ParseResult, ids: dict[int, int]) -> None:
+    def _write_attributes_and_cases(self, tx: sqlite3.Connection, result: ParseResult, ids: dict[int, int]) -> None:
         for index, source_id in ids.items():
             for name, value in result.sources[index].attributes.items():
                 values = [s.attributes.get(name) for s in result.sources]
@@ -189,7 +189,7 @@ class ImportMixin(ProjectBase):
                 if value not in (None, ""):
                     self._set_value(tx, attributes[attr_name], case_id, value)
 
-    def _write_codings(self, tx, result: ParseResult, ids: dict[int, int]) -> None:
+    def _write_codings(self, tx: sqlite3.Connection, result: ParseResult, ids: dict[int, int]) -> None:
         if not result.codings:
             return
         coder_id = self.current_coder.id
@@ -199,7 +199,7 @@ class ImportMixin(ProjectBase):
             if coding.source_index not in ids:
                 continue
             if coding.code_path not in codes:
-                codes[coding.code_path] = self._ensure_code_in(tx, coding.code_path)
+                codes[coding.code_path] = self._code_path_in(tx, coding.code_path, color=SPEAKER_CODE_COLOR)[0]
             rows.append((ids[coding.source_index], codes[coding.code_path], coder_id, coding.start, coding.end,
                          self._store.now(), self._store.new_guid()))
         coding_store.insert_codings(tx, rows)
@@ -208,19 +208,3 @@ class ImportMixin(ProjectBase):
             aggregates.after_coding_change(tx, {r[1] for r in in_source}, source_id,
                                            min(r[3] for r in in_source), max(r[4] for r in in_source))
 
-    def _ensure_code_in(self, tx, path: str) -> int:
-        parent: int | None = None
-        for part in [p.strip() for p in path.split("/") if p.strip()]:
-            found = code_store.code_by_name_in(tx, parent, part)
-            if found is None:
-                code_id = code_store.insert_code(
-                    tx, parent_id=parent, name=self._clean_name(part, "code"), color="#8c8c8c", definition="",
-                    inclusion="", exclusion="", example="", position=code_store.next_position(tx, parent),
-                    guid=self._store.new_guid(), created_at=self._store.now(),
-                )
-                aggregates.after_tree_change(tx, [code_id])
-                parent = code_id
-            else:
-                parent = found.id
-        assert parent is not None
-        return parent

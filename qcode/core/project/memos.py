@@ -13,6 +13,8 @@ OBJECT_TARGETS = ("project", "source", "code", "coding", "case")
 
 
 class MemosMixin(ProjectBase):
+    """Memos on the project (the journal), on sources, codes, codings and cases, and on passages of a source."""
+
     def _check_target(self, target_kind: str, target_id: int | None) -> None:
         if target_kind not in OBJECT_TARGETS:
             raise InvalidRequestError(
@@ -57,10 +59,12 @@ class MemosMixin(ProjectBase):
         return memo_store.memo_by_id(self._store.read, memo_id) if memo_id else None
 
     def journal(self) -> str:
+        """The project journal's text (empty when there is none)."""
         memo = self.memo("project")
         return memo.text if memo else ""
 
     def set_journal(self, text: str) -> None:
+        """Write the project journal; an empty text deletes it."""
         self.set_memo("project", None, text)
 
     def add_range_memo(self, source_id: int, start: int, end: int, text: str) -> Memo:
@@ -74,12 +78,14 @@ class MemosMixin(ProjectBase):
         return self.memo_by_id(memo_id)
 
     def memo_by_id(self, memo_id: int) -> Memo:
+        """The memo with this id; NotFoundError when there is none."""
         found = memo_store.memo_by_id(self._store.read, memo_id)
         if found is None:
             raise NotFoundError("memo", f"with id {memo_id}")
         return found
 
     def update_memo(self, memo_id: int, text: str) -> Memo:
+        """Replace a memo's text (and its time of change)."""
         self.memo_by_id(memo_id)
         with self._store.transaction() as tx:
             memo_store.update_memo_text(tx, memo_id, text, self._store.now())
@@ -87,6 +93,7 @@ class MemosMixin(ProjectBase):
         return self.memo_by_id(memo_id)
 
     def delete_memo(self, memo_id: int) -> Memo:
+        """Delete a memo; returns it, so that it can be put back."""
         memo = self.memo_by_id(memo_id)
         with self._store.transaction() as tx:
             memo_store.delete_memo(tx, memo_id)
@@ -107,8 +114,10 @@ class MemosMixin(ProjectBase):
         return self.memo_by_id(memo.id)
 
     def range_memos(self, source_id: int) -> list[Memo]:
+        """The memos on passages of one source, in text order."""
         self._source(source_id)
         return memo_store.memos_in_source(self._store.read, source_id)
 
     def memos(self) -> list[Memo]:
+        """Every memo of the project."""
         return memo_store.all_memos(self._store.read)

@@ -13,6 +13,8 @@ from qcode.core.store import aggregates, integrity, queries
 
 
 class QueriesMixin(ProjectBase):
+    """Questions asked of the project: code frequencies (filtered and grouped), text search, locations, integrity."""
+
     def frequencies(self, flt: Filter | None = None, *, group_by: Grouping | None = None) -> list[FrequencyRow]:
         """Per code: excerpts, sources, cases and coded characters, alone (`own`) and with sub-codes (`total`).
 

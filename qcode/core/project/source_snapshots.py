@@ -15,7 +15,11 @@ from qcode.core.store import sources as source_store
 
 
 class SourceSnapshotsMixin(ProjectBase):
+    """Exact undo of deleting sources and folders: snapshots of all they take with them, and their restore."""
+
     def source_snapshot(self, source_id: int) -> SourceSnapshot:
+        """A source as it is now, with its text, spans, codings, memos, case memberships and attribute values, for
+        restoring it exactly after deletion."""
         source = self._source(source_id)
         read = self._store.read
         codings = coding_store.codings_for_source(read, source_id)
@@ -30,6 +34,7 @@ class SourceSnapshotsMixin(ProjectBase):
         )
 
     def folder_snapshot(self, folder_id: int) -> FolderSnapshot:
+        """A folder with its subfolders (parents first) and snapshots of every source in them."""
         self.folder(folder_id)
         read = self._store.read
         subtree = set(source_store.folder_subtree(read, [folder_id]))

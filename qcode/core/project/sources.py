@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from qcode.core.errors import (
     DuplicateNameError,
@@ -24,22 +26,28 @@ from qcode.core.store import sources as source_store
 
 
 def text_sha256(text: str) -> str:
+    """The SHA-256 of a text as UTF-8, hex: how a source's stored text is fingerprinted (duplicates, merges)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class SourcesMixin(ProjectBase):
     # --- folders ---------------------------------------------------------------------------------------
 
+    """Sources and folders: reading them and their text and spans, renaming, moving, deleting."""
+
     def folders(self) -> list[Folder]:
+        """Every folder, in display order."""
         return source_store.folders(self._store.read)
 
     def folder(self, folder_id: int) -> Folder:
+        """The folder with this id; NotFoundError when there is none."""
         found = source_store.folder_by_id(self._store.read, folder_id)
         if found is None:
             raise NotFoundError("folder", f"with id {folder_id}")
         return found
 
     def folder_path(self, folder_id: int | None) -> str:
+        """A folder's path from the top ('Interviews/Round 2'); empty for None (the top level)."""
         parts: list[str] = []
         while folder_id is not None:
             folder = self.folder(folder_id)
@@ -48,6 +56,7 @@ class SourcesMixin(ProjectBase):
         return "/".join(reversed(parts))
 
     def create_folder(self, name: str, *, parent_id: int | None = None) -> Folder:
+        """A new folder with a name unique among its siblings."""
         name = self._clean_name(name, "folder")
         if parent_id is not None:
             self.folder(parent_id)
@@ -72,6 +81,7 @@ class SourcesMixin(ProjectBase):
         return folder
 
     def rename_folder(self, folder_id: int, name: str) -> Folder:
+        """Give a folder a name unique among its siblings."""
         folder = self.folder(folder_id)
         name = self._clean_name(name, "folder")
         other = source_store.folder_by_name(self._store.read, folder.parent_id, name)
@@ -83,6 +93,7 @@ class SourcesMixin(ProjectBase):
         return self.folder(folder_id)
 
     def move_folder(self, folder_id: int, parent_id: int | None) -> Folder:
+        """Move a folder under another (None: the top level); refuses moving it into itself or onto a name already there."""
         folder = self.folder(folder_id)
         if parent_id is not None:
             self.folder(parent_id)
@@ -117,24 +128,30 @@ class SourcesMixin(ProjectBase):
     # --- sources ---------------------------------------------------------------------------------------
 
     def sources(self) -> list[Source]:
+        """Every source (without its text), in display order."""
         return source_store.sources(self._store.read)
 
     def source(self, source_id: int) -> Source:
+        """The source with this id (without its text); NotFoundError when there is none."""
         return self._source(source_id)
 
     def source_text(self, source_id: int) -> str:
+        """A source's whole plain text, which never changes after import."""
         self._source(source_id)
         return source_store.source_text(self._store.read, source_id) or ""
 
     def source_slice(self, source_id: int, start: int, end: int) -> str:
+        """The text of [start, end) of a source, in code points; the range must lie inside the text."""
         self._check_range(source_id, start, end)
         return source_store.source_slice(self._store.read, source_id, start, end)
 
     def spans(self, source_id: int, kind: str | None = None) -> list[Span]:
+        """A source's structure spans (paragraphs, headings, pages, turns ...), all or of one kind, in text order."""
         self._source(source_id)
         return source_store.spans(self._store.read, source_id, kind)
 
     def source_path(self, source_id: int) -> str:
+        """A source's path with its folders ('Interviews/Interview 01 - Marcus')."""
         source = self._source(source_id)
         prefix = self.folder_path(source.folder_id)
         return f"{prefix}/{source.name}" if prefix else source.name
@@ -159,12 +176,13 @@ class SourcesMixin(ProjectBase):
                 parent = folder.id
             return source_store.source_by_name_in(read, parent, parts[-1])
 
-        return resolve_path(  # type: ignore[return-value]
+        return resolve_path(
             "source", str(ref), source_store.sources_by_name(read, str(ref).strip()), lookup,
             lambda s: f"{self.source_path(s.id)} (id {s.id})", by_id,
         )
 
     def find_folder(self, ref: str | int) -> Folder:
+        """A folder by id or by path from the top ('Interviews/Round 2')."""
         if isinstance(ref, int) or str(ref).isdigit():
             return self.folder(int(ref))
         parent: int | None = None
@@ -194,7 +212,7 @@ class SourcesMixin(ProjectBase):
         spans: Iterable[Span] | None = None,
         folder_id: int | None = None,
         original_name: str = "",
-        meta: dict | None = None,
+        meta: dict[Any, Any] | None = None,
     ) -> Source:
         """Add a source from its plain text; a name taken in the folder gets a number, as in 'Name (2)'.
 
@@ -209,7 +227,7 @@ class SourcesMixin(ProjectBase):
         self._notify("source", "added", (source_id,))
         return self._source(source_id)
 
-    def _insert_parsed(self, tx, parsed: ParsedSource, folder_id: int | None, original_name: str) -> int:
+    def _insert_parsed(self, tx: sqlite3.Connection, parsed: ParsedSource, folder_id: int | None, original_name: str) -> int:
         if parsed.kind not in SOURCE_KINDS:
             raise ValueError(f"unknown source kind {parsed.kind!r}")
         name = self._unique_source_name(folder_id, self._clean_name(parsed.name.replace("/", "-"), "source"))
@@ -230,6 +248,7 @@ class SourcesMixin(ProjectBase):
         return source_id
 
     def rename_source(self, source_id: int, name: str) -> Source:
+        """Give a source a name unique in its folder."""
         source = self._source(source_id)
         name = self._clean_name(name, "source")
         other = source_store.source_by_name_in(self._store.read, source.folder_id, name)
@@ -241,6 +260,7 @@ class SourcesMixin(ProjectBase):
         return self._source(source_id)
 
     def move_source(self, source_id: int, folder_id: int | None) -> Source:
+        """Move a source to another folder (None: the top level); refuses a name already there."""
         source = self._source(source_id)
         if folder_id is not None:
             self.folder(folder_id)
@@ -282,7 +302,7 @@ class SourcesMixin(ProjectBase):
                 self._delete_source_in(tx, source_id)
         self._notify("source", "removed", tuple(ids))
 
-    def _delete_source_in(self, tx, source_id: int) -> None:
+    def _delete_source_in(self, tx: sqlite3.Connection, source_id: int) -> None:
         code_ids = coding_store.code_ids_in_source(tx, source_id)
         case_ids = [m.case_id for m in case_store.members(tx, source_id=source_id)]
         source_store.delete_source(tx, source_id)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 # union length of ranges sorted by start: each range adds what reaches past every earlier range's end
 _UNION = 'sum(max(0, "end" - max(start, coalesce(reach, start))))'
@@ -360,10 +361,10 @@ def _differences(conn: sqlite3.Connection, fresh: str, stored: str) -> int:
     conn.execute("DROP TABLE IF EXISTS temp.recount")
     conn.execute(f"CREATE TEMP TABLE recount AS {fresh}")
     try:
-        return conn.execute(
+        return int(conn.execute(
             f"SELECT (SELECT count(*) FROM (SELECT * FROM temp.recount EXCEPT {stored})) "
             f"+ (SELECT count(*) FROM ({stored} EXCEPT SELECT * FROM temp.recount))"
-        ).fetchone()[0]
+        ).fetchone()[0])
     finally:
         conn.execute("DROP TABLE temp.recount")
 
@@ -403,7 +404,7 @@ def stat_totals(conn: sqlite3.Connection) -> dict[tuple[int, int], tuple[int, in
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
-def case_group_sql(conn: sqlite3.Connection, kind: str, attribute_id: int | None) -> tuple[str, tuple] | None:
+def case_group_sql(conn: sqlite3.Connection, kind: str, attribute_id: int | None) -> tuple[str, tuple[Any, ...]] | None:
     """SQL selecting (case_id, value) pairs for grouping by case or by a case attribute; None otherwise."""
     if kind == "case":
         return "SELECT id AS case_id, name AS value FROM cases", ()
@@ -415,7 +416,7 @@ def case_group_sql(conn: sqlite3.Connection, kind: str, attribute_id: int | None
 
 
 def case_group_totals(
-    conn: sqlite3.Connection, group_sql: str, args: tuple = ()
+    conn: sqlite3.Connection, group_sql: str, args: tuple[Any, ...] = ()
 ) -> list[tuple[object, int, int, int, int, int, int]]:
     """Sum the per-case rows by a grouping of cases.
 
@@ -432,7 +433,7 @@ def case_group_totals(
     ).fetchall()
 
 
-def groups_share_sources(conn: sqlite3.Connection, group_sql: str, args: tuple = ()) -> bool:
+def groups_share_sources(conn: sqlite3.Connection, group_sql: str, args: tuple[Any, ...] = ()) -> bool:
     """True when some source has members of two different cases that fall in the same group."""
     shared = conn.execute(
         "SELECT 1 FROM case_member GROUP BY source_id HAVING count(DISTINCT case_id) > 1 LIMIT 1"

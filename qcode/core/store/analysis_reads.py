@@ -63,13 +63,13 @@ def source_text(conn: sqlite3.Connection, source_id: int) -> str:
     return row[0] if row else ""
 
 
-def coding_ids_of_codes(conn: sqlite3.Connection, code_ids: Iterable[int], flt: Filter) -> list[tuple]:
+def coding_ids_of_codes(conn: sqlite3.Connection, code_ids: Iterable[int], flt: Filter) -> list[tuple[int, int, int, int, int, int]]:
     """(coding id, code id, source id, coder id, start, end) of the filtered codings of these codes (alone)."""
     ids = sorted(set(code_ids))
     if not ids:
         return []
     where, args = filter_clause(conn, flt)
-    found: list[tuple] = []
+    found: list[tuple[int, int, int, int, int, int]] = []
     for chunk in _chunks(ids):
         found += conn.execute(
             f'SELECT c.id, c.code_id, c.source_id, c.coder_id, c.start, c."end" FROM coding c '

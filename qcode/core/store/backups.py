@@ -35,6 +35,8 @@ def data_dir() -> Path:
 
 
 def backup_folder(project_path: Path) -> Path:
+    """Where a project's backups go: a folder in the user data folder named after the project and a hash of its full
+    path, so two projects of one name never share backups."""
     resolved = project_path.resolve()
     tag = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
     return data_dir() / "backups" / f"{resolved.stem}-{tag}"
@@ -42,6 +44,8 @@ def backup_folder(project_path: Path) -> Path:
 
 @dataclass(frozen=True)
 class Backup:
+    """One backup file: where it is, when it was made, why (before an upgrade, on opening ...) and its size in bytes."""
+
     path: Path
     created: datetime
     reason: str

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from qcode.core.model import Code
+from qcode.core.store.connection import inserted_id
 
 _COLUMNS = "id, parent_id, name, color, definition, inclusion, exclusion, example, position, guid"
 
@@ -25,16 +26,20 @@ def codes(conn: sqlite3.Connection) -> list[Code]:
 
 
 def code_by_id(conn: sqlite3.Connection, code_id: int) -> Code | None:
+    """The code with this id, or None."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM code WHERE id = ?", (code_id,)).fetchone()
     return Code(*row) if row else None
 
 
 def code_by_guid(conn: sqlite3.Connection, guid: str) -> Code | None:
+    """The code with this stable identifier, or None."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM code WHERE guid = ?", (guid,)).fetchone()
     return Code(*row) if row else None
 
 
 def code_by_name_in(conn: sqlite3.Connection, parent_id: int | None, name: str) -> Code | None:
+    """The code of this name (case-insensitive, as code names are unique) directly under `parent_id` (None: top level),
+    or None."""
     row = conn.execute(
         f"SELECT {_COLUMNS} FROM code WHERE coalesce(parent_id, 0) = ? AND name = ? COLLATE NOCASE",
         (parent_id or 0, name),
@@ -43,11 +48,13 @@ def code_by_name_in(conn: sqlite3.Connection, parent_id: int | None, name: str) 
 
 
 def codes_by_name(conn: sqlite3.Connection, name: str) -> list[Code]:
+    """Every code of this name (case-insensitive), anywhere in the tree."""
     rows = conn.execute(f"SELECT {_COLUMNS} FROM code WHERE name = ? COLLATE NOCASE ORDER BY id", (name,))
     return [Code(*r) for r in rows]
 
 
 def children(conn: sqlite3.Connection, parent_id: int | None) -> list[Code]:
+    """The codes directly under `parent_id` (None: the top level), in their order."""
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM code WHERE coalesce(parent_id, 0) = ? ORDER BY position, id", (parent_id or 0,)
     )
@@ -55,9 +62,10 @@ def children(conn: sqlite3.Connection, parent_id: int | None) -> list[Code]:
 
 
 def next_position(conn: sqlite3.Connection, parent_id: int | None) -> int:
-    return conn.execute(
+    """The position a new last child of `parent_id` takes."""
+    return int(conn.execute(
         "SELECT coalesce(max(position) + 1, 0) FROM code WHERE coalesce(parent_id, 0) = ?", (parent_id or 0,)
-    ).fetchone()[0]
+    ).fetchone()[0])
 
 
 def insert_code(
@@ -76,22 +84,24 @@ def insert_code(
     code_id: int | None = None,
 ) -> int:
     """Insert a code (with a given id when restoring one) and its rows in the closure table."""
-    code_id = conn.execute(
+    new_id = inserted_id(conn.execute(
         "INSERT INTO code(id, parent_id, name, color, definition, inclusion, exclusion, example, position, guid, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (code_id, parent_id, name, color, definition, inclusion, exclusion, example, position, guid, created_at),
-    ).lastrowid
-    conn.execute("INSERT INTO code_closure(ancestor_id, code_id, depth) VALUES (?, ?, 0)", (code_id, code_id))
+    ))
+    conn.execute("INSERT INTO code_closure(ancestor_id, code_id, depth) VALUES (?, ?, 0)", (new_id, new_id))
     if parent_id is not None:
         conn.execute(
             "INSERT INTO code_closure(ancestor_id, code_id, depth) "
             "SELECT ancestor_id, ?, depth + 1 FROM code_closure WHERE code_id = ?",
-            (code_id, parent_id),
+            (new_id, parent_id),
         )
-    return code_id
+    return new_id
 
 
 def update_code_fields(conn: sqlite3.Connection, code_id: int, fields: dict[str, str]) -> None:
+    """Set some of a code's fields (name, color, definition, inclusion, exclusion, example); an unknown field is a
+    programming error."""
     allowed = {"name", "color", "definition", "inclusion", "exclusion", "example"}
     if not fields:
         return
@@ -140,6 +150,7 @@ def move_code(conn: sqlite3.Connection, code_id: int, new_parent_id: int | None,
 
 
 def set_positions(conn: sqlite3.Connection, ordered_ids: list[int]) -> None:
+    """Number these codes 0, 1, 2 ... in the order given (their order among siblings)."""
     conn.executemany("UPDATE code SET position = ? WHERE id = ?", [(i, cid) for i, cid in enumerate(ordered_ids)])
 
 
@@ -158,6 +169,7 @@ def reparent_children(conn: sqlite3.Connection, old_parent: int, new_parent: int
 
 
 def delete_code_row(conn: sqlite3.Connection, code_id: int) -> None:
+    """Delete one code row; its codings and closure rows go with it (the caller deletes children first)."""
     conn.execute("DELETE FROM code WHERE id = ?", (code_id,))
 
 
@@ -190,4 +202,5 @@ def created_at(conn: sqlite3.Connection, code_ids: list[int]) -> dict[int, str]:
 
 
 def count_codes(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM code").fetchone()[0]
+    """How many codes the codebook holds."""
+    return int(conn.execute("SELECT count(*) FROM code").fetchone()[0])

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from qcode.core.model import Coding, Filter
+from qcode.core.store.connection import inserted_id
 from qcode.core.store.queries import filter_clause
 
 _COLUMNS = 'id, source_id, code_id, coder_id, start, "end", created_at, guid'
 
 
-def _coding(row: tuple) -> Coding:
+def _coding(row: tuple[Any, ...]) -> Coding:
     return Coding(*row)
 
 
@@ -26,14 +28,15 @@ def insert_coding(
     created_at: str,
     guid: str,
 ) -> int:
-    return conn.execute(
+    """Insert one coding row and return its id (the caller keeps the aggregates current)."""
+    return inserted_id(conn.execute(
         'INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (source_id, code_id, coder_id, start, end, created_at, guid),
-    ).lastrowid
+    ))
 
 
-def insert_codings(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+def insert_codings(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
     """Bulk insert of (source_id, code_id, coder_id, start, end, created_at, guid) rows."""
     conn.executemany(
         'INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
@@ -42,7 +45,7 @@ def insert_codings(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
     )
 
 
-def insert_codings_returning_ids(conn: sqlite3.Connection, rows: Iterable[tuple]) -> list[int]:
+def insert_codings_returning_ids(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> list[int]:
     """Insert (source_id, code_id, coder_id, start, end, created_at, guid) rows; their new ids, in order.
 
     In one statement: SQLite gives each new row the largest id so far plus one, so a batch inserted inside
@@ -52,7 +55,7 @@ def insert_codings_returning_ids(conn: sqlite3.Connection, rows: Iterable[tuple]
         return []
     sql = ('INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
            "VALUES (?, ?, ?, ?, ?, ?, ?)")
-    before = conn.execute("SELECT coalesce(max(id), 0) FROM coding").fetchone()[0]
+    before = int(conn.execute("SELECT coalesce(max(id), 0) FROM coding").fetchone()[0])
     conn.executemany(sql, items)
     ids = list(range(before + 1, before + 1 + len(items)))
     first, last = conn.execute("SELECT guid FROM coding WHERE id = ?", (ids[0],)).fetchone(), conn.execute(
@@ -60,7 +63,7 @@ def insert_codings_returning_ids(conn: sqlite3.Connection, rows: Iterable[tuple]
     if first == (items[0][6],) and last == (items[-1][6],) and conn.execute(
             "SELECT count(*) FROM coding WHERE id > ?", (before,)).fetchone()[0] == len(items):
         return ids
-    found = dict(conn.execute(f"SELECT guid, id FROM coding WHERE id > {int(before)}"))
+    found: dict[str, int] = dict(conn.execute(f"SELECT guid, id FROM coding WHERE id > {before}"))
     return [found[item[6]] for item in items]
 
 
@@ -84,6 +87,7 @@ def codings_by_ids(conn: sqlite3.Connection, coding_ids: list[int]) -> list[Codi
 
 
 def delete_coding_rows(conn: sqlite3.Connection, coding_ids: Iterable[int]) -> None:
+    """Delete these coding rows (the caller keeps the aggregates current)."""
     conn.executemany("DELETE FROM coding WHERE id = ?", [(i,) for i in coding_ids])
 
 
@@ -96,6 +100,7 @@ def restore_codings(conn: sqlite3.Connection, codings: Iterable[Coding]) -> None
 
 
 def coding_by_id(conn: sqlite3.Connection, coding_id: int) -> Coding | None:
+    """The coding with this id, or None."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM coding WHERE id = ?", (coding_id,)).fetchone()
     return _coding(row) if row else None
 
@@ -103,6 +108,7 @@ def coding_by_id(conn: sqlite3.Connection, coding_id: int) -> Coding | None:
 def find_coding(
     conn: sqlite3.Connection, *, source_id: int, code_id: int, coder_id: int, start: int, end: int
 ) -> Coding | None:
+    """The coding of exactly this range, code and coder, or None (a passage is coded once per code and coder)."""
     row = conn.execute(
         f'SELECT {_COLUMNS} FROM coding WHERE source_id = ? AND code_id = ? AND coder_id = ? AND start = ? '
         'AND "end" = ?',
@@ -119,6 +125,7 @@ def coding_keys(conn: sqlite3.Connection, source_id: int, code_id: int) -> set[t
 
 
 def delete_coding_row(conn: sqlite3.Connection, coding_id: int) -> None:
+    """Delete one coding row (the caller keeps the aggregates current)."""
     conn.execute("DELETE FROM coding WHERE id = ?", (coding_id,))
 
 
@@ -132,8 +139,9 @@ def restore_coding(conn: sqlite3.Connection, coding: Coding) -> None:
 
 
 def codings_for_source(conn: sqlite3.Connection, source_id: int, coder_ids: tuple[int, ...] = ()) -> list[Coding]:
+    """A source's codings in text order, of every coder or of some."""
     sql = f"SELECT {_COLUMNS} FROM coding WHERE source_id = ?"
-    args: list = [source_id]
+    args: list[Any] = [source_id]
     if coder_ids:
         sql += f" AND coder_id IN ({','.join('?' * len(coder_ids))})"
         args += coder_ids
@@ -143,9 +151,10 @@ def codings_for_source(conn: sqlite3.Connection, source_id: int, coder_ids: tupl
 def codings_for_codes(
     conn: sqlite3.Connection, code_ids: list[int], coder_ids: tuple[int, ...] = ()
 ) -> list[Coding]:
+    """The codings of these codes, of every coder or of some."""
     marks = ",".join("?" * len(code_ids))
     sql = f"SELECT {_COLUMNS} FROM coding WHERE code_id IN ({marks})"
-    args: list = list(code_ids)
+    args: list[Any] = list(code_ids)
     if coder_ids:
         sql += f" AND coder_id IN ({','.join('?' * len(coder_ids))})"
         args += coder_ids
@@ -153,11 +162,13 @@ def codings_for_codes(
 
 
 def codings_for_coder(conn: sqlite3.Connection, coder_id: int) -> list[Coding]:
+    """Every coding one coder made, by source and position."""
     rows = conn.execute(f'SELECT {_COLUMNS} FROM coding WHERE coder_id = ? ORDER BY source_id, start', (coder_id,))
     return [_coding(r) for r in rows]
 
 
 def move_codings(conn: sqlite3.Connection, from_code: int, to_code: int) -> None:
+    """Give every coding of one code to another code (a merge; the caller removes duplicates and refreshes aggregates)."""
     conn.execute("UPDATE coding SET code_id = ? WHERE code_id = ?", (to_code, from_code))
 
 
@@ -172,16 +183,19 @@ def duplicate_codings(conn: sqlite3.Connection, code_id: int) -> list[tuple[int,
 
 
 def source_ids_with_codings(conn: sqlite3.Connection, code_ids: Iterable[int]) -> list[int]:
+    """The sources that hold codings of these codes."""
     ids = list(code_ids)
     marks = ",".join("?" * len(ids))
     return [r[0] for r in conn.execute(f"SELECT DISTINCT source_id FROM coding WHERE code_id IN ({marks})", ids)]
 
 
 def count_codings(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM coding").fetchone()[0]
+    """How many codings the project holds."""
+    return int(conn.execute("SELECT count(*) FROM coding").fetchone()[0])
 
 
 def code_ids_in_source(conn: sqlite3.Connection, source_id: int) -> list[int]:
+    """The codes applied anywhere in one source."""
     return [r[0] for r in conn.execute("SELECT DISTINCT code_id FROM coding WHERE source_id = ?", (source_id,))]
 
 

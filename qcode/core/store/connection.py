@@ -11,6 +11,40 @@ MIN_SQLITE = (3, 35, 0)  # window functions, RETURNING, DROP COLUMN
 APPLICATION_ID = 0x51434F44  # "QCOD"
 
 
+SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")  # files beside a project that belong to it
+
+
+def is_project_file(path: Path) -> bool:
+    """Whether `path` is a qcode project (an SQLite file carrying qcode's application id), read from its header.
+
+    Follows links; a missing or unreadable file is not a project. Cheap: reads 72 bytes, opens no connection.
+    """
+    try:
+        with Path(path).open("rb") as fh:
+            header = fh.read(72)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+
+
+def belongs_to_project(path: Path) -> bool:
+    """Whether `path` is a qcode project or one of the files beside one that belong to it (WAL, lock ...)."""
+    path = Path(path)
+    if is_project_file(path):
+        return True
+    name = path.name
+    return any(name.endswith(suffix) and is_project_file(path.with_name(name[: -len(suffix)]))
+               for suffix in SIDECAR_SUFFIXES)
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just gave its row."""
+    rowid = cursor.lastrowid
+    if rowid is None:
+        raise sqlite3.DatabaseError("an insert gave no row id")
+    return rowid
+
+
 def check_sqlite() -> None:
     """Refuse to work with an SQLite that is too old or lacks FTS5."""
     version = sqlite3.sqlite_version_info

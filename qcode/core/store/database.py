@@ -36,10 +36,12 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def now_iso() -> str:
+    """The current time in UTC, ISO 8601 to the second (how every timestamp in a project is written)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def new_guid() -> str:
+    """A fresh random identifier (upper-case UUID), as REFI-QDA writes them."""
     return str(uuid.uuid4()).upper()
 
 
@@ -84,6 +86,7 @@ class Store:
 
     @property
     def readonly(self) -> bool:
+        """Whether this store may not write (opened for reading, or the project is held by another process)."""
         return self._lock is None
 
     @classmethod
@@ -242,6 +245,7 @@ class Store:
     # --- transactions --------------------------------------------------------------------------------
 
     def check_writable(self) -> None:
+        """Raise the error that says why this store may not write, if it may not."""
         if self.readonly:
             if self.locked_elsewhere:
                 raise ProjectLockedError()
@@ -302,6 +306,7 @@ class Store:
         return target
 
     def backup(self, reason: str) -> Path:
+        """Copy the open project into its backups folder (SQLite's online backup); returns the copy's path."""
         return backups.make_backup(self.conn, self.path, reason)
 
     def integrity_problems(self) -> list[str]:

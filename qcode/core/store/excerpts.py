@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from qcode.core.model import Coding, Filter
 from qcode.core.store.queries import filter_clause
@@ -19,7 +20,7 @@ def excerpts_for_codes(
     """(coding, excerpt text, source name) in source then text order."""
     marks = ",".join("?" * len(code_ids))
     sql = f"{_SELECT} WHERE c.code_id IN ({marks})"
-    args: list = list(code_ids)
+    args: list[Any] = list(code_ids)
     if coder_ids:
         sql += f" AND c.coder_id IN ({','.join('?' * len(coder_ids))})"
         args.extend(coder_ids)

@@ -8,6 +8,10 @@ from qcode.core.store import aggregates
 
 
 def consistency_problems(conn: sqlite3.Connection) -> list[str]:
+    """What `qcode check` finds wrong beyond SQLite's own check, one readable line per problem (empty when all is
+    well): codings, spans or case members outside their source's text, a source whose recorded length is not its
+    text's, a code tree index out of step with the tree or holding a cycle, memos of deleted objects, and
+    frequency aggregates that differ from a recount."""
     problems: list[str] = []
     for coding_id, source, start, end, length in conn.execute(
         """SELECT c.id, s.name, c.start, c."end", s.length FROM coding c JOIN source s ON s.id = c.source_id

@@ -15,14 +15,14 @@ if os.name == "nt":  # pragma: no cover - exercised on Windows only
 
     def _try_lock(fd: int) -> bool:
         try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
         except OSError:
             return False
         return True
 
     def _unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined,unused-ignore]
 
 else:
     import fcntl
@@ -39,6 +39,7 @@ else:
 
 
 def lock_path(project_path: Path) -> Path:
+    """The sidecar file whose OS lock marks a project as open for writing."""
     return project_path.with_name(project_path.name + ".lock")
 
 
@@ -61,6 +62,7 @@ class ProjectLock:
         return True
 
     def release(self) -> None:
+        """Give up the lock (the operating system also releases it when the process ends)."""
         if self._fd is None:
             return
         try:
@@ -71,6 +73,7 @@ class ProjectLock:
 
     @property
     def held(self) -> bool:
+        """Whether this process holds the lock."""
         return self._fd is not None
 
 

@@ -22,7 +22,7 @@ def _ids(values: Iterable[int]) -> str:
     return ",".join(str(int(v)) for v in sorted(set(values))) or "NULL"
 
 
-def _cells(rows: Iterable[tuple]) -> Cells:
+def _cells(rows: Iterable[tuple[int, object, int]]) -> Cells:
     found: Cells = defaultdict(dict)
     for code_id, key, value in rows:
         found[code_id][str(key)] = value
@@ -107,7 +107,7 @@ def case_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
             GROUP BY case_id"""))
 
 
-def _text_keys(rows: Iterable[tuple]) -> dict[str, int]:
+def _text_keys(rows: Iterable[tuple[object, int]]) -> dict[str, int]:
     return {str(key): value for key, value in rows}
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from qcode.core.model import Coder
+from qcode.core.store.connection import inserted_id
 
 
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    """One value of the project's metadata (name, guid, created_at ...), or None."""
     row = conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
 
 
 def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """Set one value of the project's metadata, adding the key when new."""
     conn.execute(
         "INSERT INTO project(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
@@ -20,30 +24,36 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def all_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    """All of the project's metadata, by key."""
     return dict(conn.execute("SELECT key, value FROM project ORDER BY key"))
 
 
-def _coder(row: tuple) -> Coder:
+def _coder(row: tuple[Any, ...]) -> Coder:
     return Coder(*row)
 
 
 def coders(conn: sqlite3.Connection) -> list[Coder]:
+    """Every coder, in the order they joined the project."""
     return [_coder(r) for r in conn.execute("SELECT id, name, color FROM coder ORDER BY id")]
 
 
 def coder_by_name(conn: sqlite3.Connection, name: str) -> Coder | None:
+    """The coder of exactly this name, or None."""
     row = conn.execute("SELECT id, name, color FROM coder WHERE name = ?", (name,)).fetchone()
     return _coder(row) if row else None
 
 
 def coder_by_id(conn: sqlite3.Connection, coder_id: int) -> Coder | None:
+    """The coder with this id, or None."""
     row = conn.execute("SELECT id, name, color FROM coder WHERE id = ?", (coder_id,)).fetchone()
     return _coder(row) if row else None
 
 
 def insert_coder(conn: sqlite3.Connection, name: str, color: str) -> int:
-    return conn.execute("INSERT INTO coder(name, color) VALUES (?, ?)", (name, color)).lastrowid
+    """Add a coder; returns its id."""
+    return inserted_id(conn.execute("INSERT INTO coder(name, color) VALUES (?, ?)", (name, color)))
 
 
 def update_coder(conn: sqlite3.Connection, coder_id: int, *, name: str, color: str) -> None:
+    """Rename a coder or change its colour."""
     conn.execute("UPDATE coder SET name = ?, color = ? WHERE id = ?", (name, color, coder_id))

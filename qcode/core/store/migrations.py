@@ -279,7 +279,23 @@ def step_003_member_ranges(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX case_member_range ON case_member(source_id, start)")
 
 
-def step_004_analysis_storage(conn: sqlite3.Connection) -> None:
+def step_004_name_register(conn: sqlite3.Connection) -> None:
+    """The name register: terms and the pseudonyms a pseudonymised export writes instead of them."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE name_register (
+            id         INTEGER PRIMARY KEY,
+            term       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            pseudonym  TEXT NOT NULL,
+            enabled    INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+def step_005_analysis_storage(conn: sqlite3.Connection) -> None:
     """What the analyses read: covering indexes on codings by coder and code and on the per-source aggregates
     by source, and the per-(code, coder, source) aggregates (tables filtered to a coder, or by coder)."""
     run_script(
@@ -318,7 +334,8 @@ def step_004_analysis_storage(conn: sqlite3.Connection) -> None:
     )
 
 
-STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_analysis_storage]
+STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_name_register,
+                     step_005_analysis_storage]
 LATEST = len(STEPS)
 
 

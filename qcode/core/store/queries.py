@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from typing import Any
 
 from qcode.core.model import Filter
 
@@ -18,7 +19,7 @@ _WHOLE = "m.start IS NULL"
 _NEAR = f'm.start < c."end" AND m.start > c.start - {_LONGEST} AND m."end" > c.start'
 
 
-def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str = "c.source_id") -> tuple[str, list]:
+def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str = "c.source_id") -> tuple[str, list[Any]]:
     """A WHERE clause over `coding c` for a filter, with its arguments.
 
     `source_column` names the source id the source conditions test (`id` of a `source c` row, for a clause
@@ -28,7 +29,7 @@ def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str =
     are alternatives, different attributes must all hold.
     """
     parts: list[str] = []
-    args: list = []
+    args: list[Any] = []
 
     def ids_in(column: str, ids: tuple[int, ...] | list[int]) -> None:
         parts.append(f"{column} IN ({','.join('?' * len(ids))})")
@@ -58,7 +59,7 @@ def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str =
         args.extend(flt.cases)
     if flt.coders:
         ids_in("c.coder_id", flt.coders)
-    by_attribute: dict[int, list] = defaultdict(list)
+    by_attribute: dict[int, list[Any]] = defaultdict(list)
     for attribute_id, value in flt.attributes:
         by_attribute[attribute_id].append(value)
     for attribute_id, values in by_attribute.items():
@@ -98,17 +99,17 @@ def filtered_codings(
     ).fetchall()
 
 
-def case_clause(conn: sqlite3.Connection, flt: Filter, column: str) -> tuple[str, list]:
+def case_clause(conn: sqlite3.Connection, flt: Filter, column: str) -> tuple[str, list[Any]]:
     """A condition on a case id column: the case is one of the filter's cases and has its case attribute values.
 
     Empty ("1") when the filter says nothing about cases.
     """
     parts: list[str] = []
-    args: list = []
+    args: list[Any] = []
     if flt.cases:
         parts.append(f"{column} IN ({','.join('?' * len(flt.cases))})")
         args.extend(flt.cases)
-    by_attribute: dict[int, list] = defaultdict(list)
+    by_attribute: dict[int, list[Any]] = defaultdict(list)
     for attribute_id, value in flt.attributes:
         by_attribute[attribute_id].append(value)
     for attribute_id, values in by_attribute.items():
@@ -145,6 +146,7 @@ def coding_cases(conn: sqlite3.Connection, flt: Filter) -> dict[int, list[int]]:
 
 
 def attribute_scope(conn: sqlite3.Connection, attribute_id: int) -> str | None:
+    """Whether an attribute belongs to cases or to sources ('case' or 'source'), or None when unknown."""
     row = conn.execute("SELECT scope FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
     return row[0] if row else None
 
@@ -155,22 +157,27 @@ def closure_pairs(conn: sqlite3.Connection) -> list[tuple[int, int]]:
 
 
 def source_values(conn: sqlite3.Connection, attribute_id: int) -> dict[int, object]:
+    """Every value of one attribute: owner (case or source) id -> value."""
     return dict(conn.execute("SELECT owner_id, value FROM attribute_value WHERE attribute_id = ?", (attribute_id,)))
 
 
 def case_names(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every case's name, by id."""
     return dict(conn.execute("SELECT id, name FROM cases"))
 
 
 def source_names(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every source's name, by id."""
     return dict(conn.execute("SELECT id, name FROM source"))
 
 
 def coder_names(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every coder's name, by id."""
     return dict(conn.execute("SELECT id, name FROM coder"))
 
 
 def coding_counts_by_source(conn: sqlite3.Connection, source_ids: tuple[int, ...] | None = None) -> dict[int, int]:
+    """How many codings each source holds (of these sources, or of all); sources without codings are left out."""
     if source_ids is None:
         return dict(conn.execute("SELECT source_id, count(*) FROM coding GROUP BY source_id"))
     marks = ",".join("?" * len(source_ids))
@@ -221,7 +228,7 @@ def search_scope(conn: sqlite3.Connection, flt: Filter) -> dict[int, list[tuple[
 def fts_sources(conn: sqlite3.Connection, match: str, source_ids: tuple[int, ...] = ()) -> list[int]:
     """Ids of the sources matching an FTS5 query, best first."""
     sql = "SELECT rowid FROM source_fts WHERE source_fts MATCH ?"
-    args: list = [match]
+    args: list[Any] = [match]
     if source_ids:
         sql += f" AND rowid IN ({','.join('?' * len(source_ids))})"
         args.extend(source_ids)

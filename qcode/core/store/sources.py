@@ -5,31 +5,36 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from qcode.core.model import Folder, Source, Span
+from qcode.core.store.connection import inserted_id
 
 _SOURCE_COLUMNS = "id, name, kind, folder_id, length, sha256, original_name, imported_at, meta"
 
 
-def _source(row: tuple) -> Source:
+def _source(row: tuple[Any, ...]) -> Source:
     *head, meta = row
-    return Source(*head, meta=json.loads(meta) if meta else {})
+    return Source(*head, meta=json.loads(meta) if meta else {})  # type: ignore[misc]  # head: the other fields
 
 
 # --- folders ---------------------------------------------------------------------------------------------
 
 
 def folders(conn: sqlite3.Connection) -> list[Folder]:
+    """Every folder, in display order (position, then name)."""
     rows = conn.execute("SELECT id, parent_id, name, position FROM folder ORDER BY position, name")
     return [Folder(*r) for r in rows]
 
 
 def folder_by_id(conn: sqlite3.Connection, folder_id: int) -> Folder | None:
+    """The folder with this id, or None."""
     row = conn.execute("SELECT id, parent_id, name, position FROM folder WHERE id = ?", (folder_id,)).fetchone()
     return Folder(*row) if row else None
 
 
 def folder_by_name(conn: sqlite3.Connection, parent_id: int | None, name: str) -> Folder | None:
+    """The folder of this name (case-insensitive) directly under `parent_id` (None: top level), or None."""
     row = conn.execute(
         "SELECT id, parent_id, name, position FROM folder WHERE coalesce(parent_id, 0) = ? "
         "AND name = ? COLLATE NOCASE",
@@ -47,16 +52,18 @@ def insert_folder(
         position = conn.execute(
             "SELECT coalesce(max(position) + 1, 0) FROM folder WHERE coalesce(parent_id, 0) = ?", (parent_id or 0,)
         ).fetchone()[0]
-    return conn.execute(
+    return inserted_id(conn.execute(
         "INSERT INTO folder(id, parent_id, name, position) VALUES (?, ?, ?, ?)", (folder_id, parent_id, name, position)
-    ).lastrowid
+    ))
 
 
 def update_folder(conn: sqlite3.Connection, folder_id: int, *, parent_id: int | None, name: str) -> None:
+    """Rename a folder and/or move it under another parent (the caller checks for cycles and clashes)."""
     conn.execute("UPDATE folder SET parent_id = ?, name = ? WHERE id = ?", (parent_id, name, folder_id))
 
 
 def delete_folder(conn: sqlite3.Connection, folder_id: int) -> None:
+    """Delete one folder row (the caller has emptied it or moved its content)."""
     conn.execute("DELETE FROM folder WHERE id = ?", (folder_id,))
 
 
@@ -75,6 +82,7 @@ def folder_subtree(conn: sqlite3.Connection, folder_ids: Iterable[int]) -> list[
 
 
 def folder_is_empty(conn: sqlite3.Connection, folder_id: int) -> bool:
+    """Whether a folder holds neither sources nor subfolders."""
     return not conn.execute(
         "SELECT 1 FROM source WHERE folder_id = ? UNION ALL SELECT 1 FROM folder WHERE parent_id = ? LIMIT 1",
         (folder_id, folder_id),
@@ -85,22 +93,26 @@ def folder_is_empty(conn: sqlite3.Connection, folder_id: int) -> bool:
 
 
 def sources(conn: sqlite3.Connection) -> list[Source]:
+    """Every source (without its text), top-level sources first, then folder by folder in display order."""
     rows = conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM source ORDER BY folder_id IS NOT NULL, folder_id, "
                         "position, name")
     return [_source(r) for r in rows]
 
 
 def source_by_id(conn: sqlite3.Connection, source_id: int) -> Source | None:
+    """The source with this id (without its text), or None."""
     row = conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM source WHERE id = ?", (source_id,)).fetchone()
     return _source(row) if row else None
 
 
 def sources_by_name(conn: sqlite3.Connection, name: str) -> list[Source]:
+    """Every source of this name (case-insensitive), in any folder."""
     rows = conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM source WHERE name = ? COLLATE NOCASE", (name,))
     return [_source(r) for r in rows]
 
 
 def source_by_name_in(conn: sqlite3.Connection, folder_id: int | None, name: str) -> Source | None:
+    """The source of this name (case-insensitive) in `folder_id` (None: top level), or None."""
     row = conn.execute(
         f"SELECT {_SOURCE_COLUMNS} FROM source WHERE coalesce(folder_id, 0) = ? AND name = ? COLLATE NOCASE",
         (folder_id or 0, name),
@@ -109,11 +121,13 @@ def source_by_name_in(conn: sqlite3.Connection, folder_id: int | None, name: str
 
 
 def source_by_sha(conn: sqlite3.Connection, sha256: str) -> Source | None:
+    """A source whose text has this SHA-256 (how duplicates are recognised on import), or None."""
     row = conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM source WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
     return _source(row) if row else None
 
 
 def source_text(conn: sqlite3.Connection, source_id: int) -> str | None:
+    """A source's whole plain text, or None when there is no such source."""
     row = conn.execute("SELECT text FROM source WHERE id = ?", (source_id,)).fetchone()
     return row[0] if row else None
 
@@ -121,10 +135,11 @@ def source_text(conn: sqlite3.Connection, source_id: int) -> str | None:
 def source_slice(conn: sqlite3.Connection, source_id: int, start: int, end: int) -> str:
     """Part of a source's text, cut by SQLite (which counts code points, like Python)."""
     row = conn.execute("SELECT substr(text, ?, ?) FROM source WHERE id = ?", (start + 1, end - start, source_id))
-    return row.fetchone()[0]
+    return str(row.fetchone()[0])
 
 
 def source_length(conn: sqlite3.Connection, source_id: int) -> int | None:
+    """A source's length in code points, or None when there is no such source."""
     row = conn.execute("SELECT length FROM source WHERE id = ?", (source_id,)).fetchone()
     return row[0] if row else None
 
@@ -139,7 +154,7 @@ def insert_source(
     original_name: str,
     imported_at: str,
     folder_id: int | None,
-    meta: dict,
+    meta: dict[Any, Any],
     source_id: int | None = None,
     position: int | None = None,
 ) -> int:
@@ -148,27 +163,31 @@ def insert_source(
         position = conn.execute(
             "SELECT coalesce(max(position) + 1, 0) FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,)
         ).fetchone()[0]
-    return conn.execute(
+    return inserted_id(conn.execute(
         "INSERT INTO source(id, name, kind, text, length, sha256, original_name, imported_at, folder_id, position, "
         "meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (source_id, name, kind, text, len(text), sha256, original_name, imported_at, folder_id, position,
          json.dumps(meta, ensure_ascii=False, sort_keys=True)),
-    ).lastrowid
+    ))
 
 
 def source_position(conn: sqlite3.Connection, source_id: int) -> int:
-    return conn.execute("SELECT position FROM source WHERE id = ?", (source_id,)).fetchone()[0]
+    """A source's place among the sources of its folder."""
+    return int(conn.execute("SELECT position FROM source WHERE id = ?", (source_id,)).fetchone()[0])
 
 
 def update_source(conn: sqlite3.Connection, source_id: int, *, name: str, folder_id: int | None) -> None:
+    """Rename a source and/or move it to another folder."""
     conn.execute("UPDATE source SET name = ?, folder_id = ? WHERE id = ?", (name, folder_id, source_id))
 
 
 def delete_source(conn: sqlite3.Connection, source_id: int) -> None:
+    """Delete a source row; its spans, codings, passage memos and case memberships go with it (they cascade)."""
     conn.execute("DELETE FROM source WHERE id = ?", (source_id,))
 
 
 def source_ids_in_folders(conn: sqlite3.Connection, folder_ids: Iterable[int]) -> list[int]:
+    """The ids of the sources in these folders and all their subfolders."""
     ids = folder_subtree(conn, folder_ids)
     if not ids:
         return []
@@ -180,6 +199,7 @@ def source_ids_in_folders(conn: sqlite3.Connection, folder_ids: Iterable[int]) -
 
 
 def insert_spans(conn: sqlite3.Connection, source_id: int, spans: Iterable[Span]) -> None:
+    """Store structure spans (paragraphs, turns, pages ...) of a source."""
     conn.executemany(
         'INSERT INTO span(source_id, kind, start, "end", value) VALUES (?, ?, ?, ?, ?)',
         ((source_id, s.kind, s.start, s.end, s.value) for s in spans),
@@ -189,7 +209,7 @@ def insert_spans(conn: sqlite3.Connection, source_id: int, spans: Iterable[Span]
 def speaker_counts(conn: sqlite3.Connection, source_ids: tuple[int, ...] | None = None) -> list[tuple[str, int]]:
     """Speaker names of turn spans with their numbers of turns, by name (of these sources only, when given)."""
     sql = "SELECT value, count(*) FROM span WHERE kind = 'turn' AND value IS NOT NULL AND value != ''"
-    args: list = []
+    args: list[Any] = []
     if source_ids is not None:
         sql += f" AND source_id IN ({','.join('?' * len(source_ids)) or 'NULL'})"
         args += list(source_ids)
@@ -198,6 +218,7 @@ def speaker_counts(conn: sqlite3.Connection, source_ids: tuple[int, ...] | None 
 
 
 def spans(conn: sqlite3.Connection, source_id: int, kind: str | None = None) -> list[Span]:
+    """A source's spans in text order, all of them or those of one kind."""
     if kind is None:
         rows = conn.execute(
             'SELECT kind, start, "end", value FROM span WHERE source_id = ? ORDER BY start, kind', (source_id,)
@@ -237,11 +258,11 @@ _LOCATION_PARTS = ", ".join([
 ])
 
 
-def location_parts(conn: sqlite3.Connection, points: list[tuple[int, int]]) -> list[tuple]:
+def location_parts(conn: sqlite3.Connection, points: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
     """For each (source id, offset): the last page's value and the number of pages so far, the last timestamp's
     value (None without one), the number of paragraphs so far, and the last turn's value, start and end; all
     in one statement per thousand points, each answered from the (source, kind, start) index."""
-    found: list[tuple] = []
+    found: list[tuple[Any, ...]] = []
     for first in range(0, len(points), 1000):
         chunk = points[first:first + 1000]
         values = ",".join("(?, ?)" for _ in chunk)

@@ -16,7 +16,7 @@ from qcode.core.autocode import snap_to_words
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.project import Project
 from qcode.gui.commands.base import push_or_warn
-from qcode.gui.commands.codebook import CreateCode
+from qcode.gui.commands.codebook import CreateCode, CreateCodePath
 from qcode.gui.commands.codings import ApplyCode
 from qcode.gui.views.document_view import DocumentView
 
@@ -82,21 +82,21 @@ class CodingActions(QObject):
         label = self.project.code(code_id).name
         return self._push(ApplyCode(self.project, self.document.source_id, code_id, *selection, label))
 
-    def _push(self, command: ApplyCode | CreateCode) -> bool:
+    def _push(self, command: ApplyCode | CreateCode | CreateCodePath) -> bool:
         return push_or_warn(self.undo_stack, command, self.window)
 
-    def _create_and_apply(self, name: str, parent_id: int | None, label: str) -> bool:
-        """One undo step: create a code, then code the selection with it."""
+    def _create_and_apply(self, create: CreateCode | CreateCodePath, label: str) -> bool:
+        """One undo step: create a code (with any parents it lacks), then code the selection with it."""
         selection = self.selection()
         if selection is None or self.document.source_id is None:
             self.status("Select some text in the document first.")
             return False
         self.undo_stack.beginMacro(label)
         try:
-            create = CreateCode(self.project, name, parent_id)
             if not self._push(create):
                 return False
             assert create.code_id is not None
+            name = self.project.code(create.code_id).name
             return self._push(ApplyCode(self.project, self.document.source_id, create.code_id, *selection, name))
         finally:
             self.undo_stack.endMacro()
@@ -114,7 +114,7 @@ class CodingActions(QObject):
         try:
             existing = self.project.find_code(name)
         except (NotFoundError, QcodeError):
-            return self._create_and_apply(name, None, f"Code in vivo '{name}'")
+            return self._create_and_apply(CreateCode(self.project, name, None), f"Code in vivo '{name}'")
         return self.apply_code(existing.id)
 
     # --- quick keys ------------------------------------------------------------------------------------
@@ -159,7 +159,8 @@ class CodingActions(QObject):
         return [self.project.code_path(c.id) for c in self.project.codes()]
 
     def quick_code(self, text: str) -> bool:
-        """Apply the code at a path ('Parent/Child') or with a unique name; an unknown name creates the code."""
+        """Apply the code at a path ('Parent/Child') or with a unique name; an unknown one is created, with any
+        parents its path lacks (`Project.find_or_create_code`), in the same undo step."""
         text = text.strip().strip("/")
         if not text:
             return False
@@ -170,15 +171,7 @@ class CodingActions(QObject):
         except QcodeError as err:
             QMessageBox.warning(self.window, "qcode", err.message)
             return False
-        parent_path, _, name = text.rpartition("/")
-        parent_id = None
-        if parent_path:
-            try:
-                parent_id = self.project.find_code(parent_path).id
-            except QcodeError as err:
-                QMessageBox.warning(self.window, "qcode", err.message)
-                return False
-        return self._create_and_apply(name, parent_id, f"Create and apply '{name}'")
+        return self._create_and_apply(CreateCodePath(self.project, text), f"Create and apply '{text}'")
 
     def open_quick_code_box(self) -> None:
         """Ctrl+K: type part of a code's name (completion matches anywhere in the path), Enter applies it."""

@@ -29,6 +29,31 @@ class CreateCode(CoreCommand):
         self.project.delete_code(self.code_id)
 
 
+class CreateCodePath(CoreCommand):
+    """Find or create the code a path names (`Project.find_or_create_code`); undo takes back every code it created,
+    parents included, and redo restores them exactly."""
+
+    def __init__(self, project: Project, path: str) -> None:
+        super().__init__(f"Create code '{path}'")
+        self.project = project
+        self.path = path
+        self.code_id: int | None = None
+        self.created: tuple[int, ...] = ()
+        self.snapshot: CodeSnapshot | None = None
+
+    def apply(self) -> None:
+        if self.snapshot is None:
+            code, self.created = self.project.find_or_create_code(self.path)
+            self.code_id = code.id
+        else:
+            self.project.restore_codes(self.snapshot)
+
+    def revert(self) -> None:
+        if self.created:  # the first code created holds the others (they are its sub-codes)
+            self.snapshot = self.project.code_snapshot(self.created[0])
+            self.project.delete_code(self.created[0])
+
+
 class EditCode(CoreCommand):
     """Change fields of a code (name, colour, definition, ...); undo puts the old values back."""
 

@@ -7,7 +7,7 @@ from qcode.core.errors import QcodeError
 from qcode.core.model import Coding, NewCoding
 from qcode.core.project import Project
 from qcode.gui.commands.base import LARGE_STEP, CoreCommand
-from qcode.gui.commands.codebook import CreateCode
+from qcode.gui.commands.codebook import CreateCodePath
 
 LARGE_BATCH = LARGE_STEP  # codings: undoing or redoing more runs on a worker, with the window painting meanwhile
 
@@ -34,13 +34,14 @@ class ApplyCodings(CoreCommand):
 
 
 class CodePassages(CoreCommand):
-    """Code passages (source, start, end) with a code, creating the code first when it is new: one undo step.
+    """Code passages (source, start, end) with a code, creating the code (and parents it lacks) first when it is
+    new (`new_code` is its path): one undo step.
 
     When coding fails, a code created for it is taken back before the error propagates.
     """
 
     def __init__(self, project: Project, ranges: list[tuple[int, int, int]], label: str, *,
-                 code_id: int | None = None, new_code: tuple[str, int | None] | None = None,
+                 code_id: int | None = None, new_code: str | None = None,
                  coder_id: int | None = None) -> None:
         super().__init__(label)
         self.project = project
@@ -48,7 +49,7 @@ class CodePassages(CoreCommand):
         self.runs_in_background = len(ranges) > LARGE_BATCH
         self.code_id = code_id
         self.coder_id = coder_id
-        self.create = CreateCode(project, *new_code) if new_code is not None else None
+        self.create = CreateCodePath(project, new_code) if new_code is not None else None
         self.codings: ApplyCodings | None = None
 
     def apply(self) -> None:

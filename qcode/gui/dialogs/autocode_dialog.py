@@ -10,8 +10,7 @@ Activating a previewed passage (double-click or Enter) asks to show it in its so
 from __future__ import annotations
 
 import html
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
@@ -39,8 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qcode.core.autocode import AutocodePreview, AutocodeRequest
 from qcode.core.errors import NotFoundError, QcodeError
-from qcode.core.model import Passage, Range
+from qcode.core.model import Passage
 from qcode.core.progress import Progress
 from qcode.core.project import Project
 from qcode.gui.commands.base import push
@@ -68,59 +68,10 @@ CONTEXT_CHARS = 50  # shown either side of a passage in the preview
 PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 30
 
 
-@dataclass(frozen=True, slots=True)
-class AutocodeRequest:
-    """What to find and where, as plain values for the worker."""
-
-    mode: str
-    text: str = ""
-    speakers: tuple[str, ...] = ()
-    case_sensitive: bool = False
-    unit: str = "hit"
-    source_ids: tuple[int, ...] | None = None
-    code_id: int | None = None  # None: a new code, nothing is coded with it yet
-    coder_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AutocodePreview:
-    request: AutocodeRequest
-    passages: list[Passage]  # what applying will code, in source then text order
-    already: int  # passages found that are already coded so (left out)
-
-
-def find_ranges(project: Project, request: AutocodeRequest, progress: Progress | None = None) -> list[Range]:
-    """The passages a request finds, through the core's autocoding."""
-    unit, source_ids = request.unit, request.source_ids
-    if request.mode == "search":
-        return project.search_ranges(request.text, unit=unit, source_ids=source_ids, progress=progress)
-    if request.mode == "speakers":
-        return project.autocode_ranges(speakers=request.speakers, unit=unit, source_ids=source_ids,
-                                       progress=progress)
-    if request.mode == "keywords":
-        words = [w for w in request.text.replace("\n", ",").split(",") if w.strip()]
-        return project.autocode_ranges(keywords=words, case_sensitive=request.case_sensitive, unit=unit,
-                                       source_ids=source_ids, progress=progress)
-    pattern = re.escape(request.text) if request.mode == "text" else request.text
-    return project.autocode_ranges(pattern=pattern, case_sensitive=request.case_sensitive, unit=unit,
-                                   source_ids=source_ids, progress=progress)
-
-
-def compute_preview(project: Project, request: AutocodeRequest, progress: Progress | None = None) -> AutocodePreview:
-    """What applying the request would code: the passages found, less those already coded so."""
-    ranges = find_ranges(project, request, progress)
-    if request.code_id is not None:
-        planned = project.plan_codings(request.code_id, ranges, coder_id=request.coder_id)
-        new = [(p.source_id, p.start, p.end) for p in planned]
-    else:
-        new = list(dict.fromkeys(ranges))
-    return AutocodePreview(request, project.passages(new, context=CONTEXT_CHARS), len(ranges) - len(new))
-
-
 def run_preview(path: Path, request: AutocodeRequest, progress: Progress) -> AutocodePreview:
     """The preview through a read connection of its own (this runs on a worker thread)."""
     with Project.open(path, mode="read") as reader:
-        return compute_preview(reader, request, progress)
+        return reader.preview_request(request, context=CONTEXT_CHARS, progress=progress)
 
 
 class PassageModel(QAbstractTableModel):
@@ -498,13 +449,9 @@ class AutocodeDialog(QDialog):
         if code_id is not None and code_id != request.code_id:  # another code than previewed: preview again
             self.preview()
             return 0
-        new_code = None
         try:
-            if code_id is None:
-                parent_path, _, name = path.rpartition("/")
-                new_code = (name, self.project.find_code(parent_path).id if parent_path else None)
-            command = CodePassages(self.project, ranges, label, code_id=code_id, new_code=new_code,
-                                   coder_id=request.coder_id)
+            command = CodePassages(self.project, ranges, label, code_id=code_id,
+                                   new_code=path if code_id is None else None, coder_id=request.coder_id)
             if count > BACKGROUND_AT:
                 self._apply_in_background(command, count)
                 return 0

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.exporters import SUPPORTED, export
+from qcode.core.errors import QcodeError
+from qcode.core.exporters import SUPPORTED, export, refuse_project_target
 from qcode.core.model import Filter
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_filters import ExportFilters
@@ -160,6 +161,11 @@ class ExportDialog(QDialog):
         target = self.target.text().strip()
         if not target:
             QMessageBox.warning(self, "Export", "Choose where to save the export.")
+            return
+        try:
+            refuse_project_target(Path(target), self.project.path)
+        except QcodeError as err:
+            QMessageBox.warning(self, "Export", str(err))
             return
         what, fmt = self.chosen_what(), self.chosen_format()
         grouping = self.group.currentData()

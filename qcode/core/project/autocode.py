@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from qcode.core import autocode
 from qcode.core.analysis import search as text_search
 from qcode.core.analysis.locations import LocationIndex, location_index
+from qcode.core.autocode import AutocodePreview, AutocodeRequest
 from qcode.core.errors import AutocodeCancelled, InvalidQueryError
 from qcode.core.model import NewCoding, Passage, Range
 from qcode.core.progress import NoProgress, Progress
@@ -22,6 +23,8 @@ SEARCH_HIT_LIMIT = 1_000_000
 
 
 class AutocodeMixin(ProjectBase):
+    """Autocoding: the passages a request finds, previews of them, and the widening of hits and selections to units."""
+
     new_codings_only: Callable[[Iterable[NewCoding]], list[NewCoding]]  # provided by CodingsMixin
     _resolve_coder: Callable[[int | None], int]
 
@@ -75,6 +78,34 @@ class AutocodeMixin(ProjectBase):
             found += [(source_id, start, end) for start, end in ranges]
         progress.step(len(ids), len(ids), "")
         return found
+
+    def request_ranges(self, request: AutocodeRequest, progress: Progress | None = None) -> list[Range]:
+        """The passages an autocode request finds (see `AutocodeRequest` for how each mode reads its text)."""
+        if request.mode not in autocode.MODES:
+            raise InvalidQueryError(f"Autocoding finds {', '.join(autocode.MODES)}, not '{request.mode}'.")
+        unit, source_ids = request.unit, request.source_ids
+        if request.mode == "search":
+            return self.search_ranges(request.text, unit=unit, source_ids=source_ids, progress=progress)
+        if request.mode == "speakers":
+            return self.autocode_ranges(speakers=request.speakers, unit=unit, source_ids=source_ids,
+                                        progress=progress)
+        if request.mode == "keywords":
+            return self.autocode_ranges(keywords=request.keywords(), case_sensitive=request.case_sensitive,
+                                        unit=unit, source_ids=source_ids, progress=progress)
+        return self.autocode_ranges(pattern=request.pattern(), case_sensitive=request.case_sensitive, unit=unit,
+                                    source_ids=source_ids, progress=progress)
+
+    def preview_request(self, request: AutocodeRequest, *, context: int = 0,
+                        progress: Progress | None = None) -> AutocodePreview:
+        """What applying the request would code: the passages found less those already coded so, each with up
+        to `context` characters either side."""
+        ranges = self.request_ranges(request, progress)
+        if request.code_id is not None:
+            planned = self.plan_codings(request.code_id, ranges, coder_id=request.coder_id)
+            new = [(p.source_id, p.start, p.end) for p in planned]
+        else:
+            new = list(dict.fromkeys(ranges))
+        return AutocodePreview(request, self.passages(new, context=context), len(ranges) - len(new))
 
     def search_ranges(
         self,

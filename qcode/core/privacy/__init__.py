@@ -1,0 +1,1 @@
+"""Participant privacy: the name register's pseudonymiser and the suggestions of names to register."""
