@@ -27,6 +27,7 @@ class CodeScope:
 
 
 def code_scope(conn: sqlite3.Connection, flt: Filter) -> CodeScope:
+    """The codes an analysis lists for a filter: all, or the `--code` codes with their sub-codes."""
     all_codes = code_store.codes(conn)
     names = code_store.code_paths(conn)
     pairs = queries.closure_pairs(conn)

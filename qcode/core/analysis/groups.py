@@ -22,6 +22,7 @@ Membership = Callable[[int, int, int], list[tuple[object, frozenset[int] | None]
 
 
 def attribute_of(conn: sqlite3.Connection, grouping: Grouping) -> Attribute:
+    """The attribute whose values are the columns of a grouping."""
     found = case_store.attribute_by_id(conn, grouping.attribute_id) if grouping.attribute_id is not None else None
     if found is None:
         raise ValueError(f"no attribute for {grouping}")

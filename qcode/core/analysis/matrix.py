@@ -42,6 +42,7 @@ class _Counter:
         self.ranges: dict[Key, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
 
     def add(self, key: Key, source: int, start: int, end: int, cases: Iterable[int]) -> None:
+        """Count one coding (its source, range and the cases it counts for) in a cell."""
         if self.cell == "excerpts":
             self.numbers[key] += 1
         elif self.cell == "sources":
@@ -52,6 +53,7 @@ class _Counter:
             self.ranges[key][source].append((start, end))
 
     def value(self, key: Key) -> int:
+        """The number in a cell."""
         if self.cell == "excerpts":
             return self.numbers.get(key, 0)
         if self.cell in ("sources", "cases"):

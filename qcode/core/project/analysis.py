@@ -37,6 +37,8 @@ from qcode.core.store import codings as coding_store
 
 
 class AnalysisMixin(ProjectBase):
+    """Matrix coding, co-occurrence, coding queries, words and saturation on `Project`."""
+
     if TYPE_CHECKING:  # provided by the mixins beside this one
 
         def find_code(self, ref: str | int) -> Code: ...

@@ -59,6 +59,7 @@ def slices(conn: sqlite3.Connection, ranges: Iterable[tuple[int, int, int]]) -> 
 
 
 def source_text(conn: sqlite3.Connection, source_id: int) -> str:
+    """The whole text of a source (empty for an unknown id)."""
     row = conn.execute("SELECT text FROM source WHERE id = ?", (source_id,)).fetchone()
     return row[0] if row else ""
 

@@ -44,6 +44,7 @@ def column_sums(conn: sqlite3.Connection, table: str, key: str, codes: list[int]
 
 
 def attribute_scope(conn: sqlite3.Connection, attribute_id: int | None) -> str | None:
+    """"case" or "source", or None for an unknown attribute."""
     row = conn.execute("SELECT scope FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
     return row[0] if row else None
 
@@ -55,11 +56,13 @@ def cases_share_sources(conn: sqlite3.Connection) -> bool:
 
 
 def cells_by_case(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int]) -> Cells:
+    """Excerpts or characters per (code, case), from `code_case_stat`."""
     column = {"excerpts": "excerpts", "characters": "characters"}[measure]
     return _json_cells(conn, "code_case_stat", "case_id", column, tree, codes)
 
 
 def cells_by_source(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int]) -> Cells:
+    """Excerpts or characters per (code, source), from `code_source_stat`."""
     column = {"excerpts": "excerpts", "characters": "characters"}[measure]
     return _json_cells(conn, "code_source_stat", "source_id", column, tree, codes)
 
@@ -72,12 +75,14 @@ def excerpts_by_coder(conn: sqlite3.Connection, codes: list[int]) -> Cells:
 
 
 def excerpts_by_case_value(conn: sqlite3.Connection, attribute_id: int, tree: int, codes: list[int]) -> Cells:
+    """Excerpts per (code, case attribute value), from `code_value_stat`."""
     return _cells(conn.execute(
         f"SELECT code_id, value, excerpts FROM code_value_stat WHERE attribute_id = ? AND tree = ? "
         f"AND code_id IN ({_ids(codes)})", (attribute_id, tree)))
 
 
 def excerpts_by_source_value(conn: sqlite3.Connection, attribute_id: int, tree: int, codes: list[int]) -> Cells:
+    """Excerpts per (code, source attribute value), summed from `code_source_stat`."""
     return _cells(conn.execute(
         f"""SELECT k.code_id, v.value, sum(k.excerpts) FROM code_source_stat k
             JOIN attribute_value v ON v.attribute_id = ? AND v.owner_id = k.source_id
