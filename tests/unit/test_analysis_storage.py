@@ -119,3 +119,17 @@ def test_tables_of_whole_sources_from_the_aggregates_equal_the_count_from_the_ro
     monkeypatch.setattr(freq, "_fast_source_scope", lambda *args: None)
     monkeypatch.setattr(freq, "_fast_coders", lambda *args: None)
     assert fast == [project.frequencies(flt, group_by=grouping) for flt, grouping in asks]
+
+
+def test_check_recounts_the_per_coder_aggregates(tmp_path: Path) -> None:
+    path = tmp_path / "p.qcode"
+    with Project.create(path) as project:
+        source = project.add_source("Int", "Al: I keep it in. Mates help though.")
+        code = project.create_code("Coping")
+        project.add_coding(source.id, code.id, 4, 17)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE code_coder_stat SET characters = characters + 1 WHERE tree = 0")
+    conn.commit()
+    conn.close()
+    with Project.open(path) as project:
+        assert project.check() == ["2 rows of the frequency aggregates are out of date"]  # the stored and the recount
