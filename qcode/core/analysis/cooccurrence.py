@@ -57,9 +57,10 @@ def cooccurrence(conn: sqlite3.Connection, flt: Filter, *, mode: Mode = Mode(),
     scope = code_scope(conn, flt)
     counted = _counted_codes(scope, with_descendants)
     by_source: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # source -> (start, end, code)
-    for _, code_id, source_id, _, start, end in queries.filtered_codings(conn, flt):
-        for counted_code in counted.get(code_id, ()):
-            by_source[source_id].append((start, end, counted_code))
+    for source_id, start, end, code_id in analysis_reads.coded_ranges(conn, flt, counted):
+        items = by_source[source_id]
+        for counted_code in counted[code_id]:
+            items.append((start, end, counted_code))  # in text order already
     units = {}
     if mode.kind in ("paragraph", "turn"):
         units = analysis_reads.unit_spans(conn, by_source, mode.kind)
@@ -71,7 +72,6 @@ def cooccurrence(conn: sqlite3.Connection, flt: Filter, *, mode: Mode = Mode(),
     shared: dict[tuple[int, int], int] = defaultdict(int)
     coded: dict[int, int] = defaultdict(int)  # code -> its coded characters over all sources
     for source_id, items in by_source.items():
-        items.sort()
         if mode.kind in ("paragraph", "turn"):
             pairs: Iterable[tuple[int, int]] = _unit_pairs(items, rng.UnitIndex(units.get(source_id, ())))
         else:

@@ -103,3 +103,12 @@ def code_source_pairs(conn: sqlite3.Connection, flt: Filter, code_ids: Iterable[
     group = "c.code_id" if first_only else "c.code_id, c.source_id"
     return conn.execute(f"SELECT {pick} FROM coding c WHERE c.code_id IN ({ids}) AND {where} GROUP BY {group}",
                         args).fetchall()
+
+
+def coded_ranges(conn: sqlite3.Connection, flt: Filter, code_ids: Iterable[int]) -> list[tuple[int, int, int, int]]:
+    """(source id, start, end, code id) of the filtered codings of these codes, in source then text order."""
+    where, args = filter_clause(conn, flt)
+    ids = ",".join(str(int(i)) for i in sorted(set(code_ids))) or "NULL"
+    return conn.execute(
+        f'SELECT c.source_id, c.start, c."end", c.code_id FROM coding c WHERE c.code_id IN ({ids}) AND {where} '
+        'ORDER BY c.source_id, c.start, c."end"', args).fetchall()
