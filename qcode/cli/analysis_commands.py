@@ -251,7 +251,7 @@ def cmd_saturation(args: argparse.Namespace) -> int:
             rows = project.saturation(flt, order="attribute", attribute_id=attribute.id)
         else:
             raise UsageError(f"--order takes import, name or attribute:NAME, not '{order}'.")
-    print_rows(("position", "source", "new_codes", "cumulative_codes", "new_code_names"),
-               [(r.position, r.source_name, len(r.new_codes), r.cumulative_codes, "; ".join(r.new_codes))
-                for r in rows], args.format)
+    found = [(r.position, r.source_name, len(r.new_codes), r.cumulative_codes, "; ".join(r.new_codes)) for r in rows]
+    print_rows(("position", "source", "new_codes", "cumulative_codes", "new_code_names"), found, args.format,
+               table_cells=_one_line(found, args.format, 4))
     return 0
