@@ -57,6 +57,9 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
             for code_id, path, depth in rows_in_order
         ]
 
+    if (grouping is not None and grouping.kind == "source" and flt.is_empty()
+            and not matrix_reads.has_ranged_members(conn)):
+        return _by_source(conn, rows_in_order, grouping)
     fast = _fast_case_groups(conn, flt, grouping)
     if fast is None:
         fast = _fast_source_scope(conn, flt, grouping)
@@ -119,9 +122,9 @@ def _fast_case_groups(
 def _fast_source_scope(
     conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
 ) -> dict[tuple[Any, ...], Counts] | None:
-    """Tables of whole sources read from the per-source aggregates: filtered to some sources (by source, folder
-    or source attribute), or grouped by source. Cases are counted through members that are whole sources, so
-    this answers only when no member in scope is part of a source."""
+    """Tables of some sources read from the per-source aggregates: filtered by source, folder or source
+    attribute. Cases are counted through members that are whole sources, so this answers only when no member
+    in scope is part of a source."""
     if grouping is None:
         source_level = not (flt.codes or flt.cases or flt.coders or flt.created_from or flt.created_to) and all(
             queries.attribute_scope(conn, a) == "source" for a, _ in flt.attributes)
@@ -132,11 +135,27 @@ def _fast_source_scope(
             return None
         return {(None, tree, code): Counts(excerpts, sources, cases, characters)
                 for tree, code, excerpts, sources, cases, characters in matrix_reads.source_totals(conn, scope)}
-    if grouping.kind != "source" or not flt.is_empty() or matrix_reads.has_ranged_members(conn):
-        return None
+    return None
+
+
+def _by_source(conn: sqlite3.Connection, rows_in_order: list[tuple[int, str, int]],
+               grouping: Grouping) -> list[FrequencyRow]:
+    """The table by source from the per-source aggregates, one source at a time (a large project's table has
+    hundreds of thousands of rows: only the result is held). Cases through members that are whole sources."""
     names = source_paths(conn)
-    return {(names[source], tree, code): Counts(excerpts, 1, cases, characters)
-            for source, tree, code, excerpts, cases, characters in matrix_reads.by_source_totals(conn)}
+    whole_cases = matrix_reads.whole_cases_per_source(conn)
+    order = _group_order(conn, grouping)
+    result = []
+    for source_id in sorted(names, key=lambda s: order(names[s])):
+        cases = whole_cases.get(source_id, 0)
+        found = {(tree, code): Counts(excerpts, 1, cases, characters)
+                 for tree, code, excerpts, characters in matrix_reads.source_rows(conn, source_id)}
+        for code_id, path, depth in rows_in_order:
+            own, total = found.get((0, code_id)), found.get((1, code_id))
+            if own is None and total is None:
+                continue
+            result.append(FrequencyRow(code_id, path, depth, own or Counts(), total or Counts(), names[source_id]))
+    return result
 
 
 def _fast_coders(

@@ -140,15 +140,17 @@ def source_totals(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple
             for tree, code, excerpts, sources, characters in counts]
 
 
-def by_source_totals(conn: sqlite3.Connection) -> Iterable[tuple[int, int, int, int, int, int]]:
-    """(source id, tree, code id, excerpts, cases, characters) of every per-source aggregate row, as the rows
-    come (a large project has hundreds of thousands); cases through members that are whole sources (the
-    caller checks there are no others)."""
-    return conn.execute(
-        """SELECT k.source_id, k.tree, k.code_id, k.excerpts, coalesce(w.cases, 0), k.characters
-           FROM code_source_stat k
-           LEFT JOIN (SELECT source_id, count(DISTINCT case_id) AS cases FROM case_member WHERE start IS NULL
-                      GROUP BY source_id) w ON w.source_id = k.source_id""")
+def whole_cases_per_source(conn: sqlite3.Connection) -> dict[int, int]:
+    """source id -> the number of cases that hold the whole source."""
+    return dict(conn.execute(
+        "SELECT source_id, count(DISTINCT case_id) FROM case_member WHERE start IS NULL GROUP BY source_id"))
+
+
+def source_rows(conn: sqlite3.Connection, source_id: int) -> list[tuple[int, int, int, int]]:
+    """(tree, code id, excerpts, characters) of one source's per-source aggregate rows (from the covering
+    index), so that a table by source is built one source at a time."""
+    return conn.execute("SELECT tree, code_id, excerpts, characters FROM code_source_stat WHERE source_id = ?",
+                        (source_id,)).fetchall()
 
 
 def coder_totals(conn: sqlite3.Connection, coder_id: int | None = None) -> list[tuple[int, int, int, int, int, int, int]]:
