@@ -34,27 +34,28 @@ def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cel
         return None
     tree = 0 if own else 1
     codes = scope.order
+    among = list(codes) if flt.codes else None  # None: every code, read in key order without a list
     measure = "excerpts" if cell == "excerpts" else "characters"
     if kind == "case":
-        cells = aggregates.cells_by_case(conn, tree, measure, codes)
-        column_totals = (aggregates.column_sums(conn, "code_case_stat", "case_id", codes) if cell == "excerpts"
+        cells = aggregates.cells_by_case(conn, tree, measure, among)
+        column_totals = (aggregates.column_sums(conn, "code_case_stat", "case_id", among) if cell == "excerpts"
                          else aggregates.case_coded_characters(conn))
     elif kind == "source":
-        cells = aggregates.cells_by_source(conn, tree, measure, codes)
-        column_totals = (aggregates.column_sums(conn, "code_source_stat", "source_id", codes) if cell == "excerpts"
+        cells = aggregates.cells_by_source(conn, tree, measure, among)
+        column_totals = (aggregates.column_sums(conn, "code_source_stat", "source_id", among) if cell == "excerpts"
                          else aggregates.source_coded_characters(conn))
     elif kind == "coder":
-        own_counts = aggregates.excerpts_by_coder(conn, codes)
+        own_counts = aggregates.excerpts_by_coder(conn, among)
         cells = own_counts if own else _tree_sums(own_counts, scope)
         column_totals = _column_sums(own_counts)
     elif kind == "attribute" and grouping.attribute_id is not None:
         attribute = grouping.attribute_id
         if aggregates.attribute_scope(conn, attribute) == "case":
-            cells = aggregates.excerpts_by_case_value(conn, attribute, tree, codes)
-            column_totals = _column_sums(aggregates.excerpts_by_case_value(conn, attribute, 0, codes))
+            cells = aggregates.excerpts_by_case_value(conn, attribute, tree, among)
+            column_totals = _column_sums(aggregates.excerpts_by_case_value(conn, attribute, 0, among))
         else:
-            cells = aggregates.excerpts_by_source_value(conn, attribute, tree, codes)
-            column_totals = _column_sums(aggregates.excerpts_by_source_value(conn, attribute, 0, codes))
+            cells = aggregates.excerpts_by_source_value(conn, attribute, tree, among)
+            column_totals = _column_sums(aggregates.excerpts_by_source_value(conn, attribute, 0, among))
     else:
         return None
     columns = groups(conn, grouping, flt, lambda: {}).columns

@@ -22,6 +22,11 @@ def _ids(values: Iterable[int]) -> str:
     return ",".join(str(int(v)) for v in sorted(set(values))) or "NULL"
 
 
+def _among(column: str, codes: list[int] | None) -> str:
+    """A condition limiting rows to some codes; none for all codes (None), so that the key order is used."""
+    return "" if codes is None else f" AND {column} IN ({_ids(codes)})"
+
+
 def _cells(rows: Iterable[tuple[int, object, int]]) -> Cells:
     found: Cells = defaultdict(dict)
     for code_id, key, value in rows:
@@ -29,17 +34,18 @@ def _cells(rows: Iterable[tuple[int, object, int]]) -> Cells:
     return found
 
 
-def _json_cells(conn: sqlite3.Connection, table: str, key: str, column: str, tree: int, codes: list[int]) -> Cells:
+def _json_cells(conn: sqlite3.Connection, table: str, key: str, column: str, tree: int,
+                codes: list[int] | None) -> Cells:
     rows = conn.execute(
-        f"SELECT code_id, json_group_object({key}, {column}) FROM {table} WHERE tree = ? "
-        f"AND code_id IN ({_ids(codes)}) GROUP BY code_id", (tree,))
+        f"SELECT code_id, json_group_object({key}, {column}) FROM {table} WHERE tree = ?{_among('code_id', codes)} "
+        "GROUP BY code_id", (tree,))
     return {code_id: json.loads(cells) for code_id, cells in rows}
 
 
 def column_sums(conn: sqlite3.Connection, table: str, key: str, codes: list[int] | None) -> dict[str, int]:
     """Per column (case or source), the excerpts of the codes alone: each coding once, as it has one code."""
-    where = "" if codes is None else f" AND code_id IN ({_ids(codes)})"
-    rows = conn.execute(f"SELECT {key}, sum(excerpts) FROM {table} WHERE tree = 0{where} GROUP BY {key}")
+    rows = conn.execute(f"SELECT {key}, sum(excerpts) FROM {table} WHERE tree = 0{_among('code_id', codes)} "
+                        f"GROUP BY {key}")
     return {str(k): v for k, v in rows}
 
 
@@ -55,38 +61,39 @@ def cases_share_sources(conn: sqlite3.Connection) -> bool:
         "SELECT 1 FROM case_member GROUP BY source_id HAVING count(DISTINCT case_id) > 1 LIMIT 1").fetchone() is not None
 
 
-def cells_by_case(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int]) -> Cells:
+def cells_by_case(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int] | None) -> Cells:
     """Excerpts or characters per (code, case), from `code_case_stat`."""
     column = {"excerpts": "excerpts", "characters": "characters"}[measure]
     return _json_cells(conn, "code_case_stat", "case_id", column, tree, codes)
 
 
-def cells_by_source(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int]) -> Cells:
+def cells_by_source(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int] | None) -> Cells:
     """Excerpts or characters per (code, source), from `code_source_stat`."""
     column = {"excerpts": "excerpts", "characters": "characters"}[measure]
     return _json_cells(conn, "code_source_stat", "source_id", column, tree, codes)
 
 
-def excerpts_by_coder(conn: sqlite3.Connection, codes: list[int]) -> Cells:
+def excerpts_by_coder(conn: sqlite3.Connection, codes: list[int] | None) -> Cells:
     """Each code's own codings per coder (the covering index on coder and code answers it)."""
     return _cells(conn.execute(
         # `+code_id`: read the (coder, code, ...) index alone rather than the code index and then each row
-        f"SELECT code_id, coder_id, count(*) FROM coding WHERE +code_id IN ({_ids(codes)}) GROUP BY coder_id, code_id"))
+        f"SELECT code_id, coder_id, count(*) FROM coding WHERE 1{_among('+code_id', codes)} GROUP BY coder_id, code_id"))
 
 
-def excerpts_by_case_value(conn: sqlite3.Connection, attribute_id: int, tree: int, codes: list[int]) -> Cells:
+def excerpts_by_case_value(conn: sqlite3.Connection, attribute_id: int, tree: int, codes: list[int] | None) -> Cells:
     """Excerpts per (code, case attribute value), from `code_value_stat`."""
     return _cells(conn.execute(
-        f"SELECT code_id, value, excerpts FROM code_value_stat WHERE attribute_id = ? AND tree = ? "
-        f"AND code_id IN ({_ids(codes)})", (attribute_id, tree)))
+        f"SELECT code_id, value, excerpts FROM code_value_stat WHERE attribute_id = ? AND tree = ?"
+        f"{_among('code_id', codes)}", (attribute_id, tree)))
 
 
-def excerpts_by_source_value(conn: sqlite3.Connection, attribute_id: int, tree: int, codes: list[int]) -> Cells:
+def excerpts_by_source_value(conn: sqlite3.Connection, attribute_id: int, tree: int,
+                             codes: list[int] | None) -> Cells:
     """Excerpts per (code, source attribute value), summed from `code_source_stat`."""
     return _cells(conn.execute(
         f"""SELECT k.code_id, v.value, sum(k.excerpts) FROM code_source_stat k
             JOIN attribute_value v ON v.attribute_id = ? AND v.owner_id = k.source_id
-            WHERE k.tree = ? AND k.code_id IN ({_ids(codes)}) GROUP BY k.code_id, v.value""", (attribute_id, tree)))
+            WHERE k.tree = ?{_among('k.code_id', codes)} GROUP BY k.code_id, v.value""", (attribute_id, tree)))
 
 
 _REACH = ('max("end") OVER (PARTITION BY {part} ORDER BY start, "end" '
