@@ -253,8 +253,7 @@ _LOCATION_PARTS = ", ".join([
     _LAST.format(what="value", kind="page"), _COUNT.format(kind="page"),
     _LAST.format(what="coalesce(value, '')", kind="timestamp"),
     _COUNT.format(kind="paragraph"),
-    _LAST.format(what="value", kind="turn"), _LAST.format(what="start", kind="turn"),
-    _LAST.format(what='"end"', kind="turn"),
+    _LAST.format(what='json_array(value, start, "end")', kind="turn"),  # one look-up for the turn's three parts
 ])
 
 
@@ -267,5 +266,6 @@ def location_parts(conn: sqlite3.Connection, points: list[tuple[int, int]]) -> l
         chunk = points[first:first + 1000]
         values = ",".join("(?, ?)" for _ in chunk)
         args = [v for point in chunk for v in point]
-        found += conn.execute(f"SELECT {_LOCATION_PARTS} FROM (VALUES {values}) w", args).fetchall()
+        for *parts, turn in conn.execute(f"SELECT {_LOCATION_PARTS} FROM (VALUES {values}) w", args):
+            found.append((*parts, *(json.loads(turn) if turn else (None, None, None))))
     return found
