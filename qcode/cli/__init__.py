@@ -8,34 +8,17 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import traceback
-from datetime import datetime
 from pathlib import Path
 
-from qcode import __version__
+from qcode import crash_log
 from qcode.cli import commands
 from qcode.cli.parser import build_parser
 from qcode.core.errors import QcodeError
-from qcode.core.store.backups import data_dir
-
-
-def log_path() -> Path:
-    return data_dir() / "logs" / "qcode.log"
 
 
 def report_bug(err: BaseException) -> int:
-    """Write the traceback to the log and tell the user where it is."""
-    path = log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
-            log.write(f"{datetime.now().isoformat(timespec='seconds')} unexpected error in qcode {__version__}\n")
-            log.write("".join(traceback.format_exception(err)) + "\n")
-        where = f"details are in {path}"
-    except OSError:
-        where = "the log could not be written:\n" + "".join(traceback.format_exception(err))
-    print(f"qcode: something went wrong that should not have ({type(err).__name__}: {err}); {where}",
-          file=sys.stderr)
+    """Write the traceback to the crash log and tell the user where it is."""
+    print(f"qcode: {crash_log.report_line(err)}", file=sys.stderr)
     return 1
 
 
@@ -64,8 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"qcode: {err.message}", file=sys.stderr)
         return 1
     except sqlite3.DatabaseError as err:
-        print(f"qcode: the project file seems damaged ({err}). 'qcode backups PROJECT' lists its backups.",
-              file=sys.stderr)
+        if getattr(err, "sqlite_errorname", "") == "SQLITE_FULL":
+            print(f"qcode: the disk is full ({err}); the project holds every change made before this command. "
+                  "Free some space, then try again.", file=sys.stderr)
+        else:
+            project = getattr(args, "project", None) or "PROJECT"
+            where = "the project file" if project == "PROJECT" else project
+            print(f"qcode: {where} seems damaged ({err}). Restore a backup as a copy: 'qcode backups {project}' "
+                  "lists them.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("qcode: interrupted", file=sys.stderr)

@@ -15,7 +15,6 @@ from qcode.core.errors import InvalidRequestError, NotFoundError, QcodeError
 from qcode.core.importers import ImportOptions, SurveyOptions
 from qcode.core.model import Filter, NewCoding
 from qcode.core.project import Project, default_coder_name
-from qcode.core.store import backups
 
 
 class UsageError(InvalidRequestError):
@@ -23,8 +22,15 @@ class UsageError(InvalidRequestError):
 
 
 def _open(args: argparse.Namespace, *, write: bool) -> Project:
-    project = Project.open(args.project, mode="write" if write else "read")
+    command = getattr(args.handler, "__name__", "").removeprefix("cmd_")
+    holder = f"the command 'qcode {command}'" if command else "a qcode command"
+    project = Project.open(args.project, mode="write" if write else "read", holder=holder)
     if write:
+        try:
+            project.verify()  # a damaged project is named as such before the command reads or writes anything
+        except QcodeError:
+            project.close()
+            raise
         coder = getattr(args, "coder", None)
         # added to the project with the first change it makes, so a refused command adds no coder either
         project.name_coder(coder if isinstance(coder, str) and coder else default_coder_name())
@@ -395,7 +401,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
-    found = backups.list_backups(Path(args.project))
+    found = Project.list_backups(args.project)
     rows = [(str(b.path), b.created.isoformat(timespec="seconds"), b.reason, b.size) for b in found]
     if not rows and args.format == "table":
         print(f"No backups of {args.project} yet (they are made when the app opens it and before upgrades).")
@@ -405,6 +411,6 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    target = backups.restore_backup(Path(args.backup), Path(args.target))
+    target = Project.restore_backup(args.backup, args.target)
     print(f"Restored {Path(args.backup).name} as {target}")
     return 0

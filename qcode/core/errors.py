@@ -55,10 +55,15 @@ class ProjectTooNewError(ProjectFileError):
 
 
 class ProjectLockedError(ProjectFileError):
-    """A project another process holds open for writing."""
+    """Another process holds the project's write lock; `holder` names it when it is a command."""
 
-    def __init__(self) -> None:
-        super().__init__("This project is open in another qcode window. Close it there, or open a copy.")
+    def __init__(self, holder: str | None = None) -> None:
+        if holder:
+            message = (f"This project is being changed by {holder}. Wait for it to finish, or open a copy.")
+        else:
+            message = "This project is open in another qcode window. Close it there, or open a copy."
+        super().__init__(message)
+        self.holder = holder
 
 
 class ReadOnlyProjectError(ProjectFileError):
@@ -66,6 +71,35 @@ class ReadOnlyProjectError(ProjectFileError):
 
     def __init__(self, reason: str = "it was opened read-only") -> None:
         super().__init__(f"This project cannot be changed here: {reason}. Open it for editing to make changes.")
+
+
+class ReadOnlyFileError(ReadOnlyProjectError):
+    """The project file itself is read-only: it can be read, searched and exported, not changed."""
+
+    def __init__(self, path: object) -> None:
+        ProjectFileError.__init__(
+            self,
+            f"The project file is read-only ({path}), so nothing can be changed in it. Make it writable, or "
+            "save a copy, to change it; reading, searching and exporting work as usual.",
+        )
+
+
+class ReadOnlyFolderError(ReadOnlyProjectError):
+    """The folder of the project is read-only, so its lock file cannot be made."""
+
+    def __init__(self, folder: object) -> None:
+        ProjectFileError.__init__(
+            self,
+            f"The folder {folder} is read-only, so qcode cannot lock the project there to change it. Move or "
+            "copy the project to a folder you can write to; reading, searching and exporting work as usual.",
+        )
+
+
+class DiskFullError(ProjectFileError):
+    """The disk (or the user's quota) is full: what was being written was not kept, and says so."""
+
+    def __init__(self, lost: str, kept: str) -> None:
+        super().__init__(f"The disk is full, so {lost}. {kept} Free some space, then try again.")
 
 
 class SqliteUnsupportedError(ProjectFileError):
@@ -204,10 +238,27 @@ class ExportError(QcodeError):
 
 
 class DamagedProjectError(NotAProjectError):
-    """A project file whose bytes are damaged or cut short; the message points at its backups."""
+    """The project file fails its check; nothing is written to it. `path` is None when only a row tells."""
+
+    def __init__(self, path: object | None, detail: str) -> None:
+        where = path if path is not None else "This project"
+        listed = path if path is not None else "PROJECT"
+        ProjectFileError.__init__(
+            self,
+            f"{where} seems damaged ({detail}). Restore a backup as a copy: 'qcode backups {listed}' lists them.",
+        )
+        self.path = path
+        self.detail = detail
+
+
+class BackupRefusedError(DamagedProjectError, BackupError):
+    """The project failed its check, so no backup was made of it: the backups already made are kept."""
 
     def __init__(self, path: object, detail: str) -> None:
         ProjectFileError.__init__(
             self,
-            f"{path} is damaged ({detail}). Restore a backup: 'qcode backups {path}' lists them.",
+            f"{path} seems damaged ({detail}), so no backup was made of it and the earlier backups are kept. "
+            f"Restore one as a copy: 'qcode backups {path}' lists them.",
         )
+        self.path = path
+        self.detail = detail

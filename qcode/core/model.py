@@ -6,6 +6,8 @@ Offsets (`start`, `end`) are always code-point offsets into a source's plain tex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 SOURCE_KINDS = ("text", "markdown", "docx", "pdf", "odt", "rtf", "html", "captions", "survey", "reference")
@@ -327,6 +329,16 @@ class Passage:
     text: str
     before: str = ""
     after: str = ""
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup file: where it is, when it was made, why (before an upgrade, on opening ...) and its size in bytes."""
+
+    path: Path
+    created: datetime
+    reason: str  # "open", "before-upgrade", "manual" ...
+    size: int
 
 
 # --- analysis results ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import time
 import traceback
@@ -12,16 +13,25 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from qcode import __version__
+from qcode import __version__, crash_log
+from qcode.core.errors import QcodeError
 from qcode.core.project import default_coder_name
 from qcode.gui.lifecycle import AppSession
 
 
 def _show_bug(exc_type, exc, tb) -> None:
-    """Unexpected errors: a dialog with the traceback under Details, never a silent failure."""
-    from qcode.cli import report_bug
+    """Unexpected errors: a dialog with the traceback under Details, never a silent failure.
 
-    report_bug(exc)
+    Expected problems that escaped a gesture (a full disk, damage met while reading) show their message.
+    """
+    if isinstance(exc, QcodeError):
+        QMessageBox.warning(None, "qcode", exc.message)
+        return
+    print(f"qcode: {crash_log.report_line(exc)}", file=sys.stderr)
+    if isinstance(exc, sqlite3.DatabaseError):
+        QMessageBox.critical(None, "qcode", f"The project file seems damaged ({exc}). File > Restore a backup "
+                             "brings back one of its backups as a copy.")
+        return
     box = QMessageBox(QMessageBox.Icon.Critical, "qcode", "Something went wrong that should not have. "
                       "Your work up to the last action is saved.")
     box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))

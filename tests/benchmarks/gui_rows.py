@@ -102,8 +102,11 @@ def main() -> int:
 
     def open_window() -> tuple[Project, MainWindow]:
         project = Project.open(copy, mode="auto")
-        project.use_coder("Coder A")
+        project.name_coder("Coder A")
+        checked = project.begin_verify()  # as the app does: the check runs while the window is built
         window = MainWindow(project, settings)
+        checked()
+        project.use_coder("Coder A")
         window.resize(1400, 900)
         window.show()
         _wait_until(app, lambda: bool(window.document.toPlainText())

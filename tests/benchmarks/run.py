@@ -302,6 +302,10 @@ def main() -> int:
                      "value": export_count, "unit": "excerpts"})
     rows.extend(import_rows(folder, args.quick))
     rows.extend(gui_rows(path, folder, ids["one_code"]))
+    from safety_rows import safety_rows  # this folder is on the path, as for gui_rows
+
+    rows.extend(safety_rows(path))
+
     from analysis_rows import rows as analysis_rows  # the analyses (matrix, co-occurrence, queries, ...)
     rows.extend(analysis_rows(path, ids, folder, timed))
     excerpts = len(project.excerpts(ids["one_code"]))

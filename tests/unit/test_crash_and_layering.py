@@ -1,4 +1,4 @@
-"""A killed process loses nothing it committed; the core never imports Qt."""
+"""A killed process loses nothing it committed; the core never imports Qt; the faces use only the core's surface."""
 
 from __future__ import annotations
 
@@ -103,3 +103,75 @@ def test_sql_lives_in_the_store() -> None:
             if marker in text:
                 offenders.append(f"{file.relative_to(core)} uses {marker}")
     assert offenders == []
+
+
+PACKAGE = Path(qcode.__file__).parent
+
+
+def _imported_modules(file: Path) -> set[str]:
+    """Every module a file imports, absolute; `from a import b` counts as both a and a.b (b may be a module)."""
+    parts = file.relative_to(PACKAGE.parent).with_suffix("").parts
+    package = parts[:-1]  # the package a relative import starts from (for __init__ too)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package[: len(package) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _offenders(folders: list[Path], forbidden: tuple[str, ...]) -> list[str]:
+    offenders = []
+    for folder in folders:
+        files = [folder] if folder.is_file() else sorted(folder.rglob("*.py"))
+        for file in files:
+            for name in sorted(_imported_modules(file)):
+                if any(name == f or name.startswith(f + ".") for f in forbidden):
+                    offenders.append(f"{file.relative_to(PACKAGE)} imports {name}")
+    return offenders
+
+
+def test_faces_use_only_the_public_surface_of_the_core() -> None:
+    faces = [PACKAGE / "cli", PACKAGE / "gui"]
+    assert _offenders(faces, ("qcode.core.store",)) == []
+
+
+def test_no_upward_imports() -> None:
+    # the core and the crash log serve every face, so they import none; the app never reaches into the CLI
+    assert _offenders([PACKAGE / "core", PACKAGE / "crash_log.py"], ("qcode.cli", "qcode.gui")) == []
+    assert _offenders([PACKAGE / "gui"], ("qcode.cli",)) == []
+
+
+def test_the_layering_check_sees_every_form_of_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "qcode"
+    (fake / "gui").mkdir(parents=True)
+    (fake / "gui" / "a.py").write_text("from qcode.core import store\n")
+    (fake / "gui" / "b.py").write_text("import qcode.core.store.backups as b\n")
+    (fake / "gui" / "c.py").write_text("from ..cli import report_bug\n")
+    (fake / "gui" / "d.py").write_text("from qcode.core import paths\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    assert _offenders([fake / "gui"], ("qcode.core.store", "qcode.cli")) == [
+        "gui/a.py imports qcode.core.store",
+        "gui/b.py imports qcode.core.store.backups",
+        "gui/c.py imports qcode.cli",
+        "gui/c.py imports qcode.cli.report_bug",
+    ]
+
+
+def test_the_crash_log_is_written_without_the_cli(tmp_path: Path) -> None:
+    from qcode import crash_log
+
+    try:
+        raise RuntimeError("kaput")
+    except RuntimeError as err:
+        line = crash_log.report_line(err)
+    assert "RuntimeError: kaput" in line
+    assert str(crash_log.log_path()) in line
+    assert "Traceback" in crash_log.log_path().read_text(encoding="utf-8")
+    assert crash_log.log_path().is_relative_to(Path(os.environ["QCODE_DATA_DIR"]))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcode.core.errors import InvalidNameError, NotFoundError
-from qcode.core.model import Coder
+from qcode.core.model import Backup, Coder
 from qcode.core.project.analysis import AnalysisMixin
 from qcode.core.project.autocode import AutocodeMixin
 from qcode.core.project.cases import CasesMixin
@@ -87,9 +87,36 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
         return cls(store)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, mode: str = "write") -> Project:
-        """Open a project: mode "write" (locks it), "read" (never writes) or "auto" (read-only if locked)."""
-        return cls(Store.open(Path(path), mode=mode))
+    def open(cls, path: str | os.PathLike[str], *, mode: str = "write", holder: str | None = None) -> Project:
+        """Open a project: mode "write" (locks it), "read" (never writes) or "auto" (read-only if it must be).
+
+        Opening writes nothing; the file is checked before the first change (or by `verify`). `holder` names
+        a command that holds the project, for the message another process gets ("the command 'qcode
+        import'"); an app window leaves it out.
+        """
+        return cls(Store.open(Path(path), mode=mode, holder=holder))
+
+    def verify(self) -> None:
+        """Check the file now (pages, names, ranges; linear in its size): DamagedProjectError when it fails.
+
+        The first change of a session does this anyway; the app calls it on opening so that a damaged
+        project is reported at once, before anything is shown or written.
+        """
+        self._store.verify()
+
+    def begin_verify(self) -> Callable[[], None]:
+        """`verify` on a connection of its own, in a thread, so that a face can read meanwhile.
+
+        Returns the function that waits for the check and raises DamagedProjectError when it failed; nothing
+        may be changed before it has returned (the app builds its window meanwhile).
+        """
+        return self._store.begin_verify()
+
+    @property
+    def readonly_reason(self) -> str | None:
+        """Why a project opened with mode "auto" cannot be changed here (None when it can)."""
+        refusal = self._store.refusal
+        return refusal.message if refusal is not None and self.readonly else None
 
     def close(self) -> None:
         """Close the project: checkpoint the WAL into the one file and release the lock."""
@@ -224,6 +251,31 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
         if not backups.backup_due(self.path, min_interval_hours * 3600):
             return None
         return self._store.backup("open")
+
+    @staticmethod
+    def list_backups(path: str | os.PathLike[str]) -> list[Backup]:
+        """The automatic backups of the project at `path`, newest first (the project need not open)."""
+        return backups.list_backups(Path(path))
+
+    @staticmethod
+    def check_backup(backup: str | os.PathLike[str]) -> list[str]:
+        """What the check before writing finds in a backup (empty when it is sound), so one can choose which
+        backup to restore. Linear in the backup's size; reads only."""
+        return backups.backup_problems(Path(backup))
+
+    @staticmethod
+    def restore_backup(backup: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
+        """Bring a backup back as a new project file at `target` (never overwriting)."""
+        return backups.restore_backup(Path(backup), Path(target))
+
+    @classmethod
+    def backup_on_open(cls, path: str | os.PathLike[str], *, min_interval_hours: float = 4.0) -> Path | None:
+        """The rotating backup the app makes when it opens a project, on a read-only connection of its own.
+
+        Returns the new backup, or None when one was made within the interval.
+        """
+        with cls.open(path, mode="read") as reader:
+            return reader.backup_if_due(min_interval_hours=min_interval_hours)
 
     def save_copy(self, target: str | os.PathLike[str]) -> Path:
         """Write a consistent copy of the project to a new file (never overwriting); this project stays open."""

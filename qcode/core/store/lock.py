@@ -50,14 +50,18 @@ class ProjectLock:
         self.path = lock_path(project_path)
         self._fd: int | None = None
 
-    def acquire(self) -> bool:
-        """Take the lock; False when another process holds it."""
+    def acquire(self, holder: str | None = None) -> bool:
+        """Take the lock; False when another process holds it. OSError when the lock file cannot be made.
+
+        The lock file records the process id and, for a command, what it is (`holder`), so that a refused
+        writer can name it.
+        """
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         if not _try_lock(fd):
             os.close(fd)
             return False
         os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        os.write(fd, f"{os.getpid()}\n{holder or ''}".encode())
         self._fd = fd
         return True
 
@@ -75,6 +79,22 @@ class ProjectLock:
     def held(self) -> bool:
         """Whether this process holds the lock."""
         return self._fd is not None
+
+
+def read_holder(project_path: Path) -> str | None:
+    """What holds the project's lock, when it is a command ("the command 'qcode import' (process 412)").
+
+    None for an app window or when the lock file cannot be read (Windows locks its first byte).
+    """
+    try:
+        content = lock_path(project_path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    pid, _, holder = content.partition("\n")
+    holder = holder.strip()
+    if not holder:
+        return None
+    return f"{holder} (process {pid.strip()})" if pid.strip().isdigit() else holder
 
 
 def is_locked(project_path: Path) -> bool:
