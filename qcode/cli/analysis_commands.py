@@ -56,6 +56,8 @@ def register(command: Callable[..., argparse.ArgumentParser],
     p.add_argument("expression", help='code paths in double quotes with AND, OR, NOT, NEAR/N, SAMEPARA, SAMETURN, '
                                       '"A"@CODER and parentheses')
     p.add_argument("--save-as", metavar="CODE", help="code every passage found with this code (created if new)")
+    p.add_argument("--excerpts", action="store_true",
+                   help="list the excerpts behind each passage (the codings of the query's codes overlapping it)")
     filters(p)
     formats(p)
     p.add_argument("--as-coder", dest="save_coder", metavar="NAME",
@@ -175,6 +177,15 @@ def cmd_cooccur(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     if args.save_coder and not args.save_as:
         raise UsageError("--as-coder goes with --save-as.")
+    if args.excerpts and args.save_as:
+        raise UsageError("--excerpts lists, --save-as codes: give one of them.")
+    if args.excerpts:
+        with _open(args, write=False) as project:
+            found = project.coding_query_excerpts(args.expression, build_filter(project, args))
+            rows = [(number, *row) for number, (_, excerpts) in enumerate(found, start=1)
+                    for row in _excerpt_rows(project, excerpts)]
+        print_rows(("passage", *EXCERPT_COLUMNS), rows, args.format, table_cells=_one_line(rows, args.format, 8))
+        return 0
     with _open_for_query(args) as project:
         flt = build_filter(project, args)
         passages = project.coding_query(args.expression, flt)

@@ -79,6 +79,11 @@ def test_query_lists_passages_and_saves_them_as_a_code(small_file):
     rows = rows_of(done.stdout)
     assert rows[0] == ["source", "source_id", "start", "end", "location", "text"]
     assert [r[5] for r in rows[1:]] == ["the club.", "Mates matter."]
+    behind = rows_of(run("query", small_file, '"Support/Peers"@Ana AND "Barriers"', "--excerpts", "--format",
+                         "csv").stdout)
+    assert behind[0] == ["passage", "code", "source", "source_id", "coder", "start", "end", "location", "text"]
+    assert [(r[0], r[1], r[4]) for r in behind[1:]] == [("1", "Support/Peers", "Ana"), ("1", "Barriers", "Tester"),
+                                                       ("2", "Barriers", "Ana"), ("2", "Support/Peers", "Ana")]
     saved = run("query", small_file, '"Support/Peers" AND "Barriers"', "--save-as", "Combined/Peer barriers")
     assert saved.returncode == 0, saved.stderr
     assert "Coded 2 passages with Combined/Peer barriers" in saved.stdout

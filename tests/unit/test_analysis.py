@@ -292,3 +292,12 @@ def test_grouped_frequencies_list_groups_in_the_same_order_as_the_matrix(small):
     assert groups == [c.label for c in project.matrix(columns=setting).columns] == ["Sports club", "Online forum"]
     dated = Grouping("attribute", project.find_attribute("Interview date").id)
     assert list(dict.fromkeys(r.group for r in project.frequencies(group_by=dated))) == ["2024-01-15", "2024-03-02"]
+
+
+def test_query_passages_lead_back_to_their_excerpts(small):
+    found = small.project.coding_query_excerpts('"Support/Peers" AND "Barriers"@Tester')
+    assert [[e.coding.id for e in excerpts] for _, excerpts in found] == [
+        [small.codings["c1"], small.codings["c2"], small.codings["c4"]]]  # c5 (Tester's, in the focus group) meets no Peers
+    passage, excerpts = found[0]
+    assert passage.text == "the club."
+    assert excerpts[2].text.startswith("the club.")

@@ -127,9 +127,25 @@ class AnalysisMixin(ProjectBase):
     def coding_query(self, expression: str, flt: Filter | None = None) -> list[Passage]:
         """The passages a coding query selects (see `qcode.core.analysis.coding_query`), merged per source, in
         source then text order. Unknown codes and coders are refused before anything is computed."""
+        return self._query(expression, flt or Filter())[0]
+
+    def coding_query_excerpts(self, expression: str,
+                              flt: Filter | None = None) -> list[tuple[Passage, list[Excerpt]]]:
+        """Each passage of a coding query with the excerpts behind it: the codings of the query's codes (by its
+        coders, within the filter) that overlap the passage, in text order."""
+        passages, codings = self._query(expression, flt or Filter())
+        by_source: dict[int, list[tuple[int, int, int]]] = {}
+        for coding_id, source_id, start, end in codings:
+            by_source.setdefault(source_id, []).append((start, end, coding_id))
+        behind = [[c for s, e, c in by_source.get(p.source_id, ()) if s < p.end and e > p.start] for p in passages]
+        excerpts = {e.coding.id: e for e in self.excerpts_of_codings({i for ids in behind for i in ids})}
+        return [(p, sorted((excerpts[i] for i in ids), key=lambda e: (e.coding.start, e.coding.end, e.coding.id)))
+                for p, ids in zip(passages, behind, strict=True)]
+
+    def _query(self, expression: str, flt: Filter) -> tuple[list[Passage], list[tuple[int, int, int, int]]]:
+        """The passages of a query, and (coding id, source id, start, end) of every coding its codes contribute."""
         read = self._store.read
         tree = cq.parse(expression)
-        flt = flt or Filter()
         resolved: dict[cq.Code, tuple[list[int], int | None]] = {}
         for ref in cq.codes_of(tree):
             code = self.find_code(ref.path)
@@ -141,13 +157,17 @@ class AnalysisMixin(ProjectBase):
                 coder_id = found[0].id
             resolved[ref] = (code_store.descendants(read, [code.id]), coder_id)
 
+        used: dict[int, tuple[int, int, int, int]] = {}
+
         def ranges_of(ref: cq.Code) -> cq.Passages:
             code_ids, coder_id = resolved[ref]
-            rows = analysis_reads.coding_ids_of_codes(read, code_ids, flt)
-            return cq.group_codings([r for r in rows if coder_id is None or r[3] == coder_id])
+            rows = [r for r in analysis_reads.coding_ids_of_codes(read, code_ids, flt)
+                    if coder_id is None or r[3] == coder_id]
+            used.update((r[0], (r[0], r[2], r[4], r[5])) for r in rows)
+            return cq.group_codings(rows)
 
         passages = cq.merged(cq.evaluate(tree, ranges_of, lambda kind, ids: analysis_reads.unit_spans(read, ids, kind)))
-        return self._passages(passages)
+        return self._passages(passages), list(used.values())
 
     def _passages(self, ranges: list[tuple[int, int, int]]) -> list[Passage]:
         read = self._store.read
