@@ -83,6 +83,8 @@ def register(command: Callable[..., argparse.ArgumentParser],
     p.add_argument("project")
     p.add_argument("--order", default="import", metavar="import|name|attribute:NAME",
                    help="the order of the sources (default: import)")
+    p.add_argument("--list-source", metavar="S",
+                   help="list the excerpts behind one row: the codings of the codes first applied in that source")
     filters(p)
     formats(p)
 
@@ -255,13 +257,19 @@ def cmd_saturation(args: argparse.Namespace) -> int:
     order = (args.order or "import").strip()
     with _open(args, write=False) as project:
         flt = build_filter(project, args)
-        if order in ("import", "name"):
-            rows = project.saturation(flt, order=order)
-        elif order.startswith("attribute:"):
-            attribute = project.find_attribute(order[len("attribute:"):].strip())
-            rows = project.saturation(flt, order="attribute", attribute_id=attribute.id)
-        else:
+        attribute_id = None
+        if order.startswith("attribute:"):
+            attribute_id = project.find_attribute(order[len("attribute:"):].strip()).id
+            order = "attribute"
+        elif order not in ("import", "name"):
             raise UsageError(f"--order takes import, name or attribute:NAME, not '{order}'.")
+        if args.list_source:
+            source = project.find_source(args.list_source)
+            excerpts = project.saturation_excerpts(source.id, flt, order=order, attribute_id=attribute_id)
+            listed = _excerpt_rows(project, excerpts)
+            print_rows(EXCERPT_COLUMNS, listed, args.format, table_cells=_one_line(listed, args.format, 7))
+            return 0
+        rows = project.saturation(flt, order=order, attribute_id=attribute_id)
     found = [(r.position, r.source_name, len(r.new_codes), r.cumulative_codes, "; ".join(r.new_codes)) for r in rows]
     print_rows(("position", "source", "new_codes", "cumulative_codes", "new_code_names"), found, args.format,
                table_cells=_one_line(found, args.format, 4))

@@ -442,3 +442,4 @@ class SaturationRow:
     source_name: str
     new_codes: tuple[str, ...]
     cumulative_codes: int
+    new_code_ids: tuple[int, ...] = ()

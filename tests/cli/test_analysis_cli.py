@@ -128,3 +128,7 @@ def test_words_kwic_and_saturation(small_file, tmp_path):
                           ["1", "Focus group", "2", "2", "Support/Peers; Barriers"],
                           ["2", "Interview A", "1", "3", "Support/Family"],
                           ["3", "Notes", "0", "3", ""]]
+    behind = rows_of(run("saturation", small_file, "--order", "name", "--list-source", "Focus group", "--format",
+                         "csv").stdout)
+    assert [(r[0], r[6]) for r in behind[1:]] == [("Barriers", "¶ 1, Lee"), ("Barriers", "¶ 1, Lee"),
+                                                 ("Support/Peers", "¶ 2, Kim")]

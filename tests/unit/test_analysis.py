@@ -301,3 +301,12 @@ def test_query_passages_lead_back_to_their_excerpts(small):
     passage, excerpts = found[0]
     assert passage.text == "the club."
     assert excerpts[2].text.startswith("the club.")
+
+
+def test_saturation_rows_lead_back_to_their_excerpts(small):
+    project = small.project
+    first = project.saturation_excerpts(small.s1)
+    assert [e.coding.id for e in first] == [small.codings[c] for c in ("c1", "c2", "c4", "c3", "c9")]
+    assert project.saturation_excerpts(small.s2) == []  # nothing new there in import order
+    by_name = project.saturation_excerpts(small.s2, order="name")
+    assert [e.coding.id for e in by_name] == [small.codings[c] for c in ("c8", "c5", "c6")]

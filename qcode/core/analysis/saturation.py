@@ -48,7 +48,7 @@ def saturation(conn: sqlite3.Connection, flt: Filter, *, order: str = "import",
         new = new_at.get(position, [])
         seen += len(new)
         rows.append(SaturationRow(position + 1, source_id, names[source_id], tuple(scope.paths[c] for c in new),
-                                  seen))
+                                  seen, tuple(new)))
     return rows
 
 

@@ -213,6 +213,19 @@ class AnalysisMixin(ProjectBase):
 
     # --- saturation ------------------------------------------------------------------------------------
 
+    def saturation_excerpts(self, source_id: int, flt: Filter | None = None, *, order: str = "import",
+                            attribute_id: int | None = None) -> list[Excerpt]:
+        """The excerpts behind one row of `saturation`: the codings, in that source, of the codes first applied
+        there (within the filter), in text order."""
+        self._source(source_id)
+        flt = flt or Filter()
+        rows = [r for r in self.saturation(flt, order=order, attribute_id=attribute_id) if r.source_id == source_id]
+        if not rows or not rows[0].new_code_ids:
+            return []
+        new = set(rows[0].new_code_ids)
+        found = analysis_reads.coding_ids_of_codes(self._store.read, new, flt)
+        return self.excerpts_of_codings(r[0] for r in found if r[2] == source_id)
+
     def saturation(self, flt: Filter | None = None, *, order: str = "import",
                    attribute_id: int | None = None) -> list[SaturationRow]:
         """Per source in the chosen order (import, name, or attribute with `attribute_id`): the leaf codes first
