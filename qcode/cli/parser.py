@@ -71,9 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="code each speaker's turns with the code 'Speakers/<name>'")
     p.add_argument("--keep-headers", action="store_true", help="PDF: keep running headers and footers")
     p.add_argument("--attachments", action="store_true",
-                   help="reference libraries: import attached PDFs that exist as the entry's text")
+                   help="reference libraries: add an attached PDF's text (when the file exists) after the entry's citation")
     p.add_argument("--max-size", type=float, metavar="MB", help="refuse files larger than this (default: 200)")
-    survey = p.add_argument_group("survey spreadsheets (.csv, .xlsx): C is a header name, column letter or number")
+    survey = p.add_argument_group("survey spreadsheets (.csv, .xlsx): C is a header name, question text, column "
+                                  "letter or number")
     survey.add_argument("--survey", action="append", default=[], metavar="FILE", help="a survey file to import")
     survey.add_argument("--id-column", metavar="C", help="the respondent id (each row becomes a case)")
     survey.add_argument("--text-column", action="append", default=[], metavar="C",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
 from qcode.core.errors import InvalidQueryError
+from qcode.core.importers.structure import label_line_end
 from qcode.core.model import Passage, Span
 
 UNITS = ("hit", "sentence", "paragraph", "turn")
@@ -130,7 +131,10 @@ def _without_label(text: str, turns: _Units, bounds: tuple[int, int]) -> tuple[i
     """Bounds that start after the speaker label ("Marcus: ") when a turn begins there."""
     lo, hi = bounds
     for turn in turns.by_start.get(lo, ()):
-        if turn.value and text.startswith(turn.value, lo):
+        words = label_line_end(text, lo, hi) if turn.value else None  # "[Sam] 11:02:09" on a line of its own
+        if words is not None:
+            return (words, hi) if words < hi else bounds
+        if turn.value and text[lo:lo + len(turn.value)].casefold() == turn.value.casefold():  # "interviewer:" too
             after = lo + len(turn.value)
             timed = _TIME_AFTER_NAME.match(text, after, hi)  # "Sam (00:01:23): ..."
             if timed:

@@ -153,3 +153,14 @@ def test_any_markup_gives_a_source_or_a_clear_error(pieces: list[str]) -> None:
             return
         assert source.text.strip()
         assert all(0 <= s.start < s.end <= len(source.text) for s in source.spans)
+
+
+def test_image_alt_text_is_kept_where_the_image_stands(tmp_path: Path) -> None:
+    path = tmp_path / "capture.html"
+    path.write_text('<html><head><title>Forum</title></head><body><p>Our shed:<img src="a.jpg" '
+                    'alt="A green shed with a red door">after the storm.</p><p><img src="b.png" alt="Map of the '
+                    'plots"></p><p><img src="spacer.gif" alt=""><img src="c.png" alt="hidden one" hidden>'
+                    '<img src="d.png" alt="decor" aria-hidden="true">End.</p></body></html>', encoding="utf-8")
+    source = find_importer(path).parse(path, ImportOptions(), None).sources[0]
+    assert source.text.split("\n\n") == ["Our shed: A green shed with a red door after the storm.",
+                                         "Map of the plots", "End."]

@@ -1,4 +1,4 @@
-"""Reference libraries (.ris, .bib): entries with abstracts or notes become sources with bibliographic attributes."""
+"""Reference libraries (.ris, .bib): every entry becomes a source (its citation, abstract, notes) with its attributes."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError
+from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError, UnsupportedFormatError
 from qcode.core.importers import REGISTRY, ImportOptions, ParsedSource, ParseResult, find_importer, importable_suffixes
-from qcode.core.importers.references import attachment_candidates, latex_to_text, source_name, split_authors
+from qcode.core.importers.reference_formats import latex_to_text
+from qcode.core.importers.references import attachment_candidates, source_name
 from qcode.core.model import Span
 from qcode.core.project import Project
 
@@ -86,21 +87,27 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
+OKAFOR = "Okafor, Adaeze; Lindqvist, Per (2019). Waiting rooms as places of care. Journal of Invented Studies."
+
+
 def test_ris_records(tmp_path: Path) -> None:
     result = parse(write(tmp_path, "library.ris", RIS))
-    first, second = result.sources
+    first, book, second = result.sources
     assert (first.name, first.kind) == ("Okafor 2019 - Waiting rooms as places of care", "reference")
-    assert first.text == ("Waiting rooms as places of care\n\n"
+    assert first.text == (f"{OKAFOR}\n\n"
                           "We describe how patients wait and what they do while waiting.\n\n"
                           "Read for chapter 2 & 3.\n\nCompare with the clinic study.")
-    assert covered(first, "heading") == [("Waiting rooms as places of care", "1")]
+    assert covered(first, "heading") == [(OKAFOR, "1")]
     assert [t for t, _ in covered(first, "paragraph")] == first.text.split("\n\n")
     assert first.attributes == {
         "Authors": "Okafor, Adaeze; Lindqvist, Per", "Year": 2019, "Title": "Waiting rooms as places of care",
         "Journal": "Journal of Invented Studies", "DOI": "10.9999/jis.2019.17", "Keywords": "waiting; care work",
     }
     assert first.meta == {"reference_type": "JOUR", "url": "https://example.org/wait"}
-    assert (second.name, second.text) == ("Tanaka 2020 - Listening", "Listening\n\nSecond abstract tag.")
+    assert (book.name, book.text) == ("Moreau 2001 - A book without an abstract",
+                                      "Moreau, Camille (2001). A book without an abstract.")
+    assert (second.name, second.text) == ("Tanaka 2020 - Listening",
+                                          "Tanaka, Hiro (2020). Listening.\n\nSecond abstract tag.")
     assert second.attributes == {"Authors": "Tanaka, Hiro", "Year": 2020, "Title": "Listening"}
     assert result.attribute_types == {
         ("source", "Authors"): "text", ("source", "Year"): "number", ("source", "Title"): "text",
@@ -113,23 +120,26 @@ def test_ris_with_bom_and_crlf(tmp_path: Path) -> None:
     path = tmp_path / "endnote.ris"
     path.write_bytes("TY  - JOUR\r\nAU  - Bréhier, Zoë\r\nTI  - Crème\r\nAB  - Déjà vu\r\nER  - \r\n".encode("utf-8-sig"))
     (source,) = parse(path).sources
-    assert (source.name, source.text) == ("Bréhier - Crème", "Crème\n\nDéjà vu")
+    assert (source.name, source.text) == ("Bréhier - Crème", "Bréhier, Zoë. Crème.\n\nDéjà vu")
 
 
 def test_bibtex_entries(tmp_path: Path) -> None:
     result = parse(write(tmp_path, "refs.bib", BIB))
-    first, second = result.sources
+    first, no_abstract, second = result.sources
     title = "Garçon and the Café: 1990–1999 — a study"
     assert first.name == f"Müller 2021 - {title}"
-    assert first.text == (f"{title}\n\nFirst paragraph with 50% of {{braces}} and Straße.\n\nSecond paragraph.")
-    assert covered(first, "heading") == [(title, "1")]
+    cited = (f"Müller, Jörg; García, Lucía; Team of Many and Others (2021). {title}. Journal of Invented Studies, "
+             "12–30.")
+    assert first.text == (f"{cited}\n\nFirst paragraph with 50% of {{braces}} and Straße.\n\nSecond paragraph.")
+    assert covered(first, "heading") == [(cited, "1")]
+    assert no_abstract.text == "Doe, Jane (2000). Nothing to code."
     assert first.attributes == {
         "Authors": "Müller, Jörg; García, Lucía; Team of Many and Others", "Year": 2021, "Title": title,
         "Journal": "Journal of Invented Studies", "DOI": "10.9999/x--y_1", "Keywords": "cafés; service; work",
     }
     assert first.meta == {"reference_type": "article", "key": "mueller2021"}
     assert second.name == 'Souza 2022 - Field notes on "markets"'
-    assert second.text == 'Field notes on "markets"\n\nUseful for the market chapter.'
+    assert second.text == 'Ana Souza; et al. (2022). Field notes on "markets".\n\nUseful for the market chapter.'
     assert second.attributes["Authors"] == "Ana Souza; et al."
     assert "Journal" not in second.attributes
 
@@ -137,22 +147,26 @@ def test_bibtex_entries(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("tex", "text"), [
     (r'{\"o}', "ö"), (r'\"{o}', "ö"), (r'\"o', "ö"), (r"{\'e}", "é"), (r"\c{c}", "ç"), (r"\c c", "ç"),
     (r"\&", "&"), ("a--b", "a–b"), ("a---b", "a—b"), (r"\v{S}", "Š"), (r"\'{\i}", "í"), (r"{\o}", "ø"),
-    (r"\textit{word}", "word"), ("``q''", "“q”"), ("non~breaking", "non breaking"), (r"\ss{}", "ß"),
+    (r"\textit{word}", "word"), ("``q''", "“q”"), ("non~breaking", "non\u00a0breaking"), (r"\ss{}", "ß"),
 ])
 def test_latex_accents(tex: str, text: str) -> None:
     assert latex_to_text(tex) == text
 
 
-def test_authors_split_only_outside_braces() -> None:
-    assert split_authors("A. One and {Two and Three Ltd} AND Four, F.") == ["A. One", "Two and Three Ltd", "Four, F."]
+def test_authors_split_only_outside_braces(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.bib", "@misc{k, title={T}, author={A. One and {Two and Three Ltd} AND Four, F.}}")
+    (source,) = parse(path).sources
+    assert source.attributes["Authors"] == "A. One; Two and Three Ltd; Four, F."
 
 
 def test_malformed_entry_is_skipped(tmp_path: Path) -> None:
     text = "@article{bad, title = {unclosed, abstract = {x}\n" \
            "@article{good, title = {Fine}, abstract = {Kept.}}\n"
-    (source,) = parse(write(tmp_path, "mixed.bib", text)).sources
-    assert source.text == "Fine\n\nKept."
+    result = parse(write(tmp_path, "mixed.bib", text))
+    (source,) = result.sources
+    assert source.text == "Fine.\n\nKept."
     assert source.name == "Fine"
+    assert result.notes == ["left out: 1 that could not be read (starting on line 1)"]
 
 
 def test_long_names_are_trimmed() -> None:
@@ -165,11 +179,14 @@ def test_long_names_are_trimmed() -> None:
     assert name.endswith(" very…")
 
 
-def test_no_entry_with_text(tmp_path: Path) -> None:
-    with pytest.raises(EmptySourceError, match=r"No entry in bare\.bib has an abstract or notes"):
-        parse(write(tmp_path, "bare.bib", "@book{a, title={T}}\n@misc{b, title={U}, abstract={ }}"))
-    with pytest.raises(EmptySourceError, match="abstract or notes"):
-        parse(write(tmp_path, "bare.ris", "TY  - BOOK\nTI  - T\nER  - \n"))
+def test_entries_without_abstracts_are_imported_with_their_citation(tmp_path: Path) -> None:
+    result = parse(write(tmp_path, "bare.bib", "@book{a, title={T}}\n@misc{b, title={U}, abstract={ }}"))
+    assert [s.text for s in result.sources] == ["T.", "U."]
+    assert result.notes == ["2 entries: 0 with an abstract or notes, 2 with the citation only"]
+    (source,) = parse(write(tmp_path, "bare.ris", "TY  - BOOK\nTI  - T\nER  - \n")).sources
+    assert source.text == "T."
+    with pytest.raises(EmptySourceError, match="have no title, authors, abstract or notes"):
+        parse(write(tmp_path, "empty.bib", "@misc{a, year={2020}}"))
 
 
 def test_files_without_references(tmp_path: Path) -> None:
@@ -221,40 +238,42 @@ def attached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_attachments_are_imported_after_the_abstract(attached: Path) -> None:
     one, two, three = parse(attached, ImportOptions(attachments=True)).sources
-    assert one.text == "With PDF\n\nShort abstract.\n\nPage one text\n\nPage two text"
+    assert one.text == "Ito, Ken (2018). With PDF.\n\nShort abstract.\n\nPage one text\n\nPage two text"
     assert covered(one, "page") == [("Page one text", "1"), ("Page two text", "2")]
     assert [t for t, _ in covered(one, "paragraph")] == one.text.split("\n\n")
     assert "attachment_error" not in one.meta
-    assert two.text == "Missing PDF\n\nOther abstract."
+    assert two.text == "Ito, Ken (2019). Missing PDF.\n\nOther abstract."
     assert two.meta["attachment_error"] == ("the attached PDF files/2/gone.pdf was not found "
                                             "(looked next to attached.bib and at that path)")
-    assert three.text == "Only PDF\n\nPage one text\n\nPage two text"
+    assert three.text == "Only PDF.\n\nPage one text\n\nPage two text"
 
 
 def test_the_report_names_missing_attachments_and_entries_left_out(attached: Path, project: Project) -> None:
     outcome = project.import_file(attached, options=ImportOptions(attachments=True))
     assert outcome.status == "imported"
-    assert outcome.reason == ("Ito 2019 - Missing PDF: the attached PDF files/2/gone.pdf was not found (looked next "
+    assert outcome.reason == ("3 entries: 2 with an abstract or notes, 1 with the citation only; "
+                              "Ito 2019 - Missing PDF: the attached PDF files/2/gone.pdf was not found (looked next "
                               "to attached.bib and at that path)")
     plain = attached.with_name("plain.bib")
     plain.write_text(ATTACHED_BIB.replace("abstract={Short abstract.}", "abstract={Another abstract.}"),
                      encoding="utf-8")
     outcome = project.import_file(plain)
     assert outcome.status == "imported"
-    assert outcome.reason == "1 of 3 entries have no abstract or notes and were left out"
+    assert outcome.reason == "3 entries: 2 with an abstract or notes, 1 with the citation only"
 
 
 def test_attachments_off_by_default(attached: Path) -> None:
     sources = parse(attached).sources
-    assert [s.text for s in sources] == ["With PDF\n\nShort abstract.", "Missing PDF\n\nOther abstract."]
+    assert [s.text for s in sources] == ["Ito, Ken (2018). With PDF.\n\nShort abstract.",
+                                         "Ito, Ken (2019). Missing PDF.\n\nOther abstract.", "Only PDF."]
     assert all("attachment_error" not in s.meta for s in sources)
 
 
 def test_attachment_without_pdf_importer(attached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(REGISTRY, ".pdf")
     sources = parse(attached, ImportOptions(attachments=True)).sources
-    assert len(sources) == 2
-    assert sources[0].text == "With PDF\n\nShort abstract."
+    assert len(sources) == 3
+    assert sources[0].text == "Ito, Ken (2018). With PDF.\n\nShort abstract."
     assert "cannot import .pdf files" in sources[0].meta["attachment_error"]
 
 
@@ -266,14 +285,15 @@ def test_ris_attachment_by_absolute_url(tmp_path: Path, monkeypatch: pytest.Monk
     pdf.write_bytes(b"%PDF-1.4")
     path = write(tmp_path, "lib.ris", f"TY  - JOUR\nTI  - T\nAB  - A.\nL1  - {pdf.as_uri()}\nER  - \n")
     (source,) = parse(path, ImportOptions(attachments=True)).sources
-    assert source.text == "T\n\nA.\n\nPage one text\n\nPage two text"
+    assert source.text == "T.\n\nA.\n\nPage one text\n\nPage two text"
 
 
 def test_references_land_in_a_project(project: Project, tmp_path: Path) -> None:
     outcome = project.import_file(write(tmp_path, "library.ris", RIS))
     assert outcome.status == "imported", outcome.reason
     sources = project.sources()
-    assert [s.name for s in sources] == ["Okafor 2019 - Waiting rooms as places of care", "Tanaka 2020 - Listening"]
+    assert [s.name for s in sources] == ["Okafor 2019 - Waiting rooms as places of care",
+                                         "Moreau 2001 - A book without an abstract", "Tanaka 2020 - Listening"]
     values = project.attribute_values("source", sources[0].id)
     assert values["Year"] == 2019
     assert values["Keywords"] == "waiting; care work"
@@ -292,3 +312,80 @@ def test_cancel(tmp_path: Path) -> None:
     path = write(tmp_path, "library.ris", RIS)
     with pytest.raises(ImportError_, match="cancelled"):
         find_importer(path).parse(path, ImportOptions(), CancelAtOnce())
+
+
+SCHOLAR_BIB = r"""@string{procs = "Proceedings of the Invented Conference"}
+@inproceedings{lind2021sheds,
+  title={Sheds, tools and talk},
+  author={Lind, Rosa and Ashby, Tom},
+  crossref={conf2021},
+  pages={10--18}
+}
+@proceedings{conf2021, title = procs # " on Care", year = 2021, publisher = {Fictional Press}}
+@article{lind2021sheds, title={A second entry under the same key}, author={Lind, Rosa}, year={2022}}
+@book{oneil, title={Quiet {M}en}, author={O'Neil, P{\'a}draig}, year={2019}, publisher={Fictional Press}}
+"""
+
+
+def test_a_library_without_abstracts_imports_every_entry_as_its_citation(tmp_path: Path) -> None:
+    result = parse(write(tmp_path, "scholar.bib", SCHOLAR_BIB))
+    texts = [s.text for s in result.sources]
+    assert texts == [
+        "Lind, Rosa; Ashby, Tom (2021). Sheds, tools and talk. Proceedings of the Invented Conference on Care, 10–18.",
+        "(2021). Proceedings of the Invented Conference on Care. Fictional Press.",
+        "Lind, Rosa (2022). A second entry under the same key.",
+        "O'Neil, Pádraig (2019). Quiet Men. Fictional Press.",
+    ]
+    first = result.sources[0]
+    assert first.attributes == {"Authors": "Lind, Rosa; Ashby, Tom", "Year": 2021, "Title": "Sheds, tools and talk",
+                                "Journal": "Proceedings of the Invented Conference on Care"}
+    assert result.notes == ["4 entries: 0 with an abstract or notes, 4 with the citation only"]
+
+
+def test_ris_with_one_space_before_the_dash(tmp_path: Path) -> None:
+    path = write(tmp_path, "publisher.ris", "TY - JOUR\nAU - Ashby, Tom\nTI - Allotments\nJO - Fictional Review\n"
+                                            "VL - 4\nIS - 2\nSP - 33\nEP - 41\nPY - 2018\nER - \n")
+    (source,) = parse(path).sources
+    assert source.text == "Ashby, Tom (2018). Allotments. Fictional Review, 4(2), 33–41."
+
+
+def test_a_web_of_science_tagged_export_is_told_to_export_ris(tmp_path: Path) -> None:
+    path = write(tmp_path, "savedrecs.ris", "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Lind, R\n"
+                                            "TI Sheds and talk\nPY 2020\nER\nEF\n")
+    with pytest.raises(UnsupportedFormatError, match=r"Web of Science .* 'RIS \(other reference software\)'"):
+        parse(path)
+
+
+def test_the_report_counts_entries_with_and_without_abstracts(project: Project, tmp_path: Path) -> None:
+    path = write(tmp_path, "mixed.bib", "@article{a, title={One}, abstract={Has one.}}\n@article{b, title={Two}}\n"
+                                        "@article{c, title={Three}}\n")
+    outcome = project.import_file(path)
+    assert outcome.status == "imported"
+    assert outcome.reason == "3 entries: 1 with an abstract or notes, 2 with the citation only"
+    assert [project.source_text(s.id) for s in project.sources()] == ["One.\n\nHas one.", "Two.", "Three."]
+
+
+def test_untagged_lines_and_old_encodings(tmp_path: Path) -> None:
+    path = write(tmp_path, "stray.ris", "TY  - JOUR\nTI  - A\nAB  - x\nER  - \n\nTY  - JOUR\nstray line\nTI  - B\n"
+                                        "AB  - first\n  second line\nER  - \n")
+    assert [s.text for s in parse(path).sources] == ["A.\n\nx", "B.\n\nfirst second line"]
+    latin = tmp_path / "latin.bib"
+    latin.write_bytes("@book{k, author={Bréhier, Zoë}, title={Crème brûlée à la française}, year=1999}\n"
+                      .encode("cp1252"))
+    (source,) = parse(latin).sources
+    assert source.text == "Bréhier, Zoë (1999). Crème brûlée à la française."
+
+
+def test_a_library_with_accents_in_long_abstracts_reads_quickly(tmp_path: Path) -> None:
+    import time
+
+    abstract = "Fictional words about allotments, sheds and the people who keep them. " * 12
+    text = "".join(f"@article{{k{i}, author={{M{{\\\"u}}ller, J. and Garc{{\\'\\i}}a, L.}}, title={{Caf{{\\'e}} {i}}},"
+                   f" year={{2020}}, abstract={{{abstract} na{{\\\"\\i}}ve caf\\'e {i}}}}}\n" for i in range(2000))
+    path = write(tmp_path, "accents.bib", text)
+    started = time.perf_counter()
+    sources = parse(path).sources
+    assert time.perf_counter() - started < 20  # each accent read on its own: about 1 s here, 20 s read whole
+    assert len(sources) == 2000
+    assert sources[7].text.endswith("naïve café 7")
+    assert sources[7].attributes["Authors"] == "Müller, J.; García, L."

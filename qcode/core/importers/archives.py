@@ -43,6 +43,10 @@ class RootReached(Exception):
     """Raised by the prolog check once the root element starts: no declaration can follow."""
 
 
+class NoRootElement(Exception):
+    """What `probe_prolog` returns for a part that ends (or is empty) before its root element."""
+
+
 class StopAtRoot:
     """A parser target that stops parsing at the root element."""
 
@@ -76,20 +80,31 @@ def describe_zip(path: Path) -> str:
     return "a zip archive"
 
 
-def has_doctype(archive: zipfile.ZipFile, part: str) -> bool:
-    """Whether a part declares a document type before its root element (the rest of it is not read)."""
+def probe_prolog(archive: zipfile.ZipFile, part: str) -> Exception | None:
+    """What stands before a part's root element, reading no further than that element's start.
+
+    None when the root element starts cleanly; else the problem: a DefusedXmlException for a document type
+    declaration, a ParseError for XML damaged before its root (or declared in an encoding expat cannot read),
+    NoRootElement for a part that ends before it.
+    """
     parser = DefusedXMLParser(target=StopAtRoot(), forbid_dtd=True)
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(64 * 1024):
                 parser.feed(chunk)
     except RootReached:
-        return False
-    except DefusedXmlException:
-        return True
-    except ParseError:  # not XML after all: the reader of that part, if any, says so
-        return False
-    return False
+        return None
+    except (DefusedXmlException, ParseError) as err:
+        return err
+    except (ValueError, LookupError) as err:  # an encoding expat cannot read ("UTF-7", "Shift_JIS", unknown ones)
+        return ParseError(f"the XML declares an encoding that cannot be read ({err})")
+    return NoRootElement(part)
+
+
+def has_doctype(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether a part declares a document type before its root element (XML damaged otherwise is left to the
+    reader of that part, if any)."""
+    return isinstance(probe_prolog(archive, part), DefusedXmlException)
 
 
 def check_zip(path: Path, required_part: str, what: str = "a Word document") -> None:

@@ -5,10 +5,10 @@ written as one paragraph "Name: words" (just the words when no speaker is known)
 and "timestamp" (the turn's start, HH:MM:SS) spans over it.
 
 Decisions:
-- The speaker comes from a voice tag (<v Name>, <v.loud Name>) or a leading "Name:" label of 1-4 words, none
-  starting with a lower-case letter. As in plain-text transcripts, labels are used only when the file reads as
-  a labelled transcript (some label occurs at least twice), and only when `ImportOptions.detect_speakers` is
-  on; voice tags are explicit and always used.
+- The speaker comes from a voice tag (<v Name>, <v.loud Name>) or a leading "Name:" label of 1-4 words. As in
+  plain-text transcripts, labels are used only when the file reads as a labelled transcript (the rules of
+  `structure.choose_speakers`: a label used twice, a lower-case one three times), and only when
+  `ImportOptions.detect_speakers` is on; voice tags are explicit and always used.
 - A cue that names no speaker continues the turn before it (subtitles name a speaker when the speaker changes).
   Cues before any named speaker have no speaker; as one paragraph per file would hide the timing, they are
   grouped into paragraphs of a few sentences (a new one after a sentence ends past ~250 characters), each with
@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError
 from qcode.core.importers import register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
+from qcode.core.importers.structure import Label, TextBuilder, choose_speakers
 from qcode.core.importers.text import decode, normalise_newlines
 from qcode.core.model import Span
 from qcode.core.progress import Progress
@@ -191,19 +191,15 @@ def _segments(cues: list[tuple[float, list[str]]]) -> list[_Segment]:
 
 
 def _apply_labels(segments: list[_Segment]) -> None:
-    """Take "Name:" labels off unvoiced segments when the file reads as a labelled transcript."""
+    """Take "Name:" labels off unvoiced segments when the file reads as a labelled transcript (the rules of
+    structure.choose_speakers: repeats, more of them for names in lower case and single letters)."""
     candidates: list[str | None] = []
     for segment in segments:
         match = None if segment.voice else _LABEL.match(segment.text)
-        label = match.group(1).strip() if match else None
-        if label and any(word[0].islower() for word in label.split()):
-            label = None
-        candidates.append(label)
-    counts = Counter(label for label in candidates if label)
-    if not any(n >= 2 for n in counts.values()):
-        return
+        candidates.append(match.group(1).strip() if match else None)
+    speakers = choose_speakers([Label(name) for name in candidates])
     for segment, label in zip(segments, candidates, strict=True):
-        if label:
+        if label in speakers:
             words = _LABEL.match(segment.text).group(2).strip()  # type: ignore[union-attr]
             segment.label, segment.text = label, words
 
@@ -225,26 +221,13 @@ def build_transcript(segments: list[_Segment]) -> tuple[str, list[Span]]:
         else:
             turns.append((speaker, segment.start, [segment.text]))
             length = len(segment.text)
-    parts: list[str] = []
-    spans: list[Span] = []
-    position = 0
+    builder = TextBuilder()
     for speaker, start, words in turns:
         body = " ".join(words)
         paragraph = f"{speaker}: {body}".rstrip() if speaker else body
-        if not paragraph:
-            continue
-        if parts:
-            parts.append("\n\n")
-            position += 2
-        end = position + len(paragraph)
-        spans.append(Span("paragraph", position, end))
-        if speaker:
-            spans.append(Span("turn", position, end, speaker))
-        spans.append(Span("timestamp", position, end, clock(start)))
-        parts.append(paragraph)
-        position = end
-    spans.sort(key=lambda s: (s.start, s.kind))
-    return "".join(parts), spans
+        extra = [("turn", speaker)] if speaker else []
+        builder.add(paragraph, spans=[*extra, ("timestamp", clock(start))])
+    return builder.text(), builder.all_spans()
 
 
 def _head_text(head: bytes) -> str:

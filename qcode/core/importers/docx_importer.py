@@ -26,7 +26,6 @@ What becomes what (the same conventions as the OpenDocument importer):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +48,8 @@ from qcode.core.importers.docx_parts import (
     plain_text,
     read_package,
 )
-from qcode.core.importers.structure import speaker_turns
-from qcode.core.model import Span
+from qcode.core.importers.ooxml_strict import readable_package
+from qcode.core.importers.structure import TextBuilder, speaker_turns
 from qcode.core.progress import Progress
 
 __all__ = ["DocxImporter", "check_zip"]  # check_zip: other zip-based importers once took it from here
@@ -125,31 +124,14 @@ class _Notes:
 Anchor = tuple[int, tuple[int, int] | None]  # (position in the text, the paragraph it sits in, if any)
 
 
-@dataclass
-class _Layout:
-    """The source being laid out: text parts, paragraph and other spans, and where comments are anchored."""
+class _Layout(TextBuilder):
+    """The source being laid out (see TextBuilder), and where comments are anchored in it."""
 
-    parts: list[str] = field(default_factory=list)
-    paragraphs: list[Span] = field(default_factory=list)
-    spans: list[Span] = field(default_factory=list)
-    position: int = 0
-    starts: dict[str, Anchor] = field(default_factory=dict)
-    ends: dict[str, int] = field(default_factory=dict)
-    refs: dict[str, Anchor] = field(default_factory=dict)
-
-    def add(self, text: str, level: int | None = None) -> tuple[int, int] | None:
-        if not text.strip():
-            return None
-        if self.parts:
-            self.parts.append("\n\n")
-            self.position += 2
-        start, end = self.position, self.position + len(text)
-        self.parts.append(text)
-        self.position = end
-        self.paragraphs.append(Span("paragraph", start, end))
-        if level is not None:
-            self.spans.append(Span("heading", start, end, str(level)))
-        return start, end
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts: dict[str, Anchor] = {}
+        self.ends: dict[str, int] = {}
+        self.refs: dict[str, Anchor] = {}
 
     def anchor(self, marks: list[Mark], where: tuple[int, int] | None) -> None:
         """Record comment marks of the paragraph just added (or skipped as empty, when `where` is None)."""
@@ -199,11 +181,15 @@ class DocxImporter:
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
         check_zip(path, MAIN_PART, "a Word document")
-        parts = read_package(path)  # before python-docx parses anything
+        with readable_package(path) as readable:  # a Strict Open XML document is read as a transitional one
+            return self._parse(path, readable, options, progress)
+
+    def _parse(self, path: Path, readable: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        parts = read_package(readable)  # before python-docx parses anything
         import docx
 
         try:
-            document = docx.Document(str(path))
+            document = docx.Document(str(readable))
             levels, bold_styles, default_style = _styles(document)
             settings = document.settings.element
         except Exception as err:  # python-docx raises many kinds on damaged packages
@@ -220,7 +206,8 @@ class DocxImporter:
                 if progress.cancelled():
                     raise ImportError_("Import cancelled.")
                 progress.step(min(count, total), total, "paragraphs")
-            where = layout.add(paragraph.text, levels.get(paragraph.style or default_style or ""))
+            level = levels.get(paragraph.style or default_style or "")
+            where = layout.add(paragraph.text, heading=str(level) if level is not None else None)
             layout.anchor(paragraph.marks, where)
             if where:
                 hints.append(paragraph.label)
@@ -230,17 +217,14 @@ class DocxImporter:
             for label, note in notes.cited:
                 text, marks = plain_text(note)
                 prefix = f"[{label}] "
-                where = layout.add(f"{prefix}{text}".rstrip())
+                where = layout.add(f"{prefix}{text}".rstrip(), spans=[("footnote", label)])
                 if where:
-                    layout.spans.append(Span("footnote", where[0], where[1], label))
                     layout.anchor([(len(prefix) + at, kind, ident) for at, kind, ident in marks], where)
-        full = "".join(layout.parts)
+        full = layout.text()
         if not full.strip():
             raise EmptySourceError(f"{path.name} holds no text.")
-        spans = layout.paragraphs + layout.spans
-        if options.detect_speakers:
-            spans += speaker_turns(full, main_paragraphs, hints)
-        spans.sort(key=lambda s: (s.start, s.kind))
+        turns = speaker_turns(full, main_paragraphs, hints) if options.detect_speakers else []
+        spans = layout.all_spans(turns)
         memos = layout.memos(comments_by_id(parts.get("comments")), full)
         return ParseResult([ParsedSource(name=path.stem, text=full, kind="docx", spans=spans, range_memos=memos)])
 

@@ -18,10 +18,10 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, fromstring
+from defusedxml.ElementTree import fromstring
 
 from qcode.core.errors import UnreadableFileError
-from qcode.core.importers.archives import ARCHIVE_DAMAGE, RootReached, StopAtRoot
+from qcode.core.importers.archives import ARCHIVE_DAMAGE, NoRootElement, probe_prolog
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -84,17 +84,13 @@ def _unsafe(filename: str, part: str, err: Exception) -> UnreadableFileError:
 
 def check_prolog(archive: zipfile.ZipFile, part: str, filename: str) -> None:
     """Refuse a part with a DOCTYPE, reading only up to its root element (the whole part is parsed later)."""
-    parser = DefusedXMLParser(target=StopAtRoot(), forbid_dtd=True)
-    try:
-        with archive.open(part) as stream:
-            while chunk := stream.read(64 * 1024):
-                parser.feed(chunk)
-    except RootReached:
+    problem = probe_prolog(archive, part)
+    if problem is None:
         return
-    except (DefusedXmlException, ParseError) as err:
-        raise _unsafe(filename, part, err) from err
-    raise UnreadableFileError(f"{filename} has an empty or damaged {part}; save it again from Word and import "
-                              "the new file.")
+    if isinstance(problem, NoRootElement):
+        raise UnreadableFileError(f"{filename} has an empty or damaged {part}; save it again from Word and import "
+                                  "the new file.")
+    raise _unsafe(filename, part, problem) from problem
 
 
 def parse_part(data: bytes, part: str, filename: str) -> Element:

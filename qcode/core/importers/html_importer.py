@@ -2,7 +2,8 @@
 
 What is not shown as text by a browser is dropped: scripts, styles, templates, <noscript> fallbacks, the
 <head> (its <title> is kept in meta["title"]; the source keeps the file's name), elements marked `hidden`,
-drop-down lists, and the fallback content of frames, objects, drawings (svg) and formulas (math).
+drop-down lists, and the fallback content of frames, objects, drawings (svg) and formulas (math). An image's
+alt text is kept where the image stands (it carries meaning in web captures), unless the image is hidden.
 Every block element (p, div, li, h1-h6, blockquote, table cell, section ...) and every <br> starts a new
 paragraph; table cells also get a "cell" span and h1-h6 a "heading" span. Whitespace is collapsed as a
 browser does (kept inside <pre>, where blank lines separate paragraphs); entities are decoded.
@@ -19,9 +20,8 @@ from pathlib import Path
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError
 from qcode.core.importers import register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
-from qcode.core.importers.structure import speaker_turns
+from qcode.core.importers.structure import TextBuilder, speaker_turns
 from qcode.core.importers.text import TextImporter, decode
-from qcode.core.model import Span
 from qcode.core.progress import Progress
 
 _SKIP = {"script", "style", "template", "noscript", "title", "iframe", "object", "svg", "math", "select"}
@@ -80,6 +80,8 @@ class _Extractor(HTMLParser):
         if tag in _VOID:
             if tag in ("br", "hr") and not self._skip:
                 self._flush()
+            elif tag == "img" and not self._skip and not self._in_head:
+                self._alt_text(attrs)
             return
         if tag in _BLOCK:
             self._close_implied(*_IMPLIED_END["p"])
@@ -100,6 +102,13 @@ class _Extractor(HTMLParser):
             self._skip += 1
             if tag == "title" and self._skip == 1 and self.title is None and self._title_parts is None:
                 self._title_parts = []
+
+    def _alt_text(self, attrs: list[tuple[str, str | None]]) -> None:
+        """An image's alt text, which carries meaning in web captures, read where the image stands."""
+        values = dict(attrs)
+        alt = _COLLAPSE.sub(" ", values.get("alt") or "").strip()
+        if alt and "hidden" not in values and (values.get("aria-hidden") or "").lower() != "true":
+            self._pieces.append(f" {alt} ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -228,27 +237,13 @@ class HtmlImporter:
             extractor.close()
         except (AssertionError, ValueError) as err:  # the parser's few complaints about broken markup
             raise UnreadableFileError(f"{path.name} is not a readable web page ({err}).") from err
-        parts: list[str] = []
-        spans: list[Span] = []
-        position = 0
+        builder = TextBuilder()
         for text, level, cell in _paragraphs(extractor.blocks):
-            if parts:
-                parts.append("\n\n")
-                position += 2
-            end = position + len(text)
-            spans.append(Span("paragraph", position, end))
-            if level:
-                spans.append(Span("heading", position, end, level))
-            if cell:
-                spans.append(Span("cell", position, end))
-            parts.append(text)
-            position = end
-        full = "".join(parts)
+            builder.add(text, heading=level, spans=[("cell", None)] if cell else [])
+        full = builder.text()
         if not full.strip():
             raise EmptySourceError(f"{path.name} holds no visible text.")
-        if options.detect_speakers:
-            spans += speaker_turns(full, [s for s in spans if s.kind == "paragraph"])
-        spans.sort(key=lambda s: (s.start, s.kind))
+        spans = builder.all_spans(speaker_turns(full, builder.paragraphs) if options.detect_speakers else [])
         meta = {"title": extractor.title} if extractor.title else {}
         return ParseResult([ParsedSource(name=path.stem, text=full, kind="html", spans=spans, meta=meta)])
 

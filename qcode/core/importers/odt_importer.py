@@ -35,7 +35,7 @@ from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileErro
 from qcode.core.importers import register
 from qcode.core.importers.archives import ARCHIVE_DAMAGE, check_zip, describe_zip
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult, RangeMemo
-from qcode.core.importers.structure import speaker_turns
+from qcode.core.importers.structure import TextBuilder, speaker_turns
 from qcode.core.model import Span
 from qcode.core.progress import Progress
 
@@ -193,31 +193,14 @@ def _on(paragraph: tuple[int, int] | None, at: int, memo: str) -> tuple[int, int
     return (paragraph[0], paragraph[1], memo) if paragraph else (at, at, memo)
 
 
-@dataclass
-class _Document:
-    """The source being laid out: text parts, spans, memos and notes in reading order."""
+class _Document(TextBuilder):
+    """The source being laid out (see TextBuilder), with its memos and notes in reading order."""
 
-    parts: list[str] = field(default_factory=list)
-    spans: list[Span] = field(default_factory=list)
-    paragraphs: list[Span] = field(default_factory=list)
-    position: int = 0
-    memos: list[tuple[int, int, str]] = field(default_factory=list)
-    open_comments: dict[str, tuple[int, str, tuple[int, int] | None]] = field(default_factory=dict)
-    notes: list[tuple[str, Element]] = field(default_factory=list)
-
-    def add(self, text: str, level: str | None = None) -> tuple[int, int] | None:
-        if not text.strip():
-            return None
-        if self.parts:
-            self.parts.append("\n\n")
-            self.position += 2
-        start, end = self.position, self.position + len(text)
-        self.parts.append(text)
-        self.position = end
-        self.paragraphs.append(Span("paragraph", start, end))
-        if level:
-            self.spans.append(Span("heading", start, end, level))
-        return start, end
+    def __init__(self) -> None:
+        super().__init__()
+        self.memos: list[tuple[int, int, str]] = []
+        self.open_comments: dict[str, tuple[int, str, tuple[int, int] | None]] = {}
+        self.notes: list[tuple[str, Element]] = []
 
     def paragraph(self, element: Element) -> list[Element]:
         """Lay out one text:p or text:h; returns the blocks found inside it, to read next."""
@@ -229,7 +212,7 @@ class _Document:
                 level = str(min(6, max(1, int(element.get(_q("text:outline-level"), "1")))))
             except ValueError:
                 level = "1"
-        where = self.add(text, level)
+        where = self.add(text, heading=level)
         base = where[0] if where else self.position
         limit = len(text) if where else 0
         for offset, name, memo in para.comments:
@@ -350,16 +333,11 @@ class OdtImporter:
             for label, note in doc.notes:
                 body_element = note.find(NOTE_BODY)
                 text = "\n".join(plain_paragraphs(body_element)) if body_element is not None else ""
-                where = doc.add(f"[{label}] {text}".rstrip())
-                if where:
-                    doc.spans.append(Span("footnote", where[0], where[1], label))
-        full = "".join(doc.parts)
+                doc.add(f"[{label}] {text}".rstrip(), spans=[("footnote", label)])
+        full = doc.text()
         if not full.strip():
             raise EmptySourceError(f"{path.name} holds no text.")
-        spans = doc.paragraphs + doc.spans
-        if options.detect_speakers:
-            spans += speaker_turns(full, main_paragraphs)
-        spans.sort(key=lambda s: (s.start, s.kind))
+        spans = doc.all_spans(speaker_turns(full, main_paragraphs) if options.detect_speakers else [])
         memos = []
         for start, end, memo in doc.memos:
             fixed = _fix_memo(max(0, min(start, len(full))), max(0, min(end, len(full))), doc.paragraphs)

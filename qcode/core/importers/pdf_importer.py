@@ -5,8 +5,10 @@ wide justified spaces, indented first lines boxed alone, paragraphs running on i
 span covers each page's text (value = the PDF's page label, else the page number); pages without text get
 none. Words hyphenated at line ends are joined, other line breaks become spaces. Running headers and footers
 (the same short text at the top or bottom of many pages, page numbers aside) are dropped unless
-`ImportOptions.keep_headers` is set. A PDF without a text layer, a password-protected one and a damaged one
-are refused with a message saying what to do.
+`ImportOptions.keep_headers` is set. Right-to-left lines stored in visual order are put back in logical
+order, text inside figures and other containers is read, and a page's filled-in form fields follow its text
+(pdf_text.py). A PDF without a text layer, one whose fonts map to no characters, a password-protected one and
+a damaged one are refused with a message saying what to do.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from qcode.core.errors import (
 )
 from qcode.core.importers import register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
-from qcode.core.importers.structure import speaker_turns
+from qcode.core.importers.pdf_text import CID, count_glyphs, form_fields, line_chars, logical_line
+from qcode.core.importers.structure import TextBuilder, speaker_turns
 from qcode.core.model import Span
 from qcode.core.progress import Progress
 
@@ -47,6 +50,8 @@ HEADER_MAX_CHARS = 200
 HEADER_MAX_LINES = 3
 HEADER_ROWS = 2  # rows of boxes looked at from the top and from the bottom of each page
 SPLIT_LINE_GAP = 3.0  # line heights: on one-column pages, a wider space on one baseline is no word space
+NO_MAP_SHARE = 0.5  # of the glyphs drawn: above it, the text is unreadable without a character map
+UNREADABLE = "\ufffd"  # stands for a glyph that maps to no character, below that share
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _SPACES = re.compile(r"\s+")
@@ -100,6 +105,7 @@ class _Page:
     width: float
     height: float
     blocks: list[_Block] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)  # filled-in form fields, "Name: value"
 
 
 # --- lines and paragraphs ----------------------------------------------------------------------------------
@@ -152,22 +158,32 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", text.translate(_LIGATURES)).strip()
 
 
-def read_blocks(layout: Any, page: _Page) -> None:
-    """Collect the page's text boxes, looking inside figures too (some PDFs wrap all their text in one)."""
-    from pdfminer.layout import LTFigure, LTTextBoxHorizontal, LTTextLine
+def _line(row: Any) -> _Line | None:
+    # a glyph whose font maps it to no character reads "(cid:12)": shown as one replacement character instead
+    text = clean_line(CID.sub(UNREADABLE, logical_line(row.get_text(), line_chars(row))))
+    return _Line(row.x0, row.x1, row.y0, row.y1, text) if text else None
 
-    for item in layout:
-        if isinstance(item, LTFigure):
-            read_blocks(item, page)
-        elif isinstance(item, LTTextBoxHorizontal):
-            lines = []
-            for row in item:
-                if isinstance(row, LTTextLine):
-                    text = clean_line(row.get_text())
-                    if text:
-                        lines.append(_Line(row.x0, row.x1, row.y0, row.y1, text))
+
+def read_blocks(layout: Any, page: _Page) -> None:
+    """Collect the page's text boxes, looking inside figures and every other container pdfminer returns (a
+    figure's caption, text some PDFs wrap in one figure), without recursion however deep they nest."""
+    from pdfminer.layout import LTContainer, LTTextBox, LTTextLine
+
+    stack = [iter(layout)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, LTTextBox):
+            lines = [line for row in item if isinstance(row, LTTextLine) and (line := _line(row))]
             if lines:
                 page.blocks.append(_Block(lines))
+        elif isinstance(item, LTTextLine):
+            line = _line(item)
+            if line:
+                page.blocks.append(_Block([line]))
+        elif isinstance(item, LTContainer):
+            stack.append(iter(item))
 
 
 def mend_split_lines(page: _Page) -> None:
@@ -419,7 +435,7 @@ class PdfImporter:
                 manager = PDFResourceManager(caching=True)
                 device = PDFPageAggregator(manager, laparams=LAParams(boxes_flow=None, all_texts=True))
                 interpreter = PDFPageInterpreter(manager, device)
-                chars = 0
+                chars = glyphs = unmapped_glyphs = 0
                 for number, pdf_page in enumerate(pdf_pages, start=1):
                     if progress is not None and progress.cancelled():
                         raise ImportError_("Import cancelled.")
@@ -432,8 +448,14 @@ class PdfImporter:
                     page = _Page(label or str(number), layout.x0, layout.y0, layout.width, layout.height)
                     read_blocks(layout, page)
                     mend_split_lines(page)
+                    drawn, unmapped = count_glyphs(layout)
+                    glyphs, unmapped_glyphs = glyphs + drawn, unmapped_glyphs + unmapped
+                    try:
+                        page.fields = form_fields(pdf_page.annots)
+                    except (PSException, *_DAMAGE):  # a damaged form does not stop the import
+                        page.fields = []
                     pages.append(page)
-                    chars += sum(b.size + 2 for b in page.blocks)
+                    chars += sum(b.size + 2 for b in page.blocks) + sum(len(f) + 2 for f in page.fields)
                     if chars > options.max_text_chars:
                         raise FileTooLargeError(f"{path.name} holds more than {options.max_text_chars:,} characters "
                                                 "of text, more than qcode imports as one source.")
@@ -442,7 +464,12 @@ class PdfImporter:
         except OSError as err:
             raise UnreadableFileError(f"{path.name} cannot be read: {err.strerror or err}.") from err
 
-        if not any(page.blocks for page in pages):
+        if glyphs and unmapped_glyphs > NO_MAP_SHARE * glyphs:
+            raise UnreadableFileError(
+                f"{path.name} cannot be imported: the PDF has text but no character map (fonts without "
+                "ToUnicode); export it again or run OCR. Saving it again from the program that made it (or "
+                "printing it to PDF) usually adds the map; otherwise text recognition (OCRmyPDF) reads it.")
+        if not any(page.blocks or page.fields for page in pages):
             raise EmptySourceError(
                 f"{path.name} cannot be imported: this PDF has no text (scanned?). Run text recognition (OCR) on "
                 "it first, for example with your PDF reader or OCRmyPDF, and import the result."
@@ -454,32 +481,31 @@ class PdfImporter:
         if options.detect_speakers:
             spans = sorted(spans + speaker_turns(text, [s for s in spans if s.kind == "paragraph"]),
                            key=lambda s: (s.start, s.kind))
-        return ParseResult([ParsedSource(name=path.stem, text=text, kind="pdf", spans=spans, meta=meta)])
+        notes = []
+        if unmapped_glyphs and UNREADABLE in text:
+            notes.append(f"{text.count(UNREADABLE):,} characters could not be read (their font has no character "
+                         f"map) and show as {UNREADABLE}")
+        return ParseResult([ParsedSource(name=path.stem, text=text, kind="pdf", spans=spans, meta=meta)],
+                           notes=notes)
 
 
 def assemble(pages: list[_Page]) -> tuple[str, list[Span]]:
-    """The text (paragraphs and pages separated by a blank line) with paragraph and page spans."""
+    """The text (paragraphs and pages separated by a blank line) with paragraph and page spans; a page's filled-in
+    form fields follow its text."""
     compounds = {match.group(0).lower() for page in pages for block in page.blocks for line in block.lines
                  for match in _COMPOUND.finditer(line.text.rstrip("-\u2010"))}
-    parts: list[str] = []
-    spans: list[Span] = []
-    position = 0
+    builder = TextBuilder()
+    page_spans: list[Span] = []
     for page in pages:
         page_start: int | None = None
-        for block in join_broken_paragraphs(reading_order(page.blocks, page.x0, page.width)):
-            for paragraph in block.paragraphs(compounds):
-                if parts:
-                    parts.append("\n\n")
-                    position += 2
-                if page_start is None:
-                    page_start = position
-                parts.append(paragraph)
-                spans.append(Span("paragraph", position, position + len(paragraph)))
-                position += len(paragraph)
+        blocks = join_broken_paragraphs(reading_order(page.blocks, page.x0, page.width))
+        for paragraph in [p for block in blocks for p in block.paragraphs(compounds)] + page.fields:
+            where = builder.add(paragraph)
+            if where and page_start is None:
+                page_start = where[0]
         if page_start is not None:  # a page without text gets no span
-            spans.append(Span("page", page_start, position, page.label))
-    spans.sort(key=lambda s: (s.start, s.kind))
-    return "".join(parts), spans
+            page_spans.append(Span("page", page_start, builder.position, page.label))
+    return builder.text(), builder.all_spans(page_spans)
 
 
 register(PdfImporter())

@@ -1,22 +1,25 @@
-"""Reference libraries (.ris, .bib) as exported by Zotero, EndNote or Mendeley: one source per entry.
+"""Reference libraries (.ris, .bib) from Zotero, EndNote, Mendeley, Google Scholar or publishers: one source per entry.
 
-An entry becomes a source when it has something to code: an abstract or notes (or, with the
-attachments option, a readable attached PDF). The source's text is the title (a level-1 heading), then
-the abstract, then the notes, then the attached PDF's text; bibliographic details become source attributes.
+Every entry becomes a source, as a literature review starts from the whole library. The source's text is
+the formatted citation (authors, year, title, venue: a level-1 heading), then the abstract, then the notes,
+then (with the attachments option) the attached PDF's text; bibliographic details become source attributes.
+The files are read by maintained parsers (reference_formats.py: rispy, bibtexparser).
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError
 from qcode.core.importers import register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
+from qcode.core.importers.reference_formats import Reference, parse_bibtex, parse_ris
+from qcode.core.importers.structure import TextBuilder
 from qcode.core.importers.text import TextImporter, decode, normalise_newlines
 from qcode.core.model import Span
 from qcode.core.progress import Progress
@@ -24,274 +27,8 @@ from qcode.core.progress import Progress
 MAX_NAME = 80
 ATTRIBUTES = {"Authors": "text", "Year": "number", "Title": "text", "Journal": "text", "DOI": "text",
               "Keywords": "text"}
-_RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?: (.*)|\s*)$")
-_YEAR = re.compile(r"\d{4}")
 _HTML_BREAK = re.compile(r"(?i)<\s*(?:br\s*/?|/p|/div|/li|/h\d)\s*>")
 _HTML_TAG = re.compile(r"<[^<>]+>")
-
-
-@dataclass(slots=True)
-class Reference:
-    """One library entry, format-neutral."""
-
-    kind: str = ""
-    key: str = ""
-    authors: list[str] = field(default_factory=list)
-    title: str = ""
-    journal: str = ""
-    year: str = ""
-    doi: str = ""
-    url: str = ""
-    keywords: list[str] = field(default_factory=list)
-    abstract: str = ""
-    notes: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # attachment paths as the library gives them
-
-
-# --- RIS -------------------------------------------------------------------------------------------------
-
-
-def _first(fields: dict[str, list[str]], *tags: str) -> str:
-    for tag in tags:
-        for value in fields.get(tag, []):
-            if value.strip():
-                return value.strip()
-    return ""
-
-
-def parse_ris(text: str) -> list[Reference]:
-    """Records from TY to ER; a line without a tag continues the field before it."""
-    references: list[Reference] = []
-    fields: dict[str, list[str]] = {}
-    last: str | None = None
-
-    def finish() -> None:
-        if fields:
-            references.append(_ris_reference(fields))
-        fields.clear()
-
-    for line in text.split("\n"):
-        match = _RIS_LINE.match(line)
-        if match is None:
-            if last is not None and line.strip() and fields:
-                fields[last][-1] = f"{fields[last][-1]} {line.strip()}".strip()
-            continue
-        tag, value = match.group(1), (match.group(2) or "").strip()
-        if tag == "TY":
-            finish()
-        if tag == "ER":
-            finish()
-            last = None
-            continue
-        fields.setdefault(tag, []).append(value)
-        last = tag
-    finish()
-    return references
-
-
-def _ris_reference(fields: dict[str, list[str]]) -> Reference:
-    year = _YEAR.search(_first(fields, "PY", "Y1", "DA"))
-    return Reference(
-        kind=_first(fields, "TY"),
-        key=_first(fields, "ID"),
-        authors=[a.strip() for tag in ("AU", "A1") for a in fields.get(tag, []) if a.strip()],
-        title=_first(fields, "TI", "T1"),
-        journal=_first(fields, "T2", "JF", "JO", "JA"),
-        year=year.group(0) if year else "",
-        doi=_first(fields, "DO"),
-        url=_first(fields, "UR"),
-        keywords=[k.strip() for k in fields.get("KW", []) if k.strip()],
-        abstract=_first(fields, "AB", "N2"),
-        notes=[n for n in fields.get("N1", []) if n.strip()],
-        files=[f.strip() for f in fields.get("L1", []) if f.strip()],
-    )
-
-
-# --- BibTeX ------------------------------------------------------------------------------------------------
-
-_MONTHS = {m[:3].lower(): m for m in ("January", "February", "March", "April", "May", "June", "July", "August",
-                                       "September", "October", "November", "December")}
-_ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
-_FIELD_NAME = re.compile(r"[A-Za-z0-9_.:+-]+")
-_PLAIN_FIELDS = ("url", "doi", "file", "eprint")  # no TeX in these: '--' and '~' are meant literally
-_ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
-            ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b", "k": "\u0328",
-            "r": "\u030a", "d": "\u0323", "b": "\u0331"}
-_SYMBOL_ACCENT = re.compile(r"""\\(["'`^~=.])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))""")
-_WORD_ACCENT = re.compile(r"\\([cvuHkrdb])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))")
-_LETTERS = {"ss": "ß", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "o": "ø", "O": "Ø",
-            "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}
-_LETTER = re.compile(r"\\(ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])\s*")
-_WORDS = {"textendash": "–", "textemdash": "—", "ldots": "…", "dots": "…", "textquoteleft": "‘",
-          "textquoteright": "’", "textquotedblleft": "“", "textquotedblright": "”", "textasciitilde": "~"}
-_COMMAND = re.compile(r"\\([A-Za-z]+)\*?\s*")
-_ESCAPED = re.compile(r"\\([&%$#_{}])")
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-
-
-class _BibError(Exception):
-    """A malformed entry; the parser skips to the next '@'."""
-
-
-def _accent(match: re.Match[str]) -> str:
-    letter = match.group(2) or match.group(3)
-    return letter[-1] + _ACCENTS[match.group(1)]
-
-
-def latex_to_text(value: str) -> str:
-    """TeX markup to Unicode: accents in their common forms, special letters, escapes, dashes; braces removed."""
-    value = value.replace("\\\\", " ")
-    value = _ESCAPED.sub(lambda m: {"{": "\ue000", "}": "\ue001"}.get(m.group(1), m.group(1)), value)
-    value = _SYMBOL_ACCENT.sub(_accent, value)
-    value = _WORD_ACCENT.sub(_accent, value)
-    value = _LETTER.sub(lambda m: _LETTERS[m.group(1)], value)
-    value = _COMMAND.sub(lambda m: _WORDS.get(m.group(1), ""), value)
-    value = value.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”").replace("~", " ")
-    value = value.replace("{", "").replace("}", "").replace("\ue000", "{").replace("\ue001", "}")
-    return unicodedata.normalize("NFC", value)
-
-
-def _plain(value: str) -> str:
-    return " ".join(_ESCAPED.sub(r"\1", value).replace("{", "").replace("}", "").split())
-
-
-def _closing(text: str, start: int) -> int:
-    """The index of the brace that closes the one at `start` (escaped braces do not count)."""
-    depth = 0
-    index = start
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    raise _BibError("unbalanced braces")
-
-
-def _skip_ws(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    return pos
-
-
-def _value(text: str, pos: int, macros: dict[str, str]) -> tuple[str, int]:
-    """A field value: {braced}, "quoted", a number or a macro, joined by '#'; inner braces kept."""
-    pieces: list[str] = []
-    while True:
-        pos = _skip_ws(text, pos)
-        char = text[pos] if pos < len(text) else ""
-        if char == "{":
-            end = _closing(text, pos)
-            pieces.append(text[pos + 1:end])
-            pos = end + 1
-        elif char == '"':
-            end, depth = pos + 1, 0
-            while end < len(text) and not (text[end] == '"' and depth == 0 and text[end - 1] != "\\"):
-                depth += {"{": 1, "}": -1}.get(text[end], 0)
-                end += 1
-            if end >= len(text):
-                raise _BibError("unterminated quote")
-            pieces.append(text[pos + 1:end])
-            pos = end + 1
-        else:
-            word = _FIELD_NAME.match(text, pos)
-            if word is None:
-                raise _BibError("missing value")
-            name = word.group(0)
-            pieces.append(name if name.isdigit() else macros.get(name.lower(), name))
-            pos = word.end()
-        pos = _skip_ws(text, pos)
-        if pos < len(text) and text[pos] == "#":
-            pos += 1
-            continue
-        return "".join(pieces), pos
-
-
-def _entry(text: str, pos: int, close: str, macros: dict[str, str],
-           keyed: bool = True) -> tuple[str, dict[str, str], int]:
-    """Key and raw fields of an entry whose opening bracket ends just before `pos` (@string has no key)."""
-    key_end = pos
-    while keyed and key_end < len(text) and text[key_end] not in ",}" + close:
-        key_end += 1
-    key, pos = text[pos:key_end].strip(), key_end
-    fields: dict[str, str] = {}
-    while pos < len(text):
-        pos = _skip_ws(text, pos)
-        if text[pos] == close:
-            return key, fields, pos + 1
-        if text[pos] == ",":
-            pos = _skip_ws(text, pos + 1)
-            if pos < len(text) and text[pos] == close:
-                return key, fields, pos + 1
-        name = _FIELD_NAME.match(text, pos)
-        if name is None:
-            raise _BibError("missing field name")
-        pos = _skip_ws(text, name.end())
-        if pos >= len(text) or text[pos] != "=":
-            raise _BibError("missing '='")
-        value, pos = _value(text, pos + 1, macros)
-        fields[name.group(0).lower()] = value
-    raise _BibError("unterminated entry")
-
-
-def split_authors(raw: str) -> list[str]:
-    """'A and B and {C and D}' -> ['A', 'B', 'C and D'] ('and' inside braces does not split)."""
-    names, start = [], 0
-    for match in _AND.finditer(raw):
-        prefix = raw[start:match.start()]
-        if prefix.count("{") == prefix.count("}"):
-            names.append(prefix)
-            start = match.end()
-    names.append(raw[start:])
-    cleaned = [" ".join(latex_to_text(n).split()) for n in names]
-    return ["et al." if n.lower() == "others" else n for n in cleaned if n]
-
-
-def parse_bibtex(text: str) -> list[Reference]:
-    """Entries of a .bib file; @string macros expand, @comment and @preamble are skipped."""
-    macros = dict(_MONTHS)
-    references: list[Reference] = []
-    pos = 0
-    while (at := text.find("@", pos)) >= 0:
-        match = _ENTRY_START.match(text, at)
-        if match is None:
-            pos = at + 1
-            continue
-        kind, close = match.group(1).lower(), "}" if match.group(2) == "{" else ")"
-        try:
-            if kind in ("comment", "preamble"):
-                pos = _closing(text, match.end() - 1) + 1 if close == "}" else text.index(")", match.end()) + 1
-            elif kind == "string":
-                _, fields, pos = _entry(text, match.end(), close, macros, keyed=False)
-                macros.update(fields)
-            else:
-                key, fields, pos = _entry(text, match.end(), close, macros)
-                references.append(_bib_reference(kind, key, fields))
-        except (_BibError, ValueError, IndexError):
-            pos = match.end()
-    return references
-
-
-def _bib_reference(kind: str, key: str, raw: dict[str, str]) -> Reference:
-    fields = {name: (_plain(value) if name in _PLAIN_FIELDS else latex_to_text(value)) for name, value in raw.items()}
-    fields = {name: value if name in ("abstract", "note", "annote", "annotation", "file") else " ".join(value.split())
-              for name, value in fields.items()}
-    year = _YEAR.search(fields.get("year") or fields.get("date") or "")
-    notes = [fields[name] for name in ("note", "annote", "annotation") if fields.get(name, "").strip()]
-    return Reference(
-        kind=kind, key=key, authors=split_authors(raw.get("author", "")), title=fields.get("title", ""),
-        journal=fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle") or "",
-        year=year.group(0) if year else "", doi=fields.get("doi", ""), url=fields.get("url", ""),
-        keywords=[k.strip() for k in re.split(r"[;,]", fields.get("keywords", "")) if k.strip()],
-        abstract=fields.get("abstract", ""), notes=notes,
-        files=[f.strip() for f in re.split(r"(?<!\\);", raw.get("file", "")) if f.strip()],
-    )
 
 
 # --- attachments -------------------------------------------------------------------------------------------
@@ -389,17 +126,44 @@ def paragraphs(text: str) -> list[str]:
     return [" ".join(b.split()) for b in blocks if b.strip()]
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text.endswith((".", "?", "!", "…")) else f"{text}."
+
+
+def citation(ref: Reference) -> str:
+    """The entry as one line a reader recognises: "Authors (Year). Title. Venue, volume(issue), pages." """
+    authors = "; ".join(ref.authors)
+    head = f"{authors} ({ref.year})" if authors and ref.year else authors or (f"({ref.year})" if ref.year else "")
+    title = " ".join(ref.title.split())
+    venue = ref.journal
+    if ref.volume:
+        venue = f"{venue}, {ref.volume}" if venue else ref.volume
+        if ref.issue:
+            venue += f"({ref.issue})"
+    if ref.pages:
+        venue = f"{venue}, {ref.pages}" if venue else ref.pages
+    if ref.publisher and not ref.journal:
+        venue = f"{venue}, {ref.publisher}" if venue else ref.publisher
+    return " ".join(_sentence(part) for part in (head, title, venue) if part.strip())
+
+
+def has_text(ref: Reference) -> bool:
+    """Whether the entry has an abstract or notes to code beyond its citation."""
+    return bool(paragraphs(ref.abstract) or any(paragraphs(note_text(n)) for n in ref.notes))
+
+
 def build_source(ref: Reference, attachment: ParsedSource | None) -> ParsedSource:
-    title = " ".join(ref.title.split()) or source_name(ref)
-    blocks = [title, *paragraphs(ref.abstract)]
+    title = " ".join(ref.title.split())
+    builder = TextBuilder()
+    builder.add(citation(ref) or source_name(ref), heading="1")
+    for block in paragraphs(ref.abstract):
+        builder.add(block)
     for note in ref.notes:
-        blocks += paragraphs(note_text(note))
-    text = "\n\n".join(blocks)
-    spans = [Span("heading", 0, len(title), "1")]
-    position = 0
-    for block in blocks:
-        spans.append(Span("paragraph", position, position + len(block)))
-        position += len(block) + 2
+        for block in paragraphs(note_text(note)):
+            builder.add(block)
+    spans = builder.all_spans()
+    text = builder.text()
     if attachment is not None:
         offset = len(text) + 2
         text = f"{text}\n\n{attachment.text}"
@@ -407,7 +171,7 @@ def build_source(ref: Reference, attachment: ParsedSource | None) -> ParsedSourc
     spans.sort(key=lambda s: (s.start, s.kind))
     attributes: dict[str, object] = {}
     for name, value in (("Authors", "; ".join(ref.authors)), ("Year", int(ref.year) if ref.year else None),
-                        ("Title", title if ref.title else ""), ("Journal", ref.journal), ("DOI", ref.doi),
+                        ("Title", title), ("Journal", ref.journal), ("DOI", ref.doi),
                         ("Keywords", "; ".join(ref.keywords))):
         if value not in (None, ""):
             attributes[name] = value
@@ -417,37 +181,50 @@ def build_source(ref: Reference, attachment: ParsedSource | None) -> ParsedSourc
 
 
 def build_result(path: Path, references: list[Reference], options: ImportOptions,
-                 progress: Progress | None) -> ParseResult:
+                 progress: Progress | None, *, unreadable: Sequence[int] = ()) -> ParseResult:
+    """A source per entry (entries with nothing to name them by are left out), and a report of what they hold.
+
+    `unreadable` are the line numbers of entries the parser had to leave out.
+    """
     if not references:
         raise UnreadableFileError(f"{path.name} holds no references; check that it is a {path.suffix} export.")
     sources: list[ParsedSource] = []
     notes: list[str] = []
-    left_out = 0
+    with_text = empty = 0
     for done, ref in enumerate(references):
         if progress is not None:
             if progress.cancelled():
                 raise ImportError_("Import cancelled.")
             progress.step(done, len(references), ref.title[:60])
+        if not (ref.title.strip() or ref.authors or has_text(ref)):
+            empty += 1
+            continue
         attachment, problem = None, ""
         if options.attachments and ref.files:
             pdf, problem = find_attachment(ref.files, path)
             if pdf is not None:
                 attachment, problem = read_attachment(pdf, options)
-        has_notes = any(paragraphs(note_text(n)) for n in ref.notes)
-        if not (paragraphs(ref.abstract) or has_notes or attachment):
-            left_out += 1
-            continue
+        with_text += has_text(ref)
         source = build_source(ref, attachment)
         if problem:
             source.meta["attachment_error"] = problem
             notes.append(f"{source.name}: {problem}")
         sources.append(source)
     if not sources:
-        extra = " (nor a readable attached PDF)" if options.attachments else ""
-        raise EmptySourceError(f"No entry in {path.name} has an abstract or notes{extra}, so there is no text to "
-                               "import. Export the library with abstracts and notes included.")
+        raise EmptySourceError(f"The entries of {path.name} have no title, authors, abstract or notes, so there is "
+                               "nothing to import.")
+    citation_only = len(sources) - with_text
+    if citation_only:
+        notes.insert(0, f"{len(sources)} entries: {with_text} with an abstract or notes, {citation_only} with "
+                        "the citation only")
+    left_out = []
+    if empty:
+        left_out.append(f"{empty} without title, authors, abstract or notes")
+    if unreadable:
+        lines = ", ".join(map(str, unreadable[:5])) + (" ..." if len(unreadable) > 5 else "")
+        left_out.append(f"{len(unreadable)} that could not be read (starting on line {lines})")
     if left_out:
-        notes.insert(0, f"{left_out} of {len(references)} entries have no abstract or notes and were left out")
+        notes.append("left out: " + "; ".join(left_out))
     used = {name for source in sources for name in source.attributes}
     return ParseResult(sources, attribute_types={("source", n): kind for n, kind in ATTRIBUTES.items() if n in used},
                        notes=notes)
@@ -469,7 +246,7 @@ class RisImporter:
         return TextImporter().sniff(head)
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
-        return build_result(path, parse_ris(read_library(path)), options, progress)
+        return build_result(path, parse_ris(read_library(path), path.name), options, progress)
 
 
 class BibtexImporter:
@@ -480,7 +257,8 @@ class BibtexImporter:
         return TextImporter().sniff(head)
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
-        return build_result(path, parse_bibtex(read_library(path)), options, progress)
+        references, unreadable = parse_bibtex(read_library(path), path.name)
+        return build_result(path, references, options, progress, unreadable=unreadable)
 
 
 register(RisImporter())

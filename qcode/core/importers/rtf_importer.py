@@ -26,8 +26,7 @@ from pathlib import Path
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError
 from qcode.core.importers import register
 from qcode.core.importers.base import ImportOptions, ParsedSource, ParseResult
-from qcode.core.importers.structure import speaker_turns
-from qcode.core.model import Span
+from qcode.core.importers.structure import TextBuilder, speaker_turns
 from qcode.core.progress import Progress
 
 _TOKEN = re.compile(
@@ -315,45 +314,23 @@ class RtfImporter:
             raise UnreadableFileError(f"{path.name} is not a Rich Text document (it should start with {{\\rtf).")
         reader = _Reader(data)
         reader.read(progress)
-        parts: list[str] = []
-        spans: list[Span] = []
-        position = 0
-
-        def add(text: str, level: str | None = None) -> tuple[int, int] | None:
-            nonlocal position
-            text = text.strip(" \t\n")
-            if not text:
-                return None
-            if parts:
-                parts.append("\n\n")
-                position += 2
-            start, position = position, position + len(text)
-            parts.append(text)
-            spans.append(Span("paragraph", start, position))
-            if level:
-                spans.append(Span("heading", start, position, level))
-            return start, position
-
+        builder = TextBuilder()
         for text, level in reader.paragraphs:
-            add(text, level)
-        main_paragraphs = [s for s in spans if s.kind == "paragraph"]
+            builder.add(text.strip(" \t\n"), heading=level)
+        main_paragraphs = list(builder.paragraphs)
         notes = [(str(n), sink.take().strip(" \t\n")) for n, sink in enumerate(reader.notes, start=1)]
         notes = [(label, text) for label, text in notes if text]
-        if notes and parts:
-            add("Notes")
+        if notes and builder.paragraphs:
+            builder.add("Notes")
             for label, text in notes:
-                where = add(f"[{label}] {text}")
-                if where:
-                    spans.append(Span("footnote", where[0], where[1], label))
-        full = "".join(parts)
+                builder.add(f"[{label}] {text}", spans=[("footnote", label)])
+        full = builder.text()
         if not full.strip():
             if reader.unbalanced:
                 raise UnreadableFileError(f"{path.name} is incomplete (it looks cut short) and no text could be "
                                           "recovered from it; save it again and import the new file.")
             raise EmptySourceError(f"{path.name} holds no text.")
-        if options.detect_speakers:
-            spans += speaker_turns(full, main_paragraphs)
-        spans.sort(key=lambda s: (s.start, s.kind))
+        spans = builder.all_spans(speaker_turns(full, main_paragraphs) if options.detect_speakers else [])
         meta = {"unbalanced": True} if reader.unbalanced else {}
         return ParseResult([ParsedSource(name=path.stem, text=full, kind="rtf", spans=spans, meta=meta)])
 

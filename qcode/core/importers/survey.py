@@ -17,16 +17,21 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from qcode.core.errors import EmptySourceError, ImportError_, UnreadableFileError, UnsupportedFormatError
 from qcode.core.importers import register
 from qcode.core.importers.archives import check_zip
 from qcode.core.importers.base import ImportOptions, ParsedCase, ParsedSource, ParseResult, SurveyOptions
-from qcode.core.importers.text import TextImporter, decode, normalise_newlines
-from qcode.core.model import Span
+from qcode.core.importers.ooxml_strict import readable_package
+from qcode.core.importers.structure import TextBuilder
+from qcode.core.importers.survey_headers import MAX_HEADER_ROWS, SAMPLE, column_labels, header_row_count
+from qcode.core.importers.text import TextImporter, normalise_newlines, read_text_file
 from qcode.core.progress import Progress
 
 Cell = object  # str, int, float, bool, datetime, date, time or None
@@ -58,12 +63,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def resolve_column(ref: str, headers: list[str], file_name: str) -> int:
-    """The 0-based column a reference means: header name first, then column letter, then 1-based number."""
+def resolve_column(ref: str, headers: list[str], file_name: str, labels: list[str] | None = None) -> int:
+    """The 0-based column a reference means: header name first, then the question text of a later header row
+    (`labels`), then column letter, then 1-based number."""
     wanted = ref.strip().casefold()
-    for index, header in enumerate(headers):
-        if header.strip().casefold() == wanted and wanted:
-            return index
+    for names in (headers, labels or []):
+        for index, header in enumerate(names):
+            if header.strip().casefold() == wanted and wanted:
+                return index
     index = -1
     if _LETTERS.match(wanted):
         index = 0
@@ -185,24 +192,59 @@ def _answer(value: Cell) -> str:
     return _BLANK_LINES.sub("\n", cell_text(value))
 
 
-def build_result(path: Path, rows: list[list[Cell]], survey: SurveyOptions,
-                 progress: Progress | None) -> ParseResult:
-    """Sources, cases and attribute types from rows: the first non-blank one is the header."""
+@dataclass(slots=True)
+class SurveyTable:
+    """A sheet split into its header rows and its respondents' rows."""
+
+    headers: list[str]  # the first header row: the names columns are referred to by
+    labels: list[str]  # the question text of each column (see survey_headers.column_labels)
+    data: list[tuple[int, list[Cell]]]  # (row number in the file, cells) of each respondent
+    header_rows: int
+    blank_rows: list[int]  # wholly blank rows between the respondents, skipped
+
+    def title(self, index: int) -> str:
+        return self.labels[index] or self.headers[index] or f"Column {column_letter(index)}"
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.header_rows > 1:
+            notes.append(f"the first {self.header_rows} rows are headers; columns are named by their question text")
+        if self.blank_rows:
+            shown = ", ".join(map(str, self.blank_rows[:10])) + (" ..." if len(self.blank_rows) > 10 else "")
+            notes.append(f"{len(self.blank_rows)} blank row{'s' if len(self.blank_rows) > 1 else ''} skipped "
+                         f"(row{'s' if len(self.blank_rows) > 1 else ''} {shown})")
+        return notes
+
+
+def read_table(rows: list[list[Cell]], file_name: str) -> SurveyTable:
+    """The header rows (one to three, see survey_headers) and the respondents' rows of a sheet."""
     numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(cell_text(v) for v in row)]
     if not numbered:
-        raise EmptySourceError(f"{path.name} is empty; a survey needs a header row and one row per respondent.")
-    headers = [cell_text(v) for v in numbered[0][1]]
-    data = numbered[1:]  # (spreadsheet row number, cells)
+        raise EmptySourceError(f"{file_name} is empty; a survey needs a header row and one row per respondent.")
+    texts = [[cell_text(v) for v in row] for _, row in numbered[:MAX_HEADER_ROWS + SAMPLE + 1]]
+    count = header_row_count(texts)
+    width = max(len(row) for _, row in numbered)
+    headers = texts[0] + [""] * (width - len(texts[0]))
+    data = numbered[count:]
+    kept = {number for number, _ in data}
+    blank = [n for n in range(data[0][0], data[-1][0]) if n not in kept] if data else []
+    labels = column_labels(texts[:count], width)
+    seen = Counter(label.casefold() for label in labels)
+    labels = [f"{label} ({column_letter(i)})" if label and seen[label.casefold()] > 1 else label
+              for i, label in enumerate(labels)]  # two columns under one question text stay apart
+    return SurveyTable(headers, labels, data, count, blank)
+
+
+def build_result(path: Path, rows: list[list[Cell]], survey: SurveyOptions,
+                 progress: Progress | None) -> ParseResult:
+    """Sources, cases and attribute types from rows: the first non-blank ones are the header rows."""
+    table = read_table(rows, path.name)
+    headers, data, title = table.headers, table.data, table.title
     if not data:
         raise EmptySourceError(f"{path.name} has a header row but no answers below it.")
-    width = max(len(row) for _, row in numbered)
-    headers += [""] * (width - len(headers))
 
     def resolve(ref: str) -> int:
-        return resolve_column(ref, headers, path.name)
-
-    def title(index: int) -> str:
-        return headers[index] or f"Column {column_letter(index)}"
+        return resolve_column(ref, headers, path.name, table.labels)
 
     id_col = resolve(survey.id_column)
     text_cols = list(dict.fromkeys(resolve(ref) for ref in survey.text_columns))
@@ -244,37 +286,26 @@ def build_result(path: Path, rows: list[list[Cell]], survey: SurveyOptions,
     sources: list[ParsedSource] = []
     total = len(text_cols) * len(data)
     for done_cols, col in enumerate(text_cols):
-        parts: list[str] = []
-        spans: list[Span] = []
+        builder = TextBuilder()
         members: list[tuple[ParsedCase, int, int]] = []
-        position = 0
         for done_rows, (case, (_, row)) in enumerate(zip(cases, data, strict=True)):
             if progress is not None and done_rows % PROGRESS_EVERY == 0:
                 if progress.cancelled():
                     raise ImportError_("Import cancelled.")
                 progress.step(done_cols * len(data) + done_rows, total, title(col))
-            answer = _answer(cell(row, col))
-            if not answer:
-                continue
-            if parts:
-                parts.append("\n\n")
-                position += 2
-            end = position + len(answer)
-            parts.append(answer)
-            spans.append(Span("paragraph", position, end))
-            spans.append(Span("turn", position, end, case.name))
-            members.append((case, position, end))
-            position = end
-        if not parts:
+            where = builder.add(_answer(cell(row, col)), spans=[("turn", case.name)])
+            if where:
+                members.append((case, *where))
+        if not members:
             continue
         index = len(sources)
         for case, start, end in members:
             case.members.append((index, start, end))
-        sources.append(ParsedSource(name=title(col), text="".join(parts), kind="survey", spans=spans,
+        sources.append(ParsedSource(name=title(col), text=builder.text(), kind="survey", spans=builder.all_spans(),
                                     meta={"survey_column": title(col), "answers": len(members)}))
     if not sources:
         raise EmptySourceError(f"{path.name} has no answers in the chosen columns.")
-    return ParseResult(sources, cases, [], attribute_types)
+    return ParseResult(sources, cases, [], attribute_types, notes=table.notes())
 
 
 # --- reading the files -----------------------------------------------------------------------------------
@@ -300,10 +331,9 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv_rows(path: Path) -> list[list[Cell]]:
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise UnreadableFileError(f"{path.name} cannot be read: {err.strerror or err}.") from err
-    text = normalise_newlines(decode(data, path.name)).lstrip("\ufeff")
+        text = read_text_file(path, trim=False).lstrip("\ufeff")
+    except EmptySourceError:
+        text = ""
     if not text.strip():
         raise EmptySourceError(f"{path.name} is empty; a survey needs a header row and one row per respondent.")
     delimiter = sniff_delimiter(text)
@@ -343,10 +373,15 @@ def read_xlsx_rows(path: Path, sheet: str | None, *, max_rows: int | None = None
 
     failures = (OSError, KeyError, ValueError, TypeError, IndexError, AttributeError, zipfile.BadZipFile,
                 SyntaxError, InvalidFileException)  # SyntaxError covers XML parse errors
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except failures as err:
-        raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
+    with readable_package(path) as readable:  # a Strict Open XML workbook is read as a transitional one
+        try:
+            workbook = openpyxl.load_workbook(readable, read_only=True, data_only=True)
+            return _sheet_rows(workbook, path, sheet, max_rows)
+        except failures as err:
+            raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
+
+
+def _sheet_rows(workbook: Any, path: Path, sheet: str | None, max_rows: int | None) -> list[list[Cell]]:
     try:
         names = workbook.sheetnames
         if sheet is None:
@@ -363,8 +398,6 @@ def read_xlsx_rows(path: Path, sheet: str | None, *, max_rows: int | None = None
         if not hasattr(worksheet, "iter_rows"):
             raise UnsupportedFormatError(f"The sheet '{chosen}' of {path.name} is a chart, not a table of answers.")
         return [list(row) for row in worksheet.iter_rows(values_only=True, max_row=max_rows)]
-    except failures as err:
-        raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
     finally:
         workbook.close()
 

@@ -8,14 +8,16 @@ researcher makes (in the app's survey dialog); the import itself takes `SurveyOp
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qcode.core.errors import EmptySourceError, UnreadableFileError
+from qcode.core.errors import UnreadableFileError
 from qcode.core.importers.archives import check_zip
 from qcode.core.importers.base import SurveyOptions
-from qcode.core.importers.survey import MAX_CHOICES, cell_text, column_letter, read_csv_rows, read_xlsx_rows
+from qcode.core.importers.ooxml_strict import readable_package
+from qcode.core.importers.survey import MAX_CHOICES, cell_text, column_letter, read_csv_rows, read_table, read_xlsx_rows
 
 SAMPLE_ROWS = 500  # answers looked at to suggest roles
 ROLES = ("ignore", "id", "text", "attribute")
@@ -26,9 +28,10 @@ ID_WORDS = ("id", "respondent", "participant", "case", "response")
 @dataclass(frozen=True)
 class SurveyColumn:
     index: int
-    header: str  # as in the file, or "Column C" when the header cell is empty
+    header: str  # its question text or header as in the file, or "Column C" when the header cell is empty
     examples: tuple[str, ...]
     role: str  # the suggested role, one of ROLES
+    name: str = ""  # the first header row's cell, when a later header row gives the question text shown as header
 
     @property
     def reference(self) -> str:
@@ -60,14 +63,15 @@ def xlsx_sheet_names(path: Path) -> tuple[str, ...]:
     check_zip(path, "xl/workbook.xml", "an Excel workbook")
     import openpyxl
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError) as err:
-        raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
-    try:
-        return tuple(workbook.sheetnames)
-    finally:
-        workbook.close()
+    with readable_package(path) as readable:
+        try:
+            workbook = openpyxl.load_workbook(readable, read_only=True, data_only=True)
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError) as err:
+            raise UnreadableFileError(f"{path.name} could not be read as an Excel workbook ({err}).") from err
+        try:
+            return tuple(workbook.sheetnames)
+        finally:
+            workbook.close()
 
 
 def survey_columns(path: Path, sheet: str | None = None) -> SurveyColumns:
@@ -80,22 +84,21 @@ def survey_columns(path: Path, sheet: str | None = None) -> SurveyColumns:
     else:
         sheets, sheet = (), None
         rows = read_csv_rows(path)
-    filled = [row for row in rows if any(cell_text(v) for v in row)]
-    if not filled:
-        raise EmptySourceError(f"{path.name} is empty; a survey needs a header row and one row per respondent.")
-    header, data = filled[0], filled[1:SAMPLE_ROWS + 1]
-    width = max(len(row) for row in filled[:SAMPLE_ROWS + 1])
+    table = read_table(rows, path.name)
+    data = [row for _, row in table.data[:SAMPLE_ROWS]]
+    width = len(table.headers)
     columns = []
     for index in range(width):
         values = [cell_text(row[index]) if index < len(row) else "" for row in data]
-        title = cell_text(header[index]) if index < len(header) else ""
         examples = tuple(v for v in values if v)[:3]
-        columns.append((index, title or f"Column {column_letter(index)}", values, examples))
-    roles = suggest_roles([(title, values) for _index, title, values, _examples in columns])
+        columns.append((index, table.title(index), values, examples))
+    roles = suggest_roles([(table.headers[index] or title, values) for index, title, values, _examples in columns])
     return SurveyColumns(
         sheets=sheets, sheet=sheet, rows_seen=len(data),
-        columns=tuple(SurveyColumn(index, title, examples, role)
+        columns=tuple(SurveyColumn(index, title, examples, role,
+                                   table.headers[index] if table.headers[index] != title else "")
                       for (index, title, _values, examples), role in zip(columns, roles, strict=True)),
+        notes=tuple(table.notes()),
     )
 
 
@@ -110,8 +113,7 @@ def suggest_roles(columns: list[tuple[str, list[str]]]) -> list[str]:
 
     candidates = [i for i, (_title, values) in enumerate(columns)
                   if unique(values) and max((len(v) for v in values), default=0) <= LONG_ANSWER]
-    named = [i for i in candidates if any(word in columns[i][0].casefold().split() or
-                                          columns[i][0].casefold() == word for word in ID_WORDS)]
+    named = [i for i in candidates if set(_words(columns[i][0])) & set(ID_WORDS)]
     id_index = (named or candidates)[0] if named or candidates else None
     if id_index is not None:
         roles[id_index] = "id"
@@ -127,6 +129,11 @@ def suggest_roles(columns: list[tuple[str, list[str]]]) -> list[str]:
         elif len(set(present)) <= MAX_CHOICES or all(_numeric(v) for v in present):
             roles[i] = "attribute"
     return roles
+
+
+def _words(name: str) -> list[str]:
+    """"ResponseId", "respondent_id", "Case ID" -> their words in lower case."""
+    return re.split(r"[\W_]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).casefold())
 
 
 def _numeric(value: str) -> bool:

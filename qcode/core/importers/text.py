@@ -92,12 +92,20 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_text_file(path: Path) -> str:
+def read_text_file(path: Path, *, trim: bool = True) -> str:
+    """A text file's content, decoded and with newlines normalised; refused when it holds no text.
+
+    `trim` drops blank lines at the start and end; without it, line numbers stay those of the file.
+    """
     try:
         data = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(f"{path.name} cannot be read: {err.strerror or err}.") from err
-    text = normalise_newlines(decode(data, path.name)).strip("\n")
+    text = decode(data, path.name)
+    del data  # each step below may copy the text: never hold more than two copies of a large file at once
+    text = normalise_newlines(text)
+    if trim:
+        text = text.strip("\n")
     if not text.strip():
         raise EmptySourceError(f"{path.name} holds no text.")
     return text

@@ -77,6 +77,8 @@ class SurveyDialog(QDialog):
         self.role_boxes = []
         for row, column in enumerate(self.columns.columns):
             name = QTableWidgetItem(f"{column.reference}: {column.header}")
+            if column.name:  # the question text is shown; the column's code in the file is a hover away
+                name.setToolTip(f"Column {column.reference}, headed '{column.name}' in the file")
             examples = QTableWidgetItem(" · ".join(e[:60] for e in column.examples))
             examples.setToolTip("\n".join(column.examples))
             for item in (name, examples):
@@ -97,8 +99,9 @@ class SurveyDialog(QDialog):
 
     def _show_state(self) -> None:
         """What still stops the import, or how the suggestions were made."""
+        notes = "".join(f" Note: {note}." for note in self.columns.notes)
         self.message.setText(self.problem() or f"Suggested from the first {self.columns.rows_seen} rows: "
-                             "change any column's role before importing.")
+                             f"change any column's role before importing.{notes}")
 
     def _sheet_chosen(self, sheet: str) -> None:
         try:

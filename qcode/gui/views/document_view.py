@@ -21,6 +21,7 @@ from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QTextBlock, QTextCharFormat, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
 
+from qcode.core.importers.structure import label_line_end
 from qcode.core.model import Code, Coding, Memo, Span
 from qcode.gui.support.offsets import TextOffsets
 from qcode.gui.views.coding_stripes import CodingStripes
@@ -170,7 +171,13 @@ class DocumentView(QPlainTextEdit):
         """The "Name:" at the start of each speaker turn."""
         labels = []
         for span in spans:
-            if span.kind == "turn" and span.value and self._text.startswith(span.value, span.start):
+            words = label_line_end(self._text, span.start, span.end) if span.kind == "turn" else None
+            if words is not None:  # a label on a line of its own: "[Sam] 11:02:09", "Speaker 1  0:03"
+                while words > span.start and self._text[words - 1].isspace():
+                    words -= 1
+                labels.append((span.start, words))
+            elif (span.kind == "turn" and span.value
+                  and self._text[span.start:span.start + len(span.value)].casefold() == span.value.casefold()):
                 end = span.start + len(span.value)
                 labels.append((span.start, end + 1 if self._text.startswith(":", end) else end))
         return labels
