@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from qcode.core.analysis.frequencies import Grouping
-from qcode.core.model import NewCoding
+from qcode.core.model import Filter, NewCoding
 from qcode.core.project import Project
 from qcode.core.store import migrations
 from tests.recount import recount
@@ -134,3 +134,26 @@ def test_check_recounts_the_per_coder_aggregates(tmp_path: Path) -> None:
     conn.close()
     with Project.open(path) as project:
         assert project.check() == ["2 rows of the frequency aggregates are out of date"]  # the stored and the recount
+
+
+def test_a_batch_over_every_case_keeps_the_sums_by_value_exact(project: Project) -> None:
+    from qcode.core.analysis import frequencies as freq
+
+    age = project.create_attribute("Age", "number").id
+    top = project.create_code("Top").id
+    leaf = project.create_code("Leaf", parent_id=top).id
+    sources = []
+    for number in range(24):  # more values than the per-value path takes
+        source = project.add_source(f"S{number}", "Al: words and more words here. " * 4).id
+        case = project.create_case(f"P{number}").id
+        project.add_case_member(case, source)
+        project.set_attribute_value(age, case, 20 + number)
+        sources.append(source)
+    project.add_coding(sources[0], leaf, 0, 10)
+    added = project.apply_codings(NewCoding(s, leaf, 4, 20) for s in sources)
+    assert project.check() == []
+    table = project.frequencies(group_by=Grouping("attribute", age))
+    assert [(r.group, r.total.excerpts) for r in table if r.code_id == top][:2] == [("20", 2), ("21", 1)]
+    project.remove_codings([c.id for c in added[:12]])
+    assert project.check() == []
+    assert freq._fast_case_groups(project._store.read, Filter(), Grouping("attribute", age)) is not None

@@ -303,6 +303,15 @@ def refresh_value_groups(
     or for every code when neither is given."""
     everything = own is None and tree is None
     per_tree = [] if everything else _per_tree(sorted(set(own or ())), sorted(set(tree or ())))
+    pairs = list(pairs)
+    if not everything and len(pairs) > 20 and len(pairs) == len(value_pairs(conn)):
+        # every value held by a case (a batch touching most cases): one statement per tree, not two per value
+        for t, ids in per_tree:
+            conn.execute(f"DELETE FROM code_value_stat WHERE tree = {t} AND code_id IN ({ids})")
+            conn.execute(f"INSERT INTO code_value_stat{_VALUE_COLUMNS} {_VALUE_SUMS} "
+                         f"WHERE k.tree = {t} AND k.code_id IN ({ids}) GROUP BY v.attribute_id, v.value, k.tree, "
+                         "k.code_id")
+        return
     for attribute_id, value in pairs:
         if everything:
             conn.execute("DELETE FROM code_value_stat WHERE attribute_id = ? AND value = ?", (attribute_id, value))
