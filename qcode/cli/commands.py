@@ -360,8 +360,11 @@ def _describe_filters(args: argparse.Namespace) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from qcode.cli import refi_commands
     from qcode.core.exporters import export
 
+    if refi_commands.exchange_format(args):
+        return refi_commands.cmd_export_exchange(args)
     with _open(args, write=False) as project:
         flt = build_filter(project, args)
         grouping = _grouping(project, args.by)

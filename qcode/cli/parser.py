@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from qcode import __version__
-from qcode.cli import analysis_commands, archive_commands, commands, names_commands
+from qcode.cli import analysis_commands, archive_commands, commands, names_commands, refi_commands
 from qcode.cli.output import FORMATS
 
 
@@ -162,8 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", commands.cmd_export, "export excerpts, frequencies, the codebook, memos to Word, Excel or CSV")
     p.add_argument("project")
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write (its ending chooses the format)")
-    p.add_argument("--format", dest="export_format", choices=("docx", "xlsx", "csv"),
-                   help="docx, xlsx or csv (default: from the file's ending)")
+    p.add_argument("--format", dest="export_format", choices=("docx", "xlsx", "csv", *refi_commands.EXCHANGE_FORMATS),
+                   help="docx, xlsx or csv, or qdpx (a REFI-QDA project) or qdc (a REFI-QDA codebook) for other "
+                        "QDA programs (default: from the file's ending)")
     p.add_argument("--what", choices=("excerpts", "frequencies", "codebook", "matrix", "memos", "transcript", "all"),
                    help="what to export (default: excerpts for docx and csv, all for xlsx; csv with all writes a "
                         "folder of CSV files)")
@@ -199,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("restore", commands.cmd_restore, "bring a backup back as a new project file")
     p.add_argument("backup", help="a backup file, as listed by 'qcode backups'")
     p.add_argument("target", help="the new project file to write (never overwritten)")
+
+    refi_commands.add_commands(command)
 
     parser._subcommand_names = names  # type: ignore[attr-defined]
     return parser

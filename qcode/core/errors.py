@@ -262,3 +262,16 @@ class BackupRefusedError(DamagedProjectError, BackupError):
         )
         self.path = path
         self.detail = detail
+
+
+# --- exchange (REFI-QDA) -------------------------------------------------------------------------------------
+
+
+class ExchangeFileError(ImportError_):
+    """A .qdpx or .qdc file that cannot be imported (damaged, unsafe or not an exchange file); nothing was
+    written."""
+
+
+class ExchangeCancelled(QcodeError):
+    def __init__(self, what: str = "The exchange") -> None:
+        super().__init__(f"{what} was cancelled; nothing was changed.")

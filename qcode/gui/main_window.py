@@ -19,6 +19,7 @@ from qcode.gui.actions.codebook import CodebookActions
 from qcode.gui.actions.coders import CoderControls
 from qcode.gui.actions.coding import CodingActions
 from qcode.gui.actions.document import DocumentActions
+from qcode.gui.actions.exchange import ExchangeFlow
 from qcode.gui.actions.imports import ImportFlow
 from qcode.gui.commands.base import CoreCommand, push_or_warn
 from qcode.gui.commands.codings import RemoveCoding
@@ -178,6 +179,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(label.startswith("&Export") or not self.project.readonly)
             file_menu.addAction(action)
         file_menu.addAction("&Name register…", self.open_names_dialog)
+        file_menu.addSeparator()
+        self.exchange_flow = ExchangeFlow(self, self.project, self.undo_stack, self.session)
+        self.exchange_flow.add_actions(file_menu)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

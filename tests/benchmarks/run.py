@@ -310,6 +310,9 @@ def main() -> int:
         rows.append({"name": label, "seconds": time.perf_counter() - t0, "budget_seconds": budget,
                      "value": export_count, "unit": "excerpts"})
     rows.extend(import_rows(folder, args.quick))
+    from refi_rows import refi_rows
+
+    rows.extend(refi_rows(path, folder))
     rows.extend(gui_rows(path, folder, ids["one_code"]))
     from safety_rows import safety_rows  # this folder is on the path, as for gui_rows
 

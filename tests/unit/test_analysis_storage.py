@@ -9,6 +9,7 @@ from qcode.core.analysis.frequencies import Grouping
 from qcode.core.model import Filter, NewCoding
 from qcode.core.project import Project
 from qcode.core.store import migrations
+from tests.downgrade import downgrade, schema_at
 from tests.recount import recount
 
 
@@ -33,22 +34,11 @@ def test_a_version_3_file_gets_the_analysis_storage(tmp_path: Path) -> None:
         project.add_coding(source.id, code.id, 4, 17)
         project.add_coding(source.id, child.id, 10, 30)
         project.add_coding(source.id, code.id, 19, 36, coder_id=project.ensure_coder("Second").id)
-    # back to a file at version 3: whatever the steps after it create, taken out
-    fresh = sqlite3.connect(":memory:")
-    for number, step in migrations.pending_steps(0)[:3]:
-        migrations.apply_step(fresh, number, step)
-    everything = sqlite3.connect(":memory:")
-    for number, step in migrations.pending_steps(0):
-        migrations.apply_step(everything, number, step)
-    later = sorted(set(_schema(everything)) - set(_schema(fresh)), key=lambda item: item[0] != "table")
+    downgrade(path, 3)  # the file steps 1 to 3 made
     conn = sqlite3.connect(path)
-    for kind, name, _, _ in later:
-        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
-    conn.execute("PRAGMA user_version = 3")
-    conn.commit()
+    fresh = schema_at(3)
     assert _schema(conn) == _schema(fresh)
     fresh.close()
-    everything.close()
     conn.close()
     assert "coding_coder_code" not in _indexes(path)
     with Project.open(path) as project:

@@ -37,6 +37,26 @@ SUPPORTED = {
 }
 
 
+#: REFI-QDA exchange files for other QDA programs (written by qcode.core.refi): the whole project (.qdpx) or its
+#: codebook (.qdc); `what`, groupings and filters do not apply to them
+EXCHANGE_FORMATS = ("qdpx", "qdc")
+
+
+def export_exchange(project: Project, target: Path, fmt: str, *, progress: Progress | None = None,
+                    **not_applicable: object) -> Path:
+    """A REFI-QDA export, refusing the options of the other exports."""
+    given = sorted(name for name, value in not_applicable.items() if value)
+    if given:
+        raise InvalidRequestError(f"A {fmt} export holds the whole {'project' if fmt == 'qdpx' else 'codebook'}; "
+                                  f"{', '.join(given)} do not apply to it.")
+    from qcode.core.refi.writer import write_codebook, write_project
+
+    # the writers take `project` as given: a pseudonymised view stays one (and gets fresh identifiers)
+    if fmt == "qdc":
+        return write_codebook(project, target)
+    return write_project(project, target, progress=progress)
+
+
 def format_for(target: Path, fmt: str | None) -> str:
     if fmt:
         if fmt not in FORMATS:
@@ -68,6 +88,10 @@ def export(
     """Write one export and return its path (a folder for CSV with what='all')."""
     target = Path(target)
     refuse_project_target(target, project.path)
+    exchange = fmt or target.suffix.lower().lstrip(".")
+    if exchange in EXCHANGE_FORMATS:
+        return export_exchange(project, target, exchange, progress=progress, what=what, grouping=grouping,
+                               filters=flt and not flt.is_empty(), source=source_id)
     fmt = format_for(target, fmt)
     what = what or DEFAULT_WHAT[fmt]
     if what not in WHATS:

@@ -100,6 +100,11 @@ def find_importer(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Importer:
     """The importer for a file, after checking that its content fits its name."""
     _load_builtins()
     suffix = path.suffix.lower()
+    if suffix in (".qdpx", ".qdc"):  # a whole project or a codebook from another QDA program, not a source
+        command = "import-project" if suffix == ".qdpx" else "import-codebook"
+        raise UnsupportedFormatError(f"{path.name} is a REFI-QDA {'project' if suffix == '.qdpx' else 'codebook'}, "
+                                     f"not a source: bring it in with 'qcode {command}' (in the app, File > Import "
+                                     "a REFI-QDA ...).")
     if suffix in _SAVE_AS:
         what, program, better = _SAVE_AS[suffix]
         raise UnsupportedFormatError(

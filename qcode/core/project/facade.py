@@ -21,6 +21,7 @@ from qcode.core.project.autocode import AutocodeMixin
 from qcode.core.project.cases import CasesMixin
 from qcode.core.project.codebook import CodebookMixin
 from qcode.core.project.codings import CodingsMixin
+from qcode.core.project.exchange import ExchangeMixin
 from qcode.core.project.importing import ImportMixin
 from qcode.core.project.memos import MemosMixin
 from qcode.core.project.names import NamesMixin
@@ -59,7 +60,7 @@ def default_coder_name() -> str:
 
 
 class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, AutocodeMixin, MemosMixin,
-              CasesMixin, QueriesMixin, NamesMixin, AnalysisMixin):
+              CasesMixin, QueriesMixin, NamesMixin, ExchangeMixin, AnalysisMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:

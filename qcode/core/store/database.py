@@ -110,6 +110,8 @@ class Store:
         self._depth = 0
         self._savepoint_counter = 0
         self._thread_lock = threading.RLock()
+        # rows inserted without a guid get one from here (the migration-made triggers call it)
+        conn.create_function("qcode_guid", 0, lambda: self.new_guid())
 
     # --- opening and closing -------------------------------------------------------------------------
 
@@ -146,6 +148,7 @@ class Store:
             lock.release()
             raise ProjectFileError(f"{path} could not be created: {err}.") from err
         try:
+            conn.create_function("qcode_guid", 0, guids)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             for number, step in pending_steps(0):
                 apply_step(conn, number, step)

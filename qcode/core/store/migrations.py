@@ -8,6 +8,7 @@ A new schema change is a new step appended to `STEPS`; old steps are never edite
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Callable
 
 Step = Callable[[sqlite3.Connection], None]
@@ -295,7 +296,35 @@ def step_004_name_register(conn: sqlite3.Connection) -> None:
     )
 
 
-def step_005_analysis_storage(conn: sqlite3.Connection) -> None:
+#: the tables that gain a stable identifier in step 5 (codes, codings and cases have one from step 1)
+GUID_TABLES = ("source", "coder", "memo", "folder", "attribute")
+
+
+def step_005_exchange_guids(conn: sqlite3.Connection) -> None:
+    """Stable identifiers for sources, coders, memos, folders and attributes, so that exchange files
+    (REFI-QDA) keep each object's identity across repeated exports and imports.
+
+    Rows already there get a random one. A row inserted later without one gets it from `qcode_guid()`, which
+    every qcode connection provides (the store's source of identifiers, so reproducible builds stay
+    reproducible).
+    """
+    for table in GUID_TABLES:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN guid TEXT NOT NULL DEFAULT ''")
+        rows = conn.execute(f"SELECT id FROM {table}").fetchall()
+        conn.executemany(f"UPDATE {table} SET guid = ? WHERE id = ?",
+                         [(str(uuid.uuid4()).upper(), row_id) for (row_id,) in rows])
+        run_script(
+            conn,
+            f"""
+            CREATE UNIQUE INDEX {table}_guid ON {table}(guid);
+            CREATE TRIGGER {table}_new_guid AFTER INSERT ON {table} WHEN new.guid = '' BEGIN
+                UPDATE {table} SET guid = qcode_guid() WHERE id = new.id;
+            END;
+            """,
+        )
+
+
+def step_006_analysis_storage(conn: sqlite3.Connection) -> None:
     """What the analyses read: covering indexes on codings by coder and code and on the per-source aggregates
     by source, and the per-(code, coder, source) aggregates (tables filtered to a coder, or by coder)."""
     run_script(
@@ -335,7 +364,7 @@ def step_005_analysis_storage(conn: sqlite3.Connection) -> None:
 
 
 STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_name_register,
-                     step_005_analysis_storage]
+                     step_005_exchange_guids, step_006_analysis_storage]
 LATEST = len(STEPS)
 
 
