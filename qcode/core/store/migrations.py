@@ -338,7 +338,7 @@ def step_006_analysis_storage(conn: sqlite3.Connection) -> None:
         CREATE TABLE code_coder_stat (
             tree       INTEGER NOT NULL,
             code_id    INTEGER NOT NULL REFERENCES code(id) ON DELETE CASCADE,
-            coder_id   INTEGER NOT NULL REFERENCES coder(id),
+            coder_id   INTEGER NOT NULL REFERENCES coder(id) ON DELETE CASCADE,
             source_id  INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
             excerpts   INTEGER NOT NULL,
             characters INTEGER NOT NULL,
