@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from qcode import __version__
-from qcode.cli import analysis_commands, archive_commands, commands, names_commands, refi_commands
+from qcode.cli import analysis_commands, archive_commands, commands, names_commands, refi_commands, team_commands
 from qcode.cli.output import FORMATS
 
 
@@ -202,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", help="the new project file to write (never overwritten)")
 
     refi_commands.add_commands(command)
+    team_commands.add_parsers(command, _filters)
 
     parser._subcommand_names = names  # type: ignore[attr-defined]
     return parser

@@ -233,6 +233,13 @@ class AutocodeCancelled(InvalidQueryError):
         super().__init__("Autocoding was cancelled; nothing was coded.")
 
 
+class AgreementCancelled(QcodeError):
+    """Computing agreement stopped by the user (nothing is changed by it in any case)."""
+
+    def __init__(self) -> None:
+        super().__init__("Comparing the coders was cancelled.")
+
+
 class ExportError(QcodeError):
     """An export that could not be written; nothing was left behind."""
 

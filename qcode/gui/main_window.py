@@ -21,6 +21,7 @@ from qcode.gui.actions.coding import CodingActions
 from qcode.gui.actions.document import DocumentActions
 from qcode.gui.actions.exchange import ExchangeFlow
 from qcode.gui.actions.imports import ImportFlow
+from qcode.gui.actions.team import TeamActions
 from qcode.gui.commands.base import CoreCommand, push_or_warn
 from qcode.gui.commands.codings import RemoveCoding
 from qcode.gui.dialogs.autocode_dialog import AutocodeDialog
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self.signals = ProjectSignals(project, self)
         self.signals.changed.connect(self._project_changed)
         self.import_flow = ImportFlow(self, project, self.undo_stack)
+        self.team = TeamActions(self, project, self.undo_stack)
         self.setAcceptDrops(not project.readonly)
         self.dock_layout = DockLayout(self)
         self._restore_layout()

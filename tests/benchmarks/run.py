@@ -315,8 +315,10 @@ def main() -> int:
     rows.extend(refi_rows(path, folder))
     rows.extend(gui_rows(path, folder, ids["one_code"]))
     from safety_rows import safety_rows  # this folder is on the path, as for gui_rows
+    from team_rows import team_rows
 
     rows.extend(safety_rows(path))
+    rows.extend(team_rows(path, folder))
 
     from analysis_rows import rows as analysis_rows  # the analyses (matrix, co-occurrence, queries, ...)
     rows.extend(analysis_rows(path, ids, folder, timed))

@@ -229,6 +229,30 @@ def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
+def _strip_after(conn: sqlite3.Connection, version: int) -> None:
+    """Take away what the steps after `version` added, for a file written as that older version: every
+    table, index and trigger they create, and the columns they add."""
+    from qcode.core.store import migrations
+
+    before = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0)[:version]:
+        migrations.apply_step(before, number, step)
+    everything = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0):
+        migrations.apply_step(everything, number, step)
+    later = sorted(set(_schema(everything)) - set(_schema(before)), key=lambda item: item[0] != "table")
+    for kind, name in later:
+        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    for table in [name for kind, name in _schema(before) if kind == "table" and "fts" not in name]:
+        first = {row[1] for row in before.execute(f'PRAGMA table_info("{table}")')}
+        for column in [row[1] for row in everything.execute(f'PRAGMA table_info("{table}")')]:
+            if column not in first:  # and the columns they add
+                conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    before.close()
+    everything.close()
+    conn.execute(f"PRAGMA user_version = {version}")
+
+
 def _write_version_1_file(path: Path) -> None:
     """A project as schema version 1 left it: the version-2 file without what step 2 added."""
     from qcode.core.store import migrations
@@ -339,22 +363,22 @@ def test_an_old_sqlite_or_one_without_fts5_is_refused_clearly(tmp_path: Path, mo
 
 
 def test_step_003_indexes_member_ranges(tmp_path: Path) -> None:
-    from qcode.core.store import migrations
-    from tests.downgrade import downgrade
-
     path = tmp_path / "p.qcode"
-    with Project.create(path) as project:
+    with Project.create(path) as project:  # a file made before step 3: what later steps add is taken away
         source = project.add_source("Q1", "one answer\n\nanother answer")
         ann = project.create_case("Ann")
         project.add_case_member(ann.id, source.id, 0, 10)
         code = project.create_code("Answer")
         project.add_coding(source.id, code.id, 4, 10)
-    downgrade(path, 2)  # back to a file made before step 3
+    conn = sqlite3.connect(path)
+    _strip_after(conn, 2)
+    conn.commit()
+    conn.close()
     with Project.open(path) as project:
         assert project.check() == []
         assert [r.own.cases for r in project.frequencies()] == [1]
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     conn.close()
     assert "case_member_range" in indexes

@@ -28,6 +28,7 @@ from qcode.core.project.names import NamesMixin
 from qcode.core.project.queries import QueriesMixin
 from qcode.core.project.source_snapshots import SourceSnapshotsMixin
 from qcode.core.project.sources import SourcesMixin
+from qcode.core.project.team import TeamMixin
 from qcode.core.store import backups, meta
 from qcode.core.store.database import Store, new_guid, now_iso
 
@@ -60,7 +61,7 @@ def default_coder_name() -> str:
 
 
 class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, AutocodeMixin, MemosMixin,
-              CasesMixin, QueriesMixin, NamesMixin, ExchangeMixin, AnalysisMixin):
+              CasesMixin, QueriesMixin, NamesMixin, ExchangeMixin, TeamMixin, AnalysisMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:

@@ -57,3 +57,8 @@ def insert_coder(conn: sqlite3.Connection, name: str, color: str) -> int:
 def update_coder(conn: sqlite3.Connection, coder_id: int, *, name: str, color: str) -> None:
     """Rename a coder or change its colour."""
     conn.execute("UPDATE coder SET name = ?, color = ? WHERE id = ?", (name, color, coder_id))
+
+
+def insert_coder_with_guid(conn: sqlite3.Connection, name: str, color: str, guid: str) -> int:
+    """Add a coder who keeps an identity from elsewhere (a merged project); returns its id."""
+    return inserted_id(conn.execute("INSERT INTO coder(name, color, guid) VALUES (?, ?, ?)", (name, color, guid)))

@@ -304,15 +304,25 @@ def step_005_exchange_guids(conn: sqlite3.Connection) -> None:
     """Stable identifiers for sources, coders, memos, folders and attributes, so that exchange files
     (REFI-QDA) keep each object's identity across repeated exports and imports.
 
-    Rows already there get a random one. A row inserted later without one gets it from `qcode_guid()`, which
-    every qcode connection provides (the store's source of identifiers, so reproducible builds stay
-    reproducible).
+    Rows already there get a random one (a coder one derived from the project's identity, see below). A row
+    inserted later without one gets it from `qcode_guid()`, which every qcode connection provides (the store's
+    source of identifiers, so reproducible builds stay reproducible).
     """
+    row = conn.execute("SELECT value FROM project WHERE key = 'guid'").fetchone()
+    project_guid = row[0] if row else ""
     for table in GUID_TABLES:
         conn.execute(f"ALTER TABLE {table} ADD COLUMN guid TEXT NOT NULL DEFAULT ''")
-        rows = conn.execute(f"SELECT id FROM {table}").fetchall()
-        conn.executemany(f"UPDATE {table} SET guid = ? WHERE id = ?",
-                         [(str(uuid.uuid4()).upper(), row_id) for (row_id,) in rows])
+        if table == "coder":
+            # a coder's identity is derived from the project's and the coder's own, so that copies of one project
+            # upgraded apart give each coder the same identity, and merging the copies matches them
+            coders = conn.execute("SELECT id, name FROM coder").fetchall()
+            conn.executemany("UPDATE coder SET guid = ? WHERE id = ?", [
+                (str(uuid.uuid5(uuid.NAMESPACE_URL, f"qcode:{project_guid}:coder:{coder_id}:{name}")).upper(),
+                 coder_id) for coder_id, name in coders])
+        else:
+            rows = conn.execute(f"SELECT id FROM {table}").fetchall()
+            conn.executemany(f"UPDATE {table} SET guid = ? WHERE id = ?",
+                             [(str(uuid.uuid4()).upper(), row_id) for (row_id,) in rows])
         run_script(
             conn,
             f"""

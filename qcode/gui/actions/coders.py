@@ -84,6 +84,9 @@ class CoderControls(QObject):
                 self.project.coder(coder_id)
             except NotFoundError:
                 coder_id = None
+        if self.project.blind_coding and coder_id != self.project.current_coder.id:
+            self.status("Blind coding is on: you see only your own codings until the team compares.")
+            coder_id = self.project.current_coder.id
         if coder_id == self.filter_id:
             return
         self.filter_id = coder_id
