@@ -6,7 +6,7 @@ import csv
 import json
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from qcode.cli.arguments import terminal_safe
@@ -16,6 +16,8 @@ FORMATS = ("table", "csv", "json")
 
 
 def _width(text: str) -> int:
+    if text.isascii():  # most cells: one column per character, without a lookup per character
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -46,9 +48,13 @@ def print_rows(
         writer.writerow([csv_cell(c) for c in columns])
         writer.writerows([[csv_cell(v) if isinstance(v, str) else _cell(v) for v in row] for row in rows])
         return
-    cells = [[terminal_safe(_cell(v)) for v in row] for row in (table_cells if table_cells is not None else rows)]
+    shown = table_cells if table_cells is not None else rows
+
+    def cells() -> Iterator[list[str]]:  # made twice rather than kept: a table by source has 100,000s of rows
+        return ([terminal_safe(_cell(v)) for v in row] for row in shown)
+
     widths = [_width(c) for c in columns]
-    for row in cells:
+    for row in cells():
         widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]
     numeric = [all(_is_number(row[i]) for row in rows) and bool(rows) for i in range(len(columns))]
 
@@ -61,7 +67,7 @@ def print_rows(
 
     out.write(line(list(columns)) + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
-    for row in cells:
+    for row in cells():
         out.write(line(row) + "\n")
 
 

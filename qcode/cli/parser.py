@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from qcode import __version__
-from qcode.cli import archive_commands, commands, names_commands, refi_commands, team_commands
+from qcode.cli import analysis_commands, archive_commands, commands, names_commands, refi_commands, team_commands
 from qcode.cli.output import FORMATS
 
 
@@ -190,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-frequency-table", action="store_true",
                    help="Word excerpts report: leave out the frequency table at the end")
     _filters(p)
+
+    analysis_commands.register(command, _filters, _formats)
 
     p = command("check", commands.cmd_check, "check the project file's integrity, or an archive's checksums and "
                 "the project in it")

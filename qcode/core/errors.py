@@ -185,6 +185,17 @@ class InvalidQueryError(InvalidRequestError):
     """A search or filter that cannot be understood."""
 
 
+class QuerySyntaxError(InvalidQueryError):
+    """A coding query that cannot be read; `position` is the 0-based character where the fault is."""
+
+    def __init__(self, query: str, position: int, what: str) -> None:
+        self.query = query
+        self.position = position
+        near = query[position:position + 20].strip()
+        at = f" (at '{near}')" if near else ""
+        super().__init__(f"The query cannot be read at character {position + 1}{at}: {what}.")
+
+
 # --- importing ---------------------------------------------------------------------------------------------
 
 

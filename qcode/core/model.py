@@ -339,3 +339,107 @@ class Backup:
     created: datetime
     reason: str  # "open", "before-upgrade", "manual" ...
     size: int
+
+
+# --- analysis results ------------------------------------------------------------------------------------
+
+MATRIX_CELLS = ("excerpts", "sources", "cases", "characters")
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixColumn:
+    """One group of a matrix: `key` is the source, case or coder id, or the attribute value; `label` its name."""
+
+    key: object
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    """One code of a matrix: a number per column, and the row's total counted without double counting."""
+
+    code_id: int
+    path: str
+    depth: int
+    cells: tuple[int, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """Codes by groups: `cell` says what each number counts (excerpts, sources, cases or characters).
+
+    `column_totals` is the last row, `total`: each column counted over all codes in scope without double
+    counting, as `grand_total` is the whole table; so a total may be less than the sum of its cells.
+    """
+
+    cell: str
+    columns: tuple[MatrixColumn, ...]
+    rows: tuple[MatrixRow, ...]
+    column_totals: tuple[int, ...]
+    grand_total: int
+
+    def totals_below_sum(self) -> bool:
+        """True when some total is less than the sum of its cells (a coding counted in two places)."""
+        if any(row.total < sum(row.cells) for row in self.rows):
+            return True
+        if any(total < sum(row.cells[i] for row in self.rows) for i, total in enumerate(self.column_totals)):
+            return True
+        return self.grand_total < sum(self.column_totals)
+
+    @property
+    def note(self) -> str:
+        """The sentence a table shows under it when a total is less than the sum of its cells."""
+        if not self.totals_below_sum():
+            return ""
+        counted = {"excerpts": "each coding", "sources": "each source", "cases": "each case",
+                   "characters": "each coded character"}[self.cell]
+        return (f"Totals count {counted} once, so a total can be less than the sum of its cells (a code "
+                "includes its sub-codes, and one coding can fall in two columns).")
+
+
+@dataclass(frozen=True, slots=True)
+class CooccurrenceRow:
+    """Two codes, A before B by path: how many pairs of their codings co-occur, and the Jaccard index of
+    their coded characters (characters coded A and B over characters coded A or B)."""
+
+    code_a: int
+    code_b: int
+    path_a: str
+    path_b: str
+    count: int
+    jaccard: float
+
+
+@dataclass(frozen=True, slots=True)
+class WordCount:
+    """A word (case-folded), how often it occurs in the text looked at, and in how many sources."""
+
+    word: str
+    count: int
+    sources: int
+
+
+@dataclass(frozen=True, slots=True)
+class KwicLine:
+    """One occurrence of a word with the text around it (whitespace runs shown as one space)."""
+
+    source_id: int
+    source_name: str
+    start: int
+    location: str
+    left: str
+    word: str
+    right: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaturationRow:
+    """One source in the chosen order: the codes first applied in it, and how many codes have been seen so far."""
+
+    position: int
+    source_id: int
+    source_name: str
+    new_codes: tuple[str, ...]
+    cumulative_codes: int
+    new_code_ids: tuple[int, ...] = ()

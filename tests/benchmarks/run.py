@@ -322,6 +322,9 @@ def main() -> int:
 
     rows.extend(safety_rows(path))
     rows.extend(team_rows(path, folder))
+
+    from analysis_rows import rows as analysis_rows  # the analyses (matrix, co-occurrence, queries, ...)
+    rows.extend(analysis_rows(path, ids, folder, timed))
     excerpts = len(project.excerpts(ids["one_code"]))
     stats = {"sources": len(project.sources()), "codes": len(project.codes()), "codings": project.coding_count(),
              "text_mb": round(sum(s.length for s in project.sources()) / 1e6, 1), "one_code_excerpts": excerpts}

@@ -75,7 +75,9 @@ def test_demo_sheets_and_csv_equal_the_core_cell_by_cell(demo: Project, tmp_path
     for name, table in sheets.items():
         sheet = list(workbook[name].iter_rows(values_only=True))
         assert sheet[0] == tuple(title_of(c) for c in table.columns)
-        assert sheet[1:] == [_cells(row) for row in table.rows], name
+        assert sheet[1:len(table.rows) + 1] == [_cells(row) for row in table.rows], name
+        below = [tuple(v for v in row if v is not None) for row in sheet[len(table.rows) + 1:]]
+        assert below == ([(), (table.note,)] if table.note else []), name
     assert any(isinstance(v, int | float) for row in tables["Excerpts"].rows for v in row[9:])  # typed attributes
     folder = export(demo, tmp_path / "all", fmt="csv", what="all", today=TODAY)
     for name, table in (("excerpts", tables["Excerpts"]), ("codebook", tables["Codebook"]),

@@ -110,8 +110,8 @@ def test_xlsx_sheets_read_back(study: Project, tmp_path: Path) -> None:
     assert "<f>'Frequencies'!$H$2:$H$3</f>" in chart_xml
     assert '<plotVisOnly val="0"' in chart_xml
     matrix = wb["Matrix"]
-    assert [c.value for c in matrix[1]] == ["Code", "Al", "Bo"]
-    assert [c.value for c in matrix[2]] == ["Help-seeking", 1, 1]
+    assert [c.value for c in matrix[1]] == ["Code", "Al", "Bo", "Total"]
+    assert [c.value for c in matrix[2]] == ["Help-seeking", 1, 1, 2]
     excerpts = wb["Excerpts"]
     header = [c.value for c in excerpts[1]]
     assert header[:11] == ["Code", "Source", "Case", "Coder", "Start", "End", "Location", "Excerpt", "Memo",
@@ -425,8 +425,11 @@ def test_a_matrix_with_many_groups_becomes_several_word_tables(project: Project,
         project.add_coding(source.id, code.id, 4, 9)
     document = docx.Document(str(export(project, tmp_path / "m.docx", what="matrix", grouping=Grouping("source"),
                                         today=TODAY)))
-    assert [len(t.columns) for t in document.tables] == [16, 16]  # split evenly, each with the code column
-    assert [c.text for c in document.tables[1].rows[0].cells] == ["Code", *(f"Source {n:02}" for n in range(15, 30))]
+    # 30 groups split evenly, each part with the code column; the total column ends the last part
+    assert [len(t.columns) for t in document.tables] == [16, 17]
+    assert [c.text for c in document.tables[1].rows[0].cells] == ["Code", *(f"Source {n:02}" for n in range(15, 30)),
+                                                                  "Total"]
+    assert [c.text for c in document.tables[1].rows[-1].cells][-1] == "30"  # the total row's total
     captions = [p.text for p in document.paragraphs if p.text.startswith("Table ")]
     assert captions == ["Table 1 of 2: groups 1–15 of 30", "Table 2 of 2: groups 16–30 of 30 (continued)"]
     sizes = {r.font.size for t in document.tables for row in t.rows for c in row.cells for r in c.paragraphs[0].runs}

@@ -53,7 +53,7 @@ def test_a_matrix_of_thirteen_cases_is_one_landscape_table_in_one_type_size(stud
     document = docx.Document(str(export(study, tmp_path / "m.docx", what="matrix", today=TODAY)))
     assert len(document.tables) == 1
     table = document.tables[0]
-    assert len(table.columns) == 14
+    assert len(table.columns) == 15  # the code, 13 cases and the total
     assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE
     sizes = {run.font.size for row in table.rows for cell in row.cells for run in cell.paragraphs[0].runs}
     assert len(sizes) == 1
@@ -72,10 +72,11 @@ def test_twenty_groups_stay_in_one_table_and_more_split_evenly(project: Project,
         if number == 19:
             document = docx.Document(str(export(project, tmp_path / "m20.docx", what="matrix",
                                                 grouping=Grouping("source"), today=TODAY)))
-            assert [len(t.columns) for t in document.tables] == [21]
+            assert [len(t.columns) for t in document.tables] == [22]  # the codes, 20 groups and the total
     document = docx.Document(str(export(project, tmp_path / "m41.docx", what="matrix", grouping=Grouping("source"),
                                         today=TODAY)))
-    assert [len(t.columns) for t in document.tables] == [15, 15, 14]  # 14 + 14 + 13 groups, each with the codes
+    # 14 + 14 + 13 groups, each with the codes; the total column ends the last part
+    assert [len(t.columns) for t in document.tables] == [15, 15, 15]
     assert all(t.rows[0].cells[0].text == "Code" for t in document.tables)
     captions = [p for p in document.paragraphs if p.text.startswith("Table ")]
     assert [p.text for p in captions] == ["Table 1 of 3: groups 1–14 of 41",

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from qcode.core.analysis.order import name_key, value_key
 from qcode.core.model import Counts, Filter, FrequencyRow
-from qcode.core.store import aggregates, queries
+from qcode.core.store import aggregates, analysis_reads, matrix_reads, queries
+from qcode.core.store import cases as case_store
 from qcode.core.store import codes as code_store
 from qcode.core.store import sources as source_store
 
@@ -55,7 +57,14 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
             for code_id, path, depth in rows_in_order
         ]
 
+    if (grouping is not None and grouping.kind == "source" and flt.is_empty()
+            and not matrix_reads.has_ranged_members(conn)):
+        return _by_source(conn, rows_in_order, grouping)
     fast = _fast_case_groups(conn, flt, grouping)
+    if fast is None:
+        fast = _fast_source_scope(conn, flt, grouping)
+    if fast is None:
+        fast = _fast_coders(conn, flt, grouping)
     if fast is not None:
         cells = fast
     else:
@@ -67,7 +76,7 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
                          cells.get((None, 1, code_id), Counts()))
             for code_id, path, depth in rows_in_order
         ]
-    groups = sorted({key[0] for key in cells}, key=_group_sort_key)
+    groups = sorted({key[0] for key in cells}, key=_group_order(conn, grouping))
     result = []
     for group in groups:
         for code_id, path, depth in rows_in_order:
@@ -79,10 +88,13 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
     return result
 
 
-def _group_sort_key(value: object) -> tuple[Any, ...]:
-    if isinstance(value, (int, float)):
-        return (0, value, "")
-    return (1, 0, str(value).casefold())
+def _group_order(conn: sqlite3.Connection, grouping: Grouping) -> Callable[[Any], tuple[Any, ...]]:
+    """The sort key of a grouping's labels: the attribute's own order for its values, else by name."""
+    if grouping.kind == "attribute" and grouping.attribute_id is not None:
+        attribute = case_store.attribute_by_id(conn, grouping.attribute_id)
+        if attribute is not None:
+            return value_key(attribute)
+    return lambda label: name_key(str(label))
 
 
 def _fast_case_groups(
@@ -105,6 +117,65 @@ def _fast_case_groups(
         (value, tree, code_id): Counts(excerpts, sources, cases, characters)
         for value, tree, code_id, excerpts, sources, cases, characters in totals
     }
+
+
+def _fast_source_scope(
+    conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
+) -> dict[tuple[Any, ...], Counts] | None:
+    """Tables of some sources read from the per-source aggregates: filtered by source, folder or source
+    attribute. Cases are counted through members that are whole sources, so this answers only when no member
+    in scope is part of a source."""
+    if grouping is None:
+        source_level = not (flt.codes or flt.cases or flt.coders or flt.created_from or flt.created_to) and all(
+            queries.attribute_scope(conn, a) == "source" for a, _ in flt.attributes)
+        if not source_level or flt.is_empty():
+            return None
+        scope = analysis_reads.sources_in_scope(conn, flt)
+        if matrix_reads.has_ranged_members(conn, scope):
+            return None
+        return {(None, tree, code): Counts(excerpts, sources, cases, characters)
+                for tree, code, excerpts, sources, cases, characters in matrix_reads.source_totals(conn, scope)}
+    return None
+
+
+def _by_source(conn: sqlite3.Connection, rows_in_order: list[tuple[int, str, int]],
+               grouping: Grouping) -> list[FrequencyRow]:
+    """The table by source from the per-source aggregates, one source at a time (a large project's table has
+    hundreds of thousands of rows: only the result is held). Cases through members that are whole sources."""
+    names = source_paths(conn)
+    whole_cases = matrix_reads.whole_cases_per_source(conn)
+    order = _group_order(conn, grouping)
+    result = []
+    for source_id in sorted(names, key=lambda s: order(names[s])):
+        cases = whole_cases.get(source_id, 0)
+        found = {(tree, code): Counts(excerpts, 1, cases, characters)
+                 for tree, code, excerpts, characters in matrix_reads.source_rows(conn, source_id)}
+        for code_id, path, depth in rows_in_order:
+            own, total = found.get((0, code_id)), found.get((1, code_id))
+            if own is None and total is None:
+                continue
+            result.append(FrequencyRow(code_id, path, depth, own or Counts(), total or Counts(), names[source_id]))
+    return result
+
+
+def _fast_coders(
+    conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
+) -> dict[tuple[Any, ...], Counts] | None:
+    """The table of one coder's codings, or the unfiltered table by coder, read from the per-(code, coder,
+    source) aggregates when every case member is a whole source."""
+    if grouping is None:
+        if flt != Filter(coders=flt.coders) or len(flt.coders) != 1:
+            return None
+        coder: int | None = flt.coders[0]
+    elif grouping.kind == "coder" and flt.is_empty():
+        coder = None
+    else:
+        return None
+    if matrix_reads.has_ranged_members(conn):
+        return None
+    names = queries.coder_names(conn) if grouping is not None else {}
+    return {(names[c] if grouping is not None else None, tree, code): Counts(excerpts, sources, cases, characters)
+            for c, tree, code, excerpts, sources, cases, characters in matrix_reads.coder_totals(conn, coder)}
 
 
 def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple[Any, ...], Counts]:

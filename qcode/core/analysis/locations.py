@@ -53,6 +53,26 @@ class LocationIndex:
         return ", ".join(p for p in parts if p) or f"character {start}"
 
 
+def describe_many(conn: sqlite3.Connection, points: list[tuple[int, int]]) -> list[str]:
+    """The locations of many (source id, offset) points, as `LocationIndex.describe` words them, read in one
+    pass of SQL over the span index instead of loading each source's structure (a code's 1,000 excerpts lie
+    in hundreds of sources)."""
+    result = []
+    for (_, start), parts in zip(points, source_store.location_parts(conn, points), strict=True):
+        page_value, pages, stamp, paragraphs, turn_value, turn_start, turn_end = parts
+        words: list[str] = []
+        if pages:
+            words.append(f"p. {page_value or pages}")
+        if stamp is not None:
+            words.append(stamp)
+        elif paragraphs:
+            words.append(f"¶ {paragraphs}")
+        if turn_value and start < max(turn_end, turn_start + 1):
+            words.append(turn_value)
+        result.append(", ".join(w for w in words if w) or f"character {start}")
+    return result
+
+
 def location_index(conn: sqlite3.Connection, source_id: int) -> LocationIndex:
     """A location index over one source's spans, for describing many offsets of it."""
     return LocationIndex(source_store.spans(conn, source_id))

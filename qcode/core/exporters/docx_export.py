@@ -122,11 +122,11 @@ def table_document(project: Project, table: Table, target: Path, *, title: str, 
     parts = split_columns(table, MAX_GROUPS_PER_TABLE)
     widest = max(len(part.columns) for part in parts)
     size = 9 if widest <= 15 else 8 if widest <= 19 else 7
-    groups = len(table.columns) - 1
+    groups = len(table.columns) - 1 - (table.columns[-1] == "total")  # the total column is no group
     first = 1
     for number, part in enumerate(parts, start=1):
         if len(parts) > 1:
-            last = first + len(part.columns) - 2
+            last = min(groups, first + len(part.columns) - 2)  # the last part also holds the total column
             text = f"Table {number} of {len(parts)}: groups {first}–{last} of {groups}"
             label = word.paragraph(text + (" (continued)" if number > 1 else ""), "Caption")
             label.paragraph_format.keep_with_next = True
@@ -134,19 +134,23 @@ def table_document(project: Project, table: Table, target: Path, *, title: str, 
                 label.paragraph_format.page_break_before = True
             first = last + 1
         _code_table(word, part, font_size=size, group=group)
+    if table.note:
+        word.paragraph(table.note, "Caption")
     return word.save(target)
 
 
 def split_columns(table: Table, most: int) -> list[Table]:
-    """The table as several of even width, each with the code column and at most `most` of the others."""
-    others = len(table.columns) - 1
-    if others <= most:
+    """The table as several of even width, each with the code column and at most `most` groups; a matrix's
+    `total` column is no group and goes with the last part."""
+    total = 1 if table.columns[-1] == "total" else 0
+    groups = len(table.columns) - 1 - total
+    if groups <= most:
         return [table]
-    parts = -(-others // most)
-    base, extra = divmod(others, parts)  # the first `extra` parts take one group more
+    parts = -(-groups // most)
+    base, extra = divmod(groups, parts)  # the first `extra` parts take one group more
     result, start = [], 0
     for number in range(parts):
-        size = base + (1 if number < extra else 0)
+        size = base + (1 if number < extra else 0) + (total if number == parts - 1 else 0)
         result.append(Table((table.columns[0], *table.columns[start + 1:start + 1 + size]),
                             [(row[0], *row[start + 1:start + 1 + size]) for row in table.rows], table.depths))
         start += size

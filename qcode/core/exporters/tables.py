@@ -31,7 +31,8 @@ class Table:
     rows: list[tuple[Any, ...]]
     #: for each row, the depth of its code in the tree (frequency and codebook tables), for indenting
     depths: tuple[int, ...] = ()
-    #: when the table has no rows, why, in words (for instance no codings match the filters)
+    #: a sentence to show with the table (Word, Excel): why it has no rows (no codings match the filters), or
+    #: why a total is less than the sum of its cells
     note: str = ""
 
 
@@ -157,25 +158,19 @@ def _counts(row: FrequencyRow, own: bool) -> tuple[int, int, int, int]:
 
 
 def matrix_table(project: Project, grouping: Grouping, flt: Filter | None = None, *, own: bool = False) -> Table:
-    """Codes x groups (cases, sources, coders or an attribute's values): excerpts per cell.
-
-    The rows are the codes in scope (`codes_in_scope`: a --code filter lists the chosen branch only); a
-    matrix without any excerpt has no rows and a `note` that says so.
-    """
-    rows = project.frequencies(flt, group_by=grouping)
-    groups = sorted({r.group for r in rows if r.group is not None}, key=lambda g: str(g).casefold())
-    cells: dict[tuple[int, str], int] = {}
-    for r in rows:
-        cells[(r.code_id, str(r.group))] = (r.own if own else r.total).excerpts
-    paths = code_paths(project)
-    shown = codes_in_scope(project, flt or Filter())
-    codes = [c for c in project.frequencies(flt) if shown is None or c.code_id in shown]
-    if not any(cells.get((c.code_id, g)) for c in codes for g in groups):
+    """Codes x groups (cases, sources, coders or an attribute's values), excerpts per cell, then a `total`
+    column and a last `total` row: `Project.matrix`, the one matrix function, shaped as a table. The rows are
+    the codes in scope (a --code filter lists the chosen branch only); a matrix without any excerpt has no
+    rows and a `note` that says so."""
+    result = project.matrix(flt, columns=grouping, own=own)
+    if not any(any(r.cells) for r in result.rows):
         return Table(("code",), [], (), empty_note(flt))
     return Table(
-        ("code", *groups),
-        [(paths[c.code_id], *(cells.get((c.code_id, g), 0) for g in groups)) for c in codes],
-        tuple(c.depth for c in codes),
+        ("code", *(c.label for c in result.columns), "total"),
+        [*((r.path.replace("/", PATH_SEPARATOR), *r.cells, r.total) for r in result.rows),
+         ("total", *result.column_totals, result.grand_total)],
+        (*(r.depth for r in result.rows), 0),
+        result.note,
     )
 
 

@@ -164,6 +164,9 @@ def add_sheet(wb: Workbook, title: str, table: Table, taken: set[str], *, indent
             if progress.cancelled():
                 raise _Cancelled()
             progress.step(row_number, len(table.rows), title)
+    if table.note and indent_codes:  # under the table, outside its filter range
+        ws.append([])
+        ws.append([_text_cell(ws, table.note)])
     return ws
 
 

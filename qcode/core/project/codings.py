@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from qcode.core import autocode
-from qcode.core.analysis.locations import LocationIndex, location_index
+from qcode.core.analysis.locations import describe_many
 from qcode.core.errors import DuplicateCodingError, InvalidRangeError, InvalidRequestError, NotFoundError
 from qcode.core.model import Coding, Excerpt, Filter, NewCoding
 from qcode.core.project.base import ProjectBase
@@ -92,19 +92,18 @@ class CodingsMixin(ProjectBase):
         for code_id in {item.code_id for item in items}:
             self._code(code_id)
         coders: dict[int | None, int] = {}
-        existing: dict[tuple[int, int], set[tuple[int, int, int]]] = {}
+        # each code's codings read once, not once per (source, code) pair: a batch may touch every source
+        existing = {code_id: coding_store.coding_keys_of_code(read, code_id) for code_id in {i.code_id for i in items}}
         rows = []
         for item in items:
             if item.coder_id not in coders:
                 coders[item.coder_id] = self._resolve_coder(item.coder_id)
             coder = coders[item.coder_id]
-            pair = (item.source_id, item.code_id)
-            if pair not in existing:
-                existing[pair] = coding_store.coding_keys(read, item.source_id, item.code_id)
+            keys = existing[item.code_id].setdefault(item.source_id, set())
             key = (coder, item.start, item.end)
-            if key in existing[pair]:
+            if key in keys:
                 continue
-            existing[pair].add(key)
+            keys.add(key)
             rows.append((item.source_id, item.code_id, coder, item.start, item.end))
         return rows
 
@@ -228,13 +227,9 @@ class CodingsMixin(ProjectBase):
         return self._with_locations(rows, with_location)
 
     def _with_locations(self, rows: list[tuple[Coding, str, str]], with_location: bool) -> list[Excerpt]:
-        indexes: dict[int, LocationIndex] = {}
-        result = []
-        for coding, text, source_name in rows:
-            location = ""
-            if with_location:
-                if coding.source_id not in indexes:
-                    indexes[coding.source_id] = location_index(self._store.read, coding.source_id)
-                location = indexes[coding.source_id].describe(coding.start)
-            result.append(Excerpt(coding, text, source_name, location))
-        return result
+        """Excerpts; with their locations described in one pass over the span index when asked."""
+        if not with_location:
+            return [Excerpt(coding, text, source_name, "") for coding, text, source_name in rows]
+        locations = describe_many(self._store.read, [(coding.source_id, coding.start) for coding, _, _ in rows])
+        return [Excerpt(coding, text, source_name, location)
+                for (coding, text, source_name), location in zip(rows, locations, strict=True)]

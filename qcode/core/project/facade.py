@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qcode.core.errors import InvalidNameError, NotFoundError
 from qcode.core.model import Backup, Coder
+from qcode.core.project.analysis import AnalysisMixin
 from qcode.core.project.autocode import AutocodeMixin
 from qcode.core.project.cases import CasesMixin
 from qcode.core.project.codebook import CodebookMixin
@@ -61,7 +62,7 @@ def default_coder_name() -> str:
 
 
 class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, CodingsMixin, AutocodeMixin, MemosMixin,
-              CasesMixin, QueriesMixin, NamesMixin, ExchangeMixin, TeamMixin):
+              CasesMixin, QueriesMixin, NamesMixin, ExchangeMixin, TeamMixin, AnalysisMixin):
     """An open qcode project."""
 
     def __init__(self, store: Store) -> None:

@@ -3,6 +3,7 @@
 Three tables, each for a code alone (tree 0) and for a code with all its descendants (tree 1):
 - `code_source_stat` (code, source): coding rows and coded characters;
 - `code_case_stat` (code, case): the codings overlapping one of the case's members: rows, sources, characters;
+- `code_coder_stat` (code, coder, source): coding rows and coded characters of one coder's codings;
 - `code_stat` (code): the totals, i.e. the unfiltered frequency table;
 - `code_value_stat` (case attribute value, code): `code_case_stat` summed over the cases holding each value,
   so that a table by a case attribute reads a few thousand rows instead of summing every (code, case) row.
@@ -27,10 +28,10 @@ _REACH = 'max("end") OVER (PARTITION BY {part} ORDER BY start, "end" ROWS BETWEE
 
 # codings of the selected codes, each once per (tree, code it counts for)
 _CODINGS = """
-SELECT 0 AS tree, c.code_id AS code_id, c.id AS coding_id, c.source_id, c.start, c."end"
+SELECT 0 AS tree, c.code_id AS code_id, c.id AS coding_id, c.source_id, c.start, c."end", c.coder_id
   FROM coding c WHERE c.code_id IN ({own}) {source_clause}
 UNION ALL
-SELECT 1, cl.ancestor_id, c.id, c.source_id, c.start, c."end"
+SELECT 1, cl.ancestor_id, c.id, c.source_id, c.start, c."end", c.coder_id
   FROM code_closure cl JOIN coding c ON c.code_id = cl.code_id
   WHERE cl.ancestor_id IN ({tree}) {source_clause}
 """
@@ -41,6 +42,15 @@ SELECT tree, code_id, source_id, count(*), {_UNION}
 FROM (SELECT tree, code_id, source_id, start, "end", {_REACH.format(part="tree, code_id, source_id")} AS reach
       FROM ({{codings}}))
 GROUP BY tree, code_id, source_id
+"""
+
+_CODER_STAT = "INSERT INTO code_coder_stat(tree, code_id, coder_id, source_id, excerpts, characters) {select}"
+_CODER_STAT_SELECT = f"""
+SELECT tree, code_id, coder_id, source_id, count(*), {_UNION}
+FROM (SELECT tree, code_id, coder_id, source_id, start, "end",
+             {_REACH.format(part="tree, code_id, coder_id, source_id")} AS reach
+      FROM ({{codings}}))
+GROUP BY tree, code_id, coder_id, source_id
 """
 
 # A coding overlaps a ranged member only if the member starts less than the source's longest member before
@@ -77,6 +87,10 @@ WHERE m.case_id IN ({{cases}})
 
 def _source_stat(*, codings: str) -> str:
     return _SOURCE_STAT.format(select=_SOURCE_STAT_SELECT.format(codings=codings))
+
+
+def _coder_stat(*, codings: str) -> str:
+    return _CODER_STAT.format(select=_CODER_STAT_SELECT.format(codings=codings))
 
 
 def _case_stat(conn: sqlite3.Connection, *, codings: str, cases: str) -> None:
@@ -130,13 +144,15 @@ def refresh(
     sources = None if source_id is None and source_ids is None else _ids(
         [*([] if source_id is None else [source_id]), *(source_ids or ())])
     source_clause = "" if sources is None else f"AND c.source_id IN ({sources})"
-    for t, ids in _per_tree(own, tree):
-        delete = f"DELETE FROM code_source_stat WHERE tree = {t} AND code_id IN ({ids})"
-        if sources is not None:
-            delete += f" AND source_id IN ({sources})"
-        conn.execute(delete)
-    conn.execute(_source_stat(codings=_CODINGS.format(own=_ids(own), tree=_ids(tree),
-                                                              source_clause=source_clause)))
+    for table in ("code_source_stat", "code_coder_stat"):
+        for t, ids in _per_tree(own, tree):
+            delete = f"DELETE FROM {table} WHERE tree = {t} AND code_id IN ({ids})"
+            if sources is not None:
+                delete += f" AND source_id IN ({sources})"
+            conn.execute(delete)
+    changed = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause=source_clause)
+    conn.execute(_source_stat(codings=changed))
+    conn.execute(_coder_stat(codings=changed))
 
     # a case's codings may lie in any of its sources, so its rows are recomputed over all sources
     all_codings = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause="")
@@ -245,11 +261,12 @@ def after_source_removed(conn: sqlite3.Connection, code_ids: Iterable[int], case
 
 def rebuild_all(conn: sqlite3.Connection) -> None:
     """Recompute every aggregate (after a bulk load, or to repair)."""
-    for table in ("code_source_stat", "code_case_stat", "code_stat", "code_value_stat"):
+    for table in ("code_source_stat", "code_coder_stat", "code_case_stat", "code_stat", "code_value_stat"):
         conn.execute(f"DELETE FROM {table}")
     everything = "SELECT id FROM code"
     codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
     conn.execute(_source_stat(codings=codings))
+    conn.execute(_coder_stat(codings=codings))
     _case_stat(conn, codings=codings, cases="SELECT id FROM cases")
     conn.execute(f"INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters) {_TOTALS_SELECT}")
     conn.execute(f"INSERT INTO code_value_stat{_VALUE_COLUMNS} {_VALUE_SUMS} GROUP BY v.attribute_id, v.value, k.tree, "
@@ -286,6 +303,15 @@ def refresh_value_groups(
     or for every code when neither is given."""
     everything = own is None and tree is None
     per_tree = [] if everything else _per_tree(sorted(set(own or ())), sorted(set(tree or ())))
+    pairs = list(pairs)
+    if not everything and len(pairs) > 20 and len(pairs) == len(value_pairs(conn)):
+        # every value held by a case (a batch touching most cases): one statement per tree, not two per value
+        for t, ids in per_tree:
+            conn.execute(f"DELETE FROM code_value_stat WHERE tree = {t} AND code_id IN ({ids})")
+            conn.execute(f"INSERT INTO code_value_stat{_VALUE_COLUMNS} {_VALUE_SUMS} "
+                         f"WHERE k.tree = {t} AND k.code_id IN ({ids}) GROUP BY v.attribute_id, v.value, k.tree, "
+                         "k.code_id")
+        return
     for attribute_id, value in pairs:
         if everything:
             conn.execute("DELETE FROM code_value_stat WHERE attribute_id = ? AND value = ?", (attribute_id, value))
@@ -362,6 +388,8 @@ def stale_rows(conn: sqlite3.Connection) -> int:
     codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
     count = _differences(conn, _SOURCE_STAT_SELECT.format(codings=codings),
                          "SELECT tree, code_id, source_id, excerpts, characters FROM code_source_stat")
+    count += _differences(conn, _CODER_STAT_SELECT.format(codings=codings),
+                          "SELECT tree, code_id, coder_id, source_id, excerpts, characters FROM code_coder_stat")
     count += _differences(conn, _TOTALS_SELECT, "SELECT tree, code_id, excerpts, sources, cases, characters FROM code_stat")
     return count
 

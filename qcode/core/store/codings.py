@@ -46,10 +46,34 @@ def insert_codings(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) ->
 
 
 def insert_codings_returning_ids(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> list[int]:
-    """Insert (source_id, code_id, coder_id, start, end, created_at, guid) rows; their new ids, in order."""
+    """Insert (source_id, code_id, coder_id, start, end, created_at, guid) rows; their new ids, in order.
+
+    In one statement: SQLite gives each new row the largest id so far plus one, so a batch inserted inside
+    the caller's transaction gets consecutive ids, which is checked before they are trusted."""
+    items = list(rows)
+    if not items:
+        return []
     sql = ('INSERT INTO coding(source_id, code_id, coder_id, start, "end", created_at, guid) '
            "VALUES (?, ?, ?, ?, ?, ?, ?)")
-    return [inserted_id(conn.execute(sql, row)) for row in rows]
+    before = int(conn.execute("SELECT coalesce(max(id), 0) FROM coding").fetchone()[0])
+    conn.executemany(sql, items)
+    ids = list(range(before + 1, before + 1 + len(items)))
+    first, last = conn.execute("SELECT guid FROM coding WHERE id = ?", (ids[0],)).fetchone(), conn.execute(
+        "SELECT guid FROM coding WHERE id = ?", (ids[-1],)).fetchone()
+    if first == (items[0][6],) and last == (items[-1][6],) and conn.execute(
+            "SELECT count(*) FROM coding WHERE id > ?", (before,)).fetchone()[0] == len(items):
+        return ids
+    found: dict[str, int] = dict(conn.execute(f"SELECT guid, id FROM coding WHERE id > {before}"))
+    return [found[item[6]] for item in items]
+
+
+def coding_keys_of_code(conn: sqlite3.Connection, code_id: int) -> dict[int, set[tuple[int, int, int]]]:
+    """source id -> (coder_id, start, end) of a code's codings: for skipping duplicates of a batch."""
+    found: dict[int, set[tuple[int, int, int]]] = {}
+    for source, coder, start, end in conn.execute(
+            'SELECT source_id, coder_id, start, "end" FROM coding WHERE code_id = ?', (code_id,)):
+        found.setdefault(source, set()).add((coder, start, end))
+    return found
 
 
 def codings_by_ids(conn: sqlite3.Connection, coding_ids: list[int]) -> list[Coding]:

@@ -110,11 +110,12 @@ def rebuild_aggregates(conn: sqlite3.Connection) -> None:
     the sums of the per-source rows (coded characters add up: ranges in different sources never overlap).
     Only cases with ranged members go through the per-coding computation. `qcode check` recounts all of it.
     """
-    for table in ("code_source_stat", "code_case_stat", "code_stat", "code_value_stat"):
+    for table in ("code_source_stat", "code_coder_stat", "code_case_stat", "code_stat", "code_value_stat"):
         conn.execute(f"DELETE FROM {table}")
     everything = "SELECT id FROM code"
     codings = aggregates._CODINGS.format(own=everything, tree=everything, source_clause="")
     conn.execute(aggregates._source_stat(codings=codings))
+    conn.execute(aggregates._coder_stat(codings=codings))
     conn.execute(
         f"""INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters)
             SELECT s.tree, s.code_id, m.case_id, sum(s.excerpts), count(*), sum(s.characters)

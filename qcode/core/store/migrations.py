@@ -327,8 +327,47 @@ def step_005_exchange_guids(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE UNIQUE INDEX {table}_guid ON {table}(guid)")
 
 
+def step_006_analysis_storage(conn: sqlite3.Connection) -> None:
+    """What the analyses read: covering indexes on codings by coder and code and on the per-source aggregates
+    by source, and the per-(code, coder, source) aggregates (tables filtered to a coder, or by coder)."""
+    run_script(
+        conn,
+        """
+        CREATE INDEX coding_coder_code ON coding(coder_id, code_id, source_id, start, "end");
+        CREATE INDEX code_source_stat_cover ON code_source_stat(source_id, tree, code_id, excerpts, characters);
+
+        -- per (code, coder, source): one coder's coding rows and coded characters (union of ranges), for the
+        -- code alone (tree 0) and with its descendants (tree 1); kept current like code_source_stat
+        CREATE TABLE code_coder_stat (
+            tree       INTEGER NOT NULL,
+            code_id    INTEGER NOT NULL REFERENCES code(id) ON DELETE CASCADE,
+            coder_id   INTEGER NOT NULL REFERENCES coder(id) ON DELETE CASCADE,
+            source_id  INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+            excerpts   INTEGER NOT NULL,
+            characters INTEGER NOT NULL,
+            PRIMARY KEY (tree, code_id, coder_id, source_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX code_coder_stat_coder ON code_coder_stat(coder_id, tree, code_id, source_id, excerpts,
+                                                              characters);
+        CREATE INDEX code_coder_stat_source ON code_coder_stat(source_id);
+
+        INSERT INTO code_coder_stat(tree, code_id, coder_id, source_id, excerpts, characters)
+        SELECT tree, code_id, coder_id, source_id, count(*),
+               sum(max(0, "end" - max(start, coalesce(reach, start))))
+        FROM (SELECT tree, code_id, coder_id, source_id, start, "end",
+                     max("end") OVER (PARTITION BY tree, code_id, coder_id, source_id ORDER BY start, "end"
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+              FROM (SELECT 0 AS tree, code_id, coder_id, source_id, start, "end" FROM coding
+                    UNION ALL
+                    SELECT 1, cl.ancestor_id, c.coder_id, c.source_id, c.start, c."end"
+                    FROM code_closure cl JOIN coding c ON c.code_id = cl.code_id))
+        GROUP BY tree, code_id, coder_id, source_id;
+        """,
+    )
+
+
 STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_name_register,
-                     step_005_exchange_guids]
+                     step_005_exchange_guids, step_006_analysis_storage]
 LATEST = len(STEPS)
 
 

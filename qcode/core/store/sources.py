@@ -253,3 +253,28 @@ def span_at(conn: sqlite3.Connection, source_id: int, kind: str, offset: int) ->
         "SELECT count(*) FROM span WHERE source_id = ? AND kind = ? AND start <= ?", (source_id, kind, row[1])
     ).fetchone()[0]
     return number, Span(*row)
+
+
+_LAST = ('(SELECT {what} FROM span s WHERE s.source_id = w.column1 AND s.kind = \'{kind}\' AND s.start <= w.column2 '
+         'ORDER BY s.start DESC, s.id DESC LIMIT 1)')
+_COUNT = "(SELECT count(*) FROM span s WHERE s.source_id = w.column1 AND s.kind = '{kind}' AND s.start <= w.column2)"
+_LOCATION_PARTS = ", ".join([
+    _LAST.format(what="value", kind="page"), _COUNT.format(kind="page"),
+    _LAST.format(what="coalesce(value, '')", kind="timestamp"),
+    _COUNT.format(kind="paragraph"),
+    _LAST.format(what='json_array(value, start, "end")', kind="turn"),  # one look-up for the turn's three parts
+])
+
+
+def location_parts(conn: sqlite3.Connection, points: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
+    """For each (source id, offset): the last page's value and the number of pages so far, the last timestamp's
+    value (None without one), the number of paragraphs so far, and the last turn's value, start and end; all
+    in one statement per thousand points, each answered from the (source, kind, start) index."""
+    found: list[tuple[Any, ...]] = []
+    for first in range(0, len(points), 1000):
+        chunk = points[first:first + 1000]
+        values = ",".join("(?, ?)" for _ in chunk)
+        args = [v for point in chunk for v in point]
+        for *parts, turn in conn.execute(f"SELECT {_LOCATION_PARTS} FROM (VALUES {values}) w", args):
+            found.append((*parts, *(json.loads(turn) if turn else (None, None, None))))
+    return found

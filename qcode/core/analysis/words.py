@@ -1,0 +1,115 @@
+"""Word frequencies and keyword-in-context lines over the text of chosen codes, or of the sources in scope.
+
+A word is a maximal run of letters and digits, case-folded: hyphens, apostrophes and every other character
+separate words, so "help-seeking" is two words and "men's" gives "men" and "s" (which the stop list drops).
+The text looked at is the union of the chosen codings' ranges per source, so text coded twice counts once;
+with no code (and no coder or date condition) it is the sources in scope, or the parts of them that belong to
+the cases a filter names.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+
+from qcode.core.analysis import ranges as rng
+from qcode.core.analysis.frequencies import source_paths
+from qcode.core.analysis.locations import location_index
+from qcode.core.model import Filter, KwicLine, WordCount
+from qcode.core.store import analysis_reads, queries
+
+WORD = re.compile(r"[^\W_]+")
+
+#: common English words that say little about a theme; a user list adds to them
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are aren as at be because been before being below
+between both but by can cannot could couldn d did didn do does doesn doing don down during each even ever few
+for from further get got had hadn has hasn have haven having he her here hers herself him himself his how i if
+in into is isn it its itself just ll m me might more most much must mustn my myself no nor not now o of off
+on once one only or other ought our ours ourselves out over own re s same shan she should shouldn so some
+such t than that the their theirs them themselves then there these they this those through to too under
+until up us ve very was wasn we were weren what when where which while who whom why will with won would
+wouldn y yes you your yours yourself yourselves
+""".split())  # noqa: SIM905 (a word list reads better as text)
+
+
+def words_of(text: str) -> list[str]:
+    """The case-folded words of a text, in order."""
+    return [w.casefold() for w in WORD.findall(text)]
+
+
+def read_stop_words(text: str) -> set[str]:
+    """Words from a stop-word file: separated by spaces, commas or new lines; '#' starts a comment."""
+    words: set[str] = set()
+    for line in text.splitlines():
+        words.update(words_of(line.split("#", 1)[0]))
+    return words
+
+
+def text_scope(conn: sqlite3.Connection, flt: Filter) -> dict[int, rng.Ranges | None]:
+    """source id -> the merged ranges whose text is looked at (None: the whole source)."""
+    scope = queries.search_scope(conn, flt)
+    return {source: None if ranges is None else rng.merge(ranges) for source, ranges in scope.items()}
+
+
+def _texts(conn: sqlite3.Connection, scope: dict[int, rng.Ranges | None]) -> Iterable[tuple[int, int, str]]:
+    """(source id, offset of the piece, text of the piece) for everything in scope."""
+    for source_id in sorted(scope):
+        ranges = scope[source_id]
+        if ranges is None:
+            yield source_id, 0, analysis_reads.source_text(conn, source_id)
+            continue
+        pieces = analysis_reads.slices(conn, [(source_id, s, e) for s, e in ranges])
+        for (start, _), piece in zip(ranges, pieces, strict=True):
+            yield source_id, start, piece
+
+
+def word_frequencies(conn: sqlite3.Connection, flt: Filter, *, min_length: int = 1,
+                     stop_words: Iterable[str] = (), use_builtin_stop_words: bool = True,
+                     limit: int | None = 100) -> list[WordCount]:
+    """The most frequent words (most first, then alphabetically), with the number of sources holding each."""
+    stop = {w.casefold() for w in stop_words} | (STOP_WORDS if use_builtin_stop_words else set())
+    counts: Counter[str] = Counter()
+    in_sources: dict[str, set[int]] = {}
+    for source_id, _, text in _texts(conn, text_scope(conn, flt)):
+        for word in words_of(text):
+            if len(word) < min_length or word in stop:
+                continue
+            counts[word] += 1
+            in_sources.setdefault(word, set()).add(source_id)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if limit is not None:
+        ordered = ordered[:limit]
+    return [WordCount(word, count, len(in_sources[word])) for word, count in ordered]
+
+
+def kwic(conn: sqlite3.Connection, flt: Filter, word: str, *, width: int = 40) -> list[KwicLine]:
+    """Every occurrence of a word in scope with `width` characters of context on each side, in source and text
+    order. The context comes from the whole source, runs of whitespace shown as one space."""
+    target = word.casefold()
+    names = source_paths(conn)
+    lines = []
+    for source_id, offset, piece in _texts(conn, text_scope(conn, flt)):
+        hits = [m for m in WORD.finditer(piece) if m.group().casefold() == target]
+        if not hits:
+            continue
+        text = analysis_reads.source_text(conn, source_id)
+        index = location_index(conn, source_id)
+        for hit in hits:
+            start, end = offset + hit.start(), offset + hit.end()
+            lines.append(KwicLine(source_id, names[source_id], start, index.describe(start),
+                                  _squeeze(text[max(0, start - width):start], left=True), text[start:end],
+                                  _squeeze(text[end:end + width], left=False)))
+    return lines
+
+
+def _squeeze(text: str, *, left: bool) -> str:
+    """Whitespace runs as one space, keeping a space next to the word when there was one."""
+    squeezed = " ".join(text.split())
+    if left and text[-1:].isspace():
+        squeezed += " "
+    if not left and text[:1].isspace():
+        squeezed = " " + squeezed
+    return squeezed

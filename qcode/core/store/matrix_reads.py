@@ -1,0 +1,185 @@
+"""Matrix cells read from the maintained aggregates (`aggregates.py`) and the covering coding indexes.
+
+Each reader returns {code id: {column key as text: number}} for the codes asked, only the non-zero cells (keys
+are text because the large ones travel from SQLite as one JSON object per code, much faster than a row per
+cell). `tree` 1 counts a code with its sub-codes, 0 alone. The callers (`analysis/matrix_fast.py`) use them only where they are
+exact; tests hold them to a recount from the coding rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+
+from qcode.core.store.aggregates import _UNION
+
+Cells = dict[int, dict[str, int]]
+
+
+def _ids(values: Iterable[int]) -> str:
+    return ",".join(str(int(v)) for v in sorted(set(values))) or "NULL"
+
+
+def _among(column: str, codes: list[int] | None) -> str:
+    """A condition limiting rows to some codes; none for all codes (None), so that the key order is used."""
+    return "" if codes is None else f" AND {column} IN ({_ids(codes)})"
+
+
+def _cells(rows: Iterable[tuple[int, object, int]]) -> Cells:
+    found: Cells = defaultdict(dict)
+    for code_id, key, value in rows:
+        found[code_id][str(key)] = value
+    return found
+
+
+def _json_cells(conn: sqlite3.Connection, table: str, key: str, column: str, tree: int,
+                codes: list[int] | None) -> Cells:
+    rows = conn.execute(
+        f"SELECT code_id, json_group_object({key}, {column}) FROM {table} WHERE tree = ?{_among('code_id', codes)} "
+        "GROUP BY code_id", (tree,))
+    return {code_id: json.loads(cells) for code_id, cells in rows}
+
+
+def column_sums(conn: sqlite3.Connection, table: str, key: str, codes: list[int] | None) -> dict[str, int]:
+    """Per column (case or source), the excerpts of the codes alone: each coding once, as it has one code."""
+    rows = conn.execute(f"SELECT {key}, sum(excerpts) FROM {table} WHERE tree = 0{_among('code_id', codes)} "
+                        f"GROUP BY {key}")
+    return {str(k): v for k, v in rows}
+
+
+def attribute_scope(conn: sqlite3.Connection, attribute_id: int | None) -> str | None:
+    """"case" or "source", or None for an unknown attribute."""
+    row = conn.execute("SELECT scope FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
+    return row[0] if row else None
+
+
+def cases_share_sources(conn: sqlite3.Connection) -> bool:
+    """True when some source holds members of two different cases (a coding may then be in two cases)."""
+    return conn.execute(
+        "SELECT 1 FROM case_member GROUP BY source_id HAVING count(DISTINCT case_id) > 1 LIMIT 1").fetchone() is not None
+
+
+def cells_by_case(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int] | None) -> Cells:
+    """Excerpts or characters per (code, case), from `code_case_stat`."""
+    column = {"excerpts": "excerpts", "characters": "characters"}[measure]
+    return _json_cells(conn, "code_case_stat", "case_id", column, tree, codes)
+
+
+def cells_by_source(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int] | None) -> Cells:
+    """Excerpts or characters per (code, source), from `code_source_stat`."""
+    column = {"excerpts": "excerpts", "characters": "characters"}[measure]
+    return _json_cells(conn, "code_source_stat", "source_id", column, tree, codes)
+
+
+def excerpts_by_coder(conn: sqlite3.Connection, codes: list[int] | None) -> Cells:
+    """Each code's own codings per coder (the covering index on coder and code answers it)."""
+    return _cells(conn.execute(
+        # `+code_id`: read the (coder, code, ...) index alone rather than the code index and then each row
+        f"SELECT code_id, coder_id, count(*) FROM coding WHERE 1{_among('+code_id', codes)} GROUP BY coder_id, code_id"))
+
+
+def excerpts_by_case_value(conn: sqlite3.Connection, attribute_id: int, tree: int, codes: list[int] | None) -> Cells:
+    """Excerpts per (code, case attribute value), from `code_value_stat`."""
+    return _cells(conn.execute(
+        f"SELECT code_id, value, excerpts FROM code_value_stat WHERE attribute_id = ? AND tree = ?"
+        f"{_among('code_id', codes)}", (attribute_id, tree)))
+
+
+def excerpts_by_source_value(conn: sqlite3.Connection, attribute_id: int, tree: int,
+                             codes: list[int] | None) -> Cells:
+    """Excerpts per (code, source attribute value), summed from `code_source_stat`."""
+    return _cells(conn.execute(
+        f"""SELECT k.code_id, v.value, sum(k.excerpts) FROM code_source_stat k
+            JOIN attribute_value v ON v.attribute_id = ? AND v.owner_id = k.source_id
+            WHERE k.tree = ?{_among('k.code_id', codes)} GROUP BY k.code_id, v.value""", (attribute_id, tree)))
+
+
+_REACH = ('max("end") OVER (PARTITION BY {part} ORDER BY start, "end" '
+          "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+
+
+def source_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
+    """source id -> characters coded with any code (the union of every coding's range)."""
+    return _text_keys(conn.execute(
+        f"""SELECT source_id, {_UNION} FROM (
+                SELECT source_id, start, "end", {_REACH.format(part="source_id")} AS reach FROM coding)
+            GROUP BY source_id"""))
+
+
+def case_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
+    """case id -> characters of the codings (any code) that overlap one of its members, overlaps once.
+
+    When every member is a whole source and no source is in two cases, a case's characters are the sum of its
+    sources' (each coding then lies in one case's sources only), read from one pass over the coding index."""
+    if not has_ranged_members(conn) and not cases_share_sources(conn):
+        per_source = source_coded_characters(conn)
+        totals: dict[str, int] = defaultdict(int)
+        for case_id, source_id in conn.execute("SELECT case_id, source_id FROM case_member"):
+            totals[str(case_id)] += per_source.get(str(source_id), 0)
+        return totals
+    return _text_keys(conn.execute(
+        f"""SELECT case_id, {_UNION} FROM (
+                SELECT case_id, start, "end", {_REACH.format(part="case_id, source_id")} AS reach FROM (
+                    SELECT DISTINCT m.case_id, c.id, c.source_id, c.start, c."end"
+                    FROM case_member m JOIN coding c ON c.source_id = m.source_id
+                     AND (m.start IS NULL OR (c.start < m."end" AND c."end" > m.start))))
+            GROUP BY case_id"""))
+
+
+def _text_keys(rows: Iterable[tuple[object, int]]) -> dict[str, int]:
+    return {str(key): value for key, value in rows}
+
+
+# --- frequencies of some sources, from the per-source aggregates ------------------------------------------
+
+
+def has_ranged_members(conn: sqlite3.Connection, source_ids: list[int] | None = None) -> bool:
+    """True when a case has a member that is part of a source (in these sources, or in any)."""
+    where = "" if source_ids is None else f" AND source_id IN ({_ids(source_ids)})"
+    return conn.execute(f"SELECT 1 FROM case_member WHERE start IS NOT NULL{where} LIMIT 1").fetchone() is not None
+
+
+def source_totals(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple[int, int, int, int, int, int]]:
+    """(tree, code id, excerpts, sources, cases, characters) over these sources, for codes with codings there;
+    cases through members that are whole sources (the caller checks there are no others)."""
+    ids = _ids(source_ids)
+    counts = conn.execute(
+        f"""SELECT tree, code_id, sum(excerpts), count(*), sum(characters) FROM code_source_stat
+            WHERE source_id IN ({ids}) GROUP BY tree, code_id""").fetchall()
+    cases = dict(((tree, code), n) for tree, code, n in conn.execute(
+        f"""SELECT k.tree, k.code_id, count(DISTINCT m.case_id) FROM code_source_stat k
+            JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL
+            WHERE k.source_id IN ({ids}) GROUP BY k.tree, k.code_id"""))
+    return [(tree, code, excerpts, sources, cases.get((tree, code), 0), characters)
+            for tree, code, excerpts, sources, characters in counts]
+
+
+def whole_cases_per_source(conn: sqlite3.Connection) -> dict[int, int]:
+    """source id -> the number of cases that hold the whole source."""
+    return dict(conn.execute(
+        "SELECT source_id, count(DISTINCT case_id) FROM case_member WHERE start IS NULL GROUP BY source_id"))
+
+
+def source_rows(conn: sqlite3.Connection, source_id: int) -> list[tuple[int, int, int, int]]:
+    """(tree, code id, excerpts, characters) of one source's per-source aggregate rows (from the covering
+    index), so that a table by source is built one source at a time."""
+    return conn.execute("SELECT tree, code_id, excerpts, characters FROM code_source_stat WHERE source_id = ?",
+                        (source_id,)).fetchall()
+
+
+def coder_totals(conn: sqlite3.Connection, coder_id: int | None = None) -> list[tuple[int, int, int, int, int, int, int]]:
+    """(coder id, tree, code id, excerpts, sources, cases, characters) per coder (or of one coder) from the
+    per-(code, coder, source) aggregates; cases through members that are whole sources (the caller checks there
+    are no others)."""
+    where = "" if coder_id is None else f"WHERE k.coder_id = {int(coder_id)}"
+    counts = conn.execute(
+        f"""SELECT k.coder_id, k.tree, k.code_id, sum(k.excerpts), count(*), sum(k.characters)
+            FROM code_coder_stat k {where} GROUP BY k.coder_id, k.tree, k.code_id""").fetchall()
+    cases = {(coder, tree, code): n for coder, tree, code, n in conn.execute(
+        f"""SELECT k.coder_id, k.tree, k.code_id, count(DISTINCT m.case_id) FROM code_coder_stat k
+            JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL {where}
+            GROUP BY k.coder_id, k.tree, k.code_id""")}
+    return [(coder, tree, code, excerpts, sources, cases.get((coder, tree, code), 0), characters)
+            for coder, tree, code, excerpts, sources, characters in counts]

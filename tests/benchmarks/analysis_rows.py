@@ -1,0 +1,121 @@
+"""Benchmark rows of the analyses (issue: questions of the data) on the reference project.
+
+`rows(path, ids, folder, timed)` returns rows {name, seconds, budget_seconds} (+ value/unit) for run.py. Each
+analysis is timed in-process (median); the plain-SQL rows give the same question asked of the bare coding rows,
+side by side; `apply_batch_10k` writes on a copy of the project; the peak memory of `qcode stats --by source`
+is measured in a process of its own.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _plain_sql_seconds(path: Path, source_ids: list[int], timed: Callable) -> float:
+    """The same filtered frequencies as a plain GROUP BY over the bare coding rows (own codings only)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    marks = ",".join("?" * len(source_ids))
+    sql = f"SELECT code_id, count(*), count(DISTINCT source_id) FROM coding WHERE source_id IN ({marks}) GROUP BY code_id"
+    try:
+        return timed(lambda: conn.execute(sql, source_ids).fetchall(), 7)
+    finally:
+        conn.close()
+
+
+def rows(path: Path, ids: dict, folder: Path, timed: Callable[[Callable[[], object], int], float]) -> list[dict]:
+    from qcode.core.analysis.frequencies import Grouping
+    from qcode.core.model import Filter
+    from qcode.core.project import Project
+
+    found: list[dict] = []
+    with Project.open(path, mode="read") as project:
+        coder_a = next(c.id for c in project.coders() if c.name == "Coder A")
+        setting = project.find_attribute("Setting").id
+        batch_folder = project.find_folder("Batch 1").id
+        hundred = tuple(s.id for s in project.sources()[:100])
+        leaves = [c.id for c in project.codes() if not project.children(c.id)]
+        paths = [project.code_path(c) for c in leaves[:3]]
+        expression = f'("{paths[0]}" OR "{paths[1]}") AND "{paths[2]}"'
+        one_code = Filter(codes=(ids["one_code"],))
+        measures: list[tuple[str, Callable[[], object], float]] = [
+            ("matrix_by_case", lambda: project.matrix(columns=Grouping("case")), 0.300),
+            ("matrix_by_case_characters", lambda: project.matrix(columns=Grouping("case"), cell="characters"), 0.300),
+            ("matrix_by_source", lambda: project.matrix(columns=Grouping("source")), 0.300),
+            ("matrix_by_coder", lambda: project.matrix(columns=Grouping("coder")), 0.300),
+            ("matrix_by_attribute", lambda: project.matrix(columns=Grouping("attribute", setting)), 0.300),
+            ("frequencies_filtered_by_coder", lambda: project.frequencies(Filter(coders=(coder_a,))), 0.200),
+            ("frequencies_filtered_by_folder", lambda: project.frequencies(Filter(folders=(batch_folder,))), 0.030),
+            ("frequencies_filtered_by_sources", lambda: project.frequencies(Filter(sources=hundred)), 0.020),
+            ("cooccurrence", lambda: project.cooccurrence(), 1.0),
+            ("coding_query", lambda: project.coding_query(expression), 0.300),
+            ("word_frequency", lambda: project.word_frequencies(one_code), 0.300),
+            ("saturation", lambda: project.saturation(), 0.300),
+            ("code_excerpts_with_locations", lambda: project.excerpts(ids["one_code"], with_location=True), 0.050),
+        ]
+        for label, fn, budget in measures:
+            repeat = 3 if budget >= 1.0 else 5
+            found.append({"name": label, "seconds": timed(fn, repeat), "budget_seconds": budget})
+        folder_sources = [s.id for s in project.sources() if s.folder_id == batch_folder]
+    for row, sources in (("frequencies_filtered_by_folder", folder_sources),
+                         ("frequencies_filtered_by_sources", list(hundred))):
+        plain = _plain_sql_seconds(path, sources, timed)
+        found.append({"name": f"{row}_plain_sql", "seconds": plain, "budget_seconds": None,
+                      "value": len(sources), "unit": "sources; the same question as a plain GROUP BY"})
+    found.append(_apply_batch(path, folder))
+    found.append(_stats_peak(path))
+    return found
+
+
+def _apply_batch(path: Path, folder: Path) -> dict:
+    """Apply 10,000 new codings in one batch (what autocoding a common word does) on a copy of the project."""
+    from qcode.core.model import NewCoding
+    from qcode.core.project import Project
+
+    copy = folder / "apply-batch.qcode"
+    for stale in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(path, copy)
+    rng = random.Random(11)
+    with Project.open(copy) as project:
+        project.use_coder("Coder B")
+        sources = [(s.id, s.length) for s in project.sources()]
+        code = project.create_code("Benchmark batch").id
+        batch = []
+        for _ in range(10_000):
+            source, length = sources[rng.randrange(len(sources))]
+            start = rng.randrange(0, length - 40)
+            batch.append(NewCoding(source, code, start, start + rng.randint(5, 40)))
+        t0 = time.perf_counter()
+        added = project.apply_codings(batch)
+        seconds = time.perf_counter() - t0
+        problems = project.check()
+    if problems:
+        raise SystemExit(f"apply_batch_10k left the project inconsistent: {problems[:3]}")
+    return {"name": "apply_batch_10k", "seconds": seconds, "budget_seconds": 1.0, "value": len(added),
+            "unit": "codings added"}
+
+
+def _stats_peak(path: Path) -> dict:
+    """`qcode stats --by source` in a process of its own: time (process start included) and peak memory."""
+    probe = ("import resource, sys, time, os, contextlib\n"
+             "from qcode.cli import main\n"
+             "t0 = time.perf_counter()\n"
+             "with open(os.devnull, 'w') as sink, contextlib.redirect_stdout(sink):  # as `qcode stats ... > file`\n"
+             "    code = main(['stats', sys.argv[1], '--by', 'source'])\n"
+             "assert code == 0\n"
+             "print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
+    out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True,
+                         cwd=ROOT)
+    seconds, peak_mb = map(float, out.stdout.split()[-2:])
+    return {"name": "stats_by_source_peak", "seconds": seconds, "budget_seconds": None, "value": round(peak_mb, 1),
+            "unit": "MB peak memory (budget 200 MB)", "ratio_budget": 200.0}

@@ -1,0 +1,189 @@
+"""Matrix, co-occurrence and the AND/OR/NOT query equal a brute-force recount from the raw codings."""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qcode.core.analysis.frequencies import Grouping
+from qcode.core.model import Filter, NewCoding, Span
+from qcode.core.project import Project
+
+LENGTH = 40
+TEXT = "Ab cd. Ef gh ij.\n\nKl mn op. Qr st uv wx."[:LENGTH]
+PARAGRAPHS = [Span("paragraph", 0, 16), Span("paragraph", 18, len(TEXT))]
+
+ranges = st.tuples(st.integers(0, LENGTH - 1), st.integers(1, 12)).map(
+    lambda r: (r[0], min(len(TEXT), r[0] + r[1])))
+codings = st.lists(st.tuples(st.integers(0, 1), st.integers(0, 3), st.integers(0, 1), ranges), max_size=14)
+members = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 1), st.one_of(st.none(), ranges)), max_size=5)
+
+
+def build(folder: Path, coding_plan, member_plan) -> tuple[Project, dict]:
+    project = Project.create(folder / "p.qcode")
+    sources = [project.add_source(f"S{i}", TEXT, spans=PARAGRAPHS).id for i in range(2)]
+    top = project.create_code("Top").id
+    codes = [top, project.create_code("Left", parent_id=top).id, project.create_code("Right", parent_id=top).id,
+             project.create_code("Alone").id]
+    coders = [project.current_coder.id, project.ensure_coder("Other").id]
+    project.add_codings(NewCoding(sources[s], codes[c], start, end, coders[k])
+                        for s, c, k, (start, end) in coding_plan if end > start)
+    cases = [project.create_case(f"Case {i}").id for i in range(3)]
+    for case, source, span in member_plan:
+        start, end = span if span else (None, None)
+        if not any(m.source_id == sources[source] and m.start == start and m.end == end
+                   for m in project.case_members(cases[case])):
+            project.add_case_member(cases[case], sources[source], start, end)
+    return project, {"codes": codes, "sources": sources, "cases": cases, "coders": coders}
+
+
+def subtree(project: Project, code_id: int) -> set[int]:
+    return set(project.descendants(code_id))
+
+
+def in_case(project: Project, coding, case_id: int) -> bool:
+    return any(m.source_id == coding.source_id and (m.start is None or (m.start < coding.end and m.end > coding.start))
+               for m in project.case_members(case_id))
+
+
+def measure(project: Project, chosen, cell: str, cases_of) -> int:
+    if cell == "excerpts":
+        return len(chosen)
+    if cell == "sources":
+        return len({c.source_id for c in chosen})
+    if cell == "cases":
+        return len({case for c, counted in chosen.items() for case in counted})
+    return len({(c.source_id, i) for c in chosen for i in range(c.start, c.end)})
+
+
+def brute_matrix(project: Project, kind: str, cell: str) -> dict:
+    everything = project.codings()
+    all_cases = [k.id for k in project.cases()]
+    cases_of = {c.id: {k for k in all_cases if in_case(project, c, k)} for c in everything}
+    if kind == "case":
+        keys = sorted(all_cases, key=lambda k: project.case(k).name.casefold())
+        def place(c): return [(k, {k}) for k in keys if k in cases_of[c.id]]
+    elif kind == "source":
+        keys = [s.id for s in sorted(project.sources(), key=lambda s: s.name.casefold())]
+        def place(c): return [(c.source_id, cases_of[c.id])]
+    else:
+        keys = [k.id for k in sorted(project.coders(), key=lambda k: k.name.casefold())]
+        def place(c): return [(c.coder_id, cases_of[c.id])]
+    table = {}
+    for row in [*[c.id for c in project.codes()], None]:
+        in_row = [c for c in everything if row is None or c.code_id in subtree(project, row)]
+        cells = []
+        union: dict = {}
+        for key in keys:
+            chosen = {}
+            for c in in_row:
+                for k, counted in place(c):
+                    if k == key:
+                        chosen[c] = counted
+                        union.setdefault(c, set()).update(counted)
+            cells.append(measure(project, chosen, cell, cases_of))
+        table[row] = (*cells, measure(project, union, cell, cases_of))
+    return table
+
+
+@settings(max_examples=25, deadline=None)
+@given(codings, members, st.sampled_from(["case", "source", "coder"]),
+       st.sampled_from(["excerpts", "sources", "cases", "characters"]))
+def test_matrix_equals_a_brute_force_recount(coding_plan, member_plan, kind, cell):
+    with tempfile.TemporaryDirectory() as folder:
+        project, _ = build(Path(folder), coding_plan, member_plan)
+        with project:
+            result = project.matrix(columns=Grouping(kind), cell=cell)
+            got = {r.code_id: (*r.cells, r.total) for r in result.rows}
+            got[None] = (*result.column_totals, result.grand_total)
+            assert got == brute_matrix(project, kind, cell)
+
+
+def brute_cooccurrence(project: Project) -> dict:
+    leaves = {c.id for c in project.codes() if not project.children(c.id)}
+    paths = {c.id: project.code_path(c.id) for c in project.codes()}
+    everything = [c for c in project.codings() if c.code_id in leaves]
+    counts: dict = defaultdict(int)
+    for x in everything:
+        for y in everything:
+            if (x.id < y.id and x.source_id == y.source_id and x.code_id != y.code_id
+                    and x.start < y.end and y.start < x.end):
+                counts[tuple(sorted((paths[x.code_id], paths[y.code_id])))] += 1
+
+    def chars(path: str) -> set:
+        return {(c.source_id, i) for c in everything if paths[c.code_id] == path for i in range(c.start, c.end)}
+
+    return {pair: (count, round(len(chars(pair[0]) & chars(pair[1])) / len(chars(pair[0]) | chars(pair[1])), 4))
+            for pair, count in counts.items()}
+
+
+@settings(max_examples=25, deadline=None)
+@given(codings)
+def test_cooccurrence_equals_a_brute_force_recount(coding_plan):
+    with tempfile.TemporaryDirectory() as folder:
+        project, _ = build(Path(folder), coding_plan, [])
+        with project:
+            got = {(r.path_a, r.path_b): (r.count, r.jaccard) for r in project.cooccurrence()}
+            assert got == brute_cooccurrence(project)
+
+
+@settings(max_examples=25, deadline=None)
+@given(codings, st.sampled_from(["AND", "OR", "NOT"]), st.integers(0, 3), st.integers(0, 3),
+       st.sampled_from([None, "Other"]))
+def test_and_or_not_equal_character_set_algebra(coding_plan, operator, a, b, coder):
+    with tempfile.TemporaryDirectory() as folder:
+        project, ids = build(Path(folder), coding_plan, [])
+        with project:
+            paths = [project.code_path(c) for c in ids["codes"]]
+            other = project.ensure_coder("Other").id
+
+            def chars(index: int, only_coder: int | None = None) -> set:
+                wanted = subtree(project, ids["codes"][index])
+                return {(c.source_id, i) for c in project.codings() if c.code_id in wanted
+                        and (only_coder is None or c.coder_id == only_coder) for i in range(c.start, c.end)}
+
+            right = f'"{paths[b]}"' + (f"@{coder}" if coder else "")
+            passages = project.coding_query(f'"{paths[a]}" {operator} {right}')
+            got = {(p.source_id, i) for p in passages for i in range(p.start, p.end)}
+            left_set, right_set = chars(a), chars(b, other if coder else None)
+            expected = {"AND": left_set & right_set, "OR": left_set | right_set, "NOT": left_set - right_set}[operator]
+            assert got == expected
+            by_source = defaultdict(list)
+            for p in passages:
+                by_source[p.source_id].append((p.start, p.end))
+                assert p.text == TEXT[p.start:p.end]
+            for spans in by_source.values():  # merged: sorted, neither overlapping nor touching
+                assert all(first[1] < second[0] for first, second in itertools.pairwise(spans))
+
+
+@settings(max_examples=25, deadline=None)
+@given(codings, st.lists(st.tuples(st.integers(0, 2), st.one_of(st.none(), ranges)), max_size=2),
+       st.sampled_from(["case", "source", "coder", "attribute"]), st.sampled_from(["excerpts", "characters"]),
+       st.booleans(), st.booleans())
+def test_matrix_from_the_aggregates_equals_the_count_from_the_rows(coding_plan, member_plan, kind, cell, own,
+                                                                   narrowed):
+    """Each source in at most one case, so the aggregates answer; they must give what counting the rows gives."""
+    from qcode.core.analysis import matrix_fast
+
+    with tempfile.TemporaryDirectory() as folder:
+        plan = [(case, source, span) for source, (case, span) in enumerate(member_plan)]
+        project, ids = build(Path(folder), coding_plan, plan)
+        with project:
+            size = project.create_attribute("Size", "choice", choices=("small", "large")).id
+            for number, case in enumerate(ids["cases"]):
+                project.set_attribute_value(size, case, ("large", "small")[number % 2])
+            grouping = Grouping("attribute", size) if kind == "attribute" else Grouping(kind)
+            flt = Filter(codes=(ids["codes"][0],)) if narrowed else Filter()
+            fast = project.matrix(flt, columns=grouping, cell=cell, own=own)
+            original = matrix_fast.try_matrix
+            matrix_fast.try_matrix = lambda *args, **kwargs: None
+            try:
+                slow = project.matrix(flt, columns=grouping, cell=cell, own=own)
+            finally:
+                matrix_fast.try_matrix = original
+            assert fast == slow
