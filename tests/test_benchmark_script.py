@@ -22,7 +22,7 @@ def test_quick_benchmark_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = json.loads(out.read_text())
     names = [row["name"] for row in rows]
-    assert names[:23] == ["build", "open", "frequencies", "frequencies_by_attribute", "search", "code_excerpts",
+    assert names[:27] == ["build", "open", "frequencies", "frequencies_by_attribute", "search", "code_excerpts",
                      "export_xlsx_20k", "export_docx_20k", "import_docx_20", "import_overhead_ratio",
                      "import_text_5mb_peak", "import_pdf_shared_stream_400", "import_bibtex_2000",
                      "import_bibtex_5000", "import_pdf_bomb_80mb_peak", "export_qdpx", "export_qdpx_peak",

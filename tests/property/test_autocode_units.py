@@ -39,9 +39,15 @@ def _within_one_unit_or_the_hit(result: tuple[int, int], hit: tuple[int, int], s
 @given(texts_with_units(), st.sampled_from(["sentence", "paragraph", "turn"]))
 def test_a_widened_hit_lies_in_one_unit_or_is_the_hit(case: tuple, unit: str) -> None:
     text, spans, hit = case
-    (result,) = widen(text, spans, [hit], unit)
-    assert result[0] <= hit[0]  # the hit itself is always coded
-    assert hit[1] <= result[1]
+    widened = widen(text, spans, [hit], unit)
+    core = (hit[0] + len(text[hit[0]:hit[1]]) - len(text[hit[0]:hit[1]].lstrip()),
+            hit[1] - len(text[hit[0]:hit[1]]) + len(text[hit[0]:hit[1]].rstrip()))
+    if core[0] >= core[1]:  # a hit of white space alone: trimmed away, or kept within a unit
+        assert all(_within_one_unit_or_the_hit(r, hit, spans) for r in widened)
+        return
+    (result,) = widened
+    assert result[0] <= core[0]  # the hit itself is always coded (less white space at the edges of the coding)
+    assert core[1] <= result[1]
     assert _within_one_unit_or_the_hit(result, hit, spans)
 
 
@@ -54,4 +60,4 @@ def test_a_hit_before_a_paragraph_span_codes_that_paragraph_not_the_source(proje
     paragraph = next(s for s in project.spans(source.id, "paragraph") if s.start <= tab + 1 < s.end)
     for unit in ("paragraph", "sentence", "turn"):
         ranges = project.autocode_ranges(pattern=r"\t=", unit=unit)
-        assert ranges == [(source.id, tab, paragraph.end)], unit
+        assert ranges == [(source.id, tab + 1, paragraph.end)], unit  # the tab is trimmed off the coding
