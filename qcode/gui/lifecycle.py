@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from qcode.core import paths
 from qcode.core.errors import DamagedProjectError, QcodeError
 from qcode.core.project import Project, default_coder_name
+from qcode.gui.support.plain_text import as_text
 
 RECENT_KEY = "recent/projects"
 MAX_RECENT = 8
@@ -79,7 +80,7 @@ class AppSession(QObject):
             self.show_damaged(Path(path), err.message, parent)
             return None
         except QcodeError as err:
-            QMessageBox.critical(parent, "qcode", err.message)
+            QMessageBox.critical(parent, "qcode", as_text(err.message))
             return None
         if not project.readonly:
             project.name_coder(self.coder or default_coder_name())  # added (a write) only once the check passed
@@ -100,7 +101,7 @@ class AppSession(QObject):
             return None
         except QcodeError as err:
             self._discard(project, window)
-            QMessageBox.critical(parent, "qcode", err.message)
+            QMessageBox.critical(parent, "qcode", as_text(err.message))
             return None
         if project.readonly:
             reason = project.readonly_reason or "This project is open in another qcode window."
@@ -142,7 +143,7 @@ class AppSession(QObject):
         try:
             Project.create(path).close()
         except QcodeError as err:
-            QMessageBox.critical(parent, "qcode", err.message)
+            QMessageBox.critical(parent, "qcode", as_text(err.message))
             return None
         return self.open(path, parent)
 
@@ -166,7 +167,7 @@ class AppSession(QObject):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 build_demo(path)
             except (OSError, QcodeError) as err:
-                QMessageBox.critical(parent, "qcode", getattr(err, "message", str(err)))
+                QMessageBox.critical(parent, "qcode", as_text(getattr(err, "message", str(err))))
                 return
         self.open(path, parent)
 
@@ -178,7 +179,7 @@ class AppSession(QObject):
         try:
             project.save_copy(chosen)
         except QcodeError as err:
-            QMessageBox.warning(parent, "qcode", err.message)
+            QMessageBox.warning(parent, "qcode", as_text(err.message))
 
     def restore_backup_dialog(self, project_path: Path, parent: QWidget | None = None) -> None:
         found = Project.list_backups(project_path)
@@ -198,6 +199,6 @@ class AppSession(QObject):
         try:
             Project.restore_backup(backup.path, target)
         except QcodeError as err:
-            QMessageBox.warning(parent, "qcode", err.message)
+            QMessageBox.warning(parent, "qcode", as_text(err.message))
             return
         self.open(target, parent)

@@ -73,3 +73,19 @@ def test_create_opens_the_new_project(qtbot, tmp_path: Path) -> None:
         assert window.document.placeholderText().startswith("This project has no sources")
     finally:
         _close_all(session)
+
+
+def test_error_messages_on_opening_show_file_names_literally(qtbot, tmp_path, monkeypatch) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from qcode.gui.lifecycle import AppSession
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text, *a, **k: shown.append(text))
+    odd = tmp_path / "<img src=x><b>FAKE DIALOG.qcode"
+    odd.write_text("not a project")
+    session = AppSession(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), coder="Tester")
+    assert session.open(odd) is None
+    assert len(shown) == 1
+    assert "&lt;img src=x&gt;&lt;b&gt;FAKE DIALOG" in shown[0]  # escaped: Qt shows the name, not an image
