@@ -14,14 +14,17 @@ def schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
 
 
+def schema_at(version: int) -> sqlite3.Connection:
+    """An empty database with the steps up to `version` applied."""
+    conn = sqlite3.connect(":memory:")
+    for number, step in migrations.pending_steps(0)[:version]:
+        migrations.apply_step(conn, number, step)
+    return conn
+
+
 def strip_after(conn: sqlite3.Connection, version: int) -> None:
     """Take away what the steps after `version` added, and mark the file as that version."""
-    before = sqlite3.connect(":memory:")
-    for number, step in migrations.pending_steps(0)[:version]:
-        migrations.apply_step(before, number, step)
-    everything = sqlite3.connect(":memory:")
-    for number, step in migrations.pending_steps(0):
-        migrations.apply_step(everything, number, step)
+    before, everything = schema_at(version), schema_at(migrations.LATEST)
     later = sorted(set(schema(everything)) - set(schema(before)), key=lambda item: item[0] != "table")
     for kind, name in later:
         conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')

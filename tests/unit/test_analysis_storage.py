@@ -9,8 +9,8 @@ from qcode.core.analysis.frequencies import Grouping
 from qcode.core.model import Filter, NewCoding
 from qcode.core.project import Project
 from qcode.core.store import migrations
-from tests.downgrade import downgrade, schema_at
 from tests.recount import recount
+from tests.schema_versions import make_older, schema_at
 
 
 def _indexes(path: Path) -> set[str]:
@@ -34,7 +34,7 @@ def test_a_version_3_file_gets_the_analysis_storage(tmp_path: Path) -> None:
         project.add_coding(source.id, code.id, 4, 17)
         project.add_coding(source.id, child.id, 10, 30)
         project.add_coding(source.id, code.id, 19, 36, coder_id=project.ensure_coder("Second").id)
-    downgrade(path, 3)  # the file steps 1 to 3 made
+    make_older(path, 3)  # the file steps 1 to 3 made
     conn = sqlite3.connect(path)
     fresh = schema_at(3)
     assert _schema(conn) == _schema(fresh)
