@@ -85,12 +85,38 @@ WHERE m.case_id IN ({{cases}})
 """
 
 
-def _source_stat(*, codings: str) -> str:
-    return _SOURCE_STAT.format(select=_SOURCE_STAT_SELECT.format(codings=codings))
+# The same per-source and per-coder rows, one statement per tree: a UNION ALL of both trees makes SQLite sort
+# every row of both together before its window, while one tree alone reads the own codings in the order of the
+# (code_id, source_id, start, "end") index and sorts only the descendants' (about 2.5 times less work in all).
+# The recount of `qcode check` (`stale_rows`) keeps the formulation above, so the two check each other.
+_TREE_CODINGS = {
+    0: 'SELECT c.code_id AS code_id, c.source_id, c.coder_id, c.start, c."end" FROM coding c '
+       "WHERE c.code_id IN ({codes}) {source_clause}",
+    1: 'SELECT cl.ancestor_id AS code_id, c.source_id, c.coder_id, c.start, c."end" '
+       "FROM code_closure cl JOIN coding c ON c.code_id = cl.code_id WHERE cl.ancestor_id IN ({codes}) {source_clause}",
+}
+_TREE_SOURCE_STAT = f"""
+INSERT INTO code_source_stat(tree, code_id, source_id, excerpts, characters)
+SELECT {{tree}}, code_id, source_id, count(*), {_UNION}
+FROM (SELECT code_id, source_id, start, "end", {_REACH.format(part="code_id, source_id")} AS reach
+      FROM ({{codings}}))
+GROUP BY code_id, source_id
+"""
+_TREE_CODER_STAT = f"""
+INSERT INTO code_coder_stat(tree, code_id, coder_id, source_id, excerpts, characters)
+SELECT {{tree}}, code_id, coder_id, source_id, count(*), {_UNION}
+FROM (SELECT code_id, coder_id, source_id, start, "end", {_REACH.format(part="code_id, coder_id, source_id")} AS reach
+      FROM ({{codings}}))
+GROUP BY code_id, coder_id, source_id
+"""
 
 
-def _coder_stat(*, codings: str) -> str:
-    return _CODER_STAT.format(select=_CODER_STAT_SELECT.format(codings=codings))
+def _insert_source_and_coder_stats(conn: sqlite3.Connection, per_tree: list[tuple[int, str]], source_clause: str) -> None:
+    """Insert the per-source and per-coder rows of these (tree, code id list) pairs, restricted by `source_clause`."""
+    for tree, codes in per_tree:
+        codings = _TREE_CODINGS[tree].format(codes=codes, source_clause=source_clause)
+        conn.execute(_TREE_SOURCE_STAT.format(tree=tree, codings=codings))
+        conn.execute(_TREE_CODER_STAT.format(tree=tree, codings=codings))
 
 
 def _case_stat(conn: sqlite3.Connection, *, codings: str, cases: str) -> None:
@@ -150,9 +176,7 @@ def refresh(
             if sources is not None:
                 delete += f" AND source_id IN ({sources})"
             conn.execute(delete)
-    changed = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause=source_clause)
-    conn.execute(_source_stat(codings=changed))
-    conn.execute(_coder_stat(codings=changed))
+    _insert_source_and_coder_stats(conn, _per_tree(own, tree), source_clause)
 
     # a case's codings may lie in any of its sources, so its rows are recomputed over all sources
     all_codings = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause="")
@@ -259,15 +283,29 @@ def after_source_removed(conn: sqlite3.Connection, code_ids: Iterable[int], case
         _refresh_totals(conn, ids, _ancestors(conn, ids))
 
 
+_WHOLE_ONLY = "SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM case_member WHERE start IS NOT NULL)"
+
+
 def rebuild_all(conn: sqlite3.Connection) -> None:
-    """Recompute every aggregate (after a bulk load, or to repair)."""
+    """Recompute every aggregate (after a bulk load, or to repair).
+
+    A case whose members are all whole sources holds every coding of those sources, so its per-code rows are
+    the sums of the per-source rows (coded characters add up: ranges in different sources never overlap).
+    Only cases with ranged members go through the per-coding computation. `qcode check` recounts all of it.
+    """
     for table in ("code_source_stat", "code_coder_stat", "code_case_stat", "code_stat", "code_value_stat"):
         conn.execute(f"DELETE FROM {table}")
     everything = "SELECT id FROM code"
+    _insert_source_and_coder_stats(conn, [(0, everything), (1, everything)], "")
+    conn.execute(
+        f"""INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters)
+            SELECT s.tree, s.code_id, m.case_id, sum(s.excerpts), count(*), sum(s.characters)
+            FROM (SELECT DISTINCT case_id, source_id FROM case_member WHERE case_id IN ({_WHOLE_ONLY})) m
+            JOIN code_source_stat s ON s.source_id = m.source_id
+            GROUP BY s.tree, s.code_id, m.case_id"""
+    )
     codings = _CODINGS.format(own=everything, tree=everything, source_clause="")
-    conn.execute(_source_stat(codings=codings))
-    conn.execute(_coder_stat(codings=codings))
-    _case_stat(conn, codings=codings, cases="SELECT id FROM cases")
+    _case_stat(conn, codings=codings, cases="SELECT DISTINCT case_id FROM case_member WHERE start IS NOT NULL")
     conn.execute(f"INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters) {_TOTALS_SELECT}")
     conn.execute(f"INSERT INTO code_value_stat{_VALUE_COLUMNS} {_VALUE_SUMS} GROUP BY v.attribute_id, v.value, k.tree, "
                  "k.code_id")
