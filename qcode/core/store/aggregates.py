@@ -130,6 +130,9 @@ def _case_stat(conn: sqlite3.Connection, *, codings: str, cases: str) -> None:
         conn.execute(_CASE_STAT.format(select=_CASE_STAT_SELECT.format(hits=" UNION ".join(parts))))
 
 
+# cases whose members are all whole sources: their per-code rows are sums of the per-source rows
+_WHOLE_ONLY = "SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM case_member WHERE start IS NOT NULL)"
+
 # every code's totals (both trees) from its per-source and per-case rows
 _TOTALS_SELECT = """
 SELECT t.tree, t.id, coalesce(s.excerpts, 0), coalesce(s.sources, 0), coalesce(k.cases, 0), coalesce(s.characters, 0)
@@ -252,6 +255,100 @@ def after_codings_change(conn: sqlite3.Connection, changed: Iterable[tuple[int, 
     refresh(conn, own_codes=codes, tree_codes=_ancestors(conn, codes), source_ids=sources, case_ids=cases)
 
 
+# --- many codings at once: exactly the groups whose codings changed ------------------------------------
+
+# the (tree, code, coder, source) groups whose codings changed, from temp.changed_coding; then the same without
+# the coder, and the (tree, code, case) rows that sum them
+_CHANGED_GROUPS = (
+    "CREATE TEMP TABLE changed_group(tree INTEGER NOT NULL, code_id INTEGER NOT NULL, coder_id INTEGER NOT NULL, "
+    "source_id INTEGER NOT NULL, PRIMARY KEY (tree, code_id, coder_id, source_id)) WITHOUT ROWID",
+    "INSERT OR IGNORE INTO temp.changed_group SELECT 0, code_id, coder_id, source_id FROM temp.changed_coding",
+    "INSERT OR IGNORE INTO temp.changed_group SELECT 1, cl.ancestor_id, x.coder_id, x.source_id "
+    "FROM temp.changed_coding x JOIN code_closure cl ON cl.code_id = x.code_id",
+    "CREATE TEMP TABLE changed_source_group(tree INTEGER NOT NULL, code_id INTEGER NOT NULL, "
+    "source_id INTEGER NOT NULL, PRIMARY KEY (tree, code_id, source_id)) WITHOUT ROWID",
+    "INSERT OR IGNORE INTO temp.changed_source_group SELECT tree, code_id, source_id FROM temp.changed_group",
+    "CREATE TEMP TABLE changed_case_group(tree INTEGER NOT NULL, code_id INTEGER NOT NULL, case_id INTEGER NOT NULL, "
+    "PRIMARY KEY (tree, code_id, case_id)) WITHOUT ROWID",
+    "INSERT OR IGNORE INTO temp.changed_case_group SELECT g.tree, g.code_id, m.case_id "
+    "FROM temp.changed_source_group g JOIN case_member m ON m.source_id = g.source_id",
+)
+_TEMP_TABLES = ("changed_coding", "changed_group", "changed_source_group", "changed_case_group")
+# the codings of the changed groups, as `_TREE_CODINGS` gives them (CROSS JOIN: the few groups drive the search)
+_GROUP_CODINGS = {
+    (0, "source"): 'SELECT g.code_id, g.source_id, c.coder_id, c.start, c."end" FROM temp.changed_source_group g '
+                   "CROSS JOIN coding c ON c.code_id = g.code_id AND c.source_id = g.source_id WHERE g.tree = 0",
+    (1, "source"): 'SELECT g.code_id, g.source_id, c.coder_id, c.start, c."end" FROM temp.changed_source_group g '
+                   "CROSS JOIN code_closure cl ON cl.ancestor_id = g.code_id "
+                   "CROSS JOIN coding c ON c.code_id = cl.code_id AND c.source_id = g.source_id WHERE g.tree = 1",
+    (0, "coder"): 'SELECT g.code_id, g.source_id, g.coder_id, c.start, c."end" FROM temp.changed_group g '
+                  "CROSS JOIN coding c ON c.coder_id = g.coder_id AND c.code_id = g.code_id AND c.source_id = g.source_id "
+                  "WHERE g.tree = 0",
+    (1, "coder"): 'SELECT g.code_id, g.source_id, g.coder_id, c.start, c."end" FROM temp.changed_group g '
+                  "CROSS JOIN code_closure cl ON cl.ancestor_id = g.code_id "
+                  "CROSS JOIN coding c ON c.coder_id = g.coder_id AND c.code_id = cl.code_id AND c.source_id = g.source_id "
+                  "WHERE g.tree = 1",
+}
+
+
+def after_many_codings_change(conn: sqlite3.Connection, changed: Iterable[tuple[int, int, int]]) -> None:
+    """Refresh what many codings (source, code, coder) added or removed change (a merge, a large batch).
+
+    Only the rows of the (code, source), (code, coder, source) and (code, case) groups that hold a changed coding
+    are recomputed: a merge that brings another coder's codings rewrites their groups and the groups of the
+    codes above them, not the rest of the project. Cases of whole sources are summed from the per-source rows;
+    cases with passages go through the per-coding computation. `qcode check` recounts all of it.
+    """
+    triples = sorted(set(changed))
+    if not triples:
+        return
+    for table in _TEMP_TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    conn.execute("CREATE TEMP TABLE changed_coding(source_id INTEGER NOT NULL, code_id INTEGER NOT NULL, "
+                 "coder_id INTEGER NOT NULL)")
+    conn.executemany("INSERT INTO temp.changed_coding VALUES (?, ?, ?)", triples)
+    try:
+        for sql in _CHANGED_GROUPS:
+            conn.execute(sql)
+        conn.execute("DELETE FROM code_source_stat WHERE (tree, code_id, source_id) IN "
+                     "(SELECT tree, code_id, source_id FROM temp.changed_source_group)")
+        conn.execute("DELETE FROM code_coder_stat WHERE (tree, code_id, coder_id, source_id) IN "
+                     "(SELECT tree, code_id, coder_id, source_id FROM temp.changed_group)")
+        for tree in (0, 1):
+            conn.execute(_TREE_SOURCE_STAT.format(tree=tree, codings=_GROUP_CODINGS[(tree, "source")]))
+            conn.execute(_TREE_CODER_STAT.format(tree=tree, codings=_GROUP_CODINGS[(tree, "coder")]))
+        own = [r[0] for r in conn.execute("SELECT DISTINCT code_id FROM temp.changed_source_group WHERE tree = 0")]
+        tree = [r[0] for r in conn.execute("SELECT DISTINCT code_id FROM temp.changed_source_group WHERE tree = 1")]
+        cases = [r[0] for r in conn.execute("SELECT DISTINCT case_id FROM temp.changed_case_group")]
+        ranged = [r[0] for r in conn.execute(
+            "SELECT DISTINCT case_id FROM case_member WHERE start IS NOT NULL "
+            "AND case_id IN (SELECT case_id FROM temp.changed_case_group)")]
+        conn.execute("DELETE FROM code_case_stat WHERE (tree, code_id, case_id) IN "
+                     "(SELECT tree, code_id, case_id FROM temp.changed_case_group)")
+        conn.execute(
+            f"""INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters)
+                SELECT k.tree, k.code_id, k.case_id, sum(s.excerpts), count(*), sum(s.characters)
+                FROM temp.changed_case_group k
+                CROSS JOIN (SELECT DISTINCT case_id, source_id FROM case_member) m ON m.case_id = k.case_id
+                CROSS JOIN code_source_stat s ON s.tree = k.tree AND s.code_id = k.code_id AND s.source_id = m.source_id
+                WHERE k.case_id IN ({_WHOLE_ONLY})
+                GROUP BY k.tree, k.code_id, k.case_id"""
+        )
+    finally:
+        for table in _TEMP_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    if ranged:
+        ranged_ids = _ids(ranged)
+        for t, ids in _per_tree(own, tree):
+            conn.execute(f"DELETE FROM code_case_stat WHERE tree = {t} AND code_id IN ({ids}) "
+                         f"AND case_id IN ({ranged_ids})")
+        in_their_sources = f"AND c.source_id IN (SELECT source_id FROM case_member WHERE case_id IN ({ranged_ids}))"
+        _case_stat(conn, codings=_CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause=in_their_sources),
+                   cases=ranged_ids)
+    _refresh_totals(conn, own, tree)
+    refresh_value_groups(conn, value_pairs(conn, cases), own=own, tree=tree)
+
+
 def after_membership_change(conn: sqlite3.Connection, case_ids: Iterable[int]) -> None:
     """Refresh the per-case rows of these cases for every code, then every code's case total."""
     cases = _ids(case_ids)
@@ -281,9 +378,6 @@ def after_source_removed(conn: sqlite3.Connection, code_ids: Iterable[int], case
     ids = sorted(set(code_ids))
     if ids:
         _refresh_totals(conn, ids, _ancestors(conn, ids))
-
-
-_WHOLE_ONLY = "SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM case_member WHERE start IS NOT NULL)"
 
 
 def rebuild_all(conn: sqlite3.Connection) -> None:
