@@ -314,9 +314,9 @@ def after_many_codings_change(conn: sqlite3.Connection, changed: Iterable[tuple[
                      "(SELECT tree, code_id, source_id FROM temp.changed_source_group)")
         conn.execute("DELETE FROM code_coder_stat WHERE (tree, code_id, coder_id, source_id) IN "
                      "(SELECT tree, code_id, coder_id, source_id FROM temp.changed_group)")
-        for tree in (0, 1):
-            conn.execute(_TREE_SOURCE_STAT.format(tree=tree, codings=_GROUP_CODINGS[(tree, "source")]))
-            conn.execute(_TREE_CODER_STAT.format(tree=tree, codings=_GROUP_CODINGS[(tree, "coder")]))
+        for t in (0, 1):
+            conn.execute(_TREE_SOURCE_STAT.format(tree=t, codings=_GROUP_CODINGS[(t, "source")]))
+            conn.execute(_TREE_CODER_STAT.format(tree=t, codings=_GROUP_CODINGS[(t, "coder")]))
         own = [r[0] for r in conn.execute("SELECT DISTINCT code_id FROM temp.changed_source_group WHERE tree = 0")]
         tree = [r[0] for r in conn.execute("SELECT DISTINCT code_id FROM temp.changed_source_group WHERE tree = 1")]
         cases = [r[0] for r in conn.execute("SELECT DISTINCT case_id FROM temp.changed_case_group")]
