@@ -20,7 +20,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
@@ -49,6 +48,7 @@ from qcode.gui.commands.cases import (
     RenameCase,
     SetAttributeValue,
 )
+from qcode.gui.support.pending_edits import commit_open_editor
 from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.case_widgets import ATTRIBUTE_ROLE, AttributeDialog, CaseMembersView, CellDelegate, button
 from qcode.gui.views.segments_panel import SegmentsPanel
@@ -287,16 +287,15 @@ class CasesTable(QWidget):
 
     def commit_pending(self) -> None:
         """Store a cell being edited now (before the window closes)."""
-        index = self.table.currentIndex()
-        editor = self.table.indexWidget(index) if index.isValid() else None
-        if editor is not None and self.project.is_open:
-            self.table.commitData(editor)
-            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        if self.project.is_open:
+            commit_open_editor(self.table)
 
     # --- showing -----------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Reload from the project, keeping the current case and column (deferred while a cell is committed)."""
+        if not self.project.is_open:  # a deferred refresh after the window closed
+            return
         if self.model.editing:
             QTimer.singleShot(0, self.refresh)
             return
