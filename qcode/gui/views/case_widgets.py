@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from qcode.core.model import ATTRIBUTE_TYPES, Attribute, CaseMember
 from qcode.core.project import Project
+from qcode.gui.support.item_opening import open_rows_with
 from qcode.gui.support.plain_text import as_text
 
 ATTRIBUTE_ROLE = Qt.ItemDataRole.UserRole + 21  # the Attribute of an attribute column (None elsewhere)
@@ -125,8 +126,7 @@ class CaseMembersView(QWidget):
         self.model = QStandardItemModel(self)
         self.model.setHorizontalHeaderLabels(["Source", "Part", "Text"])
         self.view.setModel(self.model)
-        self.view.activated.connect(self._open)
-        self.view.doubleClicked.connect(self._open)
+        open_rows_with(self.view, self._open)  # once per double-click or Enter
         self.assign_button = button("Add this source", "Add the whole source shown in the document to the case",
                                     lambda: self.assign_clicked.emit(False))
         self.assign_button.setToolTip("Makes the whole source shown in the document part of the case.")

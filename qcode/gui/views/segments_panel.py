@@ -36,6 +36,7 @@ from qcode.core.errors import NotFoundError
 from qcode.core.model import Excerpt, Filter
 from qcode.core.project import Project
 from qcode.gui.models.project_trees import swatch
+from qcode.gui.support.item_opening import open_rows_with
 from qcode.gui.support.plain_text import as_text, plain_label
 from qcode.gui.support.workers import CoreTask
 from qcode.gui.views.filter_bar import FilterBar
@@ -210,8 +211,7 @@ class SegmentsPanel(QWidget):
         header.resizeSection(CODE_COLUMN, 180)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the core's order until a header is clicked
         self.view.setSortingEnabled(True)
-        self.view.doubleClicked.connect(self._open)
-        self.view.activated.connect(self._open)
+        open_rows_with(self.view, self._open)  # once per double-click or Enter
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
         self.view.selectionModel().currentChanged.connect(lambda current, _old: self._preview(current))
