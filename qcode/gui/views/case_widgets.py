@@ -137,14 +137,19 @@ class CaseMembersView(QWidget):
         self.has_selection = False
         self._writable_case = False
         self.remove_button = button("Remove", "Remove the chosen source from the case", self._remove)
-        tools = QHBoxLayout()
-        tools.addWidget(self.title, 1)
-        tools.addWidget(self.assign_button)
-        tools.addWidget(self.assign_passage_button)
-        tools.addWidget(self.remove_button)
+        self.title.setWordWrap(True)
+        # two short rows rather than one long one, so the list fits beside the cases in a low panel
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.remove_button)
+        adding = QHBoxLayout()
+        adding.addWidget(self.assign_button)
+        adding.addWidget(self.assign_passage_button)
+        adding.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(tools)
+        layout.addLayout(top)
+        layout.addLayout(adding)
         layout.addWidget(self.view)
 
     def show_case(self, case_id: int | None, *, any_cases: bool, writable: bool) -> None:
