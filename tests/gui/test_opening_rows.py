@@ -67,3 +67,29 @@ def test_a_cases_segment_and_source_open_once(qtbot, project: Project) -> None:
     assert opened[2:] == [(window.document.source_id, 0, 0)]  # the whole source
     press(qtbot, members.view, Qt.Key.Key_Return)
     assert len(opened) == 4
+
+
+def test_a_narrow_code_column_keeps_the_codes_own_name_and_the_preview_starts_with_the_excerpt(
+        qtbot, project: Project) -> None:
+    from qcode.gui.views.segments_panel import CODE_COLUMN, shown_code_path
+
+    source = project.add_source("Al", TEXT)
+    parent = project.create_code("Gender socialization")
+    code = project.create_code("Stoicism and emotional restraint", parent_id=parent.id)
+    project.add_coding(source.id, code.id, 31, 46)
+    window = show(qtbot, MainWindow(project))
+    click_code(qtbot, window, parent.id)
+    segments = window.segments
+    qtbot.waitUntil(lambda: segments.model_.rowCount() == 1)
+    metrics = segments.view.fontMetrics()
+    path = "Gender socialization › Stoicism and emotional restraint"
+    assert shown_code_path(path, metrics, metrics.horizontalAdvance(path)) == path
+    narrow = metrics.horizontalAdvance("… › Stoicism and emotional restraint")
+    assert shown_code_path(path, metrics, narrow) == "… › Stoicism and emotional restraint"
+    tiny = shown_code_path(path, metrics, metrics.horizontalAdvance("Stoicism"))
+    assert tiny.startswith("Stoi")
+    assert tiny.endswith("…")
+    segments.view.header().resizeSection(CODE_COLUMN, narrow + 60)
+    click_item = item_rect_centre(segments.view, segments.model_.index(0, 1))
+    QTest.mouseClick(segments.view.viewport(), LEFT, Qt.KeyboardModifier.NoModifier, click_item)
+    assert segments.preview.toPlainText() == f"Al: I keep it t\n\n{path} — Al, ¶ 2, Al, {project.current_coder.name}"
