@@ -167,7 +167,7 @@ class AppSession(QObject):
 
     def open_demo(self, parent: QWidget | None = None) -> None:
         """Build the demo project in the user data folder once, then open it (it keeps the user's changes)."""
-        from qcode.core.demo import build_demo
+        from qcode.core.project import build_demo
 
         path = paths.demo_project_path()
         if not path.exists():
