@@ -390,7 +390,17 @@ def rebuild_all(conn: sqlite3.Connection) -> None:
     for table in ("code_source_stat", "code_coder_stat", "code_case_stat", "code_stat", "code_value_stat"):
         conn.execute(f"DELETE FROM {table}")
     everything = "SELECT id FROM code"
-    _insert_source_and_coder_stats(conn, [(0, everything), (1, everything)], "")
+    # a code without sub-codes counts the same codings in both trees: its tree-1 rows are copies of its tree-0
+    # rows (most codes of a codebook are such leaves), and only the codes above them go through the window
+    parents = "SELECT DISTINCT ancestor_id FROM code_closure WHERE ancestor_id != code_id"
+    _insert_source_and_coder_stats(conn, [(0, everything), (1, parents)], "")
+    leaves = f"SELECT id FROM code WHERE id NOT IN ({parents})"
+    conn.execute("INSERT INTO code_source_stat(tree, code_id, source_id, excerpts, characters) "
+                 f"SELECT 1, code_id, source_id, excerpts, characters FROM code_source_stat WHERE tree = 0 "
+                 f"AND code_id IN ({leaves})")
+    conn.execute("INSERT INTO code_coder_stat(tree, code_id, coder_id, source_id, excerpts, characters) "
+                 f"SELECT 1, code_id, coder_id, source_id, excerpts, characters FROM code_coder_stat WHERE tree = 0 "
+                 f"AND code_id IN ({leaves})")
     conn.execute(
         f"""INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters)
             SELECT s.tree, s.code_id, m.case_id, sum(s.excerpts), count(*), sum(s.characters)
