@@ -187,3 +187,22 @@ def test_matrix_from_the_aggregates_equals_the_count_from_the_rows(coding_plan, 
             finally:
                 matrix_fast.try_matrix = original
             assert fast == slow
+
+
+@settings(max_examples=40, deadline=None)
+@given(codings, st.sampled_from(["overlap", "near:0", "near:3", "near:25"]), st.booleans())
+def test_cooccurrence_counted_in_bulk_equals_the_count_source_by_source(coding_plan, mode_text, with_descendants):
+    """The numpy path (overlap and nearness) gives what counting pair by pair in each source gives."""
+    from qcode.core.analysis import cooccurrence as co
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, _ = build(Path(folder), coding_plan, [])
+        with project:
+            mode = co.parse_mode(mode_text)
+            fast = project.cooccurrence(mode=mode_text, with_descendants=with_descendants)
+            conn = project._store.read
+            scope = co.code_scope(conn, Filter())
+            counted = co._counted_codes(scope, with_descendants)
+            rows = co.analysis_reads.coded_ranges(conn, Filter(), counted)
+            slow = co._rows(scope, *co._counts(rows, scope, counted, mode, with_descendants, conn))
+            assert fast == slow
