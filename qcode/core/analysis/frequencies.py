@@ -256,7 +256,10 @@ def source_paths(conn: sqlite3.Connection) -> dict[int, str]:
         return "/".join(reversed(parts))
 
     result = {}
-    for source in source_store.sources(conn):
-        prefix = folder_path(source.folder_id)
-        result[source.id] = f"{prefix}/{source.name}" if prefix else source.name
+    prefixes: dict[int | None, str] = {}
+    for source_id, name, folder_id in source_store.source_folders(conn):
+        if folder_id not in prefixes:
+            prefixes[folder_id] = folder_path(folder_id)
+        prefix = prefixes[folder_id]
+        result[source_id] = f"{prefix}/{name}" if prefix else name
     return result

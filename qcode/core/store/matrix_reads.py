@@ -42,6 +42,25 @@ def _json_cells(conn: sqlite3.Connection, table: str, key: str, column: str, tre
     return {code_id: json.loads(cells) for code_id, cells in rows}
 
 
+def cell_lists(conn: sqlite3.Connection, table: str, key: str, column: str, tree: int,
+               codes: list[int] | None) -> list[tuple[int, str]]:
+    """(code id, "key,number,key,number,...") of one aggregate table's cells (`code_source_stat` by source_id or
+    `code_case_stat` by case_id; `column` excerpts or characters), one text per code read in key order."""
+    if (table, key) not in (("code_source_stat", "source_id"), ("code_case_stat", "case_id")) or column not in (
+            "excerpts", "characters"):
+        raise ValueError(f"no cells {table}.{key}/{column}")
+    return conn.execute(
+        f"SELECT code_id, group_concat({key} || ',' || {column}) FROM {table} WHERE tree = ?"
+        f"{_among('code_id', codes)} GROUP BY code_id", (tree,)).fetchall()
+
+
+def coded_range_lists(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(source id, "start,end,start,end,...") of every coding, each source's ranges in text order (read from the
+    covering index on source and range)."""
+    return conn.execute(
+        'SELECT source_id, group_concat(start || \',\' || "end") FROM coding GROUP BY source_id').fetchall()
+
+
 def column_sums(conn: sqlite3.Connection, table: str, key: str, codes: list[int] | None) -> dict[str, int]:
     """Per column (case or source), the excerpts of the codes alone: each coding once, as it has one code."""
     rows = conn.execute(f"SELECT {key}, sum(excerpts) FROM {table} WHERE tree = 0{_among('code_id', codes)} "
@@ -106,6 +125,18 @@ def source_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
         f"""SELECT source_id, {_UNION} FROM (
                 SELECT source_id, start, "end", {_REACH.format(part="source_id")} AS reach FROM coding)
             GROUP BY source_id"""))
+
+
+def case_characters(conn: sqlite3.Connection, per_source: dict[int, int]) -> dict[int, int]:
+    """case id -> characters of the codings (any code) that overlap one of its members, overlaps once, given each
+    source's coded characters (`per_source`), which add up to a case's when every member is a whole source and
+    no source is in two cases (each coding then lies in one case's sources only); recounted otherwise."""
+    if not has_ranged_members(conn) and not cases_share_sources(conn):
+        totals: dict[int, int] = defaultdict(int)
+        for case_id, source_id in conn.execute("SELECT case_id, source_id FROM case_member"):
+            totals[case_id] += per_source.get(source_id, 0)
+        return totals
+    return {int(k): v for k, v in case_coded_characters(conn).items()}
 
 
 def case_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
