@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from qcode.core.analysis import bulk
 from qcode.core.analysis.order import name_key, value_key
 from qcode.core.model import Counts, Filter, FrequencyRow
 from qcode.core.store import aggregates, analysis_reads, matrix_reads, queries
@@ -174,8 +175,10 @@ def _fast_coders(
     if matrix_reads.has_ranged_members(conn):
         return None
     names = queries.coder_names(conn) if grouping is not None else {}
-    return {(names[c] if grouping is not None else None, tree, code): Counts(excerpts, sources, cases, characters)
-            for c, tree, code, excerpts, sources, cases, characters in matrix_reads.coder_totals(conn, coder)}
+    found = matrix_reads.coder_groups(conn, coder)
+    cases = bulk.distinct_cases([row[6] for row in found], matrix_reads.whole_members(conn))
+    return {(names[c] if grouping is not None else None, tree, code): Counts(excerpts, sources, n, characters)
+            for (c, tree, code, excerpts, sources, characters, _), n in zip(found, cases, strict=True)}
 
 
 def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple[Any, ...], Counts]:

@@ -16,6 +16,7 @@ from collections import defaultdict
 import numpy as np
 import numpy.typing as npt
 
+from qcode.core.analysis import bulk
 from qcode.core.analysis.code_scope import CodeScope
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.analysis.groups import groups
@@ -101,7 +102,7 @@ def _dense(lists: list[tuple[int, str]], codes: list[int], column_ids: list[int]
     lists = [(code, text) for code, text in lists if code in row_of and text]
     if not lists or not column_ids:
         return found
-    numbers = np.fromstring(",".join(text for _, text in lists), dtype=np.int64, sep=",").reshape(-1, 2)
+    numbers = bulk.parse_lists([text for _, text in lists]).reshape(-1, 2)
     lengths = [text.count(",") // 2 + 1 for _, text in lists]
     rows = np.repeat(np.array([row_of[code] for code, _ in lists], dtype=np.int64), lengths)
     position = np.full(max(max(column_ids), int(numbers[:, 0].max())) + 1, -1, dtype=np.int64)
@@ -129,7 +130,7 @@ def source_coded_characters(conn: sqlite3.Connection) -> dict[int, int]:
     per_source = aggregates.coded_range_lists(conn)
     if not per_source:
         return {}
-    numbers = np.fromstring(",".join(text for _, text in per_source), dtype=np.int64, sep=",").reshape(-1, 2)
+    numbers = bulk.parse_lists([text for _, text in per_source]).reshape(-1, 2)
     lengths = [text.count(",") // 2 + 1 for _, text in per_source]
     group = np.repeat(np.arange(len(per_source)), lengths)
     order = np.lexsort((numbers[:, 1], numbers[:, 0], group))

@@ -1,14 +1,14 @@
 """Matrix cells read from the maintained aggregates (`aggregates.py`) and the covering coding indexes.
 
-Each reader returns {code id: {column key as text: number}} for the codes asked, only the non-zero cells (keys
-are text because the large ones travel from SQLite as one JSON object per code, much faster than a row per
-cell). `tree` 1 counts a code with its sub-codes, 0 alone. The callers (`analysis/matrix_fast.py`) use them only where they are
-exact; tests hold them to a recount from the coding rows.
+The small readers return {code id: {column key as text: number}} for the codes asked, only the non-zero cells;
+the large ones (by case, by source, per coder) return one text per group ("key,number,key,number,..."), which
+travels from SQLite much faster than a row per cell, for numpy to parse (`analysis/bulk.py`). `tree` 1 counts a
+code with its sub-codes, 0 alone. The callers (`analysis/matrix_fast.py`, `analysis/frequencies.py`) use them
+only where they are exact; tests hold them to a recount from the coding rows.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,14 +34,6 @@ def _cells(rows: Iterable[tuple[int, object, int]]) -> Cells:
     return found
 
 
-def _json_cells(conn: sqlite3.Connection, table: str, key: str, column: str, tree: int,
-                codes: list[int] | None) -> Cells:
-    rows = conn.execute(
-        f"SELECT code_id, json_group_object({key}, {column}) FROM {table} WHERE tree = ?{_among('code_id', codes)} "
-        "GROUP BY code_id", (tree,))
-    return {code_id: json.loads(cells) for code_id, cells in rows}
-
-
 def cell_lists(conn: sqlite3.Connection, table: str, key: str, column: str, tree: int,
                codes: list[int] | None) -> list[tuple[int, str]]:
     """(code id, "key,number,key,number,...") of one aggregate table's cells (`code_source_stat` by source_id or
@@ -61,13 +53,6 @@ def coded_range_lists(conn: sqlite3.Connection) -> list[tuple[int, str]]:
         'SELECT source_id, group_concat(start || \',\' || "end") FROM coding GROUP BY source_id').fetchall()
 
 
-def column_sums(conn: sqlite3.Connection, table: str, key: str, codes: list[int] | None) -> dict[str, int]:
-    """Per column (case or source), the excerpts of the codes alone: each coding once, as it has one code."""
-    rows = conn.execute(f"SELECT {key}, sum(excerpts) FROM {table} WHERE tree = 0{_among('code_id', codes)} "
-                        f"GROUP BY {key}")
-    return {str(k): v for k, v in rows}
-
-
 def attribute_scope(conn: sqlite3.Connection, attribute_id: int | None) -> str | None:
     """"case" or "source", or None for an unknown attribute."""
     row = conn.execute("SELECT scope FROM attribute WHERE id = ?", (attribute_id,)).fetchone()
@@ -78,18 +63,6 @@ def cases_share_sources(conn: sqlite3.Connection) -> bool:
     """True when some source holds members of two different cases (a coding may then be in two cases)."""
     return conn.execute(
         "SELECT 1 FROM case_member GROUP BY source_id HAVING count(DISTINCT case_id) > 1 LIMIT 1").fetchone() is not None
-
-
-def cells_by_case(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int] | None) -> Cells:
-    """Excerpts or characters per (code, case), from `code_case_stat`."""
-    column = {"excerpts": "excerpts", "characters": "characters"}[measure]
-    return _json_cells(conn, "code_case_stat", "case_id", column, tree, codes)
-
-
-def cells_by_source(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int] | None) -> Cells:
-    """Excerpts or characters per (code, source), from `code_source_stat`."""
-    column = {"excerpts": "excerpts", "characters": "characters"}[measure]
-    return _json_cells(conn, "code_source_stat", "source_id", column, tree, codes)
 
 
 def excerpts_by_coder(conn: sqlite3.Connection, codes: list[int] | None) -> Cells:
@@ -119,14 +92,6 @@ _REACH = ('max("end") OVER (PARTITION BY {part} ORDER BY start, "end" '
           "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
 
 
-def source_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
-    """source id -> characters coded with any code (the union of every coding's range)."""
-    return _text_keys(conn.execute(
-        f"""SELECT source_id, {_UNION} FROM (
-                SELECT source_id, start, "end", {_REACH.format(part="source_id")} AS reach FROM coding)
-            GROUP BY source_id"""))
-
-
 def case_characters(conn: sqlite3.Connection, per_source: dict[int, int]) -> dict[int, int]:
     """case id -> characters of the codings (any code) that overlap one of its members, overlaps once, given each
     source's coded characters (`per_source`), which add up to a case's when every member is a whole source and
@@ -140,16 +105,8 @@ def case_characters(conn: sqlite3.Connection, per_source: dict[int, int]) -> dic
 
 
 def case_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
-    """case id -> characters of the codings (any code) that overlap one of its members, overlaps once.
-
-    When every member is a whole source and no source is in two cases, a case's characters are the sum of its
-    sources' (each coding then lies in one case's sources only), read from one pass over the coding index."""
-    if not has_ranged_members(conn) and not cases_share_sources(conn):
-        per_source = source_coded_characters(conn)
-        totals: dict[str, int] = defaultdict(int)
-        for case_id, source_id in conn.execute("SELECT case_id, source_id FROM case_member"):
-            totals[str(case_id)] += per_source.get(str(source_id), 0)
-        return totals
+    """case id -> characters of the codings (any code) that overlap one of its members, overlaps once, counted
+    from the coding rows."""
     return _text_keys(conn.execute(
         f"""SELECT case_id, {_UNION} FROM (
                 SELECT case_id, start, "end", {_REACH.format(part="case_id, source_id")} AS reach FROM (
@@ -176,6 +133,13 @@ def source_totals(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple
     """(tree, code id, excerpts, sources, cases, characters) over these sources, for codes with codings there;
     cases through members that are whole sources (the caller checks there are no others)."""
     ids = _ids(source_ids)
+    repeated = conn.execute(f"SELECT 1 FROM case_member WHERE start IS NULL AND source_id IN ({ids}) "
+                            "GROUP BY source_id HAVING count(*) > 1 LIMIT 1").fetchone()
+    if repeated is None:  # at most one whole-source member per source: joining it repeats no row, in one pass
+        return conn.execute(
+            f"""SELECT k.tree, k.code_id, sum(k.excerpts), count(*), count(DISTINCT m.case_id), sum(k.characters)
+                FROM code_source_stat k LEFT JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL
+                WHERE k.source_id IN ({ids}) GROUP BY k.tree, k.code_id""").fetchall()
     counts = conn.execute(
         f"""SELECT tree, code_id, sum(excerpts), count(*), sum(characters) FROM code_source_stat
             WHERE source_id IN ({ids}) GROUP BY tree, code_id""").fetchall()
@@ -200,17 +164,18 @@ def source_rows(conn: sqlite3.Connection, source_id: int) -> list[tuple[int, int
                         (source_id,)).fetchall()
 
 
-def coder_totals(conn: sqlite3.Connection, coder_id: int | None = None) -> list[tuple[int, int, int, int, int, int, int]]:
-    """(coder id, tree, code id, excerpts, sources, cases, characters) per coder (or of one coder) from the
-    per-(code, coder, source) aggregates; cases through members that are whole sources (the caller checks there
-    are no others)."""
-    where = "" if coder_id is None else f"WHERE k.coder_id = {int(coder_id)}"
-    counts = conn.execute(
-        f"""SELECT k.coder_id, k.tree, k.code_id, sum(k.excerpts), count(*), sum(k.characters)
-            FROM code_coder_stat k {where} GROUP BY k.coder_id, k.tree, k.code_id""").fetchall()
-    cases = {(coder, tree, code): n for coder, tree, code, n in conn.execute(
-        f"""SELECT k.coder_id, k.tree, k.code_id, count(DISTINCT m.case_id) FROM code_coder_stat k
-            JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL {where}
-            GROUP BY k.coder_id, k.tree, k.code_id""")}
-    return [(coder, tree, code, excerpts, sources, cases.get((coder, tree, code), 0), characters)
-            for coder, tree, code, excerpts, sources, characters in counts]
+def coder_groups(conn: sqlite3.Connection, coder_id: int | None = None) -> list[tuple[int, int, int, int, int, int, str]]:
+    """(coder id, tree, code id, excerpts, sources, characters, "source id,source id,...") per coder (or of one
+    coder) from the per-(code, coder, source) aggregates, in one pass over their covering index; the source lists
+    let the caller count cases."""
+    where = "" if coder_id is None else f"WHERE coder_id = {int(coder_id)}"
+    return conn.execute(
+        f"""SELECT coder_id, tree, code_id, sum(excerpts), count(*), sum(characters), group_concat(source_id)
+            FROM code_coder_stat {where} GROUP BY coder_id, tree, code_id""").fetchall()
+
+
+def whole_members(conn: sqlite3.Connection) -> list[tuple[int, int]]:
+    """(source id, case id) of every case member that is a whole source."""
+    return conn.execute("SELECT DISTINCT source_id, case_id FROM case_member WHERE start IS NULL").fetchall()
+
+
