@@ -130,8 +130,15 @@ def _stats_peak(path: Path) -> dict:
              "with open(os.devnull, 'w') as sink, contextlib.redirect_stdout(sink):  # as `qcode stats ... > file`\n"
              "    code = main(['stats', sys.argv[1], '--by', 'source'])\n"
              "assert code == 0\n"
-             "print(time.perf_counter() - t0, time.process_time() - c0,\n"
-             "      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
+             # this process's own peak (VmHWM): ru_maxrss also counts the memory of the process that started it
+             "def peak_mb():\n"
+             "    try:\n"
+             "        with open('/proc/self/status') as fh:\n"
+             "            return next(int(l.split()[1]) for l in fh if l.startswith('VmHWM:')) / 1024\n"
+             "    except (OSError, StopIteration, ValueError):\n"
+             "        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+             "        return rss / (1024 * 1024 if sys.platform == 'darwin' else 1024)\n"
+             "print(time.perf_counter() - t0, time.process_time() - c0, peak_mb())\n")
     out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True,
                          cwd=ROOT)
     seconds, cpu, peak_mb = map(float, out.stdout.split()[-3:])

@@ -206,3 +206,24 @@ def test_cooccurrence_counted_in_bulk_equals_the_count_source_by_source(coding_p
             rows = co.analysis_reads.coded_ranges(conn, Filter(), counted)
             slow = co._rows(scope, *co._counts(rows, scope, counted, mode, with_descendants, conn))
             assert fast == slow
+
+
+@settings(max_examples=40, deadline=None)
+@given(codings, members, st.sampled_from(["coder", "by coder", "sources", "folder"]))
+def test_tables_from_the_aggregates_count_cases_as_the_rows_do(coding_plan, member_plan, ask):
+    """Whole and ranged case members, shared sources: the per-coder and per-source aggregates give the frequency
+    tables that counting the coding rows gives."""
+    from qcode.core.analysis import frequencies as freq
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, ids = build(Path(folder), coding_plan, member_plan)
+        with project:
+            grouping = Grouping("coder") if ask == "by coder" else None
+            flt = {"coder": Filter(coders=(ids["coders"][1],)), "by coder": Filter(),
+                   "sources": Filter(sources=(ids["sources"][1],)),
+                   "folder": Filter(sources=tuple(ids["sources"]))}[ask]
+            conn = project._store.read
+            fast = freq._fast_coders(conn, flt, grouping) if "coder" in ask else freq._fast_source_scope(
+                conn, flt, grouping)
+            assert fast is not None
+            assert fast == freq._compute(conn, flt, grouping)

@@ -12,11 +12,13 @@ members = st.lists(st.tuples(st.integers(1, 14), st.integers(1, 5)), max_size=20
 
 
 @settings(max_examples=200, deadline=None)
-@given(groups, members)
-def test_distinct_cases_counts_the_cases_holding_a_groups_sources(source_sets, whole):
+@given(groups, members, st.lists(st.tuples(st.integers(0, 5), st.integers(1, 7)), max_size=8))
+def test_distinct_cases_counts_the_cases_holding_a_groups_sources(source_sets, whole, more):
     texts = [",".join(str(s) for s in sorted(sources)) for sources in source_sets]
-    expected = [len({case for source, case in whole if source in sources}) for sources in source_sets]
-    assert bulk.distinct_cases(texts, whole) == expected
+    more = [(group, case) for group, case in more if group < len(source_sets)]
+    expected = [len({case for source, case in whole if source in sources} | {c for g, c in more if g == index})
+                for index, sources in enumerate(source_sets)]
+    assert bulk.distinct_cases(texts, whole, more) == expected
 
 
 @given(st.lists(st.lists(st.integers(0, 10**12), max_size=5), max_size=5))

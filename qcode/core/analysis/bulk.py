@@ -6,6 +6,8 @@ and counts over all groups together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
@@ -20,23 +22,25 @@ def parse_lists(texts: list[str]) -> Ints:
     return np.fromstring(joined, dtype=np.int64, sep=",")  # C-speed parsing
 
 
-def distinct_cases(source_lists: list[str], whole_members: list[tuple[int, int]]) -> list[int]:
+def distinct_cases(source_lists: list[str], whole_members: list[tuple[int, int]],
+                   more: Sequence[tuple[int, int]] = ()) -> list[int]:
     """For each group's list of source ids (each source once per group): how many different cases hold one of
-    these sources whole, given every (source id, case id) of members that are whole sources."""
+    these sources whole, given every (source id, case id) of members that are whole sources, or are among the
+    group's `more` cases (group index, case id: those met otherwise, such as through ranged members)."""
     sources = parse_lists(source_lists)
-    if not len(sources) or not whole_members:
-        return [0] * len(source_lists)
     sizes = np.array([t.count(",") + 1 if t else 0 for t in source_lists], dtype=np.int64)
     group = np.repeat(np.arange(len(source_lists)), sizes)
     pairs = np.array(sorted(set(whole_members)), dtype=np.int64).reshape(-1, 2)
-    top = max(int(sources.max()), int(pairs[:, 0].max())) + 1
+    top = max(int(sources.max()) if len(sources) else 0, int(pairs[:, 0].max()) if len(pairs) else 0) + 1
     per_source = np.bincount(pairs[:, 0], minlength=top)  # cases holding each source whole
     first = np.concatenate(([0], np.cumsum(per_source)[:-1]))
     repeat = per_source[sources]
     item = np.repeat(np.arange(len(sources)), repeat)
     within = np.arange(len(item)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    cases = pairs[first[sources[item]] + within, 1]
+    extra = np.array(list(more), dtype=np.int64).reshape(-1, 2)
+    cases = np.concatenate((pairs[first[sources[item]] + within, 1], extra[:, 1]))
+    owners = np.concatenate((group[item], extra[:, 0]))
     span = int(cases.max()) + 1 if len(cases) else 1
-    distinct = np.unique(group[item] * span + cases)
+    distinct = np.unique(owners * span + cases)
     counts: list[int] = np.bincount(distinct // span, minlength=len(source_lists)).astype(np.int64).tolist()
     return counts

@@ -131,11 +131,11 @@ def has_ranged_members(conn: sqlite3.Connection, source_ids: list[int] | None = 
 
 def source_totals(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple[int, int, int, int, int, int]]:
     """(tree, code id, excerpts, sources, cases, characters) over these sources, for codes with codings there;
-    cases through members that are whole sources (the caller checks there are no others)."""
+    cases through members that are whole sources and through the ranged members the codings overlap."""
     ids = _ids(source_ids)
     repeated = conn.execute(f"SELECT 1 FROM case_member WHERE start IS NULL AND source_id IN ({ids}) "
                             "GROUP BY source_id HAVING count(*) > 1 LIMIT 1").fetchone()
-    if repeated is None:  # at most one whole-source member per source: joining it repeats no row, in one pass
+    if repeated is None and not has_ranged_members(conn, source_ids):  # at most one whole-source member per source: joining it repeats no row, in one pass
         return conn.execute(
             f"""SELECT k.tree, k.code_id, sum(k.excerpts), count(*), count(DISTINCT m.case_id), sum(k.characters)
                 FROM code_source_stat k LEFT JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL
@@ -143,10 +143,14 @@ def source_totals(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple
     counts = conn.execute(
         f"""SELECT tree, code_id, sum(excerpts), count(*), sum(characters) FROM code_source_stat
             WHERE source_id IN ({ids}) GROUP BY tree, code_id""").fetchall()
+    # cases through whole members, and through ranged members that a coding of these sources overlaps
     cases = dict(((tree, code), n) for tree, code, n in conn.execute(
-        f"""SELECT k.tree, k.code_id, count(DISTINCT m.case_id) FROM code_source_stat k
-            JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL
-            WHERE k.source_id IN ({ids}) GROUP BY k.tree, k.code_id"""))
+        f"""SELECT tree, code_id, count(DISTINCT case_id) FROM (
+                SELECT k.tree, k.code_id, m.case_id FROM code_source_stat k
+                JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL WHERE k.source_id IN ({ids})
+                UNION ALL
+                SELECT tree, code_id, case_id FROM ({_RANGED_HITS.format(where=f"c.source_id IN ({ids})")}))
+            GROUP BY tree, code_id"""))
     return [(tree, code, excerpts, sources, cases.get((tree, code), 0), characters)
             for tree, code, excerpts, sources, characters in counts]
 
@@ -172,6 +176,27 @@ def coder_groups(conn: sqlite3.Connection, coder_id: int | None = None) -> list[
     return conn.execute(
         f"""SELECT coder_id, tree, code_id, sum(excerpts), count(*), sum(characters), group_concat(source_id)
             FROM code_coder_stat {where} GROUP BY coder_id, tree, code_id""").fetchall()
+
+
+# (tree, code, case, coder) of the codings (chosen by `where`, over `coding c`) in sources with ranged members
+# that overlap one of them, each once; with the (source_id, start) index only the members near a coding are read
+_LONGEST = '(SELECT coalesce(max("end" - start), 0) FROM case_member WHERE start IS NOT NULL)'
+_RANGED_HITS = f"""
+WITH hits AS (
+    SELECT DISTINCT c.code_id, m.case_id, c.coder_id FROM coding c
+    CROSS JOIN case_member m ON m.source_id = c.source_id AND m.start < c."end" AND m.start > c.start - {_LONGEST}
+     AND m."end" > c.start
+    WHERE c.source_id IN (SELECT source_id FROM case_member WHERE start IS NOT NULL) AND {{where}})
+SELECT 0 AS tree, code_id, case_id, coder_id FROM hits
+UNION
+SELECT 1, cl.ancestor_id, h.case_id, h.coder_id FROM hits h JOIN code_closure cl ON cl.code_id = h.code_id"""
+
+
+def ranged_case_hits(conn: sqlite3.Connection, coder_id: int | None = None) -> list[tuple[int, int, int, int]]:
+    """(coder id, tree, code id, case id) for the codings (of every coder, or of one) that overlap a ranged case
+    member: what counting cases through whole members leaves out."""
+    where = "1" if coder_id is None else f"c.coder_id = {int(coder_id)}"
+    return conn.execute(f"SELECT coder_id, tree, code_id, case_id FROM ({_RANGED_HITS.format(where=where)})").fetchall()
 
 
 def whole_members(conn: sqlite3.Connection) -> list[tuple[int, int]]:
