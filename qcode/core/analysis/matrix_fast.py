@@ -34,7 +34,9 @@ def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cel
         return None
     kind = grouping.kind
     by_cases = kind == "case" or (kind == "attribute" and aggregates.attribute_scope(conn, grouping.attribute_id) == "case")
-    if by_cases and aggregates.cases_share_sources(conn):
+    shared = by_cases and aggregates.cases_share_sources(conn)
+    # by case, a coding in two cases' members is in both cells; the totals count it once (corrected below)
+    if shared and not (kind == "case" and cell == "excerpts"):
         return None
     tree = 0 if own else 1
     codes = scope.order
@@ -42,7 +44,7 @@ def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cel
     measure = "excerpts" if cell == "excerpts" else "characters"
     columns = groups(conn, grouping, flt, lambda: {}).columns
     if kind in ("case", "source"):
-        return _dense_matrix(conn, kind, cell, own, scope, among, columns)
+        return _dense_matrix(conn, kind, cell, own, scope, among, columns, shared=shared)
     if kind == "coder":
         own_counts = aggregates.excerpts_by_coder(conn, among)
         cells = own_counts if own else _tree_sums(own_counts, scope)
@@ -70,15 +72,30 @@ def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cel
 
 
 def _dense_matrix(conn: sqlite3.Connection, kind: str, cell: str, own: bool, scope: CodeScope,
-                  among: list[int] | None, columns: tuple[MatrixColumn, ...]) -> Matrix:
+                  among: list[int] | None, columns: tuple[MatrixColumn, ...], *, shared: bool = False) -> Matrix:
     """By case or source: the cells as one codes x columns array. Excerpts are read for the codes alone and summed
-    up the tree (a product with the tree's 0/1 matrix); characters, which do not add up, are read as asked."""
+    up the tree (a product with the tree's 0/1 matrix); characters, which do not add up, are read as asked.
+
+    `shared` (excerpts by case when some source holds members of several cases): a coding may lie in several
+    cells of its row, so each row total, and the grand total, lose the extra times the codings in those sources
+    were counted, read from those codings alone."""
     table, key = ("code_case_stat", "case_id") if kind == "case" else ("code_source_stat", "source_id")
     codes = scope.order
     column_ids = [int(c.key) for c in columns]  # type: ignore[call-overload]  # case and source ids
+    extra = np.zeros(len(codes), dtype=np.float64)  # per code (alone): codings counted in more than one column
+    own_extra = extra
+    if shared:
+        position = {code: i for i, code in enumerate(codes)}
+        for code_id, times in aggregates.extra_case_counts(conn, among):
+            if code_id in position:
+                extra[position[code_id]] += times
     if cell == "excerpts":
         alone = _dense(aggregates.cell_lists(conn, table, key, "excerpts", 0, among), codes, column_ids)
-        cells = alone if own else _tree_matrix(scope) @ alone
+        tree = None if own else _tree_matrix(scope)
+        cells = alone if tree is None else tree @ alone
+        own_extra = extra
+        if tree is not None:
+            extra = tree @ extra
         totals = alone.sum(axis=0)  # each coding has one code: the codes alone add up without double counting
     else:
         cells = _dense(aggregates.cell_lists(conn, table, key, "characters", 0 if own else 1, among), codes,
@@ -88,11 +105,11 @@ def _dense_matrix(conn: sqlite3.Connection, kind: str, cell: str, own: bool, sco
             per_key = aggregates.case_characters(conn, per_key)
         totals = np.array([per_key.get(i, 0) for i in column_ids], dtype=np.float64)
     values = cells.astype(np.int64)
-    row_totals = values.sum(axis=1).tolist()
+    row_totals = (values.sum(axis=1) - extra.astype(np.int64)).tolist()
     rows = tuple(MatrixRow(code_id, scope.paths[code_id], scope.depths[code_id], tuple(row), total)
                  for code_id, row, total in zip(codes, values.tolist(), row_totals, strict=True))
     column_totals = tuple(totals.astype(np.int64).tolist())
-    return Matrix(cell, columns, rows, column_totals, sum(column_totals))
+    return Matrix(cell, columns, rows, column_totals, sum(column_totals) - int(own_extra.sum()))
 
 
 def _dense(lists: list[tuple[int, str]], codes: list[int], column_ids: list[int]) -> npt.NDArray[np.float64]:

@@ -59,6 +59,21 @@ def attribute_scope(conn: sqlite3.Connection, attribute_id: int | None) -> str |
     return row[0] if row else None
 
 
+def extra_case_counts(conn: sqlite3.Connection, codes: list[int] | None) -> list[tuple[int, int]]:
+    """(code id, n) per code (of these codes, or of all): how many more times than once its codings are counted
+    in the per-case aggregates, i.e. over each coding that overlaps members of k > 1 cases, k - 1. Only sources
+    holding members of several cases are read."""
+    return conn.execute(
+        f"""SELECT code_id, sum(cases - 1) FROM (
+                SELECT c.id, c.code_id, count(DISTINCT m.case_id) AS cases FROM coding c
+                JOIN case_member m ON m.source_id = c.source_id
+                 AND (m.start IS NULL OR (m.start < c."end" AND m."end" > c.start))
+                WHERE c.source_id IN (SELECT source_id FROM case_member GROUP BY source_id
+                                      HAVING count(DISTINCT case_id) > 1){_among('c.code_id', codes)}
+                GROUP BY c.id HAVING count(DISTINCT m.case_id) > 1)
+            GROUP BY code_id""").fetchall()
+
+
 def cases_share_sources(conn: sqlite3.Connection) -> bool:
     """True when some source holds members of two different cases (a coding may then be in two cases)."""
     return conn.execute(
