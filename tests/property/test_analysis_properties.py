@@ -229,26 +229,26 @@ def test_tables_from_the_aggregates_count_cases_as_the_rows_do(coding_plan, memb
             assert fast == freq._compute(conn, flt, grouping)
 
 
-@settings(max_examples=40, deadline=None)
-@given(codings, members, st.booleans(), st.booleans())
-def test_excerpts_by_case_from_the_aggregates_when_cases_share_sources(coding_plan, member_plan, own, narrowed):
+@settings(max_examples=60, deadline=None)
+@given(codings, members, st.booleans(), st.booleans(), st.sampled_from(["excerpts", "characters"]))
+def test_matrix_by_case_from_the_aggregates_when_cases_share_sources(coding_plan, member_plan, own, narrowed, cell):
     """Sources holding members of several cases (whole or ranged): the cells come from the per-case aggregates
-    and the totals count a coding in two cases once, as counting the rows does."""
+    and the totals count a coding, or a character, in two cases once, as counting the rows does."""
     from qcode.core.analysis import matrix_fast
     from qcode.core.analysis.code_scope import code_scope
 
     with tempfile.TemporaryDirectory() as folder:
         project, ids = build(Path(folder), coding_plan, member_plan)
         with project:
-            flt = Filter(codes=(ids["codes"][0],)) if narrowed else Filter()
+            flt = Filter(codes=(ids["codes"][0],)) if narrowed and cell == "excerpts" else Filter()
             conn = project._store.read
-            fast = matrix_fast.try_matrix(conn, flt, Grouping("case"), cell="excerpts", own=own,
+            fast = matrix_fast.try_matrix(conn, flt, Grouping("case"), cell=cell, own=own,
                                           scope=code_scope(conn, flt))
             assert fast is not None
             original = matrix_fast.try_matrix
             matrix_fast.try_matrix = lambda *args, **kwargs: None
             try:
-                slow = project.matrix(flt, columns=Grouping("case"), cell="excerpts", own=own)
+                slow = project.matrix(flt, columns=Grouping("case"), cell=cell, own=own)
             finally:
                 matrix_fast.try_matrix = original
             assert fast == slow

@@ -3,9 +3,10 @@
 Unfiltered matrices (or ones narrowed to some codes only) of excerpts by case, source, coder or a case or
 source attribute, and of characters by case or source. Excerpts add up over codes (each coding has one code),
 so the last row is a sum of each column's own counts; a row's total is the sum of its cells when no coding can
-fall in two columns, which holds by source and by coder always, and by case or case attribute when no source
-holds members of two different cases (`matrix_reads.cases_share_sources`). Otherwise, and for other cells, None
-tells `matrix` to count from the coding rows.
+fall in two columns, which holds by source and by coder always, and by case attribute when no source holds
+members of two different cases (`matrix_reads.cases_share_sources`). By case, the totals take off what the
+codings in such sources add twice, counted from those codings alone. Otherwise, and for other cells, None tells
+`matrix` to count from the coding rows.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from qcode.core.analysis import bulk
 from qcode.core.analysis.code_scope import CodeScope
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.analysis.groups import groups
+from qcode.core.analysis.ranges import union_length
 from qcode.core.model import Filter, Matrix, MatrixColumn, MatrixRow
 from qcode.core.store import matrix_reads as aggregates
 
@@ -36,7 +38,7 @@ def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cel
     by_cases = kind == "case" or (kind == "attribute" and aggregates.attribute_scope(conn, grouping.attribute_id) == "case")
     shared = by_cases and aggregates.cases_share_sources(conn)
     # by case, a coding in two cases' members is in both cells; the totals count it once (corrected below)
-    if shared and not (kind == "case" and cell == "excerpts"):
+    if shared and kind != "case":
         return None
     tree = 0 if own else 1
     codes = scope.order
@@ -102,14 +104,52 @@ def _dense_matrix(conn: sqlite3.Connection, kind: str, cell: str, own: bool, sco
                        column_ids)
         per_key = source_coded_characters(conn)
         if kind == "case":
-            per_key = aggregates.case_characters(conn, per_key)
+            per_key, correction, grand = _case_characters(conn, per_key, scope, own)
+            extra = np.array([correction.get(code, 0) for code in codes], dtype=np.float64)
+            own_extra = np.zeros(0)
         totals = np.array([per_key.get(i, 0) for i in column_ids], dtype=np.float64)
     values = cells.astype(np.int64)
     row_totals = (values.sum(axis=1) - extra.astype(np.int64)).tolist()
     rows = tuple(MatrixRow(code_id, scope.paths[code_id], scope.depths[code_id], tuple(row), total)
                  for code_id, row, total in zip(codes, values.tolist(), row_totals, strict=True))
     column_totals = tuple(totals.astype(np.int64).tolist())
+    if cell == "characters" and kind == "case":
+        return Matrix(cell, columns, rows, column_totals, grand)
     return Matrix(cell, columns, rows, column_totals, sum(column_totals) - int(own_extra.sum()))
+
+
+def _case_characters(conn: sqlite3.Connection, per_source: dict[int, int], scope: CodeScope,
+                     own: bool) -> tuple[dict[int, int], dict[int, int], int]:
+    """Characters by case beyond the cells: each case's coded characters (any code), what each row's sum of
+    cells counts twice, and the grand total.
+
+    A source held whole by one case alone adds its coded characters to that case (`per_source`); in the other
+    sources (ranged members, members of several cases) the codings that overlap each case are merged here."""
+    per_case: dict[int, int] = defaultdict(int)
+    grand = 0
+    for case_id, source_id in aggregates.simple_members(conn):
+        per_case[case_id] += per_source.get(source_id, 0)
+        grand += per_source.get(source_id, 0)
+    # (code or None for any code, case or None for any case, source) -> ranges
+    found: dict[tuple[int | None, int | None, int], list[tuple[int, int]]] = defaultdict(list)
+    for _, code_id, source_id, start, end, case_id in aggregates.codings_in_shared_members(conn):
+        counted = (code_id,) if own else scope.ancestors.get(code_id, ())
+        for code in (*counted, None):
+            found[(code, case_id, source_id)].append((start, end))
+            found[(code, None, source_id)].append((start, end))
+    correction: dict[int, int] = defaultdict(int)
+    for (code, in_case, _), ranges in found.items():
+        length = union_length(ranges)
+        if code is None:
+            if in_case is None:
+                grand += length
+            else:
+                per_case[in_case] += length
+        elif in_case is None:
+            correction[code] -= length  # the row counts these characters once
+        else:
+            correction[code] += length  # the row's cells count them once per case
+    return per_case, correction, grand
 
 
 def _dense(lists: list[tuple[int, str]], codes: list[int], column_ids: list[int]) -> npt.NDArray[np.float64]:

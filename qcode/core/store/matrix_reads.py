@@ -13,8 +13,6 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 
-from qcode.core.store.aggregates import _UNION
-
 Cells = dict[int, dict[str, int]]
 
 
@@ -74,6 +72,26 @@ def extra_case_counts(conn: sqlite3.Connection, codes: list[int] | None) -> list
             GROUP BY code_id""").fetchall()
 
 
+def codings_in_shared_members(conn: sqlite3.Connection) -> list[tuple[int, int, int, int, int, int]]:
+    """(coding id, code id, source id, start, end, case id) of every coding, once per case it overlaps, in the sources whose
+    members are not simply one case's whole sources (ranged members, or members of several cases)."""
+    return conn.execute(
+        """SELECT DISTINCT c.id, c.code_id, c.source_id, c.start, c."end", m.case_id FROM coding c
+           JOIN case_member m ON m.source_id = c.source_id
+            AND (m.start IS NULL OR (m.start < c."end" AND m."end" > c.start))
+           WHERE c.source_id IN (SELECT source_id FROM case_member GROUP BY source_id
+                                 HAVING count(DISTINCT case_id) > 1 OR max(start IS NOT NULL))""").fetchall()
+
+
+def simple_members(conn: sqlite3.Connection) -> list[tuple[int, int]]:
+    """(case id, source id) of the members that are whole sources held by that case alone."""
+    return conn.execute(
+        """SELECT case_id, source_id FROM case_member WHERE source_id IN (
+               SELECT source_id FROM case_member GROUP BY source_id
+               HAVING count(DISTINCT case_id) = 1 AND max(start IS NOT NULL) = 0)
+           GROUP BY case_id, source_id""").fetchall()
+
+
 def cases_share_sources(conn: sqlite3.Connection) -> bool:
     """True when some source holds members of two different cases (a coding may then be in two cases)."""
     return conn.execute(
@@ -103,38 +121,6 @@ def excerpts_by_source_value(conn: sqlite3.Connection, attribute_id: int, tree: 
             WHERE k.tree = ?{_among('k.code_id', codes)} GROUP BY k.code_id, v.value""", (attribute_id, tree)))
 
 
-_REACH = ('max("end") OVER (PARTITION BY {part} ORDER BY start, "end" '
-          "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
-
-
-def case_characters(conn: sqlite3.Connection, per_source: dict[int, int]) -> dict[int, int]:
-    """case id -> characters of the codings (any code) that overlap one of its members, overlaps once, given each
-    source's coded characters (`per_source`), which add up to a case's when every member is a whole source and
-    no source is in two cases (each coding then lies in one case's sources only); recounted otherwise."""
-    if not has_ranged_members(conn) and not cases_share_sources(conn):
-        totals: dict[int, int] = defaultdict(int)
-        for case_id, source_id in conn.execute("SELECT case_id, source_id FROM case_member"):
-            totals[case_id] += per_source.get(source_id, 0)
-        return totals
-    return {int(k): v for k, v in case_coded_characters(conn).items()}
-
-
-def case_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
-    """case id -> characters of the codings (any code) that overlap one of its members, overlaps once, counted
-    from the coding rows."""
-    return _text_keys(conn.execute(
-        f"""SELECT case_id, {_UNION} FROM (
-                SELECT case_id, start, "end", {_REACH.format(part="case_id, source_id")} AS reach FROM (
-                    SELECT DISTINCT m.case_id, c.id, c.source_id, c.start, c."end"
-                    FROM case_member m JOIN coding c ON c.source_id = m.source_id
-                     AND (m.start IS NULL OR (c.start < m."end" AND c."end" > m.start))))
-            GROUP BY case_id"""))
-
-
-def _text_keys(rows: Iterable[tuple[object, int]]) -> dict[str, int]:
-    return {str(key): value for key, value in rows}
-
-
 # --- frequencies of some sources, from the per-source aggregates ------------------------------------------
 
 
@@ -150,7 +136,8 @@ def source_totals(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple
     ids = _ids(source_ids)
     repeated = conn.execute(f"SELECT 1 FROM case_member WHERE start IS NULL AND source_id IN ({ids}) "
                             "GROUP BY source_id HAVING count(*) > 1 LIMIT 1").fetchone()
-    if repeated is None and not has_ranged_members(conn, source_ids):  # at most one whole-source member per source: joining it repeats no row, in one pass
+    # at most one whole-source member per source and no ranged ones: joining them repeats no row, in one pass
+    if repeated is None and not has_ranged_members(conn, source_ids):
         return conn.execute(
             f"""SELECT k.tree, k.code_id, sum(k.excerpts), count(*), count(DISTINCT m.case_id), sum(k.characters)
                 FROM code_source_stat k LEFT JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL
