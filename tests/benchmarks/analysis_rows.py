@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from peak import PEAK_MB_SOURCE  # this folder is on the path
+
 ROOT = Path(__file__).resolve().parents[2]
 Timed = Callable[[Callable[[], object], int], dict[str, float]]  # run.timed: {seconds, cpu_seconds} (medians)
 
@@ -118,29 +120,21 @@ def _apply_batch(path: Path, folder: Path) -> dict:
         problems = project.check()
     if problems:
         raise SystemExit(f"apply_batch_10k left the project inconsistent: {problems[:3]}")
-    return {"name": "apply_batch_10k", "seconds": seconds, "cpu_seconds": round(cpu, 4), "budget_seconds": 1.0, "value": len(added),
-            "unit": "codings added"}
+    return {"name": "apply_batch_10k", "seconds": seconds, "cpu_seconds": round(cpu, 4), "budget_seconds": 1.0,
+            "value": len(added), "unit": "codings added"}
 
 
 def _stats_peak(path: Path) -> dict:
     """`qcode stats --by source` in a process of its own: time (process start included) and peak memory."""
-    probe = ("import resource, sys, time, os, contextlib\n"
+    probe = PEAK_MB_SOURCE + ("import sys, time, os, contextlib\n"
              "from qcode.cli import main\n"
              "t0, c0 = time.perf_counter(), time.process_time()\n"
              "with open(os.devnull, 'w') as sink, contextlib.redirect_stdout(sink):  # as `qcode stats ... > file`\n"
              "    code = main(['stats', sys.argv[1], '--by', 'source'])\n"
              "assert code == 0\n"
-             # this process's own peak (VmHWM): ru_maxrss also counts the memory of the process that started it
-             "def peak_mb():\n"
-             "    try:\n"
-             "        with open('/proc/self/status') as fh:\n"
-             "            return next(int(l.split()[1]) for l in fh if l.startswith('VmHWM:')) / 1024\n"
-             "    except (OSError, StopIteration, ValueError):\n"
-             "        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-             "        return rss / (1024 * 1024 if sys.platform == 'darwin' else 1024)\n"
              "print(time.perf_counter() - t0, time.process_time() - c0, peak_mb())\n")
     out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True,
                          cwd=ROOT)
     seconds, cpu, peak_mb = map(float, out.stdout.split()[-3:])
-    return {"name": "stats_by_source_peak", "seconds": seconds, "cpu_seconds": round(cpu, 4), "budget_seconds": None, "value": round(peak_mb, 1),
-            "unit": "MB peak memory (budget 200 MB)", "ratio_budget": 200.0}
+    return {"name": "stats_by_source_peak", "seconds": seconds, "cpu_seconds": round(cpu, 4), "budget_seconds": None,
+            "value": round(peak_mb, 1), "unit": "MB peak memory (budget 200 MB)", "ratio_budget": 200.0}
