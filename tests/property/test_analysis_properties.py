@@ -252,3 +252,32 @@ def test_matrix_by_case_from_the_aggregates_when_cases_share_sources(coding_plan
             finally:
                 matrix_fast.try_matrix = original
             assert fast == slow
+
+
+@settings(max_examples=60, deadline=None)
+@given(codings, members, st.lists(st.sampled_from([None, "small", "large"]), min_size=3, max_size=3), st.booleans())
+def test_excerpts_by_a_case_attribute_from_the_aggregates_when_cases_share_sources(coding_plan, member_plan,
+                                                                                   values, own):
+    """Cases sharing sources, some without a value: when no source holds two cases with a value, the sums by value
+    answer, and give what counting the rows gives."""
+    from qcode.core.analysis import matrix_fast
+    from qcode.core.analysis.code_scope import code_scope
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, ids = build(Path(folder), coding_plan, member_plan)
+        with project:
+            size = project.create_attribute("Size", "choice", choices=("small", "large")).id
+            for case, value in zip(ids["cases"], values, strict=True):
+                if value is not None:
+                    project.set_attribute_value(size, case, value)
+            grouping = Grouping("attribute", size)
+            conn = project._store.read
+            fast = matrix_fast.try_matrix(conn, Filter(), grouping, cell="excerpts", own=own,
+                                          scope=code_scope(conn, Filter()))
+            original = matrix_fast.try_matrix
+            matrix_fast.try_matrix = lambda *args, **kwargs: None
+            try:
+                slow = project.matrix(columns=grouping, cell="excerpts", own=own)
+            finally:
+                matrix_fast.try_matrix = original
+            assert fast is None or fast == slow

@@ -3,10 +3,10 @@
 Unfiltered matrices (or ones narrowed to some codes only) of excerpts by case, source, coder or a case or
 source attribute, and of characters by case or source. Excerpts add up over codes (each coding has one code),
 so the last row is a sum of each column's own counts; a row's total is the sum of its cells when no coding can
-fall in two columns, which holds by source and by coder always, and by case attribute when no source holds
-members of two different cases (`matrix_reads.cases_share_sources`). By case, the totals take off what the
-codings in such sources add twice, counted from those codings alone. Otherwise, and for other cells, None tells
-`matrix` to count from the coding rows.
+fall in two columns, which holds by source and by coder always, and by a case attribute when no source holds
+members of two different cases with a value of it (`matrix_reads.valued_cases_share_sources`). By case, the
+totals take off what the codings in sources shared by cases add twice, counted from those codings alone.
+Otherwise, and for other cells, None tells `matrix` to count from the coding rows.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cel
     kind = grouping.kind
     by_cases = kind == "case" or (kind == "attribute" and aggregates.attribute_scope(conn, grouping.attribute_id) == "case")
     shared = by_cases and aggregates.cases_share_sources(conn)
-    # by case, a coding in two cases' members is in both cells; the totals count it once (corrected below)
-    if shared and kind != "case":
+    # by case, a coding in two cases' members is in both cells; the totals count it once (corrected below); by
+    # a case attribute, only cases holding a value of it matter (survey respondents without one do not)
+    if shared and kind != "case" and aggregates.valued_cases_share_sources(conn, grouping.attribute_id):
         return None
     tree = 0 if own else 1
     codes = scope.order
@@ -46,7 +47,7 @@ def try_matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cel
     measure = "excerpts" if cell == "excerpts" else "characters"
     columns = groups(conn, grouping, flt, lambda: {}).columns
     if kind in ("case", "source"):
-        return _dense_matrix(conn, kind, cell, own, scope, among, columns, shared=shared)
+        return _dense_matrix(conn, kind, cell, own, scope, among, columns, shared=shared and kind == "case")
     if kind == "coder":
         own_counts = aggregates.excerpts_by_coder(conn, among)
         cells = own_counts if own else _tree_sums(own_counts, scope)

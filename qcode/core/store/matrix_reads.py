@@ -92,6 +92,14 @@ def simple_members(conn: sqlite3.Connection) -> list[tuple[int, int]]:
            GROUP BY case_id, source_id""").fetchall()
 
 
+def valued_cases_share_sources(conn: sqlite3.Connection, attribute_id: int | None) -> bool:
+    """True when some source holds members of two different cases that both have a value of this attribute (a
+    coding may then count for two of its values, or twice for one)."""
+    return conn.execute(
+        """SELECT 1 FROM case_member m JOIN attribute_value v ON v.owner_id = m.case_id AND v.attribute_id = ?
+           GROUP BY m.source_id HAVING count(DISTINCT m.case_id) > 1 LIMIT 1""", (attribute_id,)).fetchone() is not None
+
+
 def cases_share_sources(conn: sqlite3.Connection) -> bool:
     """True when some source holds members of two different cases (a coding may then be in two cases)."""
     return conn.execute(
