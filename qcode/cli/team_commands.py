@@ -194,12 +194,15 @@ def cmd_coders(args: argparse.Namespace) -> int:
                         raise NotFoundError("coder", f"'{old}'")
                     project.rename_coder(found[0].id, new)
         counts: dict[int, int] = {}
-        for coding in project.codings():
+        for coding in project.codings():  # in blind coding, only the viewer's: the others' counts stay empty
             counts[coding.coder_id] = counts.get(coding.coder_id, 0) + 1
-        guids = project.coder_guids()
-        rows = [(c.id, c.name, c.color, guids.get(c.id, ""), counts.get(c.id, 0)) for c in project.coders()]
         blind = project.blind_coding
+        shown = project.visible_filter().coders
+        viewer = project.viewer().name
+        guids = project.coder_guids()
+        rows = [(c.id, c.name, c.color, guids.get(c.id, ""),
+                 counts.get(c.id, 0) if not shown or c.id in shown else None) for c in project.coders()]
     print_rows(("id", "name", "color", "guid", "codings"), rows, args.format)
     if args.format == "table":
-        print(f"blind coding: {'on' if blind else 'off'}")
+        print(f"blind coding: on (codings counted for {viewer} only)" if blind else "blind coding: off")
     return 0

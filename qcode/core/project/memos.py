@@ -38,6 +38,10 @@ class MemosMixin(ProjectBase):
     def memo(self, target_kind: str, target_id: int | None = None) -> Memo | None:
         """The memo of the project (journal), a source, code, coding or case; None when there is none."""
         self._check_target(target_kind, target_id)
+        if target_kind == "coding" and target_id is not None:
+            coding = coding_store.coding_by_id(self._store.read, target_id)
+            if coding is not None:
+                self.visible_coder(coding.coder_id)  # another coder's coding is refused in blind coding
         return memo_store.memo_for(self._store.read, target_kind, None if target_kind == "project" else target_id)
 
     def set_memo(self, target_kind: str, target_id: int | None, text: str) -> Memo | None:
@@ -120,6 +124,13 @@ class MemosMixin(ProjectBase):
         self._source(source_id)
         return memo_store.memos_in_source(self._store.read, source_id)
 
-    def memos(self) -> list[Memo]:
-        """Every memo of the project."""
-        return memo_store.all_memos(self._store.read)
+    def memos(self, *, everyone: bool = False) -> list[Memo]:
+        """Every memo of the project; in blind coding, without the memos on other coders' codings unless
+        `everyone` is asked for (a merge's bookkeeping, never a listing or an export)."""
+        memos = memo_store.all_memos(self._store.read)
+        shown = () if everyone else self.visible_filter().coders
+        if not shown:
+            return memos
+        on_codings = [m.target_id for m in memos if m.target_kind == "coding" and m.target_id is not None]
+        hidden = {c.id for c in coding_store.codings_by_ids(self._store.read, on_codings) if c.coder_id not in shown}
+        return [m for m in memos if not (m.target_kind == "coding" and m.target_id in hidden)]

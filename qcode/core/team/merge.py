@@ -438,7 +438,7 @@ class _Merger:
     def _memos(self) -> None:
         targets = {"source": self.sources, "code": self.codes, "case": self.cases, "coding": self.codings}
         ranges: dict[int, set[tuple[int | None, int | None, str]]] = {}
-        for memo in self.other.memos():
+        for memo in self.other.memos(everyone=True):
             if memo.target_kind == "range":
                 source_id = self.sources[memo.source_id]  # type: ignore[index]
                 if source_id not in ranges:

@@ -211,9 +211,10 @@ class ExportDialog(QDialog):
         filter_text = self.filters.describe(accepts)
         project_path = self.project.path
         with_frequencies = self.with_frequencies.isChecked() or "no-frequency-table" not in accepts
+        coder = self.project.viewer().name
 
         def work(progress: CoreTask) -> str:
-            with Project.open(project_path, mode="read") as reader:  # the worker's own connection
+            with Project.open(project_path, mode="read", coder=coder) as reader:  # the worker's own connection
                 return str(export(reader, Path(target), fmt=fmt, what=what, grouping=grouping, flt=flt,
                                   filter_text=filter_text, source_id=source_id, progress=progress,
                                   frequency_table_at_end=with_frequencies))
