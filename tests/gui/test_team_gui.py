@@ -23,6 +23,17 @@ def _snapshot(project: Project) -> tuple:
             sorted((c.source_id, c.code_id, c.coder_id, c.start, c.end) for c in project.codings(Filter())))
 
 
+def _everything(project: Project) -> tuple:
+    """All a merge may touch, with identities: coders, sources, codes, codings, memos (text, date, author)."""
+    guids = project.coder_guids()
+    return (_snapshot(project),
+            [(c.id, c.name, c.color, guids.get(c.id)) for c in project.coders()],
+            sorted((m.id, m.target_kind, m.target_id, m.text, m.updated_at, m.coder_id)
+                   for m in project.memos(everyone=True)),
+            sorted(project.exchange_guids("memo").items()),
+            sorted((c.name, c.id) for c in project.cases()))
+
+
 @pytest.fixture
 def two_copies(tmp_path: Path) -> tuple[Path, Path]:
     paths = []
@@ -54,7 +65,14 @@ def window(qtbot, two_copies):
 
 def test_merge_project_with_a_choice_then_undo(window: MainWindow, two_copies) -> None:
     project = window.project
+    project.set_memo("code", project.find_code("Support").id, "Ana's thoughts on support.")
+    with Project.open(two_copies[1]) as other:
+        other.use_coder("Ben")
+        support = other.find_code("Support").id
+        other.set_memo("code", support, "Ben's thoughts on support.")
+        other.set_memo("coding", other.codings()[0].id, "Ben's note on the club.")
     before = _snapshot(project)
+    everything = _everything(project)
     dialog = window.team.open_merge()
     preview = dialog.load(two_copies[1])
     assert preview is not None
@@ -70,11 +88,24 @@ def test_merge_project_with_a_choice_then_undo(window: MainWindow, two_copies) -
     assert len(project.sources()) == 2
     assert len(project.codings(Filter())) == 4
     assert len(window.sources_model.ranks) == 2  # the window reloaded its sources
+    assert [c.name for c in project.coders()] == ["Ana", "Ben"]
+    assert "Ben's thoughts on support." in project.memo("code", project.find_code("Support").id).text
+    window.coders.set_filter(project.coders()[1].id)  # showing Ben's codings when the merge is taken back
     merged = _snapshot(project)
+    merged_coders = [(c.name, guid) for c, guid in zip(project.coders(), project.coder_guids().values(),
+                                                        strict=True)]
     window.undo_stack.undo()
     assert _snapshot(project) == before
+    assert _everything(project) == everything  # Ben is gone again, and Ana's memo is hers as it was
+    assert window.coders.filter_id is None
+    window.coders.fill_filter_menu(window.coder_filter_menu)
+    assert [a.text() for a in window.coder_filter_menu.actions() if a.text()] == ["All coders", "Ana"]
     window.undo_stack.redo()
     assert _snapshot(project) == merged
+    assert [(c.name, guid) for c, guid in zip(project.coders(), project.coder_guids().values(), strict=True)] \
+        == merged_coders  # Ben comes back with the identity he has in his copy
+    window.undo_stack.undo()
+    assert _everything(project) == everything
     dialog.close()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qcode.core.errors import InvalidRequestError, NotFoundError
 from qcode.core.model import Memo
 from qcode.core.project.base import ProjectBase
@@ -14,6 +16,8 @@ OBJECT_TARGETS = ("project", "source", "code", "coding", "case")
 
 class MemosMixin(ProjectBase):
     """Memos on the project (the journal), on sources, codes, codings and cases, and on passages of a source."""
+
+    _resolve_coder: Callable[[int | None], int]  # provided by CodingsMixin
 
     def _check_target(self, target_kind: str, target_id: int | None) -> None:
         if target_kind not in OBJECT_TARGETS:
@@ -44,8 +48,10 @@ class MemosMixin(ProjectBase):
                 self.visible_coder(coding.coder_id)  # another coder's coding is refused in blind coding
         return memo_store.memo_for(self._store.read, target_kind, None if target_kind == "project" else target_id)
 
-    def set_memo(self, target_kind: str, target_id: int | None, text: str) -> Memo | None:
-        """Write (or, with empty text, delete) the memo of the project, a source, code, coding or case."""
+    def set_memo(self, target_kind: str, target_id: int | None, text: str, *,
+                 coder_id: int | None = None) -> Memo | None:
+        """Write (or, with empty text, delete) the memo of the project, a source, code, coding or case, as
+        `coder_id` (default: this session's coder; a merge keeps a memo's author)."""
         self._check_target(target_kind, target_id)
         target = None if target_kind == "project" else target_id
         existing = memo_store.memo_for(self._store.read, target_kind, target)
@@ -57,7 +63,7 @@ class MemosMixin(ProjectBase):
             else:
                 source_id = target_id if target_kind == "source" else None
                 memo_id = memo_store.upsert_memo(
-                    tx, target_kind, target, text, self._store.now(), self.current_coder.id, source_id,
+                    tx, target_kind, target, text, self._store.now(), self._resolve_coder(coder_id), source_id,
                     self._store.new_guid(),
                 )
         self._notify("memo", "changed", (memo_id or (existing.id if existing else 0),))
@@ -72,14 +78,15 @@ class MemosMixin(ProjectBase):
         """Write the project journal; an empty text deletes it."""
         self.set_memo("project", None, text)
 
-    def add_range_memo(self, source_id: int, start: int, end: int, text: str) -> Memo:
-        """A memo anchored to a range of a source's text (a Word comment lands here too)."""
+    def add_range_memo(self, source_id: int, start: int, end: int, text: str, *, coder_id: int | None = None) -> Memo:
+        """A memo anchored to a range of a source's text (a Word comment lands here too), by `coder_id` (default:
+        this session's coder)."""
         self._check_range(source_id, start, end)
         if not text.strip():
             raise InvalidRequestError("A memo needs some text.")
         with self._store.transaction() as tx:
-            memo_id = memo_store.insert_range_memo(tx, source_id, start, end, text, self._store.now(), self.current_coder.id,
-                                                   self._store.new_guid())
+            memo_id = memo_store.insert_range_memo(tx, source_id, start, end, text, self._store.now(),
+                                                   self._resolve_coder(coder_id), self._store.new_guid())
         self._notify("memo", "added", (memo_id,))
         return self.memo_by_id(memo_id)
 
@@ -117,6 +124,16 @@ class MemosMixin(ProjectBase):
         with self._store.transaction() as tx:
             memo_store.restore_memo(tx, memo)
         self._notify("memo", "added", (memo.id,))
+        return self.memo_by_id(memo.id)
+
+    def put_back_memo(self, memo: Memo) -> Memo:
+        """Give a memo back its text, date and author as they were before a change (a merge's undo), keeping
+        its id and identity."""
+        if memo_store.memo_by_id(self._store.read, memo.id) is None:
+            raise NotFoundError("memo", f"with id {memo.id}")
+        with self._store.transaction() as tx:
+            memo_store.put_back_memo(tx, memo)
+        self._notify("memo", "changed", (memo.id,))
         return self.memo_by_id(memo.id)
 
     def range_memos(self, source_id: int) -> list[Memo]:

@@ -9,7 +9,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qcode.core.errors import DuplicateNameError, InvalidNameError, InvalidRangeError, NotFoundError
+from qcode.core.errors import (
+    DuplicateNameError,
+    InvalidNameError,
+    InvalidOperationError,
+    InvalidRangeError,
+    NotFoundError,
+)
 from qcode.core.model import Coder, Coding, Filter
 from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
@@ -64,6 +70,26 @@ class TeamMixin(ProjectBase):
             coder_id = meta.insert_coder_with_guid(tx, name, color, guid or self._store.new_guid())
         self._notify("coder", "added", (coder_id,))
         return meta.coder_by_id(self._store.read, coder_id)  # type: ignore[return-value]
+
+    def remove_coder(self, coder_id: int) -> None:
+        """Remove a coder who has no codings or memos left (the undo of a merge that added them). The session's
+        own coder is added again, with a new identity, when it next codes."""
+        coder = meta.coder_by_id(self._store.read, coder_id)
+        if coder is None:
+            raise NotFoundError("coder", f"with id {coder_id}")
+        if meta.coder_in_use(self._store.read, coder_id):
+            raise InvalidOperationError(f"{coder.name} still has codings or memos in this project, so they stay "
+                                        "a coder of it.")
+        with self._store.transaction() as tx:
+            meta.delete_coder(tx, coder_id)
+        if self._coder_id == coder_id:
+            self._coder_id = None
+            self._coder_name = coder.name
+        self._notify("coder", "removed", (coder_id,))
+
+    def coder_in_use(self, coder_id: int) -> bool:
+        """Whether any coding or memo of the project belongs to the coder."""
+        return meta.coder_in_use(self._store.read, coder_id)
 
     def coder_guids(self) -> dict[int, str]:
         """Each coder's stable identity (a UUID), by id: it stays when the coder is renamed."""

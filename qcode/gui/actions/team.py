@@ -98,6 +98,11 @@ class TeamActions(QObject):
     def _changed(self, change: Change) -> None:
         if change.kind == "project" and self.blind_action.isChecked() != self.project.blind_coding:
             self.sync_blind()
+        coders = getattr(self.window, "coders", None)
+        if (change.kind == "coder" and change.action == "removed" and coders is not None
+                and coders.filter_id is not None
+                and coders.filter_id not in {c.id for c in self.project.coders()}):
+            coders.set_filter(None)  # the coder shown is gone (a merge taken back): show everyone's again
 
     # --- dialogs --------------------------------------------------------------------------------------
 
