@@ -214,3 +214,24 @@ def test_agreement_over_chosen_codes_and_sources(qtbot, window: MainWindow, two_
     assert dialog.report.sources == 1
     assert [r.code for r in dialog.report.rows] == ["Support", "(all codes)"]
     dialog.close()
+
+
+def test_blind_coding_holds_in_the_panels_read_on_workers(qtbot, window: MainWindow, two_copies,
+                                                         tmp_path: Path) -> None:
+    """The window codes as Ana while $QCODE_CODER names someone else: its workers read for Ana too."""
+    from qcode.gui.models.project_trees import find_index
+
+    project = window.project
+    _merged(window, two_copies[1])
+    window.team.blind_action.trigger()
+    interview = project.find_source("Interview").id
+    count = window.sources_model.itemFromIndex(find_index(window.sources_model, "source", interview, 1))
+    assert count.text() == "2"  # Ana's two codings; Ben's are not counted
+    support = project.find_code("Support").id
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", support))
+    qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.model_.rowCount() > 0)
+    model = window.segments.model_
+    assert [model.index(row, 4).data() for row in range(model.rowCount())] == ["Ana", "Ana"]
+    window.team.blind_action.trigger()  # the team compares: Ben's codings are listed again
+    qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.model_.rowCount() == 4)
+    assert count.text() == "4"

@@ -89,6 +89,10 @@ class TeamActions(QObject):
             coders.set_filter(self.project.current_coder.id)
         elif coders.filter_id is not None and getattr(self, "_forced", False):
             coders.set_filter(None)
+        if blind or getattr(self, "_forced", False):  # the sources' codings counts are the core's, blind or not
+            sources = getattr(self.window, "sources_model", None)
+            if sources is not None:
+                sources.update_all_counts()
         self._forced = blind
 
     def _coder_switched(self, coder: Coder) -> None:
