@@ -154,3 +154,21 @@ def test_a_report_says_it_holds_one_coders_codings(team, tmp_path: Path) -> None
     cells = [str(v) for row in book["About"].iter_rows(values_only=True) for v in row if v is not None]
     book.close()
     assert "blind coding: the codings of Ana only" in cells
+
+
+def test_a_blind_project_takes_a_merge_of_every_coder(team, tmp_path: Path) -> None:
+    """Merging into a project in blind coding reads and writes for the whole team (memos on others' codings too)."""
+    project, source, support, *_ = team
+    with Project.create(tmp_path / "cleo.qcode") as other:
+        other.use_coder("Cleo")
+        theirs = other.add_source("Interview", TEXT)
+        code = other.create_code("Support")
+        coding = other.add_coding(theirs.id, code.id, 3, 7)
+        other.set_memo("coding", coding.id, "Cleo's note.")
+    report = project.merge_project(tmp_path / "cleo.qcode")
+    assert report.applied
+    assert report.codings_added == 1
+    assert "Cleo's note." in {m.text for m in project.memos(everyone=True)}
+    assert "Cleo's note." not in {m.text for m in project.memos()}  # Ana, blind, does not see it
+    project.unmerge(report.record)
+    assert [c.name for c in project.coders()] == ["Ben", "Ana"]

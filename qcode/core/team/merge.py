@@ -448,6 +448,8 @@ class _Merger:
     def _memos(self) -> None:
         targets = {"source": self.sources, "code": self.codes, "case": self.cases, "coding": self.codings}
         ranges: dict[int, set[tuple[int | None, int | None, str]]] = {}
+        # every memo here, blind coding or not: a merge reads and writes for the whole team
+        mine = {(m.target_kind, m.target_id): m for m in self.project.memos(everyone=True) if m.target_kind != "range"}
         for memo in self.other.memos(everyone=True):
             if memo.target_kind == "range":
                 source_id = self.sources[memo.source_id]  # type: ignore[index]
@@ -468,7 +470,7 @@ class _Merger:
                 target_id = targets[memo.target_kind].get(memo.target_id)  # type: ignore[arg-type]
                 if target_id is None or target_id < 0:  # a coding the other project holds twice
                     continue
-            existing = self.project.memo(memo.target_kind, target_id)
+            existing = mine.get((memo.target_kind, target_id))
             before = existing.text if existing else ""
             if before.strip() == memo.text.strip() or not memo.text.strip():
                 continue
@@ -483,7 +485,9 @@ class _Merger:
             self.record.memos.append((memo.target_kind, target_id, existing))
             # a memo keeps its author: the one who wrote it here, or the other project's writer for a new one
             author = existing.coder_id if existing is not None and existing.coder_id else self._author(memo)
-            self.project.set_memo(memo.target_kind, target_id, text, coder_id=author)
+            written = self.project.set_memo(memo.target_kind, target_id, text, coder_id=author)
+            if written is not None:
+                mine[(memo.target_kind, target_id)] = written
 
     def _author(self, memo: Memo) -> int | None:
         """The coder here who wrote another project's memo (None: unknown, so this session's coder)."""
