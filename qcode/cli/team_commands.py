@@ -100,7 +100,7 @@ def _request(project: Project, args: argparse.Namespace) -> AgreementRequest:
 
 
 def _number(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+    return None if value is None else round(value, digits) + 0.0  # + 0.0: never a negative zero
 
 
 def agreement_cells(row: AgreementRow, unit: str, *, digits: int = 4) -> list[object]:

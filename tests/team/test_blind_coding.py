@@ -158,7 +158,7 @@ def test_a_report_says_it_holds_one_coders_codings(team, tmp_path: Path) -> None
 
 def test_a_blind_project_takes_a_merge_of_every_coder(team, tmp_path: Path) -> None:
     """Merging into a project in blind coding reads and writes for the whole team (memos on others' codings too)."""
-    project, source, support, *_ = team
+    project, *_ = team
     with Project.create(tmp_path / "cleo.qcode") as other:
         other.use_coder("Cleo")
         theirs = other.add_source("Interview", TEXT)
