@@ -33,7 +33,7 @@ from qcode.core.errors import QcodeError
 from qcode.core.model import Filter
 from qcode.core.project import Project
 from qcode.core.team.agreement import UNIT_WORDS, UNITS, AgreementReport, AgreementRequest
-from qcode.core.team.agreement_export import HEADERS, export_agreement, row_cells
+from qcode.core.team.agreement_export import HEADERS, PLACES, export_agreement, row_cells
 from qcode.gui.dialogs.export_filters import ExportFilters
 from qcode.gui.support.workers import CoreTask
 
@@ -107,6 +107,7 @@ class AgreementDialog(QDialog):
         self.compute_button.setDefault(True)
         self.compute_button.clicked.connect(self.start)
         self.table_choice = QComboBox()
+        self.table_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.table_choice.setAccessibleName("Table shown")
         self.table_choice.currentIndexChanged.connect(lambda _: self._fill())
         self.export_button = QPushButton("&Save table…")
@@ -233,7 +234,7 @@ class AgreementDialog(QDialog):
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, value in enumerate(row_cells(row, self.report.request.unit)):
-                text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+                text = "" if value is None else (f"{value:.{PLACES[c]}f}" if isinstance(value, float) else str(value))
                 item = QTableWidgetItem(text)
                 if c >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
