@@ -235,3 +235,28 @@ def test_blind_coding_holds_in_the_panels_read_on_workers(qtbot, window: MainWin
     window.team.blind_action.trigger()  # the team compares: Ben's codings are listed again
     qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.model_.rowCount() == 4)
     assert count.text() == "4"
+
+
+def test_blind_coding_starts_while_another_coder_is_shown(qtbot, window: MainWindow, two_copies) -> None:
+    """Showing Ben's codings, then starting blind coding (and undoing and redoing it): every view follows
+    without an error, and shows Ana's codings only."""
+    from qcode.gui.models.project_trees import find_index
+
+    project = window.project
+    ana, ben = _merged(window, two_copies[1])
+    interview = project.find_source("Interview").id
+    window.open_excerpt(interview, 0, 5)
+    support = project.find_code("Support").id
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", support))
+    window.coders.set_filter(ben)
+    qtbot.waitUntil(lambda: not window.segments.locating())
+    assert {c.coder_id for c in window.document.codings_at(5)} == {ben}
+    window.team.blind_action.trigger()
+    assert window.coders.filter_id == ana
+    qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.model_.rowCount() == 2)
+    assert {c.coder_id for c in window.document.codings_at(5)} == {ana}
+    window.undo_stack.undo()
+    window.undo_stack.redo()
+    qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.model_.rowCount() == 2)
+    assert window.coders.filter_id == ana
+    assert {c.coder_id for c in window.document.codings_at(5)} == {ana}
