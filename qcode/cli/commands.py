@@ -371,7 +371,10 @@ def cmd_export(args: argparse.Namespace) -> int:
                              delimiter=args.delimiter, frequency_table_at_end=not args.no_frequency_table)
         except OptionNotApplicableError as err:  # an option the export does not use is a usage error
             raise UsageError(err.message) from err
+        blind = project.viewer().name if project.blind_coding else None
     print(f"Exported to {written}")
+    if blind is not None:
+        print(f"qcode: blind coding is on, so the export holds only {blind}'s codings", file=sys.stderr)
     return 0
 
 

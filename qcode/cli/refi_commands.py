@@ -40,7 +40,10 @@ def cmd_export_exchange(args: argparse.Namespace) -> int:
                      f"{', '.join(given)} do{'es' if len(given) == 1 else ''} not apply to it.")
     with Project.open(args.project, mode="read") as project:
         written = project.export_refi(Path(args.out), codebook_only=fmt == "qdc")
+        blind = project.viewer().name if project.blind_coding and fmt == "qdpx" else None
     print(f"Exported to {written}")
+    if blind is not None:
+        print(f"qcode: blind coding is on, so the export holds only {blind}'s codings", file=sys.stderr)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -58,12 +59,18 @@ def test_listings_count_only_the_current_coders_codings(capsys, blind: Path) -> 
 
 def test_another_coder_sees_their_own(capsys, blind: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QCODE_CODER", "Ben")
-    code, _out, _ = cli(capsys, "export", str(blind), "--out", str(blind.parent / "ben.csv"))
+    code, _out, err = cli(capsys, "export", str(blind), "--out", str(blind.parent / "ben.csv"))
     assert code == 0
+    assert "blind coding is on, so the export holds only Ben's codings" in err
     with open(blind.parent / "ben.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["coder"] for r in rows] == ["Ben", "Ben"]
     assert "father" in rows[1]["excerpt"]
+    code, _out, err = cli(capsys, "export", str(blind), "--out", str(blind.parent / "ben.qdpx"))
+    assert code == 0
+    assert "only Ben's codings" in err
+    with zipfile.ZipFile(blind.parent / "ben.qdpx") as archive:
+        assert archive.read("project.qde").decode("utf-8").count("<Coding ") == 2
 
 
 @pytest.mark.parametrize("args", [
