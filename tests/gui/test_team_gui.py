@@ -89,7 +89,8 @@ def test_merge_project_with_a_choice_then_undo(window: MainWindow, two_copies) -
     assert len(project.codings(Filter())) == 4
     assert len(window.sources_model.ranks) == 2  # the window reloaded its sources
     assert [c.name for c in project.coders()] == ["Ana", "Ben"]
-    assert "Ben's thoughts on support." in project.memo("code", project.find_code("Support").id).text
+    merged_memo = project.memo("code", project.find_code("Support").id).text
+    assert "Ben's thoughts on support." in merged_memo
     window.coders.set_filter(project.coders()[1].id)  # showing Ben's codings when the merge is taken back
     merged = _snapshot(project)
     merged_coders = [(c.name, guid) for c, guid in zip(project.coders(), project.coder_guids().values(),
@@ -106,6 +107,10 @@ def test_merge_project_with_a_choice_then_undo(window: MainWindow, two_copies) -
         == merged_coders  # Ben comes back with the identity he has in his copy
     window.undo_stack.undo()
     assert _everything(project) == everything
+    two_copies[1].rename(two_copies[1].with_name("moved.qcode"))  # redo merges the file as it was merged
+    window.undo_stack.redo()
+    assert _snapshot(project) == merged
+    assert project.memo("code", project.find_code("Support").id).text == merged_memo
     dialog.close()
 
 
