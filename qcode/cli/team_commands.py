@@ -48,8 +48,9 @@ def add_parsers(command, filters) -> None:
     p.add_argument("--rename", nargs=2, metavar=("NAME", "NEW_NAME"), help="give a coder another name (their "
                    "codings stay theirs)")
     p.add_argument("--blind", choices=("on", "off"),
-                   help="blind coding: the app shows each coder only their own codings (on) until the team compares "
-                        "(off)")
+                   help="blind coding: each coder sees only their own codings, in the app, the listings and the "
+                        "exports (on), until the team compares (off); on the command line you are $QCODE_CODER, "
+                        "else your user name")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
 
     p = command("merge", cmd_merge, "merge other coders' copies of a project into it, and print the merge report")
