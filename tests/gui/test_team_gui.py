@@ -265,3 +265,15 @@ def test_blind_coding_starts_while_another_coder_is_shown(qtbot, window: MainWin
     qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.model_.rowCount() == 2)
     assert window.coders.filter_id == ana
     assert {c.coder_id for c in window.document.codings_at(5)} == {ana}
+
+
+def test_the_review_closes_when_blind_coding_starts(qtbot, window: MainWindow, two_copies) -> None:
+    ana, ben = _merged(window, two_copies[1])
+    review = window.team.open_review((ana, ben))
+    assert review is not None
+    assert review.isVisible()
+    window.team.blind_action.trigger()
+    assert not review.isVisible()  # it would show Ben's codings to Ana
+    interview = window.project.find_source("Interview").id
+    window.project.add_coding(interview, window.project.find_code("Support").id, 66, 70)  # no error either
+
