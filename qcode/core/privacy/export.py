@@ -35,16 +35,56 @@ def pseudonymised_view(project: Project) -> PseudonymisedView:
     return PseudonymisedView(project, pseudonymiser)
 
 
-def unregistered_names(project: Project, flt: Filter | None = None, *, limit: int = 50) -> list[Suggestion]:
-    """Names that a pseudonymised export of these excerpts and of the memos would still show: capitalised
-    words and pairs recurring mid-sentence in the pseudonymised texts, for the researcher to confirm or
-    register."""
+#: what the check before an export reads: the excerpts, whole sources (a REFI-QDA project, a transcript), or the
+#: codebook alone
+CHECK_SCOPES = ("excerpts", "sources", "codebook")
+
+
+def check_scope(fmt: str | None, what: str | None) -> str:
+    """The texts (`CHECK_SCOPES`) an export of `what` in `fmt` writes, for `unregistered_names`."""
+    if fmt == "qdpx" or what == "transcript":
+        return "sources"
+    if fmt == "qdc" or what == "codebook":
+        return "codebook"
+    return "excerpts"
+
+
+def _code_texts(view: PseudonymisedView) -> list[tuple[int, str]]:
+    return [(0, ". ".join(text for text in (code.name, code.definition, code.inclusion, code.exclusion,
+                                            code.example) if text))
+            for code in view.codes()]
+
+
+def unregistered_names(project: Project, flt: Filter | None = None, *, scope: str = "excerpts",
+                       limit: int = 50) -> list[Suggestion]:
+    """Names that a pseudonymised export would still show: capitalised words and pairs recurring
+    mid-sentence in the pseudonymised texts it writes, for the researcher to confirm or register.
+
+    `scope` (see `check_scope`) says which texts: the excerpts `flt` selects ("excerpts"), the whole text of
+    the sources `flt` names, else of every source ("sources"), each with the memos, the names of sources and
+    cases and the codebook; or the codebook alone ("codebook"). Each suggestion carries an example of where
+    it occurs.
+    """
+    if scope not in CHECK_SCOPES:
+        raise InvalidRequestError(f"The check reads {', '.join(CHECK_SCOPES)}, not '{scope}'.")
     view = pseudonymised_view(project)
-    texts: list[tuple[int, str]] = [(e.coding.source_id, e.text)
-                                   for e in view.excerpts_matching(flt or Filter(), with_location=False)]
-    texts += [(memo.source_id or 0, memo.text) for memo in view.memos()]
-    pseudonyms = list(view.pseudonymiser.pseudonyms.values())
-    return suggest(texts, (), [e.term for e in project.name_register()] + pseudonyms, min_occurrences=1, limit=limit)
+    flt = flt or Filter()
+    texts: list[tuple[int, str]] = []
+    if scope == "excerpts":
+        texts += [(e.coding.source_id, e.text) for e in view.excerpts_matching(flt, with_location=False)]
+    elif scope == "sources":
+        texts += [(source.id, view.source_text(source.id)) for source in project.sources()
+                  if not flt.sources or source.id in flt.sources]
+    if scope != "codebook":
+        texts += [(memo.source_id or 0, memo.text) for memo in view.memos()]
+        texts += [(0, source.name) for source in view.sources()]
+        texts += [(0, f"The case {case.name}") for case in view.cases()]  # a case is most often a person
+    texts += _code_texts(view)
+    known = [e.term for e in project.name_register()] + list(view.pseudonymiser.pseudonyms.values())
+    for code in view.codes():  # a code's name starts with a capital, as a sentence does: its first word says nothing
+        words = code.name.split()
+        known += [words[0], " ".join(words[:2])] if words else []
+    return suggest(texts, (), known, min_occurrences=1, limit=limit)
 
 
 def export_pseudonymised(project: Project, target: str | Path, *, filter_text: str = "", **options: Any) -> Path:

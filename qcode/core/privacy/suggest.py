@@ -36,15 +36,28 @@ class Suggestion:
     reason: str  # "speaker" or "capitalised"
     occurrences: int
     sources: int
+    #: a few words around its first occurrence mid-sentence (empty for a speaker never named in the text)
+    example: str = ""
 
 
 def _is_role(label: str) -> bool:
     return label.casefold() in ROLE_LABELS or bool(_ROLE_NUMBER.match(label.strip()))
 
 
-def _capitalised_runs(text: str) -> Iterable[tuple[str, bool]]:
+def example_around(text: str, start: int, end: int, *, width: int = 40) -> str:
+    """The words around `text[start:end]` on one line, cut at word edges, with an ellipsis where cut."""
+    left = text[max(0, start - width):start]
+    right = text[end:end + width]
+    if start - width > 0 and " " in left:
+        left = "…" + left[left.index(" ") + 1:]
+    if end + width < len(text) and " " in right:
+        right = right[:right.rindex(" ")] + "…"
+    return " ".join((left + text[start:end] + right).split())
+
+
+def _capitalised_runs(text: str) -> Iterable[tuple[str, bool, int, int]]:
     """Capitalised words and pairs of them, each with whether it stands in the middle of a sentence (where a
-    capital marks a name; at the start of a sentence or paragraph it says nothing)."""
+    capital marks a name; at the start of a sentence or paragraph it says nothing) and where it lies."""
     words = list(_WORD.finditer(text))
     for index, match in enumerate(words):
         word = match.group(0)
@@ -53,13 +66,13 @@ def _capitalised_runs(text: str) -> Iterable[tuple[str, bool]]:
         before = text[max(0, match.start() - 3):match.start()]
         starts = match.start() == 0 or bool(_SENTENCE_END.search(before)) or (
             not before.strip() and "\n" in text[max(0, match.start() - 2):match.start()])
-        yield word.rstrip("'’").removesuffix("'s").removesuffix("’s"), not starts
+        yield word.rstrip("'’").removesuffix("'s").removesuffix("’s"), not starts, match.start(), match.end()
         if index + 1 < len(words):
             following = words[index + 1]
             gap = text[match.end():following.start()]
             if gap == " " and following.group(0)[0].isupper() and not following.group(0).isupper():
                 second = following.group(0).removesuffix("'s").removesuffix("’s")
-                yield f"{word} {second}", not starts
+                yield f"{word} {second}", not starts, match.start(), following.end()
 
 
 def suggest(texts: Iterable[tuple[int, str]], speakers: Iterable[str], registered: Iterable[str], *,
@@ -73,14 +86,17 @@ def suggest(texts: Iterable[tuple[int, str]], speakers: Iterable[str], registere
     lower_counts: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     mid_sentence: set[str] = set()
+    examples: dict[str, str] = {}
     for source_id, text in texts:
-        for run, in_middle in _capitalised_runs(text):
+        for run, in_middle, start, end in _capitalised_runs(text):
             key = run.casefold()
             counts[key] += 1
             in_sources[key].add(source_id)
             spelled.setdefault(key, run)
             if in_middle:
                 mid_sentence.add(key)
+                if key not in examples:
+                    examples[key] = example_around(text, start, end)
         for word in _WORD.findall(text):
             if word.islower():
                 lower_counts[word] += 1
@@ -90,7 +106,8 @@ def suggest(texts: Iterable[tuple[int, str]], speakers: Iterable[str], registere
         key = label.strip().casefold()
         if key and key not in known and key not in seen_speakers and not _is_role(label):
             seen_speakers.add(key)
-            found.append(Suggestion(label.strip(), "speaker", counts.get(key, 0), len(in_sources.get(key, ()))))
+            found.append(Suggestion(label.strip(), "speaker", counts.get(key, 0), len(in_sources.get(key, ())),
+                                    examples.get(key, "")))
     words = []
     for key, count in counts.items():
         if key in known or key in seen_speakers or key in COMMON_CAPITALISED or key not in mid_sentence:
@@ -102,6 +119,6 @@ def suggest(texts: Iterable[tuple[int, str]], speakers: Iterable[str], registere
         if lower_counts.get(key, 0) >= count:  # mostly an ordinary word, capitalised now and then
             continue
         if count >= min_occurrences or len(in_sources[key]) >= 2:
-            words.append(Suggestion(spelled[key], "capitalised", count, len(in_sources[key])))
+            words.append(Suggestion(spelled[key], "capitalised", count, len(in_sources[key]), examples[key]))
     words.sort(key=lambda s: (-s.sources, -s.occurrences, s.term.casefold()))
     return (found + words)[:limit]
