@@ -86,5 +86,5 @@ def exported_line(project: Project, written: Path, pseudonymised: bool) -> str:
         why = " (--no-pseudonymise; the project's default is pseudonymised)" if project.pseudonymise_exports else ""
         return f"Exported to {written}, not pseudonymised{why}: it holds the names as they are in the project."
     terms = len(project.pseudonymiser().pseudonyms)
-    return (f"Exported to {written}, pseudonymised: the name register's {terms} "
-            f"{'term was' if terms == 1 else 'terms were'} replaced, and none is left in what was written.")
+    return (f"Exported to {written}, pseudonymised: {terms} {'term' if terms == 1 else 'terms'} of the name "
+            f"register {'was' if terms == 1 else 'were'} replaced, and none is left in what was written.")

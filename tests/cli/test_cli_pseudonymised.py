@@ -131,7 +131,7 @@ def test_every_export_read_back_holds_no_register_term(named: Path, tmp_path: Pa
     out = tmp_path / name
     code, stdout, err = cli(capsys, "export", str(named), "--out", str(out), *options, "--pseudonymise")
     assert (code, err) == (0, "")
-    assert "pseudonymised: the name register's 5 terms were replaced" in stdout
+    assert "pseudonymised: 5 terms of the name register were replaced" in stdout
     texts = READERS[reader](out)
     assert leaked(texts, TERMS) == set()
     shown = "P08" if "codebook" in name or reader == "qdc" else "P07"  # in a code's name, or the participant's
@@ -315,7 +315,7 @@ def test_done_when_the_demo_excerpts_go_to_word_with_every_participant_replaced(
     out = tmp_path / "demo excerpts.docx"
     code, stdout, err = cli(capsys, "export", str(demo), "--out", str(out), "--pseudonymise", "--confirm-names")
     assert (code, err) == (0, "")
-    assert "13 terms were replaced" in stdout
+    assert "13 terms of the name register were replaced" in stdout
     texts = docx_texts(out)
     assert leaked(texts, DEMO_PARTICIPANTS) == set()
     assert leaked(texts, [f"P{n:02d}" for n in range(1, 14)]) == {f"P{n:02d}" for n in range(1, 14)}
