@@ -48,6 +48,7 @@ def _named(project: Project) -> Project:
     project.add_coding(source.id, code.id, start, len(TEXT) - 1)
     project.add_name("Bartholomew", "P01")
     project.add_name("Riverside Shed", "[community shed]")
+    project.add_name(project.current_coder.name, "Coder A")  # coders are named in exports too
     return project
 
 

@@ -55,24 +55,28 @@ def example_around(text: str, start: int, end: int, *, width: int = 40) -> str:
     return " ".join((left + text[start:end] + right).split())
 
 
+#: a word that may start with a capital (any letter but a-z: checked with `isupper` after), and the next such
+#: word after a single space (looked at, not taken, so that it is found as a word of its own too); a regular
+#: expression of every capital letter of Unicode would be many times slower to search
+_MAYBE_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-z][\w'’-]*(?=( [^\W\d_a-z][\w'’-]*)?)")
+
+
 def _capitalised_runs(text: str) -> Iterable[tuple[str, bool, int, int]]:
     """Capitalised words and pairs of them, each with whether it stands in the middle of a sentence (where a
     capital marks a name; at the start of a sentence or paragraph it says nothing) and where it lies."""
-    words = list(_WORD.finditer(text))
-    for index, match in enumerate(words):
+    for match in _MAYBE_CAPITALISED.finditer(text):
         word = match.group(0)
         if not word[0].isupper() or (word.isupper() and len(word) > 1):
             continue
-        before = text[max(0, match.start() - 3):match.start()]
-        starts = match.start() == 0 or bool(_SENTENCE_END.search(before)) or (
-            not before.strip() and "\n" in text[max(0, match.start() - 2):match.start()])
-        yield word.rstrip("'’").removesuffix("'s").removesuffix("’s"), not starts, match.start(), match.end()
-        if index + 1 < len(words):
-            following = words[index + 1]
-            gap = text[match.end():following.start()]
-            if gap == " " and following.group(0)[0].isupper() and not following.group(0).isupper():
-                second = following.group(0).removesuffix("'s").removesuffix("’s")
-                yield f"{word} {second}", not starts, match.start(), following.end()
+        start = match.start()
+        before = text[max(0, start - 3):start]
+        starts = start == 0 or bool(_SENTENCE_END.search(before)) or (
+            not before.strip() and "\n" in text[max(0, start - 2):start])
+        yield word.rstrip("'’").removesuffix("'s").removesuffix("’s"), not starts, start, match.end()
+        following = match.group(1)
+        if following and following[1].isupper() and not following[1:].isupper():
+            second = following[1:].removesuffix("'s").removesuffix("’s")
+            yield f"{word} {second}", not starts, start, match.end(1)
 
 
 def suggest(texts: Iterable[tuple[int, str]], speakers: Iterable[str], registered: Iterable[str], *,
@@ -83,7 +87,7 @@ def suggest(texts: Iterable[tuple[int, str]], speakers: Iterable[str], registere
     known = {t.casefold() for t in registered}
     counts: Counter[str] = Counter()
     in_sources: defaultdict[str, set[int]] = defaultdict(set)
-    lower_counts: Counter[str] = Counter()
+    all_words: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     mid_sentence: set[str] = set()
     examples: dict[str, str] = {}
@@ -97,9 +101,8 @@ def suggest(texts: Iterable[tuple[int, str]], speakers: Iterable[str], registere
                 mid_sentence.add(key)
                 if key not in examples:
                     examples[key] = example_around(text, start, end)
-        for word in _WORD.findall(text):
-            if word.islower():
-                lower_counts[word] += 1
+        all_words.update(_WORD.findall(text))
+    lower_counts = {word: n for word, n in all_words.items() if word.islower()}
     found: list[Suggestion] = []
     seen_speakers: set[str] = set()
     for label in speakers:

@@ -149,19 +149,26 @@ class NameCheck(QObject):
         path: Path = self.project.path
         flt, scope = self.flt, self.scope
 
-        def work(_task: CoreTask) -> list[Suggestion]:
+        def work(task: CoreTask) -> list[Suggestion]:
             with Project.open(path, mode="read") as reader:  # the worker's own connection
-                return unregistered_names(reader, flt, scope=scope)
+                return unregistered_names(reader, flt, scope=scope, progress=task)
 
         self.task = CoreTask(work)
         self.busy = QProgressDialog("Checking for names the register lacks…", "Cancel", 0, 0, self.parent_widget)
         self.busy.setWindowModality(Qt.WindowModality.WindowModal)
         self.busy.setMinimumDuration(300)
         self.busy.canceled.connect(self.task.cancel)
+        self.task.signals.progress.connect(self._progress)
         self.task.signals.finished.connect(self._checked)
         self.task.signals.failed.connect(self._failed)
         self.task.start()
         return self.task
+
+    def _progress(self, done: int, total: int, _text: str) -> None:
+        busy = self.busy
+        if busy is not None:
+            busy.setMaximum(max(total, 1))
+            busy.setValue(done)
 
     def _end_busy(self) -> bool:
         """Close the busy box; True when the researcher cancelled meanwhile."""
@@ -185,7 +192,9 @@ class NameCheck(QObject):
         self.dialog.open()
 
     def _failed(self, message: str, details: str) -> None:
-        self._end_busy()
+        if self._end_busy():  # the researcher pressed Cancel: nothing to warn about
+            self.stopped()
+            return
         box = QMessageBox(QMessageBox.Icon.Warning, "Export", message, parent=self.parent_widget)
         box.setTextFormat(Qt.TextFormat.PlainText)
         if details:
