@@ -106,10 +106,11 @@ def _texts(view: PseudonymisedView, flt: Filter, scope: str) -> list[tuple[int, 
 def _reported(texts: list[tuple[int, str]], progress: Progress | None) -> Iterator[tuple[int, str]]:
     """The texts, reporting how far the check is and stopping when it is cancelled."""
     for done, item in enumerate(texts):
-        if progress is not None and done % 200 == 0:
+        if progress is not None:
             if progress.cancelled():
                 raise NameCheckCancelled()
-            progress.step(done, len(texts), "Checking for names")
+            if done % 200 == 0:
+                progress.step(done, len(texts), "Checking for names")
         yield item
 
 
