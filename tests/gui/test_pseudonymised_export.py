@@ -186,3 +186,21 @@ def test_done_when_the_demo_excerpts_go_to_word_from_the_app(qtbot, tmp_path: Pa
         assert found(text, DEMO_PARTICIPANTS) == set()
         assert found(text, [f"P{n:02d}" for n in range(1, 14)]) == {f"P{n:02d}" for n in range(1, 14)}
         window.close()
+
+
+def test_cancelling_the_check_writes_nothing_and_asks_nothing(qtbot, project: Project, tmp_path: Path) -> None:
+    _named(project)
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.pseudonymise.setChecked(True)
+    target = tmp_path / "report.docx"
+    dialog.target.setText(str(target))
+    dialog.start()
+    check = dialog.name_check
+    assert check is not None
+    assert check.task is not None
+    check.task.cancel()  # as the busy box's Cancel does
+    qtbot.waitUntil(lambda: dialog.buttons.isEnabled(), timeout=30_000)
+    assert check.dialog is None
+    assert not [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
+    assert not target.exists()

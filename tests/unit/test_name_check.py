@@ -19,7 +19,8 @@ TEXT = ("Interviewer: Who helps, Bartholomew?\n\n"
 @pytest.fixture
 def named(project: Project) -> Project:
     project.use_coder("Wendy Coder")
-    source = project.add_source("Interview", TEXT)
+    folder = project.create_folder("Met at Fairweather Hall")
+    source = project.add_source("Interview", TEXT, folder_id=folder.id)
     support = project.create_code("Support", definition="Someone helps, as Theodora wrote in the protocol.")
     family = project.create_code("Family")
     first = TEXT.index("My brother")
@@ -50,7 +51,7 @@ def test_the_scopes_read_what_their_exports_write(named: Project) -> None:
     def terms(scope: str) -> set[str]:
         return {s.term for s in unregistered_names(named, scope=scope)}
 
-    assert {"Cornelius", "Theodora", "Wendy Coder"} <= terms("excerpts")
+    assert {"Cornelius", "Theodora", "Wendy Coder", "Fairweather Hall"} <= terms("excerpts")
     assert "Philippa" not in terms("excerpts")  # not coded: not in an excerpts export
     assert {"Cornelius", "Philippa", "Theodora"} <= terms("sources")
     assert terms("codebook") == {"Theodora"}

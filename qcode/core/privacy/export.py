@@ -38,7 +38,7 @@ def pseudonymised_view(project: Project) -> PseudonymisedView:
 
 
 #: what the check before an export reads, besides the project's title, the codebook and (except for a codebook)
-#: the names of sources, cases and coders: the excerpts; whole sources (a REFI-QDA project, a transcript); the
+#: the names of sources, folders, cases and coders: the excerpts; whole sources (a REFI-QDA project, a transcript); the
 #: memos; tables alone (frequencies, a matrix); or the codebook alone. All but memos and the codebook add the
 #: attribute values.
 CHECK_SCOPES = ("excerpts", "sources", "memos", "tables", "codebook")
@@ -92,6 +92,7 @@ def _texts(view: PseudonymisedView, flt: Filter, scope: str) -> list[tuple[int, 
         texts += [(memo.source_id or 0, memo.text) for memo in view.memos()]
     if scope != "codebook":
         texts += [(0, source.name) for source in view.sources()]
+        texts += [(0, folder.name) for folder in view.folders()]
         texts += [(0, f"The case {case.name}") for case in view.cases()]
         texts += [(0, f"The coder {coder.name}") for coder in view.coders()]
     if scope in ("excerpts", "sources", "tables"):  # in excerpt tables, REFI-QDA variables, groups of a matrix
