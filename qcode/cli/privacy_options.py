@@ -13,8 +13,7 @@ from qcode.cli.arguments import terminal_safe
 from qcode.cli.output import print_rows
 from qcode.core.errors import QcodeError
 from qcode.core.model import Filter
-from qcode.core.privacy.export import check_scope, unregistered_names
-from qcode.core.project import Project
+from qcode.core.project import Project, name_check_scope, unregistered_names
 
 
 class NamesNotConfirmed(QcodeError):
@@ -60,7 +59,7 @@ def confirm_names(args: argparse.Namespace, project: Project, flt: Filter, *, fm
                   what: str | None) -> None:
     """List the words of what is about to be written that look like names the register lacks, and go on only
     when they are confirmed (on a terminal, or with --confirm-names); raise NamesNotConfirmed otherwise."""
-    found = unregistered_names(project, flt, scope=check_scope(fmt, what))
+    found = unregistered_names(project, flt, scope=name_check_scope(fmt, what))
     if not found:
         print("Name check: no capitalised word outside the register was found in what is exported.")
         return

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from qcode.cli.output import FORMATS, print_rows
 from qcode.core.errors import QcodeError
-from qcode.core.project import Project, default_coder_name
-from qcode.core.refi.document import ExchangeReport
+from qcode.core.project import ExchangeReport, Project, default_coder_name
 
 EXCHANGE_FORMATS = ("qdpx", "qdc")
 _KINDS = ("sources", "codes", "codings", "cases", "variables", "memos", "coders", "folders")
@@ -40,7 +39,7 @@ def cmd_export_exchange(args: argparse.Namespace) -> int:
                      f"{', '.join(given)} do{'es' if len(given) == 1 else ''} not apply to it.")
     from qcode.cli import privacy_options
     from qcode.core.model import Filter
-    from qcode.core.privacy.export import export_pseudonymised
+    from qcode.core.project import export_pseudonymised
 
     with Project.open(args.project, mode="read") as project:
         pseudonymised = privacy_options.pseudonymising(args, project)
@@ -69,7 +68,7 @@ def _coder(args: argparse.Namespace) -> str:
 
 def cmd_import_project(args: argparse.Namespace) -> int:
     """`qcode import-project PROJECT FILE.qdpx`: into a project, created when it does not exist."""
-    from qcode.core.refi.reader import read_qdpx
+    from qcode.core.project import read_qdpx
 
     source = Path(args.file)
     if source.suffix.lower() == ".qdc":

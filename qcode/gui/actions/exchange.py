@@ -14,9 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QFileDialog, QMenu, QMessageBox, QProgr
 
 from qcode.core.errors import QcodeError
 from qcode.core.model import Filter
-from qcode.core.privacy.export import check_scope, export_pseudonymised
-from qcode.core.project import Project
-from qcode.core.refi.document import ExchangeReport
+from qcode.core.project import ExchangeReport, Project, export_pseudonymised, name_check_scope
 from qcode.gui.commands.exchange import ImportCodebook, ImportProject
 from qcode.gui.dialogs.name_check_dialog import NameCheck
 from qcode.gui.support.workers import CoreTask
@@ -24,7 +22,7 @@ from qcode.gui.support.workers import CoreTask
 
 def import_as_new_project(source: Path, target: Path, coder: str, progress: CoreTask) -> ExchangeReport:
     """Read a .qdpx whole, then make a new qcode project of it (no file is left behind when this fails)."""
-    from qcode.core.refi.reader import read_qdpx
+    from qcode.core.project import read_qdpx
 
     doc = read_qdpx(source, progress=progress)
     project = Project.create(target, name=doc.name or source.stem)
@@ -187,7 +185,7 @@ class ExchangeFlow(QObject):
             with Project.open(path, mode="read") as reader:  # the worker's own connection
                 return export_pseudonymised(reader, target, fmt=fmt, progress=task)
 
-        self.name_check = NameCheck(self.window, project, self.undo_stack, flt=Filter(), scope=check_scope(fmt, None),
+        self.name_check = NameCheck(self.window, project, self.undo_stack, flt=Filter(), scope=name_check_scope(fmt, None),
                                     proceed=lambda: self._run("Exporting", work, done),
                                     stopped=lambda: self.finished.emit(None))
         self.name_check.start()

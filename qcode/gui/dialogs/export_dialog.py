@@ -28,12 +28,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
-from qcode.core.exporters import export, exporter_for, prepare_export, refuse_project_target, supported
 from qcode.core.model import Filter
-from qcode.core.privacy.export import check_scope, export_pseudonymised
-from qcode.core.project import Project
+from qcode.core.project import (
+    Grouping,
+    Project,
+    export,
+    export_pseudonymised,
+    exporter_for,
+    name_check_scope,
+    prepare_export,
+    refuse_project_target,
+)
+from qcode.core.project import supported_exports as supported
 from qcode.gui.dialogs.export_filters import ExportFilters
 from qcode.gui.dialogs.name_check_dialog import NameCheck
 from qcode.gui.support.plain_text import as_text
@@ -247,7 +254,7 @@ class ExportDialog(QDialog):
             self.run_export(work)
             return
         checked = Filter(sources=(source_id,)) if source_id is not None else flt  # a transcript: its source
-        self.name_check = NameCheck(self, self.project, self.undo_stack, flt=checked, scope=check_scope(fmt, what),
+        self.name_check = NameCheck(self, self.project, self.undo_stack, flt=checked, scope=name_check_scope(fmt, what),
                                     proceed=lambda: self.run_export(work),
                                     stopped=lambda: self.buttons.setEnabled(True))
         self.name_check.start()

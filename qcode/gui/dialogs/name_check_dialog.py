@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.model import Filter
-from qcode.core.privacy.export import unregistered_names
-from qcode.core.privacy.suggest import Suggestion
-from qcode.core.project import Project
+from qcode.core.project import NameSuggestion as Suggestion
+from qcode.core.project import Project, unregistered_names
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.commands.names import AddName
 from qcode.gui.support.workers import CoreTask
