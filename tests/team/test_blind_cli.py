@@ -101,3 +101,16 @@ def test_ending_blind_coding_shows_every_coder(capsys, blind: Path) -> None:
     code, out, _ = cli(capsys, "stats", str(blind), "--coder", "Ben", "--format", "csv")
     assert code == 0
     assert next(csv.DictReader(io.StringIO(out)))["excerpts"] == "2"
+
+
+def test_a_pseudonymised_export_holds_only_the_current_coders_codings(capsys, blind: Path) -> None:
+    target = blind.parent / "ana.csv"
+    assert main(["names", str(blind), "add", "club", "--as", "place"]) == 0
+    code, _out, err = cli(capsys, "export", str(blind), "--out", str(target), "--pseudonymise", "--confirm-names")
+    assert code == 0, err
+    assert "only Ana's codings" in err
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["coder"] for r in rows] == ["Ana", "Ana"]
+    assert "club" not in rows[0]["excerpt"]
+
