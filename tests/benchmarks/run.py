@@ -265,6 +265,7 @@ def parts(quick: bool) -> dict[str, list[str]]:
                 "gui_remove_coding"],
         "safety": ["check_before_first_write"],
         "team": ["agreement_paragraph", "merge_reference"],
+        "privacy": ["name_check_excerpts"],
     }
 
 
@@ -384,6 +385,10 @@ def main() -> int:
         rows.extend(safety_rows(path))
     if runs("team"):
         rows.extend(team_rows(path, folder))
+    from privacy_rows import privacy_rows
+
+    if runs("privacy"):
+        rows.extend(privacy_rows(path, folder))
 
     if runs("analysis"):  # the analyses (matrix, co-occurrence, queries, ...)
         rows.extend(analysis_rows(path, ids, folder, timed, wanted))
