@@ -77,10 +77,11 @@ class CodingsMixin(ProjectBase):
 
     def _check_ranges(self, ranges: Iterable[tuple[int, int, int]]) -> None:
         """Like `_check_range` for many (source_id, start, end), looking each source up once."""
-        lengths: dict[int, int] = {}
-        for source_id, start, end in ranges:
+        items = list(ranges)
+        lengths = source_store.source_lengths(self._store.read, {source_id for source_id, _, _ in items})
+        for source_id, start, end in items:
             if source_id not in lengths:
-                lengths[source_id] = self._source(source_id).length
+                lengths[source_id] = self._source(source_id).length  # raises NotFoundError
             length = lengths[source_id]
             if not (isinstance(start, int) and isinstance(end, int)) or start < 0 or end > length or end <= start:
                 raise InvalidRangeError(start, end, length)
@@ -120,7 +121,7 @@ class CodingsMixin(ProjectBase):
         new = self._new_rows(list(batch))
         if not new:
             return []
-        rows = [(*row, self._store.now(), self._store.new_guid()) for row in new]
+        rows = [(*row, *stamp) for row, stamp in zip(new, self._store.stamps(len(new)), strict=True)]
         with self._store.transaction() as tx:
             ids = coding_store.insert_codings_returning_ids(tx, rows)
             self._after_batch(tx, [(r[0], r[1], r[3], r[4]) for r in rows])
