@@ -421,3 +421,13 @@ def test_a_slow_result_shows_the_busy_bar(qtbot, coded: Project, monkeypatch) ->
     qtbot.waitUntil(view.busy.isVisible, timeout=2000)
     _settle(qtbot, view)
     assert not view.busy.isVisible()
+
+
+def test_every_view_is_named_for_the_app_bundle() -> None:
+    """Views are imported by name when the area opens, which PyInstaller cannot see: the spec names them."""
+    from qcode.gui.analysis.registry import VIEWS
+
+    spec = (Path(__file__).resolve().parents[2] / "installer" / "qcode.spec").read_text(encoding="utf-8")
+    for entry in VIEWS:
+        assert f'"{entry.target.split(":")[0]}"' in spec, entry.key
+    assert '"PIL"' not in spec  # matplotlib draws with Pillow
