@@ -435,3 +435,23 @@ def test_every_view_is_named_for_the_app_bundle() -> None:
     for entry in VIEWS:
         assert f'"{entry.target.split(":")[0]}"' in spec, entry.key
     assert '"PIL"' not in spec  # matplotlib draws with Pillow
+
+
+def test_every_visible_control_of_the_analysis_area_has_an_accessible_name(qtbot, coded: Project) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLineEdit
+
+    window = MainWindow(coded)
+    show(qtbot, window)
+    nameless = []
+    for key in ("frequencies", "matrix", "cooccurrence"):
+        view = window.analysis.open(key).views[key]
+        _settle(qtbot, view)
+        for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView):
+            for widget in view.findChildren(kind):
+                if not widget.isVisible() or isinstance(widget, QHeaderView):
+                    continue
+                label = widget.text() if isinstance(widget, QAbstractButton) else ""
+                named = widget.accessibleName() or label or widget.parent().accessibleName()
+                if not named:
+                    nameless.append(f"{key}: {type(widget).__name__} in {type(widget.parent()).__name__}")
+    assert nameless == []
