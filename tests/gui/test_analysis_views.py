@@ -455,3 +455,19 @@ def test_every_visible_control_of_the_analysis_area_has_an_accessible_name(qtbot
                 if not named:
                     nameless.append(f"{key}: {type(widget).__name__} in {type(widget.parent()).__name__}")
     assert nameless == []
+
+
+def test_in_blind_coding_the_views_count_and_list_only_the_own_codings(qtbot, coded: Project) -> None:
+    coded.set_blind_coding(True)
+    window, view = _open(qtbot, coded, "matrix")
+    view.set_columns(Grouping("coder"))
+    _settle(qtbot, view)
+    with Project.open(coded.path, mode="read", coder="Sam") as sams:
+        expected = _matrix_rows(sams, Filter(), Grouping("coder"), "excerpts", "none", False)
+        listed = [e.coding.id for e in sams.matrix_cell_excerpts(columns=Grouping("coder"), code_id=None,
+                                                                 column=None)]
+    assert [list(r[1:]) for r in view.model.table.rows] == expected
+    assert list(view.model.table.columns) == ["code", "Sam", "total"]  # Kim's codings are not seen
+    click_item(qtbot, view.table, view.sorter.index(len(view.model.table.rows) - 1, 2))
+    assert _listed_ids(qtbot, window) == listed
+    assert {coded.coding(i).coder_id for i in listed} == {coded.current_coder.id}
