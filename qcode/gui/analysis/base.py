@@ -281,6 +281,7 @@ class AnalysisView(QWidget):
         if not self._started:
             self._started = True
             self.recompute()
+            self.filters.prefetch()  # the filters' choices, read on a worker: the Filters… button opens at once
 
     def recompute(self) -> None:
         """Compute again for the current options and filters on a worker; older results are dropped."""
