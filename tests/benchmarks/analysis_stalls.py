@@ -8,7 +8,8 @@ built), a filter is chosen (until the new result and chart are shown) and its ta
 column, as a click on the header does. Every action runs from the event loop, as the user's would; the
 longest gap between two timer turns is what the user feels as a frozen window (the issue's rule: never over
 100 ms). Prints one line per view and step with the longest gap (wall) and the processor time of the step,
-or, with --json, the benchmark rows `gui_analysis_longest_stall_<view>` (budget 0.1 s).
+or, with --json, the benchmark rows `gui_analysis_longest_stall_<view>` (budget 0.1 s). With --blame, a
+watchdog thread prints where the GUI thread is whenever it has not turned for 80 ms (what to fix next).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,23 +39,43 @@ class StallProbe:
         self.timer = QTimer()
         self.timer.setInterval(PROBE_MS)
         self.timer.timeout.connect(self._tick)
-        self.last = time.perf_counter()
+        self.last = self.ended = time.perf_counter()  # ended: when the longest stall ended
         self.longest = 0.0
         self.timer.start()
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
+        if now - self.last > self.longest:
+            self.longest, self.ended = now - self.last, now
         self.last = now
 
+    def watch(self, after: float = 0.08) -> None:
+        """Print the GUI thread's stack whenever its last turn is over `after` seconds old (once per stall)."""
+        gui = threading.get_ident()
+
+        def watchdog() -> None:
+            reported = 0.0
+            while True:
+                time.sleep(0.02)
+                last = self.last
+                if time.perf_counter() - last > after and last != reported:
+                    reported = last
+                    frame = sys._current_frames().get(gui)
+                    if frame is not None:
+                        stack = "".join(traceback.format_stack(frame, limit=12))
+                        print(f"--- GUI thread busy for {after * 1000:.0f} ms at:\n{stack}", file=sys.stderr)
+
+        threading.Thread(target=watchdog, daemon=True).start()
+
     def reset(self) -> None:
-        self.last = time.perf_counter()
+        self.last = self.ended = time.perf_counter()
         self.longest = 0.0
 
 
 def run_step(probe: StallProbe, action: Callable[[], None], ready: Callable[[], bool],
-             limit: float = 180.0) -> tuple[float, float, float]:
-    """Run `action` from the event loop, then let the loop run until `ready()`: (longest gap, wall, CPU)."""
+             limit: float = 180.0) -> tuple[float, float, float, float]:
+    """Run `action` from the event loop, then let the loop run until `ready()`: (longest gap, wall, CPU,
+    seconds into the step when the longest gap began)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     loop = QEventLoop()
@@ -75,7 +98,7 @@ def run_step(probe: StallProbe, action: Callable[[], None], ready: Callable[[], 
     if time.perf_counter() > deadline:
         raise RuntimeError("a step did not finish")
     probe._tick()
-    return probe.longest, wall, cpu
+    return probe.longest, wall, cpu, probe.ended - probe.longest - t0
 
 
 def main() -> int:
@@ -104,6 +127,8 @@ def main() -> int:
     window.resize(1400, 900)
     window.show()
     probe = StallProbe()
+    if "--blame" in sys.argv:
+        probe.watch()
     from qcode.gui.analysis.registry import VIEWS
 
     cases = [c.id for c in project.cases()][: max(1, len(project.cases()) // 3)]
@@ -145,11 +170,12 @@ def main() -> int:
                   ("filter change", choose, shown), ("sort", sort, lambda: True)]
         worst = 0.0
         for name, action, ready in steps:
-            gap, wall, cpu = run_step(probe, action, ready)
+            gap, wall, cpu, began = run_step(probe, action, ready)
             worst = max(worst, gap)
             view = holder.get("view")
             size = f"{len(view.model.table.rows)}x{len(view.model.table.columns)}" if view is not None else ""
-            lines.append(f"{key:14} {name:15} longest stall {gap * 1000:7.0f} ms   step {wall:6.2f} s wall "
+            lines.append(f"{key:14} {name:15} longest stall {gap * 1000:5.0f} ms (from {began:5.2f} s)   "
+                         f"step {wall:6.2f} s wall "
                          f"{cpu:6.2f} s CPU   table {size}")
         rows.append({"name": f"gui_analysis_longest_stall_{key}", "seconds": worst, "budget_seconds": BUDGET})
     window.close()
