@@ -3,6 +3,7 @@ case or source is added (never stale), read on a worker when asked, and named in
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from qcode.core.project import Project
@@ -83,3 +84,22 @@ def test_filters_chosen_in_code_are_named_as_the_dialog_names_them(qtbot, projec
     assert bar.label.text() == "Only codes Trust, Barriers; cases Al"
     bar.clear()
     assert bar.description == ""
+
+
+def test_a_checklist_is_made_when_first_opened_keeping_what_was_ticked(qtbot, project: Project):
+    _project(project)
+    project.create_code("Barriers")
+    widget = ExportFilters(project)
+    qtbot.addWidget(widget.codes)
+    trust = project.find_code("Trust").id
+    widget.codes.choose([trust])
+    assert widget.codes._list is None  # not made yet
+    assert widget.codes.text() == "Trust"
+    assert widget.codes.chosen() == [trust]
+    assert widget.codes.count() == 2
+    widget.codes.menu().aboutToShow.emit()  # what opening the drop-down does
+    assert widget.codes._list is not None
+    assert [widget.codes.list.item(i).checkState() == Qt.CheckState.Checked for i in range(2)] == [True, False]
+    widget.codes.list.item(1).setCheckState(Qt.CheckState.Checked)  # a tick in the list
+    assert widget.codes.chosen_labels() == ["Trust", "Barriers"]
+    assert widget.codes.text() == "2 codes"
