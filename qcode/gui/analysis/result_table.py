@@ -50,6 +50,13 @@ class ResultModel(QAbstractTableModel):
         self.second_colors = list(second_colors or [])
         self.endResetModel()
 
+    def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """A cell's index, made at once (Qt's asks rowCount and columnCount here first: thousands of calls
+        into Python for each paint of a wide table)."""
+        if parent.isValid() or not (0 <= row < len(self.table.rows)) or not (0 <= column < len(self.table.columns)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.table.rows)
 
@@ -124,6 +131,7 @@ class ResultSort(QAbstractProxyModel):
         self._order_kind = Qt.SortOrder.AscendingOrder
         self._rows: list[int] = []  # shown row -> table row
         self._shown: list[int] = []  # table row -> shown row
+        self._columns = 0
 
     # --- the sort --------------------------------------------------------------------------------------
 
@@ -163,6 +171,7 @@ class ResultSort(QAbstractProxyModel):
             rows = sorted_rows(model.table.rows, self._column, rows,
                                self._order_kind == Qt.SortOrder.DescendingOrder) + last
         self._rows = rows
+        self._columns = model.columnCount() if model is not None else 0
         self._shown = [0] * count
         for shown, row in enumerate(rows):
             self._shown[row] = shown
@@ -188,7 +197,7 @@ class ResultSort(QAbstractProxyModel):
             self.dataChanged.emit(left, right, list(roles))
 
     def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if parent.isValid() or not (0 <= row < len(self._rows)) or not (0 <= column < self.columnCount()):
+        if parent.isValid() or not (0 <= row < len(self._rows)) or not (0 <= column < self._columns):
             return QModelIndex()
         return self.createIndex(row, column)
 
@@ -203,10 +212,11 @@ class ResultSort(QAbstractProxyModel):
         return 0 if parent.isValid() or model is None else model.columnCount()
 
     def mapToSource(self, index: QModelIndex | QPersistentModelIndex) -> QModelIndex:
-        model = self.sourceModel()
-        if not index.isValid() or model is None or not (0 <= index.row() < len(self._rows)):
+        row = index.row()
+        if not index.isValid() or not (0 <= row < len(self._rows)):
             return QModelIndex()
-        return model.index(self._rows[index.row()], index.column())
+        model = self.sourceModel()
+        return model.index(self._rows[row], index.column()) if model is not None else QModelIndex()
 
     def mapFromSource(self, index: QModelIndex | QPersistentModelIndex) -> QModelIndex:
         if not index.isValid() or not (0 <= index.row() < len(self._shown)):
