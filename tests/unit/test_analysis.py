@@ -251,6 +251,25 @@ def test_word_frequencies_over_coded_text_count_double_coded_text_once(small):
     assert project.word_frequencies(limit=1)[0].word == "mates"
 
 
+def test_project_stop_list_is_kept_in_the_project_and_left_out_of_word_counts(small):
+    project = small.project
+    assert project.stop_words() == []
+    assert project.set_stop_words(["Mates", "club", "mates"]) == ["club", "mates"]
+    rows = project.word_frequencies(Filter(codes=(small.peers,)))
+    assert [w.word for w in rows] == ["help", "matter", "talk"]
+    counted = project.word_frequencies(Filter(codes=(small.peers,)), use_project_stop_words=False)
+    assert counted[0].word == "mates"
+    with pytest.raises(InvalidRequestError):
+        project.set_stop_words(["help-seeking"])  # two words: refused, the list unchanged
+    path = project.path
+    project.close()
+    from qcode.core.project import Project
+
+    with Project.open(path, mode="read") as again:
+        assert again.stop_words() == ["club", "mates"]
+    small.project = Project.open(path)
+
+
 def test_kwic_lines(small):
     lines = small.project.kwic("MATES", Filter(codes=(small.peers,)), width=8)
     assert [(k.source_name, k.location, k.left, k.word, k.right) for k in lines] == [

@@ -31,9 +31,12 @@ from qcode.core.model import (
     WordCount,
 )
 from qcode.core.project.base import ProjectBase
-from qcode.core.store import analysis_reads, queries
+from qcode.core.store import analysis_reads, meta, queries
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
+
+#: the project's own stop list, in the `project` table: words one per line, case-folded, sorted
+STOP_WORDS_KEY = "stop_words"
 
 
 class AnalysisMixin(ProjectBase):
@@ -191,9 +194,13 @@ class AnalysisMixin(ProjectBase):
     # --- words -----------------------------------------------------------------------------------------
 
     def word_frequencies(self, flt: Filter | None = None, *, min_length: int = 1, stop_words: Iterable[str] = (),
-                         use_builtin_stop_words: bool = True, limit: int | None = 100) -> list[WordCount]:
+                         use_builtin_stop_words: bool = True, use_project_stop_words: bool = True,
+                         limit: int | None = 100) -> list[WordCount]:
         """Word counts over the coded text of the filter's codes (text coded twice counts once), or over the
-        sources in scope; case-folded, stop words left out, most frequent first."""
+        sources in scope; case-folded, most frequent first. `stop_words`, the built-in English stop words and
+        the project's own stop list (`stop_words()`) are left out."""
+        if use_project_stop_words:
+            stop_words = [*stop_words, *self.stop_words()]
         if min_length < 1:
             raise InvalidRequestError("The shortest word to count must be at least 1 character long.")
         if limit is not None and limit < 1:
@@ -201,6 +208,27 @@ class AnalysisMixin(ProjectBase):
         return words.word_frequencies(self._store.read, flt or Filter(), min_length=min_length,
                                       stop_words=stop_words, use_builtin_stop_words=use_builtin_stop_words,
                                       limit=limit)
+
+    def stop_words(self) -> list[str]:
+        """The project's own stop list: words the word counts leave out besides the built-in English ones, sorted.
+        It lives in the project, so everyone on the team counts words the same way."""
+        stored = meta.get_meta(self._store.read, STOP_WORDS_KEY) or ""
+        return [w for w in stored.split("\n") if w]
+
+    def set_stop_words(self, stop_words: Iterable[str]) -> list[str]:
+        """Replace the project's stop list in one transaction; returns it as stored (case-folded, sorted, each
+        word once). Each entry must be one word as word counts see it (letters and digits)."""
+        chosen: set[str] = set()
+        for entry in stop_words:
+            found = words.words_of(entry)
+            if len(found) != 1:
+                raise InvalidRequestError(f"A stop word is one word (letters and digits), not '{entry}'.")
+            chosen.add(found[0])
+        ordered = sorted(chosen)
+        with self._store.transaction() as tx:
+            meta.set_meta(tx, STOP_WORDS_KEY, "\n".join(ordered))
+        self._notify("project", "changed")
+        return ordered
 
     def kwic(self, word: str, flt: Filter | None = None, *, width: int = 40) -> list[KwicLine]:
         """Keyword in context: every occurrence of one word in scope, with `width` characters either side."""
