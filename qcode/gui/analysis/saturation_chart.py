@@ -1,0 +1,141 @@
+"""The saturation chart: the codes seen so far per source position as a line, the new codes each source brings
+as bars beneath it, on one scale of codes. Plain functions over a matplotlib `Figure`, imported only by the
+views that draw (so starting the app never loads matplotlib).
+
+A point or a bar is picked by its position: `SaturationChart.row_at(event)` names the source behind a click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from qcode.core.model import SaturationRow
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.container import BarContainer
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+NAMED_TICKS_UP_TO = 40  # sources: beyond this, the axis shows positions, the names live in the tooltips
+NAME_LENGTH = 22  # characters of a source's name on the axis before it is shortened
+
+
+@dataclass(frozen=True)
+class ChartColors:
+    """The colours of one theme."""
+
+    text: str = "#202124"
+    background: str = "#ffffff"
+    grid: str = "#dadce0"
+    line: str = "#1a73e8"
+    bars: str = "#f29900"
+
+    @classmethod
+    def dark(cls) -> ChartColors:
+        return cls(text="#e8eaed", background="#202124", grid="#3c4043", line="#8ab4f8", bars="#fdd663")
+
+
+@dataclass
+class SaturationChart:
+    """What was drawn: the axes, the cumulative line and the bars, in the order of `rows`."""
+
+    axes: Axes
+    line: Line2D
+    bars: BarContainer
+    rows: list[SaturationRow]
+
+    def row_at(self, event: Any) -> SaturationRow | None:
+        """The row of the point or bar a matplotlib pick event hit (None for anything else)."""
+        artist = getattr(event, "artist", None)
+        if artist is self.line:
+            hit = list(getattr(event, "ind", ()))
+            return self.rows[hit[0]] if hit else None
+        for index, bar in enumerate(self.bars.patches):
+            if artist is bar:
+                return self.rows[index]
+        return None
+
+    def row_near(self, x: float | None) -> SaturationRow | None:
+        """The row at an x position of the axes (data coordinates), for hover texts."""
+        if x is None or not self.rows:
+            return None
+        index = round(x) - 1
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+
+def describe(row: SaturationRow) -> str:
+    """A one-paragraph description of one source's point, for tooltips and the status line."""
+    new = len(row.new_codes)
+    head = f"{row.position}. {row.source_name}: {new} new code{'s' if new != 1 else ''}, {row.cumulative_codes} so far"
+    if not row.new_codes:
+        return head
+    names = ", ".join(row.new_codes[:8]) + (f" and {new - 8} more" if new > 8 else "")
+    return f"{head}\n{names}"
+
+
+def _short(name: str) -> str:
+    """A long name shortened in the middle, so that names differing at the end ('Interview 12') stay apart."""
+    if len(name) <= NAME_LENGTH:
+        return name
+    keep = NAME_LENGTH - 1
+    return name[:keep - keep // 2] + "…" + name[len(name) - keep // 2:]
+
+
+def tick_labels(rows: list[SaturationRow]) -> list[str]:
+    """The sources' names for the axis, shortened; numbered by position when shortening makes two alike."""
+    labels = [_short(row.source_name) for row in rows]
+    if len(set(labels)) < len(labels):
+        labels = [f"{row.position} · {label}" for row, label in zip(rows, labels, strict=True)]
+    return labels
+
+
+def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartColors | None = None,
+                    title: str = "Saturation: codes per source") -> SaturationChart:
+    """Draw the chart on a cleared figure: x is the source position (1 …), bars the new codes of each source, the
+    line with a marker per source the codes seen so far. Points and bars can be picked."""
+    from matplotlib.ticker import MaxNLocator
+
+    colors = colors or ChartColors()
+    figure.clear()
+    figure.set_facecolor(colors.background)
+    axes = figure.add_subplot(1, 1, 1)
+    axes.set_facecolor(colors.background)
+    positions = [row.position for row in rows]
+    new = [len(row.new_codes) for row in rows]
+    cumulative = [row.cumulative_codes for row in rows]
+    bars = axes.bar(positions, new, width=0.6, color=colors.bars, alpha=0.85, label="New codes in this source",
+                    zorder=2)
+    for bar in bars.patches:
+        bar.set_picker(True)
+    (line,) = axes.plot(positions, cumulative, color=colors.line, linewidth=2.2, marker="o",
+                        markersize=6 if len(rows) <= 60 else 3, label="Codes seen so far", zorder=3,
+                        picker=True, pickradius=6)
+    axes.set_xlabel("Source, in the chosen order", color=colors.text)
+    axes.set_ylabel("Codes", color=colors.text)
+    if title:
+        axes.set_title(title, color=colors.text, loc="left", fontsize="large")
+    axes.set_xlim(0.4, max(len(rows), 1) + 0.6)
+    axes.set_ylim(0, max([*cumulative, 1]) * 1.1)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(rows) <= NAMED_TICKS_UP_TO:
+        for position, count in zip(positions, new, strict=True):
+            if count:
+                axes.annotate(str(count), (position, count), xytext=(0, 3), textcoords="offset points",
+                              ha="center", va="bottom", fontsize="small", color=colors.text)
+        axes.set_xticks(positions)
+        axes.set_xticklabels(tick_labels(rows), rotation=45 if len(rows) > 6 else 0,
+                             ha="right" if len(rows) > 6 else "center", fontsize="small")
+    else:
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.grid(axis="y", color=colors.grid, linewidth=0.8, zorder=0)
+    axes.tick_params(colors=colors.text)
+    for side, spine in axes.spines.items():
+        spine.set_visible(side in ("left", "bottom"))
+        spine.set_color(colors.grid)
+    legend = axes.legend(loc="upper left", frameon=False)
+    for text in legend.get_texts():
+        text.set_color(colors.text)
+    figure.tight_layout()
+    return SaturationChart(axes, line, bars, list(rows))
