@@ -1,0 +1,157 @@
+"""Coding query: build (or type) a query of codes, coders and operators, see the passages it selects, list the
+excerpts behind a passage in Coded segments, and code all results with a new or existing code in one undo step.
+
+The query runs when the user asks (Run, or Enter in the query), and again when the filters or the codings
+change; the core parses and evaluates it, so the builder's text and the result always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
+
+from qcode.core.exporters.analysis_export import AnalysisTable
+from qcode.core.exporters.tables import Table
+from qcode.core.model import Excerpt, Filter, Passage
+from qcode.core.project import Change, Project
+from qcode.gui.analysis.base import AnalysisView, ExcerptReader
+from qcode.gui.analysis.code_results_dialog import CodeResultsDialog, code_all_results, code_choice
+from qcode.gui.analysis.query_builder import QueryBuilder
+
+COLUMNS = ("source", "location", "passage", "characters", "excerpts")
+PASSAGE_LENGTH = 300  # characters of a passage shown in its cell (the whole text is copied and exported)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    expression: str
+    passages: list[Passage]
+    excerpts: list[list[Excerpt]]  # per passage: the codings of the query's codes behind it
+
+
+def undo_stack_of(widget: QWidget, fallback: QObject) -> QUndoStack:
+    """The window's undo stack (so that Edit > Undo takes a view's change back), or one of the view's own when
+    the view stands alone."""
+    stack = getattr(widget.window(), "undo_stack", None)
+    if isinstance(stack, QUndoStack):
+        return stack
+    own = fallback.findChild(QUndoStack, "analysis-undo")
+    if own is None:
+        own = QUndoStack(fallback)
+        own.setObjectName("analysis-undo")
+    return own
+
+
+class QueryView(AnalysisView):
+    title = "Coding query"
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(project, parent)
+        self.expression = ""  # the query last run (what `options` hands to `compute`)
+        self.builder = QueryBuilder(project)
+        self.builder.submitted.connect(self.run_query)
+        self.code_all_button = QPushButton("Code all results &as…")
+        self.code_all_button.setToolTip("Code every passage found with a code of the codebook or a new one "
+                                        "(one step: Undo takes it back)")
+        self.code_all_button.clicked.connect(lambda: self.code_all())
+        grid = self.builder.layout()
+        assert isinstance(grid, QGridLayout)
+        grid.addWidget(self.code_all_button, 2, 2)
+        self.add_option("", self.builder)
+        self.signals.changed.connect(self._codebook_changed)
+        self._update_code_all()
+
+    # --- running ----------------------------------------------------------------------------------------
+
+    def run_query(self) -> None:
+        """Run the builder's query (it has been checked: a fault is shown under it and blocks running)."""
+        self.expression = self.builder.text().strip()
+        self.recompute()
+
+    def recompute(self) -> None:
+        if not self.expression:  # nothing asked yet: say how, compute nothing
+            self._started = True
+            self.status.setText("Build a query above and press Run query; its passages are listed here.")
+            self.status.show()
+            return
+        super().recompute()
+
+    def options(self) -> str:
+        return self.expression
+
+    def compute(self, project: Project, flt: Filter, options: Any) -> QueryResult:
+        found = project.coding_query_excerpts(str(options), flt)
+        return QueryResult(str(options), [p for p, _ in found], [e for _, e in found])
+
+    def show_result(self, result: QueryResult) -> None:
+        rows = [(p.source_name, p.location, _cell(p.text), p.end - p.start, len(e))
+                for p, e in zip(result.passages, result.excerpts, strict=True)]
+        count = len(rows)
+        note = ("No passage matches this query within the filters." if not rows else
+                f"{count} passage{'s' if count != 1 else ''} in {len({p.source_id for p in result.passages})} "
+                f"source{'s' if len({p.source_id for p in result.passages}) != 1 else ''}; click one to list the "
+                "excerpts behind it.")
+        tips = [p.text for p in result.passages]
+        self.set_table(Table(COLUMNS, rows, note=note), tooltips=tips)
+        self._update_code_all()
+
+    def analysis_table(self) -> AnalysisTable | None:
+        result: QueryResult | None = self.result
+        if result is None:
+            return None
+        rows = [(p.source_name, p.location, p.text, p.end - p.start, len(e))
+                for p, e in zip(result.passages, result.excerpts, strict=True)]  # the whole text, not the cell
+        return AnalysisTable(f"Coding query {result.expression}", Table(COLUMNS, rows), filters=self.filter_text(),
+                             caption="One row per passage the query selects, passages merged per source; "
+                                     "'excerpts' counts the codings of the query's codes behind each.")
+
+    def cell_excerpts(self, row: int, column: int) -> tuple[ExcerptReader, str] | None:
+        result: QueryResult | None = self.result
+        if result is None or not 0 <= row < len(result.passages):
+            return None
+        passage, excerpts = result.passages[row], list(result.excerpts[row])
+        return (lambda _project: excerpts), f"the excerpts behind {passage.source_name}, {passage.location}"
+
+    # --- coding the results -----------------------------------------------------------------------------
+
+    def code_all(self, code: str | None = None) -> int:
+        """Code every passage found with a code (asked for when `code` is None; a new one when no code has that
+        path): one undo step. Returns the number of codings added."""
+        result: QueryResult | None = self.result
+        if result is None or not result.passages or self.project.readonly:
+            return 0
+        if code is None:
+            dialog = CodeResultsDialog(self.project, len(result.passages), self)
+            accepted = dialog.exec()
+            code_id, path = dialog.choice()
+            dialog.deleteLater()
+            if not accepted:
+                return 0
+        else:
+            code_id, path = code_choice(self.project, code)
+        if not path:
+            return 0
+        ranges = [(p.source_id, p.start, p.end) for p in result.passages]
+        command = code_all_results(self.project, undo_stack_of(self, self), ranges, code_id, path, self)
+        return command.added if command is not None else 0
+
+    def _update_code_all(self) -> None:
+        result: QueryResult | None = self.result
+        has = result is not None and bool(result.passages) and not self.project.readonly
+        self.code_all_button.setEnabled(has)
+        if self.project.readonly:
+            self.code_all_button.setToolTip("This project is open read-only.")
+
+    def _codebook_changed(self, change: Change) -> None:
+        if change.kind in ("code", "coder"):
+            self.builder.refresh_choices()
+            self.builder.expression.textChanged.emit(self.builder.text())  # check the text against the codebook
+
+
+def _cell(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PASSAGE_LENGTH else flat[:PASSAGE_LENGTH - 1] + "…"
