@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from qcode.core.model import Coder, Filter
 from qcode.core.project import Change, Project
+from qcode.gui.actions.analysis import AnalysisActions
 from qcode.gui.actions.cases import CaseActions
 from qcode.gui.actions.codebook import CodebookActions
 from qcode.gui.actions.coders import CoderControls
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self.signals = ProjectSignals(project, self)
         self.signals.changed.connect(self._project_changed)
         self.import_flow = ImportFlow(self, project, self.undo_stack, settings=settings)
+        self.analysis = AnalysisActions(self)  # the Analyse menu's views first, then team work's entries
         self.team = TeamActions(self, project, self.undo_stack)
         self.setAcceptDrops(not project.readonly)
         self.dock_layout = DockLayout(self)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from qcode.core.model import Coder
 from qcode.core.project import Change, Project
+from qcode.gui.actions.analysis import analyse_menu
 from qcode.gui.analysis.agreement_view import AgreementDialog
 from qcode.gui.analysis.disagreement_view import DisagreementReview
 from qcode.gui.commands.base import push_or_warn
@@ -42,12 +43,7 @@ class TeamActions(QObject):
             quit_action = next((a for a in file_menu.actions() if a.text().replace("&", "") == "Quit"), None)
             file_menu.insertAction(quit_action, self.merge_action)
             file_menu.insertSeparator(quit_action)
-        analyse = QMenu("&Analyse", window)
-        help_menu = _menu(window, "Help")
-        if help_menu is not None:
-            window.menuBar().insertMenu(help_menu.menuAction(), analyse)
-        else:
-            window.menuBar().addMenu(analyse)
+        analyse = analyse_menu(window)  # shared with the analysis views
         self.agreement_action = analyse.addAction("Inter-coder &agreement…", self.open_agreement)
         self.review_action = analyse.addAction("Review &disagreements…", lambda: self.open_review())
         self.review_action.setEnabled(writable)

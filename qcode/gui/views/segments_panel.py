@@ -54,6 +54,22 @@ def read_excerpts(path: Path, flt: Filter) -> list[Excerpt]:
         return reader.excerpts_matching(flt, with_location=True)
 
 
+#: reads a listing's excerpts (an analysis cell's, say) with the worker's read-only project
+ExcerptReader = Callable[[Project], list[Excerpt]]
+
+
+def read_listing(path: Path, read: ExcerptReader, narrower: Filter | None) -> list[Excerpt]:
+    """A listing's excerpts, narrowed to those the panel's filters let through (all, when they are empty)."""
+    with Project.open(path, mode="read") as reader:
+        found = read(reader)
+        if narrower is None:
+            return []
+        if narrower.is_empty():
+            return found
+        allowed = {e.coding.id for e in reader.excerpts_matching(narrower, with_location=False)}
+        return [e for e in found if e.coding.id in allowed]
+
+
 class SegmentsModel(QAbstractTableModel):
     """The rows, in the core's order (source, start) until a column header is clicked; then sorted by it."""
 
@@ -185,6 +201,7 @@ class SegmentsPanel(QWidget):
         self.code_ids: tuple[int, ...] = ()
         self.case_ids: tuple[int, ...] = ()
         self.fixed: tuple[Filter, str] | None = None  # a query shown by `show_filter`, and what it is in words
+        self.listing: tuple[ExcerptReader, str] | None = None  # excerpts shown by `show_excerpts`, and what
         self.coder_ids: tuple[int, ...] = ()
         self.hint = hint
         #: each source's place in the core's listing order (given by the window); rows follow that order
@@ -251,21 +268,28 @@ class SegmentsPanel(QWidget):
 
     def show_codes(self, code_ids: list[int], coder_ids: tuple[int, ...] | None = None) -> None:
         """Show the excerpts of these codes and their sub-codes (of some coders only, when given)."""
-        self.code_ids, self.case_ids, self.fixed = tuple(code_ids), (), None
+        self.code_ids, self.case_ids, self.fixed, self.listing = tuple(code_ids), (), None, None
         if coder_ids is not None:
             self.coder_ids = tuple(coder_ids)
         self.refresh()
 
     def show_case(self, case_id: int | None) -> None:
         """Show every coded segment inside the case's sources and passages."""
-        self.case_ids, self.code_ids, self.fixed = (() if case_id is None else (case_id,)), (), None
+        self.case_ids, self.code_ids, self.fixed, self.listing = (() if case_id is None else (case_id,)), (), None, None
         self.refresh()
 
     def show_filter(self, flt: Filter, what: str) -> None:
         """Show the coded segments a query selects, such as an analysis table's cell ('of Trust × Urban'); the
         filter bar and the coder filter narrow it further."""
-        self.code_ids, self.case_ids = (), ()
+        self.code_ids, self.case_ids, self.listing = (), (), None
         self.fixed = (flt, what)
+        self.refresh()
+
+    def show_excerpts(self, read: ExcerptReader, what: str) -> None:
+        """Show the excerpts `read` returns (on a worker, with a read-only project), such as those counted in an
+        analysis's cell ('of Trust × Urban'); the filter bar and the coder filter narrow them further."""
+        self.code_ids, self.case_ids, self.fixed = (), (), None
+        self.listing = (read, what)
         self.refresh()
 
     def set_coder(self, coder_id: int | None) -> None:
@@ -291,7 +315,7 @@ class SegmentsPanel(QWidget):
     def refresh(self) -> None:
         """Read the excerpts again in the background; the rows shown stay until the new ones arrive."""
         self._generation += 1
-        if not self.code_ids and not self.case_ids and self.fixed is None:
+        if not self.code_ids and not self.case_ids and self.fixed is None and self.listing is None:
             self.model_.set_excerpts([], {})
             self.title.setText(self.hint)
             self._preview(QModelIndex())
@@ -299,7 +323,11 @@ class SegmentsPanel(QWidget):
         flt = self.query()
         path = self.project.path
         self._ranks = self.source_ranks() if self.source_ranks is not None else None
-        task = CoreTask(lambda _task: [] if flt is None else read_excerpts(path, flt))
+        if self.listing is not None:
+            read = self.listing[0]
+            task = CoreTask(lambda _task: read_listing(path, read, flt))
+        else:
+            task = CoreTask(lambda _task: [] if flt is None else read_excerpts(path, flt))
         task.generation = self._generation  # type: ignore[attr-defined]
         # bound methods, so that a closed panel is disconnected instead of called
         task.signals.finished.connect(self._show)
@@ -314,6 +342,8 @@ class SegmentsPanel(QWidget):
         sources changed, when a read is under way, when the rows are sorted by a column, or when no sources are
         named."""
         if not self.code_ids and not self.case_ids and self.fixed is None:
+            if self.listing is not None:
+                self.refresh()  # a listing is read whole again
             return
         ranks = self.source_ranks() if self.source_ranks is not None else None
         if (not source_ids or ranks is None or ranks is not self._ranks or self._tasks
@@ -372,6 +402,8 @@ class SegmentsPanel(QWidget):
         noun = f"{count} coded segment{'s' if count != 1 else ''}"
         if self.fixed is not None:
             what = f"of {self.fixed[1]}"
+        elif self.listing is not None:
+            what = f"of {self.listing[1]}"
         elif self.case_ids:
             try:
                 what = f"of case '{self.project.case(self.case_ids[0]).name}'"

@@ -1,0 +1,179 @@
+"""The charts of the analysis views, drawn with matplotlib on a figure the chart pane gives: horizontal bars,
+grouped or stacked bars, and a heatmap with a colour legend. Each returns the `ChartHits` that turn a click
+into the key of a bar or cell.
+
+Labels stay readable with many codes: long names are shortened in the middle (the full name is in the table
+and in the tooltip of the cell clicked), the figure's text shrinks as rows grow, and column labels turn.
+Only imported once a chart is drawn (it imports matplotlib).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from matplotlib.colors import to_rgba
+
+from qcode.gui.analysis.charts import ChartHits, ChartStyle
+
+MAX_LABEL = 34  # characters of a code's label on an axis
+FALLBACK_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                   "#9c755f", "#bab0ac")
+
+
+def short(label: str, limit: int = MAX_LABEL) -> str:
+    """A label cut in the middle when long, so that a code path keeps its start and its last part."""
+    label = str(label)
+    if len(label) <= limit:
+        return label
+    keep = limit - 1
+    return label[: keep // 2] + "…" + label[len(label) - (keep - keep // 2):]
+
+
+def _font_size(count: int) -> float:
+    return 10.0 if count <= 15 else 9.0 if count <= 25 else 8.0 if count <= 40 else 6.5
+
+
+def _style_axes(ax: Any, style: ChartStyle) -> None:
+    ax.set_facecolor(style.background)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    for spine in ("left", "bottom"):
+        ax.spines[spine].set_color(style.grid)
+    ax.tick_params(colors=style.text, which="both")
+    ax.xaxis.label.set_color(style.text)
+    ax.yaxis.label.set_color(style.text)
+    ax.title.set_color(style.text)
+
+
+def _color(value: str | None, index: int) -> Any:
+    if value:
+        try:
+            return to_rgba(value)
+        except ValueError:
+            pass
+    return to_rgba(FALLBACK_COLORS[index % len(FALLBACK_COLORS)])
+
+
+def bar_chart(figure: Any, style: ChartStyle, labels: Sequence[str], values: Sequence[float], *,
+              colors: Sequence[str | None] = (), keys: Sequence[object] = (), title: str = "",
+              axis_label: str = "") -> ChartHits:
+    """One horizontal bar per label (first label at the top), in the given colours (a code's own)."""
+    ax = figure.add_subplot()
+    _style_axes(ax, style)
+    positions = list(range(len(labels)))
+    bars = ax.barh(positions, values, color=[_color(colors[i] if i < len(colors) else None, i)
+                                             for i in range(len(labels))],
+                   edgecolor=style.grid, linewidth=0.4)
+    size = _font_size(len(labels))
+    ax.set_yticks(positions, [short(label) for label in labels], fontsize=size)
+    ax.invert_yaxis()
+    ax.set_xlabel(axis_label)
+    ax.set_title(title, loc="left", fontsize=12)
+    ax.grid(axis="x", color=style.grid, linewidth=0.5, alpha=0.6)
+    ax.set_axisbelow(True)
+    if len(labels) <= 40:
+        ax.bar_label(bars, labels=[_number(v) for v in values], padding=3, fontsize=size - 1, color=style.text)
+    hits = ChartHits(count=len(labels))
+    hits.bars = [(bar, keys[i] if i < len(keys) else i) for i, bar in enumerate(bars)]
+    return hits
+
+
+def grouped_bars(figure: Any, style: ChartStyle, labels: Sequence[str], series: Sequence[str],
+                 values: Sequence[Sequence[float]], *, stacked: bool = False, keys: Sequence[Sequence[object]] = (),
+                 title: str = "", axis_label: str = "") -> ChartHits:
+    """Horizontal bars per label (row), one bar (or one segment, `stacked`) per series (column)."""
+    ax = figure.add_subplot()
+    _style_axes(ax, style)
+    count = max(1, len(series))
+    height = 0.8 if stacked else 0.8 / count
+    left = [0.0] * len(labels)
+    hits = ChartHits()
+    for s, name in enumerate(series):
+        column = [float(row[s]) for row in values]
+        if stacked:
+            positions = list(range(len(labels)))
+            bars = ax.barh(positions, column, height=height, left=left, label=short(name, 28),
+                           color=_color(None, s), edgecolor=style.background, linewidth=0.5)
+            left = [a + b for a, b in zip(left, column, strict=True)]
+        else:
+            positions = [i - 0.4 + height * (s + 0.5) for i in range(len(labels))]
+            bars = ax.barh(positions, column, height=height, label=short(name, 28), color=_color(None, s))
+        for r, bar in enumerate(bars):
+            hits.bars.append((bar, keys[r][s] if keys else (r, s)))
+        hits.count += len(bars)
+    size = _font_size(len(labels))
+    ax.set_yticks(list(range(len(labels))), [short(label) for label in labels], fontsize=size)
+    ax.invert_yaxis()
+    ax.set_xlabel(axis_label)
+    ax.set_title(title, loc="left", fontsize=12)
+    ax.grid(axis="x", color=style.grid, linewidth=0.5, alpha=0.6)
+    ax.set_axisbelow(True)
+    legend = ax.legend(loc="lower right", fontsize=max(7.0, size - 1), frameon=False,
+                       ncols=1 if count <= 8 else 2)
+    for text in legend.get_texts():
+        text.set_color(style.text)
+    return hits
+
+
+def heatmap(figure: Any, style: ChartStyle, rows: Sequence[str], columns: Sequence[str],
+            values: Sequence[Sequence[float]], *, keys: Any = None, title: str = "", legend: str = "",
+            annotate: bool | None = None, percent: bool = False) -> ChartHits:
+    """Rows x columns as coloured cells with a colour bar; numbers written in the cells while they fit.
+
+    `keys(row, column)` gives a cell's key for clicks (default: the (row, column) pair).
+    """
+    import numpy as np
+
+    ax = figure.add_subplot()
+    _style_axes(ax, style)
+    data = np.array([[float(v) for v in row] for row in values], dtype=float).reshape(len(rows), len(columns))
+    image = ax.imshow(data, cmap=style.colormap, aspect="auto", interpolation="nearest",
+                      vmin=0, vmax=max(1.0, float(data.max()) if data.size else 1.0))
+    size = _font_size(max(len(rows), len(columns) // 2))
+    if len(rows) <= 80:
+        ax.set_yticks(range(len(rows)), [short(r) for r in rows], fontsize=size)
+    else:
+        ax.set_yticks([])
+        ax.set_ylabel(f"{len(rows)} codes")
+    if len(columns) <= 60:
+        turned = any(len(str(c)) > 6 for c in columns) and len(columns) > 3
+        ax.set_xticks(range(len(columns)), [short(c, 24) for c in columns], fontsize=size,
+                      rotation=35 if turned else 0, ha="right" if turned else "center",
+                      rotation_mode="anchor")
+    else:
+        ax.set_xticks([])
+        ax.set_xlabel(f"{len(columns)} columns")
+    ax.xaxis.set_ticks_position("bottom")
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title, loc="left", fontsize=12)
+    bar = figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label(legend, color=style.text)
+    bar.ax.tick_params(colors=style.text)
+    bar.outline.set_edgecolor(style.grid)
+    if annotate is None:
+        annotate = len(rows) * len(columns) <= 400
+    if annotate and data.size:
+        top = float(data.max()) or 1.0
+        for r in range(len(rows)):
+            for c in range(len(columns)):
+                value = data[r, c]
+                light_cell = (value / top < 0.55) != style.dark
+                ax.text(c, r, _number(value, percent), ha="center", va="center", fontsize=size - 0.5,
+                        color="#1a1a1a" if light_cell else "#ffffff")
+    hits = ChartHits(count=len(rows) * len(columns))
+
+    def key(row: int, column: int) -> object | None:
+        if not (0 <= row < len(rows) and 0 <= column < len(columns)):
+            return None
+        return keys(row, column) if keys is not None else (row, column)
+
+    hits.grid = (ax, key)
+    return hits
+
+
+def _number(value: float, percent: bool = False) -> str:
+    if percent:
+        return f"{value:.1f}%"
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
