@@ -6,13 +6,17 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from qcode.core.analysis import coding_query as cq
+from qcode.core.model import Filter
 from qcode.core.project import Project
+from qcode.gui.analysis.code_results_dialog import CodeResultsDialog
 from qcode.gui.analysis.query_builder import QueryBuilder
 from qcode.gui.analysis.query_expression import code_term, combine, grouped
 from qcode.gui.commands.base import push
 from qcode.gui.commands.codings import CodePassages
+from tests.gui.analysis_helpers import click_cell, listed_coding_ids, open_view, table_rows, wait_result
 from tests.unit.analysis_fixture import build_small
 
 
@@ -138,3 +142,97 @@ def test_code_all_results_as_a_new_code_is_one_step_undo_restores_exactly(qtbot,
     assert _snapshot(project) == after
     stack.undo()
     assert _snapshot(project) == before
+
+
+# --- the view in the window -----------------------------------------------------------------------------
+
+
+def _run(qtbot, view, expression: str) -> None:
+    view.builder.set_text(expression)
+    assert view.builder.run_button.isEnabled(), view.builder.message.text()
+    wait_result(qtbot, view, view.builder.run_button.click)
+
+
+def test_query_view_lists_the_cores_passages_and_their_excerpts(qtbot, small):
+    window, view = open_view(qtbot, small, "query")
+    assert view.result is None
+    assert "Run query" in view.status.text()
+    expression = '"Support/Peers" OR "Barriers"'
+    _run(qtbot, view, expression)
+    found = small.project.coding_query_excerpts(expression)
+    assert [(r[0], r[1], r[3], r[4]) for r in table_rows(view)] == [
+        (p.source_name, p.location, p.end - p.start, len(e)) for p, e in found]
+    assert len(found) == 3
+    for row, (_, excerpts) in enumerate(found):
+        listed = listed_coding_ids(qtbot, window, lambda row=row: click_cell(qtbot, view, row, 2))
+        assert sorted(listed) == sorted(e.coding.id for e in excerpts)
+    assert "the query's passage in" in window.segments.title.text()
+    copied = view.copy_table()
+    assert QApplication.clipboard().text() == copied
+    lines = copied.splitlines()
+    assert lines[0].split("\t")[:3] == ["Source", "Location", "Passage"]
+    assert len(lines) == 1 + len(found)
+    assert lines[1].split("\t")[0] == "Interview A"
+
+
+def test_query_view_recomputes_when_the_filters_change(qtbot, small):
+    _window, view = open_view(qtbot, small, "query")
+    expression = '"Support/Peers" OR "Barriers"'
+    _run(qtbot, view, expression)
+    ana = next(c for c in small.project.coders() if c.name == "Ana")
+    wait_result(qtbot, view, lambda: view.filters.choose(coders=[ana.id]))
+    expected = small.project.coding_query(expression, Filter(coders=(ana.id,)))
+    assert [(r[0], r[1], r[3]) for r in table_rows(view)] == [
+        (p.source_name, p.location, p.end - p.start) for p in expected]
+    assert view.result_filter == Filter(coders=(ana.id,))
+
+
+def test_a_query_the_core_refuses_shows_its_message_and_no_table(qtbot, small):
+    _window, view = open_view(qtbot, small, "query")
+    _run(qtbot, view, '"Barriers"')
+    view.expression = '"Support/Nobody"'  # e.g. a code deleted since the query was built
+    with qtbot.waitSignal(view.failed, timeout=20000) as failed:
+        view.recompute()
+    assert "Support/Nobody" in failed.args[0]
+    assert view.status.text() == failed.args[0]
+    assert "Traceback" not in view.status.text()
+
+
+def test_code_all_results_from_the_view_is_one_undo_step_of_the_window(qtbot, small):
+    window, view = open_view(qtbot, small, "query")
+    project = small.project
+    _run(qtbot, view, '"Support/Peers" SAMEPARA "Support/Family"')
+    before = _snapshot(project)
+    assert view.code_all_button.isEnabled()
+    wait_result(qtbot, view, lambda: view.code_all("Results/Peers beside family"))  # coding recomputes the view
+    code = project.find_code("Results/Peers beside family")
+    passages = project.coding_query('"Support/Peers" SAMEPARA "Support/Family"')
+    assert [(c.source_id, c.start, c.end) for c in project.codings_for_code(code.id)] == [
+        (p.source_id, p.start, p.end) for p in passages]
+    assert window.undo_stack.count() == 1
+    assert "Peers beside family" in window.undo_stack.undoText()
+    window.undo_stack.undo()
+    assert _snapshot(project) == before
+    window.undo_stack.redo()
+    assert project.find_code("Results/Peers beside family").name == "Peers beside family"
+    window.undo_stack.undo()
+    assert _snapshot(project) == before
+    # an existing code: the passages are added to it
+    barriers_before = len(project.codings_for_code(small.barriers))
+    added = view.code_all("Barriers")
+    assert added == 1
+    assert len(project.codings_for_code(small.barriers)) == barriers_before + 1
+
+
+def test_code_results_dialog_says_new_or_existing(qtbot, small):
+    dialog = CodeResultsDialog(small.project, 3)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.code.setEditText("Support/Peers")
+    assert dialog.choice() == (small.peers, "Support/Peers")
+    assert "are added to" in dialog.note.text()
+    dialog.code.setEditText("Brand new")
+    assert dialog.choice() == (None, "Brand new")
+    assert "is a new code" in dialog.note.text()
+    assert ok.isEnabled()

@@ -7,7 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from qcode.core.model import Filter
 from qcode.gui.analysis.saturation_chart import ChartColors, describe, draw_saturation
+from tests.gui.analysis_helpers import click_cell, listed_coding_ids, open_view, table_rows, wait_result
 from tests.unit.analysis_fixture import build_small
 
 
@@ -58,3 +60,65 @@ def test_many_sources_keep_a_readable_axis(small):
     labels = [t.get_text() for t in few.axes.get_xticklabels()]
     assert labels[0] == "1 · Interview n…long study"  # shortened alike: numbered by position
     assert len(set(labels)) == 12
+
+
+# --- the view in the window -----------------------------------------------------------------------------
+
+
+def test_saturation_view_orders_by_an_attribute_and_a_coder(qtbot, small):
+    _window, view = open_view(qtbot, small, "saturation")
+    wait_result(qtbot, view)
+    expected = small.project.saturation()
+    assert table_rows(view) == [(r.position, r.source_name, len(r.new_codes), r.cumulative_codes,
+                                 "; ".join(r.new_codes)) for r in expected]
+    date = small.project.find_attribute("Interview date").id
+    wait_result(qtbot, view, lambda: view.order.setCurrentIndex(view.order.findData(f"attribute:{date}")))
+    by_date = small.project.saturation(order="attribute", attribute_id=date)
+    assert [r[1] for r in table_rows(view)] == [r.source_name for r in by_date] == ["Focus group", "Interview A",
+                                                                                     "Notes"]
+    ana = next(c for c in small.project.coders() if c.name == "Ana")
+    wait_result(qtbot, view, lambda: view.coder.setCurrentIndex(view.coder.findData(ana.id)))
+    by_ana = small.project.saturation(Filter(coders=(ana.id,)), order="attribute", attribute_id=date)
+    assert [(r[2], r[3]) for r in table_rows(view)] == [(len(r.new_codes), r.cumulative_codes) for r in by_ana]
+    assert by_ana != by_date
+    assert view.chart.hits.count == 3
+    # a filter that leaves the chosen coder out is refused with a message, not ignored
+    tester = small.project.current_coder.id
+    with qtbot.waitSignal(view.failed, timeout=20000) as failed:
+        view.filters.choose(coders=[tester])
+    assert "leave out Ana" in failed.args[0]
+
+
+def test_a_click_on_a_row_or_a_point_lists_the_excerpts_of_the_new_codes(qtbot, small):
+    window, view = open_view(qtbot, small, "saturation")
+    wait_result(qtbot, view)
+    date = small.project.find_attribute("Interview date").id
+    wait_result(qtbot, view, lambda: view.order.setCurrentIndex(view.order.findData(f"attribute:{date}")))
+    second = small.project.saturation_excerpts(small.s1, order="attribute", attribute_id=date)
+    assert [small.project.code_path(e.coding.code_id) for e in second] == ["Support/Family"]
+    listed = listed_coding_ids(qtbot, window, lambda: click_cell(qtbot, view, 1, 0))
+    assert listed == [e.coding.id for e in second]
+    assert "the codes new in Interview A" in window.segments.title.text()
+    first = small.project.saturation_excerpts(small.s2, order="attribute", attribute_id=date)
+    chart = view.chart
+    axes = chart.hits.grid[0]
+    x, y = axes.transData.transform((1, 2))  # the first source's point: 2 codes so far
+    canvas = chart.canvas
+    listed = listed_coding_ids(qtbot, window, lambda: _press(canvas, x, y))
+    assert sorted(listed) == sorted(e.coding.id for e in first)
+    assert chart.hits.locate(_event(canvas, axes, 3, 0.5)) is None  # Notes brought nothing new: nothing to list
+    assert chart.hits.locate(_event(canvas, axes, 2, 2.5)) == 1  # Interview A's point
+    assert view.chart_excerpts(2) is None
+
+
+def _event(canvas, axes, x, y):
+    from matplotlib.backend_bases import MouseEvent
+
+    px, py = axes.transData.transform((x, y))
+    return MouseEvent("button_press_event", canvas, px, py, 1)
+
+
+def _press(canvas, x, y):
+    from matplotlib.backend_bases import MouseEvent
+
+    MouseEvent("button_press_event", canvas, x, y, 1)._process()

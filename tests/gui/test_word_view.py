@@ -3,6 +3,8 @@ project's stop list changes by undoable steps that persist in the project."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
@@ -10,8 +12,10 @@ from PySide6.QtGui import QUndoStack
 from qcode.core.model import Filter
 from qcode.core.project import Project
 from qcode.gui.analysis.kwic_list import KwicList
+from qcode.gui.analysis.word_view import StopListDialog
 from qcode.gui.commands.analysis import add_stop_words, remove_stop_words
 from qcode.gui.commands.base import push
+from tests.gui.analysis_helpers import click_cell, open_view, table_rows, wait_result
 from tests.unit.analysis_fixture import INTERVIEW, build_small
 
 
@@ -62,3 +66,64 @@ def test_stop_words_are_added_and_removed_by_undoable_steps_kept_in_the_project(
     with Project.open(path, mode="read") as again:
         assert again.stop_words() == ["mates"]
     small.project = Project.open(path)
+
+
+# --- the view in the window -----------------------------------------------------------------------------
+
+
+def test_word_view_shows_the_cores_counts_and_a_word_click_lists_its_lines(qtbot, small):
+    window, view = open_view(qtbot, small, "words")
+    wait_result(qtbot, view)
+    expected = small.project.word_frequencies()
+    assert table_rows(view) == [(w.word, w.count, w.sources) for w in expected]
+    row = [w.word for w in expected].index("dad")
+    with qtbot.waitSignal(view.kwic.model_.modelReset, timeout=20000):
+        click_cell(qtbot, view, row, 0)
+    assert view.word == "dad"
+    lines = small.project.kwic("dad", width=60)
+    assert view.kwic.model_.lines == lines
+    assert len(lines) == 2
+    assert "“dad” in context: 2 occurrences" in view.kwic_title.text()
+    index = view.kwic.model().index(1, 3)
+    qtbot.mouseClick(view.kwic.viewport(), Qt.MouseButton.LeftButton, pos=view.kwic.visualRect(index).center())
+    assert window.document.source_id == lines[1].source_id
+    cursor = window.document.textCursor()
+    assert cursor.selectedText().casefold() == "dad"
+
+
+def test_word_view_follows_the_filters_and_the_chart_has_a_bar_per_word(qtbot, small):
+    _window, view = open_view(qtbot, small, "words")
+    wait_result(qtbot, view)
+    wait_result(qtbot, view, lambda: view.filters.choose(codes=[small.peers]))
+    expected = small.project.word_frequencies(Filter(codes=(small.peers,)))
+    assert table_rows(view) == [(w.word, w.count, w.sources) for w in expected]
+    assert view.chart.hits.count == len(expected)
+    image = view.chart.render_image(Path(view.project.path).with_suffix(".png"))
+    assert image.stat().st_size > 5000
+    wait_result(qtbot, view, lambda: view.min_length.setValue(5))
+    assert [r[0] for r in table_rows(view)] == ["mates", "matter"]
+
+
+def test_adding_a_stop_word_removes_it_from_the_table_persists_and_undoes(qtbot, small):
+    window, view = open_view(qtbot, small, "words")
+    wait_result(qtbot, view)
+    assert table_rows(view)[0][0] == "mates"
+    view.table.setCurrentIndex(view.sorter.index(0, 0))
+    assert view.stop_button.isEnabled()
+    assert "mates" in view.stop_button.text()
+    wait_result(qtbot, view, view.stop_button.click)
+    assert "mates" not in [r[0] for r in table_rows(view)]
+    assert small.project.stop_words() == ["mates"]
+    assert view.stop_list_button.text() == "Stop list (1)…"
+    assert window.undo_stack.undoText() == "Add 'mates' to the stop list"
+    wait_result(qtbot, view, window.undo_stack.undo)
+    assert table_rows(view)[0][0] == "mates"
+    assert small.project.stop_words() == []
+    wait_result(qtbot, view, window.undo_stack.redo)
+    dialog = StopListDialog(view)
+    qtbot.addWidget(dialog)
+    assert [dialog.words.item(i).text() for i in range(dialog.words.count())] == ["mates"]
+    dialog.words.item(0).setSelected(True)
+    wait_result(qtbot, view, dialog.remove_button.click)
+    assert dialog.words.count() == 0
+    assert table_rows(view)[0][0] == "mates"

@@ -22,7 +22,7 @@ from qcode.gui.analysis.base import AnalysisView, ExcerptReader
 from qcode.gui.analysis.code_results_dialog import CodeResultsDialog, code_all_results, code_choice
 from qcode.gui.analysis.query_builder import QueryBuilder
 
-COLUMNS = ("source", "location", "passage", "characters", "excerpts")
+COLUMNS = ("Source", "Location", "Passage", "Characters", "Excerpts")  # titles as copied and exported
 PASSAGE_LENGTH = 300  # characters of a passage shown in its cell (the whole text is copied and exported)
 
 
@@ -113,8 +113,10 @@ class QueryView(AnalysisView):
         result: QueryResult | None = self.result
         if result is None or not 0 <= row < len(result.passages):
             return None
-        passage, excerpts = result.passages[row], list(result.excerpts[row])
-        return (lambda _project: excerpts), f"the excerpts behind {passage.source_name}, {passage.location}"
+        passage = result.passages[row]
+        ids = [e.coding.id for e in result.excerpts[row]]  # read again on each listing: a removed one drops out
+        return (lambda project: project.excerpts_of_codings(ids)), (f"the query's passage in {passage.source_name}, "
+                                                                    f"{passage.location}")
 
     # --- coding the results -----------------------------------------------------------------------------
 

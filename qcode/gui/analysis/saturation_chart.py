@@ -36,6 +36,12 @@ class ChartColors:
     def dark(cls) -> ChartColors:
         return cls(text="#e8eaed", background="#202124", grid="#3c4043", line="#8ab4f8", bars="#fdd663")
 
+    @classmethod
+    def of(cls, style: Any) -> ChartColors:
+        """The colours for a chart pane's style (its background, text, grid and whether the theme is dark)."""
+        base = cls.dark() if getattr(style, "dark", False) else cls()
+        return cls(text=style.text, background=style.background, grid=style.grid, line=base.line, bars=base.bars)
+
 
 @dataclass
 class SaturationChart:
@@ -57,12 +63,17 @@ class SaturationChart:
                 return self.rows[index]
         return None
 
-    def row_near(self, x: float | None) -> SaturationRow | None:
-        """The row at an x position of the axes (data coordinates), for hover texts."""
+    def row_near(self, x: float | None, y: float | None = None) -> SaturationRow | None:
+        """The row at a position of the axes (data coordinates): the source whose column holds x, when y (if
+        given) is not above its point (a click on the point, its bar or between them)."""
         if x is None or not self.rows:
             return None
         index = round(x) - 1
-        return self.rows[index] if 0 <= index < len(self.rows) else None
+        if not 0 <= index < len(self.rows):
+            return None
+        row = self.rows[index]
+        top = row.cumulative_codes + 0.04 * max(self.rows[-1].cumulative_codes, 1)
+        return row if y is None or -0.5 <= y <= top else None
 
 
 def describe(row: SaturationRow) -> str:
@@ -98,6 +109,7 @@ def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartC
     from matplotlib.ticker import MaxNLocator
 
     colors = colors or ChartColors()
+    managed = figure.get_layout_engine() is not None  # the chart pane's figure lays itself out
     figure.clear()
     figure.set_facecolor(colors.background)
     axes = figure.add_subplot(1, 1, 1)
@@ -134,8 +146,10 @@ def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartC
     for side, spine in axes.spines.items():
         spine.set_visible(side in ("left", "bottom"))
         spine.set_color(colors.grid)
-    legend = axes.legend(loc="upper left", frameon=False)
+    # above the axes, right of the title: never over the line or the bars
+    legend = axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize="small")
     for text in legend.get_texts():
         text.set_color(colors.text)
-    figure.tight_layout()
+    if not managed:
+        figure.tight_layout()
     return SaturationChart(axes, line, bars, list(rows))
