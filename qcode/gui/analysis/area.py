@@ -36,6 +36,7 @@ class ViewEntry:
 #: the views, in the order of the tabs and of the Analyse menu
 VIEWS: list[ViewEntry] = [
     ViewEntry("frequencies", "&Frequencies", "qcode.gui.analysis.frequency_view:FrequencyView"),
+    # the coding query, word frequency and saturation views follow here
     ViewEntry("query", "Coding &query", "qcode.gui.analysis.query_view:QueryView"),
     ViewEntry("words", "&Word frequency", "qcode.gui.analysis.word_view:WordView"),
     ViewEntry("saturation", "&Saturation", "qcode.gui.analysis.saturation_view:SaturationView"),

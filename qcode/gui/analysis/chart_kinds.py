@@ -34,7 +34,7 @@ def _font_size(count: int) -> float:
     return 10.0 if count <= 15 else 9.0 if count <= 25 else 8.0 if count <= 40 else 6.5
 
 
-def _style_axes(ax: Any, style: ChartStyle) -> None:
+def style_axes(ax: Any, style: ChartStyle) -> None:
     ax.set_facecolor(style.background)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
@@ -60,7 +60,7 @@ def bar_chart(figure: Any, style: ChartStyle, labels: Sequence[str], values: Seq
               axis_label: str = "") -> ChartHits:
     """One horizontal bar per label (first label at the top), in the given colours (a code's own)."""
     ax = figure.add_subplot()
-    _style_axes(ax, style)
+    style_axes(ax, style)
     positions = list(range(len(labels)))
     bars = ax.barh(positions, values, color=[_color(colors[i] if i < len(colors) else None, i)
                                              for i in range(len(labels))],
@@ -84,7 +84,7 @@ def grouped_bars(figure: Any, style: ChartStyle, labels: Sequence[str], series: 
                  title: str = "", axis_label: str = "") -> ChartHits:
     """Horizontal bars per label (row), one bar (or one segment, `stacked`) per series (column)."""
     ax = figure.add_subplot()
-    _style_axes(ax, style)
+    style_axes(ax, style)
     count = max(1, len(series))
     height = 0.8 if stacked else 0.8 / count
     left = [0.0] * len(labels)
@@ -126,7 +126,7 @@ def heatmap(figure: Any, style: ChartStyle, rows: Sequence[str], columns: Sequen
     import numpy as np
 
     ax = figure.add_subplot()
-    _style_axes(ax, style)
+    style_axes(ax, style)
     data = np.array([[float(v) for v in row] for row in values], dtype=float).reshape(len(rows), len(columns))
     image = ax.imshow(data, cmap=style.colormap, aspect="auto", interpolation="nearest",
                       vmin=0, vmax=max(1.0, float(data.max()) if data.size else 1.0))
