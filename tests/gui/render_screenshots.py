@@ -7,7 +7,9 @@ Builds the demo project in a temporary folder, opens it under a fixed coder with
 dialog asks anything and the user's settings are untouched), and writes, on Qt's offscreen platform:
 - main_window.png: a coded interview transcript with its highlights, and the codebook beside it;
 - codebook.png: the codebook with a code selected and its definition shown;
-- segments.png: the coded segments of a code.
+- segments.png: the coded segments of a code;
+- analysis_saturation.png: the saturation of the interviews by interview date, its curve and the excerpts of
+  the codes new in the second interview.
 """
 
 from __future__ import annotations
@@ -74,11 +76,38 @@ def render(outdir: Path, width: int = 1400, height: int = 900) -> list[Path]:
             window.segments.setFocus()
             settle(app)
             written.append(save(window, outdir / "segments.png"))
+            written.append(render_saturation(window, app, project, outdir / "analysis_saturation.png"))
         finally:
             window.close()
             settle(app)
             project.close()
     return written
+
+
+def render_saturation(window, app, project, path: Path) -> Path:
+    """The Saturation view on the interviews in order of their interview date, given most of the window, with
+    the excerpts of the codes the second interview brought listed beside it."""
+    from PySide6.QtCore import Qt
+
+    area = window.analysis.open("saturation")
+    view = area.views["saturation"]
+    dock = area.parentWidget()
+    interviews = next(f for f in project.folders() if f.name == "Interviews")
+    date = project.find_attribute("Interview date").id
+    view.filters.choose(folders=[interviews.id])
+    view.order.setCurrentIndex(view.order.findData(f"attribute:{date}"))
+    settle_until(app, lambda: view.result is not None and not view.computing() and view.chart.has_chart())
+    window.resizeDocks([dock], [int(window.height() * 0.72)], Qt.Orientation.Vertical)
+    window.resizeDocks([dock], [int(window.width() * 0.66)], Qt.Orientation.Horizontal)
+    view.splitter.setSizes([int(view.width() * 0.36), int(view.width() * 0.64)])
+    settle(app)
+    view.table.resizeColumnsToContents()
+    view.table.selectRow(1)
+    view._table_clicked(view.sorter.index(1, 1))  # what a click on the row does: list the new codes' excerpts
+    settle_until(app, lambda: not window.segments.locating())
+    view.redraw_chart()  # drawn again at the size the window now gives it
+    settle(app)
+    return save(window, path)
 
 
 def settle(app) -> None:

@@ -122,3 +122,14 @@ def _press(canvas, x, y):
     from matplotlib.backend_bases import MouseEvent
 
     MouseEvent("button_press_event", canvas, x, y, 1)._process()
+
+
+def test_axis_labels_leave_out_a_folder_every_source_shares():
+    from qcode.core.model import SaturationRow
+    from qcode.gui.analysis.saturation_chart import tick_labels
+
+    rows = [SaturationRow(1, 1, "Interviews/Interview 01 - Marcus", (), 0),
+            SaturationRow(2, 2, "Interviews/Interview 02 - Dev", (), 0)]
+    assert tick_labels(rows) == ["Interview 01 - Marcus", "Interview 02 - Dev"]
+    mixed = [*rows, SaturationRow(3, 3, "Focus groups/Walk and talk", (), 0)]
+    assert tick_labels(mixed) == ["Interviews/…1 - Marcus", "Interviews/…w 02 - Dev", "Focus group…k and talk"]

@@ -41,15 +41,13 @@ class QueryBuilder(QWidget):
         self.expression.returnPressed.connect(self._submit)
         self.run_button = QPushButton("&Run query")
         self.run_button.clicked.connect(self._submit)
-        grid.addWidget(QLabel("Query:"), 0, 0)
-        grid.addWidget(self.expression, 0, 1)
-        grid.addWidget(self.run_button, 0, 2)
 
         row = QHBoxLayout()
         self.operator = QComboBox()
         self.operator.setAccessibleName("Operator")
-        for word, meaning in OPERATORS:
-            self.operator.addItem(meaning, word)
+        for word, name, meaning in OPERATORS:
+            self.operator.addItem(name, word)
+            self.operator.setItemData(self.operator.count() - 1, meaning, Qt.ItemDataRole.ToolTipRole)
         self.operator.currentIndexChanged.connect(lambda _: self._enable())
         self.distance = QSpinBox()
         self.distance.setAccessibleName("Characters apart at most")
@@ -58,7 +56,7 @@ class QueryBuilder(QWidget):
         self.distance.setSuffix(" characters")
         self.code = QComboBox()
         self.code.setAccessibleName("Code")
-        self.code.setMinimumContentsLength(24)
+        self.code.setMinimumContentsLength(16)
         self.code.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.coder = QComboBox()
         self.coder.setAccessibleName("Coded by")
@@ -71,8 +69,14 @@ class QueryBuilder(QWidget):
         self.group_button.clicked.connect(self.group)
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.expression.clear)
-        for widget in (self.operator, self.distance, self.code, QLabel("by"), self.coder, self.add_button,
-                       self.group_button, self.clear_button):
+        top = QHBoxLayout()
+        for widget in (self.expression, self.group_button, self.clear_button):
+            top.addWidget(widget)
+        top.setStretch(0, 1)
+        grid.addWidget(QLabel("Query:"), 0, 0)
+        grid.addLayout(top, 0, 1)
+        grid.addWidget(self.run_button, 0, 2)
+        for widget in (self.operator, self.distance, self.code, QLabel("by"), self.coder, self.add_button):
             row.addWidget(widget)
         row.addStretch(1)
         grid.addWidget(QLabel("Add:"), 1, 0)
@@ -162,6 +166,7 @@ class QueryBuilder(QWidget):
         self.changed.emit(text)
 
     def _enable(self) -> None:
+        self.operator.setToolTip(str(self.operator.currentData(Qt.ItemDataRole.ToolTipRole) or ""))
         has_text = bool(self.text().strip())
         self.operator.setEnabled(has_text)
         self.distance.setVisible(self.operator.currentData() == "NEAR")

@@ -10,14 +10,14 @@ import re
 
 from qcode.core.analysis.coding_query import BINARY
 
-#: the operators the builder offers: (operator word, what it means to a researcher)
-OPERATORS: tuple[tuple[str, str], ...] = (
-    ("AND", "and (text coded with both)"),
-    ("OR", "or (text coded with either)"),
-    ("NOT", "but not (the first without the second)"),
-    ("NEAR", "near (codings of the first within N characters of the second)"),
-    ("SAMEPARA", "in the same paragraph as"),
-    ("SAMETURN", "in the same speaker turn as"),
+#: the operators the builder offers: (operator word, its name in the picker, what it selects)
+OPERATORS: tuple[tuple[str, str, str], ...] = (
+    ("AND", "AND", "The text coded with both"),
+    ("OR", "OR", "The text coded with either"),
+    ("NOT", "NOT", "The text of the first without the text coded with the second"),
+    ("NEAR", "NEAR", "The codings of the first within N characters of a coding of the second"),
+    ("SAMEPARA", "same paragraph", "The codings of the first in a paragraph that also has the second"),
+    ("SAMETURN", "same turn", "The codings of the first in a speaker turn that also has the second"),
 )
 
 _PLAIN_CODER = re.compile(r"[^\s()\"@]+")

@@ -94,9 +94,21 @@ def _short(name: str) -> str:
     return name[:keep - keep // 2] + "…" + name[len(name) - keep // 2:]
 
 
+def _shared_folders(names: list[str]) -> int:
+    """How many leading folders ('Interviews/…') every name has in common."""
+    parts = [name.split("/")[:-1] for name in names]
+    count = 0
+    while parts and all(len(p) > count and p[count] == parts[0][count] for p in parts):
+        count += 1
+    return count
+
+
 def tick_labels(rows: list[SaturationRow]) -> list[str]:
-    """The sources' names for the axis, shortened; numbered by position when shortening makes two alike."""
-    labels = [_short(row.source_name) for row in rows]
+    """The sources' names for the axis, without a folder they all share, shortened; numbered by position when
+    shortening makes two alike."""
+    names = [row.source_name for row in rows]
+    shared = _shared_folders(names)  # a folder all of them lie in says nothing on the axis
+    labels = [_short(name.split("/", shared)[-1] if shared else name) for name in names]
     if len(set(labels)) < len(labels):
         labels = [f"{row.position} · {label}" for row, label in zip(rows, labels, strict=True)]
     return labels
