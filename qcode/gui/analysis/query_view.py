@@ -23,7 +23,6 @@ from qcode.gui.analysis.code_results_dialog import CodeResultsDialog, code_all_r
 from qcode.gui.analysis.query_builder import QueryBuilder
 
 COLUMNS = ("Source", "Location", "Passage", "Characters", "Excerpts")  # titles as copied and exported
-PASSAGE_LENGTH = 300  # characters of a passage shown in its cell (the whole text is copied and exported)
 
 
 @dataclass(frozen=True)
@@ -91,10 +90,9 @@ class QueryView(AnalysisView):
         rows = [(p.source_name, p.location, _cell(p.text), p.end - p.start, len(e))
                 for p, e in zip(result.passages, result.excerpts, strict=True)]
         count = len(rows)
+        sources = len({p.source_id for p in result.passages})
         note = ("No passage matches this query within the filters." if not rows else
-                f"{count} passage{'s' if count != 1 else ''} in {len({p.source_id for p in result.passages})} "
-                f"source{'s' if len({p.source_id for p in result.passages}) != 1 else ''}; click one to list the "
-                "excerpts behind it.")
+                f"{count} passage{'s' if count != 1 else ''} in {sources} source{'s' if sources != 1 else ''}.")
         tips = [p.text for p in result.passages]
         self.set_table(Table(COLUMNS, rows, note=note), tooltips=tips)
         self._update_code_all()
@@ -104,8 +102,9 @@ class QueryView(AnalysisView):
         if result is None:
             return None
         rows = [(p.source_name, p.location, p.text, p.end - p.start, len(e))
-                for p, e in zip(result.passages, result.excerpts, strict=True)]  # the whole text, not the cell
-        return AnalysisTable(f"Coding query {result.expression}", Table(COLUMNS, rows), filters=self.filter_text(),
+                for p, e in zip(result.passages, result.excerpts, strict=True)]  # with its line breaks
+        return AnalysisTable(f"Coding query {result.expression}", Table(COLUMNS, rows, note=self.model.table.note),
+                             filters=self.filter_text(),
                              caption="One row per passage the query selects, passages merged per source; "
                                      "'excerpts' counts the codings of the query's codes behind each.")
 
@@ -155,5 +154,5 @@ class QueryView(AnalysisView):
 
 
 def _cell(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= PASSAGE_LENGTH else flat[:PASSAGE_LENGTH - 1] + "…"
+    """A passage on one line (the table elides what does not fit; its tooltip and the exports keep the lines)."""
+    return " ".join(text.split())

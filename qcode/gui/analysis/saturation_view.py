@@ -120,8 +120,7 @@ class SaturationView(AnalysisView):
         quiet = len(rows) - last_new
         tail = (f" and none in the {quiet} source{'s' if quiet != 1 else ''} after it" if quiet else
                 ", the last source")
-        return (f"{total} codes in {len(rows)} sources; the last new code came in source {last_new}{tail}. "
-                "Click a row, point or bar to list the excerpts of the codes new there.")
+        return f"{total} codes in {len(rows)} sources; the last new code came in source {last_new}{tail}."
 
     def analysis_table(self) -> AnalysisTable | None:
         result: SaturationResult | None = self.result

@@ -136,7 +136,7 @@ class WordView(AnalysisView):
                    + (f", and words shorter than {options.min_length} letters" if options.min_length > 1 else "")
                    + ". 'sources' is the number of sources a word occurs in.")
         return AnalysisTable(f"The {options.limit} most frequent words", self.model.table,
-                             filters=self.filter_text(), caption=caption)
+                             filters=self.filter_text(), caption=caption, chart="bars")
 
     def cell_excerpts(self, row: int, column: int) -> tuple[ExcerptReader, str] | None:
         """A word has no excerpts of its own: a click shows its lines in context instead."""
