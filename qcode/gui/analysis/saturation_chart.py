@@ -114,10 +114,21 @@ def tick_labels(rows: list[SaturationRow]) -> list[str]:
     return labels
 
 
+@dataclass(frozen=True)
+class CoderCurve:
+    """One coder's codes seen so far per source position (the same sources, in the same order)."""
+
+    name: str
+    color: str
+    cumulative: list[int]
+
+
 def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartColors | None = None,
-                    title: str = "Saturation: codes per source") -> SaturationChart:
+                    title: str = "Saturation: codes per source",
+                    coders: list[CoderCurve] | None = None) -> SaturationChart:
     """Draw the chart on a cleared figure: x is the source position (1 …), bars the new codes of each source, the
-    line with a marker per source the codes seen so far. Points and bars can be picked."""
+    line with a marker per source the codes seen so far (of all coders), and a thinner dashed line per coder in
+    `coders` in the coder's colour. Points and bars can be picked."""
     from matplotlib.ticker import MaxNLocator
 
     colors = colors or ChartColors()
@@ -136,6 +147,9 @@ def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartC
     (line,) = axes.plot(positions, cumulative, color=colors.line, linewidth=2.2, marker="o",
                         markersize=6 if len(rows) <= 60 else 3, label="Codes seen so far", zorder=3,
                         picker=True, pickradius=6)
+    for curve in coders or []:
+        axes.plot(positions, curve.cumulative, color=curve.color, linewidth=1.4, linestyle="--", marker=".",
+                  markersize=4, label=f"Seen so far by {curve.name}", zorder=2.5)
     axes.set_xlabel("Source, in the chosen order", color=colors.text)
     axes.set_ylabel("Codes", color=colors.text)
     if title:
@@ -159,7 +173,8 @@ def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartC
         spine.set_visible(side in ("left", "bottom"))
         spine.set_color(colors.grid)
     # above the axes, right of the title: never over the line or the bars
-    legend = axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize="small")
+    legend = axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2 + min(len(coders or []), 2),
+                         frameon=False, fontsize="small")
     for text in legend.get_texts():
         text.set_color(colors.text)
     if not managed:

@@ -21,6 +21,7 @@ from qcode.gui.analysis.charts import ChartHits, ChartStyle
 
 COLUMNS = ("Position", "Source", "New codes", "Codes so far", "Codes new here")  # titles as copied and exported
 ALL_CODERS = "All coders"
+EACH_CODER = "All, and each coder"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class SaturationOptions:
     order: str = "import"  # import, name or attribute
     attribute_id: int | None = None
     coder_id: int | None = None  # None: every coder the filters let through
+    each: bool = False  # also a curve per coder
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class SaturationResult:
     rows: list[SaturationRow]
     options: SaturationOptions
     filter: Filter  # what the rows were computed with (the coder choice included)
+    #: with `each`: per coder who coded in scope, (name, colour, codes seen so far per row)
+    coders: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
 
 
 def order_key(order: str, attribute_id: int | None = None) -> str:
@@ -80,6 +84,7 @@ class SaturationView(AnalysisView):
             where = "source" if attribute.scope == "source" else "case"
             self.order.addItem(f"{attribute.name} ({where})", order_key("attribute", attribute.id))
         self.coder.addItem(ALL_CODERS, None)
+        self.coder.addItem(EACH_CODER, "each")
         for person in self.project.coders():
             self.coder.addItem(person.name, person.id)
         self.order.setCurrentIndex(max(self.order.findData(order), 0))
@@ -95,7 +100,9 @@ class SaturationView(AnalysisView):
 
     def options(self) -> SaturationOptions:
         order, _, attribute = str(self.order.currentData() or "import").partition(":")
-        return SaturationOptions(order, int(attribute) if attribute else None, self.coder.currentData())
+        coder = self.coder.currentData()
+        each = coder == "each"
+        return SaturationOptions(order, int(attribute) if attribute else None, None if each else coder, each)
 
     def compute(self, project: Project, flt: Filter, options: Any) -> SaturationResult:
         narrowed = with_coder(flt, options.coder_id)
@@ -103,13 +110,24 @@ class SaturationView(AnalysisView):
             raise InvalidRequestError(f"The filters leave out {project.coder(options.coder_id).name}, the coder "
                                       "chosen here: tick them in the coders filter too, or choose All coders.")
         rows = project.saturation(narrowed, order=options.order, attribute_id=options.attribute_id)
-        return SaturationResult(rows, options, narrowed)
+        curves = []
+        if options.each:
+            for person in project.coders():
+                if flt.coders and person.id not in flt.coders:
+                    continue
+                own = project.saturation(replace(flt, coders=(person.id,)), order=options.order,
+                                         attribute_id=options.attribute_id)
+                if own and own[-1].cumulative_codes:
+                    curves.append((person.name, person.color, tuple(r.cumulative_codes for r in own)))
+        return SaturationResult(rows, options, narrowed, tuple(curves))
 
     def show_result(self, result: SaturationResult) -> None:
-        rows = [(r.position, r.source_name, len(r.new_codes), r.cumulative_codes, "; ".join(r.new_codes))
-                for r in result.rows]
+        rows = [(r.position, r.source_name, len(r.new_codes), r.cumulative_codes,
+                 *(curve[i] for _, _, curve in result.coders), "; ".join(r.new_codes))
+                for i, r in enumerate(result.rows)]
+        columns = (*COLUMNS[:4], *(f"Codes so far ({name})" for name, _, _ in result.coders), COLUMNS[4])
         note = self._summary(result.rows) if rows else "No sources within the filters."
-        self.set_table(Table(COLUMNS, rows, note=note))
+        self.set_table(Table(columns, rows, note=note))
 
     @staticmethod
     def _summary(rows: list[SaturationRow]) -> str:
@@ -132,6 +150,8 @@ class SaturationView(AnalysisView):
         question = f"Saturation: new codes per source, in order of {order.lower()}"
         if result.options.coder_id is not None:
             question += f", coded by {coder}"
+        elif result.options.each:
+            question += ", of all coders and of each"
         return AnalysisTable(question, self.model.table, filters=self.filter_text(),
                              caption="Leaf codes only: a code counts as new in the first source (in this order) "
                                      "where it was applied.")
@@ -161,13 +181,14 @@ class SaturationView(AnalysisView):
         return self.excerpts_of(key) if isinstance(key, int) else None
 
     def draw_chart(self, figure: Any, style: ChartStyle, kind: str) -> ChartHits | None:
-        from qcode.gui.analysis.saturation_chart import ChartColors, draw_saturation
+        from qcode.gui.analysis.saturation_chart import ChartColors, CoderCurve, draw_saturation
 
         result: SaturationResult | None = self.result
         if result is None or not result.rows:
             self.chart.show_message("No sources within the filters.")
             return None
-        chart = draw_saturation(figure, result.rows, colors=ChartColors.of(style))
+        curves = [CoderCurve(name, color, list(values)) for name, color, values in result.coders]
+        chart = draw_saturation(figure, result.rows, colors=ChartColors.of(style), coders=curves)
 
         def key(y: int, x: int) -> int | None:  # a source that brought no new code has nothing to list
             row = chart.row_near(x, y)
