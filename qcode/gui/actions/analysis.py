@@ -6,7 +6,7 @@ its views are built on first use, so opening a project window loads neither them
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QStyle
 
@@ -79,18 +79,23 @@ class AnalysisActions(QObject):
         dock.setObjectName("dock-Analysis")
         dock.setWidget(self.area)
         self.dock = dock
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        if not window.restoreDockWidget(dock):
+        if not window.restoreDockWidget(dock):  # where the user left it, if the saved layout knows it
+            # beside the coded segments (which list what a click on a number finds), not tabbed with them
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock, Qt.Orientation.Horizontal)
             segments_dock = getattr(segments, "parentWidget", lambda: None)()
-            if isinstance(segments_dock, QDockWidget) and not segments_dock.isFloating():
-                window.splitDockWidget(dock, segments_dock, Qt.Orientation.Horizontal)
-                window.resizeDocks([dock, segments_dock], [int(window.width() * 0.62), int(window.width() * 0.38)],
-                                   Qt.Orientation.Horizontal)
-            window.resizeDocks([dock], [int(window.height() * 0.55)], Qt.Orientation.Vertical)
+            QTimer.singleShot(0, lambda: self._fit(dock, segments_dock))  # once laid out
         closed = getattr(window, "closed", None)
         if closed is not None:
             closed.connect(self.area.detach)
         return self.area, dock
+
+    def _fit(self, dock: QDockWidget, segments_dock: object) -> None:
+        """First opening: the analysis gets most of the window's height and two thirds of its width."""
+        window = self.window
+        if isinstance(segments_dock, QDockWidget) and not segments_dock.isFloating():
+            window.resizeDocks([segments_dock, dock], [int(window.width() * 0.3), int(window.width() * 0.7)],
+                               Qt.Orientation.Horizontal)
+        window.resizeDocks([dock], [int(window.height() * 0.6)], Qt.Orientation.Vertical)
 
     def _list(self, show: object) -> None:
         """List excerpts in the Coded segments panel, brought to the front."""

@@ -36,6 +36,8 @@ class ViewEntry:
 #: the views, in the order of the tabs and of the Analyse menu
 VIEWS: list[ViewEntry] = [
     ViewEntry("frequencies", "&Frequencies", "qcode.gui.analysis.frequency_view:FrequencyView"),
+    ViewEntry("matrix", "&Matrix coding", "qcode.gui.analysis.matrix_view:MatrixView", "Ctrl+Shift+M"),
+    ViewEntry("cooccurrence", "C&o-occurrence", "qcode.gui.analysis.cooccurrence_view:CooccurrenceView"),
     # the coding query, word frequency and saturation views follow here
     ViewEntry("query", "Coding &query", "qcode.gui.analysis.query_view:QueryView"),
     ViewEntry("words", "&Word frequency", "qcode.gui.analysis.word_view:WordView"),

@@ -44,6 +44,7 @@ from qcode.gui.views.filter_bar import FilterBar
 
 #: what reads the excerpts behind a number, on a worker with a read-only project: (project) -> excerpts
 ExcerptReader = Callable[[Project], list[Excerpt]]
+WIDE_FROM = 1100  # pixels of the view's width from which the chart stands beside the table
 BUSY_AFTER_MS = 250  # a result that takes longer shows the busy bar
 REFRESH_AFTER_MS = 400  # codings changed: recompute after this pause (several changes, one recompute)
 #: the changes that can alter an analysis's numbers
@@ -100,6 +101,7 @@ class AnalysisView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a code path keeps its last part
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -427,6 +429,16 @@ class AnalysisView(QWidget):
             self._refresh_timer.start()
         else:
             self.stale = True
+
+    def resizeEvent(self, event: Any) -> None:
+        """Table and chart side by side when there is room, else the chart under the table."""
+        super().resizeEvent(event)
+        wide = self.width() >= WIDE_FROM
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != orientation and self.chart_kinds:
+            self.splitter.setOrientation(orientation)
+            whole = self.splitter.width() if wide else self.splitter.height()
+            self.splitter.setSizes([int(whole * 0.42), int(whole * 0.58)])
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)

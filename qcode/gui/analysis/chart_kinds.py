@@ -16,7 +16,7 @@ from matplotlib.colors import to_rgba
 
 from qcode.gui.analysis.charts import ChartHits, ChartStyle
 
-MAX_LABEL = 34  # characters of a code's label on an axis
+MAX_LABEL = 40  # characters of a code's label on an axis
 FALLBACK_COLORS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
                    "#9c755f", "#bab0ac")
 
@@ -81,7 +81,7 @@ def bar_chart(figure: Any, style: ChartStyle, labels: Sequence[str], values: Seq
 
 def grouped_bars(figure: Any, style: ChartStyle, labels: Sequence[str], series: Sequence[str],
                  values: Sequence[Sequence[float]], *, stacked: bool = False, keys: Sequence[Sequence[object]] = (),
-                 title: str = "", axis_label: str = "") -> ChartHits:
+                 title: str = "", axis_label: str = "", bold: Sequence[bool] = ()) -> ChartHits:
     """Horizontal bars per label (row), one bar (or one segment, `stacked`) per series (column)."""
     ax = figure.add_subplot()
     style_axes(ax, style)
@@ -109,19 +109,21 @@ def grouped_bars(figure: Any, style: ChartStyle, labels: Sequence[str], series: 
     ax.set_title(title, loc="left", fontsize=12)
     ax.grid(axis="x", color=style.grid, linewidth=0.5, alpha=0.6)
     ax.set_axisbelow(True)
-    legend = ax.legend(loc="lower right", fontsize=max(7.0, size - 1), frameon=False,
-                       ncols=1 if count <= 8 else 2)
+    legend = figure.legend(loc="outside right upper", fontsize=max(7.0, size - 1), frameon=False,
+                           ncols=1 if count <= 14 else 2)
     for text in legend.get_texts():
         text.set_color(style.text)
+    _bold(ax.get_yticklabels(), bold)
     return hits
 
 
 def heatmap(figure: Any, style: ChartStyle, rows: Sequence[str], columns: Sequence[str],
             values: Sequence[Sequence[float]], *, keys: Any = None, title: str = "", legend: str = "",
-            annotate: bool | None = None, percent: bool = False) -> ChartHits:
+            annotate: bool | None = None, percent: bool = False, bold: Sequence[bool] = ()) -> ChartHits:
     """Rows x columns as coloured cells with a colour bar; numbers written in the cells while they fit.
 
-    `keys(row, column)` gives a cell's key for clicks (default: the (row, column) pair).
+    `keys(row, column)` gives a cell's key for clicks (default: the (row, column) pair); a cell whose value
+    is NaN is left blank (the diagonal of a codes x codes table); `bold` marks row labels (categories).
     """
     import numpy as np
 
@@ -129,7 +131,7 @@ def heatmap(figure: Any, style: ChartStyle, rows: Sequence[str], columns: Sequen
     style_axes(ax, style)
     data = np.array([[float(v) for v in row] for row in values], dtype=float).reshape(len(rows), len(columns))
     image = ax.imshow(data, cmap=style.colormap, aspect="auto", interpolation="nearest",
-                      vmin=0, vmax=max(1.0, float(data.max()) if data.size else 1.0))
+                      vmin=0, vmax=max(1e-9, float(np.nanmax(data)) if np.isfinite(data).any() else 1.0))
     size = _font_size(max(len(rows), len(columns) // 2))
     if len(rows) <= 80:
         ax.set_yticks(range(len(rows)), [short(r) for r in rows], fontsize=size)
@@ -138,8 +140,10 @@ def heatmap(figure: Any, style: ChartStyle, rows: Sequence[str], columns: Sequen
         ax.set_ylabel(f"{len(rows)} codes")
     if len(columns) <= 60:
         turned = any(len(str(c)) > 6 for c in columns) and len(columns) > 3
-        ax.set_xticks(range(len(columns)), [short(c, 24) for c in columns], fontsize=size,
-                      rotation=35 if turned else 0, ha="right" if turned else "center",
+        steep = turned and len(columns) > 10
+        ax.set_xticks(range(len(columns)), [short(c, 28) for c in columns], fontsize=size,
+                      rotation=90 if steep else 40 if turned else 0,
+                      ha="right" if turned else "center", va="center" if steep else "top",
                       rotation_mode="anchor")
     else:
         ax.set_xticks([])
@@ -152,13 +156,18 @@ def heatmap(figure: Any, style: ChartStyle, rows: Sequence[str], columns: Sequen
     bar.set_label(legend, color=style.text)
     bar.ax.tick_params(colors=style.text)
     bar.outline.set_edgecolor(style.grid)
-    if annotate is None:
-        annotate = len(rows) * len(columns) <= 400
-    if annotate and data.size:
-        top = float(data.max()) or 1.0
+    if annotate is None:  # numbers in the cells while a cell is big enough to hold one
+        width, height = figure.get_size_inches() * figure.dpi
+        annotate = (len(rows) * len(columns) <= 600 and width * 0.7 / max(1, len(columns)) >= 26
+                    and height * 0.75 / max(1, len(rows)) >= 13)
+    _bold(ax.get_yticklabels(), bold)
+    if annotate and np.isfinite(data).any():
+        top = float(np.nanmax(data)) or 1.0
         for r in range(len(rows)):
             for c in range(len(columns)):
                 value = data[r, c]
+                if not np.isfinite(value):
+                    continue
                 light_cell = (value / top < 0.55) != style.dark
                 ax.text(c, r, _number(value, percent), ha="center", va="center", fontsize=size - 0.5,
                         color="#1a1a1a" if light_cell else "#ffffff")
@@ -171,6 +180,12 @@ def heatmap(figure: Any, style: ChartStyle, rows: Sequence[str], columns: Sequen
 
     hits.grid = (ax, key)
     return hits
+
+
+def _bold(labels: Sequence[Any], bold: Sequence[bool]) -> None:
+    for label, on in zip(labels, bold, strict=False):
+        if on:
+            label.set_fontweight("bold")
 
 
 def _number(value: float, percent: bool = False) -> str:
