@@ -8,8 +8,8 @@ dialog asks anything and the user's settings are untouched), and writes, on Qt's
 - main_window.png: a coded interview transcript with its highlights, and the codebook beside it;
 - codebook.png: the codebook with a code selected and its definition shown;
 - segments.png: the coded segments of a code;
-- analysis_saturation.png: the saturation of the interviews by interview date, its curve and the excerpts of
-  the codes new in the second interview.
+- analysis_saturation.png: the Saturation view (its dock alone) on the interviews by interview date, for all
+  coders and each.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def render(outdir: Path, width: int = 1400, height: int = 900) -> list[Path]:
             window.segments.setFocus()
             settle(app)
             written.append(save(window, outdir / "segments.png"))
-            written.append(render_saturation(window, app, project, outdir / "analysis_saturation.png"))
+            written.append(render_saturation(window, app, project, outdir / "analysis_saturation.png", width, height))
         finally:
             window.close()
             settle(app)
@@ -84,11 +84,11 @@ def render(outdir: Path, width: int = 1400, height: int = 900) -> list[Path]:
     return written
 
 
-def render_saturation(window, app, project, path: Path) -> Path:
-    """The Saturation view on the interviews in order of their interview date, given most of the window, with
-    the excerpts of the codes the second interview brought listed beside it."""
-    from PySide6.QtCore import Qt
-
+def render_saturation(window, app, project, path: Path, width: int, height: int) -> Path:
+    """The Saturation view on its own at the size asked for (what goes on a slide): the interviews in order of
+    their interview date, all coders and each, the table beside the curves, the row of the second interview selected (a click on it
+    lists the excerpts of the codes it brought in Coded segments). The view's dock floats for the picture and
+    goes back to its place after."""
     area = window.analysis.open("saturation")
     view = area.views["saturation"]
     dock = area.parentWidget()
@@ -96,18 +96,21 @@ def render_saturation(window, app, project, path: Path) -> Path:
     date = project.find_attribute("Interview date").id
     view.filters.choose(folders=[interviews.id])
     view.order.setCurrentIndex(view.order.findData(f"attribute:{date}"))
+    view.coder.setCurrentIndex(view.coder.findData("each"))
     settle_until(app, lambda: view.result is not None and not view.computing() and view.chart.has_chart())
-    window.resizeDocks([dock], [int(window.height() * 0.72)], Qt.Orientation.Vertical)
-    window.resizeDocks([dock], [int(window.width() * 0.66)], Qt.Orientation.Horizontal)
-    view.splitter.setSizes([int(view.width() * 0.36), int(view.width() * 0.64)])
+    dock.setFloating(True)
+    dock.resize(width, height)
     settle(app)
+    view.splitter.setSizes([int(view.width() * 0.45), int(view.width() * 0.55)])
     view.table.resizeColumnsToContents()
     view.table.selectRow(1)
-    view._table_clicked(view.sorter.index(1, 1))  # what a click on the row does: list the new codes' excerpts
-    settle_until(app, lambda: not window.segments.locating())
-    view.redraw_chart()  # drawn again at the size the window now gives it
+    view.redraw_chart()  # drawn again at the size it now has
     settle(app)
-    return save(window, path)
+    try:
+        return save(dock, path)
+    finally:
+        dock.setFloating(False)
+        settle(app)
 
 
 def settle(app) -> None:

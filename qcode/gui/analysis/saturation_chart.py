@@ -158,10 +158,13 @@ def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartC
     axes.set_ylim(0, max([*cumulative, 1]) * 1.1)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     if len(rows) <= NAMED_TICKS_UP_TO:
+        tall = 0.15 * max([*cumulative, 1])  # a bar this high holds its number; a lower one has it on top
         for position, count in zip(positions, new, strict=True):
             if count:
-                axes.annotate(str(count), (position, count), xytext=(0, 3), textcoords="offset points",
-                              ha="center", va="bottom", fontsize="small", color=colors.text)
+                inside = count >= tall
+                axes.annotate(str(count), (position, count / 2 if inside else count), xytext=(0, 0 if inside else 3),
+                              textcoords="offset points", ha="center", va="center" if inside else "bottom",
+                              fontsize="small", color="#202124" if inside else colors.text, zorder=4)
         axes.set_xticks(positions)
         axes.set_xticklabels(tick_labels(rows), rotation=45 if len(rows) > 6 else 0,
                              ha="right" if len(rows) > 6 else "center", fontsize="small")
@@ -172,9 +175,9 @@ def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartC
     for side, spine in axes.spines.items():
         spine.set_visible(side in ("left", "bottom"))
         spine.set_color(colors.grid)
-    # above the axes, right of the title: never over the line or the bars
-    legend = axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2 + min(len(coders or []), 2),
-                         frameon=False, fontsize="small")
+    # lower right: where a levelling curve leaves room (its line runs high, late sources bring few codes)
+    legend = axes.legend(loc="lower right", frameon=True, framealpha=0.9, facecolor=colors.background,
+                         edgecolor=colors.grid, fontsize="small")
     for text in legend.get_texts():
         text.set_color(colors.text)
     if not managed:
