@@ -127,3 +127,15 @@ def test_adding_a_stop_word_removes_it_from_the_table_persists_and_undoes(qtbot,
     wait_result(qtbot, view, dialog.remove_button.click)
     assert dialog.words.count() == 0
     assert table_rows(view)[0][0] == "mates"
+
+
+def test_a_frequent_word_lists_its_first_occurrences_and_says_how_many_there_are(qtbot, small, monkeypatch):
+    from qcode.gui.analysis import word_view
+
+    monkeypatch.setattr(word_view, "KWIC_LINES", 2)
+    _window, view = open_view(qtbot, small, "words")
+    wait_result(qtbot, view)
+    with qtbot.waitSignal(view.kwic.model_.modelReset, timeout=20000):
+        view.show_word("mates")
+    assert view.kwic.model_.lines == small.project.kwic("mates", width=60)[:2]
+    assert "the first 2 of 3 occurrences" in view.kwic_title.text()

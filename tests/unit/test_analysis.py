@@ -280,6 +280,9 @@ def test_kwic_lines(small):
     assert INTERVIEW[lines[0].start:lines[0].start + 5] == "mates"
     with pytest.raises(InvalidRequestError):
         small.project.kwic("two words")
+    assert small.project.kwic("MATES", Filter(codes=(small.peers,)), width=8, limit=2) == lines[:2]
+    with pytest.raises(InvalidRequestError):
+        small.project.kwic("mates", limit=0)
 
 
 # --- saturation -----------------------------------------------------------------------------------------

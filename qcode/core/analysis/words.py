@@ -13,6 +13,7 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
+from itertools import groupby
 
 from qcode.core.analysis import ranges as rng
 from qcode.core.analysis.frequencies import source_paths
@@ -72,32 +73,43 @@ def word_frequencies(conn: sqlite3.Connection, flt: Filter, *, min_length: int =
     """The most frequent words (most first, then alphabetically), with the number of sources holding each."""
     stop = {w.casefold() for w in stop_words} | (STOP_WORDS if use_builtin_stop_words else set())
     counts: Counter[str] = Counter()
-    in_sources: dict[str, set[int]] = {}
-    for source_id, _, text in _texts(conn, text_scope(conn, flt)):
-        for word in words_of(text):
-            if len(word) < min_length or word in stop:
-                continue
-            counts[word] += 1
-            in_sources.setdefault(word, set()).add(source_id)
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    in_sources: Counter[str] = Counter()
+    for source_id, pieces in groupby(_texts(conn, text_scope(conn, flt)), key=lambda piece: piece[0]):
+        del source_id
+        found: Counter[str] = Counter()
+        for _, _, text in pieces:
+            found.update(WORD.findall(text))  # counted as written (in C), folded once per distinct word below
+        folded: Counter[str] = Counter()
+        for word, count in found.items():
+            folded[word.casefold()] += count
+        counts.update(folded)
+        in_sources.update(folded.keys())
+    kept = [(word, count) for word, count in counts.items() if len(word) >= min_length and word not in stop]
+    ordered = sorted(kept, key=lambda item: (-item[1], item[0]))
     if limit is not None:
         ordered = ordered[:limit]
-    return [WordCount(word, count, len(in_sources[word])) for word, count in ordered]
+    return [WordCount(word, count, in_sources[word]) for word, count in ordered]
 
 
-def kwic(conn: sqlite3.Connection, flt: Filter, word: str, *, width: int = 40) -> list[KwicLine]:
-    """Every occurrence of a word in scope with `width` characters of context on each side, in source and text
-    order. The context comes from the whole source, runs of whitespace shown as one space."""
+def kwic(conn: sqlite3.Connection, flt: Filter, word: str, *, width: int = 40,
+         limit: int | None = None) -> list[KwicLine]:
+    """Every occurrence of a word in scope (the first `limit` of them) with `width` characters of context on each
+    side, in source and text order. The context comes from the whole source, runs of whitespace shown as one
+    space."""
     target = word.casefold()
     names = source_paths(conn)
-    lines = []
+    lines: list[KwicLine] = []
     for source_id, offset, piece in _texts(conn, text_scope(conn, flt)):
+        if target not in piece.casefold():  # folding keeps every occurrence a substring: most pieces end here
+            continue
         hits = [m for m in WORD.finditer(piece) if m.group().casefold() == target]
         if not hits:
             continue
         text = analysis_reads.source_text(conn, source_id)
         index = location_index(conn, source_id)
         for hit in hits:
+            if limit is not None and len(lines) >= limit:
+                return lines
             start, end = offset + hit.start(), offset + hit.end()
             lines.append(KwicLine(source_id, names[source_id], start, index.describe(start),
                                   _squeeze(text[max(0, start - width):start], left=True), text[start:end],

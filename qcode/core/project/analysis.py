@@ -12,7 +12,7 @@ from qcode.core.analysis import matrix as mx
 from qcode.core.analysis import saturation as sat
 from qcode.core.analysis import words
 from qcode.core.analysis.frequencies import GROUP_KINDS, Grouping, source_paths
-from qcode.core.analysis.locations import location_index
+from qcode.core.analysis.locations import describe_many
 from qcode.core.errors import InvalidRequestError, NotFoundError
 from qcode.core.model import (
     MATRIX_CELLS,
@@ -90,14 +90,9 @@ class AnalysisMixin(ProjectBase):
         codings.sort(key=lambda c: (c.source_id, c.start, c.end, c.id))
         names = source_paths(read)
         texts = analysis_reads.slices(read, [(c.source_id, c.start, c.end) for c in codings])
-        indexes = {}
-        result = []
-        for coding, text in zip(codings, texts, strict=True):
-            if coding.source_id not in indexes:
-                indexes[coding.source_id] = location_index(read, coding.source_id)
-            result.append(Excerpt(coding, text, names[coding.source_id],
-                                  indexes[coding.source_id].describe(coding.start)))
-        return result
+        locations = describe_many(read, [(c.source_id, c.start) for c in codings])
+        return [Excerpt(coding, text, names[coding.source_id], location)
+                for coding, text, location in zip(codings, texts, locations, strict=True)]
 
     # --- co-occurrence ---------------------------------------------------------------------------------
 
@@ -176,13 +171,9 @@ class AnalysisMixin(ProjectBase):
         read = self._store.read
         names = source_paths(read)
         texts = analysis_reads.slices(read, ranges)
-        indexes = {}
-        result = []
-        for (source_id, start, end), text in zip(ranges, texts, strict=True):
-            if source_id not in indexes:
-                indexes[source_id] = location_index(read, source_id)
-            result.append(Passage(source_id, start, end, names[source_id], indexes[source_id].describe(start), text))
-        return result
+        locations = describe_many(read, [(source_id, start) for source_id, start, _ in ranges])
+        return [Passage(source_id, start, end, names[source_id], location, text)
+                for (source_id, start, end), text, location in zip(ranges, texts, locations, strict=True)]
 
     def code_passages(self, passages: Iterable[Passage | tuple[int, int, int]], code_id: int) -> list[Coding]:
         """Code every passage with one code, by the current coder, in one transaction; returns the codings added
@@ -230,14 +221,18 @@ class AnalysisMixin(ProjectBase):
         self._notify("project", "changed")
         return ordered
 
-    def kwic(self, word: str, flt: Filter | None = None, *, width: int = 40) -> list[KwicLine]:
-        """Keyword in context: every occurrence of one word in scope, with `width` characters either side."""
+    def kwic(self, word: str, flt: Filter | None = None, *, width: int = 40,
+             limit: int | None = None) -> list[KwicLine]:
+        """Keyword in context: every occurrence of one word in scope (the first `limit`), with `width` characters
+        either side."""
         found = words.words_of(word)
         if len(found) != 1:
             raise InvalidRequestError(f"Keyword in context looks for one word (letters and digits), not '{word}'.")
         if width < 0:
             raise InvalidRequestError("The context width must be 0 or more characters.")
-        return words.kwic(self._store.read, flt or Filter(), found[0], width=width)
+        if limit is not None and limit < 1:
+            raise InvalidRequestError("The number of lines to list must be at least 1.")
+        return words.kwic(self._store.read, flt or Filter(), found[0], width=width, limit=limit)
 
     # --- saturation ------------------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from qcode.gui.support.workers import CoreTask
 COLUMNS = ("Word", "Count", "Sources")  # titles as copied and exported
 CHART_WORDS = 30  # words in the bar chart
 KWIC_WIDTH = 60  # characters of context either side
+KWIC_LINES = 2000  # occurrences listed at most (the first, in source order); the table says how many there are
 WORD_COLOR = "#4e79a7"  # words are not codes: one colour for every bar
 
 
@@ -175,7 +176,7 @@ class WordView(AnalysisView):
 
         def work(_task: CoreTask) -> list[KwicLine]:
             with Project.open(path, mode="read") as reader:
-                return reader.kwic(word, flt, width=KWIC_WIDTH)
+                return reader.kwic(word, flt, width=KWIC_WIDTH, limit=KWIC_LINES)
 
         task = CoreTask(work)
         task.generation = generation  # type: ignore[attr-defined]
@@ -207,8 +208,10 @@ class WordView(AnalysisView):
             self.kwic_title.setText("Click a word to see it in context.")
         else:
             count = len(lines)
-            self.kwic_title.setText(f"“{word}” in context: {count} occurrence{'s' if count != 1 else ''}; click "
-                                    "one to open it in its source.")
+            total = next((w.count for w in self.result or () if w.word == word), count)
+            shown = f"the first {count:,} of {total:,} occurrences" if total > count else (
+                f"{count} occurrence{'s' if count != 1 else ''}")
+            self.kwic_title.setText(f"“{word}” in context: {shown}; click one to open it in its source.")
         self._update_stop_buttons()
 
     def _open_passage(self, source_id: int, start: int, end: int) -> None:
