@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
 from qcode.core.exporters.analysis_export import AnalysisTable
@@ -21,6 +19,7 @@ from qcode.core.project import Change, Project
 from qcode.gui.analysis.base import AnalysisView, ExcerptReader
 from qcode.gui.analysis.code_results_dialog import CodeResultsDialog, code_all_results, code_choice
 from qcode.gui.analysis.query_builder import QueryBuilder
+from qcode.gui.analysis.window_links import undo_stack_of
 
 COLUMNS = ("Source", "Location", "Passage", "Characters", "Excerpts")  # titles as copied and exported
 
@@ -30,19 +29,6 @@ class QueryResult:
     expression: str
     passages: list[Passage]
     excerpts: list[list[Excerpt]]  # per passage: the codings of the query's codes behind it
-
-
-def undo_stack_of(widget: QWidget, fallback: QObject) -> QUndoStack:
-    """The window's undo stack (so that Edit > Undo takes a view's change back), or one of the view's own when
-    the view stands alone."""
-    stack = getattr(widget.window(), "undo_stack", None)
-    if isinstance(stack, QUndoStack):
-        return stack
-    own = fallback.findChild(QUndoStack, "analysis-undo")
-    if own is None:
-        own = QUndoStack(fallback)
-        own.setObjectName("analysis-undo")
-    return own
 
 
 class QueryView(AnalysisView):
@@ -91,8 +77,9 @@ class QueryView(AnalysisView):
                 for p, e in zip(result.passages, result.excerpts, strict=True)]
         count = len(rows)
         sources = len({p.source_id for p in result.passages})
-        note = ("No passage matches this query within the filters." if not rows else
-                f"{count} passage{'s' if count != 1 else ''} in {sources} source{'s' if sources != 1 else ''}.")
+        note = (f"No passage matches {result.expression} within the filters." if not rows else
+                f"{count} passage{'s' if count != 1 else ''} in {sources} source{'s' if sources != 1 else ''} "
+                f"match {result.expression}.")
         tips = [p.text for p in result.passages]
         self.set_table(Table(COLUMNS, rows, note=note), tooltips=tips)
         self._update_code_all()

@@ -31,7 +31,7 @@ from qcode.core.project import Change, Project
 from qcode.gui.analysis.base import AnalysisView, ExcerptReader
 from qcode.gui.analysis.charts import ChartHits, ChartStyle
 from qcode.gui.analysis.kwic_list import KwicList
-from qcode.gui.analysis.query_view import undo_stack_of
+from qcode.gui.analysis.window_links import open_passage, undo_stack_of
 from qcode.gui.commands.analysis import add_stop_words, remove_stop_words
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.support.workers import CoreTask
@@ -215,9 +215,7 @@ class WordView(AnalysisView):
         self._update_stop_buttons()
 
     def _open_passage(self, source_id: int, start: int, end: int) -> None:
-        opener = getattr(self.window(), "open_excerpt", None)
-        if callable(opener):
-            opener(source_id, start, end)
+        open_passage(self, source_id, start, end)
 
     # --- the stop list --------------------------------------------------------------------------------
 
