@@ -10,7 +10,9 @@ Works on a copy of the reference project (the cached one is never changed) and p
 - gui_select_code: choose a code in the codebook until its 1,000 coded segments are listed (their
   locations are filled in afterwards, between events);
 - gui_apply_coding / gui_remove_coding: one coding applied (removed) through the undo stack until every
-  panel shows it, with a code's 1,000 coded segments listed in the segments panel.
+  panel shows it, with a code's 1,000 coded segments listed in the segments panel;
+- gui_matrix_view / gui_cooccurrence_view: open the analysis view (codes by case; overlapping leaf codes)
+  until its first result is in its table (the chart follows between events).
 """
 
 from __future__ import annotations
@@ -81,6 +83,33 @@ def _wait_until(app, ready: Callable[[], bool], limit: float = 30.0) -> None:
         app.processEvents()
 
 
+def _first_result(app, window, key: str) -> float:
+    """Open an analysis view (Analyse menu) until its first result is in its table: the median of fresh views
+    after the first opening (which also builds the Analysis area and starts loading matplotlib)."""
+    from qcode.gui.analysis.registry import VIEWS
+
+    entry = next(e for e in VIEWS if e.key == key)
+    samples = []
+    for attempt in range(4):
+        t0 = time.perf_counter()
+        if attempt == 0:
+            area = window.analysis.open(key)
+            view = area.views[key]
+        else:
+            view = entry.view_class()(window.project)
+            area.addTab(view, view.title)
+            area.setCurrentWidget(view)
+            view.start()
+        _wait_until(app, lambda v=view: v.result is not None and not v.computing(), limit=120.0)
+        if attempt:
+            samples.append(time.perf_counter() - t0)
+            area.removeTab(area.indexOf(view))
+            view.signals.detach()
+            view.deleteLater()
+        app.processEvents()
+    return _median(samples)
+
+
 def main() -> int:
     path, scratch, one_code = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -129,6 +158,7 @@ def main() -> int:
             samples.append(time.perf_counter() - t0)
         close(project, window)
     rows.append({"name": "gui_open_window", "seconds": _median(samples), "budget_seconds": 1.5})
+
 
     large = _add_large_source(copy)
     project, window = open_window()
@@ -201,6 +231,8 @@ def main() -> int:
         assert not highlighted(start, end), "highlight not removed"
     rows.append({"name": "gui_apply_coding", "seconds": _median(applied[1:]), "budget_seconds": 0.050})
     rows.append({"name": "gui_remove_coding", "seconds": _median(removed[1:]), "budget_seconds": 0.050})
+    for key in ("matrix", "cooccurrence"):
+        rows.append({"name": f"gui_{key}_view", "seconds": _first_result(app, window, key), "budget_seconds": 1.0})
     close(project, window)
     shutil.rmtree(settings_dir, ignore_errors=True)
     for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm"), Path(f"{copy}.lock")):

@@ -8,6 +8,8 @@ dialog asks anything and the user's settings are untouched), and writes, on Qt's
 - main_window.png: a coded interview transcript with its highlights, and the codebook beside it;
 - codebook.png: the codebook with a code selected and its definition shown;
 - segments.png: the coded segments of a code;
+- analysis_matrix.png, analysis_cooccurrence.png, analysis_frequencies_chart.png: the Analysis area's views
+  with their charts (tests/gui/analysis_screenshots.py);
 - analysis_saturation.png: the Saturation view (its dock alone) on the interviews by interview date, for all
   coders and each.
 """
@@ -76,6 +78,9 @@ def render(outdir: Path, width: int = 1400, height: int = 900) -> list[Path]:
             window.segments.setFocus()
             settle(app)
             written.append(save(window, outdir / "segments.png"))
+            from tests.gui.analysis_screenshots import render_analysis
+
+            written.extend(render_analysis(window, app, outdir, width, height))
             written.append(render_saturation(window, app, project, outdir / "analysis_saturation.png", width, height))
         finally:
             window.close()

@@ -344,12 +344,13 @@ def test_opening_a_window_does_not_import_matplotlib(tmp_path: Path) -> None:
         "window = MainWindow(project)\n"
         "window.show()\n"
         "app.processEvents()\n"
-        "print('matplotlib' in sys.modules, 'qcode.gui.analysis.matrix_view' in sys.modules)\n"
+        "print('matplotlib' in sys.modules, 'qcode.gui.analysis.matrix_view' in sys.modules,\n"
+        "      'qcode.gui.analysis.base' in sys.modules)\n"
         "window.close(); project.close()\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split() == ["False", "False", "False"]
 
 
 def test_analyse_menu_is_shared_and_opens_each_view(qtbot, coded: Project) -> None:

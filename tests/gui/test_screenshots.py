@@ -1,4 +1,4 @@
-"""The screenshot script renders its three pictures of the demo project at the size asked for."""
+"""The screenshot script renders its pictures of the demo project at the size asked for."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ def test_screenshots_are_rendered(qtbot, tmp_path: Path) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     written = module.render(tmp_path, 1400, 900)
-    assert sorted(p.name for p in written) == ["analysis_saturation.png", "codebook.png", "main_window.png",
-                                               "segments.png"]
+    assert sorted(p.name for p in written) == ["analysis_cooccurrence.png", "analysis_frequencies_chart.png",
+                                               "analysis_matrix.png", "analysis_saturation.png", "codebook.png",
+                                               "main_window.png", "segments.png"]
     for path in written:
         image = QImage(str(path))
         assert (image.width(), image.height()) == (1400, 900), path.name

@@ -6,11 +6,16 @@ its views are built on first use, so opening a project window loads neither them
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QStyle
 
-from qcode.gui.analysis.area import VIEWS, AnalysisArea
+from qcode.gui.analysis.registry import VIEWS
+
+if TYPE_CHECKING:
+    from qcode.gui.analysis.area import AnalysisArea
 
 
 def analyse_menu(window: QMainWindow) -> QMenu:
@@ -66,6 +71,7 @@ class AnalysisActions(QObject):
         return area
 
     def _build(self) -> tuple[AnalysisArea, QDockWidget]:
+        from qcode.gui.analysis.area import AnalysisArea
         from qcode.gui.analysis.charts import preload
 
         self._preload = preload()  # matplotlib loads on a worker while the first table is computed

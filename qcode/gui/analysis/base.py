@@ -37,13 +37,14 @@ from qcode.core.exporters.tables import Table
 from qcode.core.model import Excerpt, Filter
 from qcode.core.project import Change, Project
 from qcode.gui.analysis.charts import SAVE_FORMATS, ChartHits, ChartPane, ChartStyle
-from qcode.gui.analysis.result_table import ROW_ROLE, ResultModel, ResultSort
+from qcode.gui.analysis.result_table import INDENT, ROW_ROLE, ResultModel, ResultSort
 from qcode.gui.support.plain_text import plain_label
 from qcode.gui.support.workers import CoreTask, ProjectSignals, run_while_responsive
 from qcode.gui.views.filter_bar import FilterBar
 
 #: what reads the excerpts behind a number, on a worker with a read-only project: (project) -> excerpts
 ExcerptReader = Callable[[Project], list[Excerpt]]
+SIZE_SAMPLE = 60  # rows measured for the columns' widths
 WIDE_FROM = 1100  # pixels of the view's width from which the chart stands beside the table
 BUSY_AFTER_MS = 250  # a result that takes longer shows the busy bar
 REFRESH_AFTER_MS = 400  # codings changed: recompute after this pause (several changes, one recompute)
@@ -162,6 +163,11 @@ class AnalysisView(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_AFTER_MS)
         self._refresh_timer.timeout.connect(self.recompute)
+        self._chart_timer = QTimer(self)
+        self._chart_timer.setSingleShot(True)
+        self._chart_timer.setInterval(0)
+        self._chart_timer.timeout.connect(self.redraw_chart)
+        self.chart.drawn.connect(self._update_buttons)
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
         self._busy_timer.setInterval(BUSY_AFTER_MS)
@@ -232,20 +238,36 @@ class AnalysisView(QWidget):
 
     def set_table(self, table: Table, *, colors: list[str | None] | None = None,
                   tooltips: list[str] | None = None, bold_last: bool = False,
-                  percent_columns: set[int] | None = None) -> None:
-        """Show a result's table (what Copy, Word and Excel take)."""
+                  percent_columns: set[int] | None = None, name_columns: set[int] | None = None,
+                  second_colors: list[str | None] | None = None) -> None:
+        """Show a result's table (what Copy, Word and Excel take): `colors` put a swatch before the first
+        column (a code's colour), `bold_last` marks a total row, `percent_columns` show numbers with a %,
+        `name_columns` show code paths by their last part (with a swatch from `second_colors`)."""
         self.model.set_table(table, colors=colors, tooltips=tooltips, bold_last=bold_last,
-                             percent_columns=percent_columns)
+                             percent_columns=percent_columns, name_columns=name_columns,
+                             second_colors=second_colors)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.sorter.sort(-1)
-        header = self.table.horizontalHeader()
-        if table.columns:
-            self.table.resizeColumnsToContents()
-            header.resizeSection(0, min(max(header.sectionSize(0), 160), 340))
-            for column in range(1, len(table.columns)):
-                header.resizeSection(column, min(header.sectionSize(column), 160))
+        self._size_columns(table)
         self.status.setText(table.note)
         self.status.setVisible(bool(table.note))
+
+    def _size_columns(self, table: Table) -> None:
+        """Widths from the header titles and the first rows (measuring every cell of a matrix of 2,000 sources
+        by 300 codes would take seconds)."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        sample = table.rows[:SIZE_SAMPLE]
+        for column, name in enumerate(table.columns):
+            texts = [str(name)] + [str(row[column]) for row in sample]
+            if column == 0 and table.depths:
+                texts = [str(name)] + [INDENT * d + str(row[0]).rsplit(" > ", 1)[-1]
+                                       for row, d in zip(sample, table.depths, strict=False)]
+            elif column in self.model.name_columns:
+                texts = [str(name)] + [str(row[column]).rsplit(" > ", 1)[-1] for row in sample]
+            swatched = column == 0 or column in self.model.name_columns
+            width = max(metrics.horizontalAdvance(text) for text in texts) + (44 if swatched else 18)
+            header.resizeSection(column, max(56, min(width, 340 if swatched else 170)))
 
     def start(self) -> None:
         """Compute the first result (the area calls this when the view is first shown)."""
@@ -296,19 +318,17 @@ class AnalysisView(QWidget):
             self.chart.show_message("The chart shows here once the result is computed.")
             return
         kind = self.chart_box.currentText() or self.chart_kinds[0]
-        shown: dict[str, bool] = {}
 
         def paint(figure: Any, style: ChartStyle) -> ChartHits | None:
-            hits = self.draw_chart(figure, style, kind)
-            shown["drawn"] = hits is not None
-            return hits
+            if self.result is None:
+                return None
+            try:
+                return self.draw_chart(figure, style, kind)
+            except QcodeError as err:
+                self.chart.show_message(err.message)
+                return None
 
-        try:
-            self.chart.draw(paint)
-        except QcodeError as err:
-            self.chart.show_message(err.message)
-        if not shown.get("drawn", False) and self.chart.has_chart():
-            self.chart.show_message("There is nothing to draw for this result.")
+        self.chart.draw(paint)
         self._update_buttons()
 
     def copy_table(self) -> str:
@@ -405,9 +425,9 @@ class AnalysisView(QWidget):
         self.result_filter, self.result_options = task.request  # type: ignore[attr-defined]
         self.status.hide()
         self.show_result(result)
-        self.redraw_chart()
         self._update_buttons()
         self.computed.emit()
+        self._chart_timer.start()  # the table first; the chart right after, between events
 
     def _failed(self, message: str, details: str) -> None:
         if self._reporting_task() is None:

@@ -7,6 +7,7 @@ background by `preload`), so opening a project window never loads it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,11 +68,22 @@ class ChartHits:
 Painter = Callable[[Any, ChartStyle], ChartHits | None]  # (matplotlib Figure, style) -> hits
 
 
-def preload() -> CoreTask:
-    """Import matplotlib and its Qt canvas on a worker, so that the first chart does not stall the window."""
-    task = CoreTask(lambda _task: _import_canvas())
-    task.start()
-    return task
+_ready = threading.Event()  # matplotlib is imported
+_loading: list[CoreTask] = []  # the import under way on a worker
+
+
+def preload() -> CoreTask | None:
+    """Import matplotlib and its Qt canvas on a worker, so that the first chart does not stall the window
+    (None when it is imported already)."""
+    if _ready.is_set():
+        return None
+    if not _loading:
+        task = CoreTask(lambda _task: _import_canvas())
+        task.signals.finished.connect(lambda _result: _loading.clear())
+        task.signals.failed.connect(lambda _message, _details: _loading.clear())
+        _loading.append(task)
+        task.start()
+    return _loading[0]
 
 
 def _import_canvas() -> Any:
@@ -82,6 +94,7 @@ def _import_canvas() -> Any:
 
     # a pane drawn before it has its size (a hidden tab) lays the figure out again once shown
     warnings.filterwarnings("ignore", message="constrained_layout not applied", category=UserWarning)
+    _ready.set()
     return FigureCanvasQTAgg, Figure
 
 
@@ -89,6 +102,7 @@ class ChartPane(QWidget):
     """A placeholder text until the first chart, then the figure's canvas; `clicked` gives a hit's key."""
 
     clicked = Signal(object)
+    drawn = Signal()  # a chart was drawn after matplotlib finished loading
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,6 +116,7 @@ class ChartPane(QWidget):
         self.figure: Any = None
         self.hits = ChartHits()
         self._painter: Painter | None = None
+        self._explained = False
 
     def _ensure_canvas(self) -> None:
         if self.canvas is not None:
@@ -117,22 +132,42 @@ class ChartPane(QWidget):
     def show_message(self, text: str) -> None:
         """Say why there is no chart (nothing to draw, too much to draw as bars)."""
         self._painter = None
+        self._explained = True
         self.hits = ChartHits()
         self.message.setText(text)
         self.stack.setCurrentWidget(self.message)
 
     def draw(self, painter: Painter) -> ChartHits:
-        """Clear the figure and let `painter` draw on it in the current theme."""
+        """Clear the figure and let `painter` draw on it in the current theme; while matplotlib is still
+        being imported on a worker, draw once it is there (the window stays responsive meanwhile)."""
+        loading = preload() if self.canvas is None else None
+        if loading is not None:
+            self._painter = painter
+            self.hits = ChartHits()
+            self.message.setText("Drawing the chart…")
+            self.stack.setCurrentWidget(self.message)
+            loading.signals.finished.connect(self._loaded)
+            return self.hits
         self._ensure_canvas()
         self._painter = painter
+        self._explained = False
         style = ChartStyle.of(self.palette())
         self.figure.clear()
         self.figure.set_facecolor(style.background)
         hits = painter(self.figure, style)
-        self.hits = hits or ChartHits()
+        if hits is None:  # the painter said why (show_message), or there was nothing to draw
+            if not self._explained:
+                self.show_message("There is nothing to draw for this result.")
+            return self.hits
+        self.hits = hits
         self.stack.setCurrentWidget(self.canvas)
         self.canvas.draw_idle()
         return self.hits
+
+    def _loaded(self, _result: object) -> None:
+        if self._painter is not None and self.canvas is None:
+            self.draw(self._painter)
+            self.drawn.emit()
 
     def has_chart(self) -> bool:
         return self.canvas is not None and self.stack.currentWidget() is self.canvas

@@ -22,7 +22,7 @@ MODES = (("overlap", "Overlapping"), ("paragraph", "In the same paragraph"), ("t
          ("near", "Within N characters"))
 MODE_WORDS = {"overlap": "overlap by at least one character", "paragraph": "lie in the same paragraph",
               "turn": "lie in the same speaker turn", "near": "lie within {n} characters of each other"}
-MAX_HEATMAP_CODES = 120
+MAX_HEATMAP_CODES = 40  # codes a heatmap shows legibly; with more, those with the most pairs
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,8 @@ class CooccurrenceView(AnalysisView):
                 for r in result.rows]
         note = "" if rows else "No two codes co-occur within these filters."
         self.set_table(Table(("code A", "code B", "pairs", "Jaccard"), rows, (), note),
-                       colors=[result.colors.get(r.code_a) for r in result.rows])
+                       colors=[result.colors.get(r.code_a) for r in result.rows], name_columns={0, 1},
+                       second_colors=[result.colors.get(r.code_b) for r in result.rows])
 
     def _mode_text(self, mode: str) -> str:
         kind, _, number = mode.partition(":")
@@ -134,18 +135,27 @@ class CooccurrenceView(AnalysisView):
         return self.cell_excerpts(key, 2)
 
     def heatmap_data(self, jaccard: bool) -> tuple[list[int], list[list[float]], dict[tuple[int, int], int]]:
-        """The codes that co-occur with any other (in path order), the symmetric matrix of counts (or Jaccard),
-        and for each (row, column) the result row behind it."""
+        """The codes that co-occur with any other (in path order; the `MAX_HEATMAP_CODES` with the most pairs
+        when more do), the symmetric matrix of counts (or Jaccard), and for each (row, column) the result row
+        behind it."""
         result: CooccurrenceResult = self.result
         codes: dict[int, str] = {}
+        pairs: dict[int, int] = {}
         for r in result.rows:
             codes[r.code_a] = r.path_a
             codes[r.code_b] = r.path_b
+            pairs[r.code_a] = pairs.get(r.code_a, 0) + r.count
+            pairs[r.code_b] = pairs.get(r.code_b, 0) + r.count
+        if len(codes) > MAX_HEATMAP_CODES:
+            kept = set(sorted(codes, key=lambda c: -pairs[c])[:MAX_HEATMAP_CODES])
+            codes = {c: p for c, p in codes.items() if c in kept}
         order = sorted(codes, key=lambda c: (codes[c].casefold(), codes[c]))
         at = {code: i for i, code in enumerate(order)}
         values = [[0.0 if a != b else float("nan") for b in range(len(order))] for a in range(len(order))]
         behind: dict[tuple[int, int], int] = {}
         for index, r in enumerate(result.rows):
+            if r.code_a not in at or r.code_b not in at:
+                continue
             a, b = at[r.code_a], at[r.code_b]
             value = r.jaccard if jaccard else float(r.count)
             values[a][b] = values[b][a] = value
@@ -161,15 +171,15 @@ class CooccurrenceView(AnalysisView):
             return None
         jaccard = kind.endswith("Jaccard")
         order, values, behind = self.heatmap_data(jaccard)
-        if len(order) > MAX_HEATMAP_CODES:
-            self.chart.show_message(f"{len(order)} codes co-occur: too many to draw legibly (at most "
-                                    f"{MAX_HEATMAP_CODES}). Narrow the codes with the filters.")
-            return None
+        together = len({c for r in result.rows for c in (r.code_a, r.code_b)})
+        title = "Jaccard index of coded characters" if jaccard else "Co-occurring pairs"
+        if together > len(order):
+            title += f": the {len(order)} codes with most pairs (of {together})"
         names = {c.id: c.name for c in self.project.codes()}
         labels = [names.get(code, "?") for code in order]
         hits = chart_kinds.heatmap(figure, style, labels, labels, values,
                                    keys=lambda r, c: behind.get((r, c)),
-                                   title="Jaccard index of coded characters" if jaccard else "Co-occurring pairs",
+                                   title=title,
                                    legend="Jaccard" if jaccard else "Pairs of codings",
                                    annotate=len(order) <= 20)
         return hits

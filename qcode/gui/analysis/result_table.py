@@ -25,15 +25,20 @@ class ResultModel(QAbstractTableModel):
         self.tooltips: list[str] = []
         self.bold_last = False
         self.percent_columns: set[int] = set()
+        self.name_columns: set[int] = set()  # code paths shown by their last part (the path in the tooltip)
+        self.second_colors: list[str | None] = []  # swatches of a second code column (a pair's code B)
 
     def set_table(self, table: Table, *, colors: list[str | None] | None = None, tooltips: list[str] | None = None,
-                  bold_last: bool = False, percent_columns: set[int] | None = None) -> None:
+                  bold_last: bool = False, percent_columns: set[int] | None = None,
+                  name_columns: set[int] | None = None, second_colors: list[str | None] | None = None) -> None:
         self.beginResetModel()
         self.table = table
         self.colors = list(colors or [])
         self.tooltips = list(tooltips or [])
         self.bold_last = bold_last
         self.percent_columns = set(percent_columns or ())
+        self.name_columns = set(name_columns or ())
+        self.second_colors = list(second_colors or [])
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -58,6 +63,8 @@ class ResultModel(QAbstractTableModel):
             text = display(value, column in self.percent_columns)
             if column == 0 and self.table.depths and row < len(self.table.depths):
                 text = INDENT * self.table.depths[row] + text.rsplit(" > ", 1)[-1]
+            elif column in self.name_columns:
+                text = text.rsplit(" > ", 1)[-1]
             return text
         if role == SORT_ROLE:
             return value if isinstance(value, (int, float)) else str(value).casefold()
@@ -67,9 +74,13 @@ class ResultModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole and column == 0 and row < len(self.colors) and self.colors[row]:
             return swatch(self.colors[row])
+        if role == Qt.ItemDataRole.DecorationRole and column in self.name_columns and column \
+                and row < len(self.second_colors) and self.second_colors[row]:
+            return swatch(self.second_colors[row])
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 0:
-                return self.tooltips[row] if row < len(self.tooltips) and self.tooltips[row] else str(value)
+            if column == 0 or column in self.name_columns:
+                tip = self.tooltips[row] if column == 0 and row < len(self.tooltips) else ""
+                return tip or str(value)
             return f"{self.table.rows[row][0]} · {self.table.columns[column]}: {display(value)}\nClick to list " \
                    "the excerpts behind this number."
         if role == Qt.ItemDataRole.FontRole and self.bold_last and row == len(self.table.rows) - 1:
