@@ -20,11 +20,14 @@ def open_view(qtbot, small: Small, key: str) -> tuple[MainWindow, AnalysisView]:
 
 
 def wait_result(qtbot, view: AnalysisView, start=None) -> None:
-    """Run `start` (default: nothing, the view is computing already) and wait for the result it brings."""
+    """Run `start` (default: nothing, the view is computing already) and wait for the result it brings, and for
+    its chart (drawn just after the table, once matplotlib is loaded)."""
     with qtbot.waitSignal(view.computed, timeout=20000):
         if start is not None:
             start()
     qtbot.waitUntil(lambda: not view.computing(), timeout=20000)
+    if view.chart_kinds:
+        qtbot.waitUntil(lambda: not view._chart_timer.isActive() and view.chart.canvas is not None, timeout=20000)
 
 
 def click_cell(qtbot, view: AnalysisView, row: int, column: int) -> None:
