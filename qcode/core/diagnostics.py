@@ -30,17 +30,28 @@ def log_file() -> Path:
     return paths.logs_dir() / "qcode.log"
 
 
-def write_log(text: str) -> Path | None:
-    """Append an entry to the log (readable by its owner only); None when it cannot be written."""
+def append_entry(text: str) -> Path:
+    """Append an entry to the log and return its path; OSError when it cannot be written.
+
+    Entries can quote a researcher's text, so the log and its folder are the user's alone (0600, 0700), a
+    log made by an older qcode included.
+    """
     path = log_file()
+    paths.make_private_folder(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    if hasattr(os, "fchmod"):  # POSIX only
+        os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as log:
+        log.write(f"{datetime.now().isoformat(timespec='seconds')} qcode {__version__}: {text.rstrip()}\n\n")
+    return path
+
+
+def write_log(text: str) -> Path | None:
+    """Append an entry to the log; None when it cannot be written (the core's failures stay silent)."""
     try:
-        paths.make_private_folder(path.parent)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as log:
-            log.write(f"{datetime.now().isoformat(timespec='seconds')} qcode {__version__}: {text.rstrip()}\n\n")
+        return append_entry(text)
     except OSError:
         return None
-    return path
 
 
 def log_exception(context: str, err: BaseException) -> Path | None:

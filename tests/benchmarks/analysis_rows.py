@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from peak import PEAK_MB_SOURCE  # this folder is on the path
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -107,13 +109,13 @@ def _apply_batch(path: Path, folder: Path) -> dict:
 
 def _stats_peak(path: Path) -> dict:
     """`qcode stats --by source` in a process of its own: time (process start included) and peak memory."""
-    probe = ("import resource, sys, time, os, contextlib\n"
+    probe = PEAK_MB_SOURCE + ("import sys, time, os, contextlib\n"
              "from qcode.cli import main\n"
              "t0 = time.perf_counter()\n"
              "with open(os.devnull, 'w') as sink, contextlib.redirect_stdout(sink):  # as `qcode stats ... > file`\n"
              "    code = main(['stats', sys.argv[1], '--by', 'source'])\n"
              "assert code == 0\n"
-             "print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
+             "print(time.perf_counter() - t0, peak_mb())\n")
     out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True,
                          cwd=ROOT)
     seconds, peak_mb = map(float, out.stdout.split()[-2:])

@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from peak import PEAK_MB_SOURCE  # this folder is on the path
+
 ROOT = Path(__file__).resolve().parents[2]
 WORDS = ("harvest", "river", "school", "market", "family", "weather", "village", "coast", "council", "garden")
 
@@ -44,7 +46,7 @@ def _timed_import(path: Path, target: Path) -> tuple[float, str, int]:
     return seconds, outcome.status, count
 
 
-BOMB_PROBE = """
+BOMB_PROBE = PEAK_MB_SOURCE + """
 import resource, sys
 from pathlib import Path
 from qcode.core.project import Project
@@ -57,7 +59,7 @@ target.unlink(missing_ok=True)
 with Project.create(target) as project:
     outcome = project.import_file(bomb)
 assert outcome.status == "failed", outcome.reason
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(peak_mb())
 """
 
 

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from peak import PEAK_MB_SOURCE  # this folder is on the path
+
 ROOT = Path(__file__).resolve().parents[2]
 
-_PROBE = """
+_PROBE = PEAK_MB_SOURCE + """
 import json, resource, sys, time
 from pathlib import Path
 from qcode.core.project import Project
@@ -28,7 +30,7 @@ else:
         p.import_refi(archive)
         count = p.coding_count()
 usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps([time.perf_counter() - t0, usage.ru_maxrss / 1024, count, usage.ru_utime + usage.ru_stime]))
+print(json.dumps([time.perf_counter() - t0, peak_mb(), count, usage.ru_utime + usage.ru_stime]))
 """
 
 #: peak memory budget of each process: what Python, Qt-free qcode and the reference project's text need, with room

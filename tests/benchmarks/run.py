@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from peak import PEAK_MB_SOURCE  # this folder is on the path
+
 ROOT = Path(__file__).resolve().parents[2]
 GENERATOR_VERSION = "2"  # 2: fixed timestamps and identifiers
 
@@ -193,19 +195,10 @@ def import_rows(folder: Path, quick: bool) -> list[dict]:
         with big.open("w", encoding="utf-8") as fh:
             while fh.tell() < size_mb * 1_000_000:
                 fh.write(make_text(rng, 200_000) + "\n\n")
-    # the probe reports its own peak: on Linux, ru_maxrss of a child started from this process also counts the
-    # memory this process had when it forked (kept across exec), so /proc's VmHWM (this image only) comes first
-    probe = (
-        "import resource, sys, time\n"
+    probe = PEAK_MB_SOURCE + (
+        "import sys, time\n"
         "from pathlib import Path\n"
         "from qcode.core.project import Project\n"
-        "def peak_mb():\n"
-        "    try:\n"
-        "        with open('/proc/self/status') as fh:\n"
-        "            return next(int(l.split()[1]) for l in fh if l.startswith('VmHWM:')) / 1024\n"
-        "    except (OSError, StopIteration, ValueError):\n"
-        "        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "        return rss / (1024 * 1024 if sys.platform == 'darwin' else 1024)\n"
         "target = Path(sys.argv[2])\n"
         "[p.unlink() for p in (target, Path(str(target) + '-wal'), Path(str(target) + '-shm')) if p.exists()]\n"
         "t0 = time.perf_counter()\n"
