@@ -236,3 +236,14 @@ def test_code_results_dialog_says_new_or_existing(qtbot, small):
     assert dialog.choice() == (None, "Brand new")
     assert "is a new code" in dialog.note.text()
     assert ok.isEnabled()
+
+
+def test_the_builder_follows_the_codebook(qtbot, small):
+    _window, view = open_view(qtbot, small, "query")
+    view.builder.set_text('"Barriers" AND "Support/Peers"')
+    assert view.builder.run_button.isEnabled()
+    small.project.rename_code(small.barriers, "Obstacles")
+    qtbot.waitUntil(lambda: view.builder.code.findText("Obstacles") >= 0)
+    assert view.builder.code.findText("Barriers") < 0
+    assert "Barriers" in view.builder.message.text()
+    assert not view.builder.run_button.isEnabled()
