@@ -16,7 +16,7 @@ from qcode.gui.analysis.word_view import StopListDialog
 from qcode.gui.commands.analysis import add_stop_words, remove_stop_words
 from qcode.gui.commands.base import push
 from tests.gui.analysis_helpers import click_cell, open_view, table_rows, wait_result
-from tests.unit.analysis_fixture import INTERVIEW, build_small
+from tests.unit.analysis_fixture import INTERVIEW, NOTES, build_small
 
 
 @pytest.fixture
@@ -139,3 +139,32 @@ def test_a_frequent_word_lists_its_first_occurrences_and_says_how_many_there_are
         view.show_word("mates")
     assert view.kwic.model_.lines == small.project.kwic("mates", width=60)[:2]
     assert "the first 2 of 3 occurrences" in view.kwic_title.text()
+
+
+def test_only_a_new_filter_or_new_codings_count_the_words_again(qtbot, small, monkeypatch):
+    counted = []
+    tally = Project.word_tally
+
+    def counting(self, flt=None):
+        if self is not small.project:  # the view's workers, each with a project of its own
+            counted.append(flt)
+        return tally(self, flt)
+
+    monkeypatch.setattr(Project, "word_tally", counting)
+    window, view = open_view(qtbot, small, "words")
+    wait_result(qtbot, view)
+    assert len(counted) == 1
+    view.table.setCurrentIndex(view.sorter.index(0, 0))
+    wait_result(qtbot, view, view.stop_button.click)  # a stop word: chosen from the same tally
+    wait_result(qtbot, view, lambda: view.min_length.setValue(4))
+    assert len(counted) == 1
+    assert table_rows(view) == [(w.word, w.count, w.sources)
+                                for w in small.project.word_frequencies(min_length=4)]
+    wait_result(qtbot, view, lambda: view.filters.choose(codes=[small.family]))
+    assert len(counted) == 2
+    wait_result(qtbot, view, lambda: small.project.add_coding(small.s3, small.family, 0, len(NOTES)))
+    assert len(counted) == 3
+    assert "nothing" in [r[0] for r in table_rows(view)]  # "Nothing coded here yet." is coded now
+    wait_result(qtbot, view, lambda: qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton))
+    assert len(counted) == 4
+    window.close()

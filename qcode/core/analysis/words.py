@@ -13,6 +13,7 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import groupby
 
 from qcode.core.analysis import ranges as rng
@@ -67,15 +68,21 @@ def _texts(conn: sqlite3.Connection, scope: dict[int, rng.Ranges | None]) -> Ite
             yield source_id, start, piece
 
 
-def word_frequencies(conn: sqlite3.Connection, flt: Filter, *, min_length: int = 1,
-                     stop_words: Iterable[str] = (), use_builtin_stop_words: bool = True,
-                     limit: int | None = 100) -> list[WordCount]:
-    """The most frequent words (most first, then alphabetically), with the number of sources holding each."""
-    stop = {w.casefold() for w in stop_words} | (STOP_WORDS if use_builtin_stop_words else set())
+@dataclass(frozen=True)
+class WordTally:
+    """Every word of the text in scope (case-folded) with its number of occurrences and of sources holding it,
+    before any word is left out: what `most_frequent` chooses from, so that changing the stop words, the
+    shortest length or the number listed needs no new count."""
+
+    counts: dict[str, int]
+    sources: dict[str, int]
+
+
+def word_tally(conn: sqlite3.Connection, flt: Filter) -> WordTally:
+    """Count the words of the text a filter selects (see the module's docstring)."""
     counts: Counter[str] = Counter()
     in_sources: Counter[str] = Counter()
-    for source_id, pieces in groupby(_texts(conn, text_scope(conn, flt)), key=lambda piece: piece[0]):
-        del source_id
+    for _source_id, pieces in groupby(_texts(conn, text_scope(conn, flt)), key=lambda piece: piece[0]):
         found: Counter[str] = Counter()
         for _, _, text in pieces:
             found.update(WORD.findall(text))  # counted as written (in C), folded once per distinct word below
@@ -84,11 +91,19 @@ def word_frequencies(conn: sqlite3.Connection, flt: Filter, *, min_length: int =
             folded[word.casefold()] += count
         counts.update(folded)
         in_sources.update(folded.keys())
-    kept = [(word, count) for word, count in counts.items() if len(word) >= min_length and word not in stop]
+    return WordTally(dict(counts), dict(in_sources))
+
+
+def most_frequent(tally: WordTally, *, min_length: int = 1, stop_words: Iterable[str] = (),
+                  use_builtin_stop_words: bool = True, limit: int | None = 100) -> list[WordCount]:
+    """The most frequent words of a tally (most first, then alphabetically), stop words and words shorter than
+    `min_length` left out, with the number of sources holding each."""
+    stop = {w.casefold() for w in stop_words} | (STOP_WORDS if use_builtin_stop_words else set())
+    kept = [(word, count) for word, count in tally.counts.items() if len(word) >= min_length and word not in stop]
     ordered = sorted(kept, key=lambda item: (-item[1], item[0]))
     if limit is not None:
         ordered = ordered[:limit]
-    return [WordCount(word, count, in_sources[word]) for word, count in ordered]
+    return [WordCount(word, count, tally.sources[word]) for word, count in ordered]
 
 
 def kwic(conn: sqlite3.Connection, flt: Filter, word: str, *, width: int = 40,

@@ -186,19 +186,25 @@ class AnalysisMixin(ProjectBase):
 
     def word_frequencies(self, flt: Filter | None = None, *, min_length: int = 1, stop_words: Iterable[str] = (),
                          use_builtin_stop_words: bool = True, use_project_stop_words: bool = True,
-                         limit: int | None = 100) -> list[WordCount]:
+                         limit: int | None = 100, tally: words.WordTally | None = None) -> list[WordCount]:
         """Word counts over the coded text of the filter's codes (text coded twice counts once), or over the
         sources in scope; case-folded, most frequent first. `stop_words`, the built-in English stop words and
-        the project's own stop list (`stop_words()`) are left out."""
+        the project's own stop list (`stop_words()`) are left out. `tally`, from `word_tally` with the same
+        filter, saves counting again when only these choices change."""
         if use_project_stop_words:
             stop_words = [*stop_words, *self.stop_words()]
         if min_length < 1:
             raise InvalidRequestError("The shortest word to count must be at least 1 character long.")
         if limit is not None and limit < 1:
             raise InvalidRequestError("The number of words to list must be at least 1.")
-        return words.word_frequencies(self._store.read, flt or Filter(), min_length=min_length,
-                                      stop_words=stop_words, use_builtin_stop_words=use_builtin_stop_words,
-                                      limit=limit)
+        counted = tally if tally is not None else self.word_tally(flt)
+        return words.most_frequent(counted, min_length=min_length, stop_words=stop_words,
+                                   use_builtin_stop_words=use_builtin_stop_words, limit=limit)
+
+    def word_tally(self, flt: Filter | None = None) -> words.WordTally:
+        """Every word of the text a filter selects with its counts, before any is left out (see
+        `word_frequencies`)."""
+        return words.word_tally(self._store.read, flt or Filter())
 
     def stop_words(self) -> list[str]:
         """The project's own stop list: words the word counts leave out besides the built-in English ones, sorted.

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qcode.core.analysis.words import WordTally
 from qcode.core.exporters.analysis_export import AnalysisTable
 from qcode.core.exporters.tables import Table
 from qcode.core.model import Filter, KwicLine, WordCount
 from qcode.core.project import Change, Project
-from qcode.gui.analysis.base import AnalysisView, ExcerptReader
+from qcode.gui.analysis.base import RELEVANT_CHANGES, AnalysisView, ExcerptReader
 from qcode.gui.analysis.charts import ChartHits, ChartStyle
 from qcode.gui.analysis.kwic_list import KwicList
 from qcode.gui.analysis.window_links import open_passage, undo_stack_of
@@ -47,6 +48,15 @@ WORD_COLOR = "#4e79a7"  # words are not codes: one colour for every bar
 class WordOptions:
     min_length: int = 1
     limit: int = 100
+    #: the word tally of the shown result and the filter it counted: reused while the filter stays the same
+    #: (a stop word added, another shortest length or number of words), so that only a new filter counts again
+    counted: tuple[Filter, WordTally] | None = None
+
+
+@dataclass(frozen=True)
+class WordResult:
+    words: list[WordCount]
+    tally: WordTally
 
 
 class WordView(AnalysisView):
@@ -56,6 +66,7 @@ class WordView(AnalysisView):
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(project, parent)
         self.word = ""  # the word whose lines are shown
+        self._counted: tuple[Filter, WordTally] | None = None  # the shown result's tally and its filter
         self.kwic_lines: list[KwicLine] = []
         self._kwic_generation = 0
         self._kwic_tasks: list[CoreTask] = []
@@ -106,20 +117,26 @@ class WordView(AnalysisView):
         self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_stop_buttons())
         self.signals.changed.connect(self._stop_list_changed)
+        self.refresh_button.pressed.connect(self._forget_tally)  # Refresh counts again (pressed comes before clicked)
         self._update_stop_buttons()
 
     # --- the word table -----------------------------------------------------------------------------------
 
     def options(self) -> WordOptions:
-        return WordOptions(self.min_length.value(), self.limit.value())
+        return WordOptions(self.min_length.value(), self.limit.value(), self._counted)
 
-    def compute(self, project: Project, flt: Filter, options: Any) -> list[WordCount]:
-        return project.word_frequencies(flt, min_length=options.min_length, limit=options.limit)
+    def compute(self, project: Project, flt: Filter, options: Any) -> WordResult:
+        tally = options.counted[1] if options.counted is not None and options.counted[0] == flt else (
+            project.word_tally(flt))
+        found = project.word_frequencies(flt, min_length=options.min_length, limit=options.limit, tally=tally)
+        return WordResult(found, tally)
 
-    def show_result(self, result: list[WordCount]) -> None:
-        note = "" if result else "No words to count within the filters."
-        self.set_table(Table(COLUMNS, [(w.word, w.count, w.sources) for w in result], note=note))
-        words = {w.word for w in result}
+    def show_result(self, result: WordResult) -> None:
+        self._counted = (self.result_filter, result.tally)
+        rows = result.words
+        note = "" if rows else "No words to count within the filters."
+        self.set_table(Table(COLUMNS, [(w.word, w.count, w.sources) for w in rows], note=note))
+        words = {w.word for w in rows}
         if self.word and self.word not in words:
             self._show_kwic("", [])
         elif self.word:
@@ -141,14 +158,14 @@ class WordView(AnalysisView):
 
     def cell_excerpts(self, row: int, column: int) -> tuple[ExcerptReader, str] | None:
         """A word has no excerpts of its own: a click shows its lines in context instead."""
-        if self.result is not None and 0 <= row < len(self.result):
-            self.show_word(self.result[row].word)
+        if self.result is not None and 0 <= row < len(self.result.words):
+            self.show_word(self.result.words[row].word)
         return None
 
     def draw_chart(self, figure: Any, style: ChartStyle, kind: str) -> ChartHits | None:
         from qcode.gui.analysis import chart_kinds
 
-        result: list[WordCount] | None = self.result
+        result = self.result.words if self.result is not None else []
         if not result:
             self.chart.show_message("No words to count within the filters.")
             return None
@@ -165,7 +182,7 @@ class WordView(AnalysisView):
         if not index.isValid() or self.result is None:
             return ""
         row = self.sorter.mapToSource(index).row()
-        return self.result[row].word if 0 <= row < len(self.result) else ""
+        return self.result.words[row].word if 0 <= row < len(self.result.words) else ""
 
     def show_word(self, word: str) -> None:
         """List the word's occurrences in context (read on a worker, within the filters of the table)."""
@@ -208,7 +225,7 @@ class WordView(AnalysisView):
             self.kwic_title.setText("Click a word to see it in context.")
         else:
             count = len(lines)
-            total = next((w.count for w in self.result or () if w.word == word), count)
+            total = self.result.tally.counts.get(word, count) if self.result is not None else count
             shown = f"the first {count:,} of {total:,} occurrences" if total > count else (
                 f"{count} occurrence{'s' if count != 1 else ''}")
             self.kwic_title.setText(f"“{word}” in context: {shown}; click one to open it in its source.")
@@ -233,16 +250,21 @@ class WordView(AnalysisView):
         StopListDialog(self, self).exec()
 
     def _stop_list_changed(self, change: Change) -> None:
+        if change.kind in RELEVANT_CHANGES:
+            self._counted = None  # the text in scope may have changed: the next result counts again
         if change.kind == "project":  # the stop list (or another project setting) changed: count again
             self._update_stop_buttons()
             if self._started:
                 self.recompute()
 
+    def _forget_tally(self) -> None:
+        self._counted = None
+
     def _table_menu(self, position: QPoint) -> None:
         index = self.table.indexAt(position)
         if not index.isValid() or self.result is None:
             return
-        word = self.result[self.sorter.mapToSource(index).row()].word
+        word = self.result.words[self.sorter.mapToSource(index).row()].word
         menu = QMenu(self)
         menu.addAction(f"Show “{word}” in context", lambda: self.show_word(word))
         add = menu.addAction(f"Add “{word}” to the stop list", lambda: self.add_to_stop_list(word))
