@@ -3,8 +3,6 @@ the source behind it."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from qcode.core.model import Filter
@@ -37,12 +35,12 @@ def test_chart_has_a_point_and_a_bar_per_source_and_picks_name_their_source(smal
     chart = draw_saturation(figure, rows, colors=ChartColors.dark())
     assert list(chart.line.get_xdata()) == [1, 2, 3]
     assert list(chart.line.get_ydata()) == [2, 3, 3]
-    assert [bar.get_height() for bar in chart.bars.patches] == [2, 1, 0]
+    assert [bar.get_height() for bar in chart.bars] == [2, 1, 0]
     assert [t.get_text() for t in chart.axes.get_xticklabels()] == ["Focus group", "Interview A", "Notes"]
-    assert chart.row_at(SimpleNamespace(artist=chart.line, ind=[1])) is rows[1]
-    assert chart.row_at(SimpleNamespace(artist=chart.bars.patches[0])) is rows[0]
-    assert chart.row_at(SimpleNamespace(artist=chart.axes)) is None
     assert chart.row_near(2.2) is rows[1]
+    assert chart.row_near(1, 2.0) is rows[0]  # on the first point
+    assert chart.row_near(1, 0.5) is rows[0]  # on its bar
+    assert chart.row_near(2, 3.9) is None  # well above the second point
     assert chart.row_near(9) is None
     assert describe(rows[0]) == "1. Focus group: 2 new codes, 2 so far\nSupport/Peers, Barriers"
     figure.savefig(tmp_path / "chart.png")
@@ -54,8 +52,13 @@ def test_many_sources_keep_a_readable_axis(small):
 
     rows = [SaturationRow(i, i, f"Interview number {i:03d} of the long study", (), 5) for i in range(1, 121)]
     chart = draw_saturation(_figure(), rows)
-    assert len(chart.bars.patches) == 120 == len(chart.line.get_xdata())
+    assert len(chart.bars) == 120 == len(chart.line.get_xdata())
     assert len(chart.axes.get_xticks()) < 20  # positions, not 120 names
+    thousands = [SaturationRow(i, i, f"S{i}", ("c",) if i % 7 == 0 else (), i // 7) for i in range(1, 2001)]
+    lines = draw_saturation(_figure(), thousands)
+    assert lines.bars == []  # one collection of thin lines instead of 2,000 rectangles
+    assert len(lines.lines.get_segments()) == 2000
+    assert lines.line.get_marker() in (None, "None", "")
     few = draw_saturation(_figure(), rows[:12])
     labels = [t.get_text() for t in few.axes.get_xticklabels()]
     assert labels[0] == "1 · Interview n…long study"  # shortened alike: numbered by position

@@ -2,7 +2,7 @@
 as bars beneath it, on one scale of codes. Plain functions over a matplotlib `Figure`, imported only by the
 views that draw (so starting the app never loads matplotlib).
 
-A point or a bar is picked by its position: `SaturationChart.row_at(event)` names the source behind a click.
+A click is placed by its position: `SaturationChart.row_near(x, y)` names the source whose point or bar it is on.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from qcode.core.model import SaturationRow
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.container import BarContainer
+    from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
 NAMED_TICKS_UP_TO = 40  # sources: beyond this, the axis shows positions, the names live in the tooltips
 NAME_LENGTH = 22  # characters of a source's name on the axis before it is shortened
+BARS_UP_TO = 200  # sources: beyond this, the new codes are thin lines (one artist) and the points have no marker
 
 
 @dataclass(frozen=True)
@@ -45,23 +46,14 @@ class ChartColors:
 
 @dataclass
 class SaturationChart:
-    """What was drawn: the axes, the cumulative line and the bars, in the order of `rows`."""
+    """What was drawn: the axes, the cumulative line and the bars (a bar per source, or with many sources one
+    collection of thin lines), in the order of `rows`."""
 
     axes: Axes
     line: Line2D
-    bars: BarContainer
+    bars: list[Any]  # the bars' rectangles (empty when drawn as lines)
     rows: list[SaturationRow]
-
-    def row_at(self, event: Any) -> SaturationRow | None:
-        """The row of the point or bar a matplotlib pick event hit (None for anything else)."""
-        artist = getattr(event, "artist", None)
-        if artist is self.line:
-            hit = list(getattr(event, "ind", ()))
-            return self.rows[hit[0]] if hit else None
-        for index, bar in enumerate(self.bars.patches):
-            if artist is bar:
-                return self.rows[index]
-        return None
+    lines: LineCollection | None = None
 
     def row_near(self, x: float | None, y: float | None = None) -> SaturationRow | None:
         """The row at a position of the axes (data coordinates): the source whose column holds x, when y (if
@@ -128,7 +120,7 @@ def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartC
                     coders: list[CoderCurve] | None = None) -> SaturationChart:
     """Draw the chart on a cleared figure: x is the source position (1 …), bars the new codes of each source, the
     line with a marker per source the codes seen so far (of all coders), and a thinner dashed line per coder in
-    `coders` in the coder's colour. Points and bars can be picked."""
+    `coders` in the coder's colour. A click is placed by `SaturationChart.row_near`."""
     from matplotlib.ticker import MaxNLocator
 
     colors = colors or ChartColors()
@@ -140,15 +132,20 @@ def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartC
     positions = [row.position for row in rows]
     new = [len(row.new_codes) for row in rows]
     cumulative = [row.cumulative_codes for row in rows]
-    bars = axes.bar(positions, new, width=0.6, color=colors.bars, alpha=0.85, label="New codes in this source",
-                    zorder=2)
-    for bar in bars.patches:
-        bar.set_picker(True)
-    (line,) = axes.plot(positions, cumulative, color=colors.line, linewidth=2.2, marker="o",
-                        markersize=6 if len(rows) <= 60 else 3, label="Codes seen so far", zorder=3,
-                        picker=True, pickradius=6)
+    many = len(rows) > BARS_UP_TO  # thousands of rectangles take seconds to build and draw
+    bars: list[Any] = []
+    lines = None
+    if many:
+        lines = axes.vlines(positions, 0, new, colors=colors.bars, linewidth=1.2, label="New codes in this source",
+                            zorder=2)
+    else:
+        bars = list(axes.bar(positions, new, width=0.6, color=colors.bars, alpha=0.85,
+                             label="New codes in this source", zorder=2).patches)
+    (line,) = axes.plot(positions, cumulative, color=colors.line, linewidth=2.2, marker=None if many else "o",
+                        markersize=6 if len(rows) <= 60 else 3, label="Codes seen so far", zorder=3)
     for curve in coders or []:
-        axes.plot(positions, curve.cumulative, color=curve.color, linewidth=1.4, linestyle="--", marker=".",
+        axes.plot(positions, curve.cumulative, color=curve.color, linewidth=1.4, linestyle="--",
+                  marker=None if many else ".",
                   markersize=4, label=f"Seen so far by {curve.name}", zorder=2.5)
     axes.set_xlabel("Source, in the chosen order", color=colors.text)
     axes.set_ylabel("Codes", color=colors.text)
@@ -182,4 +179,4 @@ def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartC
         text.set_color(colors.text)
     if not managed:
         figure.tight_layout()
-    return SaturationChart(axes, line, bars, list(rows))
+    return SaturationChart(axes, line, bars, list(rows), lines)
