@@ -46,7 +46,13 @@ def _shoot(app, dock, view, path: Path, width: int, height: int) -> Path:
     dock.resize(width, height)
     for _ in range(10):
         app.processEvents()
-    view.chart.canvas.draw()
+    time.sleep(0.2)  # the chart is drawn again at its pane's size once resizing pauses
+    deadline = time.monotonic() + 20
+    while (view.chart.rendering() or not view.chart.has_chart()) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):
+        app.processEvents()
     picture = dock.grab()
     if (picture.width(), picture.height()) != (width, height):
         picture = picture.scaled(width, height)

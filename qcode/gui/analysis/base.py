@@ -267,7 +267,8 @@ class AnalysisView(QWidget):
                 texts = [str(name)] + [str(row[column]).rsplit(" > ", 1)[-1] for row in sample]
             swatched = column == 0 or column in self.model.name_columns
             width = max(metrics.horizontalAdvance(text) for text in texts) + (44 if swatched else 18)
-            header.resizeSection(column, max(56, min(width, 340 if swatched else 170)))
+            widest = (250 if len(self.model.name_columns) > 1 else 340) if swatched else 170
+            header.resizeSection(column, max(56, min(width, widest)))
 
     def start(self) -> None:
         """Compute the first result (the area calls this when the view is first shown)."""
@@ -320,7 +321,7 @@ class AnalysisView(QWidget):
         kind = self.chart_box.currentText() or self.chart_kinds[0]
 
         def paint(figure: Any, style: ChartStyle) -> ChartHits | None:
-            if self.result is None:
+            if self.result is None or not self.project.is_open:  # (a redraw after the window closed)
                 return None
             try:
                 return self.draw_chart(figure, style, kind)

@@ -69,7 +69,7 @@ def bar_chart(figure: Any, style: ChartStyle, labels: Sequence[str], values: Seq
     ax.set_yticks(positions, [short(label) for label in labels], fontsize=size)
     ax.invert_yaxis()
     ax.set_xlabel(axis_label)
-    ax.set_title(title, loc="left", fontsize=12)
+    ax.set_title(title, loc="left", fontsize=12, color=style.text)
     ax.grid(axis="x", color=style.grid, linewidth=0.5, alpha=0.6)
     ax.set_axisbelow(True)
     if len(labels) <= 40:
@@ -106,7 +106,7 @@ def grouped_bars(figure: Any, style: ChartStyle, labels: Sequence[str], series: 
     ax.set_yticks(list(range(len(labels))), [short(label) for label in labels], fontsize=size)
     ax.invert_yaxis()
     ax.set_xlabel(axis_label)
-    ax.set_title(title, loc="left", fontsize=12)
+    ax.set_title(title, loc="left", fontsize=12, color=style.text)
     ax.grid(axis="x", color=style.grid, linewidth=0.5, alpha=0.6)
     ax.set_axisbelow(True)
     legend = figure.legend(loc="outside right upper", fontsize=max(7.0, size - 1), frameon=False,
@@ -151,7 +151,7 @@ def heatmap(figure: Any, style: ChartStyle, rows: Sequence[str], columns: Sequen
     ax.xaxis.set_ticks_position("bottom")
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_title(title, loc="left", fontsize=12)
+    ax.set_title(title, loc="left", fontsize=12, color=style.text)
     bar = figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label(legend, color=style.text)
     bar.ax.tick_params(colors=style.text)

@@ -1,5 +1,6 @@
-"""The chart pane of the analysis views: a matplotlib figure (QtAgg) that follows the app's light or dark
-theme, reports which bar or cell was clicked, and saves as PNG (300 dpi), SVG or PDF.
+"""The chart pane of the analysis views: a matplotlib figure that follows the app's light or dark theme,
+drawn into pixels by Agg on a worker (so the window never waits for it), reports which bar or cell was
+clicked, and saves as PNG (300 dpi), SVG or PDF.
 
 matplotlib is imported only when a chart is first needed (and, when the Analysis area opens, in the
 background by `preload`), so opening a project window never loads it.
@@ -13,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from qcode.gui.support.view_options import is_dark
@@ -22,6 +23,8 @@ from qcode.gui.support.workers import CoreTask
 
 SAVE_FORMATS = {".png": "PNG image, 300 dpi (*.png)", ".svg": "SVG drawing (*.svg)", ".pdf": "PDF document (*.pdf)"}
 PNG_DPI = 300
+MIN_SIZE = (320, 240)  # pixels of a figure drawn for a pane not yet laid out
+RESIZE_REDRAW_MS = 150
 
 
 @dataclass(frozen=True)
@@ -73,12 +76,12 @@ _loading: list[CoreTask] = []  # the import under way on a worker
 
 
 def preload() -> CoreTask | None:
-    """Import matplotlib and its Qt canvas on a worker, so that the first chart does not stall the window
-    (None when it is imported already)."""
+    """Import matplotlib on a worker, so that the first chart does not stall the window (None when it is
+    imported already)."""
     if _ready.is_set():
         return None
     if not _loading:
-        task = CoreTask(lambda _task: _import_canvas())
+        task = CoreTask(lambda _task: _import_matplotlib())
         task.signals.finished.connect(lambda _result: _loading.clear())
         task.signals.failed.connect(lambda _message, _details: _loading.clear())
         _loading.append(task)
@@ -86,23 +89,74 @@ def preload() -> CoreTask | None:
     return _loading[0]
 
 
-def _import_canvas() -> Any:
+def _import_matplotlib() -> Any:
     import warnings
 
-    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     # a pane drawn before it has its size (a hidden tab) lays the figure out again once shown
     warnings.filterwarnings("ignore", message="constrained_layout not applied", category=UserWarning)
     _ready.set()
-    return FigureCanvasQTAgg, Figure
+    return FigureCanvasAgg, Figure
+
+
+def _rasterize(figure: Any, lock: threading.Lock) -> tuple[bytes, int, int]:
+    """Draw a figure with Agg (on a worker) and return its RGBA pixels with their width and height."""
+    with lock:
+        figure.canvas.draw()
+        width, height = figure.canvas.get_width_height(physical=True)
+        return bytes(figure.canvas.buffer_rgba()), width, height
+
+
+class ChartImage(QWidget):
+    """The rendered chart; reports the mouse in the figure's pixel coordinates (origin at the bottom left)."""
+
+    pressed = Signal(float, float)
+    moved = Signal(float, float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Chart drawing")
+        self.setMouseTracking(True)
+        self.image = QImage()
+
+    def set_image(self, image: QImage) -> None:
+        self.image = image
+        self.update()
+
+    def paintEvent(self, event: Any) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().base())
+        if not self.image.isNull():
+            painter.drawImage(0, 0, self.image)
+        painter.end()
+
+    def _figure_point(self, position: Any) -> tuple[float, float]:
+        ratio = self.image.devicePixelRatio() or 1.0
+        height = self.image.height()
+        return position.x() * ratio, height - position.y() * ratio
+
+    def mousePressEvent(self, event: Any) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.pressed.emit(*self._figure_point(event.position()))
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: Any) -> None:
+        self.moved.emit(*self._figure_point(event.position()))
+        super().mouseMoveEvent(event)
 
 
 class ChartPane(QWidget):
-    """A placeholder text until the first chart, then the figure's canvas; `clicked` gives a hit's key."""
+    """A placeholder text until the first chart, then the chart as an image; `clicked` gives a hit's key.
+
+    The view's painter fills a new figure on the GUI thread (it makes the artists, which is quick); Agg draws
+    the figure into pixels on a worker (what takes time: layout and text), and only the newest drawing is
+    shown. The figure is drawn again at the pane's size when the pane is resized or the theme changes.
+    """
 
     clicked = Signal(object)
-    drawn = Signal()  # a chart was drawn after matplotlib finished loading
+    drawn = Signal()  # a chart's pixels are shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,37 +164,37 @@ class ChartPane(QWidget):
         self.message = QLabel("The chart shows here.")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
+        self.image = ChartImage()
+        self.image.pressed.connect(self._pressed)
+        self.image.moved.connect(self._moved)
         self.stack = QStackedLayout(self)
         self.stack.addWidget(self.message)
-        self.canvas: Any = None
+        self.stack.addWidget(self.image)
         self.figure: Any = None
         self.hits = ChartHits()
         self._painter: Painter | None = None
         self._explained = False
-
-    def _ensure_canvas(self) -> None:
-        if self.canvas is not None:
-            return
-        canvas_class, figure_class = _import_canvas()
-        self.figure = figure_class(layout="constrained")
-        self.canvas = canvas_class(self.figure)
-        self.canvas.setAccessibleName("Chart drawing")
-        self.canvas.mpl_connect("button_press_event", self._pressed)
-        self.canvas.mpl_connect("motion_notify_event", self._moved)
-        self.stack.addWidget(self.canvas)
+        self._lock = threading.Lock()  # the figure is drawn (or saved) by one thread at a time
+        self._generation = 0
+        self._rendering: list[CoreTask] = []
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(RESIZE_REDRAW_MS)
+        self._resize_timer.timeout.connect(self._redraw)
 
     def show_message(self, text: str) -> None:
         """Say why there is no chart (nothing to draw, too much to draw as bars)."""
         self._painter = None
         self._explained = True
+        self._generation += 1  # a drawing under way is no longer wanted
         self.hits = ChartHits()
         self.message.setText(text)
         self.stack.setCurrentWidget(self.message)
 
     def draw(self, painter: Painter) -> ChartHits:
-        """Clear the figure and let `painter` draw on it in the current theme; while matplotlib is still
-        being imported on a worker, draw once it is there (the window stays responsive meanwhile)."""
-        loading = preload() if self.canvas is None else None
+        """Let `painter` fill a new figure in the current theme, and draw it into pixels on a worker; while
+        matplotlib is still being imported on a worker, do so once it is there."""
+        loading = preload()
         if loading is not None:
             self._painter = painter
             self.hits = ChartHits()
@@ -148,45 +202,98 @@ class ChartPane(QWidget):
             self.stack.setCurrentWidget(self.message)
             loading.signals.finished.connect(self._loaded)
             return self.hits
-        self._ensure_canvas()
+        canvas_class, figure_class = _import_matplotlib()
         self._painter = painter
         self._explained = False
         style = ChartStyle.of(self.palette())
-        self.figure.clear()
-        self.figure.set_facecolor(style.background)
-        hits = painter(self.figure, style)
+        ratio = self.devicePixelRatioF() or 1.0
+        width, height = max(self.width(), MIN_SIZE[0]), max(self.height(), MIN_SIZE[1])
+        figure = figure_class(figsize=(width / 100, height / 100), dpi=100 * ratio, layout="constrained")
+        canvas_class(figure)
+        figure.set_facecolor(style.background)
+        hits = painter(figure, style)
         if hits is None:  # the painter said why (show_message), or there was nothing to draw
             if not self._explained:
                 self.show_message("There is nothing to draw for this result.")
             return self.hits
-        self.hits = hits
-        self.stack.setCurrentWidget(self.canvas)
-        self.canvas.draw_idle()
+        self.figure, self.hits = figure, hits
+        self._generation += 1
+        task = CoreTask(lambda _task: _rasterize(figure, self._lock))
+        task.generation = self._generation  # type: ignore[attr-defined]
+        task.signals.finished.connect(self._rendered)
+        task.signals.failed.connect(self._render_failed)
+        self._rendering.append(task)
+        if not self.has_chart():
+            self.message.setText("Drawing the chart…")
+        task.start()
         return self.hits
 
+    def _finished_task(self) -> CoreTask | None:
+        task = next((t for t in self._rendering if t.signals is self.sender()), None)
+        if task is not None:
+            self._rendering.remove(task)
+        return task
+
+    def _rendered(self, result: tuple[bytes, int, int]) -> None:
+        task = self._finished_task()
+        if task is None or task.generation != self._generation:  # type: ignore[attr-defined]
+            return  # an older drawing
+        pixels, width, height = result
+        image = QImage(pixels, width, height, QImage.Format.Format_RGBA8888).copy()
+        image.setDevicePixelRatio(self.devicePixelRatioF() or 1.0)
+        self.image.set_image(image)
+        self.stack.setCurrentWidget(self.image)
+        self.drawn.emit()
+
+    def _render_failed(self, message: str, _details: str) -> None:
+        task = self._finished_task()
+        if task is not None and task.generation == self._generation:  # type: ignore[attr-defined]
+            self.show_message(f"The chart could not be drawn. {message}")
+
     def _loaded(self, _result: object) -> None:
-        if self._painter is not None and self.canvas is None:
+        if self._painter is not None and self.figure is None:
             self.draw(self._painter)
-            self.drawn.emit()
 
     def has_chart(self) -> bool:
-        return self.canvas is not None and self.stack.currentWidget() is self.canvas
+        """Whether the newest chart is drawn and shown."""
+        return self.stack.currentWidget() is self.image and not self.rendering()
+
+    def rendering(self) -> bool:
+        """Whether a drawing is under way (or waits for the pane's new size)."""
+        return bool(self._rendering) or self._resize_timer.isActive()
+
+    def _redraw(self) -> None:
+        if self._painter is not None and self.figure is not None:
+            self.draw(self._painter)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self._painter is not None and self.figure is not None:
+            self._resize_timer.start()  # drawn again at the new size once resizing pauses
 
     def changeEvent(self, event: Any) -> None:
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.PaletteChange and self._painter is not None and self.has_chart():
-            self.draw(self._painter)  # the theme changed: redraw in its colours
+        if event.type() == QEvent.Type.PaletteChange and self._painter is not None and self.figure is not None:
+            self._redraw()  # the theme changed: draw again in its colours
         super().changeEvent(event)
 
-    def _pressed(self, event: Any) -> None:
-        key = self.hits.locate(event)
+    def _event(self, x: float, y: float) -> Any:
+        """A matplotlib mouse event at figure pixels (x, y), for the hits (None while a drawing is under way)."""
+        if self.figure is None or self._rendering or not self.has_chart():
+            return None
+        from matplotlib.backend_bases import MouseEvent
+
+        return MouseEvent("button_press_event", self.figure.canvas, x, y)
+
+    def _pressed(self, x: float, y: float) -> None:
+        event = self._event(x, y)
+        key = self.hits.locate(event) if event is not None else None
         if key is not None:
             self.clicked.emit(key)
 
-    def _moved(self, event: Any) -> None:
-        over = self.hits.locate(event) is not None
-        self.canvas.setCursor(Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor)
+    def _moved(self, x: float, y: float) -> None:
+        event = self._event(x, y)
+        over = event is not None and self.hits.locate(event) is not None
+        self.image.setCursor(Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor)
 
     def save(self, target: str | Path) -> Path:
         """Write the chart as PNG (300 dpi), SVG or PDF, by the file's ending."""
@@ -194,14 +301,15 @@ class ChartPane(QWidget):
         suffix = target.suffix.lower()
         if suffix not in SAVE_FORMATS:
             raise ValueError(f"charts are saved as {', '.join(SAVE_FORMATS)}, not {suffix or 'a file without ending'}")
-        if not self.has_chart():
+        if self.figure is None:
             raise ValueError("there is no chart to save")
-        self.figure.savefig(target, dpi=PNG_DPI if suffix == ".png" else None,
-                            facecolor=self.figure.get_facecolor(), format=suffix.lstrip("."))
+        with self._lock:
+            self.figure.savefig(target, dpi=PNG_DPI if suffix == ".png" else None,
+                                facecolor=self.figure.get_facecolor(), format=suffix.lstrip("."))
         return target
 
     def render_image(self, path: str | Path) -> Path:
-        """The chart as the screen shows it (for tests and screenshots)."""
-        self.canvas.draw()
-        self.figure.savefig(path, dpi=self.figure.dpi, facecolor=self.figure.get_facecolor())
+        """The chart as the pane shows it (for tests and screenshots)."""
+        if not self.image.image.save(str(path)):
+            raise OSError(f"could not write {path}")
         return Path(path)
