@@ -27,7 +27,16 @@ def wait_result(qtbot, view: AnalysisView, start=None) -> None:
             start()
     qtbot.waitUntil(lambda: not view.computing(), timeout=20000)
     if view.chart_kinds:
-        qtbot.waitUntil(lambda: not view._chart_timer.isActive() and view.chart.canvas is not None, timeout=20000)
+        qtbot.waitUntil(lambda: chart_settled(view), timeout=20000)
+
+
+def chart_settled(view: AnalysisView) -> bool:
+    """Whether the chart of the shown result is drawn (or a message says why there is none)."""
+    pane = view.chart
+    if view._chart_timer.isActive() or pane.rendering():
+        return False
+    return pane.has_chart() or (pane.stack.currentWidget() is pane.message
+                                and "Drawing" not in pane.message.text())
 
 
 def click_cell(qtbot, view: AnalysisView, row: int, column: int) -> None:

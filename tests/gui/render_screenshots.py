@@ -110,7 +110,7 @@ def render_saturation(window, app, project, path: Path, width: int, height: int)
     view.table.resizeColumnsToContents()
     view.table.selectRow(1)
     view.redraw_chart()  # drawn again at the size it now has
-    settle(app)
+    settle_until(app, lambda: view.chart.has_chart())
     try:
         return save(dock, path)
     finally:
