@@ -247,3 +247,26 @@ def test_the_builder_follows_the_codebook(qtbot, small):
     assert view.builder.code.findText("Barriers") < 0
     assert "Barriers" in view.builder.message.text()
     assert not view.builder.run_button.isEnabled()
+
+
+def test_code_all_results_asks_for_the_code_and_cancel_changes_nothing(qtbot, small, monkeypatch):
+    window, view = open_view(qtbot, small, "query")
+    _run(qtbot, view, '"Support/Family"')
+    before = _snapshot(small.project)
+    answers = iter([(0, ""), (1, "Results/Family talk")])
+
+    def answer(dialog):
+        accepted, text = next(answers)
+        dialog.code.setEditText(text)
+        return accepted
+
+    monkeypatch.setattr(CodeResultsDialog, "exec", answer)
+    assert view.code_all() == 0  # cancelled
+    assert _snapshot(small.project) == before
+    assert window.undo_stack.count() == 0
+    wait_result(qtbot, view, view.code_all_button.click)
+    code = small.project.find_code("Results/Family talk")
+    assert [(c.source_id, c.start, c.end) for c in small.project.codings_for_code(code.id)] == [
+        (small.s1, *small.ranges["c3"])]
+    window.undo_stack.undo()
+    assert _snapshot(small.project) == before
