@@ -172,9 +172,10 @@ def draw_saturation(figure: Figure, rows: list[SaturationRow], *, colors: ChartC
     for side, spine in axes.spines.items():
         spine.set_visible(side in ("left", "bottom"))
         spine.set_color(colors.grid)
-    # lower right: where a levelling curve leaves room (its line runs high, late sources bring few codes)
-    legend = axes.legend(loc="lower right", frameon=True, framealpha=0.9, facecolor=colors.background,
-                         edgecolor=colors.grid, fontsize="small")
+    # where it hides least; with many sources (slow to weigh) the lower right, which a levelling curve leaves
+    # free (its line runs high, late sources bring few codes)
+    legend = axes.legend(loc="lower right" if many else "best", frameon=True, framealpha=0.9,
+                         facecolor=colors.background, edgecolor=colors.grid, fontsize="small")
     for text in legend.get_texts():
         text.set_color(colors.text)
     if not managed:
