@@ -119,3 +119,32 @@ def _event(canvas, axes, x, y):
 
     px, py = axes.transData.transform((x, y))
     return MouseEvent("button_press_event", canvas, px, py, 1)
+
+
+def test_axis_labels_leave_out_a_folder_every_source_shares():
+    from qcode.core.model import SaturationRow
+    from qcode.gui.analysis.saturation_chart import tick_labels
+
+    rows = [SaturationRow(1, 1, "Interviews/Interview 01 - Marcus", (), 0),
+            SaturationRow(2, 2, "Interviews/Interview 02 - Dev", (), 0)]
+    assert tick_labels(rows) == ["Interview 01 - Marcus", "Interview 02 - Dev"]
+    mixed = [*rows, SaturationRow(3, 3, "Focus groups/Walk and talk", (), 0)]
+    assert tick_labels(mixed) == ["Interviews/…1 - Marcus", "Interviews/…w 02 - Dev", "Focus group…k and talk"]
+
+
+def test_each_coder_gets_a_column_and_a_curve_beside_all_coders(qtbot, small):
+    _window, view = open_view(qtbot, small, "saturation")
+    wait_result(qtbot, view)
+    wait_result(qtbot, view, lambda: view.coder.setCurrentIndex(view.coder.findData("each")))
+    coders = {c.name: c.id for c in small.project.coders()}
+    assert view.model.table.columns == ("Position", "Source", "New codes", "Codes so far", "Codes so far (Tester)",
+                                        "Codes so far (Ana)", "Codes new here")
+    every = small.project.saturation()
+    for name, column in (("Tester", 4), ("Ana", 5)):
+        own = small.project.saturation(Filter(coders=(coders[name],)))
+        assert [r[column] for r in table_rows(view)] == [r.cumulative_codes for r in own]
+    assert [r[3] for r in table_rows(view)] == [r.cumulative_codes for r in every]
+    axes = view.chart.figure.axes[0]
+    assert len(axes.lines) == 3  # all coders, Tester, Ana
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == [
+        "Codes seen so far", "Seen so far by Tester", "Seen so far by Ana", "New codes in this source"]
