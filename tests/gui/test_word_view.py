@@ -84,6 +84,9 @@ def test_word_view_shows_the_cores_counts_and_a_word_click_lists_its_lines(qtbot
     assert view.kwic.model_.lines == lines
     assert len(lines) == 2
     assert "“dad” in context: 2 occurrences" in view.kwic_title.text()
+    copied = view.copy_lines().splitlines()
+    assert copied[0] == "Source\tLocation\tBefore\tWord\tAfter"
+    assert [line.split("\t")[3] for line in copied[1:]] == [k.word for k in lines]
     index = view.kwic.model().index(1, 3)
     qtbot.mouseClick(view.kwic.viewport(), Qt.MouseButton.LeftButton, pos=view.kwic.visualRect(index).center())
     assert window.document.source_id == lines[1].source_id

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,12 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.analysis.words import WordTally
-from qcode.core.exporters.analysis_export import AnalysisTable
+from qcode.core.exporters.analysis_export import AnalysisTable, to_tsv
 from qcode.core.exporters.tables import Table
 from qcode.core.model import Filter, KwicLine, WordCount
 from qcode.core.project import Change, Project
 from qcode.gui.analysis.base import RELEVANT_CHANGES, AnalysisView, ExcerptReader
 from qcode.gui.analysis.charts import ChartHits, ChartStyle
+from qcode.gui.analysis.kwic_list import HEADERS as KWIC_HEADERS
 from qcode.gui.analysis.kwic_list import KwicList
 from qcode.gui.analysis.window_links import open_passage, undo_stack_of
 from qcode.gui.commands.analysis import add_stop_words, remove_stop_words
@@ -95,6 +97,11 @@ class WordView(AnalysisView):
         self.stop_button = QPushButton("Add to &stop list")
         self.stop_button.setToolTip("Leave the selected word out of the counts (kept in the project, for everyone)")
         self.stop_button.clicked.connect(lambda: self.add_to_stop_list(self.selected_word()))
+        self.copy_lines_button = QPushButton("Copy &lines")
+        self.copy_lines_button.setToolTip("Copy the lines in context, tab-separated (they paste into Excel and Word "
+                                          "as a table)")
+        self.copy_lines_button.setEnabled(False)
+        self.copy_lines_button.clicked.connect(lambda: self.copy_lines())
         self.stop_list_button = QPushButton()
         self.stop_list_button.setToolTip("The project's own stop list: take words off it")
         self.stop_list_button.clicked.connect(self.edit_stop_list)
@@ -103,6 +110,7 @@ class WordView(AnalysisView):
         below_layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         row.addWidget(self.kwic_title, 1)
+        row.addWidget(self.copy_lines_button)
         row.addWidget(self.stop_button)
         row.addWidget(self.stop_list_button)
         below_layout.addLayout(row)
@@ -229,7 +237,14 @@ class WordView(AnalysisView):
             shown = f"the first {count:,} of {total:,} occurrences" if total > count else (
                 f"{count} occurrence{'s' if count != 1 else ''}")
             self.kwic_title.setText(f"“{word}” in context: {shown}; click one to open it in its source.")
+        self.copy_lines_button.setEnabled(bool(lines))
         self._update_stop_buttons()
+
+    def copy_lines(self) -> str:
+        """Put the lines in context on the clipboard, tab-separated, and return that text."""
+        text = to_tsv(Table(KWIC_HEADERS, self.kwic.model_.rows()))
+        QGuiApplication.clipboard().setText(text)
+        return text
 
     def _open_passage(self, source_id: int, start: int, end: int) -> None:
         open_passage(self, source_id, start, end)
