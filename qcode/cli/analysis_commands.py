@@ -13,11 +13,10 @@ from pathlib import Path
 
 from qcode.cli.commands import UsageError, _open, build_filter
 from qcode.cli.output import print_rows
-from qcode.core.analysis.frequencies import Grouping
-from qcode.core.analysis.matrix import percentages
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.model import MATRIX_CELLS, Excerpt, Matrix
-from qcode.core.project import Project
+from qcode.core.project import Grouping, Project
+from qcode.core.project import matrix_percentages as percentages
 
 EXCERPT_COLUMNS = ("code", "source", "source_id", "coder", "start", "end", "location", "text")
 
@@ -219,7 +218,7 @@ def _open_for_query(args: argparse.Namespace) -> Project:
 def _stop_words(path: str | None) -> list[str]:
     if path is None:
         return []
-    from qcode.core.analysis.words import read_stop_words
+    from qcode.core.project import read_stop_words
 
     try:
         return sorted(read_stop_words(Path(path).read_text(encoding="utf-8-sig")))

@@ -6,8 +6,7 @@ import argparse
 import zipfile
 from pathlib import Path
 
-from qcode.core.archive import verify_archive, write_archive
-from qcode.core.project import Project
+from qcode.core.project import Project, verify_archive, write_archive
 
 
 def cmd_archive(args: argparse.Namespace) -> int:

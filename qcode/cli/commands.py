@@ -10,12 +10,17 @@ from pathlib import Path
 
 from qcode.cli.arguments import terminal_safe
 from qcode.cli.output import print_rows
-from qcode.core.analysis.frequencies import Grouping
-from qcode.core.autocode import AutocodeRequest
 from qcode.core.errors import InvalidRequestError, NotFoundError, OptionNotApplicableError, QcodeError
-from qcode.core.importers import ImportOptions, SurveyOptions
 from qcode.core.model import Filter, NewCoding
-from qcode.core.project import Project, default_coder_name
+from qcode.core.project import (
+    AutocodeRequest,
+    Grouping,
+    ImportOptions,
+    Project,
+    SurveyOptions,
+    coerce_value,
+    default_coder_name,
+)
 
 
 class UsageError(InvalidRequestError):
@@ -45,8 +50,6 @@ def _attribute_filter(project: Project, specs: list[str]) -> tuple[tuple[int, ob
             raise UsageError(f"--where takes NAME=VALUE, for example --where 'Age group=25-34' (got '{spec}').")
         name, value = spec.split("=", 1)
         attribute = project.find_attribute(name.strip())
-        from qcode.core.project.cases import coerce_value
-
         pairs.append((attribute.id, coerce_value(attribute, value)))
     return tuple(pairs)
 
@@ -236,7 +239,7 @@ def _grouping(project: Project, by: str | None) -> Grouping | None:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from qcode.core.exporters.tables import frequency_table  # the table the frequency exports write
+    from qcode.core.project import frequency_table  # the table the frequency exports write
 
     with _open(args, write=False) as project:
         flt = build_filter(project, args)
@@ -357,7 +360,7 @@ def _describe_filters(args: argparse.Namespace) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from qcode.cli import refi_commands
-    from qcode.core.exporters import export
+    from qcode.core.project import export
 
     if refi_commands.exchange_format(args):
         return refi_commands.cmd_export_exchange(args)
@@ -392,7 +395,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from qcode.core.demo import build_demo
+    from qcode.core.project import build_demo
 
     if Path(args.path).exists() and not args.force:
         raise QcodeError(f"{args.path} already exists; the demo is not built over it. Give another path, or add "

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from qcode.cli.arguments import terminal_safe
-from qcode.core.exporters.safety import csv_cell
+from qcode.core.project import csv_cell
 
 FORMATS = ("table", "csv", "json")
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from qcode.cli.output import FORMATS, print_rows
 from qcode.core.errors import QcodeError
-from qcode.core.project import Project, default_coder_name
-from qcode.core.refi.document import ExchangeReport
+from qcode.core.project import ExchangeReport, Project, default_coder_name
 
 EXCHANGE_FORMATS = ("qdpx", "qdc")
 _KINDS = ("sources", "codes", "codings", "cases", "variables", "memos", "coders", "folders")
@@ -60,7 +59,7 @@ def _coder(args: argparse.Namespace) -> str:
 
 def cmd_import_project(args: argparse.Namespace) -> int:
     """`qcode import-project PROJECT FILE.qdpx`: into a project, created when it does not exist."""
-    from qcode.core.refi.reader import read_qdpx
+    from qcode.core.project import read_qdpx
 
     source = Path(args.file)
     if source.suffix.lower() == ".qdc":

@@ -11,8 +11,8 @@ from qcode.cli.commands import UsageError, _open, build_filter
 from qcode.cli.output import FORMATS, print_rows
 from qcode.core.errors import NotFoundError
 from qcode.core.model import Filter
-from qcode.core.project import Project
-from qcode.core.team.agreement import UNITS, AgreementReport, AgreementRequest, AgreementRow, compute
+from qcode.core.project import AGREEMENT_UNITS as UNITS
+from qcode.core.project import AgreementReport, AgreementRequest, AgreementRow, Project
 
 AGREEMENT_COLUMNS = ("code", "unit", "units", "coded_units", "percent_agreement", "cohen_kappa", "brennan_prediger",
                      "krippendorff_alpha")
@@ -120,10 +120,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         if Path(args.out).suffix.lower() not in (".xlsx", ".docx"):
             raise UsageError(f"--out takes a file ending in .xlsx or .docx, not '{args.out}'.")
     with _open(args, write=False) as project:
-        report = compute(project, _request(project, args))
+        report = project.agreement(_request(project, args))
         name = project.name
     if args.out:
-        from qcode.core.team.agreement_export import export_agreement
+        from qcode.core.project import export_agreement
 
         print(f"Saved the agreement table to {export_agreement(report, args.out, project_name=name)}")
         return 0

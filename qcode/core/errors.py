@@ -294,5 +294,8 @@ class ExchangeFileError(ImportError_):
 
 
 class ExchangeCancelled(QcodeError):
+    """The user cancelled a REFI-QDA import or export: nothing was written (the transaction rolled back, or the file was
+    not kept)."""
+
     def __init__(self, what: str = "The exchange") -> None:
         super().__init__(f"{what} was cancelled; nothing was changed.")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from qcode.core import paths
 from qcode.core.errors import DamagedProjectError, QcodeError
@@ -52,6 +52,14 @@ class AppSession(QObject):
         self.coder = coder
         self.windows: list[QWidget] = []
         self.backup_problem.connect(self._show_backup_problem)
+        app = QApplication.instance()
+        if app is not None:  # quitting the app closes each window, which stores what is pending first
+            app.aboutToQuit.connect(self.close_all)
+
+    def close_all(self) -> None:
+        """Close every project window (each stores its pending edits, then its project closes)."""
+        for window in list(self.windows):
+            window.close()
 
     # --- recent projects -------------------------------------------------------------------------------
 
@@ -159,7 +167,7 @@ class AppSession(QObject):
 
     def open_demo(self, parent: QWidget | None = None) -> None:
         """Build the demo project in the user data folder once, then open it (it keeps the user's changes)."""
-        from qcode.core.demo import build_demo
+        from qcode.core.project import build_demo
 
         path = paths.demo_project_path()
         if not path.exists():

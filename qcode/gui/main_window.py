@@ -33,6 +33,7 @@ from qcode.gui.dialogs.help_pages import GettingStartedDialog, add_help_menu
 from qcode.gui.dock_layout import DockLayout
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
+from qcode.gui.support.pending_edits import close_windows_and_timers, save_pending_in_windows
 from qcode.gui.support.view_options import ViewOptions
 from qcode.gui.support.workers import ProjectSignals
 from qcode.gui.toolbar import build_toolbar, project_label
@@ -549,12 +550,14 @@ class MainWindow(QMainWindow):
             self.codebook_panel.restore_split(splitter)
 
     def save_pending(self) -> None:
-        """Store every edit still waiting for a pause in typing: memo, code definition, case cell."""
+        """Store every edit still waiting: a memo or code definition typed without a pause, a case cell being
+        edited, the values typed in an open dialog (a source's attributes, a pseudonym)."""
         if not self.project.is_open:
             return
         self.cases_table.commit_pending()
         self.codebook_panel.form.save_all()
         self.memo_panel.save()
+        save_pending_in_windows(self)
 
     def quit_all(self) -> None:
         """File > Quit: close every project window (each stores what is pending first)."""
@@ -564,9 +567,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.save_pending()  # a memo or definition typed just before closing
-        self.memo_panel.timer.stop()
-        self.codebook_panel.form.timer.stop()
-        self._segments_refresh.stop()
+        close_windows_and_timers(self)  # the project may close next: no dialog or timer of this window acts on it
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())

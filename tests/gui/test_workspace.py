@@ -303,7 +303,7 @@ def test_a_case_lists_its_coded_segments_and_opens_them(qtbot, project: Project)
     assert window.document.source_id == one.id
     assert window.document.selection() == (inside.start, inside.end)
     click_item(qtbot, segments.view, model.index(0, 1))
-    assert segments.preview.toPlainText() == "Family — Bo, ¶ 1, Tester\n\nI talk to my sis"
+    assert segments.preview.toPlainText() == "I talk to my sis\n\nFamily — Bo, ¶ 1, Tester"
     segments.filters.choose(codes=[family.id])  # the shared filters narrow the case's list
     qtbot.waitUntil(lambda: model.rowCount() == 1)
     assert model.excerpts[0].coding.id == whole.id

@@ -299,6 +299,8 @@ def test_every_attached_file_read_is_named_in_the_report_wherever_it_lies(
 def test_a_reference_library_looks_each_attribute_up_once_whatever_its_size(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from qcode.core.project import importing
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))  # as run.py has it
     from tests.benchmarks.import_bounds import write_bibtex
 
     lookups: list[str] = []

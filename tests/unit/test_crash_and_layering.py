@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import os
 import signal
 import subprocess
@@ -137,9 +138,75 @@ def _offenders(folders: list[Path], forbidden: tuple[str, ...]) -> list[str]:
     return offenders
 
 
+#: the only modules of the core a face (qcode/cli, qcode/gui) may import; what else a face needs is re-exported
+#: by qcode.core.project (see its docstring). `qcode.core` itself is there for `from qcode.core import paths`.
+PUBLIC_CORE = ("qcode.core", "qcode.core.project", "qcode.core.model", "qcode.core.errors", "qcode.core.paths",
+               "qcode.core.progress")
+
+
+def _module_of(name: str) -> str:
+    """The module a dotted import name ends in: `qcode.core.project.Project` is in `qcode.core.project`, while
+    `qcode.core.project.cases` is a module of its own."""
+    parts = name.split(".")
+    while len(parts) > 1:
+        path = PACKAGE.parent.joinpath(*parts)
+        if path.with_suffix(".py").is_file() or (path / "__init__.py").is_file():
+            break
+        parts.pop()
+    return ".".join(parts)
+
+
+def _internal_imports(folders: list[Path]) -> list[str]:
+    """Every import of a core module outside PUBLIC_CORE, as "file imports module"."""
+    found = set()
+    for folder in folders:
+        for file in sorted(folder.rglob("*.py")):
+            for name in _imported_modules(file):
+                module = _module_of(name)
+                if (module == "qcode.core" or module.startswith("qcode.core.")) and module not in PUBLIC_CORE:
+                    found.add(f"{file.relative_to(PACKAGE)} imports {module}")
+    return sorted(found)
+
+
 def test_faces_use_only_the_public_surface_of_the_core() -> None:
     faces = [PACKAGE / "cli", PACKAGE / "gui"]
     assert _offenders(faces, ("qcode.core.store",)) == []
+    assert _internal_imports(faces) == [], f"import these from one of {PUBLIC_CORE} (qcode.core.project re-exports)"
+
+
+def test_the_public_check_tells_a_module_from_a_name_in_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "qcode"
+    for package in ("core", "core/project", "core/team", "gui"):
+        (fake / package).mkdir(parents=True)
+        (fake / package / "__init__.py").write_text("")
+    for module in ("core/model.py", "core/project/cases.py", "core/team/review.py"):
+        (fake / module).write_text("")
+    (fake / "gui" / "a.py").write_text("from qcode.core.project import Project, coerce_value\n"
+                                       "from qcode.core.model import Filter\nfrom qcode.core import paths\n")
+    (fake / "gui" / "b.py").write_text("from qcode.core.project.cases import coerce_value\n")
+    (fake / "gui" / "c.py").write_text("def later():\n    from qcode.core.team import review\n")
+    (fake / "gui" / "d.py").write_text("import qcode.core.team.review as r\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    assert _internal_imports([fake / "gui"]) == [
+        "gui/b.py imports qcode.core.project.cases",
+        "gui/c.py imports qcode.core.team",
+        "gui/c.py imports qcode.core.team.review",
+        "gui/d.py imports qcode.core.team.review",
+    ]
+
+
+def test_the_project_module_re_exports_what_it_lists_and_loads_it_on_first_use() -> None:
+    import qcode.core.project as public
+
+    lazy = set(public._ELSEWHERE)
+    assert lazy <= set(public.__all__)
+    for name in public.__all__:
+        module, attribute = public._ELSEWHERE.get(name, (public.__name__, name))
+        assert getattr(public, name) is getattr(importlib.import_module(module), attribute), name
+    probe = "import sys, qcode.core.project; print(sorted(m for m in ('qcode.core.exporters', " \
+            "'qcode.core.refi.reader', 'qcode.core.team.agreement_export', 'qcode.core.demo') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"  # opening a project does not load the exporters, REFI-QDA or the demo
 
 
 def test_no_upward_imports() -> None:

@@ -76,6 +76,8 @@ _SAVE_AS = {
 
 
 def importable_suffixes() -> set[str]:
+    """The file endings some registered importer reads (lower case, with the dot), the built-in importers loaded first.
+    """
     _load_builtins()
     return set(REGISTRY)
 

@@ -51,15 +51,19 @@ class StopAtRoot:
     """A parser target that stops parsing at the root element."""
 
     def start(self, tag: str, attrs: dict[Any, Any]) -> None:
+        """The root element begins: stop parsing (raises RootReached)."""
         raise RootReached
 
     def end(self, tag: str) -> None:
+        """Ignored: parsing stops before any element ends."""
         return None
 
     def data(self, data: str) -> None:
+        """Ignored: the prolog's text does not matter."""
         return None
 
     def close(self) -> None:
+        """Nothing to hand back: the check only looks at the prolog."""
         return None
 
 

@@ -62,6 +62,9 @@ class ParsedCoding:
 
 @dataclass(slots=True)
 class ParseResult:
+    """What an importer read from one file: its sources, and the cases, codings, attribute types and notes for the
+    researcher that came with them."""
+
     sources: list[ParsedSource]
     cases: list[ParsedCase] = field(default_factory=list)
     codings: list[ParsedCoding] = field(default_factory=list)

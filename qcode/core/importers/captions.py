@@ -271,21 +271,28 @@ class _CaptionImporter:
 
 
 class VttImporter(_CaptionImporter):
+    """WebVTT captions (.vtt): the cues as a transcript of turns with their start times."""
+
     name = "a WebVTT caption"
     suffixes = (".vtt",)
 
     def sniff(self, head: bytes) -> bool:
+        """A WebVTT file starts with 'WEBVTT' (an empty file is let through, to be refused as empty)."""
         text = _head_text(head)
         return text.startswith("WEBVTT") or not text.strip()
 
 
 class SrtImporter(_CaptionImporter):
+    """SubRip captions (.srt): the cues as a transcript of turns with their start times."""
+
     name = "a SubRip (.srt) caption"
     suffixes = (".srt",)
     vtt = False
     format_name = "SubRip"
 
     def sniff(self, head: bytes) -> bool:
+        """A SubRip file starts with a cue number and a time line (an empty file is let through, to be refused as
+        empty)."""
         text = _head_text(head)
         return bool(_SRT_HEAD.match(text)) or not text.strip()
 

@@ -173,13 +173,19 @@ class _Layout(TextBuilder):
 
 
 class DocxImporter:
+    """Word documents (.docx): the text in document order with headings, notes, comments as passage memos, and speakers.
+    """
+
     name = "a Word (.docx)"
     suffixes = (".docx",)
 
     def sniff(self, head: bytes) -> bool:
+        """A Word document is a zip archive (its parts are checked when it is read)."""
         return head.startswith(b"PK\x03\x04")
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        """Read the document after checking its package (zip bombs, document type declarations); a Strict Open XML
+        document is read as a transitional one. Raises UnreadableFileError for a damaged one."""
         check_zip(path, MAIN_PART, "a Word document")
         with readable_package(path) as readable:  # a Strict Open XML document is read as a transitional one
             return self._parse(path, readable, options, progress)

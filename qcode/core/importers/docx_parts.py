@@ -94,6 +94,8 @@ def check_prolog(archive: zipfile.ZipFile, part: str, filename: str) -> None:
 
 
 def parse_part(data: bytes, part: str, filename: str) -> Element:
+    """A part's XML parsed with defusedxml, document type declarations refused; raises UnreadableFileError (saying why)
+    for an unsafe or damaged part."""
     try:
         return fromstring(data, forbid_dtd=True)
     except (DefusedXmlException, ParseError) as err:

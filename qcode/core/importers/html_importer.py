@@ -237,13 +237,18 @@ def cut_unclosed(source: str) -> str:
 
 
 class HtmlImporter:
+    """Web pages (.html, .htm): the text a browser shows, in paragraphs, with heading and cell spans."""
+
     name = "a web page (HTML)"
     suffixes = (".html", ".htm")
 
     def sniff(self, head: bytes) -> bool:
+        """A web page looks like text; its ending picks this importer."""
         return TextImporter().sniff(head)
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        """The visible text of the page (its encoding from the page's declaration or detected). Raises EmptySourceError
+        when it shows no text, UnreadableFileError when the markup cannot be read."""
         try:
             data = path.read_bytes()
         except OSError as err:

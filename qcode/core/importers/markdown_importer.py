@@ -77,13 +77,17 @@ def _table_row(line: str) -> str | None:
 
 
 class MarkdownImporter:
+    """Markdown (.md): the text as rendered, markup removed, with heading spans."""
+
     name = "a Markdown"
     suffixes = (".md", ".markdown")
 
     def sniff(self, head: bytes) -> bool:
+        """A Markdown file looks like text; its ending picks this importer."""
         return TextImporter().sniff(head)
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        """The rendered text of the file, with paragraph, heading and (when asked) speaker-turn spans."""
         raw = read_text_file(path)
         out: list[str] = []
         headings: list[tuple[int, int]] = []  # (index into out, level)

@@ -311,13 +311,18 @@ def _fix_memo(start: int, end: int, paragraphs: list[Span]) -> tuple[int, int] |
 
 
 class OdtImporter:
+    """OpenDocument text (.odt): paragraphs, headings, tables, notes and comments, read with defusedxml."""
+
     name = "an OpenDocument text (.odt)"
     suffixes = (".odt",)
 
     def sniff(self, head: bytes) -> bool:
+        """An OpenDocument file is a zip archive (its parts and kind are checked when it is read)."""
         return head.startswith(b"PK\x03\x04")
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        """The document's text with its spans, comments as passage memos. Raises UnreadableFileError when it holds no
+        text body, EmptySourceError when it holds no text."""
         root = _parse_xml(_open_package(path), path.name)
         body = root.find(f"{_q('office:body')}/{_q('office:text')}")
         if body is None:

@@ -158,6 +158,7 @@ def split_paragraphs(lines: list[_Line]) -> list[list[str]]:
 
 
 def clean_line(text: str) -> str:
+    """A line of PDF text with ligatures spelled out and white space collapsed to single spaces."""
     return _SPACES.sub(" ", text.translate(_LIGATURES)).strip()
 
 
@@ -253,6 +254,8 @@ def _key(text: str) -> str:
 
 
 def similar(a: str, b: str) -> bool:
+    """Whether two header or footer texts are nearly the same (at least HEADER_SIMILARITY alike), cheapest checks first.
+    """
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     return (matcher.real_quick_ratio() >= HEADER_SIMILARITY and matcher.quick_ratio() >= HEADER_SIMILARITY
             and matcher.ratio() >= HEADER_SIMILARITY)
@@ -410,13 +413,18 @@ def read_meta(document: Any) -> dict[Any, Any]:
 
 
 class PdfImporter:
+    """PDF (.pdf) through pdfminer.six: text per page in paragraphs, two-column pages read column by column."""
+
     name = "a PDF"
     suffixes = (".pdf",)
 
     def sniff(self, head: bytes) -> bool:
+        """A PDF starts with '%PDF'."""
         return head.startswith(b"%PDF")
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        """The text of every page with page and paragraph spans (pdfminer's warnings go to the log). Raises an
+        ImportError_ subclass for a PDF without text, with a password, or damaged, saying what to do."""
         with library_warnings_logged(path.name):  # pdfminer's per-page warnings go to the log
             return self._parse(path, options, progress)
 

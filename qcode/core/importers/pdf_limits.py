@@ -76,6 +76,8 @@ class InflateBudget:
         return min(MAX_CONTENT_BYTES, max(RATIO_FLOOR_BYTES, MAX_RATIO * self.file_size))
 
     def spend(self, count: int) -> None:
+        """Count inflated bytes against the budget; raises ContentBombError once the document's streams pass its limit.
+        """
         self.used += count
         if self.used > self.limit:
             raise ContentBombError(
@@ -144,6 +146,8 @@ class BoundedPDFStream(PDFStream):
     budget: InflateBudget | None = None
 
     def decode(self) -> None:
+        """Decode the stream's filters as pdfminer does, with Flate and LZW data inflated within the document's budget.
+        """
         data = self.rawdata or b""
         if self.decipher and self.objid is not None and self.genno is not None:
             data = self.decipher(self.objid, self.genno, data, self.attrs)
@@ -205,6 +209,8 @@ class BoundedPDFParser(PDFParser):
         fp.seek(0)
 
     def do_keyword(self, pos: int, token) -> None:  # type: ignore[no-untyped-def]
+        """pdfminer's keyword handling, but a stream is read up to its real 'endstream' (a wrong /Length cannot make it
+        swallow the file) and made a BoundedPDFStream."""
         if token is not self.KEYWORD_STREAM:
             super().do_keyword(pos, token)
             return

@@ -33,6 +33,7 @@ MAX_FIELD_DEPTH = 20
 
 
 def is_rtl(char: str) -> bool:
+    """Whether a character is written right to left (Unicode bidirectional class R or AL)."""
     return unicodedata.bidirectional(char) in _RTL_CLASSES
 
 

@@ -355,4 +355,5 @@ def _bib_reference(kind: str, key: str, raw: dict[str, object]) -> Reference:
 
 
 def raw_text(value: object) -> str:
+    """A field's value as one stripped text: a string as it is, a list's items joined with spaces."""
     return value if isinstance(value, str) else _text(value)

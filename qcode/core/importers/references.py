@@ -99,6 +99,7 @@ def read_attachment(pdf: Path, options: ImportOptions) -> tuple[ParsedSource | N
 
 
 def surname(author: str) -> str:
+    """An author's surname, from 'Surname, Given' or 'Given Surname' ('' for a blank name)."""
     author = author.strip()
     if "," in author:
         return author.split(",", 1)[0].strip()
@@ -127,6 +128,7 @@ def note_text(note: str) -> str:
 
 
 def paragraphs(text: str) -> list[str]:
+    """A text's paragraphs (separated by blank lines), each with its white space collapsed; blank ones dropped."""
     blocks = re.split(r"\n\s*\n", normalise_newlines(text))
     return [" ".join(b.split()) for b in blocks if b.strip()]
 
@@ -159,6 +161,8 @@ def has_text(ref: Reference) -> bool:
 
 
 def build_source(ref: Reference, attachment: ParsedSource | None) -> ParsedSource:
+    """The source of one entry: its citation as a heading, then its abstract and notes as paragraphs, then the attached
+    file's text when there is one; authors, year, title, journal, DOI and keywords as source attributes."""
     title = " ".join(ref.title.split())
     builder = TextBuilder()
     builder.add(citation(ref) or source_name(ref), heading="1")
@@ -240,6 +244,8 @@ def build_result(path: Path, references: list[Reference], options: ImportOptions
 
 
 def read_library(path: Path) -> str:
+    """A reference library's text (its encoding detected, line ends as LF, no BOM); raises UnreadableFileError when the
+    file cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -248,24 +254,32 @@ def read_library(path: Path) -> str:
 
 
 class RisImporter:
+    """A RIS export of a reference manager (Zotero, EndNote, Mendeley): a source per entry."""
+
     name = "a RIS reference library"
     suffixes = (".ris",)
 
     def sniff(self, head: bytes) -> bool:
+        """A RIS library looks like text; its `.ris` ending picks this importer."""
         return TextImporter().sniff(head)
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        """A source per entry of the library, with its attached PDF's text when the options ask for attachments."""
         return build_result(path, parse_ris(read_library(path), path.name), options, progress)
 
 
 class BibtexImporter:
+    """A BibTeX library: a source per entry."""
+
     name = "a BibTeX reference library"
     suffixes = (".bib",)
 
     def sniff(self, head: bytes) -> bool:
+        """A BibTeX library looks like text; its `.bib` ending picks this importer."""
         return TextImporter().sniff(head)
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        """A source per readable entry of the library; the report names the lines of entries that could not be read."""
         references, unreadable = parse_bibtex(read_library(path), path.name)
         return build_result(path, references, options, progress, unreadable=unreadable)
 

@@ -92,6 +92,7 @@ class TextBuilder:
         return start, end
 
     def text(self) -> str:
+        """The text built so far: the paragraphs added, separated by blank lines."""
         return "".join(self._parts)
 
     def all_spans(self, extra: Iterable[Span] = ()) -> list[Span]:

@@ -203,9 +203,11 @@ class SurveyTable:
     blank_rows: list[int]  # wholly blank rows between the respondents, skipped
 
     def title(self, index: int) -> str:
+        """How a column is named to the user: its question text, else its header, else 'Column C'."""
         return self.labels[index] or self.headers[index] or f"Column {column_letter(index)}"
 
     def notes(self) -> list[str]:
+        """What the import report says about reading the sheet: several header rows, blank rows skipped."""
         notes = []
         if self.header_rows > 1:
             notes.append(f"the first {self.header_rows} rows are headers; columns are named by their question text")
@@ -330,6 +332,9 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv_rows(path: Path) -> list[list[Cell]]:
+    """The rows of a CSV file (in any encoding the text reader accepts, the delimiter guessed), each a list of cell
+    texts. Raises EmptySourceError for an empty file and UnreadableFileError for one that is not CSV or ends inside
+    an unclosed quote."""
     try:
         text = read_text_file(path, trim=False).lstrip("\ufeff")
     except EmptySourceError:
@@ -367,6 +372,9 @@ def _ends_inside_quotes(text: str, delimiter: str) -> bool:
 
 
 def read_xlsx_rows(path: Path, sheet: str | None, *, max_rows: int | None = None) -> list[list[Cell]]:
+    """The rows of a sheet of an Excel workbook (the first when `sheet` is None; at most `max_rows`), each a list of
+    cell values. Raises UnsupportedFormatError for a missing sheet or a chart sheet, UnreadableFileError for a
+    damaged workbook."""
     check_zip(path, "xl/workbook.xml", "an Excel workbook")
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
@@ -403,26 +411,35 @@ def _sheet_rows(workbook: Any, path: Path, sheet: str | None, max_rows: int | No
 
 
 class CsvSurveyImporter:
+    """Survey answers from a CSV file: a source per chosen column of answers, a case per respondent row."""
+
     name = "a CSV survey"
     suffixes = (".csv",)
 
     def sniff(self, head: bytes) -> bool:
+        """A CSV file looks like text; the `.csv` ending and the survey options decide the rest."""
         return TextImporter().sniff(head)
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        """Read the file as a survey with the chosen columns; without survey options, refuse with how to give them."""
         if options.survey is None:
             raise _no_survey_options(path)
         return build_result(path, read_csv_rows(path), options.survey, progress)
 
 
 class XlsxSurveyImporter:
+    """Survey answers from a sheet of an Excel workbook: a source per chosen column, a case per respondent row."""
+
     name = "an Excel (.xlsx)"
     suffixes = (".xlsx",)
 
     def sniff(self, head: bytes) -> bool:
+        """An Excel workbook is a zip archive (its parts are checked when it is read)."""
         return head.startswith(b"PK\x03\x04")
 
     def parse(self, path: Path, options: ImportOptions, progress: Progress | None) -> ParseResult:
+        """Read the chosen sheet as a survey with the chosen columns; without survey options, refuse with how to give
+        them."""
         if options.survey is None:
             raise _no_survey_options(path)
         return build_result(path, read_xlsx_rows(path, options.survey.sheet), options.survey, progress)

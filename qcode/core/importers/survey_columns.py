@@ -27,6 +27,9 @@ ID_WORDS = ("id", "respondent", "participant", "case", "response")
 
 @dataclass(frozen=True)
 class SurveyColumn:
+    """A column of a survey sheet as the import dialog shows it: its header, a few answers and the role suggested for
+    it."""
+
     index: int
     header: str  # its question text or header as in the file, or "Column C" when the header cell is empty
     examples: tuple[str, ...]
@@ -41,6 +44,9 @@ class SurveyColumn:
 
 @dataclass(frozen=True)
 class SurveyColumns:
+    """What the import dialog shows of a survey file: its sheets (for a workbook), the chosen sheet's columns with
+    suggested roles, and notes on reading it."""
+
     sheets: tuple[str, ...]  # empty for CSV
     sheet: str | None
     columns: tuple[SurveyColumn, ...]
@@ -60,6 +66,8 @@ class SurveyColumns:
 
 
 def xlsx_sheet_names(path: Path) -> tuple[str, ...]:
+    """The names of a workbook's sheets, in order; raises UnreadableFileError when it cannot be read as an Excel
+    workbook."""
     check_zip(path, "xl/workbook.xml", "an Excel workbook")
     import openpyxl
 

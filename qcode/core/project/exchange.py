@@ -17,6 +17,9 @@ from qcode.core.store import exchange
 
 
 class ExchangeMixin(ProjectBase):
+    """The part of `Project` that REFI-QDA exchange uses: identifiers, bulk reads for writing a .qdpx or .qdc, and
+    importing one (and taking an import back) in one transaction."""
+
     def exchange_guids(self, kind: str) -> dict[int, str]:
         """The stable identifier of each source, coder, memo, folder, attribute, code, coding or case, by id."""
         return exchange.guids(self._store.read, kind)

@@ -51,6 +51,9 @@ def file_sha256(path: Path) -> str:
 
 
 class ImportMixin(ProjectBase):
+    """The part of `Project` that imports files: each file parsed whole by its importer before anything is written, then
+    stored in one transaction (or refused as a duplicate, with the reason)."""
+
     def import_file(
         self,
         path: str | os.PathLike[str],

@@ -44,6 +44,9 @@ def _refresh_aggregates(tx: sqlite3.Connection, changed: list[tuple[int, int, in
 
 
 class TeamMixin(ProjectBase):
+    """The part of `Project` for team work: coders with stable identities, blind coding, the reads and writes a merge of
+    coders' projects needs, and inter-coder agreement."""
+
     coders: Callable[[], list[Coder]]
     codings: Callable[..., list[Coding]]
     _coder_id: int | None
@@ -67,6 +70,7 @@ class TeamMixin(ProjectBase):
         return exchange_store.guids(self._store.read, "coder")
 
     def coder_by_guid(self, guid: str) -> Coder:
+        """The coder with this stable identity; raises NotFoundError when the project has none."""
         for coder_id, known in self.coder_guids().items():
             if known == guid:
                 found = meta.coder_by_id(self._store.read, coder_id)
@@ -116,6 +120,8 @@ class TeamMixin(ProjectBase):
         return team_store.coding_records(self._store.read)
 
     def coding_identities(self) -> CodingIdentities:
+        """Every coding's id by its identity and by (source, code, coder, start, end): how a merge finds the codings a
+        project already holds."""
         records = self.coding_records()
         return CodingIdentities({r[7]: r[0] for r in records}, {(r[1], r[2], r[3], r[4], r[5]): r[0] for r in records})
 
@@ -207,6 +213,7 @@ class TeamMixin(ProjectBase):
         return team_store.coders_by_source(self._store.read, coder_ids)
 
     def source_lengths(self) -> dict[int, int]:
+        """Each source's length in code points, by id."""
         return team_store.source_lengths(self._store.read)
 
     # --- agreement -------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ class ExchangeArchive:
                                     "file. Export the project again from the program that made it.")
 
     def close(self) -> None:
+        """Close the archive's file."""
         self._zip.close()
 
     def __enter__(self) -> ExchangeArchive:
@@ -86,6 +87,7 @@ class ExchangeArchive:
         self.close()
 
     def open_project(self) -> IO[bytes]:
+        """The project's XML (project.qde, or the one .qde at the top) as a stream of bytes."""
         return self._zip.open(self.project_entry)
 
     def find(self, reference: str) -> zipfile.ZipInfo | None:
@@ -101,6 +103,7 @@ class ExchangeArchive:
         return None
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
+        """The bytes of one entry; raises ExchangeFileError when the archive is damaged there."""
         try:
             return self._zip.read(info)
         except ARCHIVE_DAMAGE as err:

@@ -68,6 +68,8 @@ _CHOICES_LINE = re.compile(r"^Choices: (\[.*\])$", re.MULTILINE)
 
 
 def attribute_description(scope: str, choices: tuple[str, ...]) -> str:
+    """The description qcode writes for a variable: the scope it applies to and, for a choice attribute, its choices
+    (read back by `read_attribute_description`)."""
     lines = [f"Applies to: {'cases' if scope == 'case' else 'sources'}"]
     if choices:
         lines.append(f"Choices: {json.dumps(list(choices), ensure_ascii=False)}")

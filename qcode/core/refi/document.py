@@ -14,12 +14,17 @@ VariableValue = str | int | float | bool | None
 
 @dataclass(slots=True)
 class RefiUser:
+    """A user of the exchange file (a coder in qcode)."""
+
     guid: str
     name: str
 
 
 @dataclass(slots=True)
 class RefiCode:
+    """A code of the file's codebook with its sub-codes; `description` may carry qcode's definition, inclusion,
+    exclusion and example folded into one text."""
+
     guid: str
     name: str
     color: str | None
@@ -30,6 +35,8 @@ class RefiCode:
 
 @dataclass(slots=True)
 class RefiVariable:
+    """A variable of the file (an attribute in qcode); `type` is the standard's type name."""
+
     guid: str
     name: str
     type: str  # Text, Boolean, Integer, Float, Date, DateTime
@@ -38,12 +45,16 @@ class RefiVariable:
 
 @dataclass(slots=True)
 class RefiValue:
+    """A case's or source's value of a variable."""
+
     variable_guid: str
     value: VariableValue
 
 
 @dataclass(slots=True)
 class RefiCoding:
+    """A code applied to a selection (or to a whole source), by a user, with the notes on that coding."""
+
     guid: str
     code_guid: str
     user_guid: str | None
@@ -53,6 +64,8 @@ class RefiCoding:
 
 @dataclass(slots=True)
 class RefiSelection:
+    """A passage of a source (code points into its text) with the codings on it and the notes linked to it."""
+
     guid: str
     start: int
     end: int
@@ -64,6 +77,8 @@ class RefiSelection:
 
 @dataclass(slots=True)
 class RefiSource:
+    """A text source of the file: its text (as qcode stores it), passages, whole-source codings, notes and values."""
+
     guid: str
     name: str
     text: str
@@ -77,6 +92,8 @@ class RefiSource:
 
 @dataclass(slots=True)
 class RefiCase:
+    """A case of the file: its description, values, and member sources and passages (by guid)."""
+
     guid: str
     name: str
     description: str
@@ -87,6 +104,8 @@ class RefiCase:
 
 @dataclass(slots=True)
 class RefiNote:
+    """A note of the file: a memo in qcode on whatever links to it, or in the project journal when nothing does."""
+
     guid: str
     name: str
     text: str
@@ -96,6 +115,8 @@ class RefiNote:
 
 @dataclass(slots=True)
 class RefiSet:
+    """A set of the file: a set of sources becomes a folder; qcode has no sets of codes or notes."""
+
     guid: str
     name: str
     source_guids: list[str] = field(default_factory=list)

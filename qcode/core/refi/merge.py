@@ -69,6 +69,8 @@ def clean(name: str, fallback: str) -> str:
 
 
 def color_of(value: str | None) -> str | None:
+    """A colour as qcode stores it ('#rrggbb'), from a file's '#rrggbb' or '#rgb'; None for anything else (the caller
+    picks one)."""
     if value and _COLOR6.match(value.strip()):
         return value.strip()
     if value and _COLOR3.match(value.strip()):
@@ -77,6 +79,10 @@ def color_of(value: str | None) -> str | None:
 
 
 class Merger:
+    """One import of a `RefiDocument` into a project, on the caller's write connection (its one transaction): `run()`
+    merges users, codes, sources, codings, variables, cases and notes in that order, matching what the project holds,
+    and counts what was added, matched and left out."""
+
     def __init__(self, tx: sqlite3.Connection, doc: RefiDocument, *, now: Callable[[], str],
                  new_guid: Callable[[], str], coder_name: str, file_name: str, progress: Progress | None,
                  codebook_only: bool = False) -> None:
@@ -109,6 +115,8 @@ class Merger:
     # --- coders and codes ------------------------------------------------------------------------------
 
     def default_coder(self) -> int:
+        """The coder that codings and notes of no known user are credited to: the importing coder, added on first use
+        when the project lacks them."""
         if self._default_coder is None:
             found = meta.coder_by_name(self.tx, self.coder_name)
             if found is None:
@@ -118,6 +126,8 @@ class Merger:
         return self._default_coder
 
     def insert_coder(self, name: str, guid: str | None) -> int:
+        """Add a coder (with the next coder colour and the file's guid when it is valid and unused) and count it;
+        returns its id."""
         taken = exchange.ids_by_guid(self.tx, "coder")
         color = CODER_COLORS[len(taken) % len(CODER_COLORS)]
         coder_id = exchange.insert_coder(self.tx, name, color, self.guid_for("coder", guid, taken))
@@ -126,12 +136,14 @@ class Merger:
         return coder_id
 
     def coder_of(self, *guids: str | None) -> int:
+        """The project's coder of the first of these user guids the file defined, else the default coder."""
         for guid in guids:
             if guid and guid in self.users:
                 return self.users[guid]
         return self.default_coder()
 
     def merge_users(self) -> None:
+        """Map each user of the file to a coder: the same guid, else the same name, else a new coder."""
         by_guid = exchange.ids_by_guid(self.tx, "coder")
         for user in self.doc.users:
             if user.guid in by_guid:
@@ -147,6 +159,8 @@ class Merger:
                 self.users[user.guid] = self.insert_coder(name, user.guid)
 
     def merge_codes(self) -> None:
+        """Map each code of the file to a code: the same guid, else the same name under the same parent, else a new code
+        with the file's colour and description fields; the codes' notes become their memos."""
         by_guid = exchange.ids_by_guid(self.tx, "code")
         count = code_store.count_codes(self.tx)
 
@@ -188,6 +202,8 @@ class Merger:
     # --- folders and sources ---------------------------------------------------------------------------
 
     def folder_for_path(self, path: str, guid: str) -> int | None:
+        """The folder of a set's name read as a '/'-separated path, each missing folder created (the last one taking the
+        set's guid when it is free); returns the folder id."""
         parent: int | None = None
         parts = [clean(p, "Folder") for p in path.split("/") if p.strip()] or ["Set"]
         for index, part in enumerate(parts):
@@ -205,6 +221,8 @@ class Merger:
         return parent
 
     def source_folders(self) -> dict[str, int]:
+        """The folder of each source guid, from the file's sets (a source in several sets goes to the first); counts the
+        sets of codes and notes, which qcode has no place for."""
         placed: dict[str, int] = {}
         twice = 0
         for found in self.doc.sets:
@@ -226,12 +244,16 @@ class Merger:
         return placed
 
     def unique_name(self, folder_id: int | None, name: str) -> str:
+        """A source name not yet used in the folder: the name itself, else the name with ' (2)', ' (3)' ..."""
         candidate, number = name, 2
         while source_store.source_by_name_in(self.tx, folder_id, candidate) is not None:
             candidate, number = f"{name} ({number})", number + 1
         return candidate
 
     def merge_sources(self) -> list[tuple[RefiSource, int, bool]]:
+        """Map each source of the file to a source: the same guid with the same text, else the same text (SHA-256), else
+        a new source with paragraph and speaker-turn spans. Returns (file's source, source id, whether it matched an
+        existing one), in the file's order."""
         by_guid = exchange.ids_by_guid(self.tx, "source")
         hashes = exchange.source_hashes(self.tx)
         sha_of = dict(hashes)
@@ -281,6 +303,9 @@ class Merger:
     # --- codings ---------------------------------------------------------------------------------------
 
     def merge_codings(self, placed: list[tuple[RefiSource, int, bool]]) -> None:
+        """Add the codings of the file's selections (and the whole-source codings) that the project lacks (same source,
+        code, coder and range), keeping valid unused guids; notes on a selection with one coding become that coding's
+        memo, on other selections a memo on the passage."""
         existing = exchange.coding_keys(self.tx, [sid for _, sid, matched in placed if matched])
         taken = set(exchange.ids_by_guid(self.tx, "coding"))
         rows: list[CodingRow] = []
@@ -372,6 +397,8 @@ class Merger:
 
     def set_values(self, attributes: dict[tuple[str, str], Attribute], scope: str, owner_id: int,
                    values: list[RefiValue]) -> None:
+        """Set an owner's (a case's or a source's) values of the file's variables; a value outside a choice attribute's
+        choices adds the choice, a value that does not fit its type is left out and counted."""
         for value in values:
             attribute = attributes.get((value.variable_guid, scope))
             if attribute is None:
@@ -396,6 +423,8 @@ class Merger:
                 case_store.set_value(self.tx, attribute.id, owner_id, coerced)
 
     def merge_cases(self, attributes: dict[tuple[str, str], Attribute]) -> None:
+        """Map each case of the file to a case (the same guid, else the same name, else a new one), add its sources and
+        passages as members, its description to its memo, and set its values."""
         by_guid = exchange.ids_by_guid(self.tx, "case")
         for case in self.doc.cases:
             name = clean(case.name, "Case")
@@ -428,6 +457,8 @@ class Merger:
 
     def memo_text(self, kind: str, target_id: int | None, text: str, coder_id: int | None, when: str | None,
                   guid: str | None = None) -> None:
+        """Put a note's text in the memo of a target (a code, source, coding, case or the project): appended to a memo
+        that does not hold it yet (its old text recorded for restoring), or a new memo."""
         existing = memo_store.memo_for(self.tx, kind, target_id)
         if existing is not None:
             if text in existing.text:
@@ -443,6 +474,7 @@ class Merger:
         self.changes.memos = True
 
     def memo_guid(self, wanted: str | None) -> str:
+        """The guid of a new memo: the file's when it is valid and unused in the project, else a new one."""
         if not self.memo_guids:
             self.memo_guids = exchange.ids_by_guid(self.tx, "memo") or {"": 0}
         guid = self.guid_for("memo", wanted, self.memo_guids)
@@ -450,6 +482,8 @@ class Merger:
         return guid
 
     def memo_on(self, kind: str, target_id: int | None, note_guid: str) -> None:
+        """Put the text of the file's note `note_guid` in the memo of a target; a link to a note the file lacks is
+        counted as left out."""
         note = self.notes.get(note_guid)
         if note is None:
             self.left_out["links to notes the file does not hold"] += 1
@@ -460,6 +494,8 @@ class Merger:
                            note.modified, note.guid)
 
     def range_memo(self, source_id: int, start: int, end: int, note_guid: str) -> None:
+        """Add the file's note `note_guid` as a memo on a passage, unless the project holds one with the same range and
+        text (the same file imported again)."""
         note = self.notes.get(note_guid)
         if note is None:
             self.left_out["links to notes the file does not hold"] += 1
@@ -480,6 +516,8 @@ class Merger:
     # --- the whole document ----------------------------------------------------------------------------
 
     def step(self, done: int, total: int, text: str) -> None:
+        """Report progress; raises ExchangeCancelled when the user cancelled (the caller's transaction then rolls back).
+        """
         if self.progress is None:
             return
         if self.progress.cancelled():
@@ -487,6 +525,9 @@ class Merger:
         self.progress.step(done, total, text)
 
     def run(self) -> ExchangeReport:
+        """Merge the whole document (only its codes when `codebook_only`), rebuild the coding aggregates when codings or
+        cases came in, and return the report: counts added and matched, what was left out and why, the ids created,
+        and the record that undoing the import needs."""
         if not self.codebook_only:
             self.merge_users()
         self.merge_codes()

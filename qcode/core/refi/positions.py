@@ -23,6 +23,8 @@ def strip_bom(text: str) -> str:
 
 
 def utf16_length(text: str) -> int:
+    """The length of a text in UTF-16 units, as programs that count in them see it (a character beyond the Basic
+    Multilingual Plane counts two)."""
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 

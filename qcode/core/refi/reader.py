@@ -65,20 +65,25 @@ def attr(element: Element, name: str) -> str | None:
 
 
 def norm_guid(value: str | None) -> str | None:
+    """A guid as qcode compares them: braces and white space removed, upper case; None for a missing or blank one."""
     return value.strip().strip("{}").upper() if value and value.strip() else None
 
 
 def children(element: Element, name: str) -> Iterator[Element]:
+    """The child elements with this local name (whatever namespace prefix the file uses)."""
     return (child for child in element if local(child.tag) == name)
 
 
 def child_text(element: Element, name: str) -> str:
+    """The text of the first child element with this local name; '' when there is none."""
     for child in children(element, name):
         return child.text or ""
     return ""
 
 
 def refs(element: Element, name: str, attribute: str = "targetGUID") -> list[str]:
+    """The guids (normalised) that the child elements with this name point to, in their `attribute`; blank ones skipped.
+    """
     found = [norm_guid(attr(child, attribute)) for child in children(element, name)]
     return [g for g in found if g]
 

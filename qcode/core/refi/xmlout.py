@@ -18,10 +18,14 @@ def xml_safe(text: str) -> str:
 
 
 def escape_text(text: str) -> str:
+    """Text ready to write as an element's content: characters XML cannot hold dropped, markup characters escaped (a
+    carriage return as a reference, so it survives parsing)."""
     return xml_safe(text).translate(_TEXT)
 
 
 def escape_attr(text: str) -> str:
+    """Text ready to write as an attribute value: as `escape_text`, with quotes and tab, newline and carriage return as
+    references (a parser would turn them into spaces)."""
     return xml_safe(text).translate(_ATTR)
 
 
@@ -48,18 +52,22 @@ class XmlWriter:
         return "<" + " ".join(parts)
 
     def start(self, tag: str, **attrs: object | None) -> None:
+        """Open an element (indented to its depth) with the attributes that are not None."""
         self._out.write("  " * self._depth + self._open_tag(tag, attrs) + ">\n")
         self._depth += 1
 
     def end(self, tag: str) -> None:
+        """Close the element opened last."""
         self._depth -= 1
         self._out.write("  " * self._depth + f"</{tag}>\n")
 
     def empty(self, tag: str, **attrs: object | None) -> None:
+        """Write an element without content, with the attributes that are not None."""
         self._out.write("  " * self._depth + self._open_tag(tag, attrs) + "/>\n")
 
     @property
     def depth(self) -> int:
+        """How many elements are open (the indentation of the next line, in steps of two spaces)."""
         return self._depth
 
     def raw(self, text: str) -> None:

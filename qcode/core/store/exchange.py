@@ -39,6 +39,7 @@ def ids_by_guid(conn: sqlite3.Connection, kind: str) -> dict[str, int]:
 
 
 def set_guid(conn: sqlite3.Connection, kind: str, row_id: int, guid: str) -> None:
+    """Give a row of the table of `kind` this guid (stored in upper case)."""
     conn.execute(f"UPDATE {_table(kind)} SET guid = ? WHERE id = ?", (guid.upper(), row_id))
 
 
@@ -48,6 +49,7 @@ def source_hashes(conn: sqlite3.Connection) -> list[tuple[int, str]]:
 
 
 def all_members(conn: sqlite3.Connection) -> list[CaseMember]:
+    """Every case membership (whole sources and passages), by case, source and start."""
     return [CaseMember(*r) for r in conn.execute(
         'SELECT id, case_id, source_id, start, "end" FROM case_member ORDER BY case_id, source_id, start, id')]
 
@@ -77,6 +79,7 @@ def insert_coding_row(conn: sqlite3.Connection, row: tuple[int, int, int, int, i
 
 
 def insert_coder(conn: sqlite3.Connection, name: str, color: str, guid: str) -> int:
+    """Add a coder with its guid (an exchange file's, or a new one); returns the new id."""
     return inserted_id(conn.execute("INSERT INTO coder(name, color, guid) VALUES (?, ?, ?)",
                                     (name, color, guid.upper())))
 
@@ -94,6 +97,7 @@ def insert_memo(
 
 
 def range_memo_exists(conn: sqlite3.Connection, source_id: int, start: int, end: int, text: str) -> bool:
+    """Whether a memo on this very passage (same source and range) already holds this text."""
     return conn.execute(
         "SELECT 1 FROM memo WHERE target_kind = 'range' AND source_id = ? AND start = ? AND \"end\" = ? AND text = ?",
         (source_id, start, end, text),
@@ -138,6 +142,7 @@ RESTORE_ORDER = ("coder", "folder", "attribute", "code", "source", "cases", "cas
 
 
 def max_id(conn: sqlite3.Connection, table: str) -> int:
+    """The highest id of a table an import fills (0 when it is empty): rows above it are the import's."""
     return int(conn.execute(f"SELECT coalesce(max(id), 0) FROM {_table_name(table)}").fetchone()[0])
 
 
@@ -170,18 +175,23 @@ def _table_name(table: str) -> str:
 
 
 def put_rows(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+    """Insert full rows (with their ids) into a table an import fills: redoing an import puts back exactly the rows it
+    made."""
     if rows:
         names = ", ".join(f'"{c}"' for c in columns)
         conn.executemany(f"INSERT INTO {_table_name(table)}({names}) VALUES ({_marks(list(columns))})", rows)
 
 
 def delete_ids(conn: sqlite3.Connection, table: str, ids: list[int]) -> None:
+    """Delete the rows of a table an import fills that have these ids (in chunks: SQLite limits the number of
+    parameters)."""
     for first in range(0, len(ids), 500):
         chunk = ids[first:first + 500]
         conn.execute(f"DELETE FROM {_table_name(table)} WHERE id IN ({_marks(chunk)})", chunk)
 
 
 def span_rows(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple[object, ...]]:
+    """The span rows (id, source_id, kind, start, end, value) of these sources, to be put back with `put_spans`."""
     rows: list[tuple[object, ...]] = []
     for first in range(0, len(source_ids), 500):
         chunk = source_ids[first:first + 500]
@@ -191,10 +201,12 @@ def span_rows(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple[obj
 
 
 def put_spans(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    """Insert span rows as `span_rows` read them, with their ids."""
     conn.executemany('INSERT INTO span(id, source_id, kind, start, "end", value) VALUES (?, ?, ?, ?, ?, ?)', rows)
 
 
 def closure_rows(conn: sqlite3.Connection, code_ids: list[int]) -> list[tuple[int, int, int]]:
+    """The code-tree closure rows (ancestor_id, code_id, depth) of these codes, to be put back with `put_closure`."""
     rows: list[tuple[int, int, int]] = []
     for first in range(0, len(code_ids), 500):
         chunk = code_ids[first:first + 500]
@@ -204,10 +216,12 @@ def closure_rows(conn: sqlite3.Connection, code_ids: list[int]) -> list[tuple[in
 
 
 def put_closure(conn: sqlite3.Connection, rows: list[tuple[int, int, int]]) -> None:
+    """Insert code-tree closure rows as `closure_rows` read them."""
     conn.executemany("INSERT INTO code_closure(ancestor_id, code_id, depth) VALUES (?, ?, ?)", rows)
 
 
 def coding_ids_by_guid(conn: sqlite3.Connection, guids: list[str]) -> list[int]:
+    """The ids of the codings with these guids (guids the project lacks are skipped)."""
     found: list[int] = []
     for first in range(0, len(guids), 500):
         chunk = guids[first:first + 500]
@@ -216,15 +230,18 @@ def coding_ids_by_guid(conn: sqlite3.Connection, guids: list[str]) -> list[int]:
 
 
 def value_of(conn: sqlite3.Connection, attribute_id: int, owner_id: int) -> object | None:
+    """An owner's (a case's or source's) stored value of an attribute; None when it has none."""
     row = conn.execute("SELECT value FROM attribute_value WHERE attribute_id = ? AND owner_id = ?",
                        (attribute_id, owner_id)).fetchone()
     return None if row is None else row[0]
 
 
 def memo_state(conn: sqlite3.Connection, memo_id: int) -> tuple[str, str, int | None] | None:
+    """A memo's (text, updated_at, coder_id), to be put back with `set_memo_state`; None when there is no such memo."""
     row = conn.execute("SELECT text, updated_at, coder_id FROM memo WHERE id = ?", (memo_id,)).fetchone()
     return None if row is None else (str(row[0]), str(row[1]), row[2])
 
 
 def set_memo_state(conn: sqlite3.Connection, memo_id: int, state: tuple[str, str, int | None]) -> None:
+    """Put back a memo's text, time and coder as `memo_state` read them (undoing an import that appended to it)."""
     conn.execute("UPDATE memo SET text = ?, updated_at = ?, coder_id = ? WHERE id = ?", (*state, memo_id))

@@ -23,6 +23,7 @@ def span_bounds(conn: sqlite3.Connection, kind: str) -> list[tuple[int, int, int
 
 
 def source_lengths(conn: sqlite3.Connection) -> dict[int, int]:
+    """Each source's length in code points, by id."""
     return dict(conn.execute("SELECT id, length FROM source"))
 
 

@@ -49,6 +49,8 @@ class AgreementRequest:
 
 @dataclass(frozen=True, slots=True)
 class AgreementRow:
+    """A row of the agreement table: a code (or all codes together) and its figures."""
+
     code_id: int | None  # None for (all codes)
     code: str  # the code's path, or "(all codes)"
     figures: Figures
@@ -56,6 +58,9 @@ class AgreementRow:
 
 @dataclass(frozen=True)
 class AgreementReport:
+    """The agreement table of a request: the coders compared, the number of sources, a row per code, and the rows of
+    every pair of coders."""
+
     request: AgreementRequest
     coders: tuple[Coder, ...]
     sources: int

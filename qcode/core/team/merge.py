@@ -55,6 +55,8 @@ class Conflict:
     resolution: str | None = None  # "ours" or "theirs" once chosen
 
     def describe(self) -> str:
+        """The conflict in one line: what differs, both values (shortened), and which was kept or that it needs a
+        choice."""
         kept = {"ours": "kept this project's", "theirs": "took the other's", None: "needs a choice"}[self.resolution]
         return (f"{self.what} '{self.subject}', {self.field}: this project has '{_short(self.ours)}', the other "
                 f"'{_short(self.theirs)}' ({kept})")
@@ -79,6 +81,9 @@ class MergeRecord:
 
 @dataclass
 class MergeReport:
+    """What merging another coder's project did (or would do): what was matched and added, the conflicts with their
+    choices, notes, and the record to take it back."""
+
     other: str
     applied: bool = False
     coders_matched: list[str] = field(default_factory=list)
@@ -101,6 +106,7 @@ class MergeReport:
 
     @property
     def needs_choice(self) -> list[Conflict]:
+        """The conflicts nobody chose a side for yet: the merge is not applied while there are any."""
         return [c for c in self.conflicts if c.resolution is None]
 
     def lines(self, *, how_to_choose: str = "Choose with --prefer ours|theirs, or in the app (File > Merge "

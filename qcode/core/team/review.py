@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Disagreement:
+    """A stretch of a source that some, but not all, of the compared coders coded with a code (`coders` are the ones who
+    did)."""
+
     source_id: int
     code_id: int
     start: int
@@ -42,6 +45,7 @@ class Resolution:
 
     @property
     def changes_nothing(self) -> bool:
+        """Whether resolving removes and adds nothing (keep both, or the coders already agree)."""
         return not self.remove and not self.add
 
 

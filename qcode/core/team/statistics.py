@@ -27,6 +27,7 @@ class PairTable:
 
     @property
     def units(self) -> int:
+        """The number of units both coders rated."""
         return sum(self.cells.values())
 
     def observed(self) -> float | None:

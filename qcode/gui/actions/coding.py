@@ -12,9 +12,8 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit, QMainWindow, QMenu, QMessageBox
 
-from qcode.core.autocode import snap_to_words
 from qcode.core.errors import DuplicateCodingError, NotFoundError, QcodeError
-from qcode.core.project import Project
+from qcode.core.project import Project, snap_to_words
 from qcode.gui.commands.base import push, push_or_warn
 from qcode.gui.commands.codebook import CreateCode, CreateCodePath
 from qcode.gui.commands.codings import ApplyCode

@@ -12,15 +12,14 @@ from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from qcode.core.errors import QcodeError
-from qcode.core.project import Project
-from qcode.core.refi.document import ExchangeReport
+from qcode.core.project import ExchangeReport, Project
 from qcode.gui.commands.exchange import ImportCodebook, ImportProject
 from qcode.gui.support.workers import CoreTask
 
 
 def import_as_new_project(source: Path, target: Path, coder: str, progress: CoreTask) -> ExchangeReport:
     """Read a .qdpx whole, then make a new qcode project of it (no file is left behind when this fails)."""
-    from qcode.core.refi.reader import read_qdpx
+    from qcode.core.project import read_qdpx
 
     doc = read_qdpx(source, progress=progress)
     project = Project.create(target, name=doc.name or source.stem)

@@ -10,12 +10,9 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from qcode.core.diagnostics import unexpected_failure
 from qcode.core.errors import QcodeError
-from qcode.core.importers import ImportOptions, importable_suffixes
-from qcode.core.importers.base import SurveyOptions
 from qcode.core.model import ImportOutcome
-from qcode.core.project import Project
+from qcode.core.project import ImportOptions, Project, SurveyOptions, importable_suffixes, unexpected_failure
 from qcode.gui.commands.imports import ImportSources
 from qcode.gui.dialogs.survey_dialog import ask_survey_options
 from qcode.gui.support.workers import CoreTask

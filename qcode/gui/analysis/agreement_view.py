@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 
 from qcode.core.errors import QcodeError
 from qcode.core.model import Filter
-from qcode.core.project import Project
-from qcode.core.team.agreement import UNIT_WORDS, UNITS, AgreementReport, AgreementRequest
-from qcode.core.team.agreement_export import HEADERS, export_agreement, row_cells
+from qcode.core.project import AGREEMENT_HEADERS as HEADERS
+from qcode.core.project import AGREEMENT_UNIT_WORDS as UNIT_WORDS
+from qcode.core.project import AGREEMENT_UNITS as UNITS
+from qcode.core.project import AgreementReport, AgreementRequest, Project, export_agreement
+from qcode.core.project import agreement_row_cells as row_cells
 from qcode.gui.dialogs.export_filters import ExportFilters
 from qcode.gui.support.workers import CoreTask
 

@@ -37,7 +37,7 @@ from qcode.core.exporters.tables import Table
 from qcode.core.model import Excerpt, Filter
 from qcode.core.project import Change, Project
 from qcode.gui.analysis.charts import SAVE_FORMATS, ChartHits, ChartPane, ChartStyle
-from qcode.gui.analysis.result_table import INDENT, ROW_ROLE, ResultModel, ResultSort
+from qcode.gui.analysis.result_table import INDENT, ROW_ROLE, ResultModel, ResultSort, display
 from qcode.gui.support.plain_text import plain_label
 from qcode.gui.support.workers import CoreTask, ProjectSignals, run_while_responsive
 from qcode.gui.views.filter_bar import FilterBar
@@ -253,22 +253,30 @@ class AnalysisView(QWidget):
         self.status.setVisible(bool(table.note))
 
     def _size_columns(self, table: Table) -> None:
-        """Widths from the header titles and the first rows (measuring every cell of a matrix of 2,000 sources
-        by 300 codes would take seconds)."""
+        """Widths from the header titles and the first rows: text measured, a number column by its longest
+        value only (measuring every cell of a matrix of 2,000 sources by 300 codes would take seconds)."""
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
-        sample = table.rows[:SIZE_SAMPLE]
+        # fewer rows of a wide table; its last row (a matrix's totals: the widest numbers) always
+        sample = table.rows[:max(5, min(SIZE_SAMPLE, 6000 // max(1, len(table.columns))))] + table.rows[-1:]
+        names = self.model.name_columns
+        widest_name = 250 if len(names) > 1 else 340
         for column, name in enumerate(table.columns):
-            texts = [str(name)] + [str(row[column]) for row in sample]
+            values = [row[column] for row in sample]
+            swatched = column == 0 or column in names
             if column == 0 and table.depths:
-                texts = [str(name)] + [INDENT * d + str(row[0]).rsplit(" > ", 1)[-1]
-                                       for row, d in zip(sample, table.depths, strict=False)]
-            elif column in self.model.name_columns:
-                texts = [str(name)] + [str(row[column]).rsplit(" > ", 1)[-1] for row in sample]
-            swatched = column == 0 or column in self.model.name_columns
-            width = max(metrics.horizontalAdvance(text) for text in texts) + (44 if swatched else 18)
-            widest = (250 if len(self.model.name_columns) > 1 else 340) if swatched else 170
-            header.resizeSection(column, max(56, min(width, widest)))
+                texts = [INDENT * d + str(v).rsplit(" > ", 1)[-1]
+                         for v, d in zip(values, table.depths, strict=False)]
+            elif column in names:
+                texts = [str(v).rsplit(" > ", 1)[-1] for v in values]
+            elif all(isinstance(v, (int, float)) for v in values):
+                texts = [max((display(v, column in self.model.percent_columns) for v in values), key=len,
+                             default="")]
+            else:
+                texts = [str(v) for v in values]
+            width = max(metrics.horizontalAdvance(text) for text in [str(name), *texts])
+            width += 44 if swatched else 18
+            header.resizeSection(column, max(56, min(width, widest_name if swatched else 170)))
 
     def start(self) -> None:
         """Compute the first result (the area calls this when the view is first shown)."""

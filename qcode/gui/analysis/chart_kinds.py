@@ -158,7 +158,7 @@ def heatmap(figure: Any, style: ChartStyle, rows: Sequence[str], columns: Sequen
     bar.outline.set_edgecolor(style.grid)
     if annotate is None:  # numbers in the cells while a cell is big enough to hold one
         width, height = figure.get_size_inches() * figure.dpi
-        annotate = (len(rows) * len(columns) <= 600 and width * 0.7 / max(1, len(columns)) >= 26
+        annotate = (len(rows) * len(columns) <= 400 and width * 0.7 / max(1, len(columns)) >= 26
                     and height * 0.75 / max(1, len(rows)) >= 13)
     _bold(ax.get_yticklabels(), bold)
     if annotate and np.isfinite(data).any():

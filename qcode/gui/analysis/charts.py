@@ -209,7 +209,7 @@ class ChartPane(QWidget):
         ratio = self.devicePixelRatioF() or 1.0
         width, height = max(self.width(), MIN_SIZE[0]), max(self.height(), MIN_SIZE[1])
         figure = figure_class(figsize=(width / 100, height / 100), dpi=100 * ratio, layout="constrained")
-        canvas_class(figure)
+        canvas_class(figure).mpl_connect("button_press_event", self._mpl_pressed)
         figure.set_facecolor(style.background)
         hits = painter(figure, style)
         if hits is None:  # the painter said why (show_message), or there was nothing to draw
@@ -254,6 +254,12 @@ class ChartPane(QWidget):
         if self._painter is not None and self.figure is None:
             self.draw(self._painter)
 
+    @property
+    def canvas(self) -> Any:
+        """The shown figure's (Agg) canvas, once its pixels are shown (None before): a matplotlib
+        `MouseEvent(..., canvas, x, y)._process()` on it acts as a click at figure pixels (x, y)."""
+        return self.figure.canvas if self.figure is not None and self.has_chart() else None
+
     def has_chart(self) -> bool:
         """Whether the newest chart is drawn and shown."""
         return self.stack.currentWidget() is self.image and not self.rendering()
@@ -286,7 +292,13 @@ class ChartPane(QWidget):
 
     def _pressed(self, x: float, y: float) -> None:
         event = self._event(x, y)
-        key = self.hits.locate(event) if event is not None else None
+        if event is not None:
+            self._mpl_pressed(event)
+
+    def _mpl_pressed(self, event: Any) -> None:
+        if self._rendering or event.canvas is not getattr(self.figure, "canvas", None):
+            return  # a drawing is under way, or the event is of an older figure
+        key = self.hits.locate(event)
         if key is not None:
             self.clicked.emit(key)
 

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.model import Coder
-from qcode.core.project import Change, Project
-from qcode.core.team.review import Disagreement, coverage, resolution
+from qcode.core.project import Change, Disagreement, Project
+from qcode.core.project import coders_coverage as coverage
+from qcode.core.project import disagreement_resolution as resolution
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.commands.team import ResolveDisagreement
 from qcode.gui.support.view_options import is_dark

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from qcode.core.model import CodeSnapshot
-from qcode.core.project import Project
-from qcode.core.refi.document import ImportRecord, ImportUndo
+from qcode.core.project import ImportRecord, ImportUndo, Project
 from qcode.gui.commands.base import CoreCommand
 
 

@@ -6,9 +6,7 @@ from pathlib import Path
 
 from qcode.core.errors import InvalidRequestError
 from qcode.core.model import Coding
-from qcode.core.project import Project
-from qcode.core.team.merge import MergeReport
-from qcode.core.team.review import Resolution
+from qcode.core.project import MergeReport, Project, Resolution
 from qcode.gui.commands.base import CoreCommand
 
 

@@ -33,11 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcode.core.autocode import AutocodePreview, AutocodeRequest
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.model import Filter
 from qcode.core.progress import Progress
-from qcode.core.project import Project
+from qcode.core.project import AutocodePreview, AutocodeRequest, Project
 from qcode.gui.commands.base import push
 from qcode.gui.commands.codings import CodePassages
 from qcode.gui.dialogs.autocode_preview import PASSAGE_ROLE, PassageDelegate, PassageModel

@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import QcodeError
-from qcode.core.exporters import export, exporter_for, refuse_project_target, supported
-from qcode.core.project import Project
+from qcode.core.project import Grouping, Project, export, exporter_for, refuse_project_target
+from qcode.core.project import supported_exports as supported
 from qcode.gui.dialogs.export_filters import ExportFilters
 from qcode.gui.support.plain_text import as_text
 from qcode.gui.support.workers import CoreTask

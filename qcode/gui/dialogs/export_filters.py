@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from qcode.core.exporters import FILTERS as FILTER_OPTIONS
 from qcode.core.model import Filter
+from qcode.core.project import EXPORT_FILTERS as FILTER_OPTIONS
 from qcode.core.project import Project
 
 

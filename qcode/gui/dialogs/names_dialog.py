@@ -27,6 +27,7 @@ from qcode.core.model import RegisterEntry
 from qcode.core.project import Change, Project
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.commands.names import AddName, EditName, RemoveName
+from qcode.gui.support.pending_edits import commit_open_editor
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 40
 
@@ -92,6 +93,11 @@ class NamesDialog(QDialog):
         for widget in (self.term, self.pseudonym, add, self.remove_button, suggest):
             widget.setEnabled(not project.readonly)
         self.refresh()
+
+    def save_pending(self) -> None:
+        """Store a pseudonym being edited in the table (the window is closing)."""
+        if self.project.is_open and not self.project.readonly:
+            commit_open_editor(self.table)
 
     # --- the register --------------------------------------------------------------------------------
 

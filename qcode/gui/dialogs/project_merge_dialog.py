@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.errors import QcodeError
-from qcode.core.project import Project
-from qcode.core.team.merge import MergeReport
+from qcode.core.project import MergeReport, Project
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.commands.team import MergeProject
 from qcode.gui.support.workers import run_while_responsive

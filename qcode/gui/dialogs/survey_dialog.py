@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.errors import QcodeError
-from qcode.core.importers.base import SurveyOptions
-from qcode.core.importers.survey_columns import SurveyColumns, survey_columns
+from qcode.core.project import SurveyColumns, SurveyOptions, survey_columns
 from qcode.gui.support.plain_text import plain_label
 
 ROLE_LABELS = {"ignore": "Not imported", "id": "Respondent ID", "text": "Open answers (a source)",

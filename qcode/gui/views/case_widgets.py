@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from qcode.core.model import ATTRIBUTE_TYPES, Attribute, CaseMember
 from qcode.core.project import Project
+from qcode.gui.support.item_opening import open_rows_with
 from qcode.gui.support.plain_text import as_text
 
 ATTRIBUTE_ROLE = Qt.ItemDataRole.UserRole + 21  # the Attribute of an attribute column (None elsewhere)
@@ -125,8 +126,7 @@ class CaseMembersView(QWidget):
         self.model = QStandardItemModel(self)
         self.model.setHorizontalHeaderLabels(["Source", "Part", "Text"])
         self.view.setModel(self.model)
-        self.view.activated.connect(self._open)
-        self.view.doubleClicked.connect(self._open)
+        open_rows_with(self.view, self._open)  # once per double-click or Enter
         self.assign_button = button("Add this source", "Add the whole source shown in the document to the case",
                                     lambda: self.assign_clicked.emit(False))
         self.assign_button.setToolTip("Makes the whole source shown in the document part of the case.")
@@ -137,14 +137,19 @@ class CaseMembersView(QWidget):
         self.has_selection = False
         self._writable_case = False
         self.remove_button = button("Remove", "Remove the chosen source from the case", self._remove)
-        tools = QHBoxLayout()
-        tools.addWidget(self.title, 1)
-        tools.addWidget(self.assign_button)
-        tools.addWidget(self.assign_passage_button)
-        tools.addWidget(self.remove_button)
+        self.title.setWordWrap(True)
+        # two short rows rather than one long one, so the list fits beside the cases in a low panel
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.remove_button)
+        adding = QHBoxLayout()
+        adding.addWidget(self.assign_button)
+        adding.addWidget(self.assign_passage_button)
+        adding.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(tools)
+        layout.addLayout(top)
+        layout.addLayout(adding)
         layout.addWidget(self.view)
 
     def show_case(self, case_id: int | None, *, any_cases: bool, writable: bool) -> None:

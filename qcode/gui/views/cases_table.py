@@ -18,9 +18,8 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
@@ -49,6 +48,7 @@ from qcode.gui.commands.cases import (
     RenameCase,
     SetAttributeValue,
 )
+from qcode.gui.support.pending_edits import commit_open_editor
 from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.case_widgets import ATTRIBUTE_ROLE, AttributeDialog, CaseMembersView, CellDelegate, button
 from qcode.gui.views.segments_panel import SegmentsPanel
@@ -57,6 +57,7 @@ CASE_ROLE = Qt.ItemDataRole.UserRole + 20  # the case id, on every cell
 SORT_ROLE = Qt.ItemDataRole.UserRole + 22
 NAME_COLUMN, SOURCES_COLUMN, FIRST_ATTRIBUTE_COLUMN = 0, 1, 2
 MIN_ROWS_SHOWN = 5
+WIDE_PANEL = 1.6  # a panel this many times as wide as high shows the case's parts beside the cases
 
 _ROOT = QModelIndex()
 Editor = Callable[[int, int | None, object], bool]  # (case id, attribute id or None for the name, value)
@@ -187,7 +188,8 @@ class CasesModel(QAbstractTableModel):
 
 
 class CasesTable(QWidget):
-    """The cases and attributes editor: a table of cases above the list of the chosen case's sources."""
+    """The cases and attributes editor: a table of cases, and the chosen case's sources and coded segments
+    beside it (in a low panel) or below it."""
 
     case_selected = Signal(object)  # the current case's id, or None
     #: case id, and whether the selected passage (True) or the whole shown source (False) is to be added;
@@ -254,49 +256,80 @@ class CasesTable(QWidget):
             tools.addWidget(made)
         tools.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        upper = QWidget()
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.addLayout(tools)
-        upper_layout.addWidget(self.table)
-        splitter.addWidget(upper)
+        splitter.addWidget(self.table)
         splitter.addWidget(self.parts)
         self.table.setMinimumHeight(3 * self.fontMetrics().height())
         splitter.setCollapsible(0, False)
         splitter.setStretchFactor(0, 3)  # most of the room for the cases (a useful number of rows)
         splitter.setStretchFactor(1, 2)
         self.splitter = splitter
-        self._sized = False
+        self._divider_moved = False  # by the user: then the sizes change only with the arrangement
+        self._arranging = False
+        splitter.splitterMoved.connect(lambda *_: setattr(self, "_divider_moved", True))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(splitter)
+        layout.addLayout(tools)  # above both, so the table beside the parts is as narrow as it may be
+        layout.addWidget(splitter, 1)
         self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
-        """On first show, room for `MIN_ROWS_SHOWN` cases above the case's parts, when the panel has it."""
         super().showEvent(event)
-        if not self._sized and self.splitter.height() > 0:
-            self._sized = True
-            total = sum(self.splitter.sizes())
-            upper = self.splitter.widget(0)
-            wanted = (upper.sizeHint().height() - self.table.sizeHint().height()
-                      + self.table.horizontalHeader().sizeHint().height()
-                      + MIN_ROWS_SHOWN * self.table.verticalHeader().defaultSectionSize() + 6)
-            table_part = min(wanted, max(total - 90, total // 2))
-            self.splitter.setSizes([table_part, total - table_part])
+        self._arrange_soon()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_soon()
+
+    def _arrange_soon(self) -> None:
+        """Arrange once the panel's size has settled (a dock passes through smaller sizes as it shows)."""
+        if not self._arranging:
+            self._arranging = True
+            QTimer.singleShot(0, self, self._arrange)
+
+    def _arrange(self) -> None:
+        """The chosen case's parts go beside the cases in a low, wide panel (a bottom dock) and below them in a
+        tall one, so that `MIN_ROWS_SHOWN` cases show either way. Once the user drags the divider, the sizes
+        change only when the arrangement does."""
+        self._arranging = False
+        if not self.isVisible() or self.splitter.width() <= 0 or self.splitter.height() <= 0:
+            return
+        handle = self.splitter.handleWidth()
+        beside = self.splitter.width() - handle - self.parts.minimumSizeHint().width()
+        wide = self.width() >= WIDE_PANEL * self.height() and beside >= self._table_width_beside()
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if orientation == self.splitter.orientation() and self._divider_moved:
+            return
+        self._divider_moved = False
+        self.splitter.setOrientation(orientation)
+        if wide:
+            total = self.splitter.width() - handle
+            parts = max(self.parts.minimumSizeHint().width(), int(total * 0.42))
+            table_part = max(total - parts, self.table.minimumSizeHint().width())
+        else:
+            total = self.splitter.height() - handle
+            wanted = (self.table.horizontalHeader().sizeHint().height()
+                      + self.table.horizontalScrollBar().sizeHint().height()
+                      + MIN_ROWS_SHOWN * self.table.verticalHeader().defaultSectionSize() + 2 * self.table.frameWidth())
+            table_part = max(wanted, int(total * 0.55))
+            if total - table_part < self.parts.minimumSizeHint().height():
+                table_part = total  # a cramped panel shows the cases; the divider at its foot brings the parts
+        self.splitter.setSizes([table_part, max(total - table_part, 0)])
+
+    def _table_width_beside(self) -> int:
+        """The least width the table gets beside the case's parts: the name and two more columns."""
+        return 3 * self.table.horizontalHeader().minimumSectionSize() + 16 * self.fontMetrics().averageCharWidth()
 
     def commit_pending(self) -> None:
         """Store a cell being edited now (before the window closes)."""
-        index = self.table.currentIndex()
-        editor = self.table.indexWidget(index) if index.isValid() else None
-        if editor is not None and self.project.is_open:
-            self.table.commitData(editor)
-            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        if self.project.is_open:
+            commit_open_editor(self.table)
 
     # --- showing -----------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Reload from the project, keeping the current case and column (deferred while a cell is committed)."""
+        if not self.project.is_open:  # a deferred refresh after the window closed
+            return
         if self.model.editing:
             QTimer.singleShot(0, self.refresh)
             return

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.errors import NotFoundError
+from qcode.core.project import CODE_TEXT_FIELDS as TEXT_FIELDS
 from qcode.core.project import Project
-from qcode.core.project.codebook import TEXT_FIELDS
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.commands.codebook import EditCode
 from qcode.gui.models.project_trees import swatch

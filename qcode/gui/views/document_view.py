@@ -32,8 +32,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip
 
-from qcode.core.importers.structure import label_line_end
 from qcode.core.model import Code, Coding, Memo, Span
+from qcode.core.project import label_line_end
 from qcode.gui.support.offsets import TextOffsets
 from qcode.gui.support.plain_text import as_text
 from qcode.gui.support.view_options import is_dark

@@ -16,8 +16,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFontMetrics, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -36,6 +45,7 @@ from qcode.core.errors import NotFoundError
 from qcode.core.model import Excerpt, Filter
 from qcode.core.project import Project
 from qcode.gui.models.project_trees import swatch
+from qcode.gui.support.item_opening import open_rows_with
 from qcode.gui.support.plain_text import as_text, plain_label
 from qcode.gui.support.workers import CoreTask
 from qcode.gui.views.filter_bar import FilterBar
@@ -45,6 +55,9 @@ CODE_COLUMN, EXCERPT_COLUMN, SOURCE_COLUMN, LOCATION_COLUMN, CODER_COLUMN = rang
 CODING_ROLE = Qt.ItemDataRole.UserRole + 10  # (source id, start, end)
 SHOWN_CHARACTERS = 300  # of an excerpt in its row; the tooltip holds more
 TOOLTIP_CHARACTERS = 2000
+CODE_COLUMN_WIDTH = 180  # pixels, in a list wide enough for it
+PATH_SEPARATOR = " › "  # between the categories of a code's path, as the window shows it
+_TEXT_MARGIN = 3  # pixels, about Qt's margin either side of an item's icon and text
 _FILTER_FIELDS = ("codes", "sources", "folders", "cases", "coders", "attributes", "created_from", "created_to")
 
 
@@ -179,10 +192,30 @@ class SegmentsModel(QAbstractTableModel):
         return self.sort_column < 0
 
 
-class _ElideMiddle(QStyledItemDelegate):
+def shown_code_path(path: str, metrics: QFontMetrics, width: int) -> str:
+    """A code's path as it fits `width`: whole, else with its first categories replaced by "…" (the code's own
+    name matters most), else the code's own name cut at the end."""
+    if metrics.horizontalAdvance(path) <= width:
+        return path
+    parts = path.split(PATH_SEPARATOR)
+    for first in range(1, len(parts)):
+        shorter = PATH_SEPARATOR.join(["…", *parts[first:]])
+        if metrics.horizontalAdvance(shorter) <= width:
+            return shorter
+    return metrics.elidedText(parts[-1], Qt.TextElideMode.ElideRight, width)
+
+
+class _CodePathDelegate(QStyledItemDelegate):
+    """Draws a code's path so that a narrow column keeps the code's own name (see `shown_code_path`)."""
+
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
-        option.textElideMode = Qt.TextElideMode.ElideMiddle  # type: ignore[attr-defined]
+        rect = option.rect  # type: ignore[attr-defined]
+        if rect.width() <= 0:
+            return
+        icon = option.decorationSize.width() if option.features & option.ViewItemFeature.HasDecoration else 0  # type: ignore[attr-defined]
+        room = rect.width() - icon - 4 * _TEXT_MARGIN
+        option.text = shown_code_path(option.text, option.fontMetrics, room)  # type: ignore[attr-defined]
 
 
 class SegmentsPanel(QWidget):
@@ -219,16 +252,22 @@ class SegmentsPanel(QWidget):
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setItemDelegateForColumn(CODE_COLUMN, _ElideMiddle(self.view))  # a path keeps its last part
+        self.view.setItemDelegateForColumn(CODE_COLUMN, _CodePathDelegate(self.view))  # a path keeps its last part
         self.view.setModel(self.model_)
         header = self.view.header()
         header.setSectionResizeMode(EXCERPT_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
-        header.resizeSection(CODE_COLUMN, 180)
+        header.resizeSection(CODE_COLUMN, CODE_COLUMN_WIDTH)
+        characters = self.fontMetrics().averageCharWidth()
+        for column, width in ((SOURCE_COLUMN, 16), (LOCATION_COLUMN, 14), (CODER_COLUMN, 10)):
+            header.resizeSection(column, width * characters)  # room for the excerpt; the tooltips hold more
+        self._fitting_code_column = False
+        self._code_column_dragged = False  # by the user: then its width stays as it was left
+        header.sectionResized.connect(self._section_resized)
+        self.view.viewport().installEventFilter(self)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the core's order until a header is clicked
         self.view.setSortingEnabled(True)
-        self.view.doubleClicked.connect(self._open)
-        self.view.activated.connect(self._open)
+        open_rows_with(self.view, self._open)  # once per double-click or Enter
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
         self.view.selectionModel().currentChanged.connect(lambda current, _old: self._preview(current))
@@ -254,6 +293,24 @@ class SegmentsPanel(QWidget):
         layout.addWidget(splitter, 1)
         self._generation = 0
         self._tasks: list[CoreTask] = []  # kept alive until they report
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_code_column()
+        return False
+
+    def _fit_code_column(self) -> None:
+        """In a narrow list the Code column takes at most a third of the width, so the excerpt shows too."""
+        if self._code_column_dragged:
+            return
+        self._fitting_code_column = True
+        width = min(CODE_COLUMN_WIDTH, max(CODE_COLUMN_WIDTH // 2, self.view.viewport().width() // 3))
+        self.view.header().resizeSection(CODE_COLUMN, width)
+        self._fitting_code_column = False
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == CODE_COLUMN and not self._fitting_code_column and self.view.isVisible():
+            self._code_column_dragged = True
 
     def locating(self) -> bool:
         """Whether a read of the excerpts is still under way."""
@@ -385,7 +442,7 @@ class SegmentsPanel(QWidget):
         paths: dict[int, tuple[str, str]] = {}
         for code in codes:  # parents come before their children
             parent = paths.get(code.parent_id) if code.parent_id is not None else None
-            paths[code.id] = (f"{parent[0]} › {code.name}" if parent else code.name, by_id[code.id].color)
+            paths[code.id] = (f"{parent[0]}{PATH_SEPARATOR}{code.name}" if parent else code.name, by_id[code.id].color)
         return paths
 
     def _show(self, excerpts: list[Excerpt]) -> None:
@@ -423,14 +480,15 @@ class SegmentsPanel(QWidget):
             self.title.setText(message)
 
     def _preview(self, index: QModelIndex) -> None:
-        """The whole excerpt of the current row, under a line naming its code, source, location and coder."""
+        """The whole excerpt of the current row, then a line naming its code, source, location and coder (the
+        excerpt first: a low panel shows its first lines)."""
         if not index.isValid() or index.row() >= len(self.model_.excerpts):
             self.preview.setPlainText("")
             return
         excerpt = self.model_.excerpts[index.row()]
         where = ", ".join(filter(None, [excerpt.source_name, excerpt.location,
                                         self.model_.coders.get(excerpt.coding.coder_id, "")]))
-        self.preview.setPlainText(f"{self.model_.code_path(excerpt)} — {where}\n\n{excerpt.text}")
+        self.preview.setPlainText(f"{excerpt.text}\n\n{self.model_.code_path(excerpt)} — {where}")
 
     def _menu(self, position: QPoint) -> None:
         index = self.view.indexAt(position)

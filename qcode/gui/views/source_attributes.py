@@ -1,7 +1,8 @@
 """A source's attributes (year, setting, interviewer, ...) in a form: one typed field per source attribute.
 
 OK applies every changed value as one undo step, or none of them when the core refuses one (a
-number that is not a number, say), leaving the dialog open with the message.
+number that is not a number, say), leaving the dialog open with the message. Values typed when the window
+closes are applied the same way (`save_pending`); Cancel discards them.
 """
 
 from __future__ import annotations
@@ -109,13 +110,21 @@ class SourceAttributesDialog(QDialog):
         return commands
 
     def apply(self) -> bool:
-        commands = self.changes()
-        if len(commands) > 1:
-            commands = [Batch(f"Set attributes of '{self.project.source(self.source_id).name}'", commands)]
-        if commands and not push_or_warn(self.undo_stack, commands[0], self):
+        """OK: store the changed values (one undo step) and close; a refused value keeps the dialog open."""
+        if not self.save_pending():
             return False
         self.accept()
         return True
+
+    def save_pending(self) -> bool:
+        """Store the changed values as one undo step (also when the window closes with the dialog open);
+        False when the core refused one, which the user is told."""
+        if not self.project.is_open:
+            return False
+        commands = self.changes()
+        if len(commands) > 1:
+            commands = [Batch(f"Set attributes of '{self.project.source(self.source_id).name}'", commands)]
+        return not commands or push_or_warn(self.undo_stack, commands[0], self)
 
 
 def editor_value(editor: QLineEdit | QComboBox) -> str:
