@@ -420,6 +420,16 @@ class WordCount:
     sources: int
 
 
+@dataclass(frozen=True)
+class WordTally:
+    """Every word of the text in scope (case-folded) with its number of occurrences and of sources holding it,
+    before any word is left out: what the most frequent words are chosen from, so that changing the stop words,
+    the shortest length or the number listed needs no new count."""
+
+    counts: dict[str, int]
+    sources: dict[str, int]
+
+
 @dataclass(frozen=True, slots=True)
 class KwicLine:
     """One occurrence of a word with the text around it (whitespace runs shown as one space)."""

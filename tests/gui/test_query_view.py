@@ -109,7 +109,7 @@ def test_builder_pickers_build_the_text_the_core_runs(qtbot, small):
     ('"Support/Peers" NEAR "Barriers"', "NEAR takes a number of characters"),
     ('("Barriers" OR "Support"', "expected ')'"),
     ('"Nobody knows"', "Nobody knows"),
-    ('"Barriers"@Zed', "No coder is called 'Zed'"),
+    ('"Barriers"@Zed', "There is no coder 'Zed'"),
 ])
 def test_a_typed_fault_is_a_message_and_blocks_running(qtbot, small, typed, says):
     builder = QueryBuilder(small.project)

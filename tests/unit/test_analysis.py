@@ -332,3 +332,14 @@ def test_saturation_rows_lead_back_to_their_excerpts(small):
     assert project.saturation_excerpts(small.s2) == []  # nothing new there in import order
     by_name = project.saturation_excerpts(small.s2, order="name")
     assert [e.coding.id for e in by_name] == [small.codings[c] for c in ("c8", "c5", "c6")]
+
+
+def test_a_query_is_checked_without_being_run(small):
+    project = small.project
+    project.check_coding_query('"Support/Peers"@Ana SAMEPARA "Support/Family"')
+    with pytest.raises(QuerySyntaxError):
+        project.check_coding_query('"Support/Peers" AND')
+    with pytest.raises(NotFoundError):
+        project.check_coding_query('"Support/Nobody" OR "Barriers"')
+    with pytest.raises(NotFoundError):
+        project.check_coding_query('"Barriers"@Zed')

@@ -13,13 +13,12 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import groupby
 
 from qcode.core.analysis import ranges as rng
 from qcode.core.analysis.frequencies import source_paths
 from qcode.core.analysis.locations import location_index
-from qcode.core.model import Filter, KwicLine, WordCount
+from qcode.core.model import Filter, KwicLine, WordCount, WordTally
 from qcode.core.store import analysis_reads, queries
 
 WORD = re.compile(r"[^\W_]+")
@@ -66,16 +65,6 @@ def _texts(conn: sqlite3.Connection, scope: dict[int, rng.Ranges | None]) -> Ite
         pieces = analysis_reads.slices(conn, [(source_id, s, e) for s, e in ranges])
         for (start, _), piece in zip(ranges, pieces, strict=True):
             yield source_id, start, piece
-
-
-@dataclass(frozen=True)
-class WordTally:
-    """Every word of the text in scope (case-folded) with its number of occurrences and of sources holding it,
-    before any word is left out: what `most_frequent` chooses from, so that changing the stop words, the
-    shortest length or the number listed needs no new count."""
-
-    counts: dict[str, int]
-    sources: dict[str, int]
 
 
 def word_tally(conn: sqlite3.Connection, flt: Filter) -> WordTally:

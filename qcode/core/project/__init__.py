@@ -32,7 +32,10 @@ if TYPE_CHECKING:  # the same names as `_ELSEWHERE` gives them, for type checker
     from qcode.core.exporters import FILTERS as EXPORT_FILTERS
     from qcode.core.exporters import export, exporter_for
     from qcode.core.exporters import supported as supported_exports
+    from qcode.core.exporters.analysis_export import AnalysisTable
+    from qcode.core.exporters.analysis_export import to_tsv as table_tsv
     from qcode.core.exporters.safety import csv_cell, refuse_project_target
+    from qcode.core.exporters.tables import Table as ExportTable
     from qcode.core.exporters.tables import frequency_table
     from qcode.core.importers import ImportOptions, SurveyOptions, importable_suffixes
     from qcode.core.importers.structure import label_line_end
@@ -66,8 +69,11 @@ _ELSEWHERE: dict[str, tuple[str, str]] = {
     "export": ("qcode.core.exporters", "export"),
     "exporter_for": ("qcode.core.exporters", "exporter_for"),
     "supported_exports": ("qcode.core.exporters", "supported"),
+    "AnalysisTable": ("qcode.core.exporters.analysis_export", "AnalysisTable"),
+    "table_tsv": ("qcode.core.exporters.analysis_export", "to_tsv"),
     "csv_cell": ("qcode.core.exporters.safety", "csv_cell"),
     "refuse_project_target": ("qcode.core.exporters.safety", "refuse_project_target"),
+    "ExportTable": ("qcode.core.exporters.tables", "Table"),
     "frequency_table": ("qcode.core.exporters.tables", "frequency_table"),
     "ImportOptions": ("qcode.core.importers", "ImportOptions"),
     "SurveyOptions": ("qcode.core.importers", "SurveyOptions"),
@@ -116,11 +122,13 @@ __all__ = [  # the names above and those of `_ELSEWHERE` (a test checks they are
     "AgreementReport",
     "AgreementRequest",
     "AgreementRow",
+    "AnalysisTable",
     "AutocodePreview",
     "AutocodeRequest",
     "Change",
     "Disagreement",
     "ExchangeReport",
+    "ExportTable",
     "Grouping",
     "ImportOptions",
     "ImportRecord",
@@ -151,6 +159,7 @@ __all__ = [  # the names above and those of `_ELSEWHERE` (a test checks they are
     "snap_to_words",
     "supported_exports",
     "survey_columns",
+    "table_tsv",
     "unexpected_failure",
     "verify_archive",
     "write_archive",

@@ -29,6 +29,7 @@ from qcode.core.model import (
     Passage,
     SaturationRow,
     WordCount,
+    WordTally,
 )
 from qcode.core.project.base import ProjectBase
 from qcode.core.store import analysis_reads, meta, queries
@@ -127,6 +128,11 @@ class AnalysisMixin(ProjectBase):
         source then text order. Unknown codes and coders are refused before anything is computed."""
         return self._query(expression, flt or Filter())[0]
 
+    def check_coding_query(self, expression: str) -> None:
+        """Raise what running a coding query would refuse (QuerySyntaxError pointing at the fault, NotFoundError
+        for an unknown code or coder) without computing anything: for checking a query as it is typed."""
+        self._resolve_query(cq.parse(expression))
+
     def coding_query_excerpts(self, expression: str,
                               flt: Filter | None = None) -> list[tuple[Passage, list[Excerpt]]]:
         """Each passage of a coding query with the excerpts behind it: the codings of the query's codes (by its
@@ -144,16 +150,7 @@ class AnalysisMixin(ProjectBase):
         """The passages of a query, and (coding id, source id, start, end) of every coding its codes contribute."""
         read = self._store.read
         tree = cq.parse(expression)
-        resolved: dict[cq.Code, tuple[list[int], int | None]] = {}
-        for ref in cq.codes_of(tree):
-            code = self.find_code(ref.path)
-            coder_id = None
-            if ref.coder is not None:
-                found = [c for c in self.coders() if c.name.casefold() == ref.coder.casefold()]
-                if not found:
-                    raise NotFoundError("coder", f"'{ref.coder}'")
-                coder_id = found[0].id
-            resolved[ref] = (code_store.descendants(read, [code.id]), coder_id)
+        resolved = self._resolve_query(tree)
 
         used: dict[int, tuple[int, int, int, int]] = {}
 
@@ -166,6 +163,21 @@ class AnalysisMixin(ProjectBase):
 
         passages = cq.merged(cq.evaluate(tree, ranges_of, lambda kind, ids: analysis_reads.unit_spans(read, ids, kind)))
         return self._passages(passages), list(used.values())
+
+    def _resolve_query(self, tree: cq.Node) -> dict[cq.Code, tuple[list[int], int | None]]:
+        """Each code reference of a query: the codes it stands for (with sub-codes) and its coder, if any."""
+        read = self._store.read
+        resolved: dict[cq.Code, tuple[list[int], int | None]] = {}
+        for ref in cq.codes_of(tree):
+            code = self.find_code(ref.path)
+            coder_id = None
+            if ref.coder is not None:
+                found = [c for c in self.coders() if c.name.casefold() == ref.coder.casefold()]
+                if not found:
+                    raise NotFoundError("coder", f"'{ref.coder}'")
+                coder_id = found[0].id
+            resolved[ref] = (code_store.descendants(read, [code.id]), coder_id)
+        return resolved
 
     def _passages(self, ranges: list[tuple[int, int, int]]) -> list[Passage]:
         read = self._store.read
@@ -186,7 +198,7 @@ class AnalysisMixin(ProjectBase):
 
     def word_frequencies(self, flt: Filter | None = None, *, min_length: int = 1, stop_words: Iterable[str] = (),
                          use_builtin_stop_words: bool = True, use_project_stop_words: bool = True,
-                         limit: int | None = 100, tally: words.WordTally | None = None) -> list[WordCount]:
+                         limit: int | None = 100, tally: WordTally | None = None) -> list[WordCount]:
         """Word counts over the coded text of the filter's codes (text coded twice counts once), or over the
         sources in scope; case-folded, most frequent first. `stop_words`, the built-in English stop words and
         the project's own stop list (`stop_words()`) are left out. `tally`, from `word_tally` with the same
@@ -201,7 +213,7 @@ class AnalysisMixin(ProjectBase):
         return words.most_frequent(counted, min_length=min_length, stop_words=stop_words,
                                    use_builtin_stop_words=use_builtin_stop_words, limit=limit)
 
-    def word_tally(self, flt: Filter | None = None) -> words.WordTally:
+    def word_tally(self, flt: Filter | None = None) -> WordTally:
         """Every word of the text a filter selects with its counts, before any is left out (see
         `word_frequencies`)."""
         return words.word_tally(self._store.read, flt or Filter())

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcode.core.analysis import coding_query as cq
 from qcode.core.errors import QcodeError
 from qcode.core.project import Project
 from qcode.gui.analysis.query_expression import OPERATORS, code_term, combine, grouped
@@ -140,14 +139,8 @@ class QueryBuilder(QWidget):
 
     def error(self) -> str | None:
         """Why the expression cannot run (the core's words), or None when it can."""
-        text = self.text()
         try:
-            tree = cq.parse(text)
-            coders = {c.name.casefold() for c in self.project.coders()}
-            for ref in cq.codes_of(tree):
-                self.project.find_code(ref.path)
-                if ref.coder is not None and ref.coder.casefold() not in coders:
-                    return f"No coder is called '{ref.coder}' in this project."
+            self.project.check_coding_query(self.text())
         except QcodeError as err:
             return err.message
         return None

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-from qcode.core.analysis.coding_query import BINARY
-
 #: the operators the builder offers: (operator word, its name in the picker, what it selects)
 OPERATORS: tuple[tuple[str, str, str], ...] = (
     ("AND", "AND", "The text coded with both"),
@@ -20,6 +18,7 @@ OPERATORS: tuple[tuple[str, str, str], ...] = (
     ("SAMETURN", "same turn", "The codings of the first in a speaker turn that also has the second"),
 )
 
+WORDS = tuple(word for word, _, _ in OPERATORS)
 _PLAIN_CODER = re.compile(r"[^\s()\"@]+")
 
 
@@ -33,14 +32,13 @@ def code_term(path: str, coder: str | None = None) -> str:
     term = quoted(path)
     if coder is None:
         return term
-    plain = _PLAIN_CODER.fullmatch(coder) and coder.upper() not in (*BINARY, "OR") and not coder.upper().startswith(
-        "NEAR")
+    plain = _PLAIN_CODER.fullmatch(coder) and coder.upper() not in WORDS and not coder.upper().startswith("NEAR")
     return f'{term}@{coder}' if plain else f'{term}@"{coder}"'
 
 
 def operator_word(operator: str, distance: int = 0) -> str:
     """The operator as written in a query: `AND`, `NEAR/50` ..."""
-    if operator not in (*BINARY, "OR"):
+    if operator not in WORDS:
         raise ValueError(f"not a query operator: {operator}")
     return f"NEAR/{distance}" if operator == "NEAR" else operator
 

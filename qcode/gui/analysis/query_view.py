@@ -12,10 +12,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
-from qcode.core.exporters.analysis_export import AnalysisTable
-from qcode.core.exporters.tables import Table
 from qcode.core.model import Excerpt, Filter, Passage
-from qcode.core.project import Change, Project
+from qcode.core.project import AnalysisTable, Change, Project
+from qcode.core.project import ExportTable as Table
 from qcode.gui.analysis.base import AnalysisView, ExcerptReader
 from qcode.gui.analysis.code_results_dialog import CodeResultsDialog, code_all_results, code_choice
 from qcode.gui.analysis.query_builder import QueryBuilder

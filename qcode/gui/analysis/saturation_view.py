@@ -12,10 +12,9 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from qcode.core.errors import InvalidRequestError
-from qcode.core.exporters.analysis_export import AnalysisTable
-from qcode.core.exporters.tables import Table
 from qcode.core.model import Filter, SaturationRow
-from qcode.core.project import Change, Project
+from qcode.core.project import AnalysisTable, Change, Project
+from qcode.core.project import ExportTable as Table
 from qcode.gui.analysis.base import AnalysisView, ExcerptReader
 from qcode.gui.analysis.charts import ChartHits, ChartStyle
 
