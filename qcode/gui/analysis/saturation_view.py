@@ -126,6 +126,8 @@ class SaturationView(AnalysisView):
                 for i, r in enumerate(result.rows)]
         columns = (*COLUMNS[:4], *(f"Codes so far ({name})" for name, _, _ in result.coders), COLUMNS[4])
         note = self._summary(result.rows) if rows else "No sources within the filters."
+        if rows and result.options.order == "attribute":
+            note += " Sources without a value of the attribute come last, in import order."
         self.set_table(Table(columns, rows, note=note))
 
     @staticmethod

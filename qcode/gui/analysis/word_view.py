@@ -74,7 +74,6 @@ class WordView(AnalysisView):
         self.min_length = QSpinBox()
         self.min_length.setRange(1, 40)
         self.min_length.setValue(1)
-        self.min_length.setSuffix(" letters")
         self.min_length.setAccessibleName("Shortest word")
         self.min_length.valueChanged.connect(lambda _v: self.recompute())
         self.limit = QSpinBox()
@@ -83,7 +82,7 @@ class WordView(AnalysisView):
         self.limit.setValue(100)
         self.limit.setAccessibleName("Words listed")
         self.limit.valueChanged.connect(lambda _v: self.recompute())
-        self.add_option("Shortest word:", self.min_length)
+        self.add_option("Shortest word (letters):", self.min_length)
         self.add_option("Most frequent:", self.limit)
         self.finish_options()
 
