@@ -141,6 +141,11 @@ def test_a_matrix_cell_and_its_heatmap_square_list_exactly_the_cores_excerpts(qt
     _click_chart(qtbot, view, online, trust)
     assert _listed_ids(qtbot, window) == [e.coding.id for e in coded.matrix_cell_excerpts(
         columns=Grouping("attribute", setting.id), code_id=coded.find_code("Trust").id, column="Online forum")]
+    from matplotlib.backend_bases import MouseEvent  # the tooltip names the square in full
+
+    px, py = view.chart.figure.axes[0].transData.transform((online, trust))
+    tip = view.chart.hits.tip(MouseEvent("motion_notify_event", view.chart.canvas, px, py))
+    assert tip == f"Trust × Online forum: {result.rows[trust].cells[online]}"
 
 
 def _click_chart(qtbot, view: AnalysisView, x: float, y: float) -> None:

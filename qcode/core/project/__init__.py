@@ -33,8 +33,12 @@ if TYPE_CHECKING:  # the same names as `_ELSEWHERE` gives them, for type checker
     from qcode.core.exporters import export, exporter_for
     from qcode.core.exporters import supported as supported_exports
     from qcode.core.exporters.analysis_export import AnalysisTable
-    from qcode.core.exporters.analysis_export import to_tsv as table_tsv
+    from qcode.core.exporters.analysis_export import to_tsv as analysis_tsv
+    from qcode.core.exporters.analysis_export import write_docx as write_analysis_docx
+    from qcode.core.exporters.analysis_export import write_xlsx as write_analysis_xlsx
+    from qcode.core.exporters.docx_export import FREQUENCY_CAPTION
     from qcode.core.exporters.safety import csv_cell, refuse_project_target
+    from qcode.core.exporters.tables import PATH_SEPARATOR as EXPORT_PATH_SEPARATOR
     from qcode.core.exporters.tables import Table as ExportTable
     from qcode.core.exporters.tables import frequency_table
     from qcode.core.importers import ImportOptions, SurveyOptions, importable_suffixes
@@ -65,15 +69,19 @@ _ELSEWHERE: dict[str, tuple[str, str]] = {
     "snap_to_words": ("qcode.core.autocode", "snap_to_words"),
     "build_demo": ("qcode.core.demo", "build_demo"),
     "unexpected_failure": ("qcode.core.diagnostics", "unexpected_failure"),
+    "AnalysisTable": ("qcode.core.exporters.analysis_export", "AnalysisTable"),
+    "analysis_tsv": ("qcode.core.exporters.analysis_export", "to_tsv"),
+    "write_analysis_docx": ("qcode.core.exporters.analysis_export", "write_docx"),
+    "write_analysis_xlsx": ("qcode.core.exporters.analysis_export", "write_xlsx"),
+    "FREQUENCY_CAPTION": ("qcode.core.exporters.docx_export", "FREQUENCY_CAPTION"),
+    "ExportTable": ("qcode.core.exporters.tables", "Table"),
+    "EXPORT_PATH_SEPARATOR": ("qcode.core.exporters.tables", "PATH_SEPARATOR"),
     "EXPORT_FILTERS": ("qcode.core.exporters", "FILTERS"),
     "export": ("qcode.core.exporters", "export"),
     "exporter_for": ("qcode.core.exporters", "exporter_for"),
     "supported_exports": ("qcode.core.exporters", "supported"),
-    "AnalysisTable": ("qcode.core.exporters.analysis_export", "AnalysisTable"),
-    "table_tsv": ("qcode.core.exporters.analysis_export", "to_tsv"),
     "csv_cell": ("qcode.core.exporters.safety", "csv_cell"),
     "refuse_project_target": ("qcode.core.exporters.safety", "refuse_project_target"),
-    "ExportTable": ("qcode.core.exporters.tables", "Table"),
     "frequency_table": ("qcode.core.exporters.tables", "frequency_table"),
     "ImportOptions": ("qcode.core.importers", "ImportOptions"),
     "SurveyOptions": ("qcode.core.importers", "SurveyOptions"),
@@ -119,6 +127,8 @@ __all__ = [  # the names above and those of `_ELSEWHERE` (a test checks they are
     "CODER_COLORS",
     "CODE_TEXT_FIELDS",
     "EXPORT_FILTERS",
+    "EXPORT_PATH_SEPARATOR",
+    "FREQUENCY_CAPTION",
     "AgreementReport",
     "AgreementRequest",
     "AgreementRow",
@@ -140,6 +150,7 @@ __all__ = [  # the names above and those of `_ELSEWHERE` (a test checks they are
     "SurveyColumns",
     "SurveyOptions",
     "agreement_row_cells",
+    "analysis_tsv",
     "build_demo",
     "coders_coverage",
     "coerce_value",
@@ -159,8 +170,9 @@ __all__ = [  # the names above and those of `_ELSEWHERE` (a test checks they are
     "snap_to_words",
     "supported_exports",
     "survey_columns",
-    "table_tsv",
     "unexpected_failure",
     "verify_archive",
+    "write_analysis_docx",
+    "write_analysis_xlsx",
     "write_archive",
 ]

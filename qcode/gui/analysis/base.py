@@ -32,10 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.errors import QcodeError
-from qcode.core.exporters.analysis_export import AnalysisTable, to_tsv
-from qcode.core.exporters.tables import Table
 from qcode.core.model import Excerpt, Filter
-from qcode.core.project import Change, Project
+from qcode.core.project import AnalysisTable, Change, ExportTable, Project, analysis_tsv
 from qcode.gui.analysis.charts import SAVE_FORMATS, ChartHits, ChartPane, ChartStyle
 from qcode.gui.analysis.result_table import INDENT, ROW_ROLE, ResultModel, ResultSort, display
 from qcode.gui.support.plain_text import plain_label
@@ -236,7 +234,7 @@ class AnalysisView(QWidget):
         """The filters in words ('' for none), for captions."""
         return self.filters.description
 
-    def set_table(self, table: Table, *, colors: list[str | None] | None = None,
+    def set_table(self, table: ExportTable, *, colors: list[str | None] | None = None,
                   tooltips: list[str] | None = None, bold_last: bool = False,
                   percent_columns: set[int] | None = None, name_columns: set[int] | None = None,
                   second_colors: list[str | None] | None = None) -> None:
@@ -252,7 +250,7 @@ class AnalysisView(QWidget):
         self.status.setText(table.note)
         self.status.setVisible(bool(table.note))
 
-    def _size_columns(self, table: Table) -> None:
+    def _size_columns(self, table: ExportTable) -> None:
         """Widths from the header titles and the first rows: text measured, a number column by its longest
         value only (measuring every cell of a matrix of 2,000 sources by 300 codes would take seconds)."""
         header = self.table.horizontalHeader()
@@ -342,7 +340,7 @@ class AnalysisView(QWidget):
 
     def copy_table(self) -> str:
         """Put the table on the clipboard, tab-separated (it pastes into Excel and Word as a table)."""
-        text = to_tsv(self.model.table)
+        text = analysis_tsv(self.model.table)
         QGuiApplication.clipboard().setText(text)
         window = self.window()
         status = getattr(window, "statusBar", None)
@@ -395,12 +393,12 @@ class AnalysisView(QWidget):
         project_path = self.project.path
 
         def write() -> Path:
-            from qcode.core.exporters import analysis_export
+            from qcode.core.project import write_analysis_docx, write_analysis_xlsx
 
             with Project.open(project_path, mode="read") as reader:
                 if suffix == ".docx":
-                    return analysis_export.write_docx(reader, result, path)
-                return analysis_export.write_xlsx(reader, result, path)
+                    return write_analysis_docx(reader, result, path)
+                return write_analysis_xlsx(reader, result, path)
 
         try:
             written = run_while_responsive(write, f"Saving {path.name}…", self)

@@ -76,6 +76,7 @@ def bar_chart(figure: Any, style: ChartStyle, labels: Sequence[str], values: Seq
         ax.bar_label(bars, labels=[_number(v) for v in values], padding=3, fontsize=size - 1, color=style.text)
     hits = ChartHits(count=len(labels))
     hits.bars = [(bar, keys[i] if i < len(keys) else i) for i, bar in enumerate(bars)]
+    hits.tip = _bar_tip(list(bars), [f"{labels[i]}: {_number(values[i])}" for i in range(len(labels))])
     return hits
 
 
@@ -89,6 +90,7 @@ def grouped_bars(figure: Any, style: ChartStyle, labels: Sequence[str], series: 
     height = 0.8 if stacked else 0.8 / count
     left = [0.0] * len(labels)
     hits = ChartHits()
+    tips: list[str] = []
     for s, name in enumerate(series):
         column = [float(row[s]) for row in values]
         if stacked:
@@ -101,6 +103,7 @@ def grouped_bars(figure: Any, style: ChartStyle, labels: Sequence[str], series: 
             bars = ax.barh(positions, column, height=height, label=short(name, 28), color=_color(None, s))
         for r, bar in enumerate(bars):
             hits.bars.append((bar, keys[r][s] if keys else (r, s)))
+            tips.append(f"{labels[r]} · {name}: {_number(column[r])}")
         hits.count += len(bars)
     size = _font_size(len(labels))
     ax.set_yticks(list(range(len(labels))), [short(label) for label in labels], fontsize=size)
@@ -114,6 +117,7 @@ def grouped_bars(figure: Any, style: ChartStyle, labels: Sequence[str], series: 
     for text in legend.get_texts():
         text.set_color(style.text)
     _bold(ax.get_yticklabels(), bold)
+    hits.tip = _bar_tip([bar for bar, _ in hits.bars], tips)
     return hits
 
 
@@ -179,7 +183,29 @@ def heatmap(figure: Any, style: ChartStyle, rows: Sequence[str], columns: Sequen
         return keys(row, column) if keys is not None else (row, column)
 
     hits.grid = (ax, key)
+
+    def tip(event: Any) -> str | None:
+        if event.inaxes is not ax or event.xdata is None:
+            return None
+        row, column = round(event.ydata), round(event.xdata)
+        if not (0 <= row < len(rows) and 0 <= column < len(columns)) or not np.isfinite(data[row, column]):
+            return None
+        return f"{rows[row]} × {columns[column]}: {_number(data[row, column], percent)}"
+
+    hits.tip = tip
     return hits
+
+
+def _bar_tip(bars: list[Any], texts: list[str]) -> Any:
+    """A tooltip function: the text of the bar under the mouse."""
+
+    def tip(event: Any) -> str | None:
+        for bar, text in zip(bars, texts, strict=False):
+            if bar.contains(event)[0]:
+                return text
+        return None
+
+    return tip
 
 
 def _bold(labels: Sequence[Any], bold: Sequence[bool]) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPainter, QPalette
-from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+from PySide6.QtGui import QCursor, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QLabel, QStackedLayout, QToolTip, QWidget
 
 from qcode.gui.support.view_options import is_dark
 from qcode.gui.support.workers import CoreTask
@@ -55,6 +55,8 @@ class ChartHits:
     bars: list[tuple[Any, object]] = field(default_factory=list)
     grid: tuple[Any, Callable[[int, int], object | None]] | None = None  # (axes, (row, column) -> key)
     count: int = 0  # bars or cells drawn (for tests and the accessible description)
+    #: the whole label and number of what is under the mouse (a tooltip: axis labels may be shortened)
+    tip: Callable[[Any], str | None] | None = None
 
     def locate(self, event: Any) -> object | None:
         """The key under a mouse event (matplotlib's), or None."""
@@ -306,6 +308,11 @@ class ChartPane(QWidget):
         event = self._event(x, y)
         over = event is not None and self.hits.locate(event) is not None
         self.image.setCursor(Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor)
+        text = self.hits.tip(event) if event is not None and self.hits.tip is not None else None
+        if text:
+            QToolTip.showText(QCursor.pos(), text + ("\nClick to list its excerpts." if over else ""), self.image)
+        else:
+            QToolTip.hideText()
 
     def save(self, target: str | Path) -> Path:
         """Write the chart as PNG (300 dpi), SVG or PDF, by the file's ending."""

@@ -11,10 +11,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox, QWidget
 
-from qcode.core.exporters.analysis_export import AnalysisTable
-from qcode.core.exporters.tables import PATH_SEPARATOR, Table
 from qcode.core.model import CooccurrenceRow, Excerpt, Filter
-from qcode.core.project import Project
+from qcode.core.project import EXPORT_PATH_SEPARATOR as PATH_SEPARATOR
+from qcode.core.project import AnalysisTable, Project
+from qcode.core.project import ExportTable as Table
 from qcode.gui.analysis.base import AnalysisView, ExcerptReader
 from qcode.gui.analysis.charts import ChartHits, ChartStyle
 

@@ -12,12 +12,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from qcode.core.analysis.frequencies import Grouping
-from qcode.core.exporters.analysis_export import AnalysisTable
-from qcode.core.exporters.docx_export import FREQUENCY_CAPTION
-from qcode.core.exporters.tables import Table, frequency_table
 from qcode.core.model import Excerpt, Filter
-from qcode.core.project import Project
+from qcode.core.project import FREQUENCY_CAPTION, AnalysisTable, Grouping, Project, frequency_table
+from qcode.core.project import ExportTable as Table
 from qcode.gui.analysis.base import AnalysisView, ExcerptReader
 from qcode.gui.analysis.charts import ChartHits, ChartStyle
 

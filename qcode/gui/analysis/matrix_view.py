@@ -11,12 +11,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
-from qcode.core.analysis.frequencies import Grouping
-from qcode.core.analysis.matrix import percentages
-from qcode.core.exporters.analysis_export import AnalysisTable
-from qcode.core.exporters.tables import PATH_SEPARATOR, Table
 from qcode.core.model import Filter, Matrix
-from qcode.core.project import Project
+from qcode.core.project import EXPORT_PATH_SEPARATOR as PATH_SEPARATOR
+from qcode.core.project import AnalysisTable, Grouping, Project
+from qcode.core.project import ExportTable as Table
+from qcode.core.project import matrix_percentages as percentages
 from qcode.gui.analysis.base import AnalysisView, ExcerptReader
 from qcode.gui.analysis.charts import ChartHits, ChartStyle
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 
-from qcode.core.exporters.tables import Table
+from qcode.core.project import ExportTable as Table
 from qcode.gui.models.project_trees import swatch
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 20

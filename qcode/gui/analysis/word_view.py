@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from qcode.core.model import Filter, KwicLine, WordCount, WordTally
 from qcode.core.project import AnalysisTable, Change, Project
 from qcode.core.project import ExportTable as Table
-from qcode.core.project import table_tsv as to_tsv
+from qcode.core.project import analysis_tsv as to_tsv
 from qcode.gui.analysis.base import RELEVANT_CHANGES, AnalysisView, ExcerptReader
 from qcode.gui.analysis.charts import ChartHits, ChartStyle
 from qcode.gui.analysis.kwic_list import HEADERS as KWIC_HEADERS
