@@ -111,6 +111,8 @@ def test_a_click_on_a_row_or_a_point_lists_the_excerpts_of_the_new_codes(qtbot, 
     canvas = chart.figure.canvas
     assert chart.hits.locate(_event(canvas, axes, 3, 0.5)) is None  # Notes brought nothing new: nothing to list
     assert chart.hits.locate(_event(canvas, axes, 2, 2.5)) == 1  # Interview A's point
+    assert chart.hits.tip(_event(canvas, axes, 2, 2.5)) == "2. Interview A: 1 new code, 3 so far\nSupport/Family"
+    assert chart.hits.tip(_event(canvas, axes, 3, 1)) == "3. Notes: 0 new codes, 3 so far"
     assert view.chart_excerpts(2) is None
 
 

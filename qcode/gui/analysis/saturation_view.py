@@ -182,7 +182,7 @@ class SaturationView(AnalysisView):
         return self.excerpts_of(key) if isinstance(key, int) else None
 
     def draw_chart(self, figure: Any, style: ChartStyle, kind: str) -> ChartHits | None:
-        from qcode.gui.analysis.saturation_chart import ChartColors, CoderCurve, draw_saturation
+        from qcode.gui.analysis.saturation_chart import ChartColors, CoderCurve, describe, draw_saturation
 
         result: SaturationResult | None = self.result
         if result is None or not result.rows:
@@ -195,4 +195,10 @@ class SaturationView(AnalysisView):
             row = chart.row_near(x, y)
             return None if row is None or not row.new_codes else row.position - 1
 
-        return ChartHits(grid=(chart.axes, key), count=len(result.rows))
+        def tip(event: Any) -> str | None:  # every source's numbers and new codes, named in full
+            if event.inaxes is not chart.axes:
+                return None
+            row = chart.row_near(event.xdata, event.ydata)
+            return None if row is None else describe(row)
+
+        return ChartHits(grid=(chart.axes, key), count=len(result.rows), tip=tip)
