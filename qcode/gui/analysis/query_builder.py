@@ -88,12 +88,12 @@ class QueryBuilder(QWidget):
         grid.addWidget(self.message, 2, 1, 1, 2)
         grid.setColumnStretch(1, 1)
         self.refresh_choices()
-        self._text_changed(self.expression.text())
 
     # --- choices ----------------------------------------------------------------------------------------
 
     def refresh_choices(self) -> None:
-        """Fill the code and coder pickers from the project (after the codebook or the coders changed)."""
+        """Fill the code and coder pickers from the project and check the query again (after the codebook or
+        the coders changed)."""
         code_id, coder = self.code.currentData(), self.coder.currentText()
         self.code.blockSignals(True)
         self.code.clear()
@@ -107,7 +107,7 @@ class QueryBuilder(QWidget):
         for person in self.project.coders():
             self.coder.addItem(person.name)
         self.coder.setCurrentIndex(max(self.coder.findText(coder), 0))
-        self._enable()
+        self._text_changed(self.text())
 
     def chosen_term(self) -> str | None:
         """The code term the pickers describe, or None when the codebook is empty."""

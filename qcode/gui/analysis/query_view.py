@@ -136,7 +136,6 @@ class QueryView(AnalysisView):
     def _codebook_changed(self, change: Change) -> None:
         if change.kind in ("code", "coder"):
             self.builder.refresh_choices()
-            self.builder.expression.textChanged.emit(self.builder.text())  # check the text against the codebook
 
 
 def _cell(text: str) -> str:
