@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHeaderView,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from qcode.core.model import Excerpt, Filter, Passage
 from qcode.core.project import AnalysisTable, Change, Project
@@ -21,6 +29,7 @@ from qcode.gui.analysis.query_builder import QueryBuilder
 from qcode.gui.analysis.window_links import undo_stack_of
 
 COLUMNS = ("Source", "Location", "Passage", "Characters", "Excerpts")  # titles as copied and exported
+PASSAGE_COLUMN = 2
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,12 @@ class QueryResult:
     expression: str
     passages: list[Passage]
     excerpts: list[list[Excerpt]]  # per passage: the codings of the query's codes behind it
+
+
+class _ElideRight(QStyledItemDelegate):
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight  # type: ignore[attr-defined]
 
 
 class QueryView(AnalysisView):
@@ -42,6 +57,7 @@ class QueryView(AnalysisView):
         self.code_all_button.setToolTip("Code every passage found with a code of the codebook or a new one "
                                         "(one step: Undo takes it back)")
         self.code_all_button.clicked.connect(lambda: self.code_all())
+        self.table.setItemDelegateForColumn(PASSAGE_COLUMN, _ElideRight(self.table))
         grid = self.builder.layout()
         assert isinstance(grid, QGridLayout)
         grid.addWidget(self.code_all_button, 2, 2)
@@ -81,6 +97,8 @@ class QueryView(AnalysisView):
                 f"match {result.expression}.")
         tips = [p.text for p in result.passages]
         self.set_table(Table(COLUMNS, rows, note=note), tooltips=tips)
+        # the passage takes the room left and loses its end, not its middle, when it does not fit
+        self.table.horizontalHeader().setSectionResizeMode(PASSAGE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self._update_code_all()
 
     def analysis_table(self) -> AnalysisTable | None:
