@@ -453,3 +453,5 @@ class SaturationRow:
     new_codes: tuple[str, ...]
     cumulative_codes: int
     new_code_ids: tuple[int, ...] = ()
+    #: ordered by an attribute: the value that placed the source (None when it has none, or for other orders)
+    order_value: object = None

@@ -36,7 +36,8 @@ def test_chart_has_a_point_and_a_bar_per_source_and_picks_name_their_source(smal
     assert list(chart.line.get_xdata()) == [1, 2, 3]
     assert list(chart.line.get_ydata()) == [2, 3, 3]
     assert [bar.get_height() for bar in chart.bars] == [2, 1, 0]
-    assert [t.get_text() for t in chart.axes.get_xticklabels()] == ["Focus group", "Interview A", "Notes"]
+    assert [t.get_text() for t in chart.axes.get_xticklabels()] == [  # the date that placed each under its name
+        "Focus group\n2024-01-15", "Interview A\n2024-03-02", "Notes"]
     assert chart.row_near(2.2) is rows[1]
     assert chart.row_near(1, 2.0) is rows[0]  # on the first point
     assert chart.row_near(1, 0.5) is rows[0]  # on its bar
@@ -79,10 +80,13 @@ def test_saturation_view_orders_by_an_attribute_and_a_coder(qtbot, small):
     by_date = small.project.saturation(order="attribute", attribute_id=date)
     assert [r[1] for r in table_rows(view)] == [r.source_name for r in by_date] == ["Focus group", "Interview A",
                                                                                      "Notes"]
+    assert view.model.table.columns[:4] == ("Position", "Source", "Interview date", "New codes")
+    assert [r[2] for r in table_rows(view)] == ["2024-01-15", "2024-03-02", ""]
+    assert "Sources without a value of Interview date come last" in view.status.text()
     ana = next(c for c in small.project.coders() if c.name == "Ana")
     wait_result(qtbot, view, lambda: view.coder.setCurrentIndex(view.coder.findData(ana.id)))
     by_ana = small.project.saturation(Filter(coders=(ana.id,)), order="attribute", attribute_id=date)
-    assert [(r[2], r[3]) for r in table_rows(view)] == [(len(r.new_codes), r.cumulative_codes) for r in by_ana]
+    assert [(r[3], r[4]) for r in table_rows(view)] == [(len(r.new_codes), r.cumulative_codes) for r in by_ana]
     assert by_ana != by_date
     assert view.chart.hits.count == 3
     # a filter that leaves the chosen coder out is refused with a message, not ignored

@@ -303,8 +303,11 @@ def test_saturation_orders(small):
                                                                     ("Notes", 0)]
     dated = project.saturation(order="attribute", attribute_id=project.find_attribute("Interview date").id)
     assert [r.source_name for r in dated] == ["Focus group", "Interview A", "Notes"]
+    assert [r.order_value for r in dated] == ["2024-01-15", "2024-03-02", None]  # what placed each; Notes has none
     by_case = project.saturation(order="attribute", attribute_id=project.find_attribute("Setting").id)
     assert [r.source_name for r in by_case] == ["Interview A", "Focus group", "Notes"]  # Sports club first
+    assert [r.order_value for r in by_case] == ["Sports club", "Online forum", None]
+    assert {r.order_value for r in by_name} == {None}
 
 
 def test_grouped_frequencies_list_groups_in_the_same_order_as_the_matrix(small):

@@ -101,6 +101,9 @@ def tick_labels(rows: list[SaturationRow]) -> list[str]:
     names = [row.source_name for row in rows]
     shared = _shared_folders(names)  # a folder all of them lie in says nothing on the axis
     labels = [_short(name.split("/", shared)[-1] if shared else name) for name in names]
+    if any(row.order_value is not None for row in rows):  # ordered by an attribute: its value under the name
+        labels = [f"{label}\n{_short(str(row.order_value))}" if row.order_value is not None else label
+                  for label, row in zip(labels, rows, strict=True)]
     if len(set(labels)) < len(labels):
         labels = [f"{row.position} · {label}" for row, label in zip(rows, labels, strict=True)]
     return labels

@@ -38,6 +38,12 @@ class SaturationResult:
     filter: Filter  # what the rows were computed with (the coder choice included)
     #: with `each`: per coder who coded in scope, (name, colour, codes seen so far per row)
     coders: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
+    attribute: str = ""  # the name of the attribute ordering the sources, if one does
+
+
+def _value(value: object) -> object:
+    """An attribute's value as a table cell ('' for none)."""
+    return "" if value is None else value
 
 
 def order_key(order: str, attribute_id: int | None = None) -> str:
@@ -118,16 +124,19 @@ class SaturationView(AnalysisView):
                                          attribute_id=options.attribute_id)
                 if own and own[-1].cumulative_codes:
                     curves.append((person.name, person.color, tuple(r.cumulative_codes for r in own)))
-        return SaturationResult(rows, options, narrowed, tuple(curves))
+        attribute = project.attribute(options.attribute_id).name if options.attribute_id is not None else ""
+        return SaturationResult(rows, options, narrowed, tuple(curves), attribute)
 
     def show_result(self, result: SaturationResult) -> None:
-        rows = [(r.position, r.source_name, len(r.new_codes), r.cumulative_codes,
-                 *(curve[i] for _, _, curve in result.coders), "; ".join(r.new_codes))
+        by_value = result.options.order == "attribute"
+        rows = [(r.position, r.source_name, *((_value(r.order_value),) if by_value else ()), len(r.new_codes),
+                 r.cumulative_codes, *(curve[i] for _, _, curve in result.coders), "; ".join(r.new_codes))
                 for i, r in enumerate(result.rows)]
-        columns = (*COLUMNS[:4], *(f"Codes so far ({name})" for name, _, _ in result.coders), COLUMNS[4])
+        columns = (*COLUMNS[:2], *((result.attribute,) if by_value else ()), *COLUMNS[2:4],
+                   *(f"Codes so far ({name})" for name, _, _ in result.coders), COLUMNS[4])
         note = self._summary(result.rows) if rows else "No sources within the filters."
-        if rows and result.options.order == "attribute":
-            note += " Sources without a value of the attribute come last, in import order."
+        if rows and by_value:
+            note += f" Sources without a value of {result.attribute} come last, in import order."
         self.set_table(Table(columns, rows, note=note))
 
     @staticmethod
