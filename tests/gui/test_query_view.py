@@ -167,6 +167,9 @@ def test_query_view_lists_the_cores_passages_and_their_excerpts(qtbot, small):
         listed = listed_coding_ids(qtbot, window, lambda row=row: click_cell(qtbot, view, row, 2))
         assert sorted(listed) == sorted(e.coding.id for e in excerpts)
     assert "the query's passage in" in window.segments.title.text()
+    listed = listed_coding_ids(qtbot, window, view.list_all_button.click)
+    assert sorted(listed) == sorted({e.coding.id for _, excerpts in found for e in excerpts})
+    assert expression in window.segments.title.text()
     copied = view.copy_table()
     assert QApplication.clipboard().text() == copied
     lines = copied.splitlines()

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QStyledItemDelegate,
@@ -58,9 +59,15 @@ class QueryView(AnalysisView):
                                         "(one step: Undo takes it back)")
         self.code_all_button.clicked.connect(lambda: self.code_all())
         self.table.setItemDelegateForColumn(PASSAGE_COLUMN, _ElideRight(self.table))
+        self.list_all_button = QPushButton("&List all excerpts")
+        self.list_all_button.setToolTip("List the excerpts behind every passage found in Coded segments")
+        self.list_all_button.clicked.connect(self.list_all)
         grid = self.builder.layout()
         assert isinstance(grid, QGridLayout)
-        grid.addWidget(self.code_all_button, 2, 2)
+        actions = QHBoxLayout()
+        actions.addWidget(self.list_all_button)
+        actions.addWidget(self.code_all_button)
+        grid.addLayout(actions, 2, 2)
         self.add_option("", self.builder)
         self.signals.changed.connect(self._codebook_changed)
         self._update_code_all()
@@ -121,6 +128,14 @@ class QueryView(AnalysisView):
         return (lambda project: project.excerpts_of_codings(ids)), (f"the query's passage in {passage.source_name}, "
                                                                     f"{passage.location}")
 
+    def list_all(self) -> None:
+        """List the excerpts behind every passage found in Coded segments."""
+        result: QueryResult | None = self.result
+        if result is None or not result.passages:
+            return
+        ids = sorted({e.coding.id for excerpts in result.excerpts for e in excerpts})
+        self.list_excerpts(lambda project: project.excerpts_of_codings(ids), f"the query {result.expression}")
+
     # --- coding the results -----------------------------------------------------------------------------
 
     def code_all(self, code: str | None = None) -> int:
@@ -148,6 +163,7 @@ class QueryView(AnalysisView):
         result: QueryResult | None = self.result
         has = result is not None and bool(result.passages) and not self.project.readonly
         self.code_all_button.setEnabled(has)
+        self.list_all_button.setEnabled(result is not None and bool(result.passages))
         if self.project.readonly:
             self.code_all_button.setToolTip("This project is open read-only.")
 
