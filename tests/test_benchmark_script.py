@@ -33,7 +33,7 @@ def test_quick_benchmark_runs(tmp_path: Path) -> None:
     assert {"matrix_by_case", "matrix_by_source", "matrix_by_coder", "matrix_by_attribute", "cooccurrence",
             "coding_query", "word_frequency", "saturation", "apply_batch_10k", "code_excerpts_with_locations",
             "frequencies_filtered_by_folder", "frequencies_filtered_by_sources", "frequencies_filtered_by_coder",
-            "stats_by_source_peak"} <= set(names)
+            "stats_by_source_peak", "name_check_excerpts"} <= set(names)
     for row in rows:
         assert set(row) >= {"name", "seconds", "budget_seconds", "ok"}
         assert row["seconds"] > 0

@@ -359,8 +359,8 @@ def _describe_filters(args: argparse.Namespace) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from qcode.cli import refi_commands
-    from qcode.core.project import export
+    from qcode.cli import privacy_options, refi_commands
+    from qcode.core.project import export, export_pseudonymised, prepare_export
 
     if refi_commands.exchange_format(args):
         return refi_commands.cmd_export_exchange(args)
@@ -368,13 +368,22 @@ def cmd_export(args: argparse.Namespace) -> int:
         flt = build_filter(project, args)
         grouping = _grouping(project, args.by)
         source_id = project.find_source(args.transcript_source).id if args.transcript_source else None
+        pseudonymised = privacy_options.pseudonymising(args, project)
+        options = {"fmt": args.export_format, "what": args.what, "grouping": grouping, "flt": flt,
+                   "filter_text": _describe_filters(args), "source_id": source_id, "delimiter": args.delimiter,
+                   "frequency_table_at_end": not args.no_frequency_table}
         try:
-            written = export(project, Path(args.out), fmt=args.export_format, what=args.what, grouping=grouping,
-                             flt=flt, filter_text=_describe_filters(args), source_id=source_id,
-                             delimiter=args.delimiter, frequency_table_at_end=not args.no_frequency_table)
+            prepare_export(project, Path(args.out), **options)  # the whole request is checked before any question
         except OptionNotApplicableError as err:  # an option the export does not use is a usage error
             raise UsageError(err.message) from err
-    print(f"Exported to {written}")
+        if pseudonymised:
+            fmt = args.export_format or Path(args.out).suffix.lower().lstrip(".")
+            checked = Filter(sources=(source_id,)) if source_id is not None else flt  # a transcript: its source
+            privacy_options.confirm_names(args, project, checked, fmt=fmt, what=args.what)
+            written = export_pseudonymised(project, Path(args.out), **options)
+        else:
+            written = export(project, Path(args.out), **options)
+        print(privacy_options.exported_line(project, written, pseudonymised))
     return 0
 
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from qcode.cli.commands import UsageError, _open
 from qcode.cli.output import print_rows
 
-ACTIONS = ("add", "remove", "enable", "disable", "suggest")
+ACTIONS = ("add", "remove", "enable", "disable", "suggest", "default")
+SWITCH = ("on", "off")
 
 
 def cmd_names(args: argparse.Namespace) -> int:
@@ -18,8 +19,13 @@ def cmd_names(args: argparse.Namespace) -> int:
             raise UsageError("To change the register, write: qcode names PROJECT add TERM --as PSEUDONYM")
         with _open(args, write=False) as project:
             rows = [(e.term, e.pseudonym, "yes" if e.enabled else "no") for e in project.name_register()]
+            default = project.pseudonymise_exports
         print_rows(("term", "pseudonym", "enabled"), rows, args.format)
+        if args.format == "table":
+            print(f"pseudonymised exports by default: {'on' if default else 'off'}")
         return 0
+    if args.action == "default":
+        return _default(args)
     if args.action == "suggest":
         if args.term or args.pseudonym:
             raise UsageError("'names suggest' takes no term; it proposes them.")
@@ -48,13 +54,40 @@ def cmd_names(args: argparse.Namespace) -> int:
     return 0
 
 
+def _default(args: argparse.Namespace) -> int:
+    """`names PROJECT default [on|off]`: show or set whether exports are pseudonymised unless asked otherwise."""
+    if args.pseudonym:
+        raise UsageError("--as goes with 'add', not with 'default'.")
+    if args.term is None:
+        with _open(args, write=False) as project:
+            on = project.pseudonymise_exports
+        print(f"pseudonymised exports by default: {'on' if on else 'off'}")
+        return 0
+    if args.term.casefold() not in SWITCH:
+        raise UsageError(f"'names default' takes on or off, not '{args.term}'.")
+    on = args.term.casefold() == "on"
+    with _open(args, write=True) as project:
+        project.set_pseudonymise_exports(on)
+        terms = len(project.pseudonymiser().pseudonyms)
+    if not on:
+        print("Exports write the names as they are unless --pseudonymise is given.")
+    elif terms:
+        print(f"Exports are pseudonymised (the register's {terms} {'term' if terms == 1 else 'terms'}) unless "
+              "--no-pseudonymise is given.")
+    else:
+        print("Exports are pseudonymised unless --no-pseudonymise is given; the register is empty, so add the "
+              "names first (qcode names PROJECT add NAME --as PSEUDONYM): until then exports are refused.")
+    return 0
+
+
 def add_parser(command: Callable[..., argparse.ArgumentParser],
                formats: Callable[[argparse.ArgumentParser], None]) -> None:
     """Register `qcode names` with the parser (`command` and `formats` are the parser's helpers)."""
     p = command("names", cmd_names, "the name register: terms and the pseudonyms pseudonymised exports write")
     p.add_argument("project")
     p.add_argument("action", nargs="?", choices=ACTIONS,
-                   help="add TERM --as PSEUDONYM, remove TERM, enable TERM, disable TERM, or suggest names to add")
+                   help="add TERM --as PSEUDONYM, remove TERM, enable TERM, disable TERM, suggest names to add, or "
+                        "default on|off: whether exports are pseudonymised unless asked otherwise")
     p.add_argument("term", nargs="?", help="a name, place or any text (matched as whole words, any letter case)")
     p.add_argument("--as", dest="pseudonym", metavar="PSEUDONYM", help="what exports write instead (with add)")
     p.add_argument("--limit", type=int, default=100, metavar="N", help="suggest: at most N names (default 100)")

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 
 from qcode import __version__
-from qcode.cli import analysis_commands, archive_commands, commands, names_commands, refi_commands, team_commands
+from qcode.cli import (
+    analysis_commands,
+    archive_commands,
+    commands,
+    names_commands,
+    privacy_options,
+    refi_commands,
+    team_commands,
+)
 from qcode.cli.output import FORMATS
 
 
@@ -189,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--transcript-source", metavar="S", help="the source of a --what transcript export")
     p.add_argument("--no-frequency-table", action="store_true",
                    help="Word excerpts report: leave out the frequency table at the end")
+    privacy_options.add_options(p)
     _filters(p)
 
     analysis_commands.register(command, _filters, _formats)

@@ -37,9 +37,18 @@ def cmd_export_exchange(args: argparse.Namespace) -> int:
     if given:
         raise _usage(f"A REFI-QDA export ({fmt}) holds the whole {'project' if fmt == 'qdpx' else 'codebook'}; "
                      f"{', '.join(given)} do{'es' if len(given) == 1 else ''} not apply to it.")
+    from qcode.cli import privacy_options
+    from qcode.core.model import Filter
+    from qcode.core.project import export_pseudonymised
+
     with Project.open(args.project, mode="read") as project:
-        written = project.export_refi(Path(args.out), codebook_only=fmt == "qdc")
-    print(f"Exported to {written}")
+        pseudonymised = privacy_options.pseudonymising(args, project)
+        if pseudonymised:
+            privacy_options.confirm_names(args, project, Filter(), fmt=fmt, what=None)
+            written = export_pseudonymised(project, Path(args.out), fmt=fmt)
+        else:
+            written = project.export_refi(Path(args.out), codebook_only=fmt == "qdc")
+        print(privacy_options.exported_line(project, written, pseudonymised))
     return 0
 
 

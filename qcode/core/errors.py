@@ -288,6 +288,13 @@ class BackupRefusedError(DamagedProjectError, BackupError):
 # --- exchange (REFI-QDA) -------------------------------------------------------------------------------------
 
 
+class NameCheckCancelled(QcodeError):
+    """The check before a pseudonymised export stopped by the user; nothing was exported."""
+
+    def __init__(self) -> None:
+        super().__init__("The check of names was cancelled; nothing was exported.")
+
+
 class ExchangeFileError(ImportError_):
     """A .qdpx or .qdc file that cannot be imported (damaged, unsafe or not an exchange file); nothing was
     written."""

@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
         self.import_flow.choose_folder()
 
     def open_export_dialog(self) -> ExportDialog:
-        dialog = ExportDialog(self.project, self, source_id=self.document.source_id)
+        dialog = ExportDialog(self.project, self, source_id=self.document.source_id, undo_stack=self.undo_stack)
         dialog.exported.connect(lambda path: self.statusBar().showMessage(f"Exported to {path}", 8000))
         dialog.open()
         return dialog

@@ -315,6 +315,9 @@ def main() -> int:
 
     rows.extend(safety_rows(path))
     rows.extend(team_rows(path, folder))
+    from privacy_rows import privacy_rows
+
+    rows.extend(privacy_rows(path, folder))
 
     from analysis_rows import rows as analysis_rows  # the analyses (matrix, co-occurrence, queries, ...)
     rows.extend(analysis_rows(path, ids, folder, timed))

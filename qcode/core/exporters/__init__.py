@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.errors import ExportError, InvalidRequestError, OptionNotApplicableError
@@ -120,13 +121,18 @@ def supported(fmt: str) -> set[str]:
 EXCHANGE_FORMATS = ("qdpx", "qdc")
 
 
-def export_exchange(project: Project, target: Path, fmt: str, *, progress: Progress | None = None,
-                    **not_applicable: object) -> Path:
-    """A REFI-QDA export, refusing the options of the other exports."""
+def check_exchange_options(fmt: str, **not_applicable: object) -> None:
+    """Refuse the options of the other exports for a REFI-QDA export."""
     given = sorted(name for name, value in not_applicable.items() if value)
     if given:
         raise InvalidRequestError(f"A {fmt} export holds the whole {'project' if fmt == 'qdpx' else 'codebook'}; "
                                   f"{', '.join(given)} do not apply to it.")
+
+
+def export_exchange(project: Project, target: Path, fmt: str, *, progress: Progress | None = None,
+                    **not_applicable: object) -> Path:
+    """A REFI-QDA export, refusing the options of the other exports."""
+    check_exchange_options(fmt, **not_applicable)
     from qcode.core.refi.writer import write_codebook, write_project
 
     # the writers take `project` as given: a pseudonymised view stays one (and gets fresh identifiers)
@@ -149,7 +155,7 @@ def format_for(target: Path, fmt: str | None) -> str:
     )
 
 
-def export(
+def prepare_export(
     project: Project,
     target: str | Path,
     *,
@@ -163,14 +169,16 @@ def export(
     frequency_table_at_end: bool = True,
     today: date | None = None,
     progress: Progress | None = None,
-) -> Path:
-    """Write one export and return its path (a folder for CSV with what='all')."""
+) -> Callable[[], Path]:
+    """Check an export request whole (raising what `export` would) and return what writes it: so that a face
+    can ask the researcher something (the check of a pseudonymised export) only about a request that will go."""
     target = Path(target)
     refuse_project_target(target, project.path)
     exchange = fmt or target.suffix.lower().lstrip(".")
     if exchange in EXCHANGE_FORMATS:
-        return export_exchange(project, target, exchange, progress=progress, what=what, grouping=grouping,
-                               filters=flt and not flt.is_empty(), source=source_id)
+        given = {"what": what, "grouping": grouping, "filters": flt and not flt.is_empty(), "source": source_id}
+        check_exchange_options(exchange, **given)
+        return lambda: export_exchange(project, target, exchange, progress=progress, **given)
     fmt = format_for(target, fmt)
     what = what or DEFAULT_WHAT[fmt]
     if what not in WHATS:
@@ -192,7 +200,13 @@ def export(
         frequency_table_at_end=frequency_table_at_end, today=today or date.today(), progress=progress,
         now=datetime.combine(today or date.today(), datetime.now().time().replace(microsecond=0)),
     )
-    return exporter.write(request)
+    return lambda: exporter.write(request)
+
+
+def export(project: Project, target: str | Path, **options: Any) -> Path:
+    """Write one export and return its path (a folder for CSV with what='all'); the options are those of
+    `prepare_export`."""
+    return prepare_export(project, target, **options)()
 
 
 def grouping_label(project: Project, grouping: Grouping) -> str:
@@ -227,6 +241,7 @@ __all__ = [
     "OptionNotApplicableError",
     "export",
     "exporter_for",
+    "prepare_export",
     "refuse_project_target",
     "register",
     "supported",

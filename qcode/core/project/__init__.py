@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the same names as `_ELSEWHERE` gives them, for type checker
     from qcode.core.demo import build_demo
     from qcode.core.diagnostics import unexpected_failure
     from qcode.core.exporters import FILTERS as EXPORT_FILTERS
-    from qcode.core.exporters import export, exporter_for
+    from qcode.core.exporters import export, exporter_for, prepare_export
     from qcode.core.exporters import supported as supported_exports
     from qcode.core.exporters.analysis_export import AnalysisTable
     from qcode.core.exporters.analysis_export import to_tsv as analysis_tsv
@@ -44,6 +44,9 @@ if TYPE_CHECKING:  # the same names as `_ELSEWHERE` gives them, for type checker
     from qcode.core.importers import ImportOptions, SurveyOptions, importable_suffixes
     from qcode.core.importers.structure import label_line_end
     from qcode.core.importers.survey_columns import SurveyColumns, survey_columns
+    from qcode.core.privacy.export import check_scope as name_check_scope
+    from qcode.core.privacy.export import export_pseudonymised, unregistered_names
+    from qcode.core.privacy.suggest import Suggestion as NameSuggestion
     from qcode.core.refi.document import ExchangeReport, ImportRecord, ImportUndo
     from qcode.core.refi.reader import read_qdpx
     from qcode.core.team.agreement import UNIT_WORDS as AGREEMENT_UNIT_WORDS
@@ -79,6 +82,7 @@ _ELSEWHERE: dict[str, tuple[str, str]] = {
     "EXPORT_FILTERS": ("qcode.core.exporters", "FILTERS"),
     "export": ("qcode.core.exporters", "export"),
     "exporter_for": ("qcode.core.exporters", "exporter_for"),
+    "prepare_export": ("qcode.core.exporters", "prepare_export"),
     "supported_exports": ("qcode.core.exporters", "supported"),
     "csv_cell": ("qcode.core.exporters.safety", "csv_cell"),
     "refuse_project_target": ("qcode.core.exporters.safety", "refuse_project_target"),
@@ -89,6 +93,10 @@ _ELSEWHERE: dict[str, tuple[str, str]] = {
     "label_line_end": ("qcode.core.importers.structure", "label_line_end"),
     "SurveyColumns": ("qcode.core.importers.survey_columns", "SurveyColumns"),
     "survey_columns": ("qcode.core.importers.survey_columns", "survey_columns"),
+    "name_check_scope": ("qcode.core.privacy.export", "check_scope"),
+    "export_pseudonymised": ("qcode.core.privacy.export", "export_pseudonymised"),
+    "unregistered_names": ("qcode.core.privacy.export", "unregistered_names"),
+    "NameSuggestion": ("qcode.core.privacy.suggest", "Suggestion"),
     "ExchangeReport": ("qcode.core.refi.document", "ExchangeReport"),
     "ImportRecord": ("qcode.core.refi.document", "ImportRecord"),
     "ImportUndo": ("qcode.core.refi.document", "ImportUndo"),
@@ -145,6 +153,7 @@ __all__ = [  # the names above and those of `_ELSEWHERE` (a test checks they are
     "ImportUndo",
     "Listener",
     "MergeReport",
+    "NameSuggestion",
     "Project",
     "Resolution",
     "SurveyColumns",
@@ -159,11 +168,14 @@ __all__ = [  # the names above and those of `_ELSEWHERE` (a test checks they are
     "disagreement_resolution",
     "export",
     "export_agreement",
+    "export_pseudonymised",
     "exporter_for",
     "frequency_table",
     "importable_suffixes",
     "label_line_end",
     "matrix_percentages",
+    "name_check_scope",
+    "prepare_export",
     "read_qdpx",
     "read_stop_words",
     "refuse_project_target",
@@ -171,6 +183,7 @@ __all__ = [  # the names above and those of `_ELSEWHERE` (a test checks they are
     "supported_exports",
     "survey_columns",
     "unexpected_failure",
+    "unregistered_names",
     "verify_archive",
     "write_analysis_docx",
     "write_analysis_xlsx",

@@ -7,10 +7,13 @@ from qcode.core.model import RegisterEntry
 from qcode.core.privacy.pseudonymise import Pseudonymiser, Term
 from qcode.core.privacy.suggest import Suggestion, suggest
 from qcode.core.project.base import ProjectBase
+from qcode.core.store import meta
 from qcode.core.store import names as name_store
 from qcode.core.store import sources as source_store
 
 MAX_TERM = 200
+#: the project setting that makes every export pseudonymised unless the researcher says otherwise
+PSEUDONYMISE_KEY = "pseudonymise_exports"
 
 
 class NamesMixin(ProjectBase):
@@ -65,6 +68,18 @@ class NamesMixin(ProjectBase):
             name_store.delete_entry(tx, entry.id)
         self._notify("names", "removed", (entry.id,))
         return entry
+
+    @property
+    def pseudonymise_exports(self) -> bool:
+        """True when exports are pseudonymised unless asked otherwise (a setting stored in the project, so
+        that every face and every member of a team gets the same default)."""
+        return meta.get_meta(self._store.read, PSEUDONYMISE_KEY) == "on"
+
+    def set_pseudonymise_exports(self, on: bool) -> None:
+        """Make pseudonymised exports the project's default, or stop doing so."""
+        with self._store.transaction() as tx:
+            meta.set_meta(tx, PSEUDONYMISE_KEY, "on" if on else "off")
+        self._notify("names", "changed")
 
     def pseudonymiser(self) -> Pseudonymiser:
         """A pseudonymiser for the register's enabled entries."""

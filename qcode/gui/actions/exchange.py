@@ -1,6 +1,7 @@
 """REFI-QDA from the File menu: import a project (as a new qcode project), import a codebook into the open
-project (one undo step), and export the project or its codebook; each on a worker with progress and Cancel,
-and a report of what came in and what was left out."""
+project (one undo step), and export the project or its codebook (pseudonymised when the researcher ticks it,
+after the check of names the register lacks); each on a worker with progress and Cancel, and a report of
+what came in and what was left out."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from qcode.core.errors import QcodeError
-from qcode.core.project import ExchangeReport, Project
+from qcode.core.model import Filter
+from qcode.core.project import ExchangeReport, Project, export_pseudonymised, name_check_scope
 from qcode.gui.commands.exchange import ImportCodebook, ImportProject
+from qcode.gui.dialogs.name_check_dialog import NameCheck
 from qcode.gui.support.workers import CoreTask
 
 
@@ -47,6 +50,8 @@ class ExchangeFlow(QObject):
         self.task: CoreTask | None = None
         self.dialog: QProgressDialog | None = None
         self.show_report = True
+        self.export_box: QMessageBox | None = None  # "pseudonymise?" before a REFI-QDA export
+        self.name_check: NameCheck | None = None
 
     def add_actions(self, menu: QMenu) -> None:
         writable = not self.project.readonly
@@ -93,8 +98,34 @@ class ExchangeFlow(QObject):
                                                 str(self.project.path.with_suffix(f".{suffix}")),
                                                 f"REFI-QDA {what}s (*.{suffix})")
         if chosen:
-            self.export(Path(chosen if chosen.endswith(f".{suffix}") else f"{chosen}.{suffix}"),
-                        codebook_only=codebook_only)
+            self.ask_and_export(Path(chosen if chosen.endswith(f".{suffix}") else f"{chosen}.{suffix}"),
+                                codebook_only=codebook_only)
+
+    def ask_and_export(self, target: Path, *, codebook_only: bool) -> QMessageBox | None:
+        """Export, asking first whether to pseudonymise when the project has a register to apply (ticked when
+        the project pseudonymises by default); returns the box asking, if any (it does not block)."""
+        default = self.project.pseudonymise_exports
+        if not default and not self.project.pseudonymiser().pseudonyms:
+            self.export(target, codebook_only=codebook_only)
+            return None
+        what = "codebook" if codebook_only else "project"
+        box = QMessageBox(QMessageBox.Icon.Question, "REFI-QDA", f"Export the {what} as {target.name}.",
+                          parent=self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        checkbox = QCheckBox("Pseudonymise (apply the name register)", box)
+        checkbox.setChecked(default)
+        box.setCheckBox(checkbox)
+        export_button = box.addButton("Export", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+
+        def clicked(button: object) -> None:
+            if button is export_button:
+                self.export(target, codebook_only=codebook_only, pseudonymise=checkbox.isChecked())
+
+        box.buttonClicked.connect(clicked)
+        box.open()
+        self.export_box = box
+        return box
 
     # --- the work ---------------------------------------------------------------------------------------
 
@@ -133,16 +164,31 @@ class ExchangeFlow(QObject):
 
         self._run("Importing", lambda task: project.import_refi(source, codebook_only=True, progress=task), done)
 
-    def export(self, target: Path, *, codebook_only: bool) -> None:
+    def export(self, target: Path, *, codebook_only: bool, pseudonymise: bool = False) -> None:
+        """Write the project (or its codebook); pseudonymised after the check of names the register lacks."""
         project = self.project
+        fmt = "qdc" if codebook_only else "qdpx"
 
         def done(path: Path) -> None:
             status = getattr(self.window, "statusBar", None)
             if status is not None:
-                status().showMessage(f"Exported to {path}", 8000)
+                which = "pseudonymised" if pseudonymise else "not pseudonymised"
+                status().showMessage(f"Exported to {path} ({which})", 8000)
 
-        self._run("Exporting", lambda task: project.export_refi(target, codebook_only=codebook_only, progress=task),
-                  done)
+        if not pseudonymise:
+            self._run("Exporting", lambda task: project.export_refi(target, codebook_only=codebook_only,
+                                                                    progress=task), done)
+            return
+        path = project.path
+
+        def work(task: CoreTask) -> Path:
+            with Project.open(path, mode="read") as reader:  # the worker's own connection
+                return export_pseudonymised(reader, target, fmt=fmt, progress=task)
+
+        self.name_check = NameCheck(self.window, project, self.undo_stack, flt=Filter(), scope=name_check_scope(fmt, None),
+                                    proceed=lambda: self._run("Exporting", work, done),
+                                    stopped=lambda: self.finished.emit(None))
+        self.name_check.start()
 
     def _run(self, label: str, work: Callable[[CoreTask], object], done: Callable) -> None:
         if self.task is not None:

@@ -62,3 +62,19 @@ class RemoveName(CoreCommand):
     def revert(self) -> None:
         self.project.add_name(self.entry.term, self.entry.pseudonym, enabled=self.entry.enabled,
                               entry_id=self.entry.id)
+
+
+class SetPseudonymiseExports(CoreCommand):
+    """Make pseudonymised exports the project's default, or stop doing so (a setting stored in the project)."""
+
+    def __init__(self, project: Project, on: bool) -> None:
+        super().__init__("Pseudonymise exports by default" if on else "Stop pseudonymising exports by default")
+        self.project = project
+        self.on = on
+        self.before = project.pseudonymise_exports
+
+    def apply(self) -> None:
+        self.project.set_pseudonymise_exports(self.on)
+
+    def revert(self) -> None:
+        self.project.set_pseudonymise_exports(self.before)

@@ -1,15 +1,18 @@
 """The Export dialog: what, in which format, grouped how, filtered how (codes, folders, sources, cases,
-attribute values, coders), to which file.
+attribute values, coders), pseudonymised or not, to which file.
 
-The export itself runs on a worker with its own read-only connection, with progress and Cancel.
+A pseudonymised export is checked first for words that look like names the register lacks (see
+`name_check_dialog`). The export itself runs on a worker with its own read-only connection, with progress
+and Cancel.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,9 +29,20 @@ from PySide6.QtWidgets import (
 )
 
 from qcode.core.errors import QcodeError
-from qcode.core.project import Grouping, Project, export, exporter_for, refuse_project_target
+from qcode.core.model import Filter
+from qcode.core.project import (
+    Grouping,
+    Project,
+    export,
+    export_pseudonymised,
+    exporter_for,
+    name_check_scope,
+    prepare_export,
+    refuse_project_target,
+)
 from qcode.core.project import supported_exports as supported
 from qcode.gui.dialogs.export_filters import ExportFilters
+from qcode.gui.dialogs.name_check_dialog import NameCheck
 from qcode.gui.support.plain_text import as_text
 from qcode.gui.support.workers import CoreTask
 
@@ -51,10 +65,14 @@ FILE_NAMES = {"excerpts": "coded excerpts", "frequencies": "code frequencies", "
 class ExportDialog(QDialog):
     exported = Signal(str)  # the path written
 
-    def __init__(self, project: Project, parent: QWidget | None = None, *, source_id: int | None = None) -> None:
+    def __init__(self, project: Project, parent: QWidget | None = None, *, source_id: int | None = None,
+                 undo_stack: QUndoStack | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.project = project
+        #: names registered from the check before a pseudonymised export are undo steps of the window
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.name_check: NameCheck | None = None
         self.task: CoreTask | None = None
         self.progress: QProgressDialog | None = None
         form = QFormLayout(self)
@@ -94,6 +112,12 @@ class ExportDialog(QDialog):
         self.with_frequencies = QCheckBox("Add a frequency table at the end of the Word report")
         self.with_frequencies.setChecked(True)
         form.addRow("", self.with_frequencies)
+
+        self.pseudonymise = QCheckBox("&Pseudonymise (apply the name register)")
+        self.pseudonymise.setToolTip("Every name in the register is replaced by its pseudonym in everything the "
+                                     "export writes; File > Name register sets whether this is the default.")
+        self.pseudonymise.setChecked(project.pseudonymise_exports)
+        form.addRow("Privacy:", self.pseudonymise)
 
         row = QHBoxLayout()
         self.target = QLineEdit()
@@ -211,12 +235,32 @@ class ExportDialog(QDialog):
         project_path = self.project.path
         with_frequencies = self.with_frequencies.isChecked() or "no-frequency-table" not in accepts
 
+        pseudonymise = self.pseudonymise.isChecked()
+        options = {"fmt": fmt, "what": what, "grouping": grouping, "flt": flt, "filter_text": filter_text,
+                   "source_id": source_id, "frequency_table_at_end": with_frequencies}
+        try:  # a request that cannot go is refused before the name check asks anything
+            prepare_export(self.project, Path(target), **options)
+        except QcodeError as err:
+            QMessageBox.warning(self, "Export", as_text(err.message))
+            return
+
         def work(progress: CoreTask) -> str:
             with Project.open(project_path, mode="read") as reader:  # the worker's own connection
-                return str(export(reader, Path(target), fmt=fmt, what=what, grouping=grouping, flt=flt,
-                                  filter_text=filter_text, source_id=source_id, progress=progress,
-                                  frequency_table_at_end=with_frequencies))
+                write = export_pseudonymised if pseudonymise else export
+                return str(write(reader, Path(target), progress=progress, **options))
 
+        self.buttons.setEnabled(False)
+        if not pseudonymise:
+            self.run_export(work)
+            return
+        checked = Filter(sources=(source_id,)) if source_id is not None else flt  # a transcript: its source
+        self.name_check = NameCheck(self, self.project, self.undo_stack, flt=checked, scope=name_check_scope(fmt, what),
+                                    proceed=lambda: self.run_export(work),
+                                    stopped=lambda: self.buttons.setEnabled(True))
+        self.name_check.start()
+
+    def run_export(self, work: Callable[[CoreTask], str]) -> None:
+        """Write the export on a worker, with progress and Cancel."""
         self.task = CoreTask(work)
         self.progress = QProgressDialog("Exporting…", "Cancel", 0, 0, self)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from qcode.core.model import RegisterEntry
 from qcode.core.project import Change, Project
 from qcode.gui.commands.base import push_or_warn
-from qcode.gui.commands.names import AddName, EditName, RemoveName
+from qcode.gui.commands.names import AddName, EditName, RemoveName, SetPseudonymiseExports
 from qcode.gui.support.pending_edits import commit_open_editor
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 40
@@ -79,6 +80,11 @@ class NamesDialog(QDialog):
         suggest = QPushButton("&Suggest names")
         suggest.clicked.connect(self.fill_suggestions)
 
+        self.by_default = QCheckBox("Pseudonymise every &export unless I say otherwise (a setting of this project)")
+        self.by_default.setToolTip("The Export dialog and REFI-QDA exports start with Pseudonymise ticked; on the "
+                                   "command line, 'qcode export' pseudonymises unless --no-pseudonymise is given.")
+        self.by_default.toggled.connect(self._default_toggled)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -87,10 +93,11 @@ class NamesDialog(QDialog):
         layout.addLayout(adding)
         layout.addWidget(suggest, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.suggestions, 2)
+        layout.addWidget(self.by_default)
         layout.addWidget(buttons)
         self._unsubscribe = project.subscribe(self._changed)
         self.finished.connect(lambda _result: self._unsubscribe())
-        for widget in (self.term, self.pseudonym, add, self.remove_button, suggest):
+        for widget in (self.term, self.pseudonym, add, self.remove_button, suggest, self.by_default):
             widget.setEnabled(not project.readonly)
         self.refresh()
 
@@ -116,6 +123,7 @@ class NamesDialog(QDialog):
             applied.setCheckState(Qt.CheckState.Checked if entry.enabled else Qt.CheckState.Unchecked)
             for column, item in enumerate((term, pseudonym, applied)):
                 self.table.setItem(row, column, item)
+        self.by_default.setChecked(self.project.pseudonymise_exports)
         self._filling = False
         if self.pseudonym.text() == "" or self.pseudonym.text().startswith("P"):
             self.pseudonym.setText(self.next_pseudonym())
@@ -149,6 +157,12 @@ class NamesDialog(QDialog):
             enabled = item.checkState() == Qt.CheckState.Checked
             if enabled != entry.enabled:
                 push_or_warn(self.undo_stack, EditName(self.project, entry, enabled=enabled), self)
+
+    def _default_toggled(self, on: bool) -> None:
+        if self._filling or on == self.project.pseudonymise_exports:
+            return
+        if not push_or_warn(self.undo_stack, SetPseudonymiseExports(self.project, on), self):
+            self.refresh()
 
     def add_current(self) -> bool:
         """Register what the two fields hold; on success they empty for the next term."""

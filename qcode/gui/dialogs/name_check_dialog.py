@@ -1,0 +1,202 @@
+"""The check before a pseudonymised export: words that look like names the register lacks, for the researcher
+to register (inline, one undo step each) or to export anyway.
+
+`NameCheck` reads the candidates on a worker with its own read-only connection (on a big project the check
+reads every excerpt), then either goes straight on (nothing found) or asks with `NameCheckDialog`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qcode.core.model import Filter
+from qcode.core.project import NameSuggestion as Suggestion
+from qcode.core.project import Project, unregistered_names
+from qcode.gui.commands.base import push_or_warn
+from qcode.gui.commands.names import AddName
+from qcode.gui.support.workers import CoreTask
+
+
+def next_pseudonym(project: Project) -> str:
+    """P01, P02 ...: the first of these the register does not use yet."""
+    used = {e.pseudonym.casefold() for e in project.name_register()}
+    number = 1
+    while f"p{number:02d}" in used:
+        number += 1
+    return f"P{number:02d}"
+
+
+class NameCheckDialog(QDialog):
+    """The candidates (term, count, example); add the selected one to the register, export anyway, or cancel."""
+
+    def __init__(self, project: Project, undo_stack: QUndoStack, found: list[Suggestion],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.undo_stack = undo_stack
+        self.setWindowTitle("Check the names before exporting")
+        self.resize(780, 460)
+        intro = QLabel("The pseudonymised export would still show these words, which look like names the "
+                       "register lacks. Add the ones that name someone or somewhere to the register, or export "
+                       "anyway if they are not names.")
+        intro.setWordWrap(True)
+        self.table = QTableWidget(0, 3)
+        self.table.setAccessibleName("Words that look like names")
+        self.table.setHorizontalHeaderLabels(["Word", "Times", "Example"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setRowCount(len(found))
+        for row, suggestion in enumerate(found):
+            for column, text in enumerate((suggestion.term, str(suggestion.occurrences), suggestion.example)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnToContents(0)
+
+        self.pseudonym = QLineEdit(next_pseudonym(project))
+        self.pseudonym.setAccessibleName("Pseudonym for the selected word")
+        self.pseudonym.returnPressed.connect(self.add_selected)
+        self.add_button = QPushButton("&Add to the register")
+        self.add_button.clicked.connect(self.add_selected)
+        adding = QHBoxLayout()
+        adding.addWidget(QLabel("Pseudonym:"))
+        adding.addWidget(self.pseudonym)
+        adding.addWidget(self.add_button)
+        for widget in (self.pseudonym, self.add_button):
+            widget.setEnabled(not project.readonly)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table)
+        layout.addLayout(adding)
+        layout.addWidget(self.buttons)
+        if found:
+            self.table.selectRow(0)
+        self._label_export()
+
+    def terms(self) -> list[str]:
+        """The words still listed."""
+        return [item.text() for row in range(self.table.rowCount()) if (item := self.table.item(row, 0))]
+
+    def _label_export(self) -> None:
+        self.export_button.setText("&Export anyway" if self.table.rowCount() else "&Export")
+
+    def add_selected(self) -> bool:
+        """Register the selected word with the pseudonym given (one undo step); it leaves the list."""
+        rows = sorted({index.row() for index in self.table.selectedIndexes()})
+        if not rows:
+            return False
+        item = self.table.item(rows[0], 0)
+        if item is None:
+            return False
+        if not push_or_warn(self.undo_stack, AddName(self.project, item.text(), self.pseudonym.text()), self):
+            return False
+        self.table.removeRow(rows[0])
+        self.pseudonym.setText(next_pseudonym(self.project))
+        if self.table.rowCount():
+            self.table.selectRow(min(rows[0], self.table.rowCount() - 1))
+        self._label_export()
+        return True
+
+
+class NameCheck(QObject):
+    """One check before one export: `start()` reads on a worker, then calls `proceed` (nothing found, or the
+    researcher chose to export) or `stopped` (cancelled, or the check was refused: its message is shown)."""
+
+    def __init__(self, parent: QWidget, project: Project, undo_stack: QUndoStack, *, flt: Filter, scope: str,
+                 proceed: Callable[[], None], stopped: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.project = project
+        self.undo_stack = undo_stack
+        self.flt = flt
+        self.scope = scope
+        self.proceed = proceed
+        self.stopped = stopped
+        self.task: CoreTask | None = None
+        self.busy: QProgressDialog | None = None
+        self.dialog: NameCheckDialog | None = None
+
+    def start(self) -> CoreTask:
+        path: Path = self.project.path
+        flt, scope = self.flt, self.scope
+
+        def work(task: CoreTask) -> list[Suggestion]:
+            with Project.open(path, mode="read") as reader:  # the worker's own connection
+                return unregistered_names(reader, flt, scope=scope, progress=task)
+
+        self.task = CoreTask(work)
+        self.busy = QProgressDialog("Checking for names the register lacks…", "Cancel", 0, 0, self.parent_widget)
+        self.busy.setWindowModality(Qt.WindowModality.WindowModal)
+        self.busy.setMinimumDuration(300)
+        self.busy.canceled.connect(self.task.cancel)
+        self.task.signals.progress.connect(self._progress)
+        self.task.signals.finished.connect(self._checked)
+        self.task.signals.failed.connect(self._failed)
+        self.task.start()
+        return self.task
+
+    def _progress(self, done: int, total: int, _text: str) -> None:
+        busy = self.busy
+        if busy is not None:
+            busy.setMaximum(max(total, 1))
+            busy.setValue(done)
+
+    def _end_busy(self) -> bool:
+        """Close the busy box; True when the researcher cancelled meanwhile."""
+        cancelled = self.task is not None and self.task.cancelled()
+        if self.busy is not None:
+            self.busy.reset()
+            self.busy.deleteLater()
+            self.busy = None
+        return cancelled
+
+    def _checked(self, found: list[Suggestion]) -> None:
+        if self._end_busy():
+            self.stopped()
+            return
+        if not found:
+            self.proceed()
+            return
+        self.dialog = NameCheckDialog(self.project, self.undo_stack, found, self.parent_widget)
+        self.dialog.accepted.connect(self.proceed)
+        self.dialog.rejected.connect(self.stopped)
+        self.dialog.open()
+
+    def _failed(self, message: str, details: str) -> None:
+        if self._end_busy():  # the researcher pressed Cancel: nothing to warn about
+            self.stopped()
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export", message, parent=self.parent_widget)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        if details:
+            box.setDetailedText(details)
+        box.open()
+        self.stopped()
