@@ -77,6 +77,8 @@ def test_word_view_shows_the_cores_counts_and_a_word_click_lists_its_lines(qtbot
     expected = small.project.word_frequencies()
     assert table_rows(view) == [(w.word, w.count, w.sources) for w in expected]
     row = [w.word for w in expected].index("dad")
+    tip = view.sorter.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "“dad”: 2 occurrences in 2 sources\nClick to see it in context."
     with qtbot.waitSignal(view.kwic.model_.modelReset, timeout=20000):
         click_cell(qtbot, view, row, 0)
     assert view.word == "dad"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,7 @@ from qcode.gui.analysis.base import RELEVANT_CHANGES, AnalysisView, ExcerptReade
 from qcode.gui.analysis.charts import ChartHits, ChartStyle
 from qcode.gui.analysis.kwic_list import HEADERS as KWIC_HEADERS
 from qcode.gui.analysis.kwic_list import KwicList
+from qcode.gui.analysis.result_table import ResultModel
 from qcode.gui.analysis.window_links import open_passage, undo_stack_of
 from qcode.gui.commands.analysis import add_stop_words, remove_stop_words
 from qcode.gui.commands.base import push_or_warn
@@ -60,12 +61,25 @@ class WordResult:
     tally: WordTally
 
 
+class WordTableModel(ResultModel):
+    """The word table; a cell's tooltip says that a click shows the word in context (not excerpts)."""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            word, count, sources = self.table.rows[index.row()][:3]
+            return (f"“{word}”: {count} occurrence{'s' if count != 1 else ''} in {sources} "
+                    f"source{'s' if sources != 1 else ''}\nClick to see it in context.")
+        return super().data(index, role)
+
+
 class WordView(AnalysisView):
     title = "Word frequency"
     chart_kinds = ("Bars",)
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(project, parent)
+        self.model = WordTableModel(self)
+        self.sorter.setSourceModel(self.model)
         self.word = ""  # the word whose lines are shown
         self._counted: tuple[Filter, WordTally] | None = None  # the shown result's tally and its filter
         self.kwic_lines: list[KwicLine] = []
