@@ -173,3 +173,25 @@ def test_only_a_new_filter_or_new_codings_count_the_words_again(qtbot, small, mo
     wait_result(qtbot, view, lambda: qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton))
     assert len(counted) == 4
     window.close()
+
+
+def test_the_lines_in_context_are_read_again_only_when_the_text_may_differ(qtbot, small, monkeypatch):
+    reads = []
+    kwic = Project.kwic
+
+    def counting(self, word, flt=None, **options):
+        if self is not small.project:
+            reads.append(word)
+        return kwic(self, word, flt, **options)
+
+    monkeypatch.setattr(Project, "kwic", counting)
+    _window, view = open_view(qtbot, small, "words")
+    wait_result(qtbot, view)
+    with qtbot.waitSignal(view.kwic.model_.modelReset, timeout=20000):
+        view.show_word("dad")
+    assert reads == ["dad"]
+    wait_result(qtbot, view, lambda: view.add_to_stop_list("mates"))  # the same text: the same lines
+    assert reads == ["dad"]
+    with qtbot.waitSignal(view.kwic.model_.modelReset, timeout=20000):
+        wait_result(qtbot, view, lambda: small.project.add_coding(small.s3, small.family, 0, len(NOTES)))
+    assert reads == ["dad", "dad"]

@@ -85,6 +85,7 @@ class WordView(AnalysisView):
         self.kwic_lines: list[KwicLine] = []
         self._kwic_generation = 0
         self._kwic_tasks: list[CoreTask] = []
+        self._kwic_filter: Filter | None = None  # the filter of the lines shown
         self.min_length = QSpinBox()
         self.min_length.setRange(1, 40)
         self.min_length.setValue(1)
@@ -159,8 +160,8 @@ class WordView(AnalysisView):
         words = {w.word for w in rows}
         if self.word and self.word not in words:
             self._show_kwic("", [])
-        elif self.word:
-            self.show_word(self.word)  # the counts changed: so may its lines
+        elif self.word and self._kwic_filter != self.result_filter:
+            self.show_word(self.word)  # another text was counted: so may its lines differ
         self._update_stop_buttons()
 
     def analysis_table(self) -> AnalysisTable | None:
@@ -172,7 +173,7 @@ class WordView(AnalysisView):
                    "codes (text coded twice counts once), or over the sources; English stop words"
                    + (f" and the project's stop list ({len(stop)} words)" if stop else "") + " are left out"
                    + (f", and words shorter than {options.min_length} letters" if options.min_length > 1 else "")
-                   + ". 'sources' is the number of sources a word occurs in.")
+                   + ". Sources is the number of sources a word occurs in.")
         return AnalysisTable(f"The {options.limit} most frequent words", self.model.table,
                              filters=self.filter_text(), caption=caption, chart="bars")
 
@@ -210,6 +211,7 @@ class WordView(AnalysisView):
         self._kwic_generation += 1
         generation = self._kwic_generation
         flt, path = self.result_filter, self.project.path
+        self._kwic_filter = flt
 
         def work(_task: CoreTask) -> list[KwicLine]:
             with Project.open(path, mode="read") as reader:
@@ -278,14 +280,15 @@ class WordView(AnalysisView):
 
     def _stop_list_changed(self, change: Change) -> None:
         if change.kind in RELEVANT_CHANGES:
-            self._counted = None  # the text in scope may have changed: the next result counts again
-        if change.kind == "project":  # the stop list (or another project setting) changed: count again
+            self._forget_tally()  # the text in scope may have changed: the next result counts again
+        if change.kind == "project":  # the stop list (or another project setting) changed: choose again
             self._update_stop_buttons()
             if self._started:
                 self.recompute()
 
     def _forget_tally(self) -> None:
         self._counted = None
+        self._kwic_filter = None  # the lines in context are read again too
 
     def _table_menu(self, position: QPoint) -> None:
         index = self.table.indexAt(position)
