@@ -43,6 +43,13 @@ def test_kwic_list_shows_the_cores_lines_and_a_click_opens_the_occurrence(qtbot,
     source_id, start, end = opened.args
     assert (source_id, INTERVIEW[start:end]) == (small.s1, "Mates")
     assert start == lines[1].start
+    view.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # by the words after the keyword
+    assert [model.index(r, 4).data() for r in range(3)] == sorted((k.right for k in lines), key=str.casefold)
+    view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # by the words before it, nearest first
+    assert [model.index(r, 2).data() for r in range(3)] == [lines[1].left, lines[2].left, lines[0].left]
+    with qtbot.waitSignal(view.open_requested) as opened:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(0, 3)).center())
+    assert opened.args[1] == lines[1].start  # a sorted row opens its own occurrence
 
 
 def test_stop_words_are_added_and_removed_by_undoable_steps_kept_in_the_project(small):

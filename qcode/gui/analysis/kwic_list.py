@@ -3,7 +3,7 @@ occurrences line up down the middle; a click on a line asks to open the passage 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,7 @@ from qcode.core.model import KwicLine
 
 HEADERS = ("Source", "Location", "Before", "Word", "After")
 LINE_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class KwicModel(QAbstractTableModel):
@@ -68,6 +69,12 @@ class KwicModel(QAbstractTableModel):
             return font
         if role == LINE_ROLE:
             return line
+        if role == SORT_ROLE:  # the text before the word sorts by its last words, nearest the word first
+            if column == 2:
+                return " ".join(reversed(line.left.casefold().split()))
+            if column == 1:
+                return f"{line.source_name.casefold()}\x00{line.start:012d}"  # text order: '¶ 2' before '¶ 10'
+            return self.cells(line)[column].casefold()
         return None
 
     def rows(self) -> list[tuple[str, ...]]:
@@ -91,7 +98,12 @@ class KwicList(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model_ = KwicModel(self)
-        self.setModel(self.model_)
+        self.sorter = QSortFilterProxyModel(self)
+        self.sorter.setSourceModel(self.model_)
+        self.sorter.setSortRole(SORT_ROLE)
+        self.setModel(self.sorter)
+        self.setSortingEnabled(True)  # by the words after (or before) the keyword, to see what goes with it
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # in the core's order until a header is clicked
         self.setAccessibleName("Keyword in context")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
