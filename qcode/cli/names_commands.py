@@ -14,6 +14,10 @@ SWITCH = ("on", "off")
 
 def cmd_names(args: argparse.Namespace) -> int:
     """List the register, change it, or suggest names it lacks."""
+    if args.limit is not None and args.action != "suggest":
+        raise UsageError("--limit goes with 'suggest' only.")
+    if args.format != "table" and args.action not in (None, "suggest"):
+        raise UsageError(f"--format goes with the list and 'suggest', not with '{args.action}'.")
     if args.action is None:
         if args.term or args.pseudonym:
             raise UsageError("To change the register, write: qcode names PROJECT add TERM --as PSEUDONYM")
@@ -30,7 +34,7 @@ def cmd_names(args: argparse.Namespace) -> int:
         if args.term or args.pseudonym:
             raise UsageError("'names suggest' takes no term; it proposes them.")
         with _open(args, write=False) as project:
-            found = project.suggest_names(limit=args.limit)
+            found = project.suggest_names(limit=100 if args.limit is None else args.limit)
         print_rows(("term", "reason", "occurrences", "sources"),
                    [(s.term, s.reason, s.occurrences, s.sources) for s in found], args.format)
         return 0
@@ -90,5 +94,5 @@ def add_parser(command: Callable[..., argparse.ArgumentParser],
                         "default on|off: whether exports are pseudonymised unless asked otherwise")
     p.add_argument("term", nargs="?", help="a name, place or any text (matched as whole words, any letter case)")
     p.add_argument("--as", dest="pseudonym", metavar="PSEUDONYM", help="what exports write instead (with add)")
-    p.add_argument("--limit", type=int, default=100, metavar="N", help="suggest: at most N names (default 100)")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="suggest: at most N names (default 100)")
     formats(p)

@@ -321,3 +321,17 @@ def test_done_when_the_demo_excerpts_go_to_word_with_every_participant_replaced(
     assert leaked(texts, [f"P{n:02d}" for n in range(1, 14)]) == {f"P{n:02d}" for n in range(1, 14)}
     assert sum(text.startswith("Interview 01 - P01") for text in texts) > 0
     assert excerpts > 400
+
+
+@pytest.mark.parametrize("args", [("--limit", "5"), ("add", "Nell", "--as", "P9", "--limit", "5"),
+                                  ("remove", "Nell", "--format", "json"), ("default", "on", "--format", "csv")])
+def test_names_refuses_an_option_its_action_does_not_take(named: Path, capsys, args: tuple[str, ...]) -> None:
+    def register() -> list[tuple[str, str, bool]]:
+        with Project.open(named, mode="read") as project:
+            return [(e.term, e.pseudonym, e.enabled) for e in project.name_register()]
+
+    before = register()
+    code, _out, err = cli(capsys, "names", str(named), *args)
+    assert code == 2
+    assert "goes with" in err
+    assert register() == before
