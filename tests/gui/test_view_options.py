@@ -59,7 +59,8 @@ def test_toolbar_and_status_bar(qtbot, project: Project) -> None:
     qtbot.addWidget(window)
     window.show()
     buttons = {a.text(): a for a in window.toolbar.actions() if a.text()}
-    assert list(buttons) == ["Import", "Import folder", "Export", "Undo", "Redo", "Quick code", "Autocode", "Search"]
+    assert list(buttons) == ["Import", "Import folder", "Export", "Undo", "Redo", "Quick code", "Autocode", "Search",
+                             "Analyse"]
     assert not buttons["Undo"].isEnabled()
     window.document.select_range(0, 4)
     double_click_code(qtbot, window, code.id)
