@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from qcode.core.errors import NotFoundError, QcodeError
 from qcode.core.project import Project
+from qcode.gui.analysis.query_builder import code_paths
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.commands.codings import CodePassages
 
@@ -35,8 +36,8 @@ class CodeResultsDialog(QDialog):
         self.code.setEditable(True)
         self.code.setAccessibleName("Code for the results")
         self.code.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for code in project.codes():
-            self.code.addItem(project.code_path(code.id), code.id)
+        for code_id, path in code_paths(project):
+            self.code.addItem(path, code_id)
         self.code.setCurrentIndex(-1)
         self.code.setEditText("")
         completer = QCompleter([self.code.itemText(i) for i in range(self.code.count())], self)

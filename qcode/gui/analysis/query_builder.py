@@ -22,6 +22,14 @@ from qcode.gui.analysis.query_expression import OPERATORS, code_term, combine, g
 ANY_CODER = "any coder"
 
 
+def code_paths(project: Project) -> list[tuple[int, str]]:
+    """(id, path) of every code in codebook order, in one pass (parents come before their children)."""
+    paths: dict[int, str] = {}
+    for code in project.codes():
+        paths[code.id] = code.name if code.parent_id is None else f"{paths[code.parent_id]}/{code.name}"
+    return list(paths.items())
+
+
 class QueryBuilder(QWidget):
     """Builds a coding query's text; `submitted` when the user asks to run it (Enter or Run)."""
 
@@ -97,8 +105,8 @@ class QueryBuilder(QWidget):
         code_id, coder = self.code.currentData(), self.coder.currentText()
         self.code.blockSignals(True)
         self.code.clear()
-        for code in self.project.codes():
-            self.code.addItem(self.project.code_path(code.id), code.id)
+        for code_id, path in code_paths(self.project):
+            self.code.addItem(path, code_id)
         index = self.code.findData(code_id)
         self.code.setCurrentIndex(max(index, 0))
         self.code.blockSignals(False)
