@@ -6,6 +6,7 @@ with the path of a log file that holds the traceback.
 
 from __future__ import annotations
 
+import shlex
 import sqlite3
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from qcode import crash_log
 from qcode.cli import commands
 from qcode.cli.arguments import NotUtf8Error, check_text_arguments
 from qcode.cli.parser import build_parser
-from qcode.core.errors import QcodeError
+from qcode.core.errors import BlindCodingError, QcodeError
 
 
 def report_bug(err: BaseException) -> int:
@@ -48,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except commands.UsageError as err:
         print(f"qcode: {err.message} ('qcode {args_list[0]} --help' shows the options.)", file=sys.stderr)
+        return 2
+    except BlindCodingError as err:  # an option that would show other coders' codings: a usage error
+        project = shlex.quote(str(getattr(args, "project", None) or "PROJECT"))
+        print(f"qcode: {err.message.replace('qcode coders PROJECT', f'qcode coders {project}')} (You are "
+              f"{err.viewer}: $QCODE_CODER, else your user name.)", file=sys.stderr)
         return 2
     except QcodeError as err:
         print(f"qcode: {err.message}", file=sys.stderr)

@@ -384,6 +384,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             written = export(project, Path(args.out), **options)
         print(privacy_options.exported_line(project, written, pseudonymised))
+        blind = project.viewer().name if project.blind_coding else None
+    if blind is not None:
+        print(f"qcode: blind coding is on, so the export holds only {blind}'s codings", file=sys.stderr)
     return 0
 
 

@@ -51,7 +51,7 @@ def print_rows(
     shown = table_cells if table_cells is not None else rows
 
     def cells() -> Iterator[list[str]]:  # made twice rather than kept: a table by source has 100,000s of rows
-        return ([terminal_safe(_cell(v)) for v in row] for row in shown)
+        return ([str(v) if type(v) is int else terminal_safe(_cell(v)) for v in row] for row in shown)
 
     widths = [_width(c) for c in columns]
     for row in cells():

@@ -49,6 +49,9 @@ def cmd_export_exchange(args: argparse.Namespace) -> int:
         else:
             written = project.export_refi(Path(args.out), codebook_only=fmt == "qdc")
         print(privacy_options.exported_line(project, written, pseudonymised))
+        blind = project.viewer().name if project.blind_coding and fmt == "qdpx" else None
+    if blind is not None:
+        print(f"qcode: blind coding is on, so the export holds only {blind}'s codings", file=sys.stderr)
     return 0
 
 

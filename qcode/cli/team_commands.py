@@ -48,8 +48,9 @@ def add_parsers(command, filters) -> None:
     p.add_argument("--rename", nargs=2, metavar=("NAME", "NEW_NAME"), help="give a coder another name (their "
                    "codings stay theirs)")
     p.add_argument("--blind", choices=("on", "off"),
-                   help="blind coding: the app shows each coder only their own codings (on) until the team compares "
-                        "(off)")
+                   help="blind coding: each coder sees only their own codings, in the app, the listings and the "
+                        "exports (on), until the team compares (off); on the command line you are $QCODE_CODER, "
+                        "else your user name")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
 
     p = command("merge", cmd_merge, "merge other coders' copies of a project into it, and print the merge report")
@@ -100,7 +101,7 @@ def _request(project: Project, args: argparse.Namespace) -> AgreementRequest:
 
 
 def _number(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+    return None if value is None else round(value, digits) + 0.0  # + 0.0: never a negative zero
 
 
 def agreement_cells(row: AgreementRow, unit: str, *, digits: int = 4) -> list[object]:
@@ -194,12 +195,15 @@ def cmd_coders(args: argparse.Namespace) -> int:
                         raise NotFoundError("coder", f"'{old}'")
                     project.rename_coder(found[0].id, new)
         counts: dict[int, int] = {}
-        for coding in project.codings():
+        for coding in project.codings():  # in blind coding, only the viewer's: the others' counts stay empty
             counts[coding.coder_id] = counts.get(coding.coder_id, 0) + 1
-        guids = project.coder_guids()
-        rows = [(c.id, c.name, c.color, guids.get(c.id, ""), counts.get(c.id, 0)) for c in project.coders()]
         blind = project.blind_coding
+        shown = project.visible_filter().coders
+        viewer = project.viewer().name
+        guids = project.coder_guids()
+        rows = [(c.id, c.name, c.color, guids.get(c.id, ""),
+                 counts.get(c.id, 0) if not shown or c.id in shown else None) for c in project.coders()]
     print_rows(("id", "name", "color", "guid", "codings"), rows, args.format)
     if args.format == "table":
-        print(f"blind coding: {'on' if blind else 'off'}")
+        print(f"blind coding: on (codings counted for {viewer} only)" if blind else "blind coding: off")
     return 0

@@ -233,6 +233,20 @@ class AutocodeCancelled(InvalidQueryError):
         super().__init__("Autocoding was cancelled; nothing was coded.")
 
 
+class BlindCodingError(InvalidRequestError):
+    """A request that would show other coders' codings while blind coding is on (a usage error on the command
+    line); nothing is shown or changed."""
+
+    def __init__(self, viewer: str, what: str) -> None:
+        super().__init__(
+            f"Blind coding is on: {viewer} sees only their own codings until the team compares, so {what} "
+            "cannot be shown. To compare, end blind coding for the team: 'qcode coders PROJECT --blind off', "
+            "or untick Code > Blind coding in the app."
+        )
+        self.viewer = viewer
+        self.what = what
+
+
 class AgreementCancelled(QcodeError):
     """Computing agreement stopped by the user (nothing is changed by it in any case)."""
 

@@ -1,6 +1,7 @@
 """Benchmark rows of the analyses (issue: questions of the data) on the reference project.
 
-`rows(path, ids, folder, timed)` returns rows {name, seconds, budget_seconds} (+ value/unit) for run.py. Each
+`rows(path, ids, folder, timed, wanted)` returns rows {name, seconds, cpu_seconds, budget_seconds} (+ value/unit)
+for run.py, of the names in ROW_NAMES that `wanted` accepts. Each
 analysis is timed in-process (median); the plain-SQL rows give the same question asked of the bare coding rows,
 side by side; `apply_batch_10k` writes on a copy of the project; the peak memory of `qcode stats --by source`
 is measured in a process of its own.
@@ -19,9 +20,20 @@ from pathlib import Path
 from peak import PEAK_MB_SOURCE  # this folder is on the path
 
 ROOT = Path(__file__).resolve().parents[2]
+Timed = Callable[[Callable[[], object], int], dict[str, float]]  # run.timed: {seconds, cpu_seconds} (medians)
+
+# the in-process rows with their budgets, in the order they run
+BUDGETS = {
+    "matrix_by_case": 0.300, "matrix_by_case_characters": 0.300, "matrix_by_source": 0.300,
+    "matrix_by_coder": 0.300, "matrix_by_attribute": 0.300, "frequencies_filtered_by_coder": 0.200,
+    "frequencies_filtered_by_folder": 0.030, "frequencies_filtered_by_sources": 0.020, "cooccurrence": 1.0,
+    "coding_query": 0.300, "word_frequency": 0.300, "saturation": 0.300, "code_excerpts_with_locations": 0.050,
+}
+ROW_NAMES = [*BUDGETS, "frequencies_filtered_by_folder_plain_sql", "frequencies_filtered_by_sources_plain_sql",
+             "apply_batch_10k", "stats_by_source_peak"]
 
 
-def _plain_sql_seconds(path: Path, source_ids: list[int], timed: Callable) -> float:
+def _plain_sql_seconds(path: Path, source_ids: list[int], timed: Timed) -> dict[str, float]:
     """The same filtered frequencies as a plain GROUP BY over the bare coding rows (own codings only)."""
     import sqlite3
 
@@ -34,7 +46,8 @@ def _plain_sql_seconds(path: Path, source_ids: list[int], timed: Callable) -> fl
         conn.close()
 
 
-def rows(path: Path, ids: dict, folder: Path, timed: Callable[[Callable[[], object], int], float]) -> list[dict]:
+def rows(path: Path, ids: dict, folder: Path, timed: Timed,
+         wanted: Callable[[str], bool] = lambda name: True) -> list[dict]:
     from qcode.core.analysis.frequencies import Grouping
     from qcode.core.model import Filter
     from qcode.core.project import Project
@@ -49,32 +62,36 @@ def rows(path: Path, ids: dict, folder: Path, timed: Callable[[Callable[[], obje
         paths = [project.code_path(c) for c in leaves[:3]]
         expression = f'("{paths[0]}" OR "{paths[1]}") AND "{paths[2]}"'
         one_code = Filter(codes=(ids["one_code"],))
-        measures: list[tuple[str, Callable[[], object], float]] = [
-            ("matrix_by_case", lambda: project.matrix(columns=Grouping("case")), 0.300),
-            ("matrix_by_case_characters", lambda: project.matrix(columns=Grouping("case"), cell="characters"), 0.300),
-            ("matrix_by_source", lambda: project.matrix(columns=Grouping("source")), 0.300),
-            ("matrix_by_coder", lambda: project.matrix(columns=Grouping("coder")), 0.300),
-            ("matrix_by_attribute", lambda: project.matrix(columns=Grouping("attribute", setting)), 0.300),
-            ("frequencies_filtered_by_coder", lambda: project.frequencies(Filter(coders=(coder_a,))), 0.200),
-            ("frequencies_filtered_by_folder", lambda: project.frequencies(Filter(folders=(batch_folder,))), 0.030),
-            ("frequencies_filtered_by_sources", lambda: project.frequencies(Filter(sources=hundred)), 0.020),
-            ("cooccurrence", lambda: project.cooccurrence(), 1.0),
-            ("coding_query", lambda: project.coding_query(expression), 0.300),
-            ("word_frequency", lambda: project.word_frequencies(one_code), 0.300),
-            ("saturation", lambda: project.saturation(), 0.300),
-            ("code_excerpts_with_locations", lambda: project.excerpts(ids["one_code"], with_location=True), 0.050),
-        ]
-        for label, fn, budget in measures:
-            repeat = 3 if budget >= 1.0 else 5
-            found.append({"name": label, "seconds": timed(fn, repeat), "budget_seconds": budget})
+        measures: dict[str, Callable[[], object]] = {
+            "matrix_by_case": lambda: project.matrix(columns=Grouping("case")),
+            "matrix_by_case_characters": lambda: project.matrix(columns=Grouping("case"), cell="characters"),
+            "matrix_by_source": lambda: project.matrix(columns=Grouping("source")),
+            "matrix_by_coder": lambda: project.matrix(columns=Grouping("coder")),
+            "matrix_by_attribute": lambda: project.matrix(columns=Grouping("attribute", setting)),
+            "frequencies_filtered_by_coder": lambda: project.frequencies(Filter(coders=(coder_a,))),
+            "frequencies_filtered_by_folder": lambda: project.frequencies(Filter(folders=(batch_folder,))),
+            "frequencies_filtered_by_sources": lambda: project.frequencies(Filter(sources=hundred)),
+            "cooccurrence": lambda: project.cooccurrence(),
+            "coding_query": lambda: project.coding_query(expression),
+            "word_frequency": lambda: project.word_frequencies(one_code),
+            "saturation": lambda: project.saturation(),
+            "code_excerpts_with_locations": lambda: project.excerpts(ids["one_code"], with_location=True),
+        }
+        for label, budget in BUDGETS.items():
+            if wanted(label):
+                repeat = 3 if budget >= 1.0 else 5
+                found.append({"name": label, **timed(measures[label], repeat), "budget_seconds": budget})
         folder_sources = [s.id for s in project.sources() if s.folder_id == batch_folder]
     for row, sources in (("frequencies_filtered_by_folder", folder_sources),
                          ("frequencies_filtered_by_sources", list(hundred))):
-        plain = _plain_sql_seconds(path, sources, timed)
-        found.append({"name": f"{row}_plain_sql", "seconds": plain, "budget_seconds": None,
-                      "value": len(sources), "unit": "sources; the same question as a plain GROUP BY"})
-    found.append(_apply_batch(path, folder))
-    found.append(_stats_peak(path))
+        if wanted(f"{row}_plain_sql"):
+            plain = _plain_sql_seconds(path, sources, timed)
+            found.append({"name": f"{row}_plain_sql", **plain, "budget_seconds": None,
+                          "value": len(sources), "unit": "sources; the same question as a plain GROUP BY"})
+    if wanted("apply_batch_10k"):
+        found.append(_apply_batch(path, folder))
+    if wanted("stats_by_source_peak"):
+        found.append(_stats_peak(path))
     return found
 
 
@@ -97,27 +114,27 @@ def _apply_batch(path: Path, folder: Path) -> dict:
             source, length = sources[rng.randrange(len(sources))]
             start = rng.randrange(0, length - 40)
             batch.append(NewCoding(source, code, start, start + rng.randint(5, 40)))
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         added = project.apply_codings(batch)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         problems = project.check()
     if problems:
         raise SystemExit(f"apply_batch_10k left the project inconsistent: {problems[:3]}")
-    return {"name": "apply_batch_10k", "seconds": seconds, "budget_seconds": 1.0, "value": len(added),
-            "unit": "codings added"}
+    return {"name": "apply_batch_10k", "seconds": seconds, "cpu_seconds": round(cpu, 4), "budget_seconds": 1.0,
+            "value": len(added), "unit": "codings added"}
 
 
 def _stats_peak(path: Path) -> dict:
     """`qcode stats --by source` in a process of its own: time (process start included) and peak memory."""
     probe = PEAK_MB_SOURCE + ("import sys, time, os, contextlib\n"
              "from qcode.cli import main\n"
-             "t0 = time.perf_counter()\n"
+             "t0, c0 = time.perf_counter(), time.process_time()\n"
              "with open(os.devnull, 'w') as sink, contextlib.redirect_stdout(sink):  # as `qcode stats ... > file`\n"
              "    code = main(['stats', sys.argv[1], '--by', 'source'])\n"
              "assert code == 0\n"
-             "print(time.perf_counter() - t0, peak_mb())\n")
+             "print(time.perf_counter() - t0, time.process_time() - c0, peak_mb())\n")
     out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True,
                          cwd=ROOT)
-    seconds, peak_mb = map(float, out.stdout.split()[-2:])
-    return {"name": "stats_by_source_peak", "seconds": seconds, "budget_seconds": None, "value": round(peak_mb, 1),
-            "unit": "MB peak memory (budget 200 MB)", "ratio_budget": 200.0}
+    seconds, cpu, peak_mb = map(float, out.stdout.split()[-3:])
+    return {"name": "stats_by_source_peak", "seconds": seconds, "cpu_seconds": round(cpu, 4), "budget_seconds": None,
+            "value": round(peak_mb, 1), "unit": "MB peak memory (budget 200 MB)", "ratio_budget": 200.0}

@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
 """qcode benchmark: builds the reference project deterministically and times core operations.
 
-    python tests/benchmarks/run.py [--quick] [--check] [--json FILE] [--rebuild]
+    python tests/benchmarks/run.py [--quick] [--check] [--json FILE] [--rebuild] [--only PATTERN ...]
 
 The reference project: 2,000 sources (about 40 MB of text), 300 codes in three levels, 200,000 codings by
 three coders, 300 cases with 5 attributes. `--quick` builds a tenth of it and judges no budgets. The built
 project is kept under .bench/ and reused while the generator is unchanged (`--rebuild` forces a new one).
 Each operation runs a few times; the median is reported. The GUI rows (gui_rows.py) run on a copy of
 the project in a process of their own, on Qt's offscreen platform. `--check` exits 1 when a budget is missed.
-Output: a table, and with --json a list of rows {name, seconds, budget_seconds, ok} (+ value/unit).
+`--only PATTERN` (repeatable, or comma-separated) runs only the rows whose name matches one of the patterns
+(shell-style: `--only 'matrix_*' --only cooccurrence`), skipping every part of the run that gives none of them;
+`--list` prints the row names without running anything.
+Output: a table, and with --json a list of rows {name, seconds, budget_seconds, ok} (+ value/unit). Rows timed
+in this process also carry `cpu_seconds`, the processor time (`time.process_time`) of the same runs: on a busy
+machine wall time grows with the load while processor time stays close to the work done.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import itertools
 import json
 import os
@@ -228,14 +234,47 @@ def gui_rows(path: Path, folder: Path, one_code: int) -> list[dict]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def timed(fn: Callable[[], object], repeat: int) -> float:
+def timed(fn: Callable[[], object], repeat: int) -> dict[str, float]:
+    """Run `fn` once to warm up, then `repeat` times: {seconds, cpu_seconds}, the medians of wall-clock time and of
+    this process's processor time."""
     fn()  # warm-up
     samples = []
+    cpu_samples = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
+        cpu_samples.append(time.process_time() - c0)
         samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
+    return {"seconds": statistics.median(samples), "cpu_seconds": round(statistics.median(cpu_samples), 4)}
+
+
+# every part of the run and the rows it gives (`--only` skips a part none of whose rows is wanted);
+# the analysis rows are listed by analysis_rows.py itself
+def parts(quick: bool) -> dict[str, list[str]]:
+    count, size_mb = (20, 5) if quick else (200, 50)
+    return {
+        "core": ["open", "frequencies", "frequencies_by_attribute", "search", "code_excerpts"],
+        "exports": ["export_xlsx_20k", "export_docx_20k"],
+        "imports": [f"import_docx_{count}", "import_overhead_ratio", f"import_text_{size_mb}mb_peak"],
+        "bounds": ["import_pdf_shared_stream_400" if quick else "import_pdf_shared_stream_4000",
+                   *(["import_bibtex_2000", "import_bibtex_5000"] if quick else
+                     ["import_bibtex_20000", "import_bibtex_50000"]),
+                   "import_pdf_bomb_80mb_peak" if quick else "import_pdf_bomb_800mb_peak"],
+        "refi": ["export_qdpx", "export_qdpx_peak", "import_qdpx", "import_qdpx_peak"],
+        "gui": ["gui_open_window", "gui_open_large_source", "gui_select_code", "gui_apply_coding",
+                "gui_remove_coding"],
+        "safety": ["check_before_first_write"],
+        "team": ["agreement_paragraph", "merge_reference"],
+        "privacy": ["name_check_excerpts"],
+    }
+
+
+def matcher(patterns: list[str] | None) -> Callable[[str], bool]:
+    """A test of row names against `--only` patterns (all rows without any)."""
+    wanted = [p.strip() for item in patterns or () for p in item.split(",") if p.strip()]
+    if not wanted:
+        return lambda name: True
+    return lambda name: any(fnmatch.fnmatchcase(name, p) for p in wanted)
 
 
 def main() -> int:
@@ -245,9 +284,28 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a budget is missed")
     parser.add_argument("--json", metavar="FILE", help="write the rows as JSON")
     parser.add_argument("--rebuild", action="store_true", help="build the project again even if cached")
+    parser.add_argument("--only", metavar="PATTERN", action="append",
+                        help="run only the rows whose name matches this shell-style pattern (e.g. 'matrix_*'); "
+                             "repeat it or separate patterns by commas; the build row is always reported")
+    parser.add_argument("--list", action="store_true", help="print the name of every row (as --only filters "
+                                                            "them) and exit")
     args = parser.parse_args()
 
     os.environ.setdefault("QCODE_DATA_DIR", str(ROOT / ".bench" / "data"))
+    from analysis_rows import ROW_NAMES as ANALYSIS_ROW_NAMES
+    from analysis_rows import rows as analysis_rows
+
+    wanted = matcher(args.only)
+    names = {**parts(args.quick), "analysis": ANALYSIS_ROW_NAMES}
+    if args.list:
+        print("\n".join(n for part in names.values() for n in part if wanted(n)))
+        return 0
+    if not any(wanted(n) for part in names.values() for n in part):
+        parser.error(f"no row matches --only {' '.join(args.only or ())}; --list names them")
+
+    def runs(part: str) -> bool:
+        return any(wanted(n) for n in names[part])
+
     from qcode.core.analysis.frequencies import Grouping
     from qcode.core.project import Project
 
@@ -278,7 +336,8 @@ def main() -> int:
             project.sources()
             project.codes()
 
-    rows.append({"name": "open", "seconds": timed(open_project, 5), "budget_seconds": 0.5})
+    if wanted("open"):
+        rows.append({"name": "open", **timed(open_project, 5), "budget_seconds": 0.5})
     project = Project.open(path, mode="read")
     group = Grouping("attribute", ids["age_group"])
     measures: list[tuple[str, Callable[[], object], float]] = [
@@ -288,39 +347,52 @@ def main() -> int:
         ("code_excerpts", lambda: project.excerpts(ids["one_code"]), 0.050),
     ]
     for label, fn, budget in measures:
-        rows.append({"name": label, "seconds": timed(fn, 7), "budget_seconds": budget})
+        if wanted(label):
+            rows.append({"name": label, **timed(fn, 7), "budget_seconds": budget})
     # exports of about 20,000 excerpts (the codings of a tenth of the sources), timed once each
     from qcode.core.exporters import export
     from qcode.core.model import Filter
 
-    tenth = Filter(sources=tuple(s.id for s in project.sources()[: max(1, len(project.sources()) // 10)]))
-    export_count = len(project.excerpts_matching(tenth, with_location=False))
-    out_dir = folder / "exports"
-    out_dir.mkdir(exist_ok=True)
-    for label, suffix, budget in (("export_xlsx_20k", "xlsx", 10.0), ("export_docx_20k", "docx", 30.0)):
-        t0 = time.perf_counter()
-        export(project, out_dir / f"excerpts.{suffix}", what="excerpts", flt=tenth)
-        rows.append({"name": label, "seconds": time.perf_counter() - t0, "budget_seconds": budget,
-                     "value": export_count, "unit": "excerpts"})
-    rows.extend(import_rows(folder, args.quick))
+    if runs("exports"):
+        tenth = Filter(sources=tuple(s.id for s in project.sources()[: max(1, len(project.sources()) // 10)]))
+        export_count = len(project.excerpts_matching(tenth, with_location=False))
+        out_dir = folder / "exports"
+        out_dir.mkdir(exist_ok=True)
+        for label, suffix, budget in (("export_xlsx_20k", "xlsx", 10.0), ("export_docx_20k", "docx", 30.0)):
+            if not wanted(label):
+                continue
+            t0, c0 = time.perf_counter(), time.process_time()
+            export(project, out_dir / f"excerpts.{suffix}", what="excerpts", flt=tenth)
+            rows.append({"name": label, "seconds": time.perf_counter() - t0,
+                         "cpu_seconds": round(time.process_time() - c0, 4), "budget_seconds": budget,
+                         "value": export_count, "unit": "excerpts"})
+    if runs("imports"):
+        rows.extend(import_rows(folder, args.quick))
     from import_bounds import bounds_rows  # PDFs and libraries that used to be unbounded (this folder is on the path)
 
-    rows.extend(bounds_rows(folder, args.quick))
+    if runs("bounds"):
+        rows.extend(bounds_rows(folder, args.quick))
     from refi_rows import refi_rows
 
-    rows.extend(refi_rows(path, folder))
-    rows.extend(gui_rows(path, folder, ids["one_code"]))
+    if runs("refi"):
+        rows.extend(refi_rows(path, folder))
+    if runs("gui"):
+        rows.extend(gui_rows(path, folder, ids["one_code"]))
     from safety_rows import safety_rows  # this folder is on the path, as for gui_rows
     from team_rows import team_rows
 
-    rows.extend(safety_rows(path))
-    rows.extend(team_rows(path, folder))
+    if runs("safety"):
+        rows.extend(safety_rows(path))
+    if runs("team"):
+        rows.extend(team_rows(path, folder))
     from privacy_rows import privacy_rows
 
-    rows.extend(privacy_rows(path, folder))
+    if runs("privacy"):
+        rows.extend(privacy_rows(path, folder))
 
-    from analysis_rows import rows as analysis_rows  # the analyses (matrix, co-occurrence, queries, ...)
-    rows.extend(analysis_rows(path, ids, folder, timed))
+    if runs("analysis"):  # the analyses (matrix, co-occurrence, queries, ...)
+        rows.extend(analysis_rows(path, ids, folder, timed, wanted))
+    rows = [row for row in rows if row["name"] == "build" or wanted(row["name"])]
     excerpts = len(project.excerpts(ids["one_code"]))
     stats = {"sources": len(project.sources()), "codes": len(project.codes()), "codings": project.coding_count(),
              "text_mb": round(sum(s.length for s in project.sources()) / 1e6, 1), "one_code_excerpts": excerpts}
@@ -333,12 +405,15 @@ def main() -> int:
             row["ok"] = row["value"] <= row.pop("ratio_budget")
         row.pop("ratio_budget", None)
     print(f"qcode benchmark ({'quick' if args.quick else 'reference'} project: {stats})")
-    print(f"{'operation':<28}{'seconds':>10}{'budget':>10}  ok")
+    if hasattr(os, "getloadavg"):  # what the wall-clock times were measured under
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'operation':<34}{'seconds':>10}{'cpu':>10}{'budget':>10}  ok")
     for row in rows:
         budget = "" if row["budget_seconds"] is None else f"{row['budget_seconds']:.3f}"
+        cpu = f"{row['cpu_seconds']:.4f}" if "cpu_seconds" in row else ""
         value = f"  ({row['value']} {row['unit']})" if "value" in row else ""
         value += "  (cached project; time of the run that built it)" if row.get("cached") else ""
-        print(f"{row['name']:<28}{row['seconds']:>10.4f}{budget:>10}  {'yes' if row['ok'] else 'NO'}{value}")
+        print(f"{row['name']:<34}{row['seconds']:>10.4f}{cpu:>10}{budget:>10}  {'yes' if row['ok'] else 'NO'}{value}")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
     if args.check and not all(row["ok"] for row in rows):

@@ -435,3 +435,39 @@ def test_every_view_is_named_for_the_app_bundle() -> None:
     for entry in VIEWS:
         assert f'"{entry.target.split(":")[0]}"' in spec, entry.key
     assert '"PIL"' not in spec  # matplotlib draws with Pillow
+
+
+def test_every_visible_control_of_the_analysis_area_has_an_accessible_name(qtbot, coded: Project) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLineEdit
+
+    window = MainWindow(coded)
+    show(qtbot, window)
+    nameless = []
+    for key in ("frequencies", "matrix", "cooccurrence"):
+        view = window.analysis.open(key).views[key]
+        _settle(qtbot, view)
+        for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView):
+            for widget in view.findChildren(kind):
+                if not widget.isVisible() or isinstance(widget, QHeaderView):
+                    continue
+                label = widget.text() if isinstance(widget, QAbstractButton) else ""
+                named = widget.accessibleName() or label or widget.parent().accessibleName()
+                if not named:
+                    nameless.append(f"{key}: {type(widget).__name__} in {type(widget.parent()).__name__}")
+    assert nameless == []
+
+
+def test_in_blind_coding_the_views_count_and_list_only_the_own_codings(qtbot, coded: Project) -> None:
+    coded.set_blind_coding(True)
+    window, view = _open(qtbot, coded, "matrix")
+    view.set_columns(Grouping("coder"))
+    _settle(qtbot, view)
+    with Project.open(coded.path, mode="read", coder="Sam") as sams:
+        expected = _matrix_rows(sams, Filter(), Grouping("coder"), "excerpts", "none", False)
+        listed = [e.coding.id for e in sams.matrix_cell_excerpts(columns=Grouping("coder"), code_id=None,
+                                                                 column=None)]
+    assert [list(r[1:]) for r in view.model.table.rows] == expected
+    assert list(view.model.table.columns) == ["code", "Sam", "total"]  # Kim's codings are not seen
+    click_item(qtbot, view.table, view.sorter.index(len(view.model.table.rows) - 1, 2))
+    assert _listed_ids(qtbot, window) == listed
+    assert {coded.coding(i).coder_id for i in listed} == {coded.current_coder.id}

@@ -23,6 +23,17 @@ def _snapshot(project: Project) -> tuple:
             sorted((c.source_id, c.code_id, c.coder_id, c.start, c.end) for c in project.codings(Filter())))
 
 
+def _everything(project: Project) -> tuple:
+    """All a merge may touch, with identities: coders, sources, codes, codings, memos (text, date, author)."""
+    guids = project.coder_guids()
+    return (_snapshot(project),
+            [(c.id, c.name, c.color, guids.get(c.id)) for c in project.coders()],
+            sorted((m.id, m.target_kind, m.target_id, m.text, m.updated_at, m.coder_id)
+                   for m in project.memos(everyone=True)),
+            sorted(project.exchange_guids("memo").items()),
+            sorted((c.name, c.id) for c in project.cases()))
+
+
 @pytest.fixture
 def two_copies(tmp_path: Path) -> tuple[Path, Path]:
     paths = []
@@ -54,7 +65,14 @@ def window(qtbot, two_copies):
 
 def test_merge_project_with_a_choice_then_undo(window: MainWindow, two_copies) -> None:
     project = window.project
+    project.set_memo("code", project.find_code("Support").id, "Ana's thoughts on support.")
+    with Project.open(two_copies[1]) as other:
+        other.use_coder("Ben")
+        support = other.find_code("Support").id
+        other.set_memo("code", support, "Ben's thoughts on support.")
+        other.set_memo("coding", other.codings()[0].id, "Ben's note on the club.")
     before = _snapshot(project)
+    everything = _everything(project)
     dialog = window.team.open_merge()
     preview = dialog.load(two_copies[1])
     assert preview is not None
@@ -70,11 +88,29 @@ def test_merge_project_with_a_choice_then_undo(window: MainWindow, two_copies) -
     assert len(project.sources()) == 2
     assert len(project.codings(Filter())) == 4
     assert len(window.sources_model.ranks) == 2  # the window reloaded its sources
+    assert [c.name for c in project.coders()] == ["Ana", "Ben"]
+    merged_memo = project.memo("code", project.find_code("Support").id).text
+    assert "Ben's thoughts on support." in merged_memo
+    window.coders.set_filter(project.coders()[1].id)  # showing Ben's codings when the merge is taken back
     merged = _snapshot(project)
+    merged_coders = [(c.name, guid) for c, guid in zip(project.coders(), project.coder_guids().values(),
+                                                        strict=True)]
     window.undo_stack.undo()
     assert _snapshot(project) == before
+    assert _everything(project) == everything  # Ben is gone again, and Ana's memo is hers as it was
+    assert window.coders.filter_id is None
+    window.coders.fill_filter_menu(window.coder_filter_menu)
+    assert [a.text() for a in window.coder_filter_menu.actions() if a.text()] == ["All coders", "Ana"]
     window.undo_stack.redo()
     assert _snapshot(project) == merged
+    assert [(c.name, guid) for c, guid in zip(project.coders(), project.coder_guids().values(), strict=True)] \
+        == merged_coders  # Ben comes back with the identity he has in his copy
+    window.undo_stack.undo()
+    assert _everything(project) == everything
+    two_copies[1].rename(two_copies[1].with_name("moved.qcode"))  # redo merges the file as it was merged
+    window.undo_stack.redo()
+    assert _snapshot(project) == merged
+    assert project.memo("code", project.find_code("Support").id).text == merged_memo
     dialog.close()
 
 
@@ -183,3 +219,61 @@ def test_agreement_over_chosen_codes_and_sources(qtbot, window: MainWindow, two_
     assert dialog.report.sources == 1
     assert [r.code for r in dialog.report.rows] == ["Support", "(all codes)"]
     dialog.close()
+
+
+def test_blind_coding_holds_in_the_panels_read_on_workers(qtbot, window: MainWindow, two_copies,
+                                                         tmp_path: Path) -> None:
+    """The window codes as Ana while $QCODE_CODER names someone else: its workers read for Ana too."""
+    from qcode.gui.models.project_trees import find_index
+
+    project = window.project
+    _merged(window, two_copies[1])
+    window.team.blind_action.trigger()
+    interview = project.find_source("Interview").id
+    count = window.sources_model.itemFromIndex(find_index(window.sources_model, "source", interview, 1))
+    assert count.text() == "2"  # Ana's two codings; Ben's are not counted
+    support = project.find_code("Support").id
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", support))
+    qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.model_.rowCount() > 0)
+    model = window.segments.model_
+    assert [model.index(row, 4).data() for row in range(model.rowCount())] == ["Ana", "Ana"]
+    window.team.blind_action.trigger()  # the team compares: Ben's codings are listed again
+    qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.model_.rowCount() == 4)
+    assert count.text() == "4"
+
+
+def test_blind_coding_starts_while_another_coder_is_shown(qtbot, window: MainWindow, two_copies) -> None:
+    """Showing Ben's codings, then starting blind coding (and undoing and redoing it): every view follows
+    without an error, and shows Ana's codings only."""
+    from qcode.gui.models.project_trees import find_index
+
+    project = window.project
+    ana, ben = _merged(window, two_copies[1])
+    interview = project.find_source("Interview").id
+    window.open_excerpt(interview, 0, 5)
+    support = project.find_code("Support").id
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", support))
+    window.coders.set_filter(ben)
+    qtbot.waitUntil(lambda: not window.segments.locating())
+    assert {c.coder_id for c in window.document.codings_at(5)} == {ben}
+    window.team.blind_action.trigger()
+    assert window.coders.filter_id == ana
+    qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.model_.rowCount() == 2)
+    assert {c.coder_id for c in window.document.codings_at(5)} == {ana}
+    window.undo_stack.undo()
+    window.undo_stack.redo()
+    qtbot.waitUntil(lambda: not window.segments.locating() and window.segments.model_.rowCount() == 2)
+    assert window.coders.filter_id == ana
+    assert {c.coder_id for c in window.document.codings_at(5)} == {ana}
+
+
+def test_the_review_closes_when_blind_coding_starts(qtbot, window: MainWindow, two_copies) -> None:
+    ana, ben = _merged(window, two_copies[1])
+    review = window.team.open_review((ana, ben))
+    assert review is not None
+    assert review.isVisible()
+    window.team.blind_action.trigger()
+    assert not review.isVisible()  # it would show Ben's codings to Ana
+    interview = window.project.find_source("Interview").id
+    window.project.add_coding(interview, window.project.find_code("Support").id, 66, 70)  # no error either
+

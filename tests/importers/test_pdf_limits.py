@@ -95,8 +95,6 @@ def test_the_bounds_follow_the_file_size() -> None:
         budget.spend(1)
 
 
-# the probe's own peak (VmHWM): ru_maxrss also counts what the test process held when it forked, which in a
-# whole test run is several hundred MB
 PROBE = """
 import sys
 from qcode.core.project import Project
@@ -105,15 +103,15 @@ from pathlib import Path
 path = flate_bomb_pdf(Path(sys.argv[1]) / "bomb.pdf", 300)
 with Project.create(Path(sys.argv[1]) / "p.qcode") as project:
     outcome = project.import_file(path)
-with open("/proc/self/status") as fh:
-    peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) // 1024
-print(outcome.status, peak)
+print(outcome.status, int(peak_mb()))
 """
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="peak memory read as Linux reports it")
 def test_a_flate_bomb_is_stopped_with_bounded_memory(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-c", PROBE, str(tmp_path)], capture_output=True, text=True,
+    from tests.benchmarks.peak import PEAK_MB_SOURCE  # the probe's own peak (ru_maxrss counts the test run's)
+
+    done = subprocess.run([sys.executable, "-c", PEAK_MB_SOURCE + PROBE, str(tmp_path)], capture_output=True, text=True,
                           cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     status, peak_mb = done.stdout.split()
     assert status == "failed"

@@ -187,3 +187,97 @@ def test_matrix_from_the_aggregates_equals_the_count_from_the_rows(coding_plan, 
             finally:
                 matrix_fast.try_matrix = original
             assert fast == slow
+
+
+@settings(max_examples=40, deadline=None)
+@given(codings, st.sampled_from(["overlap", "near:0", "near:3", "near:25"]), st.booleans())
+def test_cooccurrence_counted_in_bulk_equals_the_count_source_by_source(coding_plan, mode_text, with_descendants):
+    """The numpy path (overlap and nearness) gives what counting pair by pair in each source gives."""
+    from qcode.core.analysis import cooccurrence as co
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, _ = build(Path(folder), coding_plan, [])
+        with project:
+            mode = co.parse_mode(mode_text)
+            fast = project.cooccurrence(mode=mode_text, with_descendants=with_descendants)
+            conn = project._store.read
+            scope = co.code_scope(conn, Filter())
+            counted = co._counted_codes(scope, with_descendants)
+            rows = co.analysis_reads.coded_ranges(conn, Filter(), counted)
+            slow = co._rows(scope, *co._counts(rows, scope, counted, mode, with_descendants, conn))
+            assert fast == slow
+
+
+@settings(max_examples=40, deadline=None)
+@given(codings, members, st.sampled_from(["coder", "by coder", "sources", "folder"]))
+def test_tables_from_the_aggregates_count_cases_as_the_rows_do(coding_plan, member_plan, ask):
+    """Whole and ranged case members, shared sources: the per-coder and per-source aggregates give the frequency
+    tables that counting the coding rows gives."""
+    from qcode.core.analysis import frequencies as freq
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, ids = build(Path(folder), coding_plan, member_plan)
+        with project:
+            grouping = Grouping("coder") if ask == "by coder" else None
+            flt = {"coder": Filter(coders=(ids["coders"][1],)), "by coder": Filter(),
+                   "sources": Filter(sources=(ids["sources"][1],)),
+                   "folder": Filter(sources=tuple(ids["sources"]))}[ask]
+            conn = project._store.read
+            fast = freq._fast_coders(conn, flt, grouping) if "coder" in ask else freq._fast_source_scope(
+                conn, flt, grouping)
+            assert fast is not None
+            assert fast == freq._compute(conn, flt, grouping)
+
+
+@settings(max_examples=60, deadline=None)
+@given(codings, members, st.booleans(), st.booleans(), st.sampled_from(["excerpts", "characters"]))
+def test_matrix_by_case_from_the_aggregates_when_cases_share_sources(coding_plan, member_plan, own, narrowed, cell):
+    """Sources holding members of several cases (whole or ranged): the cells come from the per-case aggregates
+    and the totals count a coding, or a character, in two cases once, as counting the rows does."""
+    from qcode.core.analysis import matrix_fast
+    from qcode.core.analysis.code_scope import code_scope
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, ids = build(Path(folder), coding_plan, member_plan)
+        with project:
+            flt = Filter(codes=(ids["codes"][0],)) if narrowed and cell == "excerpts" else Filter()
+            conn = project._store.read
+            fast = matrix_fast.try_matrix(conn, flt, Grouping("case"), cell=cell, own=own,
+                                          scope=code_scope(conn, flt))
+            assert fast is not None
+            original = matrix_fast.try_matrix
+            matrix_fast.try_matrix = lambda *args, **kwargs: None
+            try:
+                slow = project.matrix(flt, columns=Grouping("case"), cell=cell, own=own)
+            finally:
+                matrix_fast.try_matrix = original
+            assert fast == slow
+
+
+@settings(max_examples=60, deadline=None)
+@given(codings, members, st.lists(st.sampled_from([None, "small", "large"]), min_size=3, max_size=3), st.booleans())
+def test_excerpts_by_a_case_attribute_from_the_aggregates_when_cases_share_sources(coding_plan, member_plan,
+                                                                                   values, own):
+    """Cases sharing sources, some without a value: when no source holds two cases with a value, the sums by value
+    answer, and give what counting the rows gives."""
+    from qcode.core.analysis import matrix_fast
+    from qcode.core.analysis.code_scope import code_scope
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, ids = build(Path(folder), coding_plan, member_plan)
+        with project:
+            size = project.create_attribute("Size", "choice", choices=("small", "large")).id
+            for case, value in zip(ids["cases"], values, strict=True):
+                if value is not None:
+                    project.set_attribute_value(size, case, value)
+            grouping = Grouping("attribute", size)
+            conn = project._store.read
+            fast = matrix_fast.try_matrix(conn, Filter(), grouping, cell="excerpts", own=own,
+                                          scope=code_scope(conn, Filter()))
+            original = matrix_fast.try_matrix
+            matrix_fast.try_matrix = lambda *args, **kwargs: None
+            try:
+                slow = project.matrix(columns=grouping, cell="excerpts", own=own)
+            finally:
+                matrix_fast.try_matrix = original
+            assert fast is None or fast == slow

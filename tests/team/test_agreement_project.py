@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qcode.core.errors import InvalidRequestError
@@ -225,3 +225,86 @@ def test_cancelling(team) -> None:
 
     with pytest.raises(AgreementCancelled, match="cancelled"):
         compute(project, AgreementRequest((a.id, b.id)), progress=Stop())
+
+
+# fictional paragraphs of different lengths, so that shares of a paragraph differ
+UNEVEN = "\n\n".join(["Short one.", "A somewhat longer second paragraph here.", "Mid length third.",
+                      "Four.", "The fifth paragraph is the longest of them all, by a margin."])
+codings_3 = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 1), st.integers(0, len(UNEVEN) - 1),
+                               st.integers(1, 40)), max_size=14)
+
+
+def _reference_rows(spans: list[tuple[int, int]], ranges: dict[tuple[int, int], list[tuple[int, int]]],
+                    min_share: float | None) -> list[list[int]]:
+    """Brute force: for each coder and unit, 1 when the union of the coder's ranges covers any part of it (or at
+    least `min_share` percent of its characters)."""
+    rows = []
+    for coder in range(3):
+        covered_chars = set()
+        for start, end in ranges.get((coder, 0), []):
+            covered_chars.update(range(start, end))
+        values = []
+        for start, end in spans:
+            covered = sum(1 for i in range(start, end) if i in covered_chars)
+            values.append(int(covered > 0 if min_share is None else covered * 100 >= min_share * (end - start)))
+        rows.append(values)
+    return rows
+
+
+def _reference_figures(rows: list[list[int]]) -> tuple[float, float | None, float | None]:
+    """Percent agreement (mean over pairs), Light's kappa and Krippendorff's alpha from the `krippendorff` package."""
+    n = len(rows[0])
+    shares, kappas = [], []
+    for x, y in itertools.combinations(rows, 2):
+        po = sum(a == b for a, b in zip(x, y, strict=True)) / n
+        px, py = sum(x) / n, sum(y) / n
+        pe = px * py + (1 - px) * (1 - py)
+        shares.append(po)
+        kappas.append(None if abs(1 - pe) < 1e-12 else (po - pe) / (1 - pe))
+    light = None if None in kappas else sum(kappas) / len(kappas)  # type: ignore[arg-type]
+    values = {v for r in rows for v in r}
+    alpha = None if len(values) < 2 else krippendorff.alpha(reliability_data=np.array(rows, dtype=float),
+                                                            level_of_measurement="nominal")
+    return 100 * sum(shares) / len(shares), light, alpha
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40, deadline=None)
+@given(codings_3, st.sampled_from([None, 1, 50, 100]))
+@example([(0, 0, 0, 5), (1, 1, 2, 3)], 50)  # Ana codes exactly half of "Short one.": that is at least 50 %
+def test_unit_level_equals_a_brute_force_reference(project: Project, spec, min_share) -> None:
+    """Three coders, a code and its sub-code, overlapping codings of one coder, shares of paragraphs: every
+    figure of the parent (with its sub-code), the sub-code and the pooled row equals a count done by hand."""
+    project.remove_codings([c.id for c in project.codings()])
+    if not project.sources():
+        project.add_source("Uneven", UNEVEN)
+        parent = project.create_code("Support")
+        project.create_code("Peers", parent_id=parent.id)
+        for name in ("Ana", "Ben", "Cy"):
+            project.ensure_coder(name)
+    source = project.sources()[0]
+    parent, child = project.find_code("Support"), project.find_code("Support/Peers")
+    coders = tuple(c.id for c in project.coders() if c.name in ("Ana", "Ben", "Cy"))
+    spans = [(s.start, s.end) for s in project.spans(source.id, "paragraph")]
+    assert len(spans) == 5
+    own: dict[int, dict[tuple[int, int], list[tuple[int, int]]]] = {parent.id: {}, child.id: {}}
+    for who, which, start, length in spec:
+        end = min(start + length, len(UNEVEN))
+        code_id = (parent.id, child.id)[which]
+        project.add_codings([NewCoding(source.id, code_id, start, end, coders[who])])
+        own[code_id].setdefault((who, 0), []).append((start, end))
+    tree = {key: own[parent.id].get(key, []) + own[child.id].get(key, []) for key in
+            set(own[parent.id]) | set(own[child.id])}
+    report = compute(project, AgreementRequest(coders, unit="paragraph", min_share=min_share))
+    expected_rows = {"Support": _reference_rows(spans, tree, min_share),
+                     "Support/Peers": _reference_rows(spans, own[child.id], min_share)}
+    pooled = [p + c for p, c in zip(_reference_rows(spans, own[parent.id], min_share),
+                                    expected_rows["Support/Peers"], strict=True)]
+    expected_rows[ALL_CODES] = pooled
+    for name, rows in expected_rows.items():
+        f = row(report, name).figures
+        percent, light, alpha = _reference_figures(rows)
+        assert f.units == len(rows[0])
+        assert f.coded_units == sum(any(r[i] for r in rows) for i in range(len(rows[0])))
+        assert f.percent_agreement == pytest.approx(percent)
+        assert f.cohen_kappa == (None if light is None else pytest.approx(light))
+        assert f.krippendorff_alpha == (None if alpha is None else pytest.approx(alpha))

@@ -65,15 +65,14 @@ def test_renaming_a_coder_keeps_identity_and_codings(project: Project) -> None:
     assert project.coder(ana.id).name == "Ana Silva"
 
 
-def test_blind_coding_shows_a_coder_only_their_own(project: Project) -> None:
+def test_blind_coding_is_a_setting_of_the_project(project: Project) -> None:
     assert project.blind_coding is False
-    assert project.visible_coder_ids() is None
     project.use_coder("Ana")
     project.set_blind_coding(True)
     assert project.blind_coding is True
-    assert project.visible_coder_ids() == (project.current_coder.id,)
+    assert project.visible_filter().coders == (project.current_coder.id,)
     project.set_blind_coding(False)
-    assert project.visible_coder_ids() is None
+    assert project.visible_filter().coders == ()
 
 
 def test_copies_upgraded_apart_share_their_coders(tmp_path: Path) -> None:

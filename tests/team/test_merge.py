@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qcode.core.errors import InvalidRequestError
+from qcode.core.errors import InvalidOperationError, InvalidRequestError, NotFoundError
 from qcode.core.model import Filter, NewCoding
 from qcode.core.project import Project
 
@@ -23,7 +23,9 @@ def snapshot(project: Project) -> dict:
         "codings": sorted((c.source_id, c.code_id, c.coder_id, c.start, c.end) for c in project.codings(Filter())),
         "cases": sorted((c.name, tuple(sorted((m.source_id, m.start or 0) for m in project.case_members(c.id))),
                          tuple(sorted(project.attribute_values("case", c.id).items()))) for c in project.cases()),
-        "memos": sorted((m.target_kind, m.target_id, m.text) for m in project.memos()),
+        "memos": sorted((m.id, m.target_kind, m.target_id, m.text, m.updated_at, m.coder_id)
+                        for m in project.memos(everyone=True)),
+        "coders": sorted((c.id, c.name, project.coder_guids()[c.id]) for c in project.coders()),
         "attributes": sorted((a.scope, a.name) for a in project.attributes()),
     }
 
@@ -120,9 +122,31 @@ def test_choices_per_conflict_and_unmerge(pair) -> None:
         merged = snapshot(project)
         project.unmerge(report.record)
         after = snapshot(project)
-        assert after == before
+        assert after == before  # Ben, whom the merge added, is gone; Ana's memo is hers again, as it was
         assert project.check() == []
         assert merged != before
+        assert [c.name for c in project.coders()] == ["Ana"]
+
+
+def test_a_coder_with_codings_or_memos_stays(pair) -> None:
+    ana, ben = pair
+    with Project.open(ana) as project:
+        report = project.merge_project(ben, prefer="ours")
+        added = project.coders()[1]
+        assert added.name == "Ben"
+        assert project.coder_in_use(added.id)
+        with pytest.raises(InvalidOperationError):
+            project.remove_coder(added.id)
+        later = project.add_coding(project.find_source("Interview 1").id, project.codes()[0].id, 0, 3,
+                                   coder_id=added.id)
+        project.unmerge(report.record)  # Ben coded here after the merge: he stays, with that coding
+        assert [c.name for c in project.coders()] == ["Ana", "Ben"]
+        assert [c.id for c in project.codings(Filter(coders=(added.id,)))] == [later.id]
+        project.remove_codings([later.id])
+        project.remove_coder(added.id)
+        assert [c.name for c in project.coders()] == ["Ana"]
+        with pytest.raises(NotFoundError):
+            project.remove_coder(added.id)
 
 
 def test_identity_wins_over_names(tmp_path: Path) -> None:

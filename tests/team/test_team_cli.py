@@ -138,12 +138,13 @@ def test_merge_refusals(capsys, copies, tmp_path: Path) -> None:
     assert code == 2
 
 
-def test_coders_rename_and_blind(capsys, coded: Path) -> None:
+def test_coders_rename_and_blind(capsys, coded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QCODE_CODER", "Ben")  # in blind coding, the listing counts only Ben's codings
     code, out, _ = cli(capsys, "coders", str(coded), "--rename", "ana", "Ana Silva", "--blind", "on", "--format",
                        "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["name"], r["codings"]) for r in rows] == [("Ana Silva", "3"), ("Ben", "3")]
+    assert [(r["name"], r["codings"]) for r in rows] == [("Ana Silva", ""), ("Ben", "3")]
     assert all(len(r["guid"]) == 36 for r in rows)
     with Project.open(coded, mode="read") as project:
         assert project.blind_coding
@@ -187,6 +188,8 @@ def test_agreement_saved_to_excel_and_word(capsys, coded: Path, tmp_path: Path) 
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells][:2] == ["Code", "Unit"]
     assert [c.text for c in table.rows[1].cells][:4] == ["Trust", "paragraph", "10", "4"]
+    # the percentage with one decimal, the coefficients with three, as the method's precision says
+    assert [c.text for c in table.rows[1].cells][4:] == ["80.0", "0.524", "0.600", "0.548"]  # alpha: 1 - 19 * 4 / 168
     code, _out, err = cli(capsys, "agreement", str(coded), "--coders", "Ana", "Ben", "--unit", "source", "--out",
                           str(tmp_path / "a.pdf"))
     assert code == 2
@@ -213,3 +216,20 @@ def test_a_refused_rename_leaves_blind_coding_as_it_was(capsys, coded: Path) -> 
     assert code == 1
     with Project.open(coded, mode="read") as project:
         assert not project.blind_coding
+
+
+def test_a_coefficient_a_hair_below_zero_is_written_as_zero(tmp_path: Path) -> None:
+    import docx
+
+    from qcode.core.exporters.word import WordDocument
+    from qcode.core.team.agreement import AgreementRow
+    from qcode.core.team.agreement_export import row_cells
+    from qcode.core.team.statistics import Figures
+
+    cells = row_cells(AgreementRow(1, "Trust", Figures(100, 3, 99.5, -0.0002, 0.99, -0.0001)), "paragraph")
+    assert cells[5] == 0.0
+    assert str(cells[5]) == "0.0"
+    word = WordDocument(title="t", subject="t")
+    word.table(("a", "b"), [(-0.0004, -0.4)], places=(3, 1))
+    saved = word.save(tmp_path / "t.docx")
+    assert [c.text for c in docx.Document(str(saved)).tables[0].rows[1].cells] == ["0.000", "-0.4"]

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qcode.core.analysis import cooccurrence_fast as fast
 from qcode.core.analysis import ranges as rng
 from qcode.core.analysis.code_scope import CodeScope, code_scope
 from qcode.core.model import CooccurrenceRow, Filter
@@ -56,8 +57,59 @@ def cooccurrence(conn: sqlite3.Connection, flt: Filter, *, mode: Mode = Mode(),
     """Every pair of codes that co-occurs at least once, ordered by the paths of A, then B."""
     scope = code_scope(conn, flt)
     counted = _counted_codes(scope, with_descendants)
+    if mode.kind in ("overlap", "near"):
+        return _bulk_rows(conn, flt, scope, counted, mode, with_descendants)
+    rows = analysis_reads.coded_ranges(conn, flt, counted)
+    return _rows(scope, *_counts(rows, scope, counted, mode, with_descendants, conn))
+
+
+def _rank(scope: CodeScope) -> dict[int, int]:
+    """Codes ranked by path, so that each pair is keyed (A, B) with A before B."""
+    return {code: i for i, code in enumerate(sorted(scope.order, key=lambda c: (scope.paths[c].casefold(),
+                                                                                 scope.paths[c])))}
+
+
+Counted = tuple[dict[tuple[int, int], int], dict[tuple[int, int], int], dict[int, int]]
+
+
+def _bulk_rows(conn: sqlite3.Connection, flt: Filter, scope: CodeScope, counted: dict[int, tuple[int, ...]],
+               mode: Mode, with_descendants: bool) -> list[CooccurrenceRow]:
+    """The rows by overlap or nearness, every coding counted at once (`cooccurrence_fast`)."""
+    rank = _rank(scope)
+    code_of = sorted(rank, key=rank.__getitem__)
+    related: set[tuple[int, int]] = set()
+    if with_descendants:
+        for code, ups in scope.ancestors.items():
+            related.update((min(rank[code], rank[u]), max(rank[code], rank[u])) for u in ups if u != code)
+    arrays = fast.coded_arrays(analysis_reads.coded_range_lists(conn, flt, counted))
+    pairs, coded = fast.pair_counts(*arrays, counted, rank, related, mode.distance, mode.kind == "overlap")
+    rows = []
+    paths = [scope.paths[c] for c in code_of]
+    for a, b, count, shared in pairs:  # ranked by path already: a before b, in order
+        either = coded[a] + coded[b] - shared
+        rows.append(CooccurrenceRow(code_of[a], code_of[b], paths[a], paths[b], count,
+                                    round(shared / either, 4) if either else 0.0))
+    if len({p.casefold() for p in paths}) < len(paths):  # paths equal but for case: the full order decides
+        rows.sort(key=lambda r: (r.path_a.casefold(), r.path_b.casefold(), r.path_a, r.path_b))
+    return rows
+
+
+def _rows(scope: CodeScope, counts: dict[tuple[int, int], int], shared: dict[tuple[int, int], int],
+          coded: dict[int, int]) -> list[CooccurrenceRow]:
+    rows = []
+    for (a, b), count in counts.items():
+        either = coded[a] + coded[b] - shared[(a, b)]
+        rows.append(CooccurrenceRow(a, b, scope.paths[a], scope.paths[b], count,
+                                    round(shared[(a, b)] / either, 4) if either else 0.0))
+    rows.sort(key=lambda r: (r.path_a.casefold(), r.path_b.casefold(), r.path_a, r.path_b))
+    return rows
+
+
+def _counts(rows: list[tuple[int, int, int, int]], scope: CodeScope, counted: dict[int, tuple[int, ...]],
+            mode: Mode, with_descendants: bool, conn: sqlite3.Connection) -> Counted:
+    """Pair counts, shared and coded characters, counted source by source (every mode)."""
     by_source: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # source -> (start, end, code)
-    for source_id, start, end, code_id in analysis_reads.coded_ranges(conn, flt, counted):
+    for source_id, start, end, code_id in rows:
         items = by_source[source_id]
         for counted_code in counted[code_id]:
             items.append((start, end, counted_code))  # in text order already
@@ -65,9 +117,7 @@ def cooccurrence(conn: sqlite3.Connection, flt: Filter, *, mode: Mode = Mode(),
     if mode.kind in ("paragraph", "turn"):
         units = analysis_reads.unit_spans(conn, by_source, mode.kind)
 
-    # codes ranked by path, so that each pair is keyed (A, B) with A before B
-    rank = {code: i for i, code in enumerate(sorted(scope.order, key=lambda c: (scope.paths[c].casefold(),
-                                                                                 scope.paths[c])))}
+    rank = _rank(scope)
     counts: dict[tuple[int, int], int] = defaultdict(int)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     coded: dict[int, int] = defaultdict(int)  # code -> its coded characters over all sources
@@ -92,13 +142,7 @@ def cooccurrence(conn: sqlite3.Connection, flt: Filter, *, mode: Mode = Mode(),
             coded[code] += rng.length(ranges)
         for a, b in in_source:
             shared[(a, b)] += rng.intersection_length(merged[a], merged[b])
-    rows = []
-    for (a, b), count in counts.items():
-        either = coded[a] + coded[b] - shared[(a, b)]
-        rows.append(CooccurrenceRow(a, b, scope.paths[a], scope.paths[b], count,
-                                    round(shared[(a, b)] / either, 4) if either else 0.0))
-    rows.sort(key=lambda r: (r.path_a.casefold(), r.path_b.casefold(), r.path_a, r.path_b))
-    return rows
+    return counts, shared, coded
 
 
 def _near_pairs(items: list[tuple[int, int, int]], distance: int, strict: bool) -> list[tuple[int, int]]:

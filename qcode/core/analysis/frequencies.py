@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from qcode.core.analysis import bulk
 from qcode.core.analysis.order import name_key, value_key
 from qcode.core.model import Counts, Filter, FrequencyRow
 from qcode.core.store import aggregates, analysis_reads, matrix_reads, queries
@@ -123,16 +124,14 @@ def _fast_source_scope(
     conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
 ) -> dict[tuple[Any, ...], Counts] | None:
     """Tables of some sources read from the per-source aggregates: filtered by source, folder or source
-    attribute. Cases are counted through members that are whole sources, so this answers only when no member
-    in scope is part of a source."""
+    attribute. Cases are counted through the members that are whole sources and the ranged members the codings
+    overlap."""
     if grouping is None:
         source_level = not (flt.codes or flt.cases or flt.coders or flt.created_from or flt.created_to) and all(
             queries.attribute_scope(conn, a) == "source" for a, _ in flt.attributes)
         if not source_level or flt.is_empty():
             return None
         scope = analysis_reads.sources_in_scope(conn, flt)
-        if matrix_reads.has_ranged_members(conn, scope):
-            return None
         return {(None, tree, code): Counts(excerpts, sources, cases, characters)
                 for tree, code, excerpts, sources, cases, characters in matrix_reads.source_totals(conn, scope)}
     return None
@@ -162,7 +161,7 @@ def _fast_coders(
     conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
 ) -> dict[tuple[Any, ...], Counts] | None:
     """The table of one coder's codings, or the unfiltered table by coder, read from the per-(code, coder,
-    source) aggregates when every case member is a whole source."""
+    source) aggregates; cases through whole-source members and the ranged members the codings overlap."""
     if grouping is None:
         if flt != Filter(coders=flt.coders) or len(flt.coders) != 1:
             return None
@@ -171,11 +170,13 @@ def _fast_coders(
         coder = None
     else:
         return None
-    if matrix_reads.has_ranged_members(conn):
-        return None
     names = queries.coder_names(conn) if grouping is not None else {}
-    return {(names[c] if grouping is not None else None, tree, code): Counts(excerpts, sources, cases, characters)
-            for c, tree, code, excerpts, sources, cases, characters in matrix_reads.coder_totals(conn, coder)}
+    found = matrix_reads.coder_groups(conn, coder)
+    index = {(c, tree, code): i for i, (c, tree, code, *_) in enumerate(found)}
+    ranged = [(index[(c, tree, code)], case) for c, tree, code, case in matrix_reads.ranged_case_hits(conn, coder)]
+    cases = bulk.distinct_cases([row[6] for row in found], matrix_reads.whole_members(conn), ranged)
+    return {(names[c] if grouping is not None else None, tree, code): Counts(excerpts, sources, n, characters)
+            for (c, tree, code, excerpts, sources, characters, _), n in zip(found, cases, strict=True)}
 
 
 def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple[Any, ...], Counts]:
@@ -256,7 +257,10 @@ def source_paths(conn: sqlite3.Connection) -> dict[int, str]:
         return "/".join(reversed(parts))
 
     result = {}
-    for source in source_store.sources(conn):
-        prefix = folder_path(source.folder_id)
-        result[source.id] = f"{prefix}/{source.name}" if prefix else source.name
+    prefixes: dict[int | None, str] = {}
+    for source_id, name, folder_id in source_store.source_folders(conn):
+        if folder_id not in prefixes:
+            prefixes[folder_id] = folder_path(folder_id)
+        prefix = prefixes[folder_id]
+        result[source_id] = f"{prefix}/{name}" if prefix else name
     return result

@@ -194,6 +194,10 @@ def prepare_export(
     delimiter = DELIMITER_NAMES.get(delimiter.lower(), delimiter)
     if len(delimiter) != 1 or delimiter in "\"\r\n":
         raise InvalidRequestError("The CSV delimiter is one character, such as , or ; (or 'tab').")
+    if project.blind_coding:  # each coder exports only their own codings; the report says so
+        flt = project.visible_filter(flt)
+        blind = f"blind coding: the codings of {project.viewer().name} only"
+        filter_text = f"{filter_text}; {blind}" if filter_text else blind
     request = ExportRequest(
         project=project, target=target, fmt=fmt, what=what, grouping=grouping,
         flt=flt, filter_text=filter_text, source_id=source_id, delimiter=delimiter,

@@ -138,7 +138,7 @@ def frequency_table(project: Project, flt: Filter | None = None, *, own: bool = 
     else:
         scope = 0
         denominators = characters_by_group(project, flt, grouping)
-    paths = {r.code_id: project.code_path(r.code_id, separator=separator) for r in rows}
+    paths = {code_id: project.code_path(code_id, separator=separator) for code_id in {r.code_id for r in rows}}
     table_rows = []
     for r in rows:
         counts = _counts(r, own)

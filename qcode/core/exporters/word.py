@@ -231,13 +231,14 @@ class WordDocument:
     def table(
         self, columns: tuple[str, ...], rows: list[tuple[Any, ...]], *, depths: tuple[int, ...] = (),
         widths: tuple[float, ...] = (), numbers_right: bool = True, font_size: float | None = None,
-        tight: bool = False, rotate_headers: bool = False,
+        tight: bool = False, rotate_headers: bool = False, places: tuple[int, ...] = (),
     ) -> DocxTable:
         """A Table Grid table whose header row repeats on every page and whose rows never break across pages.
 
         With `depths`, the first column shows each code's name indented by its depth; numbers are aligned
         right. `font_size` (points) and `tight` (less padding beside the text) make wide tables fit;
         `rotate_headers` turns the titles of the columns after the first to read upwards, for narrow columns.
+        `places` gives each column's decimals for its fractional numbers (default: two).
         """
         table = self.doc.add_table(rows=1, cols=len(columns))
         self._end.addprevious(table._tbl)  # keep document order with the fast-appended paragraphs
@@ -278,7 +279,12 @@ class WordDocument:
             added._tr.get_or_add_trPr().append(keep)
             cells = added.cells
             for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
-                text = "" if value is None else f"{value:.2f}" if isinstance(value, float) else str(value)
+                if isinstance(value, float):
+                    decimals = places[index] if index < len(places) else 2
+                    text = f"{value:.{decimals}f}"
+                    text = text.removeprefix("-") if float(text) == 0 else text  # never "-0.00"
+                else:
+                    text = "" if value is None else str(value)
                 para = cell.paragraphs[0]
                 if index == 0 and depths:
                     text = text.rsplit(" > ", 1)[-1]

@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # the same names as `_ELSEWHERE` gives them, for type checker
     from qcode.core.team.agreement import UNITS as AGREEMENT_UNITS
     from qcode.core.team.agreement import AgreementReport, AgreementRequest, AgreementRow
     from qcode.core.team.agreement_export import HEADERS as AGREEMENT_HEADERS
+    from qcode.core.team.agreement_export import PLACES as AGREEMENT_PLACES
     from qcode.core.team.agreement_export import export_agreement
     from qcode.core.team.agreement_export import row_cells as agreement_row_cells
     from qcode.core.team.merge import MergeReport
@@ -107,6 +108,7 @@ _ELSEWHERE: dict[str, tuple[str, str]] = {
     "AgreementRequest": ("qcode.core.team.agreement", "AgreementRequest"),
     "AgreementRow": ("qcode.core.team.agreement", "AgreementRow"),
     "AGREEMENT_HEADERS": ("qcode.core.team.agreement_export", "HEADERS"),
+    "AGREEMENT_PLACES": ("qcode.core.team.agreement_export", "PLACES"),
     "export_agreement": ("qcode.core.team.agreement_export", "export_agreement"),
     "agreement_row_cells": ("qcode.core.team.agreement_export", "row_cells"),
     "MergeReport": ("qcode.core.team.merge", "MergeReport"),
@@ -130,6 +132,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [  # the names above and those of `_ELSEWHERE` (a test checks they are the same)
     "AGREEMENT_HEADERS",
+    "AGREEMENT_PLACES",
     "AGREEMENT_UNITS",
     "AGREEMENT_UNIT_WORDS",
     "CODER_COLORS",

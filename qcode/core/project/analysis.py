@@ -73,7 +73,7 @@ class AnalysisMixin(ProjectBase):
         if cell not in MATRIX_CELLS:
             raise InvalidRequestError(f"A matrix cell counts one of {', '.join(MATRIX_CELLS)}.")
         self._check_grouping(columns)
-        return mx.matrix(self._store.read, flt or Filter(), columns, cell=cell, own=own)
+        return mx.matrix(self._store.read, self.visible_filter(flt), columns, cell=cell, own=own)
 
     def matrix_cell_excerpts(self, flt: Filter | None = None, *, columns: Grouping, code_id: int | None,
                              column: object | None, own: bool = False) -> list[Excerpt]:
@@ -81,13 +81,16 @@ class AnalysisMixin(ProjectBase):
         self._check_grouping(columns)
         if code_id is not None:
             self._code(code_id)
-        ids = mx.cell_codings(self._store.read, flt or Filter(), columns, code_id=code_id, column=column, own=own)
+        ids = mx.cell_codings(self._store.read, self.visible_filter(flt), columns, code_id=code_id, column=column, own=own)
         return self.excerpts_of_codings(ids)
 
     def excerpts_of_codings(self, coding_ids: Iterable[int]) -> list[Excerpt]:
         """Codings by id with their text, source and location, in source then text order."""
         read = self._store.read
         codings = coding_store.codings_by_ids(read, sorted(set(coding_ids)))
+        shown = self.visible_filter().coders
+        if shown:  # blind coding: the viewer's codings only
+            codings = [c for c in codings if c.coder_id in shown]
         codings.sort(key=lambda c: (c.source_id, c.start, c.end, c.id))
         names = source_paths(read)
         texts = analysis_reads.slices(read, [(c.source_id, c.start, c.end) for c in codings])
@@ -101,7 +104,7 @@ class AnalysisMixin(ProjectBase):
                      with_descendants: bool = False) -> list[CooccurrenceRow]:
         """Pairs of codes whose codings co-occur (`mode`: overlap, paragraph, turn or near:N), with the number
         of coding pairs and the Jaccard index of their coded characters."""
-        return co.cooccurrence(self._store.read, flt or Filter(), mode=self._mode(mode),
+        return co.cooccurrence(self._store.read, self.visible_filter(flt), mode=self._mode(mode),
                                with_descendants=with_descendants)
 
     @staticmethod
@@ -116,7 +119,7 @@ class AnalysisMixin(ProjectBase):
         """The pairs of excerpts (one of A, one of B) counted for a pair of codes."""
         self._code(code_a)
         self._code(code_b)
-        pairs = co.pair_codings(self._store.read, flt or Filter(), code_a, code_b, mode=self._mode(mode),
+        pairs = co.pair_codings(self._store.read, self.visible_filter(flt), code_a, code_b, mode=self._mode(mode),
                                 with_descendants=with_descendants)
         excerpts = {e.coding.id: e for e in self.excerpts_of_codings({i for pair in pairs for i in pair})}
         return [(excerpts[a], excerpts[b]) for a, b in pairs]
@@ -149,6 +152,7 @@ class AnalysisMixin(ProjectBase):
     def _query(self, expression: str, flt: Filter) -> tuple[list[Passage], list[tuple[int, int, int, int]]]:
         """The passages of a query, and (coding id, source id, start, end) of every coding its codes contribute."""
         read = self._store.read
+        flt = self.visible_filter(flt)
         tree = cq.parse(expression)
         resolved = self._resolve_query(tree)
 
@@ -175,7 +179,7 @@ class AnalysisMixin(ProjectBase):
                 found = [c for c in self.coders() if c.name.casefold() == ref.coder.casefold()]
                 if not found:
                     raise NotFoundError("coder", f"'{ref.coder}'")
-                coder_id = found[0].id
+                coder_id = self.visible_coder(found[0].id)
             resolved[ref] = (code_store.descendants(read, [code.id]), coder_id)
         return resolved
 
@@ -216,7 +220,7 @@ class AnalysisMixin(ProjectBase):
     def word_tally(self, flt: Filter | None = None) -> WordTally:
         """Every word of the text a filter selects with its counts, before any is left out (see
         `word_frequencies`)."""
-        return words.word_tally(self._store.read, flt or Filter())
+        return words.word_tally(self._store.read, self.visible_filter(flt, only_when_coded=True))
 
     def stop_words(self) -> list[str]:
         """The project's own stop list: words the word counts leave out besides the built-in English ones, sorted.
@@ -250,7 +254,8 @@ class AnalysisMixin(ProjectBase):
             raise InvalidRequestError("The context width must be 0 or more characters.")
         if limit is not None and limit < 1:
             raise InvalidRequestError("The number of lines to list must be at least 1.")
-        return words.kwic(self._store.read, flt or Filter(), found[0], width=width, limit=limit)
+        return words.kwic(self._store.read, self.visible_filter(flt, only_when_coded=True), found[0], width=width,
+                          limit=limit)
 
     # --- saturation ------------------------------------------------------------------------------------
 
@@ -259,7 +264,7 @@ class AnalysisMixin(ProjectBase):
         """The excerpts behind one row of `saturation`: the codings, in that source, of the codes first applied
         there (within the filter), in text order."""
         self._source(source_id)
-        flt = flt or Filter()
+        flt = self.visible_filter(flt)
         rows = [r for r in self.saturation(flt, order=order, attribute_id=attribute_id) if r.source_id == source_id]
         if not rows or not rows[0].new_code_ids:
             return []
@@ -273,4 +278,4 @@ class AnalysisMixin(ProjectBase):
         applied there and the number of leaf codes seen so far."""
         if order == "attribute" and attribute_id is not None:
             self.attribute(attribute_id)
-        return sat.saturation(self._store.read, flt or Filter(), order=order, attribute_id=attribute_id)
+        return sat.saturation(self._store.read, self.visible_filter(flt), order=order, attribute_id=attribute_id)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from qcode.core.errors import AmbiguousNameError, InvalidNameError, InvalidRangeError, NotFoundError
-from qcode.core.model import Code, Coder, Folder, Source
+from qcode.core.model import Code, Coder, Filter, Folder, Source
 from qcode.core.store import aggregates
 from qcode.core.store import codes as code_store
 from qcode.core.store import sources as source_store
@@ -36,6 +36,12 @@ class ProjectBase:
         def current_coder(self) -> Coder: ...
 
         def folder(self, folder_id: int) -> Folder: ...
+
+        def visible_filter(self, flt: Filter | None = None, *, only_when_coded: bool = False) -> Filter: ...
+
+        def visible_coder(self, coder_id: int | None) -> int | None: ...
+
+        def refuse_if_blind(self, what: str = "a comparison of coders") -> None: ...
 
         def _insert_parsed(self, tx: sqlite3.Connection, parsed: ParsedSource, folder_id: int | None,
                            original_name: str, position: int | None = None) -> int: ...

@@ -77,10 +77,11 @@ class CodingsMixin(ProjectBase):
 
     def _check_ranges(self, ranges: Iterable[tuple[int, int, int]]) -> None:
         """Like `_check_range` for many (source_id, start, end), looking each source up once."""
-        lengths: dict[int, int] = {}
-        for source_id, start, end in ranges:
+        items = list(ranges)
+        lengths = source_store.source_lengths(self._store.read, {source_id for source_id, _, _ in items})
+        for source_id, start, end in items:
             if source_id not in lengths:
-                lengths[source_id] = self._source(source_id).length
+                lengths[source_id] = self._source(source_id).length  # raises NotFoundError
             length = lengths[source_id]
             if not (isinstance(start, int) and isinstance(end, int)) or start < 0 or end > length or end <= start:
                 raise InvalidRangeError(start, end, length)
@@ -120,7 +121,7 @@ class CodingsMixin(ProjectBase):
         new = self._new_rows(list(batch))
         if not new:
             return []
-        rows = [(*row, self._store.now(), self._store.new_guid()) for row in new]
+        rows = [(*row, *stamp) for row, stamp in zip(new, self._store.stamps(len(new)), strict=True)]
         with self._store.transaction() as tx:
             ids = coding_store.insert_codings_returning_ids(tx, rows)
             self._after_batch(tx, [(r[0], r[1], r[3], r[4]) for r in rows])
@@ -183,6 +184,7 @@ class CodingsMixin(ProjectBase):
     def codings_for_source(self, source_id: int, *, coder_id: int | None = None) -> list[Coding]:
         """A source's codings in text order, of every coder or of one."""
         self._source(source_id)
+        coder_id = self.visible_coder(coder_id)
         return coding_store.codings_for_source(self._store.read, source_id, () if coder_id is None else (coder_id,))
 
     def codings_for_code(
@@ -190,17 +192,19 @@ class CodingsMixin(ProjectBase):
     ) -> list[Coding]:
         """A code's codings, of every coder or of one; with `include_descendants`, those of its sub-codes too."""
         self._code(code_id)
+        coder_id = self.visible_coder(coder_id)
         ids = code_store.descendants(self._store.read, [code_id]) if include_descendants else [code_id]
         return coding_store.codings_for_codes(self._store.read, ids, () if coder_id is None else (coder_id,))
 
     def codings_for_coder(self, coder_id: int) -> list[Coding]:
         """Every coding one coder made, by source and position."""
         self._resolve_coder(coder_id)
+        self.visible_coder(coder_id)
         return coding_store.codings_for_coder(self._store.read, coder_id)
 
     def codings(self, flt: Filter | None = None) -> list[Coding]:
         """Every coding a filter lets through (all of them without one), in source then text order."""
-        return coding_store.codings_for_filter(self._store.read, flt or Filter())
+        return coding_store.codings_for_filter(self._store.read, self.visible_filter(flt))
 
     def coding_count(self) -> int:
         """How many codings the project holds."""
@@ -216,6 +220,7 @@ class CodingsMixin(ProjectBase):
     ) -> list[Excerpt]:
         """A code's codings with their text, in source then text order; locations when asked."""
         self._code(code_id)
+        coder_id = self.visible_coder(coder_id)
         read = self._store.read
         ids = code_store.descendants(read, [code_id]) if include_descendants else [code_id]
         rows = excerpt_store.excerpts_for_codes(read, ids, () if coder_id is None else (coder_id,))
@@ -223,7 +228,7 @@ class CodingsMixin(ProjectBase):
 
     def excerpts_matching(self, flt: Filter | None = None, *, with_location: bool = True) -> list[Excerpt]:
         """Every coding a filter lets through, with its text and location, in source then text order."""
-        rows = excerpt_store.excerpts_for_filter(self._store.read, flt or Filter())
+        rows = excerpt_store.excerpts_for_filter(self._store.read, self.visible_filter(flt))
         return self._with_locations(rows, with_location)
 
     def _with_locations(self, rows: list[tuple[Coding, str, str]], with_location: bool) -> list[Excerpt]:

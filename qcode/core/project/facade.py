@@ -90,14 +90,23 @@ class Project(SourcesMixin, SourceSnapshotsMixin, ImportMixin, CodebookMixin, Co
         return cls(store)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, mode: str = "write", holder: str | None = None) -> Project:
+    def open(cls, path: str | os.PathLike[str], *, mode: str = "write", holder: str | None = None,
+             coder: str | None = None) -> Project:
         """Open a project: mode "write" (locks it), "read" (never writes) or "auto" (read-only if it must be).
 
         Opening writes nothing; the file is checked before the first change (or by `verify`). `holder` names
         a command that holds the project, for the message another process gets ("the command 'qcode
-        import'"); an app window leaves it out.
+        import'"); an app window leaves it out. `coder` names the session's coder (see `name_coder`): a
+        window's worker reads for the window's coder, which matters in blind coding.
         """
-        return cls(Store.open(Path(path), mode=mode, holder=holder))
+        project = cls(Store.open(Path(path), mode=mode, holder=holder))
+        if coder is not None:
+            try:
+                project.name_coder(coder)
+            except InvalidNameError:
+                project.close()
+                raise
+        return project
 
     def verify(self) -> None:
         """Check the file now (pages, names, ranges; linear in its size): DamagedProjectError when it fails.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qcode.core.errors import InvalidRequestError, NotFoundError
 from qcode.core.model import Memo
 from qcode.core.project.base import ProjectBase
@@ -14,6 +16,8 @@ OBJECT_TARGETS = ("project", "source", "code", "coding", "case")
 
 class MemosMixin(ProjectBase):
     """Memos on the project (the journal), on sources, codes, codings and cases, and on passages of a source."""
+
+    _resolve_coder: Callable[[int | None], int]  # provided by CodingsMixin
 
     def _check_target(self, target_kind: str, target_id: int | None) -> None:
         if target_kind not in OBJECT_TARGETS:
@@ -38,10 +42,16 @@ class MemosMixin(ProjectBase):
     def memo(self, target_kind: str, target_id: int | None = None) -> Memo | None:
         """The memo of the project (journal), a source, code, coding or case; None when there is none."""
         self._check_target(target_kind, target_id)
+        if target_kind == "coding" and target_id is not None:
+            coding = coding_store.coding_by_id(self._store.read, target_id)
+            if coding is not None:
+                self.visible_coder(coding.coder_id)  # another coder's coding is refused in blind coding
         return memo_store.memo_for(self._store.read, target_kind, None if target_kind == "project" else target_id)
 
-    def set_memo(self, target_kind: str, target_id: int | None, text: str) -> Memo | None:
-        """Write (or, with empty text, delete) the memo of the project, a source, code, coding or case."""
+    def set_memo(self, target_kind: str, target_id: int | None, text: str, *,
+                 coder_id: int | None = None) -> Memo | None:
+        """Write (or, with empty text, delete) the memo of the project, a source, code, coding or case, as
+        `coder_id` (default: this session's coder; a merge keeps a memo's author)."""
         self._check_target(target_kind, target_id)
         target = None if target_kind == "project" else target_id
         existing = memo_store.memo_for(self._store.read, target_kind, target)
@@ -53,7 +63,7 @@ class MemosMixin(ProjectBase):
             else:
                 source_id = target_id if target_kind == "source" else None
                 memo_id = memo_store.upsert_memo(
-                    tx, target_kind, target, text, self._store.now(), self.current_coder.id, source_id,
+                    tx, target_kind, target, text, self._store.now(), self._resolve_coder(coder_id), source_id,
                     self._store.new_guid(),
                 )
         self._notify("memo", "changed", (memo_id or (existing.id if existing else 0),))
@@ -68,14 +78,15 @@ class MemosMixin(ProjectBase):
         """Write the project journal; an empty text deletes it."""
         self.set_memo("project", None, text)
 
-    def add_range_memo(self, source_id: int, start: int, end: int, text: str) -> Memo:
-        """A memo anchored to a range of a source's text (a Word comment lands here too)."""
+    def add_range_memo(self, source_id: int, start: int, end: int, text: str, *, coder_id: int | None = None) -> Memo:
+        """A memo anchored to a range of a source's text (a Word comment lands here too), by `coder_id` (default:
+        this session's coder)."""
         self._check_range(source_id, start, end)
         if not text.strip():
             raise InvalidRequestError("A memo needs some text.")
         with self._store.transaction() as tx:
-            memo_id = memo_store.insert_range_memo(tx, source_id, start, end, text, self._store.now(), self.current_coder.id,
-                                                   self._store.new_guid())
+            memo_id = memo_store.insert_range_memo(tx, source_id, start, end, text, self._store.now(),
+                                                   self._resolve_coder(coder_id), self._store.new_guid())
         self._notify("memo", "added", (memo_id,))
         return self.memo_by_id(memo_id)
 
@@ -115,11 +126,28 @@ class MemosMixin(ProjectBase):
         self._notify("memo", "added", (memo.id,))
         return self.memo_by_id(memo.id)
 
+    def put_back_memo(self, memo: Memo) -> Memo:
+        """Give a memo back its text, date and author as they were before a change (a merge's undo), keeping
+        its id and identity."""
+        if memo_store.memo_by_id(self._store.read, memo.id) is None:
+            raise NotFoundError("memo", f"with id {memo.id}")
+        with self._store.transaction() as tx:
+            memo_store.put_back_memo(tx, memo)
+        self._notify("memo", "changed", (memo.id,))
+        return self.memo_by_id(memo.id)
+
     def range_memos(self, source_id: int) -> list[Memo]:
         """The memos on passages of one source, in text order."""
         self._source(source_id)
         return memo_store.memos_in_source(self._store.read, source_id)
 
-    def memos(self) -> list[Memo]:
-        """Every memo of the project."""
-        return memo_store.all_memos(self._store.read)
+    def memos(self, *, everyone: bool = False) -> list[Memo]:
+        """Every memo of the project; in blind coding, without the memos on other coders' codings unless
+        `everyone` is asked for (a merge's bookkeeping, never a listing or an export)."""
+        memos = memo_store.all_memos(self._store.read)
+        shown = () if everyone else self.visible_filter().coders
+        if not shown:
+            return memos
+        on_codings = [m.target_id for m in memos if m.target_kind == "coding" and m.target_id is not None]
+        hidden = {c.id for c in coding_store.codings_by_ids(self._store.read, on_codings) if c.coder_id not in shown}
+        return [m for m in memos if not (m.target_kind == "coding" and m.target_id in hidden)]

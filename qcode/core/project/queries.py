@@ -23,18 +23,19 @@ class QueriesMixin(ProjectBase):
         """
         if group_by is not None and group_by.kind not in freq.GROUP_KINDS:
             raise InvalidRequestError(f"Frequencies can be grouped by {', '.join(freq.GROUP_KINDS)}.")
-        return freq.frequencies(self._store.read, flt or Filter(), group_by)
+        return freq.frequencies(self._store.read, self.visible_filter(flt), group_by)
 
     def excerpt_counts(self, flt: Filter | None = None) -> dict[int, int]:
         """Per code, its excerpts with its sub-codes' (the codebook's counts); read from the maintained totals
         when nothing is filtered, so it stays cheap enough to run after every coding."""
-        if flt is None or flt.is_empty():
+        flt = self.visible_filter(flt)
+        if flt.is_empty():
             return aggregates.excerpt_totals(self._store.read)
         return {row.code_id: row.total.excerpts for row in self.frequencies(flt)}
 
     def cases_of_codings(self, flt: Filter | None = None) -> dict[int, list[int]]:
         """For each coding the filter lets through, the cases one of whose members it overlaps."""
-        return queries.coding_cases(self._store.read, flt or Filter())
+        return queries.coding_cases(self._store.read, self.visible_filter(flt))
 
     def search(
         self,
@@ -54,7 +55,7 @@ class QueriesMixin(ProjectBase):
         if limit < 1:
             raise InvalidRequestError("The number of search results to show must be at least 1.")
         return text_search.search(self._store.read, query, limit=limit, offset=max(0, offset), source_ids=source_ids,
-                                  flt=flt)
+                                  flt=self.visible_filter(flt, only_when_coded=True))
 
     def describe_location(self, source_id: int, start: int) -> str:
         """Where an offset sits, as reports cite it: "p. 4, ¶ 12", "00:12:31, Participant 3", "¶ 7, Marcus"."""

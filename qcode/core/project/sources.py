@@ -165,7 +165,7 @@ class SourcesMixin(ProjectBase):
 
     def coding_counts_by_source(self, source_ids: tuple[int, ...] | None = None) -> dict[int, int]:
         """Number of codings per source (of these sources only, when given)."""
-        return queries.coding_counts_by_source(self._store.read, source_ids)
+        return queries.coding_counts_by_source(self._store.read, source_ids, self.visible_filter().coders)
 
     def find_source(self, ref: str | int) -> Source:
         """A source by id or by path ('Folder/Name'); a bare name must be unique."""

@@ -9,14 +9,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qcode.core.errors import DuplicateNameError, InvalidNameError, InvalidRangeError, NotFoundError
-from qcode.core.model import Coder, Coding
+from qcode.core.errors import (
+    DuplicateNameError,
+    InvalidNameError,
+    InvalidOperationError,
+    InvalidRangeError,
+    NotFoundError,
+)
+from qcode.core.model import Coder, Coding, Filter
 from qcode.core.progress import Progress
 from qcode.core.project.base import ProjectBase
 from qcode.core.store import aggregates, meta
 from qcode.core.store import codings as coding_store
 from qcode.core.store import exchange as exchange_store
 from qcode.core.store import team as team_store
+from qcode.core.team import blind
 from qcode.core.text_rules import printable_name
 
 if TYPE_CHECKING:
@@ -49,7 +56,9 @@ class TeamMixin(ProjectBase):
 
     coders: Callable[[], list[Coder]]
     codings: Callable[..., list[Coding]]
+    coder: Callable[[int], Coder]
     _coder_id: int | None
+    _coder_name: str | None
 
     def add_coder(self, name: str, *, color: str, guid: str | None = None) -> Coder:
         """A new coder with a given identity (a merge brings another project's coders in this way)."""
@@ -64,6 +73,26 @@ class TeamMixin(ProjectBase):
             coder_id = meta.insert_coder_with_guid(tx, name, color, guid or self._store.new_guid())
         self._notify("coder", "added", (coder_id,))
         return meta.coder_by_id(self._store.read, coder_id)  # type: ignore[return-value]
+
+    def remove_coder(self, coder_id: int) -> None:
+        """Remove a coder who has no codings or memos left (the undo of a merge that added them). The session's
+        own coder is added again, with a new identity, when it next codes."""
+        coder = meta.coder_by_id(self._store.read, coder_id)
+        if coder is None:
+            raise NotFoundError("coder", f"with id {coder_id}")
+        if meta.coder_in_use(self._store.read, coder_id):
+            raise InvalidOperationError(f"{coder.name} still has codings or memos in this project, so they stay "
+                                        "a coder of it.")
+        with self._store.transaction() as tx:
+            meta.delete_coder(tx, coder_id)
+        if self._coder_id == coder_id:
+            self._coder_id = None
+            self._coder_name = coder.name
+        self._notify("coder", "removed", (coder_id,))
+
+    def coder_in_use(self, coder_id: int) -> bool:
+        """Whether any coding or memo of the project belongs to the coder."""
+        return meta.coder_in_use(self._store.read, coder_id)
 
     def coder_guids(self) -> dict[int, str]:
         """Each coder's stable identity (a UUID), by id: it stays when the coder is renamed."""
@@ -107,11 +136,35 @@ class TeamMixin(ProjectBase):
             meta.set_meta(tx, BLIND_KEY, "on" if on else "off")
         self._notify("project", "changed")
 
-    def visible_coder_ids(self) -> tuple[int, ...] | None:
-        """The coders whose codings this session may show: only its own in blind coding, else everyone (None)."""
+    def viewer(self) -> Coder:
+        """The coder this session shows codings for in blind coding: the session's coder, never added by asking
+        (one who has not coded yet is returned with id 0 and sees nothing)."""
+        if self._coder_id is not None:
+            return self.coder(self._coder_id)
+        from qcode.core.project.facade import CODER_COLORS, default_coder_name
+
+        name = self._coder_name or default_coder_name()
+        found = meta.coder_by_name(self._store.read, " ".join(printable_name(name).split()))
+        return found if found is not None else Coder(0, name, CODER_COLORS[0])
+
+    def visible_filter(self, flt: Filter | None = None, *, only_when_coded: bool = False) -> Filter:
+        """The filter a listing, count or export of codings applies: as given, or, in blind coding, narrowed to
+        the viewer's codings (`BlindCodingError` when it names other coders). See `qcode.core.team.blind`."""
+        flt = flt or Filter()
         if not self.blind_coding:
-            return None
-        return (self.current_coder.id,)
+            return flt
+        names = {c.id: c.name for c in self.coders()} if flt.coders else None
+        return blind.narrowed(flt, self.viewer(), names=names, only_when_coded=only_when_coded)
+
+    def visible_coder(self, coder_id: int | None) -> int | None:
+        """The one coder whose codings a listing shows (None: every coder), as blind coding allows."""
+        flt = self.visible_filter(Filter(coders=() if coder_id is None else (coder_id,)))
+        return flt.coders[0] if flt.coders else None
+
+    def refuse_if_blind(self, what: str = "a comparison of coders") -> None:
+        """Refuse, with `BlindCodingError`, a request that compares coders while blind coding is on."""
+        if self.blind_coding:
+            blind.refuse_comparison(self.viewer(), what)
 
     # --- merging ---------------------------------------------------------------------------------------
 
@@ -202,6 +255,7 @@ class TeamMixin(ProjectBase):
 
     def coding_ranges(self, coder_ids: Iterable[int]) -> list[tuple[int, int, int, int, int]]:
         """(code, source, coder, start, end) of the coders' codings, by code, source and start."""
+        self.refuse_if_blind()
         return team_store.coding_ranges(self._store.read, coder_ids)
 
     def span_bounds(self, kind: str) -> list[tuple[int, int, int]]:
@@ -210,6 +264,7 @@ class TeamMixin(ProjectBase):
 
     def coders_by_source(self, coder_ids: Iterable[int]) -> list[tuple[int, int]]:
         """(source, coder) for each source and each of the coders who coded anything in it."""
+        self.refuse_if_blind()
         return team_store.coders_by_source(self._store.read, coder_ids)
 
     def source_lengths(self) -> dict[int, int]:

@@ -150,16 +150,27 @@ def refresh(
             if sources is not None:
                 delete += f" AND source_id IN ({sources})"
             conn.execute(delete)
-    changed = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause=source_clause)
+    # a code without sub-codes counts the same with its descendants as alone: its tree rows are copies
+    leaves = set(_leaves(conn, sorted(set(tree) & set(own))))
+    copied, counted = _ids(leaves), _ids(c for c in tree if c not in leaves)
+    changed = _CODINGS.format(own=_ids(own), tree=counted, source_clause=source_clause)
     conn.execute(_source_stat(codings=changed))
     conn.execute(_coder_stat(codings=changed))
+    in_sources = "" if sources is None else f" AND source_id IN ({sources})"
+    for table, columns in (("code_source_stat", "code_id, source_id, excerpts, characters"),
+                           ("code_coder_stat", "code_id, coder_id, source_id, excerpts, characters")):
+        conn.execute(f"INSERT INTO {table}(tree, {columns}) SELECT 1, {columns} FROM {table} "
+                     f"WHERE tree = 0 AND code_id IN ({copied}){in_sources}")
 
     # a case's codings may lie in any of its sources, so its rows are recomputed over all sources
-    all_codings = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause="")
+    all_codings = _CODINGS.format(own=_ids(own), tree=counted, source_clause="")
+    case_columns = "code_id, case_id, excerpts, sources, characters"
     if case_ids is None:
         for t, ids in _per_tree(own, tree):
             conn.execute(f"DELETE FROM code_case_stat WHERE tree = {t} AND code_id IN ({ids})")
         _case_stat(conn, codings=all_codings, cases="SELECT id FROM cases")
+        conn.execute(f"INSERT INTO code_case_stat(tree, {case_columns}) SELECT 1, {case_columns} FROM code_case_stat "
+                     f"WHERE tree = 0 AND code_id IN ({copied})")
     else:
         cases = _ids(case_ids)
         if cases != "NULL":
@@ -168,8 +179,10 @@ def refresh(
                              f"AND case_id IN ({cases})")
             # only the codings in these cases' sources can count for them
             in_their_sources = f"AND c.source_id IN (SELECT source_id FROM case_member WHERE case_id IN ({cases}))"
-            their_codings = _CODINGS.format(own=_ids(own), tree=_ids(tree), source_clause=in_their_sources)
+            their_codings = _CODINGS.format(own=_ids(own), tree=counted, source_clause=in_their_sources)
             _case_stat(conn, codings=their_codings, cases=cases)
+            conn.execute(f"INSERT INTO code_case_stat(tree, {case_columns}) SELECT 1, {case_columns} "
+                         f"FROM code_case_stat WHERE tree = 0 AND code_id IN ({copied}) AND case_id IN ({cases})")
 
     _refresh_totals(conn, own, tree)
     refresh_value_groups(conn, value_pairs(conn, case_ids), own=own, tree=tree)
@@ -187,6 +200,13 @@ def _refresh_totals(conn: sqlite3.Connection, own: list[int], tree: list[int]) -
                        coalesce((SELECT sum(characters) FROM code_source_stat WHERE tree = {t} AND code_id = c.id), 0)
                 FROM code c WHERE c.id IN ({ids})"""
         )
+
+
+def _leaves(conn: sqlite3.Connection, code_ids: list[int]) -> list[int]:
+    """Those of these codes that have no sub-codes."""
+    rows = conn.execute(f"SELECT ancestor_id FROM code_closure WHERE ancestor_id IN ({_ids(code_ids)}) "
+                        "GROUP BY ancestor_id HAVING count(*) = 1")
+    return [r[0] for r in rows]
 
 
 def _ancestors(conn: sqlite3.Connection, code_ids: list[int]) -> list[int]:

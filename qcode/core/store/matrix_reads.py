@@ -1,19 +1,17 @@
 """Matrix cells read from the maintained aggregates (`aggregates.py`) and the covering coding indexes.
 
-Each reader returns {code id: {column key as text: number}} for the codes asked, only the non-zero cells (keys
-are text because the large ones travel from SQLite as one JSON object per code, much faster than a row per
-cell). `tree` 1 counts a code with its sub-codes, 0 alone. The callers (`analysis/matrix_fast.py`) use them only where they are
-exact; tests hold them to a recount from the coding rows.
+The small readers return {code id: {column key as text: number}} for the codes asked, only the non-zero cells;
+the large ones (by case, by source, per coder) return one text per group ("key,number,key,number,..."), which
+travels from SQLite much faster than a row per cell, for numpy to parse (`analysis/bulk.py`). `tree` 1 counts a
+code with its sub-codes, 0 alone. The callers (`analysis/matrix_fast.py`, `analysis/frequencies.py`) use them
+only where they are exact; tests hold them to a recount from the coding rows.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-
-from qcode.core.store.aggregates import _UNION
 
 Cells = dict[int, dict[str, int]]
 
@@ -34,19 +32,23 @@ def _cells(rows: Iterable[tuple[int, object, int]]) -> Cells:
     return found
 
 
-def _json_cells(conn: sqlite3.Connection, table: str, key: str, column: str, tree: int,
-                codes: list[int] | None) -> Cells:
-    rows = conn.execute(
-        f"SELECT code_id, json_group_object({key}, {column}) FROM {table} WHERE tree = ?{_among('code_id', codes)} "
-        "GROUP BY code_id", (tree,))
-    return {code_id: json.loads(cells) for code_id, cells in rows}
+def cell_lists(conn: sqlite3.Connection, table: str, key: str, column: str, tree: int,
+               codes: list[int] | None) -> list[tuple[int, str]]:
+    """(code id, "key,number,key,number,...") of one aggregate table's cells (`code_source_stat` by source_id or
+    `code_case_stat` by case_id; `column` excerpts or characters), one text per code read in key order."""
+    if (table, key) not in (("code_source_stat", "source_id"), ("code_case_stat", "case_id")) or column not in (
+            "excerpts", "characters"):
+        raise ValueError(f"no cells {table}.{key}/{column}")
+    return conn.execute(
+        f"SELECT code_id, group_concat({key} || ',' || {column}) FROM {table} WHERE tree = ?"
+        f"{_among('code_id', codes)} GROUP BY code_id", (tree,)).fetchall()
 
 
-def column_sums(conn: sqlite3.Connection, table: str, key: str, codes: list[int] | None) -> dict[str, int]:
-    """Per column (case or source), the excerpts of the codes alone: each coding once, as it has one code."""
-    rows = conn.execute(f"SELECT {key}, sum(excerpts) FROM {table} WHERE tree = 0{_among('code_id', codes)} "
-                        f"GROUP BY {key}")
-    return {str(k): v for k, v in rows}
+def coded_range_lists(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(source id, "start,end,start,end,...") of every coding, each source's ranges in text order (read from the
+    covering index on source and range)."""
+    return conn.execute(
+        'SELECT source_id, group_concat(start || \',\' || "end") FROM coding GROUP BY source_id').fetchall()
 
 
 def attribute_scope(conn: sqlite3.Connection, attribute_id: int | None) -> str | None:
@@ -55,22 +57,53 @@ def attribute_scope(conn: sqlite3.Connection, attribute_id: int | None) -> str |
     return row[0] if row else None
 
 
+def extra_case_counts(conn: sqlite3.Connection, codes: list[int] | None) -> list[tuple[int, int]]:
+    """(code id, n) per code (of these codes, or of all): how many more times than once its codings are counted
+    in the per-case aggregates, i.e. over each coding that overlaps members of k > 1 cases, k - 1. Only sources
+    holding members of several cases are read."""
+    return conn.execute(
+        f"""SELECT code_id, sum(cases - 1) FROM (
+                SELECT c.id, c.code_id, count(DISTINCT m.case_id) AS cases FROM coding c
+                JOIN case_member m ON m.source_id = c.source_id
+                 AND (m.start IS NULL OR (m.start < c."end" AND m."end" > c.start))
+                WHERE c.source_id IN (SELECT source_id FROM case_member GROUP BY source_id
+                                      HAVING count(DISTINCT case_id) > 1){_among('c.code_id', codes)}
+                GROUP BY c.id HAVING count(DISTINCT m.case_id) > 1)
+            GROUP BY code_id""").fetchall()
+
+
+def codings_in_shared_members(conn: sqlite3.Connection) -> list[tuple[int, int, int, int, int, int]]:
+    """(coding id, code id, source id, start, end, case id) of every coding, once per case it overlaps, in the sources whose
+    members are not simply one case's whole sources (ranged members, or members of several cases)."""
+    return conn.execute(
+        """SELECT DISTINCT c.id, c.code_id, c.source_id, c.start, c."end", m.case_id FROM coding c
+           JOIN case_member m ON m.source_id = c.source_id
+            AND (m.start IS NULL OR (m.start < c."end" AND m."end" > c.start))
+           WHERE c.source_id IN (SELECT source_id FROM case_member GROUP BY source_id
+                                 HAVING count(DISTINCT case_id) > 1 OR max(start IS NOT NULL))""").fetchall()
+
+
+def simple_members(conn: sqlite3.Connection) -> list[tuple[int, int]]:
+    """(case id, source id) of the members that are whole sources held by that case alone."""
+    return conn.execute(
+        """SELECT case_id, source_id FROM case_member WHERE source_id IN (
+               SELECT source_id FROM case_member GROUP BY source_id
+               HAVING count(DISTINCT case_id) = 1 AND max(start IS NOT NULL) = 0)
+           GROUP BY case_id, source_id""").fetchall()
+
+
+def valued_cases_share_sources(conn: sqlite3.Connection, attribute_id: int | None) -> bool:
+    """True when some source holds members of two different cases that both have a value of this attribute (a
+    coding may then count for two of its values, or twice for one)."""
+    return conn.execute(
+        """SELECT 1 FROM case_member m JOIN attribute_value v ON v.owner_id = m.case_id AND v.attribute_id = ?
+           GROUP BY m.source_id HAVING count(DISTINCT m.case_id) > 1 LIMIT 1""", (attribute_id,)).fetchone() is not None
+
+
 def cases_share_sources(conn: sqlite3.Connection) -> bool:
     """True when some source holds members of two different cases (a coding may then be in two cases)."""
     return conn.execute(
         "SELECT 1 FROM case_member GROUP BY source_id HAVING count(DISTINCT case_id) > 1 LIMIT 1").fetchone() is not None
-
-
-def cells_by_case(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int] | None) -> Cells:
-    """Excerpts or characters per (code, case), from `code_case_stat`."""
-    column = {"excerpts": "excerpts", "characters": "characters"}[measure]
-    return _json_cells(conn, "code_case_stat", "case_id", column, tree, codes)
-
-
-def cells_by_source(conn: sqlite3.Connection, tree: int, measure: str, codes: list[int] | None) -> Cells:
-    """Excerpts or characters per (code, source), from `code_source_stat`."""
-    column = {"excerpts": "excerpts", "characters": "characters"}[measure]
-    return _json_cells(conn, "code_source_stat", "source_id", column, tree, codes)
 
 
 def excerpts_by_coder(conn: sqlite3.Connection, codes: list[int] | None) -> Cells:
@@ -96,42 +129,6 @@ def excerpts_by_source_value(conn: sqlite3.Connection, attribute_id: int, tree: 
             WHERE k.tree = ?{_among('k.code_id', codes)} GROUP BY k.code_id, v.value""", (attribute_id, tree)))
 
 
-_REACH = ('max("end") OVER (PARTITION BY {part} ORDER BY start, "end" '
-          "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
-
-
-def source_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
-    """source id -> characters coded with any code (the union of every coding's range)."""
-    return _text_keys(conn.execute(
-        f"""SELECT source_id, {_UNION} FROM (
-                SELECT source_id, start, "end", {_REACH.format(part="source_id")} AS reach FROM coding)
-            GROUP BY source_id"""))
-
-
-def case_coded_characters(conn: sqlite3.Connection) -> dict[str, int]:
-    """case id -> characters of the codings (any code) that overlap one of its members, overlaps once.
-
-    When every member is a whole source and no source is in two cases, a case's characters are the sum of its
-    sources' (each coding then lies in one case's sources only), read from one pass over the coding index."""
-    if not has_ranged_members(conn) and not cases_share_sources(conn):
-        per_source = source_coded_characters(conn)
-        totals: dict[str, int] = defaultdict(int)
-        for case_id, source_id in conn.execute("SELECT case_id, source_id FROM case_member"):
-            totals[str(case_id)] += per_source.get(str(source_id), 0)
-        return totals
-    return _text_keys(conn.execute(
-        f"""SELECT case_id, {_UNION} FROM (
-                SELECT case_id, start, "end", {_REACH.format(part="case_id, source_id")} AS reach FROM (
-                    SELECT DISTINCT m.case_id, c.id, c.source_id, c.start, c."end"
-                    FROM case_member m JOIN coding c ON c.source_id = m.source_id
-                     AND (m.start IS NULL OR (c.start < m."end" AND c."end" > m.start))))
-            GROUP BY case_id"""))
-
-
-def _text_keys(rows: Iterable[tuple[object, int]]) -> dict[str, int]:
-    return {str(key): value for key, value in rows}
-
-
 # --- frequencies of some sources, from the per-source aggregates ------------------------------------------
 
 
@@ -143,15 +140,27 @@ def has_ranged_members(conn: sqlite3.Connection, source_ids: list[int] | None = 
 
 def source_totals(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple[int, int, int, int, int, int]]:
     """(tree, code id, excerpts, sources, cases, characters) over these sources, for codes with codings there;
-    cases through members that are whole sources (the caller checks there are no others)."""
+    cases through members that are whole sources and through the ranged members the codings overlap."""
     ids = _ids(source_ids)
+    repeated = conn.execute(f"SELECT 1 FROM case_member WHERE start IS NULL AND source_id IN ({ids}) "
+                            "GROUP BY source_id HAVING count(*) > 1 LIMIT 1").fetchone()
+    # at most one whole-source member per source and no ranged ones: joining them repeats no row, in one pass
+    if repeated is None and not has_ranged_members(conn, source_ids):
+        return conn.execute(
+            f"""SELECT k.tree, k.code_id, sum(k.excerpts), count(*), count(DISTINCT m.case_id), sum(k.characters)
+                FROM code_source_stat k LEFT JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL
+                WHERE k.source_id IN ({ids}) GROUP BY k.tree, k.code_id""").fetchall()
     counts = conn.execute(
         f"""SELECT tree, code_id, sum(excerpts), count(*), sum(characters) FROM code_source_stat
             WHERE source_id IN ({ids}) GROUP BY tree, code_id""").fetchall()
+    # cases through whole members, and through ranged members that a coding of these sources overlaps
     cases = dict(((tree, code), n) for tree, code, n in conn.execute(
-        f"""SELECT k.tree, k.code_id, count(DISTINCT m.case_id) FROM code_source_stat k
-            JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL
-            WHERE k.source_id IN ({ids}) GROUP BY k.tree, k.code_id"""))
+        f"""SELECT tree, code_id, count(DISTINCT case_id) FROM (
+                SELECT k.tree, k.code_id, m.case_id FROM code_source_stat k
+                JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL WHERE k.source_id IN ({ids})
+                UNION ALL
+                SELECT tree, code_id, case_id FROM ({_RANGED_HITS.format(where=f"c.source_id IN ({ids})")}))
+            GROUP BY tree, code_id"""))
     return [(tree, code, excerpts, sources, cases.get((tree, code), 0), characters)
             for tree, code, excerpts, sources, characters in counts]
 
@@ -169,17 +178,39 @@ def source_rows(conn: sqlite3.Connection, source_id: int) -> list[tuple[int, int
                         (source_id,)).fetchall()
 
 
-def coder_totals(conn: sqlite3.Connection, coder_id: int | None = None) -> list[tuple[int, int, int, int, int, int, int]]:
-    """(coder id, tree, code id, excerpts, sources, cases, characters) per coder (or of one coder) from the
-    per-(code, coder, source) aggregates; cases through members that are whole sources (the caller checks there
-    are no others)."""
-    where = "" if coder_id is None else f"WHERE k.coder_id = {int(coder_id)}"
-    counts = conn.execute(
-        f"""SELECT k.coder_id, k.tree, k.code_id, sum(k.excerpts), count(*), sum(k.characters)
-            FROM code_coder_stat k {where} GROUP BY k.coder_id, k.tree, k.code_id""").fetchall()
-    cases = {(coder, tree, code): n for coder, tree, code, n in conn.execute(
-        f"""SELECT k.coder_id, k.tree, k.code_id, count(DISTINCT m.case_id) FROM code_coder_stat k
-            JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL {where}
-            GROUP BY k.coder_id, k.tree, k.code_id""")}
-    return [(coder, tree, code, excerpts, sources, cases.get((coder, tree, code), 0), characters)
-            for coder, tree, code, excerpts, sources, characters in counts]
+def coder_groups(conn: sqlite3.Connection, coder_id: int | None = None) -> list[tuple[int, int, int, int, int, int, str]]:
+    """(coder id, tree, code id, excerpts, sources, characters, "source id,source id,...") per coder (or of one
+    coder) from the per-(code, coder, source) aggregates, in one pass over their covering index; the source lists
+    let the caller count cases."""
+    where = "" if coder_id is None else f"WHERE coder_id = {int(coder_id)}"
+    return conn.execute(
+        f"""SELECT coder_id, tree, code_id, sum(excerpts), count(*), sum(characters), group_concat(source_id)
+            FROM code_coder_stat {where} GROUP BY coder_id, tree, code_id""").fetchall()
+
+
+# (tree, code, case, coder) of the codings (chosen by `where`, over `coding c`) in sources with ranged members
+# that overlap one of them, each once; with the (source_id, start) index only the members near a coding are read
+_LONGEST = '(SELECT coalesce(max("end" - start), 0) FROM case_member WHERE start IS NOT NULL)'
+_RANGED_HITS = f"""
+WITH hits AS (
+    SELECT DISTINCT c.code_id, m.case_id, c.coder_id FROM coding c
+    CROSS JOIN case_member m ON m.source_id = c.source_id AND m.start < c."end" AND m.start > c.start - {_LONGEST}
+     AND m."end" > c.start
+    WHERE c.source_id IN (SELECT source_id FROM case_member WHERE start IS NOT NULL) AND {{where}})
+SELECT 0 AS tree, code_id, case_id, coder_id FROM hits
+UNION
+SELECT 1, cl.ancestor_id, h.case_id, h.coder_id FROM hits h JOIN code_closure cl ON cl.code_id = h.code_id"""
+
+
+def ranged_case_hits(conn: sqlite3.Connection, coder_id: int | None = None) -> list[tuple[int, int, int, int]]:
+    """(coder id, tree, code id, case id) for the codings (of every coder, or of one) that overlap a ranged case
+    member: what counting cases through whole members leaves out."""
+    where = "1" if coder_id is None else f"c.coder_id = {int(coder_id)}"
+    return conn.execute(f"SELECT coder_id, tree, code_id, case_id FROM ({_RANGED_HITS.format(where=where)})").fetchall()
+
+
+def whole_members(conn: sqlite3.Connection) -> list[tuple[int, int]]:
+    """(source id, case id) of every case member that is a whole source."""
+    return conn.execute("SELECT DISTINCT source_id, case_id FROM case_member WHERE start IS NULL").fetchall()
+
+

@@ -62,6 +62,12 @@ def update_memo_text(conn: sqlite3.Connection, memo_id: int, text: str, updated_
     conn.execute("UPDATE memo SET text = ?, updated_at = ? WHERE id = ?", (text, updated_at, memo_id))
 
 
+def put_back_memo(conn: sqlite3.Connection, memo: Memo) -> None:
+    """Give an existing memo its text, date and author as `memo` holds them (its id and identity stay)."""
+    conn.execute("UPDATE memo SET text = ?, updated_at = ?, coder_id = ? WHERE id = ?",
+                 (memo.text, memo.updated_at, memo.coder_id, memo.id))
+
+
 def delete_memo(conn: sqlite3.Connection, memo_id: int) -> None:
     """Delete one memo."""
     conn.execute("DELETE FROM memo WHERE id = ?", (memo_id,))

@@ -60,6 +60,18 @@ def update_coder(conn: sqlite3.Connection, coder_id: int, *, name: str, color: s
     conn.execute("UPDATE coder SET name = ?, color = ? WHERE id = ?", (name, color, coder_id))
 
 
+def coder_in_use(conn: sqlite3.Connection, coder_id: int) -> bool:
+    """Whether any coding or memo belongs to the coder."""
+    return bool(conn.execute(
+        "SELECT EXISTS(SELECT 1 FROM coding WHERE coder_id = ?) OR EXISTS(SELECT 1 FROM memo WHERE coder_id = ?)",
+        (coder_id, coder_id)).fetchone()[0])
+
+
+def delete_coder(conn: sqlite3.Connection, coder_id: int) -> None:
+    """Remove a coder who has no codings or memos (their per-coder aggregate rows go with them)."""
+    conn.execute("DELETE FROM coder WHERE id = ?", (coder_id,))
+
+
 def insert_coder_with_guid(conn: sqlite3.Connection, name: str, color: str, guid: str) -> int:
     """Add a coder who keeps an identity from elsewhere (a merged project); returns its id."""
     return inserted_id(conn.execute("INSERT INTO coder(name, color, guid) VALUES (?, ?, ?)", (name, color, guid)))

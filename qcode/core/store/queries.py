@@ -176,13 +176,20 @@ def coder_names(conn: sqlite3.Connection) -> dict[int, str]:
     return dict(conn.execute("SELECT id, name FROM coder"))
 
 
-def coding_counts_by_source(conn: sqlite3.Connection, source_ids: tuple[int, ...] | None = None) -> dict[int, int]:
-    """How many codings each source holds (of these sources, or of all); sources without codings are left out."""
-    if source_ids is None:
-        return dict(conn.execute("SELECT source_id, count(*) FROM coding GROUP BY source_id"))
-    marks = ",".join("?" * len(source_ids))
-    return dict(conn.execute(
-        f"SELECT source_id, count(*) FROM coding WHERE source_id IN ({marks}) GROUP BY source_id", source_ids))
+def coding_counts_by_source(conn: sqlite3.Connection, source_ids: tuple[int, ...] | None = None,
+                            coder_ids: tuple[int, ...] = ()) -> dict[int, int]:
+    """How many codings each source holds (of these sources, or of all; by these coders, or by all); sources
+    without codings are left out."""
+    parts: list[str] = []
+    args: list[int] = []
+    if source_ids is not None:
+        parts.append(f"source_id IN ({','.join('?' * len(source_ids))})")
+        args.extend(source_ids)
+    if coder_ids:
+        parts.append(f"coder_id IN ({','.join('?' * len(coder_ids))})")
+        args.extend(coder_ids)
+    where = " AND ".join(parts) or "1"
+    return dict(conn.execute(f"SELECT source_id, count(*) FROM coding WHERE {where} GROUP BY source_id", args))
 
 
 # --- full-text search ------------------------------------------------------------------------------------

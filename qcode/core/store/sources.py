@@ -101,6 +101,21 @@ def sources(conn: sqlite3.Connection) -> list[Source]:
     return [_source(r) for r in rows]
 
 
+def source_folders(conn: sqlite3.Connection) -> list[tuple[int, str, int | None]]:
+    """(id, name, folder id) of every source, in id order: what a source's path needs, read without the rest."""
+    return conn.execute("SELECT id, name, folder_id FROM source ORDER BY id").fetchall()
+
+
+def source_lengths(conn: sqlite3.Connection, source_ids: Iterable[int]) -> dict[int, int]:
+    """source id -> its length in code points, for those of these ids that exist."""
+    ids = sorted({int(i) for i in source_ids})
+    found: dict[int, int] = {}
+    for first in range(0, len(ids), 500):
+        chunk = ids[first:first + 500]
+        found.update(conn.execute(f"SELECT id, length FROM source WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return found
+
+
 def source_by_id(conn: sqlite3.Connection, source_id: int) -> Source | None:
     """The source with this id (without its text), or None."""
     row = conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM source WHERE id = ?", (source_id,)).fetchone()

@@ -99,6 +99,7 @@ class AgreementReport:
 def compute(project: Project, request: AgreementRequest, *, progress: Progress | None = None) -> AgreementReport:
     """The agreement table of `request` (one row per code, then `(all codes)`, and the tables of coder pairs)."""
     progress = progress or NoProgress()
+    project.refuse_if_blind("inter-coder agreement")
     coders = _check(project, request)
     width = len(coders)
     index = {c.id: i for i, c in enumerate(coders)}

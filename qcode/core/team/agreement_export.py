@@ -17,6 +17,7 @@ COLUMNS = ("code", "unit", "units", "coded_units", "percent_agreement", "cohen_k
            "krippendorff_alpha")
 HEADERS = ("Code", "Unit", "Units", "Coded units", "Agreement %", "Cohen's kappa", "Brennan-Prediger",
            "Krippendorff's alpha")
+PLACES = (0, 0, 0, 0, 1, 3, 3, 3)  # decimals shown per column: the percentage one, the coefficients three
 
 
 def row_cells(row: AgreementRow, unit: str, digits: int = 3) -> tuple[object, ...]:
@@ -24,7 +25,7 @@ def row_cells(row: AgreementRow, unit: str, digits: int = 3) -> tuple[object, ..
     f = row.figures
 
     def rounded(value: float | None, places: int) -> float | None:
-        return None if value is None else round(value, places)
+        return None if value is None else round(value, places) + 0.0  # + 0.0: never a negative zero
 
     return (row.code, unit, f.units, f.coded_units, rounded(f.percent_agreement, max(digits - 2, 1)),
             rounded(f.cohen_kappa, digits), rounded(f.brennan_prediger, digits),
@@ -102,5 +103,5 @@ def _docx(report: AgreementReport, target: Path, project_name: str, today: date)
         caption.paragraph_format.keep_with_next = True
         first = 3.0
         rest = (word.text_width - first) / (len(HEADERS) - 1)
-        word.table(HEADERS, rows, widths=(first, *([rest] * (len(HEADERS) - 1))), font_size=9, tight=True)
+        word.table(HEADERS, rows, places=PLACES, widths=(first, *([rest] * (len(HEADERS) - 1))), font_size=9, tight=True)
     return word.save(target)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qcode.core.errors import InvalidRequestError, QcodeError
-from qcode.core.model import Code
+from qcode.core.model import Code, Memo
 
 if TYPE_CHECKING:
     from qcode.core.project import Project
@@ -74,7 +74,8 @@ class MergeRecord:
     members: list[int] = field(default_factory=list)
     attributes: list[int] = field(default_factory=list)
     range_memos: list[int] = field(default_factory=list)
-    memos: list[tuple[str, int | None, str]] = field(default_factory=list)  # (kind, id, text before or "")
+    memos: list[tuple[str, int | None, Memo | None]] = field(default_factory=list)  # (kind, id, memo before)
+    coders: list[int] = field(default_factory=list)
     code_fields: list[tuple[int, str, str]] = field(default_factory=list)  # (code, field, text before)
     values: list[tuple[int, int, object]] = field(default_factory=list)  # (attribute, owner, value before)
 
@@ -177,13 +178,18 @@ def merge_project(
 def unmerge(project: Project, record: MergeRecord) -> None:
     """Take back what a merge did (the undo of the app's File > Merge project), in one transaction.
 
-    Coders the merge added stay (they have no codings left).
+    The coders it added go too (their codings went with it), unless they have coded or written a memo here
+    since; memos it wrote or appended to are as they were
+    (text, date and author).
     """
     with project.changes_summarised(), project.atomic():
         for memo_id in record.range_memos:
             project.delete_memo(memo_id)
         for kind, target_id, before in reversed(record.memos):
-            project.set_memo(kind, target_id, before)
+            if before is None:
+                project.set_memo(kind, target_id, "")
+            else:
+                project.put_back_memo(before)
         project.remove_many_codings(record.codings)  # those still here (a source's removal takes its own)
         for code_id, field_name, text in reversed(record.code_fields):
             project.update_code(code_id, **{field_name: text})
@@ -201,6 +207,9 @@ def unmerge(project: Project, record: MergeRecord) -> None:
             project.delete_code(code_id)
         for folder_id in reversed(record.folders):
             project.delete_folder(folder_id)
+        for coder_id in reversed(record.coders):
+            if not project.coder_in_use(coder_id):  # one who has coded or written here since stays
+                project.remove_coder(coder_id)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -258,6 +267,7 @@ class _Merger:
                                          "this project's name is kept")
             if found is None:
                 found = self.project.add_coder(coder.name, color=coder.color, guid=guid or None)
+                self.record.coders.append(found.id)
                 self.report.coders_added.append(coder.name)
                 by_name[found.name.casefold()] = found
             else:
@@ -444,7 +454,9 @@ class _Merger:
     def _memos(self) -> None:
         targets = {"source": self.sources, "code": self.codes, "case": self.cases, "coding": self.codings}
         ranges: dict[int, set[tuple[int | None, int | None, str]]] = {}
-        for memo in self.other.memos():
+        # every memo here, blind coding or not: a merge reads and writes for the whole team
+        mine = {(m.target_kind, m.target_id): m for m in self.project.memos(everyone=True) if m.target_kind != "range"}
+        for memo in self.other.memos(everyone=True):
             if memo.target_kind == "range":
                 source_id = self.sources[memo.source_id]  # type: ignore[index]
                 if source_id not in ranges:
@@ -453,7 +465,8 @@ class _Merger:
                 if key in ranges[source_id]:
                     continue
                 ranges[source_id].add(key)
-                added = self.project.add_range_memo(source_id, memo.start, memo.end, memo.text)  # type: ignore[arg-type]
+                added = self.project.add_range_memo(source_id, memo.start, memo.end, memo.text,  # type: ignore[arg-type]
+                                                    coder_id=self._author(memo))
                 self.record.range_memos.append(added.id)
                 self.report.memos_added += 1
                 continue
@@ -463,7 +476,7 @@ class _Merger:
                 target_id = targets[memo.target_kind].get(memo.target_id)  # type: ignore[arg-type]
                 if target_id is None or target_id < 0:  # a coding the other project holds twice
                     continue
-            existing = self.project.memo(memo.target_kind, target_id)
+            existing = mine.get((memo.target_kind, target_id))
             before = existing.text if existing else ""
             if before.strip() == memo.text.strip() or not memo.text.strip():
                 continue
@@ -475,5 +488,13 @@ class _Merger:
             else:
                 text = memo.text
                 self.report.memos_added += 1
-            self.record.memos.append((memo.target_kind, target_id, before))
-            self.project.set_memo(memo.target_kind, target_id, text)
+            self.record.memos.append((memo.target_kind, target_id, existing))
+            # a memo keeps its author: the one who wrote it here, or the other project's writer for a new one
+            author = existing.coder_id if existing is not None and existing.coder_id else self._author(memo)
+            written = self.project.set_memo(memo.target_kind, target_id, text, coder_id=author)
+            if written is not None:
+                mine[(memo.target_kind, target_id)] = written
+
+    def _author(self, memo: Memo) -> int | None:
+        """The coder here who wrote another project's memo (None: unknown, so this session's coder)."""
+        return self.coders.get(memo.coder_id) if memo.coder_id is not None else None

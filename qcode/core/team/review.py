@@ -80,6 +80,7 @@ def coverage(project: Project, coder_ids: Iterable[int], *, source_ids: Iterable
     coders = tuple(dict.fromkeys(coder_ids))
     if len(coders) < 2:
         raise InvalidRequestError("Comparing needs at least two coders.")
+    project.refuse_if_blind("reviewing disagreements")
     order = {coder_id: i for i, coder_id in enumerate(coders)}
     flt = Filter(coders=coders, sources=tuple(source_ids or ()))
     codes = set(code_ids) if code_ids is not None else None
@@ -108,6 +109,7 @@ def resolution(project: Project, disagreement: Disagreement, action: str, *, cod
     """What resolving a disagreement by `action` ("accept", "remove" or "keep") changes."""
     d = disagreement
     coders = tuple(coder_ids)
+    project.refuse_if_blind("resolving disagreements")
     if action == "keep":
         return Resolution((), ())
     if action not in ("accept", "remove"):

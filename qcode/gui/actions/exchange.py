@@ -180,9 +180,10 @@ class ExchangeFlow(QObject):
                                                                     progress=task), done)
             return
         path = project.path
+        coder = project.viewer().name  # whose codings the file holds in blind coding
 
         def work(task: CoreTask) -> Path:
-            with Project.open(path, mode="read") as reader:  # the worker's own connection
+            with Project.open(path, mode="read", coder=coder) as reader:  # the worker's own connection
                 return export_pseudonymised(reader, target, fmt=fmt, progress=task)
 
         self.name_check = NameCheck(self.window, project, self.undo_stack, flt=Filter(), scope=name_check_scope(fmt, None),

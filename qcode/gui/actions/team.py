@@ -85,6 +85,10 @@ class TeamActions(QObject):
             coders.set_filter(self.project.current_coder.id)
         elif coders.filter_id is not None and getattr(self, "_forced", False):
             coders.set_filter(None)
+        if blind or getattr(self, "_forced", False):  # the sources' codings counts are the core's, blind or not
+            sources = getattr(self.window, "sources_model", None)
+            if sources is not None:
+                sources.update_all_counts()
         self._forced = blind
 
     def _coder_switched(self, coder: Coder) -> None:
@@ -94,6 +98,11 @@ class TeamActions(QObject):
     def _changed(self, change: Change) -> None:
         if change.kind == "project" and self.blind_action.isChecked() != self.project.blind_coding:
             self.sync_blind()
+        coders = getattr(self.window, "coders", None)
+        if (change.kind == "coder" and change.action == "removed" and coders is not None
+                and coders.filter_id is not None
+                and coders.filter_id not in {c.id for c in self.project.coders()}):
+            coders.set_filter(None)  # the coder shown is gone (a merge taken back): show everyone's again
 
     # --- dialogs --------------------------------------------------------------------------------------
 

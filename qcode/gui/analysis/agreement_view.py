@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from qcode.core.errors import QcodeError
 from qcode.core.model import Filter
 from qcode.core.project import AGREEMENT_HEADERS as HEADERS
+from qcode.core.project import AGREEMENT_PLACES as PLACES
 from qcode.core.project import AGREEMENT_UNIT_WORDS as UNIT_WORDS
 from qcode.core.project import AGREEMENT_UNITS as UNITS
 from qcode.core.project import AgreementReport, AgreementRequest, Project, export_agreement
@@ -109,6 +110,7 @@ class AgreementDialog(QDialog):
         self.compute_button.setDefault(True)
         self.compute_button.clicked.connect(self.start)
         self.table_choice = QComboBox()
+        self.table_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.table_choice.setAccessibleName("Table shown")
         self.table_choice.currentIndexChanged.connect(lambda _: self._fill())
         self.export_button = QPushButton("&Save table…")
@@ -235,7 +237,7 @@ class AgreementDialog(QDialog):
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, value in enumerate(row_cells(row, self.report.request.unit)):
-                text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+                text = "" if value is None else (f"{value:.{PLACES[c]}f}" if isinstance(value, float) else str(value))
                 item = QTableWidgetItem(text)
                 if c >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

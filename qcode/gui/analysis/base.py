@@ -289,10 +289,11 @@ class AnalysisView(QWidget):
         self._generation += 1
         generation = self._generation
         flt, options, path = self.filter(), self.options(), self.project.path
+        coder = self.project.viewer().name  # read as the window's coder: blind coding holds here too
         compute = self.compute
 
         def work(_task: CoreTask) -> Any:
-            with Project.open(path, mode="read") as reader:
+            with Project.open(path, mode="read", coder=coder) as reader:
                 return compute(reader, flt, options)
 
         task = CoreTask(work)
@@ -390,12 +391,12 @@ class AnalysisView(QWidget):
         path = Path(target)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
-        project_path = self.project.path
+        project_path, coder = self.project.path, self.project.viewer().name
 
         def write() -> Path:
             from qcode.core.project import write_analysis_docx, write_analysis_xlsx
 
-            with Project.open(project_path, mode="read") as reader:
+            with Project.open(project_path, mode="read", coder=coder) as reader:
                 if suffix == ".docx":
                     return write_analysis_docx(reader, result, path)
                 return write_analysis_xlsx(reader, result, path)

@@ -215,6 +215,9 @@ class DisagreementReview(QDialog):
         return True
 
     def _changed(self, change: Change) -> None:
+        if self.project.blind_coding:  # blind coding started meanwhile: comparing ends here
+            self.close()
+            return
         if change.kind in ("coding", "code", "source", "coder"):
             self.reload()
 

@@ -86,6 +86,7 @@ class WordView(AnalysisView):
         self._kwic_generation = 0
         self._kwic_tasks: list[CoreTask] = []
         self._kwic_filter: Filter | None = None  # the filter of the lines shown
+        self._stop_words = project.stop_words()  # the project's stop list as last seen
         self.min_length = QSpinBox()
         self.min_length.setRange(1, 40)
         self.min_length.setValue(1)
@@ -211,10 +212,11 @@ class WordView(AnalysisView):
         self._kwic_generation += 1
         generation = self._kwic_generation
         flt, path = self.result_filter, self.project.path
+        coder = self.project.viewer().name  # read as the window's coder: blind coding holds here too
         self._kwic_filter = flt
 
         def work(_task: CoreTask) -> list[KwicLine]:
-            with Project.open(path, mode="read") as reader:
+            with Project.open(path, mode="read", coder=coder) as reader:
                 return reader.kwic(word, flt, width=KWIC_WIDTH, limit=KWIC_LINES)
 
         task = CoreTask(work)
@@ -281,7 +283,11 @@ class WordView(AnalysisView):
     def _stop_list_changed(self, change: Change) -> None:
         if change.kind in RELEVANT_CHANGES:
             self._forget_tally()  # the text in scope may have changed: the next result counts again
-        if change.kind == "project":  # the stop list (or another project setting) changed: choose again
+        if change.kind == "project":  # a project setting changed: choose again
+            stop = self.project.stop_words()
+            if stop == self._stop_words:
+                self._forget_tally()  # not the stop list (blind coding, say): what is visible may differ
+            self._stop_words = stop
             self._update_stop_buttons()
             if self._started:
                 self.recompute()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from qcode.core.errors import InvalidRequestError
@@ -11,9 +12,10 @@ from qcode.gui.commands.base import CoreCommand
 
 
 class MergeProject(CoreCommand):
-    """Merge another project file in; undo takes back everything the merge added or changed.
+    """Merge another project file in; undo takes back everything the merge added or changed, coders included.
 
-    Redo merges the file again (with the same choices), so it needs the file to be where it was.
+    The first merge keeps a copy of the file as it was merged, and redo merges that copy again with the same
+    choices: it adds exactly what the merge added, even when the file has been moved or changed since.
     """
 
     runs_in_background = True
@@ -24,12 +26,19 @@ class MergeProject(CoreCommand):
         self.other = other
         self.choices = choices
         self.report: MergeReport | None = None
+        self._kept: tempfile.TemporaryDirectory[str] | None = None  # removed with the command
 
     def apply(self) -> None:
-        report = self.project.merge_project(self.other, choices=self.choices)
+        if self._kept is None:
+            kept = tempfile.TemporaryDirectory(prefix="qcode-merge-")
+            with Project.open(self.other, mode="read") as other:
+                other.save_copy(Path(kept.name) / self.other.name)
+            self._kept = kept
+        report = self.project.merge_project(Path(self._kept.name) / self.other.name, choices=self.choices)
         if not report.applied:
             raise InvalidRequestError(f"{len(report.needs_choice)} conflicts of {self.other.name} need a choice; "
                                       "nothing was merged.")
+        report.other = str(self.other)
         self.report = report
 
     def revert(self) -> None:

@@ -63,9 +63,9 @@ BACKGROUND_AT = 1500  # passages: a larger batch is written on a worker (a windo
 CONTEXT_CHARS = 50  # shown either side of a passage in the preview
 
 
-def run_preview(path: Path, request: AutocodeRequest, progress: Progress) -> AutocodePreview:
-    """The preview through a read connection of its own (this runs on a worker thread)."""
-    with Project.open(path, mode="read") as reader:
+def run_preview(path: Path, request: AutocodeRequest, progress: Progress, coder: str | None = None) -> AutocodePreview:
+    """The preview through a read connection of its own, for the window's coder (on a worker thread)."""
+    with Project.open(path, mode="read", coder=coder) as reader:
         return reader.preview_request(request, context=CONTEXT_CHARS, progress=progress)
 
 
@@ -311,7 +311,8 @@ class AutocodeDialog(QDialog):
             running.cancel()
         self._set_stale("Finding the passages…")
         path = self.project.path
-        task = CoreTask(lambda progress: run_preview(path, request, progress))
+        coder = self.project.viewer().name
+        task = CoreTask(lambda progress: run_preview(path, request, progress, coder))
         task.signals.finished.connect(self._previewed)
         task.signals.failed.connect(self._failed)
         self._tasks[task.signals] = (self._generation, task)

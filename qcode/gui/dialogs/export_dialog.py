@@ -234,6 +234,7 @@ class ExportDialog(QDialog):
         filter_text = self.filters.describe(accepts)
         project_path = self.project.path
         with_frequencies = self.with_frequencies.isChecked() or "no-frequency-table" not in accepts
+        coder = self.project.viewer().name
 
         pseudonymise = self.pseudonymise.isChecked()
         options = {"fmt": fmt, "what": what, "grouping": grouping, "flt": flt, "filter_text": filter_text,
@@ -245,7 +246,7 @@ class ExportDialog(QDialog):
             return
 
         def work(progress: CoreTask) -> str:
-            with Project.open(project_path, mode="read") as reader:  # the worker's own connection
+            with Project.open(project_path, mode="read", coder=coder) as reader:  # the worker's own connection
                 write = export_pseudonymised if pseudonymise else export
                 return str(write(reader, Path(target), progress=progress, **options))
 

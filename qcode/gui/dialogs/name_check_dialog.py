@@ -147,9 +147,10 @@ class NameCheck(QObject):
     def start(self) -> CoreTask:
         path: Path = self.project.path
         flt, scope = self.flt, self.scope
+        coder = self.project.viewer().name  # in blind coding, the export writes this coder's codings only
 
         def work(task: CoreTask) -> list[Suggestion]:
-            with Project.open(path, mode="read") as reader:  # the worker's own connection
+            with Project.open(path, mode="read", coder=coder) as reader:  # the worker's own connection
                 return unregistered_names(reader, flt, scope=scope, progress=task)
 
         self.task = CoreTask(work)

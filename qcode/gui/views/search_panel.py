@@ -112,9 +112,10 @@ def describe_hits(reader: Project, hits: list[SearchHit]) -> list[SearchResult]:
     return results
 
 
-def run_search(path: Path, query: str, limit: int, offset: int, flt: Filter | None = None) -> list[SearchResult]:
-    """One page of results, read through a connection of its own (this runs on a worker thread)."""
-    with Project.open(path, mode="read") as reader:
+def run_search(path: Path, query: str, limit: int, offset: int, flt: Filter | None = None,
+               coder: str | None = None) -> list[SearchResult]:
+    """One page of results, read through a connection of its own for the window's coder (on a worker thread)."""
+    with Project.open(path, mode="read", coder=coder) as reader:
         return describe_hits(reader, reader.search(query, limit=limit, offset=offset, flt=flt))
 
 
@@ -278,7 +279,8 @@ class SearchPanel(QWidget):
         flt = self.filters.filter()
         flt = None if flt.is_empty() else flt
         # one extra result: are there more?
-        task = CoreTask(lambda _task: run_search(path, query, limit + 1, offset, flt))
+        coder = self.project.viewer().name
+        task = CoreTask(lambda _task: run_search(path, query, limit + 1, offset, flt, coder))
         task.signals.finished.connect(self._done)
         task.signals.failed.connect(self._failed)
         self._retired = []

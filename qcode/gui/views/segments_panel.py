@@ -61,9 +61,9 @@ _TEXT_MARGIN = 3  # pixels, about Qt's margin either side of an item's icon and 
 _FILTER_FIELDS = ("codes", "sources", "folders", "cases", "coders", "attributes", "created_from", "created_to")
 
 
-def read_excerpts(path: Path, flt: Filter) -> list[Excerpt]:
-    """The excerpts a filter lets through, read with a connection of the worker's own."""
-    with Project.open(path, mode="read") as reader:
+def read_excerpts(path: Path, flt: Filter, coder: str | None = None) -> list[Excerpt]:
+    """The excerpts a filter lets through, read with a connection of the worker's own for the window's coder."""
+    with Project.open(path, mode="read", coder=coder) as reader:
         return reader.excerpts_matching(flt, with_location=True)
 
 
@@ -71,9 +71,10 @@ def read_excerpts(path: Path, flt: Filter) -> list[Excerpt]:
 ExcerptReader = Callable[[Project], list[Excerpt]]
 
 
-def read_listing(path: Path, read: ExcerptReader, narrower: Filter | None) -> list[Excerpt]:
-    """A listing's excerpts, narrowed to those the panel's filters let through (all, when they are empty)."""
-    with Project.open(path, mode="read") as reader:
+def read_listing(path: Path, read: ExcerptReader, narrower: Filter | None, coder: str | None = None) -> list[Excerpt]:
+    """A listing's excerpts, narrowed to those the panel's filters let through (all, when they are empty), read
+    for the window's coder (in blind coding, their own codings only)."""
+    with Project.open(path, mode="read", coder=coder) as reader:
         found = read(reader)
         if narrower is None:
             return []
@@ -380,11 +381,12 @@ class SegmentsPanel(QWidget):
         flt = self.query()
         path = self.project.path
         self._ranks = self.source_ranks() if self.source_ranks is not None else None
+        coder = self.project.viewer().name
         if self.listing is not None:
             read = self.listing[0]
-            task = CoreTask(lambda _task: read_listing(path, read, flt))
+            task = CoreTask(lambda _task: read_listing(path, read, flt, coder))
         else:
-            task = CoreTask(lambda _task: [] if flt is None else read_excerpts(path, flt))
+            task = CoreTask(lambda _task: [] if flt is None else read_excerpts(path, flt, coder))
         task.generation = self._generation  # type: ignore[attr-defined]
         # bound methods, so that a closed panel is disconnected instead of called
         task.signals.finished.connect(self._show)
