@@ -273,3 +273,15 @@ def test_code_all_results_asks_for_the_code_and_cancel_changes_nothing(qtbot, sm
         (small.s1, *small.ranges["c3"])]
     window.undo_stack.undo()
     assert _snapshot(small.project) == before
+
+
+def test_in_blind_coding_the_query_and_the_words_see_only_the_windows_coder(qtbot, small):
+    project = small.project
+    everyone = project.coding_query('"Support/Peers"')
+    project.set_blind_coding(True)
+    mine = project.coding_query('"Support/Peers"')  # the window's coder (Tester) only
+    assert len(mine) < len(everyone)
+    _window, view = open_view(qtbot, small, "query")
+    _run(qtbot, view, '"Support/Peers"')
+    assert [(r[0], r[1], r[3]) for r in table_rows(view)] == [
+        (p.source_name, p.location, p.end - p.start) for p in mine]
