@@ -285,3 +285,12 @@ def test_in_blind_coding_the_query_and_the_words_see_only_the_windows_coder(qtbo
     _run(qtbot, view, '"Support/Peers"')
     assert [(r[0], r[1], r[3]) for r in table_rows(view)] == [
         (p.source_name, p.location, p.end - p.start) for p in mine]
+    words = view.window().analysis.open("words").views["words"]
+    wait_result(qtbot, words)
+    wait_result(qtbot, words, lambda: words.filters.choose(codes=[small.peers]))
+    seen = project.word_frequencies(Filter(codes=(small.peers,)))
+    assert table_rows(words) == [(w.word, w.count, w.sources) for w in seen]
+    wait_result(qtbot, words, lambda: project.set_blind_coding(False))  # counted again, not chosen from the tally
+    everything = project.word_frequencies(Filter(codes=(small.peers,)))
+    assert everything != seen
+    assert table_rows(words) == [(w.word, w.count, w.sources) for w in everything]
