@@ -394,3 +394,41 @@ def test_a_library_with_accents_in_long_abstracts_reads_quickly(tmp_path: Path) 
     assert len(sources) == 2000
     assert sources[7].text.endswith("naïve café 7")
     assert sources[7].attributes["Authors"] == "Müller, J.; García, L."
+
+
+def _library_snapshot(project: Project) -> tuple[object, ...]:
+    sources = project.sources()
+    return (
+        [(s.name, s.folder_id, s.length, s.sha256, s.kind, project.source_text(s.id), project.spans(s.id),
+          project.attribute_values("source", s.id)) for s in sources],
+        [(a.name, a.type, a.scope, a.choices) for a in project.attributes()],
+        project.check(),
+    )
+
+
+def test_a_large_library_lands_as_its_entries_would_one_by_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.core.project import importing
+
+    # invented entries: repeated titles and authors (names that need a number), a name already in the project
+    # in another case, journals that a choice attribute of the project does not list yet
+    entries = "".join(
+        f"@article{{k{i}, author={{Surname{i % 7}, Given}}, title={{On the river {i % 40}}}, year={{{1990 + i % 9}}}, "
+        f"journal={{Journal {i % 5}}}, keywords={{river, {i % 3}}}, abstract={{An invented abstract {i}.}}}}\n"
+        for i in range(120))
+    library = write(tmp_path, "library.bib", entries)
+    snapshots = []
+    for many in (importing.MANY_SOURCES, 10**9):  # the batch path, then one source at a time
+        monkeypatch.setattr(importing, "MANY_SOURCES", many)
+        with Project.create(tmp_path / f"p{many}.qcode") as project:
+            project.add_source("surname0 1990 - on the river 0", "Already here (invented).")
+            journal = project.create_attribute("Journal", "choice", scope="source", choices=("Journal 3",))
+            assert project.import_file(library).status == "imported"
+            assert project.attribute(journal.id).choices == ("Journal 3", "Journal 0", "Journal 1", "Journal 2",
+                                                             "Journal 4")
+            snapshots.append(_library_snapshot(project))
+    assert snapshots[0] == snapshots[1]
+    names = [row[0] for row in snapshots[0][0]]
+    assert len(names) == 121
+    assert len({n.casefold() for n in names}) == 121
+    assert "Surname0 1990 - On the river 0 (2)" in names
+    assert snapshots[0][2] == []

@@ -197,6 +197,13 @@ def _resolve(value: str, macros: dict[str, str]) -> str | None:
     return "".join(out)
 
 
+def _plainly_braced(value: str) -> bool:
+    """A value in one pair of braces with no "#", quote or backslash in it: `_resolve` returns what is
+    inside the braces, which the caller braces again, so the value stays as it is."""
+    return (value[:1] == "{" and value[-1:] == "}" and "#" not in value and value == value.strip()
+            and "\\" not in value and '"' not in value)
+
+
 def _macro_middleware() -> Any:
     from bibtexparser.middlewares import LibraryMiddleware
 
@@ -219,6 +226,8 @@ def _macro_middleware() -> Any:
             for entry in library.entries:
                 for fld in entry.fields:
                     if isinstance(fld.value, str):
+                        if _plainly_braced(fld.value):
+                            continue  # what resolving gives back unchanged (nearly every value of a library)
                         resolved = _resolve(fld.value, macros)
                         if resolved is not None:
                             fld.value = "{" + resolved + "}"

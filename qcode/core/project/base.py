@@ -46,6 +46,9 @@ class ProjectBase:
         def _insert_parsed(self, tx: sqlite3.Connection, parsed: ParsedSource, folder_id: int | None,
                            original_name: str, position: int | None = None) -> int: ...
 
+        def _insert_many_parsed(self, tx: sqlite3.Connection, items: list[ParsedSource], folder_id: int | None,
+                                original_name: str, first_position: int) -> list[int]: ...
+
     # --- lookups ---------------------------------------------------------------------------------------
 
     def _source(self, source_id: int) -> Source:

@@ -28,6 +28,9 @@ from qcode.core.store import codings as coding_store
 from qcode.core.store import sources as source_store
 from qcode.core.text_rules import storable_text, without_surrogates
 
+#: a file bringing more sources than this (a reference library) has them written in one statement
+MANY_SOURCES = 50
+
 
 def _outcome(path: Path, status: str, reason: str, source_ids: tuple[int, ...] = (), *,
              file_at_fault: bool = True) -> ImportOutcome:
@@ -115,8 +118,12 @@ class ImportMixin(ProjectBase):
                     else:
                         target = found.id
                 first = source_store.next_source_position(tx, target)
-                ids = {i: self._insert_parsed(tx, result.sources[i], target, path.name, first + k)
-                       for k, i in enumerate(fresh)}
+                if len(fresh) > MANY_SOURCES:
+                    ids = dict(zip(fresh, self._insert_many_parsed(tx, [result.sources[i] for i in fresh], target,
+                                                                   path.name, first), strict=True))
+                else:
+                    ids = {i: self._insert_parsed(tx, result.sources[i], target, path.name, first + k)
+                           for k, i in enumerate(fresh)}
                 self._write_attributes_and_cases(tx, result, ids)
                 self._write_codings(tx, result, ids)
         except QcodeError as err:
@@ -208,13 +215,24 @@ class ImportMixin(ProjectBase):
 
     def _write_attributes_and_cases(self, tx: sqlite3.Connection, result: ParseResult, ids: dict[int, int]) -> None:
         # each attribute is looked up (or created from all of the file's values) once, not once per source
+        # the sources are new, so their values are written together, and a choice attribute's new choices once
         source_attributes: dict[str, Attribute] = {}
+        grown: dict[int, Attribute] = {}
+        values_set: dict[tuple[int, int], object] = {}
         for index, source_id in ids.items():
             for name, value in result.sources[index].attributes.items():
                 if name not in source_attributes:
                     values = [s.attributes.get(name) for s in result.sources]
                     source_attributes[name] = self._attribute_for(tx, "source", name, result, values)
-                source_attributes[name] = self._set_value(tx, source_attributes[name], source_id, value)
+                attribute = source_attributes[name]
+                if attribute.type == "choice" and attribute.choices and str(value) not in attribute.choices:
+                    attribute = Attribute(attribute.id, attribute.name, attribute.type, attribute.scope,
+                                          (*attribute.choices, str(value)))
+                    source_attributes[name] = grown[attribute.id] = attribute
+                values_set[(attribute.id, source_id)] = coerce_value(attribute, value)
+        for attribute in grown.values():
+            case_store.update_attribute(tx, attribute.id, name=attribute.name, choices=attribute.choices)
+        case_store.set_source_values(tx, ((a, o, v) for (a, o), v in values_set.items() if v is not None))
         # new members lie in new sources, which have no codings yet, so no aggregate changes here
         attributes: dict[str, Attribute] = {}
         for parsed in result.cases:

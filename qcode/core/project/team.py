@@ -39,15 +39,15 @@ class CodingIdentities:
     keys: dict[tuple[int, int, int, int, int], int]
 
 BLIND_KEY = "blind_coding"
-BULK_CODINGS = 2000  # a batch larger than this recomputes every aggregate at once, which is then quicker
+BULK_CODINGS = 2000  # a batch larger than this recomputes exactly the groups it changed, which is then quicker
 
 
-def _refresh_aggregates(tx: sqlite3.Connection, changed: list[tuple[int, int, int, int]]) -> None:
-    """Bring the aggregates up to date after codings (source, code, start, end) were added or removed."""
+def _refresh_aggregates(tx: sqlite3.Connection, changed: list[tuple[int, int, int, int, int]]) -> None:
+    """Bring the aggregates up to date after codings (source, code, coder, start, end) were added or removed."""
     if len(changed) > BULK_CODINGS:
-        aggregates.rebuild_all(tx)
+        aggregates.after_many_codings_change(tx, [(r[0], r[1], r[2]) for r in changed])
     else:
-        aggregates.after_codings_change(tx, changed)
+        aggregates.after_codings_change(tx, [(r[0], r[1], r[3], r[4]) for r in changed])
 
 
 class TeamMixin(ProjectBase):
@@ -187,7 +187,7 @@ class TeamMixin(ProjectBase):
         self._check_ranges_of(items)
         with self._store.transaction() as tx:
             ids = coding_store.insert_codings_returning_ids(tx, items)
-            _refresh_aggregates(tx, [(r[0], r[1], r[3], r[4]) for r in items])
+            _refresh_aggregates(tx, [(r[0], r[1], r[2], r[3], r[4]) for r in items])
         self._notify("coding", "added", tuple(ids), tuple(sorted({r[0] for r in items})))
         return ids
 
@@ -199,7 +199,7 @@ class TeamMixin(ProjectBase):
             return
         with self._store.transaction() as tx:
             coding_store.delete_coding_rows(tx, [c.id for c in codings])
-            _refresh_aggregates(tx, [(c.source_id, c.code_id, c.start, c.end) for c in codings])
+            _refresh_aggregates(tx, [(c.source_id, c.code_id, c.coder_id, c.start, c.end) for c in codings])
         self._notify("coding", "removed", tuple(c.id for c in codings), tuple(sorted({c.source_id for c in codings})))
 
     def _check_ranges_of(self, items: list[tuple[int, int, int, int, int, str, str]]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from qcode.core.model import Attribute, Case, CaseMember
@@ -174,6 +175,16 @@ def set_value(conn: sqlite3.Connection, attribute_id: int, owner_id: int, value:
         new = None if stored is None else stored[0]
         if new != row[1] or type(new) is not type(row[1]):
             aggregates.move_case_between_values(conn, attribute_id, owner_id, row[1], new)
+
+
+def set_source_values(conn: sqlite3.Connection, rows: Iterable[tuple[int, int, object]]) -> None:
+    """Set many values of source attributes at once: (attribute_id, source_id, value) each, none of them None
+    (source attributes have no frequency sums to follow them)."""
+    conn.executemany(
+        "INSERT INTO attribute_value(attribute_id, owner_id, value) VALUES (?, ?, ?) "
+        "ON CONFLICT(attribute_id, owner_id) DO UPDATE SET value = excluded.value",
+        rows,
+    )
 
 
 def values_of(conn: sqlite3.Connection, scope: str, owner_id: int) -> dict[int, object]:

@@ -104,35 +104,9 @@ def range_memo_exists(conn: sqlite3.Connection, source_id: int, start: int, end:
     ).fetchone() is not None
 
 
-_WHOLE_ONLY = "SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM case_member WHERE start IS NOT NULL)"
-
-
 def rebuild_aggregates(conn: sqlite3.Connection) -> None:
-    """`aggregates.rebuild_all`, faster after a bulk load such as a project import.
-
-    A case whose members are all whole sources holds every coding of those sources, so its per-code rows are
-    the sums of the per-source rows (coded characters add up: ranges in different sources never overlap).
-    Only cases with ranged members go through the per-coding computation. `qcode check` recounts all of it.
-    """
-    for table in ("code_source_stat", "code_coder_stat", "code_case_stat", "code_stat", "code_value_stat"):
-        conn.execute(f"DELETE FROM {table}")
-    everything = "SELECT id FROM code"
-    codings = aggregates._CODINGS.format(own=everything, tree=everything, source_clause="")
-    conn.execute(aggregates._source_stat(codings=codings))
-    conn.execute(aggregates._coder_stat(codings=codings))
-    conn.execute(
-        f"""INSERT INTO code_case_stat(tree, code_id, case_id, excerpts, sources, characters)
-            SELECT s.tree, s.code_id, m.case_id, sum(s.excerpts), count(*), sum(s.characters)
-            FROM (SELECT DISTINCT case_id, source_id FROM case_member WHERE case_id IN ({_WHOLE_ONLY})) m
-            JOIN code_source_stat s ON s.source_id = m.source_id
-            GROUP BY s.tree, s.code_id, m.case_id"""
-    )
-    aggregates._case_stat(conn, codings=codings,
-                          cases="SELECT DISTINCT case_id FROM case_member WHERE start IS NOT NULL")
-    conn.execute("INSERT INTO code_stat(tree, code_id, excerpts, sources, cases, characters) "
-                 f"{aggregates._TOTALS_SELECT}")
-    conn.execute(f"INSERT INTO code_value_stat{aggregates._VALUE_COLUMNS} {aggregates._VALUE_SUMS} "
-                 "GROUP BY v.attribute_id, v.value, k.tree, k.code_id")
+    """Recompute every aggregate after a bulk load such as a project import (`aggregates.rebuild_all`)."""
+    aggregates.rebuild_all(conn)
 
 
 # --- taking an import back and putting it back, row for row (the GUI's undo and redo of a project import) ---

@@ -188,6 +188,39 @@ def insert_source(
     ))
 
 
+def insert_sources(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[int]:
+    """Many new source rows at once (an import of a large library): (name, kind, text, sha256, original_name,
+    imported_at, folder_id, position, meta, guid) each; their new ids, in order.
+
+    The ids are the ones SQLite would give one row at a time (the next after the largest), given here so that
+    one statement inserts them all; the caller holds the write transaction.
+    """
+    first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM source").fetchone()[0])
+    ids = list(range(first, first + len(rows)))
+    conn.executemany(
+        "INSERT INTO source(id, name, kind, text, length, sha256, original_name, imported_at, folder_id, position, "
+        "meta, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((source_id, name, kind, text, len(text), sha256, original_name, imported_at, folder_id, position,
+          json.dumps(meta, ensure_ascii=False, sort_keys=True), guid)
+         for source_id, (name, kind, text, sha256, original_name, imported_at, folder_id, position, meta, guid)
+         in zip(ids, rows, strict=True)),
+    )
+    return ids
+
+
+def source_names_in(conn: sqlite3.Connection, folder_id: int | None) -> list[str]:
+    """The names of the sources in a folder (None: the top level)."""
+    return [r[0] for r in conn.execute("SELECT name FROM source WHERE coalesce(folder_id, 0) = ?", (folder_id or 0,))]
+
+
+def nocase(name: str) -> str:
+    """A name as SQLite's NOCASE collation compares it (ASCII letters folded, nothing else)."""
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def next_source_position(conn: sqlite3.Connection, folder_id: int | None) -> int:
     """The position after the last source of a folder (it reads every row of the folder: ask once per batch)."""
     return int(conn.execute(
@@ -227,6 +260,14 @@ def insert_spans(conn: sqlite3.Connection, source_id: int, spans: Iterable[Span]
     conn.executemany(
         'INSERT INTO span(source_id, kind, start, "end", value) VALUES (?, ?, ?, ?, ?)',
         ((source_id, s.kind, s.start, s.end, s.value) for s in spans),
+    )
+
+
+def insert_spans_of(conn: sqlite3.Connection, spans: Iterable[tuple[int, Span]]) -> None:
+    """Store the structure spans of many sources: (source_id, span) pairs."""
+    conn.executemany(
+        'INSERT INTO span(source_id, kind, start, "end", value) VALUES (?, ?, ?, ?, ?)',
+        ((source_id, s.kind, s.start, s.end, s.value) for source_id, s in spans),
     )
 
 
