@@ -274,7 +274,7 @@ def parts(quick: bool) -> dict[str, list[str]]:
         "refi": ["export_qdpx", "export_qdpx_peak", "import_qdpx", "import_qdpx_peak"],
         "gui": ["gui_open_window", "gui_open_large_source", "gui_select_code", "gui_apply_coding",
                 "gui_remove_coding", "gui_matrix_view", "gui_cooccurrence_view"],
-        "stalls": [f"gui_analysis_longest_stall_{key}" for key in ("frequencies", "matrix", "cooccurrence")],
+        "stalls": [f"gui_analysis_longest_stall_{key}" for key in ("frequencies", "matrix", "cooccurrence", "query", "words", "saturation")],
         "safety": ["check_before_first_write"],
         "team": ["agreement_paragraph", "merge_reference"],
         "privacy": ["name_check_excerpts"],
