@@ -168,7 +168,7 @@ def _coding_cases(conn: sqlite3.Connection, flt: Filter, codings: _Codings, *, r
         item = np.concatenate((item, at[found]))
         cases = np.concatenate((cases, hits[found, 1]))
         span = int(cases.max()) + 1
-        pairs = np.unique(item * span + cases)
+        pairs = _unique(item * span + cases)
         item, cases = pairs // span, pairs % span
     return item.astype(np.int64), cases.astype(np.int64)
 
@@ -198,7 +198,7 @@ def _places(conn: sqlite3.Connection, grouping: Grouping, columns: tuple[MatrixC
         column = _column_lookup(by_case, top)[pair_case]
         hit = column >= 0
         triple = (pair_coding[hit], column[hit], pair_case[hit])
-        once = np.unique(triple[0] * (len(columns) + 1) + triple[1])
+        once = _unique(triple[0] * (len(columns) + 1) + triple[1])
         return once // (len(columns) + 1), once % (len(columns) + 1), triple
     if kind == "source":
         owner, keys = codings.source, {int(key): i for key, i in position.items()}  # type: ignore[call-overload]
@@ -246,7 +246,7 @@ def _excerpts(codings: _Codings, place_coding: Ints, place_column: Ints, tree: t
     counts = np.zeros(shape, dtype=np.int64)
     item, row = _expand(codings.code[place_coding], tree, n_codes)
     np.add.at(counts, (row, place_column[item]), 1)
-    placed = np.unique(place_coding)  # a coding counts once in the total column
+    placed = _unique(place_coding)  # a coding counts once in the total column
     item, row = _expand(codings.code[placed], tree, n_codes)
     counts[:, width - 1] = np.bincount(row, minlength=shape[0])
     return counts
@@ -259,11 +259,11 @@ def _distinct(code: Ints, column: Ints, thing: Ints, tree: tuple[Ints, Ints], sh
         return counts
     span = int(thing.max()) + 1
     width = shape[1]
-    base = np.unique((code * width + column) * span + thing)
+    base = _unique((code * width + column) * span + thing)
     code, column, thing = base // span // width, base // span % width, base % span
     item, row = _expand(code, tree, shape[0] - 1)
     cell = row * width + column[item]
-    keys = np.unique(np.concatenate((cell, row * width + width - 1)) * span
+    keys = _unique(np.concatenate((cell, row * width + width - 1)) * span
                      + np.concatenate((thing[item], thing[item])))
     counts += np.bincount(keys // span, minlength=shape[0] * width).reshape(shape)
     return counts
@@ -284,11 +284,14 @@ def _characters(codings: _Codings, place_coding: Ints, place_column: Ints, tree:
     source, start, end = codings.source[coding], codings.start[coding], codings.end[coding]
     span = int(source.max()) + 1
     group = cells * span + source
-    order = np.lexsort((start, group))
+    band = int(end.max()) + 1
+    if (int(group.max()) + 1) * band < 2**62:  # one key sorts faster than two
+        order = np.argsort(group * band + start)
+    else:
+        order = np.lexsort((start, group))
     group, start, end = group[order], start[order], end[order]
     first = np.concatenate(([True], group[1:] != group[:-1]))
     rank = np.cumsum(first) - 1
-    band = int(end.max()) + 1
     lift = rank * band
     reach = np.maximum.accumulate(end + lift) - lift  # the furthest end so far in the group
     before = np.concatenate(([0], reach[:-1]))
@@ -296,6 +299,14 @@ def _characters(codings: _Codings, place_coding: Ints, place_column: Ints, tree:
     added = np.maximum(0, end - np.maximum(start, before))
     counts += np.bincount(group // span, weights=added, minlength=shape[0] * width).astype(np.int64).reshape(shape)
     return counts
+
+
+def _unique(keys: Ints) -> Ints:
+    """The distinct numbers, sorted (sorting is several times faster here than numpy's hashing `unique`)."""
+    ordered = np.sort(keys)
+    if not len(ordered):
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _assemble(scope: CodeScope, columns: tuple[MatrixColumn, ...], counts: Ints, cell: str) -> Matrix:
