@@ -26,6 +26,7 @@ from qcode.core.model import Filter, Matrix, MatrixColumn, MatrixRow
 from qcode.core.store import analysis_reads, matrix_reads, queries
 
 Ints = npt.NDArray[np.int64]
+_MOST_SOURCES = 10_000  # sources named in one statement (SQLite takes at most 32,766 parameters)
 
 
 @dataclass
@@ -56,33 +57,15 @@ def matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cell: s
     plain = replace(flt, cases=(), attributes=tuple((a, v) for a, v in flt.attributes if a not in case_attributes))
     counted = _case_conditions(conn, flt, case_attributes)
     if counted is not None:
-        # a coding meeting the conditions lies in a source holding members of cases meeting them
-        held = set(matrix_reads.member_sources(conn, np.flatnonzero(counted[0]).tolist()))
-        for condition in counted[1:]:
-            held &= set(matrix_reads.member_sources(conn, np.flatnonzero(condition).tolist()))
-        if flt.sources:
-            held &= set(flt.sources)
-        plain = replace(plain, sources=tuple(sorted(held)) or (-1,))  # -1: no source
+        plain = _narrowed(conn, plain, counted)
     ranged = matrix_reads.has_ranged_members(conn)
     codings = _read(conn, plain, scope, ids=ranged, ranges=cell == "characters")
-    pair_coding = pair_case = np.zeros(0, dtype=np.int64)
+    pairs = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if flt.cases or case_attributes or grouping.kind == "case" or by_case_attribute or cell == "cases":
-        pair_coding, pair_case = _coding_cases(conn, plain, codings, ranged=ranged)
+        pairs = _coding_cases(conn, plain, codings, ranged=ranged)
         if counted is not None:
-            keep = np.ones(len(codings.ids), dtype=np.bool_)
-            for condition in counted:
-                inside = _lookup(condition, pair_case)
-                hit = np.zeros(len(codings.ids), dtype=np.bool_)
-                hit[pair_coding[inside]] = True
-                keep &= hit
-            every = counted[0]
-            for condition in counted[1:]:
-                every = every & condition
-            # only the cases meeting every condition count, of the codings that pass them all
-            new_index = np.cumsum(keep) - 1
-            wanted = keep[pair_coding] & _lookup(every, pair_case)
-            pair_coding, pair_case = new_index[pair_coding[wanted]], pair_case[wanted]
-            codings = codings.take(keep)
+            codings, pairs = _meeting(codings, pairs, counted)
+    pair_coding, pair_case = pairs
     place_coding, place_column, place_cases = _places(conn, grouping, columns, codings, pair_coding, pair_case)
     shape = (len(scope.order) + 1, len(columns) + 1)  # the last row and column: the totals
     tree = _tree(scope, own)
@@ -95,6 +78,36 @@ def matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cell: s
     else:
         counts = _characters(codings, place_coding, place_column, tree, shape)
     return _assemble(scope, columns, counts, cell)
+
+
+def _narrowed(conn: sqlite3.Connection, plain: Filter, counted: list[npt.NDArray[np.bool_]]) -> Filter:
+    """The filter without its case conditions, narrowed to the sources a coding meeting them can lie in: those
+    holding members of cases meeting each condition."""
+    held = set(matrix_reads.member_sources(conn, np.flatnonzero(counted[0]).tolist()))
+    for condition in counted[1:]:
+        held &= set(matrix_reads.member_sources(conn, np.flatnonzero(condition).tolist()))
+    if plain.sources:
+        held &= set(plain.sources)
+    if len(held) > _MOST_SOURCES:
+        return plain  # all are read: `_meeting` applies the conditions anyway
+    return replace(plain, sources=tuple(sorted(held)) or (-1,))  # -1: no source
+
+
+def _meeting(codings: _Codings, pairs: tuple[Ints, Ints],
+             counted: list[npt.NDArray[np.bool_]]) -> tuple[_Codings, tuple[Ints, Ints]]:
+    """The codings that overlap, for each condition, a member of a case meeting it; and of their (coding, case)
+    pairs, those of cases meeting every condition (the cases that count)."""
+    pair_coding, pair_case = pairs
+    keep = np.ones(len(codings.ids), dtype=np.bool_)
+    every = counted[0]
+    for condition in counted:
+        hit = np.zeros(len(codings.ids), dtype=np.bool_)
+        hit[pair_coding[_lookup(condition, pair_case)]] = True
+        keep &= hit
+        every = every & condition
+    new_index = np.cumsum(keep) - 1
+    wanted = keep[pair_coding] & _lookup(every, pair_case)
+    return codings.take(keep), (new_index[pair_coding[wanted]], pair_case[wanted])
 
 
 def _read(conn: sqlite3.Connection, flt: Filter, scope: CodeScope, *, ids: bool, ranges: bool) -> _Codings:
