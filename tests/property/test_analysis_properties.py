@@ -311,3 +311,32 @@ def test_filtered_matrix_counted_in_bulk_equals_the_count_coding_by_coding(codin
             finally:
                 matrix_bulk._MOST_SOURCES = most
             assert fast == matrix_from_rows(project._store.read, flt, columns, cell=cell, own=own)
+
+
+@settings(max_examples=80, deadline=None)
+@given(codings, members, filters, st.sampled_from(["case", "source", "coder", "case attribute"]), st.booleans(),
+       st.integers(0, 4), st.integers(0, 3))
+def test_cell_codings_found_in_bulk_equal_those_found_coding_by_coding(coding_plan, member_plan, kind, grouping, own,
+                                                                      row, column):
+    """Each cell's (and total's) codings, as the click-through lists them, are the row-by-row count's."""
+    from qcode.core.analysis.matrix import cell_codings, cell_codings_from_rows
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, ids = build(Path(folder), coding_plan, member_plan)
+        with project:
+            size = project.create_attribute("Size", "choice", choices=("small", "large")).id
+            project.set_attribute_value(size, ids["cases"][0], "small")
+            project.set_attribute_value(size, ids["cases"][1], "large")
+            flt = {"codes": Filter(codes=(ids["codes"][0],)), "sources": Filter(sources=(ids["sources"][1],)),
+                   "folders": Filter(), "cases": Filter(cases=tuple(ids["cases"][:2])),
+                   "coders": Filter(coders=(ids["coders"][1],)), "case values": Filter(attributes=((size, "small"),)),
+                   "source values": Filter(), "case values and cases": Filter(cases=(ids["cases"][0],),
+                                                                              attributes=((size, "large"),)),
+                   "none": Filter()}[kind]
+            columns = Grouping("attribute", size) if grouping == "case attribute" else Grouping(grouping)
+            keys = [c.key for c in project.matrix(flt, columns=columns).columns]
+            code_id = ids["codes"][row] if row < len(ids["codes"]) else None
+            key = keys[column] if column < len(keys) else None
+            conn = project._store.read
+            assert cell_codings(conn, flt, columns, code_id=code_id, column=key, own=own) == sorted(
+                cell_codings_from_rows(conn, flt, columns, code_id=code_id, column=key, own=own))

@@ -151,7 +151,14 @@ def percentages(result: Matrix, mode: str) -> tuple[list[list[float]], list[floa
 def cell_codings(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, code_id: int | None,
                  column: object | None, own: bool = False) -> list[int]:
     """Ids of the codings counted in one cell: a code's row (None: the total row) and a column's key (None:
-    the total column), in the order of the coding rows."""
+    the total column), in id order."""
+    return matrix_bulk.cell_codings(conn, flt, grouping, code_id=code_id, column=column, own=own,
+                                    scope=code_scope(conn, flt))
+
+
+def cell_codings_from_rows(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, code_id: int | None,
+                           column: object | None, own: bool = False) -> list[int]:
+    """The same ids found coding by coding (`matrix_from_rows`'s way), in the order of the coding rows."""
     scope = code_scope(conn, flt)
     found_cases: dict[str, dict[int, list[int]]] = {}
 

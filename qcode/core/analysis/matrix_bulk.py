@@ -49,6 +49,51 @@ class _Codings:
 def matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cell: str, own: bool,
            scope: CodeScope) -> Matrix:
     """The matrix of a filter: codes in scope (rows) by the grouping's columns in scope, with totals."""
+    found = _placed(conn, flt, grouping, scope, ids=False, ranges=cell == "characters", cases=cell == "cases")
+    codings, place_coding, place_column, place_cases = found.codings, found.coding, found.column, found.cases
+    shape = (len(scope.order) + 1, len(found.columns) + 1)  # the last row and column: the totals
+    tree = _tree(scope, own)
+    if cell == "excerpts":
+        counts = _excerpts(codings, place_coding, place_column, tree, shape)
+    elif cell == "sources":
+        counts = _distinct(codings.code[place_coding], place_column, codings.source[place_coding], tree, shape)
+    elif cell == "cases":
+        counts = _distinct(codings.code[place_cases[0]], place_cases[1], place_cases[2], tree, shape)
+    else:
+        counts = _characters(codings, place_coding, place_column, tree, shape)
+    return _assemble(scope, found.columns, counts, cell)
+
+
+def cell_codings(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, code_id: int | None,
+                 column: object | None, own: bool, scope: CodeScope) -> list[int]:
+    """Ids of the codings counted in one cell of `matrix` (code None: the total row; column None: the total
+    column), in id order."""
+    found = _placed(conn, flt, grouping, scope, ids=True, ranges=False, cases=False)
+    keep = np.ones(len(found.coding), dtype=np.bool_)
+    if column is not None:
+        position = [i for i, c in enumerate(found.columns) if c.key == column]
+        keep &= found.column == (position[0] if position else -1)
+    if code_id is not None:  # the codes whose codings count in the row
+        counted = np.array([code == code_id if own else code_id in scope.ancestors.get(code, ())
+                            for code in scope.order], dtype=np.bool_)
+        keep &= counted[found.codings.code[found.coding]]
+    return sorted(set(found.codings.ids[found.coding[keep]].tolist()))
+
+
+@dataclass
+class _Placed:
+    """The filtered codings, the columns in scope, and where the codings fall: (coding, column) once per column,
+    and (coding, column, case) for the cases each place counts, when asked."""
+
+    columns: tuple[MatrixColumn, ...]
+    codings: _Codings
+    coding: Ints
+    column: Ints
+    cases: tuple[Ints, Ints, Ints]
+
+
+def _placed(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, scope: CodeScope, *, ids: bool, ranges: bool,
+            cases: bool) -> _Placed:
     columns = groups(conn, grouping, flt, lambda: {}).columns
     case_attributes = sorted({a for a, _ in flt.attributes if matrix_reads.attribute_scope(conn, a) == "case"})
     by_case_attribute = grouping.kind == "attribute" and matrix_reads.attribute_scope(
@@ -59,25 +104,14 @@ def matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cell: s
     if counted is not None:
         plain = _narrowed(conn, plain, counted)
     ranged = matrix_reads.has_ranged_members(conn)
-    codings = _read(conn, plain, scope, ids=ranged, ranges=cell == "characters")
+    codings = _read(conn, plain, scope, ids=ranged or ids, ranges=ranges)
     pairs = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    if flt.cases or case_attributes or grouping.kind == "case" or by_case_attribute or cell == "cases":
+    if flt.cases or case_attributes or grouping.kind == "case" or by_case_attribute or cases:
         pairs = _coding_cases(conn, plain, codings, ranged=ranged)
         if counted is not None:
             codings, pairs = _meeting(codings, pairs, counted)
-    pair_coding, pair_case = pairs
-    place_coding, place_column, place_cases = _places(conn, grouping, columns, codings, pair_coding, pair_case)
-    shape = (len(scope.order) + 1, len(columns) + 1)  # the last row and column: the totals
-    tree = _tree(scope, own)
-    if cell == "excerpts":
-        counts = _excerpts(codings, place_coding, place_column, tree, shape)
-    elif cell == "sources":
-        counts = _distinct(codings.code[place_coding], place_column, codings.source[place_coding], tree, shape)
-    elif cell == "cases":
-        counts = _distinct(codings.code[place_cases[0]], place_cases[1], place_cases[2], tree, shape)
-    else:
-        counts = _characters(codings, place_coding, place_column, tree, shape)
-    return _assemble(scope, columns, counts, cell)
+    place_coding, place_column, place_cases = _places(conn, grouping, columns, codings, *pairs)
+    return _Placed(columns, codings, place_coding, place_column, place_cases)
 
 
 def _narrowed(conn: sqlite3.Connection, plain: Filter, counted: list[npt.NDArray[np.bool_]]) -> Filter:
