@@ -67,6 +67,8 @@ def register(command: Callable[..., argparse.ArgumentParser],
     p.add_argument("--min-length", type=int, default=1, metavar="N", help="leave out words shorter than N")
     p.add_argument("--stop-words", metavar="FILE", help="more words to leave out (a UTF-8 file, one per line)")
     p.add_argument("--no-builtin-stop-words", action="store_true", help="count English stop words too")
+    p.add_argument("--no-project-stop-words", action="store_true",
+                   help="count the words of the project's own stop list (kept by the app's Word frequency view)")
     p.add_argument("--limit", type=int, default=100, metavar="N", help="the N most frequent words (default: 100)")
     filters(p)
     formats(p)
@@ -232,7 +234,8 @@ def cmd_words(args: argparse.Namespace) -> int:
     stop = _stop_words(args.stop_words)
     with _open(args, write=False) as project:
         found = project.word_frequencies(build_filter(project, args), min_length=args.min_length, stop_words=stop,
-                                         use_builtin_stop_words=not args.no_builtin_stop_words, limit=args.limit)
+                                         use_builtin_stop_words=not args.no_builtin_stop_words,
+                                         use_project_stop_words=not args.no_project_stop_words, limit=args.limit)
     print_rows(("word", "count", "sources"), [(w.word, w.count, w.sources) for w in found], args.format)
     return 0
 

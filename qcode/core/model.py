@@ -420,6 +420,16 @@ class WordCount:
     sources: int
 
 
+@dataclass(frozen=True)
+class WordTally:
+    """Every word of the text in scope (case-folded) with its number of occurrences and of sources holding it,
+    before any word is left out: what the most frequent words are chosen from, so that changing the stop words,
+    the shortest length or the number listed needs no new count."""
+
+    counts: dict[str, int]
+    sources: dict[str, int]
+
+
 @dataclass(frozen=True, slots=True)
 class KwicLine:
     """One occurrence of a word with the text around it (whitespace runs shown as one space)."""
@@ -443,3 +453,5 @@ class SaturationRow:
     new_codes: tuple[str, ...]
     cumulative_codes: int
     new_code_ids: tuple[int, ...] = ()
+    #: ordered by an attribute: the value that placed the source (None when it has none, or for other orders)
+    order_value: object = None

@@ -117,6 +117,13 @@ def test_words_kwic_and_saturation(small_file, tmp_path):
                         "csv").stdout)
     assert words[0] == ["word", "count", "sources"]
     assert words[1:] == [["mates", "3", "2"], ["help", "1", "1"], ["matter", "1", "1"], ["talk", "1", "1"]]
+    with Project.open(small_file) as project:
+        project.set_stop_words(["talk"])  # the project's own stop list, kept by the app
+    kept = rows_of(run("words", small_file, "--code", "Support/Peers", "--format", "csv").stdout)
+    assert "talk" not in [r[0] for r in kept]
+    counted = rows_of(run("words", small_file, "--code", "Support/Peers", "--no-project-stop-words", "--format",
+                          "csv").stdout)
+    assert ["talk", "1", "1"] in counted
     kwic = rows_of(run("kwic", small_file, "mates", "--code", "Support/Peers", "--width", "5", "--format",
                        "csv").stdout)
     assert kwic[0] == ["source", "location", "left", "word", "right"]

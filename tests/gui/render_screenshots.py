@@ -9,7 +9,9 @@ dialog asks anything and the user's settings are untouched), and writes, on Qt's
 - codebook.png: the codebook with a code selected and its definition shown;
 - segments.png: the coded segments of a code;
 - analysis_matrix.png, analysis_cooccurrence.png, analysis_frequencies_chart.png: the Analysis area's views
-  with their charts (tests/gui/analysis_screenshots.py).
+  with their charts (tests/gui/analysis_screenshots.py);
+- analysis_saturation.png: the Saturation view (its dock alone) on the interviews by interview date, for all
+  coders and each.
 """
 
 from __future__ import annotations
@@ -79,11 +81,41 @@ def render(outdir: Path, width: int = 1400, height: int = 900) -> list[Path]:
             from tests.gui.analysis_screenshots import render_analysis
 
             written.extend(render_analysis(window, app, outdir, width, height))
+            written.append(render_saturation(window, app, project, outdir / "analysis_saturation.png", width, height))
         finally:
             window.close()
             settle(app)
             project.close()
     return written
+
+
+def render_saturation(window, app, project, path: Path, width: int, height: int) -> Path:
+    """The Saturation view on its own at the size asked for (what goes on a slide): the interviews in order of
+    their interview date, all coders and each, the table beside the curves, the row of the second interview selected (a click on it
+    lists the excerpts of the codes it brought in Coded segments). The view's dock floats for the picture and
+    goes back to its place after."""
+    area = window.analysis.open("saturation")
+    view = area.views["saturation"]
+    dock = area.parentWidget()
+    interviews = next(f for f in project.folders() if f.name == "Interviews")
+    date = project.find_attribute("Interview date").id
+    view.filters.choose(folders=[interviews.id])
+    view.order.setCurrentIndex(view.order.findData(f"attribute:{date}"))
+    view.coder.setCurrentIndex(view.coder.findData("each"))
+    settle_until(app, lambda: view.result is not None and not view.computing() and view.chart.has_chart())
+    dock.setFloating(True)
+    dock.resize(width, height)
+    settle(app)
+    view.splitter.setSizes([int(view.width() * 0.45), int(view.width() * 0.55)])
+    view.table.resizeColumnsToContents()
+    view.table.selectRow(1)
+    view.redraw_chart()  # drawn again at the size it now has
+    settle_until(app, lambda: view.chart.has_chart())
+    try:
+        return save(dock, path)
+    finally:
+        dock.setFloating(False)
+        settle(app)
 
 
 def settle(app) -> None:

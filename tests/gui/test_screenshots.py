@@ -18,8 +18,8 @@ def test_screenshots_are_rendered(qtbot, tmp_path: Path) -> None:
     spec.loader.exec_module(module)
     written = module.render(tmp_path, 1400, 900)
     assert sorted(p.name for p in written) == ["analysis_cooccurrence.png", "analysis_frequencies_chart.png",
-                                               "analysis_matrix.png", "codebook.png", "main_window.png",
-                                               "segments.png"]
+                                               "analysis_matrix.png", "analysis_saturation.png", "codebook.png",
+                                               "main_window.png", "segments.png"]
     for path in written:
         image = QImage(str(path))
         assert (image.width(), image.height()) == (1400, 900), path.name

@@ -251,6 +251,25 @@ def test_word_frequencies_over_coded_text_count_double_coded_text_once(small):
     assert project.word_frequencies(limit=1)[0].word == "mates"
 
 
+def test_project_stop_list_is_kept_in_the_project_and_left_out_of_word_counts(small):
+    project = small.project
+    assert project.stop_words() == []
+    assert project.set_stop_words(["Mates", "club", "mates"]) == ["club", "mates"]
+    rows = project.word_frequencies(Filter(codes=(small.peers,)))
+    assert [w.word for w in rows] == ["help", "matter", "talk"]
+    counted = project.word_frequencies(Filter(codes=(small.peers,)), use_project_stop_words=False)
+    assert counted[0].word == "mates"
+    with pytest.raises(InvalidRequestError):
+        project.set_stop_words(["help-seeking"])  # two words: refused, the list unchanged
+    path = project.path
+    project.close()
+    from qcode.core.project import Project
+
+    with Project.open(path, mode="read") as again:
+        assert again.stop_words() == ["club", "mates"]
+    small.project = Project.open(path)
+
+
 def test_kwic_lines(small):
     lines = small.project.kwic("MATES", Filter(codes=(small.peers,)), width=8)
     assert [(k.source_name, k.location, k.left, k.word, k.right) for k in lines] == [
@@ -261,6 +280,9 @@ def test_kwic_lines(small):
     assert INTERVIEW[lines[0].start:lines[0].start + 5] == "mates"
     with pytest.raises(InvalidRequestError):
         small.project.kwic("two words")
+    assert small.project.kwic("MATES", Filter(codes=(small.peers,)), width=8, limit=2) == lines[:2]
+    with pytest.raises(InvalidRequestError):
+        small.project.kwic("mates", limit=0)
 
 
 # --- saturation -----------------------------------------------------------------------------------------
@@ -281,8 +303,11 @@ def test_saturation_orders(small):
                                                                     ("Notes", 0)]
     dated = project.saturation(order="attribute", attribute_id=project.find_attribute("Interview date").id)
     assert [r.source_name for r in dated] == ["Focus group", "Interview A", "Notes"]
+    assert [r.order_value for r in dated] == ["2024-01-15", "2024-03-02", None]  # what placed each; Notes has none
     by_case = project.saturation(order="attribute", attribute_id=project.find_attribute("Setting").id)
     assert [r.source_name for r in by_case] == ["Interview A", "Focus group", "Notes"]  # Sports club first
+    assert [r.order_value for r in by_case] == ["Sports club", "Online forum", None]
+    assert {r.order_value for r in by_name} == {None}
 
 
 def test_grouped_frequencies_list_groups_in_the_same_order_as_the_matrix(small):
@@ -310,3 +335,14 @@ def test_saturation_rows_lead_back_to_their_excerpts(small):
     assert project.saturation_excerpts(small.s2) == []  # nothing new there in import order
     by_name = project.saturation_excerpts(small.s2, order="name")
     assert [e.coding.id for e in by_name] == [small.codings[c] for c in ("c8", "c5", "c6")]
+
+
+def test_a_query_is_checked_without_being_run(small):
+    project = small.project
+    project.check_coding_query('"Support/Peers"@Ana SAMEPARA "Support/Family"')
+    with pytest.raises(QuerySyntaxError):
+        project.check_coding_query('"Support/Peers" AND')
+    with pytest.raises(NotFoundError):
+        project.check_coding_query('"Support/Nobody" OR "Barriers"')
+    with pytest.raises(NotFoundError):
+        project.check_coding_query('"Barriers"@Zed')

@@ -30,7 +30,7 @@ def saturation(conn: sqlite3.Connection, flt: Filter, *, order: str = "import",
     scope = code_scope(conn, flt)
     names = source_paths(conn)
     sources = _sources(conn, flt)
-    ordered = _ordered(conn, sources, names, order, attribute_id)
+    ordered, values = _ordered(conn, sources, names, order, attribute_id)
     rank = {source: position for position, source in enumerate(ordered)}
     first: dict[int, int] = {}  # leaf code -> the position of the first source in scope coded with it
     pairs = analysis_reads.code_source_pairs(conn, flt, scope.leaves, first_only=order == "import")
@@ -48,7 +48,7 @@ def saturation(conn: sqlite3.Connection, flt: Filter, *, order: str = "import",
         new = new_at.get(position, [])
         seen += len(new)
         rows.append(SaturationRow(position + 1, source_id, names[source_id], tuple(scope.paths[c] for c in new),
-                                  seen, tuple(new)))
+                                  seen, tuple(new), values.get(source_id)))
     return rows
 
 
@@ -61,11 +61,12 @@ def _sources(conn: sqlite3.Connection, flt: Filter) -> list[int]:
 
 
 def _ordered(conn: sqlite3.Connection, sources: list[int], names: dict[int, str], order: str,
-             attribute_id: int | None) -> list[int]:
+             attribute_id: int | None) -> tuple[list[int], dict[int, object]]:
+    """The sources in order, and by an attribute the value that placed each (those without one come last)."""
     if order == "import":
-        return sorted(sources)
+        return sorted(sources), {}
     if order == "name":
-        return sorted(sources, key=lambda s: (*name_key(names[s]), s))
+        return sorted(sources, key=lambda s: (*name_key(names[s]), s)), {}
     attribute = case_store.attribute_by_id(conn, attribute_id)  # type: ignore[arg-type]
     if attribute is None:
         raise InvalidRequestError("That attribute does not exist.")
@@ -78,4 +79,4 @@ def _ordered(conn: sqlite3.Connection, sources: list[int], names: dict[int, str]
         held = analysis_reads.first_case_values(conn, attribute.id)
         chosen = {s: min(held[s], key=key) for s in sources if held.get(s)}
     # sources without a value come last, in import order
-    return sorted(sources, key=lambda s: (0, key(chosen[s]), s) if s in chosen else (1, (), s))
+    return sorted(sources, key=lambda s: (0, key(chosen[s]), s) if s in chosen else (1, (), s)), chosen

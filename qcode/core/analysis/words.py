@@ -13,11 +13,12 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
+from itertools import groupby
 
 from qcode.core.analysis import ranges as rng
 from qcode.core.analysis.frequencies import source_paths
 from qcode.core.analysis.locations import location_index
-from qcode.core.model import Filter, KwicLine, WordCount
+from qcode.core.model import Filter, KwicLine, WordCount, WordTally
 from qcode.core.store import analysis_reads, queries
 
 WORD = re.compile(r"[^\W_]+")
@@ -66,38 +67,53 @@ def _texts(conn: sqlite3.Connection, scope: dict[int, rng.Ranges | None]) -> Ite
             yield source_id, start, piece
 
 
-def word_frequencies(conn: sqlite3.Connection, flt: Filter, *, min_length: int = 1,
-                     stop_words: Iterable[str] = (), use_builtin_stop_words: bool = True,
-                     limit: int | None = 100) -> list[WordCount]:
-    """The most frequent words (most first, then alphabetically), with the number of sources holding each."""
-    stop = {w.casefold() for w in stop_words} | (STOP_WORDS if use_builtin_stop_words else set())
+def word_tally(conn: sqlite3.Connection, flt: Filter) -> WordTally:
+    """Count the words of the text a filter selects (see the module's docstring)."""
     counts: Counter[str] = Counter()
-    in_sources: dict[str, set[int]] = {}
-    for source_id, _, text in _texts(conn, text_scope(conn, flt)):
-        for word in words_of(text):
-            if len(word) < min_length or word in stop:
-                continue
-            counts[word] += 1
-            in_sources.setdefault(word, set()).add(source_id)
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    in_sources: Counter[str] = Counter()
+    for _source_id, pieces in groupby(_texts(conn, text_scope(conn, flt)), key=lambda piece: piece[0]):
+        found: Counter[str] = Counter()
+        for _, _, text in pieces:
+            found.update(WORD.findall(text))  # counted as written (in C), folded once per distinct word below
+        folded: Counter[str] = Counter()
+        for word, count in found.items():
+            folded[word.casefold()] += count
+        counts.update(folded)
+        in_sources.update(folded.keys())
+    return WordTally(dict(counts), dict(in_sources))
+
+
+def most_frequent(tally: WordTally, *, min_length: int = 1, stop_words: Iterable[str] = (),
+                  use_builtin_stop_words: bool = True, limit: int | None = 100) -> list[WordCount]:
+    """The most frequent words of a tally (most first, then alphabetically), stop words and words shorter than
+    `min_length` left out, with the number of sources holding each."""
+    stop = {w.casefold() for w in stop_words} | (STOP_WORDS if use_builtin_stop_words else set())
+    kept = [(word, count) for word, count in tally.counts.items() if len(word) >= min_length and word not in stop]
+    ordered = sorted(kept, key=lambda item: (-item[1], item[0]))
     if limit is not None:
         ordered = ordered[:limit]
-    return [WordCount(word, count, len(in_sources[word])) for word, count in ordered]
+    return [WordCount(word, count, tally.sources[word]) for word, count in ordered]
 
 
-def kwic(conn: sqlite3.Connection, flt: Filter, word: str, *, width: int = 40) -> list[KwicLine]:
-    """Every occurrence of a word in scope with `width` characters of context on each side, in source and text
-    order. The context comes from the whole source, runs of whitespace shown as one space."""
+def kwic(conn: sqlite3.Connection, flt: Filter, word: str, *, width: int = 40,
+         limit: int | None = None) -> list[KwicLine]:
+    """Every occurrence of a word in scope (the first `limit` of them) with `width` characters of context on each
+    side, in source and text order. The context comes from the whole source, runs of whitespace shown as one
+    space."""
     target = word.casefold()
     names = source_paths(conn)
-    lines = []
+    lines: list[KwicLine] = []
     for source_id, offset, piece in _texts(conn, text_scope(conn, flt)):
+        if target not in piece.casefold():  # folding keeps every occurrence a substring: most pieces end here
+            continue
         hits = [m for m in WORD.finditer(piece) if m.group().casefold() == target]
         if not hits:
             continue
         text = analysis_reads.source_text(conn, source_id)
         index = location_index(conn, source_id)
         for hit in hits:
+            if limit is not None and len(lines) >= limit:
+                return lines
             start, end = offset + hit.start(), offset + hit.end()
             lines.append(KwicLine(source_id, names[source_id], start, index.describe(start),
                                   _squeeze(text[max(0, start - width):start], left=True), text[start:end],

@@ -12,7 +12,7 @@ from qcode.core.analysis import matrix as mx
 from qcode.core.analysis import saturation as sat
 from qcode.core.analysis import words
 from qcode.core.analysis.frequencies import GROUP_KINDS, Grouping, source_paths
-from qcode.core.analysis.locations import location_index
+from qcode.core.analysis.locations import describe_many
 from qcode.core.errors import InvalidRequestError, NotFoundError
 from qcode.core.model import (
     MATRIX_CELLS,
@@ -29,11 +29,15 @@ from qcode.core.model import (
     Passage,
     SaturationRow,
     WordCount,
+    WordTally,
 )
 from qcode.core.project.base import ProjectBase
-from qcode.core.store import analysis_reads, queries
+from qcode.core.store import analysis_reads, meta, queries
 from qcode.core.store import codes as code_store
 from qcode.core.store import codings as coding_store
+
+#: the project's own stop list, in the `project` table: words one per line, case-folded, sorted
+STOP_WORDS_KEY = "stop_words"
 
 
 class AnalysisMixin(ProjectBase):
@@ -90,14 +94,9 @@ class AnalysisMixin(ProjectBase):
         codings.sort(key=lambda c: (c.source_id, c.start, c.end, c.id))
         names = source_paths(read)
         texts = analysis_reads.slices(read, [(c.source_id, c.start, c.end) for c in codings])
-        indexes = {}
-        result = []
-        for coding, text in zip(codings, texts, strict=True):
-            if coding.source_id not in indexes:
-                indexes[coding.source_id] = location_index(read, coding.source_id)
-            result.append(Excerpt(coding, text, names[coding.source_id],
-                                  indexes[coding.source_id].describe(coding.start)))
-        return result
+        locations = describe_many(read, [(c.source_id, c.start) for c in codings])
+        return [Excerpt(coding, text, names[coding.source_id], location)
+                for coding, text, location in zip(codings, texts, locations, strict=True)]
 
     # --- co-occurrence ---------------------------------------------------------------------------------
 
@@ -132,6 +131,11 @@ class AnalysisMixin(ProjectBase):
         source then text order. Unknown codes and coders are refused before anything is computed."""
         return self._query(expression, flt or Filter())[0]
 
+    def check_coding_query(self, expression: str) -> None:
+        """Raise what running a coding query would refuse (QuerySyntaxError pointing at the fault, NotFoundError
+        for an unknown code or coder) without computing anything: for checking a query as it is typed."""
+        self._resolve_query(cq.parse(expression))
+
     def coding_query_excerpts(self, expression: str,
                               flt: Filter | None = None) -> list[tuple[Passage, list[Excerpt]]]:
         """Each passage of a coding query with the excerpts behind it: the codings of the query's codes (by its
@@ -150,16 +154,7 @@ class AnalysisMixin(ProjectBase):
         read = self._store.read
         flt = self.visible_filter(flt)
         tree = cq.parse(expression)
-        resolved: dict[cq.Code, tuple[list[int], int | None]] = {}
-        for ref in cq.codes_of(tree):
-            code = self.find_code(ref.path)
-            coder_id = None
-            if ref.coder is not None:
-                found = [c for c in self.coders() if c.name.casefold() == ref.coder.casefold()]
-                if not found:
-                    raise NotFoundError("coder", f"'{ref.coder}'")
-                coder_id = self.visible_coder(found[0].id)
-            resolved[ref] = (code_store.descendants(read, [code.id]), coder_id)
+        resolved = self._resolve_query(tree)
 
         used: dict[int, tuple[int, int, int, int]] = {}
 
@@ -173,17 +168,28 @@ class AnalysisMixin(ProjectBase):
         passages = cq.merged(cq.evaluate(tree, ranges_of, lambda kind, ids: analysis_reads.unit_spans(read, ids, kind)))
         return self._passages(passages), list(used.values())
 
+    def _resolve_query(self, tree: cq.Node) -> dict[cq.Code, tuple[list[int], int | None]]:
+        """Each code reference of a query: the codes it stands for (with sub-codes) and its coder, if any."""
+        read = self._store.read
+        resolved: dict[cq.Code, tuple[list[int], int | None]] = {}
+        for ref in cq.codes_of(tree):
+            code = self.find_code(ref.path)
+            coder_id = None
+            if ref.coder is not None:
+                found = [c for c in self.coders() if c.name.casefold() == ref.coder.casefold()]
+                if not found:
+                    raise NotFoundError("coder", f"'{ref.coder}'")
+                coder_id = self.visible_coder(found[0].id)
+            resolved[ref] = (code_store.descendants(read, [code.id]), coder_id)
+        return resolved
+
     def _passages(self, ranges: list[tuple[int, int, int]]) -> list[Passage]:
         read = self._store.read
         names = source_paths(read)
         texts = analysis_reads.slices(read, ranges)
-        indexes = {}
-        result = []
-        for (source_id, start, end), text in zip(ranges, texts, strict=True):
-            if source_id not in indexes:
-                indexes[source_id] = location_index(read, source_id)
-            result.append(Passage(source_id, start, end, names[source_id], indexes[source_id].describe(start), text))
-        return result
+        locations = describe_many(read, [(source_id, start) for source_id, start, _ in ranges])
+        return [Passage(source_id, start, end, names[source_id], location, text)
+                for (source_id, start, end), text, location in zip(ranges, texts, locations, strict=True)]
 
     def code_passages(self, passages: Iterable[Passage | tuple[int, int, int]], code_id: int) -> list[Coding]:
         """Code every passage with one code, by the current coder, in one transaction; returns the codings added
@@ -195,25 +201,61 @@ class AnalysisMixin(ProjectBase):
     # --- words -----------------------------------------------------------------------------------------
 
     def word_frequencies(self, flt: Filter | None = None, *, min_length: int = 1, stop_words: Iterable[str] = (),
-                         use_builtin_stop_words: bool = True, limit: int | None = 100) -> list[WordCount]:
+                         use_builtin_stop_words: bool = True, use_project_stop_words: bool = True,
+                         limit: int | None = 100, tally: WordTally | None = None) -> list[WordCount]:
         """Word counts over the coded text of the filter's codes (text coded twice counts once), or over the
-        sources in scope; case-folded, stop words left out, most frequent first."""
+        sources in scope; case-folded, most frequent first. `stop_words`, the built-in English stop words and
+        the project's own stop list (`stop_words()`) are left out. `tally`, from `word_tally` with the same
+        filter, saves counting again when only these choices change."""
+        if use_project_stop_words:
+            stop_words = [*stop_words, *self.stop_words()]
         if min_length < 1:
             raise InvalidRequestError("The shortest word to count must be at least 1 character long.")
         if limit is not None and limit < 1:
             raise InvalidRequestError("The number of words to list must be at least 1.")
-        return words.word_frequencies(self._store.read, self.visible_filter(flt, only_when_coded=True), min_length=min_length,
-                                      stop_words=stop_words, use_builtin_stop_words=use_builtin_stop_words,
-                                      limit=limit)
+        counted = tally if tally is not None else self.word_tally(flt)
+        return words.most_frequent(counted, min_length=min_length, stop_words=stop_words,
+                                   use_builtin_stop_words=use_builtin_stop_words, limit=limit)
 
-    def kwic(self, word: str, flt: Filter | None = None, *, width: int = 40) -> list[KwicLine]:
-        """Keyword in context: every occurrence of one word in scope, with `width` characters either side."""
+    def word_tally(self, flt: Filter | None = None) -> WordTally:
+        """Every word of the text a filter selects with its counts, before any is left out (see
+        `word_frequencies`)."""
+        return words.word_tally(self._store.read, self.visible_filter(flt, only_when_coded=True))
+
+    def stop_words(self) -> list[str]:
+        """The project's own stop list: words the word counts leave out besides the built-in English ones, sorted.
+        It lives in the project, so everyone on the team counts words the same way."""
+        stored = meta.get_meta(self._store.read, STOP_WORDS_KEY) or ""
+        return [w for w in stored.split("\n") if w]
+
+    def set_stop_words(self, stop_words: Iterable[str]) -> list[str]:
+        """Replace the project's stop list in one transaction; returns it as stored (case-folded, sorted, each
+        word once). Each entry must be one word as word counts see it (letters and digits)."""
+        chosen: set[str] = set()
+        for entry in stop_words:
+            found = words.words_of(entry)
+            if len(found) != 1:
+                raise InvalidRequestError(f"A stop word is one word (letters and digits), not '{entry}'.")
+            chosen.add(found[0])
+        ordered = sorted(chosen)
+        with self._store.transaction() as tx:
+            meta.set_meta(tx, STOP_WORDS_KEY, "\n".join(ordered))
+        self._notify("project", "changed")
+        return ordered
+
+    def kwic(self, word: str, flt: Filter | None = None, *, width: int = 40,
+             limit: int | None = None) -> list[KwicLine]:
+        """Keyword in context: every occurrence of one word in scope (the first `limit`), with `width` characters
+        either side."""
         found = words.words_of(word)
         if len(found) != 1:
             raise InvalidRequestError(f"Keyword in context looks for one word (letters and digits), not '{word}'.")
         if width < 0:
             raise InvalidRequestError("The context width must be 0 or more characters.")
-        return words.kwic(self._store.read, self.visible_filter(flt, only_when_coded=True), found[0], width=width)
+        if limit is not None and limit < 1:
+            raise InvalidRequestError("The number of lines to list must be at least 1.")
+        return words.kwic(self._store.read, self.visible_filter(flt, only_when_coded=True), found[0], width=width,
+                          limit=limit)
 
     # --- saturation ------------------------------------------------------------------------------------
 

@@ -40,4 +40,7 @@ VIEWS: list[ViewEntry] = [
     ViewEntry("matrix", "&Matrix coding", "qcode.gui.analysis.matrix_view:MatrixView", "Ctrl+Shift+M"),
     ViewEntry("cooccurrence", "C&o-occurrence", "qcode.gui.analysis.cooccurrence_view:CooccurrenceView"),
     # the coding query, word frequency and saturation views follow here
+    ViewEntry("query", "Coding &query", "qcode.gui.analysis.query_view:QueryView"),
+    ViewEntry("words", "&Word frequency", "qcode.gui.analysis.word_view:WordView"),
+    ViewEntry("saturation", "&Saturation", "qcode.gui.analysis.saturation_view:SaturationView"),
 ]
