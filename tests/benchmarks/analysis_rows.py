@@ -28,6 +28,12 @@ BUDGETS = {
     "matrix_by_coder": 0.300, "matrix_by_attribute": 0.300, "frequencies_filtered_by_coder": 0.200,
     "frequencies_filtered_by_folder": 0.030, "frequencies_filtered_by_sources": 0.020, "cooccurrence": 1.0,
     "coding_query": 0.300, "word_frequency": 0.300, "saturation": 0.300, "code_excerpts_with_locations": 0.050,
+    # the app's matrix view after a change of one filter (issue 17: a result < 500 ms after a filter change)
+    "matrix_by_attribute_filtered_values": 0.500, "matrix_by_case_filtered_values": 0.500,
+    "matrix_by_case_filtered_codes": 0.500, "matrix_by_case_filtered_cases": 0.500,
+    "matrix_by_source_filtered_coder": 0.500, "matrix_by_coder_filtered_folder": 0.500,
+    "matrix_by_source_filtered_sources": 0.500, "matrix_by_case_filtered_coder_sources": 0.500,
+    "matrix_by_case_filtered_values_cases": 0.500, "matrix_by_source_filtered_coder_characters": 0.500,
 }
 ROW_NAMES = [*BUDGETS, "frequencies_filtered_by_folder_plain_sql", "frequencies_filtered_by_sources_plain_sql",
              "apply_batch_10k", "stats_by_source_peak"]
@@ -62,6 +68,12 @@ def rows(path: Path, ids: dict, folder: Path, timed: Timed,
         paths = [project.code_path(c) for c in leaves[:3]]
         expression = f'("{paths[0]}" OR "{paths[1]}") AND "{paths[2]}"'
         one_code = Filter(codes=(ids["one_code"],))
+        age_group = project.find_attribute("Age group").id
+        two_ages = Filter(attributes=((age_group, "18-24"), (age_group, "25-34")))
+        one_branch = Filter(codes=(next(c.id for c in project.codes() if c.parent_id is None),))
+        thirty_cases = Filter(cases=tuple(c.id for c in project.cases()[:30]))
+        by_coder_a = Filter(coders=(coder_a,))
+        by_case, by_source = Grouping("case"), Grouping("source")
         measures: dict[str, Callable[[], object]] = {
             "matrix_by_case": lambda: project.matrix(columns=Grouping("case")),
             "matrix_by_case_characters": lambda: project.matrix(columns=Grouping("case"), cell="characters"),
@@ -76,6 +88,20 @@ def rows(path: Path, ids: dict, folder: Path, timed: Timed,
             "word_frequency": lambda: project.word_frequencies(one_code),
             "saturation": lambda: project.saturation(),
             "code_excerpts_with_locations": lambda: project.excerpts(ids["one_code"], with_location=True),
+            "matrix_by_attribute_filtered_values": lambda: project.matrix(
+                two_ages, columns=Grouping("attribute", age_group)),
+            "matrix_by_case_filtered_values": lambda: project.matrix(two_ages, columns=by_case),
+            "matrix_by_case_filtered_codes": lambda: project.matrix(one_branch, columns=by_case, cell="sources"),
+            "matrix_by_case_filtered_cases": lambda: project.matrix(thirty_cases, columns=by_case),
+            "matrix_by_source_filtered_coder": lambda: project.matrix(by_coder_a, columns=by_source),
+            "matrix_by_coder_filtered_folder": lambda: project.matrix(Filter(folders=(batch_folder,)),
+                                                                      columns=Grouping("coder")),
+            "matrix_by_source_filtered_sources": lambda: project.matrix(Filter(sources=hundred), columns=by_source),
+            "matrix_by_case_filtered_coder_sources": lambda: project.matrix(by_coder_a, columns=by_case,
+                                                                            cell="sources"),
+            "matrix_by_case_filtered_values_cases": lambda: project.matrix(two_ages, columns=by_case, cell="cases"),
+            "matrix_by_source_filtered_coder_characters": lambda: project.matrix(by_coder_a, columns=by_source,
+                                                                                 cell="characters"),
         }
         for label, budget in BUDGETS.items():
             if wanted(label):

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.core.analysis.frequencies import Grouping
+from qcode.core.analysis.matrix import matrix_from_rows
 from qcode.core.model import Filter, NewCoding, Span
 from qcode.core.project import Project
 
@@ -98,10 +99,12 @@ def test_matrix_equals_a_brute_force_recount(coding_plan, member_plan, kind, cel
     with tempfile.TemporaryDirectory() as folder:
         project, _ = build(Path(folder), coding_plan, member_plan)
         with project:
-            result = project.matrix(columns=Grouping(kind), cell=cell)
-            got = {r.code_id: (*r.cells, r.total) for r in result.rows}
-            got[None] = (*result.column_totals, result.grand_total)
-            assert got == brute_matrix(project, kind, cell)
+            expected = brute_matrix(project, kind, cell)
+            for result in (project.matrix(columns=Grouping(kind), cell=cell),
+                           matrix_from_rows(project._store.read, Filter(), Grouping(kind), cell=cell)):
+                got = {r.code_id: (*r.cells, r.total) for r in result.rows}
+                got[None] = (*result.column_totals, result.grand_total)
+                assert got == expected
 
 
 def brute_cooccurrence(project: Project) -> dict:
@@ -168,8 +171,6 @@ def test_and_or_not_equal_character_set_algebra(coding_plan, operator, a, b, cod
 def test_matrix_from_the_aggregates_equals_the_count_from_the_rows(coding_plan, member_plan, kind, cell, own,
                                                                    narrowed):
     """Each source in at most one case, so the aggregates answer; they must give what counting the rows gives."""
-    from qcode.core.analysis import matrix_fast
-
     with tempfile.TemporaryDirectory() as folder:
         plan = [(case, source, span) for source, (case, span) in enumerate(member_plan)]
         project, ids = build(Path(folder), coding_plan, plan)
@@ -180,12 +181,7 @@ def test_matrix_from_the_aggregates_equals_the_count_from_the_rows(coding_plan, 
             grouping = Grouping("attribute", size) if kind == "attribute" else Grouping(kind)
             flt = Filter(codes=(ids["codes"][0],)) if narrowed else Filter()
             fast = project.matrix(flt, columns=grouping, cell=cell, own=own)
-            original = matrix_fast.try_matrix
-            matrix_fast.try_matrix = lambda *args, **kwargs: None
-            try:
-                slow = project.matrix(flt, columns=grouping, cell=cell, own=own)
-            finally:
-                matrix_fast.try_matrix = original
+            slow = matrix_from_rows(project._store.read, flt, grouping, cell=cell, own=own)
             assert fast == slow
 
 
@@ -245,13 +241,7 @@ def test_matrix_by_case_from_the_aggregates_when_cases_share_sources(coding_plan
             fast = matrix_fast.try_matrix(conn, flt, Grouping("case"), cell=cell, own=own,
                                           scope=code_scope(conn, flt))
             assert fast is not None
-            original = matrix_fast.try_matrix
-            matrix_fast.try_matrix = lambda *args, **kwargs: None
-            try:
-                slow = project.matrix(flt, columns=Grouping("case"), cell=cell, own=own)
-            finally:
-                matrix_fast.try_matrix = original
-            assert fast == slow
+            assert fast == matrix_from_rows(conn, flt, Grouping("case"), cell=cell, own=own)
 
 
 @settings(max_examples=60, deadline=None)
@@ -274,10 +264,79 @@ def test_excerpts_by_a_case_attribute_from_the_aggregates_when_cases_share_sourc
             conn = project._store.read
             fast = matrix_fast.try_matrix(conn, Filter(), grouping, cell="excerpts", own=own,
                                           scope=code_scope(conn, Filter()))
-            original = matrix_fast.try_matrix
-            matrix_fast.try_matrix = lambda *args, **kwargs: None
+            assert fast is None or fast == matrix_from_rows(conn, Filter(), grouping, cell="excerpts", own=own)
+
+
+filters = st.sampled_from(["codes", "sources", "folders", "cases", "coders", "case values", "source values",
+                           "case values and cases", "none"])
+
+
+@settings(max_examples=120, deadline=None)
+@given(codings, members, filters, st.sampled_from(["case", "source", "coder", "case attribute", "source attribute"]),
+       st.sampled_from(["excerpts", "sources", "cases", "characters"]), st.booleans(),
+       st.lists(st.sampled_from([None, "small", "large"]), min_size=3, max_size=3), st.integers(0, 1),
+       st.booleans())
+def test_filtered_matrix_counted_in_bulk_equals_the_count_coding_by_coding(coding_plan, member_plan, kind, grouping,
+                                                                           cell, own, values, pick, read_all):
+    """Every filter kind, grouping and cell, with cases sharing sources, ranged members and cases without a value:
+    the numpy count of the filtered coding rows gives what counting them one by one gives (whether the case
+    conditions narrow the sources read or, past the most sources one statement names, every coding is read)."""
+    from qcode.core.analysis import matrix_bulk
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, ids = build(Path(folder), coding_plan, member_plan)
+        with project:
+            size = project.create_attribute("Size", "choice", choices=("small", "large")).id
+            for case, value in zip(ids["cases"], values, strict=True):
+                if value is not None:
+                    project.set_attribute_value(size, case, value)
+            kind_of = project.create_attribute("Kind", "text", scope="source").id
+            project.set_attribute_value(kind_of, ids["sources"][0], "interview")
+            chosen = ("small", "large")[pick]
+            batch = project.create_folder("Batch").id
+            project.move_source(ids["sources"][pick], batch)
+            flt = {
+                "codes": Filter(codes=(ids["codes"][pick * 3],)), "sources": Filter(sources=(ids["sources"][pick],)),
+                "folders": Filter(folders=(batch,)), "cases": Filter(cases=tuple(ids["cases"][pick:pick + 2])),
+                "coders": Filter(coders=(ids["coders"][pick],)), "case values": Filter(attributes=((size, chosen),)),
+                "source values": Filter(attributes=((kind_of, "interview"),)),
+                "case values and cases": Filter(cases=(ids["cases"][pick],), attributes=((size, chosen),)),
+                "none": Filter()}[kind]
+            columns = {"case attribute": Grouping("attribute", size), "source attribute": Grouping("attribute", kind_of)
+                       }.get(grouping, Grouping(grouping))
+            most = matrix_bulk._MOST_SOURCES
+            matrix_bulk._MOST_SOURCES = 0 if read_all else most
             try:
-                slow = project.matrix(columns=grouping, cell="excerpts", own=own)
+                fast = project.matrix(flt, columns=columns, cell=cell, own=own)
             finally:
-                matrix_fast.try_matrix = original
-            assert fast is None or fast == slow
+                matrix_bulk._MOST_SOURCES = most
+            assert fast == matrix_from_rows(project._store.read, flt, columns, cell=cell, own=own)
+
+
+@settings(max_examples=80, deadline=None)
+@given(codings, members, filters, st.sampled_from(["case", "source", "coder", "case attribute"]), st.booleans(),
+       st.integers(0, 4), st.integers(0, 3))
+def test_cell_codings_found_in_bulk_equal_those_found_coding_by_coding(coding_plan, member_plan, kind, grouping, own,
+                                                                      row, column):
+    """Each cell's (and total's) codings, as the click-through lists them, are the row-by-row count's."""
+    from qcode.core.analysis.matrix import cell_codings, cell_codings_from_rows
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, ids = build(Path(folder), coding_plan, member_plan)
+        with project:
+            size = project.create_attribute("Size", "choice", choices=("small", "large")).id
+            project.set_attribute_value(size, ids["cases"][0], "small")
+            project.set_attribute_value(size, ids["cases"][1], "large")
+            flt = {"codes": Filter(codes=(ids["codes"][0],)), "sources": Filter(sources=(ids["sources"][1],)),
+                   "folders": Filter(), "cases": Filter(cases=tuple(ids["cases"][:2])),
+                   "coders": Filter(coders=(ids["coders"][1],)), "case values": Filter(attributes=((size, "small"),)),
+                   "source values": Filter(), "case values and cases": Filter(cases=(ids["cases"][0],),
+                                                                              attributes=((size, "large"),)),
+                   "none": Filter()}[kind]
+            columns = Grouping("attribute", size) if grouping == "case attribute" else Grouping(grouping)
+            keys = [c.key for c in project.matrix(flt, columns=columns).columns]
+            code_id = ids["codes"][row] if row < len(ids["codes"]) else None
+            key = keys[column] if column < len(keys) else None
+            conn = project._store.read
+            assert cell_codings(conn, flt, columns, code_id=code_id, column=key, own=own) == sorted(
+                cell_codings_from_rows(conn, flt, columns, code_id=code_id, column=key, own=own))

@@ -9,8 +9,8 @@ counting: the row total over the union of the row's cells, the last row over all
 can be less than the sum of its cells.
 
 The unfiltered tables the app and the benchmark ask for most are read from the maintained aggregates
-(`matrix_fast`); everything else is computed here from the filtered coding rows. Tests hold both to a
-brute-force recount.
+(`matrix_fast`); everything else is counted with numpy from the filtered coding rows read once (`matrix_bulk`).
+`matrix_from_rows` counts the same coding by coding; tests hold all three to it and to a brute-force recount.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from qcode.core.analysis import matrix_fast
+from qcode.core.analysis import matrix_bulk, matrix_fast
 from qcode.core.analysis.code_scope import CodeScope, code_scope
 from qcode.core.analysis.frequencies import Grouping
 from qcode.core.analysis.groups import Groups, groups
@@ -71,6 +71,16 @@ def matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cell: s
     fast = matrix_fast.try_matrix(conn, flt, grouping, cell=cell, own=own, scope=scope)
     if fast is not None:
         return fast
+    return matrix_bulk.matrix(conn, flt, grouping, cell=cell, own=own, scope=scope)
+
+
+def matrix_from_rows(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cell: str = "excerpts",
+                     own: bool = False) -> Matrix:
+    """The same matrix counted coding by coding in Python: the plain statement of what a cell counts, which the
+    tests hold the aggregate and numpy paths to."""
+    if cell not in MATRIX_CELLS:
+        raise ValueError(f"unknown matrix cell {cell!r}")
+    scope = code_scope(conn, flt)
     cases_cache: dict[str, dict[int, list[int]]] = {}
 
     def cases_of() -> dict[int, list[int]]:
@@ -141,7 +151,14 @@ def percentages(result: Matrix, mode: str) -> tuple[list[list[float]], list[floa
 def cell_codings(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, code_id: int | None,
                  column: object | None, own: bool = False) -> list[int]:
     """Ids of the codings counted in one cell: a code's row (None: the total row) and a column's key (None:
-    the total column), in the order of the coding rows."""
+    the total column), in id order."""
+    return matrix_bulk.cell_codings(conn, flt, grouping, code_id=code_id, column=column, own=own,
+                                    scope=code_scope(conn, flt))
+
+
+def cell_codings_from_rows(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, code_id: int | None,
+                           column: object | None, own: bool = False) -> list[int]:
+    """The same ids found coding by coding (`matrix_from_rows`'s way), in the order of the coding rows."""
     scope = code_scope(conn, flt)
     found_cases: dict[str, dict[int, list[int]]] = {}
 

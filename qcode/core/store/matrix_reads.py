@@ -214,3 +214,9 @@ def whole_members(conn: sqlite3.Connection) -> list[tuple[int, int]]:
     return conn.execute("SELECT DISTINCT source_id, case_id FROM case_member WHERE start IS NULL").fetchall()
 
 
+
+
+def member_sources(conn: sqlite3.Connection, case_ids: Iterable[int]) -> list[int]:
+    """Ids of the sources holding a member (whole or part) of one of these cases."""
+    return [r[0] for r in conn.execute(
+        f"SELECT DISTINCT source_id FROM case_member WHERE case_id IN ({_ids(case_ids)}) ORDER BY source_id")]
