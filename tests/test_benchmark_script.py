@@ -22,12 +22,14 @@ def test_quick_benchmark_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = json.loads(out.read_text())
     names = [row["name"] for row in rows]
-    assert names[:29] == ["build", "open", "frequencies", "frequencies_by_attribute", "search", "code_excerpts",
+    assert names[:35] == ["build", "open", "frequencies", "frequencies_by_attribute", "search", "code_excerpts",
                      "export_xlsx_20k", "export_docx_20k", "import_docx_20", "import_overhead_ratio",
                      "import_text_5mb_peak", "import_pdf_shared_stream_400", "import_bibtex_2000",
                      "import_bibtex_5000", "import_pdf_bomb_80mb_peak", "export_qdpx", "export_qdpx_peak",
                      "import_qdpx", "import_qdpx_peak", "gui_open_window", "gui_open_large_source", "gui_select_code",
                      "gui_apply_coding", "gui_remove_coding", "gui_matrix_view", "gui_cooccurrence_view",
+                     *(f"gui_analysis_longest_stall_{key}"
+                       for key in ("frequencies", "matrix", "cooccurrence", "query", "words", "saturation")),
                      "check_before_first_write",
                      "agreement_paragraph", "merge_reference"]
     assert {"matrix_by_case", "matrix_by_source", "matrix_by_coder", "matrix_by_attribute", "cooccurrence",

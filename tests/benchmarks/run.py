@@ -234,6 +234,17 @@ def gui_rows(path: Path, folder: Path, one_code: int) -> list[dict]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def stall_rows(path: Path, folder: Path) -> list[dict]:
+    """The longest event-loop stall of each analysis view (analysis_stalls.py), in a process of its own."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("analysis_stalls.py")), str(path), str(folder),
+                          "--json"], capture_output=True, text=True, cwd=ROOT, env=env)
+    if out.returncode != 0:
+        raise SystemExit(f"the analysis stall benchmark failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def timed(fn: Callable[[], object], repeat: int) -> dict[str, float]:
     """Run `fn` once to warm up, then `repeat` times: {seconds, cpu_seconds}, the medians of wall-clock time and of
     this process's processor time."""
@@ -263,6 +274,7 @@ def parts(quick: bool) -> dict[str, list[str]]:
         "refi": ["export_qdpx", "export_qdpx_peak", "import_qdpx", "import_qdpx_peak"],
         "gui": ["gui_open_window", "gui_open_large_source", "gui_select_code", "gui_apply_coding",
                 "gui_remove_coding", "gui_matrix_view", "gui_cooccurrence_view"],
+        "stalls": [f"gui_analysis_longest_stall_{key}" for key in ("frequencies", "matrix", "cooccurrence", "query", "words", "saturation")],
         "safety": ["check_before_first_write"],
         "team": ["agreement_paragraph", "merge_reference"],
         "privacy": ["name_check_excerpts"],
@@ -378,6 +390,8 @@ def main() -> int:
         rows.extend(refi_rows(path, folder))
     if runs("gui"):
         rows.extend(gui_rows(path, folder, ids["one_code"]))
+    if runs("stalls"):
+        rows.extend(stall_rows(path, folder))
     from safety_rows import safety_rows  # this folder is on the path, as for gui_rows
     from team_rows import team_rows
 

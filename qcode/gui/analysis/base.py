@@ -45,6 +45,7 @@ ExcerptReader = Callable[[Project], list[Excerpt]]
 SIZE_SAMPLE = 60  # rows measured for the columns' widths
 WIDE_FROM = 1100  # pixels of the view's width from which the chart stands beside the table
 BUSY_AFTER_MS = 250  # a result that takes longer shows the busy bar
+CHART_ON_WORKER_FROM = 1000  # cells of the result table from which a `chart_on_worker` view draws on a worker
 REFRESH_AFTER_MS = 400  # codings changed: recompute after this pause (several changes, one recompute)
 #: the changes that can alter an analysis's numbers
 RELEVANT_CHANGES = {"coding", "code", "source", "folder", "case", "attribute", "coder"}
@@ -57,6 +58,10 @@ class AnalysisView(QWidget):
     title = "Analysis"
     #: the kinds of chart the view draws, offered in its chart box (empty: no chart pane)
     chart_kinds: tuple[str, ...] = ()
+    #: True: `draw_chart` may run on a worker (it then uses no Qt widget and not `self.project`, only the
+    #: result and plain values kept on the GUI thread; `self.chart.show_message` may be called there); it
+    #: does for a table of `CHART_ON_WORKER_FROM` cells or more (a small chart is made at once, in ms)
+    chart_on_worker = False
 
     excerpts_requested = Signal(object, str)  # (ExcerptReader, what in words): list them in Coded segments
     filter_requested = Signal(object, str)  # (Filter, what in words): Coded segments' `show_filter`
@@ -190,7 +195,8 @@ class AnalysisView(QWidget):
 
     def draw_chart(self, figure: Any, style: ChartStyle, kind: str) -> ChartHits | None:
         """Draw the current result as `kind` (one of `chart_kinds`) with `chart_kinds.py`'s functions; return
-        their hits; or call `self.chart.show_message(...)` and return None when it cannot be drawn."""
+        their hits; or call `self.chart.show_message(...)` and return None when it cannot be drawn. Runs on
+        the GUI thread, or on a worker when the view sets `chart_on_worker`."""
         return None
 
     def cell_excerpts(self, row: int, column: int) -> tuple[ExcerptReader, str] | None:
@@ -281,6 +287,7 @@ class AnalysisView(QWidget):
         if not self._started:
             self._started = True
             self.recompute()
+            self.filters.prefetch()  # the filters' choices, read on a worker: the Filters… button opens at once
 
     def recompute(self) -> None:
         """Compute again for the current options and filters on a worker; older results are dropped."""
@@ -336,7 +343,9 @@ class AnalysisView(QWidget):
                 self.chart.show_message(err.message)
                 return None
 
-        self.chart.draw(paint)
+        table = self.model.table
+        large = len(table.rows) * max(1, len(table.columns)) >= CHART_ON_WORKER_FROM
+        self.chart.draw(paint, on_worker=self.chart_on_worker and large)
         self._update_buttons()
 
     def copy_table(self) -> str:

@@ -103,6 +103,27 @@ def _import_matplotlib() -> Any:
     return FigureCanvasAgg, Figure
 
 
+_drawing = threading.local()  # a painter's message (show_message) while it runs on a worker
+
+
+def _paint_and_rasterize(painter: Painter, figure: Any, style: ChartStyle,
+                         lock: threading.Lock) -> tuple[ChartHits | None, str | None, tuple[bytes, int, int] | None]:
+    """Fill a figure with `painter` and draw it with Agg, both on a worker: (hits, the painter's message
+    when it drew nothing, the pixels)."""
+    with lock:
+        _drawing.message = None
+        try:
+            hits = painter(figure, style)
+            message: str | None = _drawing.message
+        finally:
+            _drawing.message = None
+        if hits is None:
+            return None, message, None
+        figure.canvas.draw()
+        width, height = figure.canvas.get_width_height(physical=True)
+        return hits, None, (bytes(figure.canvas.buffer_rgba()), width, height)
+
+
 def _rasterize(figure: Any, lock: threading.Lock) -> tuple[bytes, int, int]:
     """Draw a figure with Agg (on a worker) and return its RGBA pixels with their width and height."""
     with lock:
@@ -155,6 +176,9 @@ class ChartPane(QWidget):
     The view's painter fills a new figure on the GUI thread (it makes the artists, which is quick); Agg draws
     the figure into pixels on a worker (what takes time: layout and text), and only the newest drawing is
     shown. The figure is drawn again at the pane's size when the pane is resized or the theme changes.
+    With `draw(painter, on_worker=True)` the painter fills the figure on the worker too (a few hundred bars
+    or a 300 x 300 heatmap take over half a second to make): it must then use no Qt and no GUI-thread
+    project, and may call `show_message`, which the pane shows when the worker is done.
     """
 
     clicked = Signal(object)
@@ -177,6 +201,8 @@ class ChartPane(QWidget):
         self._painter: Painter | None = None
         self._explained = False
         self._lock = threading.Lock()  # the figure is drawn (or saved) by one thread at a time
+        self._gui_thread = threading.get_ident()
+        self._on_worker = False
         self._generation = 0
         self._rendering: list[CoreTask] = []
         self._resize_timer = QTimer(self)
@@ -185,7 +211,11 @@ class ChartPane(QWidget):
         self._resize_timer.timeout.connect(self._redraw)
 
     def show_message(self, text: str) -> None:
-        """Say why there is no chart (nothing to draw, too much to draw as bars)."""
+        """Say why there is no chart (nothing to draw, too much to draw as bars); called by a painter on a
+        worker, the message shows once the worker is done."""
+        if threading.get_ident() != self._gui_thread:
+            _drawing.message = text
+            return
         self._painter = None
         self._explained = True
         self._generation += 1  # a drawing under way is no longer wanted
@@ -193,9 +223,11 @@ class ChartPane(QWidget):
         self.message.setText(text)
         self.stack.setCurrentWidget(self.message)
 
-    def draw(self, painter: Painter) -> ChartHits:
-        """Let `painter` fill a new figure in the current theme, and draw it into pixels on a worker; while
-        matplotlib is still being imported on a worker, do so once it is there."""
+    def draw(self, painter: Painter, on_worker: bool = False) -> ChartHits:
+        """Let `painter` fill a new figure in the current theme (here, or on the worker with `on_worker`), and
+        draw it into pixels on a worker; while matplotlib is still being imported on a worker, do so once
+        it is there."""
+        self._on_worker = on_worker
         loading = preload()
         if loading is not None:
             self._painter = painter
@@ -213,6 +245,18 @@ class ChartPane(QWidget):
         figure = figure_class(figsize=(width / 100, height / 100), dpi=100 * ratio, layout="constrained")
         canvas_class(figure).mpl_connect("button_press_event", self._mpl_pressed)
         figure.set_facecolor(style.background)
+        if on_worker:
+            self._generation += 1
+            task = CoreTask(lambda _task: _paint_and_rasterize(painter, figure, style, self._lock))
+            task.generation = self._generation  # type: ignore[attr-defined]
+            task.figure = figure  # type: ignore[attr-defined]
+            task.signals.finished.connect(self._painted)
+            task.signals.failed.connect(self._render_failed)
+            self._rendering.append(task)
+            if not self.has_chart():
+                self.message.setText("Drawing the chart…")
+            task.start()
+            return self.hits
         hits = painter(figure, style)
         if hits is None:  # the painter said why (show_message), or there was nothing to draw
             if not self._explained:
@@ -240,12 +284,26 @@ class ChartPane(QWidget):
         task = self._finished_task()
         if task is None or task.generation != self._generation:  # type: ignore[attr-defined]
             return  # an older drawing
+        self._rendered_pixels(result)
+
+    def _rendered_pixels(self, result: tuple[bytes, int, int]) -> None:
         pixels, width, height = result
         image = QImage(pixels, width, height, QImage.Format.Format_RGBA8888).copy()
         image.setDevicePixelRatio(self.devicePixelRatioF() or 1.0)
         self.image.set_image(image)
         self.stack.setCurrentWidget(self.image)
         self.drawn.emit()
+
+    def _painted(self, result: tuple[ChartHits | None, str | None, tuple[bytes, int, int] | None]) -> None:
+        task = self._finished_task()
+        if task is None or task.generation != self._generation:  # type: ignore[attr-defined]
+            return  # an older drawing
+        hits, message, pixels = result
+        if hits is None or pixels is None:
+            self.show_message(message or "There is nothing to draw for this result.")
+            return
+        self.figure, self.hits = task.figure, hits  # type: ignore[attr-defined]
+        self._rendered_pixels(pixels)
 
     def _render_failed(self, message: str, _details: str) -> None:
         task = self._finished_task()
@@ -254,7 +312,7 @@ class ChartPane(QWidget):
 
     def _loaded(self, _result: object) -> None:
         if self._painter is not None and self.figure is None:
-            self.draw(self._painter)
+            self.draw(self._painter, self._on_worker)
 
     @property
     def canvas(self) -> Any:
@@ -272,7 +330,7 @@ class ChartPane(QWidget):
 
     def _redraw(self) -> None:
         if self._painter is not None and self.figure is not None:
-            self.draw(self._painter)
+            self.draw(self._painter, self._on_worker)
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

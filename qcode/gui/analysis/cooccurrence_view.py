@@ -41,9 +41,11 @@ class CooccurrenceResult:
 class CooccurrenceView(AnalysisView):
     title = "Co-occurrence"
     chart_kinds = ("Heatmap: pairs", "Heatmap: Jaccard")
+    chart_on_worker = True  # draw_chart reads only the result (and names kept by show_result)
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(project, parent)
+        self.code_names: dict[int, str] = {}  # the codes' names for the chart (drawn on a worker)
         self.mode_box = QComboBox()
         self.mode_box.setAccessibleName("Co-occurrence mode")
         for key, text in MODES:
@@ -80,6 +82,7 @@ class CooccurrenceView(AnalysisView):
         return CooccurrenceResult(rows, options, {c.id: c.color for c in project.codes()})
 
     def show_result(self, result: CooccurrenceResult) -> None:
+        self.code_names = {c.id: c.name for c in self.project.codes()}
         rows = [(r.path_a.replace("/", PATH_SEPARATOR), r.path_b.replace("/", PATH_SEPARATOR), r.count, r.jaccard)
                 for r in result.rows]
         note = "" if rows else "No two codes co-occur within these filters."
@@ -175,7 +178,7 @@ class CooccurrenceView(AnalysisView):
         title = "Jaccard index of coded characters" if jaccard else "Co-occurring pairs"
         if together > len(order):
             title += f": the {len(order)} codes with most pairs (of {together})"
-        names = {c.id: c.name for c in self.project.codes()}
+        names = self.code_names
         labels = [names.get(code, "?") for code in order]
         hits = chart_kinds.heatmap(figure, style, labels, labels, values,
                                    keys=lambda r, c: behind.get((r, c)),

@@ -43,9 +43,11 @@ class FrequencyResult:
 class FrequencyView(AnalysisView):
     title = "Frequencies"
     chart_kinds = MEASURES
+    chart_on_worker = True  # draw_chart reads only the result (and names kept by show_result)
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(project, parent)
+        self.code_names: dict[int, str] = {}  # the codes' names for the chart (drawn on a worker)
         self.own_box = QCheckBox("Own codings only (without sub-codes)")
         self.own_box.setToolTip("Count each code's own codings; by default a category counts its sub-codes' too")
         self.own_box.toggled.connect(self.recompute)
@@ -74,6 +76,7 @@ class FrequencyView(AnalysisView):
                                {c.name: c.id for c in project.coders()}, options)
 
     def show_result(self, result: FrequencyResult) -> None:
+        self.code_names = {c.id: c.name for c in self.project.codes()}
         table = result.table
         grouped = result.options.by_coder
         shown = Table(tuple(c if c != "group" else "coder" for c in table.columns), table.rows, table.depths,
@@ -136,7 +139,8 @@ class FrequencyView(AnalysisView):
         values2 = [[table.rows[where[(coder, code)]][2 + measure] if (coder, code) in where else 0
                     for coder in coders] for code in codes]
         keys = [[(where.get((coder, code), -1), 2 + measure) for coder in coders] for code in codes]
-        labels = [self.project.code(c).name for c in codes]
+        names = self.code_names
+        labels = [names.get(c, '?') for c in codes]
         return chart_kinds.grouped_bars(figure, style, labels, coders, values2, keys=keys,
                                         title=f"{MEASURES[measure]} per code and coder",
                                         axis_label=MEASURES[measure])

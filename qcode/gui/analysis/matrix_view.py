@@ -48,6 +48,7 @@ class MatrixResult:
 class MatrixView(AnalysisView):
     title = "Matrix"
     chart_kinds = ("Heatmap", "Grouped bars", "Stacked bars")
+    chart_on_worker = True  # draw_chart reads only the result (and names kept by show_result)
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(project, parent)

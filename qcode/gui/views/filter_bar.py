@@ -1,13 +1,18 @@
 """The shared filters (codes, folders, sources, cases, attribute values, coders) for a panel's list.
 
-A "Filters…" button opens the Export dialog's filter widget (`ExportFilters`), built afresh from the project
-each time so that new codes, cases and values are offered; the bar then names what is filtered and has a
-button that clears it. The result is the core's `Filter`, the same query the CLI and the exports use.
+A "Filters…" button opens the Export dialog's filter widget (`ExportFilters`), built from the project's
+`FilterChoices`: read once per project and kept (shared by every bar of the project) until the codebook,
+folders, sources, cases, attributes or coders change, so that new codes, cases and values are offered
+without reading 2,000 sources' paths and attributes on the GUI thread each time; `prefetch()` reads them on
+a worker. The bar then names what is filtered and has a button that clears it. The result is the core's `Filter`, the same query the CLI and the exports use.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import weakref
+from typing import ClassVar
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,10 +25,83 @@ from PySide6.QtWidgets import (
 
 from qcode.core.model import Filter
 from qcode.core.project import Project
-from qcode.gui.dialogs.export_filters import ChoiceButton, ExportFilters
+from qcode.gui.dialogs.export_filters import ChoiceButton, ExportFilters, FilterChoices, filter_choices
 from qcode.gui.support.plain_text import plain_label
+from qcode.gui.support.workers import CoreTask, ProjectSignals
 
 KINDS = ("codes", "folders", "sources", "cases", "attributes", "coders")
+#: changes that leave every filter's choices as they were
+UNCHANGING = {"coding", "memo"}
+REFETCH_AFTER_MS = 300  # after a change, read the choices again on a worker after this pause
+
+
+class ChoiceCache(QObject):
+    """A project's `FilterChoices`, read once and kept until a change alters them; one per project."""
+
+    _by_project: ClassVar[weakref.WeakKeyDictionary[Project, ChoiceCache]] = weakref.WeakKeyDictionary()
+
+    @classmethod
+    def of(cls, project: Project) -> ChoiceCache:
+        cache = cls._by_project.get(project)
+        if cache is None:
+            cache = cls._by_project[project] = cls(project)
+        return cache
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = weakref.ref(project)
+        self.choices: FilterChoices | None = None
+        self.wanted = False  # prefetched once: read again on the worker after each change
+        self._generation = 0
+        self._tasks: list[CoreTask] = []
+        self.signals = ProjectSignals(project, self)
+        self.signals.changed.connect(self._changed)
+        self._refetch = QTimer(self)
+        self._refetch.setSingleShot(True)
+        self._refetch.setInterval(REFETCH_AFTER_MS)
+        self._refetch.timeout.connect(self.prefetch)
+
+    def get(self) -> FilterChoices:
+        """The choices: the kept ones, or read now (on this thread) when none are kept."""
+        project = self.project()
+        if self.choices is None and project is not None:
+            self._generation += 1  # a read under way is older
+            self.choices = filter_choices(project)
+        assert self.choices is not None
+        return self.choices
+
+    def prefetch(self) -> None:
+        """Read the choices on a worker (with a read-only project of its own) unless they are kept."""
+        self.wanted = True
+        project = self.project()
+        if self.choices is not None or self._tasks or project is None or not project.is_open:
+            return
+        path, coder, generation = project.path, project.viewer().name, self._generation
+
+        def work(_task: CoreTask) -> FilterChoices:
+            with Project.open(path, mode="read", coder=coder) as reader:
+                return filter_choices(reader)
+
+        task = CoreTask(work)
+        task.signals.finished.connect(lambda choices, t=task, g=generation: self._arrived(t, g, choices))
+        task.signals.failed.connect(lambda *_args, t=task: self._tasks.remove(t))  # read when asked instead
+        self._tasks.append(task)
+        task.start()
+
+    def _arrived(self, task: CoreTask, generation: int, choices: FilterChoices) -> None:
+        self._tasks.remove(task)
+        if generation == self._generation and self.choices is None:
+            self.choices = choices
+        elif self.choices is None and self.wanted:
+            self._refetch.start()  # read before the last change: read again
+
+    def _changed(self, change: object) -> None:
+        if getattr(change, "kind", "") in UNCHANGING:
+            return
+        self._generation += 1
+        self.choices = None
+        if self.wanted:
+            self._refetch.start()
 
 
 class FilterBar(QWidget):
@@ -40,6 +118,7 @@ class FilterBar(QWidget):
         self.chosen: dict[str, list] = {}  # kind -> the values ticked
         self.description = ""
         self.dialog: QDialog | None = None
+        self.cache = ChoiceCache.of(project)
         self.button = QToolButton()
         self.button.setText("Filters…")
         self.button.setAccessibleName(f"Filter {what}")
@@ -73,6 +152,11 @@ class FilterBar(QWidget):
             self.chosen[kind] = list(chosen)
         self._apply_description(None)
 
+    def prefetch(self) -> None:
+        """Read the filters' choices on a worker now (and after each change), so that opening the filters
+        never waits for them on the GUI thread."""
+        self.cache.prefetch()
+
     def clear(self) -> None:
         if any(self.chosen.values()):
             self.chosen = {}
@@ -84,7 +168,7 @@ class FilterBar(QWidget):
         dialog.setWindowTitle(f"Filter {self.what}")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form = QFormLayout(dialog)
-        filters = ExportFilters(self.project)
+        filters = ExportFilters(self.project, self.cache.get())
         buttons = dict(zip(KINDS, (label_button for label_button in filters.rows()), strict=True))
         for kind in self.kinds:
             label, button = buttons[kind]
@@ -104,12 +188,12 @@ class FilterBar(QWidget):
         dialog.accept()
 
     def _apply_description(self, filters: ExportFilters | None) -> None:
-        if filters is None:  # chosen in code: name them from a fresh widget
-            filters = ExportFilters(self.project)
-            buttons = dict(zip(KINDS, (b for _label, b in filters.rows()), strict=True))
-            for kind in KINDS:
-                buttons[kind].choose(self.chosen.get(kind, []) if kind in self.kinds else [])
-        self.description = filters.describe() if any(self.chosen.values()) else ""
+        if not any(self.chosen.values()):
+            self.description = ""
+        elif filters is None:  # chosen in code: named from the choices
+            self.description = self.cache.get().describe({k: v for k, v in self.chosen.items() if k in self.kinds})
+        else:
+            self.description = filters.describe()
         self._show()
         self.changed.emit()
 
