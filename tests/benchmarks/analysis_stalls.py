@@ -142,6 +142,8 @@ def main() -> int:
 
         def shown(holder: dict = holder) -> bool:
             view = holder.get("view")
+            if view is not None and view.result is None and not view.computing():
+                return True  # nothing is on its way (the coding query before a query is typed): no wait
             return view is not None and view.result is not None and not view.computing() \
                 and (view.chart.has_chart() or not view.chart_kinds)
 
