@@ -246,16 +246,8 @@ class ChartPane(QWidget):
         canvas_class(figure).mpl_connect("button_press_event", self._mpl_pressed)
         figure.set_facecolor(style.background)
         if on_worker:
-            self._generation += 1
-            task = CoreTask(lambda _task: _paint_and_rasterize(painter, figure, style, self._lock))
-            task.generation = self._generation  # type: ignore[attr-defined]
+            task = self._render(lambda _task: _paint_and_rasterize(painter, figure, style, self._lock), self._painted)
             task.figure = figure  # type: ignore[attr-defined]
-            task.signals.finished.connect(self._painted)
-            task.signals.failed.connect(self._render_failed)
-            self._rendering.append(task)
-            if not self.has_chart():
-                self.message.setText("Drawing the chart…")
-            task.start()
             return self.hits
         hits = painter(figure, style)
         if hits is None:  # the painter said why (show_message), or there was nothing to draw
@@ -263,16 +255,21 @@ class ChartPane(QWidget):
                 self.show_message("There is nothing to draw for this result.")
             return self.hits
         self.figure, self.hits = figure, hits
+        self._render(lambda _task: _rasterize(figure, self._lock), self._rendered)
+        return self.hits
+
+    def _render(self, work: Callable[[CoreTask], object], finished: Callable[[Any], None]) -> CoreTask:
+        """Start a newer drawing on a worker (an older one's pixels are dropped when it arrives)."""
         self._generation += 1
-        task = CoreTask(lambda _task: _rasterize(figure, self._lock))
+        task = CoreTask(work)
         task.generation = self._generation  # type: ignore[attr-defined]
-        task.signals.finished.connect(self._rendered)
+        task.signals.finished.connect(finished)
         task.signals.failed.connect(self._render_failed)
         self._rendering.append(task)
         if not self.has_chart():
             self.message.setText("Drawing the chart…")
         task.start()
-        return self.hits
+        return task
 
     def _finished_task(self) -> CoreTask | None:
         task = next((t for t in self._rendering if t.signals is self.sender()), None)
