@@ -13,16 +13,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +28,7 @@ from qcode.core.project import NameSuggestion as Suggestion
 from qcode.core.project import Project, unregistered_names
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.commands.names import AddName
+from qcode.gui.support.tables import fill_rows, row_table
 from qcode.gui.support.workers import CoreTask, ProgressTask
 
 
@@ -58,20 +55,8 @@ class NameCheckDialog(QDialog):
                        "register lacks. Add the ones that name someone or somewhere to the register, or export "
                        "anyway if they are not names.")
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, 3)
-        self.table.setAccessibleName("Words that look like names")
-        self.table.setHorizontalHeaderLabels(["Word", "Times", "Example"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setRowCount(len(found))
-        for row, suggestion in enumerate(found):
-            for column, text in enumerate((suggestion.term, str(suggestion.occurrences), suggestion.example)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.table.setItem(row, column, item)
+        self.table = row_table("Words that look like names", ["Word", "Times", "Example"], stretch=[2], one_row=True)
+        fill_rows(self.table, ((s.term, str(s.occurrences), s.example) for s in found), tooltips=True)
         self.table.resizeColumnToContents(0)
 
         self.pseudonym = QLineEdit(next_pseudonym(project))
