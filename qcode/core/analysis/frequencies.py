@@ -194,6 +194,7 @@ def _matrix_rows(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | Non
     own = np.stack([found.counts[(cell, True)][:-1, :-1] for cell in _MEASURES], axis=-1)  # code, column, measure
     tree = np.stack([found.counts[(cell, False)][:-1, :-1] for cell in _MEASURES], axis=-1)
     result = []
+    counts = _SharedCounts().__getitem__
     for position, column in enumerate(found.columns):
         if grouping is None:
             present = list(range(len(rows_in_order)))
@@ -203,8 +204,18 @@ def _matrix_rows(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | Non
         owns, trees = own[present, position].tolist(), tree[present, position].tolist()
         for row, mine, with_subcodes in zip(present, owns, trees, strict=True):
             code_id, path, depth = rows_in_order[row]
-            result.append(FrequencyRow(code_id, path, depth, Counts(*mine), Counts(*with_subcodes), label))
+            result.append(FrequencyRow(code_id, path, depth, counts(tuple(mine)), counts(tuple(with_subcodes)),
+                                       label))
     return result
+
+
+class _SharedCounts(dict[tuple[int, ...], Counts]):
+    """One `Counts` per distinct set of numbers (a table by source repeats a few small ones thousands of times,
+    and making a frozen dataclass costs more than finding one)."""
+
+    def __missing__(self, numbers: tuple[int, ...]) -> Counts:
+        made = self[numbers] = Counts(*numbers)
+        return made
 
 
 _MEASURES = ("excerpts", "sources", "cases", "characters")  # in the order of `Counts`
