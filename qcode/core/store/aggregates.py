@@ -11,9 +11,11 @@ Coded characters are always the union of the ranges per source, so overlapping c
 
 Callers say what changed (a coding in a source, a case's members, the codebook tree) and the affected
 rows are recomputed from the codings with SQL window functions, so the aggregates cannot drift from the
-rows they summarise. The one exception is a case changing its value of an attribute: its rows of
-`code_case_stat` move from the old value's sums to the new one's (exact integer arithmetic), which keeps
-setting hundreds of values (an import, an undo) cheap. `qcode check` recomputes every sum to compare.
+rows they summarise. The exceptions are the sums by case attribute values, where exact integer arithmetic
+moves what changed: a case changing its value of an attribute moves its rows of `code_case_stat` from the
+old value's sums to the new one's, which keeps setting hundreds of values (an import, an undo) cheap; and
+when codings change in a few cases, the change of those cases' rows is added to the sums of the values
+they hold (applying a code stays quick). `qcode check` recomputes every sum to compare.
 """
 
 from __future__ import annotations
@@ -202,6 +204,7 @@ def refresh(
     else:
         cases = _ids(case_ids)
         if cases != "NULL":
+            before = _case_rows(conn, own, tree, cases)
             for t, ids in _per_tree(own, tree):
                 conn.execute(f"DELETE FROM code_case_stat WHERE tree = {t} AND code_id IN ({ids}) "
                              f"AND case_id IN ({cases})")
@@ -211,9 +214,59 @@ def refresh(
             _case_stat(conn, codings=their_codings, cases=cases)
             conn.execute(f"INSERT INTO code_case_stat(tree, {case_columns}) SELECT 1, {case_columns} "
                          f"FROM code_case_stat WHERE tree = 0 AND code_id IN ({copied}) AND case_id IN ({cases})")
+            _move_value_sums(conn, before, _case_rows(conn, own, tree, cases))
 
     _refresh_totals(conn, own, tree)
-    refresh_value_groups(conn, value_pairs(conn, case_ids), own=own, tree=tree)
+    if case_ids is None:
+        refresh_value_groups(conn, value_pairs(conn), own=own, tree=tree)
+
+
+def _case_rows(conn: sqlite3.Connection, own: list[int], tree: list[int],
+               cases: str) -> dict[tuple[int, int, int], tuple[int, int, int]]:
+    """(tree, code, case) -> (excerpts, sources, characters): the per-case rows of these codes and cases."""
+    rows = {}
+    for t, ids in _per_tree(own, tree):
+        for code_id, case_id, excerpts, sources, characters in conn.execute(
+                f"SELECT code_id, case_id, excerpts, sources, characters FROM code_case_stat "
+                f"WHERE tree = {t} AND code_id IN ({ids}) AND case_id IN ({cases})"):
+            rows[(t, code_id, case_id)] = (excerpts, sources, characters)
+    return rows
+
+
+def _move_value_sums(conn: sqlite3.Connection, before: dict[tuple[int, int, int], tuple[int, int, int]],
+                     after: dict[tuple[int, int, int], tuple[int, int, int]]) -> None:
+    """Carry the change of a few cases' per-case rows into the sums of the values those cases hold.
+
+    Each sum is over the cases holding a value, so it changes by exactly what the changed cases' rows changed
+    by (exact integer arithmetic, as `move_case_between_values`); summing again every case of each value the
+    changed cases hold takes ten times as long, and the sums are checked against a recount by `qcode check`.
+    """
+    changes = []
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            was, now = old or (0, 0, 0), new or (0, 0, 0)
+            changes.append((key, (now[0] - was[0], now[1] - was[1], int(new is not None) - int(old is not None),
+                                  now[2] - was[2])))
+    if not changes:
+        return
+    held: dict[int, list[tuple[int, object]]] = {}
+    for case_id, attribute_id, value in conn.execute(
+            "SELECT v.owner_id, v.attribute_id, v.value FROM attribute_value v "
+            "JOIN attribute a ON a.id = v.attribute_id AND a.scope = 'case' "
+            f"WHERE v.owner_id IN ({_ids(key[2] for key, _ in changes)})"):
+        held.setdefault(case_id, []).append((attribute_id, value))
+    rows = [(attribute_id, value, t, code_id, *delta)
+            for (t, code_id, case_id), delta in changes for attribute_id, value in held.get(case_id, ())]
+    conn.executemany(
+        f"""INSERT INTO code_value_stat{_VALUE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(attribute_id, value, tree, code_id) DO UPDATE SET
+                excerpts = excerpts + excluded.excerpts, sources = sources + excluded.sources,
+                cases = cases + excluded.cases, characters = characters + excluded.characters""",
+        rows,
+    )
+    conn.executemany("DELETE FROM code_value_stat WHERE attribute_id = ? AND value = ? AND tree = ? AND code_id = ? "
+                     "AND cases <= 0", [row[:4] for row in rows])
 
 
 def _refresh_totals(conn: sqlite3.Connection, own: list[int], tree: list[int]) -> None:
