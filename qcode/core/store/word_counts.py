@@ -1,0 +1,225 @@
+"""Per-source word counts, kept with each source's text, so that word frequencies over whole sources are sums.
+
+`word` holds every case-folded word of the project's texts once, with its occurrences and the number of
+sources holding it over all sources; `source_words` holds each source's counts as two arrays of unsigned 32-bit
+integers (word ids and their counts, little-endian), which numpy sums for any set of sources without a row per
+(source, word). Both are written in the transaction that inserts or deletes a source (`store_texts`, `forget`:
+the store's source writers call them), and a word no source holds any more leaves the file with its last source.
+`qcode check` recounts them from the texts (`stale_sources`, `stale_totals`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Collection, Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+from qcode.core.tokens import word_counts
+
+_UINT = np.dtype("<u4")
+_CHUNK = 500
+
+
+def _marks(items: Collection[object]) -> str:
+    return ",".join("?" * len(items))
+
+
+def store_texts(conn: sqlite3.Connection, texts: Iterable[tuple[int, str]]) -> None:
+    """Count and store the words of new sources' texts: (source id, text) pairs (the caller holds the write
+    transaction that inserts the sources)."""
+    store_counts(conn, [(source_id, word_counts(text)) for source_id, text in texts])
+
+
+def store_counts(conn: sqlite3.Connection, per_source: list[tuple[int, Counter[str]]]) -> None:
+    """Store the word counts of new sources (each a `tokens.word_counts` of its text) and add them to the
+    project's totals."""
+    if not per_source:
+        return
+    batch: Counter[str] = Counter()
+    holding: Counter[str] = Counter()
+    for _, counts in per_source:
+        batch.update(counts)
+        holding.update(counts.keys())
+    conn.executemany(
+        "INSERT INTO word(text, count, sources) VALUES (?, ?, ?) ON CONFLICT(text) DO UPDATE SET "
+        "count = count + excluded.count, sources = sources + excluded.sources",
+        ((word, count, holding[word]) for word, count in batch.items()))
+    ids = _ids_of(conn, list(batch))
+    rows = []
+    for source_id, counts in per_source:
+        word_ids = np.fromiter((ids[w] for w in counts), dtype=_UINT, count=len(counts))
+        occurrences = np.fromiter(counts.values(), dtype=_UINT, count=len(counts))
+        rows.append((source_id, word_ids.tobytes(), occurrences.tobytes()))
+    conn.executemany("INSERT INTO source_words(source_id, word_ids, counts) VALUES (?, ?, ?)", rows)
+
+
+def _ids_of(conn: sqlite3.Connection, words: list[str]) -> dict[str, int]:
+    """word -> its id, for words that are in the `word` table."""
+    found: dict[str, int] = {}
+    if len(words) > 20 * _CHUNK:  # many words (a large import): one pass over the whole list
+        wanted = set(words)
+        found.update((text, word_id) for word_id, text in conn.execute("SELECT id, text FROM word")
+                     if text in wanted)
+        return found
+    for first in range(0, len(words), _CHUNK):
+        chunk = words[first:first + _CHUNK]
+        found.update((text, word_id) for word_id, text in
+                     conn.execute(f"SELECT id, text FROM word WHERE text IN ({_marks(chunk)})", chunk))
+    return found
+
+
+def forget(conn: sqlite3.Connection, source_ids: Collection[int]) -> None:
+    """Take sources about to be deleted out of the totals, drop their counts, and drop the words no source
+    holds any more (the caller deletes the sources in the same transaction)."""
+    ids = sorted(set(source_ids))
+    if not ids:
+        return
+    word_ids, counts = _arrays(conn, ids)
+    if len(word_ids):
+        occurrences = np.bincount(word_ids, weights=counts).astype(np.int64)
+        holding = np.bincount(word_ids)
+        touched = np.flatnonzero(holding)
+        conn.executemany("UPDATE word SET count = count - ?, sources = sources - ? WHERE id = ?",
+                         zip(occurrences[touched].tolist(), holding[touched].tolist(), touched.tolist(), strict=True))
+        gone = touched.tolist()
+        for first in range(0, len(gone), _CHUNK):
+            chunk = gone[first:first + _CHUNK]
+            conn.execute(f"DELETE FROM word WHERE sources <= 0 AND id IN ({_marks(chunk)})", chunk)
+    for first in range(0, len(ids), _CHUNK):
+        chunk = ids[first:first + _CHUNK]
+        conn.execute(f"DELETE FROM source_words WHERE source_id IN ({_marks(chunk)})", chunk)
+
+
+def _blobs(conn: sqlite3.Connection, source_ids: list[int] | None) -> Iterable[tuple[int, bytes, bytes]]:
+    """(source id, word ids, counts) of these sources (None: all) that have stored counts."""
+    if source_ids is None:
+        yield from conn.execute("SELECT source_id, word_ids, counts FROM source_words")
+        return
+    for first in range(0, len(source_ids), _CHUNK):
+        chunk = source_ids[first:first + _CHUNK]
+        yield from conn.execute(
+            f"SELECT source_id, word_ids, counts FROM source_words WHERE source_id IN ({_marks(chunk)})", chunk)
+
+
+def _arrays(conn: sqlite3.Connection, source_ids: list[int] | None,
+            seen: set[int] | None = None) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The word ids and counts of these sources' stored counts, one after the other (`seen` gets the sources
+    found)."""
+    ids: list[npt.NDArray[np.uint32]] = []
+    counts: list[npt.NDArray[np.uint32]] = []
+    for source_id, word_ids, occurrences in _blobs(conn, source_ids):
+        ids.append(np.frombuffer(word_ids, dtype=_UINT))
+        counts.append(np.frombuffer(occurrences, dtype=_UINT))
+        if seen is not None:
+            seen.add(source_id)
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(ids).astype(np.int64), np.concatenate(counts).astype(np.int64)
+
+
+def sums(conn: sqlite3.Connection, source_ids: Collection[int]) -> tuple[dict[str, int], dict[str, int], set[int]]:
+    """The stored word counts of these whole sources added up: (word -> occurrences, word -> number of sources
+    holding it, the ids among them that have no stored counts, to be counted from their text).
+
+    Over every source the answer is the totals; over most sources, the totals less the other sources; over
+    fewer, the sum of theirs."""
+    wanted = set(source_ids)
+    stored = {int(r[0]) for r in conn.execute("SELECT source_id FROM source_words")}
+    missing = wanted - stored
+    have = wanted & stored
+    if not have:
+        return {}, {}, missing
+    rest = stored - have
+    if len(rest) < len(have):
+        totals = conn.execute("SELECT id, count, sources FROM word").fetchall()
+        word_ids, counts = _arrays(conn, sorted(rest))
+        size = 1 + max(max((row[0] for row in totals), default=0), int(word_ids.max()) if len(word_ids) else 0)
+        occurrences = np.zeros(size, dtype=np.int64)
+        holding = np.zeros(size, dtype=np.int64)
+        if totals:
+            at, count, held = (np.array(column, dtype=np.int64) for column in zip(*totals, strict=True))
+            occurrences[at] = count
+            holding[at] = held
+        occurrences -= np.bincount(word_ids, weights=counts, minlength=size).astype(np.int64)
+        holding -= np.bincount(word_ids, minlength=size)
+    else:
+        word_ids, counts = _arrays(conn, sorted(have))
+        occurrences = np.bincount(word_ids, weights=counts).astype(np.int64)
+        holding = np.bincount(word_ids)
+    present = np.flatnonzero(holding > 0)
+    texts = _texts_of(conn, present.tolist())
+    words = [texts[i] for i in present.tolist()]
+    return (dict(zip(words, occurrences[present].tolist(), strict=True)),
+            dict(zip(words, holding[present].tolist(), strict=True)), missing)
+
+
+def _texts_of(conn: sqlite3.Connection, word_ids: list[int]) -> dict[int, str]:
+    """word id -> the word."""
+    if len(word_ids) > 20 * _CHUNK:
+        return dict(conn.execute("SELECT id, text FROM word"))
+    found: dict[int, str] = {}
+    for first in range(0, len(word_ids), _CHUNK):
+        chunk = word_ids[first:first + _CHUNK]
+        found.update(conn.execute(f"SELECT id, text FROM word WHERE id IN ({_marks(chunk)})", chunk))
+    return found
+
+
+def stored_counts(conn: sqlite3.Connection, source_id: int) -> Counter[str] | None:
+    """One source's stored word counts (None when it has none)."""
+    row = conn.execute("SELECT word_ids, counts FROM source_words WHERE source_id = ?", (source_id,)).fetchone()
+    if row is None:
+        return None
+    word_ids = np.frombuffer(row[0], dtype=_UINT).tolist()
+    texts = _texts_of(conn, word_ids)
+    return Counter({texts.get(w, f"#{w}"): int(n)
+                    for w, n in zip(word_ids, np.frombuffer(row[1], dtype=_UINT).tolist(), strict=True)})
+
+
+def stale_sources(conn: sqlite3.Connection) -> list[str]:
+    """The names of the sources whose stored word counts differ from a recount of their text (or are missing),
+    in id order."""
+    texts = dict(conn.execute("SELECT id, text FROM word"))
+    stale: list[str] = []
+    stored = {int(r[0]): (r[1], r[2]) for r in conn.execute("SELECT source_id, word_ids, counts FROM source_words")}
+    for source_id, name, text in conn.execute("SELECT id, name, text FROM source ORDER BY id"):
+        blobs = stored.pop(source_id, None)
+        if blobs is None:
+            stale.append(name)
+            continue
+        word_ids = np.frombuffer(blobs[0], dtype=_UINT).tolist()
+        counts = np.frombuffer(blobs[1], dtype=_UINT).tolist()
+        found = {texts.get(w, f"#{w}"): n for w, n in zip(word_ids, counts, strict=False)}
+        if len(word_ids) != len(counts) or len(found) != len(word_ids) or found != word_counts(text or ""):
+            stale.append(name)
+    return stale + [f"#{source_id} (no longer in the project)" for source_id in sorted(stored)]
+
+
+def stale_totals(conn: sqlite3.Connection) -> int:
+    """How many words' stored totals (occurrences and sources over the whole project) differ from the sum of
+    the per-source counts, counting words that no source holds any more."""
+    word_ids, counts = _arrays(conn, None)
+    size = int(word_ids.max()) + 1 if len(word_ids) else 0
+    occurrences = np.bincount(word_ids, weights=counts, minlength=size).astype(np.int64)
+    holding = np.bincount(word_ids, minlength=size)
+    stored = {int(w): (int(c), int(s)) for w, c, s in conn.execute("SELECT id, count, sources FROM word")}
+    fresh = {w: (int(occurrences[w]), int(holding[w])) for w in np.flatnonzero(holding).tolist()}
+    return len(set(stored.items()) ^ set(fresh.items()))
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Recount every source's words from its text (to fill a file made before the counts were kept, or to
+    repair)."""
+    conn.execute("DELETE FROM source_words")
+    conn.execute("DELETE FROM word")
+    batch: list[tuple[int, str]] = []
+    size = 0
+    for source_id, text in conn.execute("SELECT id, text FROM source ORDER BY id"):
+        batch.append((source_id, text or ""))
+        size += len(text or "")
+        if size > 20_000_000:
+            store_texts(conn, batch)
+            batch, size = [], 0
+    store_texts(conn, batch)
