@@ -65,5 +65,6 @@ def consistency_problems(conn: sqlite3.Connection) -> list[str]:
                         f"{'source are' if len(stale_words) == 1 else 'sources are'} out of date ({shown})")
     stale_totals = word_counts.stale_totals(conn)
     if stale_totals:
-        problems.append(f"{stale_totals} stored word totals are out of date")
+        problems.append(f"the stored totals of {stale_totals} {'word are' if stale_totals == 1 else 'words are'} "
+                        "out of date")
     return problems

@@ -125,7 +125,7 @@ def sums(conn: sqlite3.Connection, source_ids: Collection[int]) -> tuple[dict[st
     holding it, the ids among them that have no stored counts, to be counted from their text).
 
     Over every source the answer is the totals; over most sources, the totals less the other sources; over
-    fewer, the sum of theirs."""
+    fewer, the sum of theirs. A source without stored counts (only in a damaged file) is left to the caller."""
     wanted = set(source_ids)
     stored = {int(r[0]) for r in conn.execute("SELECT source_id FROM source_words")}
     missing = wanted - stored
@@ -133,7 +133,10 @@ def sums(conn: sqlite3.Connection, source_ids: Collection[int]) -> tuple[dict[st
     if not have:
         return {}, {}, missing
     rest = stored - have
-    if len(rest) < len(have):
+    # the totals are the sum of every source's counts only while every source has its counts (always, but for
+    # a damaged file, which `qcode check` reports)
+    complete = len(stored) == conn.execute("SELECT count(*) FROM source").fetchone()[0]
+    if complete and len(rest) < len(have):
         totals = conn.execute("SELECT id, count, sources FROM word").fetchall()
         word_ids, counts = _arrays(conn, sorted(rest))
         size = 1 + max(max((row[0] for row in totals), default=0), int(word_ids.max()) if len(word_ids) else 0)
@@ -206,7 +209,7 @@ def stale_totals(conn: sqlite3.Connection) -> int:
     holding = np.bincount(word_ids, minlength=size)
     stored = {int(w): (int(c), int(s)) for w, c, s in conn.execute("SELECT id, count, sources FROM word")}
     fresh = {w: (int(occurrences[w]), int(holding[w])) for w in np.flatnonzero(holding).tolist()}
-    return len(set(stored.items()) ^ set(fresh.items()))
+    return len({word_id for word_id, _ in set(stored.items()) ^ set(fresh.items())})
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
