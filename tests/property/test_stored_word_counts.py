@@ -8,10 +8,12 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qcode.core import tokens
 from qcode.core.analysis import words
 from qcode.core.importers.base import ParsedSource
 from qcode.core.model import Filter
@@ -89,3 +91,10 @@ def test_stored_word_counts_equal_a_recount_after_every_change(one_by_one: list[
             exact(project)
             project.unmerge(merged.record)
             exact(project)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXT, piece=st.integers(1, 9))
+def test_counting_a_text_a_piece_at_a_time_finds_its_words(text: str, piece: int) -> None:
+    with mock.patch.object(tokens, "_PIECE", piece):  # pieces of a few characters, so that texts have many
+        assert recount(text) == Counter(tokens.words_of(text))

@@ -15,6 +15,7 @@ from qcode.core.analysis import words
 from qcode.core.model import Filter
 from qcode.core.project import Project
 from qcode.core.store import migrations, word_counts
+from qcode.core.tokens import WORD
 from qcode.core.tokens import word_counts as recount
 from tests.schema_versions import make_older, schema, schema_at
 from tests.unit.analysis_fixture import Small, build_small
@@ -139,3 +140,9 @@ def test_a_source_without_stored_counts_is_counted_from_its_text(small: Small) -
     for flt in (Filter(), Filter(sources=(small.s2,)), Filter(sources=(small.s1, small.s2))):
         assert words.word_tally(read, flt) == words.word_tally(read, flt, stored=False)
     assert words.word_tally(read, Filter()).counts["mates"] == 3
+
+
+def test_a_word_character_is_exactly_a_letter_or_digit_as_str_isalnum_says() -> None:
+    # what lets the count take a piece of text between spaces as one word when `isalnum()` holds
+    assert [c for c in map(chr, range(0x110000)) if bool(WORD.fullmatch(c)) != c.isalnum()] == []
+    assert [c for c in map(chr, range(0x110000)) if c.isspace() and c.isalnum()] == []

@@ -9,6 +9,7 @@ the cases a filter names.
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
@@ -95,10 +96,13 @@ def most_frequent(tally: WordTally, *, min_length: int = 1, stop_words: Iterable
     `min_length` left out, with the number of sources holding each."""
     stop = {w.casefold() for w in stop_words} | (STOP_WORDS if use_builtin_stop_words else set())
     kept = [(word, count) for word, count in tally.counts.items() if len(word) >= min_length and word not in stop]
-    ordered = sorted(kept, key=lambda item: (-item[1], item[0]))
-    if limit is not None:
-        ordered = ordered[:limit]
+    ordered = (sorted(kept, key=_most_first) if limit is None
+               else heapq.nsmallest(limit, kept, key=_most_first))  # the first 100 of 100,000 words: no full sort
     return [WordCount(word, count, tally.sources[word]) for word, count in ordered]
+
+
+def _most_first(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def kwic(conn: sqlite3.Connection, flt: Filter, word: str, *, width: int = 40,

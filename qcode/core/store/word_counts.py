@@ -38,22 +38,31 @@ def store_counts(conn: sqlite3.Connection, per_source: list[tuple[int, Counter[s
     project's totals."""
     if not per_source:
         return
-    batch: Counter[str] = Counter()
-    holding: Counter[str] = Counter()
-    for _, counts in per_source:
-        batch.update(counts)
-        holding.update(counts.keys())
-    conn.executemany(
-        "INSERT INTO word(text, count, sources) VALUES (?, ?, ?) ON CONFLICT(text) DO UPDATE SET "
-        "count = count + excluded.count, sources = sources + excluded.sources",
-        ((word, count, holding[word]) for word, count in batch.items()))
-    ids = _ids_of(conn, list(batch))
+    every: set[str] = set().union(*(counts.keys() for _, counts in per_source))
+    ids = _ids_of(conn, list(every))
+    known = len(ids)
+    first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM word").fetchone()[0])
+    new_words = [w for w in every if w not in ids]
+    ids.update(zip(new_words, range(first, first + len(new_words)), strict=True))
     rows = []
+    all_ids: list[npt.NDArray[np.uint32]] = []
+    all_counts: list[npt.NDArray[np.uint32]] = []
     for source_id, counts in per_source:
-        word_ids = np.fromiter((ids[w] for w in counts), dtype=_UINT, count=len(counts))
-        occurrences = np.fromiter(counts.values(), dtype=_UINT, count=len(counts))
+        word_ids = np.array(list(map(ids.__getitem__, counts)), dtype=_UINT)
+        occurrences = np.array(list(counts.values()), dtype=_UINT)
+        all_ids.append(word_ids)
+        all_counts.append(occurrences)
         rows.append((source_id, word_ids.tobytes(), occurrences.tobytes()))
     conn.executemany("INSERT INTO source_words(source_id, word_ids, counts) VALUES (?, ?, ?)", rows)
+    word_ids = np.concatenate(all_ids).astype(np.int64)
+    total = np.bincount(word_ids, weights=np.concatenate(all_counts)).astype(np.int64)
+    held = np.bincount(word_ids)
+    if known:
+        old = np.array(sorted(ids[w] for w in every if ids[w] < first), dtype=np.int64)
+        conn.executemany("UPDATE word SET count = count + ?, sources = sources + ? WHERE id = ?",
+                         zip(total[old].tolist(), held[old].tolist(), old.tolist(), strict=True))
+    conn.executemany("INSERT INTO word(id, text, count, sources) VALUES (?, ?, ?, ?)",
+                     ((ids[w], w, int(total[ids[w]]), int(held[ids[w]])) for w in new_words))
 
 
 def _ids_of(conn: sqlite3.Connection, words: list[str]) -> dict[str, int]:
@@ -136,33 +145,59 @@ def sums(conn: sqlite3.Connection, source_ids: Collection[int]) -> tuple[dict[st
     # the totals are the sum of every source's counts only while every source has its counts (always, but for
     # a damaged file, which `qcode check` reports)
     complete = len(stored) == conn.execute("SELECT count(*) FROM source").fetchone()[0]
+    if complete and not rest:
+        _, texts, total, held = _word_table(conn)
+        return dict(zip(texts, total.tolist(), strict=True)), dict(zip(texts, held.tolist(), strict=True)), missing
     if complete and len(rest) < len(have):
-        totals = conn.execute("SELECT id, count, sources FROM word").fetchall()
-        word_ids, counts = _arrays(conn, sorted(rest))
-        size = 1 + max(max((row[0] for row in totals), default=0), int(word_ids.max()) if len(word_ids) else 0)
-        occurrences = np.zeros(size, dtype=np.int64)
-        holding = np.zeros(size, dtype=np.int64)
-        if totals:
-            at, count, held = (np.array(column, dtype=np.int64) for column in zip(*totals, strict=True))
-            occurrences[at] = count
-            holding[at] = held
-        occurrences -= np.bincount(word_ids, weights=counts, minlength=size).astype(np.int64)
-        holding -= np.bincount(word_ids, minlength=size)
-    else:
-        word_ids, counts = _arrays(conn, sorted(have))
-        occurrences = np.bincount(word_ids, weights=counts).astype(np.int64)
-        holding = np.bincount(word_ids)
-    present = np.flatnonzero(holding > 0)
-    texts = _texts_of(conn, present.tolist())
-    words = [texts[i] for i in present.tolist()]
-    return (dict(zip(words, occurrences[present].tolist(), strict=True)),
-            dict(zip(words, holding[present].tolist(), strict=True)), missing)
+        return (*_totals_less(conn, rest), missing)
+    word_ids, occurrences = _arrays(conn, sorted(have))
+    total = np.bincount(word_ids, weights=occurrences).astype(np.int64)
+    held = np.bincount(word_ids)
+    present = np.flatnonzero(held > 0)
+    by_id = _texts_of(conn, present.tolist())
+    words = [by_id[i] for i in present.tolist()]
+    return (dict(zip(words, total[present].tolist(), strict=True)),
+            dict(zip(words, held[present].tolist(), strict=True)), missing)
+
+
+def _word_table(conn: sqlite3.Connection) -> tuple[npt.NDArray[np.int64], list[str], npt.NDArray[np.int64],
+                                                  npt.NDArray[np.int64]]:
+    """Every row of `word` as columns (ids, words, occurrences, sources), read as one text per column (the
+    columns of one scan, so in the same order), which travels from SQLite far faster than a row per word. A word
+    holds letters and digits only, so a space separates them."""
+    ids, texts, counts, held = conn.execute(
+        "SELECT group_concat(id), group_concat(text, ' '), group_concat(count), group_concat(sources) "
+        "FROM word").fetchone()
+    if ids is None:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, [], empty, empty
+    return (np.array(ids.split(","), dtype=np.int64), texts.split(" "), np.array(counts.split(","), dtype=np.int64),
+            np.array(held.split(","), dtype=np.int64))
+
+
+def _totals_less(conn: sqlite3.Connection, rest: set[int]) -> tuple[dict[str, int], dict[str, int]]:
+    """The project's word totals less the counts of these sources."""
+    ids, texts, total, held = _word_table(conn)
+    if not texts:
+        return {}, {}
+    word_ids, occurrences = _arrays(conn, sorted(rest))
+    place = np.full(int(max(ids.max(), word_ids.max(initial=0))) + 1, -1, dtype=np.int64)
+    place[ids] = np.arange(len(ids))
+    rows = place[word_ids]
+    known = rows >= 0  # a word id without a row (only in a damaged file) has nothing to take from
+    total -= np.bincount(rows[known], weights=occurrences[known], minlength=len(ids)).astype(np.int64)
+    held -= np.bincount(rows[known], minlength=len(ids))
+    present = np.flatnonzero(held > 0).tolist()
+    words = [texts[i] for i in present]
+    return (dict(zip(words, total[present].tolist(), strict=True)),
+            dict(zip(words, held[present].tolist(), strict=True)))
 
 
 def _texts_of(conn: sqlite3.Connection, word_ids: list[int]) -> dict[int, str]:
     """word id -> the word."""
     if len(word_ids) > 20 * _CHUNK:
-        return dict(conn.execute("SELECT id, text FROM word"))
+        ids, texts, _, _ = _word_table(conn)
+        return dict(zip(ids.tolist(), texts, strict=True))
     found: dict[int, str] = {}
     for first in range(0, len(word_ids), _CHUNK):
         chunk = word_ids[first:first + _CHUNK]
