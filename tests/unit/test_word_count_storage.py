@@ -84,6 +84,8 @@ def _counts(*values: int) -> bytes:
      "the stored word counts of 1 source are out of date ('Al')"),
     ("a source without counts", "DELETE FROM source_words WHERE source_id = 2",
      "the stored word counts of 1 source are out of date ('Bo')"),
+    ("a damaged array", "UPDATE source_words SET word_ids = x'0102' WHERE source_id = 1",
+     "the stored word counts of 1 source are out of date ('Al')"),
     ("a word's total", "UPDATE word SET count = count + 1 WHERE text = 'mates'",
      "the stored totals of 1 word are out of date"),
     ("a word of a deleted source left behind", "INSERT INTO word(text, count, sources) VALUES ('gone', 1, 1)",
@@ -131,9 +133,11 @@ def test_word_tallies_from_the_stored_counts_equal_a_count_of_the_texts(small: S
     assert from_counts.counts  # every filter here selects some text
 
 
-def test_a_source_without_stored_counts_is_counted_from_its_text(small: Small) -> None:
+@pytest.mark.parametrize("damage", ["DELETE FROM source_words WHERE source_id = ?",
+                                    "UPDATE source_words SET counts = x'01' WHERE source_id = ?"])
+def test_a_source_without_sound_stored_counts_is_counted_from_its_text(small: Small, damage: str) -> None:
     conn = sqlite3.connect(small.path)
-    conn.execute("DELETE FROM source_words WHERE source_id = ?", (small.s2,))
+    conn.execute(damage, (small.s2,))
     conn.commit()
     conn.close()
     read = small.project._store.read

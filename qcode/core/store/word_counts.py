@@ -21,6 +21,9 @@ from qcode.core.tokens import word_counts
 
 _UINT = np.dtype("<u4")
 _CHUNK = 500
+#: a row of two arrays of the same length (any other is damage, which `stale_sources` reports: readers count such a
+#: source from its text)
+_SOUND = "typeof(word_ids) = 'blob' AND length(word_ids) = length(counts) AND length(word_ids) % 4 = 0"
 
 
 def _marks(items: Collection[object]) -> str:
@@ -105,25 +108,22 @@ def forget(conn: sqlite3.Connection, source_ids: Collection[int]) -> None:
 def _blobs(conn: sqlite3.Connection, source_ids: list[int] | None) -> Iterable[tuple[int, bytes, bytes]]:
     """(source id, word ids, counts) of these sources (None: all) that have stored counts."""
     if source_ids is None:
-        yield from conn.execute("SELECT source_id, word_ids, counts FROM source_words")
+        yield from conn.execute(f"SELECT source_id, word_ids, counts FROM source_words WHERE {_SOUND}")
         return
     for first in range(0, len(source_ids), _CHUNK):
         chunk = source_ids[first:first + _CHUNK]
-        yield from conn.execute(
-            f"SELECT source_id, word_ids, counts FROM source_words WHERE source_id IN ({_marks(chunk)})", chunk)
+        yield from conn.execute(f"SELECT source_id, word_ids, counts FROM source_words WHERE {_SOUND} "
+                                f"AND source_id IN ({_marks(chunk)})", chunk)
 
 
-def _arrays(conn: sqlite3.Connection, source_ids: list[int] | None,
-            seen: set[int] | None = None) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """The word ids and counts of these sources' stored counts, one after the other (`seen` gets the sources
-    found)."""
+def _arrays(conn: sqlite3.Connection,
+            source_ids: list[int] | None) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The word ids and counts of these sources' stored counts (None: all), one source after the other."""
     ids: list[npt.NDArray[np.uint32]] = []
     counts: list[npt.NDArray[np.uint32]] = []
-    for source_id, word_ids, occurrences in _blobs(conn, source_ids):
+    for _, word_ids, occurrences in _blobs(conn, source_ids):
         ids.append(np.frombuffer(word_ids, dtype=_UINT))
         counts.append(np.frombuffer(occurrences, dtype=_UINT))
-        if seen is not None:
-            seen.add(source_id)
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(ids).astype(np.int64), np.concatenate(counts).astype(np.int64)
@@ -136,7 +136,7 @@ def sums(conn: sqlite3.Connection, source_ids: Collection[int]) -> tuple[dict[st
     Over every source the answer is the totals; over most sources, the totals less the other sources; over
     fewer, the sum of theirs. A source without stored counts (only in a damaged file) is left to the caller."""
     wanted = set(source_ids)
-    stored = {int(r[0]) for r in conn.execute("SELECT source_id FROM source_words")}
+    stored = {int(r[0]) for r in conn.execute(f"SELECT source_id FROM source_words WHERE {_SOUND}")}
     missing = wanted - stored
     have = wanted & stored
     if not have:
@@ -206,8 +206,9 @@ def _texts_of(conn: sqlite3.Connection, word_ids: list[int]) -> dict[int, str]:
 
 
 def stored_counts(conn: sqlite3.Connection, source_id: int) -> Counter[str] | None:
-    """One source's stored word counts (None when it has none)."""
-    row = conn.execute("SELECT word_ids, counts FROM source_words WHERE source_id = ?", (source_id,)).fetchone()
+    """One source's stored word counts (None when it has none, or they are damaged)."""
+    row = conn.execute(f"SELECT word_ids, counts FROM source_words WHERE source_id = ? AND {_SOUND}",
+                       (source_id,)).fetchone()
     if row is None:
         return None
     word_ids = np.frombuffer(row[0], dtype=_UINT).tolist()
@@ -227,10 +228,14 @@ def stale_sources(conn: sqlite3.Connection) -> list[str]:
         if blobs is None:
             stale.append(name)
             continue
+        sound = all(isinstance(b, bytes) and len(b) % _UINT.itemsize == 0 for b in blobs)
+        if not sound or len(blobs[0]) != len(blobs[1]):
+            stale.append(name)  # not two arrays of the same length
+            continue
         word_ids = np.frombuffer(blobs[0], dtype=_UINT).tolist()
         counts = np.frombuffer(blobs[1], dtype=_UINT).tolist()
-        found = {texts.get(w, f"#{w}"): n for w, n in zip(word_ids, counts, strict=False)}
-        if len(word_ids) != len(counts) or len(found) != len(word_ids) or found != word_counts(text or ""):
+        found = {texts.get(w, f"#{w}"): n for w, n in zip(word_ids, counts, strict=True)}
+        if len(found) != len(word_ids) or found != word_counts(text or ""):
             stale.append(name)
     return stale + [f"#{source_id} (no longer in the project)" for source_id in sorted(stored)]
 
