@@ -150,3 +150,25 @@ def test_a_word_character_is_exactly_a_letter_or_digit_as_str_isalnum_says() -> 
     # what lets the count take a piece of text between spaces as one word when `isalnum()` holds
     assert [c for c in map(chr, range(0x110000)) if bool(WORD.fullmatch(c)) != c.isalnum()] == []
     assert [c for c in map(chr, range(0x110000)) if c.isspace() and c.isalnum()] == []
+
+
+def test_counts_of_texts_with_more_words_than_one_look_up_asks_for(tmp_path: Path) -> None:
+    # more than 10,000 distinct words: the words' ids are read in one pass over the word list, not 500 at a time
+    many = " ".join(f"w{i}x" for i in range(12_000))
+    more = " ".join(f"w{i}x" for i in range(6_000, 18_000)) + " W6000X"
+    with Project.create(tmp_path / "p.qcode") as project:
+        first = project.add_source("First", many).id
+        second = project.add_source("Second", more).id
+        project.add_source("Third", "w1x only")
+        read = project._store.read
+        assert word_counts.stored_counts(read, second) == recount(more)
+        assert word_counts.stale_sources(read) == []
+        assert word_counts.stale_totals(read) == 0
+        for flt in (Filter(), Filter(sources=(first,)), Filter(sources=(first, second))):
+            assert words.word_tally(read, flt) == words.word_tally(read, flt, stored=False)
+        tally = words.word_tally(read, Filter(sources=(second,)))
+        assert tally.counts["w6000x"] == 2
+        assert len(tally.counts) == 12_000
+        project.delete_source(first)
+        # the words First alone held (w0x, w2x ... w5999x) left with it; w1x stays with Third
+        assert read.execute("SELECT count(*) FROM word").fetchone()[0] == 12_000 + 2

@@ -71,10 +71,10 @@ def store_counts(conn: sqlite3.Connection, per_source: list[tuple[int, Counter[s
 def _ids_of(conn: sqlite3.Connection, words: list[str]) -> dict[str, int]:
     """word -> its id, for words that are in the `word` table."""
     found: dict[str, int] = {}
-    if len(words) > 20 * _CHUNK:  # many words (a large import): one pass over the whole list
+    if len(words) > 20 * _CHUNK:  # many words (a large import): one read of the whole list
+        ids, texts, _, _ = _word_table(conn)
         wanted = set(words)
-        found.update((text, word_id) for word_id, text in conn.execute("SELECT id, text FROM word")
-                     if text in wanted)
+        found.update((text, word_id) for text, word_id in zip(texts, ids.tolist(), strict=True) if text in wanted)
         return found
     for first in range(0, len(words), _CHUNK):
         chunk = words[first:first + _CHUNK]
