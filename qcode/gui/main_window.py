@@ -33,6 +33,7 @@ from qcode.gui.dialogs.help_pages import GettingStartedDialog, add_help_menu
 from qcode.gui.dock_layout import DockLayout
 from qcode.gui.lifecycle import AppSession
 from qcode.gui.models.project_trees import ID_ROLE, KIND_ROLE, CodebookModel, SourcesModel, find_index
+from qcode.gui.support.codebook_cache import CodebookCache
 from qcode.gui.support.pending_edits import close_windows_and_timers, save_pending_in_windows
 from qcode.gui.support.view_options import ViewOptions
 from qcode.gui.support.workers import ProjectSignals
@@ -53,6 +54,8 @@ class MainWindow(QMainWindow):
     def __init__(self, project: Project, settings: QSettings | None = None, *, session: AppSession | None = None) -> None:
         super().__init__()
         self.project = project
+        # first of the window's listeners, so that it forgets the codes before any panel reacts to a change
+        self.codebook = CodebookCache(project)
         self.settings = settings
         self.session = session
         self.undo_stack = QUndoStack(self)
@@ -94,7 +97,7 @@ class MainWindow(QMainWindow):
         self.codebook_view.selectionModel().currentChanged.connect(self._code_selected)
         self.codebook_view.selectionModel().selectionChanged.connect(lambda *_: self._show_selected_segments())
 
-        self.segments = SegmentsPanel(project)
+        self.segments = SegmentsPanel(project, codebook=self.codebook)
         self.segments.source_ranks = lambda: self.sources_model.ranks
         self.segments.open_requested.connect(self.open_excerpt)
         self.segments.remove_requested.connect(self.remove_coding)
@@ -107,7 +110,7 @@ class MainWindow(QMainWindow):
         self.search_dock = self._dock("Search", self.search_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(sources_dock, self.search_dock)
         sources_dock.raise_()
-        self.cases_table = CasesTable(project, self.undo_stack)
+        self.cases_table = CasesTable(project, self.undo_stack, codebook=self.codebook)
         self.case_actions = CaseActions(self)
         self.cases_table.segments.source_ranks = lambda: self.sources_model.ranks
         self._segments_refresh.timeout.connect(self.cases_table.segments.refresh)
@@ -403,9 +406,8 @@ class MainWindow(QMainWindow):
     def _refresh_highlights(self) -> None:
         if self.document.source_id is None:
             return
-        codes = {c.id: c for c in self.project.codes()}
         codings = self.project.codings_for_source(self.document.source_id, coder_id=self.coders.filter_id)
-        self.document.show_codings(codings, codes)
+        self.document.show_codings(codings, self.codebook.by_id())
 
     def _code_chosen(self, code_id: int) -> None:
         """Apply the code to the selected text (double-click or Enter on a code): one gesture, one coding."""
@@ -576,5 +578,6 @@ class MainWindow(QMainWindow):
                 self.settings.setValue(f"{self._place_key()}/source", self.document.source_id)
                 self.settings.setValue(f"{self._place_key()}/scroll", self.document.verticalScrollBar().value())
         self.signals.detach()
+        self.codebook.detach()
         super().closeEvent(event)
         self.closed.emit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from qcode.core.project import Project
 from qcode.gui.main_window import MainWindow
@@ -98,3 +99,52 @@ def test_a_new_source_order_is_followed(qtbot, project: Project) -> None:
     double_click_code(qtbot, window, code.id)
     qtbot.waitUntil(lambda: not window.segments.locating())
     assert _listed(window) == _core(project, code.id)
+
+
+def test_a_code_renamed_recoloured_or_moved_shows_at_once_in_every_panel(qtbot, project: Project) -> None:
+    """The panels keep the codebook between codings; a change of a code still shows at once, before any
+    reading of the list in the background (a cache that went stale would show the old path or colour)."""
+    from qcode.gui.commands.codebook import EditCode, MoveCodes
+
+    parent = project.create_code("Support")
+    child = project.create_code("Walking", parent_id=parent.id)
+    places = project.create_code("Places")
+    source = project.add_source("Int 1", TEXT)
+    project.add_coding(source.id, child.id, 20, 40)
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    window.codebook_view.setCurrentIndex(find_index(window.codebook_model, "code", parent.id))
+    qtbot.waitUntil(lambda: not window.segments.locating())
+    show(qtbot, window)
+    open_source(qtbot, window, source.id)
+    model = window.segments.model_
+
+    def apply_at(start: int) -> None:  # a coding into a source already listed: its rows are replaced at once
+        window.document.select_range(start, start + 4)
+        window.coding.apply_code(child.id)
+        assert not window.segments.locating()  # replaced in place, not read again
+
+    def shown(path: str, color: str) -> None:
+        assert [model.index(row, 0).data() for row in range(model.rowCount())] == [path] * model.rowCount()
+        assert model.codes[child.id] == (path, color)
+        backgrounds = {s.format.background().color().name() for s in window.document.extraSelections()}
+        assert QColor(color).name() in backgrounds, "the document's highlights keep the old colour"
+
+    apply_at(45)
+    shown("Support › Walking", project.code(child.id).color)
+    changes = [
+        (EditCode(project, child.id, "Rename", name="Strolling"), "Support › Strolling", None),
+        (EditCode(project, child.id, "Recolour", color="#123456"), "Support › Strolling", "#123456"),
+        (EditCode(project, parent.id, "Rename", name="Help"), "Help › Strolling", "#123456"),
+        (MoveCodes(project, [parent.id], places.id, None, "Move"), "Places › Help › Strolling", "#123456"),
+    ]
+    for start, (command, path, color) in zip((50, 55, 60, 65), changes, strict=True):
+        window.undo_stack.push(command)
+        apply_at(start)  # before the list is read again after the codebook change
+        shown(path, color or project.code(child.id).color)
+        qtbot.waitUntil(lambda: not window.segments.locating())
+        shown(path, color or project.code(child.id).color)
+    window.undo_stack.undo()  # the last coding applied, then the move
+    window.undo_stack.undo()
+    apply_at(70)
+    shown("Help › Strolling", "#123456")

@@ -12,6 +12,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qcode.core.errors import DuplicateCodingError
 from qcode.core.model import NewCoding
 from qcode.core.project import Project, team
 from qcode.core.store import aggregates
@@ -91,6 +92,54 @@ def test_every_way_of_keeping_the_aggregates_gives_the_rows_of_a_full_rebuild(sp
                 add_cases()
             everything = [c.id for s in sources for c in project.codings_for_source(s.id)]
             project.remove_many_codings({everything[i] for i in removed if i < len(everything)})
+        kept = _tables(project)
+        with project._store.transaction() as tx:
+            aggregates.rebuild_all(tx)
+            assert aggregates.stale_rows(tx) == 0
+            assert aggregates.stale_value_groups(tx) == 0
+        assert _tables(project) == kept
+        assert project.check() == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=projects(), removed=st.lists(st.integers(0, 39), max_size=10), undone=st.integers(0, 5))
+def test_codings_applied_and_removed_one_at_a_time_among_cases_keep_every_sum_exact(spec: dict, removed: list[int],
+                                                                                   undone: int) -> None:
+    """The way a coder works: the cases and their values exist, codings come and go one by one (the sums by
+    value follow each case's change), some come back (undo); then everything equals a full rebuild."""
+    with tempfile.TemporaryDirectory() as tmp, Project.create(Path(tmp) / "p.qcode") as project:
+        second = project.ensure_coder("Second").id
+        sources = [project.add_source(f"S{i}", text) for i, text in enumerate(spec["texts"])]
+        codes: list[int] = []
+        for i, parent in enumerate(spec["parents"]):
+            parent_id = codes[parent] if 0 <= parent < len(codes) else None
+            codes.append(project.create_code(f"C{i}", parent_id=parent_id).id)
+        kind = project.create_attribute("Kind", "text").id
+        size = project.create_attribute("Size", "number").id
+        for number, members in enumerate(spec["cases"]):
+            case = project.create_case(f"K{number}").id
+            placed = set()
+            for index, whole, a, b in members:
+                source = sources[index % len(sources)]
+                where = (None, None) if whole else _range(source.length, a, b)
+                if (source.id, where) not in placed:
+                    placed.add((source.id, where))
+                    project.add_case_member(case, source.id, *where)
+            project.set_attribute_value(kind, case, spec["values"][number])
+            if number % 2:  # some cases hold two values, some one
+                project.set_attribute_value(size, case, number % 3)
+        added = []
+        for index, code, by_second, a, b in spec["codings"]:
+            source = sources[index % len(sources)]
+            start, end = _range(source.length, a, b)
+            try:
+                added.append(project.add_coding(source.id, codes[code % len(codes)], start, end,
+                                                coder_id=second if by_second else None))
+            except DuplicateCodingError:
+                continue
+        gone = [project.remove_coding(added[i].id) for i in dict.fromkeys(removed) if i < len(added)]
+        for coding in gone[:undone]:
+            project.restore_coding(coding)
         kept = _tables(project)
         with project._store.transaction() as tx:
             aggregates.rebuild_all(tx)

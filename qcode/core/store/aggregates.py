@@ -11,9 +11,12 @@ Coded characters are always the union of the ranges per source, so overlapping c
 
 Callers say what changed (a coding in a source, a case's members, the codebook tree) and the affected
 rows are recomputed from the codings with SQL window functions, so the aggregates cannot drift from the
-rows they summarise. The one exception is a case changing its value of an attribute: its rows of
-`code_case_stat` move from the old value's sums to the new one's (exact integer arithmetic), which keeps
-setting hundreds of values (an import, an undo) cheap. `qcode check` recomputes every sum to compare.
+rows they summarise. The exceptions are sums of those rows, where exact integer arithmetic moves what
+changed: a case changing its value of an attribute moves its rows of `code_case_stat` from the old value's
+sums to the new one's, which keeps setting hundreds of values (an import, an undo) cheap; and when codings
+change in a few sources, what those sources' and cases' rows changed by is added to the codes' totals and to
+the sums of the values those cases hold (applying a code stays quick). `qcode check` recomputes every sum
+to compare.
 """
 
 from __future__ import annotations
@@ -165,7 +168,8 @@ def refresh(
 
     With `source_id` (or several `source_ids`), only those sources' rows of `code_source_stat` change; with
     `case_ids`, only those cases' rows of `code_case_stat` (all cases when None). `code_stat` is recomputed
-    for every code named.
+    for every code named; when both sources and cases are named (a coding applied or removed), what their
+    rows changed by is added to it instead (a top code's totals sum a row in most sources).
     """
     own, tree = sorted(set(own_codes)), sorted(set(tree_codes))
     if not own and not tree:
@@ -173,6 +177,10 @@ def refresh(
     sources = None if source_id is None and source_ids is None else _ids(
         [*([] if source_id is None else [source_id]), *(source_ids or ())])
     source_clause = "" if sources is None else f"AND c.source_id IN ({sources})"
+    narrow = sources is not None and case_ids is not None
+    sources_before = _source_rows(conn, own, tree, sources) if narrow and sources is not None else {}
+    cases_before: Rows = {}
+    cases_after: Rows = {}
     for table in ("code_source_stat", "code_coder_stat"):
         for t, ids in _per_tree(own, tree):
             delete = f"DELETE FROM {table} WHERE tree = {t} AND code_id IN ({ids})"
@@ -202,6 +210,7 @@ def refresh(
     else:
         cases = _ids(case_ids)
         if cases != "NULL":
+            cases_before = _case_rows(conn, own, tree, cases)
             for t, ids in _per_tree(own, tree):
                 conn.execute(f"DELETE FROM code_case_stat WHERE tree = {t} AND code_id IN ({ids}) "
                              f"AND case_id IN ({cases})")
@@ -211,9 +220,103 @@ def refresh(
             _case_stat(conn, codings=their_codings, cases=cases)
             conn.execute(f"INSERT INTO code_case_stat(tree, {case_columns}) SELECT 1, {case_columns} "
                          f"FROM code_case_stat WHERE tree = 0 AND code_id IN ({copied}) AND case_id IN ({cases})")
+            cases_after = _case_rows(conn, own, tree, cases)
+            _move_value_sums(conn, cases_before, cases_after)
 
-    _refresh_totals(conn, own, tree)
-    refresh_value_groups(conn, value_pairs(conn, case_ids), own=own, tree=tree)
+    if narrow and sources is not None:
+        _move_totals(conn, own, tree, (sources_before, _source_rows(conn, own, tree, sources)),
+                     (cases_before, cases_after))
+    else:
+        _refresh_totals(conn, own, tree)
+    if case_ids is None:
+        refresh_value_groups(conn, value_pairs(conn), own=own, tree=tree)
+
+
+#: (tree, code, source or case) -> the counts of its aggregate row
+Rows = dict[tuple[int, int, int], tuple[int, ...]]
+
+
+def _stat_rows(conn: sqlite3.Connection, sql: str, own: list[int], tree: list[int]) -> Rows:
+    """(tree, code, source or case) -> the counts of the rows `sql` selects for these codes (alone / with
+    descendants): it names `{t}` and `{ids}` and selects code, source or case, then counts."""
+    rows = {}
+    for t, ids in _per_tree(own, tree):
+        for code_id, owner_id, *counts in conn.execute(sql.format(t=t, ids=ids)):
+            rows[(t, code_id, owner_id)] = tuple(counts)
+    return rows
+
+
+def _case_rows(conn: sqlite3.Connection, own: list[int], tree: list[int], cases: str) -> Rows:
+    """(tree, code, case) -> (excerpts, sources, characters): the per-case rows of these codes and cases."""
+    return _stat_rows(conn, "SELECT code_id, case_id, excerpts, sources, characters FROM code_case_stat "
+                            f"WHERE tree = {{t}} AND code_id IN ({{ids}}) AND case_id IN ({cases})", own, tree)
+
+
+def _source_rows(conn: sqlite3.Connection, own: list[int], tree: list[int], sources: str) -> Rows:
+    """(tree, code, source) -> (excerpts, characters): the per-source rows of these codes and sources."""
+    return _stat_rows(conn, "SELECT code_id, source_id, excerpts, characters FROM code_source_stat "
+                            f"WHERE tree = {{t}} AND code_id IN ({{ids}}) AND source_id IN ({sources})", own, tree)
+
+
+def _move_totals(conn: sqlite3.Connection, own: list[int], tree: list[int], source_rows: tuple[Rows, Rows],
+                 case_rows: tuple[Rows, Rows]) -> None:
+    """Add to the codes' totals what their per-source and per-case rows changed by (before, after): the
+    excerpts and characters they hold, and how many sources and cases have a row. Exact integer arithmetic;
+    a code without totals yet gets them recomputed."""
+    change: dict[tuple[int, int], list[int]] = {}  # (tree, code) -> excerpts, sources, cases, characters
+    for sign, rows in ((-1, source_rows[0]), (1, source_rows[1])):
+        for (t, code_id, _source), (excerpts, characters) in rows.items():
+            total = change.setdefault((t, code_id), [0, 0, 0, 0])
+            total[0] += sign * excerpts
+            total[1] += sign
+            total[3] += sign * characters
+    for sign, rows in ((-1, case_rows[0]), (1, case_rows[1])):
+        for t, code_id, _case in rows:
+            change.setdefault((t, code_id), [0, 0, 0, 0])[2] += sign
+    kept = {(t, code_id) for t, ids in _per_tree(own, tree)
+            for (code_id,) in conn.execute(f"SELECT code_id FROM code_stat WHERE tree = {t} AND code_id IN ({ids})")}
+    wanted = {(0, c) for c in own} | {(1, c) for c in tree}
+    if wanted - kept:  # not kept before (it should be): recount
+        _refresh_totals(conn, own, tree)
+        return
+    conn.executemany("UPDATE code_stat SET excerpts = excerpts + ?, sources = sources + ?, cases = cases + ?, "
+                     "characters = characters + ? WHERE tree = ? AND code_id = ?",
+                     [(*counts, t, code_id) for (t, code_id), counts in change.items() if any(counts)])
+
+
+def _move_value_sums(conn: sqlite3.Connection, before: Rows, after: Rows) -> None:
+    """Carry the change of a few cases' per-case rows into the sums of the values those cases hold.
+
+    Each sum is over the cases holding a value, so it changes by exactly what the changed cases' rows changed
+    by (exact integer arithmetic, as `move_case_between_values`); summing again every case of each value the
+    changed cases hold takes ten times as long, and the sums are checked against a recount by `qcode check`.
+    """
+    changes = []
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            was, now = old or (0, 0, 0), new or (0, 0, 0)
+            changes.append((key, (now[0] - was[0], now[1] - was[1], int(new is not None) - int(old is not None),
+                                  now[2] - was[2])))
+    if not changes:
+        return
+    held: dict[int, list[tuple[int, object]]] = {}
+    for case_id, attribute_id, value in conn.execute(
+            "SELECT v.owner_id, v.attribute_id, v.value FROM attribute_value v "
+            "JOIN attribute a ON a.id = v.attribute_id AND a.scope = 'case' "
+            f"WHERE v.owner_id IN ({_ids(key[2] for key, _ in changes)})"):
+        held.setdefault(case_id, []).append((attribute_id, value))
+    rows = [(attribute_id, value, t, code_id, *delta)
+            for (t, code_id, case_id), delta in changes for attribute_id, value in held.get(case_id, ())]
+    conn.executemany(
+        f"""INSERT INTO code_value_stat{_VALUE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(attribute_id, value, tree, code_id) DO UPDATE SET
+                excerpts = excerpts + excluded.excerpts, sources = sources + excluded.sources,
+                cases = cases + excluded.cases, characters = characters + excluded.characters""",
+        rows,
+    )
+    conn.executemany("DELETE FROM code_value_stat WHERE attribute_id = ? AND value = ? AND tree = ? AND code_id = ? "
+                     "AND cases <= 0", [row[:4] for row in rows])
 
 
 def _refresh_totals(conn: sqlite3.Connection, own: list[int], tree: list[int]) -> None:

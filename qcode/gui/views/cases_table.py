@@ -48,6 +48,7 @@ from qcode.gui.commands.cases import (
     RenameCase,
     SetAttributeValue,
 )
+from qcode.gui.support.codebook_cache import CodebookCache
 from qcode.gui.support.pending_edits import commit_open_editor
 from qcode.gui.support.plain_text import as_text
 from qcode.gui.views.case_widgets import ATTRIBUTE_ROLE, AttributeDialog, CaseMembersView, CellDelegate, button
@@ -198,7 +199,8 @@ class CasesTable(QWidget):
     open_requested = Signal(int, int, int)  # source id, start, end (0, 0 for a whole source)
     memo_requested = Signal(int)  # case id: show (and focus) the case's memo
 
-    def __init__(self, project: Project, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, undo_stack: QUndoStack, parent: QWidget | None = None, *,
+                 codebook: CodebookCache | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.undo_stack = undo_stack
@@ -239,7 +241,7 @@ class CasesTable(QWidget):
         self.members.remove_requested.connect(self.remove_member)
         #: every coded segment inside the chosen case, with the shared filters (but the case's own)
         self.segments = SegmentsPanel(project, filter_kinds=("codes", "folders", "sources", "attributes", "coders"),
-                                      hint="Choose a case to see its coded segments.")
+                                      hint="Choose a case to see its coded segments.", codebook=codebook)
         self.segments.open_requested.connect(self.open_requested)
         self.parts = QTabWidget()
         self.parts.setDocumentMode(True)

@@ -100,6 +100,7 @@ class CodingStripes(QWidget):
         super().__init__(view)
         self.view = view
         self.setAccessibleName("Coding stripes")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints all of its area: nothing shows through
         self.setMouseTracking(True)
         self._codes: dict[int, Code] = {}
         self._stripes: list[Stripe] = []

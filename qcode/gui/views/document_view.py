@@ -70,6 +70,13 @@ class DocumentView(QPlainTextEdit):
         self._text = ""
         self._codings: list[Coding] = []
         self._codings_version = 0  # bumped whenever the codings shown change (the underlines follow)
+        self._layout_version = 0  # bumped whenever the text or its bold parts change (where lines fall)
+        #: the lines under each range (code points), for one scroll position, size and layout: applying a
+        #: code draws the lines of the other codings on screen without working them out again
+        self._line_cache: tuple[tuple, dict[tuple[int, int], list[tuple[float, float, float]]]] | None = None
+        #: the highlights made for the codings near the visible part, by (coding, range, code colour and name),
+        #: so that applying a code makes only the new coding's highlight
+        self._made_highlights: dict[tuple, QTextEdit.ExtraSelection] = {}
         self._underline_cache: tuple[tuple, list[tuple[QColor, list[tuple[float, float, float]]]]] | None = None
         self._starts: list[int] = []
         self._longest = 0
@@ -94,6 +101,8 @@ class DocumentView(QPlainTextEdit):
         self._text = text
         self._codings, self._starts, self._shown_window = [], [], None
         self._codings_version += 1
+        self._layout_version += 1
+        self._made_highlights = {}
         self._coding_selections = []
         self._find_selections = []
         self._apply_selections()
@@ -106,6 +115,8 @@ class DocumentView(QPlainTextEdit):
     def clear_source(self) -> None:
         self._codings = []
         self._codings_version += 1
+        self._layout_version += 1
+        self._made_highlights = {}
         self._starts = []
         self._shown_window = None
         self.source_id = None
@@ -187,6 +198,7 @@ class DocumentView(QPlainTextEdit):
         """Headings and speaker labels to set in bold, and the margin's numbers, markers and memo notes."""
         self._memos = list(memos)
         self._codings_version += 1  # bold text lays out anew
+        self._layout_version += 1
         self.margin.set_structure(spans, memos)
         self._set_bold([(s.start, s.end) for s in spans if s.kind == "heading"] + self._speaker_labels(spans))
 
@@ -302,13 +314,20 @@ class DocumentView(QPlainTextEdit):
         low, high = max(0, low - VISIBLE_MARGIN), high + VISIBLE_MARGIN  # room to scroll before the next update
         self._shown_window = (low, high)
         selections = []
+        made: dict[tuple, QTextEdit.ExtraSelection] = {}
         for coding in self.codings_between(low, high):
             code = self._codes.get(coding.code_id)
             if code is None:
                 continue
-            color = QColor(code.color)
-            color.setAlpha(70)
-            selections.append(self._highlight(coding.start, coding.end, color, code.name))
+            key = (coding.id, coding.start, coding.end, code.color, code.name)
+            selection = self._made_highlights.get(key)
+            if selection is None:
+                color = QColor(code.color)
+                color.setAlpha(70)
+                selection = self._highlight(coding.start, coding.end, color, code.name)
+            made[key] = selection
+            selections.append(selection)
+        self._made_highlights = made  # those near the visible part only
         self._coding_selections = selections
         self._apply_selections()
 
@@ -340,10 +359,17 @@ class DocumentView(QPlainTextEdit):
         low, high = self.visible_span()
         dark = key[-1]
         found = []
+        place = (*key[:4], key[5], self._layout_version)  # what decides where the lines fall
+        if self._line_cache is None or self._line_cache[0] != place:
+            self._line_cache = (place, {})
+        known = self._line_cache[1]
         for lane, stripe, code in self.stripes.visible_in(low, high):
             raise_by = min(lane, UNDERLINE_LANES - 1) * UNDERLINE_WIDTH
+            span = (max(stripe.start, low), min(stripe.end, high))
+            if span not in known:
+                known[span] = self.line_segments(*span)
             lines = [(left + 1, max(left + 1, right - 2), bottom - UNDERLINE_WIDTH // 2 - raise_by)
-                     for left, right, bottom in self.line_segments(max(stripe.start, low), min(stripe.end, high))]
+                     for left, right, bottom in known[span]]
             found.append((label_color(QColor(code.color), dark_background=bool(dark)), lines))
         self._underline_cache = (key, found)
         return found

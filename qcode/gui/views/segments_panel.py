@@ -45,6 +45,7 @@ from qcode.core.errors import NotFoundError
 from qcode.core.model import Excerpt, Filter
 from qcode.core.project import Project
 from qcode.gui.models.project_trees import swatch
+from qcode.gui.support.codebook_cache import PATH_SEPARATOR, CodebookCache
 from qcode.gui.support.item_opening import open_rows_with
 from qcode.gui.support.plain_text import as_text, plain_label
 from qcode.gui.support.workers import CoreTask
@@ -56,7 +57,6 @@ CODING_ROLE = Qt.ItemDataRole.UserRole + 10  # (source id, start, end)
 SHOWN_CHARACTERS = 300  # of an excerpt in its row; the tooltip holds more
 TOOLTIP_CHARACTERS = 2000
 CODE_COLUMN_WIDTH = 180  # pixels, in a list wide enough for it
-PATH_SEPARATOR = " › "  # between the categories of a code's path, as the window shows it
 _TEXT_MARGIN = 3  # pixels, about Qt's margin either side of an item's icon and text
 _FILTER_FIELDS = ("codes", "sources", "folders", "cases", "coders", "attributes", "created_from", "created_to")
 
@@ -121,6 +121,13 @@ class SegmentsModel(QAbstractTableModel):
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.excerpts)
+
+    def index(self, row: int, column: int,
+              parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """As Qt's, in one call instead of three: the view asks for every row's index after rows change."""
+        if parent.isValid() or not (0 <= row < len(self.excerpts) and 0 <= column < len(COLUMNS)):
+            return QModelIndex()
+        return self.createIndex(row, column)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -229,9 +236,15 @@ class SegmentsPanel(QWidget):
 
     def __init__(self, project: Project, *, filter_kinds: tuple[str, ...] = ("folders", "sources", "cases",
                                                                               "attributes", "coders"),
-                 hint: str = "Choose a code in the codebook to see its coded segments.") -> None:
+                 hint: str = "Choose a code in the codebook to see its coded segments.",
+                 codebook: CodebookCache | None = None) -> None:
         super().__init__()
         self.project = project
+        #: the codes' paths and colours, listed once per change of the codebook (the window's, when it gives one)
+        if codebook is None:
+            codebook = CodebookCache(project)
+            self.destroyed.connect(lambda *_: codebook.detach())
+        self.codebook = codebook
         self.code_ids: tuple[int, ...] = ()
         self.case_ids: tuple[int, ...] = ()
         self.fixed: tuple[Filter, str] | None = None  # a query shown by `show_filter`, and what it is in words
@@ -410,7 +423,7 @@ class SegmentsPanel(QWidget):
                 or any(source_id not in ranks for source_id in source_ids)):
             self.refresh()
             return
-        self.model_.codes = self._code_paths()
+        self.model_.codes = self.codebook.paths()
         for source_id in sorted(set(source_ids)):
             self._replace_source(source_id, ranks)
         self._count_changed()
@@ -438,20 +451,11 @@ class SegmentsPanel(QWidget):
         self._tasks.remove(task)
         return task if task.generation == self._generation else None  # type: ignore[attr-defined]
 
-    def _code_paths(self) -> dict[int, tuple[str, str]]:
-        codes = self.project.codes()
-        by_id = {c.id: c for c in codes}
-        paths: dict[int, tuple[str, str]] = {}
-        for code in codes:  # parents come before their children
-            parent = paths.get(code.parent_id) if code.parent_id is not None else None
-            paths[code.id] = (f"{parent[0]}{PATH_SEPARATOR}{code.name}" if parent else code.name, by_id[code.id].color)
-        return paths
-
     def _show(self, excerpts: list[Excerpt]) -> None:
         if self._reporting_task() is None or not self.project.is_open:
             return  # a newer request is on its way, or the project was closed meanwhile
         scroll = self.view.verticalScrollBar().value()
-        self.model_.set_excerpts(excerpts, {c.id: c.name for c in self.project.coders()}, self._code_paths(),
+        self.model_.set_excerpts(excerpts, {c.id: c.name for c in self.project.coders()}, self.codebook.paths(),
                                  self._ranks or {})
         self.view.verticalScrollBar().setValue(scroll)
         self._count_changed()
@@ -469,8 +473,8 @@ class SegmentsPanel(QWidget):
             except NotFoundError:
                 what = "of a deleted case"
         else:
-            existing = {c.id: c.name for c in self.project.codes()}
-            names = [existing[c] for c in self.code_ids if c in existing]
+            existing = self.codebook.by_id()
+            names = [existing[c].name for c in self.code_ids if c in existing]
             what = (f"of '{names[0]}'" if len(names) == 1 else f"of {len(names)} codes") + " (with sub-codes)"
         narrowed = f"; only {self.filters.description}" if self.filters.description else ""
         self.title.setText(f"{noun} {what}{narrowed}")

@@ -51,6 +51,7 @@ class StructureMargin(QWidget):
         super().__init__(view)
         self.view = view
         self.setAccessibleName("Paragraph numbers and memos")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints all of its area: nothing shows through
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
         self.setFont(font)
