@@ -12,7 +12,8 @@ from __future__ import annotations
 import weakref
 from typing import ClassVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from qcode.core.model import Filter
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_filters import ChoiceButton, ExportFilters, FilterChoices, filter_choices
-from qcode.gui.support.plain_text import plain_label
+from qcode.gui.support.plain_text import as_text, plain_label
 from qcode.gui.support.workers import CoreTask, ProjectSignals
 
 KINDS = ("codes", "folders", "sources", "cases", "attributes", "coders")
@@ -104,6 +105,27 @@ class ChoiceCache(QObject):
             self._refetch.start()
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that shows as much of its text as fits, with … at the end (its `text()` is whole).
+
+    Filters naming 600 cases made a plain label some 10,000 pixels wide: its dock, and the chart beside the
+    table, grew with it (a chart drawn 5,800 pixels wide took seconds of the interpreter on a worker)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("Only ") * 3), hint.height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), 400), hint.height())
+
+    def paintEvent(self, event: object) -> None:
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        painter.drawText(self.contentsRect(), int(self.alignment()), shown)
+        painter.end()
+
+
 class FilterBar(QWidget):
     """A compact row: the Filters… button, what is filtered, and Clear."""
 
@@ -124,7 +146,8 @@ class FilterBar(QWidget):
         self.button.setAccessibleName(f"Filter {what}")
         self.button.setToolTip(f"Narrow {what} by {', '.join(k.replace('attributes', 'attribute values') for k in self.kinds)}")
         self.button.clicked.connect(lambda: self.open_dialog())
-        self.label = plain_label(QLabel())
+        self.label = plain_label(ElidedLabel())
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.label.setAccessibleName(f"Filters of {what}")
         self.clear_button = QToolButton()
         self.clear_button.setText("Clear filters")
@@ -199,5 +222,5 @@ class FilterBar(QWidget):
 
     def _show(self) -> None:
         self.label.setText(f"Only {self.description}" if self.description else "No filters")
-        self.label.setToolTip("")
+        self.label.setToolTip(as_text(self.label.text()) if self.description else "")  # (when cut short)
         self.clear_button.setEnabled(bool(self.description))
