@@ -45,7 +45,7 @@ ExcerptReader = Callable[[Project], list[Excerpt]]
 SIZE_SAMPLE = 60  # rows measured for the columns' widths
 WIDE_FROM = 1100  # pixels of the view's width from which the chart stands beside the table
 BUSY_AFTER_MS = 250  # a result that takes longer shows the busy bar
-CHART_ON_WORKER_FROM = 1000  # cells of the result table from which a `chart_on_worker` view draws on a worker
+CHART_ON_WORKER_FROM = 100  # cells of the result table from which a `chart_on_worker` view draws on a worker
 REFRESH_AFTER_MS = 400  # codings changed: recompute after this pause (several changes, one recompute)
 #: the changes that can alter an analysis's numbers
 RELEVANT_CHANGES = {"coding", "code", "source", "folder", "case", "attribute", "coder"}
@@ -60,7 +60,8 @@ class AnalysisView(QWidget):
     chart_kinds: tuple[str, ...] = ()
     #: True: `draw_chart` may run on a worker (it then uses no Qt widget and not `self.project`, only the
     #: result and plain values kept on the GUI thread; `self.chart.show_message` may be called there); it
-    #: does for a table of `CHART_ON_WORKER_FROM` cells or more (a small chart is made at once, in ms)
+    #: does for a table of `CHART_ON_WORKER_FROM` cells or more (a bar chart of 70 words took some 60 ms of
+    #: matplotlib on the GUI thread, more while a worker computed; a chart of a few cells is made at once)
     chart_on_worker = False
 
     excerpts_requested = Signal(object, str)  # (ExcerptReader, what in words): list them in Coded segments
@@ -90,6 +91,9 @@ class AnalysisView(QWidget):
         self.busy.setMaximumHeight(8)
         self.busy.setTextVisible(False)
         self.busy.setAccessibleName("Computing")
+        policy = self.busy.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # showing it moves nothing (the chart is not drawn again)
+        self.busy.setSizePolicy(policy)
         self.busy.hide()
         self.status = plain_label(QLabel())
         self.status.setAccessibleName(f"{self.title} status")
@@ -311,6 +315,7 @@ class AnalysisView(QWidget):
         self._tasks.append(task)
         self.stale = False
         self._busy_timer.start()
+        self.chart.hold()  # the new result's chart comes soon: no redraw of the old one meanwhile
         task.start()
 
     def computing(self) -> bool:
@@ -449,6 +454,7 @@ class AnalysisView(QWidget):
     def _failed(self, message: str, details: str) -> None:
         if self._reporting_task() is None:
             return
+        self.chart.hold(False)  # the shown chart stays: at the pane's size
         self.status.setText(message)
         self.status.show()
         self.failed.emit(message)
