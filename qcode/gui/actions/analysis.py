@@ -74,9 +74,11 @@ class AnalysisActions(QObject):
         from qcode.gui.analysis.area import AnalysisArea
         from qcode.gui.analysis.charts import preload
 
-        self._preload = preload()  # matplotlib loads on a worker while the first table is computed
         window = self.window
         self.area = AnalysisArea(window.project)  # type: ignore[attr-defined]
+        # matplotlib loads on a worker while the first table is computed; started once the views are made
+        # here (both at once took turns at the interpreter: the window froze for some 300 ms)
+        self._preload = preload()
         segments = getattr(window, "segments", None)
         if segments is not None:
             self.area.excerpts_requested.connect(lambda read, what: self._list(lambda: segments.show_excerpts(read, what)))

@@ -7,6 +7,7 @@ their message; anything else arrives with its traceback for the Details of an er
 
 from __future__ import annotations
 
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -16,6 +17,11 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from qcode.core.errors import QcodeError
 from qcode.core.project import Change, Project
+
+
+#: how long a worker may run Python before the GUI thread gets the interpreter when it asks (Python's 5 ms
+#: default made every call a painting table makes into Python wait for it while a worker computed)
+SWITCH_INTERVAL = 0.001
 
 
 class BackgroundStepError(QcodeError):
@@ -60,6 +66,8 @@ class CoreTask(QRunnable):
             self.signals.finished.emit(result)
 
     def start(self) -> None:
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
         QThreadPool.globalInstance().start(self)
 
 
