@@ -12,7 +12,7 @@ from __future__ import annotations
 import weakref
 from typing import ClassVar
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QDialog,
@@ -55,6 +55,7 @@ class ChoiceCache(QObject):
         self.wanted = False  # prefetched once: read again on the worker after each change
         self._generation = 0
         self._tasks: list[CoreTask] = []
+        self._waiting: QEventLoop | None = None  # get() waits for a read under way
         self.signals = ProjectSignals(project, self)
         self.signals.changed.connect(self._changed)
         self._refetch = QTimer(self)
@@ -63,13 +64,31 @@ class ChoiceCache(QObject):
         self._refetch.timeout.connect(self.prefetch)
 
     def get(self) -> FilterChoices:
-        """The choices: the kept ones, or read now (on this thread) when none are kept."""
+        """The choices: the kept ones, those being read on a worker (waited for with the window responding),
+        or read now (on this thread) when none are kept."""
         project = self.project()
+        if self.choices is None and self._tasks:
+            self._wait_for_prefetch()
         if self.choices is None and project is not None:
             self._generation += 1  # a read under way is older
             self.choices = filter_choices(project)
         assert self.choices is not None
         return self.choices
+
+    def _wait_for_prefetch(self) -> None:
+        """Let the event loop run until the read under way on a worker is done (reading them again here took
+        0.3 s and more while a view computed, with the window frozen)."""
+        self._waiting = QEventLoop()
+        try:
+            while self._tasks:  # (_done quits the loop when a read ends)
+                self._waiting.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            self._waiting = None
+
+    def _done(self, task: CoreTask) -> None:
+        self._tasks.remove(task)
+        if self._waiting is not None:
+            self._waiting.quit()
 
     def prefetch(self) -> None:
         """Read the choices on a worker (with a read-only project of its own) unless they are kept."""
@@ -85,12 +104,12 @@ class ChoiceCache(QObject):
 
         task = CoreTask(work)
         task.signals.finished.connect(lambda choices, t=task, g=generation: self._arrived(t, g, choices))
-        task.signals.failed.connect(lambda *_args, t=task: self._tasks.remove(t))  # read when asked instead
+        task.signals.failed.connect(lambda *_args, t=task: self._done(t))  # read when asked instead
         self._tasks.append(task)
         task.start()
 
     def _arrived(self, task: CoreTask, generation: int, choices: FilterChoices) -> None:
-        self._tasks.remove(task)
+        self._done(task)
         if generation == self._generation and self.choices is None:
             self.choices = choices
         elif self.choices is None and self.wanted:
