@@ -322,6 +322,11 @@ class AnalysisView(QWidget):
         """Whether a result is still being computed."""
         return bool(self._tasks)
 
+    def drawing(self) -> bool:
+        """Whether the chart of the shown result is still to be drawn or being drawn (the result shows first,
+        its chart right after)."""
+        return self._chart_timer.isActive() or self.chart.rendering()
+
     def list_excerpts(self, read: ExcerptReader, what: str) -> None:
         """List excerpts in the Coded segments panel (read on a worker there)."""
         self.excerpts_requested.emit(read, what)
