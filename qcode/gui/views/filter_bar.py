@@ -63,10 +63,12 @@ class ChoiceCache(QObject):
         self._refetch.setInterval(REFETCH_AFTER_MS)
         self._refetch.timeout.connect(self.prefetch)
 
-    def get(self) -> FilterChoices:
+    def get(self, on_worker: bool = False) -> FilterChoices:
         """The choices: the kept ones, those being read on a worker (waited for with the window responding),
-        or read now (on this thread) when none are kept."""
+        or read now when none are kept (`on_worker`: read on a worker, waited for likewise)."""
         project = self.project()
+        if self.choices is None and on_worker and not self._tasks:
+            self._start_read()
         if self.choices is None and self._tasks:
             self._wait_for_prefetch()
         if self.choices is None and project is not None:
@@ -93,6 +95,9 @@ class ChoiceCache(QObject):
     def prefetch(self) -> None:
         """Read the choices on a worker (with a read-only project of its own) unless they are kept."""
         self.wanted = True
+        self._start_read()
+
+    def _start_read(self) -> None:
         project = self.project()
         if self.choices is not None or self._tasks or project is None or not project.is_open:
             return
@@ -210,7 +215,7 @@ class FilterBar(QWidget):
         dialog.setWindowTitle(f"Filter {self.what}")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form = QFormLayout(dialog)
-        filters = ExportFilters(self.project, self.cache.get())
+        filters = ExportFilters(self.project, self.cache.get(on_worker=True))
         buttons = dict(zip(KINDS, (label_button for label_button in filters.rows()), strict=True))
         for kind in self.kinds:
             label, button = buttons[kind]
