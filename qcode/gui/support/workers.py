@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 
@@ -47,9 +48,18 @@ class _CollectorPause:
     def __exit__(self, *_exc: object) -> None:
         with self._lock:
             self._running -= 1
-            if self._running == 0 and self._paused:
+            resume = self._running == 0 and self._paused
+            if resume:
                 self._paused = False
                 gc.enable()
+        if resume:
+            # what the workers made meanwhile is collected here, a generation at a time with a pause between
+            # (the GUI thread gets the interpreter): left to the next allocation, the collections of the young
+            # and middle generations (30 ms each for a matrix's result) came at once on the GUI thread, while
+            # it showed the result
+            gc.collect(0)
+            time.sleep(0.002)
+            gc.collect(1)
 
 
 collector_pause = _CollectorPause()
