@@ -194,3 +194,45 @@ def test_opening_the_filters_waits_for_the_choices_read_on_a_worker(qtbot, proje
         assert [button.list.item(i).text() for i in range(button.list.count())] == ["Trust"]
     finally:
         dialog.reject()
+
+
+def test_a_tab_s_view_is_made_when_the_tab_is_first_shown(qtbot, coded: Project) -> None:  # noqa: F811
+    from qcode.gui.analysis.registry import VIEWS
+
+    window, view = _open(qtbot, coded, "matrix")
+    area = window.analysis.area
+    assert list(area.views) == ["matrix"]  # the other tabs wait with a placeholder
+    assert [area.tabText(i) for i in range(area.count())] == [e.view_class().title for e in VIEWS]
+    assert area.currentWidget() is view
+    area.setCurrentIndex([e.key for e in VIEWS].index("saturation"))  # the user clicks its tab
+    saturation = area.views["saturation"]
+    assert area.currentWidget() is saturation
+    assert saturation.computing() or saturation.result is not None  # started
+    _settle(qtbot, saturation)
+    assert saturation.model.table.rows
+    assert area.show_view("frequencies") is area.views["frequencies"]
+    assert area.currentWidget() is area.views["frequencies"]
+    assert [area.tabText(i) for i in range(area.count())] == [e.view_class().title for e in VIEWS]
+    assert sorted(area.views) == ["frequencies", "matrix", "saturation"]
+    _settle(qtbot, area.views["frequencies"])
+
+
+def test_opening_the_filters_with_nothing_read_reads_them_on_a_worker(qtbot, project: Project, monkeypatch) -> None:
+    project.use_coder("Sam")
+    project.add_source("Interview 1", "Al: at the club.")  # fictional
+    project.create_code("Trust")
+    ChoiceCache._by_project.pop(project, None)
+    threads: list[int] = []
+    real = filter_bar.filter_choices
+    monkeypatch.setattr(filter_bar, "filter_choices", lambda p: threads.append(threading.get_ident()) or real(p))
+    bar = FilterBar(project)
+    qtbot.addWidget(bar)
+    dialog = bar.open_dialog()
+    try:
+        assert len(threads) == 1
+        assert threads[0] != threading.get_ident()
+        button = next(b for b in dialog.findChildren(QWidget) if b.accessibleName() == "Code filter")
+        assert button.list.count() == 1
+    finally:
+        dialog.reject()
+    assert not bar.cache.wanted  # no reading again after each change unless a view asked for it
