@@ -34,6 +34,10 @@ BUDGETS = {
     "matrix_by_source_filtered_coder": 0.500, "matrix_by_coder_filtered_folder": 0.500,
     "matrix_by_source_filtered_sources": 0.500, "matrix_by_case_filtered_coder_sources": 0.500,
     "matrix_by_case_filtered_values_cases": 0.500, "matrix_by_source_filtered_coder_characters": 0.500,
+    # the app's frequency view and `stats --by` with filters the aggregates cannot answer: the matrix of the filter
+    "frequencies_filtered_cases": 0.500, "frequencies_by_case_filtered_values": 0.500,
+    "frequencies_by_coder_filtered_folder": 0.500,
+    "frequencies_by_source_filtered_coder": 1.0,  # `stats --by source --coder`: 110,000 rows to make
 }
 ROW_NAMES = [*BUDGETS, "frequencies_filtered_by_folder_plain_sql", "frequencies_filtered_by_sources_plain_sql",
              "apply_batch_10k", "stats_by_source_peak"]
@@ -102,6 +106,11 @@ def rows(path: Path, ids: dict, folder: Path, timed: Timed,
             "matrix_by_case_filtered_values_cases": lambda: project.matrix(two_ages, columns=by_case, cell="cases"),
             "matrix_by_source_filtered_coder_characters": lambda: project.matrix(by_coder_a, columns=by_source,
                                                                                  cell="characters"),
+            "frequencies_filtered_cases": lambda: project.frequencies(thirty_cases),
+            "frequencies_by_case_filtered_values": lambda: project.frequencies(two_ages, group_by=by_case),
+            "frequencies_by_coder_filtered_folder": lambda: project.frequencies(Filter(folders=(batch_folder,)),
+                                                                                group_by=Grouping("coder")),
+            "frequencies_by_source_filtered_coder": lambda: project.frequencies(by_coder_a, group_by=by_source),
         }
         for label, budget in BUDGETS.items():
             if wanted(label):

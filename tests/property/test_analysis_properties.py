@@ -222,7 +222,7 @@ def test_tables_from_the_aggregates_count_cases_as_the_rows_do(coding_plan, memb
             fast = freq._fast_coders(conn, flt, grouping) if "coder" in ask else freq._fast_source_scope(
                 conn, flt, grouping)
             assert fast is not None
-            assert fast == freq._compute(conn, flt, grouping)
+            assert fast == freq.cells_from_rows(conn, flt, grouping)
 
 
 @settings(max_examples=60, deadline=None)
@@ -340,3 +340,36 @@ def test_cell_codings_found_in_bulk_equal_those_found_coding_by_coding(coding_pl
             conn = project._store.read
             assert cell_codings(conn, flt, columns, code_id=code_id, column=key, own=own) == sorted(
                 cell_codings_from_rows(conn, flt, columns, code_id=code_id, column=key, own=own))
+
+
+@settings(max_examples=60, deadline=None)
+@given(codings, members, st.sampled_from([None, "source", "case", "coder", "case attribute", "source attribute"]),
+       st.sampled_from(["none", "code", "case", "coder", "case value", "source value", "case and value"]))
+def test_frequency_tables_from_the_matrix_count_as_the_rows_do(coding_plan, member_plan, group, narrow):
+    """Every frequency table the aggregates cannot answer is the matrix of the filtered codings (each measure,
+    alone and with sub-codes); it equals the count coding by coding for every grouping and filter, with whole and
+    ranged case members and sources shared by cases."""
+    from qcode.core.analysis import frequencies as freq
+
+    with tempfile.TemporaryDirectory() as folder:
+        project, ids = build(Path(folder), coding_plan, member_plan)
+        with project:
+            size = project.create_attribute("Size", "choice", scope="case", choices=("small", "large")).id
+            kind = project.create_attribute("Kind", "text", scope="source").id
+            for number, case in enumerate(ids["cases"][:2]):
+                project.set_attribute_value(size, case, ("small", "large")[number])
+            project.set_attribute_value(kind, ids["sources"][0], "interview")
+            grouping = {None: None, "source": Grouping("source"), "case": Grouping("case"),
+                        "coder": Grouping("coder"), "case attribute": Grouping("attribute", size),
+                        "source attribute": Grouping("attribute", kind)}[group]
+            flt = {"none": Filter(coders=tuple(ids["coders"])), "code": Filter(codes=(ids["codes"][1],)),
+                   "case": Filter(cases=(ids["cases"][0], ids["cases"][2])),
+                   "coder": Filter(coders=(ids["coders"][1],), sources=(ids["sources"][0],)),
+                   "case value": Filter(attributes=((size, "small"),)),
+                   "source value": Filter(attributes=((kind, "interview"),)),
+                   "case and value": Filter(cases=(ids["cases"][0],), attributes=((size, "small"),))}[narrow]
+            conn = project._store.read
+            expected = freq.rows_from_cells(conn, freq.cells_from_rows(conn, flt, grouping), grouping,
+                                            freq.code_rows(conn))
+            assert freq._matrix_rows(conn, flt, grouping, freq.code_rows(conn)) == expected
+            assert project.frequencies(flt, group_by=grouping) == expected

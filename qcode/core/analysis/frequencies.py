@@ -1,8 +1,11 @@
 """Code frequencies: excerpts, sources, cases and coded characters per code, optionally per group.
 
 Two paths give the same numbers. The unfiltered table (and grouping by case, or by a case attribute when
-no source is shared by two cases of one group) is read from the aggregates the store keeps current.
-Anything else is computed from the filtered coding rows here. Tests hold both to a plain recount.
+no source is shared by two cases of one group; by source, by coder, one coder's table, and the tables of some
+sources) is read from the aggregates the store keeps current. Anything else is the matrix of the filtered
+codings (`matrix_bulk.tables`: the function behind `qcode matrix`, the exports' matrices and the app's matrix
+view), counted once for each measure, with and without sub-codes. `cells_from_rows` counts the same coding by
+coding; tests hold every path to it and to a plain recount.
 """
 
 from __future__ import annotations
@@ -10,26 +13,20 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from qcode.core.analysis import bulk
+import numpy as np
+
+from qcode.core.analysis import bulk, matrix_bulk
+from qcode.core.analysis.code_scope import code_scope
+from qcode.core.analysis.grouping import GROUP_KINDS as GROUP_KINDS
+from qcode.core.analysis.grouping import Grouping as Grouping
+from qcode.core.analysis.grouping import source_paths as source_paths
 from qcode.core.analysis.order import name_key, value_key
 from qcode.core.model import Counts, Filter, FrequencyRow
 from qcode.core.store import aggregates, analysis_reads, matrix_reads, queries
 from qcode.core.store import cases as case_store
 from qcode.core.store import codes as code_store
-from qcode.core.store import sources as source_store
-
-GROUP_KINDS = ("source", "case", "coder", "attribute")
-
-
-@dataclass(frozen=True, slots=True)
-class Grouping:
-    """How to split a frequency table: by source, case, coder, or the values of one attribute."""
-
-    kind: str
-    attribute_id: int | None = None
 
 
 def union_length(ranges: list[tuple[int, int]]) -> int:
@@ -45,9 +42,7 @@ def union_length(ranges: list[tuple[int, int]]) -> int:
 
 def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> list[FrequencyRow]:
     """The frequency table in codebook order; grouped tables list only codes with codings in a group."""
-    all_codes = code_store.codes(conn)
-    paths = code_store.code_paths(conn)
-    rows_in_order = [(c.id, "/".join(paths[c.id]), len(paths[c.id]) - 1) for c in all_codes]
+    rows_in_order = code_rows(conn)
 
     if flt.is_empty() and grouping is None:
         totals = aggregates.stat_totals(conn)
@@ -66,11 +61,15 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
         fast = _fast_source_scope(conn, flt, grouping)
     if fast is None:
         fast = _fast_coders(conn, flt, grouping)
-    if fast is not None:
-        cells = fast
-    else:
-        cells = _compute(conn, flt, grouping)
+    if fast is None:
+        return _matrix_rows(conn, flt, grouping, rows_in_order)
+    return rows_from_cells(conn, fast, grouping, rows_in_order)
 
+
+def rows_from_cells(conn: sqlite3.Connection, cells: dict[tuple[Any, ...], Counts], grouping: Grouping | None,
+                    rows_in_order: list[tuple[int, str, int]]) -> list[FrequencyRow]:
+    """The table's rows from counts per (group label, tree, code): every code when not grouped, else the codes
+    with codings in each group, groups in their order."""
     if grouping is None:
         return [
             FrequencyRow(code_id, path, depth, cells.get((None, 0, code_id), Counts()),
@@ -87,6 +86,12 @@ def frequencies(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None
                 continue
             result.append(FrequencyRow(code_id, path, depth, own or Counts(), total or Counts(), str(group)))
     return result
+
+
+def code_rows(conn: sqlite3.Connection) -> list[tuple[int, str, int]]:
+    """(code id, path, depth) of every code in codebook order: the rows of a frequency table."""
+    paths = code_store.code_paths(conn)
+    return [(c.id, "/".join(paths[c.id]), len(paths[c.id]) - 1) for c in code_store.codes(conn)]
 
 
 def _group_order(conn: sqlite3.Connection, grouping: Grouping) -> Callable[[Any], tuple[Any, ...]]:
@@ -179,8 +184,47 @@ def _fast_coders(
             for (c, tree, code, excerpts, sources, characters, _), n in zip(found, cases, strict=True)}
 
 
-def _compute(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None) -> dict[tuple[Any, ...], Counts]:
-    """Counts from the filtered coding rows, for every (group, tree, code)."""
+def _matrix_rows(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None,
+                 rows_in_order: list[tuple[int, str, int]]) -> list[FrequencyRow]:
+    """The table from the matrix counts of the filtered codings (`matrix_bulk.tables`, the function behind every
+    matrix): every code is a row (the filter narrows the codings, not the table), each measure counted alone and
+    with sub-codes; groups in the matrix's column order."""
+    scope = code_scope(conn, Filter())
+    found = matrix_bulk.tables(conn, flt, grouping, cells=_MEASURES, owns=(True, False), scope=scope)
+    own = np.stack([found.counts[(cell, True)][:-1, :-1] for cell in _MEASURES], axis=-1)  # code, column, measure
+    tree = np.stack([found.counts[(cell, False)][:-1, :-1] for cell in _MEASURES], axis=-1)
+    result = []
+    counts = _SharedCounts().__getitem__
+    for position, column in enumerate(found.columns):
+        if grouping is None:
+            present = list(range(len(rows_in_order)))
+        else:
+            present = np.flatnonzero((own[:, position, 0] > 0) | (tree[:, position, 0] > 0)).tolist()
+        label = None if grouping is None else column.label
+        owns, trees = own[present, position].tolist(), tree[present, position].tolist()
+        for row, mine, with_subcodes in zip(present, owns, trees, strict=True):
+            code_id, path, depth = rows_in_order[row]
+            result.append(FrequencyRow(code_id, path, depth, counts(tuple(mine)), counts(tuple(with_subcodes)),
+                                       label))
+    return result
+
+
+class _SharedCounts(dict[tuple[int, ...], Counts]):
+    """One `Counts` per distinct set of numbers (a table by source repeats a few small ones thousands of times,
+    and making a frozen dataclass costs more than finding one)."""
+
+    def __missing__(self, numbers: tuple[int, ...]) -> Counts:
+        made = self[numbers] = Counts(*numbers)
+        return made
+
+
+_MEASURES = ("excerpts", "sources", "cases", "characters")  # in the order of `Counts`
+
+
+def cells_from_rows(conn: sqlite3.Connection, flt: Filter,
+                    grouping: Grouping | None) -> dict[tuple[Any, ...], Counts]:
+    """Counts for every (group label, tree, code) with codings, counted coding by coding in Python: the plain
+    statement of the table, which the tests hold the aggregate and matrix paths to."""
     rows = queries.filtered_codings(conn, flt)
     cases_of = queries.coding_cases(conn, flt)
     ancestors: dict[int, list[int]] = defaultdict(list)
@@ -242,25 +286,3 @@ def _group_function(conn: sqlite3.Connection, grouping: Grouping | None,
 
         return by_case_value
     raise ValueError(f"unknown grouping {grouping}")
-
-
-def source_paths(conn: sqlite3.Connection) -> dict[int, str]:
-    """Each source's display path, 'Folder/Sub/Name'."""
-    folders = {f.id: f for f in source_store.folders(conn)}
-
-    def folder_path(folder_id: int | None) -> str:
-        parts = []
-        while folder_id is not None:
-            folder = folders[folder_id]
-            parts.append(folder.name)
-            folder_id = folder.parent_id
-        return "/".join(reversed(parts))
-
-    result = {}
-    prefixes: dict[int | None, str] = {}
-    for source_id, name, folder_id in source_store.source_folders(conn):
-        if folder_id not in prefixes:
-            prefixes[folder_id] = folder_path(folder_id)
-        prefix = prefixes[folder_id]
-        result[source_id] = f"{prefix}/{name}" if prefix else name
-    return result

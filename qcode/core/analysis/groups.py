@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from qcode.core.analysis.frequencies import Grouping, source_paths
+from qcode.core.analysis.grouping import Grouping, source_paths
 from qcode.core.analysis.order import name_key, value_key
 from qcode.core.model import Attribute, Filter, MatrixColumn
 from qcode.core.store import analysis_reads, queries

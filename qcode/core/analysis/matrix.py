@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 from qcode.core.analysis import matrix_bulk, matrix_fast
 from qcode.core.analysis.code_scope import CodeScope, code_scope
-from qcode.core.analysis.frequencies import Grouping
+from qcode.core.analysis.grouping import Grouping
 from qcode.core.analysis.groups import Groups, groups
 from qcode.core.analysis.ranges import union_length
 from qcode.core.model import MATRIX_CELLS, Filter, Matrix, MatrixRow

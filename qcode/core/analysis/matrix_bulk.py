@@ -20,12 +20,13 @@ import numpy.typing as npt
 
 from qcode.core.analysis import bulk
 from qcode.core.analysis.code_scope import CodeScope
-from qcode.core.analysis.frequencies import Grouping
+from qcode.core.analysis.grouping import Grouping
 from qcode.core.analysis.groups import groups
 from qcode.core.model import Filter, Matrix, MatrixColumn, MatrixRow
 from qcode.core.store import analysis_reads, matrix_reads, queries
 
 Ints = npt.NDArray[np.int64]
+_EVERYTHING = MatrixColumn(None, "")  # the one column of a table without grouping
 _MOST_SOURCES = 10_000  # sources named in one statement (SQLite takes at most 32,766 parameters)
 
 
@@ -49,19 +50,43 @@ class _Codings:
 def matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cell: str, own: bool,
            scope: CodeScope) -> Matrix:
     """The matrix of a filter: codes in scope (rows) by the grouping's columns in scope, with totals."""
-    found = _placed(conn, flt, grouping, scope, ids=False, ranges=cell == "characters", cases=cell == "cases")
+    found = tables(conn, flt, grouping, cells=(cell,), owns=(own,), scope=scope)
+    return _assemble(scope, found.columns, found.counts[(cell, own)], cell)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Several matrices of one filter and grouping, counted from one reading of the codings: for each (cell, own)
+    asked, an array with a row per code in scope and the total row last, a column per column and the total column
+    last."""
+
+    columns: tuple[MatrixColumn, ...]
+    counts: dict[tuple[str, bool], Ints]
+
+
+def tables(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None, *, cells: tuple[str, ...],
+           owns: tuple[bool, ...], scope: CodeScope) -> Tables:
+    """The counts of every cell kind in `cells` (excerpts, sources, cases, characters), each for every `own` in
+    `owns` (a code alone, or with its sub-codes). No grouping: one column holding every coding the filter lets
+    through (the frequency table's question)."""
+    found = _placed(conn, flt, grouping, scope, ids=False, ranges="characters" in cells, cases="cases" in cells)
     codings, place_coding, place_column, place_cases = found.codings, found.coding, found.column, found.cases
     shape = (len(scope.order) + 1, len(found.columns) + 1)  # the last row and column: the totals
-    tree = _tree(scope, own)
-    if cell == "excerpts":
-        counts = _excerpts(codings, place_coding, place_column, tree, shape)
-    elif cell == "sources":
-        counts = _distinct(codings.code[place_coding], place_column, codings.source[place_coding], tree, shape)
-    elif cell == "cases":
-        counts = _distinct(codings.code[place_cases[0]], place_cases[1], place_cases[2], tree, shape)
-    else:
-        counts = _characters(codings, place_coding, place_column, tree, shape)
-    return _assemble(scope, found.columns, counts, cell)
+    counts: dict[tuple[str, bool], Ints] = {}
+    for own in owns:
+        tree = _tree(scope, own)
+        for cell in cells:
+            if cell == "excerpts":
+                counts[(cell, own)] = _excerpts(codings, place_coding, place_column, tree, shape)
+            elif cell == "sources":
+                counts[(cell, own)] = _distinct(codings.code[place_coding], place_column,
+                                                codings.source[place_coding], tree, shape)
+            elif cell == "cases":
+                counts[(cell, own)] = _distinct(codings.code[place_cases[0]], place_cases[1], place_cases[2], tree,
+                                                shape)
+            else:
+                counts[(cell, own)] = _characters(codings, place_coding, place_column, tree, shape)
+    return Tables(found.columns, counts)
 
 
 def cell_codings(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, code_id: int | None,
@@ -92,12 +117,12 @@ class _Placed:
     cases: tuple[Ints, Ints, Ints]
 
 
-def _placed(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, scope: CodeScope, *, ids: bool, ranges: bool,
-            cases: bool) -> _Placed:
-    columns = groups(conn, grouping, flt, lambda: {}).columns
+def _placed(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None, scope: CodeScope, *, ids: bool,
+            ranges: bool, cases: bool) -> _Placed:
+    columns = groups(conn, grouping, flt, lambda: {}).columns if grouping is not None else (_EVERYTHING,)
     case_attributes = sorted({a for a, _ in flt.attributes if matrix_reads.attribute_scope(conn, a) == "case"})
-    by_case_attribute = grouping.kind == "attribute" and matrix_reads.attribute_scope(
-        conn, grouping.attribute_id) == "case"
+    by_case = grouping is not None and (grouping.kind == "case" or (grouping.kind == "attribute"
+                                        and matrix_reads.attribute_scope(conn, grouping.attribute_id) == "case"))
     # SQLite applies the conditions on codes, sources, folders, coders, source attributes and dates
     plain = replace(flt, cases=(), attributes=tuple((a, v) for a, v in flt.attributes if a not in case_attributes))
     counted = _case_conditions(conn, flt, case_attributes)
@@ -106,7 +131,7 @@ def _placed(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, scope: Co
     ranged = matrix_reads.has_ranged_members(conn)
     codings = _read(conn, plain, scope, ids=ranged or ids, ranges=ranges)
     pairs = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    if flt.cases or case_attributes or grouping.kind == "case" or by_case_attribute or cases:
+    if flt.cases or case_attributes or by_case or cases:
         pairs = _coding_cases(conn, plain, codings, ranged=ranged)
         if counted is not None:
             codings, pairs = _meeting(codings, pairs, counted)
@@ -228,10 +253,14 @@ def _column_lookup(keys: dict[int, int], size: int) -> Ints:
     return lookup
 
 
-def _places(conn: sqlite3.Connection, grouping: Grouping, columns: tuple[MatrixColumn, ...], codings: _Codings,
-            pair_coding: Ints, pair_case: Ints) -> tuple[Ints, Ints, tuple[Ints, Ints, Ints]]:
+def _places(conn: sqlite3.Connection, grouping: Grouping | None, columns: tuple[MatrixColumn, ...],
+            codings: _Codings, pair_coding: Ints, pair_case: Ints) -> tuple[Ints, Ints, tuple[Ints, Ints, Ints]]:
     """Where the codings fall: (coding, column) once per column, and (coding, column, case) for the cases each
     place counts (the case itself by case or case attribute; otherwise the coding's cases)."""
+    if grouping is None:  # one column: every coding, with its cases
+        every = np.arange(len(codings.ids), dtype=np.int64)
+        return every, np.zeros(len(every), dtype=np.int64), (pair_coding, np.zeros(len(pair_coding), dtype=np.int64),
+                                                            pair_case)
     kind = grouping.kind
     position = {column.key: i for i, column in enumerate(columns)}
     if kind in ("case", "attribute") and (kind == "case" or matrix_reads.attribute_scope(

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from qcode.core.analysis import bulk
 from qcode.core.analysis.code_scope import CodeScope
-from qcode.core.analysis.frequencies import Grouping
+from qcode.core.analysis.grouping import Grouping
 from qcode.core.analysis.groups import groups
 from qcode.core.analysis.ranges import union_length
 from qcode.core.model import Filter, Matrix, MatrixColumn, MatrixRow

@@ -12,7 +12,7 @@ import sqlite3
 from collections import defaultdict
 
 from qcode.core.analysis.code_scope import code_scope
-from qcode.core.analysis.frequencies import source_paths
+from qcode.core.analysis.grouping import source_paths
 from qcode.core.analysis.order import name_key, value_key
 from qcode.core.errors import InvalidRequestError
 from qcode.core.model import Filter, SaturationRow

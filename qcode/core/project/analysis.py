@@ -11,7 +11,7 @@ from qcode.core.analysis import cooccurrence as co
 from qcode.core.analysis import matrix as mx
 from qcode.core.analysis import saturation as sat
 from qcode.core.analysis import words
-from qcode.core.analysis.frequencies import GROUP_KINDS, Grouping, source_paths
+from qcode.core.analysis.grouping import GROUP_KINDS, Grouping, source_paths
 from qcode.core.analysis.locations import describe_many
 from qcode.core.errors import InvalidRequestError, NotFoundError
 from qcode.core.model import (

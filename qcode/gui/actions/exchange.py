@@ -10,14 +10,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QMenu, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QMenu, QMessageBox, QWidget
 
 from qcode.core.errors import QcodeError
 from qcode.core.model import Filter
 from qcode.core.project import ExchangeReport, Project, export_pseudonymised, name_check_scope
 from qcode.gui.commands.exchange import ImportCodebook, ImportProject
 from qcode.gui.dialogs.name_check_dialog import NameCheck
-from qcode.gui.support.workers import CoreTask
+from qcode.gui.support.workers import CoreTask, ProgressTask
 
 
 def import_as_new_project(source: Path, target: Path, coder: str, progress: CoreTask) -> ExchangeReport:
@@ -47,8 +47,7 @@ class ExchangeFlow(QObject):
         self.project = project
         self.undo_stack = undo_stack
         self.session = session
-        self.task: CoreTask | None = None
-        self.dialog: QProgressDialog | None = None
+        self.task: ProgressTask | None = None  # the import or export under way
         self.show_report = True
         self.export_box: QMessageBox | None = None  # "pseudonymise?" before a REFI-QDA export
         self.name_check: NameCheck | None = None
@@ -195,45 +194,21 @@ class ExchangeFlow(QObject):
         if self.task is not None:
             QMessageBox.information(self.window, "qcode", "An import or export is already running.")
             return
-        self.task = CoreTask(work)
-        self.dialog = QProgressDialog(f"{label}…", "Cancel", 0, 0, self.window)
-        self.dialog.setWindowTitle("REFI-QDA")
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(300)
-        self.dialog.canceled.connect(self.task.cancel)
-        self.task.signals.progress.connect(lambda d, t, text: self._progress(label, d, t, text))
-        self.task.signals.finished.connect(lambda result: self._done(result, done))
-        self.task.signals.failed.connect(self._failed)
-        self.task.start()
-
-    def _progress(self, label: str, done: int, total: int, text: str) -> None:
-        if self.dialog is not None:
-            self.dialog.setLabelText(f"{label}: {text}…" if text else f"{label}…")
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total else 0)
-
-    def _close(self) -> None:
-        if self.dialog is not None:
-            self.dialog.reset()
-            self.dialog.deleteLater()
-        self.dialog = None
-        self.task = None
+        self.task = ProgressTask(self.window, work, label=f"{label}…", title="REFI-QDA",
+                                 describe=lambda text: f"{label}: {text}…", error_title="REFI-QDA",
+                                 finished=lambda result: self._done(result, done), failed=self._failed,
+                                 report_errors=self.show_report).start()
 
     def _done(self, result: object, done: Callable) -> None:
-        self._close()
+        self.task = None
         try:
             done(result)
         except QcodeError as err:
             QMessageBox.warning(self.window, "REFI-QDA", err.message)
         self.finished.emit(result)
 
-    def _failed(self, message: str, details: str) -> None:
-        self._close()
-        if self.show_report:
-            box = QMessageBox(QMessageBox.Icon.Warning, "REFI-QDA", message, parent=self.window)
-            if details:
-                box.setDetailedText(details)
-            box.open()
+    def _failed(self) -> None:  # its message is shown (unless reports are off)
+        self.task = None
         self.finished.emit(None)
 
     def _report(self, title: str, summary: str, report: ExchangeReport) -> None:

@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from qcode.core.errors import QcodeError
 from qcode.core.model import ImportOutcome
 from qcode.core.project import ImportOptions, Project, SurveyOptions, importable_suffixes, unexpected_failure
 from qcode.gui.commands.imports import ImportSources
 from qcode.gui.dialogs.survey_dialog import ask_survey_options
-from qcode.gui.support.workers import CoreTask
+from qcode.gui.support.workers import CoreTask, ProgressTask
 
 SURVEY_SUFFIXES = (".csv", ".xlsx")
 LAST_FOLDER_SETTING = "import/last-folder"
@@ -39,8 +39,7 @@ class ImportFlow(QObject):
         self.window = parent
         self.project = project
         self.undo_stack = undo_stack
-        self.task: CoreTask | None = None
-        self.dialog: QProgressDialog | None = None
+        self.task: ProgressTask | None = None  # the batch being imported
         self.show_report = True
         self.settings = settings
         self._before: tuple[set[int], set[int]] = (set(), set())  # case and attribute ids before the batch
@@ -95,16 +94,9 @@ class ImportFlow(QObject):
                                                  options=ImportOptions(survey=survey))
             return outcomes
 
-        self.task = CoreTask(work)
-        self.dialog = QProgressDialog("Importing…", "Cancel", 0, 0, self.window)
-        self.dialog.setWindowTitle("Import")
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(300)
-        self.dialog.canceled.connect(self.task.cancel)
-        self.task.signals.progress.connect(self._progress)
-        self.task.signals.finished.connect(self._done)
-        self.task.signals.failed.connect(self._failed)
-        self.task.start()
+        self.task = ProgressTask(self.window, work, label="Importing…", title="Import",
+                                 describe=lambda text: f"Importing {text}…", error_title="Import",
+                                 finished=self._done, failed=self._failed).start()
 
     def _survey_choices(self, paths: list[str]) -> tuple[list[str], list[tuple[str, SurveyOptions]], list[ImportOutcome]]:
         """Split off the survey files and ask for their columns: (other paths, surveys with their options,
@@ -128,22 +120,8 @@ class ImportFlow(QObject):
                 surveys.append((path, chosen))
         return others, surveys, refused
 
-    def _progress(self, done: int, total: int, text: str) -> None:
-        dialog = self.dialog
-        if dialog is not None:  # setValue on a modal dialog processes events: the import may finish in there
-            dialog.setLabelText(f"Importing {text}…" if text else "Importing…")
-            dialog.setMaximum(max(total, 1))
-            dialog.setValue(done)
-
-    def _close(self) -> None:
-        if self.dialog is not None:
-            self.dialog.reset()
-            self.dialog.deleteLater()
-        self.dialog = None
-        self.task = None
-
     def _done(self, outcomes: list[ImportOutcome]) -> None:
-        self._close()
+        self.task = None
         if any(o.source_ids for o in outcomes):
             cases, attributes = self._before
             self.undo_stack.push(ImportSources(
@@ -156,10 +134,6 @@ class ImportFlow(QObject):
             box.open()
         self.finished.emit(outcomes)
 
-    def _failed(self, message: str, details: str) -> None:
-        self._close()
-        box = QMessageBox(QMessageBox.Icon.Warning, "Import", message, parent=self.window)
-        if details:
-            box.setDetailedText(details)
-        box.open()
+    def _failed(self) -> None:  # its message is shown
+        self.task = None
         self.finished.emit([])

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -38,7 +37,7 @@ from qcode.core.project import AGREEMENT_UNITS as UNITS
 from qcode.core.project import AgreementReport, AgreementRequest, Project, export_agreement
 from qcode.core.project import agreement_row_cells as row_cells
 from qcode.gui.dialogs.export_filters import ExportFilters
-from qcode.gui.support.workers import CoreTask
+from qcode.gui.support.workers import CoreTask, ProgressTask
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -55,8 +54,7 @@ class AgreementDialog(QDialog):
         self.setObjectName("AgreementDialog")
         self.project = project
         self.report: AgreementReport | None = None
-        self.task: CoreTask | None = None
-        self.progress: QProgressDialog | None = None
+        self.task: ProgressTask | None = None  # the figures being computed
         self.resize(1120, 680)
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -171,46 +169,18 @@ class AgreementDialog(QDialog):
             with Project.open(path, mode="read") as reader:  # the worker's own connection
                 return reader.agreement(request, progress=task)
 
-        self.task = CoreTask(work)
-        self.progress = QProgressDialog("Comparing the coders…", "Cancel", 0, 3, self)
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(300)
-        self.progress.canceled.connect(self.task.cancel)
-        self.task.signals.progress.connect(self._progress)
-        self.task.signals.finished.connect(self._done)
-        self.task.signals.failed.connect(self._failed)
         self.compute_button.setEnabled(False)
-        self.task.start()
-
-    def _progress(self, done: int, total: int, text: str) -> None:
-        dialog = self.progress
-        if dialog is not None:
-            dialog.setLabelText(f"{text}…" if text else "Comparing the coders…")
-            dialog.setMaximum(max(total, 1))
-            dialog.setValue(done)
+        self.task = ProgressTask(self, work, label="Comparing the coders…", maximum=3, describe=lambda text: f"{text}…",
+                                 error_title="Agreement", finished=self._done, failed=self._finish,
+                                 cancelled=self._finish).start()
 
     def _finish(self) -> None:
-        if self.progress is not None:
-            self.progress.reset()
-            self.progress.deleteLater()
-            self.progress = None
+        self.task = None
         self.compute_button.setEnabled(True)
 
     def _done(self, report: AgreementReport) -> None:
         self._finish()
-        self.task = None
         self.show_report(report)
-
-    def _failed(self, message: str, details: str) -> None:
-        cancelled = self.task is not None and self.task.cancelled()
-        self._finish()
-        self.task = None
-        if cancelled:
-            return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Agreement", message, parent=self)
-        if details:
-            box.setDetailedText(details)
-        box.open()
 
     # --- showing --------------------------------------------------------------------------------------
 

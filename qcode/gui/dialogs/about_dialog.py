@@ -8,20 +8,17 @@ from importlib import resources
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from qcode import __version__
+from qcode.gui.support.tables import fill_rows, row_table
 from qcode.third_party import Package, bundled_packages, describe
 
 QT_NOTE = ("Qt and PySide6 are used under the GNU Lesser General Public License v3 (LGPL-3.0); their source "
@@ -56,17 +53,8 @@ class AboutDialog(QDialog):
         self.summary.setWordWrap(True)
         header.addWidget(self.summary, 1)
 
-        self.table = QTableWidget(len(self.packages), 3)
-        self.table.setAccessibleName("Packages and licences")
-        self.table.setHorizontalHeaderLabels(["Package", "Version", "Licence"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for row, package in enumerate(self.packages):
-            for column, text in enumerate((package.name, package.version, package.licence)):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = row_table("Packages and licences", ["Package", "Version", "Licence"], stretch=[2], one_row=True)
+        fill_rows(self.table, ((package.name, package.version, package.licence) for package in self.packages))
         self.table.resizeColumnsToContents()
         self.text = QPlainTextEdit(readOnly=True)
         self.text.setAccessibleName("Licence text")

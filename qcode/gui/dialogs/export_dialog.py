@@ -44,7 +44,7 @@ from qcode.core.project import supported_exports as supported
 from qcode.gui.dialogs.export_filters import ExportFilters
 from qcode.gui.dialogs.name_check_dialog import NameCheck
 from qcode.gui.support.plain_text import as_text
-from qcode.gui.support.workers import CoreTask
+from qcode.gui.support.workers import CoreTask, ProgressTask
 
 WHAT_LABELS = {
     "excerpts": "Coded excerpts",
@@ -73,8 +73,7 @@ class ExportDialog(QDialog):
         #: names registered from the check before a pseudonymised export are undo steps of the window
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.name_check: NameCheck | None = None
-        self.task: CoreTask | None = None
-        self.progress: QProgressDialog | None = None
+        self.task: ProgressTask | None = None  # the export being written
         form = QFormLayout(self)
 
         self.what = QComboBox()
@@ -262,16 +261,15 @@ class ExportDialog(QDialog):
 
     def run_export(self, work: Callable[[CoreTask], str]) -> None:
         """Write the export on a worker, with progress and Cancel."""
-        self.task = CoreTask(work)
-        self.progress = QProgressDialog("Exporting…", "Cancel", 0, 0, self)
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(300)
-        self.progress.canceled.connect(self.task.cancel)
-        self.task.signals.progress.connect(self._progress)
-        self.task.signals.finished.connect(self._done)
-        self.task.signals.failed.connect(self._failed)
         self.buttons.setEnabled(False)
-        self.task.start()
+        self.task = ProgressTask(self, work, label="Exporting…", describe=lambda text: f"Exporting: {text.lower()}…",
+                                 error_title="Export", finished=self._done, failed=self._finish,
+                                 cancelled=self._finish).start()  # cancelled: no warning, the dialog stays open
+
+    @property
+    def progress(self) -> QProgressDialog | None:
+        """The progress dialog of the export under way, if any."""
+        return self.task.dialog if self.task is not None else None
 
     def confirm_replace(self, target: Path) -> bool:
         """Ask before an export replaces a file (or fills a folder that already holds files)."""
@@ -287,18 +285,7 @@ class ExportDialog(QDialog):
         answer = QMessageBox.question(self, "Export", as_text(question))
         return answer in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Ok)
 
-    def _progress(self, done: int, total: int, text: str) -> None:
-        dialog = self.progress  # setValue runs pending events, which may finish the export and clear it
-        if dialog is not None:
-            dialog.setLabelText(f"Exporting: {text.lower()}…" if text else "Exporting…")
-            dialog.setMaximum(max(total, 1))
-            dialog.setValue(done)
-
     def _finish(self) -> None:
-        if self.progress is not None:
-            self.progress.reset()
-            self.progress.deleteLater()
-            self.progress = None
         self.task = None
         self.buttons.setEnabled(True)
 
@@ -330,14 +317,3 @@ class ExportDialog(QDialog):
         box.open()
         self.after_export = box
         return box
-
-    def _failed(self, message: str, details: str) -> None:
-        asked_to_stop = self.task is not None and self.task.cancelled()
-        self._finish()
-        if asked_to_stop:  # the researcher pressed Cancel: nothing to warn about, the dialog stays open
-            return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Export", message, parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        if details:
-            box.setDetailedText(details)
-        box.open()

@@ -10,21 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QProgressDialog,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +28,8 @@ from qcode.core.project import NameSuggestion as Suggestion
 from qcode.core.project import Project, unregistered_names
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.commands.names import AddName
-from qcode.gui.support.workers import CoreTask
+from qcode.gui.support.tables import fill_rows, row_table
+from qcode.gui.support.workers import CoreTask, ProgressTask
 
 
 def next_pseudonym(project: Project) -> str:
@@ -60,20 +55,8 @@ class NameCheckDialog(QDialog):
                        "register lacks. Add the ones that name someone or somewhere to the register, or export "
                        "anyway if they are not names.")
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, 3)
-        self.table.setAccessibleName("Words that look like names")
-        self.table.setHorizontalHeaderLabels(["Word", "Times", "Example"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setRowCount(len(found))
-        for row, suggestion in enumerate(found):
-            for column, text in enumerate((suggestion.term, str(suggestion.occurrences), suggestion.example)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.table.setItem(row, column, item)
+        self.table = row_table("Words that look like names", ["Word", "Times", "Example"], stretch=[2], one_row=True)
+        fill_rows(self.table, ((s.term, str(s.occurrences), s.example) for s in found), tooltips=True)
         self.table.resizeColumnToContents(0)
 
         self.pseudonym = QLineEdit(next_pseudonym(project))
@@ -140,11 +123,10 @@ class NameCheck(QObject):
         self.scope = scope
         self.proceed = proceed
         self.stopped = stopped
-        self.task: CoreTask | None = None
-        self.busy: QProgressDialog | None = None
+        self.task: ProgressTask | None = None  # the check on its worker
         self.dialog: NameCheckDialog | None = None
 
-    def start(self) -> CoreTask:
+    def start(self) -> ProgressTask:
         path: Path = self.project.path
         flt, scope = self.flt, self.scope
         coder = self.project.viewer().name  # in blind coding, the export writes this coder's codings only
@@ -153,34 +135,13 @@ class NameCheck(QObject):
             with Project.open(path, mode="read", coder=coder) as reader:  # the worker's own connection
                 return unregistered_names(reader, flt, scope=scope, progress=task)
 
-        self.task = CoreTask(work)
-        self.busy = QProgressDialog("Checking for names the register lacks…", "Cancel", 0, 0, self.parent_widget)
-        self.busy.setWindowModality(Qt.WindowModality.WindowModal)
-        self.busy.setMinimumDuration(300)
-        self.busy.canceled.connect(self.task.cancel)
-        self.task.signals.progress.connect(self._progress)
-        self.task.signals.finished.connect(self._checked)
-        self.task.signals.failed.connect(self._failed)
-        self.task.start()
+        self.task = ProgressTask(self.parent_widget, work, label="Checking for names the register lacks…",
+                                 error_title="Export", finished=self._checked, failed=self.stopped,
+                                 cancelled=self.stopped).start()
         return self.task
 
-    def _progress(self, done: int, total: int, _text: str) -> None:
-        busy = self.busy
-        if busy is not None:
-            busy.setMaximum(max(total, 1))
-            busy.setValue(done)
-
-    def _end_busy(self) -> bool:
-        """Close the busy box; True when the researcher cancelled meanwhile."""
-        cancelled = self.task is not None and self.task.cancelled()
-        if self.busy is not None:
-            self.busy.reset()
-            self.busy.deleteLater()
-            self.busy = None
-        return cancelled
-
     def _checked(self, found: list[Suggestion]) -> None:
-        if self._end_busy():
+        if self.task is not None and self.task.cancelled():  # the researcher pressed Cancel meanwhile
             self.stopped()
             return
         if not found:
@@ -190,14 +151,3 @@ class NameCheck(QObject):
         self.dialog.accepted.connect(self.proceed)
         self.dialog.rejected.connect(self.stopped)
         self.dialog.open()
-
-    def _failed(self, message: str, details: str) -> None:
-        if self._end_busy():  # the researcher pressed Cancel: nothing to warn about
-            self.stopped()
-            return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Export", message, parent=self.parent_widget)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        if details:
-            box.setDetailedText(details)
-        box.open()
-        self.stopped()

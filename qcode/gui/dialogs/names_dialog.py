@@ -9,28 +9,32 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from qcode.core.model import RegisterEntry
-from qcode.core.project import Change, Project
+from qcode.core.project import Change, NameSuggestion, Project
 from qcode.gui.commands.base import push_or_warn
 from qcode.gui.commands.names import AddName, EditName, RemoveName, SetPseudonymiseExports
+from qcode.gui.dialogs.name_check_dialog import next_pseudonym
 from qcode.gui.support.pending_edits import commit_open_editor
+from qcode.gui.support.tables import fill_rows, row_table
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 40
+
+
+def why_suggested(suggestion: NameSuggestion) -> str:
+    """Why a name is suggested, in the suggestions' second column."""
+    return "a speaker" if suggestion.reason == "speaker" else f"capitalised, {suggestion.occurrences} times"
 
 
 class NamesDialog(QDialog):
@@ -47,13 +51,7 @@ class NamesDialog(QDialog):
         intro = QLabel("Names of people, places and organisations, with what a pseudonymised export writes "
                        "instead. A term matches as a whole word in any letter case, possessives included.")
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, 3)
-        self.table.setAccessibleName("Registered names")
-        self.table.setHorizontalHeaderLabels(["Term", "Pseudonym", "Applied"])
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = row_table("Registered names", ["Term", "Pseudonym", "Applied"], stretch=[0, 1], editable=True)
         self.table.itemChanged.connect(self._item_changed)
 
         self.term = QLineEdit(placeholderText="Term, e.g. Marcus")
@@ -69,13 +67,7 @@ class NamesDialog(QDialog):
         for widget in (self.term, self.pseudonym, add, self.remove_button):
             adding.addWidget(widget)
 
-        self.suggestions = QTableWidget(0, 3)
-        self.suggestions.setAccessibleName("Suggested names")
-        self.suggestions.setHorizontalHeaderLabels(["Suggested name", "Why", "Sources"])
-        self.suggestions.verticalHeader().hide()
-        self.suggestions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.suggestions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.suggestions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.suggestions = row_table("Suggested names", ["Suggested name", "Why", "Sources"], stretch=[0])
         self.suggestions.itemActivated.connect(lambda item: self.take_suggestion(item.row()))
         suggest = QPushButton("&Suggest names")
         suggest.clicked.connect(self.fill_suggestions)
@@ -130,11 +122,7 @@ class NamesDialog(QDialog):
 
     def next_pseudonym(self) -> str:
         """P01, P02 ...: the first of these the register does not use yet."""
-        used = {e.pseudonym.casefold() for e in self.project.name_register()}
-        number = 1
-        while f"p{number:02d}" in used:
-            number += 1
-        return f"P{number:02d}"
+        return next_pseudonym(self.project)
 
     def _entry(self, row: int) -> RegisterEntry:
         item = self.table.item(row, 0)
@@ -187,11 +175,7 @@ class NamesDialog(QDialog):
     def fill_suggestions(self) -> None:
         """List names the register may lack; double-click (or Enter on) one to fill it in above."""
         found = self.project.suggest_names()
-        self.suggestions.setRowCount(len(found))
-        for row, suggestion in enumerate(found):
-            why = "a speaker" if suggestion.reason == "speaker" else f"capitalised, {suggestion.occurrences} times"
-            for column, text in enumerate((suggestion.term, why, str(suggestion.sources))):
-                self.suggestions.setItem(row, column, QTableWidgetItem(text))
+        fill_rows(self.suggestions, ((s.term, why_suggested(s), str(s.sources)) for s in found))
 
     def take_suggestion(self, row: int) -> None:
         """Put a suggested name in the term field, ready to be given a pseudonym and added."""

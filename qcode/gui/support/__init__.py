@@ -1,1 +1,1 @@
-"""Support for the GUI: worker threads with progress and Cancel, offset conversion, view options."""
+"""Support for the GUI: worker threads with progress and Cancel, offset conversion, view options, plain tables."""

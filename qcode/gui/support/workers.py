@@ -3,6 +3,9 @@
 `CoreTask` runs a function that takes a `Progress` (the core's Qt-free protocol) on Qt's thread pool and
 reports through signals, which Qt delivers on the GUI thread. Errors a researcher can act on arrive as
 their message; anything else arrives with its traceback for the Details of an error dialog.
+
+`ProgressTask` starts a `CoreTask` with what a researcher sees of it: a window-modal progress dialog with
+Cancel, and a warning with the error's message when it fails.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from qcode.core.errors import QcodeError
 from qcode.core.project import Change, Project
@@ -118,6 +122,97 @@ class CoreTask(QRunnable):
         if sys.getswitchinterval() > SWITCH_INTERVAL:
             sys.setswitchinterval(SWITCH_INTERVAL)
         QThreadPool.globalInstance().start(self)
+
+
+class ProgressTask:
+    """One piece of background work shown in a window-modal progress dialog with Cancel (it shows after 300 ms).
+
+    The dialog starts at `label` and, when a step of the work names what it is doing, says `describe(text)`;
+    with no total it shows that it is busy. Cancel asks the work to stop. The dialog closes before the task
+    reports once: `finished(result)` when the work returns (also after Cancel, when the work stopped early and
+    returned what it has), else its error's message in a warning titled `error_title` (with the traceback under
+    Details for a bug) and then `failed()`. When `cancelled` is given, work that fails because Cancel was
+    pressed calls it instead, with no warning; `report_errors=False` leaves every warning to the caller.
+    A started ProgressTask stays alive until it has reported, whether or not the caller keeps it.
+    """
+
+    _running: ClassVar[set[ProgressTask]] = set()  # started and not yet reported
+
+    def __init__(self, parent: QWidget, work: Callable[[CoreTask], object], *, label: str, error_title: str,
+                 finished: Callable[[Any], None], failed: Callable[[], None] | None = None,
+                 cancelled: Callable[[], None] | None = None, title: str = "", maximum: int = 0,
+                 describe: Callable[[str], str] | None = None, report_errors: bool = True) -> None:
+        self.parent = parent
+        self.task = CoreTask(work)
+        self.label = label
+        self.describe = describe
+        self.error_title = error_title
+        self.report_errors = report_errors
+        self._finished = finished
+        self._failed = failed
+        self._cancelled = cancelled
+        self.dialog: QProgressDialog | None = QProgressDialog(label, "Cancel", 0, maximum, parent)
+        if title:
+            self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.canceled.connect(self.task.cancel)
+        self.task.signals.progress.connect(self._progress)
+        self.task.signals.finished.connect(self._done)
+        self.task.signals.failed.connect(self._error)
+
+    def start(self) -> ProgressTask:
+        ProgressTask._running.add(self)
+        self.task.start()
+        return self
+
+    def cancel(self) -> None:
+        """Ask the work to stop (as the dialog's Cancel does)."""
+        self.task.cancel()
+
+    def cancelled(self) -> bool:
+        return self.task.cancelled()
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        dialog = self.dialog  # setValue on a modal dialog runs pending events: the task may end in there
+        if dialog is None:
+            return
+        if self.describe is not None:
+            dialog.setLabelText(self.describe(text) if text else self.label)
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total else 0)
+
+    def _close(self) -> None:
+        ProgressTask._running.discard(self)
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _done(self, result: object) -> None:
+        self._close()
+        self._finished(result)
+
+    def _error(self, message: str, details: str) -> None:
+        self._close()
+        if self._cancelled is not None and self.task.cancelled():  # Cancel was pressed: nothing to warn about
+            self._cancelled()
+            return
+        if self.report_errors:
+            show_error(self.parent, self.error_title, message, details)
+        if self._failed is not None:
+            self._failed()
+
+
+def show_error(parent: QWidget, title: str, message: str, details: str = "") -> QMessageBox:
+    """A warning with a task's error message as plain text and, for a bug, its traceback under Details (it
+    does not block)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if details:
+        box.setDetailedText(details)
+    box.open()
+    return box
 
 
 class ProjectSignals(QObject):
