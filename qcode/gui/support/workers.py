@@ -61,9 +61,9 @@ class _CollectorPause:
             # (the GUI thread gets the interpreter): left to the next allocation, the collections of the young
             # and middle generations (30 ms each for a matrix's result) came at once on the GUI thread, while
             # it showed the result
-            gc.collect(0)
-            time.sleep(0.002)
-            gc.collect(1)
+            for generation in (0, 1, 2):
+                gc.collect(generation)
+                time.sleep(0.002)
 
 
 collector_pause = _CollectorPause()
