@@ -8,10 +8,12 @@ built), a filter is chosen (until the new result and chart are shown) and its ta
 column, as a click on the header does. Every action runs from the event loop, as the user's would; the
 longest gap between two timer turns is what the user feels as a frozen window (the issue's rule: never over
 100 ms). Prints one line per view and step with the longest gap (wall; with the GUI thread's own processor
-time in it: the rest it waited for the interpreter or a processor) and the processor time of the step,
-or, with --json, the benchmark rows `gui_analysis_longest_stall_<view>` (budget 0.1 s). With --blame, a
-watchdog thread prints where the GUI thread is whenever it has not turned for 80 ms (what to fix next), and
-the other threads' innermost calls, and each collection of the cycle collector over 20 ms; with --long-calls, every call into C over 50 ms on a worker.
+time in it: the rest it waited for the interpreter or a processor), the processor time of the step and when
+its result was shown (the table; the step ends once its chart is drawn too), or, with --json, the benchmark
+rows `gui_analysis_longest_stall_<view>` (budget 0.1 s). With --blame, a watchdog thread prints where the GUI
+thread is whenever it has not turned for 80 ms (what to fix next) and the other threads' innermost calls,
+and each collection of the cycle collector over 20 ms; with --long-calls, every call into C over 50 ms on a
+worker.
 """
 
 from __future__ import annotations
@@ -227,7 +229,8 @@ def main() -> int:
             area = window.analysis.open(key)
             holder["view"] = area.views[key]
             holder["computed"] = 0
-            holder["view"].computed.connect(lambda holder=holder: holder.update(computed=holder["computed"] + 1))
+            holder["view"].computed.connect(lambda holder=holder: holder.update(computed=holder["computed"] + 1,
+                                                                                shown_at=time.perf_counter()))
             holder["view"].start()
 
         def recomputed(holder: dict = holder) -> bool:
@@ -260,18 +263,17 @@ def main() -> int:
                   ("filter change", choose, recomputed), ("sort", sort, lambda: True)]
         worst = 0.0
         for name, action, ready in steps:
+            started = [time.perf_counter()]
             gap, wall, cpu, began, gui_cpu = run_step(probe, action, ready)
             worst = max(worst, gap)
             view = holder.get("view")
             size = f"{len(view.model.table.rows)}x{len(view.model.table.columns)}" if view is not None else ""
-            if os.environ.get("STALL_DEBUG") and view is not None:
-                print("DEBUG", name, holder.get("computed"), holder.get("before"), view.computing(),
-                      view.result is None, view.chart.has_chart(), view.chart._rendering,
-                      view.chart._resize_timer.isActive(), view.chart.stack.currentWidget() is view.chart.image)
+            shown_at = holder.pop("shown_at", None)  # when the step's (last) result was shown
+            result = f"   result at {shown_at - started[0]:5.2f} s" if shown_at is not None else ""
             lines.append(f"{key:14} {name:15} longest stall {gap * 1000:5.0f} ms (from {began:5.2f} s, "
                          f"GUI thread CPU {gui_cpu * 1000:4.0f} ms)   "
                          f"step {wall:6.2f} s wall "
-                         f"{cpu:6.2f} s CPU   table {size}")
+                         f"{cpu:6.2f} s CPU   table {size}{result}")
             if not as_json:
                 print(lines[-1], flush=True)
         rows.append({"name": f"gui_analysis_longest_stall_{key}", "seconds": worst, "budget_seconds": BUDGET})

@@ -6,6 +6,7 @@ and opening the filters waits for the choices being read on a worker instead of 
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 
 from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
@@ -148,6 +149,8 @@ def test_the_cycle_collector_pauses_while_workers_run(qtbot) -> None:
         task.start()
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)
     assert not gc.isenabled()
+    assert sys.getswitchinterval() <= workers.SWITCH_INTERVAL  # the GUI thread gets the interpreter soon
+    assert gc.get_threshold() >= workers.COLLECT_THRESHOLDS  # and full collections are rarer
     release.set()
     qtbot.waitUntil(lambda: len(finished) == 2, timeout=10_000)
     assert seen == [False, False]

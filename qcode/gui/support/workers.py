@@ -27,6 +27,10 @@ from qcode.core.project import Change, Project
 #: how long a worker may run Python before the GUI thread gets the interpreter when it asks (Python's 5 ms
 #: default made every call a painting table makes into Python wait for it while a worker computed)
 SWITCH_INTERVAL = 0.001
+#: the cycle collector's thresholds (Python's: 700, 10, 10): a young collection every 10,000 new objects, a
+#: full one considered after 200 of them instead of 100 (each full one holds the interpreter for 30 to 75 ms
+#: at reference scale; the workers collect when they end, see `_CollectorPause`)
+COLLECT_THRESHOLDS = (10_000, 20, 10)
 
 
 class _CollectorPause:
@@ -61,7 +65,7 @@ class _CollectorPause:
             # (the GUI thread gets the interpreter): left to the next allocation, the collections of the young
             # and middle generations (30 ms each for a matrix's result) came at once on the GUI thread, while
             # it showed the result
-            for generation in (0, 1, 2):
+            for generation in (0, 1):
                 gc.collect(generation)
                 time.sleep(0.002)
 
@@ -119,9 +123,17 @@ class CoreTask(QRunnable):
             self.signals.finished.emit(result)
 
     def start(self) -> None:
-        if sys.getswitchinterval() > SWITCH_INTERVAL:
-            sys.setswitchinterval(SWITCH_INTERVAL)
+        share_the_interpreter()
         QThreadPool.globalInstance().start(self)
+
+
+def share_the_interpreter() -> None:
+    """Settings that let the GUI thread get the interpreter soon while workers run (set once, when the first
+    worker starts): a short switch interval and rarer automatic collections."""
+    if sys.getswitchinterval() > SWITCH_INTERVAL:
+        sys.setswitchinterval(SWITCH_INTERVAL)
+    if gc.get_threshold()[0] < COLLECT_THRESHOLDS[0]:
+        gc.set_threshold(*COLLECT_THRESHOLDS)
 
 
 class ProgressTask:
