@@ -33,7 +33,8 @@ def test_quick_benchmark_runs(tmp_path: Path) -> None:
                      "check_before_first_write",
                      "agreement_paragraph", "merge_reference"]
     assert {"matrix_by_case", "matrix_by_source", "matrix_by_coder", "matrix_by_attribute", "cooccurrence",
-            "coding_query", "word_frequency", "saturation", "apply_batch_10k", "code_excerpts_with_locations",
+            "coding_query", "word_frequency", "word_frequency_all_sources", "saturation", "apply_batch_10k",
+            "code_excerpts_with_locations",
             "frequencies_filtered_by_folder", "frequencies_filtered_by_sources", "frequencies_filtered_by_coder",
             "stats_by_source_peak", "name_check_excerpts"} <= set(names)
     for row in rows:

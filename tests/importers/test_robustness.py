@@ -19,6 +19,7 @@ from qcode.core.errors import UnreadableFileError
 from qcode.core.importers import REGISTRY, ImportOptions, ParsedCoding, ParseResult, importable_suffixes
 from qcode.core.importers.text import decode, decoding_notes
 from qcode.core.project import Project
+from tests.schema_versions import make_older
 
 TEXT = "Interviewer: How was the harvest?\n\nAroha: Better than last year, with the new rows of kūmara.\n"
 
@@ -116,8 +117,10 @@ def test_check_counts_characters_as_the_store_does_even_past_a_nul(tmp_path: Pat
     text = "made by an older qcode\x00 with a NUL inside"
     with sqlite3.connect(path) as conn:  # what an older version could have stored
         conn.execute("UPDATE source SET text = ?, length = ? WHERE id = ?", (text, len(text), source.id))
+    make_older(path, 6)  # a file of the version before word counts were stored: opening it counts them
     with Project.open(path, mode="read") as project:
         assert project.check() == []
+        assert project.word_frequencies(limit=None, use_builtin_stop_words=False)[-1].word == "with"
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE source SET length = 3 WHERE id = ?", (source.id,))
     with Project.open(path, mode="read") as project:

@@ -9,7 +9,7 @@ the cases a filter names.
 
 from __future__ import annotations
 
-import re
+import heapq
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
@@ -19,9 +19,10 @@ from qcode.core.analysis import ranges as rng
 from qcode.core.analysis.frequencies import source_paths
 from qcode.core.analysis.locations import location_index
 from qcode.core.model import Filter, KwicLine, WordCount, WordTally
-from qcode.core.store import analysis_reads, queries
+from qcode.core.store import analysis_reads, queries, word_counts
+from qcode.core.tokens import WORD, words_of
 
-WORD = re.compile(r"[^\W_]+")
+__all__ = ["STOP_WORDS", "WORD", "kwic", "most_frequent", "read_stop_words", "text_scope", "word_tally", "words_of"]
 
 #: common English words that say little about a theme; a user list adds to them
 STOP_WORDS = frozenset("""
@@ -34,11 +35,6 @@ such t than that the their theirs them themselves then there these they this tho
 until up us ve very was wasn we were weren what when where which while who whom why will with won would
 wouldn y yes you your yours yourself yourselves
 """.split())  # noqa: SIM905 (a word list reads better as text)
-
-
-def words_of(text: str) -> list[str]:
-    """The case-folded words of a text, in order."""
-    return [w.casefold() for w in WORD.findall(text)]
 
 
 def read_stop_words(text: str) -> set[str]:
@@ -67,11 +63,22 @@ def _texts(conn: sqlite3.Connection, scope: dict[int, rng.Ranges | None]) -> Ite
             yield source_id, start, piece
 
 
-def word_tally(conn: sqlite3.Connection, flt: Filter) -> WordTally:
-    """Count the words of the text a filter selects (see the module's docstring)."""
+def word_tally(conn: sqlite3.Connection, flt: Filter, *, stored: bool = True) -> WordTally:
+    """Count the words of the text a filter selects (see the module's docstring).
+
+    Whole sources add up their stored word counts (`stored=False` counts their text instead, with the same
+    result); passages, and a source whose counts are missing, are counted from their text.
+    """
+    scope = text_scope(conn, flt)
     counts: Counter[str] = Counter()
     in_sources: Counter[str] = Counter()
-    for _source_id, pieces in groupby(_texts(conn, text_scope(conn, flt)), key=lambda piece: piece[0]):
+    if stored:
+        whole = [source for source, ranges in scope.items() if ranges is None]
+        summed, holding, missing = word_counts.sums(conn, whole)
+        counts.update(summed)
+        in_sources.update(holding)
+        scope = {source: ranges for source, ranges in scope.items() if ranges is not None or source in missing}
+    for _source_id, pieces in groupby(_texts(conn, scope), key=lambda piece: piece[0]):
         found: Counter[str] = Counter()
         for _, _, text in pieces:
             found.update(WORD.findall(text))  # counted as written (in C), folded once per distinct word below
@@ -89,10 +96,13 @@ def most_frequent(tally: WordTally, *, min_length: int = 1, stop_words: Iterable
     `min_length` left out, with the number of sources holding each."""
     stop = {w.casefold() for w in stop_words} | (STOP_WORDS if use_builtin_stop_words else set())
     kept = [(word, count) for word, count in tally.counts.items() if len(word) >= min_length and word not in stop]
-    ordered = sorted(kept, key=lambda item: (-item[1], item[0]))
-    if limit is not None:
-        ordered = ordered[:limit]
+    ordered = (sorted(kept, key=_most_first) if limit is None
+               else heapq.nsmallest(limit, kept, key=_most_first))  # the first 100 of 100,000 words: no full sort
     return [WordCount(word, count, tally.sources[word]) for word, count in ordered]
+
+
+def _most_first(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def kwic(conn: sqlite3.Connection, flt: Filter, word: str, *, width: int = 40,

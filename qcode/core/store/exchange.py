@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from qcode.core.model import CaseMember
-from qcode.core.store import aggregates
+from qcode.core.store import aggregates, word_counts
 from qcode.core.store.connection import inserted_id
 
 #: the tables whose rows carry a guid, by the kind of object they hold
@@ -154,11 +155,16 @@ def put_rows(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], row
     if rows:
         names = ", ".join(f'"{c}"' for c in columns)
         conn.executemany(f"INSERT INTO {_table_name(table)}({names}) VALUES ({_marks(list(columns))})", rows)
+        if table == "source":  # a source's word counts come with its text
+            at_id, at_text = columns.index("id"), columns.index("text")
+            word_counts.store_texts(conn, ((cast(int, row[at_id]), str(row[at_text])) for row in rows))
 
 
 def delete_ids(conn: sqlite3.Connection, table: str, ids: list[int]) -> None:
     """Delete the rows of a table an import fills that have these ids (in chunks: SQLite limits the number of
-    parameters)."""
+    parameters); a deleted source's words leave the project's word totals."""
+    if table == "source":
+        word_counts.forget(conn, ids)
     for first in range(0, len(ids), 500):
         chunk = ids[first:first + 500]
         conn.execute(f"DELETE FROM {_table_name(table)} WHERE id IN ({_marks(chunk)})", chunk)

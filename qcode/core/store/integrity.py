@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 
-from qcode.core.store import aggregates
+from qcode.core.store import aggregates, word_counts
 
 
 def consistency_problems(conn: sqlite3.Connection) -> list[str]:
     """What `qcode check` finds wrong beyond SQLite's own check, one readable line per problem (empty when all is
     well): codings, spans or case members outside their source's text, a source whose recorded length is not its
     text's, a code tree index out of step with the tree or holding a cycle, memos of deleted objects, and
-    frequency aggregates that differ from a recount."""
+    frequency aggregates and per-source word counts that differ from a recount."""
     problems: list[str] = []
     for coding_id, source, start, end, length in conn.execute(
         """SELECT c.id, s.name, c.start, c."end", s.length FROM coding c JOIN source s ON s.id = c.source_id
@@ -58,4 +58,13 @@ def consistency_problems(conn: sqlite3.Connection) -> list[str]:
     stale_values = aggregates.stale_value_groups(conn)
     if stale_values:
         problems.append(f"{stale_values} frequency sums by case attribute values are out of date")
+    stale_words = word_counts.stale_sources(conn)
+    if stale_words:
+        shown = ", ".join(f"'{name}'" for name in stale_words[:5]) + (" …" if len(stale_words) > 5 else "")
+        problems.append(f"the stored word counts of {len(stale_words)} "
+                        f"{'source are' if len(stale_words) == 1 else 'sources are'} out of date ({shown})")
+    stale_totals = word_counts.stale_totals(conn)
+    if stale_totals:
+        problems.append(f"the stored totals of {stale_totals} {'word are' if stale_totals == 1 else 'words are'} "
+                        "out of date")
     return problems

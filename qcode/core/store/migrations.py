@@ -366,8 +366,36 @@ def step_006_analysis_storage(conn: sqlite3.Connection) -> None:
     )
 
 
+def step_007_word_counts(conn: sqlite3.Connection) -> None:
+    """Each source's word counts and the project's word totals (see `word_counts`), counted here from the
+    texts of a file made before they were kept."""
+    from qcode.core.store import word_counts
+
+    run_script(
+        conn,
+        """
+        -- every case-folded word of the sources' texts, with its occurrences and the number of sources holding it
+        -- over all sources; a word leaves with the last source holding it
+        CREATE TABLE word (
+            id      INTEGER PRIMARY KEY,
+            text    TEXT NOT NULL UNIQUE,
+            count   INTEGER NOT NULL,
+            sources INTEGER NOT NULL
+        );
+
+        -- per source: its words' ids and their counts, two arrays of little-endian unsigned 32-bit integers
+        CREATE TABLE source_words (
+            source_id INTEGER PRIMARY KEY REFERENCES source(id) ON DELETE CASCADE,
+            word_ids  BLOB NOT NULL,
+            counts    BLOB NOT NULL
+        );
+        """,
+    )
+    word_counts.rebuild(conn)
+
+
 STEPS: list[Step] = [step_001_initial, step_002_code_value_stat, step_003_member_ranges, step_004_name_register,
-                     step_005_exchange_guids, step_006_analysis_storage]
+                     step_005_exchange_guids, step_006_analysis_storage, step_007_word_counts]
 LATEST = len(STEPS)
 
 

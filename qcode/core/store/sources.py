@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from qcode.core.model import Folder, Source, Span
+from qcode.core.store import word_counts
 from qcode.core.store.connection import fresh_guid, inserted_id
 
 _SOURCE_COLUMNS = "id, name, kind, folder_id, length, sha256, original_name, imported_at, meta"
@@ -176,21 +177,23 @@ def insert_source(
     position: int | None = None,
     guid: str | None = None,
 ) -> int:
-    """A new source row (`source_id` and `position` put back a deleted one where it was; `guid` its identity,
-    fresh when None)."""
+    """A new source row with its word counts (`source_id` and `position` put back a deleted one where it was;
+    `guid` its identity, fresh when None)."""
     if position is None:
         position = next_source_position(conn, folder_id)
-    return inserted_id(conn.execute(
+    new_id = inserted_id(conn.execute(
         "INSERT INTO source(id, name, kind, text, length, sha256, original_name, imported_at, folder_id, position, "
         "meta, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (source_id, name, kind, text, len(text), sha256, original_name, imported_at, folder_id, position,
          json.dumps(meta, ensure_ascii=False, sort_keys=True), guid or fresh_guid()),
     ))
+    word_counts.store_texts(conn, [(new_id, text)])
+    return new_id
 
 
 def insert_sources(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[int]:
     """Many new source rows at once (an import of a large library): (name, kind, text, sha256, original_name,
-    imported_at, folder_id, position, meta, guid) each; their new ids, in order.
+    imported_at, folder_id, position, meta, guid) each, with their word counts; their new ids, in order.
 
     The ids are the ones SQLite would give one row at a time (the next after the largest), given here so that
     one statement inserts them all; the caller holds the write transaction.
@@ -205,6 +208,7 @@ def insert_sources(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> lis
          for source_id, (name, kind, text, sha256, original_name, imported_at, folder_id, position, meta, guid)
          in zip(ids, rows, strict=True)),
     )
+    word_counts.store_texts(conn, ((source_id, row[2]) for source_id, row in zip(ids, rows, strict=True)))
     return ids
 
 
@@ -239,7 +243,9 @@ def update_source(conn: sqlite3.Connection, source_id: int, *, name: str, folder
 
 
 def delete_source(conn: sqlite3.Connection, source_id: int) -> None:
-    """Delete a source row; its spans, codings, passage memos and case memberships go with it (they cascade)."""
+    """Delete a source row; its spans, codings, passage memos and case memberships go with it (they cascade), and
+    its words leave the project's word totals."""
+    word_counts.forget(conn, [source_id])
     conn.execute("DELETE FROM source WHERE id = ?", (source_id,))
 
 
