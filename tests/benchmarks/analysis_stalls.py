@@ -1,15 +1,19 @@
 """The longest stalls of the event loop in the analysis views at reference scale.
 
-    python tests/benchmarks/analysis_stalls.py PROJECT SCRATCH_FOLDER [--json]
+    python tests/benchmarks/analysis_stalls.py PROJECT SCRATCH_FOLDER [--json] [--blame] [--long-calls]
 
 A 10 ms timer probes the event loop while each view of the Analysis area is opened (until its table and
 chart are shown), its filters dialog is opened (the choices of codes, sources, cases, values and coders
 built), a filter is chosen (until the new result and chart are shown) and its table is sorted by a number
 column, as a click on the header does. Every action runs from the event loop, as the user's would; the
 longest gap between two timer turns is what the user feels as a frozen window (the issue's rule: never over
-100 ms). Prints one line per view and step with the longest gap (wall) and the processor time of the step,
-or, with --json, the benchmark rows `gui_analysis_longest_stall_<view>` (budget 0.1 s). With --blame, a
-watchdog thread prints where the GUI thread is whenever it has not turned for 80 ms (what to fix next).
+100 ms). Prints one line per view and step with the longest gap (wall; with the GUI thread's own processor
+time in it: the rest it waited for the interpreter or a processor), the processor time of the step and when
+its result was shown (the table; the step ends once its chart is drawn too), or, with --json, the benchmark
+rows `gui_analysis_longest_stall_<view>` (budget 0.1 s). With --blame, a watchdog thread prints where the GUI
+thread is whenever it has not turned for 80 ms (what to fix next) and the other threads' innermost calls,
+and each collection of the cycle collector over 20 ms; with --long-calls, every call into C over 50 ms on a
+worker.
 """
 
 from __future__ import annotations
@@ -41,13 +45,15 @@ class StallProbe:
         self.timer.timeout.connect(self._tick)
         self.last = self.ended = time.perf_counter()  # ended: when the longest stall ended
         self.longest = 0.0
-        self.timer.start()
+        self.last_cpu = time.thread_time()
+        self.longest_cpu = 0.0  # the GUI thread's own processor time in the longest stall (the rest: waiting
+        self.timer.start()  # for the interpreter, held by a worker, or for a processor)
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         if now - self.last > self.longest:
-            self.longest, self.ended = now - self.last, now
-        self.last = now
+            self.longest, self.ended, self.longest_cpu = now - self.last, now, cpu - self.last_cpu
+        self.last, self.last_cpu = now, cpu
 
     def watch(self, after: float = 0.08) -> None:
         """Print the GUI thread's stack whenever its last turn is over `after` seconds old (once per stall)."""
@@ -58,24 +64,87 @@ class StallProbe:
             while True:
                 time.sleep(0.02)
                 last = self.last
+                if reported and last != reported:  # the stall reported last has ended: say how long it was
+                    print(f"--- (that stall lasted {(last - reported) * 1000:.0f} ms)", file=sys.stderr)
+                    reported = 0.0
                 if time.perf_counter() - last > after and last != reported:
                     reported = last
-                    frame = sys._current_frames().get(gui)
+                    frames = sys._current_frames()
+                    others = "".join(
+                        f"  (thread {ident}: {' < '.join(_where(f) for f in traceback.extract_stack(frame)[:-6:-1])})\n"
+                        for ident, frame in frames.items() if ident not in (gui, threading.get_ident()))
+                    frame = frames.get(gui)
                     if frame is not None:
                         stack = "".join(traceback.format_stack(frame, limit=12))
-                        print(f"--- GUI thread busy for {after * 1000:.0f} ms at:\n{stack}", file=sys.stderr)
+                        print(f"--- GUI thread busy for {after * 1000:.0f} ms at:\n{stack}"
+                              f" other threads meanwhile (innermost first):\n{others}", file=sys.stderr)
 
         threading.Thread(target=watchdog, daemon=True).start()
 
     def reset(self) -> None:
         self.last = self.ended = time.perf_counter()
-        self.longest = 0.0
+        self.last_cpu = time.thread_time()
+        self.longest = self.longest_cpu = 0.0
+
+
+def report_long_calls(after: float = 0.05) -> None:
+    """Print every call into C (a builtin: numpy, sqlite, re) on a worker that takes over `after` seconds: such a
+    call may hold the interpreter all along (what --blame cannot see: its watchdog waits for the interpreter
+    too). Slows the workers' Python down."""
+    from qcode.gui.support import workers
+
+    run = workers.CoreTask.run
+
+    def watched(task: workers.CoreTask) -> None:
+        calls: list[tuple[float, object, str]] = []
+
+        def profile(frame: object, event: str, arg: object) -> None:
+            if event == "c_call":
+                calls.append((time.perf_counter(), arg, f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno}"))  # type: ignore[attr-defined]
+            elif event in ("c_return", "c_exception") and calls:
+                began, function, where = calls.pop()
+                took = time.perf_counter() - began
+                if took > after:
+                    name = getattr(function, "__qualname__", str(function))
+                    print(f"--- worker: {took * 1000:.0f} ms in {name} from {where}", file=sys.stderr)
+
+        sys.setprofile(profile)
+        try:
+            run(task)
+        finally:
+            sys.setprofile(None)
+
+    workers.CoreTask.run = watched  # type: ignore[method-assign]
+
+
+def report_collections(after: float = 0.02) -> None:
+    """Print every collection of Python's cycle collector that takes over `after` seconds (it holds the
+    interpreter all along, whichever thread it runs on)."""
+    import gc
+
+    began: list[float] = []
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            began[:] = [time.perf_counter()]
+        elif began:
+            took = time.perf_counter() - began[0]
+            if took > after:
+                thread = "GUI thread" if threading.current_thread() is threading.main_thread() else "a worker"
+                print(f"--- a collection of generation {info['generation']} took {took * 1000:.0f} ms "
+                      f"on {thread}", file=sys.stderr)
+
+    gc.callbacks.append(callback)
+
+
+def _where(frame: traceback.FrameSummary) -> str:
+    return f"{Path(frame.filename).name}:{frame.lineno} {frame.name}"
 
 
 def run_step(probe: StallProbe, action: Callable[[], None], ready: Callable[[], bool],
              limit: float = 90.0) -> tuple[float, float, float, float]:
     """Run `action` from the event loop, then let the loop run until `ready()`: (longest gap, wall, CPU,
-    seconds into the step when the longest gap began)."""
+    seconds into the step when the longest gap began, the GUI thread's processor time in it)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     loop = QEventLoop()
@@ -98,7 +167,7 @@ def run_step(probe: StallProbe, action: Callable[[], None], ready: Callable[[], 
     probe._tick()
     if not ready():
         wall = float("inf")  # not ready within the limit (a view without a first result, say)
-    return probe.longest, wall, cpu, probe.ended - probe.longest - t0
+    return probe.longest, wall, cpu, probe.ended - probe.longest - t0, probe.longest_cpu
 
 
 def main() -> int:
@@ -106,6 +175,12 @@ def main() -> int:
     as_json = "--json" in sys.argv
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     sys.path.insert(0, str(ROOT))
+    # qcode's modules load from bytecode, as in the installed app and as the installed libraries do (compiled
+    # here beforehand into __pycache__: with PYTHONDONTWRITEBYTECODE each import of a view compiled its
+    # source, some 90 ms of the first opening)
+    import compileall
+
+    compileall.compile_dir(ROOT / "qcode", quiet=1)
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
@@ -129,6 +204,9 @@ def main() -> int:
     probe = StallProbe()
     if "--blame" in sys.argv:
         probe.watch()
+        report_collections()
+    if "--long-calls" in sys.argv:
+        report_long_calls()
     from qcode.gui.analysis.registry import VIEWS
 
     cases = [c.id for c in project.cases()][: max(1, len(project.cases()) // 3)]
@@ -144,13 +222,24 @@ def main() -> int:
             view = holder.get("view")
             if view is not None and view.result is None and not view.computing():
                 return True  # nothing is on its way (the coding query before a query is typed): no wait
-            return view is not None and view.result is not None and not view.computing() \
+            return view is not None and view.result is not None and not view.computing() and not view.drawing() \
                 and (view.chart.has_chart() or not view.chart_kinds)
 
         def open_view(key: str = key, holder: dict = holder) -> None:
             area = window.analysis.open(key)
             holder["view"] = area.views[key]
+            holder["computed"] = 0
+            holder["view"].computed.connect(lambda holder=holder: holder.update(computed=holder["computed"] + 1,
+                                                                                shown_at=time.perf_counter()))
             holder["view"].start()
+
+        def recomputed(holder: dict = holder) -> bool:
+            """The result for the new filter is shown, with its chart (or nothing is on its way: the coding
+            query before a query is typed)."""
+            view = holder["view"]
+            if view.result is None and not view.computing():
+                return True
+            return holder["computed"] > holder["before"] and shown(holder)
 
         steps: list[tuple[str, Callable[[], None], Callable[[], bool]]] = [("open", open_view, shown)]
 
@@ -161,7 +250,7 @@ def main() -> int:
             holder["dialog"].reject()
 
         def choose(holder: dict = holder) -> None:
-            holder["view"].result = None
+            holder["before"] = holder["computed"]
             holder["view"].filters.choose(cases=cases)
 
         def sort(holder: dict = holder) -> None:
@@ -171,16 +260,20 @@ def main() -> int:
             view.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
 
         steps += [("filters dialog", open_dialog, lambda: True), ("close dialog", close_dialog, lambda: True),
-                  ("filter change", choose, shown), ("sort", sort, lambda: True)]
+                  ("filter change", choose, recomputed), ("sort", sort, lambda: True)]
         worst = 0.0
         for name, action, ready in steps:
-            gap, wall, cpu, began = run_step(probe, action, ready)
+            started = [time.perf_counter()]
+            gap, wall, cpu, began, gui_cpu = run_step(probe, action, ready)
             worst = max(worst, gap)
             view = holder.get("view")
             size = f"{len(view.model.table.rows)}x{len(view.model.table.columns)}" if view is not None else ""
-            lines.append(f"{key:14} {name:15} longest stall {gap * 1000:5.0f} ms (from {began:5.2f} s)   "
+            shown_at = holder.pop("shown_at", None)  # when the step's (last) result was shown
+            result = f"   result at {shown_at - started[0]:5.2f} s" if shown_at is not None else ""
+            lines.append(f"{key:14} {name:15} longest stall {gap * 1000:5.0f} ms (from {began:5.2f} s, "
+                         f"GUI thread CPU {gui_cpu * 1000:4.0f} ms)   "
                          f"step {wall:6.2f} s wall "
-                         f"{cpu:6.2f} s CPU   table {size}")
+                         f"{cpu:6.2f} s CPU   table {size}{result}")
             if not as_json:
                 print(lines[-1], flush=True)
         rows.append({"name": f"gui_analysis_longest_stall_{key}", "seconds": worst, "budget_seconds": BUDGET})

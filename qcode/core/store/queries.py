@@ -52,8 +52,11 @@ def filter_clause(conn: sqlite3.Connection, flt: Filter, *, source_column: str =
         args.extend(flt.folders)
     if flt.cases:
         marks = ",".join("?" * len(flt.cases))
+        # `+m.case_id`: a source's few memberships are found by its id, then their cases checked against the
+        # list; without the +, SQLite probed the (source, case) index once per chosen case for every coding
+        # (200,000 codings filtered to 100 cases: 3.3 s instead of 0.2 s)
         parts.append(
-            f"EXISTS (SELECT 1 FROM case_member m WHERE m.source_id = c.source_id AND m.case_id IN ({marks}) "
+            f"EXISTS (SELECT 1 FROM case_member m WHERE m.source_id = c.source_id AND +m.case_id IN ({marks}) "
             f"AND {_OVERLAP})"
         )
         args.extend(flt.cases)

@@ -72,11 +72,12 @@ class AnalysisActions(QObject):
 
     def _build(self) -> tuple[AnalysisArea, QDockWidget]:
         from qcode.gui.analysis.area import AnalysisArea
-        from qcode.gui.analysis.charts import preload
 
-        self._preload = preload()  # matplotlib loads on a worker while the first table is computed
         window = self.window
         self.area = AnalysisArea(window.project)  # type: ignore[attr-defined]
+        # matplotlib loads on a worker once the window has shown the area: the first chart asks for it when
+        # the first result is shown (loading it while the dock first showed, with the first result being
+        # computed, took turns at the interpreter with painting the window: it froze for 100 to 300 ms)
         segments = getattr(window, "segments", None)
         if segments is not None:
             self.area.excerpts_requested.connect(lambda read, what: self._list(lambda: segments.show_excerpts(read, what)))

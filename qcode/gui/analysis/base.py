@@ -45,7 +45,7 @@ ExcerptReader = Callable[[Project], list[Excerpt]]
 SIZE_SAMPLE = 60  # rows measured for the columns' widths
 WIDE_FROM = 1100  # pixels of the view's width from which the chart stands beside the table
 BUSY_AFTER_MS = 250  # a result that takes longer shows the busy bar
-CHART_ON_WORKER_FROM = 1000  # cells of the result table from which a `chart_on_worker` view draws on a worker
+CHART_ON_WORKER_FROM = 100  # cells of the result table from which a `chart_on_worker` view draws on a worker
 REFRESH_AFTER_MS = 400  # codings changed: recompute after this pause (several changes, one recompute)
 #: the changes that can alter an analysis's numbers
 RELEVANT_CHANGES = {"coding", "code", "source", "folder", "case", "attribute", "coder"}
@@ -60,7 +60,8 @@ class AnalysisView(QWidget):
     chart_kinds: tuple[str, ...] = ()
     #: True: `draw_chart` may run on a worker (it then uses no Qt widget and not `self.project`, only the
     #: result and plain values kept on the GUI thread; `self.chart.show_message` may be called there); it
-    #: does for a table of `CHART_ON_WORKER_FROM` cells or more (a small chart is made at once, in ms)
+    #: does for a table of `CHART_ON_WORKER_FROM` cells or more (a bar chart of 70 words took some 60 ms of
+    #: matplotlib on the GUI thread, more while a worker computed; a chart of a few cells is made at once)
     chart_on_worker = False
 
     excerpts_requested = Signal(object, str)  # (ExcerptReader, what in words): list them in Coded segments
@@ -90,6 +91,9 @@ class AnalysisView(QWidget):
         self.busy.setMaximumHeight(8)
         self.busy.setTextVisible(False)
         self.busy.setAccessibleName("Computing")
+        policy = self.busy.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # showing it moves nothing (the chart is not drawn again)
+        self.busy.setSizePolicy(policy)
         self.busy.hide()
         self.status = plain_label(QLabel())
         self.status.setAccessibleName(f"{self.title} status")
@@ -287,7 +291,6 @@ class AnalysisView(QWidget):
         if not self._started:
             self._started = True
             self.recompute()
-            self.filters.prefetch()  # the filters' choices, read on a worker: the Filters… button opens at once
 
     def recompute(self) -> None:
         """Compute again for the current options and filters on a worker; older results are dropped."""
@@ -311,11 +314,17 @@ class AnalysisView(QWidget):
         self._tasks.append(task)
         self.stale = False
         self._busy_timer.start()
+        self.chart.hold()  # the new result's chart comes soon: no redraw of the old one meanwhile
         task.start()
 
     def computing(self) -> bool:
         """Whether a result is still being computed."""
         return bool(self._tasks)
+
+    def drawing(self) -> bool:
+        """Whether the chart of the shown result is still to be drawn or being drawn (the result shows first,
+        its chart right after)."""
+        return self._chart_timer.isActive() or self.chart.rendering()
 
     def list_excerpts(self, read: ExcerptReader, what: str) -> None:
         """List excerpts in the Coded segments panel (read on a worker there)."""
@@ -445,10 +454,15 @@ class AnalysisView(QWidget):
         self._update_buttons()
         self.computed.emit()
         self._chart_timer.start()  # the table first; the chart right after, between events
+        # the filters' choices, read on a worker from now on (and after each change that alters them), so that
+        # the Filters… button opens at once; not while the first result is computed: a third thread then
+        # (2,000 sources' paths and attributes) slowed the window's first painting of the area
+        self.filters.prefetch()
 
     def _failed(self, message: str, details: str) -> None:
         if self._reporting_task() is None:
             return
+        self.chart.hold(False)  # the shown chart stays: at the pane's size
         self.status.setText(message)
         self.status.show()
         self.failed.emit(message)

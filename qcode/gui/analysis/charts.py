@@ -19,7 +19,7 @@ from PySide6.QtGui import QCursor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QStackedLayout, QToolTip, QWidget
 
 from qcode.gui.support.view_options import is_dark
-from qcode.gui.support.workers import CoreTask
+from qcode.gui.support.workers import CoreTask, freeze_long_lived
 
 SAVE_FORMATS = {".png": "PNG image, 300 dpi (*.png)", ".svg": "SVG drawing (*.svg)", ".pdf": "PDF document (*.pdf)"}
 PNG_DPI = 300
@@ -84,7 +84,7 @@ def preload() -> CoreTask | None:
         return None
     if not _loading:
         task = CoreTask(lambda _task: _import_matplotlib())
-        task.signals.finished.connect(lambda _result: _loading.clear())
+        task.signals.finished.connect(lambda _result: (_loading.clear(), freeze_long_lived()))
         task.signals.failed.connect(lambda _message, _details: _loading.clear())
         _loading.append(task)
         task.start()
@@ -205,6 +205,8 @@ class ChartPane(QWidget):
         self._on_worker = False
         self._generation = 0
         self._rendering: list[CoreTask] = []
+        self._holding = False  # a new chart is on its way: a resize meanwhile redraws nothing (see `hold`)
+        self._drawn_size = (0, 0)  # the pane's size when the shown figure was drawn
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
         self._resize_timer.setInterval(RESIZE_REDRAW_MS)
@@ -223,10 +225,23 @@ class ChartPane(QWidget):
         self.message.setText(text)
         self.stack.setCurrentWidget(self.message)
 
+    def hold(self, on: bool = True) -> None:
+        """`on`: a new chart will be drawn soon (a new result is being computed), so a resize meanwhile does not
+        draw the old one again (the busy bar or the filter bar changing the pane's height made a whole heatmap
+        be drawn twice more, each competing with the computation for the interpreter). Off (the computation
+        failed): redraw now if the pane's size changed meanwhile."""
+        self._holding = on
+        if not on and self._painter is not None and self.figure is not None \
+                and (self.width(), self.height()) != self._drawn_size:
+            self._resize_timer.start()
+
     def draw(self, painter: Painter, on_worker: bool = False) -> ChartHits:
         """Let `painter` fill a new figure in the current theme (here, or on the worker with `on_worker`), and
         draw it into pixels on a worker; while matplotlib is still being imported on a worker, do so once
         it is there."""
+        self._holding = False
+        self._resize_timer.stop()  # drawn at the current size now
+        self._drawn_size = (self.width(), self.height())
         self._on_worker = on_worker
         loading = preload()
         if loading is not None:
@@ -331,7 +346,7 @@ class ChartPane(QWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        if self._painter is not None and self.figure is not None:
+        if self._painter is not None and self.figure is not None and not self._holding:
             self._resize_timer.start()  # drawn again at the new size once resizing pauses
 
     def changeEvent(self, event: Any) -> None:

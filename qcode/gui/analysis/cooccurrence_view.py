@@ -36,6 +36,8 @@ class CooccurrenceResult:
     rows: list[CooccurrenceRow]
     options: CooccurrenceOptions
     colors: dict[int, str]
+    names: dict[int, str]  # the codes' names (the heatmap's labels)
+    table: Table  # the rows as the table shows them (made on the worker: 31,000 pairs take some 70 ms)
 
 
 class CooccurrenceView(AnalysisView):
@@ -79,15 +81,16 @@ class CooccurrenceView(AnalysisView):
 
     def compute(self, project: Project, flt: Filter, options: CooccurrenceOptions) -> CooccurrenceResult:
         rows = project.cooccurrence(flt, mode=options.mode, with_descendants=options.with_descendants)
-        return CooccurrenceResult(rows, options, {c.id: c.color for c in project.codes()})
+        shown = [(r.path_a.replace("/", PATH_SEPARATOR), r.path_b.replace("/", PATH_SEPARATOR), r.count, r.jaccard)
+                 for r in rows]
+        note = "" if shown else "No two codes co-occur within these filters."
+        codes = project.codes()
+        return CooccurrenceResult(rows, options, {c.id: c.color for c in codes}, {c.id: c.name for c in codes},
+                                  Table(("code A", "code B", "pairs", "Jaccard"), shown, (), note))
 
     def show_result(self, result: CooccurrenceResult) -> None:
-        self.code_names = {c.id: c.name for c in self.project.codes()}
-        rows = [(r.path_a.replace("/", PATH_SEPARATOR), r.path_b.replace("/", PATH_SEPARATOR), r.count, r.jaccard)
-                for r in result.rows]
-        note = "" if rows else "No two codes co-occur within these filters."
-        self.set_table(Table(("code A", "code B", "pairs", "Jaccard"), rows, (), note),
-                       colors=[result.colors.get(r.code_a) for r in result.rows], name_columns={0, 1},
+        self.code_names = result.names
+        self.set_table(result.table, colors=[result.colors.get(r.code_a) for r in result.rows], name_columns={0, 1},
                        second_colors=[result.colors.get(r.code_b) for r in result.rows])
 
     def _mode_text(self, mode: str) -> str:

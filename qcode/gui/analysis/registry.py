@@ -23,6 +23,11 @@ class ViewEntry:
     menu_text: str
     target: str
     shortcut: str = ""
+    title: str = ""  # the tab's text before the view is made (its class's `title`; default: the menu text)
+
+    @property
+    def tab_title(self) -> str:
+        return self.title or self.menu_text.replace("&", "")
 
     def view_class(self) -> type[AnalysisView]:
         from qcode.gui.analysis.base import AnalysisView
@@ -37,7 +42,7 @@ class ViewEntry:
 #: the views, in the order of the tabs and of the Analyse menu
 VIEWS: list[ViewEntry] = [
     ViewEntry("frequencies", "&Frequencies", "qcode.gui.analysis.frequency_view:FrequencyView"),
-    ViewEntry("matrix", "&Matrix coding", "qcode.gui.analysis.matrix_view:MatrixView", "Ctrl+Shift+M"),
+    ViewEntry("matrix", "&Matrix coding", "qcode.gui.analysis.matrix_view:MatrixView", "Ctrl+Shift+M", "Matrix"),
     ViewEntry("cooccurrence", "C&o-occurrence", "qcode.gui.analysis.cooccurrence_view:CooccurrenceView"),
     # the coding query, word frequency and saturation views follow here
     ViewEntry("query", "Coding &query", "qcode.gui.analysis.query_view:QueryView"),

@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QAbstractProxyModel,
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
 )
@@ -73,7 +74,16 @@ class ResultModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        row, column = index.row(), index.column()
+        return self.value(index.row(), index.column(), role)
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan) -> None:  # type: ignore[override]
+        """Every role a view asks of a cell, in one call (Qt's default asks `data` once per role: each a call
+        into Python, which waits for the interpreter while a worker computes)."""
+        if index.isValid():
+            fill_roles(self, index.row(), index.column(), roles)
+
+    def value(self, row: int, column: int, role: int) -> object:
+        """A cell's data for a role (what `data` returns), by the table's row and column."""
         value = self.table.rows[row][column]
         if role == Qt.ItemDataRole.DisplayRole:
             text = display(value, column in self.percent_columns)
@@ -104,6 +114,16 @@ class ResultModel(QAbstractTableModel):
             font.setBold(True)
             return font
         return None
+
+
+def fill_roles(model: ResultModel, row: int, column: int, roles: QModelRoleDataSpan) -> None:
+    """Fill a span of (role, data) pairs with a cell's data (an empty role is left unset)."""
+    if not (0 <= row < len(model.table.rows) and 0 <= column < len(model.table.columns)):
+        return
+    for item in roles:
+        value = model.value(row, column, item.role())
+        if value is not None:
+            item.setData(value)
 
 
 def display(value: object, percent: bool = False) -> str:
@@ -222,6 +242,29 @@ class ResultSort(QAbstractProxyModel):
         if not index.isValid() or not (0 <= index.row() < len(self._shown)):
             return QModelIndex()
         return self.createIndex(self._shown[index.row()], index.column())
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """The table cell's data (one call into Python where Qt's proxy makes two: the mapping, then the data)."""
+        row = index.row()
+        model = self.sourceModel()
+        if not index.isValid() or not (0 <= row < len(self._rows)) or model is None:
+            return None
+        if isinstance(model, ResultModel):
+            if not 0 <= index.column() < len(model.table.columns):
+                return None
+            return model.value(self._rows[row], index.column(), role)
+        return model.data(self.mapToSource(index), role)
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roles: QModelRoleDataSpan) -> None:  # type: ignore[override]
+        """Every role a view asks of a cell in one call into Python (a table's paint asks some seven per cell)."""
+        row = index.row()
+        model = self.sourceModel()
+        if not index.isValid() or not (0 <= row < len(self._rows)) or model is None:
+            return
+        if isinstance(model, ResultModel):
+            fill_roles(model, self._rows[row], index.column(), roles)
+        else:
+            model.multiData(self.mapToSource(index), roles)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         model = self.sourceModel()

@@ -63,6 +63,7 @@ def with_coder(flt: Filter, coder_id: int | None) -> Filter | None:
 class SaturationView(AnalysisView):
     title = "Saturation"
     chart_kinds = ("Codes per source",)
+    chart_on_worker = True  # draw_chart reads only the result
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(project, parent)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,17 +64,18 @@ class WordResult:
 class WordTableModel(ResultModel):
     """The word table; a cell's tooltip says that a click shows the word in context (not excerpts)."""
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
-            word, count, sources = self.table.rows[index.row()][:3]
+    def value(self, row: int, column: int, role: int) -> object:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            word, count, sources = self.table.rows[row][:3]
             return (f"“{word}”: {count} occurrence{'s' if count != 1 else ''} in {sources} "
                     f"source{'s' if sources != 1 else ''}\nClick to see it in context.")
-        return super().data(index, role)
+        return super().value(row, column, role)
 
 
 class WordView(AnalysisView):
     title = "Word frequency"
     chart_kinds = ("Bars",)
+    chart_on_worker = True  # draw_chart reads only the result
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(project, parent)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import weakref
 from typing import ClassVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from qcode.core.model import Filter
 from qcode.core.project import Project
 from qcode.gui.dialogs.export_filters import ChoiceButton, ExportFilters, FilterChoices, filter_choices
-from qcode.gui.support.plain_text import plain_label
+from qcode.gui.support.plain_text import as_text, plain_label
 from qcode.gui.support.workers import CoreTask, ProjectSignals
 
 KINDS = ("codes", "folders", "sources", "cases", "attributes", "coders")
@@ -54,6 +55,7 @@ class ChoiceCache(QObject):
         self.wanted = False  # prefetched once: read again on the worker after each change
         self._generation = 0
         self._tasks: list[CoreTask] = []
+        self._waiting: QEventLoop | None = None  # get() waits for a read under way
         self.signals = ProjectSignals(project, self)
         self.signals.changed.connect(self._changed)
         self._refetch = QTimer(self)
@@ -61,18 +63,41 @@ class ChoiceCache(QObject):
         self._refetch.setInterval(REFETCH_AFTER_MS)
         self._refetch.timeout.connect(self.prefetch)
 
-    def get(self) -> FilterChoices:
-        """The choices: the kept ones, or read now (on this thread) when none are kept."""
+    def get(self, on_worker: bool = False) -> FilterChoices:
+        """The choices: the kept ones, those being read on a worker (waited for with the window responding),
+        or read now when none are kept (`on_worker`: read on a worker, waited for likewise)."""
         project = self.project()
+        if self.choices is None and on_worker and not self._tasks:
+            self._start_read()
+        if self.choices is None and self._tasks:
+            self._wait_for_prefetch()
         if self.choices is None and project is not None:
             self._generation += 1  # a read under way is older
             self.choices = filter_choices(project)
         assert self.choices is not None
         return self.choices
 
+    def _wait_for_prefetch(self) -> None:
+        """Let the event loop run until the read under way on a worker is done (reading them again here took
+        0.3 s and more while a view computed, with the window frozen)."""
+        self._waiting = QEventLoop()
+        try:
+            while self._tasks:  # (_done quits the loop when a read ends)
+                self._waiting.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            self._waiting = None
+
+    def _done(self, task: CoreTask) -> None:
+        self._tasks.remove(task)
+        if self._waiting is not None:
+            self._waiting.quit()
+
     def prefetch(self) -> None:
         """Read the choices on a worker (with a read-only project of its own) unless they are kept."""
         self.wanted = True
+        self._start_read()
+
+    def _start_read(self) -> None:
         project = self.project()
         if self.choices is not None or self._tasks or project is None or not project.is_open:
             return
@@ -84,12 +109,12 @@ class ChoiceCache(QObject):
 
         task = CoreTask(work)
         task.signals.finished.connect(lambda choices, t=task, g=generation: self._arrived(t, g, choices))
-        task.signals.failed.connect(lambda *_args, t=task: self._tasks.remove(t))  # read when asked instead
+        task.signals.failed.connect(lambda *_args, t=task: self._done(t))  # read when asked instead
         self._tasks.append(task)
         task.start()
 
     def _arrived(self, task: CoreTask, generation: int, choices: FilterChoices) -> None:
-        self._tasks.remove(task)
+        self._done(task)
         if generation == self._generation and self.choices is None:
             self.choices = choices
         elif self.choices is None and self.wanted:
@@ -102,6 +127,27 @@ class ChoiceCache(QObject):
         self.choices = None
         if self.wanted:
             self._refetch.start()
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shows as much of its text as fits, with … at the end (its `text()` is whole).
+
+    Filters naming 600 cases made a plain label some 10,000 pixels wide: its dock, and the chart beside the
+    table, grew with it (a chart drawn 5,800 pixels wide took seconds of the interpreter on a worker)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("Only ") * 3), hint.height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), 400), hint.height())
+
+    def paintEvent(self, event: object) -> None:
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        painter.drawText(self.contentsRect(), int(self.alignment()), shown)
+        painter.end()
 
 
 class FilterBar(QWidget):
@@ -124,7 +170,8 @@ class FilterBar(QWidget):
         self.button.setAccessibleName(f"Filter {what}")
         self.button.setToolTip(f"Narrow {what} by {', '.join(k.replace('attributes', 'attribute values') for k in self.kinds)}")
         self.button.clicked.connect(lambda: self.open_dialog())
-        self.label = plain_label(QLabel())
+        self.label = plain_label(ElidedLabel())
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.label.setAccessibleName(f"Filters of {what}")
         self.clear_button = QToolButton()
         self.clear_button.setText("Clear filters")
@@ -168,7 +215,7 @@ class FilterBar(QWidget):
         dialog.setWindowTitle(f"Filter {self.what}")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form = QFormLayout(dialog)
-        filters = ExportFilters(self.project, self.cache.get())
+        filters = ExportFilters(self.project, self.cache.get(on_worker=True))
         buttons = dict(zip(KINDS, (label_button for label_button in filters.rows()), strict=True))
         for kind in self.kinds:
             label, button = buttons[kind]
@@ -199,5 +246,5 @@ class FilterBar(QWidget):
 
     def _show(self) -> None:
         self.label.setText(f"Only {self.description}" if self.description else "No filters")
-        self.label.setToolTip("")
+        self.label.setToolTip(as_text(self.label.text()) if self.description else "")  # (when cut short)
         self.clear_button.setEnabled(bool(self.description))
