@@ -142,7 +142,7 @@ def test_the_cycle_collector_pauses_while_workers_run(qtbot) -> None:
         seen.append(gc.isenabled())
         release.wait(10)
 
-    first, second = CoreTask(work), CoreTask(work)
+    first, second = CoreTask(work, pause_collector=True), CoreTask(work, pause_collector=True)
     finished: list[object] = []
     for task in (first, second):
         task.signals.finished.connect(finished.append)
@@ -158,7 +158,7 @@ def test_the_cycle_collector_pauses_while_workers_run(qtbot) -> None:
 
     gc.disable()  # turned off elsewhere: stays off
     try:
-        task = CoreTask(lambda _task: None)
+        task = CoreTask(lambda _task: None, pause_collector=True)
         task.signals.finished.connect(finished.append)
         task.start()
         qtbot.waitUntil(lambda: len(finished) == 3, timeout=10_000)
@@ -166,6 +166,15 @@ def test_the_cycle_collector_pauses_while_workers_run(qtbot) -> None:
     finally:
         gc.enable()
     assert workers.collector_pause._running == 0
+
+
+def test_long_work_leaves_the_cycle_collector_running(qtbot) -> None:
+    """An import or export runs for minutes and its parsers make cycles: its task does not pause the collector."""
+    seen: list[bool] = []
+    task = CoreTask(lambda _task: seen.append(gc.isenabled()))
+    with qtbot.waitSignal(task.signals.finished, timeout=10_000):
+        task.start()
+    assert seen == [True]
 
 
 def test_opening_the_filters_waits_for_the_choices_read_on_a_worker(qtbot, project: Project, monkeypatch) -> None:

@@ -306,7 +306,7 @@ class AnalysisView(QWidget):
             with Project.open(path, mode="read", coder=coder) as reader:
                 return compute(reader, flt, options)
 
-        task = CoreTask(work)
+        task = CoreTask(work, pause_collector=True)
         task.generation = generation  # type: ignore[attr-defined]
         task.request = (flt, options)  # type: ignore[attr-defined]
         task.signals.finished.connect(self._arrived)

@@ -83,7 +83,7 @@ def preload() -> CoreTask | None:
     if _ready.is_set():
         return None
     if not _loading:
-        task = CoreTask(lambda _task: _import_matplotlib())
+        task = CoreTask(lambda _task: _import_matplotlib(), pause_collector=True)
         task.signals.finished.connect(lambda _result: (_loading.clear(), freeze_long_lived()))
         task.signals.failed.connect(lambda _message, _details: _loading.clear())
         _loading.append(task)
@@ -276,7 +276,7 @@ class ChartPane(QWidget):
     def _render(self, work: Callable[[CoreTask], object], finished: Callable[[Any], None]) -> CoreTask:
         """Start a newer drawing on a worker (an older one's pixels are dropped when it arrives)."""
         self._generation += 1
-        task = CoreTask(work)
+        task = CoreTask(work, pause_collector=True)
         task.generation = self._generation  # type: ignore[attr-defined]
         task.signals.finished.connect(finished)
         task.signals.failed.connect(self._render_failed)

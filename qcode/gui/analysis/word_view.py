@@ -220,7 +220,7 @@ class WordView(AnalysisView):
             with Project.open(path, mode="read", coder=coder) as reader:
                 return reader.kwic(word, flt, width=KWIC_WIDTH, limit=KWIC_LINES)
 
-        task = CoreTask(work)
+        task = CoreTask(work, pause_collector=True)
         task.generation = generation  # type: ignore[attr-defined]
         task.signals.finished.connect(self._kwic_arrived)
         task.signals.failed.connect(self._kwic_failed)

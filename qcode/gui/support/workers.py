@@ -10,6 +10,7 @@ Cancel, and a warning with the error's message when it fails.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import threading
@@ -93,12 +94,16 @@ class TaskSignals(QObject):
 class CoreTask(QRunnable):
     """One piece of background work; `cancel()` asks it to stop between units."""
 
-    def __init__(self, work: Callable[[CoreTask], object]) -> None:
+    def __init__(self, work: Callable[[CoreTask], object], *, pause_collector: bool = False) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.signals = TaskSignals()
         self._work = work
         self._cancel = threading.Event()
+        #: pause the cycle collector while it runs (`collector_pause`): for the short reads and counts a window
+        #: waits for (analysis, listings, search); long work (imports, exports, merges) leaves it running, so
+        #: that the cycles a parser makes over minutes are collected as they come
+        self.pause_collector = pause_collector
 
     # the core's Progress protocol
     def step(self, done: int, total: int, text: str) -> None:
@@ -112,7 +117,7 @@ class CoreTask(QRunnable):
 
     def run(self) -> None:
         try:
-            with collector_pause:
+            with collector_pause if self.pause_collector else contextlib.nullcontext():
                 result = self._work(self)
         except QcodeError as err:
             self.signals.failed.emit(err.message, "")

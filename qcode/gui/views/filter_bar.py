@@ -107,7 +107,7 @@ class ChoiceCache(QObject):
             with Project.open(path, mode="read", coder=coder) as reader:
                 return filter_choices(reader)
 
-        task = CoreTask(work)
+        task = CoreTask(work, pause_collector=True)
         task.signals.finished.connect(lambda choices, t=task, g=generation: self._arrived(t, g, choices))
         task.signals.failed.connect(lambda *_args, t=task: self._done(t))  # read when asked instead
         self._tasks.append(task)

@@ -280,7 +280,7 @@ class SearchPanel(QWidget):
         flt = None if flt.is_empty() else flt
         # one extra result: are there more?
         coder = self.project.viewer().name
-        task = CoreTask(lambda _task: run_search(path, query, limit + 1, offset, flt, coder))
+        task = CoreTask(lambda _task: run_search(path, query, limit + 1, offset, flt, coder), pause_collector=True)
         task.signals.finished.connect(self._done)
         task.signals.failed.connect(self._failed)
         self._retired = []

@@ -397,9 +397,9 @@ class SegmentsPanel(QWidget):
         coder = self.project.viewer().name
         if self.listing is not None:
             read = self.listing[0]
-            task = CoreTask(lambda _task: read_listing(path, read, flt, coder))
+            task = CoreTask(lambda _task: read_listing(path, read, flt, coder), pause_collector=True)
         else:
-            task = CoreTask(lambda _task: [] if flt is None else read_excerpts(path, flt, coder))
+            task = CoreTask(lambda _task: [] if flt is None else read_excerpts(path, flt, coder), pause_collector=True)
         task.generation = self._generation  # type: ignore[attr-defined]
         # bound methods, so that a closed panel is disconnected instead of called
         task.signals.finished.connect(self._show)
