@@ -190,7 +190,7 @@ def _matrix_rows(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | Non
     matrix): every code is a row (the filter narrows the codings, not the table), each measure counted alone and
     with sub-codes; groups in the matrix's column order."""
     scope = code_scope(conn, Filter())
-    found = matrix_bulk.tables(conn, flt, grouping, cells=_MEASURES, owns=(True, False), scope=scope)
+    found = matrix_bulk.tables(conn, flt, grouping, cells=_MEASURES, owns=(True, False), scope=scope, totals=False)
     own = np.stack([found.counts[(cell, True)][:-1, :-1] for cell in _MEASURES], axis=-1)  # code, column, measure
     tree = np.stack([found.counts[(cell, False)][:-1, :-1] for cell in _MEASURES], axis=-1)
     result = []

@@ -58,34 +58,35 @@ def matrix(conn: sqlite3.Connection, flt: Filter, grouping: Grouping, *, cell: s
 class Tables:
     """Several matrices of one filter and grouping, counted from one reading of the codings: for each (cell, own)
     asked, an array with a row per code in scope and the total row last, a column per column and the total column
-    last."""
+    last (zeros when the totals were not asked for)."""
 
     columns: tuple[MatrixColumn, ...]
     counts: dict[tuple[str, bool], Ints]
 
 
 def tables(conn: sqlite3.Connection, flt: Filter, grouping: Grouping | None, *, cells: tuple[str, ...],
-           owns: tuple[bool, ...], scope: CodeScope) -> Tables:
+           owns: tuple[bool, ...], scope: CodeScope, totals: bool = True) -> Tables:
     """The counts of every cell kind in `cells` (excerpts, sources, cases, characters), each for every `own` in
     `owns` (a code alone, or with its sub-codes). No grouping: one column holding every coding the filter lets
-    through (the frequency table's question)."""
+    through (the frequency table's question). Without `totals` the total row and column are left at zero (a
+    frequency table has none, and counting them is half of the work)."""
     found = _placed(conn, flt, grouping, scope, ids=False, ranges="characters" in cells, cases="cases" in cells)
     codings, place_coding, place_column, place_cases = found.codings, found.coding, found.column, found.cases
     shape = (len(scope.order) + 1, len(found.columns) + 1)  # the last row and column: the totals
     counts: dict[tuple[str, bool], Ints] = {}
     for own in owns:
-        tree = _tree(scope, own)
+        tree = _tree(scope, own, totals=totals)
         for cell in cells:
             if cell == "excerpts":
-                counts[(cell, own)] = _excerpts(codings, place_coding, place_column, tree, shape)
+                counts[(cell, own)] = _excerpts(codings, place_coding, place_column, tree, shape, totals=totals)
             elif cell == "sources":
                 counts[(cell, own)] = _distinct(codings.code[place_coding], place_column,
-                                                codings.source[place_coding], tree, shape)
+                                                codings.source[place_coding], tree, shape, totals=totals)
             elif cell == "cases":
                 counts[(cell, own)] = _distinct(codings.code[place_cases[0]], place_cases[1], place_cases[2], tree,
-                                                shape)
+                                                shape, totals=totals)
             else:
-                counts[(cell, own)] = _characters(codings, place_coding, place_column, tree, shape)
+                counts[(cell, own)] = _characters(codings, place_coding, place_column, tree, shape, totals=totals)
     return Tables(found.columns, counts)
 
 
@@ -292,14 +293,15 @@ def _places(conn: sqlite3.Connection, grouping: Grouping | None, columns: tuple[
     return place, column[place], triple
 
 
-def _tree(scope: CodeScope, own: bool) -> tuple[Ints, Ints]:
+def _tree(scope: CodeScope, own: bool, *, totals: bool = True) -> tuple[Ints, Ints]:
     """(code position, row) for every row a code's codings count in: itself (and every code above it in scope
-    unless `own`), and the total row."""
+    unless `own`), and the total row (when `totals`)."""
     index = {code: i for i, code in enumerate(scope.order)}
     total = len(scope.order)
     pairs = [(i, i) for i in range(total)] if own else [
         (index[code], index[up]) for code in scope.order for up in scope.ancestors.get(code, ()) if up in index]
-    pairs.extend((i, total) for i in range(total))
+    if totals:
+        pairs.extend((i, total) for i in range(total))
     found = np.array(pairs, dtype=np.int64).reshape(-1, 2)
     return found[:, 0], found[:, 1]
 
@@ -317,18 +319,21 @@ def _expand(code: Ints, tree: tuple[Ints, Ints], n_codes: int) -> tuple[Ints, In
 
 
 def _excerpts(codings: _Codings, place_coding: Ints, place_column: Ints, tree: tuple[Ints, Ints],
-              shape: tuple[int, int]) -> Ints:
+              shape: tuple[int, int], *, totals: bool = True) -> Ints:
     n_codes, width = shape[0] - 1, shape[1]
     counts = np.zeros(shape, dtype=np.int64)
     item, row = _expand(codings.code[place_coding], tree, n_codes)
     np.add.at(counts, (row, place_column[item]), 1)
+    if not totals:
+        return counts
     placed = _unique(place_coding)  # a coding counts once in the total column
     item, row = _expand(codings.code[placed], tree, n_codes)
     counts[:, width - 1] = np.bincount(row, minlength=shape[0])
     return counts
 
 
-def _distinct(code: Ints, column: Ints, thing: Ints, tree: tuple[Ints, Ints], shape: tuple[int, int]) -> Ints:
+def _distinct(code: Ints, column: Ints, thing: Ints, tree: tuple[Ints, Ints], shape: tuple[int, int], *,
+              totals: bool = True) -> Ints:
     """Distinct things (sources, cases) per cell, row total, column total and grand total."""
     counts = np.zeros(shape, dtype=np.int64)
     if not len(code):
@@ -339,14 +344,17 @@ def _distinct(code: Ints, column: Ints, thing: Ints, tree: tuple[Ints, Ints], sh
     code, column, thing = base // span // width, base // span % width, base % span
     item, row = _expand(code, tree, shape[0] - 1)
     cell = row * width + column[item]
-    keys = _unique(np.concatenate((cell, row * width + width - 1)) * span
-                     + np.concatenate((thing[item], thing[item])))
+    if totals:  # and the row totals, each thing once
+        cell, every = np.concatenate((cell, row * width + width - 1)), np.concatenate((thing[item], thing[item]))
+    else:
+        every = thing[item]
+    keys = _unique(cell * span + every)
     counts += np.bincount(keys // span, minlength=shape[0] * width).reshape(shape)
     return counts
 
 
 def _characters(codings: _Codings, place_coding: Ints, place_column: Ints, tree: tuple[Ints, Ints],
-                shape: tuple[int, int]) -> Ints:
+                shape: tuple[int, int], *, totals: bool = True) -> Ints:
     """The union of coded characters per cell (each source's ranges merged), row total, column total and grand
     total."""
     counts = np.zeros(shape, dtype=np.int64)
@@ -355,8 +363,10 @@ def _characters(codings: _Codings, place_coding: Ints, place_column: Ints, tree:
     width = shape[1]
     item, row = _expand(codings.code[place_coding], tree, shape[0] - 1)
     coding = place_coding[item]
-    cells = np.concatenate((row * width + place_column[item], row * width + width - 1))
-    coding = np.concatenate((coding, coding))
+    cells = row * width + place_column[item]
+    if totals:  # and the row totals, each character once
+        cells = np.concatenate((cells, row * width + width - 1))
+        coding = np.concatenate((coding, coding))
     source, start, end = codings.source[coding], codings.start[coding], codings.end[coding]
     span = int(source.max()) + 1
     group = cells * span + source
