@@ -304,3 +304,19 @@ def test_find_or_create_code_refuses_a_bad_part_and_creates_nothing(project: Pro
     with pytest.raises(InvalidNameError):
         project.find_or_create_code("   ")
     assert [c.name for c in project.codes()] == ["A"]
+
+
+def test_all_paths_read_at_once_equal_each_path(project: Project) -> None:
+    top = project.create_code("Help-seeking")
+    child = project.create_code("Barriers", parent_id=top.id)
+    project.create_code("Cost", parent_id=child.id)
+    project.create_code("Peers")
+    assert project.code_paths(separator=" > ") == {c.id: project.code_path(c.id, separator=" > ")
+                                                   for c in project.codes()}
+    assert project.code_paths()[child.id] == "Help-seeking/Barriers"
+    outer = project.create_folder("Interviews")
+    inner = project.create_folder("Round 2", parent_id=outer.id)
+    for number, folder in enumerate((None, outer.id, inner.id)):
+        project.add_source(f"S{number}", "Al: some words.", folder_id=folder)
+    assert project.source_paths() == {s.id: project.source_path(s.id) for s in project.sources()}
+    assert sorted(project.source_paths().values()) == ["Interviews/Round 2/S2", "Interviews/S1", "S0"]

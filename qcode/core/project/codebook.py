@@ -70,6 +70,10 @@ class CodebookMixin(ProjectBase):
             current = code.parent_id
         return separator.join(reversed(names))
 
+    def code_paths(self, *, separator: str = "/") -> dict[int, str]:
+        """Every code's path from the top (as `code_path` says it), read at once."""
+        return {code_id: separator.join(names) for code_id, names in code_store.code_paths(self._store.read).items()}
+
     def descendants(self, code_id: int) -> list[int]:
         """The code and every code below it."""
         self._code(code_id)

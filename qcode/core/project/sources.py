@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from qcode.core.analysis.grouping import source_paths
 from qcode.core.errors import (
     DuplicateNameError,
     InvalidOperationError,
@@ -162,6 +163,10 @@ class SourcesMixin(ProjectBase):
         source = self._source(source_id)
         prefix = self.folder_path(source.folder_id)
         return f"{prefix}/{source.name}" if prefix else source.name
+
+    def source_paths(self) -> dict[int, str]:
+        """Every source's path with its folders (as `source_path` says it), read at once."""
+        return source_paths(self._store.read)
 
     def coding_counts_by_source(self, source_ids: tuple[int, ...] | None = None) -> dict[int, int]:
         """Number of codings per source (of these sources only, when given)."""

@@ -46,6 +46,8 @@ SIZE_SAMPLE = 60  # rows measured for the columns' widths
 WIDE_FROM = 1100  # pixels of the view's width from which the chart stands beside the table
 BUSY_AFTER_MS = 250  # a result that takes longer shows the busy bar
 CHART_ON_WORKER_FROM = 100  # cells of the result table from which a `chart_on_worker` view draws on a worker
+PREFETCH_AFTER_MS = 700  # how long after a result the filters' choices start to be read on a worker
+CHART_AFTER_MS = 40  # how long after a result its chart starts: the table is painted first, not while a worker draws
 REFRESH_AFTER_MS = 400  # codings changed: recompute after this pause (several changes, one recompute)
 #: the changes that can alter an analysis's numbers
 RELEVANT_CHANGES = {"coding", "code", "source", "folder", "case", "attribute", "coder"}
@@ -172,8 +174,13 @@ class AnalysisView(QWidget):
         self._refresh_timer.timeout.connect(self.recompute)
         self._chart_timer = QTimer(self)
         self._chart_timer.setSingleShot(True)
-        self._chart_timer.setInterval(0)
+        self._chart_timer.setInterval(CHART_AFTER_MS)
         self._chart_timer.timeout.connect(self.redraw_chart)
+        #: the filters' choices are read on a worker a moment after the first result (see `_arrived`)
+        self._prefetch_timer = QTimer(self)
+        self._prefetch_timer.setSingleShot(True)
+        self._prefetch_timer.setInterval(PREFETCH_AFTER_MS)
+        self._prefetch_timer.timeout.connect(self._prefetch_choices)
         self.chart.drawn.connect(self._update_buttons)
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
@@ -454,10 +461,15 @@ class AnalysisView(QWidget):
         self._update_buttons()
         self.computed.emit()
         self._chart_timer.start()  # the table first; the chart right after, between events
-        # the filters' choices, read on a worker from now on (and after each change that alters them), so that
-        # the Filters… button opens at once; not while the first result is computed: a third thread then
-        # (2,000 sources' paths and attributes) slowed the window's first painting of the area
-        self.filters.prefetch()
+        # the filters' choices, read on a worker from a moment after the first result (and after each change
+        # that alters them), so that the Filters… button opens at once; not while the first result is computed,
+        # painted and charted: a third thread then took turns at the interpreter with the painting
+        if not self._prefetch_timer.isActive():
+            self._prefetch_timer.start()
+
+    def _prefetch_choices(self) -> None:
+        if self.project.is_open:
+            self.filters.prefetch()
 
     def _failed(self, message: str, details: str) -> None:
         if self._reporting_task() is None:

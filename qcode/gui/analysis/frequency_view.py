@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from qcode.core.model import Excerpt, Filter
+from qcode.core.model import Code, Excerpt, Filter
 from qcode.core.project import FREQUENCY_CAPTION, AnalysisTable, Grouping, Project, frequency_table
 from qcode.core.project import ExportTable as Table
 from qcode.gui.analysis.base import AnalysisView, ExcerptReader
@@ -64,15 +64,17 @@ class FrequencyView(AnalysisView):
     def compute(self, project: Project, flt: Filter, options: FrequencyOptions) -> FrequencyResult:
         grouping = Grouping("coder") if options.by_coder else None
         table = frequency_table(project, flt, own=options.own, grouping=grouping)
-        by_path = {project.code_path(c.id, separator=" > "): c.id for c in project.codes()}
+        by_path = {path: code_id for code_id, path in project.code_paths(separator=" > ").items()}
         at = 1 if options.by_coder else 0
         code_ids = [by_path[str(row[at])] for row in table.rows]
-        scope = {d for chosen in flt.codes for d in project.descendants(chosen)} if flt.codes else None
+        codes = project.codes()
+        below = _subtrees(codes)
+        scope = {d for chosen in flt.codes for d in below.get(chosen, {chosen})} if flt.codes else None
         counted = {}
         for code in set(code_ids):
-            mine = {code} if options.own else set(project.descendants(code))
+            mine = {code} if options.own else below[code]
             counted[code] = frozenset(mine if scope is None else mine & scope)
-        return FrequencyResult(table, code_ids, {c.id: c.color for c in project.codes()}, counted,
+        return FrequencyResult(table, code_ids, {c.id: c.color for c in codes}, counted,
                                {c.name: c.id for c in project.coders()}, options)
 
     def show_result(self, result: FrequencyResult) -> None:
@@ -172,3 +174,12 @@ def _codings_of(flt: Filter, codes: frozenset[int]) -> ExcerptReader:
         return [e for e in project.excerpts_matching(flt) if e.coding.code_id in codes]
 
     return read
+
+
+def _subtrees(codes: list[Code]) -> dict[int, set[int]]:
+    """Each code's id with the ids of every code below it (codes listed parents first, as `Project.codes`)."""
+    below: dict[int, set[int]] = {c.id: {c.id} for c in codes}
+    for code in reversed(codes):  # children before their parents
+        if code.parent_id is not None and code.parent_id in below:
+            below[code.parent_id] |= below[code.id]
+    return below

@@ -152,10 +152,11 @@ class FilterChoices:
 def filter_choices(project: Project) -> FilterChoices:
     """Every filter's choices from the project (core reads only: may run on a worker's own project)."""
     folders = project.folders()
+    code_paths, source_paths = project.code_paths(separator=" > "), project.source_paths()
     return FilterChoices(
-        codes=tuple((project.code_path(c.id, separator=" > "), c.id) for c in project.codes()),
+        codes=tuple((code_paths[c.id], c.id) for c in project.codes()),
         folders=tuple((_folder_path(folders, f.id), f.id) for f in folders),
-        sources=tuple((project.source_path(s.id), s.id) for s in project.sources()),
+        sources=tuple((source_paths[s.id], s.id) for s in project.sources()),
         cases=tuple((c.name, c.id) for c in project.cases()),
         attributes=tuple(_attribute_choices(project)),
         coders=tuple((c.name, c.id) for c in project.coders()))
