@@ -22,6 +22,20 @@ def parse_lists(texts: list[str]) -> Ints:
     return np.fromstring(joined, dtype=np.int64, sep=",")  # C-speed parsing
 
 
+def pairs_of(owner: Ints, pairs: Ints) -> tuple[Ints, Ints]:
+    """For items each owned by `owner[i]`, and (owner, value) `pairs` (n x 2, each pair once): (item, value) for
+    every value of each item's owner, items in order."""
+    top = max(int(owner.max()) if len(owner) else 0, int(pairs[:, 0].max()) if len(pairs) else 0) + 1
+    order = np.argsort(pairs[:, 0], kind="stable")
+    values = pairs[order, 1]
+    per_owner = np.bincount(pairs[:, 0], minlength=top)
+    first = np.concatenate(([0], np.cumsum(per_owner)[:-1]))
+    repeat = per_owner[owner]
+    item = np.repeat(np.arange(len(owner)), repeat)
+    within = np.arange(len(item)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    return item, values[first[owner[item]] + within]
+
+
 def distinct_cases(source_lists: list[str], whole_members: list[tuple[int, int]],
                    more: Sequence[tuple[int, int]] = ()) -> list[int]:
     """For each group's list of source ids (each source once per group): how many different cases hold one of
@@ -31,14 +45,9 @@ def distinct_cases(source_lists: list[str], whole_members: list[tuple[int, int]]
     sizes = np.array([t.count(",") + 1 if t else 0 for t in source_lists], dtype=np.int64)
     group = np.repeat(np.arange(len(source_lists)), sizes)
     pairs = np.array(sorted(set(whole_members)), dtype=np.int64).reshape(-1, 2)
-    top = max(int(sources.max()) if len(sources) else 0, int(pairs[:, 0].max()) if len(pairs) else 0) + 1
-    per_source = np.bincount(pairs[:, 0], minlength=top)  # cases holding each source whole
-    first = np.concatenate(([0], np.cumsum(per_source)[:-1]))
-    repeat = per_source[sources]
-    item = np.repeat(np.arange(len(sources)), repeat)
-    within = np.arange(len(item)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    item, held = pairs_of(sources, pairs)  # the cases holding each source whole
     extra = np.array(list(more), dtype=np.int64).reshape(-1, 2)
-    cases = np.concatenate((pairs[first[sources[item]] + within, 1], extra[:, 1]))
+    cases = np.concatenate((held, extra[:, 1]))
     owners = np.concatenate((group[item], extra[:, 0]))
     span = int(cases.max()) + 1 if len(cases) else 1
     distinct = np.unique(owners * span + cases)

@@ -136,10 +136,36 @@ def _fast_source_scope(
             queries.attribute_scope(conn, a) == "source" for a, _ in flt.attributes)
         if not source_level or flt.is_empty():
             return None
-        scope = analysis_reads.sources_in_scope(conn, flt)
-        return {(None, tree, code): Counts(excerpts, sources, cases, characters)
-                for tree, code, excerpts, sources, cases, characters in matrix_reads.source_totals(conn, scope)}
+        return source_scope_counts(conn, analysis_reads.sources_in_scope(conn, flt))
     return None
+
+
+def source_scope_counts(conn: sqlite3.Connection, scope: list[int]) -> dict[tuple[Any, ...], Counts]:
+    """Counts over some sources, summed with numpy from their per-source aggregate rows (read as one text per
+    column): excerpts and characters add up, each row is one source; cases are those holding one of the sources
+    whole, or a ranged member that one of their codings overlaps, each case once per (tree, code)."""
+    tree, code, source, excerpts, characters = (bulk.parse_lists([text])
+                                                for text in matrix_reads.source_stat_columns(conn, scope))
+    if not len(tree):
+        return {}
+    hits = np.array(matrix_reads.ranged_hits_in_sources(conn, scope) if matrix_reads.has_ranged_members(conn, scope)
+                    else [], dtype=np.int64).reshape(-1, 3)  # (tree, code, case)
+    width = max(int(code.max()), int(hits[:, 1].max()) if len(hits) else 0) + 1
+    key = tree * width + code
+    members = np.array(matrix_reads.whole_members_of(conn, scope), dtype=np.int64).reshape(-1, 2)
+    row, case = bulk.pairs_of(source, members)
+    case_keys = [key[row], hits[:, 0] * width + hits[:, 1]]
+    case_ids = [case, hits[:, 2]]
+    every_key, every_case = np.concatenate(case_keys), np.concatenate(case_ids)
+    span = int(every_case.max()) + 1 if len(every_case) else 1
+    distinct = np.sort(every_key * span + every_case)  # each (key, case) once: sorted, repeats dropped
+    distinct = distinct[np.concatenate(([True], distinct[1:] != distinct[:-1]))] if len(distinct) else distinct
+    size = 2 * width
+    found = zip(*(np.bincount(key, weights=weights, minlength=size).astype(np.int64).tolist()
+                  for weights in (excerpts, None, characters)),
+                np.bincount(distinct // span, minlength=size).tolist(), strict=True)
+    return {(None, k // width, k % width): Counts(n_excerpts, n_sources, n_cases, n_characters)
+            for k, (n_excerpts, n_sources, n_characters, n_cases) in enumerate(found) if n_sources}
 
 
 def _by_source(conn: sqlite3.Connection, rows_in_order: list[tuple[int, str, int]],

@@ -138,31 +138,25 @@ def has_ranged_members(conn: sqlite3.Connection, source_ids: list[int] | None = 
     return conn.execute(f"SELECT 1 FROM case_member WHERE start IS NOT NULL{where} LIMIT 1").fetchone() is not None
 
 
-def source_totals(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple[int, int, int, int, int, int]]:
-    """(tree, code id, excerpts, sources, cases, characters) over these sources, for codes with codings there;
-    cases through members that are whole sources and through the ranged members the codings overlap."""
-    ids = _ids(source_ids)
-    repeated = conn.execute(f"SELECT 1 FROM case_member WHERE start IS NULL AND source_id IN ({ids}) "
-                            "GROUP BY source_id HAVING count(*) > 1 LIMIT 1").fetchone()
-    # at most one whole-source member per source and no ranged ones: joining them repeats no row, in one pass
-    if repeated is None and not has_ranged_members(conn, source_ids):
-        return conn.execute(
-            f"""SELECT k.tree, k.code_id, sum(k.excerpts), count(*), count(DISTINCT m.case_id), sum(k.characters)
-                FROM code_source_stat k LEFT JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL
-                WHERE k.source_id IN ({ids}) GROUP BY k.tree, k.code_id""").fetchall()
-    counts = conn.execute(
-        f"""SELECT tree, code_id, sum(excerpts), count(*), sum(characters) FROM code_source_stat
-            WHERE source_id IN ({ids}) GROUP BY tree, code_id""").fetchall()
-    # cases through whole members, and through ranged members that a coding of these sources overlaps
-    cases = dict(((tree, code), n) for tree, code, n in conn.execute(
-        f"""SELECT tree, code_id, count(DISTINCT case_id) FROM (
-                SELECT k.tree, k.code_id, m.case_id FROM code_source_stat k
-                JOIN case_member m ON m.source_id = k.source_id AND m.start IS NULL WHERE k.source_id IN ({ids})
-                UNION ALL
-                SELECT tree, code_id, case_id FROM ({_RANGED_HITS.format(where=f"c.source_id IN ({ids})")}))
-            GROUP BY tree, code_id"""))
-    return [(tree, code, excerpts, sources, cases.get((tree, code), 0), characters)
-            for tree, code, excerpts, sources, characters in counts]
+def source_stat_columns(conn: sqlite3.Connection, source_ids: list[int]) -> tuple[str, str, str, str, str]:
+    """(tree, code id, source id, excerpts, characters) of the per-source aggregate rows of these sources, each
+    column as one comma-separated text (one pass over the covering index)."""
+    row = conn.execute(
+        f"""SELECT group_concat(tree), group_concat(code_id), group_concat(source_id), group_concat(excerpts),
+                   group_concat(characters) FROM code_source_stat WHERE source_id IN ({_ids(source_ids)})""").fetchone()
+    return tuple(text or "" for text in row)  # type: ignore[return-value]
+
+
+def whole_members_of(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple[int, int]]:
+    """(source id, case id) of the case members that are whole sources, among these sources."""
+    return conn.execute(f"SELECT DISTINCT source_id, case_id FROM case_member WHERE start IS NULL "
+                        f"AND source_id IN ({_ids(source_ids)})").fetchall()
+
+
+def ranged_hits_in_sources(conn: sqlite3.Connection, source_ids: list[int]) -> list[tuple[int, int, int]]:
+    """(tree, code id, case id) for the codings in these sources that overlap a ranged case member."""
+    where = f"c.source_id IN ({_ids(source_ids)})"
+    return conn.execute(f"SELECT DISTINCT tree, code_id, case_id FROM ({_RANGED_HITS.format(where=where)})").fetchall()
 
 
 def whole_cases_per_source(conn: sqlite3.Connection) -> dict[int, int]:
