@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qcode.core.errors import DuplicateCodingError
-from qcode.core.model import NewCoding
+from qcode.core.model import NewCoding, Source
 from qcode.core.project import Project, team
 from qcode.core.store import aggregates
 
@@ -44,18 +44,23 @@ def _range(length: int, a: float, b: float) -> tuple[int, int]:
     return start, max(start + 1, min(length, start + 1 + int(b * length)))
 
 
+def _sources_and_codes(project: Project, spec: dict) -> tuple[int, list[Source], list[int], int]:
+    """A second coder, the spec's sources and code tree, and a case attribute "Kind"."""
+    second = project.ensure_coder("Second").id
+    sources = [project.add_source(f"S{i}", text) for i, text in enumerate(spec["texts"])]
+    codes: list[int] = []
+    for i, parent in enumerate(spec["parents"]):
+        parent_id = codes[parent] if 0 <= parent < len(codes) else None
+        codes.append(project.create_code(f"C{i}", parent_id=parent_id).id)
+    return second, sources, codes, project.create_attribute("Kind", "text").id
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=projects(), batch=st.booleans(), removed=st.lists(st.integers(0, 39), max_size=10))
 def test_every_way_of_keeping_the_aggregates_gives_the_rows_of_a_full_rebuild(spec: dict, batch: bool,
                                                                                removed: list[int]) -> None:
     with tempfile.TemporaryDirectory() as tmp, Project.create(Path(tmp) / "p.qcode") as project:
-        second = project.ensure_coder("Second").id
-        sources = [project.add_source(f"S{i}", text) for i, text in enumerate(spec["texts"])]
-        codes: list[int] = []
-        for i, parent in enumerate(spec["parents"]):
-            parent_id = codes[parent] if 0 <= parent < len(codes) else None
-            codes.append(project.create_code(f"C{i}", parent_id=parent_id).id)
-        kind = project.create_attribute("Kind", "text").id
+        second, sources, codes, kind = _sources_and_codes(project, spec)
         # cases first when `batch`, so that the codings' upkeep meets the members; otherwise the members' upkeep
         # meets the codings
         def add_cases() -> None:
@@ -108,13 +113,7 @@ def test_codings_applied_and_removed_one_at_a_time_among_cases_keep_every_sum_ex
     """The way a coder works: the cases and their values exist, codings come and go one by one (the sums by
     value follow each case's change), some come back (undo); then everything equals a full rebuild."""
     with tempfile.TemporaryDirectory() as tmp, Project.create(Path(tmp) / "p.qcode") as project:
-        second = project.ensure_coder("Second").id
-        sources = [project.add_source(f"S{i}", text) for i, text in enumerate(spec["texts"])]
-        codes: list[int] = []
-        for i, parent in enumerate(spec["parents"]):
-            parent_id = codes[parent] if 0 <= parent < len(codes) else None
-            codes.append(project.create_code(f"C{i}", parent_id=parent_id).id)
-        kind = project.create_attribute("Kind", "text").id
+        second, sources, codes, kind = _sources_and_codes(project, spec)
         size = project.create_attribute("Size", "number").id
         for number, members in enumerate(spec["cases"]):
             case = project.create_case(f"K{number}").id
