@@ -71,6 +71,24 @@ def test_every_role_of_a_cell_in_one_call_equals_data_sorted_or_not(qtbot) -> No
     assert sorter.index(2, 0).data(Qt.ItemDataRole.ToolTipRole) == "the peers"
 
 
+def test_a_span_handed_from_cell_to_cell_keeps_nothing_of_the_cell_before(qtbot) -> None:
+    """A table's delegate fills one span for every cell it paints: a role the cell has no data for is cleared,
+    so a number never shows the code column's swatch or the total row's bold font."""
+    model = ResultModel()
+    model.set_table(_table(), colors=["#ff0000", None, "#00ff00", None], bold_last=True, percent_columns={2})
+    sorter = ResultSort()
+    sorter.setSourceModel(model)
+    for target in (model, sorter):
+        for role, filled, empty in ((Qt.ItemDataRole.DecorationRole, (0, 0), (0, 1)),
+                                    (Qt.ItemDataRole.FontRole, (3, 0), (0, 0)),
+                                    (Qt.ItemDataRole.TextAlignmentRole, (0, 1), (0, 0))):
+            item = QModelRoleData(role)
+            target.multiData(target.index(*filled), QModelRoleDataSpan(item))
+            assert item.data() is not None
+            target.multiData(target.index(*empty), QModelRoleDataSpan(item))
+            assert item.data() is None, (role, empty)
+
+
 def test_a_view_that_changes_a_role_changes_it_in_one_call_too(qtbot) -> None:
     model = WordTableModel()
     model.set_table(ExportTable(("word", "count", "sources"), [("bench", 2, 1), ("club", 1, 1)]))

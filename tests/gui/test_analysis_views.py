@@ -26,6 +26,7 @@ from qcode.core.project import Project
 from qcode.gui.analysis.area import AnalysisArea
 from qcode.gui.analysis.base import AnalysisView
 from qcode.gui.main_window import MainWindow
+from tests.gui.analysis_helpers import chart_settled
 from tests.gui.gestures import click_item, show
 
 TEXT = ("Interviewer: how do you get help? 😀\n\nAl: my mates at the club, we talk on the bench.\n\n"
@@ -135,7 +136,7 @@ def test_a_matrix_cell_and_its_heatmap_square_list_exactly_the_cores_excerpts(qt
 
     # a click on the heatmap's square of (Trust, Online forum), where matplotlib draws it
     view.chart_box.setCurrentText("Heatmap")
-    qtbot.waitUntil(view.chart.has_chart)
+    qtbot.waitUntil(lambda: chart_settled(view) and view.chart.has_chart())
     trust = next(i for i, r in enumerate(result.rows) if r.code_id == coded.find_code("Trust").id)
     online = next(i for i, c in enumerate(result.columns) if c.label == "Online forum")
     _click_chart(qtbot, view, online, trust)
@@ -220,7 +221,7 @@ def test_frequencies_equal_the_core_with_and_without_sub_codes_and_by_coder(qtbo
 def test_frequency_bars_are_the_codes_own_colours_and_a_bar_click_lists_its_excerpts(qtbot, coded: Project,
                                                                                     tmp_path: Path) -> None:
     window, view = _open(qtbot, coded, "frequencies")
-    qtbot.waitUntil(view.chart.has_chart)
+    qtbot.waitUntil(lambda: chart_settled(view) and view.chart.has_chart())
     ax = view.chart.figure.axes[0]
     leaves = ["Peers", "Online help", "Trust"]
     assert [t.get_text() for t in ax.get_yticklabels()] == leaves
@@ -245,7 +246,7 @@ def test_matrix_charts_draw_one_square_or_bar_per_cell(qtbot, coded: Project) ->
     _window, view = _open(qtbot, coded, "matrix")
     view.set_columns(Grouping("source"))
     _settle(qtbot, view)
-    qtbot.waitUntil(view.chart.has_chart)
+    qtbot.waitUntil(lambda: chart_settled(view) and view.chart.has_chart())
     codes, sources = len(coded.codes()), len(coded.sources())
     image = view.chart.figure.axes[0].images[0]
     assert image.get_array().shape == (codes, sources)
@@ -279,7 +280,7 @@ def test_cooccurrence_view_equals_the_core_and_lists_both_codes_excerpts(qtbot, 
     _settle(qtbot, view)
     assert [tuple(r[2:]) for r in view.model.table.rows] == [
         (r.count, r.jaccard) for r in coded.cooccurrence(mode="near:30", with_descendants=True)]
-    qtbot.waitUntil(view.chart.has_chart)
+    qtbot.waitUntil(lambda: chart_settled(view) and view.chart.has_chart())
     order, _values, behind = view.heatmap_data(jaccard=False)
     assert view.chart.hits.count == len(order) ** 2
     assert len(behind) == 2 * len(view.model.table.rows)
@@ -395,7 +396,7 @@ def test_done_when_on_the_demo_project(qtbot, tmp_path: Path) -> None:
         assert list(view.model.table.columns) == ["code", "Sports club", "Online forum", "total"]
         assert [list(r[1:]) for r in view.model.table.rows] == _matrix_rows(
             demo, flt, Grouping("attribute", setting.id), "excerpts", "none", False)
-        qtbot.waitUntil(view.chart.has_chart)
+        qtbot.waitUntil(lambda: chart_settled(view) and view.chart.has_chart())
         assert view.chart.hits.count == 6 * 2  # the category and its five sub-codes, by two settings
         online = next(i for i, r in enumerate(demo.matrix(flt, columns=Grouping("attribute", setting.id)).rows)
                       if r.path.endswith("Online and anonymous help"))

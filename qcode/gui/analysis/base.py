@@ -124,6 +124,7 @@ class AnalysisView(QWidget):
         self.chart_box.addItems(list(self.chart_kinds))
         self.chart_box.currentIndexChanged.connect(lambda _i: self.redraw_chart())
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self._split = False  # the table and chart panes were given their shares
         self.splitter.addWidget(self.table)
         if self.chart_kinds:
             self.splitter.addWidget(self.chart)
@@ -498,10 +499,11 @@ class AnalysisView(QWidget):
         super().resizeEvent(event)
         wide = self.width() >= WIDE_FROM
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
-        if self.splitter.orientation() != orientation and self.chart_kinds:
-            self.splitter.setOrientation(orientation)
-            whole = self.splitter.width() if wide else self.splitter.height()
+        if (self.splitter.orientation() != orientation or not self._split) and self.chart_kinds:
+            self.splitter.setOrientation(orientation)  # (the first time too: a view made in a wide dock would
+            whole = self.splitter.width() if wide else self.splitter.height()  # else follow the table's width)
             self.splitter.setSizes([int(whole * 0.42), int(whole * 0.58)])
+            self._split = True
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)

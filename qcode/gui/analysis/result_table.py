@@ -117,12 +117,14 @@ class ResultModel(QAbstractTableModel):
 
 
 def fill_roles(model: ResultModel, row: int, column: int, roles: QModelRoleDataSpan) -> None:
-    """Fill a span of (role, data) pairs with a cell's data (an empty role is left unset)."""
-    if not (0 <= row < len(model.table.rows) and 0 <= column < len(model.table.columns)):
-        return
+    """Fill a span of (role, data) pairs with a cell's data, clearing the roles the cell has no data for (a
+    view hands the same span from cell to cell: what the cell before left there must not show here)."""
+    inside = 0 <= row < len(model.table.rows) and 0 <= column < len(model.table.columns)
     for item in roles:
-        value = model.value(row, column, item.role())
-        if value is not None:
+        value = model.value(row, column, item.role()) if inside else None
+        if value is None:
+            item.clearData()
+        else:
             item.setData(value)
 
 
