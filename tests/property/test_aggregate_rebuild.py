@@ -44,6 +44,17 @@ def _range(length: int, a: float, b: float) -> tuple[int, int]:
     return start, max(start + 1, min(length, start + 1 + int(b * length)))
 
 
+def _assert_kept_as_rebuilt(project: Project) -> None:
+    """The aggregates as kept equal a full rebuild, which finds nothing stale, and the project checks clean."""
+    kept = _tables(project)
+    with project._store.transaction() as tx:
+        aggregates.rebuild_all(tx)
+        assert aggregates.stale_rows(tx) == 0
+        assert aggregates.stale_value_groups(tx) == 0
+    assert _tables(project) == kept
+    assert project.check() == []
+
+
 def _sources_and_codes(project: Project, spec: dict) -> tuple[int, list[Source], list[int], int]:
     """A second coder, the spec's sources and code tree, and a case attribute "Kind"."""
     second = project.ensure_coder("Second").id
@@ -97,13 +108,7 @@ def test_every_way_of_keeping_the_aggregates_gives_the_rows_of_a_full_rebuild(sp
                 add_cases()
             everything = [c.id for s in sources for c in project.codings_for_source(s.id)]
             project.remove_many_codings({everything[i] for i in removed if i < len(everything)})
-        kept = _tables(project)
-        with project._store.transaction() as tx:
-            aggregates.rebuild_all(tx)
-            assert aggregates.stale_rows(tx) == 0
-            assert aggregates.stale_value_groups(tx) == 0
-        assert _tables(project) == kept
-        assert project.check() == []
+        _assert_kept_as_rebuilt(project)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -139,10 +144,4 @@ def test_codings_applied_and_removed_one_at_a_time_among_cases_keep_every_sum_ex
         gone = [project.remove_coding(added[i].id) for i in dict.fromkeys(removed) if i < len(added)]
         for coding in gone[:undone]:
             project.restore_coding(coding)
-        kept = _tables(project)
-        with project._store.transaction() as tx:
-            aggregates.rebuild_all(tx)
-            assert aggregates.stale_rows(tx) == 0
-            assert aggregates.stale_value_groups(tx) == 0
-        assert _tables(project) == kept
-        assert project.check() == []
+        _assert_kept_as_rebuilt(project)
