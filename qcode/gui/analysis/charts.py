@@ -19,7 +19,7 @@ from PySide6.QtGui import QCursor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QStackedLayout, QToolTip, QWidget
 
 from qcode.gui.support.view_options import is_dark
-from qcode.gui.support.workers import CoreTask, freeze_long_lived
+from qcode.gui.support.workers import CoreTask
 
 SAVE_FORMATS = {".png": "PNG image, 300 dpi (*.png)", ".svg": "SVG drawing (*.svg)", ".pdf": "PDF document (*.pdf)"}
 PNG_DPI = 300
@@ -84,7 +84,7 @@ def preload() -> CoreTask | None:
         return None
     if not _loading:
         task = CoreTask(lambda _task: _import_matplotlib(), pause_collector=True)
-        task.signals.finished.connect(lambda _result: (_loading.clear(), freeze_long_lived()))
+        task.signals.finished.connect(lambda _result: _loading.clear())
         task.signals.failed.connect(lambda _message, _details: _loading.clear())
         _loading.append(task)
         task.start()

@@ -74,13 +74,6 @@ class _CollectorPause:
 collector_pause = _CollectorPause()
 
 
-def freeze_long_lived() -> None:
-    """Leave the objects alive now (the modules, classes and functions imported: some 100,000 once matplotlib
-    is in) out of every later collection, so that a full collection walks only what was made since (it took
-    some 70 ms at reference scale: each one a frozen window)."""
-    gc.freeze()
-
-
 class BackgroundStepError(QcodeError):
     """A step run by `run_while_responsive` was refused by the core (its message is the core's)."""
 
