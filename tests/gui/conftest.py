@@ -26,8 +26,14 @@ def modal_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _thread_pool_drained():
-    """Background work (reads of coded segments, exports, searches) ends before the next test starts."""
+    """Background work (reads of coded segments, exports, searches) ends before the next test starts, and what
+    the test's windows left in reference cycles is collected: a Python wrapper of a Qt item deleted with its
+    window, kept alive in a cycle, could otherwise be handed back by PySide for a new Qt object made later at the
+    same address (seen as a menu action or a text document coming back as a QStandardItem in a later test)."""
     yield
+    import gc
+
     from PySide6.QtCore import QThreadPool
 
     QThreadPool.globalInstance().waitForDone(10_000)
+    gc.collect()
