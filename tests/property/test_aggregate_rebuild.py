@@ -55,6 +55,23 @@ def _assert_kept_as_rebuilt(project: Project) -> None:
     assert project.check() == []
 
 
+def _add_cases(project: Project, spec: dict, sources: list[Source], kind: int) -> list[int]:
+    """The spec's cases with their members and values of "Kind"; their ids."""
+    cases = []
+    for number, members in enumerate(spec["cases"]):
+        case = project.create_case(f"K{number}").id
+        placed = set()
+        for index, whole, a, b in members:
+            source = sources[index % len(sources)]
+            where = (None, None) if whole else _range(source.length, a, b)
+            if (source.id, where) not in placed:  # the same part twice is refused
+                placed.add((source.id, where))
+                project.add_case_member(case, source.id, *where)
+        project.set_attribute_value(kind, case, spec["values"][number])
+        cases.append(case)
+    return cases
+
+
 def _sources_and_codes(project: Project, spec: dict) -> tuple[int, list[Source], list[int], int]:
     """A second coder, the spec's sources and code tree, and a case attribute "Kind"."""
     second = project.ensure_coder("Second").id
@@ -75,16 +92,7 @@ def test_every_way_of_keeping_the_aggregates_gives_the_rows_of_a_full_rebuild(sp
         # cases first when `batch`, so that the codings' upkeep meets the members; otherwise the members' upkeep
         # meets the codings
         def add_cases() -> None:
-            for number, members in enumerate(spec["cases"]):
-                case = project.create_case(f"K{number}").id
-                placed = set()
-                for index, whole, a, b in members:
-                    source = sources[index % len(sources)]
-                    where = (None, None) if whole else _range(source.length, a, b)
-                    if (source.id, where) not in placed:  # the same part twice is refused
-                        placed.add((source.id, where))
-                        project.add_case_member(case, source.id, *where)
-                project.set_attribute_value(kind, case, spec["values"][number])
+            _add_cases(project, spec, sources, kind)
 
         if batch:
             add_cases()
@@ -120,16 +128,7 @@ def test_codings_applied_and_removed_one_at_a_time_among_cases_keep_every_sum_ex
     with tempfile.TemporaryDirectory() as tmp, Project.create(Path(tmp) / "p.qcode") as project:
         second, sources, codes, kind = _sources_and_codes(project, spec)
         size = project.create_attribute("Size", "number").id
-        for number, members in enumerate(spec["cases"]):
-            case = project.create_case(f"K{number}").id
-            placed = set()
-            for index, whole, a, b in members:
-                source = sources[index % len(sources)]
-                where = (None, None) if whole else _range(source.length, a, b)
-                if (source.id, where) not in placed:
-                    placed.add((source.id, where))
-                    project.add_case_member(case, source.id, *where)
-            project.set_attribute_value(kind, case, spec["values"][number])
+        for number, case in enumerate(_add_cases(project, spec, sources, kind)):
             if number % 2:  # some cases hold two values, some one
                 project.set_attribute_value(size, case, number % 3)
         added = []
